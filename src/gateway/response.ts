@@ -1,0 +1,45 @@
+/** @module The response side of TSGI as pure functions (layer L0): status lines and header rules shared by servers and lint (docs/gateway.md §4). */
+
+/**
+ * The status code of a TSGI status line, or `-1` when the line is not three digits, a space and a reason
+ * (docs/gateway.md §4.1).
+ *
+ * @example
+ * parseStatusCode('404 Not Found'); // 404
+ * parseStatusCode('404');           // -1
+ */
+export function parseStatusCode(status: string): number {
+  if (typeof status !== 'string' || status.length < 4 || status.charCodeAt(3) !== 32) return -1;
+  const a = status.charCodeAt(0) - 48;
+  const b = status.charCodeAt(1) - 48;
+  const c = status.charCodeAt(2) - 48;
+  if (a < 1 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
+}
+
+/**
+ * Whether a response header is hop-by-hop (RFC 9110 §7.6.1): the connection belongs to the server, so applications
+ * never send these (docs/gateway.md §4.2). Cheap enough for a server's hot path: most names are rejected on length.
+ *
+ * @example
+ * isHopByHop('Transfer-Encoding'); // true
+ * isHopByHop('Content-Type');      // false
+ */
+export function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return name.toLowerCase() === 'te';
+    case 7:
+      return name.toLowerCase() === 'upgrade';
+    case 10: {
+      const lower = name.toLowerCase();
+      return lower === 'connection' || lower === 'keep-alive';
+    }
+    case 16:
+      return name.toLowerCase() === 'proxy-connection';
+    case 17:
+      return name.toLowerCase() === 'transfer-encoding';
+    default:
+      return false;
+  }
+}

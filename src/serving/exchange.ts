@@ -1,0 +1,244 @@
+/** @module One request/response exchange between a TSGI app and node:http (layer L4): startResponse, framing, back-pressure, errors and close() (docs/gateway.md §4–§6). */
+import type { ServerResponse } from 'node:http';
+import { isHopByHop, parseStatusCode } from '../gateway/response.js';
+import type { Body, Environ, ErrorStream, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
+
+/** How an exchange reports errors: to `tsgi.errors`, and with the stack in the 500 body only in debug mode. */
+export interface ExchangeOptions {
+  debug: boolean;
+  errors: ErrorStream;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function describe(value: unknown): string {
+  return value instanceof Error ? (value.stack ?? String(value)) : String(value);
+}
+
+/**
+ * Runs one TSGI call against a node:http response. The sync path (the app returns an array of chunks) finishes
+ * without a single `await`: one `writeHead` with Content-Length and one `end(chunk)`, which Node sends in one write.
+ * Anything else streams with chunked framing and waits for `drain` when the socket is full.
+ */
+export class NodeExchange {
+  readonly #res: ServerResponse;
+  readonly #environ: Environ;
+  readonly #options: ExchangeOptions;
+  #status: string | undefined;
+  #code = 0;
+  #headers: HeaderList = [];
+  #headersSent = false;
+  #bodyClosed = false;
+  #aborted = false;
+
+  constructor(res: ServerResponse, environ: Environ, options: ExchangeOptions) {
+    this.#res = res;
+    this.#environ = environ;
+    this.#options = options;
+  }
+
+  /** The `startResponse` handed to the app (docs/gateway.md §4). */
+  readonly startResponse = (status: string, headers: HeaderList, excInfo?: unknown): WriteFn => {
+    if (excInfo !== undefined) {
+      if (this.#headersSent) throw excInfo; // too late to change the status: PEP 3333's rule
+    } else if (this.#status !== undefined) {
+      throw new Error('startResponse() was called twice; to replace the status after an error, pass the error as excInfo (docs/gateway.md §4.3)');
+    }
+    const code = parseStatusCode(status);
+    if (code < 200 || code > 599) {
+      throw new TypeError(`startResponse() needs a final status line such as '200 OK', got ${JSON.stringify(status)} (docs/gateway.md §4.1)`);
+    }
+    if (!Array.isArray(headers)) throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
+    this.#status = status;
+    this.#code = code;
+    this.#headers = headers;
+    return this.write;
+  };
+
+  /** The legacy `write(chunk)` (docs/gateway.md §4.4): sends headers with chunked framing, then the chunk. */
+  readonly write = (chunk: Uint8Array): void => {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
+    if (chunk.byteLength === 0) return;
+    if (!this.#headersSent) this.#sendHeaders(-1);
+    this.#res.write(chunk);
+  };
+
+  /** Calls the app and sends what it returns. Never throws and never leaves a rejected promise behind. */
+  run(app: GatewayApp): void {
+    let result: Body | Promise<Body>;
+    try {
+      result = app(this.#environ, this.startResponse);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    if (Array.isArray(result)) this.#sendArray(result);
+    else if (isPromiseLike(result)) result.then((body) => this.#send(body), (error: unknown) => this.#fail(error));
+    else this.#send(result);
+  }
+
+  #send(body: Body): void {
+    if (Array.isArray(body)) {
+      this.#sendArray(body);
+    } else if (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
+      this.#stream(body).catch((error: unknown) => this.#fail(error));
+    } else {
+      this.#fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`));
+      this.#closeBody(body);
+    }
+  }
+
+  #sendArray(chunks: readonly unknown[]): void {
+    try {
+      let total = 0;
+      for (let i = 0; i < chunks.length; i++) {
+        const chunk = chunks[i];
+        if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunk ${i} is a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`);
+        total += chunk.byteLength;
+      }
+      if (!this.#headersSent) this.#sendHeaders(total);
+      if (chunks.length === 1) {
+        this.#res.end(chunks[0]);
+      } else {
+        for (const chunk of chunks as Uint8Array[]) if (chunk.byteLength > 0) this.#res.write(chunk);
+        this.#res.end();
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+    this.#closeBody(chunks as Body);
+  }
+
+  async #stream(body: Body): Promise<void> {
+    const res = this.#res;
+    const iterator: Iterator<unknown> | AsyncIterator<unknown> =
+      Symbol.asyncIterator in body ? (body as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (body as Iterable<unknown>)[Symbol.iterator]();
+    // The client going away closes the body at once, so a stream waiting for data can release what it holds.
+    const onClose = (): void => {
+      if (res.writableFinished) return;
+      this.#aborted = true;
+      this.#closeBody(body);
+    };
+    res.on('close', onClose);
+    let finished = false; // the iterator ended or threw: no return() needed
+    try {
+      const head = this.#environ.REQUEST_METHOD === 'HEAD';
+      for (;;) {
+        let step: IteratorResult<unknown>;
+        try {
+          step = await iterator.next();
+        } catch (error) {
+          finished = true;
+          throw error;
+        }
+        if (step.done) finished = true;
+        if (step.done || this.#aborted) break;
+        const chunk = step.value;
+        if (!(chunk instanceof Uint8Array)) throw new TypeError(`the body yielded a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`);
+        if (chunk.byteLength === 0) continue;
+        if (!this.#headersSent) this.#sendHeaders(-1);
+        if (head) break; // the headers are the whole answer (docs/gateway.md §6.2)
+        if (!res.write(chunk)) await this.#drain();
+        if (this.#aborted) break;
+      }
+      if (!this.#aborted) {
+        if (!this.#headersSent) this.#sendHeaders(0);
+        res.end();
+      }
+    } catch (error) {
+      if (!this.#aborted) this.#fail(error);
+    } finally {
+      res.off('close', onClose);
+      if (!finished) await this.#returnIterator(iterator);
+      this.#closeBody(body);
+    }
+  }
+
+  async #returnIterator(iterator: Iterator<unknown> | AsyncIterator<unknown>): Promise<void> {
+    try {
+      await iterator.return?.();
+    } catch (error) {
+      this.#log('error while stopping the response body', error);
+    }
+  }
+
+  #drain(): Promise<void> {
+    const res = this.#res;
+    if (res.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+
+  /** Writes the status line and headers. `knownLength` ≥ 0 adds Content-Length when the app gave none. */
+  #sendHeaders(knownLength: number): void {
+    if (this.#status === undefined) {
+      throw new Error('the application produced a body without calling startResponse() first (docs/gateway.md §5.2)');
+    }
+    const headers = this.#headers;
+    const flat: string[] = [];
+    let hasLength = false;
+    for (let i = 0; i < headers.length; i++) {
+      const [name, value] = headers[i]!;
+      if (isHopByHop(name)) throw new TypeError(`the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`);
+      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      flat.push(name, value);
+    }
+    const code = this.#code;
+    // RFC 9110 §8.6: no Content-Length on 204; on 304 it would describe the selected representation, which we do not know.
+    if (!hasLength && knownLength >= 0 && code !== 204 && code !== 304) flat.push('Content-Length', String(knownLength));
+    this.#res.writeHead(code, this.#status.slice(4), flat);
+    this.#headersSent = true;
+  }
+
+  /** An error before the headers went out becomes a 500; after, the connection is cut so the client sees a truncated response. */
+  #fail(error: unknown): void {
+    const res = this.#res;
+    this.#log('error in the application', error);
+    try {
+      if (this.#headersSent || res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (res.destroyed) return;
+      const text = this.#options.debug ? `Internal Server Error\n\n${describe(error)}\n` : 'Internal Server Error\n';
+      const body = Buffer.from(text);
+      res.writeHead(500, 'Internal Server Error', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.byteLength)]);
+      res.end(body);
+    } catch (secondError) {
+      this.#log('error while sending the 500 response', secondError);
+      res.destroy();
+    }
+  }
+
+  /** Calls `body.close()` exactly once, whatever happened (docs/gateway.md §5.3). */
+  #closeBody(body: Body | null | undefined): void {
+    if (this.#bodyClosed) return;
+    this.#bodyClosed = true;
+    const close = (body as { close?: unknown } | null | undefined)?.close;
+    if (typeof close !== 'function') return;
+    try {
+      const result: unknown = close.call(body);
+      if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.#log('error in body.close()', error));
+    } catch (error) {
+      this.#log('error in body.close()', error);
+    }
+  }
+
+  #log(what: string, error: unknown): void {
+    try {
+      const environ = this.#environ;
+      this.#options.errors.write(`[flagon] ${what} (${environ.REQUEST_METHOD} ${environ.REQUEST_URI}):\n${describe(error)}\n`);
+    } catch {
+      // a broken error stream must not take the server down
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/** @module Builds a TSGI environ from a node:http request in one pass (layer L4); see docs/gateway.md §3 and §6. */
+import type { IncomingMessage } from 'node:http';
+import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
+import { splitRequestTarget } from '../gateway/url.js';
+import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
+
+/** What the server knows about itself, fixed for its lifetime, so nothing here is recomputed per request. */
+export interface ServerInfo {
+  scheme: 'http' | 'https';
+  errors: ErrorStream;
+  /** SERVER_NAME and SERVER_PORT; when unknown (a listener mounted in someone else's server), read off the socket. */
+  name: string | undefined;
+  port: string | undefined;
+  multiprocess: boolean;
+}
+
+/**
+ * The environ for one request, or a string naming why the request must get a 400 (RFC 9112 §3.2: an HTTP/1.1
+ * request without a Host header, or with two). Cheap by construction: no `req.headers` object, no URL object, no
+ * decoding unless the path has a `%`, and `tsgi.input` is the request stream itself.
+ */
+export function buildEnviron(req: IncomingMessage, server: ServerInfo): Environ | string {
+  const target = req.url ?? '/';
+  let pathInfo = target;
+  let queryString = '';
+  if (target.charCodeAt(0) === 47 /* / */ && !target.includes('%') && !target.includes('#')) {
+    const question = target.indexOf('?');
+    if (question >= 0) {
+      pathInfo = target.slice(0, question);
+      queryString = target.slice(question + 1);
+    }
+  } else {
+    ({ pathInfo, queryString } = splitRequestTarget(target));
+  }
+  const socket = req.socket;
+  const environ: Environ = {
+    REQUEST_METHOD: req.method ?? 'GET',
+    SCRIPT_NAME: '',
+    PATH_INFO: pathInfo,
+    QUERY_STRING: queryString,
+    REQUEST_URI: target,
+    SERVER_NAME: server.name ?? socket.localAddress ?? '',
+    SERVER_PORT: server.port ?? String(socket.localPort ?? ''),
+    SERVER_PROTOCOL: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
+    REMOTE_ADDR: socket.remoteAddress ?? '',
+    REMOTE_PORT: socket.remotePort === undefined ? '' : String(socket.remotePort),
+    'tsgi.version': TSGI_VERSION,
+    'tsgi.url_scheme': server.scheme,
+    'tsgi.input': req as InputStream,
+    'tsgi.input_terminated': true,
+    'tsgi.errors': server.errors,
+    'tsgi.multithread': false,
+    'tsgi.multiprocess': server.multiprocess,
+    'tsgi.run_once': false,
+  };
+  const hosts = addRequestHeaders(environ, req.rawHeaders);
+  if (hosts > 1) return 'more than one Host header';
+  if (hosts === 0 && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) return 'no Host header';
+  return environ;
+}

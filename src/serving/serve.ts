@@ -1,0 +1,114 @@
+/** @module serve(app): Flagon's TSGI server on node:http, with safe defaults for timeouts and header size (layer L4). */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayApp } from '../gateway/types.js';
+import { createRequestListener, type ListenerOptions } from './listener.js';
+
+/**
+ * The defaults of {@link serve}. The timeouts bound how long a slow or silent client can hold a connection
+ * (slowloris); `maxHeaderSize` bounds the memory one request's head can take.
+ *
+ * | option | default | what it bounds |
+ * | --- | --- | --- |
+ * | host | `127.0.0.1` | only this machine can connect; pass `0.0.0.0` deliberately |
+ * | port | `5000` | Flask's port; `0` picks a free one |
+ * | headersTimeout | 20 s | time to receive the request line and headers |
+ * | requestTimeout | 120 s | time to receive the whole request, body included |
+ * | keepAliveTimeout | 5 s | how long an idle keep-alive connection stays open |
+ * | maxHeaderSize | 16 KiB | the size of the request line plus headers (larger: 431) |
+ *
+ * @example
+ * await serve(app, { ...SERVE_DEFAULTS, port: 8080 });
+ */
+export const SERVE_DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 5000,
+  headersTimeout: 20_000,
+  requestTimeout: 120_000,
+  keepAliveTimeout: 5_000,
+  maxHeaderSize: 16_384,
+});
+
+/** Options of {@link serve}: where to listen, the limits, and the listener's options. */
+export interface ServeOptions extends ListenerOptions {
+  host?: string;
+  port?: number;
+  headersTimeout?: number;
+  requestTimeout?: number;
+  keepAliveTimeout?: number;
+  maxHeaderSize?: number;
+  /** How long `close()` waits for requests in flight before it cuts their connections. Default 5 s. */
+  closeTimeout?: number;
+}
+
+/** A running server, as {@link serve} returns it. */
+export interface RunningServer {
+  /** `http://127.0.0.1:5000`: where to send requests. */
+  url: string;
+  host: string;
+  /** The port bound, useful with `port: 0`. */
+  port: number;
+  /** The underlying node:http server, for what this interface does not cover. */
+  server: Server;
+  /** Stops accepting connections, closes idle ones, lets requests in flight finish (up to `closeTimeout`). */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a TSGI app over HTTP/1.1 on node:http. Resolves once the port is bound.
+ *
+ * @example
+ * import { serve } from 'flagon/serving';
+ * const server = await serve(app, { port: 0 });
+ * console.log(`listening on ${server.url}`);
+ * await server.close();
+ */
+export async function serve(app: GatewayApp, options: ServeOptions = {}): Promise<RunningServer> {
+  const settings = { ...SERVE_DEFAULTS, ...stripUndefined(options) };
+  const server = createServer({
+    headersTimeout: settings.headersTimeout,
+    requestTimeout: settings.requestTimeout,
+    keepAliveTimeout: settings.keepAliveTimeout,
+    maxHeaderSize: settings.maxHeaderSize,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EADDRINUSE') {
+        error.message = `port ${settings.port} on ${settings.host} is already in use; stop the other server or pass another port (port: 0 picks a free one)`;
+      }
+      reject(error);
+    };
+    server.once('error', onError);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  server.on('request', createRequestListener(app, { ...options, serverName: options.serverName ?? settings.host, serverPort: options.serverPort ?? port }));
+  const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host: settings.host,
+    port,
+    server,
+    close: () => closeServer(server, settings.closeTimeout ?? 5_000),
+  };
+}
+
+function closeServer(server: Server, timeout: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeout);
+    force.unref();
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,141 @@
+/** @module createEnviron(): a TSGI environ built in memory for tests, with the same rules a server applies (layer L4). */
+import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
+import { splitRequestTarget } from '../gateway/url.js';
+import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
+
+/** Request headers as a record, a list of pairs, or a WHATWG `Headers`. */
+export type HeadersInit = Record<string, string | readonly string[]> | ReadonlyArray<readonly [string, string]> | Headers;
+
+/** Query parameters as a raw string, a record (arrays repeat the key), or `URLSearchParams`. */
+export type QueryInit = string | URLSearchParams | Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>;
+
+/** A request body: text (sent as UTF-8), bytes, or chunks (sent without Content-Length, like a chunked upload). */
+export type BodyInit = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** Options of {@link createEnviron}. */
+export interface EnvironOptions {
+  method?: string;
+  headers?: HeadersInit;
+  /** Added to any query string already in the path. */
+  query?: QueryInit;
+  body?: BodyInit;
+  /** Where the app is mounted (SCRIPT_NAME); the path given is PATH_INFO below it. */
+  scriptName?: string;
+  scheme?: 'http' | 'https';
+  /** The Host header when `headers` has none. Default `localhost`. */
+  host?: string;
+  serverName?: string;
+  serverPort?: number | string;
+  remoteAddr?: string;
+  remotePort?: number | string;
+  protocol?: string;
+  errors?: ErrorStream;
+  /** More keys, e.g. server or framework extensions; they win over the computed ones. */
+  extra?: Record<string, unknown>;
+}
+
+const encoder = new TextEncoder();
+
+function flattenHeaders(headers: HeadersInit | undefined): string[] {
+  const flat: string[] = [];
+  if (headers === undefined) return flat;
+  const pairs = headers instanceof Headers || Array.isArray(headers) ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers);
+  for (const [name, value] of pairs) {
+    if (typeof value === 'string') flat.push(name, value);
+    else for (const item of value as readonly string[]) flat.push(name, item);
+  }
+  return flat;
+}
+
+function encodeQuery(query: QueryInit): string {
+  if (typeof query === 'string') return query.replace(/^\?/, '');
+  if (query instanceof URLSearchParams) return query.toString();
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+  }
+  return params.toString();
+}
+
+function toInput(body: BodyInit | undefined): { input: InputStream; length: number | undefined } {
+  if (body === undefined) return { input: (async function* () {})(), length: 0 };
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = typeof body === 'string' ? encoder.encode(body) : body;
+    return { input: (async function* () { if (bytes.byteLength > 0) yield bytes; })(), length: bytes.byteLength };
+  }
+  // A generator object is its own iterator: once read, it stays read, like a socket.
+  return { input: (async function* () { yield* body; })(), length: undefined };
+}
+
+/**
+ * Builds the environ a TSGI server would hand an app for this request: path and query decoded as a server does,
+ * one `HTTP_*` key per header, `tsgi.input` readable once. Use it with `runApp()` to test an app without sockets.
+ *
+ * @example
+ * const environ = createEnviron('/hello?name=Ada', { headers: { Accept: 'text/html' } });
+ * const post = createEnviron('/login', { method: 'POST', body: 'user=ada', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+ */
+export function createEnviron(path = '/', options: EnvironOptions = {}): Environ {
+  const scriptName = options.scriptName ?? '';
+  // What a client puts on the wire: non-ASCII and spaces percent-encoded as UTF-8, existing escapes kept.
+  let target = `${scriptName}${path}`.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
+  if (options.query !== undefined) {
+    const extra = encodeQuery(options.query);
+    if (extra) target += `${target.includes('?') ? '&' : '?'}${extra}`;
+  }
+  const { pathInfo, queryString } = splitRequestTarget(target);
+  const scriptDecoded = splitRequestTarget(scriptName.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c))).pathInfo;
+  const { input, length } = toInput(options.body);
+  const scheme = options.scheme ?? 'http';
+  const environ: Environ = {
+    REQUEST_METHOD: options.method?.toUpperCase() ?? 'GET',
+    SCRIPT_NAME: scriptName === '' ? '' : scriptDecoded,
+    PATH_INFO: scriptName === '' ? pathInfo : pathInfo.slice(scriptDecoded.length),
+    QUERY_STRING: queryString,
+    REQUEST_URI: target,
+    SERVER_NAME: options.serverName ?? 'localhost',
+    SERVER_PORT: String(options.serverPort ?? (scheme === 'https' ? 443 : 80)),
+    SERVER_PROTOCOL: options.protocol ?? 'HTTP/1.1',
+    REMOTE_ADDR: options.remoteAddr ?? '127.0.0.1',
+    REMOTE_PORT: String(options.remotePort ?? 50000),
+    'tsgi.version': TSGI_VERSION,
+    'tsgi.url_scheme': scheme,
+    'tsgi.input': input,
+    'tsgi.input_terminated': true,
+    'tsgi.errors': options.errors ?? collectingStream(),
+    'tsgi.multithread': false,
+    'tsgi.multiprocess': false,
+    'tsgi.run_once': false,
+  };
+  const flat = flattenHeaders(options.headers);
+  if (!flat.some((name, i) => i % 2 === 0 && name.toLowerCase() === 'host')) flat.unshift('Host', options.host ?? 'localhost');
+  addRequestHeaders(environ, flat);
+  if (environ.CONTENT_LENGTH === undefined && length !== undefined && length > 0) environ.CONTENT_LENGTH = String(length);
+  return Object.assign(environ, options.extra);
+}
+
+/** An {@link ErrorStream} that keeps what was written, for tests to read back through `.text`. */
+export interface CollectingStream extends ErrorStream {
+  readonly text: string;
+}
+
+/**
+ * The default `tsgi.errors` of {@link createEnviron}: it keeps the text instead of printing it.
+ *
+ * @example
+ * const errors = collectingStream();
+ * await runApp(app, createEnviron('/', { errors }));
+ * expect(errors.text).toContain('warning');
+ */
+export function collectingStream(): CollectingStream {
+  let text = '';
+  return {
+    write(chunk: string) {
+      text += chunk;
+    },
+    flush() {},
+    get text() {
+      return text;
+    },
+  };
+}
