@@ -205,7 +205,10 @@ export class NodeExchange {
     this.#log('error in the application', error);
     try {
       if (this.#headersSent || res.headersSent) {
-        res.destroy();
+        // Flush the bytes already written (Node corks the socket until the next tick), then close without the
+        // last chunk: the client sees a truncated response, never a clean end (docs/gateway.md §6.3).
+        if (res.socket) res.socket.destroySoon();
+        else res.destroy();
         return;
       }
       if (res.destroyed) return;

@@ -60,7 +60,7 @@ const cases: Array<[LintRule, string, () => Promise<unknown>]> = [
   ['start-response.hop-by-hop', 'the app sends Connection', () => viaRunApp((_e, start) => { start('200 OK', [['Connection', 'close']]); return []; })],
   ['start-response.twice', 'startResponse twice without excInfo', () => viaRunApp((_e, start) => { start('200 OK', []); start('500 Oops', []); return []; })],
   ['start-response.rethrow', 'a server that ignores excInfo after the headers went out', async () => {
-    const body = await callLinted(function* (_e, start) {
+    const body = await callLinted(function* (_e: Environ, start: StartResponse) {
       start('200 OK', []);
       yield bytes('partial');
       start('500 Internal Server Error', [], new Error('boom'));
