@@ -28,7 +28,7 @@ export class NodeExchange {
   readonly #options: ExchangeOptions;
   #status: string | undefined;
   #code = 0;
-  #headers: HeaderList = [];
+  #headers: HeaderList | undefined;
   #headersSent = false;
   #bodyClosed = false;
   #aborted = false;
@@ -180,10 +180,10 @@ export class NodeExchange {
 
   /** Writes the status line and headers. `knownLength` ≥ 0 adds Content-Length when the app gave none. */
   #sendHeaders(knownLength: number): void {
-    if (this.#status === undefined) {
+    const headers = this.#headers;
+    if (this.#status === undefined || headers === undefined) {
       throw new Error('the application produced a body without calling startResponse() first (docs/gateway.md §5.2)');
     }
-    const headers = this.#headers;
     const flat: string[] = [];
     let hasLength = false;
     for (let i = 0; i < headers.length; i++) {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/throwing-server.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.test.json' },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'test/tsconfig.json' },
   });
   const line = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (data: Buffer) => resolve(data.toString()));

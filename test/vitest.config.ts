@@ -3,9 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 // Tests and examples import 'flagon' and 'flagon/<layer>' as users do; here those names point at src/
 // so the suite runs on the sources (the built package is checked by `npm run build` before vitest).
-const src = fileURLToPath(new URL('./src/', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = `${root}src/`;
 
 export default defineConfig({
+  root,
   resolve: {
     alias: [
       { find: /^flagon$/, replacement: `${src}index.ts` },

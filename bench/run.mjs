@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Benchmark runner: raw node:http, Fastify and Flagon, same run, interleaved rounds, ratios to node:http.
+// Usage: npm run bench -- [--rounds 5] [--duration 10] [--warmup 3] [--connections 50] [--out bench/RESULTS.md]
+// Each server runs in its own process pinned to CPU 0 and autocannon in another pinned to CPU 1 (when taskset exists).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '15' },
+    duration: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    out: { type: 'string', default: `${here}RESULTS.md` },
+  },
+});
+const rounds = Number(args.rounds);
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const connections = Number(args.connections);
+
+/** The scenarios and their servers; the first server of each is the baseline the ratios divide by. */
+const SCENARIOS = {
+  'TSGI hello world (GET /)': [
+    { name: 'node:http', file: 'servers/node-http.mjs' },
+    { name: 'fastify', file: 'servers/fastify.mjs' },
+    { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
+  ],
+};
+
+const taskset = (() => {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return cpus().length >= 2;
+  } catch {
+    return false;
+  }
+})();
+const pinned = (cpu, command) => (taskset ? ['taskset', ['-c', String(cpu), ...command]] : [command[0], command.slice(1)]);
+
+function startServer(file) {
+  const [cmd, cmdArgs] = pinned(0, [process.execPath, `${here}${file}`]);
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  const cpu = () => new Promise((resolve) => {
+    child.once('message', (message) => resolve(message.cpu.user + message.cpu.system));
+    child.send('cpu');
+  });
+  return { child, port, cpu };
+}
+
+function load(url, seconds) {
+  const [cmd, cmdArgs] = pinned(1, [process.execPath, `${here}load.mjs`, url, String(seconds), String(connections)]);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (data) => { out += data; });
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited with ${code}`))));
+  });
+}
+
+async function measure(target) {
+  const server = startServer(target.file);
+  try {
+    const url = `http://127.0.0.1:${await server.port}/`;
+    await load(url, warmup);
+    const before = await server.cpu();
+    const result = await load(url, duration);
+    const after = await server.cpu();
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    return { rps: result.rps, p99: result.p99, cpuPerRequest: (after - before) / result.total };
+  } finally {
+    server.child.kill();
+  }
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const fixed = (value, digits) => value.toFixed(digits);
+
+const report = [];
+for (const [scenario, targets] of Object.entries(SCENARIOS)) {
+  console.log(`\n## ${scenario}`);
+  const samples = new Map(targets.map((t) => [t.name, []]));
+  for (let round = 1; round <= rounds; round++) {
+    // Rotate the order each round so no target always runs first (warm caches, thermal state).
+    const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]);
+    const results = new Map();
+    for (const target of order) results.set(target.name, await measure(target));
+    const base = results.get(targets[0].name);
+    for (const target of targets) {
+      const r = results.get(target.name);
+      samples.get(target.name).push({ ...r, rpsRatio: r.rps / base.rps, cpuRatio: r.cpuPerRequest / base.cpuPerRequest });
+      console.log(`round ${round}  ${target.name.padEnd(16)} ${fixed(r.rps, 0).padStart(7)} req/s  ×${fixed(r.rps / base.rps, 3)}  p99 ${r.p99} ms  ${fixed(r.cpuPerRequest, 1)} µs CPU/req  ×${fixed(r.cpuPerRequest / base.cpuPerRequest, 3)}`);
+    }
+  }
+  report.push({ scenario, targets, samples });
+}
+
+const version = (pkg) => JSON.parse(readFileSync(`${here}../node_modules/${pkg}/package.json`, 'utf8')).version;
+const flagonVersion = JSON.parse(readFileSync(`${here}../package.json`, 'utf8')).version;
+const command = `npm run bench -- --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
+const lines = [
+  '# Benchmark results',
+  '',
+  'Made by `bench/run.mjs`; every figure below comes from one run, with the servers interleaved round by round.',
+  '',
+  `- Command: \`${command}\``,
+  `- Date: ${new Date().toISOString()}`,
+  `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
+  `- Pinning: ${taskset ? 'server on CPU 0, autocannon on CPU 1 (taskset)' : 'none (taskset not available)'}`,
+  `- Versions: Node ${process.version}, flagon ${flagonVersion}, fastify ${version('fastify')}, autocannon ${version('autocannon')}`,
+  `- Load: autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s measured, per server per round`,
+  '- CPU µs/req: the server process\'s user + system CPU time over the measured window, divided by the requests served.',
+  '',
+];
+for (const { scenario, targets, samples } of report) {
+  lines.push(`## ${scenario}`, '', `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`, '');
+  lines.push('| server | req/s | × node:http | p99 ms | CPU µs/req | CPU × node:http |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const target of targets) {
+    const s = samples.get(target.name);
+    lines.push(`| ${target.name} | ${fixed(median(s.map((x) => x.rps)), 0)} | ${fixed(median(s.map((x) => x.rpsRatio)), 3)} | ${median(s.map((x) => x.p99))} | ${fixed(median(s.map((x) => x.cpuPerRequest)), 1)} | ${fixed(median(s.map((x) => x.cpuRatio)), 3)} |`);
+  }
+  lines.push('', '<details><summary>Every round</summary>', '', '| round | server | req/s | × node:http | p99 ms | CPU µs/req | CPU × |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (let round = 0; round < rounds; round++) {
+    for (const target of targets) {
+      const x = samples.get(target.name)[round];
+      lines.push(`| ${round + 1} | ${target.name} | ${fixed(x.rps, 0)} | ${fixed(x.rpsRatio, 3)} | ${x.p99} | ${fixed(x.cpuPerRequest, 1)} | ${fixed(x.cpuRatio, 3)} |`);
+    }
+  }
+  lines.push('', '</details>', '');
+}
+const notesFile = `${here}NOTES.md`;
+if (existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
+writeFileSync(args.out, `${lines.join('\n')}\n`);
+console.log(`\nwrote ${args.out}`);
