@@ -1,7 +1,12 @@
 /** @module Environ keys for request headers and other pure environ helpers (layer L0); servers and test builders share them (docs/gateway.md §3). */
 import type { Environ, TSGIVersion } from './types.js';
 
-/** The value every TSGI 1.0 server puts in `environ['tsgi.version']`. */
+/**
+ * The value every TSGI 1.0 server puts in `environ['tsgi.version']`.
+ *
+ * @example
+ * const environ = { ...otherKeys, 'tsgi.version': TSGI_VERSION };
+ */
 export const TSGI_VERSION: TSGIVersion = Object.freeze([1, 0] as const);
 
 const keyCache = new Map<string, string | null>();

@@ -1,7 +1,12 @@
 /** @module The rules `lint()` enforces, each tied to its section of docs/gateway.md, plus the environ checks (layer L0). */
 import type { Environ } from './types.js';
 
-/** Which party broke a rule: the server (or middleware acting as one) or the application. */
+/**
+ * Which party broke a rule: the server (or middleware acting as one) or the application.
+ *
+ * @example
+ * if (error instanceof LintError && error.side === 'server') console.log('fix the server, not the app');
+ */
 export type LintSide = 'server' | 'app';
 
 interface RuleInfo {
@@ -56,7 +61,12 @@ export const LINT_RULES = {
   'server.close-twice': { side: 'server', section: '5.3', title: 'the server calls close() exactly once' },
 } as const satisfies Record<string, RuleInfo>;
 
-/** The id of a rule in {@link LINT_RULES}. */
+/**
+ * The id of a rule in {@link LINT_RULES}.
+ *
+ * @example
+ * const rule: LintRule = 'start-response.header-value';
+ */
 export type LintRule = keyof typeof LINT_RULES;
 
 /**

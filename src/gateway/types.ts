@@ -1,6 +1,11 @@
 /** @module TSGI 1.0 as types (layer L0): what a server hands an application and what the application hands back. See docs/gateway.md. */
 
-/** The TSGI version this module describes, as it appears in `environ['tsgi.version']` (docs/gateway.md §3.4). */
+/**
+ * The TSGI version this module describes, as it appears in `environ['tsgi.version']` (docs/gateway.md §3.4).
+ *
+ * @example
+ * const [major]: TSGIVersion = environ['tsgi.version'];
+ */
 export type TSGIVersion = readonly [major: 1, minor: 0];
 
 /**
@@ -23,12 +28,21 @@ export interface ErrorStream {
  */
 export type InputStream = AsyncIterable<Uint8Array>;
 
-/** Response headers as TSGI passes them: an ordered list of `[name, value]` pairs, repeats allowed (docs/gateway.md §4.2). */
+/**
+ * Response headers as TSGI passes them: an ordered list of `[name, value]` pairs, repeats allowed (docs/gateway.md §4.2).
+ *
+ * @example
+ * const headers: HeaderList = [['Content-Type', 'text/plain'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']];
+ */
 export type HeaderList = Array<[name: string, value: string]>;
 
 /**
  * The legacy `write(chunk)` callable returned by `startResponse`, for apps ported from push-style APIs (docs/gateway.md §4.4).
  * Prefer returning a body iterable: `write` cannot apply back-pressure.
+ *
+ * @example
+ * const write: WriteFn = startResponse('200 OK', []);
+ * write(new TextEncoder().encode('pushed'));
  */
 export type WriteFn = (chunk: Uint8Array) => void;
 
@@ -45,7 +59,13 @@ export type WriteFn = (chunk: Uint8Array) => void;
  */
 export type StartResponse = (status: string, headers: HeaderList, excInfo?: unknown) => WriteFn;
 
-/** The chunks of a response body: bytes, never strings (docs/gateway.md §5.1). */
+/**
+ * The chunks of a response body: bytes, never strings (docs/gateway.md §5.1).
+ *
+ * @example
+ * async function* countdown(): AsyncGenerator<Uint8Array> { for (let i = 3; i > 0; i--) yield new TextEncoder().encode(`${i}\n`); }
+ * const chunks: BodyChunks = countdown();
+ */
 export type BodyChunks = Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**

@@ -41,7 +41,12 @@ export function decodePathInfo(rawPath: string): string {
   return decoder.decode(out.subarray(0, length));
 }
 
-/** The parts of a request target that go into the environ (docs/gateway.md §3.1). */
+/**
+ * The parts of a request target that go into the environ (docs/gateway.md §3.1).
+ *
+ * @example
+ * const { pathInfo, queryString }: RequestTarget = splitRequestTarget('/a?b=1');
+ */
 export interface RequestTarget {
   pathInfo: string;
   queryString: string;
@@ -122,7 +127,13 @@ export function getHost(environ: Environ): string {
   return HOST_PATTERN.test(host) ? host : '';
 }
 
-/** Which parts of the URL {@link getCurrentUrl} returns. */
+/**
+ * Which parts of the URL {@link getCurrentUrl} returns.
+ *
+ * @example
+ * const options: CurrentUrlOptions = { stripQueryString: true };
+ * getCurrentUrl(environ, options);
+ */
 export interface CurrentUrlOptions {
   /** Only the URL of the application root (scheme, host, SCRIPT_NAME). */
   rootOnly?: boolean;

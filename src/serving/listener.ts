@@ -5,7 +5,12 @@ import { stderrStream } from './error-stream.js';
 import { NodeExchange, type ExchangeOptions } from './exchange.js';
 import { buildEnviron, type ServerInfo } from './node-environ.js';
 
-/** Options of {@link createRequestListener}. */
+/**
+ * Options of {@link createRequestListener}.
+ *
+ * @example
+ * const options: ListenerOptions = { urlScheme: 'https', errors: silentStream };
+ */
 export interface ListenerOptions {
   /** Show the error and its stack in the 500 body. Never on outside development. Default `false`. */
   debug?: boolean;
@@ -21,7 +26,13 @@ export interface ListenerOptions {
   multiprocess?: boolean;
 }
 
-/** The `(req, res)` function that `http.createServer` and most Node frameworks accept. */
+/**
+ * The `(req, res)` function that `http.createServer` and most Node frameworks accept.
+ *
+ * @example
+ * const listener: NodeRequestListener = createRequestListener(app);
+ * createServer(listener).listen(8000, '127.0.0.1');
+ */
 export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**

@@ -29,7 +29,13 @@ export const SERVE_DEFAULTS = Object.freeze({
   maxHeaderSize: 16_384,
 });
 
-/** Options of {@link serve}: where to listen, the limits, and the listener's options. */
+/**
+ * Options of {@link serve}: where to listen, the limits, and the listener's options.
+ *
+ * @example
+ * const options: ServeOptions = { port: 8080, requestTimeout: 30_000 };
+ * await serve(app, options);
+ */
 export interface ServeOptions extends ListenerOptions {
   host?: string;
   port?: number;
@@ -41,7 +47,14 @@ export interface ServeOptions extends ListenerOptions {
   closeTimeout?: number;
 }
 
-/** A running server, as {@link serve} returns it. */
+/**
+ * A running server, as {@link serve} returns it.
+ *
+ * @example
+ * const server: RunningServer = await serve(app, { port: 0 });
+ * await fetch(`${server.url}/`);
+ * await server.close();
+ */
 export interface RunningServer {
   /** `http://127.0.0.1:5000`: where to send requests. */
   url: string;

@@ -3,16 +3,37 @@ import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
 import { splitRequestTarget } from '../gateway/url.js';
 import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
 
-/** Request headers as a record, a list of pairs, or a WHATWG `Headers`. */
+/**
+ * Request headers as a record, a list of pairs, or a WHATWG `Headers`.
+ *
+ * @example
+ * const headers: HeadersInit = { Accept: 'text/html', Cookie: ['a=1', 'b=2'] };
+ */
 export type HeadersInit = Record<string, string | readonly string[]> | ReadonlyArray<readonly [string, string]> | Headers;
 
-/** Query parameters as a raw string, a record (arrays repeat the key), or `URLSearchParams`. */
+/**
+ * Query parameters as a raw string, a record (arrays repeat the key), or `URLSearchParams`.
+ *
+ * @example
+ * const query: QueryInit = { page: 2, tag: ['a', 'b'] }; // page=2&tag=a&tag=b
+ */
 export type QueryInit = string | URLSearchParams | Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>;
 
-/** A request body: text (sent as UTF-8), bytes, or chunks (sent without Content-Length, like a chunked upload). */
+/**
+ * A request body: text (sent as UTF-8), bytes, or chunks (sent without Content-Length, like a chunked upload).
+ *
+ * @example
+ * const body: BodyInit = JSON.stringify({ name: 'Ada' });
+ */
 export type BodyInit = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
-/** Options of {@link createEnviron}. */
+/**
+ * Options of {@link createEnviron}.
+ *
+ * @example
+ * const options: EnvironOptions = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' };
+ * createEnviron('/api/users', options);
+ */
 export interface EnvironOptions {
   method?: string;
   headers?: HeadersInit;
@@ -114,7 +135,14 @@ export function createEnviron(path = '/', options: EnvironOptions = {}): Environ
   return Object.assign(environ, options.extra);
 }
 
-/** An {@link ErrorStream} that keeps what was written, for tests to read back through `.text`. */
+/**
+ * An {@link ErrorStream} that keeps what was written, for tests to read back through `.text`.
+ *
+ * @example
+ * const errors: CollectingStream = collectingStream();
+ * errors.write('oops\n');
+ * errors.text; // 'oops\n'
+ */
 export interface CollectingStream extends ErrorStream {
   readonly text: string;
 }

@@ -2,7 +2,13 @@
 import { parseStatusCode } from '../gateway/response.js';
 import type { Body, Environ, GatewayApp, HeaderList, StartResponse } from '../gateway/types.js';
 
-/** A response collected by {@link runApp}. */
+/**
+ * A response collected by {@link runApp}.
+ *
+ * @example
+ * const response: AppResponse = await runApp(app, createEnviron('/'));
+ * if (response.statusCode === 302) console.log(response.header('Location'));
+ */
 export interface AppResponse {
   /** The status line, e.g. `'200 OK'`. */
   status: string;
