@@ -66,9 +66,13 @@ describe('serve()', () => {
 
   it('builds an environ that passes lint, with headers, paths and the body', async () => {
     let seen: Environ | undefined;
+    let plain: unknown[] = [];
     let received = '';
     const app: GatewayApp = async (environ, startResponse) => {
       seen = { ...environ };
+      // a plain object: reads, `in` and enumeration work as on any object literal
+      plain = [Object.getPrototypeOf(environ) === Object.prototype, 'HTTP_ACCEPT' in environ, 'HTTP_MISSING' in environ,
+        Object.keys(environ).includes('PATH_INFO'), JSON.stringify(Object.keys(environ)) === JSON.stringify(Object.keys(seen))];
       for await (const chunk of environ['tsgi.input']) received += Buffer.from(chunk).toString();
       startResponse('200 OK', []);
       return [];
@@ -91,6 +95,7 @@ describe('serve()', () => {
     expect(seen?.REMOTE_PORT).toMatch(/^\d+$/);
     expect(Object.keys(seen ?? {})).not.toContain('HTTP_CONTENT_TYPE');
     expect(received).toBe('payload');
+    expect(plain).toEqual([true, true, false, true, true]);
   });
 
   it('joins repeated headers, cookies with "; "', async () => {
