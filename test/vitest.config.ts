@@ -11,7 +11,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^flagon$/, replacement: `${src}index.ts` },
-      { find: /^flagon\/(gateway|serving|testing)$/, replacement: `${src}$1/index.ts` },
+      { find: /^flagon\/([a-z]+)$/, replacement: `${src}$1/index.ts` },
     ],
   },
   test: {

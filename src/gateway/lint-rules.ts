@@ -1,4 +1,5 @@
 /** @module The rules `lint()` enforces, each tied to its section of docs/gateway.md, plus the environ checks (layer L0). */
+import { HTTP_TOKEN as TOKEN } from './response.js';
 import type { Environ } from './types.js';
 
 /**
@@ -101,9 +102,6 @@ const REQUIRED_TSGI = [
   'tsgi.multithread', 'tsgi.multiprocess', 'tsgi.run_once',
 ] as const;
 const FLAGS = ['tsgi.input_terminated', 'tsgi.multithread', 'tsgi.multiprocess', 'tsgi.run_once'] as const;
-
-/** RFC 9110 §5.6.2 token. */
-export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);

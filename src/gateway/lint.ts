@@ -1,6 +1,6 @@
 /** @module lint(app): a middleware that checks both sides of every TSGI call against docs/gateway.md, in the spirit of wsgiref.validate (layer L0). */
-import { checkEnviron, LintError, TOKEN } from './lint-rules.js';
-import { isHopByHop, parseStatusCode } from './response.js';
+import { checkEnviron, LintError } from './lint-rules.js';
+import { HTTP_TOKEN as TOKEN, isHopByHop, parseStatusCode } from './response.js';
 import type { Body, Environ, ErrorStream, GatewayApp, InputStream, StartResponse, WriteFn } from './types.js';
 
 /**

@@ -1,6 +1,15 @@
 /** @module The response side of TSGI as pure functions (layer L0): status lines and header rules shared by servers and lint (docs/gateway.md §4). */
 
 /**
+ * An HTTP token (RFC 9110 §5.6.2): what a header name or a method must be.
+ *
+ * @example
+ * HTTP_TOKEN.test('Content-Type'); // true
+ * HTTP_TOKEN.test('Bad Name');     // false
+ */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
  * The status code of a TSGI status line, or `-1` when the line is not three digits, a space and a reason
  * (docs/gateway.md §4.1).
  *

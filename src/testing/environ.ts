@@ -2,14 +2,7 @@
 import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
 import { splitRequestTarget } from '../gateway/url.js';
 import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
-
-/**
- * Request headers as a record, a list of pairs, or a WHATWG `Headers`.
- *
- * @example
- * const headers: HeadersInit = { Accept: 'text/html', Cookie: ['a=1', 'b=2'] };
- */
-export type HeadersInit = Record<string, string | readonly string[]> | ReadonlyArray<readonly [string, string]> | Headers;
+import type { HeadersInit } from '../http/headers.js';
 
 /**
  * Query parameters as a raw string, a record (arrays repeat the key), or `URLSearchParams`.
@@ -60,10 +53,10 @@ const encoder = new TextEncoder();
 function flattenHeaders(headers: HeadersInit | undefined): string[] {
   const flat: string[] = [];
   if (headers === undefined) return flat;
-  const pairs = headers instanceof Headers || Array.isArray(headers) ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers);
+  const pairs = Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers);
   for (const [name, value] of pairs) {
-    if (typeof value === 'string') flat.push(name, value);
-    else for (const item of value as readonly string[]) flat.push(name, item);
+    if (Array.isArray(value)) for (const item of value as readonly string[]) flat.push(name, item);
+    else flat.push(name, String(value));
   }
   return flat;
 }

@@ -1,5 +1,5 @@
 /** @module flagon/testing: drive TSGI apps in process, without sockets. Re-exports only. */
 export { collectingStream, createEnviron } from './environ.js';
-export type { BodyInit, CollectingStream, EnvironOptions, HeadersInit, QueryInit } from './environ.js';
+export type { BodyInit, CollectingStream, EnvironOptions, QueryInit } from './environ.js';
 export { runApp } from './run-app.js';
 export type { AppResponse } from './run-app.js';

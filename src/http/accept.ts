@@ -1,0 +1,141 @@
+/** @module Content negotiation (layer L1): Accept, Accept-Language, Accept-Charset and Accept-Encoding with q-values and best match (RFC 9110 §12.5). */
+
+/**
+ * One entry of an Accept-style header.
+ *
+ * @example
+ * const item: AcceptItem = { value: 'text/html', quality: 0.9 };
+ */
+export interface AcceptItem {
+  value: string;
+  /** 0 to 1; 0 means "not acceptable". */
+  quality: number;
+}
+
+type Kind = 'mime' | 'language' | 'plain';
+
+function specificity(kind: Kind, value: string): number {
+  if (value === '*' || value === '*/*') return 0;
+  if (kind === 'mime') return value.endsWith('/*') ? 1 : 2;
+  return 1 + value.split('-').length;
+}
+
+/**
+ * The parsed value of an Accept-style header, most preferred first (quality, then specificity, then the client's
+ * order). `quality(offer)` and `bestMatch(offers)` answer the usual questions.
+ *
+ * @example
+ * const accept = parseAccept('text/html, application/json;q=0.9, *\/*;q=0.1');
+ * accept.bestMatch(['application/json', 'text/html']); // 'text/html'
+ * accept.quality('image/png');                          // 0.1
+ */
+export class Accept implements Iterable<AcceptItem> {
+  readonly items: readonly AcceptItem[];
+  readonly #kind: Kind;
+
+  constructor(items: readonly AcceptItem[], kind: Kind = 'plain') {
+    this.#kind = kind;
+    this.items = items
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) => b.item.quality - a.item.quality
+        || specificity(kind, b.item.value) - specificity(kind, a.item.value)
+        || a.index - b.index)
+      .map(({ item }) => item);
+  }
+
+  /** Whether the header was sent with anything in it. */
+  get provided(): boolean {
+    return this.items.length > 0;
+  }
+
+  /** The client's first choice, or `null`. */
+  get best(): string | null {
+    return this.items.find((item) => item.quality > 0)?.value ?? null;
+  }
+
+  #matches(range: string, offer: string): boolean {
+    const r = range.toLowerCase();
+    const o = offer.toLowerCase();
+    if (r === o || r === '*' || r === '*/*') return true;
+    if (this.#kind === 'mime') {
+      const [type, subtype] = r.split('/');
+      return subtype === '*' && o.startsWith(`${type}/`);
+    }
+    // RFC 4647 basic filtering: 'en' matches 'en-US'.
+    return this.#kind === 'language' && o.startsWith(`${r}-`);
+  }
+
+  /** How acceptable an offer is: the quality of the most specific range that matches it, 0 when none does. */
+  quality(offer: string): number {
+    let best: AcceptItem | undefined;
+    for (const item of this.items) {
+      if (!this.#matches(item.value, offer)) continue;
+      if (best === undefined || specificity(this.#kind, item.value) > specificity(this.#kind, best.value)) best = item;
+    }
+    return best?.quality ?? 0;
+  }
+
+  /**
+   * The offer the client prefers, or `fallback`. Ties go to the earlier offer (the server's preference). With no
+   * header at all, every offer is acceptable and the first wins.
+   */
+  bestMatch(offers: readonly string[], fallback: string | null = null): string | null {
+    if (!this.provided) return offers[0] ?? fallback;
+    let result = fallback;
+    let bestQuality = 0;
+    for (const offer of offers) {
+      const quality = this.quality(offer);
+      if (quality > bestQuality) {
+        bestQuality = quality;
+        result = offer;
+      }
+    }
+    if (result === fallback && this.#kind === 'language') return this.#languageFallback(offers) ?? fallback;
+    return result;
+  }
+
+  /** Werkzeug's fallback: 'en-US' accepted and 'en-GB' offered share the primary tag 'en'. */
+  #languageFallback(offers: readonly string[]): string | null {
+    for (const item of this.items) {
+      if (item.quality <= 0) continue;
+      const primary = item.value.toLowerCase().split('-')[0];
+      const offer = offers.find((o) => o.toLowerCase().split('-')[0] === primary);
+      if (offer !== undefined) return offer;
+    }
+    return null;
+  }
+
+  [Symbol.iterator](): Iterator<AcceptItem> {
+    return this.items[Symbol.iterator]();
+  }
+}
+
+const MAX_ITEMS = 64; // a header with thousands of entries is an attack, not a preference
+
+/**
+ * Parses an Accept-style header. `kind` picks the matching rules: `mime` (wildcards `*\/*` and `type/*`),
+ * `language` (prefix matching), `plain` (charsets, encodings: case-insensitive, `*`). Malformed entries are skipped.
+ *
+ * @example
+ * parseAccept('en-US,en;q=0.8,de;q=0.5', 'language').bestMatch(['de', 'en']); // 'en'
+ */
+export function parseAccept(header: string | null | undefined, kind: Kind = 'mime'): Accept {
+  const items: AcceptItem[] = [];
+  if (header) {
+    for (const part of header.split(',').slice(0, MAX_ITEMS)) {
+      const [rawValue = '', ...params] = part.split(';');
+      const value = rawValue.trim();
+      if (!value || /\s/.test(value)) continue;
+      let quality = 1;
+      for (const param of params) {
+        const [key, raw] = param.split('=').map((s) => s.trim());
+        if (key?.toLowerCase() === 'q') {
+          const q = Number(raw);
+          quality = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(raw ?? '') ? q : 1;
+        }
+      }
+      items.push({ value, quality });
+    }
+  }
+  return new Accept(items, kind);
+}

@@ -1,0 +1,99 @@
+/** @module Cookies (layer L1): parse a Cookie header and write Set-Cookie values on the `cookie` package, with Flagon's checks and safe defaults. */
+import { parse, serialize } from 'cookie';
+
+/**
+ * Attributes of a Set-Cookie value.
+ *
+ * @example
+ * const options: CookieOptions = { maxAge: 3600, secure: true, sameSite: 'Strict' };
+ */
+export interface CookieOptions {
+  /** Seconds until the cookie expires; also sets Expires for old clients. */
+  maxAge?: number;
+  expires?: Date | number;
+  /** Default `/`. */
+  path?: string | null;
+  domain?: string;
+  secure?: boolean;
+  /** Default `true`: scripts cannot read the cookie. Pass `false` for a cookie JavaScript must see. */
+  httpOnly?: boolean;
+  /** `Strict`, `Lax` or `None` (any case). Default `Lax`. `null` leaves the attribute out. */
+  sameSite?: 'Strict' | 'Lax' | 'None' | 'strict' | 'lax' | 'none' | null;
+  /** CHIPS partitioned cookie; forces `Secure` as browsers require. */
+  partitioned?: boolean;
+  /** Where a too-large cookie is reported. Default: a process warning. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Browsers drop cookies larger than 4096 bytes; Werkzeug warns past 4093, leaving room for the header's own bytes.
+ *
+ * @example
+ * if (value.length > MAX_COOKIE_SIZE) storeServerSide(value);
+ */
+export const MAX_COOKIE_SIZE = 4093;
+
+const defaultWarn = (message: string): void => {
+  process.emitWarning(message, { code: 'FLAGON_COOKIE_TOO_LARGE' });
+};
+
+/**
+ * Parses a Cookie request header into an object with a null prototype (so `__proto__` is an ordinary name). Values
+ * are percent-decoded; when a name repeats, the first value wins (the most specific path, RFC 6265 §5.4).
+ *
+ * @example
+ * parseCookie('session=abc; theme=dark'); // { session: 'abc', theme: 'dark' }
+ */
+export function parseCookie(header: string | null | undefined): Record<string, string | undefined> {
+  return header ? parse(header) : (Object.create(null) as Record<string, string | undefined>);
+}
+
+function normalizeSameSite(value: CookieOptions['sameSite']): 'strict' | 'lax' | 'none' | undefined {
+  if (value === null) return undefined;
+  const lower = (value ?? 'Lax').toLowerCase();
+  if (lower !== 'strict' && lower !== 'lax' && lower !== 'none') {
+    throw new TypeError(`sameSite must be 'Strict', 'Lax' or 'None', got ${JSON.stringify(value)}`);
+  }
+  return lower;
+}
+
+/**
+ * Serialises a Set-Cookie value. Defaults are the safe ones: `Path=/`, `HttpOnly`, `SameSite=Lax`. `partitioned`
+ * forces `Secure`; a result over {@link MAX_COOKIE_SIZE} bytes is reported through `warn`, since browsers drop it
+ * silently.
+ *
+ * @example
+ * dumpCookie('theme', 'dark', { maxAge: 3600 });
+ * // 'theme=dark; Max-Age=3600; Path=/; Expires=…; HttpOnly; SameSite=Lax'
+ */
+export function dumpCookie(name: string, value: string, options: CookieOptions = {}): string {
+  const partitioned = options.partitioned ?? false;
+  let expires = options.expires === undefined ? undefined : new Date(options.expires);
+  if (options.maxAge !== undefined && expires === undefined) expires = new Date(Date.now() + options.maxAge * 1000);
+  const header = serialize(name, value, {
+    maxAge: options.maxAge,
+    expires,
+    path: options.path === null ? undefined : (options.path ?? '/'),
+    domain: options.domain,
+    secure: (options.secure ?? false) || partitioned,
+    httpOnly: options.httpOnly ?? true,
+    sameSite: normalizeSameSite(options.sameSite),
+    partitioned,
+  });
+  const size = new TextEncoder().encode(header).byteLength;
+  if (size > MAX_COOKIE_SIZE) {
+    (options.warn ?? defaultWarn)(`The '${name}' cookie is ${size} bytes, more than the ${MAX_COOKIE_SIZE} browsers keep; it will probably be dropped`);
+  }
+  return header;
+}
+
+/**
+ * A Set-Cookie value that deletes a cookie: empty, expired, `Max-Age=0`. Path and domain must match the ones it
+ * was set with.
+ *
+ * @example
+ * deleteCookieValue('session'); // 'session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax'
+ */
+export function deleteCookieValue(name: string, options: Omit<CookieOptions, 'maxAge' | 'expires'> = {}): string {
+  return dumpCookie(name, '', { ...options, maxAge: 0, expires: 0 });
+}

@@ -1,0 +1,21 @@
+/** @module flagon/http: sans-IO HTTP utilities. Re-exports only. */
+export { STATUS_CODES, statusAllowsBody, statusLine } from './status.js';
+export { escapeHtml } from './html.js';
+export { Headers } from './headers.js';
+export type { HeadersInit } from './headers.js';
+export { MultiDict, parseQuery } from './multidict.js';
+export type { MultiDictInit } from './multidict.js';
+export { MAX_COOKIE_SIZE, deleteCookieValue, dumpCookie, parseCookie } from './cookie.js';
+export type { CookieOptions } from './cookie.js';
+export { httpDate, parseHttpDate } from './dates.js';
+export { Accept, parseAccept } from './accept.js';
+export type { AcceptItem } from './accept.js';
+export { ETags, generateEtag, parseEtags, quoteEtag, unquoteEtag } from './etag.js';
+export { evaluatePreconditions, ifRangeMatches, isResourceModified } from './conditional.js';
+export type { ConditionalHeaders, PreconditionResult, ResourceValidators } from './conditional.js';
+export { contentRange, parseRange } from './range.js';
+export type { ByteRange, RangeResult } from './range.js';
+export { contentTypeFor, mimeTypeFor } from './mime.js';
+export { safeJoin, secureFilename } from './safe-join.js';
+export { HTTPError, BadRequest, Unauthorized, PaymentRequired, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict, Gone, LengthRequired, PreconditionFailed, RequestEntityTooLarge, RequestURITooLarge, UnsupportedMediaType, RequestedRangeNotSatisfiable, ExpectationFailed, ImATeapot, UnprocessableEntity, PreconditionRequired, TooManyRequests, RequestHeaderFieldsTooLarge, UnavailableForLegalReasons, InternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout, HTTPVersionNotSupported, HTTP_ERRORS, abort } from './errors.js';
+export type { HTTPErrorOptions } from './errors.js';

@@ -1,0 +1,111 @@
+/** @module MultiDict: keys with one or more values, in order, for query args, forms and files (layer L1). */
+
+/**
+ * Anything a {@link MultiDict} can start from: pairs (repeats kept) or a record (arrays give several values).
+ *
+ * @example
+ * const init: MultiDictInit<string> = { tag: ['a', 'b'], page: '2' };
+ */
+export type MultiDictInit<V> = Iterable<readonly [string, V]> | Record<string, V | readonly V[]>;
+
+/**
+ * A map from keys to one or more values, keeping the order of first appearance, like Werkzeug's MultiDict and the
+ * web's URLSearchParams. `get` gives the first value, `getAll` every one; iterating gives every `[key, value]` pair.
+ * Keys are stored in a `Map`, so `__proto__` is an ordinary key.
+ *
+ * @example
+ * const args = new MultiDict([['tag', 'a'], ['tag', 'b'], ['page', '2']]);
+ * args.get('tag');     // 'a'
+ * args.getAll('tag');  // ['a', 'b']
+ * [...args];           // [['tag', 'a'], ['tag', 'b'], ['page', '2']]
+ */
+export class MultiDict<V = string> implements Iterable<[string, V]> {
+  readonly #map = new Map<string, V[]>();
+
+  constructor(init?: MultiDictInit<V>) {
+    if (init === undefined) return;
+    if (Symbol.iterator in init) {
+      for (const [key, value] of init as Iterable<readonly [string, V]>) this.add(key, value);
+    } else {
+      for (const [key, value] of Object.entries(init)) {
+        if (Array.isArray(value)) for (const item of value as readonly V[]) this.add(key, item);
+        else this.add(key, value as V);
+      }
+    }
+  }
+
+  /** The first value for a key, or `undefined`. */
+  get(key: string): V | undefined {
+    return this.#map.get(key)?.[0];
+  }
+
+  /** Every value for a key, in order (a new array). */
+  getAll(key: string): V[] {
+    return [...(this.#map.get(key) ?? [])];
+  }
+
+  has(key: string): boolean {
+    return this.#map.has(key);
+  }
+
+  /** Adds a value after any existing ones. */
+  add(key: string, value: V): this {
+    const values = this.#map.get(key);
+    if (values) values.push(value);
+    else this.#map.set(key, [value]);
+    return this;
+  }
+
+  /** Replaces all values of a key with one. */
+  set(key: string, value: V): this {
+    this.#map.set(key, [value]);
+    return this;
+  }
+
+  delete(key: string): boolean {
+    return this.#map.delete(key);
+  }
+
+  /** The number of distinct keys. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#map.keys();
+  }
+
+  /** Every `[key, value]` pair, repeated keys included. */
+  *entries(): IterableIterator<[string, V]> {
+    for (const [key, values] of this.#map) for (const value of values) yield [key, value];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries();
+  }
+
+  /** A plain object of first values (null prototype, so any key is safe). */
+  toObject(): Record<string, V> {
+    const out = Object.create(null) as Record<string, V>;
+    for (const [key, values] of this.#map) out[key] = values[0]!;
+    return out;
+  }
+
+  /** A plain object of value lists (null prototype). */
+  toObjectAll(): Record<string, V[]> {
+    const out = Object.create(null) as Record<string, V[]>;
+    for (const [key, values] of this.#map) out[key] = [...values];
+    return out;
+  }
+}
+
+/**
+ * Parses `application/x-www-form-urlencoded` text (a query string or a form body) into a {@link MultiDict}, with
+ * `+` as space and repeated keys kept (WHATWG URL §5.1).
+ *
+ * @example
+ * parseQuery('a=1&a=2&b=x+y').getAll('a'); // ['1', '2']
+ */
+export function parseQuery(text: string): MultiDict<string> {
+  return new MultiDict(new URLSearchParams(text));
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_COOKIE_SIZE, deleteCookieValue, dumpCookie, parseCookie } from 'flagon/http';
+
+describe('cookies', () => {
+  it('parse into a null-prototype object, first value winning', () => {
+    const cookies = parseCookie('a=1; b=hello%20world; a=2; __proto__=x');
+    expect(Object.prototype.isPrototypeOf(cookies)).toBe(false); // no Object.prototype in the chain
+    expect('toString' in cookies).toBe(false);
+    expect([cookies.a, cookies.b, cookies.__proto__]).toEqual(['1', 'hello world', 'x']);
+    expect(parseCookie(undefined)).toEqual(Object.create(null));
+  });
+
+  it('serialise with safe defaults: Path=/, HttpOnly, SameSite=Lax', () => {
+    expect(dumpCookie('theme', 'dark')).toBe('theme=dark; Path=/; HttpOnly; SameSite=Lax');
+    expect(dumpCookie('js', 'ok', { httpOnly: false, sameSite: null, path: null })).toBe('js=ok');
+  });
+
+  it('write Max-Age with Expires, Domain and Secure', () => {
+    const header = dumpCookie('s', 'v', { maxAge: 60, domain: 'example.com', secure: true });
+    expect(header).toMatch(/^s=v; Max-Age=60; Domain=example.com; Path=\/; Expires=\w{3}, \d{2} \w{3} \d{4} [\d:]{8} GMT; HttpOnly; Secure; SameSite=Lax$/);
+  });
+
+  it('accept only Strict, Lax or None for SameSite', () => {
+    expect(dumpCookie('a', 'b', { sameSite: 'strict' })).toContain('SameSite=Strict');
+    expect(dumpCookie('a', 'b', { sameSite: 'None', secure: true })).toContain('SameSite=None');
+    expect(() => dumpCookie('a', 'b', { sameSite: 'sometimes' as never })).toThrow(/'Strict', 'Lax' or 'None'/);
+  });
+
+  it('make partitioned cookies Secure', () => {
+    expect(dumpCookie('a', 'b', { partitioned: true })).toMatch(/; Secure; Partitioned;/);
+  });
+
+  it('warn past 4093 bytes', () => {
+    const warnings: string[] = [];
+    dumpCookie('small', 'x'.repeat(100), { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    dumpCookie('big', 'x'.repeat(MAX_COOKIE_SIZE), { warn: (m) => warnings.push(m) });
+    expect(warnings[0]).toMatch(/'big' cookie is \d+ bytes, more than the 4093/);
+  });
+
+  it('delete by expiring', () => {
+    expect(deleteCookieValue('session')).toBe('session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax');
+  });
+
+  it('reject invalid names and values', () => {
+    expect(() => dumpCookie('bad name', 'x')).toThrow(TypeError);
+  });
+});

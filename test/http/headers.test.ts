@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { Headers, MultiDict, parseQuery } from 'flagon/http';
+
+describe('Headers', () => {
+  it('looks names up without case and keeps order and repeats', () => {
+    const headers = new Headers([['Content-Type', 'text/html'], ['Set-Cookie', 'a=1']]);
+    headers.add('set-cookie', 'b=2');
+    expect(headers.get('CONTENT-TYPE')).toBe('text/html');
+    expect(headers.getAll('Set-Cookie')).toEqual(['a=1', 'b=2']);
+    expect(headers.toList()).toEqual([['Content-Type', 'text/html'], ['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']]);
+    expect(headers.get('missing')).toBeNull();
+  });
+
+  it('set replaces every value at the first position; delete removes all', () => {
+    const headers = new Headers({ A: '1', B: ['2', '3'], C: 4 });
+    headers.set('b', 'x');
+    expect(headers.toList()).toEqual([['A', '1'], ['b', 'x'], ['C', '4']]);
+    expect(headers.delete('A')).toBe(true);
+    expect(headers.delete('A')).toBe(false);
+    expect(headers.setDefault('C', '9')).toBe('4');
+    expect(headers.setDefault('D', '5')).toBe('5');
+    expect(headers.size).toBe(3);
+  });
+
+  it('refuses values that would split the response and names that are not tokens', () => {
+    const headers = new Headers();
+    expect(() => headers.set('X-A', 'a\r\nSet-Cookie: evil=1')).toThrow(/CR, LF/);
+    expect(() => headers.add('X-A', 'nul\0')).toThrow(TypeError);
+    expect(() => headers.add('X-A', '€')).toThrow(/latin-1/);
+    expect(() => headers.add('Bad Name', 'x')).toThrow(/not a valid header name/);
+  });
+
+  it('hands out copies, so callers cannot change it behind its back', () => {
+    const headers = new Headers({ A: '1' });
+    headers.toList()[0]![1] = 'changed';
+    expect(headers.get('A')).toBe('1');
+    expect([...headers.clone()]).toEqual([['A', '1']]);
+  });
+});
+
+describe('MultiDict', () => {
+  it('keeps repeated keys, in order', () => {
+    const dict = new MultiDict([['tag', 'a'], ['page', '2'], ['tag', 'b']]);
+    expect(dict.get('tag')).toBe('a');
+    expect(dict.getAll('tag')).toEqual(['a', 'b']);
+    expect([...dict]).toEqual([['tag', 'a'], ['tag', 'b'], ['page', '2']]);
+    expect([...dict.keys()]).toEqual(['tag', 'page']);
+    expect(dict.size).toBe(2);
+    expect(dict.getAll('nope')).toEqual([]);
+  });
+
+  it('treats __proto__ and constructor as ordinary keys', () => {
+    const dict = parseQuery('__proto__=x&constructor=y');
+    expect(dict.get('__proto__')).toBe('x');
+    const object = dict.toObject();
+    expect(Object.getPrototypeOf(object)).toBeNull();
+    expect(object.constructor).toBe('y');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('parses urlencoded text with repeated keys and + as space', () => {
+    const dict = parseQuery('a=1&a=2&b=x+y&c=%C3%A9&empty=');
+    expect(dict.toObjectAll()).toEqual(Object.assign(Object.create(null), { a: ['1', '2'], b: ['x y'], c: ['é'], empty: [''] }));
+  });
+});

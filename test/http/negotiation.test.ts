@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { httpDate, parseAccept, parseHttpDate } from 'flagon/http';
+
+describe('HTTP dates', () => {
+  const instant = new Date(Date.UTC(1994, 10, 6, 8, 49, 37));
+  it('format IMF-fixdate', () => {
+    expect(httpDate(instant)).toBe('Sun, 06 Nov 1994 08:49:37 GMT');
+  });
+  it('parse all three formats of RFC 9110 §5.6.7', () => {
+    expect(parseHttpDate('Sun, 06 Nov 1994 08:49:37 GMT')).toEqual(instant);
+    expect(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT')).toEqual(instant);
+    expect(parseHttpDate('Sun Nov  6 08:49:37 1994')).toEqual(instant);
+  });
+  it('reject anything else', () => {
+    for (const bad of ['', 'yesterday', 'Sun, 31 Feb 1994 08:49:37 GMT', 'Sun, 06 Nov 1994 25:00:00 GMT', '1994-11-06T08:49:37Z']) {
+      expect(parseHttpDate(bad)).toBeNull();
+    }
+  });
+});
+
+describe('Accept headers', () => {
+  it('sort by quality, then specificity, and pick the best offer', () => {
+    const accept = parseAccept('text/*;q=0.5, text/html, application/json;q=0.9, */*;q=0.1');
+    expect(accept.items.map((i) => i.value)).toEqual(['text/html', 'application/json', 'text/*', '*/*']);
+    expect(accept.bestMatch(['application/json', 'text/html'])).toBe('text/html');
+    expect(accept.quality('text/plain')).toBe(0.5);
+    expect(accept.quality('image/png')).toBe(0.1);
+  });
+  it('treat q=0 as not acceptable and use the most specific range', () => {
+    const accept = parseAccept('text/*, text/plain;q=0');
+    expect(accept.quality('text/plain')).toBe(0);
+    expect(accept.bestMatch(['text/plain'])).toBeNull();
+    expect(accept.bestMatch(['text/plain', 'text/csv'])).toBe('text/csv');
+  });
+  it('let the server order break ties, and accept anything when no header was sent', () => {
+    expect(parseAccept('a/b, c/d').bestMatch(['c/d', 'a/b'])).toBe('c/d');
+    expect(parseAccept(undefined).bestMatch(['x/y', 'z/w'])).toBe('x/y');
+  });
+  it('match languages by prefix, with Werkzeug\'s primary-tag fallback', () => {
+    const accept = parseAccept('en-US, de;q=0.5', 'language');
+    expect(accept.bestMatch(['de', 'fr'])).toBe('de');
+    expect(parseAccept('en', 'language').bestMatch(['fr', 'en-GB'])).toBe('en-GB');
+    expect(parseAccept('en-US', 'language').bestMatch(['fr', 'en-GB'])).toBe('en-GB');
+  });
+  it('compare charsets and encodings without case', () => {
+    expect(parseAccept('UTF-8, iso-8859-1;q=0.5', 'plain').bestMatch(['iso-8859-1', 'utf-8'])).toBe('utf-8');
+    expect(parseAccept('gzip, br;q=1.0, *;q=0', 'plain').quality('deflate')).toBe(0);
+  });
+  it('skip malformed entries and bad q-values', () => {
+    expect(parseAccept('text/html;q=2, ,foo bar, text/plain;q=0.5').items.map((i) => [i.value, i.quality])).toEqual([['text/html', 1], ['text/plain', 0.5]]);
+  });
+});
