@@ -1,5 +1,6 @@
 /** @module flagon: the public surface. Re-exports only; nothing inside src imports this file. */
 export * from './gateway/index.js';
 export * from './http/index.js';
+export * from './routing/index.js';
 export * from './serving/index.js';
 export * from './testing/index.js';

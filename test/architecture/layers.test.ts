@@ -14,7 +14,7 @@ describe('the layer rules of ARCHITECTURE.md', () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['a lower layer importing a higher one', { 'gateway/a.ts': "import { serve } from '../serving/serve.js';" }, /gateway\/ \(L0\) must not import serving\/ \(L4\)/],
     ['a type-only upward import', { 'http/a.ts': "import type { App } from '../app/app.js';" }, /must not import app/],
-    ['routing importing a same-or-lower layer other than http', { 'routing/a.ts': "import { x } from '../gateway/types.js';" }, /routing\/ may import only http/],
+    ['routing importing its own layer peer other than http', { 'routing/a.ts': "import { x } from '../middleware/x.js';" }, /must not import middleware/],
     ['middleware importing app', { 'middleware/a.ts': "export { App } from '../app/app.js';" }, /must not import app/],
     ['anything importing src/index.ts', { 'app/a.ts': "import { serve } from '../index.js';" }, /nothing inside src imports/],
     ['a dynamic upward import', { 'wrappers/a.ts': "const m = await import('../cli/main.js');" }, /must not import cli/],

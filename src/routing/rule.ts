@@ -1,0 +1,238 @@
+/** @module Rule: one URL rule such as `/users/<int:id>`, parsed once into segments the matcher walks and the builder fills (layer L1). */
+import { quotePath } from '../gateway/url.js';
+import { DEFAULT_CONVERTERS, parseConverterArgs, ValidationError, type Converter, type ConverterFactory } from './converters.js';
+
+/**
+ * What a rule needs besides its string.
+ *
+ * @example
+ * const options: RuleOptions = { endpoint: 'user', methods: ['GET', 'PUT'], defaults: { tab: 'profile' } };
+ */
+export interface RuleOptions {
+  /** The name views and `build()` know the rule by. */
+  endpoint: string;
+  /** Allowed methods, upper-cased; GET brings HEAD. Default `['GET']`. */
+  methods?: Iterable<string>;
+  /** Values the rule provides itself; a build with equal values picks this rule. */
+  defaults?: Readonly<Record<string, unknown>>;
+  /** A branch `/x/` requested as `/x` redirects (308) instead of 404. Default true. */
+  strictSlashes?: boolean;
+  /** `//` in a request path redirects to the merged path. Default true. */
+  mergeSlashes?: boolean;
+  /** Redirect to the URL of an earlier rule of the same endpoint whose defaults equal the matched values. Default true. */
+  redirectDefaults?: boolean;
+  /** A host pattern, for routers with host matching: `'<user>.example.com'`. */
+  host?: string;
+  /** A subdomain pattern, for routers with a server name: `'<user>'` or `'api'`. */
+  subdomain?: string;
+  /** Only for building URLs, never matched. */
+  buildOnly?: boolean;
+}
+
+/** A literal or a converted parameter inside a segment. */
+type Part = { kind: 'text'; text: string } | { kind: 'param'; name: string; converterName: string; args: string; converter: Converter };
+
+/**
+ * One `/`-separated piece of a rule: static text, a single-segment pattern, or a `path` tail.
+ *
+ * @example
+ * new Rule('/users/<int:id>', { endpoint: 'user' }).segments.map((s) => s.kind); // ['static', 'pattern']
+ */
+export type Segment =
+  | { kind: 'static'; text: string }
+  | { kind: 'pattern'; parts: Part[]; regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; weight: number; literal: number }
+  | { kind: 'path'; param: Extract<Part, { kind: 'param' }> };
+
+const PARAM = /<([^<>]*)>/g;
+const SPEC = /^\s*(?:([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*:\s*)?([A-Za-z_]\w*)\s*$/s;
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+
+function tokenize(rule: string, converters: Readonly<Record<string, ConverterFactory>>, where: string): Part[] {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const match of rule.matchAll(PARAM)) {
+    if (match.index > last) parts.push({ kind: 'text', text: rule.slice(last, match.index) });
+    const spec = SPEC.exec(match[1]!);
+    if (!spec) throw new SyntaxError(`${where}: '<${match[1]}>' is not a parameter; write <name> or <converter:name>, e.g. <int:id>`);
+    const converterName = spec[1] ?? 'default';
+    const factory = converters[converterName];
+    if (!factory) {
+      throw new SyntaxError(`${where}: unknown converter '${converterName}'; known: ${Object.keys(converters).filter((n) => n !== 'default').join(', ')} (add your own with the router's converters option)`);
+    }
+    const args = spec[2] ?? '';
+    parts.push({ kind: 'param', name: spec[3]!, converterName, args, converter: factory(parseConverterArgs(args)) });
+    last = match.index + match[0].length;
+  }
+  if (last < rule.length) parts.push({ kind: 'text', text: rule.slice(last) });
+  for (const part of parts) {
+    if (part.kind === 'text' && /[<>]/.test(part.text)) throw new SyntaxError(`${where}: unbalanced '<' or '>' in ${JSON.stringify(part.text)}`);
+  }
+  return parts;
+}
+
+/**
+ * Compiles the parts of one segment into an anchored regex. A `[^/]`-class converter followed by text cannot
+ * contain that text's first character, so every split is decided left to right: no backtracking blow-up on long
+ * input (the fix path-to-regexp made for CVE-2024-45296).
+ */
+function compilePattern(parts: Part[], separator: string, where: string): { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>> } {
+  let source = '';
+  const params: Array<Extract<Part, { kind: 'param' }>> = [];
+  parts.forEach((part, i) => {
+    if (part.kind === 'text') {
+      source += escapeRegex(part.text);
+      return;
+    }
+    const next = parts[i + 1];
+    if (next?.kind === 'param') throw new SyntaxError(`${where}: <${part.name}> and <${next.name}> need text between them, e.g. <${part.name}>-<${next.name}>`);
+    let regex = part.converter.regex;
+    if (regex.startsWith(`[^${separator}]`) && next?.kind === 'text') regex = `[^${separator}${escapeRegex(next.text[0]!)}]${regex.slice(3 + separator.length)}`;
+    source += `(${regex})`;
+    params.push(part);
+  });
+  return { regex: new RegExp(`^${source}$`), params };
+}
+
+/**
+ * One URL rule, parsed and compiled. The router keeps a list of these; most code meets them through `Router`.
+ *
+ * @example
+ * const rule = new Rule('/users/<int:id>', { endpoint: 'user' });
+ * rule.arguments;              // Set { 'id' }
+ * rule.build({ id: 7 })?.path; // '/users/7'
+ */
+export class Rule {
+  readonly rule: string;
+  readonly endpoint: string;
+  /** Upper-case methods, HEAD included with GET. */
+  readonly methods: ReadonlySet<string>;
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly strictSlashes: boolean;
+  readonly mergeSlashes: boolean;
+  readonly redirectDefaults: boolean;
+  readonly buildOnly: boolean;
+  readonly segments: readonly Segment[];
+  readonly arguments: ReadonlySet<string>;
+  /** Ends with `/`: requesting it without the slash redirects. */
+  readonly isBranch: boolean;
+  readonly isStatic: boolean;
+  /** The rule without parameter names, to find duplicates. */
+  readonly signature: string;
+  readonly hostPattern: string | null;
+  readonly host: { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; parts: Part[] } | null;
+
+  constructor(rule: string, options: RuleOptions, converters: Readonly<Record<string, ConverterFactory>> = DEFAULT_CONVERTERS, serverName?: string) {
+    const where = `rule ${JSON.stringify(rule)}`;
+    if (!rule.startsWith('/')) throw new SyntaxError(`${where} must start with '/'`);
+    if (!options.endpoint) throw new TypeError(`${where} needs an endpoint name`);
+    this.rule = rule;
+    this.endpoint = options.endpoint;
+    const methods = new Set([...(options.methods ?? ['GET'])].map((m) => m.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    this.methods = methods;
+    this.defaults = Object.freeze({ ...options.defaults });
+    this.strictSlashes = options.strictSlashes ?? true;
+    this.mergeSlashes = options.mergeSlashes ?? true;
+    this.redirectDefaults = options.redirectDefaults ?? true;
+    this.buildOnly = options.buildOnly ?? false;
+
+    const segments: Segment[] = [];
+    for (const raw of splitSegments(tokenize(rule, converters, where))) {
+      if (raw.length === 1 && raw[0]!.kind === 'text') {
+        segments.push({ kind: 'static', text: raw[0]!.text });
+      } else if (raw.some((p) => p.kind === 'param' && !p.converter.partIsolating)) {
+        const param = raw[0]!;
+        if (raw.length !== 1 || param.kind !== 'param') throw new SyntaxError(`${where}: a path converter takes whole segments, e.g. /files/<path:name>`);
+        segments.push({ kind: 'path', param });
+      } else {
+        const { regex, params } = compilePattern(raw, '/', where);
+        const literal = raw.reduce((n, p) => n + (p.kind === 'text' ? p.text.length : 0), 0);
+        segments.push({ kind: 'pattern', parts: raw, regex, params, literal, weight: Math.max(...params.map((p) => p.converter.weight)) });
+      }
+    }
+    this.segments = segments;
+    this.isBranch = rule.length > 1 && rule.endsWith('/');
+
+    let hostPattern = options.host ?? null;
+    if (options.subdomain !== undefined) {
+      if (!serverName) throw new TypeError(`${where} has a subdomain, so the router needs a serverName (SERVER_NAME)`);
+      hostPattern = options.subdomain === '' ? serverName : `${options.subdomain}.${serverName}`;
+    }
+    this.hostPattern = hostPattern;
+    if (hostPattern === null) {
+      this.host = null;
+    } else {
+      const parts = tokenize(hostPattern, converters, `${where}, host ${JSON.stringify(hostPattern)}`);
+      this.host = { ...compilePattern(parts, '/', where), parts };
+      this.host.regex = new RegExp(this.host.regex.source, 'i');
+    }
+
+    const names = [...segments.flatMap(paramsOf), ...(this.host?.params ?? [])].map((p) => p.name);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) throw new SyntaxError(`${where}: the parameter <${duplicate}> appears twice`);
+    this.arguments = new Set(names);
+    this.isStatic = names.length === 0 && this.host === null;
+    this.signature = `${hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${(SPEC.exec(spec)?.[1] ?? 'default')}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
+  }
+
+  /**
+   * Fills the rule with values. Returns `null` when a value is missing or a converter refuses it. Values that are not
+   * parameters of the rule (nor its defaults) become the query string: `undefined` dropped, arrays repeated.
+   */
+  build(values: Readonly<Record<string, unknown>>): { path: string; query: string; host: string | null } | null {
+    const valueOf = (name: string): unknown => values[name] ?? this.defaults[name];
+    const fill = (parts: readonly Part[]): string | null => {
+      let out = '';
+      for (const part of parts) {
+        if (part.kind === 'text') {
+          out += quotePath(part.text);
+          continue;
+        }
+        const value = valueOf(part.name);
+        if (value === undefined || value === null) return null;
+        try {
+          out += part.converter.toUrl(value);
+        } catch (error) {
+          if (error instanceof ValidationError) return null;
+          throw error;
+        }
+      }
+      return out;
+    };
+    const pieces: string[] = [];
+    for (const segment of this.segments) {
+      const piece = segment.kind === 'static' ? quotePath(segment.text) : fill(segment.kind === 'path' ? [segment.param] : segment.parts);
+      if (piece === null) return null;
+      pieces.push(piece);
+    }
+    const host = this.host ? fill(this.host.parts) : null;
+    if (this.host && host === null) return null;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(values)) {
+      if (this.arguments.has(key) || key in this.defaults || value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined) query.append(key, String(item));
+    }
+    return { path: `/${pieces.join('/')}`, query: query.toString(), host };
+  }
+}
+
+function paramsOf(segment: Segment): Array<Extract<Part, { kind: 'param' }>> {
+  return segment.kind === 'static' ? [] : segment.kind === 'path' ? [segment.param] : segment.params;
+}
+
+/** Splits the token list at '/' in text parts; the leading '/' makes the first (empty) segment, which is dropped. */
+function splitSegments(parts: Part[]): Part[][] {
+  const segments: Part[][] = [[]];
+  for (const part of parts) {
+    if (part.kind === 'param') {
+      segments[segments.length - 1]!.push(part);
+      continue;
+    }
+    part.text.split('/').forEach((text, i) => {
+      if (i > 0) segments.push([]);
+      if (text !== '') segments[segments.length - 1]!.push({ kind: 'text', text });
+    });
+  }
+  segments.shift();
+  return segments.map((segment) => (segment.length === 0 ? [{ kind: 'text', text: '' }] : segment));
+}

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { MethodNotAllowed, NotFound } from 'flagon/http';
+import { BuildError, RequestRedirect, Router, ValidationError, type ConverterFactory } from 'flagon/routing';
+
+function routerWith(rules: Array<[string, string, string[]?]>, options: ConstructorParameters<typeof Router>[0] = {}): Router {
+  const router = new Router(options);
+  for (const [rule, endpoint, methods] of rules) router.add(rule, { endpoint, methods });
+  return router;
+}
+const endpointOf = (router: Router, path: string, method = 'GET'): string => router.match(path, { method }).endpoint;
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('converters', () => {
+  it('string: one segment, with length limits', () => {
+    const router = routerWith([['/a/<name>', 'a'], ['/b/<string(length=2):code>', 'b'], ['/c/<string(minlength=2, maxlength=3):x>', 'c']]);
+    expect(router.match('/a/hello world').params).toEqual({ name: 'hello world' });
+    expect(() => router.match('/a/x/y')).toThrow(NotFound);
+    expect(router.match('/b/fr').params).toEqual({ code: 'fr' });
+    expect(() => router.match('/b/fra')).toThrow(NotFound);
+    expect(() => router.match('/c/x')).toThrow(NotFound);
+    expect(router.match('/c/xyz').params).toEqual({ x: 'xyz' });
+  });
+
+  it('int: digits, fixedDigits, min, max, signed', () => {
+    const router = routerWith([['/n/<int:n>', 'n'], ['/y/<int(fixedDigits=4):year>', 'y'], ['/r/<int(min=1, max=10):r>', 'r'], ['/s/<int(signed=True):s>', 's']]);
+    expect(router.match('/n/42').params).toEqual({ n: 42 });
+    expect(() => router.match('/n/4x')).toThrow(NotFound);
+    expect(() => router.match('/n/-1')).toThrow(NotFound);
+    expect(router.match('/y/0042').params).toEqual({ year: 42 });
+    expect(() => router.match('/y/42')).toThrow(NotFound);
+    expect(() => router.match('/r/0')).toThrow(NotFound);
+    expect(router.match('/r/10').params).toEqual({ r: 10 });
+    expect(() => router.match('/r/11')).toThrow(NotFound);
+    expect(router.match('/s/-5').params).toEqual({ s: -5 });
+    expect(router.build('y', { year: 7 })).toBe('/y/0007');
+  });
+
+  it('float: needs a dot, so 1 does not match', () => {
+    const router = routerWith([['/f/<float:x>', 'f'], ['/g/<float(signed=True, max=2.5):x>', 'g']]);
+    expect(router.match('/f/1.5').params).toEqual({ x: 1.5 });
+    expect(() => router.match('/f/1')).toThrow(NotFound);
+    expect(router.match('/g/-2.0').params).toEqual({ x: -2 });
+    expect(() => router.match('/g/2.6')).toThrow(NotFound);
+  });
+
+  it('path takes slashes; uuid and any take what they list', () => {
+    const router = routerWith([['/files/<path:rest>', 'files'], ['/u/<uuid:id>', 'u'], ['/p/<any(about, "help me"):page>', 'p']]);
+    expect(router.match('/files/a/b/c.txt').params).toEqual({ rest: 'a/b/c.txt' });
+    expect(router.match('/u/6F9619FF-8B86-D011-B42D-00C04FC964FF').params).toEqual({ id: '6f9619ff-8b86-d011-b42d-00c04fc964ff' });
+    expect(() => router.match('/u/not-a-uuid')).toThrow(NotFound);
+    expect(router.match('/p/help me').params).toEqual({ page: 'help me' });
+    expect(() => router.match('/p/other')).toThrow(NotFound);
+  });
+
+  it('custom converters plug in', () => {
+    const list: ConverterFactory = () => ({
+      regex: '[^/]+', weight: 100, partIsolating: true,
+      toValue: (text) => text.split(','),
+      toUrl: (value) => (value as string[]).map(encodeURIComponent).join(','),
+    });
+    const even: ConverterFactory = () => ({
+      regex: '\\d+', weight: 50, partIsolating: true,
+      toValue: (text) => { if (Number(text) % 2) throw new ValidationError(); return Number(text); },
+      toUrl: String,
+    });
+    const router = new Router({ converters: { list, even } });
+    router.add('/tags/<list:tags>', { endpoint: 'tags' });
+    router.add('/e/<even:n>', { endpoint: 'even' });
+    expect(router.match('/tags/a,b').params).toEqual({ tags: ['a', 'b'] });
+    expect(router.build('tags', { tags: ['x', 'y z'] })).toBe('/tags/x,y%20z');
+    expect(router.match('/e/4').params).toEqual({ n: 4 });
+    expect(() => router.match('/e/5')).toThrow(NotFound);
+  });
+});
+
+describe('rule strings', () => {
+  it.each([
+    ['users', /must start with '\/'/],
+    ['/users/<int:id', /unbalanced/],
+    ['/users/<int:id>>', /unbalanced/],
+    ['/users/<bogus:id>', /unknown converter 'bogus'; known: string, int, float, path, uuid, any/],
+    ['/users/<1id>', /is not a parameter/],
+    ['/a/<x>/<int:x>', /<x> appears twice/],
+    ['/a/<x><y>', /need text between them/],
+    ['/a/v<path:p>', /path converter takes whole segments/],
+    ['/a/<any():p>', /any\(\) needs at least one item/],
+  ])('reject %j and say how to fix it', (rule, message) => {
+    expect(() => new Router().add(rule, { endpoint: 'e' })).toThrow(message);
+  });
+
+  it('treat a duplicate rule with overlapping methods as an error naming both', () => {
+    const router = routerWith([['/u/<int:id>', 'user']]);
+    expect(() => router.add('/u/<int:uid>', { endpoint: 'other' })).toThrow(/rule '\/u\/<int:uid>' \(endpoint 'other'\) duplicates rule '\/u\/<int:id>' \(endpoint 'user'\) for GET, HEAD/);
+    expect(() => router.add('/u/<int:id>', { endpoint: 'update', methods: ['PUT'] })).not.toThrow();
+    expect(() => router.add('/u/<string:id>', { endpoint: 'byname' })).not.toThrow();
+  });
+});
+
+describe('matching, as Werkzeug does', () => {
+  it('prefers static parts over converters, and path last', () => {
+    const router = routerWith([['/<path:p>', 'catchall'], ['/users/<name>', 'byname'], ['/users/<int:id>', 'byid'], ['/users/new', 'new'], ['/users/v<int:v>', 'version']]);
+    expect(endpointOf(router, '/users/new')).toBe('new');
+    expect(endpointOf(router, '/users/42')).toBe('byid');
+    expect(endpointOf(router, '/users/ada')).toBe('byname');
+    expect(endpointOf(router, '/users/v2')).toBe('version');
+    expect(endpointOf(router, '/users/ada/extra')).toBe('catchall');
+  });
+
+  it('adds HEAD to GET rules', () => {
+    expect(endpointOf(routerWith([['/x', 'x']]), '/x', 'HEAD')).toBe('x');
+  });
+
+  it('redirects a branch requested without its slash, absolute, query kept (308)', () => {
+    const router = routerWith([['/docs/', 'docs']]);
+    const error = thrown(() => router.match('/docs', { host: 'example.com:8080', scheme: 'https', queryString: 'q=1&r=2', scriptName: '/app' }));
+    expect(error).toBeInstanceOf(RequestRedirect);
+    expect((error as RequestRedirect).status).toBe(308);
+    expect((error as RequestRedirect).newUrl).toBe('https://example.com:8080/app/docs/?q=1&r=2');
+    expect((error as RequestRedirect).headers.get('Location')).toBe('https://example.com:8080/app/docs/?q=1&r=2');
+  });
+
+  it('gives 404 for a leaf requested with a trailing slash', () => {
+    expect(() => routerWith([['/about', 'about']]).match('/about/')).toThrow(NotFound);
+  });
+
+  it('matches both forms without a redirect when strictSlashes is off', () => {
+    const router = new Router();
+    router.add('/loose/', { endpoint: 'loose', strictSlashes: false });
+    expect(endpointOf(router, '/loose')).toBe('loose');
+    expect(endpointOf(router, '/loose/')).toBe('loose');
+  });
+
+  it('merges // with a 308', () => {
+    const router = routerWith([['/a/b', 'ab'], ['/c/<int:n>/', 'c']]);
+    expect((thrown(() => router.match('/a//b', { queryString: 'x=1' })) as RequestRedirect).newUrl).toBe('/a/b?x=1');
+    expect((thrown(() => router.match('//c///5/')) as RequestRedirect).newUrl).toBe('/c/5/');
+  });
+
+  it('answers 405 with Allow as the union of every rule matching the path', () => {
+    const router = routerWith([['/items/<int:id>', 'get'], ['/items/<int:id>', 'put', ['PUT']], ['/items/<name>', 'post', ['POST']]]);
+    expect(endpointOf(router, '/items/5', 'POST')).toBe('post');
+    const error = thrown(() => router.match('/items/5', { method: 'DELETE' })) as MethodNotAllowed;
+    expect(error).toBeInstanceOf(MethodNotAllowed);
+    expect(error.headers.get('Allow')).toBe('GET, HEAD, POST, PUT');
+    expect(router.allowedMethods('/items/5')).toEqual(['GET', 'HEAD', 'POST', 'PUT']);
+  });
+
+  it('redirects to the canonical URL of defaults (redirectDefaults)', () => {
+    const router = new Router();
+    router.add('/users/', { endpoint: 'users', defaults: { page: 1 } });
+    router.add('/users/page/<int:page>', { endpoint: 'users' });
+    expect((thrown(() => router.match('/users/page/1')) as RequestRedirect).newUrl).toBe('/users/');
+    expect(router.match('/users/page/2').params).toEqual({ page: 2 });
+    expect(router.match('/users/').params).toEqual({ page: 1 });
+    expect(router.build('users', { page: 1 })).toBe('/users/');
+    expect(router.build('users', { page: 3 })).toBe('/users/page/3');
+  });
+
+  it('matches hosts and subdomains', () => {
+    const router = new Router({ serverName: 'example.com' });
+    router.add('/', { endpoint: 'user_home', subdomain: '<user>' });
+    router.add('/', { endpoint: 'www', subdomain: 'www' });
+    router.add('/status', { endpoint: 'status', host: 'admin.internal' });
+    expect(router.match('/', { host: 'www.example.com' }).endpoint).toBe('www');
+    expect(router.match('/', { host: 'ada.example.com:8000' })).toMatchObject({ endpoint: 'user_home', params: { user: 'ada' } });
+    expect(() => router.match('/', { host: 'other.org' })).toThrow(NotFound);
+    expect(router.match('/status', { host: 'ADMIN.internal' }).endpoint).toBe('status');
+    expect(() => router.match('/status', { host: 'example.com' })).toThrow(NotFound);
+    expect(() => new Router().add('/', { endpoint: 'x', subdomain: 'a' })).toThrow(/needs a serverName/);
+  });
+
+  it('matches decoded paths, so encoded rule text works', () => {
+    const router = routerWith([['/café/<name>', 'cafe']]);
+    expect(router.match('/café/crème brûlée').params).toEqual({ name: 'crème brûlée' });
+    expect(router.build('cafe', { name: 'a/b c' })).toBe('/caf%C3%A9/a%2Fb%20c');
+  });
+});
+
+describe('URL building', () => {
+  const router = routerWith([['/users/<int:id>', 'user'], ['/files/<path:p>', 'file'], ['/search', 'search'], ['/save', 'save', ['POST']]]);
+
+  it('fills values and appends the rest as a query string', () => {
+    expect(router.build('user', { id: 7 })).toBe('/users/7');
+    expect(router.build('search', { q: 'a b&c', tag: ['x', 'y'], empty: undefined })).toBe('/search?q=a+b%26c&tag=x&tag=y');
+    expect(router.build('file', { p: 'dir/my file.txt' })).toBe('/files/dir/my%20file.txt');
+  });
+
+  it('builds external URLs, anchors and script names', () => {
+    expect(router.build('user', { id: 1 }, { external: true, host: 'example.com', scheme: 'https', anchor: 'top part', scriptName: '/app' })).toBe('https://example.com/app/users/1#top%20part');
+    expect(() => router.build('user', { id: 1 }, { external: true })).toThrow(/needs a host/);
+  });
+
+  it('picks a rule by method', () => {
+    expect(router.build('save', {}, { method: 'POST' })).toBe('/save');
+    expect(() => router.build('save', {}, { method: 'GET' })).toThrow(/Did you mean to use one of the methods POST/);
+  });
+
+  it('says what went wrong with a BuildError', () => {
+    const typo = thrown(() => router.build('usr', { id: 1 })) as BuildError;
+    expect(typo).toBeInstanceOf(BuildError);
+    expect(typo.message).toMatch(/Could not build url for endpoint 'usr'.*Did you mean 'user' instead\?/);
+    expect(() => router.build('user', {})).toThrow(/Did you forget to specify values \["id"\]/);
+    expect(() => router.build('nothing_like_it', {})).toThrow(/No rule has that endpoint/);
+  });
+});
+
+describe('hostile paths', () => {
+  it('cannot make in-segment patterns backtrack', () => {
+    const router = routerWith([['/<a>-<b>-<c>-<d>/x', 'dashes'], ['/<a>.<b>.<c>', 'dots']]);
+    const dashes = `/${'-'.repeat(20_000)}`;
+    expect(() => router.match(dashes)).toThrow(NotFound);
+    expect(() => router.match(`/${'a-'.repeat(10_000)}`)).toThrow(NotFound);
+    expect(() => router.match(`/${'.'.repeat(20_000)}!`)).toThrow(NotFound);
+    expect(router.match('/a-b-c-d/x').params).toEqual({ a: 'a', b: 'b', c: 'c', d: 'd' });
+  });
+
+  it('keeps path tails polynomial and bounded', () => {
+    const router = routerWith([['/<path:a>/<path:b>/<path:c>/end', 'three'], ['/<path:a>/x/<path:b>/y', 'two']]);
+    const segments = 2_000;
+    expect(() => router.match(`/${Array(segments).fill('s').join('/')}`)).toThrow(NotFound);
+    expect(router.lastMatchSteps).toBeLessThanOrEqual(2_000 + 64 * segments + 1);
+    expect(router.match('/a/b/c/end').params).toEqual({ a: 'a', b: 'b', c: 'c' });
+    expect(router.match('/p/q/x/r/s/y').params).toEqual({ a: 'p/q', b: 'r/s' });
+  });
+
+  it('walks a plain dynamic path in a handful of steps', () => {
+    const router = routerWith([['/users/<int:id>/posts/<slug>', 'post']]);
+    router.match('/users/1/posts/hello');
+    expect(router.lastMatchSteps).toBeLessThan(10);
+  });
+});
