@@ -1,0 +1,8 @@
+/** @module flagon/wrappers: Request and Response over TSGI, and file responses. Re-exports only. */
+export { Request } from './request.js';
+export type { RequestOptions } from './request.js';
+export { Response } from './response.js';
+export type { ConditionalOptions, ResponseBody, ResponseInit } from './response.js';
+export { contentDisposition, sendFile, sendFromDirectory } from './send-file.js';
+export type { SendFileOptions } from './send-file.js';
+export { readBody } from './body.js';

@@ -1,0 +1,297 @@
+/** @module Request: the environ as a lazy, memoised object with Flask's names, and body readers that read once (layer L2). */
+import { getContentLength, requestHeaders } from '../gateway/environ.js';
+import { getCurrentUrl, getHost } from '../gateway/url.js';
+import type { Environ, GatewayApp } from '../gateway/types.js';
+import { parseAccept, type Accept } from '../http/accept.js';
+import { parseCookie } from '../http/cookie.js';
+import { BadRequest, HTTPError, RequestEntityTooLarge, UnsupportedMediaType } from '../http/errors.js';
+import { Headers } from '../http/headers.js';
+import { MultiDict, parseQuery } from '../http/multidict.js';
+import { readBody } from './body.js';
+
+/**
+ * Limits and policies of a {@link Request}; the App fills them from its config.
+ *
+ * @example
+ * new Request(environ, { maxContentLength: 16 * 1024 * 1024, trustedHosts: ['.example.com'] });
+ */
+export interface RequestOptions {
+  /** MAX_CONTENT_LENGTH: the largest body accepted, in bytes; `null` for no limit. Default `null`. */
+  maxContentLength?: number | null;
+  /** MAX_FORM_MEMORY_SIZE: the largest urlencoded form body. Default 500,000 bytes. */
+  maxFormMemorySize?: number | null;
+  /** TRUSTED_HOSTS: when set, any other Host reads as `''`. */
+  trustedHosts?: readonly string[] | null;
+  /** Show parse errors in 400 descriptions. Default false. */
+  debug?: boolean;
+  /** What `json()` does with `__proto__`, `constructor` and `prototype` keys: refuse with 400 (default) or keep. */
+  jsonPrototypeKeys?: 'reject' | 'allow';
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
+  try {
+    return new TextDecoder(charset);
+  } catch {
+    return new TextDecoder('utf-8');
+  }
+};
+
+/**
+ * The incoming request, over a TSGI environ. Every property is computed on first use and kept; the body is read at
+ * most once, whichever of `bytes()`, `text()`, `json()` or `form()` asks first. `params` holds the values routing
+ * matched.
+ *
+ * @example
+ * const request = new Request(environ);
+ * request.method;              // 'POST'
+ * request.args.get('page');    // '2'
+ * await request.json();        // { name: 'Ada' }
+ */
+export class Request<Params = Record<string, unknown>> {
+  readonly environ: Environ;
+  /** Values matched from the URL rule, typed by the rule when the App sets them. */
+  params: Params = {} as Params;
+  /** MAX_CONTENT_LENGTH for this request; change it before reading the body. */
+  maxContentLength: number | null;
+  /** MAX_FORM_MEMORY_SIZE for this request. */
+  maxFormMemorySize: number | null;
+  readonly #options: RequestOptions;
+  #args?: MultiDict<string>;
+  #headers?: Headers;
+  #cookies?: Record<string, string | undefined>;
+  #host?: string;
+  #accept = new Map<string, Accept>();
+  #body?: Promise<Uint8Array>;
+  #form?: Promise<MultiDict<string>>;
+  #json?: Promise<unknown>;
+
+  /**
+   * Turns a handler from Request to response into a TSGI app, as Werkzeug's `Request.application`: a thrown
+   * `HTTPError` becomes its error page; any other error goes to the server (a 500).
+   *
+   * @example
+   * const app = Request.application(async (request) => new Response(`Hello, ${request.args.get('name') ?? 'World'}!`));
+   * await serve(app);
+   */
+  static application(handler: (request: Request) => { gatewayApp: GatewayApp } | Promise<{ gatewayApp: GatewayApp }>, options: RequestOptions = {}): GatewayApp {
+    return async function requestApplication(environ, startResponse) {
+      let response: { gatewayApp: GatewayApp };
+      try {
+        response = await handler(new Request(environ, options));
+      } catch (error) {
+        if (error instanceof HTTPError) return error.gatewayApp(environ, startResponse);
+        throw error;
+      }
+      return response.gatewayApp(environ, startResponse);
+    };
+  }
+
+  constructor(environ: Environ, options: RequestOptions = {}) {
+    this.environ = environ;
+    this.#options = options;
+    this.maxContentLength = options.maxContentLength ?? null;
+    this.maxFormMemorySize = options.maxFormMemorySize === undefined ? 500_000 : options.maxFormMemorySize;
+  }
+
+  /** The method, upper case. */
+  get method(): string {
+    return this.environ.REQUEST_METHOD.toUpperCase();
+  }
+
+  /** The path below the application root (PATH_INFO), decoded, starting with `/`. */
+  get path(): string {
+    const path = this.environ.PATH_INFO;
+    return path.startsWith('/') ? path : `/${path}`;
+  }
+
+  /** Path and query, as Werkzeug's `full_path`: `/search?q=x` (the `?` is always there). */
+  get fullPath(): string {
+    return `${this.path}?${this.environ.QUERY_STRING}`;
+  }
+
+  /** Where the application is mounted (SCRIPT_NAME). */
+  get scriptRoot(): string {
+    return this.environ.SCRIPT_NAME;
+  }
+
+  /** The full URL, re-quoted. */
+  get url(): string {
+    return this.#withHost(() => getCurrentUrl(this.environ));
+  }
+
+  /** The URL without the query string. */
+  get baseUrl(): string {
+    return this.#withHost(() => getCurrentUrl(this.environ, { stripQueryString: true }));
+  }
+
+  /** The URL of the application root, ending in `/`. */
+  get rootUrl(): string {
+    return this.#withHost(() => getCurrentUrl(this.environ, { rootOnly: true }));
+  }
+
+  /** Scheme and host, ending in `/`. */
+  get hostUrl(): string {
+    return this.#withHost(() => getCurrentUrl(this.environ, { hostOnly: true }));
+  }
+
+  #withHost(build: () => string): string {
+    // getCurrentUrl validates the Host itself; an untrusted one must not reach a URL either.
+    return this.host === '' ? build().replace(/^(\w+:\/\/)[^/]*/, '$1') : build();
+  }
+
+  /** The host the client asked for, port included unless default; `''` when it is not a valid host or not trusted. */
+  get host(): string {
+    if (this.#host !== undefined) return this.#host;
+    let host = getHost(this.environ);
+    const trusted = this.#options.trustedHosts;
+    if (host && trusted && !isTrusted(host, trusted)) host = '';
+    return (this.#host = host);
+  }
+
+  get scheme(): 'http' | 'https' {
+    return this.environ['tsgi.url_scheme'];
+  }
+
+  get isSecure(): boolean {
+    return this.scheme === 'https';
+  }
+
+  get remoteAddr(): string {
+    return this.environ.REMOTE_ADDR;
+  }
+
+  /** The query string's arguments; repeated keys kept. */
+  get args(): MultiDict<string> {
+    return (this.#args ??= parseQuery(this.environ.QUERY_STRING));
+  }
+
+  /** The request headers. */
+  get headers(): Headers {
+    return (this.#headers ??= new Headers(requestHeaders(this.environ)));
+  }
+
+  /** Cookies by name (null-prototype object). */
+  get cookies(): Record<string, string | undefined> {
+    return (this.#cookies ??= parseCookie(this.environ.HTTP_COOKIE));
+  }
+
+  /** The Content-Type header as sent. */
+  get contentType(): string {
+    return this.environ.CONTENT_TYPE ?? '';
+  }
+
+  /** The media type without parameters, lower case: `application/json`. */
+  get mimetype(): string {
+    return this.contentType.split(';')[0]!.trim().toLowerCase();
+  }
+
+  /** Content-Type parameters: `{ charset: 'utf-8' }`. */
+  get mimetypeParams(): Record<string, string> {
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const part of this.contentType.split(';').slice(1)) {
+      const [key, ...value] = part.split('=');
+      if (key && value.length) params[key.trim().toLowerCase()] = value.join('=').trim().replace(/^"(.*)"$/, '$1');
+    }
+    return params;
+  }
+
+  get contentLength(): number | null {
+    return getContentLength(this.environ);
+  }
+
+  /** Whether the body is JSON: `application/json` or `application/*+json`. */
+  get isJson(): boolean {
+    const type = this.mimetype;
+    return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+  }
+
+  get accept(): Accept {
+    return this.#acceptOf('HTTP_ACCEPT', 'mime');
+  }
+
+  get acceptLanguages(): Accept {
+    return this.#acceptOf('HTTP_ACCEPT_LANGUAGE', 'language');
+  }
+
+  get acceptCharsets(): Accept {
+    return this.#acceptOf('HTTP_ACCEPT_CHARSET', 'plain');
+  }
+
+  get acceptEncodings(): Accept {
+    return this.#acceptOf('HTTP_ACCEPT_ENCODING', 'plain');
+  }
+
+  #acceptOf(key: `HTTP_${string}`, kind: 'mime' | 'language' | 'plain'): Accept {
+    let accept = this.#accept.get(key);
+    if (!accept) this.#accept.set(key, (accept = parseAccept(this.environ[key], kind)));
+    return accept;
+  }
+
+  /** The body as bytes, read once, within `maxContentLength` (413 otherwise). */
+  bytes(): Promise<Uint8Array> {
+    return (this.#body ??= readBody(this.environ, this.maxContentLength));
+  }
+
+  /** The body as an ArrayBuffer. */
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  /** The body decoded with the Content-Type charset (UTF-8 by default). */
+  async text(): Promise<string> {
+    return decoderFor(this.mimetypeParams.charset ?? 'utf-8').decode(await this.bytes());
+  }
+
+  /**
+   * The body parsed as JSON. Not JSON by Content-Type → 415; malformed → 400 (the parser's message only in debug);
+   * `__proto__`, `constructor` or `prototype` keys → 400 unless `jsonPrototypeKeys: 'allow'`.
+   */
+  json<T = unknown>(): Promise<T> {
+    return (this.#json ??= this.#parseJson()) as Promise<T>;
+  }
+
+  async #parseJson(): Promise<unknown> {
+    if (!this.isJson) throw new UnsupportedMediaType(`Did not attempt to load JSON data because the request Content-Type was not 'application/json'.`);
+    const text = await this.text();
+    const reject = (this.#options.jsonPrototypeKeys ?? 'reject') === 'reject';
+    try {
+      return JSON.parse(text, reject ? (key: string, value: unknown) => {
+        if (FORBIDDEN_KEYS.has(key)) throw new BadRequest(`The JSON body has a '${key}' key, which is refused.`);
+        return value;
+      } : undefined);
+    } catch (error) {
+      if (error instanceof BadRequest) throw error;
+      throw new BadRequest(this.#options.debug ? `Failed to decode JSON object: ${(error as Error).message}` : undefined, { cause: error });
+    }
+  }
+
+  /** Form fields of an urlencoded body (within MAX_FORM_MEMORY_SIZE); an empty MultiDict for other bodies. */
+  form(): Promise<MultiDict<string>> {
+    return (this.#form ??= this.#parseForm());
+  }
+
+  async #parseForm(): Promise<MultiDict<string>> {
+    const type = this.mimetype;
+    if (type === 'multipart/form-data') {
+      throw new UnsupportedMediaType('multipart/form-data bodies are not supported by this version of Flagon yet; send application/x-www-form-urlencoded.');
+    }
+    if (type !== 'application/x-www-form-urlencoded') return new MultiDict<string>();
+    const limit = this.maxFormMemorySize;
+    const declared = this.contentLength;
+    if (limit !== null && declared !== null && declared > limit) throw new RequestEntityTooLarge(`The form is ${declared} bytes; the limit is ${limit}.`);
+    const bytes = await this.bytes();
+    if (limit !== null && bytes.byteLength > limit) throw new RequestEntityTooLarge(`The form passed the limit of ${limit} bytes.`);
+    return parseQuery(new TextDecoder().decode(bytes));
+  }
+}
+
+function isTrusted(host: string, trusted: readonly string[]): boolean {
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  // Werkzeug's rule: a leading dot trusts every subdomain as well.
+  return trusted.some((entry) => {
+    const want = entry.toLowerCase();
+    return want.startsWith('.') ? name === want.slice(1) || name.endsWith(want) : name === want;
+  });
+}

@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NotFound } from 'flagon/http';
+import { createEnviron, runApp } from 'flagon/testing';
+import { Request, Response, contentDisposition, sendFile, sendFromDirectory } from 'flagon/wrappers';
+
+const run = (response: Response, method = 'GET') => runApp(response.gatewayApp, createEnviron('/', { method }));
+const requestWith = (headers: Record<string, string>, method = 'GET') => new Request(createEnviron('/', { method, headers }));
+
+describe('Response', () => {
+  it('defaults to text/html; charset=utf-8 and takes strings, bytes and iterables', async () => {
+    expect((await run(new Response('<p>hi</p>'))).header('Content-Type')).toBe('text/html; charset=utf-8');
+    expect((await run(new Response(new Uint8Array([104, 105]), { mimetype: 'text/plain' }))).text).toBe('hi');
+    expect((await run(new Response(['a', new TextEncoder().encode('b')]))).text).toBe('ab');
+    expect((await run(new Response((async function* () { yield 'x'; yield 'y'; })(), { status: 201 }))).status).toBe('201 Created');
+  });
+
+  it('sends Content-Length when known and no body for HEAD, keeping the length', async () => {
+    const get = await run(new Response('twelve bytes'));
+    expect(get.header('Content-Length')).toBe('12');
+    const head = await run(new Response('twelve bytes'), 'HEAD');
+    expect([head.header('Content-Length'), head.body.byteLength]).toEqual(['12', 0]);
+  });
+
+  it('drops body and Content-Length for 204', async () => {
+    const response = await run(new Response('ignored', { status: 204 }));
+    expect([response.header('Content-Length'), response.text]).toEqual([null, '']);
+  });
+
+  it('sets and deletes cookies with safe defaults', () => {
+    const response = new Response();
+    response.setCookie('a', 'b', { maxAge: 60 });
+    response.deleteCookie('old');
+    const [set, deleted] = response.headers.getAll('Set-Cookie');
+    expect(set).toMatch(/^a=b; Max-Age=60; Path=\/; Expires=.*; HttpOnly; SameSite=Lax$/);
+    expect(deleted).toMatch(/^old=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970/);
+  });
+
+  it('adds an ETag from the body and answers If-None-Match with 304, keeping Content-Length', async () => {
+    const response = new Response('hello');
+    response.addEtag();
+    expect(response.headers.get('ETag')).toBe('"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"');
+    response.makeConditional(requestWith({ 'If-None-Match': '"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"' }));
+    const sent = await run(response);
+    expect([sent.statusCode, sent.header('Content-Length'), sent.body.byteLength, sent.header('ETag')]).toEqual([304, '5', 0, '"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"']);
+  });
+
+  it('answers 412, 206 and 416', async () => {
+    const failed = new Response('data');
+    failed.setEtag('v2');
+    failed.makeConditional(requestWith({ 'If-Match': '"v1"' }, 'PUT'));
+    expect(failed.status).toBe(412);
+
+    const partial = new Response('0123456789');
+    partial.makeConditional(requestWith({ Range: 'bytes=2-4' }));
+    const sent = await run(partial);
+    expect([sent.statusCode, sent.text, sent.header('Content-Range'), sent.header('Content-Length'), sent.header('Accept-Ranges')]).toEqual([206, '234', 'bytes 2-4/10', '3', 'bytes']);
+
+    const unsatisfiable = new Response('0123456789');
+    unsatisfiable.makeConditional(requestWith({ Range: 'bytes=50-' }));
+    expect([unsatisfiable.status, unsatisfiable.headers.get('Content-Range')]).toEqual([416, 'bytes */10']);
+  });
+
+  it('ignores a Range whose If-Range does not match', () => {
+    const response = new Response('0123456789');
+    response.setEtag('v2');
+    response.makeConditional(requestWith({ Range: 'bytes=0-1', 'If-Range': '"v1"' }));
+    expect(response.status).toBe(200);
+  });
+});
+
+describe('sendFile and sendFromDirectory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flagon-send-'));
+  writeFileSync(join(dir, 'notes.txt'), 'hello file');
+
+  it('sends a file with type, length, ETag, Last-Modified and no-cache', async () => {
+    const response = await sendFile(join(dir, 'notes.txt'));
+    const sent = await run(response);
+    expect(sent.text).toBe('hello file');
+    expect([sent.header('Content-Type'), sent.header('Content-Length'), sent.header('Cache-Control')]).toEqual(['text/plain; charset=utf-8', '10', 'no-cache']);
+    expect(sent.header('ETag')).toMatch(/^"[0-9a-f]+-a"$/);
+    expect(sent.header('Last-Modified')).toMatch(/GMT$/);
+  });
+
+  it('sets max-age, attachments and RFC 8187 names', async () => {
+    const response = await sendFile(join(dir, 'notes.txt'), { maxAge: 60, asAttachment: true, downloadName: 'résumé.txt' });
+    expect(response.headers.get('Cache-Control')).toBe('public, max-age=60');
+    expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="resume.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`);
+    expect(contentDisposition('inline', 'a "b".txt')).toBe('inline; filename="a \\"b\\".txt"');
+  });
+
+  it('serves ranges of a file', async () => {
+    const response = await sendFile(join(dir, 'notes.txt'), { request: requestWith({ Range: 'bytes=6-' }) });
+    expect((await run(response)).text).toBe('file');
+  });
+
+  it('answers 404 for traversal, missing files and directories', async () => {
+    for (const path of ['../etc/passwd', '/etc/passwd', 'missing.txt', '.', 'a\\..\\b']) {
+      await expect(sendFromDirectory(dir, path)).rejects.toBeInstanceOf(NotFound);
+    }
+    expect((await run(await sendFromDirectory(dir, 'notes.txt'))).text).toBe('hello file');
+  });
+});
