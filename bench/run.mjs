@@ -3,10 +3,11 @@
 // Usage: npm run bench -- [--rounds 5] [--duration 10] [--warmup 3] [--connections 50] [--out bench/RESULTS.md]
 // Each server runs in its own process pinned to CPU 0 and autocannon in another pinned to CPU 1 (when taskset exists).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeSection } from './results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { values: args } = parseArgs({
@@ -111,9 +112,9 @@ const version = (pkg) => JSON.parse(readFileSync(`${here}../node_modules/${pkg}/
 const flagonVersion = JSON.parse(readFileSync(`${here}../package.json`, 'utf8')).version;
 const command = `npm run bench -- --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
 const lines = [
-  '# Benchmark results',
+  '## HTTP: Flagon, raw node:http and Fastify (`npm run bench`)',
   '',
-  'Made by `bench/run.mjs`; every figure below comes from one run, with the servers interleaved round by round.',
+  'Made by `bench/run.mjs`; every figure in this section comes from one run, with the servers interleaved round by round.',
   '',
   `- Command: \`${command}\``,
   `- Date: ${new Date().toISOString()}`,
@@ -125,7 +126,7 @@ const lines = [
   '',
 ];
 for (const { scenario, targets, samples } of report) {
-  lines.push(`## ${scenario}`, '', `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`, '');
+  lines.push(`### ${scenario}`, '', `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`, '');
   lines.push('| server | req/s | × node:http | p99 ms | CPU µs/req | CPU × node:http |', '| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const target of targets) {
     const s = samples.get(target.name);
@@ -142,5 +143,5 @@ for (const { scenario, targets, samples } of report) {
 }
 const notesFile = `${here}NOTES.md`;
 if (existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
-writeFileSync(args.out, `${lines.join('\n')}\n`);
+writeSection(args.out, 'http', lines.join('\n'));
 console.log(`\nwrote ${args.out}`);

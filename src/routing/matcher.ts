@@ -3,6 +3,8 @@ import { ValidationError } from './converters.js';
 import type { Rule, Segment } from './rule.js';
 
 type PatternSegment = Extract<Segment, { kind: 'pattern' }>;
+const NO_HOST = (): Record<string, unknown> | null => null;
+const EMPTY: ReadonlySet<string> = new Set();
 type PathSegment = Extract<Segment, { kind: 'path' }>;
 
 interface Node {
@@ -23,7 +25,7 @@ export interface TrieMatch {
 export interface WalkResult {
   match: TrieMatch | null;
   /** Methods of rules whose path matched but whose method did not: the 405's Allow. */
-  allowed: Set<string>;
+  allowed: ReadonlySet<string>;
   /** How many trie steps the walk took; bounded, see {@link SegmentTrie}. */
   steps: number;
   /** The walk hit its step budget and gave up. */
@@ -34,7 +36,8 @@ export interface WalkResult {
  * The compiled rule set. At each node: the static child by map lookup first, then single-segment patterns in
  * Werkzeug's order (more literal text first, then lower converter weight), then `path` tails, shortest first.
  * A (node, position) pair that failed once is never walked again, so a walk costs at most nodes × segments steps
- * (times the path tails' choices); a hard budget caps even that, and a walk over budget is a 404.
+ * (times the path tails' choices); a hard budget of 2,000 + 64 steps per character of the path caps even that, and a
+ * walk over budget is a 404.
  */
 export class SegmentTrie {
   readonly #root: Node;
@@ -83,86 +86,140 @@ export class SegmentTrie {
   }
 
   /**
-   * Walks the trie for `segments` (the path split at `/`, without the leading empty one). `accept(rule)` says whether
-   * a rule whose path matched also fits the request (method, host); it returns host values or `null`.
+   * Walks the trie for a decoded path starting with `/`, moving through it by index (no split, no per-segment array).
+   * `accept(rule)` says whether a rule whose path matched also fits the request's host; it returns host values or
+   * `null`. The failure memo exists only below `path` tails, the only place a walk can come back to a node.
    */
-  walk(segments: readonly string[], method: string, accept: (rule: Rule) => Record<string, unknown> | null): WalkResult {
-    const n = segments.length;
-    const allowed = new Set<string>();
-    const failed = new Set<number>();
-    const budget = 2_000 + 64 * n;
-    let steps = 0;
-    let exhausted = false;
-    const params: Array<[string, unknown]> = [];
+  walk(path: string, method: string, accept: (rule: Rule) => Record<string, unknown> | null): WalkResult {
+    this.#path = path;
+    this.#method = method;
+    this.#accept = accept;
+    this.#top = 0;
+    this.#allowed = null;
+    this.#failed = null;
+    this.#steps = 0;
+    this.#budget = 2_000 + 64 * path.length;
+    this.#exhausted = false;
+    const match = this.#visit(this.#root, 1);
+    const result: WalkResult = { match, allowed: this.#allowed ?? EMPTY, steps: this.#steps, exhausted: this.#exhausted };
+    this.#accept = NO_HOST;
+    return result;
+  }
 
-    const visit = (node: Node, i: number): TrieMatch | null => {
-      if (exhausted) return null;
-      if (++steps > budget) {
-        exhausted = true; // over budget: give up the whole walk (a 404), however deep we are
-        return null;
-      }
-      const memo = node.id * (n + 1) + i;
-      if (failed.has(memo)) return null;
-      if (i === n) {
-        for (const rule of node.rules) {
-          const hostValues = accept(rule);
-          if (hostValues === null) continue;
-          if (rule.methods.has(method)) return { rule, params: { ...rule.defaults, ...Object.fromEntries(params), ...hostValues } };
-          for (const m of rule.methods) allowed.add(m);
-        }
-        failed.add(memo);
-        return null;
-      }
-      const text = segments[i]!;
-      const staticChild = node.static.get(text);
-      if (staticChild) {
-        const found = visit(staticChild, i + 1);
-        if (found) return found;
-      }
-      for (const edge of node.patterns) {
-        const m = edge.segment.regex.exec(text);
-        if (!m) continue;
-        const depth = params.length;
-        try {
-          edge.segment.params.forEach((param, k) => params.push([param.name, param.converter.toValue(m[k + 1]!)]));
-        } catch (error) {
-          params.length = depth;
-          if (error instanceof ValidationError) continue;
-          throw error;
-        }
-        const found = visit(edge.node, i + 1);
-        if (found) return found;
-        params.length = depth;
-        if (exhausted) return null;
-      }
-      if (text !== '') {
-        for (const edge of node.paths) {
-          const child = edge.node;
-          // A tail with nothing after it (`/static/<path:f>`) can only end at the end: skip the other splits.
-          const leaf = child.static.size === 0 && child.patterns.length === 0 && child.paths.length === 0;
-          let joined = leaf ? segments.slice(i).join('/') : text;
-          for (let j = leaf ? n : i + 1; j <= n; j++) {
-            if (j > i + 1 && !leaf) joined += `/${segments[j - 1]!}`;
-            let value: unknown;
-            try {
-              value = edge.segment.param.converter.toValue(joined);
-            } catch (error) {
-              if (error instanceof ValidationError) continue;
-              throw error;
-            }
-            params.push([edge.segment.param.name, value]);
-            const found = visit(child, j);
-            if (found) return found;
-            params.pop();
-            if (exhausted) return null;
+  // Walk state lives on the trie: walks are synchronous and never nested, so one set of fields serves them all.
+  #path = '';
+  #method = '';
+  #accept: (rule: Rule) => Record<string, unknown> | null = NO_HOST;
+  readonly #params: unknown[] = []; // name, value, name, value, … up to #top
+  #top = 0;
+  #allowed: Set<string> | null = null;
+  #failed: Set<number> | null = null;
+  #steps = 0;
+  #budget = 0;
+  #exhausted = false;
+
+  /** Visits `node` with the segment starting at `pos`; `pos` past the end of the path means every segment is used. */
+  #visit(node: Node, pos: number): TrieMatch | null {
+    if (this.#exhausted) return null;
+    if (++this.#steps > this.#budget) {
+      this.#exhausted = true; // over budget: give up the whole walk (a 404), however deep we are
+      return null;
+    }
+    const path = this.#path;
+    const memo = node.id * (path.length + 2) + pos;
+    if (this.#failed?.has(memo)) return null;
+    if (pos > path.length) {
+      const found = this.#terminal(node);
+      if (found === null) this.#failed?.add(memo);
+      return found;
+    }
+    let end = path.indexOf('/', pos);
+    if (end < 0) end = path.length;
+    const text = path.slice(pos, end);
+    const next = end + 1;
+    const staticChild = node.static.get(text);
+    if (staticChild) {
+      const found = this.#visit(staticChild, next);
+      if (found) return found;
+    }
+    const params = this.#params;
+    for (const edge of node.patterns) {
+      const segment = edge.segment;
+      const depth = this.#top;
+      try {
+        if (segment.whole) {
+          // one parameter filling the segment: test, no match array
+          if (!segment.regex.test(text)) continue;
+          params[this.#top++] = segment.params[0]!.name;
+          params[this.#top++] = segment.params[0]!.converter.toValue(text);
+        } else {
+          const m = segment.regex.exec(text);
+          if (!m) continue;
+          for (let k = 0; k < segment.params.length; k++) {
+            params[this.#top++] = segment.params[k]!.name;
+            params[this.#top++] = segment.params[k]!.converter.toValue(m[k + 1]!);
           }
         }
+      } catch (error) {
+        this.#top = depth;
+        if (error instanceof ValidationError) continue;
+        throw error;
       }
-      failed.add(memo);
-      return null;
-    };
+      const found = this.#visit(edge.node, next);
+      if (found) return found;
+      this.#top = depth;
+      if (this.#exhausted) return null;
+    }
+    if (text !== '' && node.paths.length > 0) {
+      this.#failed ??= new Set();
+      for (const edge of node.paths) {
+        const child = edge.node;
+        // A tail with nothing after it (`/static/<path:f>`) can only take the rest of the path.
+        const leaf = child.static.size === 0 && child.patterns.length === 0 && child.paths.length === 0;
+        let tailEnd = leaf ? path.length : end;
+        for (;;) {
+          let value: unknown;
+          let ok = true;
+          try {
+            value = edge.segment.param.converter.toValue(path.slice(pos, tailEnd));
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            ok = false;
+          }
+          if (ok) {
+            const depth = this.#top;
+            params[this.#top++] = edge.segment.param.name;
+            params[this.#top++] = value;
+            const found = this.#visit(child, tailEnd + 1);
+            if (found) return found;
+            this.#top = depth;
+            if (this.#exhausted) return null;
+          }
+          if (tailEnd >= path.length) break;
+          const slash = path.indexOf('/', tailEnd + 1);
+          tailEnd = slash < 0 ? path.length : slash;
+        }
+      }
+    }
+    this.#failed?.add(memo);
+    return null;
+  }
 
-    const match = visit(this.#root, 0);
-    return { match, allowed, steps, exhausted };
+  #terminal(node: Node): TrieMatch | null {
+    for (const rule of node.rules) {
+      const hostValues = rule.host === null ? null : this.#accept(rule);
+      if (rule.host !== null && hostValues === null) continue;
+      if (!rule.methods.has(this.#method)) {
+        this.#allowed ??= new Set();
+        for (const m of rule.methods) this.#allowed.add(m);
+        continue;
+      }
+      const params: Record<string, unknown> = rule.hasDefaults ? { ...rule.defaults } : {};
+      const captured = this.#params;
+      for (let k = 0; k < this.#top; k += 2) params[captured[k] as string] = captured[k + 1];
+      if (hostValues !== null) Object.assign(params, hostValues);
+      return { rule, params };
+    }
+    return null;
   }
 }

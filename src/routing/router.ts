@@ -79,6 +79,16 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 
 const allArguments = (rule: Rule): Set<string> => new Set([...rule.arguments, ...Object.keys(rule.defaults)]);
 
+const upperMethods = new Map<string, string>();
+function normalizeMethod(method: string): string {
+  let upper = upperMethods.get(method);
+  if (upper === undefined) {
+    upper = method.toUpperCase();
+    if (upperMethods.size < 64) upperMethods.set(method, upper);
+  }
+  return upper;
+}
+
 /**
  * Rules in, matches and URLs out. Matching follows Werkzeug: static paths first (one map lookup), then the segment
  * trie; a branch rule `/x/` requested as `/x` redirects with 308, `//` is merged with a 308, and when only the method
@@ -98,6 +108,18 @@ export class Router {
   readonly #static = new Map<string, Rule[]>();
   #trie: SegmentTrie | null = null;
   #lastSteps = 0;
+  /** For redirectDefaults: the earlier rules of the same endpoint that provide defaults for a rule (computed once). */
+  readonly #defaultRedirects = new Map<Rule, Rule[]>();
+  #host = '';
+  readonly #acceptHost = (rule: Rule): Record<string, unknown> | null => {
+    const m = rule.host!.regex.exec(stripPort(this.#host));
+    if (!m) return null;
+    try {
+      return Object.fromEntries(rule.host!.params.map((p, i) => [p.name, p.converter.toValue(m[i + 1]!)]));
+    } catch {
+      return null;
+    }
+  };
 
   constructor(options: RouterOptions = {}) {
     this.#options = options;
@@ -136,6 +158,11 @@ export class Router {
     }
     this.#rules.push(compiled);
     const forEndpoint = this.#byEndpoint.get(compiled.endpoint);
+    if (compiled.redirectDefaults && forEndpoint) {
+      const args = allArguments(compiled);
+      const earlier = forEndpoint.filter((other) => !other.buildOnly && other.hasDefaults && sameSet(allArguments(other), args));
+      if (earlier.length > 0) this.#defaultRedirects.set(compiled, earlier);
+    }
     if (forEndpoint) forEndpoint.push(compiled);
     else this.#byEndpoint.set(compiled.endpoint, [compiled]);
     if (compiled.isStatic && !compiled.buildOnly) {
@@ -159,11 +186,11 @@ export class Router {
    * router.match('/docs', { method: 'GET', host: 'example.com', queryString: 'q=1' }); // RequestRedirect to http://example.com/docs/?q=1
    */
   match(path: string, options: MatchOptions = {}): RouteMatch {
-    const method = (options.method ?? 'GET').toUpperCase();
-    const host = stripPort(options.host ?? '');
+    const method = options.method === undefined ? 'GET' : normalizeMethod(options.method);
+    const host = options.host ?? '';
     const statics = this.#static.get(path);
     if (statics) {
-      for (const rule of statics) if (rule.methods.has(method)) return this.#finish(rule, { ...rule.defaults }, method, options);
+      for (const rule of statics) if (rule.methods.has(method)) return this.#finish(rule, rule.hasDefaults ? { ...rule.defaults } : {}, method, options);
     }
     const result = this.#walk(path, method, host);
     if (result.match) return this.#finish(result.match.rule, result.match.params, method, options);
@@ -193,37 +220,25 @@ export class Router {
    */
   allowedMethods(path: string, options: Pick<MatchOptions, 'host'> = {}): string[] {
     // An impossible method makes every path match count as "wrong method", so the walk collects them all.
-    return [...this.#walk(path, '\0', stripPort(options.host ?? '')).allowed].sort();
+    return [...this.#walk(path, '\0', options.host ?? '').allowed].sort();
   }
 
   #walk(path: string, method: string, host: string): WalkResult {
     this.#trie ??= new SegmentTrie(this.#rules);
-    const segments = path === '' ? [''] : path.slice(1).split('/');
-    const result = this.#trie.walk(segments, method, (rule) => {
-      if (!rule.host) return {};
-      const m = rule.host.regex.exec(host);
-      if (!m) return null;
-      try {
-        return Object.fromEntries(rule.host.params.map((p, i) => [p.name, p.converter.toValue(m[i + 1]!)]));
-      } catch {
-        return null;
-      }
-    });
+    this.#host = host;
+    const result = this.#trie.walk(path === '' ? '/' : path, method, this.#acceptHost);
     this.#lastSteps = result.steps;
     return result;
   }
 
   /** Werkzeug's redirect_defaults: an earlier rule of the same endpoint whose defaults equal these values is the canonical URL. */
   #finish(rule: Rule, params: Record<string, unknown>, method: string, options: MatchOptions): RouteMatch {
-    if (rule.redirectDefaults) {
-      const args = allArguments(rule);
-      for (const other of this.#byEndpoint.get(rule.endpoint) ?? []) {
-        if (other === rule) break;
-        if (other.buildOnly || Object.keys(other.defaults).length === 0 || !sameSet(allArguments(other), args) || !other.methods.has(method)) continue;
-        if (Object.entries(other.defaults).every(([key, value]) => params[key] === value)) {
-          const built = other.build(params);
-          if (built) throw new RequestRedirect(this.#url(built.path, options, true));
-        }
+    const candidates = this.#defaultRedirects.get(rule);
+    if (candidates !== undefined) {
+      for (const other of candidates) {
+        if (!other.methods.has(method) || !Object.entries(other.defaults).every(([key, value]) => params[key] === value)) continue;
+        const built = other.build(params);
+        if (built) throw new RequestRedirect(this.#url(built.path, options, true));
       }
     }
     return { rule, endpoint: rule.endpoint, params };

@@ -40,7 +40,7 @@ type Part = { kind: 'text'; text: string } | { kind: 'param'; name: string; conv
  */
 export type Segment =
   | { kind: 'static'; text: string }
-  | { kind: 'pattern'; parts: Part[]; regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; weight: number; literal: number }
+  | { kind: 'pattern'; parts: Part[]; regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; weight: number; literal: number; whole: boolean }
   | { kind: 'path'; param: Extract<Part, { kind: 'param' }> };
 
 const PARAM = /<([^<>]*)>/g;
@@ -107,6 +107,7 @@ export class Rule {
   /** Upper-case methods, HEAD included with GET. */
   readonly methods: ReadonlySet<string>;
   readonly defaults: Readonly<Record<string, unknown>>;
+  readonly hasDefaults: boolean;
   readonly strictSlashes: boolean;
   readonly mergeSlashes: boolean;
   readonly redirectDefaults: boolean;
@@ -131,6 +132,7 @@ export class Rule {
     if (methods.has('GET')) methods.add('HEAD');
     this.methods = methods;
     this.defaults = Object.freeze({ ...options.defaults });
+    this.hasDefaults = Object.keys(this.defaults).length > 0;
     this.strictSlashes = options.strictSlashes ?? true;
     this.mergeSlashes = options.mergeSlashes ?? true;
     this.redirectDefaults = options.redirectDefaults ?? true;
@@ -147,7 +149,7 @@ export class Rule {
       } else {
         const { regex, params } = compilePattern(raw, '/', where);
         const literal = raw.reduce((n, p) => n + (p.kind === 'text' ? p.text.length : 0), 0);
-        segments.push({ kind: 'pattern', parts: raw, regex, params, literal, weight: Math.max(...params.map((p) => p.converter.weight)) });
+        segments.push({ kind: 'pattern', parts: raw, regex, params, literal, weight: Math.max(...params.map((p) => p.converter.weight)), whole: raw.length === 1 });
       }
     }
     this.segments = segments;

@@ -225,7 +225,8 @@ describe('hostile paths', () => {
     const router = routerWith([['/<path:a>/<path:b>/<path:c>/end', 'three'], ['/<path:a>/x/<path:b>/y', 'two']]);
     const segments = 2_000;
     expect(() => router.match(`/${Array(segments).fill('s').join('/')}`)).toThrow(NotFound);
-    expect(router.lastMatchSteps).toBeLessThanOrEqual(2_000 + 64 * segments + 1);
+    const path = `/${Array(segments).fill("s").join("/")}`;
+    expect(router.lastMatchSteps).toBeLessThanOrEqual(2_000 + 64 * path.length + 1);
     expect(router.match('/a/b/c/end').params).toEqual({ a: 'a', b: 'b', c: 'c' });
     expect(router.match('/p/q/x/r/s/y').params).toEqual({ a: 'p/q', b: 'r/s' });
   });
