@@ -46,21 +46,28 @@ export function contentDisposition(kind: 'attachment' | 'inline', name: string):
 }
 
 /**
- * A response that sends a file from disk, as Flask's `send_file`: media type from the name, `Content-Disposition`
- * when asked, ETag and Last-Modified from the file, `Cache-Control: no-cache` unless `maxAge` is given, and with a
- * `request`, conditional answers (304, 412) and byte ranges (206, 416). The path is trusted: for paths that come
- * from a URL, use {@link sendFromDirectory}.
+ * A response that sends a file from disk or a stream, as Flask's `send_file`: media type from the name,
+ * `Content-Disposition` when asked, ETag and Last-Modified from the file, `Cache-Control: no-cache` unless `maxAge`
+ * is given, and with a `request`, conditional answers (304, 412) and, for files, byte ranges (206, 416). A stream
+ * needs a `mimetype` or `downloadName`. The path is trusted: for paths from a URL, use {@link sendFromDirectory}.
  *
  * @example
  * return sendFile('reports/2026.pdf', { asAttachment: true, request });
  */
-export async function sendFile(path: string, options: SendFileOptions = {}): Promise<Response> {
-  const info = await stat(path);
-  if (!info.isFile()) throw new TypeError(`sendFile(): ${path} is not a file`);
-  const response = new Response(null, { mimetype: options.mimetype ?? mimeTypeFor(options.downloadName ?? path) });
-  response.setFile(path, info.size);
+export async function sendFile(source: string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: SendFileOptions = {}): Promise<Response> {
+  const path = typeof source === 'string' ? source : null;
+  const info = path === null ? null : await stat(path);
+  if (path !== null && !info!.isFile()) throw new TypeError(`sendFile(): ${path} is not a file`);
+  const named = options.downloadName ?? path;
+  if (options.mimetype === undefined && named === null) {
+    throw new TypeError('sendFile() of a stream needs a mimetype or a downloadName to know what it sends');
+  }
+  const response = new Response(null, { mimetype: options.mimetype ?? mimeTypeFor(named!) });
+  if (path !== null) response.setFile(path, info!.size);
+  else response.setData(source as AsyncIterable<Uint8Array>);
   if (options.asAttachment || options.downloadName !== undefined) {
-    const name = options.downloadName ?? path.split('/').pop()!;
+    if (named === null) throw new TypeError('sendFile() as an attachment of a stream needs a downloadName');
+    const name = options.downloadName ?? named.split('/').pop()!;
     response.headers.set('Content-Disposition', contentDisposition(options.asAttachment ? 'attachment' : 'inline', name));
   }
   const maxAge = options.maxAge ?? null;
@@ -70,10 +77,12 @@ export async function sendFile(path: string, options: SendFileOptions = {}): Pro
   } else {
     response.headers.set('Cache-Control', 'no-cache');
   }
-  const lastModified = options.lastModified === undefined ? info.mtime : options.lastModified;
+  // A stream has no mtime or size to derive validators from: only those given are sent.
+  const lastModified = options.lastModified === undefined ? (info?.mtime ?? null) : options.lastModified;
   if (lastModified !== null) response.lastModified = lastModified;
   const etag = options.etag ?? true;
-  if (etag !== false) response.setEtag(etag === true ? `${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}` : etag);
+  if (typeof etag === 'string') response.setEtag(etag);
+  else if (etag && info) response.setEtag(`${Math.floor(info.mtimeMs).toString(16)}-${info.size.toString(16)}`);
   if ((options.conditional ?? true) && options.request) response.makeConditional(options.request);
   return response;
 }

@@ -96,6 +96,16 @@ describe('sendFile and sendFromDirectory', () => {
     expect((await run(response)).text).toBe('file');
   });
 
+  it('sends a stream, which needs a type and carries only the validators given', async () => {
+    const stream = (async function* () { yield new TextEncoder().encode('streamed'); })();
+    const response = await sendFile(stream, { downloadName: 'log.txt', etag: 'v1', request: requestWith({ 'If-None-Match': '"v1"' }) });
+    expect([response.status, response.headers.get('Content-Disposition'), response.headers.get('Last-Modified')]).toEqual([304, 'inline; filename="log.txt"', null]);
+    const plain = await sendFile([new TextEncoder().encode('abc')], { mimetype: 'text/csv' });
+    const sent = await run(plain);
+    expect([sent.text, sent.header('Content-Type'), sent.header('ETag'), sent.header('Content-Length')]).toEqual(['abc', 'text/csv; charset=utf-8', null, null]);
+    await expect(sendFile([new Uint8Array(1)])).rejects.toThrow(/needs a mimetype or a downloadName/);
+  });
+
   it('answers 404 for traversal, missing files and directories', async () => {
     for (const path of ['../etc/passwd', '/etc/passwd', 'missing.txt', '.', 'a\\..\\b']) {
       await expect(sendFromDirectory(dir, path)).rejects.toBeInstanceOf(NotFound);
