@@ -233,14 +233,24 @@ function retryAfterValue(value: number | Date): string {
   return value instanceof Date ? value.toUTCString() : String(Math.max(0, Math.ceil(value)));
 }
 
-/** 429; `retryAfter` (seconds or a Date) sets Retry-After. @example throw new TooManyRequests(undefined, { retryAfter: 30 }); */
-export class TooManyRequests extends HTTPError {
-  static override readonly status = 429;
-  static override readonly description = 'This user has exceeded an allotted request count. Try again later.';
-  constructor(description?: string, options: HTTPErrorOptions & { retryAfter?: number | Date } = {}) {
+/** The options of errors that can tell the client when to come back. */
+interface RetryAfterOptions extends HTTPErrorOptions {
+  /** Seconds, or a date: sets Retry-After (RFC 9110 §10.2.3). */
+  retryAfter?: number | Date;
+}
+
+/** 429 and 503 share this, as Werkzeug's `_RetryAfter`: an optional Retry-After header. */
+abstract class RetryAfterError extends HTTPError {
+  constructor(description?: string, options: RetryAfterOptions = {}) {
     super(description, options);
     if (options.retryAfter !== undefined) this.headers.set('Retry-After', retryAfterValue(options.retryAfter));
   }
+}
+
+/** 429; `retryAfter` (seconds or a Date) sets Retry-After. @example throw new TooManyRequests(undefined, { retryAfter: 30 }); */
+export class TooManyRequests extends RetryAfterError {
+  static override readonly status = 429;
+  static override readonly description = 'This user has exceeded an allotted request count. Try again later.';
 }
 
 /** 431. @example throw new RequestHeaderFieldsTooLarge(); */
@@ -274,13 +284,9 @@ export class BadGateway extends HTTPError {
 }
 
 /** 503; `retryAfter` sets Retry-After. @example throw new ServiceUnavailable(undefined, { retryAfter: 120 }); */
-export class ServiceUnavailable extends HTTPError {
+export class ServiceUnavailable extends RetryAfterError {
   static override readonly status = 503;
   static override readonly description = 'The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.';
-  constructor(description?: string, options: HTTPErrorOptions & { retryAfter?: number | Date } = {}) {
-    super(description, options);
-    if (options.retryAfter !== undefined) this.headers.set('Retry-After', retryAfterValue(options.retryAfter));
-  }
 }
 
 /** 504. @example throw new GatewayTimeout(); */
