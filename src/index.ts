@@ -3,5 +3,6 @@ export * from './gateway/index.js';
 export * from './http/index.js';
 export * from './routing/index.js';
 export * from './wrappers/index.js';
+export * from './app/index.js';
 export * from './serving/index.js';
 export * from './testing/index.js';

@@ -3,3 +3,5 @@ export { collectingStream, createEnviron } from './environ.js';
 export type { BodyInit, CollectingStream, EnvironOptions, QueryInit } from './environ.js';
 export { runApp } from './run-app.js';
 export type { AppResponse } from './run-app.js';
+export { TestClient, TestResponse } from './client.js';
+export type { TestRequestOptions } from './client.js';

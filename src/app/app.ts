@@ -1,0 +1,410 @@
+/** @module App (layer L3): the Flask-style application object; `app.gatewayApp` is a TSGI app that runs the request lifecycle. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Body, Environ, GatewayApp, StartResponse } from '../gateway/types.js';
+import { HTTP_ERRORS, HTTPError, InternalServerError } from '../http/errors.js';
+import { RequestRedirect } from '../routing/errors.js';
+import { Router, type BuildOptions } from '../routing/router.js';
+import type { Rule } from '../routing/rule.js';
+import { Request } from '../wrappers/request.js';
+import { Response } from '../wrappers/response.js';
+import { sendFromDirectory } from '../wrappers/send-file.js';
+import { ConfigStore, type Config } from './config.js';
+import { currentContext, makeContext, runInContext, type Context } from './context.js';
+import { FlagonError } from './errors.js';
+import { Logger } from './logger.js';
+import { errorResponse, makeResponse, responseFromApp } from './make-response.js';
+import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type ViewFunction } from './scaffold.js';
+
+/**
+ * Options of `new App(import.meta.url, options)`.
+ *
+ * @example
+ * new App(import.meta.url, { name: 'shop', config: { SECRET_KEY: 'dev' }, staticFolder: 'public' });
+ */
+export interface AppOptions {
+  /** Default: the name of the folder the app module is in. */
+  name?: string;
+  /** Initial config values, checked against the schema. */
+  config?: Record<string, unknown>;
+  /** Folder of static files, relative to the app's folder; `null` for none. Default `static` (used when it exists). */
+  staticFolder?: string | null;
+  /** URL prefix of static files. Default `/static`. */
+  staticUrlPath?: string;
+}
+
+/**
+ * Options of {@link App.urlFor}.
+ *
+ * @example
+ * urlFor('user', { id: 7 }, { external: true, anchor: 'posts' });
+ */
+export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' | 'scheme'>;
+
+type Hook = (...args: never[]) => unknown;
+type Scope = string | null;
+
+/**
+ * The application: routes, hooks, error handlers and config, and `gatewayApp`, the TSGI app that serves them. Wrap
+ * `gatewayApp` with middleware as in Flask (`app.gatewayApp = proxyFix(app.gatewayApp)`).
+ *
+ * @example
+ * export const app = new App(import.meta.url, { config: { SECRET_KEY: 'dev' } });
+ * app.get('/', () => 'Hello, World!');
+ * app.get('/users/<int:id>', (req) => ({ id: req.params.id }));
+ */
+export class App extends Scaffold {
+  readonly name: string;
+  /** The folder the app module lives in. */
+  readonly rootPath: string;
+  readonly config: Config;
+  readonly router: Router;
+  readonly logger: Logger;
+  readonly staticFolder: string | null;
+  /** The TSGI app to serve; replace it to add middleware. */
+  gatewayApp: GatewayApp;
+
+  readonly #views = new Map<string, ViewFunction>();
+  readonly #hooks = new Map<HookKind, Map<Scope, Hook[]>>();
+  readonly #errorHandlers = new Map<Scope, Map<number | null, Map<unknown, ErrorHandler>>>();
+  readonly #autoOptions = new WeakSet<Rule>();
+  #gotFirstRequest = false;
+
+  constructor(importMetaUrl: string, options: AppOptions = {}) {
+    super();
+    this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
+    this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
+    this.config = new ConfigStore(options.config) as Config;
+    this.router = new Router({ serverName: this.config.SERVER_NAME ?? undefined });
+    this.logger = new Logger(this.name, () => this.config.DEBUG);
+    this.gatewayApp = (environ, startResponse) => this.#handle(environ, startResponse);
+    const folder = options.staticFolder === undefined ? 'static' : options.staticFolder;
+    const path = folder === null ? null : join(this.rootPath, folder);
+    this.staticFolder = path !== null && existsSync(path) && statSync(path).isDirectory() ? path : null;
+    if (this.staticFolder !== null) {
+      const root = this.staticFolder;
+      this.addUrlRule(`${(options.staticUrlPath ?? '/static').replace(/\/$/, '')}/<path:filename>`, {
+        endpoint: 'static',
+        view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT }),
+      });
+    }
+  }
+
+  get debug(): boolean {
+    return this.config.DEBUG;
+  }
+
+  get testing(): boolean {
+    return this.config.TESTING;
+  }
+
+  /** Flask's setup guard: after the first request, the app's shape is fixed. */
+  #assertSetup(method: string): void {
+    if (!this.#gotFirstRequest) return;
+    throw new FlagonError('FLAGON_ERR_SETUP_FINISHED', `The setup method '${method}' can no longer be called on the app. It has already handled its first request, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up the application are done before running it.`);
+  }
+
+  /**
+   * Registers a rule and its view: every route API ends here. A second, different view for an endpoint is an error.
+   *
+   * @example
+   * app.addUrlRule('/about', { endpoint: 'about', view: () => 'About' });
+   */
+  addUrlRule(rule: string, options: AddUrlRuleOptions): void {
+    this.#assertSetup('addUrlRule');
+    const methods = [...new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()))];
+    const endpoint = options.endpoint ?? (options.view?.name || endpointFromRule(rule, methods));
+    if (endpoint.includes('.') && !endpoint.startsWith('static')) {
+      // dots are reserved for blueprint endpoints ('admin.index')
+      throw new FlagonError('FLAGON_ERR_ENDPOINT_CONFLICT', `endpoint '${endpoint}' may not contain a dot; dots separate blueprint names`);
+    }
+    const view = options.view;
+    if (view) {
+      const existing = this.#views.get(endpoint);
+      if (existing && existing !== view) {
+        throw new FlagonError('FLAGON_ERR_ENDPOINT_CONFLICT', `View function mapping is overwriting an existing endpoint function: '${endpoint}' is taken by ${existing.name || 'an anonymous function'} and would be taken by ${view.name || 'an anonymous function'}. Give one of them another endpoint: { endpoint: '…' }.`);
+      }
+      this.#views.set(endpoint, view);
+    }
+    const automatic = (options.provideAutomaticOptions ?? this.config.PROVIDE_AUTOMATIC_OPTIONS) && !methods.includes('OPTIONS');
+    const added = this.router.add(rule, {
+      endpoint,
+      methods: automatic ? [...methods, 'OPTIONS'] : methods,
+      defaults: options.defaults,
+      strictSlashes: options.strictSlashes,
+      host: options.host,
+      subdomain: options.subdomain,
+    });
+    if (automatic) this.#autoOptions.add(added);
+  }
+
+  protected addHook(kind: HookKind, fn: Hook, scope: Scope = null): void {
+    this.#assertSetup(kind);
+    let byScope = this.#hooks.get(kind);
+    if (!byScope) this.#hooks.set(kind, (byScope = new Map()));
+    byScope.set(scope, [...(byScope.get(scope) ?? []), fn]);
+  }
+
+  protected addErrorHandler(key: ErrorKey, fn: ErrorHandler, scope: Scope = null): void {
+    this.#assertSetup('errorHandler');
+    let code: number | null;
+    let cls: unknown;
+    if (typeof key === 'number') {
+      cls = HTTP_ERRORS[key];
+      if (cls === undefined) throw new TypeError(`'${key}' is not a recognized HTTP error code. Use a subclass of HTTPError with that status instead.`);
+      code = key;
+    } else {
+      cls = key;
+      code = key !== HTTPError && key.prototype instanceof HTTPError ? (key as unknown as typeof HTTPError).status : null;
+    }
+    let byScope = this.#errorHandlers.get(scope);
+    if (!byScope) this.#errorHandlers.set(scope, (byScope = new Map()));
+    let byCode = byScope.get(code);
+    if (!byCode) byScope.set(code, (byCode = new Map()));
+    byCode.set(cls, fn);
+  }
+
+  #hooksFor(kind: HookKind, scope: Scope): readonly Hook[] {
+    return this.#hooks.get(kind)?.get(scope) ?? [];
+  }
+
+  /** Blueprint names of the current endpoint, innermost first ('a.b.view' → ['a.b', 'a']). */
+  #blueprints(context: Context): string[] {
+    const endpoint = context.match?.endpoint;
+    if (!endpoint) return [];
+    const parts = endpoint.split('.').slice(0, -1);
+    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+  }
+
+  #findErrorHandler(context: Context, error: unknown): ErrorHandler | undefined {
+    if (typeof error !== 'object' || error === null) return undefined;
+    const code = error instanceof HTTPError ? error.status : null;
+    const scopes: Scope[] = [...this.#blueprints(context), null];
+    for (const c of code === null ? [null] : [code, null]) {
+      for (const scope of scopes) {
+        const handlers = this.#errorHandlers.get(scope)?.get(c);
+        if (!handlers) continue;
+        for (let cls: unknown = error.constructor; typeof cls === 'function'; cls = Object.getPrototypeOf(cls)) {
+          const handler = handlers.get(cls);
+          if (handler) return handler;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  #requestFor(environ: Environ): Request {
+    const config = this.config;
+    return new Request(environ, {
+      maxContentLength: config.MAX_CONTENT_LENGTH,
+      maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE,
+      trustedHosts: config.TRUSTED_HOSTS,
+      debug: config.DEBUG,
+      jsonPrototypeKeys: config.JSON_PROTOTYPE_KEYS,
+    });
+  }
+
+  /** The request lifecycle, as Flask's `wsgi_app`. */
+  async #handle(environ: Environ, startResponse: StartResponse): Promise<Body> {
+    this.#gotFirstRequest = true;
+    const request = this.#requestFor(environ);
+    const context = makeContext(this, request);
+    return runInContext(context, async () => {
+      let failure: unknown = null;
+      let response: Response;
+      try {
+        this.#matchRequest(context);
+        response = await this.#fullDispatch(context);
+      } catch (error) {
+        failure = error;
+        try {
+          response = await this.#handleException(context, error);
+        } catch (propagated) {
+          await this.#teardown(context, propagated);
+          throw propagated;
+        }
+      }
+      return this.#bodyWithTeardown(context, response.gatewayApp(environ, startResponse) as Body, failure);
+    });
+  }
+
+  #matchRequest(context: Context): void {
+    const request = context.request!;
+    try {
+      context.match = this.router.match(request.path, {
+        method: request.method, host: request.host, scheme: request.scheme, scriptName: request.scriptRoot, queryString: request.environ.QUERY_STRING,
+      });
+      request.params = context.match.params;
+    } catch (error) {
+      context.routingError = error; // raised at dispatch, after the before-hooks, as Flask does
+    }
+  }
+
+  async #fullDispatch(context: Context): Promise<Response> {
+    let rv: unknown;
+    try {
+      rv = await this.#preprocess(context);
+      if (rv === undefined) rv = await this.#dispatch(context);
+    } catch (error) {
+      rv = await this.#handleUserException(context, error);
+    }
+    return this.#finalize(context, rv, false);
+  }
+
+  async #preprocess(context: Context): Promise<unknown> {
+    const scopes: Scope[] = [null, ...this.#blueprints(context).reverse()];
+    const endpoint = context.match?.endpoint ?? null;
+    for (const scope of scopes) {
+      for (const fn of this.#hooksFor('urlValuePreprocessor', scope)) (fn as (e: string | null, v: Record<string, unknown>) => void)(endpoint, context.request!.params as Record<string, unknown>);
+    }
+    for (const scope of scopes) {
+      for (const fn of this.#hooksFor('before', scope)) {
+        const rv = await (fn as (req: Request) => unknown)(context.request!);
+        if (rv !== undefined && rv !== null) return rv;
+      }
+    }
+    return undefined;
+  }
+
+  async #dispatch(context: Context): Promise<unknown> {
+    if (context.routingError !== null) throw context.routingError;
+    const { rule, endpoint } = context.match!;
+    const request = context.request!;
+    if (request.method === 'OPTIONS' && this.#autoOptions.has(rule)) {
+      const response = new Response();
+      response.headers.set('Allow', this.router.allowedMethods(request.path, { host: request.host }).join(', '));
+      return response;
+    }
+    const view = this.#views.get(endpoint);
+    if (!view) throw new FlagonError('FLAGON_ERR_ENDPOINT_CONFLICT', `no view function is registered for endpoint '${endpoint}'; pass { view } to addUrlRule`);
+    return view(request);
+  }
+
+  async #finalize(context: Context, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
+    const environ = context.request!.environ;
+    let response = await makeResponse(rv, context.match?.endpoint ?? '<no endpoint>', (app) => responseFromApp(app, environ));
+    try {
+      for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
+      for (const scope of [...this.#blueprints(context), null]) {
+        const hooks = this.#hooksFor('after', scope);
+        for (let i = hooks.length - 1; i >= 0; i--) response = (await (hooks[i] as (r: Response) => Response | void | Promise<Response | void>)(response)) ?? response;
+      }
+    } catch (error) {
+      if (!fromErrorHandler) throw error;
+      this.logger.error('Request finalizing failed with an error while handling an error', error);
+    }
+    return response;
+  }
+
+  async #handleUserException(context: Context, error: unknown): Promise<unknown> {
+    if (error instanceof RequestRedirect) return errorResponse(error); // routing redirects skip the handlers, as in Flask
+    const handler = this.#findErrorHandler(context, error);
+    if (handler) return handler(error);
+    if (error instanceof HTTPError) return error;
+    throw error;
+  }
+
+  async #handleException(context: Context, error: unknown): Promise<Response> {
+    const propagate = this.config.PROPAGATE_EXCEPTIONS ?? (this.config.TESTING || this.config.DEBUG);
+    if (propagate) throw error;
+    const request = context.request!;
+    this.logger.error(`Exception on ${request.path} [${request.method}]`, error);
+    const serverError = new InternalServerError(undefined, { cause: error });
+    const handler = this.#findErrorHandler(context, serverError);
+    return this.#finalize(context, handler ? await handler(serverError) : serverError, true);
+  }
+
+  /** Teardown hooks, innermost scope first, each list last-registered first; all run, errors are collected. */
+  async #teardown(context: Context, error: unknown): Promise<void> {
+    const errors: unknown[] = [];
+    await runInContext(context, async () => {
+      for (const scope of [...this.#blueprints(context), null]) {
+        const hooks = this.#hooksFor('teardown', scope);
+        for (let i = hooks.length - 1; i >= 0; i--) {
+          try {
+            await (hooks[i] as (e: unknown) => unknown)(error);
+          } catch (hookError) {
+            errors.push(hookError);
+          }
+        }
+      }
+    });
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} teardown hooks failed`);
+  }
+
+  /**
+   * The body the server gets: every chunk is produced inside the request's context (so `request` and `g` work in
+   * streamed generators), and `close()` runs the teardown hooks after the response's own close.
+   */
+  #bodyWithTeardown(context: Context, body: Body, failure: unknown): Body {
+    const close = async (): Promise<void> => {
+      try {
+        await body.close?.();
+      } finally {
+        await this.#teardown(context, failure);
+      }
+    };
+    if (Array.isArray(body)) return Object.assign([...(body as Uint8Array[])], { close });
+    if (Symbol.asyncIterator in body) {
+      return {
+        [Symbol.asyncIterator]() {
+          const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+          return {
+            next: () => runInContext(context, () => iterator.next()),
+            return: async () => (await runInContext(context, async () => iterator.return?.())) ?? { done: true, value: undefined },
+          };
+        },
+        close,
+      };
+    }
+    return Object.assign(body, { close });
+  }
+
+  /**
+   * Builds a URL for an endpoint (see the module function `urlFor`). Inside a request the URL is relative unless
+   * `external`; outside, it needs `SERVER_NAME` and is absolute.
+   *
+   * @example
+   * app.urlFor('user', { id: 7 }); // '/users/7' inside a request
+   */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
+    const context = currentContext();
+    const request = context?.app === this ? context.request : null;
+    let name = endpoint;
+    if (name.startsWith('.')) {
+      const blueprint = context ? this.#blueprints(context)[0] : undefined;
+      name = blueprint ? `${blueprint}${name}` : name.slice(1);
+    }
+    const filled = { ...values };
+    for (const scope of [null, ...(context ? this.#blueprints(context).reverse() : [])]) {
+      for (const fn of this.#hooksFor('urlDefaults', scope)) (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
+    }
+    if (request) {
+      return this.router.build(name, filled, { ...options, scheme: options.scheme ?? request.scheme, host: request.host, scriptName: request.scriptRoot });
+    }
+    const serverName = this.config.SERVER_NAME;
+    if (!serverName) {
+      throw new FlagonError('FLAGON_ERR_CONFIG', "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.");
+    }
+    return this.router.build(name, filled, {
+      ...options,
+      external: options.external ?? true,
+      host: serverName,
+      scheme: options.scheme ?? this.config.PREFERRED_URL_SCHEME,
+      scriptName: this.config.APPLICATION_ROOT.replace(/\/$/, ''),
+    });
+  }
+
+  /**
+   * An application context for scripts and tests: `currentApp` and `g` work inside `run`.
+   *
+   * @example
+   * await app.appContext().run(async () => { currentApp.logger.info('migrating'); });
+   */
+  appContext(): { run<T>(fn: () => T): T } {
+    const context = makeContext(this, null);
+    return { run: (fn) => runInContext(context, fn) };
+  }
+}

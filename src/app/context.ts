@@ -1,0 +1,121 @@
+/** @module Application and request contexts (layer L3): explicit objects passed through the dispatch, with Flask-style proxies on AsyncLocalStorage as sugar. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { RouteMatch } from '../routing/router.js';
+import type { Request } from '../wrappers/request.js';
+import type { Response } from '../wrappers/response.js';
+import { FlagonError } from './errors.js';
+
+/** The part of the App a context needs; keeps this module free of a cycle with app.ts. */
+export interface ContextApp {
+  readonly name: string;
+}
+
+/**
+ * What one request (or one `appContext()` run) carries: the app, `g` for per-request data, and for requests the
+ * Request, the routing result and the `afterThisRequest` callbacks.
+ *
+ * @example
+ * app.beforeRequest((req) => { currentContext()!.g.started = Date.now(); });
+ */
+export interface Context<A extends ContextApp = ContextApp> {
+  readonly app: A;
+  /** Per-request (or per-app-context) storage, Flask's `g`. */
+  readonly g: Record<string, unknown>;
+  readonly request: Request | null;
+  match: RouteMatch | null;
+  routingError: unknown;
+  readonly afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>>;
+}
+
+const storage = new AsyncLocalStorage<Context>();
+
+/**
+ * Runs `fn` with `context` current, for `request`, `g` and `currentApp` to find, across every `await` inside.
+ *
+ * @example
+ * await runInContext(makeContext(app, null), async () => currentApp.name);
+ */
+export function runInContext<T>(context: Context, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/**
+ * A new context for `app`; with a request for request handling, `null` for scripts and tests.
+ *
+ * @example
+ * const context = makeContext(app, new Request(environ));
+ */
+export function makeContext<A extends ContextApp>(app: A, request: Request | null): Context<A> {
+  return { app, g: {}, request, match: null, routingError: null, afterThisRequest: [] };
+}
+
+/**
+ * The context of the code running now, or `undefined` outside any.
+ *
+ * @example
+ * if (currentContext()?.request) console.log('inside a request');
+ */
+export function currentContext(): Context | undefined {
+  return storage.getStore();
+}
+
+function required(what: string, needRequest: boolean): Context {
+  const context = storage.getStore();
+  if (context === undefined || (needRequest && context.request === null)) {
+    const where = needRequest ? 'request context' : 'application context';
+    throw new FlagonError('FLAGON_ERR_NO_CONTEXT', `Working outside of ${where}: \`${what}\` is only available while ${needRequest ? 'a request is handled' : 'an app context is active'}. `
+      + (needRequest ? 'Use it inside a view or hook; in tests send requests with app.testClient().' : 'Wrap the code in app.appContext().run(fn).'));
+  }
+  return context;
+}
+
+function proxyTo<T extends object>(resolve: () => T): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const target = resolve();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+    set(_target, key, value) {
+      return Reflect.set(resolve(), key, value);
+    },
+    has(_target, key) {
+      return Reflect.has(resolve(), key);
+    },
+    deleteProperty(_target, key) {
+      return Reflect.deleteProperty(resolve(), key);
+    },
+    ownKeys() {
+      return Reflect.ownKeys(resolve());
+    },
+    getOwnPropertyDescriptor(_target, key) {
+      const descriptor = Reflect.getOwnPropertyDescriptor(resolve(), key);
+      return descriptor ? { ...descriptor, configurable: true } : undefined;
+    },
+  });
+}
+
+/**
+ * The current request, Flask's `request`. Works after `await`s and inside streamed bodies; outside a request it
+ * throws an error that says where to use it. Views also get the request as their argument, which is faster.
+ *
+ * @example
+ * app.get('/', () => `You asked for ${request.path}`);
+ */
+export const request: Request = proxyTo(() => required('request', true).request!);
+
+/**
+ * Storage for the current request (or app context), Flask's `g`.
+ *
+ * @example
+ * app.beforeRequest(() => { g.user = loadUser(); });
+ */
+export const g: Record<string, unknown> = proxyTo(() => required('g', false).g);
+
+/**
+ * The app handling the current request or app context, Flask's `current_app`.
+ *
+ * @example
+ * currentApp.logger.info('hello');
+ */
+export const currentApp: ContextApp & Record<string, unknown> = proxyTo(() => required('currentApp', false).app as ContextApp & Record<string, unknown>);

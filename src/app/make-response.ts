@@ -1,0 +1,153 @@
+/** @module Flask's return-value rules (layer L3): what a view may return and the Response it becomes. */
+import type { Body, GatewayApp, HeaderList } from '../gateway/types.js';
+import { HTTPError } from '../http/errors.js';
+import { Headers, type HeadersInit } from '../http/headers.js';
+import { escapeHtml } from '../http/html.js';
+import { Response } from '../wrappers/response.js';
+import { FlagonError } from './errors.js';
+
+/** A headers value in a returned tuple: a record, a list of pairs, or Headers. */
+type TupleHeaders = HeadersInit;
+
+/**
+ * What a view may return (Flask's rules): text; bytes; a plain object or array (JSON); a Response; an iterable or
+ * async iterable (streamed); a TSGI app; or a tuple `[body, status]`, `[body, status, headers]`, `[body, headers]`.
+ *
+ * @example
+ * const rv: ResponseReturnValue = ['Created', 201, { Location: '/items/1' }];
+ */
+export type ResponseReturnValue =
+  | string | Uint8Array | Response | GatewayApp
+  | Record<string, unknown> | readonly unknown[]
+  | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>
+  | readonly [unknown, number] | readonly [unknown, number, TupleHeaders] | readonly [unknown, TupleHeaders];
+
+
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function isHeadersLike(value: unknown): value is TupleHeaders {
+  if (value instanceof Headers) return true;
+  if (Array.isArray(value)) return value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string');
+  return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+}
+
+function isBody(value: unknown): boolean {
+  return typeof value === 'string' || value instanceof Uint8Array || value instanceof Response || isPlainObject(value) || Array.isArray(value)
+    || typeof value === 'function' || (typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value));
+}
+
+/** `[body, status]`, `[body, status, headers]` or `[body, headers]`; anything else in an array is JSON. */
+function asTuple(value: readonly unknown[]): { body: unknown; status?: number; headers?: TupleHeaders } | null {
+  if (value.length < 2 || value.length > 3 || !isBody(value[0])) return null;
+  if (value.length === 3) return typeof value[1] === 'number' && isHeadersLike(value[2]) ? { body: value[0], status: value[1], headers: value[2] } : null;
+  if (typeof value[1] === 'number') return { body: value[0], status: value[1] };
+  return isHeadersLike(value[1]) ? { body: value[0], headers: value[1] } : null;
+}
+
+/**
+ * Flask's `jsonify`: compact JSON with a trailing newline, `application/json`.
+ *
+ * @example
+ * return jsonify({ ok: true });
+ */
+export function jsonify(value: unknown, status = 200): Response {
+  return new Response(`${JSON.stringify(value)}\n`, { status, mimetype: 'application/json' });
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined (did you forget a return?)';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array that is neither JSON-able as a tuple nor [body, status, headers]: ${JSON.stringify(value).slice(0, 80)}`;
+  return `a ${typeof value}${typeof value === 'object' ? ` (${(value as object).constructor?.name ?? 'Object'})` : `: ${String(value).slice(0, 40)}`}`;
+}
+
+/**
+ * Turns what a view returned into a Response, by Flask's rules. A TSGI app is called with the request's environ;
+ * `run` does that. Anything else (undefined, a number, a bad tuple) throws a `FlagonError` that names the view.
+ *
+ * @example
+ * const response = await makeResponse(['Created', 201], 'create_item', environ);
+ */
+export async function makeResponse(value: unknown, endpoint: string, callApp?: (app: GatewayApp) => Promise<Response>): Promise<Response> {
+  if (value instanceof Response) return value;
+  if (value instanceof HTTPError) return errorResponse(value);
+  if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value);
+  if (Array.isArray(value)) {
+    const tuple = asTuple(value);
+    if (tuple === null) return jsonify(value);
+    const response = await makeResponse(tuple.body, endpoint, callApp);
+    if (tuple.status !== undefined) response.status = tuple.status;
+    if (tuple.headers !== undefined) for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
+    return response;
+  }
+  if (isPlainObject(value)) return jsonify(value);
+  if (typeof value === 'function' && callApp) return callApp(value as GatewayApp);
+  if (typeof value === 'object' && value !== null && (Symbol.asyncIterator in value || Symbol.iterator in value)) {
+    return new Response(value as AsyncIterable<string | Uint8Array>);
+  }
+  throw new FlagonError('FLAGON_ERR_BAD_RETURN', `The view function for '${endpoint}' did not return a valid response: it returned ${describe(value)}. `
+    + 'Return a string, bytes, an object or array (JSON), a Response, an iterable, a TSGI app, or a tuple [body, status, headers].');
+}
+
+/** An HTTPError as a Response: its page, status and headers. */
+export function errorResponse(error: HTTPError): Response {
+  const response = new Response(error.getBody(), { status: error.status });
+  for (const [name, value] of error.headers) response.headers.add(name, value);
+  return response;
+}
+
+/** Calls a TSGI app and wraps its answer as a streamed Response (the status and headers it started with). */
+export async function responseFromApp(app: GatewayApp, environ: Parameters<GatewayApp>[0]): Promise<Response> {
+  let status = '';
+  let headers: HeaderList = [];
+  const pushed: Uint8Array[] = [];
+  const body: Body = await app(environ, (s, h) => {
+    status = s;
+    headers = h;
+    return (chunk) => { pushed.push(chunk); };
+  });
+  const iterator = (Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() : (body as Iterable<Uint8Array>)[Symbol.iterator]()) as AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+  // An app may call startResponse lazily, from inside its body: read until it has.
+  const early: Uint8Array[] = [];
+  let done = false;
+  while (status === '' && !done) {
+    const step = await iterator.next();
+    if (step.done) done = true;
+    else early.push(step.value);
+  }
+  if (status === '') throw new FlagonError('FLAGON_ERR_BAD_RETURN', 'the TSGI app a view returned never called startResponse()');
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* pushed;
+      yield* early;
+      while (!done) {
+        const step = await iterator.next();
+        if (step.done) break;
+        yield step.value;
+      }
+    } finally {
+      await body.close?.();
+    }
+  }
+  const response = new Response(rest(), { status: Number(status.slice(0, 3)), headers });
+  if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) response.headers.delete('Content-Type');
+  return response;
+}
+
+/**
+ * Flask's `redirect`: a 302 (or `status`) with Location, and a small HTML body that links to the target, escaped.
+ *
+ * @example
+ * return redirect(urlFor('index'));
+ */
+export function redirect(location: string, status = 302): Response {
+  const uri = location.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
+  const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(uri)}">${escapeHtml(location)}</a>. If not, click the link.\n`;
+  return new Response(body, { status, headers: { Location: uri } });
+}
+

@@ -1,0 +1,178 @@
+/** @module TestClient (layer L4): requests to an app in process, with a cookie jar and redirect following; attaches `app.testClient()`. */
+import { App } from '../app/app.js';
+import type { GatewayApp } from '../gateway/types.js';
+import { Headers, type HeadersInit } from '../http/headers.js';
+import { createEnviron, type QueryInit } from './environ.js';
+import { runApp } from './run-app.js';
+
+/**
+ * Options of one test request.
+ *
+ * @example
+ * await client.post('/login', { form: { user: 'ada' }, followRedirects: true });
+ */
+export interface TestRequestOptions {
+  query?: QueryInit;
+  headers?: HeadersInit;
+  /** Sent as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Sent urlencoded; arrays repeat the key. */
+  form?: Record<string, string | readonly string[]> | URLSearchParams;
+  /** A raw body. */
+  data?: string | Uint8Array;
+  /** Extra cookies for this request, on top of the jar. */
+  cookies?: Record<string, string>;
+  /** Follow 301/302/303/307/308 responses, as a browser does. Default false. */
+  followRedirects?: boolean;
+  scheme?: 'http' | 'https';
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A response as the test client sees it.
+ *
+ * @example
+ * const response = await client.get('/users/1');
+ * response.status;          // 200
+ * response.json;            // { id: 1 }
+ * response.headers.get('Content-Type');
+ */
+export class TestResponse {
+  readonly status: number;
+  /** `'200 OK'`. */
+  readonly statusLine: string;
+  readonly headers: Headers;
+  readonly body: Uint8Array;
+  /** The responses of redirects followed on the way here, oldest first. */
+  readonly history: TestResponse[];
+  readonly request: { method: string; path: string };
+
+  constructor(statusLine: string, headers: Headers, body: Uint8Array, request: { method: string; path: string }, history: TestResponse[] = []) {
+    this.statusLine = statusLine;
+    this.status = Number(statusLine.slice(0, 3));
+    this.headers = headers;
+    this.body = body;
+    this.request = request;
+    this.history = history;
+  }
+
+  get text(): string {
+    return decoder.decode(this.body);
+  }
+
+  /** The body parsed as JSON. */
+  get json(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Sends requests to a TSGI app in process, no sockets: Flask's test client. Cookies set by responses are kept and
+ * sent back; errors from the app propagate when the app is TESTING, so a test sees the real exception.
+ *
+ * @example
+ * const client = app.testClient();
+ * await client.post('/login', { form: { user: 'ada' }, followRedirects: true });
+ * (await client.get('/me')).text; // 'ada'
+ */
+export class TestClient {
+  readonly #app: { gatewayApp: GatewayApp };
+  /** The cookie jar: name to raw value. */
+  readonly cookies = new Map<string, string>();
+
+  constructor(app: { gatewayApp: GatewayApp }) {
+    this.#app = app;
+  }
+
+  get(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('GET', path, options); }
+  post(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('POST', path, options); }
+  put(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('PUT', path, options); }
+  patch(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('PATCH', path, options); }
+  delete(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('DELETE', path, options); }
+  head(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('HEAD', path, options); }
+  options(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('OPTIONS', path, options); }
+
+  /** Sends one request (and follows redirects when asked). */
+  async open(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
+    const history: TestResponse[] = [];
+    const seen = new Set<string>();
+    let current = { method: method.toUpperCase(), path, options };
+    for (;;) {
+      const key = `${current.method} ${current.path} ${JSON.stringify(current.options.json ?? current.options.form ?? current.options.data ?? '')}`;
+      if (seen.has(key)) throw new Error(`redirect loop: ${[...history.map((r) => `${r.request.method} ${r.request.path}`), `${current.method} ${current.path}`].join(' → ')}`);
+      seen.add(key);
+      const response = await this.#send(current.method, current.path, current.options, history);
+      const location = response.headers.get('Location');
+      if (!options.followRedirects || !REDIRECTS.has(response.status) || location === null) return response;
+      history.push(response);
+      if (history.length > 30) throw new Error('more than 30 redirects');
+      const keepBody = response.status === 307 || response.status === 308;
+      const nextMethod = keepBody || current.method === 'HEAD' ? current.method : 'GET';
+      current = { method: nextMethod, path: pathOf(location, current.path), options: keepBody ? current.options : { headers: current.options.headers, followRedirects: true } };
+    }
+  }
+
+  async #send(method: string, path: string, options: TestRequestOptions, history: TestResponse[]): Promise<TestResponse> {
+    const headers = new Headers(options.headers);
+    let body: string | Uint8Array | undefined = options.data;
+    if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers.setDefault('Content-Type', 'application/json');
+    } else if (options.form !== undefined) {
+      const params = options.form instanceof URLSearchParams ? options.form : new URLSearchParams();
+      if (!(options.form instanceof URLSearchParams)) {
+        for (const [key, value] of Object.entries(options.form)) for (const item of typeof value === 'string' ? [value] : value) params.append(key, item);
+      }
+      body = params.toString();
+      headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
+    }
+    const jar = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
+    if (jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+    const environ = createEnviron(path, { method, headers, body, query: options.query, scheme: options.scheme });
+    const result = await runApp(this.#app.gatewayApp, environ);
+    const responseHeaders = new Headers(result.headers);
+    for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie);
+    return new TestResponse(result.status, responseHeaders, result.body, { method, path }, [...history]);
+  }
+
+  #store(setCookie: string): void {
+    const [pair = '', ...attributes] = setCookie.split(';');
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return;
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    const expired = attributes.some((attribute) => {
+      const [key = '', val = ''] = attribute.split('=').map((s) => s.trim());
+      if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
+      if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
+      return false;
+    });
+    if (expired) this.cookies.delete(name);
+    else this.cookies.set(name, value);
+  }
+}
+
+function pathOf(location: string, from: string): string {
+  const url = new URL(location, `http://localhost${from.startsWith('/') ? from : `/${from}`}`);
+  return `${url.pathname}${url.search}`;
+}
+
+declare module '../app/app.js' {
+  interface App {
+    /**
+     * A test client for this app (Flask's `app.test_client()`).
+     *
+     * @example
+     * const response = await app.testClient().get('/');
+     */
+    testClient(): TestClient;
+  }
+}
+
+// The App cannot import the testing layer (ARCHITECTURE.md), so the testing layer attaches the method when it loads.
+App.prototype.testClient = function testClient(this: App): TestClient {
+  return new TestClient(this);
+};

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { App, HTTPError, InternalServerError, NotFound, afterThisRequest, currentApp, g, request, urlFor, abort, type Response } from 'flagon';
+
+const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
+const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try { return await fn(); } finally { process.stderr.write = write; }
+};
+
+describe('contexts', () => {
+  it('make request, g and currentApp work in views, after awaits and in streamed bodies', async () => {
+    const app = newApp();
+    app.beforeRequest(() => { g.user = 'ada'; });
+    app.get('/ctx', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return `${request.path} ${String(g.user)} ${currentApp.name}`;
+    });
+    app.get('/stream', () => (async function* () {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      yield `${request.args.get('n')}:`;
+      yield String(g.user);
+    })());
+    const client = app.testClient();
+    expect((await client.get('/ctx')).text).toBe('/ctx ada lifecycle');
+    expect((await client.get('/stream', { query: { n: '7' } })).text).toBe('7:ada');
+  });
+
+  it('say how to fix a proxy used outside a request', async () => {
+    expect(() => request.path).toThrow(/Working outside of request context: `request` is only available while a request is handled/);
+    expect(() => g.x).toThrow(/app.appContext\(\).run\(fn\)/);
+    const app = newApp();
+    expect(await app.appContext().run(async () => { g.value = 1; return `${currentApp.name} ${String(g.value)}`; })).toBe('lifecycle 1');
+  });
+});
+
+describe('hooks', () => {
+  it('run in Flask\'s order, and before-hooks see 404s', async () => {
+    const app = newApp();
+    const order: string[] = [];
+    app.beforeRequest(() => { order.push('before 1'); });
+    app.beforeRequest(() => { order.push('before 2'); });
+    app.afterRequest((r) => { order.push('after 1'); return r; });
+    app.afterRequest((r) => { order.push('after 2'); return r; });
+    app.teardownRequest(() => { order.push('teardown 1'); });
+    app.teardownRequest(() => { order.push('teardown 2'); });
+    app.get('/', () => {
+      order.push('view');
+      afterThisRequest((r) => { order.push('after this'); return r; });
+      return 'ok';
+    });
+    await app.testClient().get('/');
+    expect(order).toEqual(['before 1', 'before 2', 'view', 'after this', 'after 2', 'after 1', 'teardown 2', 'teardown 1']);
+    order.length = 0;
+    expect((await app.testClient().get('/missing')).status).toBe(404);
+    expect(order).toEqual(['before 1', 'before 2', 'after 2', 'after 1', 'teardown 2', 'teardown 1']);
+  });
+
+  it('let the first before-hook that returns a value answer instead of the view', async () => {
+    const app = newApp();
+    let viewRan = false;
+    app.beforeRequest((req) => (req.args.get('token') ? undefined : ['denied', 403]));
+    app.beforeRequest(() => { throw new Error('not reached when the first answers'); });
+    app.get('/', () => { viewRan = true; return 'secret'; });
+    const response = await app.testClient().get('/');
+    expect([response.status, response.text, viewRan]).toEqual([403, 'denied', false]);
+  });
+
+  it('run every teardown hook after an error, and collect their errors', async () => {
+    const app = newApp({ TESTING: false, PROPAGATE_EXCEPTIONS: false });
+    const seen: unknown[] = [];
+    app.teardownRequest((error) => { seen.push(error instanceof Error ? error.message : error); });
+    app.teardownRequest(() => { throw new Error('teardown A'); });
+    app.teardownRequest(() => { throw new Error('teardown B'); });
+    app.get('/boom', () => { throw new Error('view failed'); });
+    const error = await quietly(() => app.testClient().get('/boom').then(() => null, (e: unknown) => e));
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map((e: Error) => e.message)).toEqual(['teardown B', 'teardown A']);
+    expect(seen).toEqual(['view failed']);
+  });
+});
+
+describe('error handlers', () => {
+  it('are found by code, then by class hierarchy', async () => {
+    const app = newApp();
+    class PaymentError extends Error {}
+    class CardDeclined extends PaymentError {}
+    app.errorHandler(404, (e: NotFound) => [`no page (${e.status})`, 404]);
+    app.errorHandler(HTTPError, (e: HTTPError) => [`generic ${e.status}`, e.status]);
+    app.errorHandler(PaymentError, (e: Error) => [`payment: ${e.constructor.name}`, 402]);
+    app.get('/declined', () => { throw new CardDeclined(); });
+    app.get('/forbidden', () => abort(403));
+    const client = app.testClient();
+    expect((await client.get('/nope')).text).toBe('no page (404)');
+    expect((await client.get('/forbidden')).text).toBe('generic 403');
+    const declined = await client.get('/declined');
+    expect([declined.status, declined.text]).toEqual([402, 'payment: CardDeclined']);
+  });
+
+  it('turn an unhandled error into a 500 for the 500 handler, and still run after-hooks', async () => {
+    const app = newApp({ TESTING: false });
+    let afterRan = false;
+    app.errorHandler(500, (e: InternalServerError) => [`sorry: ${(e.cause as Error).message}`, 500]);
+    app.afterRequest((r: Response) => { afterRan = true; return r; });
+    app.get('/boom', () => { throw new Error('database down'); });
+    const response = await quietly(() => app.testClient().get('/boom'));
+    expect([response.status, response.text, afterRan]).toEqual([500, 'sorry: database down', true]);
+  });
+
+  it('answer the plain 500 page without a handler, and propagate with TESTING', async () => {
+    const plain = newApp({ TESTING: false });
+    plain.get('/boom', () => { throw new Error('secret detail'); });
+    const response = await quietly(() => plain.testClient().get('/boom'));
+    expect(response.status).toBe(500);
+    expect(response.text).toContain('<h1>Internal Server Error</h1>');
+    expect(response.text).not.toContain('secret detail');
+    const testing = newApp();
+    testing.get('/boom', () => { throw new Error('see me in the test'); });
+    await expect(testing.testClient().get('/boom')).rejects.toThrow('see me in the test');
+  });
+});
+
+describe('urlFor', () => {
+  it('builds relative URLs inside a request, absolute when asked', async () => {
+    const app = newApp();
+    app.get('/users/<int:id>', function user() { return 'u'; });
+    app.get('/', () => [urlFor('user', { id: 3, tab: 'posts' }), urlFor('user', { id: 3 }, { external: true, anchor: 'top' })].join(' '));
+    expect((await app.testClient().get('/')).text).toBe('/users/3?tab=posts http://localhost/users/3#top');
+  });
+
+  it('needs SERVER_NAME outside a request, and says so', () => {
+    const app = newApp();
+    app.get('/about', function about() { return 'a'; });
+    expect(() => app.urlFor('about')).toThrow(/without 'SERVER_NAME' configured/);
+    app.config.fromObject({ SERVER_NAME: 'example.com', PREFERRED_URL_SCHEME: 'https', APPLICATION_ROOT: '/app' });
+    expect(app.urlFor('about')).toBe('https://example.com/app/about');
+  });
+
+  it('applies urlDefaults and urlValuePreprocessor', async () => {
+    const app = newApp();
+    app.urlValuePreprocessor((_endpoint, values) => { g.lang = values.lang; delete values.lang; });
+    app.urlDefaults((_endpoint, values) => { values.lang ??= g.lang; });
+    app.get('/<lang>/page', function page(req) { return `${String(g.lang)} ${JSON.stringify(req.params)} ${urlFor('page')}`; });
+    expect((await app.testClient().get('/de/page')).text).toBe('de {} /de/page');
+  });
+});
+
+describe('the setup guard', () => {
+  it('refuses setup after the first request, saying why', async () => {
+    const app = newApp();
+    app.get('/', () => 'x');
+    await app.testClient().get('/');
+    for (const late of [() => app.get('/late', () => 'x'), () => app.beforeRequest(() => undefined), () => app.errorHandler(404, () => 'x')]) {
+      expect(late).toThrow(expect.objectContaining({ code: 'FLAGON_ERR_SETUP_FINISHED', message: expect.stringMatching(/It has already handled its first request/) }));
+    }
+  });
+});

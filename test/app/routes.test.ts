@@ -1,0 +1,156 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { App, FlagonError, Request, Response, jsonify, redirect, type GatewayApp } from 'flagon';
+
+const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { config: { TESTING: true, ...config }, staticFolder: null });
+
+describe('routes', () => {
+  it('serve strings as HTML, objects as JSON, and type req.params from the rule', async () => {
+    const app = newApp();
+    app.get('/', () => 'Hello, World!');
+    app.get('/users/<int:id>', (req) => {
+      expectTypeOf(req.params).toEqualTypeOf<{ id: number }>();
+      return { id: req.params.id };
+    });
+    const client = app.testClient();
+    const home = await client.get('/');
+    expect([home.status, home.headers.get('Content-Type'), home.text]).toEqual([200, 'text/html; charset=utf-8', 'Hello, World!']);
+    const user = await client.get('/users/42');
+    expect([user.headers.get('Content-Type'), user.text]).toEqual(['application/json', '{"id":42}\n']);
+  });
+
+  it('follow Flask\'s return-value rules', async () => {
+    const app = newApp();
+    const echo: GatewayApp = (environ, start) => { start('202 Accepted', [['X-From', 'tsgi']]); return [new TextEncoder().encode(environ.PATH_INFO)]; };
+    app.get('/bytes', () => new Uint8Array([104, 105]));
+    app.get('/list', () => [1, 2, 3]);
+    app.get('/created', () => ['made', 201]);
+    app.get('/headers', () => ['x', 200, { 'X-A': '1' }]);
+    app.get('/only-headers', () => [{ ok: true }, { 'X-B': '2' }]);
+    app.get('/response', () => new Response('r', { status: 418 }));
+    app.get('/stream', () => (async function* () { yield 'a'; yield new TextEncoder().encode('b'); })());
+    app.get('/async', async () => { await Promise.resolve(); return 'later'; });
+    app.get('/tsgi', () => echo);
+    app.get('/json', () => jsonify({ a: 1 }, 202));
+    app.get('/go', () => redirect('/target?x=<y>'));
+    const client = app.testClient();
+    expect((await client.get('/bytes')).text).toBe('hi');
+    expect((await client.get('/list')).json).toEqual([1, 2, 3]);
+    expect((await client.get('/created')).status).toBe(201);
+    expect((await client.get('/headers')).headers.get('X-A')).toBe('1');
+    const onlyHeaders = await client.get('/only-headers');
+    expect([onlyHeaders.json, onlyHeaders.headers.get('X-B')]).toEqual([{ ok: true }, '2']);
+    expect((await client.get('/response')).status).toBe(418);
+    expect((await client.get('/stream')).text).toBe('ab');
+    expect((await client.get('/async')).text).toBe('later');
+    const tsgi = await client.get('/tsgi');
+    expect([tsgi.status, tsgi.headers.get('X-From'), tsgi.text]).toEqual([202, 'tsgi', '/tsgi']);
+    expect([(await client.get('/json')).status, (await client.get('/json')).json]).toEqual([202, { a: 1 }]);
+    const go = await client.get('/go');
+    expect([go.status, go.headers.get('Location')]).toEqual([302, '/target?x=<y>']);
+    expect(go.text).toContain('href="/target?x=&lt;y&gt;"');
+  });
+
+  it('answer a bad return value with a 500 whose logged error names the view', async () => {
+    const app = newApp({ TESTING: false });
+    app.get('/nothing', function nothing() { return undefined as never; });
+    app.get('/number', () => 42 as never);
+    const logged: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => { logged.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    try {
+      expect((await app.testClient().get('/nothing')).status).toBe(500);
+      expect((await app.testClient().get('/number')).status).toBe(500);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(logged.join('')).toMatch(/The view function for 'nothing' did not return a valid response: it returned undefined \(did you forget a return\?\)/);
+    expect(logged.join('')).toMatch(/for 'number' did not return a valid response: it returned a number: 42/);
+  });
+
+  it('name endpoints after the handler, or make one from the rule', () => {
+    const app = newApp();
+    app.get('/', () => 'x');
+    app.get('/users/<int:id>', () => 'x');
+    app.post('/login', () => 'x');
+    app.get('/named', function profile() { return 'x'; });
+    app.route('/both', { methods: ['GET', 'POST'] }, () => 'x');
+    expect(app.router.rules.map((r) => r.endpoint)).toEqual(['index', 'users_id', 'login_post', 'profile', 'both']);
+  });
+
+  it('refuse an endpoint taken by another handler, naming both', () => {
+    const app = newApp();
+    app.get('/a', function page() { return 'a'; });
+    expect(() => app.get('/b', function page() { return 'b'; })).toThrow(/'page' is taken by page and would be taken by page/);
+    const shared = () => 'same';
+    app.get('/c', { endpoint: 'shared' }, shared);
+    expect(() => app.get('/d', { endpoint: 'shared' }, shared)).not.toThrow();
+  });
+
+  it('make methods on get() a TypeError', () => {
+    const app = newApp();
+    expect(() => app.get('/x', { methods: ['POST'] } as never, () => 'x')).toThrow(/app.get\(\) always means GET/);
+  });
+
+  it('answer OPTIONS automatically with Allow, unless turned off', async () => {
+    const app = newApp();
+    app.route('/items', { methods: ['GET', 'POST'] }, () => 'x');
+    app.route('/manual', { methods: ['GET'], provideAutomaticOptions: false }, () => 'x');
+    const client = app.testClient();
+    const options = await client.options('/items');
+    expect([options.status, options.headers.get('Allow'), options.text]).toEqual([200, 'GET, HEAD, OPTIONS, POST', '']);
+    expect((await client.options('/manual')).status).toBe(405);
+    expect((await client.delete('/items')).headers.get('Allow')).toBe('GET, HEAD, OPTIONS, POST');
+  });
+});
+
+describe('decorators', () => {
+  it('register static and instance methods when the class is defined, with this intact', async () => {
+    const app = newApp();
+    let constructed = 0;
+    @app.routes
+    class Pages {
+      greeting = 'thanks';
+      constructor() { constructed++; }
+      @app.get('/about') static about() { return `About ${this.name}`; }
+      @app.post('/contact') send(req: Request) { return [`${this.greeting} ${req.method}`, 201]; }
+      @app.route('/both', { methods: ['GET', 'PUT'] }) both() { return this.greeting; }
+    }
+    expect(app.router.rules.map((r) => r.endpoint)).toEqual(['about', 'send', 'both']);
+    expect(constructed).toBe(0);
+    const client = app.testClient();
+    expect((await client.get('/about')).text).toBe('About Pages');
+    const sent = await client.post('/contact');
+    expect([sent.status, sent.text]).toEqual([201, 'thanks POST']);
+    expect((await client.put('/both')).text).toBe('thanks');
+    expect(constructed).toBe(1);
+    expect(Pages.about()).toBe('About Pages');
+  });
+
+  it('find the class through a static decorated method too', async () => {
+    const app = newApp();
+    class Mixed {
+      @app.get('/s') static s() { return 'static'; }
+      @app.get('/i') i() { return this instanceof Mixed ? 'instance' : 'lost'; }
+    }
+    expect((await app.testClient().get('/i')).text).toBe('instance');
+  });
+
+  it('say how to fix an instance method whose class Flagon cannot see', async () => {
+    const app = newApp();
+    class Lonely { @app.get('/lonely') view() { return 'x'; } }
+    await expect(app.testClient().get('/lonely')).rejects.toThrow(/Put @app.routes above the class, or make 'view' static/);
+    expect(Lonely).toBeDefined();
+  });
+
+  it('register hooks and error handlers', async () => {
+    const app = newApp();
+    const seen: string[] = [];
+    class Hooks {
+      @app.beforeRequest static before(req: Request) { seen.push(`before ${req.path}`); }
+      @app.errorHandler(404) static missing() { return ['custom 404', 404]; }
+    }
+    expect(Hooks).toBeDefined();
+    const response = await app.testClient().get('/nope');
+    expect([response.status, response.text, seen]).toEqual([404, 'custom 404', ['before /nope']]);
+  });
+});

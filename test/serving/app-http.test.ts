@@ -1,0 +1,61 @@
+/** The App's request lifecycle over real HTTP, through serve(app.gatewayApp). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, g, request } from 'flagon';
+import { serve, silentStream, type RunningServer } from 'flagon/serving';
+import { fetchRaw } from '../helpers/http.js';
+
+const app = new App(import.meta.url, { name: 'http-app', staticFolder: null });
+const events: string[] = [];
+app.beforeRequest((req) => { events.push(`before ${req.path}`); g.start = 'set'; });
+app.afterRequest((response) => { response.headers.set('X-After', 'yes'); events.push('after'); return response; });
+app.teardownRequest(() => { events.push('teardown'); });
+app.errorHandler(404, () => ['custom not found', 404]);
+app.get('/users/<int:id>', (req) => ({ id: req.params.id, g: g.start }));
+app.post('/items', async (req) => [await req.json() as object, 201]);
+app.get('/boom', () => { throw new Error('hidden'); });
+app.get('/stream', () => (async function* () { yield `path=${request.path};`; yield 'done'; })());
+
+let server: RunningServer;
+beforeAll(async () => { server = await serve(app.gatewayApp, { port: 0, errors: silentStream }); });
+afterAll(() => server.close());
+
+describe('the App over HTTP', () => {
+  it('runs hooks, the view and teardown around a real request', async () => {
+    events.length = 0;
+    const response = await fetchRaw(`${server.url}/users/7`);
+    expect([response.status, response.text, response.headers['x-after'], response.headers['content-type']]).toEqual([200, '{"id":7,"g":"set"}\n', 'yes', 'application/json']);
+    expect(events).toEqual(['before /users/7', 'after', 'teardown']);
+  });
+
+  it('parses JSON bodies and answers with status tuples', async () => {
+    const response = await fetchRaw(`${server.url}/items`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"pen"}' });
+    expect([response.status, response.text]).toEqual([201, '{"name":"pen"}\n']);
+  });
+
+  it('uses error handlers, 405 with Allow, and a 500 without details', async () => {
+    expect((await fetchRaw(`${server.url}/missing`)).text).toBe('custom not found');
+    const wrong = await fetchRaw(`${server.url}/users/7`, { method: 'DELETE' });
+    expect([wrong.status, wrong.headers.allow]).toEqual([405, 'GET, HEAD, OPTIONS']);
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      const boom = await fetchRaw(`${server.url}/boom`);
+      expect([boom.status, boom.text.includes('hidden')]).toEqual([500, false]);
+      expect(boom.headers['x-after']).toBe('yes');
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+
+  it('streams with the request context alive', async () => {
+    const response = await fetchRaw(`${server.url}/stream`);
+    expect([response.text, response.headers['transfer-encoding']]).toEqual(['path=/stream;done', 'chunked']);
+  });
+
+  it('answers HEAD with the GET length and no body', async () => {
+    const { exchangeRaw } = await import('../helpers/http.js');
+    const text = await exchangeRaw(server.port, 'HEAD /users/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(text).toMatch(/Content-Length: 19\r\n/);
+    expect(text.endsWith('\r\n\r\n')).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { App, redirect } from 'flagon';
+
+const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
+
+describe('the test client', () => {
+  it('sends query, JSON, forms and raw data', async () => {
+    const app = newApp();
+    app.route('/echo', { methods: ['GET', 'POST'] }, async (req) => ({
+      args: req.args.toObjectAll(), json: req.isJson ? await req.json() : null,
+      form: (await req.form()).toObjectAll(), type: req.mimetype,
+    }));
+    const client = app.testClient();
+    expect((await client.get('/echo', { query: { a: ['1', '2'] } })).json).toMatchObject({ args: { a: ['1', '2'] } });
+    expect((await client.post('/echo', { json: { x: 1 } })).json).toMatchObject({ json: { x: 1 }, type: 'application/json' });
+    expect((await client.post('/echo', { form: { tag: ['a', 'b'] } })).json).toMatchObject({ form: { tag: ['a', 'b'] } });
+    expect((await client.post('/echo', { data: 'raw', headers: { 'Content-Type': 'text/plain' } })).json).toMatchObject({ type: 'text/plain' });
+  });
+
+  it('keeps cookies across requests and forgets deleted ones', async () => {
+    const app = newApp();
+    app.get('/set', () => { const r = redirect('/show'); r.setCookie('user', 'ada lovelace'); return r; });
+    app.get('/show', (req) => `user=${req.cookies.user ?? 'none'}`);
+    app.get('/logout', () => { const r = redirect('/show'); r.deleteCookie('user'); return r; });
+    const client = app.testClient();
+    const shown = await client.get('/set', { followRedirects: true });
+    expect([shown.text, shown.history.map((r) => r.status)]).toEqual(['user=ada lovelace', [302]]);
+    expect((await client.get('/logout', { followRedirects: true })).text).toBe('user=none');
+    expect((await client.get('/show', { cookies: { user: 'given' } })).text).toBe('user=given');
+  });
+
+  it('follows redirects as browsers do: 302/303 become GET, 307/308 keep method and body', async () => {
+    const app = newApp();
+    app.route('/target', { methods: ['GET', 'POST'] }, async (req) => `${req.method} ${await req.text()}`);
+    app.post('/found', () => redirect('/target', 302));
+    app.post('/see-other', () => redirect('/target', 303));
+    app.post('/temporary', () => redirect('http://localhost/target', 307));
+    app.post('/permanent', () => redirect('/target', 308));
+    const client = app.testClient();
+    expect((await client.post('/found', { data: 'x', followRedirects: true })).text).toBe('GET ');
+    expect((await client.post('/see-other', { data: 'x', followRedirects: true })).text).toBe('GET ');
+    expect((await client.post('/temporary', { data: 'body', followRedirects: true })).text).toBe('POST body');
+    expect((await client.post('/permanent', { data: 'body', followRedirects: true })).text).toBe('POST body');
+    expect((await client.post('/found', { data: 'x' })).status).toBe(302);
+  });
+
+  it('detects redirect loops', async () => {
+    const app = newApp();
+    app.get('/a', () => redirect('/b'));
+    app.get('/b', () => redirect('/a'));
+    await expect(app.testClient().get('/a', { followRedirects: true })).rejects.toThrow('redirect loop: GET /a → GET /b → GET /a');
+  });
+});
