@@ -10,6 +10,7 @@ import type { Rule } from '../routing/rule.js';
 import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import { sendFromDirectory } from '../wrappers/send-file.js';
+import type { Blueprint, BlueprintRegisterOptions } from './blueprint.js';
 import { ConfigStore, type Config } from './config.js';
 import { currentContext, makeContext, runInContext, type Context } from './context.js';
 import { FlagonError } from './errors.js';
@@ -69,6 +70,7 @@ export class App extends Scaffold {
   readonly #hooks = new Map<HookKind, Map<Scope, Hook[]>>();
   readonly #errorHandlers = new Map<Scope, Map<number | null, Map<unknown, ErrorHandler>>>();
   readonly #autoOptions = new WeakSet<Rule>();
+  readonly #blueprintNames = new Map<string, Blueprint>();
   #gotFirstRequest = false;
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
@@ -113,12 +115,9 @@ export class App extends Scaffold {
    */
   addUrlRule(rule: string, options: AddUrlRuleOptions): void {
     this.#assertSetup('addUrlRule');
-    const methods = [...new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()))];
+    const viewMethods = (options.view as { methods?: readonly string[] } | undefined)?.methods;
+    const methods = [...new Set((options.methods ?? viewMethods ?? ['GET']).map((m) => m.toUpperCase()))];
     const endpoint = options.endpoint ?? (options.view?.name || endpointFromRule(rule, methods));
-    if (endpoint.includes('.') && !endpoint.startsWith('static')) {
-      // dots are reserved for blueprint endpoints ('admin.index')
-      throw new FlagonError('FLAGON_ERR_ENDPOINT_CONFLICT', `endpoint '${endpoint}' may not contain a dot; dots separate blueprint names`);
-    }
     const view = options.view;
     if (view) {
       const existing = this.#views.get(endpoint);
@@ -139,7 +138,7 @@ export class App extends Scaffold {
     if (automatic) this.#autoOptions.add(added);
   }
 
-  protected addHook(kind: HookKind, fn: Hook, scope: Scope = null): void {
+  protected addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: Scope = null): void {
     this.#assertSetup(kind);
     let byScope = this.#hooks.get(kind);
     if (!byScope) this.#hooks.set(kind, (byScope = new Map()));
@@ -360,6 +359,29 @@ export class App extends Scaffold {
       };
     }
     return Object.assign(body, { close });
+  }
+
+  /**
+   * Registers a blueprint: replays its routes, hooks and error handlers under its name and URL prefix. A second
+   * registration of the same blueprint needs another `name`.
+   *
+   * @example
+   * app.registerBlueprint(admin, { urlPrefix: '/admin' });
+   */
+  registerBlueprint(blueprint: Blueprint, options: BlueprintRegisterOptions = {}): void {
+    this.#assertSetup('registerBlueprint');
+    blueprint.register({
+      app: this,
+      addUrlRule: (rule, ruleOptions) => this.addUrlRule(rule, ruleOptions),
+      addHook: (kind, fn, scope) => this.addHook(kind, fn, scope),
+      addErrorHandler: (key, fn, scope) => this.addErrorHandler(key, fn, scope),
+      claimName: (name, owner) => {
+        const existing = this.#blueprintNames.get(name);
+        if (existing === owner) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `The name '${name}' is already registered for this blueprint. Use { name: '…' } to provide a unique name.`);
+        if (existing) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `The name '${name}' is already registered for a different blueprint. Use { name: '…' } to provide a unique name.`);
+        this.#blueprintNames.set(name, owner);
+      },
+    }, options);
   }
 
   /**

@@ -14,3 +14,7 @@ export { Logger } from './logger.js';
 export { endpointFromRule } from './scaffold.js';
 export type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, ErrorHandler, ErrorKey, Handler, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor } from './scaffold.js';
 export type { ConfigValues } from '../validation/config-schema.js';
+export { Blueprint } from './blueprint.js';
+export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint.js';
+export { MethodView } from './views.js';
+export type { ClassView } from './views.js';

@@ -1,0 +1,191 @@
+/** @module Blueprint (layer L3): a group of routes, hooks and error handlers recorded now and replayed on registration, as Flask's. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sendFromDirectory } from '../wrappers/send-file.js';
+import type { App } from './app.js';
+import { FlagonError } from './errors.js';
+import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook } from './scaffold.js';
+
+/** Options of `new Blueprint(name, import.meta.url, options)`. */
+export interface BlueprintOptions {
+  /** Prefix of every rule: `/admin`. */
+  urlPrefix?: string;
+  subdomain?: string;
+  /** Default values for every rule's view (and for building). */
+  urlDefaults?: Record<string, unknown>;
+  /** Folder of the blueprint's own static files, relative to its module; served under its prefix. */
+  staticFolder?: string | null;
+  staticUrlPath?: string;
+  /** Folder of its templates (used by the templating layer). */
+  templateFolder?: string | null;
+}
+
+/**
+ * Options of `app.registerBlueprint(bp, options)` and `bp.registerBlueprint(child, options)`.
+ *
+ * @example
+ * app.registerBlueprint(api, { urlPrefix: '/api/v2', name: 'api_v2' });
+ */
+export interface BlueprintRegisterOptions {
+  urlPrefix?: string;
+  subdomain?: string;
+  urlDefaults?: Record<string, unknown>;
+  /** Register under another name, to register the same blueprint twice. */
+  name?: string;
+}
+
+/**
+ * What the app hands a blueprint while registering it: the only doors into the app's registries.
+ *
+ * @example
+ * blueprint.register(state, {}); // called by app.registerBlueprint
+ */
+export interface BlueprintSetupState {
+  readonly app: App;
+  addUrlRule(rule: string, options: AddUrlRuleOptions): void;
+  addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: string | null): void;
+  addErrorHandler(key: ErrorKey, fn: ErrorHandler, scope: string | null): void;
+  claimName(name: string, owner: Blueprint): void;
+}
+
+/** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain and defaults. */
+interface Placement {
+  name: string;
+  urlPrefix: string | undefined;
+  subdomain: string | undefined;
+  urlDefaults: Record<string, unknown>;
+}
+
+type Deferred = (state: BlueprintSetupState, placement: Placement) => void;
+
+/** Flask's prefix joining: `/admin/` + `/users` → `/admin/users`; an empty rule is the prefix itself. */
+function joinPrefix(prefix: string | undefined, rule: string): string {
+  if (prefix === undefined) return rule;
+  return rule ? `${prefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : prefix;
+}
+
+/**
+ * A set of routes and hooks to register on an app, possibly under a URL prefix and more than once. Its endpoints are
+ * named `blueprint.view`; its hooks and error handlers apply to its own requests; `urlFor('.view')` stays inside it.
+ *
+ * @example
+ * const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin' });
+ * admin.get('/', () => 'admin home');           // endpoint 'admin.index'
+ * admin.beforeRequest(requireAdmin);
+ * app.registerBlueprint(admin);
+ */
+export class Blueprint extends Scaffold {
+  readonly name: string;
+  readonly rootPath: string;
+  readonly options: Readonly<BlueprintOptions>;
+  readonly #deferred: Deferred[] = [];
+  readonly #children: Array<[Blueprint, BlueprintRegisterOptions]> = [];
+  #registered = false;
+
+  constructor(name: string, importMetaUrl: string, options: BlueprintOptions = {}) {
+    super();
+    if (!name) throw new FlagonError('FLAGON_ERR_BLUEPRINT', "a blueprint needs a non-empty name, e.g. new Blueprint('admin', import.meta.url)");
+    if (name.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `blueprint name '${name}' may not contain a dot: dots separate nested blueprint names`);
+    this.name = name;
+    this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
+    this.options = Object.freeze({ ...options });
+  }
+
+  #record(method: string, fn: Deferred): void {
+    if (this.#registered) {
+      throw new FlagonError('FLAGON_ERR_SETUP_FINISHED', `The setup method '${method}' can no longer be called on the blueprint '${this.name}'. It has already been registered at least once, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up the blueprint are done before registering it.`);
+    }
+    this.#deferred.push(fn);
+  }
+
+  /** Records a rule; on registration it gets the prefix and the endpoint `name.endpoint`. */
+  addUrlRule(rule: string, options: AddUrlRuleOptions): void {
+    if (options.endpoint?.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `'endpoint' may not contain a dot '.' character: '${options.endpoint}'`);
+    if (options.view?.name.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `a view's name may not contain a dot: '${options.view.name}'`);
+    this.#record('addUrlRule', (state, at) => {
+      state.addUrlRule(joinPrefix(at.urlPrefix, rule), {
+        ...options,
+        endpoint: `${at.name}.${options.endpoint ?? (options.view?.name || endpointFromRule(rule, options.methods ?? ['GET']))}`,
+        defaults: { ...at.urlDefaults, ...options.defaults },
+        subdomain: options.subdomain ?? at.subdomain,
+      });
+    });
+  }
+
+  protected addHook(kind: HookKind, fn: (...args: never[]) => unknown): void {
+    this.#record(kind, (state, at) => state.addHook(kind, fn, at.name));
+  }
+
+  protected addErrorHandler(key: ErrorKey, fn: ErrorHandler): void {
+    this.#record('errorHandler', (state, at) => state.addErrorHandler(key, fn, at.name));
+  }
+
+  /** A before-request hook for every request of the app, not only this blueprint's. @example bp.beforeAppRequest(loadUser); */
+  beforeAppRequest<F extends BeforeRequestHook>(fn: F): F {
+    this.#record('beforeAppRequest', (state) => state.addHook('before', fn as (...args: never[]) => unknown, null));
+    return fn;
+  }
+
+  /** An after-request hook for every request of the app. @example bp.afterAppRequest((r) => r); */
+  afterAppRequest<F extends AfterRequestHook>(fn: F): F {
+    this.#record('afterAppRequest', (state) => state.addHook('after', fn as (...args: never[]) => unknown, null));
+    return fn;
+  }
+
+  /** A teardown hook for every request of the app. @example bp.teardownAppRequest(() => pool.release()); */
+  teardownAppRequest<F extends TeardownHook>(fn: F): F {
+    this.#record('teardownAppRequest', (state) => state.addHook('teardown', fn as (...args: never[]) => unknown, null));
+    return fn;
+  }
+
+  /** An error handler for the whole app. @example bp.appErrorHandler(404, () => ['gone', 404]); */
+  appErrorHandler<E = unknown>(key: ErrorKey, fn: ErrorHandler<E>): ErrorHandler<E> {
+    this.#record('appErrorHandler', (state) => state.addErrorHandler(key, fn as ErrorHandler, null));
+    return fn;
+  }
+
+  /**
+   * Nests a blueprint: its endpoints become `parent.child.view` and its prefix joins this one's.
+   *
+   * @example
+   * parent.registerBlueprint(child, { urlPrefix: '/child' });
+   */
+  registerBlueprint(child: Blueprint, options: BlueprintRegisterOptions = {}): void {
+    if (child === this) throw new FlagonError('FLAGON_ERR_BLUEPRINT', 'Cannot register a blueprint on itself');
+    this.#record('registerBlueprint', () => undefined);
+    this.#children.push([child, options]);
+  }
+
+  /** Called by `app.registerBlueprint`: replays everything recorded, then the nested blueprints. */
+  register(state: BlueprintSetupState, options: BlueprintRegisterOptions, parent?: Placement): void {
+    const own = options.name ?? this.name;
+    if (own.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `blueprint name '${own}' may not contain a dot`);
+    const name = parent ? `${parent.name}.${own}` : own;
+    state.claimName(name, this);
+    let urlPrefix = options.urlPrefix ?? this.options.urlPrefix;
+    if (parent?.urlPrefix !== undefined) urlPrefix = urlPrefix === undefined ? parent.urlPrefix : joinPrefix(parent.urlPrefix, urlPrefix);
+    const placement: Placement = {
+      name,
+      urlPrefix,
+      subdomain: options.subdomain ?? this.options.subdomain ?? parent?.subdomain,
+      urlDefaults: { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults },
+    };
+    this.#registered = true;
+    this.#registerStatic(state, placement);
+    for (const deferred of this.#deferred) deferred(state, placement);
+    for (const [child, childOptions] of this.#children) child.register(state, childOptions, placement);
+  }
+
+  #registerStatic(state: BlueprintSetupState, at: Placement): void {
+    const folder = this.options.staticFolder;
+    if (!folder) return;
+    const path = join(this.rootPath, folder);
+    if (!existsSync(path) || !statSync(path).isDirectory()) return;
+    const urlPath = this.options.staticUrlPath ?? '/static';
+    state.addUrlRule(joinPrefix(at.urlPrefix, `${urlPath.replace(/\/$/, '')}/<path:filename>`), {
+      endpoint: `${at.name}.static`,
+      view: (req) => sendFromDirectory(path, String(req.params.filename), { request: req, maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT }),
+    });
+  }
+}
