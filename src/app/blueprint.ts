@@ -7,7 +7,12 @@ import type { App } from './app.js';
 import { FlagonError } from './errors.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook } from './scaffold.js';
 
-/** Options of `new Blueprint(name, import.meta.url, options)`. */
+/**
+ * Options of `new Blueprint(name, import.meta.url, options)`.
+ *
+ * @example
+ * new Blueprint('admin', import.meta.url, { urlPrefix: '/admin', staticFolder: 'static' });
+ */
 export interface BlueprintOptions {
   /** Prefix of every rule: `/admin`. */
   urlPrefix?: string;

@@ -5,7 +5,12 @@ import type { ViewFunction } from './scaffold.js';
 
 const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head'] as const;
 
-/** A view function made by `asView`: its name is the endpoint, `methods` the ones the class handles. */
+/**
+ * A view function made by `asView`: its name is the endpoint, `methods` the ones the class handles.
+ *
+ * @example
+ * const view: ClassView = UserAPI.asView('user'); // view.methods: ['GET', 'HEAD', 'DELETE']
+ */
 export type ClassView = ViewFunction & { readonly methods: readonly string[]; readonly viewClass: typeof MethodView };
 
 /**
