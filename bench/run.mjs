@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     out: { type: 'string', default: `${here}RESULTS.md` },
+    scenarios: { type: 'string', default: 'all' },
   },
 });
 const rounds = Number(args.rounds);
@@ -24,14 +25,38 @@ const duration = Number(args.duration);
 const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 
-/** The scenarios and their servers; the first server of each is the baseline the ratios divide by. */
+/** The scenarios: a section of RESULTS.md each, the path requested, and the servers (the first is the baseline). */
 const SCENARIOS = {
-  'TSGI hello world (GET /)': [
-    { name: 'node:http', file: 'servers/node-http.mjs' },
-    { name: 'fastify', file: 'servers/fastify.mjs' },
-    { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
-  ],
+  http: {
+    title: 'TSGI hello world (GET /)',
+    path: '/',
+    targets: [
+      { name: 'node:http', file: 'servers/node-http.mjs' },
+      { name: 'fastify', file: 'servers/fastify.mjs' },
+      { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
+    ],
+  },
+  'app-index': {
+    title: 'App: GET / among 102 rules',
+    path: '/',
+    targets: [
+      { name: 'node:http', file: 'servers/node-http-app.mjs' },
+      { name: 'fastify', file: 'servers/fastify-app.mjs' },
+      { name: 'flagon App', file: 'servers/flagon-app.mjs' },
+    ],
+  },
+  'app-user': {
+    title: 'App: GET /users/<int:id> among 102 rules',
+    path: '/users/42',
+    targets: [
+      { name: 'node:http', file: 'servers/node-http-app.mjs' },
+      { name: 'fastify', file: 'servers/fastify-app.mjs' },
+      { name: 'flagon App', file: 'servers/flagon-app.mjs' },
+    ],
+  },
 };
+const chosen = args.scenarios === 'all' ? Object.keys(SCENARIOS) : args.scenarios.split(',');
+for (const key of chosen) if (!(key in SCENARIOS)) throw new Error(`unknown scenario ${key}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 
 const taskset = (() => {
   try {
@@ -67,10 +92,10 @@ function load(url, seconds) {
   });
 }
 
-async function measure(target) {
+async function measure(target, path) {
   const server = startServer(target.file);
   try {
-    const url = `http://127.0.0.1:${await server.port}/`;
+    const url = `http://127.0.0.1:${await server.port}${path}`;
     await load(url, warmup);
     const before = await server.cpu();
     const result = await load(url, duration);
@@ -90,14 +115,15 @@ const median = (values) => {
 const fixed = (value, digits) => value.toFixed(digits);
 
 const report = [];
-for (const [scenario, targets] of Object.entries(SCENARIOS)) {
+for (const key of chosen) {
+  const { title: scenario, path, targets } = SCENARIOS[key];
   console.log(`\n## ${scenario}`);
   const samples = new Map(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= rounds; round++) {
     // Rotate the order each round so no target always runs first (warm caches, thermal state).
     const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]);
     const results = new Map();
-    for (const target of order) results.set(target.name, await measure(target));
+    for (const target of order) results.set(target.name, await measure(target, path));
     const base = results.get(targets[0].name);
     for (const target of targets) {
       const r = results.get(target.name);
@@ -105,29 +131,30 @@ for (const [scenario, targets] of Object.entries(SCENARIOS)) {
       console.log(`round ${round}  ${target.name.padEnd(16)} ${fixed(r.rps, 0).padStart(7)} req/s  ×${fixed(r.rps / base.rps, 3)}  p99 ${r.p99} ms  ${fixed(r.cpuPerRequest, 1)} µs CPU/req  ×${fixed(r.cpuPerRequest / base.cpuPerRequest, 3)}`);
     }
   }
-  report.push({ scenario, targets, samples });
+  report.push({ key, scenario, targets, samples });
 }
 
 const version = (pkg) => JSON.parse(readFileSync(`${here}../node_modules/${pkg}/package.json`, 'utf8')).version;
 const flagonVersion = JSON.parse(readFileSync(`${here}../package.json`, 'utf8')).version;
-const command = `npm run bench -- --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
-const lines = [
-  '## HTTP: Flagon, raw node:http and Fastify (`npm run bench`)',
-  '',
-  'Made by `bench/run.mjs`; every figure in this section comes from one run, with the servers interleaved round by round.',
-  '',
-  `- Command: \`${command}\``,
-  `- Date: ${new Date().toISOString()}`,
-  `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
-  `- Pinning: ${taskset ? 'server on CPU 0, autocannon on CPU 1 (taskset)' : 'none (taskset not available)'}`,
-  `- Versions: Node ${process.version}, flagon ${flagonVersion}, fastify ${version('fastify')}, autocannon ${version('autocannon')}`,
-  `- Load: autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s measured, per server per round`,
-  '- CPU µs/req: the server process\'s user + system CPU time over the measured window, divided by the requests served.',
-  '',
-];
-for (const { scenario, targets, samples } of report) {
-  lines.push(`### ${scenario}`, '', `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`, '');
-  lines.push('| server | req/s | × node:http | p99 ms | CPU µs/req | CPU × node:http |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+const command = `npm run bench -- --scenarios ${chosen.join(',')} --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
+const notesFile = `${here}NOTES.md`;
+for (const { key, scenario, targets, samples } of report) {
+  const lines = [
+    `## ${key === 'http' ? 'HTTP: Flagon, raw node:http and Fastify' : scenario} (\`npm run bench\`)`,
+    '',
+    'Made by `bench/run.mjs`; every figure in this section comes from one run, with the servers interleaved round by round.',
+    '',
+    `- Command: \`${command}\``,
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}`,
+    `- Pinning: ${taskset ? 'server on CPU 0, autocannon on CPU 1 (taskset)' : 'none (taskset not available)'}`,
+    `- Versions: Node ${process.version}, flagon ${flagonVersion}, fastify ${version('fastify')}, autocannon ${version('autocannon')}`,
+    `- Load: autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s measured, per server per round`,
+    '- CPU µs/req: the server process\'s user + system CPU time over the measured window, divided by the requests served.',
+    '',
+    `### ${scenario}`, '', `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`, '',
+    '| server | req/s | × node:http | p99 ms | CPU µs/req | CPU × node:http |', '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const target of targets) {
     const s = samples.get(target.name);
     lines.push(`| ${target.name} | ${fixed(median(s.map((x) => x.rps)), 0)} | ${fixed(median(s.map((x) => x.rpsRatio)), 3)} | ${median(s.map((x) => x.p99))} | ${fixed(median(s.map((x) => x.cpuPerRequest)), 1)} | ${fixed(median(s.map((x) => x.cpuRatio)), 3)} |`);
@@ -140,8 +167,7 @@ for (const { scenario, targets, samples } of report) {
     }
   }
   lines.push('', '</details>', '');
+  if (key === 'http' && existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
+  writeSection(args.out, key, lines.join('\n'));
 }
-const notesFile = `${here}NOTES.md`;
-if (existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
-writeSection(args.out, 'http', lines.join('\n'));
 console.log(`\nwrote ${args.out}`);

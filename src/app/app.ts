@@ -44,6 +44,11 @@ export interface AppOptions {
 export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' | 'scheme'>;
 
 type Hook = (...args: never[]) => unknown;
+const NO_BLUEPRINTS: readonly string[] = Object.freeze([]);
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
 type Scope = string | null;
 
 /**
@@ -71,6 +76,7 @@ export class App extends Scaffold {
   readonly #errorHandlers = new Map<Scope, Map<number | null, Map<unknown, ErrorHandler>>>();
   readonly #autoOptions = new WeakSet<Rule>();
   readonly #blueprintNames = new Map<string, Blueprint>();
+  readonly #blueprintsByEndpoint = new Map<string, readonly string[]>();
   #gotFirstRequest = false;
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
@@ -168,12 +174,25 @@ export class App extends Scaffold {
     return this.#hooks.get(kind)?.get(scope) ?? [];
   }
 
-  /** Blueprint names of the current endpoint, innermost first ('a.b.view' → ['a.b', 'a']). */
-  #blueprints(context: Context): string[] {
+  /** Blueprint names of the current endpoint, innermost first ('a.b.view' → ['a.b', 'a']); cached per endpoint. */
+  #blueprints(context: Context): readonly string[] {
     const endpoint = context.match?.endpoint;
-    if (!endpoint) return [];
-    const parts = endpoint.split('.').slice(0, -1);
-    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+    if (!endpoint) return NO_BLUEPRINTS;
+    let names = this.#blueprintsByEndpoint.get(endpoint);
+    if (names === undefined) {
+      const parts = endpoint.split('.').slice(0, -1);
+      names = parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+      this.#blueprintsByEndpoint.set(endpoint, names);
+    }
+    return names;
+  }
+
+  /** Whether any hook of `kind` applies to this request: lets the common request skip a whole phase. */
+  #hasHooks(kind: HookKind, context: Context): boolean {
+    const byScope = this.#hooks.get(kind);
+    if (byScope === undefined) return false;
+    if (byScope.has(null)) return true;
+    return this.#blueprints(context).some((name) => byScope.has(name));
   }
 
   #findErrorHandler(context: Context, error: unknown): ErrorHandler | undefined {
@@ -204,28 +223,36 @@ export class App extends Scaffold {
     });
   }
 
-  /** The request lifecycle, as Flask's `wsgi_app`. */
-  async #handle(environ: Environ, startResponse: StartResponse): Promise<Body> {
+  /**
+   * The request lifecycle, as Flask's `wsgi_app`. It stays synchronous until something returns a promise: on Node 20
+   * every promise pays for AsyncLocalStorage's hooks, so a sync view with no hooks costs no promise at all.
+   */
+  #handle(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     this.#gotFirstRequest = true;
-    const request = this.#requestFor(environ);
-    const context = makeContext(this, request);
-    return runInContext(context, async () => {
-      let failure: unknown = null;
-      let response: Response;
+    const context = makeContext(this, this.#requestFor(environ));
+    return runInContext(context, () => {
+      let response: Response | Promise<Response>;
       try {
         this.#matchRequest(context);
-        response = await this.#fullDispatch(context);
+        response = this.#fullDispatch(context);
       } catch (error) {
-        failure = error;
-        try {
-          response = await this.#handleException(context, error);
-        } catch (propagated) {
-          await this.#teardown(context, propagated);
-          throw propagated;
-        }
+        return this.#recover(context, error, environ, startResponse);
       }
-      return this.#bodyWithTeardown(context, response.gatewayApp(environ, startResponse) as Body, failure);
+      if (response instanceof Response) return this.#body(context, response, environ, startResponse, null);
+      return response.then((ready) => this.#body(context, ready, environ, startResponse, null), (error: unknown) => this.#recover(context, error, environ, startResponse));
     });
+  }
+
+  /** After an error escaped the dispatch: the 500 path, or teardown and rethrow when errors propagate. */
+  async #recover(context: Context, error: unknown, environ: Environ, startResponse: StartResponse): Promise<Body> {
+    let response: Response;
+    try {
+      response = await this.#handleException(context, error);
+    } catch (propagated) {
+      await this.#teardown(context, propagated);
+      throw propagated;
+    }
+    return this.#body(context, response, environ, startResponse, error);
   }
 
   #matchRequest(context: Context): void {
@@ -240,7 +267,24 @@ export class App extends Scaffold {
     }
   }
 
-  async #fullDispatch(context: Context): Promise<Response> {
+  #fullDispatch(context: Context): Response | Promise<Response> {
+    if (this.#hasHooks('urlValuePreprocessor', context) || this.#hasHooks('before', context)) return this.#fullDispatchAsync(context);
+    let rv: unknown;
+    try {
+      rv = this.#dispatch(context);
+    } catch (error) {
+      return this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false));
+    }
+    if (isThenable(rv)) {
+      return Promise.resolve(rv).then(
+        (value) => this.#finalize(context, value, false),
+        (error: unknown) => this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false)),
+      );
+    }
+    return this.#finalize(context, rv, false);
+  }
+
+  async #fullDispatchAsync(context: Context): Promise<Response> {
     let rv: unknown;
     try {
       rv = await this.#preprocess(context);
@@ -252,7 +296,7 @@ export class App extends Scaffold {
   }
 
   async #preprocess(context: Context): Promise<unknown> {
-    const scopes: Scope[] = [null, ...this.#blueprints(context).reverse()];
+    const scopes: Scope[] = [null, ...[...this.#blueprints(context)].reverse()];
     const endpoint = context.match?.endpoint ?? null;
     for (const scope of scopes) {
       for (const fn of this.#hooksFor('urlValuePreprocessor', scope)) (fn as (e: string | null, v: Record<string, unknown>) => void)(endpoint, context.request!.params as Record<string, unknown>);
@@ -266,7 +310,7 @@ export class App extends Scaffold {
     return undefined;
   }
 
-  async #dispatch(context: Context): Promise<unknown> {
+  #dispatch(context: Context): unknown {
     if (context.routingError !== null) throw context.routingError;
     const { rule, endpoint } = context.match!;
     const request = context.request!;
@@ -280,9 +324,20 @@ export class App extends Scaffold {
     return view(request);
   }
 
-  async #finalize(context: Context, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
+  /** Return value → Response → after-hooks. Synchronous unless a TSGI app was returned or a hook is async. */
+  #finalize(context: Context, rv: unknown, fromErrorHandler: boolean): Response | Promise<Response> {
     const environ = context.request!.environ;
-    let response = await makeResponse(rv, context.match?.endpoint ?? '<no endpoint>', (app) => responseFromApp(app, environ));
+    const made = makeResponse(rv, context.match?.endpoint ?? '<no endpoint>', (app) => responseFromApp(app, environ));
+    if (!(made instanceof Response)) return made.then((response) => this.#processResponse(context, response, fromErrorHandler));
+    return this.#processResponse(context, made, fromErrorHandler);
+  }
+
+  #processResponse(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
+    if (context.afterThisRequest.length === 0 && !this.#hasHooks('after', context)) return response;
+    return this.#processResponseAsync(context, response, fromErrorHandler);
+  }
+
+  async #processResponseAsync(context: Context, response: Response, fromErrorHandler: boolean): Promise<Response> {
     try {
       for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
       for (const scope of [...this.#blueprints(context), null]) {
@@ -334,17 +389,22 @@ export class App extends Scaffold {
   }
 
   /**
-   * The body the server gets: every chunk is produced inside the request's context (so `request` and `g` work in
-   * streamed generators), and `close()` runs the teardown hooks after the response's own close.
+   * The body the server gets: every chunk of a streamed body is produced inside the request's context (so `request`
+   * and `g` work in generators), and `close()` runs the teardown hooks after the response's own close.
    */
-  #bodyWithTeardown(context: Context, body: Body, failure: unknown): Body {
-    const close = async (): Promise<void> => {
-      try {
-        await body.close?.();
-      } finally {
-        await this.#teardown(context, failure);
+  #body(context: Context, response: Response, environ: Environ, startResponse: StartResponse, failure: unknown): Body {
+    const body = response.gatewayApp(environ, startResponse) as Body;
+    const teardown = this.#hasHooks('teardown', context);
+    if (Array.isArray(body) && !teardown) return body;
+    const close = teardown
+      ? async (): Promise<void> => {
+        try {
+          await body.close?.();
+        } finally {
+          await this.#teardown(context, failure);
+        }
       }
-    };
+      : () => body.close?.();
     if (Array.isArray(body)) return Object.assign([...(body as Uint8Array[])], { close });
     if (Symbol.asyncIterator in body) {
       return {
@@ -400,7 +460,7 @@ export class App extends Scaffold {
       name = blueprint ? `${blueprint}${name}` : name.slice(1);
     }
     const filled = { ...values };
-    for (const scope of [null, ...(context ? this.#blueprints(context).reverse() : [])]) {
+    for (const scope of [null, ...(context ? [...this.#blueprints(context)].reverse() : [])]) {
       for (const fn of this.#hooksFor('urlDefaults', scope)) (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
     }
     if (request) {

@@ -41,7 +41,7 @@ export function afterThisRequest(fn: (response: Response) => Response | void | P
  * const response = await makeResponse(['Created', 201]);
  * response.headers.set('X-Id', '1');
  */
-export function makeResponse(value: unknown): Promise<Response> {
+export async function makeResponse(value: unknown): Promise<Response> {
   const found = currentContext();
   return toResponse(value, found?.match?.endpoint ?? '<makeResponse>');
 }

@@ -67,23 +67,26 @@ function describe(value: unknown): string {
 }
 
 /**
- * Turns what a view returned into a Response, by Flask's rules. A TSGI app is called with the request's environ;
- * `run` does that. Anything else (undefined, a number, a bad tuple) throws a `FlagonError` that names the view.
+ * Turns what a view returned into a Response, by Flask's rules; synchronous except for a returned TSGI app, which
+ * `callApp` runs. Anything else (undefined, a number, a bad tuple) throws a `FlagonError` that names the view.
  *
  * @example
  * const response = await makeResponse(['Created', 201], 'create_item', environ);
  */
-export async function makeResponse(value: unknown, endpoint: string, callApp?: (app: GatewayApp) => Promise<Response>): Promise<Response> {
+export function makeResponse(value: unknown, endpoint: string, callApp?: (app: GatewayApp) => Promise<Response>): Response | Promise<Response> {
   if (value instanceof Response) return value;
   if (value instanceof HTTPError) return errorResponse(value);
   if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value);
   if (Array.isArray(value)) {
     const tuple = asTuple(value);
     if (tuple === null) return jsonify(value);
-    const response = await makeResponse(tuple.body, endpoint, callApp);
-    if (tuple.status !== undefined) response.status = tuple.status;
-    if (tuple.headers !== undefined) for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
-    return response;
+    const apply = (response: Response): Response => {
+      if (tuple.status !== undefined) response.status = tuple.status;
+      if (tuple.headers !== undefined) for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
+      return response;
+    };
+    const made = makeResponse(tuple.body, endpoint, callApp);
+    return made instanceof Response ? apply(made) : made.then(apply);
   }
   if (isPlainObject(value)) return jsonify(value);
   if (typeof value === 'function' && callApp) return callApp(value as GatewayApp);

@@ -253,11 +253,11 @@ export class Response {
   get gatewayApp(): GatewayApp {
     return (environ, startResponse) => {
       const status = this.#status;
-      const headers = this.headers.clone();
+      const headers = this.headers.toList();
       const length = this.contentLength;
-      if (status < 200 || status === 204) headers.delete('Content-Length'); // RFC 9110 §8.6
-      else if (length !== null && status !== 304 && !headers.has('Content-Length')) headers.set('Content-Length', length);
-      startResponse(statusLine(status), headers.toList());
+      const hasLength = headers.some(([name]) => name.length === 14 && name.toLowerCase() === 'content-length');
+      if (status < 200 || status === 204) startResponse(statusLine(status), headers.filter(([name]) => name.toLowerCase() !== 'content-length')); // RFC 9110 §8.6
+      else startResponse(statusLine(status), length !== null && status !== 304 && !hasLength ? [...headers, ['Content-Length', String(length)]] : headers);
       if (environ.REQUEST_METHOD === 'HEAD' || status < 200 || status === 204 || status === 304) {
         this.close();
         return [];

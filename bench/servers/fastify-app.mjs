@@ -1,0 +1,11 @@
+// Fastify with the same 102 routes.
+import Fastify from 'fastify';
+import { ready } from './common.mjs';
+import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
+
+const app = Fastify({ logger: false });
+app.get('/', (request, reply) => { reply.type('text/html; charset=utf-8').send(INDEX_BODY); });
+for (const route of OTHER_ROUTES) app.get(route, (request, reply) => { reply.type('text/html; charset=utf-8').send(route); });
+app.get('/users/:id', (request, reply) => { reply.send({ id: Number(request.params.id) }); });
+await app.listen({ host: '127.0.0.1', port: 0 });
+ready(app.server.address().port);
