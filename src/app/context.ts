@@ -25,6 +25,7 @@ export interface Context<A extends ContextApp = ContextApp> {
   match: RouteMatch | null;
   routingError: unknown;
   readonly afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>>;
+  readonly hasAfterThisRequest: boolean;
 }
 
 const storage = new AsyncLocalStorage<Context>();
@@ -46,7 +47,35 @@ export function runInContext<T>(context: Context, fn: () => T): T {
  * const context = makeContext(app, new Request(environ));
  */
 export function makeContext<A extends ContextApp>(app: A, request: Request | null): Context<A> {
-  return { app, g: {}, request, match: null, routingError: null, afterThisRequest: [] };
+  return new RequestContext(app, request);
+}
+
+/** The context object: `g` and the `afterThisRequest` list are made on first use, since most requests use neither. */
+class RequestContext<A extends ContextApp> implements Context<A> {
+  readonly app: A;
+  readonly request: Request | null;
+  match: RouteMatch | null = null;
+  routingError: unknown = null;
+  #g: Record<string, unknown> | null = null;
+  #after: Array<(response: Response) => Response | void | Promise<Response | void>> | null = null;
+
+  constructor(app: A, request: Request | null) {
+    this.app = app;
+    this.request = request;
+  }
+
+  get g(): Record<string, unknown> {
+    return (this.#g ??= {});
+  }
+
+  get afterThisRequest(): Array<(response: Response) => Response | void | Promise<Response | void>> {
+    return (this.#after ??= []);
+  }
+
+  /** Whether any afterThisRequest callback was added, without creating the list. */
+  get hasAfterThisRequest(): boolean {
+    return this.#after !== null && this.#after.length > 0;
+  }
 }
 
 /**

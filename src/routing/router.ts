@@ -111,6 +111,7 @@ export class Router {
   /** For redirectDefaults: the earlier rules of the same endpoint that provide defaults for a rule (computed once). */
   readonly #defaultRedirects = new Map<Rule, Rule[]>();
   #host = '';
+  #hasHostRules = false;
   readonly #acceptHost = (rule: Rule): Record<string, unknown> | null => {
     const m = rule.host!.regex.exec(stripPort(this.#host));
     if (!m) return null;
@@ -157,6 +158,7 @@ export class Router {
       }
     }
     this.#rules.push(compiled);
+    if (compiled.host !== null) this.#hasHostRules = true;
     const forEndpoint = this.#byEndpoint.get(compiled.endpoint);
     if (compiled.redirectDefaults && forEndpoint) {
       const args = allArguments(compiled);
@@ -187,7 +189,8 @@ export class Router {
    */
   match(path: string, options: MatchOptions = {}): RouteMatch {
     const method = options.method === undefined ? 'GET' : normalizeMethod(options.method);
-    const host = options.host ?? '';
+    // Options are read only when needed (the host for host rules, the rest for redirects), so a caller can pass getters.
+    const host = this.#hasHostRules ? (options.host ?? '') : '';
     const statics = this.#static.get(path);
     if (statics) {
       for (const rule of statics) if (rule.methods.has(method)) return this.#finish(rule, rule.hasDefaults ? { ...rule.defaults } : {}, method, options);

@@ -61,10 +61,11 @@ export class Request<Params = Record<string, unknown>> {
   #headers?: Headers;
   #cookies?: Record<string, string | undefined>;
   #host?: string;
-  #accept = new Map<string, Accept>();
+  #accept?: Map<string, Accept>;
   #body?: Promise<Uint8Array>;
   #form?: Promise<MultiDict<string>>;
   #json?: Promise<unknown>;
+  #method?: string;
 
   /**
    * Turns a handler from Request to response into a TSGI app, as Werkzeug's `Request.application`: a thrown
@@ -96,7 +97,7 @@ export class Request<Params = Record<string, unknown>> {
 
   /** The method, upper case. */
   get method(): string {
-    return this.environ.REQUEST_METHOD.toUpperCase();
+    return (this.#method ??= this.environ.REQUEST_METHOD.toUpperCase());
   }
 
   /** The path below the application root (PATH_INFO), decoded, starting with `/`. */
@@ -223,6 +224,7 @@ export class Request<Params = Record<string, unknown>> {
   }
 
   #acceptOf(key: `HTTP_${string}`, kind: 'mime' | 'language' | 'plain'): Accept {
+    this.#accept ??= new Map();
     let accept = this.#accept.get(key);
     if (!accept) this.#accept.set(key, (accept = parseAccept(this.environ[key], kind)));
     return accept;

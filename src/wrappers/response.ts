@@ -56,7 +56,8 @@ const EMPTY: Source = { kind: 'bytes', bytes: new Uint8Array(0) };
 
 function toSource(body: ResponseBody): Source {
   if (body === null || body === undefined) return EMPTY;
-  if (typeof body === 'string') return { kind: 'bytes', bytes: encoder.encode(body) };
+  // Buffer.from uses Node's pooled fast path: several times faster than TextEncoder for small bodies.
+  if (typeof body === 'string') return { kind: 'bytes', bytes: Buffer.from(body, 'utf8') };
   if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body };
   return { kind: 'stream', chunks: body };
 }
