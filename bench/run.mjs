@@ -36,6 +36,15 @@ const SCENARIOS = {
       { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
     ],
   },
+  'context-cost': {
+    title: 'What AsyncLocalStorage costs: the TSGI hello world with and without a context',
+    path: '/',
+    targets: [
+      { name: 'node:http', file: 'servers/node-http.mjs' },
+      { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
+      { name: 'serve() + ALS', file: 'servers/flagon-tsgi-als.mjs' },
+    ],
+  },
   'app-index': {
     title: 'App: GET / among 102 rules',
     path: '/',
