@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { App } from './app.js';
 import { FlagonError } from './errors.js';
-import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook } from './scaffold.js';
+import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor } from './scaffold.js';
 
 /**
  * Options of `new Blueprint(name, import.meta.url, options)`.
@@ -141,6 +141,18 @@ export class Blueprint extends Scaffold {
   /** A teardown hook for every request of the app. @example bp.teardownAppRequest(() => pool.release()); */
   teardownAppRequest<F extends TeardownHook>(fn: F): F {
     this.#record('teardownAppRequest', (state) => state.addHook('teardown', fn as (...args: never[]) => unknown, null));
+    return fn;
+  }
+
+  /** A URL value preprocessor for every request of the app. @example bp.appUrlValuePreprocessor((endpoint, values) => { delete values.lang; }); */
+  appUrlValuePreprocessor<F extends UrlValuePreprocessor>(fn: F): F {
+    this.#record('appUrlValuePreprocessor', (state) => state.addHook('urlValuePreprocessor', fn as (...args: never[]) => unknown, null));
+    return fn;
+  }
+
+  /** A URL defaults hook for every urlFor of the app. @example bp.appUrlDefaults((endpoint, values) => { values.lang ??= 'en'; }); */
+  appUrlDefaults<F extends UrlDefaultsHook>(fn: F): F {
+    this.#record('appUrlDefaults', (state) => state.addHook('urlDefaults', fn as (...args: never[]) => unknown, null));
     return fn;
   }
 

@@ -4,3 +4,5 @@ export type { RunningServer, ServeOptions } from './serve.js';
 export { createRequestListener } from './listener.js';
 export type { ListenerOptions, NodeRequestListener } from './listener.js';
 export { silentStream, stderrStream } from './error-stream.js';
+export { startApp } from './app-run.js';
+export type { RunOptions } from './app-run.js';

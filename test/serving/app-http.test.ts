@@ -59,3 +59,25 @@ describe('the App over HTTP', () => {
     expect(text.endsWith('\r\n\r\n')).toBe(true);
   });
 });
+
+describe('app.run()', () => {
+  it('serves the app on 127.0.0.1 and prints Flask\'s banner with the warning', async () => {
+    const small = new App(import.meta.url, { name: 'runner', staticFolder: null });
+    small.get('/', () => 'ran');
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => { printed.push(String(chunk)); return true; }) as typeof process.stdout.write;
+    let running;
+    try {
+      running = await small.run({ port: 0, debug: true });
+    } finally {
+      process.stdout.write = write;
+    }
+    try {
+      expect(printed.join('')).toMatch(/^ \* Serving Flagon app 'runner'\n \* Debug mode: on\nWARNING: This is a development server\. .*\n \* Running on http:\/\/127\.0\.0\.1:\d+\nPress CTRL\+C to quit\n$/);
+      expect((await fetchRaw(`${running.url}/`)).text).toBe('ran');
+    } finally {
+      await running.close();
+    }
+  });
+});
