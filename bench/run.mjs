@@ -26,42 +26,32 @@ const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 
 /** The scenarios: a section of RESULTS.md each, the path requested, and the servers (the first is the baseline). */
+const HELLO = { raw: { name: 'node:http', file: 'servers/node-http.mjs' }, flagon: { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' } };
+const APP_TARGETS = [
+  { name: 'node:http', file: 'servers/node-http-app.mjs' },
+  { name: 'fastify', file: 'servers/fastify-app.mjs' },
+  { name: 'flagon App', file: 'servers/flagon-app.mjs' },
+];
 const SCENARIOS = {
   http: {
     title: 'TSGI hello world (GET /)',
     path: '/',
-    targets: [
-      { name: 'node:http', file: 'servers/node-http.mjs' },
-      { name: 'fastify', file: 'servers/fastify.mjs' },
-      { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
-    ],
+    targets: [HELLO.raw, { name: 'fastify', file: 'servers/fastify.mjs' }, HELLO.flagon],
   },
   'context-cost': {
     title: 'What AsyncLocalStorage costs: the TSGI hello world with and without a context',
     path: '/',
-    targets: [
-      { name: 'node:http', file: 'servers/node-http.mjs' },
-      { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
-      { name: 'serve() + ALS', file: 'servers/flagon-tsgi-als.mjs' },
-    ],
+    targets: [HELLO.raw, HELLO.flagon, { name: 'serve() + ALS', file: 'servers/flagon-tsgi-als.mjs' }],
   },
   'app-index': {
     title: 'App: GET / among 102 rules',
     path: '/',
-    targets: [
-      { name: 'node:http', file: 'servers/node-http-app.mjs' },
-      { name: 'fastify', file: 'servers/fastify-app.mjs' },
-      { name: 'flagon App', file: 'servers/flagon-app.mjs' },
-    ],
+    targets: APP_TARGETS,
   },
   'app-user': {
     title: 'App: GET /users/<int:id> among 102 rules',
     path: '/users/42',
-    targets: [
-      { name: 'node:http', file: 'servers/node-http-app.mjs' },
-      { name: 'fastify', file: 'servers/fastify-app.mjs' },
-      { name: 'flagon App', file: 'servers/flagon-app.mjs' },
-    ],
+    targets: APP_TARGETS,
   },
 };
 const chosen = args.scenarios === 'all' ? Object.keys(SCENARIOS) : args.scenarios.split(',');

@@ -126,34 +126,35 @@ export class Blueprint extends Scaffold {
     this.#record('errorHandler', (state, at) => state.addErrorHandler(key, fn, at.name));
   }
 
+  /** Records a hook for the whole app (scope `null`), not only this blueprint's requests. */
+  #appHook<F>(kind: HookKind, method: string, fn: F): F {
+    this.#record(method, (state) => state.addHook(kind, fn as (...args: never[]) => unknown, null));
+    return fn;
+  }
+
   /** A before-request hook for every request of the app, not only this blueprint's. @example bp.beforeAppRequest(loadUser); */
   beforeAppRequest<F extends BeforeRequestHook>(fn: F): F {
-    this.#record('beforeAppRequest', (state) => state.addHook('before', fn as (...args: never[]) => unknown, null));
-    return fn;
+    return this.#appHook('before', 'beforeAppRequest', fn);
   }
 
   /** An after-request hook for every request of the app. @example bp.afterAppRequest((r) => r); */
   afterAppRequest<F extends AfterRequestHook>(fn: F): F {
-    this.#record('afterAppRequest', (state) => state.addHook('after', fn as (...args: never[]) => unknown, null));
-    return fn;
+    return this.#appHook('after', 'afterAppRequest', fn);
   }
 
   /** A teardown hook for every request of the app. @example bp.teardownAppRequest(() => pool.release()); */
   teardownAppRequest<F extends TeardownHook>(fn: F): F {
-    this.#record('teardownAppRequest', (state) => state.addHook('teardown', fn as (...args: never[]) => unknown, null));
-    return fn;
+    return this.#appHook('teardown', 'teardownAppRequest', fn);
   }
 
   /** A URL value preprocessor for every request of the app. @example bp.appUrlValuePreprocessor((endpoint, values) => { delete values.lang; }); */
   appUrlValuePreprocessor<F extends UrlValuePreprocessor>(fn: F): F {
-    this.#record('appUrlValuePreprocessor', (state) => state.addHook('urlValuePreprocessor', fn as (...args: never[]) => unknown, null));
-    return fn;
+    return this.#appHook('urlValuePreprocessor', 'appUrlValuePreprocessor', fn);
   }
 
   /** A URL defaults hook for every urlFor of the app. @example bp.appUrlDefaults((endpoint, values) => { values.lang ??= 'en'; }); */
   appUrlDefaults<F extends UrlDefaultsHook>(fn: F): F {
-    this.#record('appUrlDefaults', (state) => state.addHook('urlDefaults', fn as (...args: never[]) => unknown, null));
-    return fn;
+    return this.#appHook('urlDefaults', 'appUrlDefaults', fn);
   }
 
   /** An error handler for the whole app. @example bp.appErrorHandler(404, () => ['gone', 404]); */
