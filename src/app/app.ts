@@ -12,7 +12,7 @@ import { Response } from '../wrappers/response.js';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { Blueprint, BlueprintRegisterOptions } from './blueprint.js';
 import { ConfigStore, type Config } from './config.js';
-import { currentContext, makeContext, runInContext, type Context } from './context.js';
+import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { FlagonError } from './errors.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse, responseFromApp } from './make-response.js';
@@ -45,6 +45,7 @@ export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' 
 
 type Hook = (...args: never[]) => unknown;
 const NO_BLUEPRINTS: readonly string[] = Object.freeze([]);
+const AsyncFunction = (async () => undefined).constructor;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -247,17 +248,31 @@ export class App extends Scaffold {
   #handle(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     this.#gotFirstRequest = true;
     const context = makeContext(this, this.#requestFor(environ));
-    return runInContext(context, () => {
+    this.#matchRequest(context);
+    // A plain view with no hooks cannot `await` user code: it runs with a synchronous context, without paying for
+    // AsyncLocalStorage. Everything that may go async (async views, hooks, error handlers, streams) gets the real one.
+    const run = this.#needsAsyncContext(context) ? runInContext : withSyncContext;
+    return run(context, () => {
       let response: Response | Promise<Response>;
       try {
-        this.#matchRequest(context);
         response = this.#fullDispatch(context);
       } catch (error) {
-        return this.#recover(context, error, environ, startResponse);
+        return runInContext(context, () => this.#recover(context, error, environ, startResponse));
       }
       if (response instanceof Response) return this.#body(context, response, environ, startResponse, null);
-      return response.then((ready) => this.#body(context, ready, environ, startResponse, null), (error: unknown) => this.#recover(context, error, environ, startResponse));
+      return response.then(
+        (ready) => this.#body(context, ready, environ, startResponse, null),
+        (error: unknown) => runInContext(context, () => this.#recover(context, error, environ, startResponse)),
+      );
     });
+  }
+
+  #needsAsyncContext(context: Context): boolean {
+    if (context.match === null) return false; // routing failed: only error handling runs, and it gets the context
+    const view = this.#views.get(context.match.endpoint);
+    if (view === undefined || view.constructor === AsyncFunction) return true;
+    return this.#hasHooks('before', context) || this.#hasHooks('urlValuePreprocessor', context)
+      || this.#hasHooks('after', context) || this.#hasHooks('teardown', context);
   }
 
   /** After an error escaped the dispatch: the 500 path, or teardown and rethrow when errors propagate. */
@@ -285,17 +300,13 @@ export class App extends Scaffold {
   #fullDispatch(context: Context): Response | Promise<Response> {
     if (this.#hasHooks('urlValuePreprocessor', context) || this.#hasHooks('before', context)) return this.#fullDispatchAsync(context);
     let rv: unknown;
+    const recover = (error: unknown): Promise<Response> => runInContext(context, () => this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false)));
     try {
       rv = this.#dispatch(context);
     } catch (error) {
-      return this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false));
+      return recover(error);
     }
-    if (isThenable(rv)) {
-      return Promise.resolve(rv).then(
-        (value) => this.#finalize(context, value, false),
-        (error: unknown) => this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false)),
-      );
-    }
+    if (isThenable(rv)) return Promise.resolve(rv).then((value) => this.#finalize(context, value, false), recover);
     return this.#finalize(context, rv, false);
   }
 
@@ -349,7 +360,7 @@ export class App extends Scaffold {
 
   #processResponse(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
     if (!context.hasAfterThisRequest && !this.#hasHooks('after', context)) return response;
-    return this.#processResponseAsync(context, response, fromErrorHandler);
+    return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler));
   }
 
   async #processResponseAsync(context: Context, response: Response, fromErrorHandler: boolean): Promise<Response> {

@@ -31,13 +31,36 @@ export interface Context<A extends ContextApp = ContextApp> {
 const storage = new AsyncLocalStorage<Context>();
 
 /**
+ * The context of the synchronous code running now, set around a dispatch that needs no AsyncLocalStorage (a plain
+ * view, no hooks). On Node 20 an active AsyncLocalStorage costs every async resource a hook call (about 15% of
+ * hello-world throughput, bench/RESULTS.md), so requests that cannot `await` do without it.
+ */
+let syncContext: Context | null = null;
+
+/**
+ * Runs `fn` with `context` current for synchronous code only: what the App uses for requests with no async code.
+ *
+ * @example
+ * withSyncContext(makeContext(app, request), () => view(request));
+ */
+export function withSyncContext<T>(context: Context, fn: () => T): T {
+  const previous = syncContext;
+  syncContext = context;
+  try {
+    return fn();
+  } finally {
+    syncContext = previous;
+  }
+}
+
+/**
  * Runs `fn` with `context` current, for `request`, `g` and `currentApp` to find, across every `await` inside.
  *
  * @example
  * await runInContext(makeContext(app, null), async () => currentApp.name);
  */
 export function runInContext<T>(context: Context, fn: () => T): T {
-  return storage.run(context, fn);
+  return storage.run(context, () => withSyncContext(context, fn));
 }
 
 /**
@@ -85,15 +108,15 @@ class RequestContext<A extends ContextApp> implements Context<A> {
  * if (currentContext()?.request) console.log('inside a request');
  */
 export function currentContext(): Context | undefined {
-  return storage.getStore();
+  return syncContext ?? storage.getStore();
 }
 
 function required(what: string, needRequest: boolean): Context {
-  const context = storage.getStore();
+  const context = currentContext();
   if (context === undefined || (needRequest && context.request === null)) {
     const where = needRequest ? 'request context' : 'application context';
     throw new FlagonError('FLAGON_ERR_NO_CONTEXT', `Working outside of ${where}: \`${what}\` is only available while ${needRequest ? 'a request is handled' : 'an app context is active'}. `
-      + (needRequest ? 'Use it inside a view or hook; in tests send requests with app.testClient().' : 'Wrap the code in app.appContext().run(fn).'));
+      + (needRequest ? 'Use it inside a view or hook (in a callback of a promise, make the view an async function); in tests send requests with app.testClient().' : 'Wrap the code in app.appContext().run(fn).'));
   }
   return context;
 }

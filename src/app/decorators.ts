@@ -49,22 +49,34 @@ export function bindMethod<F extends AnyFunction>(value: F, context: ClassMethod
   if (!metadata) throw new FlagonError('FLAGON_ERR_DECORATOR', `${where}: decorator metadata is missing; import flagon before the decorated class is defined`);
   const binding = bindingOf(metadata);
   const call = value as unknown as (this: unknown, ...args: unknown[]) => ReturnType<F>;
+  const name = String(context.name);
+  let target: () => unknown;
   if (context.static) {
     context.addInitializer(function (this: unknown) {
       binding.cls ??= this as new () => object;
     });
-    return (...args) => call.apply(binding.cls, args);
+    target = () => binding.cls;
+  } else {
+    target = () => instanceOf(binding, name);
   }
-  const name = String(context.name);
-  return (...args) => {
-    if (binding.instance === null) {
-      if (binding.cls === null) {
-        throw new FlagonError('FLAGON_ERR_DECORATOR', `Flagon cannot reach the class of the instance method '${name}': standard decorators do not pass a class to method decorators. Put @app.routes above the class, or make '${name}' static.`);
-      }
-      binding.instance = new binding.cls();
+  // Keep async methods async: the App gives async views the AsyncLocalStorage context they need after an await.
+  if (value.constructor === AsyncFunction) {
+    return (async (...args: unknown[]) => call.apply(target(), args)) as unknown as (...args: Parameters<F>) => ReturnType<F>;
+  }
+  return (...args) => call.apply(target(), args);
+}
+
+const AsyncFunction = (async () => undefined).constructor;
+
+/** The one instance instance-methods run on, created on first use. */
+function instanceOf(binding: ClassBinding, name: string): object {
+  if (binding.instance === null) {
+    if (binding.cls === null) {
+      throw new FlagonError('FLAGON_ERR_DECORATOR', `Flagon cannot reach the class of the instance method '${name}': standard decorators do not pass a class to method decorators. Put @app.routes above the class, or make '${name}' static.`);
     }
-    return call.apply(binding.instance, args);
-  };
+    binding.instance = new binding.cls();
+  }
+  return binding.instance;
 }
 
 /**
