@@ -268,11 +268,12 @@ export class App extends Scaffold {
   }
 
   #needsAsyncContext(context: Context): boolean {
-    if (context.match === null) return false; // routing failed: only error handling runs, and it gets the context
+    // Hooks run even when routing failed (before-hooks see 404s), so they are checked first.
+    if (this.#hasHooks('before', context) || this.#hasHooks('urlValuePreprocessor', context)
+      || this.#hasHooks('after', context) || this.#hasHooks('teardown', context)) return true;
+    if (context.match === null) return false; // only error handling runs, and it enters the context itself
     const view = this.#views.get(context.match.endpoint);
-    if (view === undefined || view.constructor === AsyncFunction) return true;
-    return this.#hasHooks('before', context) || this.#hasHooks('urlValuePreprocessor', context)
-      || this.#hasHooks('after', context) || this.#hasHooks('teardown', context);
+    return view === undefined || view.constructor === AsyncFunction;
   }
 
   /** After an error escaped the dispatch: the 500 path, or teardown and rethrow when errors propagate. */

@@ -47,6 +47,15 @@ describe('context without hooks', () => {
     expect((await app.testClient().get('/fails')).text).toBe('failed at /fails');
   });
 
+  it('gives async hooks the context on a 404, when no view runs', async () => {
+    const app = newApp();
+    const seen: string[] = [];
+    app.beforeRequest(async () => { await tick(); seen.push(`before ${request.path}`); });
+    app.teardownRequest(async () => { await tick(); seen.push(`teardown ${request.path}`); });
+    expect((await app.testClient().get('/nowhere')).status).toBe(404);
+    expect(seen).toEqual(['before /nowhere', 'teardown /nowhere']);
+  });
+
   it('explains the one limit: a promise callback of a non-async view', async () => {
     const app = newApp();
     app.get('/then', () => tick().then(() => request.path));
