@@ -11,7 +11,10 @@ import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { Blueprint, BlueprintRegisterOptions } from './blueprint.js';
+import { CookieSessionInterface } from '../sessions/cookie-session.js';
+import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
+import type { SessionInterface } from './types.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { FlagonError } from './errors.js';
 import { Logger } from './logger.js';
@@ -88,6 +91,8 @@ export class App extends Scaffold {
   readonly staticFolder: string | null;
   /** The TSGI app to serve; replace it to add middleware. */
   gatewayApp: GatewayApp;
+  /** How sessions are stored: a signed cookie by default; replace before the first request. */
+  sessionInterface: SessionInterface = new CookieSessionInterface();
 
   readonly #views = new Map<string, ViewFunction>();
   readonly #hooks = new Map<HookKind, Map<Scope, Hook[]>>();
@@ -115,6 +120,11 @@ export class App extends Scaffold {
         view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT }),
       });
     }
+  }
+
+  /** Opens a request's session through `sessionInterface`; without a SECRET_KEY, a null session that refuses writes. */
+  openSession(request: Request): Session {
+    return this.sessionInterface.openSession(this, request) ?? createSession({}, true);
   }
 
   get debug(): boolean {
@@ -360,8 +370,16 @@ export class App extends Scaffold {
   }
 
   #processResponse(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
-    if (!context.hasAfterThisRequest && !this.#hasHooks('after', context)) return response;
-    return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler));
+    if (!context.hasAfterThisRequest && !this.#hasHooks('after', context)) return this.#saveSession(context, response);
+    return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler)).then((processed) => this.#saveSession(context, processed));
+  }
+
+  /** Saves an opened, non-null session after the after-request hooks, as Flask's process_response. */
+  #saveSession(context: Context, response: Response): Response | Promise<Response> {
+    const opened = context.openedSession;
+    if (opened === null || opened.isNull) return response;
+    const saved = this.sessionInterface.saveSession(this, opened, response);
+    return isThenable(saved) ? Promise.resolve(saved).then(() => response) : response;
   }
 
   async #processResponseAsync(context: Context, response: Response, fromErrorHandler: boolean): Promise<Response> {

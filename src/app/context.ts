@@ -3,11 +3,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RouteMatch } from '../routing/router.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
+import type { Session } from '../sessions/session.js';
 import { FlagonError } from './errors.js';
 
 /** The part of the App a context needs; keeps this module free of a cycle with app.ts. */
 export interface ContextApp {
   readonly name: string;
+  /** Opens the request's session (a null session when sessions are unavailable). */
+  openSession?(request: Request): Session;
 }
 
 /**
@@ -26,6 +29,10 @@ export interface Context<A extends ContextApp = ContextApp> {
   routingError: unknown;
   readonly afterThisRequest: Array<(response: Response) => Response | void | Promise<Response | void>>;
   readonly hasAfterThisRequest: boolean;
+  /** The request's session, opened on first use. */
+  readonly session: Session;
+  /** The session if it was opened, else `null`: only an opened session is saved. */
+  readonly openedSession: Session | null;
 }
 
 const storage = new AsyncLocalStorage<Context>();
@@ -81,6 +88,7 @@ class RequestContext<A extends ContextApp> implements Context<A> {
   routingError: unknown = null;
   #g: Record<string, unknown> | null = null;
   #after: Array<(response: Response) => Response | void | Promise<Response | void>> | null = null;
+  #session: Session | null = null;
 
   constructor(app: A, request: Request | null) {
     this.app = app;
@@ -93,6 +101,18 @@ class RequestContext<A extends ContextApp> implements Context<A> {
 
   get afterThisRequest(): Array<(response: Response) => Response | void | Promise<Response | void>> {
     return (this.#after ??= []);
+  }
+
+  get session(): Session {
+    if (this.#session === null) {
+      if (!this.request || !this.app.openSession) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
+      this.#session = this.app.openSession(this.request);
+    }
+    return this.#session;
+  }
+
+  get openedSession(): Session | null {
+    return this.#session;
   }
 
   /** Whether any afterThisRequest callback was added, without creating the list. */
@@ -163,6 +183,15 @@ export const request: Request = proxyTo(() => required('request', true).request!
  * app.beforeRequest(() => { g.user = loadUser(); });
  */
 export const g: Record<string, unknown> = proxyTo(() => required('g', false).g);
+
+/**
+ * The current request's session, Flask's `session`: read and set keys as properties. Opened on first use.
+ *
+ * @example
+ * session.user = 'ada';
+ * const user = session.user;
+ */
+export const session: Session = proxyTo(() => required('session', true).session);
 
 /**
  * The app handling the current request or app context, Flask's `current_app`.

@@ -45,3 +45,44 @@ export async function makeResponse(value: unknown): Promise<Response> {
   const found = currentContext();
   return toResponse(value, found?.match?.endpoint ?? '<makeResponse>');
 }
+
+/** A flashed message: `[category, message]`. */
+type Flash = [category: string, message: string];
+
+/**
+ * Flask's `flash`: keeps a message in the session for the next request that reads it.
+ *
+ * @example
+ * flash('Saved!');
+ * flash('Wrong password', 'error');
+ */
+export function flash(message: string, category = 'message'): void {
+  const found = context('flash()');
+  const flashes = (found.session._flashes as Flash[] | undefined) ?? [];
+  found.session._flashes = [...flashes, [category, message]];
+}
+
+const readFlashes = new WeakMap<object, Flash[]>();
+
+/**
+ * Flask's `get_flashed_messages`: the flashed messages, removed from the session the first time they are read in a
+ * request (reading again in the same request gives the same list).
+ *
+ * @example
+ * getFlashedMessages();                                   // ['Saved!']
+ * getFlashedMessages({ withCategories: true });           // [['message', 'Saved!']]
+ * getFlashedMessages({ categoryFilter: ['error'] });
+ */
+export function getFlashedMessages(options: { withCategories: true; categoryFilter?: readonly string[] }): Flash[];
+export function getFlashedMessages(options?: { withCategories?: false; categoryFilter?: readonly string[] }): string[];
+export function getFlashedMessages(options: { withCategories?: boolean; categoryFilter?: readonly string[] } = {}): Flash[] | string[] {
+  const found = context('getFlashedMessages()');
+  let flashes = readFlashes.get(found);
+  if (flashes === undefined) {
+    flashes = '_flashes' in found.session ? ((found.session._flashes as Flash[] | undefined) ?? []) : [];
+    if (flashes.length > 0) delete found.session._flashes;
+    readFlashes.set(found, flashes);
+  }
+  const filtered = options.categoryFilter ? flashes.filter(([category]) => options.categoryFilter!.includes(category)) : flashes;
+  return options.withCategories ? filtered : filtered.map(([, message]) => message);
+}

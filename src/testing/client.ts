@@ -1,5 +1,9 @@
 /** @module TestClient (layer L4): requests to an app in process, with a cookie jar and redirect following; attaches `app.testClient()`. */
 import { App } from '../app/app.js';
+import { FlagonError } from '../app/errors.js';
+import type { Session } from '../sessions/session.js';
+import { Request } from '../wrappers/request.js';
+import { Response } from '../wrappers/response.js';
 import type { GatewayApp } from '../gateway/types.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
 import { createEnviron, type QueryInit } from './environ.js';
@@ -136,6 +140,28 @@ export class TestClient {
     const responseHeaders = new Headers(result.headers);
     for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie);
     return new TestResponse(result.status, responseHeaders, result.body, { method, path }, [...history]);
+  }
+
+  /**
+   * Flask's `session_transaction`: opens the session the client's cookies carry, lets `fn` read or change it, and
+   * stores the result back in the cookie jar, as if a request had done it.
+   *
+   * @example
+   * await client.sessionTransaction((session) => { session.user = 'ada'; });
+   * (await client.get('/me')).text; // 'ada'
+   */
+  async sessionTransaction<T>(fn: (session: Session) => T | Promise<T>): Promise<T> {
+    const app = this.#app;
+    if (!(app instanceof App)) throw new TypeError('sessionTransaction() needs a client made by app.testClient()');
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const request = new Request(createEnviron('/', { headers: cookie ? { Cookie: cookie } : {} }));
+    const session = app.openSession(request);
+    if (session.isNull) throw new FlagonError('FLAGON_ERR_CONFIG', 'Session backend did not open a session: set SECRET_KEY on the app.');
+    const result = await fn(session);
+    const response = new Response();
+    await app.sessionInterface.saveSession(app, session, response);
+    for (const setCookie of response.headers.getAll('Set-Cookie')) this.#store(setCookie);
+    return result;
   }
 
   #store(setCookie: string): void {

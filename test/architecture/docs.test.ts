@@ -26,6 +26,7 @@ describe('the public surface', () => {
     expect(names.size).toBeGreaterThan(30);
     const missing: string[] = [];
     const found = new Set<string>();
+    const documented = new Set<string>(); // overloads: the TypeScript convention documents the first declaration
     for (const [file, source] of files) {
       if (file.endsWith('index.ts')) continue;
       const declaration = /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(?:async\s+)?(?:const|function|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
@@ -33,10 +34,11 @@ describe('the public surface', () => {
         const name = match[2]!;
         if (!names.has(name)) continue;
         found.add(name);
-        if (!match[1]?.includes('@example')) missing.push(`${file}: ${name}`);
+        if (match[1]?.includes('@example')) documented.add(name);
+        else missing.push(`${file}: ${name}`);
       }
     }
-    expect(missing).toEqual([]);
+    expect(missing.filter((entry) => !documented.has(entry.split(': ')[1]!))).toEqual([]);
     expect([...names].filter((name) => !found.has(name))).toEqual([]);
   });
 

@@ -81,3 +81,24 @@ describe('app.run()', () => {
     }
   });
 });
+
+describe('sessions over HTTP', () => {
+  it('set the exact cookie, vary on Cookie, and read it back', async () => {
+    const { session } = await import('flagon');
+    const withSession = new App(import.meta.url, { name: 'sessions', config: { SECRET_KEY: 'http-secret' }, staticFolder: null });
+    withSession.get('/login', () => { session.user = 'ada'; return 'in'; });
+    withSession.get('/me', () => `me=${String(session.user ?? 'anonymous')}`);
+    const running = await serve(withSession.gatewayApp, { port: 0, errors: silentStream });
+    try {
+      const login = await fetchRaw(`${running.url}/login`);
+      const setCookie = String(login.headers['set-cookie']);
+      expect(setCookie).toMatch(/^session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly$/);
+      expect(login.headers.vary).toBe('Cookie');
+      const me = await fetchRaw(`${running.url}/me`, { headers: { Cookie: setCookie.split(';')[0]! } });
+      expect(me.text).toBe('me=ada');
+      expect((await fetchRaw(`${running.url}/me`, { headers: { Cookie: 'session=forged.value.here' } })).text).toBe('me=anonymous');
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+/** @module The default session: data in a signed, timestamped cookie (layer L3), as Flask's SecureCookieSessionInterface. */
+import type { SessionApp, SessionInterface } from '../app/types.js';
+import type { Request } from '../wrappers/request.js';
+import type { Response } from '../wrappers/response.js';
+import { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
+import { createSession, type Session, type SessionData } from './session.js';
+import { signValue, verifyValue } from './signing.js';
+
+/**
+ * Sessions in a cookie: JSON, timestamped, HMAC-SHA256 signed with SECRET_KEY and verified against SECRET_KEY then
+ * SECRET_KEY_FALLBACKS. Anything that does not verify (tampered, truncated, wrong key, older than
+ * PERMANENT_SESSION_LIFETIME, dated in the future) reads as an empty session, never an error. Without SECRET_KEY,
+ * `openSession` returns `null` and the App uses a null session that refuses writes.
+ *
+ * @example
+ * app.sessionInterface = new CookieSessionInterface(); // the default
+ */
+export class CookieSessionInterface implements SessionInterface {
+  openSession(app: SessionApp, request: Request): Session | null {
+    const secret = app.config.SECRET_KEY;
+    if (!secret) return null;
+    const cookie = request.cookies[app.config.SESSION_COOKIE_NAME];
+    if (!cookie) return createSession();
+    const payload = verifyValue(cookie, [secret, ...app.config.SECRET_KEY_FALLBACKS], app.config.PERMANENT_SESSION_LIFETIME);
+    if (payload === null) return createSession();
+    try {
+      const data: unknown = JSON.parse(payload);
+      return createSession(typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as SessionData) : {});
+    } catch {
+      return createSession();
+    }
+  }
+
+  saveSession(app: SessionApp, session: Session, response: Response): void {
+    const name = app.config.SESSION_COOKIE_NAME;
+    const options = sessionCookieOptions(app);
+    if (session.accessed) varyOnCookie(response);
+    const data = session.toJSON();
+    if (Object.keys(data).length === 0) {
+      // An emptied session deletes the cookie (only if it may exist: the session changed).
+      if (session.modified) {
+        response.deleteCookie(name, options);
+        varyOnCookie(response);
+      }
+      return;
+    }
+    if (!shouldSetCookie(app, session)) return;
+    const expires = session.permanent ? new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000) : undefined;
+    response.setCookie(name, signValue(JSON.stringify(data), app.config.SECRET_KEY!), { ...options, expires });
+    varyOnCookie(response);
+  }
+}

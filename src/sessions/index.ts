@@ -1,0 +1,8 @@
+/** @module flagon/sessions: session interfaces and the session object. Re-exports only. */
+export { CookieSessionInterface } from './cookie-session.js';
+export { MemorySessionStore, ServerSideSessionInterface } from './server-side.js';
+export type { SessionStore } from './server-side.js';
+export { createSession } from './session.js';
+export type { Session, SessionControls, SessionData } from './session.js';
+export { signValue, verifyValue } from './signing.js';
+export { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
