@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Body, Environ, GatewayApp, StartResponse } from '../gateway/types.js';
-import { HTTP_ERRORS, HTTPError, InternalServerError } from '../http/errors.js';
+import { BadRequest, HTTP_ERRORS, HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
 import { Router, type BuildOptions } from '../routing/router.js';
 import type { Rule } from '../routing/rule.js';
@@ -17,6 +17,7 @@ import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { FlagonError } from './errors.js';
+import { checkCsrf } from './security.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse, responseFromApp } from './make-response.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type ViewFunction } from './scaffold.js';
@@ -120,6 +121,22 @@ export class App extends Scaffold {
         view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT }),
       });
     }
+  }
+
+  /**
+   * Switches on CSRF protection: POST, PUT, PATCH and DELETE need the session's `csrfToken()` (form field
+   * `csrf_token` or header `X-CSRF-Token`), else 400. Endpoints in `exempt` (e.g. a webhook) are skipped.
+   *
+   * @example
+   * app.enableCsrf({ exempt: ['stripe_webhook'] });
+   */
+  enableCsrf(options: { exempt?: readonly string[] } = {}): void {
+    const exempt = new Set(options.exempt ?? []);
+    this.beforeRequest(async function csrfProtect(req) {
+      const endpoint = currentContext()?.match?.endpoint;
+      if (endpoint !== undefined && exempt.has(endpoint)) return;
+      await checkCsrf(req, currentContext()!.session._csrf_token);
+    });
   }
 
   /** Opens a request's session through `sessionInterface`; without a SECRET_KEY, a null session that refuses writes. */
@@ -301,6 +318,9 @@ export class App extends Scaffold {
   #matchRequest(context: Context): void {
     const request = context.request!;
     try {
+      if (this.config.TRUSTED_HOSTS && request.host === '') {
+        throw new BadRequest(`The host '${request.environ.HTTP_HOST ?? ''}' is not in TRUSTED_HOSTS.`);
+      }
       context.match = this.router.match(request.path, new RequestMatchOptions(request));
       request.params = context.match.params;
     } catch (error) {

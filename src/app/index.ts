@@ -12,6 +12,8 @@ export type { SessionApp, SessionInterface } from './types.js';
 export { jsonify, redirect } from './make-response.js';
 export type { ResponseReturnValue } from './make-response.js';
 export { Logger } from './logger.js';
+export { checkCsrf, checkPasswordHash, csrfToken, generatePasswordHash } from './security.js';
+export type { PasswordHashOptions } from './security.js';
 export { endpointFromRule } from './scaffold.js';
 export type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, ErrorHandler, ErrorKey, Handler, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor } from './scaffold.js';
 export type { ConfigValues } from '../validation/config-schema.js';
