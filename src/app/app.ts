@@ -16,8 +16,10 @@ import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
+import { bindMethod } from './decorators.js';
 import { FlagonError } from './errors.js';
 import { checkCsrf } from './security.js';
+import { AppTemplates, type ContextProcessor } from './templates.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse, responseFromApp } from './make-response.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type ViewFunction } from './scaffold.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   name?: string;
   /** Initial config values, checked against the schema. */
   config?: Record<string, unknown>;
+  /** Folder of templates, relative to the app's folder. Default `templates`. */
+  templateFolder?: string;
   /** Folder of static files, relative to the app's folder; `null` for none. Default `static` (used when it exists). */
   staticFolder?: string | null;
   /** URL prefix of static files. Default `/static`. */
@@ -92,6 +96,8 @@ export class App extends Scaffold {
   readonly staticFolder: string | null;
   /** The TSGI app to serve; replace it to add middleware. */
   gatewayApp: GatewayApp;
+  /** Template folders, filters, globals, tests and context processors; rendered with nunjucks. */
+  readonly templates: AppTemplates;
   /** How sessions are stored: a signed cookie by default; replace before the first request. */
   sessionInterface: SessionInterface = new CookieSessionInterface();
 
@@ -105,11 +111,14 @@ export class App extends Scaffold {
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
     super();
+    this.contextProcessor = this.contextProcessor.bind(this); // usable as a bare decorator
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.config = new ConfigStore(options.config) as Config;
     this.router = new Router({ serverName: this.config.SERVER_NAME ?? undefined });
     this.logger = new Logger(this.name, () => this.config.DEBUG);
+    this.templates = new AppTemplates(this.config);
+    this.templates.folders.push(join(this.rootPath, options.templateFolder ?? 'templates'));
     this.gatewayApp = (environ, startResponse) => this.#handle(environ, startResponse);
     const folder = options.staticFolder === undefined ? 'static' : options.staticFolder;
     const path = folder === null ? null : join(this.rootPath, folder);
@@ -121,6 +130,45 @@ export class App extends Scaffold {
         view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT }),
       });
     }
+  }
+
+  /**
+   * A template filter: `app.templateFilter('reverse', (s: string) => [...s].reverse().join(''))`, or
+   * `@app.templateFilter('reverse')` on a static method. Use it as `{{ name | reverse }}`.
+   *
+   * @example
+   * app.templateFilter('shout', (s: string) => s.toUpperCase());
+   */
+  templateFilter<F extends (...args: never[]) => unknown>(name: string, fn: F): F;
+  templateFilter(name: string): (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => void;
+  templateFilter(name: string, fn?: (...args: never[]) => unknown): unknown {
+    this.#assertSetup('templateFilter');
+    if (fn) {
+      this.templates.addFilter(name, fn);
+      return fn;
+    }
+    return (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => this.templates.addFilter(name, bindMethod(value, context, '@templateFilter'));
+  }
+
+  /** A template global (a value or function every template sees). @example app.templateGlobal('siteName', 'Flagon'); */
+  templateGlobal<T>(name: string, value: T): T {
+    this.#assertSetup('templateGlobal');
+    this.templates.addGlobal(name, value);
+    return value;
+  }
+
+  /** A template test for `{% if n is even %}`. @example app.templateTest('even', (n: number) => n % 2 === 0); */
+  templateTest<F extends (...args: never[]) => boolean>(name: string, fn: F): F {
+    this.#assertSetup('templateTest');
+    this.templates.addTest(name, fn);
+    return fn;
+  }
+
+  /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */
+  contextProcessor<F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext): F {
+    this.#assertSetup('contextProcessor');
+    this.templates.addContextProcessor(context ? bindMethod(fn, context, '@contextProcessor') : fn);
+    return fn;
   }
 
   /**
@@ -500,6 +548,7 @@ export class App extends Scaffold {
       addUrlRule: (rule, ruleOptions) => this.addUrlRule(rule, ruleOptions),
       addHook: (kind, fn, scope) => this.addHook(kind, fn, scope),
       addErrorHandler: (key, fn, scope) => this.addErrorHandler(key, fn, scope),
+      addTemplateFolder: (folder) => { if (!this.templates.folders.includes(folder)) this.templates.folders.push(folder); },
       claimName: (name, owner) => {
         const existing = this.#blueprintNames.get(name);
         if (existing === owner) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `The name '${name}' is already registered for this blueprint. Use { name: '…' } to provide a unique name.`);

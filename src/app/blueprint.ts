@@ -52,6 +52,8 @@ export interface BlueprintSetupState {
   addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: string | null): void;
   addErrorHandler(key: ErrorKey, fn: ErrorHandler, scope: string | null): void;
   claimName(name: string, owner: Blueprint): void;
+  /** Adds a template folder after the app's (so the app's templates win). */
+  addTemplateFolder(folder: string): void;
 }
 
 /** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain and defaults. */
@@ -191,6 +193,7 @@ export class Blueprint extends Scaffold {
     };
     this.#registered = true;
     this.#registerStatic(state, placement);
+    if (this.options.templateFolder) state.addTemplateFolder(join(this.rootPath, this.options.templateFolder));
     for (const deferred of this.#deferred) deferred(state, placement);
     for (const [child, childOptions] of this.#children) child.register(state, childOptions, placement);
   }

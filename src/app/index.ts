@@ -20,4 +20,7 @@ export type { ConfigValues } from '../validation/config-schema.js';
 export { Blueprint } from './blueprint.js';
 export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint.js';
 export { MethodView } from './views.js';
+export { AppTemplates, renderTemplate, renderTemplateString, streamTemplate } from './templates.js';
+export type { ContextProcessor } from './templates.js';
+export type { TemplateRenderer } from './types.js';
 export type { ClassView } from './views.js';

@@ -1,4 +1,4 @@
-/** @module The small interfaces the App's plug-ins implement (layer L3): sessions today, templating next. */
+/** @module The small interfaces the App's plug-ins implement (layer L3): sessions and templates. */
 import type { Session } from '../sessions/session.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
@@ -24,4 +24,18 @@ export interface SessionApp {
 export interface SessionInterface {
   openSession(app: SessionApp, request: Request): Session | null;
   saveSession(app: SessionApp, session: Session, response: Response): void | Promise<void>;
+}
+
+/**
+ * What the App needs of a template engine; `NunjucksRenderer` is the one Flagon ships.
+ *
+ * @example
+ * const html = renderer.render(['page.html'], { title: 'Hi' });
+ */
+export interface TemplateRenderer {
+  render(names: string | readonly string[], context: Record<string, unknown>): string;
+  renderString(source: string, context: Record<string, unknown>): string;
+  addFilter(name: string, fn: (...args: never[]) => unknown): void;
+  addGlobal(name: string, value: unknown): void;
+  addTest(name: string, fn: (...args: never[]) => boolean): void;
 }

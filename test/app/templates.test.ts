@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate } from 'flagon';
+
+const fixtureUrl = new URL('./fixture-app/app.ts', import.meta.url).href;
+const newApp = (config: Record<string, unknown> = {}) => new App(fixtureUrl, { name: 'tpl', config: { TESTING: true, SECRET_KEY: 'tpl-secret', ...config }, staticFolder: null });
+
+describe('templates', () => {
+  it('autoescape .html and string templates, not .txt', async () => {
+    const app = newApp();
+    app.get('/html', () => renderTemplate('escape.html', { value: '<script>x</script>' }));
+    app.get('/txt', () => renderTemplate('escape.txt', { value: '<script>x</script>' }));
+    app.get('/string', () => renderTemplateString('{{ value }}', { value: '<b>' }));
+    const client = app.testClient();
+    expect((await client.get('/html')).text).toBe('<p>&lt;script&gt;x&lt;/script&gt;</p>');
+    expect((await client.get('/txt')).text).toBe('raw: <script>x</script>');
+    expect((await client.get('/string')).text).toBe('&lt;b&gt;');
+  });
+
+  it('render the first name that exists, and say which were tried', async () => {
+    const app = newApp();
+    app.get('/first', () => renderTemplate(['missing.html', 'escape.txt'], { value: 1 }));
+    app.get('/none', () => renderTemplate(['a.html', 'b.html']));
+    expect((await app.testClient().get('/first')).text).toBe('raw: 1');
+    await expect(app.testClient().get('/none')).rejects.toThrow('template not found: a.html, b.html');
+  });
+
+  it('look in the app\'s folder before blueprints\' folders', async () => {
+    const app = newApp();
+    app.registerBlueprint(new Blueprint('bp', new URL('./fixture-bp/x.ts', import.meta.url).href, { templateFolder: 'templates' }));
+    app.get('/shared', () => renderTemplate('shared.html'));
+    app.get('/bp', () => renderTemplate('bp-only.html'));
+    expect((await app.testClient().get('/shared')).text).toBe('app wins');
+    expect((await app.testClient().get('/bp')).text).toBe('only in blueprint');
+  });
+
+  it('apply context processors (explicit values win), filters, globals and tests', async () => {
+    const app = newApp();
+    app.contextProcessor(() => ({ greeting: 'hello', year: 2026 }));
+    app.templateGlobal('siteName', 'Flagon');
+    app.templateTest('even', (n: number) => n % 2 === 0);
+    class Filters { @app.templateFilter('shout') static shout(s: string) { return s.toUpperCase(); } }
+    expect(Filters).toBeDefined();
+    app.get('/', () => renderTemplate('extras.html', { name: 'ada', year: 1815 }));
+    expect((await app.testClient().get('/')).text).toBe('hello 1815 ADA Flagon even');
+  });
+
+  it('give templates request, urlFor, config, g and flashed messages', async () => {
+    const app = newApp();
+    app.get('/', function index() { g.user = 'ada'; flash('one'); flash('two'); return renderTemplate('globals.html'); });
+    expect((await app.testClient().get('/')).text).toBe('/ / tpl-secret ada one,two');
+  });
+
+  it('name the template file and line in errors', async () => {
+    const app = newApp();
+    app.get('/broken', () => renderTemplate('broken.html'));
+    await expect(app.testClient().get('/broken')).rejects.toThrow(/broken\.html\) \[Line 2, Column \d+\]/);
+  });
+
+  it('reload changed templates in debug', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flagon-tpl-'));
+    mkdirSync(join(dir, 'templates'));
+    writeFileSync(join(dir, 'templates', 'page.html'), 'version 1');
+    const app = new App(pathToFileURL(join(dir, 'app.ts')).href, { config: { TESTING: true, DEBUG: true }, staticFolder: null });
+    app.get('/', () => renderTemplate('page.html'));
+    const client = app.testClient();
+    expect((await client.get('/')).text).toBe('version 1');
+    writeFileSync(join(dir, 'templates', 'page.html'), 'version 2');
+    expect((await client.get('/')).text).toBe('version 2');
+  });
+
+  it('stream a rendered template', async () => {
+    const app = newApp();
+    app.get('/stream', () => streamTemplate('escape.html', { value: 'x'.repeat(40_000) }));
+    const response = await app.testClient().get('/stream');
+    expect(response.text).toBe(`<p>${'x'.repeat(40_000)}</p>`);
+    expect(response.headers.get('Content-Length')).toBeNull();
+  });
+});
