@@ -4,6 +4,7 @@ import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
 import { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
 import { createSession, type Session, type SessionData } from './session.js';
+import { flaskSign, flaskVerify } from './flask-format.js';
 import { signValue, verifyValue } from './signing.js';
 
 /**
@@ -12,16 +13,29 @@ import { signValue, verifyValue } from './signing.js';
  * PERMANENT_SESSION_LIFETIME, dated in the future) reads as an empty session, never an error. Without SECRET_KEY,
  * `openSession` returns `null` and the App uses a null session that refuses writes.
  *
+ * With `{ format: 'flask' }` it reads and writes Flask's own cookie format (itsdangerous, HMAC-SHA1, tagged JSON),
+ * so a Flagon app and a Flask app with the same SECRET_KEY share sessions during a migration.
+ *
  * @example
  * app.sessionInterface = new CookieSessionInterface(); // the default
+ * app.sessionInterface = new CookieSessionInterface({ format: 'flask' });
  */
 export class CookieSessionInterface implements SessionInterface {
+  readonly format: 'flagon' | 'flask';
+
+  constructor(options: { format?: 'flagon' | 'flask' } = {}) {
+    this.format = options.format ?? 'flagon';
+  }
+
   openSession(app: SessionApp, request: Request): Session | null {
     const secret = app.config.SECRET_KEY;
     if (!secret) return null;
     const cookie = request.cookies[app.config.SESSION_COOKIE_NAME];
     if (!cookie) return createSession();
-    const payload = verifyValue(cookie, [secret, ...app.config.SECRET_KEY_FALLBACKS], app.config.PERMANENT_SESSION_LIFETIME);
+    const secrets = [secret, ...app.config.SECRET_KEY_FALLBACKS];
+    const maxAge = app.config.PERMANENT_SESSION_LIFETIME;
+    if (this.format === 'flask') return createSession(flaskVerify(cookie, secrets, maxAge) ?? {});
+    const payload = verifyValue(cookie, secrets, maxAge);
     if (payload === null) return createSession();
     try {
       const data: unknown = JSON.parse(payload);
@@ -46,7 +60,8 @@ export class CookieSessionInterface implements SessionInterface {
     }
     if (!shouldSetCookie(app, session)) return;
     const expires = session.permanent ? new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000) : undefined;
-    response.setCookie(name, signValue(JSON.stringify(data), app.config.SECRET_KEY!), { ...options, expires });
+    const value = this.format === 'flask' ? flaskSign(data, app.config.SECRET_KEY!) : signValue(JSON.stringify(data), app.config.SECRET_KEY!);
+    response.setCookie(name, value, { ...options, expires });
     varyOnCookie(response);
   }
 }

@@ -5,4 +5,5 @@ export type { SessionStore } from './server-side.js';
 export { createSession } from './session.js';
 export type { Session, SessionControls, SessionData } from './session.js';
 export { signValue, verifyValue } from './signing.js';
+export { flaskSign, flaskVerify } from './flask-format.js';
 export { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
