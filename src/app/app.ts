@@ -150,18 +150,38 @@ export class App extends Scaffold {
     return (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => this.templates.addFilter(name, bindMethod(value, context, '@templateFilter'));
   }
 
-  /** A template global (a value or function every template sees). @example app.templateGlobal('siteName', 'Flagon'); */
-  templateGlobal<T>(name: string, value: T): T {
+  /**
+   * A template global (a value or function every template sees); `@app.templateGlobal('name')` on a static method.
+   *
+   * @example
+   * app.templateGlobal('siteName', 'Flagon');
+   */
+  templateGlobal<T>(name: string, value: T): T;
+  templateGlobal(name: string): (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => void;
+  templateGlobal(name: string, ...value: unknown[]): unknown {
     this.#assertSetup('templateGlobal');
-    this.templates.addGlobal(name, value);
-    return value;
+    if (value.length > 0) {
+      this.templates.addGlobal(name, value[0]);
+      return value[0];
+    }
+    return (fn: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => this.templates.addGlobal(name, bindMethod(fn, context, '@templateGlobal'));
   }
 
-  /** A template test for `{% if n is even %}`. @example app.templateTest('even', (n: number) => n % 2 === 0); */
-  templateTest<F extends (...args: never[]) => boolean>(name: string, fn: F): F {
+  /**
+   * A template test for `{% if n is even %}`; `@app.templateTest('even')` on a static method.
+   *
+   * @example
+   * app.templateTest('even', (n: number) => n % 2 === 0);
+   */
+  templateTest<F extends (...args: never[]) => boolean>(name: string, fn: F): F;
+  templateTest(name: string): (value: (...args: never[]) => boolean, context: ClassMethodDecoratorContext) => void;
+  templateTest(name: string, fn?: (...args: never[]) => boolean): unknown {
     this.#assertSetup('templateTest');
-    this.templates.addTest(name, fn);
-    return fn;
+    if (fn) {
+      this.templates.addTest(name, fn);
+      return fn;
+    }
+    return (value: (...args: never[]) => boolean, context: ClassMethodDecoratorContext) => this.templates.addTest(name, bindMethod(value, context, '@templateTest'));
   }
 
   /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */

@@ -23,6 +23,8 @@ export interface CookieOptions {
   partitioned?: boolean;
   /** Where a too-large cookie is reported. Default: a process warning. */
   warn?: (message: string) => void;
+  /** The size past which to warn; 0 turns the check off. Default {@link MAX_COOKIE_SIZE}. */
+  maxSize?: number;
 }
 
 /**
@@ -80,9 +82,10 @@ export function dumpCookie(name: string, value: string, options: CookieOptions =
     sameSite: normalizeSameSite(options.sameSite),
     partitioned,
   });
+  const limit = options.maxSize ?? MAX_COOKIE_SIZE;
   const size = new TextEncoder().encode(header).byteLength;
-  if (size > MAX_COOKIE_SIZE) {
-    (options.warn ?? defaultWarn)(`The '${name}' cookie is ${size} bytes, more than the ${MAX_COOKIE_SIZE} browsers keep; it will probably be dropped`);
+  if (limit > 0 && size > limit) {
+    (options.warn ?? defaultWarn)(`The '${name}' cookie is ${size} bytes, more than the limit of ${limit} (browsers keep about 4093); it will probably be dropped`);
   }
   return header;
 }

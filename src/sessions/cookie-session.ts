@@ -61,7 +61,7 @@ export class CookieSessionInterface implements SessionInterface {
     if (!shouldSetCookie(app, session)) return;
     const expires = session.permanent ? new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000) : undefined;
     const value = this.format === 'flask' ? flaskSign(data, app.config.SECRET_KEY!) : signValue(JSON.stringify(data), app.config.SECRET_KEY!);
-    response.setCookie(name, value, { ...options, expires });
+    response.setCookie(name, value, { ...options, expires, maxSize: app.config.MAX_COOKIE_SIZE });
     varyOnCookie(response);
   }
 }

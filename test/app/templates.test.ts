@@ -80,3 +80,16 @@ describe('templates', () => {
     expect(response.headers.get('Content-Length')).toBeNull();
   });
 });
+
+describe('template helpers as decorators', () => {
+  it('register globals and tests from static methods', async () => {
+    const app = newApp();
+    class Helpers {
+      @app.templateGlobal('twice') static twice(n: number) { return n * 2; }
+      @app.templateTest('positive') static positive(n: number) { return n > 0; }
+    }
+    expect(Helpers).toBeDefined();
+    app.get('/', () => renderTemplateString('{{ twice(21) }} {% if 3 is positive %}yes{% endif %}'));
+    expect((await app.testClient().get('/')).text).toBe('42 yes');
+  });
+});

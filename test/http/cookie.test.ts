@@ -35,7 +35,10 @@ describe('cookies', () => {
     dumpCookie('small', 'x'.repeat(100), { warn: (m) => warnings.push(m) });
     expect(warnings).toEqual([]);
     dumpCookie('big', 'x'.repeat(MAX_COOKIE_SIZE), { warn: (m) => warnings.push(m) });
-    expect(warnings[0]).toMatch(/'big' cookie is \d+ bytes, more than the 4093/);
+    expect(warnings[0]).toMatch(/'big' cookie is \d+ bytes, more than the limit of 4093/);
+    dumpCookie('tiny', 'x'.repeat(50), { maxSize: 20, warn: (m) => warnings.push(m) });
+    dumpCookie('off', 'x'.repeat(5000), { maxSize: 0, warn: (m) => warnings.push(m) });
+    expect(warnings.slice(1)).toEqual([expect.stringMatching(/'tiny' cookie is \d+ bytes, more than the limit of 20/)]);
   });
 
   it('delete by expiring', () => {

@@ -102,3 +102,29 @@ describe('sessions over HTTP', () => {
     }
   });
 });
+
+describe('templates over HTTP', () => {
+  it('autoescape .html, not .txt, with context processors, filters and the app folder first', async () => {
+    const { renderTemplate, Blueprint } = await import('flagon');
+    const fixture = new URL('../app/fixture-app/app.ts', import.meta.url).href;
+    const site = new App(fixture, { name: 'site', staticFolder: null });
+    site.contextProcessor(() => ({ greeting: 'hello', year: 2026 }));
+    site.templateFilter('shout', (s: string) => s.toUpperCase());
+    site.templateGlobal('siteName', 'Flagon');
+    site.templateTest('even', (n: number) => n % 2 === 0);
+    site.registerBlueprint(new Blueprint('bp', new URL('../app/fixture-bp/x.ts', import.meta.url).href, { templateFolder: 'templates' }));
+    site.get('/html', () => renderTemplate('escape.html', { value: '<script>alert(1)</script>' }));
+    site.get('/txt', () => renderTemplate('escape.txt', { value: '<script>alert(1)</script>' }));
+    site.get('/extras', () => renderTemplate('extras.html', { name: 'ada' }));
+    site.get('/shared', () => renderTemplate('shared.html'));
+    const running = await serve(site.gatewayApp, { port: 0, errors: silentStream });
+    try {
+      expect((await fetchRaw(`${running.url}/html`)).text).toBe('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>');
+      expect((await fetchRaw(`${running.url}/txt`)).text).toBe('raw: <script>alert(1)</script>');
+      expect((await fetchRaw(`${running.url}/extras`)).text).toBe('hello 2026 ADA Flagon even');
+      expect((await fetchRaw(`${running.url}/shared`)).text).toBe('app wins');
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -121,3 +121,20 @@ describe('server-side sessions and sessionTransaction', () => {
     expect(await client.sessionTransaction((s) => s.user)).toBe('from-test');
   });
 });
+
+describe('session cookie size', () => {
+  it('warns past MAX_COOKIE_SIZE', async () => {
+    const app = newApp({ MAX_COOKIE_SIZE: 100 });
+    app.get('/big', () => { session.blob = 'x'.repeat(200); return 'big'; });
+    const warnings: string[] = [];
+    const listener = (warning: Error) => { warnings.push(warning.message); };
+    process.on('warning', listener);
+    try {
+      await app.testClient().get('/big');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(warnings.some((w) => /'session' cookie is \d+ bytes, more than the limit of 100/.test(w))).toBe(true);
+  });
+});
