@@ -128,3 +128,42 @@ describe('templates over HTTP', () => {
     }
   });
 });
+
+describe('sessions, flash and CSRF over HTTP', () => {
+  it('keep permanent sessions ~31 days, delete emptied ones, flash across a redirect, and guard forms', async () => {
+    const { session, flash, getFlashedMessages, redirect, renderTemplateString } = await import('flagon');
+    const site = new App(import.meta.url, { name: 'forms', config: { SECRET_KEY: 'forms-secret' }, staticFolder: null });
+    site.enableCsrf();
+    site.get('/remember', () => { session.permanent = true; session.user = 'ada'; return 'ok'; });
+    site.get('/logout', () => { session.clear(); return 'bye'; });
+    site.get('/form', () => renderTemplateString('<input name=csrf_token value="{{ csrfToken() }}">'));
+    site.post('/save', () => { flash('Saved!'); return redirect('/done'); });
+    site.get('/done', () => getFlashedMessages().join(','));
+    site.get('/who', () => String(session.user ?? 'nobody'));
+    const running = await serve(site.gatewayApp, { port: 0, errors: silentStream });
+    const cookieOf = (header: unknown) => String(header).split(';')[0]!;
+    try {
+      const remember = await fetchRaw(`${running.url}/remember`);
+      const expires = Date.parse(/Expires=([^;]+)/.exec(String(remember.headers['set-cookie']))![1]!);
+      expect(Math.abs(expires - (Date.now() + 31 * 86400_000))).toBeLessThan(10_000);
+      const logout = await fetchRaw(`${running.url}/logout`, { headers: { Cookie: cookieOf(remember.headers['set-cookie']) } });
+      expect(String(logout.headers['set-cookie'])).toMatch(/^session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$/);
+
+      const form = await fetchRaw(`${running.url}/form`);
+      const token = /value="([^"]+)"/.exec(form.text)![1]!;
+      const jar = cookieOf(form.headers['set-cookie']);
+      const refused = await fetchRaw(`${running.url}/save`, { method: 'POST', headers: { Cookie: jar, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+      expect(refused.status).toBe(400);
+      const saved = await fetchRaw(`${running.url}/save`, { method: 'POST', headers: { Cookie: jar, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `csrf_token=${token}` });
+      expect([saved.status, saved.headers.location]).toEqual([302, '/done']);
+      const done = await fetchRaw(`${running.url}/done`, { headers: { Cookie: cookieOf(saved.headers['set-cookie']) } });
+      expect(done.text).toBe('Saved!');
+
+      const tampered = cookieOf(remember.headers['set-cookie']).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      expect((await fetchRaw(`${running.url}/who`, { headers: { Cookie: cookieOf(remember.headers['set-cookie']) } })).text).toBe('ada');
+      expect((await fetchRaw(`${running.url}/who`, { headers: { Cookie: tampered } })).text).toBe('nobody');
+    } finally {
+      await running.close();
+    }
+  });
+});
