@@ -330,6 +330,7 @@ export class App extends Scaffold {
     return new Request(environ, {
       maxContentLength: config.MAX_CONTENT_LENGTH,
       maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE,
+      maxFormParts: config.MAX_FORM_PARTS,
       trustedHosts: config.TRUSTED_HOSTS,
       debug: config.DEBUG,
       jsonPrototypeKeys: config.JSON_PROTOTYPE_KEYS,
@@ -377,6 +378,7 @@ export class App extends Scaffold {
     try {
       response = await this.#handleException(context, error);
     } catch (propagated) {
+      await context.request!.close();
       await this.#teardown(context, propagated);
       throw propagated;
     }
@@ -528,13 +530,15 @@ export class App extends Scaffold {
   #body(context: Context, response: Response, environ: Environ, startResponse: StartResponse, failure: unknown): Body {
     const body = response.gatewayApp(environ, startResponse) as Body;
     const teardown = this.#hasHooks('teardown', context);
-    if (Array.isArray(body) && !teardown) return body;
-    const close = teardown
+    const request = context.request!;
+    if (Array.isArray(body) && !teardown && !request.needsClose) return body;
+    const close = teardown || request.needsClose
       ? async (): Promise<void> => {
         try {
           await body.close?.();
         } finally {
-          await this.#teardown(context, failure);
+          await request.close(); // uploaded files' temp files go, whatever happened
+          if (teardown) await this.#teardown(context, failure);
         }
       }
       : () => body.close?.();

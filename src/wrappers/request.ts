@@ -8,6 +8,7 @@ import { BadRequest, HTTPError, RequestEntityTooLarge, UnsupportedMediaType } fr
 import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
 import { readBody } from './body.js';
+import { parseMultipart, type FileStorage, type ParsedMultipart } from './multipart.js';
 
 /**
  * Limits and policies of a {@link Request}; the App fills them from its config.
@@ -18,8 +19,12 @@ import { readBody } from './body.js';
 export interface RequestOptions {
   /** MAX_CONTENT_LENGTH: the largest body accepted, in bytes; `null` for no limit. Default `null`. */
   maxContentLength?: number | null;
-  /** MAX_FORM_MEMORY_SIZE: the largest urlencoded form body. Default 500,000 bytes. */
+  /** MAX_FORM_MEMORY_SIZE: the largest urlencoded form body, and the largest non-file multipart field. Default 500,000 bytes. */
   maxFormMemorySize?: number | null;
+  /** MAX_FORM_PARTS: the most fields plus files in a multipart body. Default 1,000. */
+  maxFormParts?: number | null;
+  /** The largest uploaded file, in bytes; none by default (MAX_CONTENT_LENGTH still applies). */
+  maxFileSize?: number | null;
   /** TRUSTED_HOSTS: when set, any other Host reads as `''`. */
   trustedHosts?: readonly string[] | null;
   /** Show parse errors in 400 descriptions. Default false. */
@@ -56,6 +61,10 @@ export class Request<Params = Record<string, unknown>> {
   maxContentLength: number | null;
   /** MAX_FORM_MEMORY_SIZE for this request. */
   maxFormMemorySize: number | null;
+  /** MAX_FORM_PARTS for this request. */
+  maxFormParts: number | null;
+  /** The largest uploaded file for this request, or `null`. */
+  maxFileSize: number | null;
   readonly #options: RequestOptions;
   #args?: MultiDict<string>;
   #headers?: Headers;
@@ -64,6 +73,7 @@ export class Request<Params = Record<string, unknown>> {
   #accept?: Map<string, Accept>;
   #body?: Promise<Uint8Array>;
   #form?: Promise<MultiDict<string>>;
+  #multipart?: Promise<ParsedMultipart>;
   #json?: Promise<unknown>;
   #method?: string;
 
@@ -77,14 +87,25 @@ export class Request<Params = Record<string, unknown>> {
    */
   static application(handler: (request: Request) => { gatewayApp: GatewayApp } | Promise<{ gatewayApp: GatewayApp }>, options: RequestOptions = {}): GatewayApp {
     return async function requestApplication(environ, startResponse) {
+      const request = new Request(environ, options);
       let response: { gatewayApp: GatewayApp };
       try {
-        response = await handler(new Request(environ, options));
+        response = await handler(request);
       } catch (error) {
+        await request.close();
         if (error instanceof HTTPError) return error.gatewayApp(environ, startResponse);
         throw error;
       }
-      return response.gatewayApp(environ, startResponse);
+      const body = await response.gatewayApp(environ, startResponse);
+      if (!request.needsClose) return body;
+      const close = async (): Promise<void> => {
+        try {
+          await body.close?.();
+        } finally {
+          await request.close();
+        }
+      };
+      return Symbol.iterator in body ? Object.assign([...(body as Iterable<Uint8Array>)], { close }) : Object.assign(body, { close });
     };
   }
 
@@ -93,6 +114,8 @@ export class Request<Params = Record<string, unknown>> {
     this.#options = options;
     this.maxContentLength = options.maxContentLength ?? null;
     this.maxFormMemorySize = options.maxFormMemorySize === undefined ? 500_000 : options.maxFormMemorySize;
+    this.maxFormParts = options.maxFormParts === undefined ? 1_000 : options.maxFormParts;
+    this.maxFileSize = options.maxFileSize ?? null;
   }
 
   /** The method, upper case. */
@@ -269,6 +292,38 @@ export class Request<Params = Record<string, unknown>> {
     }
   }
 
+  /**
+   * Uploaded files of a multipart/form-data body by field name (an empty MultiDict for other bodies). Small files
+   * stay in memory; past 500 kB they go to a temp file removed when the request ends.
+   */
+  async files(): Promise<MultiDict<FileStorage>> {
+    if (this.mimetype !== 'multipart/form-data') return new MultiDict<FileStorage>();
+    return (await this.#parseMultipart()).files;
+  }
+
+  #parseMultipart(): Promise<ParsedMultipart> {
+    if (this.#multipart) return this.#multipart;
+    const declared = this.contentLength;
+    const limit = this.maxContentLength;
+    if (limit !== null && declared !== null && declared > limit) {
+      return (this.#multipart = Promise.reject(new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit}.`)));
+    }
+    return (this.#multipart = parseMultipart(this.environ, this.contentType, {
+      maxContentLength: limit, maxFormMemorySize: this.maxFormMemorySize, maxFormParts: this.maxFormParts, maxFileSize: this.maxFileSize,
+    }));
+  }
+
+  /** Whether the request holds something to release when it ends (an uploaded file's temp file). */
+  get needsClose(): boolean {
+    return this.#multipart !== undefined;
+  }
+
+  /** Releases what the request holds: removes temp files of uploads. Called when the response body closes. */
+  async close(): Promise<void> {
+    const parsed = await this.#multipart?.catch(() => null);
+    await parsed?.cleanup();
+  }
+
   /** Form fields of an urlencoded body (within MAX_FORM_MEMORY_SIZE); an empty MultiDict for other bodies. */
   form(): Promise<MultiDict<string>> {
     return (this.#form ??= this.#parseForm());
@@ -276,9 +331,7 @@ export class Request<Params = Record<string, unknown>> {
 
   async #parseForm(): Promise<MultiDict<string>> {
     const type = this.mimetype;
-    if (type === 'multipart/form-data') {
-      throw new UnsupportedMediaType('multipart/form-data bodies are not supported by this version of Flagon yet; send application/x-www-form-urlencoded.');
-    }
+    if (type === 'multipart/form-data') return (await this.#parseMultipart()).form;
     if (type !== 'application/x-www-form-urlencoded') return new MultiDict<string>();
     const limit = this.maxFormMemorySize;
     const declared = this.contentLength;
