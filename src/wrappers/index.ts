@@ -6,5 +6,5 @@ export type { ConditionalOptions, ResponseBody, ResponseInit } from './response.
 export { contentDisposition, sendFile, sendFromDirectory } from './send-file.js';
 export type { SendFileOptions } from './send-file.js';
 export { readBody } from './body.js';
-export { FileStorage, parseMultipart } from './multipart.js';
-export type { MultipartLimits, ParsedMultipart } from './multipart.js';
+export { FileStorage, parseMultipart, streamMultipart } from './multipart.js';
+export type { MultipartLimits, MultipartPart, ParsedMultipart } from './multipart.js';

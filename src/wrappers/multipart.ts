@@ -207,3 +207,105 @@ export async function parseMultipart(environ: Environ, contentType: string, limi
   }
   return { form, files, cleanup };
 }
+
+/**
+ * One part of a streamed multipart body: a field with its value, or a file with a stream of its bytes.
+ *
+ * @example
+ * for await (const part of req.parts()) if (part.kind === 'file') await pipeline(part.stream, createWriteStream(dest));
+ */
+export type MultipartPart =
+  | { kind: 'field'; name: string; value: string }
+  | { kind: 'file'; name: string; filename: string; contentType: string; stream: AsyncIterable<Uint8Array> };
+
+/**
+ * Streams a multipart body part by part, buffering nothing: each file's bytes flow through `part.stream` as they
+ * arrive, and reading stops while the consumer does not read (back-pressure down to the socket). A file stream left
+ * unread is drained when the next part is asked for. The same limits as {@link parseMultipart} answer 413; a
+ * malformed body answers 400.
+ *
+ * @example
+ * for await (const part of streamMultipart(environ, contentType, limits)) console.log(part.kind, part.name);
+ */
+export async function* streamMultipart(environ: Environ, contentType: string, limits: MultipartLimits): AsyncGenerator<MultipartPart> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      defParamCharset: 'utf8',
+      preservePath: true,
+      limits: {
+        fieldSize: (limits.maxFormMemorySize ?? Infinity) + 1,
+        parts: (limits.maxFormParts ?? Infinity) + 1,
+        fileSize: (limits.maxFileSize ?? Infinity) + 1,
+      },
+    });
+  } catch (error) {
+    throw new BadRequest(`The multipart body cannot be read: ${(error as Error).message}.`);
+  }
+  const queue: MultipartPart[] = [];
+  let failure: Error | null = null;
+  let closed = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
+  const fail = (error: Error): void => {
+    failure ??= error;
+    notify();
+  };
+  parser.on('field', (name, value, info) => {
+    if (info.valueTruncated) fail(new RequestEntityTooLarge(`The form field '${name}' passed the limit of ${limits.maxFormMemorySize} bytes.`));
+    else queue.push({ kind: 'field', name, value });
+    notify();
+  });
+  parser.on('file', (name, stream, info) => {
+    stream.on('limit', () => fail(new RequestEntityTooLarge(`The file '${name}' passed the limit of ${limits.maxFileSize} bytes.`)));
+    queue.push({ kind: 'file', name, filename: basename(info.filename ?? ''), contentType: info.mimeType, stream });
+    notify();
+  });
+  parser.on('partsLimit', () => fail(new RequestEntityTooLarge(`The form has more than ${limits.maxFormParts} parts.`)));
+  parser.on('error', (error: Error) => fail(new BadRequest(`The multipart body is malformed: ${error.message}.`)));
+  parser.on('close', () => {
+    closed = true;
+    notify();
+  });
+  const ended = new Promise<void>((resolve) => parser.on('close', resolve));
+
+  // Feed the parser while the consumer reads parts; write() returning false pauses the socket reads.
+  const feeding = (async () => {
+    let total = 0;
+    try {
+      for await (const chunk of environ['tsgi.input']) {
+        total += chunk.byteLength;
+        if (limits.maxContentLength !== null && total > limits.maxContentLength) {
+          throw new RequestEntityTooLarge(`The request body passed the limit of ${limits.maxContentLength} bytes.`);
+        }
+        if (failure) return;
+        if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), ended]);
+      }
+      parser.end();
+    } catch (error) {
+      fail(error instanceof BadRequest || error instanceof RequestEntityTooLarge ? error : new BadRequest(`The multipart body could not be read: ${(error as Error).message}.`));
+    }
+  })();
+
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const part = queue.shift();
+      if (part) {
+        yield part;
+        if (part.kind === 'file') (part.stream as NodeJS.ReadableStream).resume(); // drain what the consumer left
+        continue;
+      }
+      if (closed) break;
+      await new Promise<void>((resolve) => { wake = resolve; });
+    }
+    await feeding;
+    if (failure) throw failure;
+  } finally {
+    if (!closed) parser.destroy();
+  }
+}

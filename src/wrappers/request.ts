@@ -8,7 +8,7 @@ import { BadRequest, HTTPError, RequestEntityTooLarge, UnsupportedMediaType } fr
 import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
 import { readBody } from './body.js';
-import { parseMultipart, type FileStorage, type ParsedMultipart } from './multipart.js';
+import { parseMultipart, streamMultipart, type FileStorage, type MultipartPart, type ParsedMultipart } from './multipart.js';
 
 /**
  * Limits and policies of a {@link Request}; the App fills them from its config.
@@ -311,6 +311,29 @@ export class Request<Params = Record<string, unknown>> {
     return (this.#multipart = parseMultipart(this.environ, this.contentType, {
       maxContentLength: limit, maxFormMemorySize: this.maxFormMemorySize, maxFormParts: this.maxFormParts, maxFileSize: this.maxFileSize,
     }));
+  }
+
+  /**
+   * The parts of a multipart/form-data body as they arrive, buffering nothing: for uploads too large for memory or
+   * disk spooling. Reads the body, so it cannot be combined with `form()` or `files()`.
+   *
+   * @example
+   * for await (const part of req.parts()) {
+   *   if (part.kind === 'file') await pipeline(part.stream, createWriteStream(join(dir, secureFilename(part.filename) || 'upload')));
+   * }
+   */
+  parts(): AsyncGenerator<MultipartPart> {
+    if (this.mimetype !== 'multipart/form-data') throw new UnsupportedMediaType('parts() reads multipart/form-data bodies.');
+    if (this.#multipart || this.#body) throw new TypeError('the request body was already read (form(), files() or bytes()); parts() reads it as a stream instead');
+    const declared = this.contentLength;
+    if (this.maxContentLength !== null && declared !== null && declared > this.maxContentLength) {
+      throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${this.maxContentLength}.`);
+    }
+    this.#body = Promise.reject(new TypeError('the body is being read by parts()'));
+    this.#body.catch(() => undefined);
+    return streamMultipart(this.environ, this.contentType, {
+      maxContentLength: this.maxContentLength, maxFormMemorySize: this.maxFormMemorySize, maxFormParts: this.maxFormParts, maxFileSize: this.maxFileSize,
+    });
   }
 
   /** Whether the request holds something to release when it ends (an uploaded file's temp file). */

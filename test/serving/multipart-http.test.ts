@@ -145,3 +145,77 @@ describe('malformed bodies and cleanup', () => {
     expect(existsSync(seenSpools[0]!)).toBe(false);
   });
 });
+
+describe('streaming parts and aborted uploads', () => {
+  it('streams parts as they arrive, with files written straight to disk', async () => {
+    const { createWriteStream, mkdtempSync, readFileSync: read } = await import('node:fs');
+    const { pipeline } = await import('node:stream/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'flagon-parts-'));
+    const streaming = new App(import.meta.url, { name: 'parts', staticFolder: null });
+    streaming.post('/stream', async (req) => {
+      const seen: string[] = [];
+      for await (const part of req.parts()) {
+        if (part.kind === 'field') seen.push(`field ${part.name}=${part.value}`);
+        else if (part.name === 'skip') seen.push(`skipped ${part.filename}`); // never read: drained for us
+        else {
+          await pipeline(part.stream, createWriteStream(join(dir, 'out.bin')));
+          seen.push(`file ${part.filename}`);
+        }
+      }
+      return seen;
+    });
+    const running = await serve(streaming.gatewayApp, { port: 0, errors: silentStream });
+    try {
+      const big = Buffer.alloc(3_000_000, 9);
+      const body = multipart('st', [{ name: 'title', value: 'hello' }, { name: 'skip', value: Buffer.alloc(100_000), filename: 'skip.bin' }, { name: 'upload', value: big, filename: 'C:\\Users\\ada\\big.bin' }, { name: 'after', value: 'end' }]);
+      const raw = await exchangeRaw(running.port, Buffer.concat([Buffer.from(`POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=st\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+      expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual(['field title=hello', 'skipped skip.bin', 'file big.bin', 'field after=end']);
+      expect(read(join(dir, 'out.bin')).equals(big)).toBe(true);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('leaves no temp file and no open descriptor after 100 uploads aborted halfway', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { connect } = await import('node:net');
+    const temps = () => readdirSync(tmpdir()).filter((name) => name.startsWith('flagon-upload-')).length;
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const uploads = new App(import.meta.url, { name: 'aborts', staticFolder: null });
+    let started = 0;
+    uploads.post('/upload', async (req) => { started++; return { n: (await req.files()).size }; });
+    const running = await serve(uploads.gatewayApp, { port: 0, errors: silentStream });
+    try {
+      const tempsBefore = temps();
+      const fdsBefore = fds();
+      const body = multipart('ab', [{ name: 'f', value: Buffer.alloc(2_000_000, 1), filename: 'a.bin' }]);
+      const half = body.subarray(0, 1_000_000); // past the 500 kB spool threshold, so a temp file exists
+      let sawTemp = 0;
+      for (let i = 0; i < 100; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(running.port, '127.0.0.1', () => {
+            socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=ab\r\nContent-Length: ${body.length}\r\n\r\n`);
+            socket.write(half, () => setTimeout(() => {
+              if (temps() > tempsBefore) sawTemp++; // spooling had begun: the abort has a file to clean up
+              socket.destroy();
+              resolve();
+            }, 15));
+          });
+          socket.on('error', () => resolve());
+        });
+      }
+      for (let i = 0; i < 100 && temps() > tempsBefore; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(started).toBe(100);
+      expect(sawTemp).toBeGreaterThan(50);
+      expect(temps()).toBe(tempsBefore);
+      expect(Math.abs(fds() - fdsBefore)).toBeLessThanOrEqual(2);
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
+});
