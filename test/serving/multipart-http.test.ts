@@ -219,3 +219,29 @@ describe('streaming parts and aborted uploads', () => {
     }
   }, 60_000);
 });
+
+describe('413s reach the client and clean up', () => {
+  it('answers a large upload over MAX_CONTENT_LENGTH with a 413 response, not a reset, and removes its temp file', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { fetchRaw } = await import('../helpers/http.js');
+    const temps = () => readdirSync(tmpdir()).filter((name) => name.startsWith('flagon-upload-')).length;
+    const limited = new App(import.meta.url, { name: 'limited', config: { MAX_CONTENT_LENGTH: 1_000_000 }, staticFolder: null });
+    limited.post('/upload', async (req) => ({ n: (await req.files()).size }));
+    limited.post('/per-file', async (req) => { req.maxFileSize = 700_000; return { n: (await req.files()).size }; });
+    const running = await serve(limited.gatewayApp, { port: 0, errors: silentStream });
+    try {
+      const before = temps();
+      const declaredOver = multipart('big', [{ name: 'f', value: Buffer.alloc(5_000_000), filename: 'a.bin' }]);
+      const response = await fetchRaw(`${running.url}/upload`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=big' }, body: declaredOver });
+      expect([response.status, response.text.includes('413 Content Too Large')]).toEqual([413, true]);
+      // spooled past 500 kB, then over the per-file limit mid-file: 413, and the temp file is gone
+      const perFile = multipart('pf', [{ name: 'f', value: Buffer.alloc(800_000), filename: 'b.bin' }]);
+      const mid = await fetchRaw(`${running.url}/per-file`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=pf' }, body: perFile });
+      expect(mid.status).toBe(413);
+      expect(temps()).toBe(before);
+    } finally {
+      await running.close();
+    }
+  });
+});
