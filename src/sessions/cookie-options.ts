@@ -45,3 +45,28 @@ export function varyOnCookie(response: Response): void {
 export function shouldSetCookie(app: SessionApp, session: Session): boolean {
   return session.modified || (session.permanent && app.config.SESSION_REFRESH_EACH_REQUEST);
 }
+
+/**
+ * Flask's save rules, shared by the session interfaces: Vary when read; an emptied session deletes the cookie (and
+ * calls `onDelete`); otherwise, when `shouldSetCookie`, writes `value()` with Expires for permanent sessions.
+ *
+ * @example
+ * writeSessionCookie(app, session, response, () => signValue(json, secret));
+ */
+export function writeSessionCookie(app: SessionApp, session: Session, response: Response, value: () => string, onDelete?: () => void): void {
+  const name = app.config.SESSION_COOKIE_NAME;
+  const options = sessionCookieOptions(app);
+  if (session.accessed) varyOnCookie(response);
+  if (Object.keys(session.toJSON()).length === 0) {
+    if (session.modified) {
+      onDelete?.();
+      response.deleteCookie(name, options);
+      varyOnCookie(response);
+    }
+    return;
+  }
+  if (!shouldSetCookie(app, session)) return;
+  const expires = session.permanent ? new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000) : undefined;
+  response.setCookie(name, value(), { ...options, expires, maxSize: app.config.MAX_COOKIE_SIZE });
+  varyOnCookie(response);
+}

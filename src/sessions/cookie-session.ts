@@ -2,7 +2,7 @@
 import type { SessionApp, SessionInterface } from '../app/types.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
-import { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
+import { writeSessionCookie } from './cookie-options.js';
 import { createSession, type Session, type SessionData } from './session.js';
 import { flaskSign, flaskVerify } from './flask-format.js';
 import { signValue, verifyValue } from './signing.js';
@@ -46,22 +46,9 @@ export class CookieSessionInterface implements SessionInterface {
   }
 
   saveSession(app: SessionApp, session: Session, response: Response): void {
-    const name = app.config.SESSION_COOKIE_NAME;
-    const options = sessionCookieOptions(app);
-    if (session.accessed) varyOnCookie(response);
-    const data = session.toJSON();
-    if (Object.keys(data).length === 0) {
-      // An emptied session deletes the cookie (only if it may exist: the session changed).
-      if (session.modified) {
-        response.deleteCookie(name, options);
-        varyOnCookie(response);
-      }
-      return;
-    }
-    if (!shouldSetCookie(app, session)) return;
-    const expires = session.permanent ? new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000) : undefined;
-    const value = this.format === 'flask' ? flaskSign(data, app.config.SECRET_KEY!) : signValue(JSON.stringify(data), app.config.SECRET_KEY!);
-    response.setCookie(name, value, { ...options, expires, maxSize: app.config.MAX_COOKIE_SIZE });
-    varyOnCookie(response);
+    writeSessionCookie(app, session, response, () => {
+      const data = session.toJSON();
+      return this.format === 'flask' ? flaskSign(data, app.config.SECRET_KEY!) : signValue(JSON.stringify(data), app.config.SECRET_KEY!);
+    });
   }
 }

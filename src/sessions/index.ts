@@ -6,4 +6,4 @@ export { createSession } from './session.js';
 export type { Session, SessionControls, SessionData } from './session.js';
 export { signValue, verifyValue } from './signing.js';
 export { flaskSign, flaskVerify } from './flask-format.js';
-export { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
+export { sessionCookieOptions, shouldSetCookie, varyOnCookie, writeSessionCookie } from './cookie-options.js';

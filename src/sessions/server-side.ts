@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { SessionApp, SessionInterface } from '../app/types.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
-import { sessionCookieOptions, shouldSetCookie, varyOnCookie } from './cookie-options.js';
+import { writeSessionCookie } from './cookie-options.js';
 import { createSession, type Session, type SessionData } from './session.js';
 
 /**
@@ -80,22 +80,9 @@ export class ServerSideSessionInterface implements SessionInterface {
 
   saveSession(app: SessionApp, session: Session, response: Response): void {
     const id = ids.get(session) ?? randomBytes(32).toString('base64url');
-    const name = app.config.SESSION_COOKIE_NAME;
-    const options = sessionCookieOptions(app);
-    if (session.accessed) varyOnCookie(response);
-    const data = session.toJSON();
-    if (Object.keys(data).length === 0) {
-      if (session.modified) {
-        this.store.delete(id);
-        response.deleteCookie(name, options);
-        varyOnCookie(response);
-      }
-      return;
-    }
-    if (!shouldSetCookie(app, session)) return;
-    this.store.set(id, data, app.config.PERMANENT_SESSION_LIFETIME);
-    const expires = session.permanent ? new Date(Date.now() + app.config.PERMANENT_SESSION_LIFETIME * 1000) : undefined;
-    response.setCookie(name, id, { ...options, expires });
-    varyOnCookie(response);
+    writeSessionCookie(app, session, response, () => {
+      this.store.set(id, session.toJSON(), app.config.PERMANENT_SESSION_LIFETIME);
+      return id;
+    }, () => this.store.delete(id));
   }
 }

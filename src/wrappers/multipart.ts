@@ -103,6 +103,25 @@ function basename(filename: string): string {
   return parts[parts.length - 1] ?? '';
 }
 
+/** A busboy parser under Flagon's limits; a content type busboy refuses (no boundary) is a 400. */
+function createParser(contentType: string, limits: MultipartLimits): busboy.Busboy {
+  try {
+    return busboy({
+      headers: { 'content-type': contentType },
+      defParamCharset: 'utf8',
+      preservePath: true,
+      // busboy counts reaching a limit as passing it; Werkzeug accepts a value of exactly the limit, so we do too.
+      limits: {
+        fieldSize: (limits.maxFormMemorySize ?? Infinity) + 1,
+        parts: (limits.maxFormParts ?? Infinity) + 1,
+        fileSize: (limits.maxFileSize ?? Infinity) + 1,
+      },
+    });
+  } catch (error) {
+    throw new BadRequest(`The multipart body cannot be read: ${(error as Error).message}.`);
+  }
+}
+
 /**
  * Parses a multipart/form-data body from `tsgi.input` under `limits`. Limits answer 413, a body that is not valid
  * multipart answers 400; in both cases every temp file made so far is removed before the error is thrown.
@@ -119,22 +138,7 @@ export async function parseMultipart(environ: Environ, contentType: string, limi
     for (const stream of open) stream.destroy();
     await Promise.all(temps.splice(0).map((path) => rm(path, { force: true })));
   };
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: { 'content-type': contentType },
-      defParamCharset: 'utf8',
-      preservePath: true,
-      // busboy counts reaching a limit as passing it; Werkzeug accepts a value of exactly the limit, so we do too.
-      limits: {
-        fieldSize: (limits.maxFormMemorySize ?? Infinity) + 1,
-        parts: (limits.maxFormParts ?? Infinity) + 1,
-        fileSize: (limits.maxFileSize ?? Infinity) + 1,
-      },
-    });
-  } catch (error) {
-    throw new BadRequest(`The multipart body cannot be read: ${(error as Error).message}.`);
-  }
+  const parser = createParser(contentType, limits);
   const threshold = limits.spoolThreshold ?? 500_000;
   let failure: Error | null = null;
   const fail = (error: Error): void => {
@@ -228,21 +232,7 @@ export type MultipartPart =
  * for await (const part of streamMultipart(environ, contentType, limits)) console.log(part.kind, part.name);
  */
 export async function* streamMultipart(environ: Environ, contentType: string, limits: MultipartLimits): AsyncGenerator<MultipartPart> {
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: { 'content-type': contentType },
-      defParamCharset: 'utf8',
-      preservePath: true,
-      limits: {
-        fieldSize: (limits.maxFormMemorySize ?? Infinity) + 1,
-        parts: (limits.maxFormParts ?? Infinity) + 1,
-        fileSize: (limits.maxFileSize ?? Infinity) + 1,
-      },
-    });
-  } catch (error) {
-    throw new BadRequest(`The multipart body cannot be read: ${(error as Error).message}.`);
-  }
+  const parser = createParser(contentType, limits);
   const queue: MultipartPart[] = [];
   let failure: Error | null = null;
   let closed = false;
