@@ -123,6 +123,21 @@ function createParser(contentType: string, limits: MultipartLimits): busboy.Busb
 }
 
 /**
+ * Feeds `tsgi.input` into the parser within MAX_CONTENT_LENGTH, waiting for `drain` when it is full (back-pressure to
+ * the socket), until the input ends or `stop()` says a failure already happened; either way it `end()`s the parser.
+ */
+async function feedParser(environ: Environ, parser: busboy.Busboy, limit: number | null, stop: () => boolean, closed: Promise<void>): Promise<void> {
+  let total = 0;
+  for await (const chunk of environ['tsgi.input']) {
+    total += chunk.byteLength;
+    if (limit !== null && total > limit) throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes.`);
+    if (stop()) break; // still end() the parser below, so open file streams finish
+    if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), closed]);
+  }
+  parser.end();
+}
+
+/**
  * Parses a multipart/form-data body from `tsgi.input` under `limits`. Limits answer 413, a body that is not valid
  * multipart answers 400; in both cases every temp file made so far is removed before the error is thrown.
  *
@@ -189,16 +204,7 @@ export async function parseMultipart(environ: Environ, contentType: string, limi
   finished.catch(() => undefined); // handled below, after the input is read
 
   try {
-    let total = 0;
-    for await (const chunk of environ['tsgi.input']) {
-      total += chunk.byteLength;
-      if (limits.maxContentLength !== null && total > limits.maxContentLength) {
-        throw new RequestEntityTooLarge(`The request body passed the limit of ${limits.maxContentLength} bytes.`);
-      }
-      if (failure) break;
-      if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), finished]);
-    }
-    parser.end();
+    await feedParser(environ, parser, limits.maxContentLength, () => failure !== null, finished);
     if (!failure) await finished;
     await Promise.all(pending);
     if (failure) throw failure;
@@ -265,17 +271,8 @@ export async function* streamMultipart(environ: Environ, contentType: string, li
 
   // Feed the parser while the consumer reads parts; write() returning false pauses the socket reads.
   const feeding = (async () => {
-    let total = 0;
     try {
-      for await (const chunk of environ['tsgi.input']) {
-        total += chunk.byteLength;
-        if (limits.maxContentLength !== null && total > limits.maxContentLength) {
-          throw new RequestEntityTooLarge(`The request body passed the limit of ${limits.maxContentLength} bytes.`);
-        }
-        if (failure) return;
-        if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), ended]);
-      }
-      parser.end();
+      await feedParser(environ, parser, limits.maxContentLength, () => failure !== null, ended);
     } catch (error) {
       fail(error instanceof BadRequest || error instanceof RequestEntityTooLarge ? error : new BadRequest(`The multipart body could not be read: ${(error as Error).message}.`));
     }
