@@ -1,58 +1,120 @@
-/** @module app.run() (layer L4): serve an App from code with Flask's startup banner. The serving layer attaches it, since the App may not import serving. */
+/** @module app.run() (layer L4): serve an App from code the way `flagon run` does, banner, request log, debug page and reloader included. The serving layer attaches it, since the App may not import serving. */
+import type { Server } from 'node:http';
 import { App } from '../app/app.js';
-import { serve, type RunningServer, type ServeOptions } from './serve.js';
+import type { ErrorStream } from '../gateway/types.js';
+import { projectRoot } from './app-loader.js';
+import { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
+import type { ChildMessage, ParentMessage } from './dev-worker.js';
+import { startReloader } from './reloader.js';
+import { SERVE_DEFAULTS } from './serve.js';
 
 /**
- * Options of `app.run()`: where to listen, and debug mode (stack traces in 500s, the app's DEBUG).
+ * Options of `app.run()`: where to listen, debug mode (the debug page, DEBUG in the app's config) and the reloader.
  *
  * @example
  * await app.run({ host: "127.0.0.1", port: 8000, debug: true });
  */
-export interface RunOptions extends Pick<ServeOptions, 'host' | 'port' | 'errors'> {
-  /** Sets the app's DEBUG for this run. */
+export interface RunOptions {
+  /** Default `127.0.0.1` (or `FLAGON_RUN_HOST`). */
+  host?: string;
+  /** Default `5000` (or `FLAGON_RUN_PORT`); `0` picks a free port. */
+  port?: number;
+  /** Sets the app's DEBUG for this run and turns on the debug page. */
   debug?: boolean;
+  /** Restart on source changes (this script runs again in a child). Default: on in debug mode, as in Flask. */
+  reload?: boolean;
+  /** Glob patterns the reloader ignores. */
+  excludePatterns?: readonly string[];
+  /** Extra files or folders the reloader watches. */
+  extraFiles?: readonly string[];
   /** Print the banner. Default true. */
   banner?: boolean;
+  /** Log each request. Default true. */
+  log?: boolean;
+  /** Kept for compatibility with serve()'s options; the dev server writes errors to standard error. */
+  errors?: ErrorStream;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/**
+ * What `app.run()` resolves with: where it listens, and how to stop it.
+ *
+ * @example
+ * const running: RunningApp = await app.run({ port: 0, reload: false });
+ * await running.close();
+ */
+export interface RunningApp {
+  url: string;
+  host: string;
+  port: number;
+  /** The node:http server when this process serves; `null` under the reloader, where children serve. */
+  server: Server | null;
+  close(): Promise<void>;
+}
 
 declare module '../app/app.js' {
   interface App {
     /**
-     * Serves the app on 127.0.0.1:5000 (or `host`/`port`), printing Flask's banner and its development-server
-     * warning. Resolves with the running server. The reloader and debug page come with `flagon run`.
+     * Serves the app for development on 127.0.0.1:5000 (or `host`/`port`): Flask's banner and warning, the request
+     * log, the debug page with `debug`, and the reloader (on by default with `debug`: the script runs again in a
+     * child on every change). For production, serve `app.gatewayApp` with a production TSGI server.
      *
      * @example
      * await app.run({ port: 8000, debug: true });
      */
-    run(options?: RunOptions): Promise<RunningServer>;
+    run(options?: RunOptions): Promise<RunningApp>;
   }
 }
 
 /**
- * What `app.run()` does: serve the app's gatewayApp and print the banner.
+ * What `app.run()` does.
  *
  * @example
- * const server = await startApp(app, { port: 0, banner: false });
+ * const running = await startApp(app, { port: 0, banner: false, reload: false });
  */
-export async function startApp(app: App, options: RunOptions = {}): Promise<RunningServer> {
-  if (options.debug !== undefined) app.config.fromObject({ DEBUG: options.debug });
-  const server = await serve(app.gatewayApp, { host: options.host, port: options.port, errors: options.errors, debug: app.config.DEBUG });
-  if (options.banner ?? true) {
-    const lines = [
-      ` * Serving Flagon app '${app.name}'`,
-      ` * Debug mode: ${app.config.DEBUG ? 'on' : 'off'}`,
-      'WARNING: This is a development server. Do not use it in a production deployment. Use a production TSGI server instead.',
-    ];
-    if (!LOOPBACK.has(server.host)) lines.push(` * Running on all addresses (${server.host}): anyone who can reach this machine can reach the app.`);
-    lines.push(` * Running on ${server.url}`, 'Press CTRL+C to quit');
-    process.stdout.write(`${lines.join('\n')}\n`);
+export async function startApp(app: App, options: RunOptions = {}): Promise<RunningApp> {
+  if (options.debug !== undefined) app.config.DEBUG = options.debug;
+  const debug = app.config.DEBUG;
+  const host = options.host ?? process.env.FLAGON_RUN_HOST ?? SERVE_DEFAULTS.host;
+  const port = options.port ?? Number(process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port);
+  if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) return serveForReloader(app, host, port, debug);
+  if (options.reload ?? debug) {
+    const script = process.argv[1];
+    const roots = [script ? projectRoot(script) : process.cwd(), ...(options.extraFiles ?? [])];
+    const reloader = await startReloader({ app: null, host, port, debug, watch: roots, exclude: options.excludePatterns });
+    return { url: reloader.url, host, port: reloader.port, server: null, close: reloader.close };
   }
-  return server;
+  const server = createDevServer(app.gatewayApp, { debug, host, port, allowedHosts: app.config.TRUSTED_HOSTS ?? [], log: options.log });
+  await listenOn(server, { port, host });
+  const bound = (server.address() as { port: number }).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  if (options.banner ?? true) process.stdout.write(banner({ name: app.name, debug, url, host, colour: process.stdout.isTTY }));
+  return { url, host, port: bound, server, close: () => drainServer(server, 0, 5_000) };
+}
+
+/** In a child of the reloader: say the app is loaded, listen on the parent's socket when told, drain when told. */
+function serveForReloader(app: App, host: string, port: number, debug: boolean): Promise<RunningApp> {
+  const server = createDevServer(app.gatewayApp, { debug, host, port, allowedHosts: app.config.TRUSTED_HOSTS ?? [] });
+  const send = (message: ChildMessage): void => void process.send?.(message);
+  process.on('SIGINT', () => undefined); // Ctrl+C reaches the whole process group; the parent stops the children
+  process.on('disconnect', () => process.exit(0));
+  return new Promise((resolve) => {
+    process.on('message', (message: ParentMessage, handle?: object) => {
+      if (message.type === 'listen' && handle) {
+        void listenOn(server, handle).then(() => {
+          send({ type: 'listening' });
+          resolve({ url: `http://${host}:${port}`, host, port, server, close: () => drainServer(server) });
+        });
+      } else if (message.type === 'drain') {
+        const drained = drainServer(server);
+        send({ type: 'stopped' });
+        void drained.then(() => process.exit(0));
+      }
+    });
+    send({ type: 'loaded', ok: true, name: app.name });
+  });
 }
 
 // The App cannot import the serving layer (ARCHITECTURE.md), so the serving layer attaches run() when it loads.
-App.prototype.run = function run(this: App, options?: RunOptions): Promise<RunningServer> {
+App.prototype.run = function run(this: App, options?: RunOptions): Promise<RunningApp> {
   return startApp(this, options);
 };

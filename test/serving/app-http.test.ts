@@ -69,7 +69,7 @@ describe('app.run()', () => {
     process.stdout.write = ((chunk: string) => { printed.push(String(chunk)); return true; }) as typeof process.stdout.write;
     let running;
     try {
-      running = await small.run({ port: 0, debug: true });
+      running = await small.run({ port: 0, debug: true, reload: false, log: false });
     } finally {
       process.stdout.write = write;
     }

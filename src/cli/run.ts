@@ -1,0 +1,110 @@
+/** @module `flagon run` (layer L5): read the options and environment as `flask run` does, then serve with or without the reloader. */
+import { delimiter } from 'node:path';
+import { importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../serving/app-loader.js';
+import { banner, createDevServer, listenOn } from '../serving/dev-server.js';
+import { startReloader } from '../serving/reloader.js';
+
+/**
+ * The settings of one `flagon run`, after options, `.env` files and environment variables are merged.
+ *
+ * @example
+ * const settings: RunSettings = runSettings({ debug: true }, process.cwd(), process.env);
+ */
+export interface RunSettings {
+  spec: AppSpec;
+  host: string;
+  port: number;
+  debug: boolean;
+  reload: boolean;
+  extraFiles: string[];
+  excludePatterns: string[];
+  dotenvFiles: string[];
+}
+
+/**
+ * The options `flagon run` takes, as parsed from the command line.
+ *
+ * @example
+ * const options: RunFlags = { app: 'app.ts:createApp()', port: '8000', debug: true };
+ */
+export interface RunFlags {
+  app?: string;
+  host?: string;
+  port?: string;
+  debug?: boolean;
+  'no-debug'?: boolean;
+  reload?: boolean;
+  'no-reload'?: boolean;
+  'extra-files'?: string[];
+  'exclude-patterns'?: string[];
+}
+
+/** A mistake on the command line: the message says which option and what it accepts. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Merges the flags with the environment the way Flask does: an option beats its variable (`FLAGON_APP`,
+ * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`), variables from `.env`/`.flagonenv` fill in what the
+ * environment lacks, and the reloader is on in debug mode unless `--no-reload`.
+ *
+ * @example
+ * runSettings({ port: '8000' }, '/srv/notes', process.env).port; // 8000
+ */
+export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv): RunSettings {
+  const spec = locateApp(flags.app, cwd, env);
+  const dotenv = readDotenv(spec.file, env);
+  for (const [key, value] of Object.entries(dotenv.values)) env[key] ??= value;
+  const debug = flags['no-debug'] ? false : flags.debug ?? isTrue(env.FLAGON_DEBUG);
+  const rawPort = flags.port ?? env.FLAGON_RUN_PORT ?? '5000';
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not '${rawPort}'`);
+  const split = (values: string[] | undefined): string[] => (values ?? []).flatMap((value) => value.split(delimiter)).filter(Boolean);
+  return {
+    spec,
+    host: flags.host ?? env.FLAGON_RUN_HOST ?? '127.0.0.1',
+    port,
+    debug,
+    reload: flags['no-reload'] ? false : flags.reload ?? debug,
+    extraFiles: split(flags['extra-files']),
+    excludePatterns: split(flags['exclude-patterns']),
+    dotenvFiles: dotenv.files,
+  };
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+/**
+ * Serves the app: through the reloader (a parent holding the socket, children running the app), or, with
+ * `--no-reload`, in this process. Resolves with a function that stops it.
+ *
+ * @example
+ * const stop = await run(runSettings({ debug: true }, process.cwd(), process.env));
+ */
+export async function run(settings: RunSettings): Promise<() => Promise<void>> {
+  if (settings.reload) {
+    const reloader = await startReloader({
+      app: settings.spec,
+      host: settings.host,
+      port: settings.port,
+      debug: settings.debug,
+      watch: [projectRoot(settings.spec.file), ...settings.dotenvFiles, ...settings.extraFiles],
+      exclude: settings.excludePatterns,
+    });
+    return reloader.close;
+  }
+  const app = await importApp(settings.spec);
+  if (settings.debug) app.config.DEBUG = true;
+  const server = createDevServer(app.gatewayApp, { debug: app.config.DEBUG, host: settings.host, port: settings.port, allowedHosts: app.config.TRUSTED_HOSTS ?? [] });
+  await listenOn(server, { port: settings.port, host: settings.host }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new UsageError(`port ${settings.port} on ${settings.host} is already in use: stop the other server or pass another --port (0 picks a free one)`);
+    throw error;
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  process.stdout.write(banner({ name: app.name, debug: app.config.DEBUG, url, host: settings.host, colour: process.stdout.isTTY }));
+  return () => new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,133 @@
+/** @module The development server's parts (layer L4): a node:http server with the debug page and request log, listening on a handed-over socket, draining without dropping a request; the banner. */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
+import type { GatewayApp } from '../gateway/types.js';
+import { debuggedApp } from './debug-page.js';
+import { createRequestListener } from './listener.js';
+import { logRequests } from './request-log.js';
+import { SERVE_DEFAULTS } from './serve.js';
+
+/**
+ * Options of {@link createDevServer}.
+ *
+ * @example
+ * const options: DevServerOptions = { debug: true, host: '127.0.0.1', port: 5000 };
+ */
+export interface DevServerOptions {
+  /** The debug page for unhandled errors, and the Host check that goes with it. */
+  debug: boolean;
+  /** The address the socket is bound to, for SERVER_NAME and the debug mode's Host check. */
+  host: string;
+  port: number;
+  /** Host names the debug mode accepts besides the local ones (the app's TRUSTED_HOSTS). */
+  allowedHosts?: readonly string[];
+  /** Log each request in Werkzeug's format. Default true. */
+  log?: boolean;
+}
+
+/**
+ * A node:http server for development: Flagon's listener over the app (wrapped by the debug page in debug mode), the
+ * request log, and the same timeouts as `serve()`. It does not listen yet: see {@link listenOn}.
+ *
+ * @example
+ * const server = createDevServer(app.gatewayApp, { debug: true, host: '127.0.0.1', port: 5000 });
+ * server.listen(5000, '127.0.0.1');
+ */
+export function createDevServer(app: GatewayApp, options: DevServerOptions): Server {
+  const server = createServer({
+    headersTimeout: SERVE_DEFAULTS.headersTimeout,
+    requestTimeout: SERVE_DEFAULTS.requestTimeout,
+    keepAliveTimeout: SERVE_DEFAULTS.keepAliveTimeout,
+    maxHeaderSize: SERVE_DEFAULTS.maxHeaderSize,
+  });
+  trackResponses(server);
+  const wrapped = options.debug ? debuggedApp(app, { allowedHosts: [options.host, ...(options.allowedHosts ?? [])] }) : app;
+  server.on('request', createRequestListener(wrapped, { debug: options.debug, serverName: options.host, serverPort: options.port }));
+  if (options.log ?? true) logRequests(server);
+  return server;
+}
+
+/**
+ * Listens on a socket handle the reloader's parent bound and passed over IPC (or on a port, for a plain run).
+ *
+ * @example
+ * await listenOn(server, handle);
+ */
+export function listenOn(server: Server, handle: object | { port: number; host: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = (): void => {
+      server.off('error', reject);
+      resolve();
+    };
+    if ('port' in handle && 'host' in handle) server.listen(handle.port, handle.host, done);
+    else server.listen(handle, done);
+  });
+}
+
+/**
+ * Hands a server's traffic over to its successor without failing a request: it stops accepting at once (new
+ * connections wait in the shared socket's backlog for the new process), answers what is in flight and whatever
+ * arrives on open connections in the next `graceMs` with `Connection: close`, then closes the idle connections and
+ * resolves when the last one is gone (cutting any still open after `timeoutMs`). Closing an idle keep-alive
+ * connection at once would race a client that is writing its next request on it; the grace lets that request in.
+ *
+ * @example
+ * await drainServer(server); // then process.exit()
+ */
+export function drainServer(server: Server, graceMs = 100, timeoutMs = 3_000): Promise<void> {
+  const closing = (res: ServerResponse): void => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.prependListener('request', (_req, res: ServerResponse) => closing(res));
+  for (const res of inFlight(server)) closing(res);
+  return new Promise((resolve) => {
+    // net.Server's close stops accepting without http.Server's immediate closeIdleConnections().
+    NetServer.prototype.close.call(server, () => resolve());
+    setTimeout(() => server.closeIdleConnections(), graceMs).unref();
+    setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs).unref();
+  });
+}
+
+const responses = new WeakMap<Server, Set<ServerResponse>>();
+
+/** Tracks a server's responses in flight, so that draining can mark them `Connection: close`. */
+function trackResponses(server: Server): void {
+  const set = new Set<ServerResponse>();
+  responses.set(server, set);
+  server.prependListener('request', (_req, res: ServerResponse) => {
+    set.add(res);
+    res.once('close', () => set.delete(res));
+  });
+}
+
+function inFlight(server: Server): Iterable<ServerResponse> {
+  return responses.get(server) ?? [];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/**
+ * Flask's startup banner: the app, debug mode, the development-server warning (every start), a second warning when
+ * bound beyond this machine, and the URL.
+ *
+ * @example
+ * process.stdout.write(banner({ name: 'notes', debug: true, url: 'http://127.0.0.1:5000', host: '127.0.0.1' }));
+ */
+export function banner(info: { name: string; debug: boolean; url: string; host: string; colour?: boolean }): string {
+  const warn = (text: string): string => (info.colour ? `\x1b[31m\x1b[1m${text}\x1b[0m` : text);
+  const lines = [
+    ` * Serving Flagon app '${info.name}'`,
+    ` * Debug mode: ${info.debug ? 'on' : 'off'}`,
+    warn('WARNING: This is a development server. Do not use it in a production deployment. Use a production TSGI server instead.'),
+  ];
+  if (!LOOPBACK.has(info.host)) {
+    lines.push(warn(`WARNING: Listening on ${info.host}, beyond this machine: anyone who can reach it can use the app${info.debug ? ', and in debug mode error pages show your source code' : ''}.`));
+    if (info.host === '0.0.0.0' || info.host === '::') lines.push(` * Running on all addresses (${info.host})`);
+  }
+  lines.push(` * Running on ${info.url}`, 'Press CTRL+C to quit');
+  return `${lines.join('\n')}\n`;
+}

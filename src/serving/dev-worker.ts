@@ -1,0 +1,100 @@
+/** @module The reloader's child process (layer L4): warm before it is needed, it loads the app, listens on the parent's socket, drains. */
+// It starts before it is needed and loads Flagon and tsx while the current child still serves (the slow part of a
+// start), then waits: on `load` it imports the app, on `listen` it listens on the socket the parent owns, on `drain`
+// it finishes its requests and exits. If the app fails to load, it serves a page that explains the error instead,
+// so the parent never has to restart in a loop.
+import type { Server } from 'node:http';
+import type { App } from '../app/app.js';
+import type { Body, GatewayApp } from '../gateway/types.js';
+import { importApp, registerTypeScript, type AppSpec } from './app-loader.js';
+import { renderDebugPage } from './debug-page.js';
+import { createDevServer, drainServer, listenOn } from './dev-server.js';
+
+/** What the parent asks of a child. */
+export type ParentMessage =
+  | { type: 'load'; spec: AppSpec; debug: boolean; host: string; port: number; env: Record<string, string> }
+  | { type: 'page'; title: string; message: string; debug: boolean; host: string; port: number }
+  | { type: 'listen' }
+  | { type: 'drain' };
+
+/** What a child tells its parent. */
+export type ChildMessage =
+  | { type: 'standby' }
+  | { type: 'loaded'; ok: boolean; name: string; error?: string }
+  | { type: 'listening' }
+  | { type: 'stopped' };
+
+const send = (message: ChildMessage): void => {
+  process.send?.(message);
+};
+
+let server: Server | null = null;
+let handle: object | null = null;
+
+/** A gateway app that answers every request with a 500 explaining why the real app is not there. */
+function explainingApp(error: unknown, title: string, debug: boolean): GatewayApp {
+  return function explain(environ, startResponse): Body {
+    const html = debug
+      ? renderDebugPage(error, environ, title)
+      : `<!doctype html>\n<title>App not loaded</title>\n<h1>App not loaded</h1>\n<p>${title} The error is in the terminal.</p>\n`;
+    const body = new TextEncoder().encode(html);
+    startResponse('500 Internal Server Error', [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ['Cache-Control', 'no-store']]);
+    return [body];
+  };
+}
+
+async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<void> {
+  for (const [key, value] of Object.entries(message.env)) process.env[key] ??= value;
+  if (message.debug) process.env.FLAGON_DEBUG = '1';
+  let app: App;
+  try {
+    app = await importApp(message.spec);
+  } catch (error) {
+    process.stderr.write(`Error: the app failed to load:\n${error instanceof Error ? error.stack : String(error)}\n`);
+    const title = 'The app failed to load. Fix the error and save: the server reloads by itself.';
+    server = createDevServer(explainingApp(error, title, message.debug), { debug: false, host: message.host, port: message.port });
+    send({ type: 'loaded', ok: false, name: message.spec.file, error: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  if (message.debug) app.config.DEBUG = true;
+  const trusted = app.config.TRUSTED_HOSTS ?? [];
+  server = createDevServer(app.gatewayApp, { debug: app.config.DEBUG, host: message.host, port: message.port, allowedHosts: trusted });
+  send({ type: 'loaded', ok: true, name: app.name });
+}
+
+process.on('message', (message: ParentMessage, sentHandle?: object) => {
+  if (sentHandle) handle = sentHandle;
+  void (async () => {
+    switch (message.type) {
+      case 'load':
+        await load(message);
+        break;
+      case 'page':
+        server = createDevServer(explainingApp(new Error(message.message), message.title, message.debug), { debug: false, host: message.host, port: message.port });
+        send({ type: 'loaded', ok: false, name: 'page', error: message.message });
+        break;
+      case 'listen':
+        await listenOn(server!, handle!);
+        send({ type: 'listening' });
+        break;
+      case 'drain': {
+        // drainServer stops accepting before it returns: the parent may let the next child listen right away.
+        const drained = server?.listening ? drainServer(server) : Promise.resolve();
+        send({ type: 'stopped' });
+        await drained;
+        process.exit(0);
+      }
+    }
+  })();
+});
+process.on('SIGINT', () => undefined); // Ctrl+C reaches the whole process group; the parent stops its children
+// The parent going away (Ctrl+C in a terminal reaches both; a killed parent closes the channel) ends the child.
+process.on('disconnect', () => process.exit(0));
+
+// Warm the module cache with the Flagon the app will import (the parent resolved it from the app's folder). Before
+// tsx: its resolve hooks run off-thread and make every import slower, and the app's `import 'flagon'` later resolves
+// to this same URL, so it finds these modules loaded.
+const warm = process.argv[2];
+if (warm) await import(warm).catch(() => undefined);
+await registerTypeScript();
+send({ type: 'standby' });

@@ -1,0 +1,148 @@
+/**
+ * `flagon run --debug` end to end, over real HTTP: a TypeScript app in a temp folder, the built CLI on port 0, edits
+ * that reload, a syntax error that gives the explaining page and recovers, a crash that does not loop, and a request
+ * loop that sees no failure through five reloads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchRaw } from '../helpers/http.js';
+import { makeProject, startCli, type RunningCli } from '../helpers/dev-server.js';
+
+const view = (greeting: string): string => `import { App } from 'flagon';
+
+export const app = new App(import.meta.url, { name: 'reload-demo' });
+
+class Pages {
+  @app.get('/')
+  static index(): string {
+    const greeting: string = ${JSON.stringify(greeting)};
+    return greeting;
+  }
+}
+
+app.get('/boom', () => {
+  const detail: string = '<script>alert(1)</script>';
+  throw new Error(\`broken \${detail}\`); // the line the debug page must show
+});
+`;
+
+/** Polls until `path` answers `expected`; returns how long that took. */
+async function until(cli: RunningCli, path: string, expected: string, timeoutMs = 10_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { text } = await fetchRaw(`${cli.url}${path}`);
+    if (text === expected) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error(`still '${text.slice(0, 200)}' after ${timeoutMs} ms; stdout:\n${cli.stdout()}\nstderr:\n${cli.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('flagon run --debug (reloader, debug page)', () => {
+  const project = makeProject({ 'app.ts': view('Hello, v1') });
+  let cli: RunningCli;
+
+  beforeAll(async () => {
+    cli = await startCli(project.dir, ['run', '--debug', '--port', '0']);
+  }, 30_000);
+  afterAll(async () => {
+    await cli?.stop();
+    project.remove();
+  });
+
+  it('prints Flask\'s banner with the chosen port and serves the TypeScript app (decorators, no build step)', async () => {
+    expect(cli.stdout()).toMatch(/^ \* Serving Flagon app 'reload-demo'\n \* Debug mode: on\nWARNING: This is a development server\. Do not use it in a production deployment\. Use a production TSGI server instead\.\n \* Running on http:\/\/127\.0\.0\.1:\d+\nPress CTRL\+C to quit\n/);
+    expect(cli.url).not.toMatch(/:0$/);
+    const response = await fetchRaw(`${cli.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('Hello, v1');
+  });
+
+  it('logs each request in Werkzeug\'s format', async () => {
+    await fetchRaw(`${cli.url}/?q=1`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(cli.stderr()).toMatch(/127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4} \d{2}:\d{2}:\d{2}\] "GET \/\?q=1 HTTP\/1\.1" 200 -\n/);
+  });
+
+  it('reloads an edited view, and says so', async () => {
+    project.write('app.ts', view('Hello, v2'));
+    await until(cli, '/', 'Hello, v2');
+    await cli.waitFor(/ \* Detected change in '.*app\.ts', reloading\n/);
+  });
+
+  it('shows the debug page with escaped message and the .ts source line, in debug mode', async () => {
+    const response = await fetchRaw(`${cli.url}/boom`);
+    expect(response.status).toBe(500);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.text).toContain('broken &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(response.text).not.toContain('<script>alert(1)</script>');
+    expect(response.text).toMatch(/app\.ts:15:\d+/); // source-mapped: the TypeScript file and line
+    expect(response.text).toContain('the line the debug page must show'); // the source line itself
+    expect(response.text).toContain('GET'); // the request
+    expect(response.text).toContain('REQUEST_URI'); // the environ
+  });
+
+  it('answers 400 to a Host that is not this machine (DNS rebinding)', async () => {
+    const response = await fetchRaw(`${cli.url}/`, { headers: { Host: 'attacker.example:5000' } });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain("the Host 'attacker.example:5000' is not this machine");
+    expect((await fetchRaw(`${cli.url}/`, { headers: { Host: 'localhost:5000' } })).status).toBe(200);
+  });
+
+  it('serves a page explaining a syntax error, keeps running, and recovers on the next save', async () => {
+    project.write('app.ts', view('Hello, v3').replace('return greeting;', 'return greeting;;)'));
+    let response = await fetchRaw(`${cli.url}/`);
+    for (let i = 0; i < 200 && response.status !== 500; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      response = await fetchRaw(`${cli.url}/`);
+    }
+    expect(response.status).toBe(500);
+    expect(response.text).toContain('The app failed to load');
+    expect(response.text).toMatch(/app\.ts:9:\d+/);
+    expect(response.text).toContain('return greeting;;)');
+    expect(cli.process.exitCode).toBe(null);
+    project.write('app.ts', view('Hello, v4'));
+    await until(cli, '/', 'Hello, v4');
+  });
+
+  it('survives an app that kills its process at import: a page, no restart loop, recovery on save', async () => {
+    project.write('app.ts', `${view('never')}\nprocess.exit(3);\n`);
+    let response = await fetchRaw(`${cli.url}/`);
+    for (let i = 0; i < 200 && response.status !== 500; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      response = await fetchRaw(`${cli.url}/`);
+    }
+    expect(response.status).toBe(500);
+    expect(response.text).toContain('exited');
+    const reloads = (cli.stdout().match(/Reloaded in/g) ?? []).length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((cli.stdout().match(/Reloaded in/g) ?? []).length).toBe(reloads); // it waits for a change
+    project.write('app.ts', view('Hello, v5'));
+    await until(cli, '/', 'Hello, v5');
+  });
+
+  it('keeps every request of a steady loop answered through five reloads', async () => {
+    let ok = 0;
+    const failures: string[] = [];
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        try {
+          const response = await fetch(`${cli.url}/`); // keep-alive, as browsers and clients do
+          if (response.status === 200) ok++;
+          else failures.push(`status ${response.status}`);
+          await response.text();
+        } catch (error) {
+          failures.push(String((error as { cause?: unknown }).cause ?? error));
+        }
+      }
+    })();
+    for (let i = 6; i <= 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 700)); // the next warm child gets ready
+      project.write('app.ts', view(`Hello, v${i}`));
+      await until(cli, '/', `Hello, v${i}`);
+    }
+    running = false;
+    await loop;
+    expect(failures).toEqual([]);
+    expect(ok).toBeGreaterThan(50);
+  }, 60_000);
+});
