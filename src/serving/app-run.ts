@@ -76,7 +76,10 @@ export async function startApp(app: App, options: RunOptions = {}): Promise<Runn
   const debug = app.config.DEBUG;
   const host = options.host ?? process.env.FLAGON_RUN_HOST ?? SERVE_DEFAULTS.host;
   const port = options.port ?? Number(process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port);
-  if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) return serveForReloader(app, host, port, debug);
+  if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) {
+    // A child of the reloader: the parent bound the socket, and its address is in the environment.
+    return serveForReloader(app, process.env.FLAGON_RUN_HOST ?? host, Number(process.env.FLAGON_RUN_PORT ?? port), debug);
+  }
   if (options.reload ?? debug) {
     const script = process.argv[1];
     const roots = [script ? projectRoot(script) : process.cwd(), ...(options.extraFiles ?? [])];

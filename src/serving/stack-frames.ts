@@ -83,7 +83,7 @@ function safeFileUrl(url: string): string {
 function classify(file: string): StackFrame['kind'] {
   if (file.startsWith('node:') || !file.includes('/') && !file.includes('\\')) return 'internal';
   if (file.includes(`${sep}node_modules${sep}`) && !file.startsWith(FRAMEWORK_ROOT)) return 'library';
-  if (file.startsWith(FRAMEWORK_ROOT) && !file.slice(FRAMEWORK_ROOT.length).startsWith('examples')) return 'framework';
+  if (file.startsWith(`${FRAMEWORK_ROOT}src${sep}`) || file.startsWith(`${FRAMEWORK_ROOT}dist${sep}`)) return 'framework';
   return 'app';
 }
 

@@ -146,3 +146,33 @@ describe('flagon run --debug (reloader, debug page)', () => {
     expect(ok).toBeGreaterThan(50);
   }, 60_000);
 });
+
+describe('app.run({ debug: true }) from a script', () => {
+  it('runs the script again in a child on each change, on the same port', async () => {
+    const { pathToFileURL } = await import('node:url');
+    const { join } = await import('node:path');
+    const { spawn } = await import('node:child_process');
+    const { REPO } = await import('../helpers/dev-server.js');
+    const project = makeProject({
+      'app.ts': view('from run(), v1'),
+      'server.ts': "import { app } from './app.js';\nawait app.run({ port: 0, debug: true });\n",
+    });
+    const loader = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const child = spawn(process.execPath, ['--import', loader, 'server.ts'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    try {
+      for (let i = 0; i < 300 && !/Running on (http\S+)/.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const url = /Running on (http\S+)/.exec(out)![1]!;
+      expect(out).toMatch(/ \* Serving Flagon app 'reload-demo'\n \* Debug mode: on\n/);
+      const cli = { url, stdout: () => out, stderr: () => '' } as RunningCli;
+      await until(cli, '/', 'from run(), v1');
+      project.write('app.ts', view('from run(), v2'));
+      await until(cli, '/', 'from run(), v2');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      project.remove();
+    }
+  }, 40_000);
+});

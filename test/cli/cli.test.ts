@@ -1,0 +1,119 @@
+/** The `flagon` command: finding the app, .env files, option merging, `routes`, `shell`, and `run --no-reload`. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runSettings } from '../../src/cli/run.js';
+import { locateApp, readDotenv } from '../../src/serving/app-loader.js';
+import { fetchRaw } from '../helpers/http.js';
+import { CLI, makeProject, startCli } from '../helpers/dev-server.js';
+
+const APP = `import { App, Blueprint } from 'flagon';
+export function createApp() {
+  const app = new App(import.meta.url, { name: 'cli-app', config: { GREETING: process.env.GREETING ?? 'unset' } });
+  app.get('/', () => String(app.config.GREETING));
+  app.route('/items/<int:id>', { methods: ['GET', 'PUT', 'DELETE'] }, (req) => ({ id: req.params.id }));
+  const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin' });
+  admin.post('/reset', function reset() { return 'reset'; });
+  app.registerBlueprint(admin);
+  return app;
+}
+`;
+
+const project = makeProject({ 'src/app.ts': APP, '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n', '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n' });
+afterAll(() => project.remove());
+const flagon = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { cwd: project.dir, input, encoding: 'utf8', env: { ...process.env, FLAGON_APP: '' }, timeout: 20_000 });
+
+describe('finding the app', () => {
+  it('takes --app, then FLAGON_APP, then app.ts, src/app.ts, app.js, src/app.js', () => {
+    expect(locateApp(undefined, project.dir, {})).toEqual({ file: join(project.dir, 'src/app.ts'), name: null });
+    expect(locateApp('src/app', project.dir, {})).toEqual({ file: join(project.dir, 'src/app.ts'), name: null });
+    expect(locateApp('src', project.dir, {})).toEqual({ file: join(project.dir, 'src/app.ts'), name: null });
+    expect(locateApp(undefined, project.dir, { FLAGON_APP: 'src/app.ts:createApp()' })).toEqual({ file: join(project.dir, 'src/app.ts'), name: 'createApp()' });
+    expect(locateApp('src/app.ts:api', project.dir, { FLAGON_APP: 'elsewhere.ts' }).name).toBe('api');
+  });
+
+  it('names the fix when there is nothing to find', () => {
+    expect(() => locateApp(undefined, join(project.dir, 'node_modules'), {})).toThrow(/--app PATH\[:NAME\], set FLAGON_APP, or create app\.ts/);
+    expect(() => locateApp('nope.ts', project.dir, {})).toThrow(/Could not find the app 'nope\.ts'/);
+  });
+
+  it('reads .flagonenv then .env, and the environment wins over both', () => {
+    const { values, files } = readDotenv(join(project.dir, 'src/app.ts'), { GREETING: undefined, FLAGON_RUN_PORT: '9999' });
+    expect(values).toEqual({ GREETING: 'from-dotenv', OTHER: 'kept' });
+    expect(files).toEqual([join(project.dir, '.flagonenv'), join(project.dir, '.env')]);
+  });
+});
+
+describe('runSettings', () => {
+  it("merges options over FLAGON_* variables over defaults, with the reloader following debug", () => {
+    const base = runSettings({}, project.dir, {});
+    expect(base).toMatchObject({ host: '127.0.0.1', port: 0, debug: false, reload: false }); // port 0 from .env
+    expect(runSettings({}, project.dir, { FLAGON_DEBUG: '1', FLAGON_RUN_HOST: '::1', FLAGON_RUN_PORT: '8001' })).toMatchObject({ host: '::1', port: 8001, debug: true, reload: true });
+    expect(runSettings({ debug: true, 'no-reload': true, port: '7000' }, project.dir, { FLAGON_RUN_PORT: '8001' })).toMatchObject({ port: 7000, debug: true, reload: false });
+    expect(runSettings({ 'extra-files': ['a.json:b.json'], 'exclude-patterns': ['*.db'] }, project.dir, {})).toMatchObject({ extraFiles: ['a.json', 'b.json'], excludePatterns: ['*.db'] });
+    expect(() => runSettings({ port: 'eighty' }, project.dir, {})).toThrow(/--port must be a number from 0 to 65535/);
+  });
+});
+
+describe('flagon routes', () => {
+  it('lists endpoint, methods and rule, sorted by endpoint, without HEAD and OPTIONS', () => {
+    const result = flagon(['routes']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe([
+      'Endpoint     Methods           Rule',
+      '-----------  ----------------  ---------------',
+      'admin.reset  POST              /admin/reset',
+      'index        GET               /',
+      'items_id     DELETE, GET, PUT  /items/<int:id>',
+      '',
+    ].join('\n'));
+  });
+
+  it('sorts by rule, and shows HEAD and OPTIONS with --all-methods', () => {
+    const byRule = flagon(['routes', '--sort', 'rule', '--all-methods']).stdout.split('\n').slice(2, -1);
+    expect(byRule.map((line) => line.split(/\s{2,}/).at(-1))).toEqual(['/', '/admin/reset', '/items/<int:id>']);
+    expect(byRule[0]).toMatch(/GET, HEAD, OPTIONS/);
+    expect(flagon(['routes', '--sort', 'size']).stderr).toMatch(/--sort takes endpoint, methods or rule/);
+  });
+});
+
+describe('flagon shell', () => {
+  it('evaluates with the app loaded and its context pushed', () => {
+    const result = flagon(['shell'], 'app.name\ncurrentApp.config.GREETING\n.exit\n');
+    expect(result.stdout).toMatch(/App: cli-app/);
+    expect(result.stdout).toContain("'cli-app'");
+    expect(result.stdout).toContain("'from-dotenv'");
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('flagon run', () => {
+  it('exits with a message that names the fix when the app is missing or an option is wrong', () => {
+    const missing = flagon(['run', '--app', 'missing.ts']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^Error: Could not find the app 'missing\.ts'.*--app PATH\[:NAME\]/);
+    expect(flagon(['run', '--colour']).stderr).toMatch(/Unknown option '--colour'/);
+    expect(flagon(['serve']).stderr).toMatch(/no such command 'serve'/);
+  });
+
+  it('serves a factory app in one process with --no-reload, with .env applied', async () => {
+    const cli = await startCli(project.dir, ['run', '--no-reload']);
+    try {
+      expect(cli.stdout()).toMatch(/ \* Serving Flagon app 'cli-app'\n \* Debug mode: off\n/);
+      expect(cli.stdout()).not.toContain('Restarting');
+      expect((await fetchRaw(`${cli.url}/`)).text).toBe('from-dotenv');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('warns a second time when bound beyond loopback', async () => {
+    const cli = await startCli(project.dir, ['run', '--no-reload', '--host', '0.0.0.0']);
+    try {
+      expect(cli.stdout()).toMatch(/WARNING: Listening on 0\.0\.0\.0, beyond this machine/);
+      expect(cli.stdout()).toContain(' * Running on all addresses (0.0.0.0)');
+    } finally {
+      await cli.stop();
+    }
+  });
+});
