@@ -1,6 +1,6 @@
 /**
  * The demo: a small Flagon App with a template, a form protected against CSRF, a session and flash messages.
- * `npm run demo` serves it at http://127.0.0.1:5000 and reloads it when you save a file.
+ * `npm run demo` serves it with `flagon run --debug` at http://127.0.0.1:5000 and reloads it when you save a file.
  */
 import { App, flash, redirect, renderTemplate, session, urlFor } from 'flagon';
 
