@@ -50,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
   }
+  process.env.FLAGON_RUN_FROM_CLI = 'true'; // app.run() in the loaded module must not start a second server
   try {
     switch (command) {
       case 'run':

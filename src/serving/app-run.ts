@@ -76,6 +76,11 @@ export async function startApp(app: App, options: RunOptions = {}): Promise<Runn
   const debug = app.config.DEBUG;
   const host = options.host ?? process.env.FLAGON_RUN_HOST ?? SERVE_DEFAULTS.host;
   const port = options.port ?? Number(process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port);
+  if (process.env.FLAGON_RUN_FROM_CLI === 'true') {
+    // `flagon run --app server.ts` imports a module that also calls app.run(): the CLI already serves it (Flask does the same).
+    process.stderr.write(" * Ignoring a call to 'app.run()' that would block the 'flagon' command: the command serves the app itself. Call app.run() only in a script you start with node or tsx.\n");
+    return { url: '', host, port, server: null, close: async () => undefined };
+  }
   if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) {
     // A child of the reloader: the parent bound the socket, and its address is in the environment.
     return serveForReloader(app, process.env.FLAGON_RUN_HOST ?? host, Number(process.env.FLAGON_RUN_PORT ?? port), debug);

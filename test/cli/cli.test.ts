@@ -117,3 +117,20 @@ describe('flagon run', () => {
     }
   });
 });
+
+describe('a module that calls app.run() itself', () => {
+  it('is served by the command, and its app.run() call is ignored with a note', async () => {
+    const scripted = makeProject({ 'server.ts': "import { App } from 'flagon';\nexport const app = new App(import.meta.url, { name: 'scripted' });\napp.get('/', () => 'served once');\nawait app.run({ port: 5999, debug: true });\n" });
+    try {
+      const cli = await startCli(scripted.dir, ['run', '--app', 'server.ts', '--port', '0', '--debug']);
+      try {
+        expect((await fetchRaw(`${cli.url}/`)).text).toBe('served once');
+        expect(cli.stderr()).toContain("Ignoring a call to 'app.run()'");
+      } finally {
+        await cli.stop();
+      }
+    } finally {
+      scripted.remove();
+    }
+  });
+});

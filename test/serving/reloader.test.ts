@@ -36,6 +36,17 @@ async function until(cli: RunningCli, path: string, expected: string, timeoutMs 
   }
 }
 
+/** Polls GET / until it answers `status` (after a save, the reload takes a few tens of milliseconds). */
+async function untilStatus(cli: RunningCli, status: number): Promise<Awaited<ReturnType<typeof fetchRaw>>> {
+  let response = await fetchRaw(`${cli.url}/`);
+  for (let i = 0; i < 400 && response.status !== status; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    response = await fetchRaw(`${cli.url}/`);
+  }
+  expect(response.status).toBe(status);
+  return response;
+}
+
 describe('flagon run --debug (reloader, debug page)', () => {
   const project = makeProject({ 'app.ts': view('Hello, v1') });
   let cli: RunningCli;
@@ -89,12 +100,7 @@ describe('flagon run --debug (reloader, debug page)', () => {
 
   it('serves a page explaining a syntax error, keeps running, and recovers on the next save', async () => {
     project.write('app.ts', view('Hello, v3').replace('return greeting;', 'return greeting;;)'));
-    let response = await fetchRaw(`${cli.url}/`);
-    for (let i = 0; i < 200 && response.status !== 500; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      response = await fetchRaw(`${cli.url}/`);
-    }
-    expect(response.status).toBe(500);
+    const response = await untilStatus(cli, 500);
     expect(response.text).toContain('The app failed to load');
     expect(response.text).toMatch(/app\.ts:9:\d+/);
     expect(response.text).toContain('return greeting;;)');
@@ -105,12 +111,7 @@ describe('flagon run --debug (reloader, debug page)', () => {
 
   it('survives an app that kills its process at import: a page, no restart loop, recovery on save', async () => {
     project.write('app.ts', `${view('never')}\nprocess.exit(3);\n`);
-    let response = await fetchRaw(`${cli.url}/`);
-    for (let i = 0; i < 200 && response.status !== 500; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      response = await fetchRaw(`${cli.url}/`);
-    }
-    expect(response.status).toBe(500);
+    const response = await untilStatus(cli, 500);
     expect(response.text).toContain('exited');
     const reloads = (cli.stdout().match(/Reloaded in/g) ?? []).length;
     await new Promise((resolve) => setTimeout(resolve, 500));
