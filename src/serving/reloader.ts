@@ -113,8 +113,12 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const handle = await bind(options.host, options.port);
   const address: { port?: number } = {};
-  handle.getsockname(address);
-  const port = address.port!;
+  if (handle.getsockname(address) !== 0 || !address.port) {
+    // libuv reports EADDRINUSE late (at listen, in a child); a socket that has no address was never bound.
+    handle.close();
+    throw Object.assign(new Error(`cannot listen on ${options.host}:${options.port} (EADDRINUSE): the port is in use; stop the other server or pass another --port (0 picks a free one)`), { code: 'EADDRINUSE' });
+  }
+  const port = address.port;
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${urlHost}:${port}`;
   const warm = options.app ? flagonEntry(options.app.file) : null;

@@ -96,6 +96,22 @@ describe('flagon run', () => {
     expect(flagon(['serve']).stderr).toMatch(/no such command 'serve'/);
   });
 
+  it('says the port is taken, with and without the reloader, and exits 2', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as { port: number }).port);
+    try {
+      for (const args of [['--debug'], ['--no-reload']]) {
+        const result = flagon(['run', '--port', port, ...args]);
+        expect(result.status).toBe(2);
+        expect(result.stderr).toMatch(new RegExp(`${port}.*in use.*pass another --port`));
+      }
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('serves a factory app in one process with --no-reload, with .env applied', async () => {
     const cli = await startCli(project.dir, ['run', '--no-reload']);
     try {
