@@ -1,7 +1,6 @@
 /** @module app.run() (layer L4): serve an App from code the way `flagon run` does, banner, request log, debug page and reloader included. The serving layer attaches it, since the App may not import serving. */
 import type { Server } from 'node:http';
 import { App } from '../app/app.js';
-import type { ErrorStream } from '../gateway/types.js';
 import { projectRoot } from './app-loader.js';
 import { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
@@ -31,8 +30,6 @@ export interface RunOptions {
   banner?: boolean;
   /** Log each request. Default true. */
   log?: boolean;
-  /** Kept for compatibility with serve()'s options; the dev server writes errors to standard error. */
-  errors?: ErrorStream;
 }
 
 /**
