@@ -7,7 +7,7 @@ import { BadRequest, HTTP_ERRORS, HTTPError, InternalServerError } from '../http
 import { RequestRedirect } from '../routing/errors.js';
 import { Router, type BuildOptions } from '../routing/router.js';
 import type { Rule } from '../routing/rule.js';
-import { Request } from '../wrappers/request.js';
+import { Request, type RequestOptions } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { Blueprint, BlueprintRegisterOptions } from './blueprint.js';
@@ -21,7 +21,7 @@ import { FlagonError } from './errors.js';
 import { checkCsrf } from './security.js';
 import { AppTemplates, type ContextProcessor } from './templates.js';
 import { Logger } from './logger.js';
-import { errorResponse, makeResponse, responseFromApp } from './make-response.js';
+import { errorResponse, makeResponse } from './make-response.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type ViewFunction } from './scaffold.js';
 
 /**
@@ -53,6 +53,29 @@ export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' 
 
 type Hook = (...args: never[]) => unknown;
 const NO_BLUEPRINTS: readonly string[] = Object.freeze([]);
+
+/** The phases a request to one endpoint goes through, so the common request skips the ones it has no hooks for. */
+interface RequestPlan {
+  /** before-request or URL value preprocessor hooks apply */
+  readonly before: boolean;
+  readonly after: boolean;
+  readonly teardown: boolean;
+  /** Hooks or an async view may `await`: the request runs in AsyncLocalStorage, not just the synchronous context. */
+  readonly asyncContext: boolean;
+}
+
+/** Request limits that read the config when a Request is made, so a config change applies to the next request. */
+function liveRequestOptions(config: Config): RequestOptions {
+  return {
+    get maxContentLength() { return config.MAX_CONTENT_LENGTH; },
+    get maxFormMemorySize() { return config.MAX_FORM_MEMORY_SIZE; },
+    get maxFormParts() { return config.MAX_FORM_PARTS; },
+    get trustedHosts() { return config.TRUSTED_HOSTS; },
+    get debug() { return config.DEBUG; },
+    get jsonPrototypeKeys() { return config.JSON_PROTOTYPE_KEYS; },
+  };
+}
+
 const AsyncFunction = (async () => undefined).constructor;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -107,6 +130,9 @@ export class App extends Scaffold {
   readonly #autoOptions = new WeakSet<Rule>();
   readonly #blueprintNames = new Map<string, Blueprint>();
   readonly #blueprintsByEndpoint = new Map<string, readonly string[]>();
+  /** What requests to each endpoint need (`null`: routing failed); see {@link RequestPlan}. */
+  readonly #plans = new Map<string | null, RequestPlan>();
+  readonly #requestOptions: RequestOptions;
   #gotFirstRequest = false;
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
@@ -120,6 +146,7 @@ export class App extends Scaffold {
     this.templates = new AppTemplates(this.config);
     this.templates.folders.push(join(this.rootPath, options.templateFolder ?? 'templates'));
     this.gatewayApp = (environ, startResponse) => this.#handle(environ, startResponse);
+    this.#requestOptions = liveRequestOptions(this.config);
     const folder = options.staticFolder === undefined ? 'static' : options.staticFolder;
     const path = folder === null ? null : join(this.rootPath, folder);
     this.staticFolder = path !== null && existsSync(path) && statSync(path).isDirectory() ? path : null;
@@ -287,10 +314,14 @@ export class App extends Scaffold {
     return this.#hooks.get(kind)?.get(scope) ?? [];
   }
 
-  /** Blueprint names of the current endpoint, innermost first ('a.b.view' → ['a.b', 'a']); cached per endpoint. */
+  /** Blueprint names of the current endpoint, innermost first ('a.b.view' → ['a.b', 'a']). */
   #blueprints(context: Context): readonly string[] {
     const endpoint = context.match?.endpoint;
-    if (!endpoint) return NO_BLUEPRINTS;
+    return endpoint ? this.#blueprintsOf(endpoint) : NO_BLUEPRINTS;
+  }
+
+  /** Blueprint names of an endpoint, innermost first; cached per endpoint. */
+  #blueprintsOf(endpoint: string): readonly string[] {
     let names = this.#blueprintsByEndpoint.get(endpoint);
     if (names === undefined) {
       const parts = endpoint.split('.').slice(0, -1);
@@ -300,12 +331,32 @@ export class App extends Scaffold {
     return names;
   }
 
-  /** Whether any hook of `kind` applies to this request: lets the common request skip a whole phase. */
-  #hasHooks(kind: HookKind, context: Context): boolean {
+  /** Whether any hook of `kind` applies to requests for `endpoint` (`null`: routing failed, so app hooks only). */
+  #hasHooks(kind: HookKind, endpoint: string | null): boolean {
     const byScope = this.#hooks.get(kind);
     if (byScope === undefined) return false;
     if (byScope.has(null)) return true;
-    return this.#blueprints(context).some((name) => byScope.has(name));
+    return endpoint !== null && this.#blueprintsOf(endpoint).some((name) => byScope.has(name));
+  }
+
+  /**
+   * Which phases a request to this endpoint goes through. Computed on the endpoint's first request and kept: after
+   * the first request no route, view or hook can be added (the setup guard), so the answer cannot change.
+   */
+  #plan(context: Context): RequestPlan {
+    const endpoint = context.match?.endpoint ?? null;
+    let plan = this.#plans.get(endpoint);
+    if (plan === undefined) {
+      const before = this.#hasHooks('before', endpoint) || this.#hasHooks('urlValuePreprocessor', endpoint);
+      const after = this.#hasHooks('after', endpoint);
+      const teardown = this.#hasHooks('teardown', endpoint);
+      const view = endpoint === null ? undefined : this.#views.get(endpoint);
+      // A plain view with no hooks cannot `await` user code, so it needs no AsyncLocalStorage (see #handle).
+      const asyncContext = before || after || teardown || (endpoint !== null && (view === undefined || view.constructor === AsyncFunction));
+      plan = { before, after, teardown, asyncContext };
+      this.#plans.set(endpoint, plan);
+    }
+    return plan;
   }
 
   #findErrorHandler(context: Context, error: unknown): ErrorHandler | undefined {
@@ -325,33 +376,22 @@ export class App extends Scaffold {
     return undefined;
   }
 
-  #requestFor(environ: Environ): Request {
-    const config = this.config;
-    return new Request(environ, {
-      maxContentLength: config.MAX_CONTENT_LENGTH,
-      maxFormMemorySize: config.MAX_FORM_MEMORY_SIZE,
-      maxFormParts: config.MAX_FORM_PARTS,
-      trustedHosts: config.TRUSTED_HOSTS,
-      debug: config.DEBUG,
-      jsonPrototypeKeys: config.JSON_PROTOTYPE_KEYS,
-    });
-  }
-
   /**
    * The request lifecycle, as Flask's `wsgi_app`. It stays synchronous until something returns a promise: on Node 20
    * every promise pays for AsyncLocalStorage's hooks, so a sync view with no hooks costs no promise at all.
    */
   #handle(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     this.#gotFirstRequest = true;
-    const context = makeContext(this, this.#requestFor(environ));
+    const context = makeContext(this, new Request(environ, this.#requestOptions));
     this.#matchRequest(context);
+    const plan = this.#plan(context);
     // A plain view with no hooks cannot `await` user code: it runs with a synchronous context, without paying for
     // AsyncLocalStorage. Everything that may go async (async views, hooks, error handlers, streams) gets the real one.
-    const run = this.#needsAsyncContext(context) ? runInContext : withSyncContext;
+    const run = plan.asyncContext ? runInContext : withSyncContext;
     return run(context, () => {
       let response: Response | Promise<Response>;
       try {
-        response = this.#fullDispatch(context);
+        response = this.#fullDispatch(context, plan);
       } catch (error) {
         return runInContext(context, () => this.#recover(context, error, environ, startResponse));
       }
@@ -361,15 +401,6 @@ export class App extends Scaffold {
         (error: unknown) => runInContext(context, () => this.#recover(context, error, environ, startResponse)),
       );
     });
-  }
-
-  #needsAsyncContext(context: Context): boolean {
-    // Hooks run even when routing failed (before-hooks see 404s), so they are checked first.
-    if (this.#hasHooks('before', context) || this.#hasHooks('urlValuePreprocessor', context)
-      || this.#hasHooks('after', context) || this.#hasHooks('teardown', context)) return true;
-    if (context.match === null) return false; // only error handling runs, and it enters the context itself
-    const view = this.#views.get(context.match.endpoint);
-    return view === undefined || view.constructor === AsyncFunction;
   }
 
   /** After an error escaped the dispatch: the 500 path, or teardown and rethrow when errors propagate. */
@@ -398,17 +429,21 @@ export class App extends Scaffold {
     }
   }
 
-  #fullDispatch(context: Context): Response | Promise<Response> {
-    if (this.#hasHooks('urlValuePreprocessor', context) || this.#hasHooks('before', context)) return this.#fullDispatchAsync(context);
+  #fullDispatch(context: Context, plan: RequestPlan): Response | Promise<Response> {
+    if (plan.before) return this.#fullDispatchAsync(context);
     let rv: unknown;
-    const recover = (error: unknown): Promise<Response> => runInContext(context, () => this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false)));
     try {
       rv = this.#dispatch(context);
     } catch (error) {
-      return recover(error);
+      return this.#recoverInView(context, error);
     }
-    if (isThenable(rv)) return Promise.resolve(rv).then((value) => this.#finalize(context, value, false), recover);
+    if (isThenable(rv)) return Promise.resolve(rv).then((value) => this.#finalize(context, value, false), (error: unknown) => this.#recoverInView(context, error));
     return this.#finalize(context, rv, false);
+  }
+
+  /** An error raised by the view: its error handler's answer, finalized like a view's. */
+  #recoverInView(context: Context, error: unknown): Promise<Response> {
+    return runInContext(context, () => this.#handleUserException(context, error).then((handled) => this.#finalize(context, handled, false)));
   }
 
   async #fullDispatchAsync(context: Context): Promise<Response> {
@@ -453,14 +488,13 @@ export class App extends Scaffold {
 
   /** Return value → Response → after-hooks. Synchronous unless a TSGI app was returned or a hook is async. */
   #finalize(context: Context, rv: unknown, fromErrorHandler: boolean): Response | Promise<Response> {
-    const environ = context.request!.environ;
-    const made = makeResponse(rv, context.match?.endpoint ?? '<no endpoint>', (app) => responseFromApp(app, environ));
+    const made = makeResponse(rv, context.match?.endpoint ?? '<no endpoint>', context.request!.environ);
     if (!(made instanceof Response)) return made.then((response) => this.#processResponse(context, response, fromErrorHandler));
     return this.#processResponse(context, made, fromErrorHandler);
   }
 
   #processResponse(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
-    if (!context.hasAfterThisRequest && !this.#hasHooks('after', context)) return this.#saveSession(context, response);
+    if (!context.hasAfterThisRequest && !this.#plan(context).after) return this.#saveSession(context, response);
     return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler)).then((processed) => this.#saveSession(context, processed));
   }
 
@@ -529,7 +563,7 @@ export class App extends Scaffold {
    */
   #body(context: Context, response: Response, environ: Environ, startResponse: StartResponse, failure: unknown): Body {
     const body = response.gatewayApp(environ, startResponse) as Body;
-    const teardown = this.#hasHooks('teardown', context);
+    const teardown = this.#plan(context).teardown;
     const request = context.request!;
     if (Array.isArray(body) && !teardown && !request.needsClose) return body;
     const close = teardown || request.needsClose

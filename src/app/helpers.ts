@@ -43,7 +43,7 @@ export function afterThisRequest(fn: (response: Response) => Response | void | P
  */
 export async function makeResponse(value: unknown): Promise<Response> {
   const found = currentContext();
-  return toResponse(value, found?.match?.endpoint ?? '<makeResponse>');
+  return toResponse(value, found?.match?.endpoint ?? '<makeResponse>', found?.request?.environ);
 }
 
 /** A flashed message: `[category, message]`. */

@@ -1,9 +1,9 @@
 /** @module Flask's return-value rules (layer L3): what a view may return and the Response it becomes. */
-import type { Body, GatewayApp, HeaderList } from '../gateway/types.js';
+import type { Body, Environ, GatewayApp, HeaderList } from '../gateway/types.js';
 import { HTTPError } from '../http/errors.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
 import { escapeHtml } from '../http/html.js';
-import { Response } from '../wrappers/response.js';
+import { Response, type ResponseInit } from '../wrappers/response.js';
 import { FlagonError } from './errors.js';
 
 /** A headers value in a returned tuple: a record, a list of pairs, or Headers. */
@@ -49,6 +49,8 @@ function asTuple(value: readonly unknown[]): { body: unknown; status?: number; h
   return isHeadersLike(value[1]) ? { body: value[0], headers: value[1] } : null;
 }
 
+const JSON_INIT: ResponseInit = Object.freeze({ contentType: 'application/json' });
+
 /**
  * Flask's `jsonify`: compact JSON with a trailing newline, `application/json`.
  *
@@ -56,7 +58,7 @@ function asTuple(value: readonly unknown[]): { body: unknown; status?: number; h
  * return jsonify({ ok: true });
  */
 export function jsonify(value: unknown, status = 200): Response {
-  return new Response(`${JSON.stringify(value)}\n`, { status, mimetype: 'application/json' });
+  return new Response(`${JSON.stringify(value)}\n`, status === 200 ? JSON_INIT : { status, contentType: 'application/json' });
 }
 
 function describe(value: unknown): string {
@@ -67,13 +69,13 @@ function describe(value: unknown): string {
 }
 
 /**
- * Turns what a view returned into a Response, by Flask's rules; synchronous except for a returned TSGI app, which
- * `callApp` runs. Anything else (undefined, a number, a bad tuple) throws a `FlagonError` that names the view.
+ * Turns what a view returned into a Response, by Flask's rules; synchronous except for a returned TSGI app, which is
+ * called with `environ` (without one, a returned app is an error). Anything else (undefined, a number, a bad tuple) throws a `FlagonError` that names the view.
  *
  * @example
  * const response = await makeResponse(['Created', 201], 'create_item', environ);
  */
-export function makeResponse(value: unknown, endpoint: string, callApp?: (app: GatewayApp) => Promise<Response>): Response | Promise<Response> {
+export function makeResponse(value: unknown, endpoint: string, environ?: Environ): Response | Promise<Response> {
   if (value instanceof Response) return value;
   if (value instanceof HTTPError) return errorResponse(value);
   if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value);
@@ -85,11 +87,11 @@ export function makeResponse(value: unknown, endpoint: string, callApp?: (app: G
       if (tuple.headers !== undefined) for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
       return response;
     };
-    const made = makeResponse(tuple.body, endpoint, callApp);
+    const made = makeResponse(tuple.body, endpoint, environ);
     return made instanceof Response ? apply(made) : made.then(apply);
   }
   if (isPlainObject(value)) return jsonify(value);
-  if (typeof value === 'function' && callApp) return callApp(value as GatewayApp);
+  if (typeof value === 'function' && environ !== undefined) return responseFromApp(value as GatewayApp, environ);
   if (typeof value === 'object' && value !== null && (Symbol.asyncIterator in value || Symbol.iterator in value)) {
     return new Response(value as AsyncIterable<string | Uint8Array>);
   }
@@ -105,7 +107,7 @@ export function errorResponse(error: HTTPError): Response {
 }
 
 /** Calls a TSGI app and wraps its answer as a streamed Response (the status and headers it started with). */
-export async function responseFromApp(app: GatewayApp, environ: Parameters<GatewayApp>[0]): Promise<Response> {
+export async function responseFromApp(app: GatewayApp, environ: Environ): Promise<Response> {
   let status = '';
   let headers: HeaderList = [];
   const pushed: Uint8Array[] = [];

@@ -10,17 +10,34 @@ import type { HeaderList } from '../gateway/types.js';
  */
 export type HeadersInit = Iterable<readonly [string, string]> | Record<string, string | number | readonly string[]>;
 
+// Validated names and short values are remembered, so the constants every response sends (`Content-Type`,
+// `text/html; charset=utf-8`) are checked once per process, not once per request. Bounded: names and values can be
+// attacker-influenced, and past the bound every string is simply checked again.
+const validNames = new Set<string>();
+const validValues = new Set<string>();
+const MEMO_LIMIT = 256;
+const MEMO_VALUE_LENGTH = 64;
+
+/** Whether a stored name is `lower` (already lower case), without lower-casing names of another length. */
+function sameName(key: string, lower: string): boolean {
+  return key.length === lower.length && (key === lower || key.toLowerCase() === lower);
+}
+
 function checkName(name: string): string {
+  if (validNames.has(name)) return name;
   if (!HTTP_TOKEN.test(name)) throw new TypeError(`${JSON.stringify(name)} is not a valid header name (RFC 9110 §5.6.2)`);
+  if (validNames.size < MEMO_LIMIT) validNames.add(name);
   return name;
 }
 
 function checkValue(name: string, value: string | number): string {
+  if (typeof value === 'string' && validValues.has(value)) return value;
   const text = String(value);
   // CR or LF would let a value start a new header (response splitting); NUL and non-latin-1 cannot be sent.
   if (/[\r\n\0]|[^\x00-\xff]/.test(text)) {
     throw new TypeError(`the value of header ${name} contains CR, LF, NUL or a character beyond latin-1: ${JSON.stringify(text)}; encode it first`);
   }
+  if (typeof value === 'string' && text.length <= MEMO_VALUE_LENGTH && validValues.size < MEMO_LIMIT) validValues.add(text);
   return text;
 }
 
@@ -53,14 +70,14 @@ export class Headers implements Iterable<[string, string]> {
   /** The first value of a header, or `null`. */
   get(name: string): string | null {
     const lower = name.toLowerCase();
-    for (const [key, value] of this.#list) if (key.toLowerCase() === lower) return value;
+    for (const [key, value] of this.#list) if (sameName(key, lower)) return value;
     return null;
   }
 
   /** Every value of a header, in order. */
   getAll(name: string): string[] {
     const lower = name.toLowerCase();
-    return this.#list.filter(([key]) => key.toLowerCase() === lower).map(([, value]) => value);
+    return this.#list.filter(([key]) => sameName(key, lower)).map(([, value]) => value);
   }
 
   has(name: string): boolean {
@@ -69,7 +86,10 @@ export class Headers implements Iterable<[string, string]> {
 
   /** Appends a value, keeping the existing ones (Werkzeug's `add`). */
   add(name: string, value: string | number): this {
-    this.#list.push([checkName(name), checkValue(name, value)]);
+    const pair: [string, string] = [checkName(name), checkValue(name, value)];
+    // The first field makes a list of one: push() onto an empty list would reserve room for 17.
+    if (this.#list.length === 0) this.#list = [pair];
+    else this.#list.push(pair);
     return this;
   }
 
@@ -77,13 +97,20 @@ export class Headers implements Iterable<[string, string]> {
   set(name: string, value: string | number): this {
     const checked = checkValue(checkName(name), value);
     const lower = name.toLowerCase();
-    const index = this.#list.findIndex(([key]) => key.toLowerCase() === lower);
+    const list = this.#list;
+    let index = -1;
+    let repeated = false;
+    for (let i = 0; i < list.length; i++) {
+      if (!sameName(list[i]![0], lower)) continue;
+      if (index < 0) index = i;
+      else repeated = true;
+    }
     if (index < 0) {
-      this.#list.push([name, checked]);
+      list.push([name, checked]);
       return this;
     }
-    this.#list[index] = [name, checked];
-    this.#list = this.#list.filter(([key], i) => i <= index || key.toLowerCase() !== lower);
+    list[index] = [name, checked];
+    if (repeated) this.#list = list.filter(([key], i) => i <= index || !sameName(key, lower));
     return this;
   }
 
@@ -99,7 +126,7 @@ export class Headers implements Iterable<[string, string]> {
   delete(name: string): boolean {
     const lower = name.toLowerCase();
     const before = this.#list.length;
-    this.#list = this.#list.filter(([key]) => key.toLowerCase() !== lower);
+    this.#list = this.#list.filter(([key]) => !sameName(key, lower));
     return this.#list.length !== before;
   }
 
@@ -108,9 +135,16 @@ export class Headers implements Iterable<[string, string]> {
     return this.#list.length;
   }
 
-  /** The fields as TSGI wants them for `startResponse`: a fresh list of pairs. */
-  toList(): HeaderList {
-    return this.#list.map(([name, value]) => [name, value]);
+  /**
+   * The fields as TSGI wants them for `startResponse`: a fresh list of pairs, then `extra` fields (validated like
+   * `add`) without changing these Headers. The list is allocated at its final size.
+   */
+  toList(...extra: ReadonlyArray<readonly [string, string]>): HeaderList {
+    const list = this.#list;
+    const copy: HeaderList = new Array(list.length + extra.length);
+    for (let i = 0; i < list.length; i++) copy[i] = [list[i]![0], list[i]![1]];
+    for (let i = 0; i < extra.length; i++) copy[list.length + i] = [checkName(extra[i]![0]), checkValue(extra[i]![0], extra[i]![1])];
+    return copy;
   }
 
   /** A copy. */

@@ -184,17 +184,25 @@ export class NodeExchange {
     if (this.#status === undefined || headers === undefined) {
       throw new Error('the application produced a body without calling startResponse() first (docs/gateway.md §5.2)');
     }
-    const flat: string[] = [];
     let hasLength = false;
     for (let i = 0; i < headers.length; i++) {
-      const [name, value] = headers[i]!;
+      const name = headers[i]![0];
       if (isHopByHop(name)) throw new TypeError(`the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`);
       if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
-      flat.push(name, value);
     }
     const code = this.#code;
     // RFC 9110 §8.6: no Content-Length on 204; on 304 it would describe the selected representation, which we do not know.
-    if (!hasLength && knownLength >= 0 && code !== 204 && code !== 304) flat.push('Content-Length', String(knownLength));
+    const addLength = !hasLength && knownLength >= 0 && code !== 204 && code !== 304;
+    // Node takes headers as one flat list; sized up front, since a list grown by push reserves room for 17 entries.
+    const flat: string[] = new Array(headers.length * 2 + (addLength ? 2 : 0));
+    for (let i = 0; i < headers.length; i++) {
+      flat[2 * i] = headers[i]![0];
+      flat[2 * i + 1] = headers[i]![1];
+    }
+    if (addLength) {
+      flat[flat.length - 2] = 'Content-Length';
+      flat[flat.length - 1] = String(knownLength);
+    }
     this.#res.writeHead(code, this.#status.slice(4), flat);
     this.#headersSent = true;
   }

@@ -14,6 +14,32 @@ export interface ServerInfo {
   multiprocess: boolean;
 }
 
+/** A connection's two ends as environ strings: they never change while it lives, so they are read once per connection. */
+interface Addresses {
+  localAddress: string;
+  localPort: string;
+  remoteAddress: string;
+  remotePort: string;
+}
+
+const kAddresses = Symbol('flagon.addresses');
+type AddressedSocket = IncomingMessage['socket'] & { [kAddresses]?: Addresses };
+
+function addressesOf(socket: AddressedSocket): Addresses {
+  let addresses = socket[kAddresses];
+  if (addresses === undefined) {
+    addresses = {
+      localAddress: socket.localAddress ?? '',
+      localPort: socket.localPort === undefined ? '' : String(socket.localPort),
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort === undefined ? '' : String(socket.remotePort),
+    };
+    // A socket not connected yet (or a test double) may not know its addresses: keep only a complete answer.
+    if (addresses.remoteAddress !== '' && addresses.localAddress !== '') socket[kAddresses] = addresses;
+  }
+  return addresses;
+}
+
 /**
  * The environ for one request, or a string naming why the request must get a 400 (RFC 9112 §3.2: an HTTP/1.1
  * request without a Host header, or with two). Cheap by construction: no `req.headers` object, no URL object, no
@@ -32,18 +58,18 @@ export function buildEnviron(req: IncomingMessage, server: ServerInfo): Environ 
   } else {
     ({ pathInfo, queryString } = splitRequestTarget(target));
   }
-  const socket = req.socket;
+  const addresses = addressesOf(req.socket);
   const environ: Environ = {
     REQUEST_METHOD: req.method ?? 'GET',
     SCRIPT_NAME: '',
     PATH_INFO: pathInfo,
     QUERY_STRING: queryString,
     REQUEST_URI: target,
-    SERVER_NAME: server.name ?? socket.localAddress ?? '',
-    SERVER_PORT: server.port ?? String(socket.localPort ?? ''),
+    SERVER_NAME: server.name ?? addresses.localAddress,
+    SERVER_PORT: server.port ?? addresses.localPort,
     SERVER_PROTOCOL: req.httpVersion === '1.1' ? 'HTTP/1.1' : `HTTP/${req.httpVersion}`,
-    REMOTE_ADDR: socket.remoteAddress ?? '',
-    REMOTE_PORT: socket.remotePort === undefined ? '' : String(socket.remotePort),
+    REMOTE_ADDR: addresses.remoteAddress,
+    REMOTE_PORT: addresses.remotePort,
     'tsgi.version': TSGI_VERSION,
     'tsgi.url_scheme': server.scheme,
     'tsgi.input': req as InputStream,

@@ -120,7 +120,11 @@ export class Request<Params = Record<string, unknown>> {
 
   /** The method, upper case. */
   get method(): string {
-    return (this.#method ??= this.environ.REQUEST_METHOD.toUpperCase());
+    if (this.#method === undefined) {
+      const method = this.environ.REQUEST_METHOD;
+      this.#method = method === 'GET' || method === 'POST' || method === 'HEAD' ? method : method.toUpperCase();
+    }
+    return this.#method;
   }
 
   /** The path below the application root (PATH_INFO), decoded, starting with `/`. */

@@ -1,6 +1,6 @@
 /** @module Response: status, headers and a body (bytes, a stream, or a file range) that is itself a TSGI app (layer L2). */
 import { createReadStream, type ReadStream } from 'node:fs';
-import type { GatewayApp } from '../gateway/types.js';
+import type { Body, GatewayApp, StartResponse } from '../gateway/types.js';
 import { evaluatePreconditions, ifRangeMatches } from '../http/conditional.js';
 import { deleteCookieValue, dumpCookie, type CookieOptions } from '../http/cookie.js';
 import { httpDate, parseHttpDate } from '../http/dates.js';
@@ -53,6 +53,8 @@ type Source =
 
 const encoder = new TextEncoder();
 const EMPTY: Source = { kind: 'bytes', bytes: new Uint8Array(0) };
+const DEFAULT_CONTENT_TYPE = 'text/html; charset=utf-8';
+const NO_INIT: ResponseInit = Object.freeze({});
 
 function toSource(body: ResponseBody): Source {
   if (body === null || body === undefined) return EMPTY;
@@ -81,12 +83,13 @@ export class Response {
   #source: Source;
   #openFile: ReadStream | null = null;
 
-  constructor(body?: ResponseBody, init: ResponseInit = {}) {
+  constructor(body?: ResponseBody, init: ResponseInit = NO_INIT) {
     this.headers = new Headers(init.headers);
     if (init.status !== undefined) this.status = init.status;
     this.#source = toSource(body);
     if (init.contentType !== undefined) this.headers.set('Content-Type', init.contentType);
-    else if (init.mimetype !== undefined || !this.headers.has('Content-Type')) this.headers.set('Content-Type', contentTypeFor(init.mimetype ?? 'text/html'));
+    else if (init.mimetype !== undefined) this.headers.set('Content-Type', contentTypeFor(init.mimetype));
+    else if (init.headers === undefined || !this.headers.has('Content-Type')) this.headers.add('Content-Type', DEFAULT_CONTENT_TYPE);
   }
 
   get status(): number {
@@ -252,23 +255,27 @@ export class Response {
 
   /** This response as a TSGI app: no body for HEAD, 1xx, 204 and 304; Content-Length whenever the length is known. */
   get gatewayApp(): GatewayApp {
-    return (environ, startResponse) => {
-      const status = this.#status;
-      const headers = this.headers.toList();
-      const length = this.contentLength;
-      const hasLength = headers.some(([name]) => name.length === 14 && name.toLowerCase() === 'content-length');
-      if (status < 200 || status === 204) startResponse(statusLine(status), headers.filter(([name]) => name.toLowerCase() !== 'content-length')); // RFC 9110 §8.6
-      else startResponse(statusLine(status), length !== null && status !== 304 && !hasLength ? [...headers, ['Content-Length', String(length)]] : headers);
-      if (environ.REQUEST_METHOD === 'HEAD' || status < 200 || status === 204 || status === 304) {
-        this.close();
-        return [];
-      }
-      const source = this.#source;
-      if (source.kind === 'bytes') return Object.assign([source.bytes], { close: () => this.close() });
-      if (source.kind === 'stream') return Object.assign(encodeChunks(source.chunks), { close: () => this.close() });
-      const file = createReadStream(source.path, { start: source.start, end: source.end });
-      this.#openFile = file;
-      return { [Symbol.asyncIterator]: () => (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), close: () => this.close() };
-    };
+    return (environ, startResponse) => this.#respond(environ.REQUEST_METHOD === 'HEAD', startResponse);
+  }
+
+  #respond(head: boolean, startResponse: StartResponse): Body {
+    const status = this.#status;
+    if (status < 200 || status === 204) {
+      startResponse(statusLine(status), this.headers.toList().filter(([name]) => name.toLowerCase() !== 'content-length')); // RFC 9110 §8.6
+    } else {
+      const length = status === 304 || this.headers.has('Content-Length') ? null : this.contentLength;
+      startResponse(statusLine(status), length === null ? this.headers.toList() : this.headers.toList(['Content-Length', String(length)]));
+    }
+    const source = this.#source;
+    if (head || status < 200 || status === 204 || status === 304) {
+      this.close();
+      return [];
+    }
+    // A bytes body holds nothing to release, so it goes out as a plain array: the server's fastest path.
+    if (source.kind === 'bytes') return [source.bytes];
+    if (source.kind === 'stream') return Object.assign(encodeChunks(source.chunks), { close: () => this.close() });
+    const file = createReadStream(source.path, { start: source.start, end: source.end });
+    this.#openFile = file;
+    return { [Symbol.asyncIterator]: () => (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), close: () => this.close() };
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { App, HTTPError, InternalServerError, NotFound, afterThisRequest, currentApp, g, request, urlFor, abort, type Response } from 'flagon';
+import { App, Blueprint, HTTPError, InternalServerError, NotFound, afterThisRequest, currentApp, g, makeResponse, request, urlFor, abort, type Response } from 'flagon';
+import type { GatewayApp } from 'flagon/gateway';
 
 const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
 const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -153,5 +154,60 @@ describe('the setup guard', () => {
     for (const late of [() => app.get('/late', () => 'x'), () => app.beforeRequest(() => undefined), () => app.errorHandler(404, () => 'x')]) {
       expect(late).toThrow(expect.objectContaining({ code: 'FLAGON_ERR_SETUP_FINISHED', message: expect.stringMatching(/It has already handled its first request/) }));
     }
+  });
+});
+
+describe('the request plan (which phases each endpoint goes through, kept after its first request)', () => {
+  it('gives blueprint hooks to that blueprint\'s endpoints only, request after request', async () => {
+    const app = newApp();
+    const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin' });
+    const seen: string[] = [];
+    admin.beforeRequest(() => { seen.push('admin before'); });
+    admin.afterRequest((r) => { seen.push('admin after'); return r; });
+    admin.get('/', function home() { return 'admin'; });
+    app.get('/', function index() { return 'index'; });
+    app.get('/async', async function later() { await Promise.resolve(); return `${request.path} ${currentApp.name}`; });
+    app.registerBlueprint(admin);
+    const client = app.testClient();
+    for (let i = 0; i < 2; i++) {
+      expect((await client.get('/')).text).toBe('index');
+      expect((await client.get('/admin/')).text).toBe('admin');
+      expect((await client.get('/async')).text).toBe('/async lifecycle');
+      expect((await client.get('/missing')).status).toBe(404);
+    }
+    expect(seen).toEqual(['admin before', 'admin after', 'admin before', 'admin after']);
+  });
+
+  it('sends an error raised by a plain view (no hooks) to its error handler', async () => {
+    const app = newApp();
+    app.errorHandler(418, () => ['short and stout', 418]);
+    app.get('/', () => abort(418));
+    for (let i = 0; i < 2; i++) expect((await app.testClient().get('/')).text).toBe('short and stout');
+  });
+
+  it('reads request limits from the config at each request, so a change applies to the next one', async () => {
+    const app = newApp();
+    app.post('/echo', async (req) => `${(await req.bytes()).byteLength}`);
+    const client = app.testClient();
+    expect((await client.post('/echo', { data: 'x'.repeat(100) })).text).toBe('100');
+    app.config.MAX_CONTENT_LENGTH = 10;
+    expect((await client.post('/echo', { data: 'x'.repeat(100) })).status).toBe(413);
+  });
+});
+
+describe('makeResponse', () => {
+  it('turns a TSGI app into a Response inside a request, so its headers can be changed', async () => {
+    const app = newApp();
+    const hello: GatewayApp = (_environ, startResponse) => {
+      startResponse('202 Accepted', [['Content-Type', 'text/plain']]);
+      return [new TextEncoder().encode('from an app')];
+    };
+    app.get('/', async () => {
+      const response = await makeResponse(hello);
+      response.headers.set('X-Wrapped', 'yes');
+      return response;
+    });
+    const response = await app.testClient().get('/');
+    expect([response.status, response.text, response.headers.get('x-wrapped'), response.headers.get('content-type')]).toEqual([202, 'from an app', 'yes', 'text/plain']);
   });
 });

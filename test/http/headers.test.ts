@@ -30,6 +30,29 @@ describe('Headers', () => {
     expect(() => headers.add('Bad Name', 'x')).toThrow(/not a valid header name/);
   });
 
+  it('set keeps the first position and drops later repeats, whatever their case', () => {
+    const headers = new Headers([['X-A', '1'], ['B', '2'], ['x-a', '3'], ['X-A', '4']]);
+    headers.set('x-A', '9');
+    expect(headers.toList()).toEqual([['x-A', '9'], ['B', '2']]);
+    headers.set('C', '5');
+    expect(headers.toList()).toEqual([['x-A', '9'], ['B', '2'], ['C', '5']]);
+  });
+
+  it('checks a value each time it is given, also one it has checked before', () => {
+    const headers = new Headers();
+    for (let i = 0; i < 300; i++) headers.add(`X-${i}`, `value ${i}`); // more than the memo of checked strings holds
+    expect(() => headers.add('X-1', 'value 1\r\nInjected: 1')).toThrow(/CR, LF/);
+    expect(headers.get('X-299')).toBe('value 299');
+  });
+
+  it('toList appends extra fields, checked, without keeping them', () => {
+    const headers = new Headers({ A: '1' });
+    expect(headers.toList(['Content-Length', '13'])).toEqual([['A', '1'], ['Content-Length', '13']]);
+    expect(headers.size).toBe(1);
+    expect(() => headers.toList(['X-B', 'a\nb'])).toThrow(/CR, LF/);
+    expect(() => headers.toList(['Bad Name', 'x'])).toThrow(/not a valid header name/);
+  });
+
   it('hands out copies, so callers cannot change it behind its back', () => {
     const headers = new Headers({ A: '1' });
     headers.toList()[0]![1] = 'changed';

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { lint, type Body, type Environ, type GatewayApp } from 'flagon/gateway';
-import { SERVE_DEFAULTS, serve, type RunningServer, type ServeOptions } from 'flagon/serving';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { SERVE_DEFAULTS, createRequestListener, serve, type RunningServer, type ServeOptions } from 'flagon/serving';
 import { collectingStream, type CollectingStream } from 'flagon/testing';
 import { bytes, exchangeRaw, fetchRaw, firstDataEvent, sleep } from '../helpers/http.js';
 
@@ -103,6 +105,33 @@ describe('serve()', () => {
     const server = await start((environ, startResponse) => { seen = environ; startResponse('204 No Content', []); return []; });
     await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nAccept: a\r\nAccept: b\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: close\r\n\r\n');
     expect([seen?.HTTP_ACCEPT, seen?.HTTP_COOKIE]).toEqual(['a, b', 'a=1; b=2']);
+  });
+
+  it('fills the address keys from each connection, on every request it carries', async () => {
+    const addresses: GatewayApp = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return [bytes(`${environ.REMOTE_ADDR} ${environ.REMOTE_PORT} ${environ.SERVER_NAME} ${environ.SERVER_PORT}|`)];
+    };
+    const mounted = createServer(createRequestListener(addresses)); // no serverName: read off the socket
+    await new Promise<void>((resolve) => mounted.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (mounted.address() as AddressInfo).port;
+      const ask = (requests: number) => new Promise<{ local: number; answer: string }>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(requests - 1) + 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+        });
+        let answer = '';
+        socket.on('data', (data: Buffer) => { answer += data.toString('latin1'); });
+        socket.on('end', () => resolve({ local: socket.localPort!, answer }));
+        socket.on('error', reject);
+      });
+      const [first, second] = await Promise.all([ask(2), ask(1)]);
+      const bodies = (answer: string) => [...answer.matchAll(/\r\n\r\n([^|]*)\|/g)].map((m) => m[1]);
+      expect(bodies(first.answer)).toEqual([`127.0.0.1 ${first.local} 127.0.0.1 ${port}`, `127.0.0.1 ${first.local} 127.0.0.1 ${port}`]);
+      expect(bodies(second.answer)).toEqual([`127.0.0.1 ${second.local} 127.0.0.1 ${port}`]);
+    } finally {
+      await new Promise((resolve) => mounted.close(resolve));
+    }
   });
 
   it('rejects a request with two Host headers, or none in HTTP/1.1, with 400 (RFC 9112 §3.2)', async () => {
