@@ -136,7 +136,6 @@ for (const key of chosen) {
 const version = (pkg) => JSON.parse(readFileSync(`${here}../node_modules/${pkg}/package.json`, 'utf8')).version;
 const flagonVersion = JSON.parse(readFileSync(`${here}../package.json`, 'utf8')).version;
 const command = `npm run bench -- --scenarios ${chosen.join(',')} --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
-const notesFile = `${here}NOTES.md`;
 for (const { key, scenario, targets, samples } of report) {
   const lines = [
     `## ${key === 'http' ? 'HTTP: Flagon, raw node:http and Fastify' : scenario} (\`npm run bench\`)`,
@@ -166,7 +165,8 @@ for (const { key, scenario, targets, samples } of report) {
     }
   }
   lines.push('', '</details>', '');
-  if (key === 'http' && existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
+  const notesFile = `${here}NOTES-${key}.md`; // how to read the section, kept by hand
+  if (existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
   writeSection(args.out, key, lines.join('\n'));
 }
 console.log(`\nwrote ${args.out}`);

@@ -1,11 +1,25 @@
 // Fastify with the same 102 routes.
 import Fastify from 'fastify';
-import { ready } from './common.mjs';
+import { isMain, ready } from './common.mjs';
 import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 
-const app = Fastify({ logger: false });
-app.get('/', (request, reply) => { reply.type('text/html; charset=utf-8').send(INDEX_BODY); });
-for (const route of OTHER_ROUTES) app.get(route, (request, reply) => { reply.type('text/html; charset=utf-8').send(route); });
-app.get('/users/:id', (request, reply) => { reply.send({ id: Number(request.params.id) }); });
-await app.listen({ host: '127.0.0.1', port: 0 });
-ready(app.server.address().port);
+function fastifyApp() {
+  const app = Fastify({ logger: false });
+  app.get('/', (request, reply) => { reply.type('text/html; charset=utf-8').send(INDEX_BODY); });
+  for (const route of OTHER_ROUTES) app.get(route, (request, reply) => { reply.type('text/html; charset=utf-8').send(route); });
+  app.get('/users/:id', (request, reply) => { reply.send({ id: Number(request.params.id) }); });
+  return app;
+}
+
+/** The server, not listening yet (bench/stack-cost.mjs feeds it without a socket). */
+export async function httpServer() {
+  const app = fastifyApp();
+  await app.ready();
+  return app.server;
+}
+
+if (isMain(import.meta.url)) {
+  const app = fastifyApp();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  ready(app.server.address().port);
+}

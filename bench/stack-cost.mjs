@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// CPU per request through the whole node:http stack, without sockets: the App-benchmark servers (raw node:http,
+// Fastify, Flagon's App) each get a real http.Server fed by an in-memory connection, 16 pipelined requests at a
+// time. No kernel, no load generator and no second process share the measurement, so the figures move by a few
+// percent between runs where the socket benchmark (bench/run.mjs) moves by ten: use it to see what a change costs.
+// Usage: npm run bench:stack -- [--rounds 5] [--requests 100000] [--out bench/RESULTS.md]
+import { spawn } from 'node:child_process';
+import { cpus, release } from 'node:os';
+import { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeSection } from './results.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const SERVERS = [
+  { name: 'node:http', file: 'servers/node-http-app.mjs' },
+  { name: 'fastify', file: 'servers/fastify-app.mjs' },
+  { name: 'flagon App', file: 'servers/flagon-app.mjs' },
+];
+const PATHS = ['/', '/users/42'];
+const DEPTH = 16;
+
+/** A connection that is only memory: requests are pushed in, responses are counted as they are written out. */
+class MemoryConnection extends Duplex {
+  remoteAddress = '127.0.0.1';
+  remotePort = 40000;
+  localAddress = '127.0.0.1';
+  localPort = 5000;
+  responses = 0;
+  #onBatch = () => {};
+
+  constructor() {
+    super({ decodeStrings: false }); // as net.Socket: strings go to the write as they are
+  }
+
+  _read() {}
+  _write(chunk, _encoding, callback) { this.#count(chunk); callback(); }
+  _writev(chunks, callback) { for (const { chunk } of chunks) this.#count(chunk); callback(); }
+  setTimeout() { return this; }
+  setNoDelay() { return this; }
+  setKeepAlive() { return this; }
+
+  /** Sends `count` requests (a multiple of DEPTH), DEPTH at a time, and resolves when every answer is out. */
+  send(batch, count) {
+    const target = this.responses + count;
+    return new Promise((resolve) => {
+      this.#onBatch = () => (this.responses >= target ? resolve() : setImmediate(() => this.push(batch)));
+      this.push(batch);
+    });
+  }
+
+  #count(chunk) {
+    const text = typeof chunk === 'string' ? chunk : chunk.latin1Slice(0, chunk.length);
+    for (let at = text.indexOf('HTTP/1.1 200 '); at >= 0; at = text.indexOf('HTTP/1.1 200 ', at + 1)) {
+      this.responses++;
+      if (this.responses % DEPTH === 0) this.#onBatch();
+    }
+  }
+}
+
+/** Child mode: one server, one path; prints the best CPU µs/request of five measured runs. */
+async function child(file, path, requests) {
+  const { httpServer } = await import(`${here}${file}`);
+  const server = await httpServer();
+  const connection = new MemoryConnection();
+  server.emit('connection', connection);
+  const batch = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nUser-Agent: bench\r\n\r\n`.repeat(DEPTH));
+  const count = Math.ceil(requests / DEPTH) * DEPTH;
+  await connection.send(batch, count); // warm-up: the JIT settles
+  let best = Infinity;
+  for (let run = 0; run < 5; run++) {
+    const before = process.cpuUsage();
+    await connection.send(batch, count);
+    const used = process.cpuUsage(before);
+    best = Math.min(best, (used.user + used.system) / count);
+  }
+  process.stdout.write(`${best}\n`);
+  process.exit(0);
+}
+
+function measure(file, path, requests) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', file, '--path', path, '--requests', String(requests)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    proc.stdout.on('data', (data) => { out += data; });
+    proc.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`${file} exited with ${code}`))));
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '100000' },
+    out: { type: 'string', default: `${here}RESULTS.md` },
+    child: { type: 'string' },
+    path: { type: 'string', default: '/' },
+  },
+});
+if (args.child) {
+  await child(args.child, args.path, Number(args.requests));
+} else {
+  const rounds = Number(args.rounds);
+  const lines = [
+    '## Whole stack without sockets: CPU per request (`npm run bench:stack`)',
+    '',
+    'Made by `bench/stack-cost.mjs`: the App-benchmark servers each get a real `http.Server`, fed 16 pipelined requests',
+    'at a time through an in-memory connection; no kernel, no load generator. Each figure is the median over rounds of',
+    'the best of five runs; each round starts a fresh process per server, in rotating order.',
+    '',
+    `- Command: \`npm run bench:stack -- --rounds ${rounds} --requests ${args.requests}\``,
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${release()}, Node ${process.version}`,
+    '',
+    '| path | server | CPU µs/req | × node:http | + µs over node:http |',
+    '| --- | --- | ---: | ---: | ---: |',
+  ];
+  for (const path of PATHS) {
+    const samples = new Map(SERVERS.map((s) => [s.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < SERVERS.length; i++) {
+        const server = SERVERS[(i + round) % SERVERS.length];
+        samples.get(server.name).push(await measure(server.file, path, Number(args.requests)));
+      }
+    }
+    const base = median(samples.get(SERVERS[0].name));
+    for (const server of SERVERS) {
+      const cost = median(samples.get(server.name));
+      const row = `| \`${path}\` | ${server.name} | ${cost.toFixed(2)} | ${(cost / base).toFixed(3)} | ${(cost - base).toFixed(2)} |`;
+      console.log(row);
+      lines.push(row);
+    }
+  }
+  writeSection(args.out, 'stack', `${lines.join('\n')}\n`);
+  console.log(`\nwrote ${args.out}`);
+}
