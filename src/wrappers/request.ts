@@ -55,8 +55,6 @@ const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
  */
 export class Request<Params = Record<string, unknown>> {
   readonly environ: Environ;
-  /** Values matched from the URL rule, typed by the rule when the App sets them. */
-  params: Params = {} as Params;
   /** MAX_CONTENT_LENGTH for this request; change it before reading the body. */
   maxContentLength: number | null;
   /** MAX_FORM_MEMORY_SIZE for this request. */
@@ -76,6 +74,7 @@ export class Request<Params = Record<string, unknown>> {
   #multipart?: Promise<ParsedMultipart>;
   #json?: Promise<unknown>;
   #method?: string;
+  #params?: Params;
 
   /**
    * Turns a handler from Request to response into a TSGI app, as Werkzeug's `Request.application`: a thrown
@@ -116,6 +115,15 @@ export class Request<Params = Record<string, unknown>> {
     this.maxFormMemorySize = options.maxFormMemorySize === undefined ? 500_000 : options.maxFormMemorySize;
     this.maxFormParts = options.maxFormParts === undefined ? 1_000 : options.maxFormParts;
     this.maxFileSize = options.maxFileSize ?? null;
+  }
+
+  /** Values matched from the URL rule, typed by the rule when the App sets them; `{}` until then. */
+  get params(): Params {
+    return (this.#params ??= {} as Params); // made on first use: the App replaces it on every matched request
+  }
+
+  set params(values: Params) {
+    this.#params = values;
   }
 
   /** The method, upper case. */
