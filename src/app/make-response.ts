@@ -70,7 +70,8 @@ function describe(value: unknown): string {
 
 /**
  * Turns what a view returned into a Response, by Flask's rules; synchronous except for a returned TSGI app, which is
- * called with `environ` (without one, a returned app is an error). Anything else (undefined, a number, a bad tuple) throws a `FlagonError` that names the view.
+ * called with `environ` (without one, a returned app is an error). Anything else (undefined, a number, a bad tuple)
+ * throws a `FlagonError` that names the view.
  *
  * @example
  * const response = await makeResponse(['Created', 201], 'create_item', environ);
