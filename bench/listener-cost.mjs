@@ -17,7 +17,7 @@ const raw = (req, res) => {
   res.end(BODY);
 };
 
-const socket = { remoteAddress: '127.0.0.1', remotePort: 40000 };
+const socket = { remoteAddress: '127.0.0.1', remotePort: 40000, localAddress: '127.0.0.1', localPort: 5000 };
 const req = { url: '/', method: 'GET', httpVersion: '1.1', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: ['Host', '127.0.0.1:5000'], socket };
 let sink = 0;
 const res = { writeHead(code) { sink += code; }, end(body) { sink += body.length; }, write() { return true; }, on() {}, off() {}, headersSent: false };
