@@ -30,6 +30,17 @@ function checkName(name: string): string {
   return name;
 }
 
+/**
+ * A header value as text, or the TypeError that `Headers.add` throws for one that cannot be sent (CR, LF, NUL, a
+ * character beyond latin-1). For code that holds a value before it holds Headers.
+ *
+ * @example
+ * checkHeaderValue('Content-Type', 'text/plain'); // 'text/plain'
+ */
+export function checkHeaderValue(name: string, value: string | number): string {
+  return checkValue(name, value);
+}
+
 function checkValue(name: string, value: string | number): string {
   if (typeof value === 'string' && validValues.has(value)) return value;
   const text = String(value);

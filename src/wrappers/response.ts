@@ -6,7 +6,7 @@ import { deleteCookieValue, dumpCookie, type CookieOptions } from '../http/cooki
 import { httpDate, parseHttpDate } from '../http/dates.js';
 import { PreconditionFailed, RequestedRangeNotSatisfiable } from '../http/errors.js';
 import { generateEtag, quoteEtag } from '../http/etag.js';
-import { Headers, type HeadersInit } from '../http/headers.js';
+import { checkHeaderValue, Headers, type HeadersInit } from '../http/headers.js';
 import { contentTypeFor } from '../http/mime.js';
 import { contentRange, parseRange } from '../http/range.js';
 import { statusLine } from '../http/status.js';
@@ -78,18 +78,38 @@ async function* encodeChunks(chunks: Iterable<Uint8Array | string> | AsyncIterab
  * const json = new Response(JSON.stringify({ ok: true }), { status: 201, mimetype: 'application/json' });
  */
 export class Response {
-  readonly headers: Headers;
+  /** The headers, made on first use: until then the response has just its Content-Type (see `#contentType`). */
+  #headers: Headers | null = null;
+  /** The Content-Type of a response whose headers nobody has asked for yet; it goes first when they are made. */
+  #contentType: string;
   #status = 200;
   #source: Source;
   #openFile: ReadStream | null = null;
 
   constructor(body?: ResponseBody, init: ResponseInit = NO_INIT) {
-    this.headers = new Headers(init.headers);
     if (init.status !== undefined) this.status = init.status;
     this.#source = toSource(body);
-    if (init.contentType !== undefined) this.headers.set('Content-Type', init.contentType);
-    else if (init.mimetype !== undefined) this.headers.set('Content-Type', contentTypeFor(init.mimetype));
-    else if (init.headers === undefined || !this.headers.has('Content-Type')) this.headers.add('Content-Type', DEFAULT_CONTENT_TYPE);
+    this.#contentType = init.contentType === undefined && init.mimetype === undefined
+      ? DEFAULT_CONTENT_TYPE
+      : checkHeaderValue('Content-Type', init.contentType ?? contentTypeFor(init.mimetype!));
+    if (init.headers !== undefined) {
+      const headers = new Headers(init.headers);
+      // A Content-Type among the headers wins over the default, not over an explicit contentType or mimetype.
+      if (init.contentType !== undefined || init.mimetype !== undefined || !headers.has('Content-Type')) headers.set('Content-Type', this.#contentType);
+      this.#headers = headers;
+    }
+  }
+
+  /**
+   * The response's header fields. Most responses never touch them (a view returned a string, sent as it is), so they
+   * are made on first use; the Content-Type is among them from the start.
+   */
+  get headers(): Headers {
+    if (this.#headers === null) {
+      this.#headers = new Headers();
+      this.#headers.add('Content-Type', this.#contentType);
+    }
+    return this.#headers;
   }
 
   get status(): number {
@@ -260,11 +280,17 @@ export class Response {
 
   #respond(head: boolean, startResponse: StartResponse): Body {
     const status = this.#status;
+    const headers = this.#headers;
     if (status < 200 || status === 204) {
-      startResponse(statusLine(status), this.headers.toList().filter(([name]) => name.toLowerCase() !== 'content-length')); // RFC 9110 §8.6
+      const list = headers === null ? [['Content-Type', this.#contentType] as [string, string]] : headers.toList();
+      startResponse(statusLine(status), list.filter(([name]) => name.toLowerCase() !== 'content-length')); // RFC 9110 §8.6
+    } else if (headers === null) {
+      // Nobody asked for the headers, so they are the Content-Type alone (checked in the constructor).
+      const length = status === 304 ? null : this.contentLength;
+      startResponse(statusLine(status), length === null ? [['Content-Type', this.#contentType]] : [['Content-Type', this.#contentType], ['Content-Length', String(length)]]);
     } else {
-      const length = status === 304 || this.headers.has('Content-Length') ? null : this.contentLength;
-      startResponse(statusLine(status), length === null ? this.headers.toList() : this.headers.toList(['Content-Length', String(length)]));
+      const length = status === 304 || headers.has('Content-Length') ? null : this.contentLength;
+      startResponse(statusLine(status), length === null ? headers.toList() : headers.toList(['Content-Length', String(length)]));
     }
     const source = this.#source;
     if (head || status < 200 || status === 204 || status === 304) {

@@ -24,6 +24,18 @@ describe('Response', () => {
     expect([head.header('Content-Length'), head.body.byteLength]).toEqual(['12', 0]);
   });
 
+  it('sends the same headers whether or not they were looked at, and refuses a Content-Type that would split them', async () => {
+    const untouched = await run(new Response('hi', { contentType: 'text/plain' }));
+    const touched = new Response('hi', { contentType: 'text/plain' });
+    expect(touched.headers.get('content-type')).toBe('text/plain');
+    touched.headers.add('X-Extra', '1');
+    expect(untouched.headers).toEqual([['Content-Type', 'text/plain'], ['Content-Length', '2']]);
+    expect((await run(touched)).headers).toEqual([['Content-Type', 'text/plain'], ['X-Extra', '1'], ['Content-Length', '2']]);
+    expect((await run(new Response('x', { headers: { 'Content-Type': 'text/csv' } }))).header('Content-Type')).toBe('text/csv');
+    expect(() => new Response('x', { contentType: 'text/html\r\nSet-Cookie: evil=1' })).toThrow(/CR, LF/);
+    expect(() => new Response('x', { mimetype: 'text/\nplain' })).toThrow(/CR, LF/);
+  });
+
   it('drops body and Content-Length for 204', async () => {
     const response = await run(new Response('ignored', { status: 204 }));
     expect([response.header('Content-Length'), response.text]).toEqual([null, '']);
