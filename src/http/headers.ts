@@ -38,10 +38,6 @@ function checkName(name: string): string {
  * checkHeaderValue('Content-Type', 'text/plain'); // 'text/plain'
  */
 export function checkHeaderValue(name: string, value: string | number): string {
-  return checkValue(name, value);
-}
-
-function checkValue(name: string, value: string | number): string {
   if (typeof value === 'string' && validValues.has(value)) return value;
   const text = String(value);
   // CR or LF would let a value start a new header (response splitting); NUL and non-latin-1 cannot be sent.
@@ -97,7 +93,7 @@ export class Headers implements Iterable<[string, string]> {
 
   /** Appends a value, keeping the existing ones (Werkzeug's `add`). */
   add(name: string, value: string | number): this {
-    const pair: [string, string] = [checkName(name), checkValue(name, value)];
+    const pair: [string, string] = [checkName(name), checkHeaderValue(name, value)];
     // The first field makes a list of one: push() onto an empty list would reserve room for 17.
     if (this.#list.length === 0) this.#list = [pair];
     else this.#list.push(pair);
@@ -106,7 +102,7 @@ export class Headers implements Iterable<[string, string]> {
 
   /** Replaces every value of a header with one, at the position of the first. */
   set(name: string, value: string | number): this {
-    const checked = checkValue(checkName(name), value);
+    const checked = checkHeaderValue(checkName(name), value);
     const lower = name.toLowerCase();
     const list = this.#list;
     let index = -1;
@@ -154,7 +150,7 @@ export class Headers implements Iterable<[string, string]> {
     const list = this.#list;
     const copy: HeaderList = new Array(list.length + extra.length);
     for (let i = 0; i < list.length; i++) copy[i] = [list[i]![0], list[i]![1]];
-    for (let i = 0; i < extra.length; i++) copy[list.length + i] = [checkName(extra[i]![0]), checkValue(extra[i]![0], extra[i]![1])];
+    for (let i = 0; i < extra.length; i++) copy[list.length + i] = [checkName(extra[i]![0]), checkHeaderValue(extra[i]![0], extra[i]![1])];
     return copy;
   }
 
