@@ -7,17 +7,37 @@ const NO_HOST = (): Record<string, unknown> | null => null;
 const EMPTY: ReadonlySet<string> = new Set();
 type PathSegment = Extract<Segment, { kind: 'path' }>;
 
+/** How a pattern edge tests its segment: the regex, or a plain loop for the two converters most rules use. */
+type Check = 'regex' | 'nonEmpty' | 'digits';
+
+/** `<name>` and `<int:id>` fill a segment with `[^/]{1,}` or `\d+`: tested without the regex engine. */
+function checkFor(segment: PatternSegment): Check {
+  if (!segment.whole) return 'regex';
+  const regex = segment.params[0]!.converter.regex;
+  return regex === '[^/]{1,}' ? 'nonEmpty' : regex === '\\d+' ? 'digits' : 'regex';
+}
+
+function allDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 interface Node {
   readonly id: number;
   readonly static: Map<string, Node>;
-  readonly patterns: Array<{ segment: PatternSegment; node: Node; key: string }>;
+  readonly patterns: Array<{ segment: PatternSegment; node: Node; key: string; check: Check }>;
   readonly paths: Array<{ segment: PathSegment; node: Node; key: string }>;
   readonly rules: Rule[];
 }
 
-/** A successful match: the rule and its converted values. */
+/** A successful match: the rule, its endpoint and its converted values (the router's `RouteMatch`). */
 export interface TrieMatch {
   rule: Rule;
+  endpoint: string;
   params: Record<string, unknown>;
 }
 
@@ -63,7 +83,7 @@ export class SegmentTrie {
       } else if (segment.kind === 'pattern') {
         const key = `${segment.regex.source}|${segment.params.map((p) => `${p.name}:${p.converterName}(${p.args})`).join(',')}`;
         let edge = node.patterns.find((e) => e.key === key);
-        if (!edge) node.patterns.push((edge = { segment, node: this.#node(), key }));
+        if (!edge) node.patterns.push((edge = { segment, node: this.#node(), key, check: checkFor(segment) }));
         node = edge.node;
       } else {
         const key = `${segment.param.name}:${segment.param.converterName}(${segment.param.args})`;
@@ -149,7 +169,8 @@ export class SegmentTrie {
       try {
         if (segment.whole) {
           // one parameter filling the segment: test, no match array
-          if (!segment.regex.test(text)) continue;
+          const check = edge.check;
+          if (check === 'nonEmpty' ? text.length === 0 : check === 'digits' ? !allDigits(text) : !segment.regex.test(text)) continue;
           params[this.#top++] = segment.params[0]!.name;
           params[this.#top++] = segment.params[0]!.converter.toValue(text);
         } else {
@@ -218,7 +239,7 @@ export class SegmentTrie {
       const captured = this.#params;
       for (let k = 0; k < this.#top; k += 2) params[captured[k] as string] = captured[k + 1];
       if (hostValues !== null) Object.assign(params, hostValues);
-      return { rule, params };
+      return { rule, endpoint: rule.endpoint, params };
     }
     return null;
   }

@@ -193,10 +193,10 @@ export class Router {
     const host = this.#hasHostRules ? (options.host ?? '') : '';
     const statics = this.#static.get(path);
     if (statics) {
-      for (const rule of statics) if (rule.methods.has(method)) return this.#finish(rule, rule.hasDefaults ? { ...rule.defaults } : {}, method, options);
+      for (const rule of statics) if (rule.methods.has(method)) return this.#finish({ rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} }, method, options);
     }
     const result = this.#walk(path, method, host);
-    if (result.match) return this.#finish(result.match.rule, result.match.params, method, options);
+    if (result.match) return this.#finish(result.match, method, options);
     if (result.exhausted) throw new NotFound(); // hostile input: no second walk
 
     if (path.includes('//')) {
@@ -208,7 +208,7 @@ export class Router {
     if (!path.endsWith('/')) {
       const slashed = this.#walk(`${path}/`, method, host);
       const rule = slashed.match?.rule;
-      if (rule?.isBranch && !rule.strictSlashes) return this.#finish(rule, slashed.match!.params, method, options);
+      if (rule?.isBranch && !rule.strictSlashes) return this.#finish(slashed.match!, method, options);
       if ((rule?.isBranch && rule.strictSlashes) || (!rule && slashed.allowed.size > 0)) throw new RequestRedirect(this.#url(`${path}/`, options));
     }
     if (result.allowed.size > 0) throw new MethodNotAllowed([...result.allowed].sort());
@@ -235,16 +235,17 @@ export class Router {
   }
 
   /** Werkzeug's redirect_defaults: an earlier rule of the same endpoint whose defaults equal these values is the canonical URL. */
-  #finish(rule: Rule, params: Record<string, unknown>, method: string, options: MatchOptions): RouteMatch {
-    const candidates = this.#defaultRedirects.get(rule);
+  #finish(match: RouteMatch, method: string, options: MatchOptions): RouteMatch {
+    const candidates = this.#defaultRedirects.get(match.rule);
     if (candidates !== undefined) {
+      const params = match.params;
       for (const other of candidates) {
         if (!other.methods.has(method) || !Object.entries(other.defaults).every(([key, value]) => params[key] === value)) continue;
         const built = other.build(params);
         if (built) throw new RequestRedirect(this.#url(built.path, options, true));
       }
     }
-    return { rule, endpoint: rule.endpoint, params };
+    return match;
   }
 
   #url(path: string, options: MatchOptions, quoted = false): string {

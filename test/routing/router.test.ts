@@ -33,6 +33,8 @@ describe('converters', () => {
     expect(router.match('/n/42').params).toEqual({ n: 42 });
     expect(() => router.match('/n/4x')).toThrow(NotFound);
     expect(() => router.match('/n/-1')).toThrow(NotFound);
+    expect(() => router.match('/n/\u0664\u0662')).toThrow(NotFound); // Arabic-Indic digits: \\d is ASCII only
+    expect(router.match('/n/007').params).toEqual({ n: 7 });
     expect(router.match('/y/0042').params).toEqual({ year: 42 });
     expect(() => router.match('/y/42')).toThrow(NotFound);
     expect(() => router.match('/r/0')).toThrow(NotFound);
@@ -40,6 +42,19 @@ describe('converters', () => {
     expect(() => router.match('/r/11')).toThrow(NotFound);
     expect(router.match('/s/-5').params).toEqual({ s: -5 });
     expect(router.build('y', { year: 7 })).toBe('/y/0007');
+  });
+
+  it('a custom converter with the built-in patterns still converts its own way', () => {
+    // The matcher tests `[^/]{1,}` and `\\d+` without the regex engine; the converter's toValue must still run.
+    const hex: ConverterFactory = () => ({ regex: '\\d+', weight: 50, partIsolating: true, toValue: (text) => `#${text}`, toUrl: String });
+    const word: ConverterFactory = () => ({ regex: '[^/]{1,}', weight: 100, partIsolating: true, toValue: (text) => text.toUpperCase(), toUrl: String });
+    const router = new Router({ converters: { hex, word } });
+    router.add('/h/<hex:h>', { endpoint: 'h' });
+    router.add('/w/<word:w>', { endpoint: 'w' });
+    expect(router.match('/h/12').params).toEqual({ h: '#12' });
+    expect(() => router.match('/h/1a')).toThrow(NotFound);
+    expect(router.match('/w/abc').params).toEqual({ w: 'ABC' });
+    expect(() => router.match('/w/')).toThrow(NotFound);
   });
 
   it('float: needs a dot, so 1 does not match', () => {
