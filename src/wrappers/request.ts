@@ -55,14 +55,6 @@ const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
  */
 export class Request<Params = Record<string, unknown>> {
   readonly environ: Environ;
-  /** MAX_CONTENT_LENGTH for this request; change it before reading the body. */
-  maxContentLength: number | null;
-  /** MAX_FORM_MEMORY_SIZE for this request. */
-  maxFormMemorySize: number | null;
-  /** MAX_FORM_PARTS for this request. */
-  maxFormParts: number | null;
-  /** The largest uploaded file for this request, or `null`. */
-  maxFileSize: number | null;
   readonly #options: RequestOptions;
   #args?: MultiDict<string>;
   #headers?: Headers;
@@ -75,6 +67,11 @@ export class Request<Params = Record<string, unknown>> {
   #json?: Promise<unknown>;
   #method?: string;
   #params?: Params;
+  // Limits set on this request; until then each reads its option when used, so a live option (the App's config) applies.
+  #maxContentLength?: number | null;
+  #maxFormMemorySize?: number | null;
+  #maxFormParts?: number | null;
+  #maxFileSize?: number | null;
 
   /**
    * Turns a handler from Request to response into a TSGI app, as Werkzeug's `Request.application`: a thrown
@@ -111,10 +108,46 @@ export class Request<Params = Record<string, unknown>> {
   constructor(environ: Environ, options: RequestOptions = {}) {
     this.environ = environ;
     this.#options = options;
-    this.maxContentLength = options.maxContentLength ?? null;
-    this.maxFormMemorySize = options.maxFormMemorySize === undefined ? 500_000 : options.maxFormMemorySize;
-    this.maxFormParts = options.maxFormParts === undefined ? 1_000 : options.maxFormParts;
-    this.maxFileSize = options.maxFileSize ?? null;
+  }
+
+  /** MAX_CONTENT_LENGTH for this request (`null`: no limit); set it before reading the body. */
+  get maxContentLength(): number | null {
+    return this.#maxContentLength !== undefined ? this.#maxContentLength : (this.#options.maxContentLength ?? null);
+  }
+
+  set maxContentLength(limit: number | null) {
+    this.#maxContentLength = limit;
+  }
+
+  /** MAX_FORM_MEMORY_SIZE for this request: the largest urlencoded body or multipart field. Default 500,000 bytes. */
+  get maxFormMemorySize(): number | null {
+    if (this.#maxFormMemorySize !== undefined) return this.#maxFormMemorySize;
+    const limit = this.#options.maxFormMemorySize;
+    return limit === undefined ? 500_000 : limit;
+  }
+
+  set maxFormMemorySize(limit: number | null) {
+    this.#maxFormMemorySize = limit;
+  }
+
+  /** MAX_FORM_PARTS for this request: the most fields plus files in a multipart body. Default 1,000. */
+  get maxFormParts(): number | null {
+    if (this.#maxFormParts !== undefined) return this.#maxFormParts;
+    const limit = this.#options.maxFormParts;
+    return limit === undefined ? 1_000 : limit;
+  }
+
+  set maxFormParts(limit: number | null) {
+    this.#maxFormParts = limit;
+  }
+
+  /** The largest uploaded file for this request, or `null`. */
+  get maxFileSize(): number | null {
+    return this.#maxFileSize !== undefined ? this.#maxFileSize : (this.#options.maxFileSize ?? null);
+  }
+
+  set maxFileSize(limit: number | null) {
+    this.#maxFileSize = limit;
   }
 
   /** Values matched from the URL rule, typed by the rule when the App sets them; `{}` until then. */

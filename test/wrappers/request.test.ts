@@ -63,6 +63,19 @@ describe('Request', () => {
     expect((await make('/', { method: 'POST', body: 'x'.repeat(25) }, { maxContentLength: 25 }).bytes()).byteLength).toBe(25);
   });
 
+  it('reads its limits from the options when used, until the request sets its own', () => {
+    const options: { maxContentLength?: number | null; maxFormParts?: number | null } = { maxContentLength: 10 };
+    const request = make('/', {}, options);
+    expect([request.maxContentLength, request.maxFormMemorySize, request.maxFormParts, request.maxFileSize]).toEqual([10, 500_000, 1_000, null]);
+    options.maxContentLength = 5; // a live option (the App's config) applies to a request already made
+    options.maxFormParts = null;
+    expect([request.maxContentLength, request.maxFormParts]).toEqual([5, null]);
+    request.maxContentLength = null;
+    request.maxFileSize = 1024;
+    options.maxContentLength = 1;
+    expect([request.maxContentLength, request.maxFileSize]).toEqual([null, 1024]);
+  });
+
   it('answers JSON problems with 415 and 400, details only in debug', async () => {
     const json = (body: string, type = 'application/json', debug = false) => make('/', { method: 'POST', body, headers: { 'Content-Type': type } }, { debug }).json();
     await expect(json('{}', 'text/plain')).rejects.toBeInstanceOf(UnsupportedMediaType);
