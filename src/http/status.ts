@@ -24,6 +24,8 @@ export const STATUS_CODES: Readonly<Record<number, string>> = Object.freeze({
   507: 'Insufficient Storage', 508: 'Loop Detected', 510: 'Not Extended', 511: 'Network Authentication Required',
 });
 
+const STATUS_LINES = new Map(Object.entries(STATUS_CODES).map(([code, reason]) => [Number(code), `${code} ${reason}`]));
+
 /**
  * The TSGI status line for a code: `'404 Not Found'`; unknown codes get `'UNKNOWN'` as Werkzeug does.
  *
@@ -31,8 +33,10 @@ export const STATUS_CODES: Readonly<Record<number, string>> = Object.freeze({
  * statusLine(201); // '201 Created'
  */
 export function statusLine(code: number): string {
+  const known = STATUS_LINES.get(code); // every response asks: the known lines are made once
+  if (known !== undefined) return known;
   if (!Number.isInteger(code) || code < 100 || code > 999) throw new RangeError(`${code} is not an HTTP status code (100-999)`);
-  return `${code} ${STATUS_CODES[code] ?? 'UNKNOWN'}`;
+  return `${code} UNKNOWN`;
 }
 
 /**

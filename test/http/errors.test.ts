@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, HTTP_ERRORS, MethodNotAllowed, NotFound, RequestedRangeNotSatisfiable, TooManyRequests, Unauthorized, abort, InternalServerError } from 'flagon/http';
+import { HTTPError, HTTP_ERRORS, MethodNotAllowed, NotFound, RequestedRangeNotSatisfiable, TooManyRequests, Unauthorized, abort, InternalServerError, statusLine } from 'flagon/http';
 import { createEnviron, runApp } from 'flagon/testing';
+
+describe('statusLine', () => {
+  it('names known codes, says UNKNOWN for others in range, and refuses the rest', () => {
+    expect([statusLine(200), statusLine(404), statusLine(418), statusLine(299)]).toEqual(['200 OK', '404 Not Found', "418 I'm a teapot", '299 UNKNOWN']);
+    for (const bad of [99, 1000, 200.5, Number.NaN]) expect(() => statusLine(bad)).toThrow(RangeError);
+  });
+});
 
 describe('HTTP errors', () => {
   it('render Flask\'s default page', () => {
