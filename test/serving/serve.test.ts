@@ -152,6 +152,31 @@ describe('serve() framing', () => {
     expect(first.endsWith('\r\n\r\nhello world')).toBe(true);
   });
 
+  it('sends every one-chunk body byte for byte, whether it goes to node as text or as bytes', async () => {
+    // Short ASCII bodies are handed to node as a string (a faster path there); the rest as they are.
+    const ascii = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => 32 + (i % 95));
+    const backing = new Uint8Array(64).fill(0x41);
+    const bodies: Record<string, Uint8Array> = {
+      empty: new Uint8Array(0),
+      ascii: ascii(13),
+      controls: Uint8Array.from([0, 9, 10, 13, 27, 127]),
+      'ascii-512': ascii(512),
+      'ascii-513': ascii(513),
+      utf8: bytes('café ☕ 𝄞'),
+      invalid: Uint8Array.from([0x68, 0x69, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]),
+      view: backing.subarray(10, 20), // a plain Uint8Array with an offset, not a Buffer
+      latin1: Uint8Array.from([0x63, 0x61, 0x66, 0xe9]),
+    };
+    const server = await start((environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
+      return [bodies[environ.PATH_INFO.slice(1)]!];
+    });
+    for (const [name, body] of Object.entries(bodies)) {
+      const response = await fetchRaw(`${server.url}/${name}`);
+      expect([name, response.headers['content-length'], [...response.body]]).toEqual([name, String(body.byteLength), [...body]]);
+    }
+  });
+
   it('adds up a list of chunks into Content-Length', async () => {
     const server = await start((_e, startResponse) => { startResponse('200 OK', []); return [bytes('ab'), bytes(''), bytes('cde')]; });
     const raw = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
