@@ -16,6 +16,8 @@ const SERVERS = [
   { name: 'node:http', file: 'servers/node-http-app.mjs' },
   { name: 'fastify', file: 'servers/fastify-app.mjs' },
   { name: 'flagon App', file: 'servers/flagon-app.mjs' },
+  // The floor under any App: Flagon's gateway with a TSGI app that returns constant bytes (text/plain, same size).
+  { name: 'flagon gateway, no App', file: 'servers/flagon-tsgi.mjs', paths: ['/'] },
 ];
 const PATHS = ['/', '/users/42'];
 const DEPTH = 16;
@@ -111,7 +113,8 @@ if (args.child) {
     '',
     'Made by `bench/stack-cost.mjs`: the App-benchmark servers each get a real `http.Server`, fed 16 pipelined requests',
     'at a time through an in-memory connection; no kernel, no load generator. Each figure is the median over rounds of',
-    'the best of five runs; each round starts a fresh process per server, in rotating order.',
+    'the best of five runs; each round starts a fresh process per server, in rotating order. On `/`, "flagon gateway, no',
+    'App" is the floor under any App on TSGI: `createRequestListener` with an app that returns constant bytes.',
     '',
     `- Command: \`npm run bench:stack -- --rounds ${rounds} --requests ${args.requests}\``,
     `- Date: ${new Date().toISOString()}`,
@@ -121,15 +124,16 @@ if (args.child) {
     '| --- | --- | ---: | ---: | ---: |',
   ];
   for (const path of PATHS) {
-    const samples = new Map(SERVERS.map((s) => [s.name, []]));
+    const servers = SERVERS.filter((s) => s.paths === undefined || s.paths.includes(path));
+    const samples = new Map(servers.map((s) => [s.name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < SERVERS.length; i++) {
-        const server = SERVERS[(i + round) % SERVERS.length];
+      for (let i = 0; i < servers.length; i++) {
+        const server = servers[(i + round) % servers.length];
         samples.get(server.name).push(await measure(server.file, path, Number(args.requests)));
       }
     }
-    const base = median(samples.get(SERVERS[0].name));
-    for (const server of SERVERS) {
+    const base = median(samples.get(servers[0].name));
+    for (const server of servers) {
       const cost = median(samples.get(server.name));
       const row = `| \`${path}\` | ${server.name} | ${cost.toFixed(2)} | ${(cost / base).toFixed(3)} | ${(cost - base).toFixed(2)} |`;
       console.log(row);

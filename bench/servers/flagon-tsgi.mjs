@@ -1,11 +1,20 @@
-// A hello-world TSGI app on Flagon's serve(), from the built package.
-import { serve } from '../../dist/serving/index.js';
-import { BODY, CONTENT_TYPE, ready } from './common.mjs';
+// A hello-world TSGI app on Flagon's serve(), from the built package: the gateway with an app that does nothing.
+import { createServer } from 'node:http';
+import { createRequestListener, serve } from '../../dist/serving/index.js';
+import { BODY, CONTENT_TYPE, isMain, ready } from './common.mjs';
 
 const headers = [['Content-Type', CONTENT_TYPE]];
 const hello = (environ, startResponse) => {
   startResponse('200 OK', headers);
   return [BODY];
 };
-const server = await serve(hello, { port: 0 });
-ready(server.port);
+
+/** The server, not listening yet (bench/stack-cost.mjs feeds it without a socket). */
+export async function httpServer() {
+  return createServer(createRequestListener(hello));
+}
+
+if (isMain(import.meta.url)) {
+  const server = await serve(hello, { port: 0 });
+  ready(server.port);
+}
