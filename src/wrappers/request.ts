@@ -33,6 +33,8 @@ export interface RequestOptions {
   jsonPrototypeKeys?: 'reject' | 'allow';
 }
 
+type LimitName = 'maxContentLength' | 'maxFormMemorySize' | 'maxFormParts' | 'maxFileSize';
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
   try {
@@ -67,11 +69,7 @@ export class Request<Params = Record<string, unknown>> {
   #json?: Promise<unknown>;
   #method?: string;
   #params?: Params;
-  // Limits set on this request; until then each reads its option when used, so a live option (the App's config) applies.
-  #maxContentLength?: number | null;
-  #maxFormMemorySize?: number | null;
-  #maxFormParts?: number | null;
-  #maxFileSize?: number | null;
+  #ownLimits?: Partial<Record<LimitName, number | null>>;
 
   /**
    * Turns a handler from Request to response into a TSGI app, as Werkzeug's `Request.application`: a thrown
@@ -112,42 +110,46 @@ export class Request<Params = Record<string, unknown>> {
 
   /** MAX_CONTENT_LENGTH for this request (`null`: no limit); set it before reading the body. */
   get maxContentLength(): number | null {
-    return this.#maxContentLength !== undefined ? this.#maxContentLength : (this.#options.maxContentLength ?? null);
+    return this.#limit('maxContentLength', null);
   }
 
   set maxContentLength(limit: number | null) {
-    this.#maxContentLength = limit;
+    (this.#ownLimits ??= {}).maxContentLength = limit;
   }
 
   /** MAX_FORM_MEMORY_SIZE for this request: the largest urlencoded body or multipart field. Default 500,000 bytes. */
   get maxFormMemorySize(): number | null {
-    if (this.#maxFormMemorySize !== undefined) return this.#maxFormMemorySize;
-    const limit = this.#options.maxFormMemorySize;
-    return limit === undefined ? 500_000 : limit;
+    return this.#limit('maxFormMemorySize', 500_000);
   }
 
   set maxFormMemorySize(limit: number | null) {
-    this.#maxFormMemorySize = limit;
+    (this.#ownLimits ??= {}).maxFormMemorySize = limit;
   }
 
   /** MAX_FORM_PARTS for this request: the most fields plus files in a multipart body. Default 1,000. */
   get maxFormParts(): number | null {
-    if (this.#maxFormParts !== undefined) return this.#maxFormParts;
-    const limit = this.#options.maxFormParts;
-    return limit === undefined ? 1_000 : limit;
+    return this.#limit('maxFormParts', 1_000);
   }
 
   set maxFormParts(limit: number | null) {
-    this.#maxFormParts = limit;
+    (this.#ownLimits ??= {}).maxFormParts = limit;
   }
 
   /** The largest uploaded file for this request, or `null`. */
   get maxFileSize(): number | null {
-    return this.#maxFileSize !== undefined ? this.#maxFileSize : (this.#options.maxFileSize ?? null);
+    return this.#limit('maxFileSize', null);
   }
 
   set maxFileSize(limit: number | null) {
-    this.#maxFileSize = limit;
+    (this.#ownLimits ??= {}).maxFileSize = limit;
+  }
+
+  /** A limit set on this request, else its option (read now, so a live option applies), else the default. */
+  #limit(name: LimitName, fallback: number | null): number | null {
+    const own = this.#ownLimits?.[name];
+    if (own !== undefined) return own;
+    const option = this.#options[name];
+    return option === undefined ? fallback : option;
   }
 
   /** Values matched from the URL rule, typed by the rule when the App sets them; `{}` until then. */
