@@ -32,6 +32,8 @@ const APP_TARGETS = [
   { name: 'fastify', file: 'servers/fastify-app.mjs' },
   { name: 'flagon App', file: 'servers/flagon-app.mjs' },
 ];
+/** Issue 4's goal: Flagon's ratio to node:http at least Fastify's; with one baseline per round, Flagon's req/s ≥ Fastify's. */
+const APP_GOAL = { ours: 'flagon App', theirs: 'fastify' };
 const SCENARIOS = {
   http: {
     title: 'TSGI hello world (GET /)',
@@ -47,11 +49,13 @@ const SCENARIOS = {
     title: 'App: GET / among 102 rules',
     path: '/',
     targets: APP_TARGETS,
+    goal: APP_GOAL,
   },
   'app-user': {
     title: 'App: GET /users/<int:id> among 102 rules',
     path: '/users/42',
     targets: APP_TARGETS,
+    goal: APP_GOAL,
   },
 };
 const chosen = args.scenarios === 'all' ? Object.keys(SCENARIOS) : args.scenarios.split(',');
@@ -130,13 +134,13 @@ for (const key of chosen) {
       console.log(`round ${round}  ${target.name.padEnd(16)} ${fixed(r.rps, 0).padStart(7)} req/s  ×${fixed(r.rps / base.rps, 3)}  p99 ${r.p99} ms  ${fixed(r.cpuPerRequest, 1)} µs CPU/req  ×${fixed(r.cpuPerRequest / base.cpuPerRequest, 3)}`);
     }
   }
-  report.push({ key, scenario, targets, samples });
+  report.push({ key, scenario, targets, samples, goal: SCENARIOS[key].goal });
 }
 
 const version = (pkg) => JSON.parse(readFileSync(`${here}../node_modules/${pkg}/package.json`, 'utf8')).version;
 const flagonVersion = JSON.parse(readFileSync(`${here}../package.json`, 'utf8')).version;
 const command = `npm run bench -- --scenarios ${chosen.join(',')} --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
-for (const { key, scenario, targets, samples } of report) {
+for (const { key, scenario, targets, samples, goal } of report) {
   const lines = [
     `## ${key === 'http' ? 'HTTP: Flagon, raw node:http and Fastify' : scenario} (\`npm run bench\`)`,
     '',
@@ -156,6 +160,15 @@ for (const { key, scenario, targets, samples } of report) {
   for (const target of targets) {
     const s = samples.get(target.name);
     lines.push(`| ${target.name} | ${fixed(median(s.map((x) => x.rps)), 0)} | ${fixed(median(s.map((x) => x.rpsRatio)), 3)} | ${median(s.map((x) => x.p99))} | ${fixed(median(s.map((x) => x.cpuPerRequest)), 1)} | ${fixed(median(s.map((x) => x.cpuRatio)), 3)} |`);
+  }
+  if (goal) {
+    const ours = samples.get(goal.ours);
+    const theirs = samples.get(goal.theirs);
+    const perRound = ours.map((x, i) => x.rps / theirs[i].rps);
+    const ahead = perRound.filter((ratio) => ratio >= 1).length;
+    const met = median(ours.map((x) => x.rpsRatio)) >= median(theirs.map((x) => x.rpsRatio));
+    lines.push('', `**Goal** (${goal.ours}'s × node:http at least ${goal.theirs}'s): **${met ? 'met' : 'not met'}** in this run. `
+      + `${goal.ours} ÷ ${goal.theirs} req/s, median of the rounds: ${fixed(median(perRound), 3)}; ${goal.ours} was ahead in ${ahead} of ${perRound.length} rounds.`);
   }
   lines.push('', '<details><summary>Every round</summary>', '', '| round | server | req/s | × node:http | p99 ms | CPU µs/req | CPU × |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
   for (let round = 0; round < rounds; round++) {
