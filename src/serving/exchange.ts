@@ -197,7 +197,7 @@ export class NodeExchange {
     for (let i = 0; i < headers.length; i++) {
       const name = headers[i]![0];
       if (isHopByHop(name)) throw new TypeError(`the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`);
-      if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
+      if (name.length === 14 && (name === 'Content-Length' || name.toLowerCase() === 'content-length')) hasLength = true;
     }
     const code = this.#code;
     // RFC 9110 §8.6: no Content-Length on 204; on 304 it would describe the selected representation, which we do not know.
