@@ -192,6 +192,11 @@ describe('serve() framing', () => {
     const raw = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/Content-Length: 3\r\n/);
     expect(raw).not.toMatch(/Transfer-Encoding/);
+    // in any case: a list body with the app's own lower-case content-length gets no second one
+    const lower = await start((_e, startResponse) => { startResponse('200 OK', [['content-length', '2']]); return [bytes('ab')]; });
+    const rawLower = await exchangeRaw(lower.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(rawLower.match(/content-length/gi)).toHaveLength(1);
+    expect(rawLower.endsWith('\r\n\r\nab')).toBe(true);
   });
 
   it('streams generators and async generators with chunked framing', async () => {
