@@ -3,11 +3,18 @@ import { isAscii } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
 import { isHopByHop, parseStatusCode } from '../gateway/response.js';
 import type { Body, Environ, ErrorStream, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
+import type { Deadlines, Expirable } from './deadlines.js';
 
-/** How an exchange reports errors: to `tsgi.errors`, and with the stack in the 500 body only in debug mode. */
+/**
+ * How an exchange reports errors (to `tsgi.errors`, with the stack in the 500 body only in debug mode) and the time
+ * limits it keeps: `deadlines` bounds the time to the first byte, `writeTimeout` a write the client does not take.
+ */
 export interface ExchangeOptions {
   debug: boolean;
   errors: ErrorStream;
+  deadlines: Deadlines | null;
+  /** Milliseconds a write may wait for the client to take its bytes; 0: no limit. */
+  writeTimeout: number;
 }
 
 /** Single-chunk bodies up to this size are sent as text when they are ASCII (see #sendArray); bigger ones stay zero-copy. */
@@ -27,7 +34,7 @@ function describe(value: unknown): string {
  * without a single `await`: one `writeHead` with Content-Length and one `end(chunk)`, which Node sends in one write.
  * Anything else streams with chunked framing and waits for `drain` when the socket is full.
  */
-export class NodeExchange {
+export class NodeExchange implements Expirable {
   readonly #res: ServerResponse;
   readonly #environ: Environ;
   readonly #options: ExchangeOptions;
@@ -37,6 +44,11 @@ export class NodeExchange {
   #headersSent = false;
   #bodyClosed = false;
   #aborted = false;
+  /** The handler timeout answered 503: whatever the app sends later is closed, not sent. */
+  #expired = false;
+  /** The body once the app returned it, so a timeout can close it. */
+  #body: Body | undefined;
+  #writeTimer: NodeJS.Timeout | null = null;
 
   constructor(res: ServerResponse, environ: Environ, options: ExchangeOptions) {
     this.#res = res;
@@ -66,12 +78,14 @@ export class NodeExchange {
   readonly write = (chunk: Uint8Array): void => {
     if (!(chunk instanceof Uint8Array)) throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
     if (chunk.byteLength === 0) return;
+    if (this.#expired) return;
     if (!this.#headersSent) this.#sendHeaders(-1);
-    this.#res.write(chunk);
+    if (!this.#res.write(chunk)) this.#armWriteTimeout();
   };
 
   /** Calls the app and sends what it returns. Never throws and never leaves a rejected promise behind. */
   run(app: GatewayApp): void {
+    this.#options.deadlines?.add(this);
     let result: Body | Promise<Body>;
     try {
       result = app(this.#environ, this.startResponse);
@@ -84,8 +98,30 @@ export class NodeExchange {
     else this.#send(result);
   }
 
+  /**
+   * The handler timeout (docs/gateway.md §6.5): no headers within `handlerTimeout`. Answers 503 and closes the
+   * connection, and closes the body if the app has returned one; a body returned later is closed unsent.
+   */
+  expire(): void {
+    if (this.#headersSent || this.#expired) return;
+    this.#expired = true;
+    const res = this.#res;
+    const seconds = (this.#options.deadlines?.timeout ?? 0) / 1000;
+    this.#log(`no response within the handler timeout (${seconds} s); answered 503`, 'the handler is still running');
+    if (!res.destroyed && !res.headersSent) {
+      const text = 'Service Unavailable: the application did not answer in time\n';
+      res.shouldKeepAlive = false;
+      res.writeHead(503, 'Service Unavailable', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(text.length), 'Connection', 'close']);
+      res.end(text);
+    }
+    if (this.#body !== undefined) this.#closeBody(this.#body);
+  }
+
   #send(body: Body): void {
-    if (Array.isArray(body)) {
+    this.#body = body;
+    if (this.#expired) {
+      this.#closeBody(body);
+    } else if (Array.isArray(body)) {
       this.#sendArray(body);
     } else if (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
       this.#stream(body).catch((error: unknown) => this.#fail(error));
@@ -96,6 +132,10 @@ export class NodeExchange {
   }
 
   #sendArray(chunks: readonly unknown[]): void {
+    if (this.#expired) {
+      this.#closeBody(chunks as Body);
+      return;
+    }
     try {
       let total = 0;
       for (let i = 0; i < chunks.length; i++) {
@@ -114,6 +154,8 @@ export class NodeExchange {
         for (const chunk of chunks as Uint8Array[]) if (chunk.byteLength > 0) this.#res.write(chunk);
         this.#res.end();
       }
+      // More than the socket takes at once is waiting in memory: a client that stops reading must not hold it forever.
+      if (this.#res.writableNeedDrain) this.#armWriteTimeout();
     } catch (error) {
       this.#fail(error);
     }
@@ -143,7 +185,7 @@ export class NodeExchange {
           throw error;
         }
         if (step.done) finished = true;
-        if (step.done || this.#aborted) break;
+        if (step.done || this.#aborted || this.#expired) break;
         const chunk = step.value;
         if (!(chunk instanceof Uint8Array)) throw new TypeError(`the body yielded a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`);
         if (chunk.byteLength === 0) continue;
@@ -152,12 +194,12 @@ export class NodeExchange {
         if (!res.write(chunk)) await this.#drain();
         if (this.#aborted) break;
       }
-      if (!this.#aborted) {
+      if (!this.#aborted && !this.#expired) {
         if (!this.#headersSent) this.#sendHeaders(0);
         res.end();
       }
     } catch (error) {
-      if (!this.#aborted) this.#fail(error);
+      if (!this.#aborted && !this.#expired) this.#fail(error);
     } finally {
       res.off('close', onClose);
       if (!finished) await this.#returnIterator(iterator);
@@ -173,9 +215,11 @@ export class NodeExchange {
     }
   }
 
+  /** Waits until the client took the bytes, or the write timeout closed the connection. */
   #drain(): Promise<void> {
     const res = this.#res;
     if (res.destroyed) return Promise.resolve();
+    this.#armWriteTimeout();
     return new Promise((resolve) => {
       const done = (): void => {
         res.off('drain', done);
@@ -185,6 +229,33 @@ export class NodeExchange {
       res.on('drain', done);
       res.on('close', done);
     });
+  }
+
+  /**
+   * Bytes are waiting for a client that does not read: if it has not taken them within `writeTimeout`, the connection
+   * is cut (nginx's send_timeout). Only the wait for the client counts, so a stream that is quiet between its own
+   * chunks (server-sent events) is never cut by this.
+   */
+  #armWriteTimeout(): void {
+    const timeout = this.#options.writeTimeout;
+    if (timeout <= 0 || this.#writeTimer !== null) return;
+    const res = this.#res;
+    const clear = (): void => {
+      if (this.#writeTimer !== null) clearTimeout(this.#writeTimer);
+      this.#writeTimer = null;
+      res.off('drain', clear);
+      res.off('finish', clear);
+      res.off('close', clear);
+    };
+    this.#writeTimer = setTimeout(() => {
+      clear();
+      this.#log(`the client took no bytes for ${timeout / 1000} s (writeTimeout); connection closed`, 'stalled write');
+      res.destroy();
+    }, timeout);
+    this.#writeTimer.unref();
+    res.on('drain', clear);
+    res.on('finish', clear);
+    res.on('close', clear);
   }
 
   /** Writes the status line and headers. `knownLength` ≥ 0 adds Content-Length when the app gave none. */
@@ -214,12 +285,15 @@ export class NodeExchange {
     }
     this.#res.writeHead(code, this.#status.slice(4), flat);
     this.#headersSent = true;
+    this.#options.deadlines?.delete(this);
   }
 
   /** An error before the headers went out becomes a 500; after, the connection is cut so the client sees a truncated response. */
   #fail(error: unknown): void {
     const res = this.#res;
     this.#log('error in the application', error);
+    this.#options.deadlines?.delete(this);
+    if (this.#expired) return;
     try {
       if (this.#headersSent || res.headersSent) {
         // Flush the bytes already written (Node corks the socket until the next tick), then close without the

@@ -1,9 +1,23 @@
 /** @module A node:http request listener that runs a TSGI app (layer L4): the bridge every Node-based Flagon server uses. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorStream, GatewayApp } from '../gateway/types.js';
+import { checkRequestHead, type HeadRefusal } from '../http/request-gate.js';
+import { statusLine } from '../http/status.js';
+import { Deadlines } from './deadlines.js';
 import { stderrStream } from './error-stream.js';
 import { NodeExchange, type ExchangeOptions } from './exchange.js';
 import { buildEnviron, type ServerInfo } from './node-environ.js';
+
+/** The listener's time limits when none are given (docs/gateway.md §6.5 gives the reasons). */
+export const LISTENER_DEFAULTS = Object.freeze({ handlerTimeout: 30_000, writeTimeout: 60_000 });
+
+/**
+ * Marks a connection whose last request was refused by the gate: nothing after that head can be trusted (its body's
+ * end is unknown), so a request parsed from what follows is dropped with the connection, never served.
+ */
+export const kRefused = Symbol('flagon.refused');
+type GatedSocket = Socket & { [kRefused]?: true };
 
 /**
  * Options of {@link createRequestListener}.
@@ -24,6 +38,16 @@ export interface ListenerOptions {
   serverPort?: number | string;
   /** `tsgi.multiprocess`: whether other processes run the same app. Default `false`. */
   multiprocess?: boolean;
+  /**
+   * Milliseconds the app has to start its response (the headers); past it the client gets 503 and the connection is
+   * closed. Once the headers are out, a stream may run as long as it likes. Default 30 s; `0` turns it off.
+   */
+  handlerTimeout?: number;
+  /**
+   * Milliseconds a write may wait for a client that takes no bytes before the connection is cut (nginx's
+   * `send_timeout`). Quiet gaps between an app's own chunks do not count. Default 60 s; `0` turns it off.
+   */
+  writeTimeout?: number;
 }
 
 /**
@@ -52,15 +76,34 @@ export function createRequestListener(app: GatewayApp, options: ListenerOptions 
     port: options.serverPort === undefined ? undefined : String(options.serverPort),
     multiprocess: options.multiprocess ?? false,
   };
-  const exchangeOptions: ExchangeOptions = { debug: options.debug ?? false, errors };
+  const handlerTimeout = options.handlerTimeout ?? LISTENER_DEFAULTS.handlerTimeout;
+  const exchangeOptions: ExchangeOptions = {
+    debug: options.debug ?? false,
+    errors,
+    deadlines: handlerTimeout > 0 ? new Deadlines(handlerTimeout) : null,
+    writeTimeout: options.writeTimeout ?? LISTENER_DEFAULTS.writeTimeout,
+  };
   return function tsgiRequestListener(req, res) {
-    const environ = buildEnviron(req, info);
-    if (typeof environ === 'string') {
-      const body = `Bad Request: ${environ}\n`;
-      res.writeHead(400, 'Bad Request', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.length), 'Connection', 'close']);
-      res.end(body);
+    const socket = req.socket as GatedSocket;
+    if (socket[kRefused] === true) {
+      socket.destroy();
       return;
     }
-    new NodeExchange(res, environ, exchangeOptions).run(app);
+    const refusal = checkRequestHead(req);
+    if (refusal !== null) {
+      refuse(socket, res, refusal);
+      return;
+    }
+    new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app);
   };
+}
+
+/** Answers a head the gate refused, then closes the connection once the answer is out (docs/gateway.md §6.6). */
+function refuse(socket: GatedSocket, res: ServerResponse, refusal: HeadRefusal): void {
+  socket[kRefused] = true;
+  const line = statusLine(refusal.status);
+  const body = `${line.slice(4)}: ${refusal.reason}\n`;
+  res.shouldKeepAlive = false;
+  res.writeHead(refusal.status, line.slice(4), ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close']);
+  res.end(body);
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
 import { splitRequestTarget } from '../gateway/url.js';
 import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
+import { absoluteTargetAuthority } from '../http/request-gate.js';
 
 /** What the server knows about itself, fixed for its lifetime, so nothing here is recomputed per request. */
 export interface ServerInfo {
@@ -41,11 +42,11 @@ function addressesOf(socket: AddressedSocket): Addresses {
 }
 
 /**
- * The environ for one request, or a string naming why the request must get a 400 (RFC 9112 §3.2: an HTTP/1.1
- * request without a Host header, or with two). Cheap by construction: no `req.headers` object, no URL object, no
- * decoding unless the path has a `%`, and `tsgi.input` is the request stream itself.
+ * The environ for one request that passed the request gate (`checkRequestHead`). Cheap by construction: no
+ * `req.headers` object, no URL object, no decoding unless the path has a `%`, and `tsgi.input` is the request stream
+ * itself.
  */
-export function buildEnviron(req: IncomingMessage, server: ServerInfo): Environ | string {
+export function buildEnviron(req: IncomingMessage, server: ServerInfo): Environ {
   const target = req.url ?? '/';
   let pathInfo = target;
   let queryString = '';
@@ -79,8 +80,11 @@ export function buildEnviron(req: IncomingMessage, server: ServerInfo): Environ 
     'tsgi.multiprocess': server.multiprocess,
     'tsgi.run_once': false,
   };
-  const hosts = addRequestHeaders(environ, req.rawHeaders);
-  if (hosts > 1) return 'more than one Host header';
-  if (hosts === 0 && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) return 'no Host header';
+  addRequestHeaders(environ, req.rawHeaders);
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    // RFC 9112 §3.2.2: with an absolute-form target the server uses its authority, not the Host field (as Werkzeug).
+    const authority = absoluteTargetAuthority(target);
+    if (authority) environ.HTTP_HOST = authority;
+  }
   return environ;
 }

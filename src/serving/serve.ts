@@ -1,8 +1,9 @@
 /** @module serve(app): Flagon's TSGI server on node:http, with safe defaults for timeouts and header size (layer L4). */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
-import { createRequestListener, type ListenerOptions } from './listener.js';
+import { statusLine } from '../http/status.js';
+import { createRequestListener, kRefused, LISTENER_DEFAULTS, type ListenerOptions } from './listener.js';
 
 /**
  * The defaults of {@link serve}. The timeouts bound how long a slow or silent client can hold a connection
@@ -16,6 +17,8 @@ import { createRequestListener, type ListenerOptions } from './listener.js';
  * | requestTimeout | 120 s | time to receive the whole request, body included |
  * | keepAliveTimeout | 5 s | how long an idle keep-alive connection stays open |
  * | maxHeaderSize | 16 KiB | the size of the request line plus headers (larger: 431) |
+ * | handlerTimeout | 30 s | time for the app to start its response (then 503 and close) |
+ * | writeTimeout | 60 s | time a write may wait for a client that takes no bytes (then close) |
  *
  * @example
  * await serve(app, { ...SERVE_DEFAULTS, port: 8080 });
@@ -27,6 +30,7 @@ export const SERVE_DEFAULTS = Object.freeze({
   requestTimeout: 120_000,
   keepAliveTimeout: 5_000,
   maxHeaderSize: 16_384,
+  ...LISTENER_DEFAULTS,
 });
 
 /**
@@ -98,6 +102,7 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
     });
   });
   const { port } = server.address() as AddressInfo;
+  server.on('clientError', answerClientError);
   server.on('request', createRequestListener(app, { ...options, serverName: options.serverName ?? settings.host, serverPort: options.serverPort ?? port }));
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
@@ -120,6 +125,45 @@ function closeServer(server: Server, timeout: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+/** What node's parser refused, as a status: 431 for a head too large, 408 for a timeout, 505 for a version, else 400. */
+function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): number {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 431;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 408;
+    case 'HPE_INVALID_VERSION': {
+      // A well-formed version we do not serve (HTTP/1.2, HTTP/3.0) is a 505, as nginx answers; a garbled one a 400.
+      const line = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ \S+ HTTP\/(\d)\.(\d)\r?\n/.exec(error.rawPacket?.toString('latin1', 0, 8192) ?? '');
+      return line !== null && !(line[1] === '1' && (line[2] === '0' || line[2] === '1')) ? 505 : 400;
+    }
+    default:
+      return 400;
+  }
+}
+
+/**
+ * Node's parser refused what a client sent (or the client went away). Answer with the right status and close, as
+ * node's default does, but with 505 for versions, and without cutting off a refusal of the gate still on its way.
+ */
+function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket & { [kRefused]?: true }): void {
+  if (socket[kRefused] === true) {
+    // The gate already answered this head; what follows it is the body nobody can frame. Flush the answer, then close.
+    socket.destroySoon();
+    return;
+  }
+  // A response already under way (its head sent) cannot be followed by another: just close.
+  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (!socket.writable || error.code === 'ECONNRESET' || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const line = statusLine(clientErrorStatus(error));
+  const body = `${line.slice(4)}\n`;
+  socket.end(`HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroySoon();
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
