@@ -17,6 +17,8 @@ export { contentRange, parseRange } from './range.js';
 export type { ByteRange, RangeResult } from './range.js';
 export { contentTypeFor, mimeTypeFor } from './mime.js';
 export { safeJoin, secureFilename } from './safe-join.js';
+export { isSafeRedirect } from './safe-redirect.js';
+export type { SafeRedirectOptions } from './safe-redirect.js';
 export { absoluteTargetAuthority, checkRequestHead, isValidHost } from './request-gate.js';
 export type { HeadRefusal, RequestHead } from './request-gate.js';
 export { HTTPError, BadRequest, ClientDisconnected, Unauthorized, PaymentRequired, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict, Gone, LengthRequired, PreconditionFailed, RequestEntityTooLarge, RequestURITooLarge, UnsupportedMediaType, RequestedRangeNotSatisfiable, ExpectationFailed, ImATeapot, UnprocessableEntity, PreconditionRequired, TooManyRequests, RequestHeaderFieldsTooLarge, UnavailableForLegalReasons, InternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout, HTTPVersionNotSupported, InsufficientStorage, HTTP_ERRORS, abort } from './errors.js';
