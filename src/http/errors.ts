@@ -81,6 +81,20 @@ export class BadRequest extends HTTPError {
 }
 
 /**
+ * 400: the client went away, or its body ended before its Content-Length, while the body was being read (Werkzeug's
+ * `ClientDisconnected`). A BadRequest, so the App answers it like any 4xx (no crash log, no 500 handler); nobody is
+ * left to read the answer.
+ *
+ * @example
+ * try { await req.json(); } catch (error) { if (error instanceof ClientDisconnected) metrics.count('aborted'); throw error; }
+ */
+export class ClientDisconnected extends BadRequest {
+  constructor(description = 'The client disconnected before the whole request body was received.', options: HTTPErrorOptions = {}) {
+    super(description, options);
+  }
+}
+
+/**
  * 401: authentication is needed; pass `wwwAuthenticate` to set the challenge header(s).
  *
  * @example
@@ -295,6 +309,18 @@ export class GatewayTimeout extends HTTPError {
   static override readonly description = 'The connection to an upstream server timed out.';
 }
 
+/**
+ * 507 (RFC 4918 §11.5): the server could not store what the request needs, e.g. an upload's temp file could not be
+ * written (disk full, TMPDIR missing or not writable). As a 5xx its description is not shown to the client.
+ *
+ * @example
+ * throw new InsufficientStorage('The upload could not be written to disk.', { cause: error });
+ */
+export class InsufficientStorage extends HTTPError {
+  static override readonly status = 507;
+  static override readonly description = 'The server is unable to store the data needed to complete the request.';
+}
+
 /** 505. @example throw new HTTPVersionNotSupported(); */
 export class HTTPVersionNotSupported extends HTTPError {
   static override readonly status = 505;
@@ -312,7 +338,7 @@ export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => 
     RequestTimeout, Conflict, Gone, LengthRequired, PreconditionFailed, RequestEntityTooLarge, RequestURITooLarge,
     UnsupportedMediaType, ExpectationFailed, ImATeapot, UnprocessableEntity, PreconditionRequired, TooManyRequests,
     RequestHeaderFieldsTooLarge, UnavailableForLegalReasons, InternalServerError, NotImplemented, BadGateway,
-    ServiceUnavailable, GatewayTimeout, HTTPVersionNotSupported]
+    ServiceUnavailable, GatewayTimeout, HTTPVersionNotSupported, InsufficientStorage]
     .map((cls) => [cls.status, cls as new (description?: string) => HTTPError])
     .concat([[416, class extends RequestedRangeNotSatisfiable { constructor(description?: string) { super({ description }); } }]]),
 ));
