@@ -127,6 +127,12 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
     else early.push(step.value);
   }
   if (status === '') throw new FlagonError('FLAGON_ERR_BAD_RETURN', 'the TSGI app a view returned never called startResponse()');
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await body.close?.();
+  };
   async function* rest(): AsyncGenerator<Uint8Array> {
     try {
       yield* pushed;
@@ -137,10 +143,11 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
         yield step.value;
       }
     } finally {
-      await body.close?.();
+      await close();
     }
   }
-  const response = new Response(rest(), { status: Number(status.slice(0, 3)), headers });
+  // A generator never started (HEAD, 304) skips its `finally`; the Response calls `close` when it releases the body.
+  const response = new Response(Object.assign(rest(), { close }), { status: Number(status.slice(0, 3)), headers });
   if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) response.headers.delete('Content-Type');
   return response;
 }

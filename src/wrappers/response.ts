@@ -1,5 +1,6 @@
 /** @module Response: status, headers and a body (bytes, a stream, or a file range) that is itself a TSGI app (layer L2). */
 import { createReadStream, type ReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Body, GatewayApp, StartResponse } from '../gateway/types.js';
 import { evaluatePreconditions, ifRangeMatches } from '../http/conditional.js';
 import { deleteCookieValue, dumpCookie, type CookieOptions } from '../http/cookie.js';
@@ -46,22 +47,61 @@ export interface ConditionalOptions {
   acceptRanges?: boolean;
 }
 
+type Chunks = Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 type Source =
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'stream'; chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> }
-  | { kind: 'file'; path: string; start: number; end: number };
+  | { kind: 'stream'; chunks: Chunks }
+  /** `handle`: the file already open (sendFromDirectory opens the path it checked), read from and closed by us. */
+  | { kind: 'file'; path: string; start: number; end: number; handle: FileHandle | null };
+
+/** What a streamed body may hold open, told apart by shape: a Node stream, a WHATWG stream, an iterator, a TSGI body. */
+interface Releasable {
+  destroy?: (error?: Error) => unknown;
+  on?: (event: 'error', listener: (error: Error) => void) => unknown;
+  cancel?: () => Promise<void>;
+  locked?: boolean;
+  return?: () => unknown;
+  close?: () => unknown;
+}
 
 const encoder = new TextEncoder();
 const EMPTY: Source = { kind: 'bytes', bytes: new Uint8Array(0) };
 const DEFAULT_CONTENT_TYPE = 'text/html; charset=utf-8';
 const NO_INIT: ResponseInit = Object.freeze({});
 
+/** A released stream may still fail (an fs stream opening a missing file reports ENOENT after destroy()). */
+function ignoreLateError(): void {}
+
+const isNodeStream = (body: Releasable): boolean => typeof body.destroy === 'function' && typeof body.on === 'function';
+
 function toSource(body: ResponseBody): Source {
   if (body === null || body === undefined) return EMPTY;
   // Buffer.from uses Node's pooled fast path: several times faster than TextEncoder for small bodies.
   if (typeof body === 'string') return { kind: 'bytes', bytes: Buffer.from(body, 'utf8') };
   if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body };
+  // From now on the response owns the stream: an error it emits before anyone reads it (a missing file, EMFILE) must
+  // not crash the process as an unhandled 'error' event. Reading it still throws that error (a GET answers 500).
+  if (isNodeStream(body as Releasable)) (body as Releasable).on!('error', ignoreLateError);
   return { kind: 'stream', chunks: body };
+}
+
+/**
+ * Releases what a streamed body holds, now, whether or not it was read: a Node stream is destroyed (its file
+ * descriptor closed), a WHATWG stream cancelled, an iterator stopped with `return()`, a TSGI body `close()`d.
+ * Returns a promise when the release itself is asynchronous, so a caller can report its failure.
+ */
+function releaseChunks(chunks: Chunks): Promise<void> | undefined {
+  const body = chunks as Releasable;
+  if (isNodeStream(body)) {
+    body.destroy!();
+    return undefined;
+  }
+  if (typeof body.cancel === 'function') return body.locked === true ? undefined : body.cancel();
+  const pending: unknown[] = [];
+  if (typeof body.return === 'function') pending.push(body.return());
+  if (typeof body.close === 'function') pending.push(body.close());
+  const promises = pending.filter((value): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function');
+  return promises.length === 0 ? undefined : Promise.all(promises).then(() => undefined);
 }
 
 async function* encodeChunks(chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
@@ -84,7 +124,8 @@ export class Response {
   #contentType: string;
   #status = 200;
   #source: Source;
-  #openFile: ReadStream | null = null;
+  /** The read streams of a file body in flight, all destroyed by close(); each request's own body close() ends its own. */
+  readonly #reading = new Set<ReadStream>();
 
   constructor(body?: ResponseBody, init: ResponseInit = NO_INIT) {
     if (init.status !== undefined) this.status = init.status;
@@ -135,7 +176,7 @@ export class Response {
     this.headers.set('Content-Type', contentTypeFor(value));
   }
 
-  /** Replaces the body. */
+  /** Replaces the body; the body it had is released (a stream destroyed, an iterator stopped). */
   setData(body: ResponseBody): void {
     this.close();
     this.#source = toSource(body);
@@ -146,8 +187,12 @@ export class Response {
     const source = this.#source;
     if (source.kind === 'bytes') return source.bytes;
     const chunks: Uint8Array[] = [];
-    const iterable = source.kind === 'stream' ? encodeChunks(source.chunks) : createReadStream(source.path, { start: source.start, end: source.end });
-    for await (const chunk of iterable) chunks.push(chunk as Uint8Array);
+    const iterable = source.kind === 'stream' ? encodeChunks(source.chunks) : this.#readFile(source);
+    try {
+      for await (const chunk of iterable) chunks.push(chunk as Uint8Array);
+    } finally {
+      this.close(); // the bytes replace the stream or file, which has nothing more to give
+    }
     const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
     let offset = 0;
     for (const chunk of chunks) {
@@ -171,10 +216,17 @@ export class Response {
     return null;
   }
 
-  /** @internal Used by `sendFile`: the body is bytes `start`..`end` (inclusive) of a file. */
-  setFile(path: string, size: number): void {
+  /**
+   * @internal Used by `sendFile`: the body is bytes `start`..`end` (inclusive) of a file. With `handle`, the file is
+   * read from that open handle (never reopened by path) and the response closes it in close().
+   */
+  setFile(path: string, size: number, handle: FileHandle | null = null): void {
     this.close();
-    this.#source = size === 0 ? EMPTY : { kind: 'file', path, start: 0, end: size - 1 };
+    if (size > 0) this.#source = { kind: 'file', path, start: 0, end: size - 1, handle };
+    else {
+      this.#source = EMPTY;
+      handle?.close().catch(ignoreLateError);
+    }
   }
 
   /** Adds a Set-Cookie header; the defaults are `Path=/`, `HttpOnly`, `SameSite=Lax`. */
@@ -252,7 +304,7 @@ export class Response {
   #slice(start: number, end: number, size: number): void {
     const source = this.#source;
     if (source.kind === 'bytes') this.#source = { kind: 'bytes', bytes: source.bytes.subarray(start, end + 1) };
-    else if (source.kind === 'file') this.#source = { kind: 'file', path: source.path, start: source.start + start, end: source.start + end };
+    else if (source.kind === 'file') this.#source = { ...source, start: source.start + start, end: source.start + end };
     this.#status = 206;
     this.headers.set('Content-Range', contentRange({ start, end }, size));
     this.headers.set('Content-Length', end - start + 1);
@@ -267,10 +319,41 @@ export class Response {
     return this;
   }
 
-  /** Releases an open file; called by the server through the body's `close()`. */
+  /**
+   * Releases what the body holds: the read streams of a file body, the file handle of a checked file, a streamed
+   * body's source (a Node stream is destroyed, an iterator gets `return()`, a TSGI body `close()`). The server calls
+   * it through the body's `close()`; the response calls it when HEAD, 1xx, 204 or 304 sends no body and when
+   * `setData` replaces one. A failure of an asynchronous release is ignored here; the server's close() reports it.
+   *
+   * @example
+   * const response = new Response(createReadStream('big.log'));
+   * response.close(); // the file descriptor is closed though nothing was read
+   */
   close(): void {
-    this.#openFile?.destroy();
-    this.#openFile = null;
+    for (const file of this.#reading) file.destroy();
+    this.#reading.clear();
+    this.#release()?.catch(ignoreLateError);
+  }
+
+  /**
+   * Releases the body's source, leaving other reads of a file by path alone: one Response object may be sent to many
+   * clients at once (a module-level `await sendFile('logo.png')`), and one request's end must not cut another's.
+   */
+  #release(): Promise<void> | undefined {
+    const source = this.#source;
+    if (source.kind === 'stream') return releaseChunks(source.chunks);
+    if (source.kind === 'file' && source.handle !== null) return source.handle.close();
+    return undefined;
+  }
+
+  /** A read stream over a file body; from its open handle, if it has one, which stays open for the next reader. */
+  #readFile(source: Extract<Source, { kind: 'file' }>): ReadStream {
+    const options = { start: source.start, end: source.end };
+    const file = source.handle === null ? createReadStream(source.path, options) : createReadStream(source.path, { ...options, fd: source.handle, autoClose: false });
+    file.on('error', ignoreLateError); // reading reports it; a destroyed stream's late one must not crash the process
+    this.#reading.add(file);
+    file.once('close', () => this.#reading.delete(file));
+    return file;
   }
 
   /** This response as a TSGI app: no body for HEAD, 1xx, 204 and 304; Content-Length whenever the length is known. */
@@ -294,14 +377,25 @@ export class Response {
     }
     const source = this.#source;
     if (head || status < 200 || status === 204 || status === 304) {
-      this.close();
-      return [];
+      // No body goes out, so what it holds is released now, not when (or if) the server calls close().
+      const released = this.#release();
+      if (released === undefined) return [];
+      const outcome = released.then(() => null, (error: unknown) => ({ error }));
+      return Object.assign([], {
+        close: async (): Promise<void> => {
+          const failed = await outcome;
+          if (failed !== null) throw failed.error; // the server reports it (docs/gateway.md §5.3)
+        },
+      });
     }
     // A bytes body holds nothing to release, so it goes out as a plain array: the server's fastest path.
     if (source.kind === 'bytes') return [source.bytes];
-    if (source.kind === 'stream') return Object.assign(encodeChunks(source.chunks), { close: () => this.close() });
-    const file = createReadStream(source.path, { start: source.start, end: source.end });
-    this.#openFile = file;
-    return { [Symbol.asyncIterator]: () => (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), close: () => this.close() };
+    if (source.kind === 'stream') return Object.assign(encodeChunks(source.chunks), { close: () => this.#release() });
+    const file = this.#readFile(source);
+    const close = (): Promise<void> | undefined => {
+      file.destroy();
+      return this.#release();
+    };
+    return { [Symbol.asyncIterator]: () => (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), close };
   }
 }

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NotFound } from 'flagon/http';
 import { createEnviron, runApp } from 'flagon/testing';
@@ -83,6 +84,65 @@ describe('Response', () => {
   });
 });
 
+describe('a Response owns its body and releases what it does not send', () => {
+  /** An endless async iterator that counts the return() calls that stop it. */
+  const counted = (fail = false) => {
+    const calls = { returned: 0 };
+    const body = {
+      [Symbol.asyncIterator]() { return this; },
+      next: async () => ({ done: false as const, value: 'x' }),
+      return: async () => {
+        calls.returned++;
+        if (fail) throw new Error('cleanup failed');
+        return { done: true as const, value: undefined };
+      },
+    };
+    return { body, calls };
+  };
+  const notModified = (response: Response) => {
+    response.setEtag('v1');
+    return response.makeConditional(requestWith({ 'If-None-Match': '"v1"' }));
+  };
+
+  it('destroys a Node stream it answers HEAD or 304 for, or that setData() or close() drops', async () => {
+    const acts: Array<[string, (response: Response) => unknown]> = [
+      ['HEAD', (response) => run(response, 'HEAD')],
+      ['304', (response) => run(notModified(response))],
+      ['204', (response) => { response.status = 204; return run(response); }],
+      ['setData', (response) => response.setData('other')],
+      ['close', (response) => response.close()],
+    ];
+    for (const [name, act] of acts) {
+      const stream = new Readable({ read() {} });
+      await act(new Response(stream));
+      expect([name, stream.destroyed]).toEqual([name, true]);
+    }
+  });
+
+  it('stops an iterator with return() when it sends no body', async () => {
+    const head = counted();
+    await run(new Response(head.body), 'HEAD');
+    const conditional = counted();
+    await run(notModified(new Response(conditional.body)));
+    const replaced = counted();
+    new Response(replaced.body).setData(null);
+    expect([head.calls.returned, conditional.calls.returned, replaced.calls.returned]).toEqual([1, 1, 1]);
+  });
+
+  it('hands a failing release to the server through the body close()', async () => {
+    const { body } = counted(true);
+    await expect(run(new Response(body), 'HEAD')).rejects.toThrow('cleanup failed');
+  });
+
+  it('keeps the late ENOENT of a released file stream from crashing the process; reading it reports the error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flagon-release-'));
+    const stream = createReadStream(join(dir, 'missing.txt'));
+    new Response(stream).close();
+    await new Promise<void>((resolve) => stream.once('close', () => resolve())); // the failed open has run its course: no 'error' escaped
+    await expect(new Response(createReadStream(join(dir, 'missing.txt'))).getData()).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('sendFile and sendFromDirectory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flagon-send-'));
   writeFileSync(join(dir, 'notes.txt'), 'hello file');
@@ -101,6 +161,18 @@ describe('sendFile and sendFromDirectory', () => {
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=60');
     expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="resume.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`);
     expect(contentDisposition('inline', 'a "b".txt')).toBe('inline; filename="a \\"b\\".txt"');
+  });
+
+  it('sends one file Response to two clients at once: the end of one does not cut the other', async () => {
+    const response = await sendFile(join(dir, 'notes.txt'));
+    const environ = createEnviron('/');
+    const first = await response.gatewayApp(environ, () => () => {});
+    const second = await response.gatewayApp(environ, () => () => {});
+    await first.close?.();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of second as AsyncIterable<Uint8Array>) chunks.push(chunk);
+    await second.close?.();
+    expect(Buffer.concat(chunks).toString()).toBe('hello file');
   });
 
   it('serves ranges of a file', async () => {
