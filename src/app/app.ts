@@ -41,6 +41,11 @@ export interface AppOptions {
   staticFolder?: string | null;
   /** URL prefix of static files. Default `/static`. */
   staticUrlPath?: string;
+  /**
+   * Serve static files reached through a symlink whose real path leaves `staticFolder`. Default `false`: they are a
+   * 404, so a link planted in the folder cannot publish a file from elsewhere (see `sendFromDirectory`).
+   */
+  staticFollowSymlinks?: boolean;
 }
 
 /**
@@ -152,9 +157,10 @@ export class App extends Scaffold {
     this.staticFolder = path !== null && existsSync(path) && statSync(path).isDirectory() ? path : null;
     if (this.staticFolder !== null) {
       const root = this.staticFolder;
+      const followSymlinks = options.staticFollowSymlinks ?? false;
       this.addUrlRule(`${(options.staticUrlPath ?? '/static').replace(/\/$/, '')}/<path:filename>`, {
         endpoint: 'static',
-        view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT }),
+        view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
       });
     }
   }

@@ -22,6 +22,8 @@ export interface BlueprintOptions {
   /** Folder of the blueprint's own static files, relative to its module; served under its prefix. */
   staticFolder?: string | null;
   staticUrlPath?: string;
+  /** Serve static files reached through a symlink that leaves `staticFolder`. Default `false` (404), as the App's. */
+  staticFollowSymlinks?: boolean;
   /** Folder of its templates (used by the templating layer). */
   templateFolder?: string | null;
 }
@@ -204,9 +206,10 @@ export class Blueprint extends Scaffold {
     const path = join(this.rootPath, folder);
     if (!existsSync(path) || !statSync(path).isDirectory()) return;
     const urlPath = this.options.staticUrlPath ?? '/static';
+    const followSymlinks = this.options.staticFollowSymlinks ?? false;
     state.addUrlRule(joinPrefix(at.urlPrefix, `${urlPath.replace(/\/$/, '')}/<path:filename>`), {
       endpoint: `${at.name}.static`,
-      view: (req) => sendFromDirectory(path, String(req.params.filename), { request: req, maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT }),
+      view: (req) => sendFromDirectory(path, String(req.params.filename), { request: req, maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
     });
   }
 }

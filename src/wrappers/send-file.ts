@@ -1,5 +1,7 @@
 /** @module sendFile and sendFromDirectory (layer L2): files as responses with the right type, disposition, caching and ranges. */
-import { stat } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { NotFound } from '../http/errors.js';
 import { mimeTypeFor } from '../http/mime.js';
 import { safeJoin } from '../http/safe-join.js';
@@ -32,6 +34,21 @@ export interface SendFileOptions {
 }
 
 /**
+ * Options of {@link sendFromDirectory}: those of {@link sendFile}, and whether to follow links out of the directory.
+ *
+ * @example
+ * const options: SendFromDirectoryOptions = { request, maxAge: 3600, followSymlinks: false };
+ */
+export interface SendFromDirectoryOptions extends SendFileOptions {
+  /**
+   * Serve a file whose real path (symlinks resolved) is outside the directory. Default `false`: such a file is a 404,
+   * as nginx's `disable_symlinks` does, so a link planted in the folder (an unpacked archive, an upload, a careless
+   * deploy) cannot publish `/etc/passwd` or the app's secrets. Links that stay inside the directory always work.
+   */
+  followSymlinks?: boolean;
+}
+
+/**
  * A Content-Disposition value; a non-ASCII name gets an ASCII fallback and RFC 8187 `filename*` (RFC 6266 §4.3).
  *
  * @example
@@ -58,12 +75,18 @@ export async function sendFile(source: string | AsyncIterable<Uint8Array> | Iter
   const path = typeof source === 'string' ? source : null;
   const info = path === null ? null : await stat(path);
   if (path !== null && !info!.isFile()) throw new TypeError(`sendFile(): ${path} is not a file`);
-  const named = options.downloadName ?? path;
+  return fileResponse(path ?? source as AsyncIterable<Uint8Array>, path, info, options);
+}
+
+/** The response of sendFile: `name` gives the type and download name, `info` the length and validators. */
+function fileResponse(source: string | FileHandle | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, name: string | null, info: Stats | null, options: SendFileOptions): Response {
+  const named = options.downloadName ?? name;
   if (options.mimetype === undefined && named === null) {
     throw new TypeError('sendFile() of a stream needs a mimetype or a downloadName to know what it sends');
   }
   const response = new Response(null, { mimetype: options.mimetype ?? mimeTypeFor(named!) });
-  if (path !== null) response.setFile(path, info!.size);
+  if (typeof source === 'string') response.setFile(source, info!.size);
+  else if (info !== null) response.setFile(name!, info.size, source as FileHandle);
   else response.setData(source as AsyncIterable<Uint8Array>);
   if (options.asAttachment || options.downloadName !== undefined) {
     if (named === null) throw new TypeError('sendFile() as an attachment of a stream needs a downloadName');
@@ -87,17 +110,61 @@ export async function sendFile(source: string | AsyncIterable<Uint8Array> | Iter
   return response;
 }
 
+const isBeneath = (root: string, path: string): boolean => path.startsWith(root.endsWith(sep) ? root : root + sep);
+
+// O_NOFOLLOW: the real path's last part was no link when checked; if it has become one since, the open fails.
+// O_NONBLOCK: a FIFO planted in the folder cannot hang the thread pool in open(); it is then refused as no file.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens the regular file at `path` if its real path lies inside the real path of `root`, else `null`. The file opened
+ * is the real path checked, never `path` again, and on Linux what was opened is checked once more through
+ * `/proc/self/fd`, so a directory swapped for a link between the check and the open is caught.
+ */
+async function openBeneath(root: string, path: string): Promise<{ handle: FileHandle; info: Stats } | null> {
+  let realRoot: string;
+  let real: string;
+  try {
+    [realRoot, real] = await Promise.all([realpath(root), realpath(path)]);
+  } catch {
+    return null; // missing, a dangling link, a loop, no permission: all a 404
+  }
+  if (!isBeneath(realRoot, real)) return null;
+  const handle = await open(real, OPEN_FLAGS).catch(() => null);
+  if (handle === null) return null;
+  try {
+    const [info, opened] = await Promise.all([handle.stat(), readlink(`/proc/self/fd/${handle.fd}`).catch(() => null)]);
+    if (info.isFile() && (opened === null || isBeneath(realRoot, opened))) return { handle, info };
+  } catch {
+    // fall through: closed below, answered 404
+  }
+  await handle.close().catch(() => undefined);
+  return null;
+}
+
 /**
  * Sends `path` (from the URL, untrusted) from inside `directory`: a path `safeJoin` refuses, one that does not exist,
- * or one that is not a regular file gives 404, never 403, so the answer tells an attacker nothing.
+ * one that is not a regular file, and (unless `followSymlinks`) one whose real path leaves the directory through a
+ * symlink give 404, never 403, so the answer tells an attacker nothing. The type and download name come from the name
+ * asked for, not from a link's target.
  *
  * @example
  * app.get('/uploads/<path:name>', (req) => sendFromDirectory('uploads', req.params.name, { request: req }));
  */
-export async function sendFromDirectory(directory: string, path: string, options: SendFileOptions = {}): Promise<Response> {
+export async function sendFromDirectory(directory: string, path: string, options: SendFromDirectoryOptions = {}): Promise<Response> {
   const full = safeJoin(directory, path);
   if (full === null) throw new NotFound();
-  const info = await stat(full).catch(() => null);
-  if (!info?.isFile()) throw new NotFound();
-  return sendFile(full, options);
+  if (options.followSymlinks === true) {
+    const info = await stat(full).catch(() => null);
+    if (!info?.isFile()) throw new NotFound();
+    return sendFile(full, options);
+  }
+  const opened = await openBeneath(directory, full);
+  if (opened === null) throw new NotFound();
+  try {
+    return fileResponse(opened.handle, full, opened.info, options);
+  } catch (error) {
+    await opened.handle.close().catch(() => undefined);
+    throw error;
+  }
 }
