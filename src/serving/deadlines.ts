@@ -1,13 +1,29 @@
 /** @module Deadlines: one coarse timer for every request in flight, instead of a timer per request (layer L4). */
 
-/** What a {@link Deadlines} set calls when an entry's time is up. */
+/**
+ * What a {@link Deadlines} set holds: something to call when its time is up, with the links the set keeps it on.
+ * Start the links as `null` and `deadline` as `0`; only the set writes them.
+ *
+ * @example
+ * class Job implements Expirable {
+ *   deadline = 0;
+ *   deadlinePrev: Expirable | null = null;
+ *   deadlineNext: Expirable | null = null;
+ *   expire(): void { console.log('too late'); }
+ * }
+ */
 export interface Expirable {
   expire(): void;
+  deadline: number;
+  deadlinePrev: Expirable | null;
+  deadlineNext: Expirable | null;
 }
 
 /**
- * Requests in flight with a deadline each, checked by one unref'd interval that ticks four times per timeout. Adding
- * and removing an entry is a Map operation: no timer object per request, which matters on the hot path. An entry
+ * Requests in flight with a deadline each, checked by one unref'd interval that ticks four times per timeout. The
+ * entries form a list in the order they were added, which is also the order of their deadlines, so adding is an append,
+ * removing an unlink, and a sweep stops at the first entry not yet due. No timer object, no hashing per request: a
+ * Map keyed by fresh objects costs about 100 ns per add and delete, which is measurable on a hello world. An entry
  * expires between `timeout` and `1.25 × timeout` after it was added.
  *
  * @example
@@ -19,7 +35,9 @@ export class Deadlines {
   readonly timeout: number;
   readonly #ticks: number;
   readonly #step: number;
-  readonly #entries = new Map<Expirable, number>();
+  #head: Expirable | null = null;
+  #tail: Expirable | null = null;
+  #size = 0;
   #now = 0;
   #interval: NodeJS.Timeout | null = null;
 
@@ -31,9 +49,15 @@ export class Deadlines {
     this.#ticks = Math.ceil(timeout / this.#step);
   }
 
-  /** Starts the clock for `entry`. */
+  /** Starts the clock for `entry`, which must not be in a set already. */
   add(entry: Expirable): void {
-    this.#entries.set(entry, this.#now + this.#ticks + 1);
+    entry.deadline = this.#now + this.#ticks + 1;
+    entry.deadlinePrev = this.#tail;
+    entry.deadlineNext = null;
+    if (this.#tail === null) this.#head = entry;
+    else this.#tail.deadlineNext = entry;
+    this.#tail = entry;
+    this.#size++;
     if (this.#interval === null) {
       this.#interval = setInterval(() => this.#tick(), this.#step);
       this.#interval.unref();
@@ -42,27 +66,33 @@ export class Deadlines {
 
   /** Stops the clock for `entry`; nothing happens if it has none. */
   delete(entry: Expirable): void {
-    this.#entries.delete(entry);
+    if (entry.deadline === 0) return;
+    entry.deadline = 0;
+    const { deadlinePrev: prev, deadlineNext: next } = entry;
+    if (prev === null) this.#head = next;
+    else prev.deadlineNext = next;
+    if (next === null) this.#tail = prev;
+    else next.deadlinePrev = prev;
+    entry.deadlinePrev = entry.deadlineNext = null;
+    this.#size--;
   }
 
   /** How many entries are waiting. */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /** Stops the interval; entries left are forgotten without expiring. */
   stop(): void {
     if (this.#interval !== null) clearInterval(this.#interval);
     this.#interval = null;
-    this.#entries.clear();
+    while (this.#head !== null) this.delete(this.#head);
   }
 
   #tick(): void {
     const now = ++this.#now;
-    // A Map keeps insertion order and deadlines grow with it, so the first entry not yet due ends the sweep.
-    for (const [entry, due] of this.#entries) {
-      if (due > now) break;
-      this.#entries.delete(entry);
+    for (let entry = this.#head; entry !== null && entry.deadline <= now; entry = this.#head) {
+      this.delete(entry);
       entry.expire();
     }
   }

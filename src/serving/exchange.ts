@@ -49,6 +49,10 @@ export class NodeExchange implements Expirable {
   /** The body once the app returned it, so a timeout can close it. */
   #body: Body | undefined;
   #writeTimer: NodeJS.Timeout | null = null;
+  /** The links of the handler timeout's list (see Deadlines): written by it alone. */
+  deadline = 0;
+  deadlinePrev: Expirable | null = null;
+  deadlineNext: Expirable | null = null;
 
   constructor(res: ServerResponse, environ: Environ, options: ExchangeOptions) {
     this.#res = res;

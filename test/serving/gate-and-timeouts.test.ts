@@ -19,13 +19,13 @@ async function start(app: GatewayApp, options: ServeOptions = {}): Promise<Runni
 
 /** An app that counts its calls and echoes the host it was asked for. */
 function countingApp(): GatewayApp & { calls: number } {
-  const app = ((environ, startResponse) => {
-    app.calls++;
+  const app: GatewayApp = (environ, startResponse) => {
+    counted.calls++;
     startResponse('200 OK', [['Content-Type', 'text/plain']]);
     return [bytes(`host=${environ.HTTP_HOST ?? ''}`)];
-  }) as GatewayApp & { calls: number };
-  app.calls = 0;
-  return app;
+  };
+  const counted = Object.assign(app, { calls: 0 });
+  return counted;
 }
 
 describe('the request gate of serve() (docs/gateway.md §6.6)', () => {
