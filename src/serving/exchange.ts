@@ -180,6 +180,12 @@ export class NodeExchange implements Expirable {
     let finished = false; // the iterator ended or threw: no return() needed
     try {
       const head = this.#environ.REQUEST_METHOD === 'HEAD';
+      if (head && this.#status !== undefined) {
+        // The status and headers are known: they are the whole answer, so no chunk is read for nothing (§6.2).
+        this.#sendHeaders(-1);
+        res.end();
+        return;
+      }
       for (;;) {
         let step: IteratorResult<unknown>;
         try {
@@ -276,7 +282,9 @@ export class NodeExchange implements Expirable {
     }
     const code = this.#code;
     // RFC 9110 §8.6: no Content-Length on 204; on 304 it would describe the selected representation, which we do not know.
-    const addLength = !hasLength && knownLength >= 0 && code !== 204 && code !== 304;
+    // A HEAD answer with no bytes says nothing of GET's length (the app may have skipped a body it could not measure):
+    // a Content-Length of 0 would be a false one (RFC 9110 §9.3.2).
+    const addLength = !hasLength && knownLength >= 0 && code !== 204 && code !== 304 && (knownLength > 0 || this.#environ.REQUEST_METHOD !== 'HEAD');
     // Node takes headers as one flat list; sized up front, since a list grown by push reserves room for 17 entries.
     const flat: string[] = new Array(headers.length * 2 + (addLength ? 2 : 0));
     for (let i = 0; i < headers.length; i++) {

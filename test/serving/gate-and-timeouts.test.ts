@@ -150,3 +150,18 @@ describe('the write timeout of serve()', () => {
     socket.destroy();
   });
 });
+
+describe('HEAD through serve()', () => {
+  it('claims no Content-Length of 0 for an empty HEAD body, and keeps the length of a list it can count', async () => {
+    const app: GatewayApp = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return environ.REQUEST_METHOD === 'HEAD' && environ.PATH_INFO === '/empty' ? [] : [bytes('hello')];
+    };
+    const server = await start(app);
+    expect(await exchangeRaw(server.port, 'HEAD /counted HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(/Content-Length: 5\r\n/);
+    const empty = await exchangeRaw(server.port, 'HEAD /empty HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    expect(empty).not.toMatch(/content-length: 0/i);
+    const get = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    expect(get).toMatch(/Content-Length: 5\r\n/);
+  });
+});
