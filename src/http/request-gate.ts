@@ -100,7 +100,7 @@ function checkTransferEncoding(values: string, http10: boolean): HeadRefusal | n
  * | a version other than HTTP/1.0 and HTTP/1.1 (HTTP/0.9, a version-less line, HTTP/2.0 over HTTP/1 framing) | 505 | RFC 9110 §15.6.6, §2.5 |
  * | the `*` target with a method other than OPTIONS | 400 | RFC 9112 §3.2.4 |
  * | an absolute-form target that is not http(s) or whose authority is invalid or has userinfo | 400 | RFC 9112 §3.2.2, RFC 9110 §4.2.4 |
- * | any other target that does not start with `/` | 400 | RFC 9112 §3.2 |
+ * | any other target that does not start with `/`, or a target with a fragment (`#`) | 400 | RFC 9112 §3.2 |
  * | no Host in HTTP/1.1, two Host fields, or a Host that is not a valid host[:port] | 400 | RFC 9112 §3.2 |
  * | two Content-Type or two Content-Length fields | 400 | RFC 9110 §5.3, §8.6 |
  * | Transfer-Encoding in HTTP/1.0, or a final coding other than chunked, or chunked twice | 400 | RFC 9112 §6.1, §6.3 |
@@ -114,6 +114,8 @@ export function checkRequestHead(head: RequestHead): HeadRefusal | null {
   const { httpVersionMajor: major, httpVersionMinor: minor } = head;
   const target = head.url ?? '';
   if (major !== 1 || (minor !== 0 && minor !== 1)) return refuse(505, `HTTP/${major}.${minor} is not served here; use HTTP/1.1`);
+  // RFC 9112 §3.2: a request target is a path and a query (or a URL, or *); a fragment is never sent (RFC 9110 §7.1).
+  if (target.includes('#')) return refuse(400, 'a request target has no fragment (#)');
   if (target.charCodeAt(0) !== 47 /* / */) {
     if (target === '*') {
       if (head.method !== 'OPTIONS') return refuse(400, 'the * target is for OPTIONS only');

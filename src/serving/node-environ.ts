@@ -50,7 +50,8 @@ export function buildEnviron(req: IncomingMessage, server: ServerInfo): Environ 
   const target = req.url ?? '/';
   let pathInfo = target;
   let queryString = '';
-  if (target.charCodeAt(0) === 47 /* / */ && !target.includes('%') && !target.includes('#')) {
+  // The gate refused targets with a '#', so a path without '%' is PATH_INFO as it stands.
+  if (target.charCodeAt(0) === 47 /* / */ && !target.includes('%')) {
     const question = target.indexOf('?');
     if (question >= 0) {
       pathInfo = target.slice(0, question);

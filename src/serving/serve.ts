@@ -17,6 +17,7 @@ import { createRequestListener, kRefused, LISTENER_DEFAULTS, type ListenerOption
  * | requestTimeout | 120 s | time to receive the whole request, body included |
  * | keepAliveTimeout | 5 s | how long an idle keep-alive connection stays open |
  * | maxHeaderSize | 16 KiB | the size of the request line plus headers (larger: 431) |
+ * | connectionsCheckingInterval | 1 s | how often the two timeouts above are checked (node's default, 30 s, lets a slow client stay 30 s longer) |
  * | handlerTimeout | 30 s | time for the app to start its response (then 503 and close) |
  * | writeTimeout | 60 s | time a write may wait for a client that takes no bytes (then close) |
  *
@@ -30,6 +31,7 @@ export const SERVE_DEFAULTS = Object.freeze({
   requestTimeout: 120_000,
   keepAliveTimeout: 5_000,
   maxHeaderSize: 16_384,
+  connectionsCheckingInterval: 1_000,
   ...LISTENER_DEFAULTS,
 });
 
@@ -47,6 +49,8 @@ export interface ServeOptions extends ListenerOptions {
   requestTimeout?: number;
   keepAliveTimeout?: number;
   maxHeaderSize?: number;
+  /** How often node checks `headersTimeout` and `requestTimeout` across connections, in ms. Default 1 s. */
+  connectionsCheckingInterval?: number;
   /** How long `close()` waits for requests in flight before it cuts their connections. Default 5 s. */
   closeTimeout?: number;
 }
@@ -87,6 +91,7 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
     requestTimeout: settings.requestTimeout,
     keepAliveTimeout: settings.keepAliveTimeout,
     maxHeaderSize: settings.maxHeaderSize,
+    connectionsCheckingInterval: settings.connectionsCheckingInterval,
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {

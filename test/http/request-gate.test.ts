@@ -31,6 +31,8 @@ describe('checkRequestHead', () => {
     expect(status({ url: 'ftp://example.com/' })).toBe(400);
     expect(status({ url: 'http:///path' })).toBe(400);
     expect(status({ url: 'http://example.com:99999/' })).toBe(400);
+    expect(status({ url: '/a#b' })).toBe(400);
+    expect(status({ url: 'http://example.com/a#b' })).toBe(400);
     expect(status({ url: 'http://example.com/a' })).toBeNull();
     expect(status({ url: 'HTTPS://example.com' })).toBeNull();
   });
