@@ -75,6 +75,7 @@ function liveRequestOptions(config: Config): RequestOptions {
     get maxContentLength() { return config.MAX_CONTENT_LENGTH; },
     get maxFormMemorySize() { return config.MAX_FORM_MEMORY_SIZE; },
     get maxFormParts() { return config.MAX_FORM_PARTS; },
+    get maxBodyMemorySize() { return config.MAX_BODY_MEMORY_SIZE; },
     get trustedHosts() { return config.TRUSTED_HOSTS; },
     get debug() { return config.DEBUG; },
     get jsonPrototypeKeys() { return config.JSON_PROTOTYPE_KEYS; },

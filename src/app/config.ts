@@ -4,8 +4,10 @@ import { checkConfig, type ConfigValues } from '../validation/config-schema.js';
 import { FlagonError } from './errors.js';
 
 /**
- * Flask's defaults, as documented for Flask 3.1 (sizes in bytes, durations in seconds). `JSON_PROTOTYPE_KEYS` is
- * Flagon's: what `request.json()` does with `__proto__`, `constructor` and `prototype` keys.
+ * Flask's defaults, as documented for Flask 3.1 (sizes in bytes, durations in seconds). Two keys are Flagon's:
+ * `JSON_PROTOTYPE_KEYS`, what `request.json()` does with `__proto__`, `constructor` and `prototype` keys, and
+ * `MAX_BODY_MEMORY_SIZE`, the most a buffered body read (`bytes()`, `text()`, `json()`, urlencoded `form()`) holds in
+ * memory, 1 MiB as Fastify's bodyLimit, since Flask's MAX_CONTENT_LENGTH of `null` would let any client fill memory.
  *
  * @example
  * DEFAULT_CONFIG.PERMANENT_SESSION_LIFETIME; // 2678400 (31 days)
@@ -28,6 +30,7 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   MAX_CONTENT_LENGTH: null,
   MAX_FORM_MEMORY_SIZE: 500_000,
   MAX_FORM_PARTS: 1_000,
+  MAX_BODY_MEMORY_SIZE: 1_048_576,
   MAX_COOKIE_SIZE: 4093,
   SEND_FILE_MAX_AGE_DEFAULT: null,
   SERVER_NAME: null,

@@ -27,6 +27,7 @@ export const CONFIG_SCHEMA = z.object({
   MAX_CONTENT_LENGTH: z.number().int().nonnegative().nullable(),
   MAX_FORM_MEMORY_SIZE: z.number().int().nonnegative().nullable(),
   MAX_FORM_PARTS: z.number().int().nonnegative().nullable(),
+  MAX_BODY_MEMORY_SIZE: z.number().int().nonnegative().nullable(),
   MAX_COOKIE_SIZE: z.number().int().nonnegative(),
   SEND_FILE_MAX_AGE_DEFAULT: seconds.nullable(),
   SERVER_NAME: z.string().min(1).nullable(),

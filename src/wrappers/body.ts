@@ -1,26 +1,23 @@
-/** @module Reading a request body once, within a limit (layer L2): 413 before reading when the declared length is over, and mid-stream otherwise. */
+/** @module Reading a request body once, within a limit (layer L2): 413 before reading when the declared length is over, mid-stream otherwise, and ClientDisconnected when the input breaks off. */
 import { getContentLength } from '../gateway/environ.js';
 import type { Environ } from '../gateway/types.js';
-import { RequestEntityTooLarge } from '../http/errors.js';
+import { ClientDisconnected, RequestEntityTooLarge } from '../http/errors.js';
 
 /**
  * Reads `tsgi.input` to the end into one buffer, refusing more than `limit` bytes: a declared Content-Length over the
- * limit is refused before a byte is read, a chunked or lying body as soon as it passes the limit.
+ * limit is refused before a byte is read, a chunked or lying body as soon as it passes the limit (the rest is never
+ * read). `setting` is the config key the 413 names. An input that errors ('aborted', ECONNRESET, closed before its
+ * end) or ends short of its Content-Length throws {@link ClientDisconnected}, a 400.
  *
  * @example
  * const bytes = await readBody(environ, 1024 * 1024); // throws RequestEntityTooLarge past 1 MiB
  */
-export async function readBody(environ: Environ, limit: number | null): Promise<Uint8Array> {
-  const declared = getContentLength(environ);
-  if (limit !== null && declared !== null && declared > limit) {
-    throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit}.`);
-  }
+export async function readBody(environ: Environ, limit: number | null, setting = 'MAX_CONTENT_LENGTH'): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of environ['tsgi.input']) {
-    total += chunk.byteLength;
-    if (limit !== null && total > limit) throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes.`);
+  for await (const chunk of readInput(environ, limit, setting)) {
     chunks.push(chunk);
+    total += chunk.byteLength;
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
@@ -30,4 +27,53 @@ export async function readBody(environ: Environ, limit: number | null): Promise<
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * The chunks of `tsgi.input` as they arrive, counted against `limit` (the rules of {@link readBody}); the one place a
+ * body reader touches the input, so every reader gets the same 413s and the same {@link ClientDisconnected}.
+ *
+ * @example
+ * for await (const chunk of readInput(environ, limits.maxContentLength)) parser.write(chunk);
+ */
+export async function* readInput(environ: Environ, limit: number | null, setting = 'MAX_CONTENT_LENGTH'): AsyncGenerator<Uint8Array, void, undefined> {
+  const declared = getContentLength(environ);
+  if (limit !== null && declared !== null && declared > limit) {
+    throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit} (${setting}).`);
+  }
+  const iterator = environ['tsgi.input'][Symbol.asyncIterator]();
+  let total = 0;
+  let done = false;
+  try {
+    for (;;) {
+      let step: IteratorResult<Uint8Array>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        done = true; // an iterator that threw is finished: no return()
+        // Node's request stream throws 'aborted' (ECONNRESET) or ERR_STREAM_PREMATURE_CLOSE when the client goes away.
+        throw new ClientDisconnected(undefined, { cause: error });
+      }
+      if (step.done) {
+        done = true;
+        break;
+      }
+      total += step.value.byteLength;
+      if (limit !== null && total > limit) throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
+      yield step.value;
+    }
+  } finally {
+    // Stopping early (a limit, or the reader gave up) ends the input as `break` in a for-await would.
+    if (!done) {
+      try {
+        await iterator.return?.();
+      } catch {
+        // the input failing as it is stopped changes nothing: the read is over either way
+      }
+    }
+  }
+  // Werkzeug's LimitedStream rule: a body shorter than its Content-Length means the client went away.
+  if (declared !== null && total < declared) {
+    throw new ClientDisconnected(`The request body ended after ${total} of its ${declared} bytes.`);
+  }
 }

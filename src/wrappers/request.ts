@@ -25,6 +25,11 @@ export interface RequestOptions {
   maxFormParts?: number | null;
   /** The largest uploaded file, in bytes; none by default (MAX_CONTENT_LENGTH still applies). */
   maxFileSize?: number | null;
+  /**
+   * MAX_BODY_MEMORY_SIZE: the largest body `bytes()`, `text()`, `json()` and an urlencoded `form()` hold in memory;
+   * `null` for no cap. Default 1 MiB. Streamed reads (`parts()`, `tsgi.input`) and spooled uploads are not capped by it.
+   */
+  maxBodyMemorySize?: number | null;
   /** TRUSTED_HOSTS: when set, any other Host reads as `''`. */
   trustedHosts?: readonly string[] | null;
   /** Show parse errors in 400 descriptions. Default false. */
@@ -33,7 +38,19 @@ export interface RequestOptions {
   jsonPrototypeKeys?: 'reject' | 'allow';
 }
 
-type LimitName = 'maxContentLength' | 'maxFormMemorySize' | 'maxFormParts' | 'maxFileSize';
+type LimitName = 'maxContentLength' | 'maxFormMemorySize' | 'maxFormParts' | 'maxFileSize' | 'maxBodyMemorySize';
+
+/** MAX_BODY_MEMORY_SIZE's default: 1 MiB, Fastify's `bodyLimit`. */
+const BODY_MEMORY_DEFAULT = 1_048_576;
+
+/** Each limit's default and the config key behind it, named in its 413. */
+const LIMITS: Readonly<Record<LimitName, { fallback: number | null; setting: string }>> = {
+  maxContentLength: { fallback: null, setting: 'MAX_CONTENT_LENGTH' },
+  maxFormMemorySize: { fallback: 500_000, setting: 'MAX_FORM_MEMORY_SIZE' },
+  maxFormParts: { fallback: 1_000, setting: 'MAX_FORM_PARTS' },
+  maxFileSize: { fallback: null, setting: 'maxFileSize' },
+  maxBodyMemorySize: { fallback: BODY_MEMORY_DEFAULT, setting: 'MAX_BODY_MEMORY_SIZE' },
+};
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
@@ -142,6 +159,29 @@ export class Request<Params = Record<string, unknown>> {
 
   set maxFileSize(limit: number | null) {
     (this.#ownLimits ??= {}).maxFileSize = limit;
+  }
+
+  /** MAX_BODY_MEMORY_SIZE for this request: the largest body a buffered read holds in memory. Default 1 MiB. */
+  get maxBodyMemorySize(): number | null {
+    return this.#limit('maxBodyMemorySize', BODY_MEMORY_DEFAULT);
+  }
+
+  set maxBodyMemorySize(limit: number | null) {
+    (this.#ownLimits ??= {}).maxBodyMemorySize = limit;
+  }
+
+  /** The smallest of the limits a read is under, with the config key that set it, for the 413 to name. */
+  #tightest(names: readonly LimitName[]): { limit: number | null; setting: string } {
+    let limit: number | null = null;
+    let setting = 'MAX_CONTENT_LENGTH';
+    for (const name of names) {
+      const value = this.#limit(name, LIMITS[name].fallback);
+      if (value !== null && (limit === null || value < limit)) {
+        limit = value;
+        setting = LIMITS[name].setting;
+      }
+    }
+    return { limit, setting };
   }
 
   /** A limit set on this request, else its option (read now, so a live option applies), else the default. */
@@ -300,9 +340,14 @@ export class Request<Params = Record<string, unknown>> {
     return accept;
   }
 
-  /** The body as bytes, read once, within `maxContentLength` (413 otherwise). */
+  /**
+   * The body as bytes, read once, within `maxContentLength` and `maxBodyMemorySize` (413 otherwise). A client that
+   * goes away mid-body is a `ClientDisconnected` (400).
+   */
   bytes(): Promise<Uint8Array> {
-    return (this.#body ??= readBody(this.environ, this.maxContentLength));
+    if (this.#body) return this.#body;
+    const { limit, setting } = this.#tightest(['maxContentLength', 'maxBodyMemorySize']);
+    return (this.#body = readBody(this.environ, limit, setting));
   }
 
   /** The body as an ArrayBuffer. */
@@ -353,7 +398,7 @@ export class Request<Params = Record<string, unknown>> {
     const declared = this.contentLength;
     const limit = this.maxContentLength;
     if (limit !== null && declared !== null && declared > limit) {
-      return (this.#multipart = Promise.reject(new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit}.`)));
+      return (this.#multipart = Promise.reject(new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit} (MAX_CONTENT_LENGTH).`)));
     }
     return (this.#multipart = parseMultipart(this.environ, this.contentType, {
       maxContentLength: limit, maxFormMemorySize: this.maxFormMemorySize, maxFormParts: this.maxFormParts, maxFileSize: this.maxFileSize,
@@ -374,7 +419,7 @@ export class Request<Params = Record<string, unknown>> {
     if (this.#multipart || this.#body) throw new TypeError('the request body was already read (form(), files() or bytes()); parts() reads it as a stream instead');
     const declared = this.contentLength;
     if (this.maxContentLength !== null && declared !== null && declared > this.maxContentLength) {
-      throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${this.maxContentLength}.`);
+      throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${this.maxContentLength} (MAX_CONTENT_LENGTH).`);
     }
     this.#body = Promise.reject(new TypeError('the body is being read by parts()'));
     this.#body.catch(() => undefined);
@@ -394,7 +439,10 @@ export class Request<Params = Record<string, unknown>> {
     await parsed?.cleanup();
   }
 
-  /** Form fields of an urlencoded body (within MAX_FORM_MEMORY_SIZE); an empty MultiDict for other bodies. */
+  /**
+   * Form fields of an urlencoded body (within MAX_FORM_MEMORY_SIZE, MAX_CONTENT_LENGTH and MAX_BODY_MEMORY_SIZE: a
+   * chunked body stops being read at the limit) or a multipart one; an empty MultiDict for other bodies.
+   */
   form(): Promise<MultiDict<string>> {
     return (this.#form ??= this.#parseForm());
   }
@@ -403,11 +451,11 @@ export class Request<Params = Record<string, unknown>> {
     const type = this.mimetype;
     if (type === 'multipart/form-data') return (await this.#parseMultipart()).form;
     if (type !== 'application/x-www-form-urlencoded') return new MultiDict<string>();
-    const limit = this.maxFormMemorySize;
-    const declared = this.contentLength;
-    if (limit !== null && declared !== null && declared > limit) throw new RequestEntityTooLarge(`The form is ${declared} bytes; the limit is ${limit}.`);
-    const bytes = await this.bytes();
-    if (limit !== null && bytes.byteLength > limit) throw new RequestEntityTooLarge(`The form passed the limit of ${limit} bytes.`);
+    // The body is read here, under the form's own limit, so a chunked body stops at it instead of being read whole.
+    const { limit, setting } = this.#tightest(['maxFormMemorySize', 'maxContentLength', 'maxBodyMemorySize']);
+    const bytes = await (this.#body ??= readBody(this.environ, limit, setting));
+    // bytes() may have read it first, under its own limits
+    if (limit !== null && bytes.byteLength > limit) throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
     return parseQuery(new TextDecoder().decode(bytes));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from 'flagon/http';
+import { BadRequest, ClientDisconnected, RequestEntityTooLarge, UnsupportedMediaType } from 'flagon/http';
 import { createEnviron } from 'flagon/testing';
 import { Request } from 'flagon/wrappers';
 
@@ -101,5 +101,124 @@ describe('Request', () => {
     const big = make('/', { method: 'POST', body: `a=${'x'.repeat(20)}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, { maxFormMemorySize: 10 });
     await expect(big.form()).rejects.toBeInstanceOf(RequestEntityTooLarge);
     expect((await make('/', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } }).form()).size).toBe(0);
+  });
+});
+
+/** A chunked body (no Content-Length) of `size` bytes in `chunk`-byte pieces that counts how many pieces were pulled. */
+function countedBody(size: number, chunk = 10): { body: AsyncIterable<Uint8Array>; pulled: () => number } {
+  let pulled = 0;
+  const body = (async function* () {
+    for (let sent = 0; sent < size; sent += chunk) {
+      pulled++;
+      yield new Uint8Array(Math.min(chunk, size - sent)).fill(120); // 'x'
+    }
+  })();
+  return { body, pulled: () => pulled };
+}
+
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+describe('body limits at the edges, declared and chunked', () => {
+  // Each buffered read under each limit: 413 at limit+1, success at limit and limit-1; a chunked body stops being read
+  // one chunk past the limit instead of being read whole.
+  const cases: Array<[string, ConstructorParameters<typeof Request>[1], Record<string, string>, (request: Request) => Promise<unknown>, string]> = [
+    ['maxContentLength (bytes)', { maxContentLength: 100 }, {}, (request) => request.bytes(), 'MAX_CONTENT_LENGTH'],
+    ['maxBodyMemorySize (bytes)', { maxBodyMemorySize: 100 }, {}, (request) => request.bytes(), 'MAX_BODY_MEMORY_SIZE'],
+    ['maxBodyMemorySize (text)', { maxBodyMemorySize: 100 }, {}, (request) => request.text(), 'MAX_BODY_MEMORY_SIZE'],
+    ['maxFormMemorySize (urlencoded form)', { maxFormMemorySize: 100 }, FORM, (request) => request.form(), 'MAX_FORM_MEMORY_SIZE'],
+    ['maxContentLength (urlencoded form)', { maxContentLength: 100, maxFormMemorySize: null }, FORM, (request) => request.form(), 'MAX_CONTENT_LENGTH'],
+    ['maxBodyMemorySize (urlencoded form)', { maxBodyMemorySize: 100, maxFormMemorySize: null }, FORM, (request) => request.form(), 'MAX_BODY_MEMORY_SIZE'],
+  ];
+  it.each(cases)('%s', async (_name, options, headers, read, setting) => {
+    for (const size of [99, 100]) {
+      await expect(read(make('/', { method: 'POST', body: 'x'.repeat(size), headers }, options))).resolves.toBeDefined();
+      await expect(read(make('/', { method: 'POST', body: countedBody(size).body, headers }, options))).resolves.toBeDefined();
+    }
+    const declared = await read(make('/', { method: 'POST', body: 'x'.repeat(101), headers }, options)).catch((error: unknown) => error);
+    expect(declared).toBeInstanceOf(RequestEntityTooLarge);
+    expect((declared as RequestEntityTooLarge).description).toContain(`the limit is 100 (${setting})`);
+    const counted = countedBody(10_000);
+    const chunked = await read(make('/', { method: 'POST', body: counted.body, headers }, options)).catch((error: unknown) => error);
+    expect(chunked).toBeInstanceOf(RequestEntityTooLarge);
+    expect((chunked as RequestEntityTooLarge).description).toContain(`passed the limit of 100 bytes (${setting})`);
+    expect(counted.pulled()).toBe(11); // 110 bytes read of 10,000: the 11th chunk passed the limit
+  });
+
+  it('caps buffered reads at 1 MiB by default (MAX_BODY_MEMORY_SIZE), and null turns the cap off', async () => {
+    const MiB = 1_048_576;
+    expect(make('/').maxBodyMemorySize).toBe(MiB);
+    expect((await make('/', { method: 'POST', body: new Uint8Array(MiB) }).bytes()).byteLength).toBe(MiB);
+    const over = await make('/', { method: 'POST', body: new Uint8Array(MiB + 1) }).bytes().catch((error: unknown) => error);
+    expect([over instanceof RequestEntityTooLarge, (over as RequestEntityTooLarge).description]).toEqual([true, `The request body is ${MiB + 1} bytes; the limit is ${MiB} (MAX_BODY_MEMORY_SIZE).`]);
+    const json = make('/', { method: 'POST', body: `"${'x'.repeat(MiB)}"`, headers: { 'Content-Type': 'application/json' } });
+    await expect(json.json()).rejects.toBeInstanceOf(RequestEntityTooLarge);
+    expect((await make('/', { method: 'POST', body: new Uint8Array(MiB + 1) }, { maxBodyMemorySize: null }).bytes()).byteLength).toBe(MiB + 1);
+    const own = make('/', { method: 'POST', body: new Uint8Array(MiB + 1) });
+    own.maxBodyMemorySize = 2 * MiB; // per request, as maxContentLength
+    expect((await own.bytes()).byteLength).toBe(MiB + 1);
+  });
+
+  it('does not cap streamed multipart reads with MAX_BODY_MEMORY_SIZE', async () => {
+    const body = `--b\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n${'x'.repeat(5000)}\r\n--b--\r\n`;
+    const request = make('/', { method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }, { maxBodyMemorySize: 100 });
+    let size = 0;
+    for await (const part of request.parts()) if (part.kind === 'file') for await (const chunk of part.stream) size += chunk.byteLength;
+    expect(size).toBe(5000);
+    const files = make('/', { method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }, { maxBodyMemorySize: 100 });
+    expect((await files.files()).get('f')?.size).toBe(5000);
+  });
+
+  describe('multipart limits', () => {
+    const B = 'edge';
+    const multipart = (parts: Array<{ name: string; value: string; filename?: string }>): string =>
+      `${parts.map((part) => `--${B}\r\nContent-Disposition: form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}\r\n\r\n${part.value}\r\n`).join('')}--${B}--\r\n`;
+    const type = { 'Content-Type': `multipart/form-data; boundary=${B}` };
+    /** Sends `body` declared (one piece, Content-Length) or chunked (no Content-Length, 7-byte pieces). */
+    const send = (body: string, chunked: boolean, options: ConstructorParameters<typeof Request>[1]) => {
+      const bytes = enc(body);
+      const input = chunked ? (async function* () { for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7); })() : bytes;
+      return make('/', { method: 'POST', body: input, headers: type }, options).files().then(() => 'ok', (error: unknown) => error);
+    };
+    it.each([false, true])('MAX_FORM_MEMORY_SIZE, MAX_FORM_PARTS, maxFileSize and MAX_CONTENT_LENGTH (chunked: %s)', async (chunked) => {
+      for (const size of [99, 100]) expect(await send(multipart([{ name: 'a', value: 'x'.repeat(size) }]), chunked, { maxFormMemorySize: 100 })).toBe('ok');
+      expect(await send(multipart([{ name: 'a', value: 'x'.repeat(101) }]), chunked, { maxFormMemorySize: 100 })).toBeInstanceOf(RequestEntityTooLarge);
+      const fields = (n: number) => multipart(Array.from({ length: n }, (_, i) => ({ name: `f${i}`, value: 'v' })));
+      for (const n of [2, 3]) expect(await send(fields(n), chunked, { maxFormParts: 3 })).toBe('ok');
+      expect(await send(fields(4), chunked, { maxFormParts: 3 })).toBeInstanceOf(RequestEntityTooLarge);
+      for (const size of [99, 100]) expect(await send(multipart([{ name: 'f', value: 'x'.repeat(size), filename: 'a' }]), chunked, { maxFileSize: 100 })).toBe('ok');
+      expect(await send(multipart([{ name: 'f', value: 'x'.repeat(101), filename: 'a' }]), chunked, { maxFileSize: 100 })).toBeInstanceOf(RequestEntityTooLarge);
+      const whole = multipart([{ name: 'f', value: 'x'.repeat(500), filename: 'a' }]);
+      const length = enc(whole).byteLength;
+      for (const limit of [length, length + 1]) expect(await send(whole, chunked, { maxContentLength: limit })).toBe('ok');
+      expect(await send(whole, chunked, { maxContentLength: length - 1 })).toBeInstanceOf(RequestEntityTooLarge);
+    });
+  });
+});
+
+describe('a body that breaks off', () => {
+  /** An input that yields `sent` bytes, then fails as Node's request stream does when the client goes away. */
+  const broken = (sent: number): AsyncIterable<Uint8Array> => (async function* () {
+    yield new Uint8Array(sent).fill(97);
+    throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+  })();
+  const readers: Array<[string, string, (request: Request) => Promise<unknown>]> = [
+    ['bytes()', 'application/octet-stream', (request) => request.bytes()],
+    ['text()', 'text/plain', (request) => request.text()],
+    ['json()', 'application/json', (request) => request.json()],
+    ['form() (urlencoded)', 'application/x-www-form-urlencoded', (request) => request.form()],
+    ['files() (multipart)', 'multipart/form-data; boundary=b', (request) => request.files()],
+  ];
+  it.each(readers)('%s throws ClientDisconnected, a 400, when the input errors', async (_name, type, read) => {
+    const error = await read(make('/', { method: 'POST', body: broken(10), headers: { 'Content-Type': type, 'Content-Length': '100' } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientDisconnected);
+    expect(error).toBeInstanceOf(BadRequest);
+    expect((error as ClientDisconnected).status).toBe(400);
+    expect(((error as ClientDisconnected).cause as Error).message).toBe('aborted');
+  });
+
+  it.each(readers)('%s throws ClientDisconnected when the input ends short of its Content-Length', async (_name, type, read) => {
+    const short = (async function* () { yield enc('a=1'); })();
+    const error = await read(make('/', { method: 'POST', body: short, headers: { 'Content-Type': type, 'Content-Length': '100' } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientDisconnected);
   });
 });
