@@ -501,16 +501,36 @@ export class App extends Scaffold {
   }
 
   #processResponse(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
-    if (!context.hasAfterThisRequest && !this.#plan(context).after) return this.#saveSession(context, response);
-    return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler)).then((processed) => this.#saveSession(context, processed));
+    if (!context.hasAfterThisRequest && !this.#plan(context).after) return this.#saveSession(context, response, fromErrorHandler);
+    return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler)).then((processed) => this.#saveSession(context, processed, fromErrorHandler));
   }
 
   /** Saves an opened, non-null session after the after-request hooks, as Flask's process_response. */
-  #saveSession(context: Context, response: Response): Response | Promise<Response> {
+  #saveSession(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
     const opened = context.openedSession;
     if (opened === null || opened.isNull) return response;
-    const saved = this.sessionInterface.saveSession(this, opened, response);
-    return isThenable(saved) ? Promise.resolve(saved).then(() => response) : response;
+    let saved: unknown;
+    try {
+      saved = this.sessionInterface.saveSession(this, opened, response);
+    } catch (error) {
+      return this.#finalizingFailed(response, error, fromErrorHandler);
+    }
+    if (!isThenable(saved)) return response;
+    return Promise.resolve(saved).then(() => response, (error: unknown) => this.#finalizingFailed(response, error, fromErrorHandler));
+  }
+
+  /**
+   * An after-hook or the session save failed. For a view's answer, the error goes on to the 500 path, and the answer's
+   * body (a file, a stream) is released now, since nothing will send it. For the error page itself, as in Flask, the
+   * failure is logged and the page sent as it is.
+   */
+  #finalizingFailed(response: Response, error: unknown, fromErrorHandler: boolean): Response {
+    if (!fromErrorHandler) {
+      response.close();
+      throw error;
+    }
+    this.logger.error('Request finalizing failed with an error while handling an error', error);
+    return response;
   }
 
   async #processResponseAsync(context: Context, response: Response, fromErrorHandler: boolean): Promise<Response> {
@@ -521,8 +541,7 @@ export class App extends Scaffold {
         for (let i = hooks.length - 1; i >= 0; i--) response = (await (hooks[i] as (r: Response) => Response | void | Promise<Response | void>)(response)) ?? response;
       }
     } catch (error) {
-      if (!fromErrorHandler) throw error;
-      this.logger.error('Request finalizing failed with an error while handling an error', error);
+      return this.#finalizingFailed(response, error, fromErrorHandler);
     }
     return response;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, HTTPError, InternalServerError, NotFound, afterThisRequest, currentApp, g, makeResponse, request, urlFor, abort, type Response } from 'flagon';
+import { Readable } from 'node:stream';
+import { App, Blueprint, HTTPError, InternalServerError, NotFound, afterThisRequest, currentApp, g, makeResponse, request, session, urlFor, abort, type Response } from 'flagon';
 import type { GatewayApp } from 'flagon/gateway';
 
 const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
@@ -106,6 +107,27 @@ describe('error handlers', () => {
     app.get('/boom', () => { throw new Error('database down'); });
     const response = await quietly(() => app.testClient().get('/boom'));
     expect([response.status, response.text, afterRan]).toEqual([500, 'sorry: database down', true]);
+  });
+
+  it('release the view\'s streamed body when an after-hook or the session save fails', async () => {
+    for (const failing of ['after-hook', 'session save', 'after-hook, propagated'] as const) {
+      const app = newApp({ TESTING: failing === 'after-hook, propagated', SECRET_KEY: 'k' });
+      let destroyed = false;
+      app.get('/stream', () => {
+        session.seen = true;
+        return new Readable({ read() { this.push('never sent'); }, destroy(error, done) { destroyed = true; done(error); } });
+      });
+      if (failing === 'session save') {
+        const cookies = app.sessionInterface;
+        app.sessionInterface = { openSession: (a, r) => cookies.openSession(a, r), saveSession: () => { throw new Error('store down'); } };
+      } else {
+        app.afterRequest(() => { throw new Error('hook failed'); });
+      }
+      const answered = quietly(() => app.testClient().get('/stream'));
+      if (failing === 'after-hook, propagated') await expect(answered).rejects.toThrow('hook failed');
+      else expect((await answered).status).toBe(500);
+      expect([failing, destroyed]).toEqual([failing, true]);
+    }
   });
 
   it('answer the plain 500 page without a handler, and propagate with TESTING', async () => {
