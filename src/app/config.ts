@@ -1,6 +1,7 @@
 /** @module Config (layer L3): Flask's keys and defaults, loaded from objects, JSON files and FLAGON_* environment variables, checked on load. */
 import { readFileSync } from 'node:fs';
 import { checkConfig, type ConfigValues } from '../validation/config-schema.js';
+import type { AppConfig } from './declared-types.js';
 import { FlagonError } from './errors.js';
 
 /**
@@ -111,9 +112,10 @@ export class ConfigStore {
 }
 
 /**
- * `app.config`: the store's methods plus typed Flask keys and untyped keys of your own.
+ * `app.config`: the store's methods, Flask's keys with their types, the keys your app declares in `AppConfig`, and
+ * any other key as `unknown`.
  *
  * @example
  * const secret: string | null = app.config.SECRET_KEY;
  */
-export type Config = ConfigStore & ConfigValues & Record<string, unknown>;
+export type Config = ConfigStore & ConfigValues & AppConfig & Record<string, unknown>;

@@ -4,6 +4,7 @@ import type { RouteMatch } from '../routing/router.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
 import type { Session } from '../sessions/session.js';
+import type { GlobalsType, SessionDataType } from './declared-types.js';
 import { FlagonError } from './errors.js';
 
 /** The part of the App a context needs; keeps this module free of a cycle with app.ts. */
@@ -131,7 +132,7 @@ export function currentContext(): Context | undefined {
   return syncContext ?? storage.getStore();
 }
 
-function required(what: string, needRequest: boolean): Context {
+export function required(what: string, needRequest: boolean): Context {
   const context = currentContext();
   if (context === undefined || (needRequest && context.request === null)) {
     const where = needRequest ? 'request context' : 'application context';
@@ -141,7 +142,7 @@ function required(what: string, needRequest: boolean): Context {
   return context;
 }
 
-function proxyTo<T extends object>(resolve: () => T): T {
+export function proxyTo<T extends object>(resolve: () => T): T {
   return new Proxy({} as T, {
     get(_target, key) {
       const target = resolve();
@@ -177,26 +178,21 @@ function proxyTo<T extends object>(resolve: () => T): T {
 export const request: Request = proxyTo(() => required('request', true).request!);
 
 /**
- * Storage for the current request (or app context), Flask's `g`.
+ * Storage for the current request (or app context), Flask's `g`. Any key reads as `unknown` until your app declares
+ * its fields in `AppGlobals`; then `g` has exactly those types.
  *
  * @example
+ * declare module 'flagon' { interface AppGlobals { user?: string } }
  * app.beforeRequest(() => { g.user = loadUser(); });
  */
-export const g: Record<string, unknown> = proxyTo(() => required('g', false).g);
+export const g: GlobalsType = proxyTo(() => required('g', false).g as GlobalsType);
 
 /**
- * The current request's session, Flask's `session`: read and set keys as properties. Opened on first use.
+ * The current request's session, Flask's `session`: read and set keys as properties. Opened on first use. Keys read
+ * as `unknown` until your app declares them in `AppSession`.
  *
  * @example
  * session.user = 'ada';
  * const user = session.user;
  */
-export const session: Session = proxyTo(() => required('session', true).session);
-
-/**
- * The app handling the current request or app context, Flask's `current_app`.
- *
- * @example
- * currentApp.logger.info('hello');
- */
-export const currentApp: ContextApp & Record<string, unknown> = proxyTo(() => required('currentApp', false).app as ContextApp & Record<string, unknown>);
+export const session: Session<SessionDataType> = proxyTo(() => required('session', true).session as Session<SessionDataType>);

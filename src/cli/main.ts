@@ -2,7 +2,8 @@
 /** @module The `flagon` command (layer L5): `run`, `routes`, `shell`, as `flask run`, `flask routes`, `flask shell`. */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { currentApp, g } from '../app/context.js';
+import { g } from '../app/context.js';
+import { currentApp } from '../app/current-app.js';
 import { importApp, locateApp, NoAppError, readDotenv } from '../serving/app-loader.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';

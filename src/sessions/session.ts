@@ -38,7 +38,7 @@ export interface SessionControls {
  * const s = session as Session<{ user?: string }>;
  * s.user = 'ada';
  */
-export type Session<T extends SessionData = SessionData> = T & SessionControls;
+export type Session<T extends object = SessionData> = T & SessionControls;
 
 const CONTROL_KEYS = new Set(['modified', 'accessed', 'permanent', 'isNull', 'clear', 'toJSON']);
 
