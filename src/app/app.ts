@@ -282,7 +282,8 @@ export class App extends Scaffold {
     const automatic = (options.provideAutomaticOptions ?? this.config.PROVIDE_AUTOMATIC_OPTIONS) && !methods.includes('OPTIONS');
     const added = this.router.add(rule, {
       endpoint,
-      methods: automatic ? [...methods, 'OPTIONS'] : methods,
+      methods,
+      automaticOptions: automatic,
       defaults: options.defaults,
       strictSlashes: options.strictSlashes,
       host: options.host,

@@ -152,7 +152,7 @@ export class Router {
     }, this.converters, this.#options.serverName);
     for (const other of this.#rules) {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;
-      const overlap = [...compiled.methods].filter((m) => other.methods.has(m));
+      const overlap = [...compiled.methods].filter((m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)));
       if (overlap.length > 0) {
         throw Object.assign(new Error(`rule '${rule}' (endpoint '${compiled.endpoint}') duplicates rule '${other.rule}' (endpoint '${other.endpoint}') for ${overlap.join(', ')}; change one rule or their methods`), { code: 'FLAGON_ERR_DUPLICATE_RULE' });
       }

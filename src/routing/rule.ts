@@ -27,6 +27,11 @@ export interface RuleOptions {
   subdomain?: string;
   /** Only for building URLs, never matched. */
   buildOnly?: boolean;
+  /**
+   * Add OPTIONS for the app to answer by itself (Flask's `provide_automatic_options`). An automatic OPTIONS never
+   * makes two rules duplicates: `GET /login` and `POST /login` as two views each get one, as in Flask.
+   */
+  automaticOptions?: boolean;
 }
 
 /** A literal or a converted parameter inside a segment. */
@@ -112,6 +117,8 @@ export class Rule {
   readonly mergeSlashes: boolean;
   readonly redirectDefaults: boolean;
   readonly buildOnly: boolean;
+  /** OPTIONS was added for the app to answer (`RuleOptions.automaticOptions`), not asked for. */
+  readonly automaticOptions: boolean;
   readonly segments: readonly Segment[];
   readonly arguments: ReadonlySet<string>;
   /** Ends with `/`: requesting it without the slash redirects. */
@@ -130,6 +137,8 @@ export class Rule {
     this.endpoint = options.endpoint;
     const methods = new Set([...(options.methods ?? ['GET'])].map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD');
+    this.automaticOptions = options.automaticOptions === true && !methods.has('OPTIONS');
+    if (this.automaticOptions) methods.add('OPTIONS');
     this.methods = methods;
     this.defaults = Object.freeze({ ...options.defaults });
     this.hasDefaults = Object.keys(this.defaults).length > 0;

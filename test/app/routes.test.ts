@@ -101,6 +101,17 @@ describe('routes', () => {
     expect((await client.options('/manual')).status).toBe(405);
     expect((await client.delete('/items')).headers.get('Allow')).toBe('GET, HEAD, OPTIONS, POST');
   });
+
+  it('take a GET view and a POST view on one rule, as Flask does, and still refuse a real duplicate', async () => {
+    const app = newApp();
+    app.get('/login', function login() { return 'the form'; });
+    app.post('/login', function doLogin() { return 'logged in'; });
+    expect(() => app.post('/login', function again() { return ''; })).toThrow(/duplicates rule '\/login' \(endpoint 'doLogin'\) for POST/);
+    const client = app.testClient();
+    expect((await client.get('/login')).text).toBe('the form');
+    expect((await client.post('/login')).text).toBe('logged in');
+    expect((await client.options('/login')).headers.get('Allow')).toBe('GET, HEAD, OPTIONS, POST');
+  });
 });
 
 describe('decorators', () => {
