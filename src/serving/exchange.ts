@@ -310,6 +310,9 @@ export class NodeExchange implements Expirable {
       if (this.#headersSent || res.headersSent) {
         // Flush the bytes already written (Node corks the socket until the next tick), then close without the
         // last chunk: the client sees a truncated response, never a clean end (docs/gateway.md §6.3).
+        // Node 22+ holds a chunked response's bytes (head included) in the response, not the socket, until that
+        // tick: uncork it first, or ending the socket drops them and the client sees no response at all.
+        for (let corked = res.writableCorked; corked > 0; corked--) res.uncork();
         if (res.socket) res.socket.destroySoon();
         else res.destroy();
         return;
