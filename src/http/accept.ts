@@ -14,9 +14,23 @@ export interface AcceptItem {
 
 type Kind = 'mime' | 'language' | 'plain';
 
+/** A media range split into `type/subtype` and its parameters (names lower-cased), for matching. */
+function splitMedia(value: string): { base: string; params: Map<string, string> } {
+  const [base = '', ...params] = value.split(';');
+  const map = new Map<string, string>();
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq > 0) map.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+  }
+  return { base: base.trim().toLowerCase(), params: map };
+}
+
 function specificity(kind: Kind, value: string): number {
   if (value === '*' || value === '*/*') return 0;
-  if (kind === 'mime') return value.endsWith('/*') ? 1 : 2;
+  if (kind === 'mime') {
+    const { base, params } = splitMedia(value);
+    return base.endsWith('/*') ? 1 : params.size > 0 ? 3 : 2; // RFC 9110 §12.5.1: text/html;level=1 beats text/html
+  }
   return 1 + value.split('-').length;
 }
 
@@ -58,8 +72,13 @@ export class Accept implements Iterable<AcceptItem> {
     const o = offer.toLowerCase();
     if (r === o || r === '*' || r === '*/*') return true;
     if (this.#kind === 'mime') {
-      const [type, subtype] = r.split('/');
-      return subtype === '*' && o.startsWith(`${type}/`);
+      const want = splitMedia(r);
+      const have = splitMedia(o);
+      const [type, subtype] = want.base.split('/');
+      if (want.base !== have.base && !(subtype === '*' && have.base.startsWith(`${type}/`))) return false;
+      // A range's parameters must all be on the offer; a range without any matches every variant (RFC 9110 §12.5.1).
+      for (const [name, value] of want.params) if (have.params.get(name)?.toLowerCase() !== value.toLowerCase()) return false;
+      return true;
     }
     // RFC 4647 basic filtering: 'en' matches 'en-US'.
     return this.#kind === 'language' && o.startsWith(`${r}-`);
@@ -113,8 +132,10 @@ export class Accept implements Iterable<AcceptItem> {
 const MAX_ITEMS = 64; // a header with thousands of entries is an attack, not a preference
 
 /**
- * Parses an Accept-style header. `kind` picks the matching rules: `mime` (wildcards `*\/*` and `type/*`),
- * `language` (prefix matching), `plain` (charsets, encodings: case-insensitive, `*`). Malformed entries are skipped.
+ * Parses an Accept-style header. `kind` picks the matching rules: `mime` (wildcards `*\/*` and `type/*`, and
+ * media-type parameters: `text/html;level=1` is kept as `'text/html; level=1'` and matches only offers with that
+ * parameter), `language` (prefix matching), `plain` (charsets, encodings: case-insensitive, `*`). Malformed entries,
+ * such as one with `q=.5`, are skipped.
  *
  * @example
  * parseAccept('en-US,en;q=0.8,de;q=0.5', 'language').bestMatch(['de', 'en']); // 'en'
@@ -124,17 +145,20 @@ export function parseAccept(header: string | null | undefined, kind: Kind = 'mim
   if (header) {
     for (const part of header.split(',').slice(0, MAX_ITEMS)) {
       const [rawValue = '', ...params] = part.split(';');
-      const value = rawValue.trim();
+      let value = rawValue.trim();
       if (!value || /\s/.test(value)) continue;
-      let quality = 1;
+      let quality: number | null = 1;
       for (const param of params) {
-        const [key, raw] = param.split('=').map((s) => s.trim());
-        if (key?.toLowerCase() === 'q') {
-          const q = Number(raw);
-          quality = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(raw ?? '') ? q : 1;
+        const [key = '', raw = ''] = param.split('=').map((s) => s.trim());
+        if (key.toLowerCase() === 'q') {
+          // RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ). Anything else (".5",
+          // "2", "foo") makes the entry malformed, and it is skipped, as Werkzeug does: never read as 1.
+          quality = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(raw) ? Number(raw) : null;
+          break; // what follows q= are accept-extensions, not media-type parameters
         }
+        if (kind === 'mime' && key && raw) value += `; ${key.toLowerCase()}=${raw}`; // text/html;level=1 → 'text/html; level=1'
       }
-      items.push({ value, quality });
+      if (quality !== null) items.push({ value, quality });
     }
   }
   return new Accept(items, kind);

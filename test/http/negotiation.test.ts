@@ -46,7 +46,20 @@ describe('Accept headers', () => {
     expect(parseAccept('UTF-8, iso-8859-1;q=0.5', 'plain').bestMatch(['iso-8859-1', 'utf-8'])).toBe('utf-8');
     expect(parseAccept('gzip, br;q=1.0, *;q=0', 'plain').quality('deflate')).toBe(0);
   });
-  it('skip malformed entries and bad q-values', () => {
-    expect(parseAccept('text/html;q=2, ,foo bar, text/plain;q=0.5').items.map((i) => [i.value, i.quality])).toEqual([['text/html', 1], ['text/plain', 0.5]]);
+  it('skip malformed entries, and entries whose q-value is malformed (as Werkzeug; never read as 1)', () => {
+    expect(parseAccept('text/html;q=2, ,foo bar, text/plain;q=0.5').items.map((i) => [i.value, i.quality])).toEqual([['text/plain', 0.5]]);
+    expect(parseAccept('en,jp;q=.5', 'language').items.map((i) => [i.value, i.quality])).toEqual([['en', 1]]);
+    expect(parseAccept('en,jp;q=foo,de;q=1.0001,fr;q=0.999', 'language').items.map((i) => [i.value, i.quality])).toEqual([['en', 1], ['fr', 0.999]]);
+  });
+  it('keep media-type parameters, and match them as RFC 9110 §12.5.1 says', () => {
+    const accept = parseAccept('text/html;level=1;q=0.5, text/*;q=0.2, text/html;level=2;q=0.4;ext=1');
+    expect(accept.items.map((i) => [i.value, i.quality])).toEqual([['text/html; level=1', 0.5], ['text/html; level=2', 0.4], ['text/*', 0.2]]);
+    expect(accept.quality('text/html; level=1')).toBe(0.5);
+    expect(accept.quality('text/html;LEVEL=2')).toBe(0.4);
+    expect(accept.quality('text/html')).toBe(0.2); // the parameterised ranges ask for a variant this offer is not
+    expect(accept.bestMatch(['text/plain', 'text/html;level=1'])).toBe('text/html;level=1');
+    // A range without parameters covers every variant, and the more specific range wins.
+    const general = parseAccept('text/html;q=0.3, text/html;level=1');
+    expect([general.quality('text/html;level=2'), general.quality('text/html;level=1')]).toEqual([0.3, 1]);
   });
 });
