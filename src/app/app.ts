@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Body, Environ, GatewayApp, StartResponse } from '../gateway/types.js';
-import { BadRequest, HTTP_ERRORS, HTTPError, InternalServerError } from '../http/errors.js';
+import { BadRequest, HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
 import { Router, type BuildOptions } from '../routing/router.js';
 import type { Rule } from '../routing/rule.js';
@@ -18,6 +18,8 @@ import type { SessionInterface } from './types.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { bindMethod } from './decorators.js';
 import { FlagonError } from './errors.js';
+import { ErrorHandlers, type Scope } from './error-handlers.js';
+import { HookRegistry, type RequestPlan } from './request-plan.js';
 import { checkCsrf } from './security.js';
 import { AppTemplates, type ContextProcessor } from './templates.js';
 import { Logger } from './logger.js';
@@ -56,19 +58,6 @@ export interface AppOptions {
  */
 export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' | 'scheme'>;
 
-type Hook = (...args: never[]) => unknown;
-const NO_BLUEPRINTS: readonly string[] = Object.freeze([]);
-
-/** The phases a request to one endpoint goes through, so the common request skips the ones it has no hooks for. */
-interface RequestPlan {
-  /** before-request or URL value preprocessor hooks apply */
-  readonly before: boolean;
-  readonly after: boolean;
-  readonly teardown: boolean;
-  /** Hooks or an async view may `await`: the request runs in AsyncLocalStorage, not just the synchronous context. */
-  readonly asyncContext: boolean;
-}
-
 /** Request limits that read the config when a Request is made, so a config change applies to the next request. */
 function liveRequestOptions(config: Config): RequestOptions {
   return {
@@ -82,12 +71,9 @@ function liveRequestOptions(config: Config): RequestOptions {
   };
 }
 
-const AsyncFunction = (async () => undefined).constructor;
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
-type Scope = string | null;
 
 /**
  * What the router reads of a request, through getters: it needs the host only for host rules and the rest only to
@@ -131,13 +117,10 @@ export class App extends Scaffold {
   sessionInterface: SessionInterface = new CookieSessionInterface();
 
   readonly #views = new Map<string, ViewFunction>();
-  readonly #hooks = new Map<HookKind, Map<Scope, Hook[]>>();
-  readonly #errorHandlers = new Map<Scope, Map<number | null, Map<unknown, ErrorHandler>>>();
+  readonly #hooks = new HookRegistry();
+  readonly #errorHandlers = new ErrorHandlers();
   readonly #autoOptions = new WeakSet<Rule>();
   readonly #blueprintNames = new Map<string, Blueprint>();
-  readonly #blueprintsByEndpoint = new Map<string, readonly string[]>();
-  /** What requests to each endpoint need (`null`: routing failed); see {@link RequestPlan}. */
-  readonly #plans = new Map<string | null, RequestPlan>();
   readonly #requestOptions: RequestOptions;
   #gotFirstRequest = false;
 
@@ -294,94 +277,31 @@ export class App extends Scaffold {
 
   protected addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: Scope = null): void {
     this.#assertSetup(kind);
-    let byScope = this.#hooks.get(kind);
-    if (!byScope) this.#hooks.set(kind, (byScope = new Map()));
-    byScope.set(scope, [...(byScope.get(scope) ?? []), fn]);
+    this.#hooks.add(kind, fn, scope);
   }
 
   protected addErrorHandler(key: ErrorKey, fn: ErrorHandler, scope: Scope = null): void {
     this.#assertSetup('errorHandler');
-    let code: number | null;
-    let cls: unknown;
-    if (typeof key === 'number') {
-      cls = HTTP_ERRORS[key];
-      if (cls === undefined) throw new TypeError(`'${key}' is not a recognized HTTP error code. Use a subclass of HTTPError with that status instead.`);
-      code = key;
-    } else {
-      cls = key;
-      code = key !== HTTPError && key.prototype instanceof HTTPError ? (key as unknown as typeof HTTPError).status : null;
-    }
-    let byScope = this.#errorHandlers.get(scope);
-    if (!byScope) this.#errorHandlers.set(scope, (byScope = new Map()));
-    let byCode = byScope.get(code);
-    if (!byCode) byScope.set(code, (byCode = new Map()));
-    byCode.set(cls, fn);
+    this.#errorHandlers.add(key, fn, scope);
   }
 
-  #hooksFor(kind: HookKind, scope: Scope): readonly Hook[] {
-    return this.#hooks.get(kind)?.get(scope) ?? [];
+  #hooksFor(kind: HookKind, scope: Scope): readonly ((...args: never[]) => unknown)[] {
+    return this.#hooks.for(kind, scope);
   }
 
   /** Blueprint names of the current endpoint, innermost first ('a.b.view' → ['a.b', 'a']). */
   #blueprints(context: Context): readonly string[] {
-    const endpoint = context.match?.endpoint;
-    return endpoint ? this.#blueprintsOf(endpoint) : NO_BLUEPRINTS;
+    return this.#hooks.blueprintsOf(context.match?.endpoint);
   }
 
-  /** Blueprint names of an endpoint, innermost first; cached per endpoint. */
-  #blueprintsOf(endpoint: string): readonly string[] {
-    let names = this.#blueprintsByEndpoint.get(endpoint);
-    if (names === undefined) {
-      const parts = endpoint.split('.').slice(0, -1);
-      names = parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
-      this.#blueprintsByEndpoint.set(endpoint, names);
-    }
-    return names;
-  }
-
-  /** Whether any hook of `kind` applies to requests for `endpoint` (`null`: routing failed, so app hooks only). */
-  #hasHooks(kind: HookKind, endpoint: string | null): boolean {
-    const byScope = this.#hooks.get(kind);
-    if (byScope === undefined) return false;
-    if (byScope.has(null)) return true;
-    return endpoint !== null && this.#blueprintsOf(endpoint).some((name) => byScope.has(name));
-  }
-
-  /**
-   * Which phases a request to this endpoint goes through. Computed on the endpoint's first request and kept: after
-   * the first request no route, view or hook can be added (the setup guard), so the answer cannot change.
-   */
+  /** Which phases a request to this endpoint goes through (see {@link HookRegistry.plan}). */
   #plan(context: Context): RequestPlan {
     const endpoint = context.match?.endpoint ?? null;
-    let plan = this.#plans.get(endpoint);
-    if (plan === undefined) {
-      const before = this.#hasHooks('before', endpoint) || this.#hasHooks('urlValuePreprocessor', endpoint);
-      const after = this.#hasHooks('after', endpoint);
-      const teardown = this.#hasHooks('teardown', endpoint);
-      const view = endpoint === null ? undefined : this.#views.get(endpoint);
-      // A plain view with no hooks cannot `await` user code, so it needs no AsyncLocalStorage (see #handle).
-      const asyncContext = before || after || teardown || (endpoint !== null && (view === undefined || view.constructor === AsyncFunction));
-      plan = { before, after, teardown, asyncContext };
-      this.#plans.set(endpoint, plan);
-    }
-    return plan;
+    return this.#hooks.plan(endpoint, this.#views, false);
   }
 
   #findErrorHandler(context: Context, error: unknown): ErrorHandler | undefined {
-    if (typeof error !== 'object' || error === null) return undefined;
-    const code = error instanceof HTTPError ? error.status : null;
-    const scopes: Scope[] = [...this.#blueprints(context), null];
-    for (const c of code === null ? [null] : [code, null]) {
-      for (const scope of scopes) {
-        const handlers = this.#errorHandlers.get(scope)?.get(c);
-        if (!handlers) continue;
-        for (let cls: unknown = error.constructor; typeof cls === 'function'; cls = Object.getPrototypeOf(cls)) {
-          const handler = handlers.get(cls);
-          if (handler) return handler;
-        }
-      }
-    }
-    return undefined;
+    return this.#errorHandlers.find(error, [...this.#blueprints(context), null]);
   }
 
   /**

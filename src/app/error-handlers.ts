@@ -1,0 +1,58 @@
+/** @module Error handler registry (layer L3): handlers by scope, status code and error class, and Flask's lookup order. */
+import { HTTP_ERRORS, HTTPError } from '../http/errors.js';
+import type { ErrorHandler, ErrorKey } from './scaffold.js';
+
+/** A blueprint's dotted name, or `null` for the app itself. */
+export type Scope = string | null;
+
+/**
+ * The app's error handlers, kept as scope → status code (`null` for a non-HTTP error class) → class → handler, so a
+ * lookup walks Flask's order without scanning every handler.
+ *
+ * @example
+ * const handlers = new ErrorHandlers();
+ * handlers.add(404, () => ['Nothing here', 404], null);
+ * handlers.find(new NotFound(), ['admin', null]); // the 404 handler
+ */
+export class ErrorHandlers {
+  readonly #byScope = new Map<Scope, Map<number | null, Map<unknown, ErrorHandler>>>();
+
+  /** Registers `fn` for a status code or an error class; a code Flagon has no HTTPError for is a TypeError. */
+  add(key: ErrorKey, fn: ErrorHandler, scope: Scope): void {
+    let code: number | null;
+    let cls: unknown;
+    if (typeof key === 'number') {
+      cls = HTTP_ERRORS[key];
+      if (cls === undefined) throw new TypeError(`'${key}' is not a recognized HTTP error code. Use a subclass of HTTPError with that status instead.`);
+      code = key;
+    } else {
+      cls = key;
+      code = key !== HTTPError && key.prototype instanceof HTTPError ? (key as unknown as typeof HTTPError).status : null;
+    }
+    let byCode = this.#byScope.get(scope);
+    if (!byCode) this.#byScope.set(scope, (byCode = new Map()));
+    let byClass = byCode.get(code);
+    if (!byClass) byCode.set(code, (byClass = new Map()));
+    byClass.set(cls, fn);
+  }
+
+  /**
+   * Flask's `_find_error_handler`: by status code before the catch-all, in each code the scopes innermost first, and
+   * in each scope the error's class, then its parent classes.
+   */
+  find(error: unknown, scopes: readonly Scope[]): ErrorHandler | undefined {
+    if (typeof error !== 'object' || error === null) return undefined;
+    const code = error instanceof HTTPError ? error.status : null;
+    for (const c of code === null ? [null] : [code, null]) {
+      for (const scope of scopes) {
+        const handlers = this.#byScope.get(scope)?.get(c);
+        if (!handlers) continue;
+        for (let cls: unknown = error.constructor; typeof cls === 'function'; cls = Object.getPrototypeOf(cls)) {
+          const handler = handlers.get(cls);
+          if (handler) return handler;
+        }
+      }
+    }
+    return undefined;
+  }
+}
