@@ -15,8 +15,9 @@ import { CookieSessionInterface } from '../sessions/cookie-session.js';
 import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
+import { makeAppContext, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
-import { bindMethod } from './decorators.js';
+import { bindMethod, isDecoratorContext } from './decorators.js';
 import { FlagonError } from './errors.js';
 import { ErrorHandlers, type Scope } from './error-handlers.js';
 import { HookRegistry, type RequestPlan } from './request-plan.js';
@@ -24,7 +25,7 @@ import { checkCsrf } from './security.js';
 import { AppTemplates, type ContextProcessor } from './templates.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
-import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type ViewFunction } from './scaffold.js';
+import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type ViewFunction } from './scaffold.js';
 
 /**
  * Options of `new App(import.meta.url, options)`.
@@ -121,12 +122,14 @@ export class App extends Scaffold {
   readonly #errorHandlers = new ErrorHandlers();
   readonly #autoOptions = new WeakSet<Rule>();
   readonly #blueprintNames = new Map<string, Blueprint>();
+  readonly #appTeardown: TeardownHook[] = [];
   readonly #requestOptions: RequestOptions;
   #gotFirstRequest = false;
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
     super();
-    this.contextProcessor = this.contextProcessor.bind(this); // usable as a bare decorator
+    this.contextProcessor = this.contextProcessor.bind(this); // usable as bare decorators
+    this.teardownAppcontext = this.teardownAppcontext.bind(this);
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.config = new ConfigStore(options.config) as Config;
@@ -297,7 +300,7 @@ export class App extends Scaffold {
   /** Which phases a request to this endpoint goes through (see {@link HookRegistry.plan}). */
   #plan(context: Context): RequestPlan {
     const endpoint = context.match?.endpoint ?? null;
-    return this.#hooks.plan(endpoint, this.#views, false);
+    return this.#hooks.plan(endpoint, this.#views, this.#appTeardown.length > 0);
   }
 
   #findErrorHandler(context: Context, error: unknown): ErrorHandler | undefined {
@@ -485,23 +488,19 @@ export class App extends Scaffold {
     return this.#finalize(context, handler ? await handler(serverError) : serverError, true);
   }
 
-  /** Teardown hooks, innermost scope first, each list last-registered first; all run, errors are collected. */
+  /**
+   * Teardown-request hooks, innermost scope first, each list last-registered first; then the teardown-appcontext
+   * hooks, as Flask pops the app context after the request's. All run; errors are collected.
+   */
   async #teardown(context: Context, error: unknown): Promise<void> {
     const errors: unknown[] = [];
     await runInContext(context, async () => {
       for (const scope of [...this.#blueprints(context), null]) {
-        const hooks = this.#hooksFor('teardown', scope);
-        for (let i = hooks.length - 1; i >= 0; i--) {
-          try {
-            await (hooks[i] as (e: unknown) => unknown)(error);
-          } catch (hookError) {
-            errors.push(hookError);
-          }
-        }
+        await runTeardownHooks(this.#hooksFor('teardown', scope) as readonly TeardownHook[], error, errors);
       }
+      await runTeardownHooks(this.#appTeardown, error, errors);
     });
-    if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} teardown hooks failed`);
+    throwCollected(errors, 'teardown hooks');
   }
 
   /**
@@ -599,13 +598,27 @@ export class App extends Scaffold {
   }
 
   /**
-   * An application context for scripts and tests: `currentApp` and `g` work inside `run`.
+   * An application context for scripts, commands and tests: `currentApp` and `g` work inside `run`, and the
+   * `teardownAppcontext` hooks run when it ends. Give `run` an async function to have async hooks awaited.
    *
    * @example
    * await app.appContext().run(async () => { currentApp.logger.info('migrating'); });
    */
-  appContext(): { run<T>(fn: () => T): T } {
-    const context = makeContext(this, null);
-    return { run: (fn) => runInContext(context, fn) };
+  appContext(): AppContext {
+    return makeAppContext(this, this.#appTeardown, (error) => this.logger.error('A teardown-appcontext hook failed after the app context had failed', error));
+  }
+
+  /**
+   * Runs when an app context ends, with the error that ended it or `null`: after every `appContext().run(fn)`, every
+   * `flagon` command, and every request (after its teardown-request hooks), last registered first. The place to
+   * close what `g` opened. A setup method; `@app.teardownAppcontext` on a static method works too.
+   *
+   * @example
+   * app.teardownAppcontext(async () => { await (g.db as Database | undefined)?.close(); });
+   */
+  teardownAppcontext<F extends TeardownHook>(fn: F, context?: ClassMethodDecoratorContext): F {
+    this.#assertSetup('teardownAppcontext');
+    this.#appTeardown.push(isDecoratorContext(context) ? bindMethod(fn, context, '@teardownAppcontext') as TeardownHook : fn);
+    return fn;
   }
 }

@@ -1,6 +1,7 @@
 /** @module flagon/app: the App, its helpers and contexts. Re-exports only. */
 export { App } from './app.js';
 export type { AppOptions, UrlForOptions } from './app.js';
+export type { AppContext } from './app-context.js';
 export { ConfigStore, DEFAULT_CONFIG } from './config.js';
 export type { Config } from './config.js';
 export { currentContext, g, request, session } from './context.js';
