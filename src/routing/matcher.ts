@@ -26,11 +26,52 @@ function allDigits(text: string): boolean {
   return true;
 }
 
+/**
+ * Werkzeug's `Weighting` of a dynamic part: more static pieces first (longer ones first), then more parameters, then
+ * lower converter weights. A `path` part reaches to the end of its rule, so its pieces are those of the whole tail:
+ * `/<path:name>/edit` has the static piece 'edit' and is tried before `/<a>/<b>/<c>`, as in Werkzeug.
+ */
+interface Weighting {
+  readonly statics: readonly number[];
+  readonly args: readonly number[];
+}
+
+function compareWeightings(a: Weighting, b: Weighting): number {
+  if (a.statics.length !== b.statics.length) return b.statics.length - a.statics.length;
+  for (let i = 0; i < a.statics.length; i++) if (a.statics[i] !== b.statics[i]) return b.statics[i]! - a.statics[i]!;
+  if (a.args.length !== b.args.length) return b.args.length - a.args.length;
+  for (let i = 0; i < a.args.length; i++) if (a.args[i] !== b.args[i]) return a.args[i]! - b.args[i]!;
+  return 0;
+}
+
+function weightingOf(segments: readonly Segment[]): Weighting {
+  const statics: number[] = [];
+  const args: number[] = [];
+  for (const segment of segments) {
+    if (segment.kind === 'static') {
+      if (segment.text !== '') statics.push(segment.text.length);
+    } else if (segment.kind === 'path') {
+      args.push(segment.param.converter.weight);
+    } else {
+      for (const part of segment.parts) {
+        if (part.kind === 'text') statics.push(part.text.length);
+        else args.push(part.converter.weight);
+      }
+    }
+  }
+  return { statics, args };
+}
+
+/** A dynamic edge out of a node: one single-segment pattern, or a `path` tail with the rest of its rule. */
+type Edge =
+  | { kind: 'pattern'; segment: PatternSegment; node: Node; key: string; check: Check; weighting: Weighting }
+  | { kind: 'path'; segment: PathSegment; node: Node; key: string; weighting: Weighting };
+
 interface Node {
   readonly id: number;
   readonly static: Map<string, Node>;
-  readonly patterns: Array<{ segment: PatternSegment; node: Node; key: string; check: Check }>;
-  readonly paths: Array<{ segment: PathSegment; node: Node; key: string }>;
+  /** Patterns and path tails together, in Werkzeug's order (see {@link Weighting}). */
+  readonly dynamic: Edge[];
   readonly rules: Rule[];
 }
 
@@ -70,28 +111,31 @@ export class SegmentTrie {
   }
 
   #node(): Node {
-    return { id: this.#ids++, static: new Map(), patterns: [], paths: [], rules: [] };
+    return { id: this.#ids++, static: new Map(), dynamic: [], rules: [] };
   }
 
   #insert(rule: Rule): void {
     let node = this.#root;
-    for (const segment of rule.segments) {
+    rule.segments.forEach((segment, index) => {
       if (segment.kind === 'static') {
         let next = node.static.get(segment.text);
         if (!next) node.static.set(segment.text, (next = this.#node()));
         node = next;
       } else if (segment.kind === 'pattern') {
         const key = `${segment.regex.source}|${segment.params.map((p) => `${p.name}:${p.converterName}(${p.args})`).join(',')}`;
-        let edge = node.patterns.find((e) => e.key === key);
-        if (!edge) node.patterns.push((edge = { segment, node: this.#node(), key, check: checkFor(segment) }));
+        let edge = node.dynamic.find((e) => e.key === key);
+        if (!edge) node.dynamic.push((edge = { kind: 'pattern', segment, node: this.#node(), key, check: checkFor(segment), weighting: weightingOf([segment]) }));
         node = edge.node;
       } else {
-        const key = `${segment.param.name}:${segment.param.converterName}(${segment.param.args})`;
-        let edge = node.paths.find((e) => e.key === key);
-        if (!edge) node.paths.push((edge = { segment, node: this.#node(), key }));
+        // A path tail is one part with the rest of its rule (Werkzeug's final part), so rules share it only when
+        // their tails are the same: each tail is weighed, and tried, as a whole.
+        const tail = rule.segments.slice(index);
+        const key = `path|${tail.map((s) => (s.kind === 'static' ? `=${s.text}` : s.kind === 'path' ? `${s.param.name}:${s.param.converterName}(${s.param.args})` : s.regex.source)).join('/')}`;
+        let edge = node.dynamic.find((e) => e.key === key);
+        if (!edge) node.dynamic.push((edge = { kind: 'path', segment, node: this.#node(), key, weighting: weightingOf(tail) }));
         node = edge.node;
       }
-    }
+    });
     node.rules.push(rule);
   }
 
@@ -99,10 +143,9 @@ export class SegmentTrie {
     // Werkzeug matches the host as part of the URL: a literal host beats a pattern, a pattern beats no host at all.
     const hostRank = (rule: Rule): number => (rule.host === null ? 2 : rule.host.params.length > 0 ? 1 : 0);
     node.rules.sort((a, b) => hostRank(a) - hostRank(b));
-    node.patterns.sort((a, b) => b.segment.literal - a.segment.literal || a.segment.weight - b.segment.weight);
+    node.dynamic.sort((a, b) => compareWeightings(a.weighting, b.weighting)); // stable: registration order breaks ties
     for (const child of node.static.values()) this.#sort(child);
-    for (const edge of node.patterns) this.#sort(edge.node);
-    for (const edge of node.paths) this.#sort(edge.node);
+    for (const edge of node.dynamic) this.#sort(edge.node);
   }
 
   /**
@@ -162,68 +205,80 @@ export class SegmentTrie {
       const found = this.#visit(staticChild, next);
       if (found) return found;
     }
-    const params = this.#params;
-    for (const edge of node.patterns) {
-      const segment = edge.segment;
-      const depth = this.#top;
-      try {
-        if (segment.whole) {
-          // one parameter filling the segment: test, no match array
-          const check = edge.check;
-          if (check === 'nonEmpty' ? text.length === 0 : check === 'digits' ? !allDigits(text) : !segment.regex.test(text)) continue;
-          params[this.#top++] = segment.params[0]!.name;
-          params[this.#top++] = segment.params[0]!.converter.toValue(text);
-        } else {
-          const m = segment.regex.exec(text);
-          if (!m) continue;
-          for (let k = 0; k < segment.params.length; k++) {
-            params[this.#top++] = segment.params[k]!.name;
-            params[this.#top++] = segment.params[k]!.converter.toValue(m[k + 1]!);
-          }
-        }
-      } catch (error) {
-        this.#top = depth;
-        if (error instanceof ValidationError) continue;
-        throw error;
-      }
-      const found = this.#visit(edge.node, next);
+    for (const edge of node.dynamic) {
+      const found = edge.kind === 'pattern' ? this.#viaPattern(edge, text, next) : text === '' ? null : this.#viaPath(edge, pos, end);
       if (found) return found;
-      this.#top = depth;
       if (this.#exhausted) return null;
-    }
-    if (text !== '' && node.paths.length > 0) {
-      this.#failed ??= new Set();
-      for (const edge of node.paths) {
-        const child = edge.node;
-        // A tail with nothing after it (`/static/<path:f>`) can only take the rest of the path.
-        const leaf = child.static.size === 0 && child.patterns.length === 0 && child.paths.length === 0;
-        let tailEnd = leaf ? path.length : end;
-        for (;;) {
-          let value: unknown;
-          let ok = true;
-          try {
-            value = edge.segment.param.converter.toValue(path.slice(pos, tailEnd));
-          } catch (error) {
-            if (!(error instanceof ValidationError)) throw error;
-            ok = false;
-          }
-          if (ok) {
-            const depth = this.#top;
-            params[this.#top++] = edge.segment.param.name;
-            params[this.#top++] = value;
-            const found = this.#visit(child, tailEnd + 1);
-            if (found) return found;
-            this.#top = depth;
-            if (this.#exhausted) return null;
-          }
-          if (tailEnd >= path.length) break;
-          const slash = path.indexOf('/', tailEnd + 1);
-          tailEnd = slash < 0 ? path.length : slash;
-        }
-      }
     }
     this.#failed?.add(memo);
     return null;
+  }
+
+  /** Tries one single-segment pattern edge on `text`; on success walks on from `next`. */
+  #viaPattern(edge: Extract<Edge, { kind: 'pattern' }>, text: string, next: number): TrieMatch | null {
+    const params = this.#params;
+    const segment = edge.segment;
+    const depth = this.#top;
+    try {
+      if (segment.whole) {
+        // one parameter filling the segment: test, no match array
+        const check = edge.check;
+        if (check === 'nonEmpty' ? text.length === 0 : check === 'digits' ? !allDigits(text) : !segment.regex.test(text)) return null;
+        params[this.#top++] = segment.params[0]!.name;
+        params[this.#top++] = segment.params[0]!.converter.toValue(text);
+      } else {
+        const m = segment.regex.exec(text);
+        if (!m) return null;
+        for (let k = 0; k < segment.params.length; k++) {
+          params[this.#top++] = segment.params[k]!.name;
+          params[this.#top++] = segment.params[k]!.converter.toValue(m[k + 1]!);
+        }
+      }
+    } catch (error) {
+      this.#top = depth;
+      if (error instanceof ValidationError) return null;
+      throw error;
+    }
+    const found = this.#visit(edge.node, next);
+    if (!found) this.#top = depth;
+    return found;
+  }
+
+  /**
+   * Tries one `path` tail edge from `pos`: the tail takes one segment, then two, … (shortest first, as Werkzeug's
+   * non-greedy `[^/].*?`), each followed by a walk of the rest of its rule. The failure memo starts here, since
+   * below a tail a walk can come back to a node at a position it has tried.
+   */
+  #viaPath(edge: Extract<Edge, { kind: 'path' }>, pos: number, end: number): TrieMatch | null {
+    const path = this.#path;
+    const params = this.#params;
+    this.#failed ??= new Set();
+    const child = edge.node;
+    // A tail with nothing after it (`/static/<path:f>`) can only take the rest of the path.
+    const leaf = child.static.size === 0 && child.dynamic.length === 0;
+    let tailEnd = leaf ? path.length : end;
+    for (;;) {
+      let value: unknown;
+      let ok = true;
+      try {
+        value = edge.segment.param.converter.toValue(path.slice(pos, tailEnd));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        ok = false;
+      }
+      if (ok) {
+        const depth = this.#top;
+        params[this.#top++] = edge.segment.param.name;
+        params[this.#top++] = value;
+        const found = this.#visit(child, tailEnd + 1);
+        if (found) return found;
+        this.#top = depth;
+        if (this.#exhausted) return null;
+      }
+      if (tailEnd >= path.length) return null;
+      const slash = path.indexOf('/', tailEnd + 1);
+      tailEnd = slash < 0 ? path.length : slash;
+    }
   }
 
   #terminal(node: Node): TrieMatch | null {

@@ -105,6 +105,8 @@ export class Router {
   readonly #options: RouterOptions;
   readonly #rules: Rule[] = [];
   readonly #byEndpoint = new Map<string, Rule[]>();
+  /** Each endpoint's rules in build order (see #buildOrder); rebuilt when the endpoint gains a rule. */
+  readonly #buildOrders = new Map<string, readonly Rule[]>();
   readonly #static = new Map<string, Rule[]>();
   #trie: SegmentTrie | null = null;
   #lastSteps = 0;
@@ -168,7 +170,8 @@ export class Router {
     if (forEndpoint) forEndpoint.push(compiled);
     else this.#byEndpoint.set(compiled.endpoint, [compiled]);
     if (compiled.isStatic && !compiled.buildOnly) {
-      const key = compiled.rule;
+      // The decoded path it matches, from its segments: '/yes//merge' with mergeSlashes is '/yes/merge'.
+      const key = `/${compiled.segments.map((segment) => (segment.kind === 'static' ? segment.text : '')).join('/')}`;
       this.#static.set(key, [...(this.#static.get(key) ?? []), compiled]);
     }
     this.#trie = null;
@@ -199,17 +202,24 @@ export class Router {
     if (result.match) return this.#finish(result.match, method, options);
     if (result.exhausted) throw new NotFound(); // hostile input: no second walk
 
-    if (path.includes('//')) {
-      const merged = path.replace(/\/{2,}/g, '/');
+    const merged = path.includes('//') ? path.replace(/\/{2,}/g, '/') : null;
+    if (merged !== null) {
       const again = this.#walk(merged, method, host);
       const rule = again.match?.rule;
       if (rule ? rule.mergeSlashes : again.allowed.size > 0) throw new RequestRedirect(this.#url(merged, options));
     }
-    if (!path.endsWith('/')) {
-      const slashed = this.#walk(`${path}/`, method, host);
+    const base = merged ?? path;
+    if (!base.endsWith('/')) {
+      // A branch asked for without its slash; after merging slashes, one redirect fixes both ('/yes//tail' → '/yes/tail/').
+      const slashed = this.#walk(`${base}/`, method, host);
       const rule = slashed.match?.rule;
-      if (rule?.isBranch && !rule.strictSlashes) return this.#finish(slashed.match!, method, options);
-      if ((rule?.isBranch && rule.strictSlashes) || (!rule && slashed.allowed.size > 0)) throw new RequestRedirect(this.#url(`${path}/`, options));
+      if (merged === null && rule?.isBranch && !rule.strictSlashes) return this.#finish(slashed.match!, method, options);
+      const redirect = merged === null ? (rule?.isBranch && rule.strictSlashes) || (!rule && slashed.allowed.size > 0) : rule ? rule.isBranch && rule.mergeSlashes : slashed.allowed.size > 0;
+      if (redirect) throw new RequestRedirect(this.#url(`${base}/`, options));
+    } else if (merged === null && path.length > 1) {
+      // A leaf with strictSlashes: false takes its URL with a trailing slash too, without a redirect (Werkzeug).
+      const bare = this.#walk(path.slice(0, -1), method, host).match;
+      if (bare && !bare.rule.isBranch && !bare.rule.strictSlashes) return this.#finish(bare, method, options);
     }
     if (result.allowed.size > 0) throw new MethodNotAllowed([...result.allowed].sort());
     throw new NotFound();
@@ -248,6 +258,21 @@ export class Router {
     return match;
   }
 
+  /**
+   * The rules of an endpoint in the order building tries them: Werkzeug's build_compare_key, the rule that takes the
+   * most values first (its parameters and defaults), then the one with the most defaults; registration order breaks
+   * ties. So `{ id: 42 }` builds '/myview/42' even when '/myview/' was registered first.
+   */
+  #buildOrder(endpoint: string, rules: readonly Rule[]): readonly Rule[] {
+    let ordered = this.#buildOrders.get(endpoint);
+    if (ordered === undefined || ordered.length !== rules.length) {
+      const takes = (rule: Rule): number => new Set([...rule.arguments, ...Object.keys(rule.defaults)]).size;
+      ordered = [...rules].sort((a, b) => takes(b) - takes(a) || Object.keys(b.defaults).length - Object.keys(a.defaults).length);
+      this.#buildOrders.set(endpoint, ordered);
+    }
+    return ordered;
+  }
+
   #url(path: string, options: MatchOptions, quoted = false): string {
     const relative = `${quotePath(options.scriptName ?? '')}${quoted ? path : quotePath(path)}${options.queryString ? `?${options.queryString}` : ''}`;
     return options.host ? `${options.scheme ?? 'http'}://${options.host}${relative}` : relative;
@@ -269,7 +294,7 @@ export class Router {
     }
     const currentHost = options.host ? stripPort(options.host) : undefined;
     let wrongMethod = false;
-    for (const rule of rules) {
+    for (const rule of this.#buildOrder(endpoint, rules)) {
       if (method && !rule.methods.has(method)) {
         wrongMethod = true;
         continue;

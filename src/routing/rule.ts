@@ -148,7 +148,11 @@ export class Rule {
     this.buildOnly = options.buildOnly ?? false;
 
     const segments: Segment[] = [];
-    for (const raw of splitSegments(tokenize(rule, converters, where))) {
+    let raws = splitSegments(tokenize(rule, converters, where));
+    // Werkzeug's merge_slashes applies to the rule too: '/yes//merge' matches and builds '/yes/merge'. The last empty
+    // segment is not a doubled slash: it is what makes '/branch/' a branch.
+    if (this.mergeSlashes) raws = raws.filter((raw, i) => i === raws.length - 1 || !(raw.length === 1 && raw[0]!.kind === 'text' && raw[0]!.text === ''));
+    for (const raw of raws) {
       if (raw.length === 1 && raw[0]!.kind === 'text') {
         segments.push({ kind: 'static', text: raw[0]!.text });
       } else if (raw.some((p) => p.kind === 'param' && !p.converter.partIsolating)) {

@@ -8,6 +8,11 @@ function routerWith(rules: Array<[string, string, string[]?]>, options: Construc
   return router;
 }
 const endpointOf = (router: Router, path: string, method = 'GET'): string => router.match(path, { method }).endpoint;
+/** The endpoint and values `path` matches in a router made of `rules`. */
+function router3(path: string, rules: Array<[string, string]>): [string, Record<string, unknown>] {
+  const { endpoint, params } = routerWith(rules).match(path);
+  return [endpoint, params];
+}
 function thrown(fn: () => unknown): unknown {
   try {
     fn();
@@ -191,6 +196,40 @@ describe('matching, as Werkzeug does', () => {
     expect(() => new Router().add('/', { endpoint: 'x', subdomain: 'a' })).toThrow(/needs a serverName/);
   });
 
+  it('weighs a path tail with the rest of its rule, as Werkzeug\'s final part', () => {
+    // Werkzeug 3.1: '/Some/Page/edit' → edit; '/a/b/c' → the tail with the literal 'c', in either registration order.
+    expect(endpointOf(routerWith([['/<a>/<b>/<c>', 'abc'], ['/<path:name>/edit', 'edit']]), '/Some/Page/edit')).toBe('edit');
+    expect(router3('/a/b/c', [['/<path:p>/<a>/<b>', 'pab'], ['/<path:p>/c', 'pc']])).toEqual(['pc', { p: 'a/b' }]);
+    expect(router3('/a/b/c', [['/<path:p>/c', 'pc'], ['/<path:p>/<a>/<b>', 'pab']])).toEqual(['pc', { p: 'a/b' }]);
+    expect(router3('/a/b/d', [['/<path:p>/c', 'pc'], ['/<path:p>/<a>/<b>', 'pab']])).toEqual(['pab', { p: 'a', a: 'b', b: 'd' }]);
+    // Equal static pieces: more parameters first ('/x-1' → '/<a>-<b>', not '/x<b>').
+    expect(router3('/x-1', [['/x<b>', 'xb'], ['/<a>-<b>', 'ab']])).toEqual(['ab', { a: 'x', b: '1' }]);
+  });
+
+  it('takes a leaf with strictSlashes off with a trailing slash too, without a redirect', () => {
+    const router = new Router();
+    router.add('/leaf', { endpoint: 'leaf', strictSlashes: false });
+    router.add('/strict', { endpoint: 'strict' });
+    expect([endpointOf(router, '/leaf'), endpointOf(router, '/leaf/')]).toEqual(['leaf', 'leaf']);
+    expect(() => router.match('/strict/')).toThrow(NotFound);
+  });
+
+  it('fixes a doubled slash and a missing branch slash with one redirect', () => {
+    const router = routerWith([['/yes/tail/', 'tail']]);
+    for (const path of ['/yes//tail', '/yes//tail/', '/yes/tail']) expect((thrown(() => router.match(path)) as RequestRedirect).newUrl).toBe('/yes/tail/');
+  });
+
+  it('merges the doubled slashes of the rule itself, unless mergeSlashes is off', () => {
+    const router = new Router();
+    router.add('/yes//merge', { endpoint: 'merge' });
+    router.add('/no//merge', { endpoint: 'keep', mergeSlashes: false });
+    expect([router.build('merge'), router.build('keep')]).toEqual(['/yes/merge', '/no//merge']);
+    expect(endpointOf(router, '/yes/merge')).toBe('merge');
+    expect((thrown(() => router.match('/yes//merge')) as RequestRedirect).newUrl).toBe('/yes/merge');
+    expect(endpointOf(router, '/no//merge')).toBe('keep');
+    expect(() => router.match('/no/merge')).toThrow(NotFound);
+  });
+
   it('matches decoded paths, so encoded rule text works', () => {
     const router = routerWith([['/café/<name>', 'cafe']]);
     expect(router.match('/café/crème brûlée').params).toEqual({ name: 'crème brûlée' });
@@ -210,6 +249,16 @@ describe('URL building', () => {
   it('builds external URLs, anchors and script names', () => {
     expect(router.build('user', { id: 1 }, { external: true, host: 'example.com', scheme: 'https', anchor: 'top part', scriptName: '/app' })).toBe('https://example.com/app/users/1#top%20part');
     expect(() => router.build('user', { id: 1 }, { external: true })).toThrow(/needs a host/);
+  });
+
+  it('tries the rule that takes the most values first (Werkzeug\'s build order), whatever the registration order', () => {
+    const router = routerWith([['/myview/', 'v'], ['/myview/<int:id>', 'v']]);
+    expect([router.build('v', { id: 42 }), router.build('v')]).toEqual(['/myview/42', '/myview/']);
+    const withDefaults = new Router();
+    withDefaults.add('/c', { endpoint: 'x' });
+    withDefaults.add('/a/<int:id>', { endpoint: 'x' });
+    withDefaults.add('/b/', { endpoint: 'x', defaults: { id: 1 } });
+    expect([withDefaults.build('x', { id: 1 }), withDefaults.build('x', { id: 2 }), withDefaults.build('x')]).toEqual(['/b/', '/a/2', '/b/']);
   });
 
   it('picks a rule by method', () => {
