@@ -16,6 +16,7 @@ import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
 import { makeAppContext, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
+import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
 import { FlagonError } from './errors.js';
@@ -114,6 +115,8 @@ export class App extends Scaffold {
   gatewayApp: GatewayApp;
   /** Template folders, filters, globals, tests and context processors; rendered with nunjucks. */
   readonly templates: AppTemplates;
+  /** Custom `flagon` commands, Flask's `app.cli`: `app.cli.command('init-db', initDb)` is `npx flagon init-db`. */
+  readonly cli: AppCli;
   /** How sessions are stored: a signed cookie by default; replace before the first request. */
   sessionInterface: SessionInterface = new CookieSessionInterface();
 
@@ -136,6 +139,8 @@ export class App extends Scaffold {
     this.router = new Router({ serverName: this.config.SERVER_NAME ?? undefined });
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);
+    // An async wrapper, so the teardown-appcontext hooks are awaited even after a synchronous command.
+    this.cli = new AppCli({ owner: 'the app', reserved: BUILTIN_COMMANDS, run: (fn) => this.appContext().run(async () => fn()) });
     this.templates.folders.push(join(this.rootPath, options.templateFolder ?? 'templates'));
     this.gatewayApp = (environ, startResponse) => this.#handle(environ, startResponse);
     this.#requestOptions = liveRequestOptions(this.config);
@@ -553,6 +558,7 @@ export class App extends Scaffold {
       addHook: (kind, fn, scope) => this.addHook(kind, fn, scope),
       addErrorHandler: (key, fn, scope) => this.addErrorHandler(key, fn, scope),
       addTemplateFolder: (folder) => { if (!this.templates.folders.includes(folder)) this.templates.folders.push(folder); },
+      addCli: (group, cli) => (group === null ? this.cli.merge(cli) : this.cli.addGroup(group, cli)),
       claimName: (name, owner) => {
         const existing = this.#blueprintNames.get(name);
         if (existing === owner) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `The name '${name}' is already registered for this blueprint. Use { name: '…' } to provide a unique name.`);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { App } from './app.js';
+import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor } from './scaffold.js';
 
@@ -26,6 +27,11 @@ export interface BlueprintOptions {
   staticFollowSymlinks?: boolean;
   /** Folder of its templates (used by the templating layer). */
   templateFolder?: string | null;
+  /**
+   * The group its `cli` commands go under: default the blueprint's name (`flagon auth create-user`); `null` puts them
+   * at the top level (`flagon create-user`), as Flask's `cli_group`.
+   */
+  cliGroup?: string | null;
 }
 
 /**
@@ -40,6 +46,8 @@ export interface BlueprintRegisterOptions {
   urlDefaults?: Record<string, unknown>;
   /** Register under another name, to register the same blueprint twice. */
   name?: string;
+  /** Overrides the blueprint's `cliGroup` for this registration. */
+  cliGroup?: string | null;
 }
 
 /**
@@ -56,6 +64,8 @@ export interface BlueprintSetupState {
   claimName(name: string, owner: Blueprint): void;
   /** Adds a template folder after the app's (so the app's templates win). */
   addTemplateFolder(folder: string): void;
+  /** Adds the blueprint's commands to `app.cli`: as the group `group`, or at the top level for `null`. */
+  addCli(group: string | null, cli: AppCli): void;
 }
 
 /** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain and defaults. */
@@ -88,6 +98,11 @@ export class Blueprint extends Scaffold {
   readonly name: string;
   readonly rootPath: string;
   readonly options: Readonly<BlueprintOptions>;
+  /**
+   * Its `flagon` commands, grouped under its name by default: `auth.cli.command('create-user', fn)` is
+   * `flagon auth create-user` (see `cliGroup`).
+   */
+  readonly cli: AppCli;
   readonly #deferred: Deferred[] = [];
   readonly #children: Array<[Blueprint, BlueprintRegisterOptions]> = [];
   #registered = false;
@@ -99,6 +114,7 @@ export class Blueprint extends Scaffold {
     this.name = name;
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.options = Object.freeze({ ...options });
+    this.cli = new AppCli({ owner: `blueprint '${name}'` });
   }
 
   #record(method: string, fn: Deferred): void {
@@ -197,6 +213,9 @@ export class Blueprint extends Scaffold {
     this.#registerStatic(state, placement);
     if (this.options.templateFolder) state.addTemplateFolder(join(this.rootPath, this.options.templateFolder));
     for (const deferred of this.#deferred) deferred(state, placement);
+    // Flask's rule: an explicit cliGroup (null included) wins, else the group takes the registered name.
+    const cliGroup = options.cliGroup !== undefined ? options.cliGroup : this.options.cliGroup !== undefined ? this.options.cliGroup : name;
+    if (!this.cli.isEmpty) state.addCli(cliGroup, this.cli);
     for (const [child, childOptions] of this.#children) child.register(state, childOptions, placement);
   }
 
