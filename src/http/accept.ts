@@ -31,7 +31,7 @@ function specificity(kind: Kind, value: string): number {
     const { base, params } = splitMedia(value);
     return base.endsWith('/*') ? 1 : params.size > 0 ? 3 : 2; // RFC 9110 §12.5.1: text/html;level=1 beats text/html
   }
-  return 1 + value.split('-').length;
+  return 1 + value.split(/[-_]/).length;
 }
 
 /**
@@ -68,8 +68,13 @@ export class Accept implements Iterable<AcceptItem> {
   }
 
   #matches(range: string, offer: string): boolean {
-    const r = range.toLowerCase();
-    const o = offer.toLowerCase();
+    let r = range.toLowerCase();
+    let o = offer.toLowerCase();
+    if (this.#kind === 'language') {
+      // Locale names written with '_' (de_AT, as gettext and some clients do) are language tags: Werkzeug matches them.
+      r = r.replaceAll('_', '-');
+      o = o.replaceAll('_', '-');
+    }
     if (r === o || r === '*' || r === '*/*') return true;
     if (this.#kind === 'mime') {
       const want = splitMedia(r);
@@ -117,8 +122,8 @@ export class Accept implements Iterable<AcceptItem> {
   #languageFallback(offers: readonly string[]): string | null {
     for (const item of this.items) {
       if (item.quality <= 0) continue;
-      const primary = item.value.toLowerCase().split('-')[0];
-      const offer = offers.find((o) => o.toLowerCase().split('-')[0] === primary);
+      const primary = item.value.toLowerCase().split(/[-_]/)[0];
+      const offer = offers.find((o) => o.toLowerCase().split(/[-_]/)[0] === primary);
       if (offer !== undefined) return offer;
     }
     return null;

@@ -1,5 +1,5 @@
 /** @module Cookies (layer L1): parse a Cookie header and write Set-Cookie values on the `cookie` package, with Flagon's checks and safe defaults. */
-import { parse, serialize } from 'cookie';
+import { serialize } from 'cookie';
 
 /**
  * Attributes of a Set-Cookie value.
@@ -40,14 +40,53 @@ const defaultWarn = (message: string): void => {
 };
 
 /**
- * Parses a Cookie request header into an object with a null prototype (so `__proto__` is an ordinary name). Values
- * are percent-decoded; when a name repeats, the first value wins (the most specific path, RFC 6265 §5.4).
+ * Parses a Cookie request header into an object with a null prototype (so `__proto__` is an ordinary name), as
+ * Werkzeug reads it: a pair without `=` is a name with an empty value, a pair without a name is dropped, and a
+ * quoted value loses its quotes and backslash escapes (`"a\"b"` → `a"b`, `\073` → `;`, as Python writes them).
+ * An unquoted value is percent-decoded, since `dumpCookie` percent-encodes (as the `cookie` package and Express do);
+ * a malformed escape is kept as it is. When a name repeats, the first value wins (the most specific path, RFC 6265
+ * §5.4).
  *
  * @example
- * parseCookie('session=abc; theme=dark'); // { session: 'abc', theme: 'dark' }
+ * parseCookie('session=abc; theme=dark; note="a b"'); // { session: 'abc', theme: 'dark', note: 'a b' }
  */
 export function parseCookie(header: string | null | undefined): Record<string, string | undefined> {
-  return header ? parse(header) : (Object.create(null) as Record<string, string | undefined>);
+  const cookies = Object.create(null) as Record<string, string | undefined>;
+  if (!header) return cookies;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+    if (name === '' || name in cookies) continue;
+    const raw = eq < 0 ? '' : pair.slice(eq + 1).trim();
+    cookies[name] = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? unslash(raw.slice(1, -1)) : percentDecode(raw);
+  }
+  return cookies;
+}
+
+/** Python's cookie quoting: `\ooo` is an octal byte, `\x` is `x`. Bytes are read as UTF-8, as Werkzeug does. */
+function unslash(text: string): string {
+  if (!text.includes('\\')) return text;
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const octal = text[i] === '\\' ? /^[0-3][0-7]{2}/.exec(text.slice(i + 1, i + 4)) : null;
+    if (octal) {
+      bytes.push(Number.parseInt(octal[0], 8));
+      i += 3;
+    } else {
+      if (text[i] === '\\' && i + 1 < text.length) i++;
+      bytes.push(...Buffer.from(text[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function percentDecode(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function normalizeSameSite(value: CookieOptions['sameSite']): 'strict' | 'lax' | 'none' | undefined {

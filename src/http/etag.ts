@@ -90,6 +90,10 @@ export function parseEtags(header: string | null | undefined): ETags {
   if (header.trim() === '*') return new ETags([], [], true);
   const strong: string[] = [];
   const weak: string[] = [];
-  for (const match of header.matchAll(/(W\/)?"([^"]*)"/g)) (match[1] ? weak : strong).push(match[2]!);
+  // Werkzeug's reading: an unquoted tag (`a, "b"`) and a lower-case `w/` are accepted; clients that send them mean them.
+  for (const match of header.matchAll(/\s*([Ww]\/)?(?:"([^"]*)"|([^,\s"]+))\s*(?:,|$)/g)) {
+    const tag = match[2] ?? match[3];
+    if (tag !== undefined) (match[1] ? weak : strong).push(tag);
+  }
   return new ETags(strong, weak);
 }

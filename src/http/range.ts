@@ -40,7 +40,7 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   if (specs.length === 0 || specs.length > MAX_RANGES) return null;
   const ranges: ByteRange[] = [];
   for (const spec of specs) {
-    const m = /^(\d*)-(\d*)$/.exec(spec);
+    const m = /^(\d*)\s*-\s*(\d*)$/.exec(spec); // 'bytes=1 - 100': spaces around '-' are read, as Werkzeug does
     if (!m || (m[1] === '' && m[2] === '')) return null;
     if (m[1] === '') {
       const suffix = Number(m[2]);

@@ -7,8 +7,8 @@
  * const args: ConverterArgs = { positional: [], keyword: { min: 1, fixedDigits: 4 } };
  */
 export interface ConverterArgs {
-  positional: Array<string | number | boolean>;
-  keyword: Record<string, string | number | boolean>;
+  positional: Array<string | number | boolean | null>;
+  keyword: Record<string, string | number | boolean | null>;
 }
 
 /**
@@ -62,14 +62,14 @@ function quoteSegment(value: string, keepSlash: boolean): string {
 
 function numberArg(args: ConverterArgs, name: string, position: number): number | undefined {
   const value = args.keyword[name] ?? args.keyword[name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] ?? args.positional[position];
-  if (value === undefined) return undefined;
+  if (value === undefined || value === null) return undefined; // None: no limit, as Werkzeug's default
   if (typeof value !== 'number') throw new TypeError(`converter argument ${name} must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 
 function boolArg(args: ConverterArgs, name: string): boolean {
   const value = args.keyword[name];
-  if (value === undefined) return false;
+  if (value === undefined || value === null) return false;
   if (typeof value !== 'boolean') throw new TypeError(`converter argument ${name} must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }
@@ -195,10 +195,15 @@ export function parseConverterArgs(text: string): ConverterArgs {
     const keyword = /^\s*([A-Za-z_]\w*)\s*=(.*)$/s.exec(part);
     const raw = (keyword ? keyword[2]! : part).trim();
     if (raw === '') throw new TypeError(`empty converter argument in (${text})`);
-    let value: string | number | boolean = raw;
+    let value: string | number | boolean | null = raw;
     if (/^(["']).*\1$/s.test(raw)) value = raw.slice(1, -1);
     else if (/^-?\d+(\.\d+)?$/.test(raw)) value = Number(raw);
     else if (/^(true|false)$/i.test(raw)) value = raw.toLowerCase() === 'true';
+    else if (raw === 'None' || raw === 'null') value = null; // Werkzeug reads Python's None: <int(max=None):n>
+    else if (!/^[\w.-]+$/.test(raw)) {
+      // 'min=0;max=500' would otherwise be the string '0;max=500' and fail later, far from the rule.
+      throw new TypeError(`cannot read the converter argument ${JSON.stringify(raw)} in (${text}): separate arguments with commas, e.g. (min=0, max=500), and quote text`);
+    }
     if (keyword) args.keyword[keyword[1]!] = value;
     else args.positional.push(value);
   }
