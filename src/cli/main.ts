@@ -1,23 +1,26 @@
 #!/usr/bin/env node
-/** @module The `flagon` command (layer L5): `run`, `routes`, `shell`, as `flask run`, `flask routes`, `flask shell`. */
+/** @module The `flagon` command (layer L5): `run`, `routes`, `shell`, as `flask run`, `flask routes`, `flask shell`, and the app's own commands (`app.cli`). */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import { g } from '../app/context.js';
 import { currentApp } from '../app/current-app.js';
 import { importApp, locateApp, NoAppError, readDotenv } from '../serving/app-loader.js';
+import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';
 import { startShell } from './shell.js';
 
-const HELP = `Usage: flagon <command> [options]
+const HELP = `Usage: flagon [--app PATH[:NAME]] <command> [options]
 
 Commands:
   run       serve the app for development, with the reloader and debug page
   routes    list the app's routes
   shell     a Node REPL with the app loaded and an app context
+  NAME      a command of the app's own (app.cli.command), listed below when the app is found;
+            'flagon NAME --help' shows its options
 
-Finding the app (every command): --app PATH[:NAME], else FLAGON_APP, else app.ts, src/app.ts,
-app.js or src/app.js in this folder. NAME is an export (or a factory call, createApp()); without
+Finding the app (every command): --app PATH[:NAME] (before the command, or after run, routes and
+shell), else FLAGON_APP, else app.ts, src/app.ts, app.js or src/app.js in this folder. NAME is an export (or a factory call, createApp()); without
 it: the 'app' export, the default export, or createApp(). A .env file beside the app is loaded.
 
 flagon run [options]
@@ -41,17 +44,31 @@ const COMMON = { app: { type: 'string' }, help: { type: 'boolean', short: 'h' } 
 
 /** Runs the command line; resolves with the exit code, or never for `run` and `shell`, which keep the process up. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  let [command, ...rest] = argv;
+  // `flagon --app PATH <command>`, Flask's place for it: the one the app's own commands can use, since what follows
+  // their name is theirs. The built-in commands take it after their name too.
+  let appOption: string | undefined;
+  const leading = /^--app(?:=(.*))?$/.exec(command ?? '');
+  if (leading) {
+    appOption = leading[1] ?? rest.shift();
+    [command, ...rest] = rest;
+    if (command === 'run' || command === 'routes' || command === 'shell') rest = ['--app', appOption ?? '', ...rest];
+  }
   if (command === '--version' || command === '-V') {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     process.stdout.write(`flagon ${pkg.version}\n`);
     return 0;
   }
-  if (command === undefined || command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(HELP);
+  process.env.FLAGON_RUN_FROM_CLI = 'true'; // app.run() in the loaded module must not start a second server
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(HELP + await appCommandsListing(appOption));
     return command === undefined ? 2 : 0;
   }
-  process.env.FLAGON_RUN_FROM_CLI = 'true'; // app.run() in the loaded module must not start a second server
+  const builtin = command === 'run' || command === 'routes' || command === 'shell';
+  if (builtin && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   try {
     switch (command) {
       case 'run':
@@ -61,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'shell':
         return await shellCommand(rest);
       default:
-        throw new UsageError(`no such command '${command}' (the commands are run, routes and shell; see 'flagon --help')`);
+        return await appCommand(appOption, command, rest);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof NoAppError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
@@ -71,6 +88,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * The app's commands for `flagon --help`. As `flask --help`: no app found stays quiet unless one was asked for, and
+ * an app that fails to load has its error printed, with the help still shown.
+ */
+async function appCommandsListing(appOption: string | undefined): Promise<string> {
+  const asked = appOption !== undefined || Boolean(process.env.FLAGON_APP);
+  try {
+    const { app, file } = await loadForCommand(appOption);
+    return appCommandsHelp(app, file);
+  } catch (error) {
+    if (error instanceof NoAppError) {
+      if (asked) process.stderr.write(`Error: ${error.message}\n\n`);
+    } else {
+      process.stderr.write(`The app could not be loaded, so its commands are not listed:\n${inspect(error)}\n\n`);
+    }
+    return '';
+  }
+}
+
+/** `flagon NAME …`: loads the app as `flagon routes` does and runs its command NAME. */
+async function appCommand(appOption: string | undefined, command: string, args: string[]): Promise<number> {
+  let app: Awaited<ReturnType<typeof loadForCommand>>['app'];
+  try {
+    ({ app } = await loadForCommand(appOption));
+  } catch (error) {
+    if (!(error instanceof NoAppError)) throw error;
+    const hint = args.includes('--app') ? ` For an app's own command, put --app before the command: flagon --app PATH ${command}.` : '';
+    throw new UsageError(`no such command '${command}': it is not one of flagon's (run, routes, shell), and no app was loaded to look for it in. ${error.message}${hint}`);
+  }
+  return runAppCommand(app, [command, ...args]);
 }
 
 async function runCommand(args: string[]): Promise<number> {
