@@ -1,5 +1,7 @@
 /** @module Templates for the App (layer L3): search folders, filters, globals, tests and context processors, and the render functions. */
 import { NunjucksRenderer } from '../templating/engine.js';
+import { splitKeywords } from '../templating/keywords.js';
+import type { UrlForOptions } from './app.js';
 import type { Config } from './config.js';
 import { currentContext, g, request, session } from './context.js';
 import { FlagonError } from './errors.js';
@@ -55,13 +57,65 @@ export class AppTemplates {
   /** Flask's template context: the standard globals, then context processors, then the explicit values (which win). */
   context(explicit: Record<string, unknown>): Record<string, unknown> {
     const inRequest = currentContext()?.request != null;
+    // Each helper under Flagon's name and Flask's, so templates ported from Flask (`url_for`, Flask-WTF's `csrf_token`)
+    // render as they are.
     const base: Record<string, unknown> = {
-      config: this.#config, g, urlFor, getFlashedMessages, csrfToken,
+      config: this.#config, g,
+      urlFor: templateUrlFor, url_for: templateUrlFor,
+      getFlashedMessages: templateFlashedMessages, get_flashed_messages: templateFlashedMessages,
+      csrfToken, csrf_token: csrfToken,
       ...(inRequest ? { request, session } : {}),
     };
     for (const processor of this.#processors) Object.assign(base, processor());
     return Object.assign(base, explicit);
   }
+}
+
+// Flask's url_for takes its options as underscore keywords, so that every other keyword can be a URL value.
+const URL_FOR_OPTIONS = { _external: 'external', _anchor: 'anchor', _method: 'method', _scheme: 'scheme' } as const;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `urlFor` as templates call it: Flask's `url_for('user', id=7, _external=True)` (keywords are values, underscore
+ * keywords are options) as well as Flagon's `urlFor('user', { id: 7 }, { external: true })`, or a mix of both.
+ */
+function templateUrlFor(endpoint: unknown, ...rest: unknown[]): string {
+  const { positional, keywords } = splitKeywords(rest);
+  const [values = {}, options = {}] = positional;
+  if (typeof endpoint !== 'string' || !isRecord(values) || !isRecord(options) || positional.length > 2) {
+    throw new TypeError("urlFor() in a template takes an endpoint name, then values as keywords or an object: urlFor('user', id=7) or urlFor('user', { id: 7 }), with options as _external=true, _anchor, _method, _scheme");
+  }
+  const allValues: Record<string, unknown> = { ...values };
+  const allOptions: Record<string, unknown> = { ...options };
+  for (const [key, value] of Object.entries(keywords ?? {})) {
+    if (Object.hasOwn(URL_FOR_OPTIONS, key)) allOptions[URL_FOR_OPTIONS[key as keyof typeof URL_FOR_OPTIONS]] = value;
+    else allValues[key] = value;
+  }
+  return urlFor(endpoint, allValues, allOptions as UrlForOptions);
+}
+
+/**
+ * `getFlashedMessages` as templates call it: Flask's `get_flashed_messages(with_categories=true,
+ * category_filter=['error'])` (or positionally, `(true, ['error'])`) as well as Flagon's options object.
+ */
+function templateFlashedMessages(...args: unknown[]): unknown {
+  const { positional, keywords } = splitKeywords(args);
+  const [first, second] = positional;
+  const options: { withCategories?: boolean; categoryFilter?: readonly string[] } = isRecord(first) ? { ...first } : {};
+  if (typeof first === 'boolean') options.withCategories = first;
+  if (second !== undefined) options.categoryFilter = second as readonly string[];
+  for (const [key, value] of Object.entries(keywords ?? {})) {
+    if (key === 'with_categories' || key === 'withCategories') options.withCategories = Boolean(value);
+    else if (key === 'category_filter' || key === 'categoryFilter') options.categoryFilter = value as readonly string[];
+    else throw new TypeError(`getFlashedMessages() takes with_categories and category_filter, not '${key}'`);
+  }
+  if (options.categoryFilter !== undefined && !Array.isArray(options.categoryFilter)) {
+    throw new TypeError("getFlashedMessages(): category_filter must be a list of categories, as in category_filter=['error']");
+  }
+  return options.withCategories ? getFlashedMessages({ ...options, withCategories: true }) : getFlashedMessages({ ...options, withCategories: false });
 }
 
 function templatesOfCurrentApp(what: string): AppTemplates {

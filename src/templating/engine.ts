@@ -1,8 +1,14 @@
-/** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface; the one file that imports nunjucks. */
-import nunjucks from 'nunjucks';
+/** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface. */
 import type { TemplateRenderer } from '../app/types.js';
+import { compileTemplate, type CompileEnvironment } from './compiler.js';
+import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } from './errors.js';
+import { withPlainKeywords } from './keywords.js';
+import { Environment as NunjucksEnvironment, FileSystemLoader, markSafe, Template, type ConfigureOptions } from './nunjucks.js';
 
 const ESCAPED_EXTENSIONS = /\.(html|htm|xml|xhtml|svg)$/i;
+const STRING_TEMPLATE = '(template string)';
+// Errors raised while rendering get stacks deep enough to reach from a filter back through the templates to the view.
+const RENDER_STACK_LIMIT = 100;
 
 /**
  * Whether a template file gets autoescaping, by Flask's rule: `.html`, `.htm`, `.xml`, `.xhtml` and `.svg` do, other
@@ -16,55 +22,63 @@ export function autoescapes(name: string): boolean {
   return ESCAPED_EXTENSIONS.test(name);
 }
 
+type Environment = InstanceType<typeof NunjucksEnvironment> & CompileEnvironment;
+type LoaderSource = { src: string | { type: 'code'; obj: unknown }; path: string; noCache: boolean };
+
 /**
- * nunjucks with two environments over one loader: one escaping (HTML-like files and string templates), one not
- * (everything else). Filters, globals and tests go to both. Templates are looked up in `searchPaths` in order, so
- * the app's own folder, listed first, overrides blueprints'. With `autoReload`, files are re-read on every render.
+ * nunjucks with two environments, one escaping (HTML-like files and string templates), one not (everything else).
+ * Filters, globals and tests go to both. Templates are looked up in `searchPaths` in order, so the app's own folder,
+ * listed first, overrides blueprints'. With `autoReload`, files are re-read on every render.
+ *
+ * Errors name the template and line: a syntax error is a `TemplateSyntaxError`, something undefined called or an
+ * unknown filter a `TemplateError`, and an error thrown by the app's own filter or global passes through unchanged
+ * but for template frames (`at block 'body' (/app/templates/page.html:4:8)`) in its stack.
  *
  * @example
  * const engine = new NunjucksRenderer(['/app/templates'], { autoReload: true });
  * engine.render(['user.html', 'default.html'], { name: 'Ada' });
  */
 export class NunjucksRenderer implements TemplateRenderer {
-  readonly #escaped: nunjucks.Environment;
-  readonly #raw: nunjucks.Environment;
+  readonly #escaped: Environment;
+  readonly #raw: Environment;
 
   constructor(searchPaths: readonly string[], options: { autoReload?: boolean } = {}) {
-    const loader = new nunjucks.FileSystemLoader([...searchPaths], { noCache: options.autoReload ?? false });
-    this.#escaped = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
-    this.#raw = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: false });
+    this.#escaped = makeEnvironment(searchPaths, options.autoReload ?? false, true);
+    this.#raw = makeEnvironment(searchPaths, options.autoReload ?? false, false);
   }
 
-  #environmentFor(name: string): nunjucks.Environment {
+  #environmentFor(name: string): Environment {
     return autoescapes(name) ? this.#escaped : this.#raw;
   }
 
-  /** Renders the first of `names` that exists; a missing one is an error naming all that were tried. */
+  /** Renders the first of `names` that exists; a missing one is a {@link TemplateNotFound} naming all that were tried. */
   render(names: string | readonly string[], context: Record<string, unknown>): string {
     const list = typeof names === 'string' ? [names] : names;
     for (const name of list) {
-      let template: nunjucks.Template;
-      try {
-        template = this.#environmentFor(name).getTemplate(name, true);
-      } catch (error) {
-        if (/template not found/i.test((error as Error).message)) continue;
-        throw error;
-      }
-      return template.render(context);
+      const getTemplate = this.#environmentFor(name).getTemplate as unknown as (name: string, eager: boolean, parent: null, ignoreMissing: boolean) => InstanceType<typeof Template> & { path: string };
+      const template = getTemplate.call(this.#environmentFor(name), name, true, null, true);
+      // nunjucks gives a no-op template with an empty path for a name that `ignoreMissing` lets through.
+      if (!template.path) continue;
+      return renderExplained(() => template.render(context), { name, file: template.path });
     }
-    throw new Error(`template not found: ${list.join(', ')} (looked in the app's templates folder, then each blueprint's)`);
+    throw new TemplateNotFound(notFoundMessage(list.join(', ')), { template: list.join(', '), file: null, line: null, column: null }, { located: false });
   }
 
   renderString(source: string, context: Record<string, unknown>): string {
-    return this.#escaped.renderString(source, context);
+    return renderExplained(() => {
+      const { props } = loadCompiled(() => compileTemplate(source, STRING_TEMPLATE, null, this.#escaped), STRING_TEMPLATE, null);
+      return new Template({ type: 'code', obj: props } as unknown as string, this.#escaped, STRING_TEMPLATE).render(context);
+    }, { name: STRING_TEMPLATE, file: null });
   }
 
   addFilter(name: string, fn: (...args: never[]) => unknown): void {
-    for (const env of [this.#escaped, this.#raw]) env.addFilter(name, fn as (...args: unknown[]) => unknown);
+    const plain = withPlainKeywords(fn) as (...args: unknown[]) => unknown;
+    for (const env of [this.#escaped, this.#raw]) env.addFilter(name, plain);
   }
 
   addGlobal(name: string, value: unknown): void {
-    for (const env of [this.#escaped, this.#raw]) env.addGlobal(name, value);
+    const plain = typeof value === 'function' ? withPlainKeywords(value as (...args: never[]) => unknown) : value;
+    for (const env of [this.#escaped, this.#raw]) env.addGlobal(name, plain);
   }
 
   addTest(name: string, fn: (...args: never[]) => boolean): void {
@@ -74,6 +88,62 @@ export class NunjucksRenderer implements TemplateRenderer {
 
   /** Marks text as safe HTML, so autoescaping leaves it alone (Jinja's Markup). */
   markSafe(text: string): unknown {
-    return (nunjucks.runtime as unknown as { markSafe(value: string): unknown }).markSafe(text);
+    return markSafe(text);
   }
+}
+
+function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, autoescape: boolean): Environment {
+  // One loader per environment: nunjucks caches Template objects (bound to an environment) in the loader, so a shared
+  // loader would hand a `.txt` template first included from an `.html` one to later renders with escaping on.
+  const loader = new FileSystemLoader([...searchPaths], { noCache: autoReload });
+  // `dev` keeps nunjucks from replacing the error with a copy that has only its message: explainRenderError needs the
+  // original, its cause and its stack.
+  const env = new NunjucksEnvironment(loader, { autoescape, throwOnUndefined: false, dev: true } as ConfigureOptions) as Environment;
+  const readSource = loader.getSource.bind(loader) as (name: string) => LoaderSource | null;
+  // Templates are compiled here rather than by nunjucks, so that stack frames in them map back to template lines.
+  (loader as unknown as { getSource(name: string): LoaderSource | null }).getSource = (name) => {
+    const info = readSource(name);
+    if (info === null || typeof info.src !== 'string') return info;
+    const source = info.src;
+    const { props } = loadCompiled(() => compileTemplate(source, name, info.path, env), name, info.path);
+    return { ...info, src: { type: 'code', obj: props } };
+  };
+  // Jinja spells its constants True, False and None; ported Flask templates (`_external=True`) keep working.
+  env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null);
+  env.addFilter('tojson', tojson);
+  return env;
+}
+
+function loadCompiled<T>(compile: () => T, name: string, file: string | null): T {
+  try {
+    return compile();
+  } catch (error) {
+    throw syntaxError(error, name, file);
+  }
+}
+
+function renderExplained(render: () => string, top: { name: string; file: string | null }): string {
+  const limit = Error.stackTraceLimit;
+  // Rendering is synchronous, so the deeper limit applies to errors raised in it and nothing else.
+  Error.stackTraceLimit = Math.max(limit, RENDER_STACK_LIMIT);
+  try {
+    return render();
+  } catch (error) {
+    throw explainRenderError(error, top);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+const HTML_UNSAFE_IN_JSON: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' };
+
+/**
+ * Jinja's and Flask's `tojson` filter: JSON that is safe inside HTML, even in a `<script>` tag or a single-quoted
+ * attribute (`<`, `>`, `&` and `'` become `\u003c`-style escapes), marked safe so autoescaping leaves it alone.
+ * `indent` (a number) pretty-prints.
+ */
+function tojson(value: unknown, indent?: unknown): unknown {
+  const spaces = typeof indent === 'number' ? indent : (indent as { indent?: number } | undefined)?.indent;
+  const text = JSON.stringify(value, null, spaces) ?? 'null';
+  return markSafe(text.replace(/[<>&']/g, (char) => HTML_UNSAFE_IN_JSON[char]!));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate } from 'flagon';
+import { TemplateSyntaxError } from '../../src/templating/index.js';
 
 const fixtureUrl = new URL('./fixture-app/app.ts', import.meta.url).href;
 const newApp = (config: Record<string, unknown> = {}) => new App(fixtureUrl, { name: 'tpl', config: { TESTING: true, SECRET_KEY: 'tpl-secret', ...config }, staticFolder: null });
@@ -54,10 +55,12 @@ describe('templates', () => {
     expect((await app.testClient().get('/')).text).toBe('/ / tpl-secret ada one,two');
   });
 
-  it('name the template file and line in errors', async () => {
+  it('name the template file and line in errors, once', async () => {
     const app = newApp();
     app.get('/broken', () => renderTemplate('broken.html'));
-    await expect(app.testClient().get('/broken')).rejects.toThrow(/broken\.html\) \[Line 2, Column \d+\]/);
+    app.get('/undefined', () => renderTemplateString('line one\n{{ nothing() }}'));
+    await expect(app.testClient().get('/broken')).rejects.toThrow(new TemplateSyntaxError('unexpected token: }}', { template: 'broken.html', file: null, line: 2, column: 12 }).message);
+    await expect(app.testClient().get('/undefined')).rejects.toThrow(/^`nothing` is undefined, so it cannot be called: .* \(\(template string\), line 2, column 4\)$/);
   });
 
   it('reload changed templates in debug', async () => {

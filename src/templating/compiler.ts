@@ -1,0 +1,179 @@
+/** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
+import { createHash } from 'node:crypto';
+import { Compiler, parse, transform, type AstNode } from './nunjucks.js';
+
+/** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
+export interface TemplatePosition {
+  line: number;
+  column: number;
+  /** Jinja's words for the code a frame runs: `top-level template code`, `block 'body'`, `macro 'card'`. */
+  fn: string;
+}
+
+/** A compiled template: what nunjucks runs, and what is needed to turn a stack frame in it back into a template line. */
+export interface CompiledTemplate {
+  /** The name it was looked up by (`child.html`), or `(template string)`. */
+  name: string;
+  /** Its file, or `null` for a string template. */
+  file: string | null;
+  /** The `root` and `b_<block>` functions nunjucks's Template runs. */
+  props: Record<string, unknown>;
+  /** Generated-code positions (0-based line, column), in code order, each with the template position it comes from. */
+  markers: Marker[];
+}
+
+interface Marker {
+  jsLine: number;
+  jsColumn: number;
+  at: TemplatePosition;
+  /** The code here only hands a finished result to a callback: a frame here is nunjucks plumbing, not a template line. */
+  end: boolean;
+}
+
+/** Stack frames in compiled templates name this scheme, so an error's stack says which template each frame runs. */
+export const TEMPLATE_URL_SCHEME = 'flagon-template:';
+const compiled = new Map<string, CompiledTemplate>();
+const MAX_COMPILED = 1000;
+// `new Function(body)` puts the body two lines down: "function anonymous(\n) {\n" comes first.
+const FUNCTION_BODY_LINE = measureBodyLine();
+
+// Nodes that only name or hold a value: code after them belongs to the tag or call around them (the frame of an
+// include's render is the {% include %} tag, not the quoted name in it).
+const CANNOT_THROW = new Set(['Literal', 'Symbol', 'TemplateData', 'NodeList', 'KeywordArgs', 'Pair', 'Dict', 'Array', 'Group']);
+
+/**
+ * The compiler nunjucks uses, recording as it writes code which template node each stretch of code comes from, and
+ * in which function (top level, block, macro). Nothing is added to the code itself: rendering costs the same.
+ */
+class LocatingCompiler extends Compiler {
+  readonly markers: Marker[] = [];
+  #jsLine = 0;
+  #jsColumn = 0;
+  #fn = 'top-level template code';
+  #extendsAt: TemplatePosition | null = null;
+
+  override _emit(code: string): void {
+    super._emit(code);
+    const lastBreak = code.lastIndexOf('\n');
+    if (lastBreak === -1) {
+      this.#jsColumn += code.length;
+      return;
+    }
+    for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) this.#jsLine += 1;
+    this.#jsColumn = code.length - lastBreak - 1;
+  }
+
+  override _emitLine(code: string): void {
+    if (code.startsWith('cb(null, ')) this.#mark(this.#last(), true);
+    // The parent's root runs where the child's root ends: that frame stands for the {% extends %} tag.
+    else if (code.startsWith('parentTemplate.rootRenderFunc(')) this.#mark(this.#extendsAt ?? this.#last(), false);
+    super._emitLine(code);
+  }
+
+  override _emitFuncBegin(node: AstNode, name: string): void {
+    this.#fn = name === 'root' ? 'top-level template code' : `block '${name.slice(2)}'`;
+    super._emitFuncBegin(node, name);
+    this.#mark(this.#position(node), false);
+  }
+
+  override _compileMacro(node: AstNode, frame: unknown): string {
+    const outer = this.#fn;
+    this.#fn = node.name?.value === undefined ? 'call block' : `macro '${node.name.value}'`;
+    try {
+      return super._compileMacro(node, frame);
+    } finally {
+      this.#fn = outer;
+    }
+  }
+
+  override compileExtends(node: AstNode, frame: unknown): void {
+    this.#extendsAt = this.#position(node);
+    super.compileExtends(node, frame);
+  }
+
+  override compile(node: AstNode, frame?: unknown): void {
+    if (typeof node.lineno === 'number' && !CANNOT_THROW.has(node.typename)) this.#mark(this.#position(node), false);
+    super.compile(node, frame);
+  }
+
+  #position(node: AstNode): TemplatePosition {
+    // A call's own position is its "("; people read a call at the name before it (`user.greet` in `user.greet()`).
+    let at: AstNode = node;
+    if (node.typename === 'FunCall' && node.name) for (at = node.name; at.target; at = at.target);
+    return { line: (at.lineno ?? 0) + 1, column: (at.colno ?? 0) + 1, fn: this.#fn };
+  }
+
+  #last(): TemplatePosition {
+    return this.markers.at(-1)?.at ?? { line: 1, column: 1, fn: this.#fn };
+  }
+
+  #mark(at: TemplatePosition, end: boolean): void {
+    this.markers.push({ jsLine: this.#jsLine, jsColumn: this.#jsColumn, at: { ...at, fn: this.#fn }, end });
+  }
+}
+
+/** What compiling needs from the environment: its async filters, extensions and lexer options. */
+export interface CompileEnvironment {
+  asyncFilters: string[];
+  extensionsList: Array<{ preprocess?: (source: string, name: string) => string }>;
+  opts: { throwOnUndefined?: boolean };
+}
+
+/**
+ * Compiles a template the way nunjucks's `Template` would, but keeps a map from the generated code to template lines,
+ * and names the code with a `flagon-template:` URL so that stack frames in it can be told apart. Syntax errors are
+ * thrown as nunjucks reports them (1-based `lineno`/`colno`).
+ *
+ * @example
+ * const template = compileTemplate('{{ user.name }}', 'card.html', '/app/templates/card.html', env);
+ * new nunjucks.Template({ type: 'code', obj: template.props }, env, template.file);
+ */
+export function compileTemplate(source: string, name: string, file: string | null, env: CompileEnvironment): CompiledTemplate {
+  const preprocessed = env.extensionsList.reduce((text, extension) => extension.preprocess?.(text, name) ?? text, source);
+  const compiler = new LocatingCompiler(name, env.opts.throwOnUndefined ?? false);
+  const ast = parse(preprocessed, env.extensionsList, env.opts);
+  compiler.compile(transform(ast, env.asyncFilters, name));
+  const code = compiler.getCode();
+  const url = `${TEMPLATE_URL_SCHEME}${createHash('sha1').update(`${file ?? name}\0${code}`).digest('hex').slice(0, 16)}`;
+  // eslint-disable-next-line no-new-func -- this is how nunjucks itself turns compiled templates into functions
+  const props = new Function(`${code}\n//# sourceURL=${url}`)() as Record<string, unknown>;
+  const template: CompiledTemplate = { name, file, props, markers: compiler.markers };
+  // Keyed by content: recompiling an unchanged template (auto-reload) replaces its entry instead of adding one; the
+  // oldest go past a bound, as string templates can be made from data (a frame in one then stays as V8 wrote it).
+  compiled.delete(url);
+  compiled.set(url, template);
+  if (compiled.size > MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  return template;
+}
+
+/**
+ * The template position of a stack frame in compiled template code (`flagon-template:<id>`, 1-based line and
+ * column as V8 prints them), or `null` when the frame is not in a template compiled here. `end` marks frames that
+ * only pass a finished result on, which a traceback leaves out.
+ *
+ * @example
+ * templateAt('flagon-template:3f2a…', 31, 12); // { template, at: { line: 4, column: 4, fn: "block 'body'" }, end: false }
+ */
+export function templateAt(url: string, line: number, column: number): { template: CompiledTemplate; at: TemplatePosition; end: boolean } | null {
+  const template = compiled.get(url);
+  if (!template) return null;
+  const jsLine = line - FUNCTION_BODY_LINE;
+  const jsColumn = column - 1;
+  let found: Marker | undefined;
+  for (const marker of template.markers) {
+    if (marker.jsLine > jsLine || (marker.jsLine === jsLine && marker.jsColumn > jsColumn)) break;
+    found = marker;
+  }
+  return found ? { template, at: found.at, end: found.end } : null;
+}
+
+function measureBodyLine(): number {
+  try {
+    // eslint-disable-next-line no-new-func -- measures where V8 puts a Function body, for templateAt
+    new Function('throw new Error()\n//# sourceURL=flagon-probe')();
+  } catch (error) {
+    const match = /flagon-probe:(\d+):\d+/.exec((error as Error).stack ?? '');
+    if (match) return Number(match[1]);
+  }
+  return 3;
+}

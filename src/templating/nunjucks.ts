@@ -1,0 +1,44 @@
+/** @module The binding to nunjucks (layer L3): the one file that imports it, with types for the undocumented parts Flagon uses. */
+import { createRequire } from 'node:module';
+import nunjucks from 'nunjucks';
+
+/** The parts of a nunjucks AST node Flagon reads. */
+export interface AstNode {
+  typename: string;
+  lineno?: number;
+  colno?: number;
+  name?: AstNode & { value?: string };
+  target?: AstNode;
+}
+
+/** The parts of nunjucks's (undocumented) Compiler that Flagon's compiler builds on. */
+export interface NunjucksCompiler {
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  _emitFuncBegin(node: AstNode, name: string): void;
+  _compileMacro(node: AstNode, frame: unknown): string;
+  compile(node: AstNode, frame?: unknown): void;
+  compileExtends(node: AstNode, frame: unknown): void;
+  getCode(): string;
+}
+
+interface Internals {
+  compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
+  parser: { parse(src: string, extensions: unknown[], opts: object): AstNode };
+  lib: { TemplateError: new (...args: never[]) => Error };
+  runtime: { markSafe(value: string): unknown };
+}
+const internals = nunjucks as unknown as Internals;
+
+export const { Environment, FileSystemLoader, Template } = nunjucks;
+export type { ConfigureOptions } from 'nunjucks';
+/** nunjucks's compiler class, to extend. */
+export const { Compiler } = internals.compiler;
+/** Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`). */
+export const parse = internals.parser.parse.bind(internals.parser);
+/** nunjucks's AST pass that rewrites async filters; not on nunjucks's index, it sits beside the compiler (no exports map). */
+export const { transform } = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: AstNode, asyncFilters: string[], name: string): AstNode };
+/** The error nunjucks throws and wraps others in (`name` is always 'Template render error'). */
+export const NunjucksTemplateError = internals.lib.TemplateError;
+/** Marks text as safe HTML for nunjucks's autoescaping. */
+export const markSafe = (text: string): unknown => internals.runtime.markSafe(text);
