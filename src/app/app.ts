@@ -20,6 +20,7 @@ import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
 import { FlagonError } from './errors.js';
+import { instancePathFor } from './instance.js';
 import { ErrorHandlers, type Scope } from './error-handlers.js';
 import { HookRegistry, type RequestPlan } from './request-plan.js';
 import { checkCsrf } from './security.js';
@@ -50,6 +51,13 @@ export interface AppOptions {
    * 404, so a link planted in the folder cannot publish a file from elsewhere (see `sendFromDirectory`).
    */
   staticFollowSymlinks?: boolean;
+  /**
+   * The instance folder (Flask's `instance_path`), relative to the app's folder or absolute. Default: `instance`
+   * beside the app's package, i.e. in the nearest folder up from the app that holds a `package.json`.
+   */
+  instancePath?: string;
+  /** Read relative config file names from the instance folder, not the app's (Flask's `instance_relative_config`). */
+  instanceRelativeConfig?: boolean;
 }
 
 /**
@@ -107,6 +115,12 @@ export class App extends Scaffold {
   readonly name: string;
   /** The folder the app module lives in. */
   readonly rootPath: string;
+  /**
+   * The instance folder, for files that are neither code nor in version control: config with secrets, a SQLite file.
+   * Flagon never creates it. `app.config.fromFile('config.json', { silent: true })` reads from it with
+   * `instanceRelativeConfig`.
+   */
+  readonly instancePath: string;
   readonly config: Config;
   readonly router: Router;
   readonly logger: Logger;
@@ -135,7 +149,8 @@ export class App extends Scaffold {
     this.teardownAppcontext = this.teardownAppcontext.bind(this);
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
-    this.config = new ConfigStore(options.config) as Config;
+    this.instancePath = instancePathFor(this.rootPath, options.instancePath);
+    this.config = new ConfigStore(options.config, { rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPath }) as Config;
     this.router = new Router({ serverName: this.config.SERVER_NAME ?? undefined });
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);

@@ -1,5 +1,7 @@
-/** @module Config (layer L3): Flask's keys and defaults, loaded from objects, JSON files and FLAGON_* environment variables, checked on load. */
-import { readFileSync } from 'node:fs';
+/** @module Config (layer L3): Flask's keys and defaults, loaded from objects, JSON files, modules and FLAGON_* environment variables, checked on load. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { checkConfig, type ConfigValues } from '../validation/config-schema.js';
 import type { AppConfig } from './declared-types.js';
 import { FlagonError } from './errors.js';
@@ -51,8 +53,33 @@ function check(values: Record<string, unknown>, source: string): void {
 }
 
 /**
+ * Options of `config.fromFile()` and `config.fromModule()`.
+ *
+ * @example
+ * app.config.fromFile('config.toml', { silent: true, load: parseToml });
+ */
+export interface ConfigFileOptions {
+  /** A missing file (or a folder in its place) is no error and loads nothing, as Flask's `silent=True`. */
+  silent?: boolean;
+  /** `fromFile` only: turns the file's text into an object. Default `JSON.parse`. */
+  load?: (text: string) => unknown;
+}
+
+/** The errors that mean "there is no such file", the ones `silent` forgives (Flask's ENOENT, EISDIR, ENOTDIR). */
+const MISSING = new Set(['ENOENT', 'EISDIR', 'ENOTDIR']);
+
+function missingFile(file: string, cause?: unknown): FlagonError {
+  return new FlagonError('FLAGON_ERR_CONFIG', `Unable to load configuration file: ${file} does not exist. Create it, or pass { silent: true } to make it optional.`, { cause });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
  * The app's settings: Flask's keys with their types, plus any key of your own (read as `unknown`). Every load is
- * checked against the schema and a wrong value throws an error that names the key.
+ * checked against the schema and a wrong value throws an error that names the key. Relative file names are read
+ * from `rootPath`: the app's folder, or its instance folder with `instanceRelativeConfig` (as Flask's `root_path`).
  *
  * @example
  * app.config.fromObject({ SECRET_KEY: 'dev', MAX_CONTENT_LENGTH: 16 * 1024 * 1024 });
@@ -60,9 +87,17 @@ function check(values: Record<string, unknown>, source: string): void {
  * app.config.fromPrefixedEnv();        // FLAGON_DEBUG=true, FLAGON_DB__HOST=db → config.DB = { HOST: 'db' }
  */
 export class ConfigStore {
-  constructor(initial: Record<string, unknown> = {}) {
+  readonly #rootPath: string;
+
+  constructor(initial: Record<string, unknown> = {}, options: { rootPath?: string } = {}) {
+    this.#rootPath = options.rootPath ?? process.cwd();
     Object.assign(this, DEFAULT_CONFIG);
     this.fromObject(initial);
+  }
+
+  /** The folder relative file names are read from (a getter, so it is never taken for a config key). */
+  get rootPath(): string {
+    return this.#rootPath;
   }
 
   /** Sets keys from an object; only upper-case keys are taken, as in Flask. */
@@ -73,16 +108,59 @@ export class ConfigStore {
     return this;
   }
 
-  /** Sets keys from a JSON file. */
-  fromFile(path: string): this {
+  /**
+   * Sets keys from a JSON file (or another format, with `load`), Flask's `from_file`. A relative path is read from
+   * `rootPath`; a missing file is an error that names its path, unless `silent`.
+   *
+   * @example
+   * app.config.fromFile('config.json', { silent: true });
+   */
+  fromFile(path: string, options: ConfigFileOptions = {}): this {
+    const file = resolve(this.#rootPath, path);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (options.silent && MISSING.has(code)) return this;
+      if (code === 'ENOENT') throw missingFile(file, error);
+      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${file}: ${(error as Error).message}`, { cause: error });
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(path, 'utf8'));
+      parsed = (options.load ?? JSON.parse)(text);
     } catch (error) {
-      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${path}: ${(error as Error).message}`, { cause: error });
+      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${file}: ${(error as Error).message}`, { cause: error });
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new FlagonError('FLAGON_ERR_CONFIG', `config file ${path} must hold a JSON object`);
-    return this.fromObject(parsed as Record<string, unknown>, path);
+    if (!isObject(parsed)) throw new FlagonError('FLAGON_ERR_CONFIG', `config file ${file} must hold an object (JSON's { … })`);
+    return this.fromObject(parsed, file);
+  }
+
+  /**
+   * Sets keys from a `.js` or `.ts` module, Flask's `from_pyfile`: its upper-case exports (`export const
+   * SECRET_KEY = …`), over the upper-case keys of a default-exported object. A relative path is read from
+   * `rootPath`. A `.ts` module needs a TypeScript loader in the process, which `flagon` and tsx provide.
+   *
+   * @example
+   * await app.config.fromModule('config.ts', { silent: true });
+   */
+  async fromModule(path: string, options: Pick<ConfigFileOptions, 'silent'> = {}): Promise<this> {
+    const file = resolve(this.#rootPath, path);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      if (options.silent) return this;
+      throw missingFile(file);
+    }
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (error) {
+      const hint = (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION'
+        ? ' Node cannot import TypeScript by itself: run the app with flagon (or tsx), or write the config as .js or .json.'
+        : '';
+      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config module ${file}: ${(error as Error).message}${hint}`, { cause: error });
+    }
+    const { default: fallback, ...named } = module;
+    return this.fromObject({ ...(isObject(fallback) ? fallback : {}), ...named }, file);
   }
 
   /**

@@ -5,7 +5,7 @@ export type { AppContext } from './app-context.js';
 export { AppCli, BUILTIN_COMMANDS, CliError, UsageError, parseCliArgs } from './cli-commands.js';
 export type { AppCliSetup, CliArgs, CliCommand, CliCommandDecorator, CliCommandOptions, CliHandler, CliOption, CliOptions, CliOptionValues, ResolvedCli } from './cli-commands.js';
 export { ConfigStore, DEFAULT_CONFIG } from './config.js';
-export type { Config } from './config.js';
+export type { Config, ConfigFileOptions } from './config.js';
 export { currentContext, g, request, session } from './context.js';
 export { currentApp } from './current-app.js';
 export type { AppConfig, AppGlobals, AppSession } from './declared-types.js';
