@@ -82,8 +82,10 @@ function safeFileUrl(url: string): string {
 
 function classify(file: string): StackFrame['kind'] {
   if (file.startsWith('node:') || !file.includes('/') && !file.includes('\\')) return 'internal';
-  if (file.includes(`${sep}node_modules${sep}`) && !file.startsWith(FRAMEWORK_ROOT)) return 'library';
   if (file.startsWith(`${FRAMEWORK_ROOT}src${sep}`) || file.startsWith(`${FRAMEWORK_ROOT}dist${sep}`)) return 'framework';
+  // Checked after Flagon's own files, which sit in node_modules once installed; a library under Flagon's root (its
+  // node_modules in a checkout, nunjucks among them) is still a library.
+  if (file.includes(`${sep}node_modules${sep}`)) return 'library';
   return 'app';
 }
 

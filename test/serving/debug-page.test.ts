@@ -1,4 +1,5 @@
 /** The debug middleware in-process: the page, escaping, errors in streamed bodies, the Host check, and its absence outside debug mode. */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { App } from 'flagon';
 import { debuggedApp, isLocalHost, renderDebugPage, stackFrames } from '../../src/serving/index.js';
@@ -74,6 +75,13 @@ describe('renderDebugPage and stackFrames', () => {
     const [frame] = stackFrames(error);
     expect(frame).toMatchObject({ line: 3, column: 5, fn: '(where the code fails to parse)' });
     expect(frame!.source.some((line) => line.current)).toBe(true);
+  });
+
+  it("counts a library in Flagon's own node_modules (a checkout's) as a library, not as app code", () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const error = new Error('from a library');
+    error.stack = `Error: from a library\n    at callWrap (${root}node_modules/nunjucks/src/runtime.js:213:11)\n    at view (${root}src/app/app.ts:1:1)`;
+    expect(stackFrames(error).map((frame) => frame.kind)).toEqual(['library', 'framework']);
   });
 
   it('escapes non-Error values too', () => {
