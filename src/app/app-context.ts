@@ -13,6 +13,16 @@ export interface AppContext {
   run<T>(fn: () => T): T;
 }
 
+/**
+ * The environ key (a `flagon.*` extension, docs/gateway.md §3.5) through which the test client asks the App for a
+ * request's context, Werkzeug's `werkzeug.debug.preserve_context`: when present, the App calls it with the context
+ * it made for the request, so `client.context()` can show the test that request's `g`, `session` and `request`.
+ *
+ * @example
+ * environ[PRESERVE_CONTEXT_KEY] = (context: Context) => { last = context; };
+ */
+export const PRESERVE_CONTEXT_KEY = 'flagon.preserve_context';
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }

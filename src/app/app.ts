@@ -15,7 +15,7 @@ import { CookieSessionInterface } from '../sessions/cookie-session.js';
 import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
-import { makeAppContext, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
+import { makeAppContext, PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
 import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
@@ -334,6 +334,8 @@ export class App extends Scaffold {
   #handle(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
     this.#gotFirstRequest = true;
     const context = makeContext(this, new Request(environ, this.#requestOptions));
+    const preserve = environ[PRESERVE_CONTEXT_KEY]; // only a test client inside client.context() sets it
+    if (preserve !== undefined) (preserve as (context: Context) => void)(context);
     this.#matchRequest(context);
     const plan = this.#plan(context);
     // A plain view with no hooks cannot `await` user code: it runs with a synchronous context, without paying for

@@ -1,5 +1,7 @@
 /** @module TestClient (layer L4): requests to an app in process, with a cookie jar and redirect following; attaches `app.testClient()`. */
 import { App } from '../app/app.js';
+import { PRESERVE_CONTEXT_KEY } from '../app/app-context.js';
+import { makeContext, runInContext, type Context } from '../app/context.js';
 import { FlagonError } from '../app/errors.js';
 import type { Session } from '../sessions/session.js';
 import { Request } from '../wrappers/request.js';
@@ -86,6 +88,8 @@ export class TestClient {
   readonly #app: { gatewayApp: GatewayApp };
   /** The cookie jar: name to raw value. */
   readonly cookies = new Map<string, string>();
+  /** Inside `context()`: where the App hands over each request's context. */
+  #preserved: { last: Context | null } | null = null;
 
   constructor(app: { gatewayApp: GatewayApp }) {
     this.#app = app;
@@ -136,10 +140,46 @@ export class TestClient {
     const jar = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
     if (jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
     const environ = createEnviron(path, { method, headers, body, query: options.query, scheme: options.scheme });
+    const preserved = this.#preserved;
+    if (preserved !== null) environ[PRESERVE_CONTEXT_KEY] = (context: Context) => { preserved.last = context; };
     const result = await runApp(this.#app.gatewayApp, environ);
     const responseHeaders = new Headers(result.headers);
     for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie);
     return new TestResponse(result.status, responseHeaders, result.body, { method, path }, [...history]);
+  }
+
+  /**
+   * Flask's `with client:`: inside `fn`, after each request, `g`, `session` and `request` are that request's (the last
+   * one's, when redirects were followed), so a test can check what a view left there. Its teardown hooks have run.
+   * Before the first request `currentApp` and `g` work as in `app.appContext()`. Outside `context()` the client
+   * keeps nothing, so ordinary requests cost nothing extra.
+   *
+   * @example
+   * await client.context(async () => {
+   *   await client.post('/login', { form: { user: 'ada' } });
+   *   expect(g.user).toBe('ada');
+   *   expect(session.userId).toBe(1);
+   * });
+   */
+  async context<T>(fn: () => T | Promise<T>): Promise<T> {
+    const app = this.#app;
+    if (!(app instanceof App)) throw new TypeError('context() needs a client made by app.testClient()');
+    const outer = this.#preserved;
+    const preserved: { last: Context | null } = { last: null };
+    const own = makeContext(app, null);
+    // The proxies look the context up when they are read, so one that forwards to the latest request follows each one.
+    const current = (): Context => preserved.last ?? own;
+    const forwarding = new Proxy(own, {
+      get: (_target, key) => Reflect.get(current(), key),
+      set: (_target, key, value) => Reflect.set(current(), key, value),
+      has: (_target, key) => Reflect.has(current(), key),
+    });
+    this.#preserved = preserved;
+    try {
+      return await runInContext(forwarding, fn);
+    } finally {
+      this.#preserved = outer;
+    }
   }
 
   /**
