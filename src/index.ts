@@ -4,6 +4,7 @@ export * from './http/index.js';
 export * from './routing/index.js';
 export * from './wrappers/index.js';
 export * from './app/index.js';
+export { TemplateError, TemplateNotFound, TemplateSyntaxError, type TemplateLocation } from './templating/index.js';
 export * from './sessions/index.js';
 export * from './serving/index.js';
 export * from './testing/index.js';

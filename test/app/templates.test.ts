@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate } from 'flagon';
-import { TemplateSyntaxError } from '../../src/templating/index.js';
+import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate, TemplateSyntaxError } from 'flagon';
 
 const fixtureUrl = new URL('./fixture-app/app.ts', import.meta.url).href;
 const newApp = (config: Record<string, unknown> = {}) => new App(fixtureUrl, { name: 'tpl', config: { TESTING: true, SECRET_KEY: 'tpl-secret', ...config }, staticFolder: null });
