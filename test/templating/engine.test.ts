@@ -1,0 +1,19 @@
+/** NunjucksRenderer itself: per-file autoescaping holds however a template was first reached, and Jinja's constants. */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { NunjucksRenderer } from '../../src/templating/index.js';
+
+const TEMPLATES = fileURLToPath(new URL('./fixtures/templates/', import.meta.url));
+
+describe('NunjucksRenderer', () => {
+  it('renders a .txt template unescaped even after an .html template included it (each environment caches its own)', () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    // (Inside page.html the included note is escaped: nunjucks escapes per environment, where Jinja decides per file.)
+    engine.render('escaping/page.html', { value: '<b>' });
+    expect(engine.render('escaping/note.txt', { value: '<b>' })).toBe('note: <b>');
+  });
+
+  it("knows Jinja's True, False and None, so ported templates need no edits", () => {
+    expect(new NunjucksRenderer([]).renderString('{{ True }} {{ False }} {{ None is none }} {% if not False %}ok{% endif %}', {})).toBe('true false true ok');
+  });
+});
