@@ -145,6 +145,8 @@ async function runCommand(args: string[]): Promise<number> {
 }
 
 async function loadForCommand(app: string | undefined): Promise<{ file: string; app: Awaited<ReturnType<typeof importApp>> }> {
+  // The current folder's .flagonenv/.env before locating: they may set FLAGON_APP; then the app's folder's.
+  for (const [key, value] of Object.entries(readDotenv(null).values)) process.env[key] ??= value;
   const spec = locateApp(app, process.cwd());
   for (const [key, value] of Object.entries(readDotenv(spec.file).values)) process.env[key] ??= value;
   return { file: spec.file, app: await importApp(spec) };

@@ -46,15 +46,18 @@ export class UsageError extends Error {
 
 /**
  * Merges the flags with the environment the way Flask does: an option beats its variable (`FLAGON_APP`,
- * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`), variables from `.env`/`.flagonenv` fill in what the
- * environment lacks, and the reloader is on in debug mode unless `--no-reload`.
+ * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`), variables from `.env`/`.flagonenv` (the current folder's,
+ * read before the app is looked for, then the app's) fill in what the environment lacks, and the reloader is on in
+ * debug mode unless `--no-reload`.
  *
  * @example
  * runSettings({ port: '8000' }, '/srv/notes', process.env).port; // 8000
  */
 export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv): RunSettings {
+  // The current folder's files first: they may say where the app is (FLAGON_APP), as FLASK_APP in .flaskenv.
+  for (const [key, value] of Object.entries(readDotenv(null, env, cwd).values)) env[key] ??= value;
   const spec = locateApp(flags.app, cwd, env);
-  const dotenv = readDotenv(spec.file, env);
+  const dotenv = readDotenv(spec.file, env, cwd);
   for (const [key, value] of Object.entries(dotenv.values)) env[key] ??= value;
   const debug = flags['no-debug'] ? false : flags.debug ?? isTrue(env.FLAGON_DEBUG);
   const rawPort = flags.port ?? env.FLAGON_RUN_PORT ?? '5000';

@@ -1,9 +1,11 @@
 /** @module Finding and loading the app for `flagon run`, `routes` and `shell` (layer L4): Flask's discovery rules, `.env` files, TypeScript through tsx. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import Module, { createRequire, register } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import type { App } from '../app/app.js';
+import { commonJsProblem, formatHooksUrl, moduleFormat } from './module-format.js';
 
 /**
  * The files tried, in order, when neither `--app` nor `FLAGON_APP` names one (Flask tries `app.py` and `wsgi.py`).
@@ -71,44 +73,60 @@ export function locateApp(option: string | undefined, cwd: string, env: NodeJS.P
  * projectRoot('/srv/notes/src/app.ts'); // '/srv/notes' when /srv/notes/package.json exists
  */
 export function projectRoot(appFile: string): string {
-  for (let dir = dirname(appFile); ; dir = dirname(dir)) {
+  return packageRoot(dirname(appFile));
+}
+
+/** The nearest folder from `start` up that holds a `package.json`, or `start` itself. */
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return dirname(appFile);
+    if (dirname(dir) === dir) return start;
   }
 }
 
 /**
- * Reads `.flagonenv` then `.env` (which wins) from the app's folder, or the nearest one above it inside the project,
- * as Flask reads `.flaskenv` and `.env`. Variables already in the environment win over both, as in python-dotenv.
- * Returns the values to set, and the files read (the reloader watches them).
+ * Reads `.flagonenv` and `.env` as Flask reads `.flaskenv` and `.env`: first the nearest of each from `cwd` up to
+ * its project root (python-dotenv's search from the current folder; this is where `FLAGON_APP` can be set), then,
+ * when an app file is given, the nearest from the app's folder up to the app's project root. `.env` wins over
+ * `.flagonenv`, the current folder's files over the app's, and variables already in the environment over all of
+ * them. Returns the values to set, and the files read (the reloader watches them).
  *
  * @example
- * const { values } = readDotenv('/srv/notes/app.ts');
- * for (const [key, value] of Object.entries(values)) process.env[key] ??= value;
+ * const early = readDotenv(null);                  // may set FLAGON_APP
+ * for (const [key, value] of Object.entries(early.values)) process.env[key] ??= value;
+ * const { values } = readDotenv(locateApp(undefined, process.cwd()).file);
  */
-export function readDotenv(appFile: string, env: NodeJS.ProcessEnv = process.env): { values: Record<string, string>; files: string[] } {
-  const root = projectRoot(appFile);
+export function readDotenv(appFile: string | null, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): { values: Record<string, string>; files: string[] } {
   const values: Record<string, string> = {};
   const files: string[] = [];
-  for (const name of ['.flagonenv', '.env']) {
-    for (let dir = dirname(appFile); ; dir = dirname(dir)) {
-      const file = join(dir, name);
-      if (existsSync(file)) {
-        files.push(file);
-        for (const [key, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) {
-          if (env[key] === undefined && value !== undefined) values[key] = value;
-        }
-        break;
-      }
-      if (dir === root || dirname(dir) === dir) break;
+  const starts: Array<[string, string]> = [[resolve(cwd), packageRoot(resolve(cwd))]];
+  if (appFile !== null) starts.push([dirname(appFile), projectRoot(appFile)]);
+  for (const [start, root] of starts) {
+    const found = ['.flagonenv', '.env'].map((name) => nearest(name, start, root)).filter((file): file is string => file !== null && !files.includes(file));
+    files.push(...found);
+    // Within one folder .env wins; across folders the first read wins: assign in order, never overwrite.
+    const layer: Record<string, string> = {};
+    for (const file of found) Object.assign(layer, parseEnv(readFileSync(file, 'utf8')));
+    for (const [key, value] of Object.entries(layer)) {
+      if (env[key] === undefined && !(key in values)) values[key] = value;
     }
   }
   return { values, files };
 }
 
+/** The first `name` found from `start` up to `root` (inclusive), or null. */
+function nearest(name: string, start: string, root: string): string | null {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const file = join(dir, name);
+    if (existsSync(file) && statSync(file).isFile()) return file;
+    if (dir === root || dirname(dir) === dir) return null;
+  }
+}
+
 /**
- * Makes TypeScript importable in this process (tsx's loader: esbuild strips types and lowers decorators) and turns
- * on source maps, so stacks point at `.ts` lines. Idempotent.
+ * Makes TypeScript importable in this process (tsx's loader: esbuild strips types and lowers decorators), loads the
+ * user's `.ts`/`.js` files written with `import`/`export` as ES modules whatever their package's `type` says (see
+ * module-format.ts), and turns on source maps, so stacks point at `.ts` lines. Idempotent.
  *
  * @example
  * await registerTypeScript();
@@ -118,21 +136,68 @@ export async function registerTypeScript(): Promise<void> {
   if (registered) return;
   registered = true;
   process.setSourceMapsEnabled(true);
-  const { register } = await import('tsx/esm/api');
-  register();
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  // Registered after tsx, so it runs first and sees the format tsx resolved.
+  register(formatHooksUrl(), import.meta.url);
 }
 let registered = false;
 
 /**
+ * Loads a CommonJS app (`.cts`, `.cjs`, or a file without `import`/`export`) through `require`, with tsx's
+ * CommonJS hook for TypeScript. Its `require('flagon')` gets the Flagon already loaded here: tsx would otherwise
+ * compile Flagon's ES modules into a second copy, whose App and request context the CLI would not share.
+ */
+async function requireApp(file: string): Promise<Record<string, unknown>> {
+  if (!commonJsRegistered) {
+    commonJsRegistered = true;
+    const { register: registerTsx } = await import('tsx/cjs/api');
+    registerTsx();
+  }
+  const problem = commonJsProblem(file, readFileSync(file, 'utf8'));
+  if (problem !== null) throw new NoAppError(problem);
+  const require = createRequire(file);
+  await shareFlagon(require);
+  const exported: unknown = require(file);
+  if (typeof exported !== 'object' || exported === null || isApp(exported)) return { default: exported };
+  return { ...(exported as Record<string, unknown>), default: exported };
+}
+let commonJsRegistered = false;
+
+/** Puts each of Flagon's entry points, as imported here, into the require cache at the path the app resolves. */
+async function shareFlagon(require: NodeJS.Require): Promise<void> {
+  let manifest: string;
+  try {
+    manifest = require.resolve('flagon/package.json');
+  } catch {
+    return; // the app does not see a Flagon package: nothing to share
+  }
+  const entries = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports ?? { '.': null });
+  for (const entry of entries.filter((subpath) => !subpath.endsWith('.json'))) {
+    const filename = require.resolve(entry === '.' ? 'flagon' : `flagon/${entry.slice(2)}`);
+    if (require.cache[filename]) continue;
+    const shared = new Module(filename);
+    shared.filename = filename;
+    shared.exports = await import(pathToFileURL(filename).href);
+    shared.loaded = true;
+    require.cache[filename] = shared;
+  }
+}
+
+/**
  * Imports the app's module and picks the App: the export named in the spec (called, if it is a factory), else the
- * `app` export, the default export, or a `createApp()`/`makeApp()` factory. Async factories are awaited.
+ * `app` export, the default export, or a `createApp()`/`makeApp()` factory. Async factories are awaited. A file with
+ * `import`/`export` (or `.mts`/`.mjs`) is imported as an ES module in any project; a CommonJS one (`.cts`, `.cjs`,
+ * `module.exports = app`) is required, and its `module.exports` counts as the default export.
  *
  * @example
  * const app = await importApp(locateApp(undefined, process.cwd()));
  */
 export async function importApp(spec: AppSpec): Promise<App> {
   await registerTypeScript();
-  const module = (await import(pathToFileURL(spec.file).href)) as Record<string, unknown>;
+  const module = moduleFormat(spec.file) === 'module'
+    ? (await import(pathToFileURL(spec.file).href).catch((error: unknown) => { throw explainLoadError(error, spec.file); })) as Record<string, unknown>
+    : await requireApp(spec.file);
   const where = `'${spec.file}'`;
   let value: unknown;
   if (spec.name !== null) {
@@ -149,6 +214,14 @@ export async function importApp(spec: AppSpec): Promise<App> {
   }
   if (!isApp(value)) throw new NoAppError(`The export picked from ${where} is not a Flagon App (it has no gatewayApp). Export the App itself, or a factory that returns one.`);
   return value;
+}
+
+/** CommonJS names used in a file Node runs as an ES module (in a `"type": "module"` package): say how to fix it. */
+function explainLoadError(error: unknown, file: string): unknown {
+  const match = error instanceof ReferenceError ? /^(module|exports|require|__filename|__dirname) is not defined/.exec(error.message) : null;
+  if (!match) return error;
+  const renamed = file.replace(/\.([jt])sx?$/, '.c$1s');
+  return new NoAppError(`${file} uses CommonJS ('${match[1]}') but is loaded as an ES module, because its package.json says "type": "module". Rename it to ${renamed}, or write it with import/export (export const app = new App(import.meta.url)).`, { cause: error });
 }
 
 function isApp(value: unknown): value is App {
