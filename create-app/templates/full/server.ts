@@ -1,0 +1,22 @@
+/**
+ * Serves the app for production: `npm start`. No debug page and no reloader. PORT and HOST choose where it listens
+ * (default 127.0.0.1:8000): run it behind a reverse proxy, which terminates TLS. Settings come from FLAGON_*
+ * environment variables (src/app.ts); this file reads no .env file, so set them in your process manager.
+ */
+import { serve } from 'flagon/serving';
+import { createApp } from './src/app.js';
+
+const app = createApp();
+if (app.config.SECRET_KEY === 'dev') {
+  console.error("FLAGON_SECRET_KEY is not set: anyone could forge a session signed with the default 'dev' key.\n"
+    + "Set it to a long random value, e.g. FLAGON_SECRET_KEY=$(node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\") npm start");
+  process.exit(1);
+}
+
+const server = await serve(app.gatewayApp, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
+console.log(`Serving ${app.name} on ${server.url}`);
+
+// Finish the requests in flight before exiting, when the process manager or Ctrl-C asks it to stop.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void server.close().then(() => process.exit(0)));
+}
