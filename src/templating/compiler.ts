@@ -135,7 +135,7 @@ export function compileTemplate(source: string, name: string, file: string | nul
   compiler.compile(transform(ast, env.asyncFilters, name));
   const code = compiler.getCode();
   const url = `${TEMPLATE_URL_SCHEME}${createHash('sha1').update(`${file ?? name}\0${code}`).digest('hex').slice(0, 16)}`;
-  // eslint-disable-next-line no-new-func -- this is how nunjucks itself turns compiled templates into functions
+  // How nunjucks itself turns compiled code into functions; the sourceURL names the code in stack frames.
   const props = new Function(`${code}\n//# sourceURL=${url}`)() as Record<string, unknown>;
   const template: CompiledTemplate = { name, file, props, markers: compiler.markers };
   // Keyed by content: recompiling an unchanged template (auto-reload) replaces its entry instead of adding one; the
@@ -169,7 +169,7 @@ export function templateAt(url: string, line: number, column: number): { templat
 
 function measureBodyLine(): number {
   try {
-    // eslint-disable-next-line no-new-func -- measures where V8 puts a Function body, for templateAt
+    // Measures where V8 puts a Function body, for templateAt.
     new Function('throw new Error()\n//# sourceURL=flagon-probe')();
   } catch (error) {
     const match = /flagon-probe:(\d+):\d+/.exec((error as Error).stack ?? '');
