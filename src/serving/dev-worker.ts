@@ -45,7 +45,8 @@ function explainingApp(error: unknown, title: string, debug: boolean): GatewayAp
 
 async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<void> {
   for (const [key, value] of Object.entries(message.env)) process.env[key] ??= value;
-  if (message.debug) process.env.FLAGON_DEBUG = '1';
+  // 'true', not Flask's '1': app.config.fromPrefixedEnv() JSON-decodes it, and DEBUG must be a boolean, not 1.
+  if (message.debug) process.env.FLAGON_DEBUG = 'true';
   let app: App;
   try {
     app = await importApp(message.spec);
