@@ -42,6 +42,8 @@ for (const key of Object.keys(env)) if (key.startsWith('FLAGON_')) delete env[ke
 interface Served {
   url: string;
   output(): string;
+  /** Resolves when the output (stdout and stderr) has printed text matching `pattern`. */
+  waitFor(pattern: RegExp): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,18 @@ function serveWith(cwd: string, args: string[]): Promise<Served> {
   // Its own process group: npx runs flagon as a child, and the reloader forks workers; one signal reaches them all.
   const child = spawn('npx', ['--no-install', 'flagon', ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const waiting = new Set<() => void>();
+  const waitFor = (pattern: RegExp): Promise<void> => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`flagon never printed ${pattern}:\n${output}`)), 15_000);
+    const check = (): void => {
+      if (!pattern.test(output)) return;
+      waiting.delete(check);
+      clearTimeout(timer);
+      resolve();
+    };
+    waiting.add(check);
+    check();
+  });
   const stop = (): Promise<void> => new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
@@ -62,12 +76,14 @@ function serveWith(cwd: string, args: string[]): Promise<Served> {
       const match = / \* Running on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1]!, output: () => output, stop });
+        resolve({ url: match[1]!, output: () => output, waitFor, stop });
       }
+      for (const check of waiting) check();
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+      for (const check of waiting) check();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -188,11 +204,22 @@ describe('the README hello app in a fresh project', () => {
 });
 
 describe('.flagonenv in the current folder', () => {
-  it('can set FLAGON_APP, as FLASK_APP in .flaskenv (here with the reloader, whose workers load it too)', async () => {
+  it('can set FLAGON_APP, as FLASK_APP in .flaskenv; the reloader reloads the app it names on a change', async () => {
     mkdirSync(join(dir('dotenv'), 'web'));
-    writeFileSync(join(dir('dotenv'), 'web', 'server.ts'), readmeHello());
+    const server = join(dir('dotenv'), 'web', 'server.ts');
+    writeFileSync(server, readmeHello());
     writeFileSync(join(dir('dotenv'), '.flagonenv'), 'FLAGON_APP=web/server.ts\n');
-    await expectHello(dir('dotenv'), ['run', '--debug', '--port', '0']);
+    await expectHello(dir('dotenv'), ['run', '--port', '0']);
+    // The same project (npm init -y: commonjs) with the reloader: its workers load the app, and load it again.
+    const served = await serveWith(dir('dotenv'), ['run', '--debug', '--port', '0']);
+    try {
+      expect((await fetchRaw(`${served.url}/`)).text).toBe('Hello, World!');
+      writeFileSync(server, readmeHello().replace("'Hello, World!'", "'Hello again!'"));
+      await served.waitFor(/ \* Reloaded in \d+ ms/);
+      expect((await fetchRaw(`${served.url}/`)).text).toBe('Hello again!');
+    } finally {
+      await served.stop();
+    }
   }, 30_000);
 });
 
