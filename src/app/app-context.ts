@@ -3,14 +3,20 @@ import { makeContext, runInContext, type ContextApp } from './context.js';
 import type { TeardownHook } from './scaffold.js';
 
 /**
- * An application context, as `app.appContext()` returns it: `currentApp` and `g` work inside `run`, and when `fn`
- * ends (returns, throws, or its promise settles) the app's `teardownAppcontext` hooks run with the error or `null`.
+ * An application context, as `app.appContext()` returns it: `currentApp` and `g` work inside `run` (and `within`),
+ * and when `run`'s `fn` ends (returns, throws, or its promise settles) the app's `teardownAppcontext` hooks run
+ * with the error or `null`. One AppContext is one `g`.
  *
  * @example
  * await app.appContext().run(async () => { g.db = await connect(); await migrate(g.db); });
  */
 export interface AppContext {
+  /** Runs `fn` in the context, then ends it (Flask's `with app.app_context():`). */
   run<T>(fn: () => T): T;
+  /** Runs `fn` in the context without ending it, for a context that spans several calls (a REPL session). */
+  within<T>(fn: () => T): T;
+  /** Ends the context: runs the teardown hooks with `error`; throws (or rejects with) what they threw. */
+  end(error?: unknown): void | Promise<void>;
 }
 
 /**
@@ -73,34 +79,43 @@ export function throwCollected(errors: readonly unknown[], what: string): void {
  * const context = makeAppContext(app, hooks, (error) => app.logger.error('teardown failed', error));
  */
 export function makeAppContext(app: ContextApp, hooks: readonly TeardownHook[], report: (error: unknown) => void): AppContext {
+  const context = makeContext(app, null);
+  const within = <T>(fn: () => T): T => runInContext(context, fn);
+  const tearDown = (error: unknown): unknown[] | Promise<unknown[]> => {
+    const errors: unknown[] = [];
+    const pending = within(() => runTeardownHooks(hooks, error, errors));
+    return pending === undefined ? errors : pending.then(() => errors);
+  };
+  const end = (error: unknown = null): void | Promise<void> => {
+    const done = tearDown(error);
+    if (Array.isArray(done)) return throwCollected(done, 'teardown-appcontext hooks');
+    return done.then((errors) => throwCollected(errors, 'teardown-appcontext hooks'));
+  };
+  /** Ends the context after `fn` failed: the hooks' own failures are reported, never thrown over `fn`'s error. */
+  const endAfterFailure = (error: unknown): void | Promise<void> => {
+    const done = tearDown(error);
+    if (Array.isArray(done)) return done.forEach(report);
+    return done.then((errors) => errors.forEach(report));
+  };
   return {
+    within,
+    end,
     run<T>(fn: () => T): T {
-      const context = makeContext(app, null);
-      if (hooks.length === 0) return runInContext(context, fn);
-      const tearDown = (error: unknown, failed: boolean): void | Promise<void> => {
-        const errors: unknown[] = [];
-        const settle = (): void => {
-          if (failed) errors.forEach(report);
-          else throwCollected(errors, 'teardown-appcontext hooks');
-        };
-        const pending = runInContext(context, () => runTeardownHooks(hooks, error, errors));
-        return pending === undefined ? settle() : pending.then(settle);
-      };
+      if (hooks.length === 0) return within(fn);
       let result: T;
       try {
-        result = runInContext(context, fn);
+        result = within(fn);
       } catch (error) {
-        const pending = tearDown(error, true);
-        if (pending !== undefined) pending.catch(report);
+        void endAfterFailure(error);
         throw error;
       }
       if (isThenable(result)) {
         return Promise.resolve(result).then(
-          async (value) => { await tearDown(null, false); return value; },
-          async (error: unknown) => { await tearDown(error, true); throw error; },
+          async (value) => { await end(null); return value; },
+          async (error: unknown) => { await endAfterFailure(error); throw error; },
         ) as T;
       }
-      const pending = tearDown(null, false);
+      const pending = end(null);
       if (pending !== undefined) pending.catch(report);
       return result;
     },

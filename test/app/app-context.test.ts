@@ -119,6 +119,20 @@ describe('app.appContext().run', () => {
     expect(app.appContext().run(() => promise)).toBe(promise);
   });
 
+  it('keeps one g across within() calls, and runs the hooks once at end()', async () => {
+    const app = newApp();
+    const seen: string[] = [];
+    app.teardownAppcontext(async (e) => { seen.push(`closed ${String(g.db)} (${label(e)})`); });
+    const context = app.appContext();
+    context.within(() => { g.db = 'session db'; });
+    expect(context.within(() => g.db)).toBe('session db');
+    expect(seen).toEqual([]);
+    await context.end();
+    expect(seen).toEqual(['closed session db (null)']);
+    app.teardownAppcontext(() => { throw new Error('close failed'); });
+    await expect(app.appContext().end()).rejects.toThrow('close failed');
+  });
+
   it('takes a static method as a decorator', () => {
     const app = newApp();
     const seen: string[] = [];

@@ -1,0 +1,27 @@
+/** `flagon shell`'s app context: one for the session, as `flask shell` pushes one, torn down when the shell exits. */
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { App, g } from 'flagon';
+import { startShell } from '../../src/cli/shell.js';
+
+describe('startShell', () => {
+  it('keeps g from line to line and runs the teardown-appcontext hooks once, at exit', async () => {
+    const app = new App(import.meta.url, { name: 'shell-app', staticFolder: null });
+    const closed: unknown[] = [];
+    app.teardownAppcontext(() => { closed.push(g.db); });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+    const repl = startShell(app, '/srv/app.ts', { input, output });
+    Object.assign(repl.context, { g }); // as flagon shell does
+    const exited = new Promise<void>((resolve) => repl.on('exit', () => resolve()));
+    input.write("g.db = 'connection'\n");
+    input.write('`still ${g.db}`\n');
+    input.write('.exit\n');
+    await exited;
+    expect(printed).toContain(`Instance: ${app.instancePath}\n`);
+    expect(printed).toContain("'still connection'");
+    expect(closed).toEqual(['connection']);
+  });
+});
