@@ -4,20 +4,18 @@
  * fresh app and its own database.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { App } from 'flagon';
 import { auth } from './auth.js';
 import { blog } from './blog.js';
 import { initAppDb } from './db.js';
 
 export function createApp(testConfig?: Record<string, unknown>): App {
-  const app = new App(import.meta.url, {
-    name: 'blog',
-    config: {
-      SECRET_KEY: 'dev', // signs the session cookie: server.ts refuses to start with this one
-      DATABASE: fileURLToPath(new URL('../instance/blog.sqlite', import.meta.url)),
-    },
+  const app = new App(import.meta.url, { name: 'blog' });
+  app.config.fromObject({
+    SECRET_KEY: 'dev', // signs the session cookie: server.ts refuses to start with this one
+    // The instance folder (instance/ beside package.json) holds what is not code and not in git.
+    DATABASE: join(app.instancePath, 'blog.sqlite'),
   });
   if (testConfig === undefined) {
     // FLAGON_SECRET_KEY, FLAGON_DATABASE, …: settings that differ between machines come from the environment

@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect } from 'vitest';
+import { dirname, join } from 'node:path';
+import { describe, expect, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { getDb } from '../src/db.js';
 import { test, withDb } from './fixtures.js';
@@ -21,28 +17,20 @@ describe('the database', () => {
     expect(withDb(app, (db) => db.all('SELECT username FROM user ORDER BY id'))).toEqual([{ username: 'test' }, { username: 'other' }]);
   });
 
-  test('says how to create it when the file is missing', () => {
-    const app = createApp({ TESTING: true, DATABASE: join(tmpdir(), `missing-${process.pid}`, 'blog.sqlite') });
-    expect(() => app.appContext().run(() => getDb())).toThrow("run 'npx flagon init-db' to create it");
+  test('says how to create it when the file is missing', ({ app }) => {
+    const fresh = createApp({ TESTING: true, DATABASE: join(dirname(app.config.DATABASE), 'missing.sqlite') });
+    expect(() => fresh.appContext().run(() => getDb())).toThrow("run 'npx flagon init-db' to create it");
   });
 
-  // The command itself, run as you would run it: `npx flagon init-db`, with the database file from the environment.
-  test('is created by `npx flagon init-db`', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'blog-init-db-'));
+  // Flask's test_cli_runner().invoke: the command runs in process, in an app context, as `npx flagon init-db` runs it.
+  test('is started afresh by `flagon init-db`', async ({ app }) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const file = join(folder, 'blog.sqlite');
-      const { stdout } = await promisify(execFile)('npx', ['flagon', 'init-db'], {
-        env: { ...process.env, FLAGON_DATABASE: file },
-        shell: process.platform === 'win32',
-      });
-      expect(stdout).toContain('Initialized the database');
-      expect(existsSync(file)).toBe(true);
-      const app = createApp({ TESTING: true, DATABASE: file });
-      expect(withDb(app, (db) => db.all('SELECT name FROM sqlite_master WHERE type = ? ORDER BY name', ['table']))).toEqual(
-        expect.arrayContaining([{ name: 'post' }, { name: 'user' }]),
-      );
+      await app.cli.invoke(['init-db']);
+      expect(log).toHaveBeenCalledWith(expect.stringContaining('Initialized the database'));
     } finally {
-      rmSync(folder, { recursive: true, force: true });
+      log.mockRestore();
     }
-  }, 30_000);
+    expect(withDb(app, (db) => db.all('SELECT * FROM user'))).toEqual([]);
+  });
 });
