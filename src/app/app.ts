@@ -151,7 +151,7 @@ export class App extends Scaffold {
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.instancePath = instancePathFor(this.rootPath, options.instancePath);
     this.config = new ConfigStore(options.config, { rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPath }) as Config;
-    this.router = new Router({ serverName: this.config.SERVER_NAME ?? undefined });
+    this.router = new Router({ serverName: () => this.config.SERVER_NAME }); // read when a rule is added
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);
     // An async wrapper, so the teardown-appcontext hooks are awaited even after a synchronous command.
@@ -601,11 +601,18 @@ export class App extends Scaffold {
       name = blueprint ? `${blueprint}${name}` : name.slice(1);
     }
     const filled = { ...values };
-    for (const scope of [null, ...(context ? [...this.#blueprints(context)].reverse() : [])]) {
+    // The defaults of the blueprints the *target* endpoint belongs to, outermost first, as Flask's inject_url_defaults:
+    // urlFor('shop.item') from an app view still gets the shop blueprint's urlDefaults.
+    for (const scope of [null, ...[...this.#hooks.blueprintsOf(name)].reverse()]) {
       for (const fn of this.#hooksFor('urlDefaults', scope)) (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
     }
+    if (options.scheme !== undefined && options.external === false) {
+      throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `urlFor('${endpoint}'): a scheme only applies to an external URL; drop { external: false }, or drop the scheme`);
+    }
     if (request) {
-      return this.router.build(name, filled, { ...options, scheme: options.scheme ?? request.scheme, host: request.host, scriptName: request.scriptRoot });
+      // A scheme makes the URL external, as in Flask: a path cannot carry one.
+      const external = options.external ?? (options.scheme !== undefined ? true : undefined);
+      return this.router.build(name, filled, { ...options, external, scheme: options.scheme ?? request.scheme, host: request.host, scriptName: request.scriptRoot });
     }
     const serverName = this.config.SERVER_NAME;
     if (!serverName) {

@@ -206,7 +206,7 @@ export class Blueprint extends Scaffold {
     const placement: Placement = {
       name,
       urlPrefix,
-      subdomain: options.subdomain ?? this.options.subdomain ?? parent?.subdomain,
+      subdomain: joinSubdomain(options.subdomain ?? this.options.subdomain, parent?.subdomain),
       urlDefaults: { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults },
     };
     this.#registered = true;
@@ -231,4 +231,11 @@ export class Blueprint extends Scaffold {
       view: (req) => sendFromDirectory(path, String(req.params.filename), { request: req, maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
     });
   }
+}
+
+/** A nested blueprint's subdomain sits under its parent's: 'api' in 'parent' is 'api.parent' (Flask). */
+function joinSubdomain(own: string | undefined, parent: string | undefined): string | undefined {
+  if (own === undefined) return parent;
+  if (parent === undefined || parent === '') return own;
+  return own === '' ? parent : `${own}.${parent}`;
 }

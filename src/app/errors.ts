@@ -14,7 +14,8 @@ export type FlagonErrorCode =
   | 'FLAGON_ERR_NO_CONTEXT'
   | 'FLAGON_ERR_DECORATOR'
   | 'FLAGON_ERR_BLUEPRINT'
-  | 'FLAGON_ERR_CLI';
+  | 'FLAGON_ERR_CLI'
+  | 'FLAGON_ERR_BAD_ARGUMENT';
 
 /**
  * An error in how Flagon is used (not in a request): a route added too late, a bad config value, a view that returns

@@ -18,8 +18,11 @@ export interface RouterOptions {
   strictSlashes?: boolean;
   mergeSlashes?: boolean;
   redirectDefaults?: boolean;
-  /** The server's own host name (`SERVER_NAME`), needed for subdomain rules. */
-  serverName?: string;
+  /**
+   * The server's own host name (`SERVER_NAME`), needed for subdomain rules: a string, or a function read each time a
+   * rule is added (an App passes its live config, so setting SERVER_NAME after `new App()` works).
+   */
+  serverName?: string | (() => string | null | undefined);
 }
 
 /**
@@ -114,6 +117,8 @@ export class Router {
   readonly #defaultRedirects = new Map<Rule, Rule[]>();
   #host = '';
   #hasHostRules = false;
+  /** Paths of host or subdomain rules without path parameters: the static fast path must step aside for them. */
+  readonly #hostPaths = new Set<string>();
   readonly #acceptHost = (rule: Rule): Record<string, unknown> | null => {
     const m = rule.host!.regex.exec(stripPort(this.#host));
     if (!m) return null;
@@ -151,7 +156,7 @@ export class Router {
       strictSlashes: options.strictSlashes ?? this.#options.strictSlashes,
       mergeSlashes: options.mergeSlashes ?? this.#options.mergeSlashes,
       redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
-    }, this.converters, this.#options.serverName);
+    }, this.converters, this.#serverName());
     for (const other of this.#rules) {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;
       const overlap = [...compiled.methods].filter((m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)));
@@ -160,7 +165,10 @@ export class Router {
       }
     }
     this.#rules.push(compiled);
-    if (compiled.host !== null) this.#hasHostRules = true;
+    if (compiled.host !== null) {
+      this.#hasHostRules = true;
+      if (compiled.arguments.size === compiled.host.params.length) this.#hostPaths.add(staticPath(compiled));
+    }
     const forEndpoint = this.#byEndpoint.get(compiled.endpoint);
     if (compiled.redirectDefaults && forEndpoint) {
       const args = allArguments(compiled);
@@ -170,12 +178,16 @@ export class Router {
     if (forEndpoint) forEndpoint.push(compiled);
     else this.#byEndpoint.set(compiled.endpoint, [compiled]);
     if (compiled.isStatic && !compiled.buildOnly) {
-      // The decoded path it matches, from its segments: '/yes//merge' with mergeSlashes is '/yes/merge'.
-      const key = `/${compiled.segments.map((segment) => (segment.kind === 'static' ? segment.text : '')).join('/')}`;
+      const key = staticPath(compiled);
       this.#static.set(key, [...(this.#static.get(key) ?? []), compiled]);
     }
     this.#trie = null;
     return compiled;
+  }
+
+  #serverName(): string | undefined {
+    const name = this.#options.serverName;
+    return (typeof name === 'function' ? name() : name) ?? undefined;
   }
 
   /** Rules of an endpoint, in registration order. */
@@ -195,10 +207,13 @@ export class Router {
     // Options are read only when needed (the host for host rules, the rest for redirects), so a caller can pass getters.
     const host = this.#hasHostRules ? (options.host ?? '') : '';
     const statics = this.#static.get(path);
-    if (statics) {
+    // A plain rule must not hide a host or subdomain rule for the same path: the walk ranks host rules first.
+    if (statics && !this.#hostPaths.has(path)) {
       for (const rule of statics) if (rule.methods.has(method)) return this.#finish({ rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} }, method, options);
     }
     const result = this.#walk(path, method, host);
+    // An app mounted at /approot and asked for /approot (PATH_INFO ''): its root is /approot/, as in Werkzeug.
+    if (path === '' && (result.match || result.allowed.size > 0)) throw new RequestRedirect(this.#url('/', options));
     if (result.match) return this.#finish(result.match, method, options);
     if (result.exhausted) throw new NotFound(); // hostile input: no second walk
 
@@ -252,10 +267,25 @@ export class Router {
       for (const other of candidates) {
         if (!other.methods.has(method) || !Object.entries(other.defaults).every(([key, value]) => params[key] === value)) continue;
         const built = other.build(params);
-        if (built) throw new RequestRedirect(this.#url(built.path, options, true));
+        // The canonical rule may live on another host: the redirect names it (Werkzeug).
+        if (built) throw new RequestRedirect(this.#url(built.path, built.host === null ? options : { ...options, host: built.host }, true));
       }
     }
     return match;
+  }
+
+  /** The first rule that fits the values and method, preferring one whose host is the current one (or no host). */
+  #buildWith(rules: readonly Rule[], values: Readonly<Record<string, unknown>>, method: string | undefined, currentHost: string | undefined): { rule: Rule; built: NonNullable<ReturnType<Rule['build']>> } | null {
+    let first: { rule: Rule; built: NonNullable<ReturnType<Rule['build']>> } | null = null;
+    for (const rule of rules) {
+      if (method !== undefined && !rule.methods.has(method)) continue;
+      if (Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value)) continue;
+      const built = rule.build(values);
+      if (built === null) continue;
+      if (built.host === null || currentHost === undefined || built.host.toLowerCase() === currentHost) return { rule, built };
+      first ??= { rule, built };
+    }
+    return first;
   }
 
   /**
@@ -292,28 +322,31 @@ export class Router {
       const near = BuildError.suggest(endpoint, this.#byEndpoint.keys());
       throw new BuildError(endpoint, values, method, near ? `Did you mean '${near}' instead?` : 'No rule has that endpoint.');
     }
-    const currentHost = options.host ? stripPort(options.host) : undefined;
-    let wrongMethod = false;
-    for (const rule of this.#buildOrder(endpoint, rules)) {
-      if (method && !rule.methods.has(method)) {
-        wrongMethod = true;
-        continue;
-      }
-      if (Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value)) continue;
-      const built = rule.build(values);
-      if (!built) continue;
+    const currentHost = options.host ? stripPort(options.host).toLowerCase() : undefined;
+    const ordered = this.#buildOrder(endpoint, rules);
+    // Werkzeug's order: without a method, GET rules first, then any; among fitting rules, one on the current host
+    // (or on no host) first, else the first that fits.
+    const found = (method === undefined ? this.#buildWith(ordered, values, 'GET', currentHost) : null) ?? this.#buildWith(ordered, values, method, currentHost);
+    if (found !== null) {
+      const { rule, built } = found;
       let url = `${quotePath(options.scriptName ?? '')}${built.path}${built.query ? `?${built.query}` : ''}${options.anchor ? `#${quoteAnchor(options.anchor)}` : ''}`;
-      if (options.external || (built.host !== null && built.host.toLowerCase() !== currentHost)) {
+      if (options.external || (rule.host !== null && built.host!.toLowerCase() !== currentHost)) {
         const host = built.host ?? options.host;
         if (!host) throw new BuildError(endpoint, values, method, 'An external URL needs a host: build inside a request, or set SERVER_NAME.');
         url = `${options.scheme ?? 'http'}://${host}${url}`;
       }
       return url;
     }
+    const wrongMethod = method !== undefined && rules.some((rule) => !rule.methods.has(method));
     if (wrongMethod && !rules.some((rule) => !method || rule.methods.has(method))) {
       throw new BuildError(endpoint, values, method, `Did you mean to use one of the methods ${[...new Set(rules.flatMap((r) => [...r.methods]))].sort().join(', ')}?`);
     }
     const missing = [...allArguments(rules[0]!)].filter((name) => values[name] === undefined && rules[0]!.defaults[name] === undefined);
     throw new BuildError(endpoint, values, method, missing.length ? `Did you forget to specify values ${JSON.stringify(missing)}?` : 'A value does not fit its converter.');
   }
+}
+
+/** The decoded path a rule without path parameters matches, from its segments ('/yes//merge', merged, is '/yes/merge'). */
+function staticPath(rule: Rule): string {
+  return `/${rule.segments.map((segment) => (segment.kind === 'static' ? segment.text : '')).join('/')}`;
 }

@@ -170,7 +170,7 @@ export class Rule {
 
     let hostPattern = options.host ?? null;
     if (options.subdomain !== undefined) {
-      if (!serverName) throw new TypeError(`${where} has a subdomain, so the router needs a serverName (SERVER_NAME)`);
+      if (!serverName) throw new TypeError(`${where} has a subdomain, so the router needs a serverName: set SERVER_NAME (app.config.SERVER_NAME = 'example.com') before adding subdomain rules`);
       hostPattern = options.subdomain === '' ? serverName : `${options.subdomain}.${serverName}`;
     }
     this.hostPattern = hostPattern;

@@ -230,6 +230,25 @@ describe('matching, as Werkzeug does', () => {
     expect(() => router.match('/no/merge')).toThrow(NotFound);
   });
 
+  it('lets a subdomain rule for / answer its host though a plain / exists', () => {
+    const router = new Router({ serverName: 'example.test' });
+    router.add('/', { endpoint: 'plain' });
+    router.add('/', { endpoint: 'sub', subdomain: 'test' });
+    expect([router.match('/', { host: 'test.example.test' }).endpoint, router.match('/', { host: 'example.test' }).endpoint]).toEqual(['sub', 'plain']);
+  });
+
+  it('redirects an app asked for with an empty PATH_INFO to its root (/approot → /approot/)', () => {
+    const router = routerWith([['/', 'root']]);
+    expect((thrown(() => router.match('', { scriptName: '/approot', host: 'localhost' })) as RequestRedirect).newUrl).toBe('http://localhost/approot/');
+  });
+
+  it('names the other host when the canonical rule of defaults lives there', () => {
+    const router = new Router();
+    router.add('/', { endpoint: 'index', host: 'www.example.test', defaults: { page: 1 } });
+    router.add('/page/<int:page>', { endpoint: 'index', host: 'example.test' });
+    expect((thrown(() => router.match('/page/1', { host: 'example.test' })) as RequestRedirect).newUrl).toBe('http://www.example.test/');
+  });
+
   it('matches decoded paths, so encoded rule text works', () => {
     const router = routerWith([['/café/<name>', 'cafe']]);
     expect(router.match('/café/crème brûlée').params).toEqual({ name: 'crème brûlée' });
@@ -259,6 +278,15 @@ describe('URL building', () => {
     withDefaults.add('/a/<int:id>', { endpoint: 'x' });
     withDefaults.add('/b/', { endpoint: 'x', defaults: { id: 1 } });
     expect([withDefaults.build('x', { id: 1 }), withDefaults.build('x', { id: 2 }), withDefaults.build('x')]).toEqual(['/b/', '/a/2', '/b/']);
+  });
+
+  it('prefers the rule on the current host, and GET rules when no method is given', () => {
+    const router = new Router();
+    router.add('/a', { endpoint: 'page', host: 'one.test' });
+    router.add('/b', { endpoint: 'page', host: 'two.test' });
+    expect([router.build('page', {}, { host: 'two.test' }), router.build('page', {}, { host: 'one.test' }), router.build('page', {}, { host: 'three.test' })]).toEqual(['/b', '/a', 'http://one.test/a']);
+    const methods = routerWith([['/submit', 'form', ['POST']], ['/form', 'form', ['GET']]]);
+    expect([methods.build('form'), methods.build('form', {}, { method: 'POST' })]).toEqual(['/form', '/submit']);
   });
 
   it('picks a rule by method', () => {

@@ -1,0 +1,52 @@
+/** Routing and URL building through the App, as Flask 3.1 does them (each case checked against it). */
+import { describe, expect, it } from 'vitest';
+import { App, Blueprint, FlagonError, urlFor } from 'flagon';
+
+const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
+
+describe('the App and Flask\'s routing', () => {
+  it('reads SERVER_NAME when a subdomain rule is added, not only in new App()', async () => {
+    const app = newApp();
+    app.config.SERVER_NAME = 'example.test';
+    app.route('/', { subdomain: 'test' }, function sub() { return 'sub'; });
+    expect((await app.testClient().get('/', { headers: { Host: 'test.example.test' } })).text).toBe('sub');
+    expect(() => newApp().route('/', { subdomain: 'x' }, () => 'x')).toThrow(/set SERVER_NAME \(app\.config\.SERVER_NAME = 'example\.com'\) before adding subdomain rules/);
+  });
+
+  it('joins the subdomains of nested blueprints (api in parent → api.parent)', async () => {
+    const app = newApp();
+    app.config.SERVER_NAME = 'example.test';
+    const parent = new Blueprint('parent', import.meta.url, { subdomain: 'parent' });
+    const child = new Blueprint('child', import.meta.url, { subdomain: 'api' });
+    child.get('/', function index() { return 'child'; });
+    parent.registerBlueprint(child);
+    app.registerBlueprint(parent);
+    const client = app.testClient();
+    expect((await client.get('/', { headers: { Host: 'api.parent.example.test' } })).text).toBe('child');
+    expect((await client.get('/', { headers: { Host: 'api.example.test' } })).status).toBe(404);
+  });
+
+  it('applies a blueprint\'s urlDefaults when an app view builds its URLs', async () => {
+    const app = newApp();
+    const shop = new Blueprint('shop', import.meta.url);
+    shop.urlDefaults((_endpoint, values) => { values.lang ??= 'en'; });
+    shop.get('/<lang>/item', function item(req) { return String(req.params.lang); });
+    app.registerBlueprint(shop);
+    app.get('/', function index() { return urlFor('shop.item'); });
+    expect((await app.testClient().get('/')).text).toBe('/en/item');
+  });
+
+  it('makes a URL with a scheme external, and refuses a scheme with external: false', async () => {
+    const app = newApp();
+    app.get('/x', function x() {
+      let refused = '';
+      try {
+        urlFor('x', {}, { scheme: 'https', external: false });
+      } catch (error) {
+        refused = (error as FlagonError).code;
+      }
+      return `${urlFor('x', {}, { scheme: 'https' })} ${refused}`;
+    });
+    expect((await app.testClient().get('/x')).text).toBe('https://localhost/x FLAGON_ERR_BAD_ARGUMENT');
+  });
+});
