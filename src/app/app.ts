@@ -451,9 +451,14 @@ export class App extends Scaffold {
     return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler)).then((processed) => this.#saveSession(context, processed, fromErrorHandler));
   }
 
-  /** Saves an opened, non-null session after the after-request hooks, as Flask's process_response. */
+  /**
+   * Saves the session after the after-request hooks, as Flask's process_response. Flagon opens a session on first use,
+   * where Flask opens it for every request; so a request that never touched it but carries the session cookie opens
+   * it here when SESSION_REFRESH_EACH_REQUEST is on, and a permanent session gets its fresh expiry, as in Flask.
+   */
   #saveSession(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
-    const opened = context.openedSession;
+    let opened = context.openedSession;
+    if (opened === null && this.config.SESSION_REFRESH_EACH_REQUEST && this.#carriesSessionCookie(context.request!)) opened = context.session;
     if (opened === null || opened.isNull) return response;
     let saved: unknown;
     try {
@@ -463,6 +468,12 @@ export class App extends Scaffold {
     }
     if (!isThenable(saved)) return response;
     return Promise.resolve(saved).then(() => response, (error: unknown) => this.#finalizingFailed(response, error, fromErrorHandler));
+  }
+
+  #carriesSessionCookie(request: Request): boolean {
+    const name = this.config.SESSION_COOKIE_NAME;
+    // A substring test first: most requests have no Cookie header, or not this cookie, and need no parsing.
+    return request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined;
   }
 
   /**

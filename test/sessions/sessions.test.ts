@@ -39,6 +39,13 @@ describe('the cookie session', () => {
     expect(expires).toBeGreaterThanOrEqual(before + 31 * 86400_000); // bracketed by the clock, not a tolerance
     expect(expires).toBeLessThanOrEqual(after + 31 * 86400_000);
     expect((await client.get('/get')).headers.get('Set-Cookie')).toMatch(/Expires=/);
+    // Flask opens the session on every request, so a view that never touches it still refreshes a permanent one.
+    const untouched = await client.get('/untouched');
+    expect([untouched.headers.get('Set-Cookie'), untouched.headers.get('Vary')]).toEqual([expect.stringMatching(/^session=.*Expires=/), 'Cookie']);
+    const noRefresh = newApp({ SESSION_REFRESH_EACH_REQUEST: false }).testClient();
+    await noRefresh.get('/permanent');
+    const quiet = await noRefresh.get('/untouched');
+    expect([quiet.headers.get('Set-Cookie'), quiet.headers.get('Vary')]).toEqual([null, null]);
   });
 
   it('deletes the cookie when the session is emptied', async () => {
