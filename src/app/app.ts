@@ -447,6 +447,7 @@ export class App extends Scaffold {
   }
 
   #processResponse(context: Context, response: Response, fromErrorHandler: boolean): Response | Promise<Response> {
+    response.maxCookieSize = this.config.MAX_COOKIE_SIZE; // Flask's Response.max_cookie_size reads the app's config
     if (!context.hasAfterThisRequest && !this.#plan(context).after) return this.#saveSession(context, response, fromErrorHandler);
     return runInContext(context, () => this.#processResponseAsync(context, response, fromErrorHandler)).then((processed) => this.#saveSession(context, processed, fromErrorHandler));
   }

@@ -121,12 +121,21 @@ export function dumpCookie(name: string, value: string, options: CookieOptions =
     sameSite: normalizeSameSite(options.sameSite),
     partitioned,
   });
-  const limit = options.maxSize ?? MAX_COOKIE_SIZE;
-  const size = new TextEncoder().encode(header).byteLength;
-  if (limit > 0 && size > limit) {
-    (options.warn ?? defaultWarn)(`The '${name}' cookie is ${size} bytes, more than the limit of ${limit} (browsers keep about 4093); it will probably be dropped`);
-  }
+  checkCookieSize(name, header, options.maxSize ?? MAX_COOKIE_SIZE, options.warn);
   return header;
+}
+
+/**
+ * Reports a Set-Cookie value larger than `limit` bytes (0 turns the check off) through `warn`, a process warning by
+ * default: browsers drop such cookies without a word.
+ *
+ * @example
+ * checkCookieSize('cart', dumpCookie('cart', value, { maxSize: 0 }), 4093);
+ */
+export function checkCookieSize(name: string, header: string, limit: number, warn: (message: string) => void = defaultWarn): void {
+  if (limit <= 0 || header.length <= limit / 3) return; // a UTF-16 unit is at most 3 UTF-8 bytes: surely small enough
+  const size = Buffer.byteLength(header, 'utf8');
+  if (size > limit) warn(`The '${name}' cookie is ${size} bytes, more than the limit of ${limit} (browsers keep about 4093); it will probably be dropped`);
 }
 
 /**

@@ -5,7 +5,7 @@ export { Headers } from './headers.js';
 export type { HeadersInit } from './headers.js';
 export { MultiDict, parseQuery } from './multidict.js';
 export type { MultiDictInit } from './multidict.js';
-export { MAX_COOKIE_SIZE, deleteCookieValue, dumpCookie, parseCookie } from './cookie.js';
+export { MAX_COOKIE_SIZE, checkCookieSize, deleteCookieValue, dumpCookie, parseCookie } from './cookie.js';
 export type { CookieOptions } from './cookie.js';
 export { httpDate, parseHttpDate } from './dates.js';
 export { Accept, parseAccept } from './accept.js';

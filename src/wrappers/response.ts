@@ -3,7 +3,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Body, GatewayApp, StartResponse } from '../gateway/types.js';
 import { evaluatePreconditions, ifRangeMatches } from '../http/conditional.js';
-import { deleteCookieValue, dumpCookie, type CookieOptions } from '../http/cookie.js';
+import { checkCookieSize, deleteCookieValue, dumpCookie, MAX_COOKIE_SIZE, type CookieOptions } from '../http/cookie.js';
 import { httpDate, parseHttpDate } from '../http/dates.js';
 import { PreconditionFailed, RequestedRangeNotSatisfiable } from '../http/errors.js';
 import { generateEtag, quoteEtag } from '../http/etag.js';
@@ -123,6 +123,16 @@ export class Response {
   /** The Content-Type of a response whose headers nobody has asked for yet; it goes first when they are made. */
   #contentType: string;
   #status = 200;
+  /** Cookies set without their own `maxSize`, checked against `maxCookieSize` when the response is sent. */
+  #unsizedCookies: Array<{ name: string; header: string; warn: ((message: string) => void) | undefined }> | null = null;
+  /**
+   * The size past which a cookie set by `setCookie` is reported as too large (Werkzeug's `max_cookie_size`); checked
+   * when the response is sent. An App sets it from its MAX_COOKIE_SIZE. 0 turns the check off.
+   *
+   * @example
+   * response.maxCookieSize = 8000; // a client known to keep larger cookies
+   */
+  maxCookieSize: number = MAX_COOKIE_SIZE;
   #source: Source;
   /** The read streams of a file body in flight, all destroyed by close(); each request's own body close() ends its own. */
   readonly #reading = new Set<ReadStream>();
@@ -231,7 +241,15 @@ export class Response {
 
   /** Adds a Set-Cookie header; the defaults are `Path=/`, `HttpOnly`, `SameSite=Lax`. */
   setCookie(name: string, value = '', options: CookieOptions = {}): void {
-    this.headers.add('Set-Cookie', dumpCookie(name, value, options));
+    if (options.maxSize !== undefined) {
+      this.headers.add('Set-Cookie', dumpCookie(name, value, options));
+      return;
+    }
+    // Checked against maxCookieSize when the response is sent, so an App's MAX_COOKIE_SIZE applies to cookies a
+    // view set before the App could tell the response its limit (Flask reads current_app's config for this).
+    const header = dumpCookie(name, value, { ...options, maxSize: 0 });
+    (this.#unsizedCookies ??= []).push({ name, header, warn: options.warn });
+    this.headers.add('Set-Cookie', header);
   }
 
   /** Adds a Set-Cookie header that deletes the cookie; pass the path and domain it was set with. */
@@ -362,6 +380,10 @@ export class Response {
   }
 
   #respond(head: boolean, startResponse: StartResponse): Body {
+    if (this.#unsizedCookies !== null) {
+      for (const { name, header, warn } of this.#unsizedCookies) checkCookieSize(name, header, this.maxCookieSize, warn);
+      this.#unsizedCookies = null;
+    }
     const status = this.#status;
     const headers = this.#headers;
     if (status < 200 || status === 204) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App, MemorySessionStore, ServerSideSessionInterface, flash, getFlashedMessages, redirect, session, signValue } from 'flagon';
+import { App, MemorySessionStore, Response, ServerSideSessionInterface, flash, getFlashedMessages, redirect, session, signValue } from 'flagon';
 
 const SECRET = 'test-secret';
 const newApp = (config: Record<string, unknown> = {}) => {
@@ -146,5 +146,28 @@ describe('session cookie size', () => {
       process.off('warning', listener);
     }
     expect(warnings.some((w) => /'session' cookie is \d+ bytes, more than the limit of 100/.test(w))).toBe(true);
+  });
+
+  it('applies MAX_COOKIE_SIZE to the cookies views set, too', async () => {
+    const seen = async (config: Record<string, unknown>): Promise<string[]> => {
+      const app = newApp(config);
+      app.get('/cookie', () => {
+        const response = new Response('ok');
+        response.setCookie('prefs', 'y'.repeat(200));
+        return response;
+      });
+      const warnings: string[] = [];
+      const listener = (warning: Error) => { warnings.push(warning.message); };
+      process.on('warning', listener);
+      try {
+        expect((await app.testClient().get('/cookie')).headers.get('Set-Cookie')).toMatch(/^prefs=y{200};/);
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('warning', listener);
+      }
+      return warnings;
+    };
+    expect(await seen({ MAX_COOKIE_SIZE: 100 })).toEqual([expect.stringMatching(/'prefs' cookie is \d+ bytes, more than the limit of 100/)]);
+    expect(await seen({})).toEqual([]);
   });
 });
