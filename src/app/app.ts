@@ -21,7 +21,7 @@ import { currentContext, makeContext, runInContext, withSyncContext, type Contex
 import { bindMethod, isDecoratorContext } from './decorators.js';
 import { FlagonError } from './errors.js';
 import { instancePathFor } from './instance.js';
-import { ErrorHandlers, type Scope } from './error-handlers.js';
+import { ErrorHandlers, trapsHttpError, type Scope } from './error-handlers.js';
 import { HookRegistry, type RequestPlan } from './request-plan.js';
 import { checkCsrf } from './security.js';
 import { AppTemplates, type ContextProcessor } from './templates.js';
@@ -505,10 +505,12 @@ export class App extends Scaffold {
   }
 
   async #handleUserException(context: Context, error: unknown): Promise<unknown> {
-    if (error instanceof RequestRedirect) return errorResponse(error); // routing redirects skip the handlers, as in Flask
+    // A trapped HTTPError is handled as Flask handles any exception: by a handler registered for it, else rethrown.
+    const answered = error instanceof HTTPError && !trapsHttpError(this.config, error);
+    if (answered && error instanceof RequestRedirect) return errorResponse(error); // routing redirects skip the handlers, as in Flask
     const handler = this.#findErrorHandler(context, error);
     if (handler) return handler(error);
-    if (error instanceof HTTPError) return error;
+    if (answered) return error;
     throw error;
   }
 

@@ -19,6 +19,8 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   DEBUG: false,
   TESTING: false,
   PROPAGATE_EXCEPTIONS: null,
+  TRAP_HTTP_EXCEPTIONS: false,
+  TRAP_BAD_REQUEST_ERRORS: null,
   SECRET_KEY: null,
   SECRET_KEY_FALLBACKS: [],
   PERMANENT_SESSION_LIFETIME: 31 * 24 * 60 * 60,

@@ -1,5 +1,5 @@
 /** @module Error handler registry (layer L3): handlers by scope, status code and error class, and Flask's lookup order. */
-import { HTTP_ERRORS, HTTPError } from '../http/errors.js';
+import { BadRequest, HTTP_ERRORS, HTTPError } from '../http/errors.js';
 import type { ErrorHandler, ErrorKey } from './scaffold.js';
 
 /** A blueprint's dotted name, or `null` for the app itself. */
@@ -55,4 +55,34 @@ export class ErrorHandlers {
     }
     return undefined;
   }
+}
+
+/**
+ * The two config keys behind {@link trapsHttpError}.
+ *
+ * @example
+ * const config: TrapConfig = { TRAP_HTTP_EXCEPTIONS: false, TRAP_BAD_REQUEST_ERRORS: true };
+ */
+export interface TrapConfig {
+  readonly TRAP_HTTP_EXCEPTIONS: boolean;
+  readonly TRAP_BAD_REQUEST_ERRORS: boolean | null;
+}
+
+/**
+ * Flask's `trap_http_exception`: whether an HTTPError raised while handling a request (by a hook, the view or
+ * routing) skips becoming its own error page and goes on like any other exception: to an error handler registered
+ * for it, else to the 500 path, or out of the test client when exceptions propagate. `TRAP_HTTP_EXCEPTIONS` traps
+ * every HTTPError; `TRAP_BAD_REQUEST_ERRORS: true` traps `BadRequest` and its subclasses (`ClientDisconnected`).
+ *
+ * Flask's default for `TRAP_BAD_REQUEST_ERRORS`, `None`, traps only Werkzeug's `BadRequestKeyError` (a missing key
+ * in `request.form[…]`) in debug mode. Flagon's `MultiDict.get` answers `undefined` for a missing key instead of
+ * raising, so there is no such error and `null` traps nothing, in debug mode too.
+ *
+ * @example
+ * trapsHttpError({ TRAP_HTTP_EXCEPTIONS: false, TRAP_BAD_REQUEST_ERRORS: true }, new BadRequest()); // true
+ * trapsHttpError({ TRAP_HTTP_EXCEPTIONS: false, TRAP_BAD_REQUEST_ERRORS: true }, new NotFound());   // false
+ */
+export function trapsHttpError(config: TrapConfig, error: HTTPError): boolean {
+  if (config.TRAP_HTTP_EXCEPTIONS) return true;
+  return config.TRAP_BAD_REQUEST_ERRORS === true && error instanceof BadRequest;
 }

@@ -13,6 +13,8 @@ export const CONFIG_SCHEMA = z.object({
   DEBUG: z.boolean(),
   TESTING: z.boolean(),
   PROPAGATE_EXCEPTIONS: z.boolean().nullable(),
+  TRAP_HTTP_EXCEPTIONS: z.boolean(),
+  TRAP_BAD_REQUEST_ERRORS: z.boolean().nullable(),
   SECRET_KEY: z.string().min(1).nullable(),
   SECRET_KEY_FALLBACKS: z.array(z.string().min(1)),
   PERMANENT_SESSION_LIFETIME: seconds,
