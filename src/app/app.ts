@@ -377,8 +377,10 @@ export class App extends Scaffold {
       }
       context.match = this.router.match(request.path, new RequestMatchOptions(request));
       request.params = context.match.params;
+      request.urlRule = context.match.rule;
     } catch (error) {
       context.routingError = error; // raised at dispatch, after the before-hooks, as Flask does
+      if (error instanceof HTTPError) request.routingException = error;
     }
   }
 

@@ -7,6 +7,7 @@ import { parseCookie } from '../http/cookie.js';
 import { BadRequest, HTTPError, RequestEntityTooLarge, UnsupportedMediaType } from '../http/errors.js';
 import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
+import type { Rule } from '../routing/rule.js';
 import { readBody } from './body.js';
 import { parseMultipart, streamMultipart, type FileStorage, type MultipartPart, type ParsedMultipart } from './multipart.js';
 
@@ -64,7 +65,7 @@ const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
 /**
  * The incoming request, over a TSGI environ. Every property is computed on first use and kept; the body is read at
  * most once, whichever of `bytes()`, `text()`, `json()` or `form()` asks first. `params` holds the values routing
- * matched.
+ * matched; `endpoint`, `blueprint`, `blueprints`, `urlRule`, `viewArgs` and `routingException` say what it matched.
  *
  * @example
  * const request = new Request(environ);
@@ -86,6 +87,8 @@ export class Request<Params = Record<string, unknown>> {
   #json?: Promise<unknown>;
   #method?: string;
   #params?: Params;
+  #urlRule?: Rule | null;
+  #routingException?: HTTPError | null;
   #ownLimits?: Partial<Record<LimitName, number | null>>;
 
   /**
@@ -199,6 +202,85 @@ export class Request<Params = Record<string, unknown>> {
 
   set params(values: Params) {
     this.#params = values;
+  }
+
+  /**
+   * The rule the URL matched (Flask's `url_rule`): set by the App while matching; `null` before, and when routing
+   * failed (a 404, 405 or redirect; see `routingException`).
+   *
+   * @example
+   * app.beforeRequest((req) => { if (req.urlRule?.methods.has('POST')) audit(req); });
+   */
+  get urlRule(): Rule | null {
+    return this.#urlRule ?? null;
+  }
+
+  set urlRule(rule: Rule | null) {
+    this.#urlRule = rule;
+  }
+
+  /**
+   * The HTTPError routing raised (Flask's `routing_exception`): `NotFound`, `MethodNotAllowed`, a `RequestRedirect`,
+   * or a `BadRequest` for a host outside TRUSTED_HOSTS; `null` when the URL matched. The App raises it after the
+   * before-request hooks, so they can see it first.
+   *
+   * @example
+   * app.beforeRequest((req) => { if (req.routingException instanceof NotFound) metrics.count('404'); });
+   */
+  get routingException(): HTTPError | null {
+    return this.#routingException ?? null;
+  }
+
+  set routingException(error: HTTPError | null) {
+    this.#routingException = error;
+  }
+
+  /**
+   * The values the URL matched, as the view gets them (Flask's `view_args`): the same object as `params`, so a
+   * `urlValuePreprocessor` that removes a value removes it for the view too; `null` when no rule matched.
+   *
+   * @example
+   * app.get('/users/<int:id>', (req) => req.viewArgs); // { id: 7 } for /users/7
+   */
+  get viewArgs(): Params | null {
+    return this.#urlRule ? this.params : null;
+  }
+
+  /**
+   * The endpoint of the matched rule (`'admin.users.list'`), or `null` when routing failed (Flask's `endpoint`).
+   *
+   * @example
+   * app.beforeRequest((req) => { if (req.endpoint !== 'login' && !session.user) return redirect('/login'); });
+   */
+  get endpoint(): string | null {
+    return this.#urlRule?.endpoint ?? null;
+  }
+
+  /**
+   * The name of the blueprint the matched endpoint belongs to, the innermost when blueprints nest
+   * (`'admin.users'` for the endpoint `'admin.users.list'`); `null` for an app endpoint or when routing failed.
+   *
+   * @example
+   * app.beforeRequest((req) => { if (req.blueprint === 'admin') requireAdmin(); });
+   */
+  get blueprint(): string | null {
+    const endpoint = this.endpoint;
+    const dot = endpoint === null ? -1 : endpoint.lastIndexOf('.');
+    return dot === -1 ? null : endpoint!.slice(0, dot);
+  }
+
+  /**
+   * The blueprint and its parents, innermost first (`['admin.users', 'admin']`), as Flask's `blueprints`; `[]` for
+   * an app endpoint or when routing failed.
+   *
+   * @example
+   * app.beforeRequest((req) => { if (req.blueprints.includes('admin')) requireAdmin(); });
+   */
+  get blueprints(): string[] {
+    const name = this.blueprint;
+    if (name === null) return [];
+    const parts = name.split('.');
+    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
   }
 
   /** The method, upper case. */
