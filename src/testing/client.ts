@@ -30,8 +30,36 @@ export interface TestRequestOptions {
   cookies?: Record<string, string>;
   /** Follow 301/302/303/307/308 responses, as a browser does. Default false. */
   followRedirects?: boolean;
+  /** Instead of the app's PREFERRED_URL_SCHEME (Flask's `url_scheme`); the scheme of an absolute URL wins. */
   scheme?: 'http' | 'https';
+  /** Sent to `<subdomain>.<SERVER_NAME>` (`localhost` without one), as Flask's `subdomain=`. */
+  subdomain?: string;
+  /**
+   * Scheme, host and script root in one (`'https://example.com/app'`), instead of the ones the app's config gives
+   * (Flask's `base_url=`); not with `scheme` or `subdomain`.
+   */
+  baseUrl?: string;
 }
+
+/**
+ * Options of a {@link TestClient}.
+ *
+ * @example
+ * const client = app.testClient({ allowSubdomainRedirects: true });
+ */
+export interface TestClientOptions {
+  /**
+   * Follow a redirect to a subdomain of the current host (`example.com` → `api.example.com`), as Werkzeug's
+   * `allow_subdomain_redirects`. Default false: such a redirect is an error, and so is one to another host.
+   */
+  allowSubdomainRedirects?: boolean;
+}
+
+/** Where one request goes: the base URL (scheme, host, script root) and the path below it, query included. */
+interface Target { baseUrl: string; path: string }
+
+/** RFC 3986 appendix B, as Python's urlsplit: scheme, authority, path, query; the fragment is dropped. */
+const URL_PARTS = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/;
 
 const decoder = new TextDecoder();
 
@@ -86,13 +114,15 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  */
 export class TestClient {
   readonly #app: { gatewayApp: GatewayApp };
+  readonly #allowSubdomainRedirects: boolean;
   /** The cookie jar: name to raw value. */
   readonly cookies = new Map<string, string>();
   /** Inside `context()`: where the App hands over each request's context. */
   #preserved: { last: Context | null } | null = null;
 
-  constructor(app: { gatewayApp: GatewayApp }) {
+  constructor(app: { gatewayApp: GatewayApp }, options: TestClientOptions = {}) {
     this.#app = app;
+    this.#allowSubdomainRedirects = options.allowSubdomainRedirects ?? false;
   }
 
   get(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('GET', path, options); }
@@ -103,27 +133,81 @@ export class TestClient {
   head(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('HEAD', path, options); }
   options(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('OPTIONS', path, options); }
 
-  /** Sends one request (and follows redirects when asked). */
+  /**
+   * Sends one request (and follows redirects when asked). As Flask's test client, it goes to the app's
+   * `SERVER_NAME` (else `localhost`) over its `PREFERRED_URL_SCHEME`, below its `APPLICATION_ROOT`; an absolute URL
+   * (`'https://other.test/x'`) picks its own scheme and host.
+   */
   async open(method: string, path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
     const history: TestResponse[] = [];
     const seen = new Set<string>();
-    let current = { method: method.toUpperCase(), path, options };
+    let current = { method: method.toUpperCase(), target: this.#target(path, options), shown: path, options };
     for (;;) {
-      const key = `${current.method} ${current.path} ${JSON.stringify(current.options.json ?? current.options.form ?? current.options.data ?? '')}`;
-      if (seen.has(key)) throw new Error(`redirect loop: ${[...history.map((r) => `${r.request.method} ${r.request.path}`), `${current.method} ${current.path}`].join(' → ')}`);
+      const key = `${current.method} ${current.target.baseUrl} ${current.target.path} ${JSON.stringify(current.options.json ?? current.options.form ?? current.options.data ?? '')}`;
+      if (seen.has(key)) throw new Error(`redirect loop: ${[...history.map((r) => `${r.request.method} ${r.request.path}`), `${current.method} ${current.shown}`].join(' → ')}`);
       seen.add(key);
-      const response = await this.#send(current.method, current.path, current.options, history);
+      const response = await this.#send(current.method, current.target, current.shown, current.options, history);
       const location = response.headers.get('Location');
       if (!options.followRedirects || !REDIRECTS.has(response.status) || location === null) return response;
       history.push(response);
       if (history.length > 30) throw new Error('more than 30 redirects');
       const keepBody = response.status === 307 || response.status === 308;
       const nextMethod = keepBody || current.method === 'HEAD' ? current.method : 'GET';
-      current = { method: nextMethod, path: pathOf(location, current.path), options: keepBody ? current.options : { headers: current.options.headers, followRedirects: true } };
+      const target = this.#redirectTarget(location, current.target);
+      current = { method: nextMethod, target, shown: target.path, options: keepBody ? current.options : { headers: current.options.headers, followRedirects: true } };
     }
   }
 
-  async #send(method: string, path: string, options: TestRequestOptions, history: TestResponse[]): Promise<TestResponse> {
+  /** Flask's `EnvironBuilder`: the base URL from `baseUrl`, else from the app's config, `subdomain` and `scheme`. */
+  #target(path: string, options: TestRequestOptions): Target {
+    if (options.baseUrl !== undefined) {
+      if (options.subdomain !== undefined || options.scheme !== undefined) {
+        throw new TypeError('Cannot pass "subdomain" or "scheme" with "baseUrl": put the subdomain and scheme in the baseUrl');
+      }
+      return { baseUrl: options.baseUrl, path };
+    }
+    const config = this.#app instanceof App ? this.#app.config : null;
+    let host = config?.SERVER_NAME || 'localhost';
+    if (options.subdomain) host = `${options.subdomain}.${host}`;
+    const [, scheme, authority, pathPart = '', query] = URL_PARTS.exec(path)!;
+    if (scheme !== undefined && !/^https?$/i.test(scheme)) {
+      throw new TypeError(`client.open(${JSON.stringify(path)}): the test client sends http and https requests; give a path ('/x') or an http(s) URL`);
+    }
+    const root = (config?.APPLICATION_ROOT ?? '/').replace(/^\/+/, '');
+    return {
+      baseUrl: `${scheme?.toLowerCase() || options.scheme || config?.PREFERRED_URL_SCHEME || 'http'}://${authority || host}/${root}`,
+      path: query === undefined ? pathPart : `${pathPart}?${query}`,
+    };
+  }
+
+  /**
+   * Werkzeug's `resolve_redirect`: a Location on the same host (any port) is followed with its scheme and host; one
+   * under the script root keeps it, any other path drops it. A subdomain needs `allowSubdomainRedirects`, and another
+   * host cannot be followed, since the app under test is not there.
+   */
+  #redirectTarget(location: string, from: Target): Target {
+    const base = new URL(from.baseUrl);
+    const next = new URL(location, `${from.baseUrl.replace(/\/+$/, '')}${from.path.startsWith('/') ? '' : '/'}${from.path}`);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`Cannot follow a redirect to ${location}: the test client follows http and https URLs only.`);
+    const toName = next.hostname.split('.');
+    const fromName = base.hostname.split('.');
+    if (toName.join('.') !== fromName.join('.')) {
+      if (toName.slice(-fromName.length).join('.') !== fromName.join('.')) {
+        throw new Error(`Following external redirects is not supported: ${location} is not on ${base.hostname}, where the app under test is.`);
+      }
+      if (!this.#allowSubdomainRedirects) {
+        throw new Error(`Following subdomain redirects is not enabled: pass { allowSubdomainRedirects: true } to testClient() to follow ${location}.`);
+      }
+    }
+    let scriptRoot = base.pathname.replace(/\/+$/, '');
+    let path = next.pathname;
+    const rootParts = scriptRoot.split('/');
+    if (path.split('/').slice(0, rootParts.length).join('/') === scriptRoot) path = path.slice(scriptRoot.length);
+    else scriptRoot = '';
+    return { baseUrl: `${next.protocol}//${next.host}${scriptRoot}`, path: `${path}${next.search}` };
+  }
+
+  async #send(method: string, target: Target, shown: string, options: TestRequestOptions, history: TestResponse[]): Promise<TestResponse> {
     const headers = new Headers(options.headers);
     let body: string | Uint8Array | undefined = options.data;
     if (options.json !== undefined) {
@@ -139,13 +223,13 @@ export class TestClient {
     }
     const jar = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
     if (jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
-    const environ = createEnviron(path, { method, headers, body, query: options.query, scheme: options.scheme });
+    const environ = createEnviron(target.path, { method, headers, body, query: options.query, baseUrl: target.baseUrl });
     const preserved = this.#preserved;
     if (preserved !== null) environ[PRESERVE_CONTEXT_KEY] = (context: Context) => { preserved.last = context; };
     const result = await runApp(this.#app.gatewayApp, environ);
     const responseHeaders = new Headers(result.headers);
     for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie);
-    return new TestResponse(result.status, responseHeaders, result.body, { method, path }, [...history]);
+    return new TestResponse(result.status, responseHeaders, result.body, { method, path: shown }, [...history]);
   }
 
   /**
@@ -194,7 +278,8 @@ export class TestClient {
     const app = this.#app;
     if (!(app instanceof App)) throw new TypeError('sessionTransaction() needs a client made by app.testClient()');
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const request = new Request(createEnviron('/', { headers: cookie ? { Cookie: cookie } : {} }));
+    // The request a view would see, host and root included, as Flask's test_request_context from the client.
+    const request = new Request(createEnviron('/', { headers: cookie ? { Cookie: cookie } : {}, baseUrl: this.#target('/', {}).baseUrl }));
     const session = app.openSession(request);
     if (session.isNull) throw new FlagonError('FLAGON_ERR_CONFIG', 'Session backend did not open a session: set SECRET_KEY on the app.');
     const result = await fn(session);
@@ -221,24 +306,20 @@ export class TestClient {
   }
 }
 
-function pathOf(location: string, from: string): string {
-  const url = new URL(location, `http://localhost${from.startsWith('/') ? from : `/${from}`}`);
-  return `${url.pathname}${url.search}`;
-}
-
 declare module '../app/app.js' {
   interface App {
     /**
-     * A test client for this app (Flask's `app.test_client()`).
+     * A test client for this app (Flask's `app.test_client()`). Its requests go to `SERVER_NAME` (else `localhost`),
+     * below `APPLICATION_ROOT`, over `PREFERRED_URL_SCHEME`, as Flask's.
      *
      * @example
      * const response = await app.testClient().get('/');
      */
-    testClient(): TestClient;
+    testClient(options?: TestClientOptions): TestClient;
   }
 }
 
 // The App cannot import the testing layer (ARCHITECTURE.md), so the testing layer attaches the method when it loads.
-App.prototype.testClient = function testClient(this: App): TestClient {
-  return new TestClient(this);
+App.prototype.testClient = function testClient(this: App, options?: TestClientOptions): TestClient {
+  return new TestClient(this, options);
 };

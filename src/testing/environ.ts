@@ -33,12 +33,19 @@ export interface EnvironOptions {
   /** Added to any query string already in the path. */
   query?: QueryInit;
   body?: BodyInit;
+  /**
+   * Werkzeug's `base_url`: scheme, host and script root in one (`'https://example.com/app'`), the path given being
+   * below it. `scheme`, `host` and `scriptName` win over it. No query string or fragment.
+   */
+  baseUrl?: string;
   /** Where the app is mounted (SCRIPT_NAME); the path given is PATH_INFO below it. */
   scriptName?: string;
   scheme?: 'http' | 'https';
   /** The Host header when `headers` has none. Default `localhost`. */
   host?: string;
+  /** Default: the host without its port. */
   serverName?: string;
+  /** Default: the host's port, else 80 or 443 by scheme. */
   serverPort?: number | string;
   remoteAddr?: string;
   remotePort?: number | string;
@@ -81,6 +88,27 @@ function toInput(body: BodyInit | undefined): { input: InputStream; length: numb
   return { input: (async function* () { yield* body; })(), length: undefined };
 }
 
+/** The parts of a base URL, as Werkzeug's `EnvironBuilder.base_url` takes it apart. */
+interface BaseUrl { scheme: 'http' | 'https'; host: string; scriptRoot: string }
+
+function parseBaseUrl(baseUrl: string): BaseUrl {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)([?#].*)?$/.exec(baseUrl);
+  const scheme = match?.[1]?.toLowerCase();
+  if (match === null || (scheme !== 'http' && scheme !== 'https')) {
+    throw new TypeError(`baseUrl ${JSON.stringify(baseUrl)} is not an http(s) URL; give one such as 'http://localhost/' or 'https://example.com/app'`);
+  }
+  if (match[4] !== undefined) throw new TypeError(`baseUrl ${JSON.stringify(baseUrl)} has a query string or fragment; pass those with the path instead`);
+  return { scheme, host: match[2]!, scriptRoot: match[3]!.replace(/\/+$/, '') };
+}
+
+/** A Host header's name and port (`[::1]:8080` → `[::1]`, `8080`); the port is `undefined` when there is none. */
+function splitHost(host: string): { name: string; port: string | undefined } {
+  const colon = host.lastIndexOf(':');
+  if (colon < 0 || host.lastIndexOf(']') > colon) return { name: host, port: undefined };
+  const port = host.slice(colon + 1);
+  return { name: host.slice(0, colon), port: /^\d+$/.test(port) ? port : undefined };
+}
+
 /**
  * Builds the environ a TSGI server would hand an app for this request: path and query decoded as a server does,
  * one `HTTP_*` key per header, `tsgi.input` readable once. Use it with `runApp()` to test an app without sockets.
@@ -88,9 +116,11 @@ function toInput(body: BodyInit | undefined): { input: InputStream; length: numb
  * @example
  * const environ = createEnviron('/hello?name=Ada', { headers: { Accept: 'text/html' } });
  * const post = createEnviron('/login', { method: 'POST', body: 'user=ada', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+ * const mounted = createEnviron('/users', { baseUrl: 'https://example.com:8443/app' }); // SCRIPT_NAME '/app', SERVER_PORT '8443'
  */
 export function createEnviron(path = '/', options: EnvironOptions = {}): Environ {
-  const scriptName = options.scriptName ?? '';
+  const base = options.baseUrl === undefined ? undefined : parseBaseUrl(options.baseUrl);
+  const scriptName = options.scriptName ?? base?.scriptRoot ?? '';
   // What a client puts on the wire: non-ASCII and spaces percent-encoded as UTF-8, existing escapes kept.
   let target = `${scriptName}${path}`.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
   if (options.query !== undefined) {
@@ -100,15 +130,17 @@ export function createEnviron(path = '/', options: EnvironOptions = {}): Environ
   const { pathInfo, queryString } = splitRequestTarget(target);
   const scriptDecoded = splitRequestTarget(scriptName.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c))).pathInfo;
   const { input, length } = toInput(options.body);
-  const scheme = options.scheme ?? 'http';
+  const scheme = options.scheme ?? base?.scheme ?? 'http';
+  const host = options.host ?? base?.host ?? 'localhost';
+  const { name: hostName, port: hostPort } = splitHost(host);
   const environ: Environ = {
     REQUEST_METHOD: options.method?.toUpperCase() ?? 'GET',
     SCRIPT_NAME: scriptName === '' ? '' : scriptDecoded,
     PATH_INFO: scriptName === '' ? pathInfo : pathInfo.slice(scriptDecoded.length),
     QUERY_STRING: queryString,
     REQUEST_URI: target,
-    SERVER_NAME: options.serverName ?? 'localhost',
-    SERVER_PORT: String(options.serverPort ?? (scheme === 'https' ? 443 : 80)),
+    SERVER_NAME: options.serverName ?? hostName,
+    SERVER_PORT: String(options.serverPort ?? hostPort ?? (scheme === 'https' ? 443 : 80)),
     SERVER_PROTOCOL: options.protocol ?? 'HTTP/1.1',
     REMOTE_ADDR: options.remoteAddr ?? '127.0.0.1',
     REMOTE_PORT: String(options.remotePort ?? 50000),
@@ -122,7 +154,7 @@ export function createEnviron(path = '/', options: EnvironOptions = {}): Environ
     'tsgi.run_once': false,
   };
   const flat = flattenHeaders(options.headers);
-  if (!flat.some((name, i) => i % 2 === 0 && name.toLowerCase() === 'host')) flat.unshift('Host', options.host ?? 'localhost');
+  if (!flat.some((name, i) => i % 2 === 0 && name.toLowerCase() === 'host')) flat.unshift('Host', host);
   addRequestHeaders(environ, flat);
   if (environ.CONTENT_LENGTH === undefined && length !== undefined && length > 0) environ.CONTENT_LENGTH = String(length);
   return Object.assign(environ, options.extra);

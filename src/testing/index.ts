@@ -4,4 +4,4 @@ export type { BodyInit, CollectingStream, EnvironOptions, QueryInit } from './en
 export { runApp } from './run-app.js';
 export type { AppResponse } from './run-app.js';
 export { TestClient, TestResponse } from './client.js';
-export type { TestRequestOptions } from './client.js';
+export type { TestClientOptions, TestRequestOptions } from './client.js';
