@@ -108,6 +108,11 @@ export class NodeExchange implements Expirable {
    */
   expire(): void {
     if (this.#headersSent || this.#expired) return;
+    if (this.#input()?.complete === false) {
+      // The client is still sending the body: that time is the client's (requestTimeout bounds it), not the app's.
+      this.#options.deadlines?.add(this);
+      return;
+    }
     this.#expired = true;
     const res = this.#res;
     const seconds = (this.#options.deadlines?.timeout ?? 0) / 1000;
@@ -158,8 +163,8 @@ export class NodeExchange implements Expirable {
         for (const chunk of chunks as Uint8Array[]) if (chunk.byteLength > 0) this.#res.write(chunk);
         this.#res.end();
       }
-      // More than the socket takes at once is waiting in memory: a client that stops reading must not hold it forever.
-      if (this.#res.writableNeedDrain) this.#armWriteTimeout();
+      // More than the socket takes at once may wait in memory: a client that stops reading must not hold it forever.
+      if (total > this.#res.writableHighWaterMark) this.#watchFlush();
     } catch (error) {
       this.#fail(error);
     }
@@ -268,6 +273,39 @@ export class NodeExchange implements Expirable {
     res.on('close', clear);
   }
 
+  /**
+   * The write timeout for a body handed to node whole (a list body, `end()`ed at once): node emits no `drain` for it,
+   * so the bytes still queued on the socket are checked every `writeTimeout`; the connection is cut when none of them
+   * went out since the last check (nginx's send_timeout), and a slow client that keeps reading is left alone.
+   */
+  #watchFlush(): void {
+    const timeout = this.#options.writeTimeout;
+    const res = this.#res;
+    const socket = res.socket;
+    // Not res.writableFinished: it turns true once node has handed the bytes to libuv, which may still hold them all.
+    if (timeout <= 0 || socket === null) return;
+    let queued = queuedBytes(socket);
+    const check = (): void => {
+      if (socket.destroyed) return;
+      const now = queuedBytes(socket);
+      if (now === 0) return;
+      if (now < queued) {
+        queued = now;
+        timer = setTimeout(check, timeout).unref();
+        return;
+      }
+      this.#log(`the client took no bytes for ${timeout / 1000} s (writeTimeout); connection closed`, 'stalled write');
+      socket.destroy(); // the socket itself: node detaches it from the response once the bytes are handed over
+    };
+    let timer = setTimeout(check, timeout).unref();
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** The request body stream, when the environ has node's (it does unless middleware replaced `tsgi.input`). */
+  #input(): { complete?: boolean; readableDidRead?: boolean } | undefined {
+    return this.#environ['tsgi.input'] as { complete?: boolean; readableDidRead?: boolean } | undefined;
+  }
+
   /** Writes the status line and headers. `knownLength` ≥ 0 adds Content-Length when the app gave none. */
   #sendHeaders(knownLength: number): void {
     const headers = this.#headers;
@@ -295,6 +333,10 @@ export class NodeExchange implements Expirable {
       flat[flat.length - 2] = 'Content-Length';
       flat[flat.length - 1] = String(knownLength);
     }
+    // The app read part of the body and stopped (a limit's 413, say): the rest will never be read, so the next
+    // request on this connection could never be found. Close it after this answer, as nginx does.
+    const input = this.#input();
+    if (input?.readableDidRead === true && input.complete === false) this.#res.shouldKeepAlive = false;
     this.#res.writeHead(code, this.#status.slice(4), flat);
     this.#headersSent = true;
     this.#options.deadlines?.delete(this);
@@ -350,4 +392,9 @@ export class NodeExchange implements Expirable {
       // a broken error stream must not take the server down
     }
   }
+}
+
+/** Bytes a socket holds that the kernel has not taken: its stream buffer and libuv's write queue. */
+function queuedBytes(socket: { writableLength: number }): number {
+  return socket.writableLength + ((socket as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize ?? 0);
 }

@@ -17,7 +17,20 @@ export const LISTENER_DEFAULTS = Object.freeze({ handlerTimeout: 30_000, writeTi
  * end is unknown), so a request parsed from what follows is dropped with the connection, never served.
  */
 export const kRefused = Symbol('flagon.refused');
-type GatedSocket = Socket & { [kRefused]?: true };
+/**
+ * Per connection: how many of its requests are accepted and not yet answered (running, or waiting for their turn),
+ * and what to do once none is (see {@link whenIdle}).
+ */
+const kPending = Symbol('flagon.pending');
+const kOnIdle = Symbol('flagon.onIdle');
+const kLatest = Symbol('flagon.latest');
+type GatedSocket = Socket & { [kRefused]?: true; [kPending]?: number; [kOnIdle]?: () => void; [kLatest]?: IncomingMessage };
+
+/**
+ * Pipelined requests that may wait for their turn on one connection. Browsers do not pipeline, and tools that do send
+ * a few; a client that sends thousands in one packet is flooding, and loses the connection.
+ */
+export const MAX_PIPELINED = 64;
 
 /**
  * Options of {@link createRequestListener}.
@@ -85,17 +98,64 @@ export function createRequestListener(app: GatewayApp, options: ListenerOptions 
   };
   return function tsgiRequestListener(req, res) {
     const socket = req.socket as GatedSocket;
-    if (socket[kRefused] === true) {
-      socket.destroy();
-      return;
-    }
+    // Behind a refusal: its answer says Connection: close and ends the socket, so this request is never served. The
+    // answers queued before the refusal still go out, in order.
+    if (socket[kRefused] === true) return;
+    track(socket, req, res);
     const refusal = checkRequestHead(req);
     if (refusal !== null) {
       refuse(socket, res, refusal);
       return;
     }
-    new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app);
+    const start = (): void => new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app);
+    if (res.socket !== null) {
+      start();
+      return;
+    }
+    // Pipelined behind an answer still being written. Node sends answers in request order (RFC 9112 §9.3.2) and holds
+    // this one until its turn; running the app now would only hold its whole answer (open files included) in memory,
+    // and never close it if the client leaves first. So the app runs when the connection is this request's.
+    if ((socket[kPending] ?? 0) > MAX_PIPELINED) {
+      socket.destroy();
+      return;
+    }
+    res.once('socket', start);
   };
+}
+
+/** Counts an accepted request until its answer is done or abandoned. */
+function track(socket: GatedSocket, req: IncomingMessage, res: ServerResponse): void {
+  socket[kPending] = (socket[kPending] ?? 0) + 1;
+  socket[kLatest] = req;
+  res.once('close', () => {
+    const left = (socket[kPending] ?? 1) - 1;
+    socket[kPending] = left;
+    if (left === 0 && socket[kOnIdle] !== undefined) {
+      const then = socket[kOnIdle];
+      socket[kOnIdle] = undefined;
+      then();
+    }
+  });
+}
+
+/**
+ * Runs `then` once every request accepted on this connection has been answered (now, if none is pending): the
+ * server's own answer to a parse error must not overtake, or cut off, the answers to the requests before it.
+ *
+ * @example
+ * whenIdle(socket, () => socket.end('HTTP/1.1 400 Bad Request\r\n…'));
+ */
+export function whenIdle(socket: Socket, then: () => void): void {
+  const gated = socket as GatedSocket;
+  if ((gated[kPending] ?? 0) === 0) {
+    then();
+  } else if (gated[kLatest]?.complete === false) {
+    // The bad bytes (or the timeout) are inside the body of a request still being answered: that body can never end,
+    // so the app waiting on it would wait forever. Cut the connection; the app sees the client gone.
+    socket.destroy();
+  } else {
+    gated[kOnIdle] = then;
+  }
 }
 
 /** Answers a head the gate refused, then closes the connection once the answer is out (docs/gateway.md §6.6). */

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
 import { statusLine } from '../http/status.js';
-import { createRequestListener, kRefused, LISTENER_DEFAULTS, type ListenerOptions } from './listener.js';
+import { createRequestListener, kRefused, LISTENER_DEFAULTS, whenIdle, type ListenerOptions } from './listener.js';
 
 /**
  * The defaults of {@link serve}. The timeouts bound how long a slow or silent client can hold a connection
@@ -159,16 +159,18 @@ function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
     socket.destroySoon();
     return;
   }
-  // A response already under way (its head sent) cannot be followed by another: just close.
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-  if (!socket.writable || error.code === 'ECONNRESET' || inFlight?.headersSent === true) {
+  if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
+  // The requests parsed before the bad bytes are answered first, in order (RFC 9112 §9.3.2), then this refusal.
   const line = statusLine(clientErrorStatus(error));
   const body = `${line.slice(4)}\n`;
-  socket.end(`HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
-  socket.destroySoon();
+  whenIdle(socket, () => {
+    if (!socket.writable) return;
+    socket.end(`HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    socket.destroySoon();
+  });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
