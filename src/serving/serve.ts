@@ -1,5 +1,5 @@
 /** @module serve(app): Flagon's TSGI server on node:http, with safe defaults for timeouts and header size (layer L4). */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
 import { statusLine } from '../http/status.js';
@@ -108,6 +108,12 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
   });
   const { port } = server.address() as AddressInfo;
   server.on('clientError', answerClientError);
+  // CONNECT asks for a tunnel, which this server does not make (RFC 9110 §9.3.6): without a listener node would just
+  // drop the connection, leaving the client to guess.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    const body = 'Not Implemented: this server makes no CONNECT tunnels\n';
+    socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  });
   server.on('request', createRequestListener(app, { ...options, serverName: options.serverName ?? settings.host, serverPort: options.serverPort ?? port }));
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {

@@ -2,7 +2,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { NotFound } from '../http/errors.js';
+import { NotFound, ServiceUnavailable } from '../http/errors.js';
 import { mimeTypeFor } from '../http/mime.js';
 import { safeJoin } from '../http/safe-join.js';
 import type { Request } from './request.js';
@@ -121,16 +121,29 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * is the real path checked, never `path` again, and on Linux what was opened is checked once more through
  * `/proc/self/fd`, so a directory swapped for a link between the check and the open is caught.
  */
+/**
+ * A file the server could not open for want of descriptors or memory exists all the same: saying 404 would be a lie
+ * that caches. It is a 503, which tells the client to come back.
+ */
+function outOfResources(error: unknown): void {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM') throw new ServiceUnavailable('The server is out of file descriptors; try again shortly.');
+}
+
 async function openBeneath(root: string, path: string): Promise<{ handle: FileHandle; info: Stats } | null> {
   let realRoot: string;
   let real: string;
   try {
     [realRoot, real] = await Promise.all([realpath(root), realpath(path)]);
-  } catch {
+  } catch (error) {
+    outOfResources(error);
     return null; // missing, a dangling link, a loop, no permission: all a 404
   }
   if (!isBeneath(realRoot, real)) return null;
-  const handle = await open(real, OPEN_FLAGS).catch(() => null);
+  const handle = await open(real, OPEN_FLAGS).catch((error: unknown) => {
+    outOfResources(error);
+    return null;
+  });
   if (handle === null) return null;
   try {
     const [info, opened] = await Promise.all([handle.stat(), readlink(`/proc/self/fd/${handle.fd}`).catch(() => null)]);
@@ -152,6 +165,8 @@ async function openBeneath(root: string, path: string): Promise<{ handle: FileHa
  * app.get('/uploads/<path:name>', (req) => sendFromDirectory('uploads', req.params.name, { request: req }));
  */
 export async function sendFromDirectory(directory: string, path: string, options: SendFromDirectoryOptions = {}): Promise<Response> {
+  // 'style.css/' names a folder, not the file: 404, as Werkzeug (isfile) and nginx answer.
+  if (path.endsWith('/')) throw new NotFound();
   const full = safeJoin(directory, path);
   if (full === null) throw new NotFound();
   if (options.followSymlinks === true) {

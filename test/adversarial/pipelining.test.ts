@@ -158,3 +158,16 @@ describe('stalled and slow clients', () => {
     expect(text).toMatch(/\r\nConnection: close\r\n/i); // was keep-alive, on a connection that could serve nothing more
   });
 });
+
+describe('odd requests', () => {
+  it('answer CONNECT with 501 instead of dropping the connection', async () => {
+    const server = await start((_environ, startResponse) => {
+      startResponse('200 OK', []);
+      return [];
+    });
+    const socket = await open(server);
+    const all = readAll(socket);
+    socket.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
+    expect(statuses(await all)).toEqual(['501']);
+  });
+});

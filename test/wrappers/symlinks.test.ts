@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { App, Blueprint } from 'flagon';
 import { NotFound } from 'flagon/http';
@@ -62,7 +63,8 @@ describe('sendFromDirectory and symlinks', () => {
 
   it('still answers 404 for a missing file, a directory and a dangling link', async () => {
     symlinkSync('nowhere.txt', join(root, 'dangling.txt'));
-    for (const path of ['missing.txt', 'sub', 'dir-in', 'dangling.txt']) {
+    // A trailing slash names a folder: 'inside.txt/' is a 404, as Werkzeug (isfile) and nginx answer.
+    for (const path of ['missing.txt', 'sub', 'dir-in', 'dangling.txt', 'inside.txt/', 'sub/deep.txt/']) {
       await expect(sendFromDirectory(root, path)).rejects.toBeInstanceOf(NotFound);
     }
   });
@@ -80,6 +82,19 @@ describe('sendFromDirectory and symlinks', () => {
     await send(await sendFromDirectory(root, 'inside.txt'));
     expect(count() - before).toBeLessThan(10);
   });
+});
+
+describe('sendFromDirectory out of file descriptors', () => {
+  it('answers 503, not 404, for a file it cannot open for want of descriptors', async () => {
+    const child = spawnSync('bash', ['-c', 'ulimit -n 200 && exec "$0" --import tsx test/wrappers/out-of-fds.child.ts', process.execPath], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'test/tsconfig.json' },
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    const { held, outcome } = JSON.parse(child.stdout) as { held: number; outcome: string };
+    expect([held > 0, outcome]).toEqual([true, '503']);
+  }, 30_000);
 });
 
 describe('static routes and symlinks', () => {
