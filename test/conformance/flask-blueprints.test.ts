@@ -84,8 +84,8 @@ describe('flask tests/test_blueprints.py', () => {
   it('test_blueprint_url_defaults', async () => {
     const app = flaskApp();
     const bp = new Blueprint('test', import.meta.url);
-    bp.route('/foo', { defaults: { baz: 42 } }, function foo(req) { return `${String(req.params.bar)}/${String(req.params.baz)}`; });
-    bp.route('/bar', {}, function bar(req) { return String(req.params.bar); });
+    bp.route('/foo', { defaults: { baz: 42 } }, function foo(req) { const p = req.params as Record<string, unknown>; return `${String(p.bar)}/${String(p.baz)}`; });
+    bp.route('/bar', {}, function bar(req) { return String((req.params as Record<string, unknown>).bar); });
     app.registerBlueprint(bp, { urlPrefix: '/1', urlDefaults: { bar: 23 } });
     app.registerBlueprint(bp, { name: 'test2', urlPrefix: '/2', urlDefaults: { bar: 19 } });
     const client = app.testClient();
