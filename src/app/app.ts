@@ -27,6 +27,7 @@ import { checkCsrf } from './security.js';
 import { AppTemplates, type ContextProcessor } from './templates.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
+import { addRuleOrAlias, missingView } from './endpoint-aliases.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type ViewFunction } from './scaffold.js';
 
 /**
@@ -285,8 +286,9 @@ export class App extends Scaffold {
       }
       this.#views.set(endpoint, view);
     }
-    const automatic = (options.provideAutomaticOptions ?? this.config.PROVIDE_AUTOMATIC_OPTIONS) && !methods.includes('OPTIONS');
-    const added = this.router.add(rule, {
+    const viewAutomatic = (view as { provideAutomaticOptions?: boolean | null } | undefined)?.provideAutomaticOptions; // a class view's
+    const automatic = (options.provideAutomaticOptions ?? viewAutomatic ?? this.config.PROVIDE_AUTOMATIC_OPTIONS) && !methods.includes('OPTIONS');
+    const added = addRuleOrAlias(this.router, rule, view !== undefined, {
       endpoint,
       methods,
       automaticOptions: automatic,
@@ -296,6 +298,14 @@ export class App extends Scaffold {
       subdomain: options.subdomain,
     });
     if (automatic) this.#autoOptions.add(added);
+  }
+
+  /** Flask's `view_functions`, by endpoint; `app.endpoint()` sets one too, and checks setup. @example app.viewFunctions.set('index', () => 'home'); */
+  get viewFunctions(): Map<string, ViewFunction> { return this.#views; }
+
+  protected addView(endpoint: string, view: ViewFunction): void {
+    this.#assertSetup('endpoint');
+    this.#views.set(endpoint, view);
   }
 
   protected addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: Scope = null): void {
@@ -437,7 +447,7 @@ export class App extends Scaffold {
       return response;
     }
     const view = this.#views.get(endpoint);
-    if (!view) throw new FlagonError('FLAGON_ERR_ENDPOINT_CONFLICT', `no view function is registered for endpoint '${endpoint}'; pass { view } to addUrlRule`);
+    if (!view) throw missingView(endpoint, rule.rule);
     return view(request);
   }
 

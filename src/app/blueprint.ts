@@ -6,7 +6,9 @@ import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { App } from './app.js';
 import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
-import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor } from './scaffold.js';
+import { bindMethod } from './decorators.js';
+import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type Handler, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor, type ViewFunction } from './scaffold.js';
+import { templateRegistration, type ContextProcessor, type TemplateDecorator, type TemplateFunction } from './templates.js';
 
 /**
  * Options of `new Blueprint(name, import.meta.url, options)`.
@@ -71,6 +73,8 @@ export interface BlueprintSetupState {
 /** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain and defaults. */
 interface Placement {
   name: string;
+  /** The blueprint's first registration on this app (Flask's `first_registration`, which `record_once` checks). */
+  first: boolean;
   urlPrefix: string | undefined;
   subdomain: string | undefined;
   urlDefaults: Record<string, unknown>;
@@ -105,6 +109,8 @@ export class Blueprint extends Scaffold {
   readonly cli: AppCli;
   readonly #deferred: Deferred[] = [];
   readonly #children: Array<[Blueprint, BlueprintRegisterOptions]> = [];
+  /** The apps it has been registered on, for the app-wide setup that happens once per app. */
+  readonly #apps = new WeakSet<App>();
   #registered = false;
 
   constructor(name: string, importMetaUrl: string, options: BlueprintOptions = {}) {
@@ -115,6 +121,12 @@ export class Blueprint extends Scaffold {
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.options = Object.freeze({ ...options });
     this.cli = new AppCli({ owner: `blueprint '${name}'` });
+    // usable as bare decorators (`@bp.appTemplateFilter`), which TC39 calls with `this` undefined
+    this.appTemplateFilter = this.appTemplateFilter.bind(this);
+    this.appTemplateGlobal = this.appTemplateGlobal.bind(this);
+    this.appTemplateTest = this.appTemplateTest.bind(this);
+    this.contextProcessor = this.contextProcessor.bind(this);
+    this.appContextProcessor = this.appContextProcessor.bind(this);
   }
 
   #record(method: string, fn: Deferred): void {
@@ -122,6 +134,13 @@ export class Blueprint extends Scaffold {
       throw new FlagonError('FLAGON_ERR_SETUP_FINISHED', `The setup method '${method}' can no longer be called on the blueprint '${this.name}'. It has already been registered at least once, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up the blueprint are done before registering it.`);
     }
     this.#deferred.push(fn);
+  }
+
+  /** Records app-wide setup: replayed on the first registration on an app only, as Flask's `record_once`. */
+  #recordOnce(method: string, fn: (state: BlueprintSetupState) => void): void {
+    this.#record(method, (state, at) => {
+      if (at.first) fn(state);
+    });
   }
 
   /** Records a rule; on registration it gets the prefix and the endpoint `name.endpoint`. */
@@ -146,9 +165,17 @@ export class Blueprint extends Scaffold {
     this.#record('errorHandler', (state, at) => state.addErrorHandler(key, fn, at.name));
   }
 
-  /** Records a hook for the whole app (scope `null`), not only this blueprint's requests. */
+  /**
+   * `bp.endpoint(name, view)` sets the app's view for `name` as given, with no blueprint prefix: Flask copies a
+   * blueprint's `view_functions` as they are (its test_endpoint_decorator), so a blueprint's own endpoint is `'bp.name'`.
+   */
+  protected addView(endpoint: string, view: ViewFunction): void {
+    this.#record('endpoint', (state) => state.app.endpoint(endpoint, view as Handler));
+  }
+
+  /** Records a hook for the whole app (scope `null`), not only this blueprint's requests; once per app. */
   #appHook<F>(kind: HookKind, method: string, fn: F): F {
-    this.#record(method, (state) => state.addHook(kind, fn as (...args: never[]) => unknown, null));
+    this.#recordOnce(method, (state) => state.addHook(kind, fn as (...args: never[]) => unknown, null));
     return fn;
   }
 
@@ -179,7 +206,86 @@ export class Blueprint extends Scaffold {
 
   /** An error handler for the whole app. @example bp.appErrorHandler(404, () => ['gone', 404]); */
   appErrorHandler<E = unknown>(key: ErrorKey, fn: ErrorHandler<E>): ErrorHandler<E> {
-    this.#record('appErrorHandler', (state) => state.addErrorHandler(key, fn as ErrorHandler, null));
+    this.#recordOnce('appErrorHandler', (state) => state.addErrorHandler(key, fn as ErrorHandler, null));
+    return fn;
+  }
+
+  /**
+   * A template filter for the whole app, set when the blueprint is registered (Flask's `app_template_filter` and
+   * `add_app_template_filter`). The name defaults to the function's: `bp.appTemplateFilter(reverse)`,
+   * `bp.appTemplateFilter('strrev', fn)`, or `@bp.appTemplateFilter` / `@bp.appTemplateFilter('strrev')` on a
+   * static method.
+   *
+   * @example
+   * bp.appTemplateFilter(function reverse(s: string) { return [...s].reverse().join(''); }); // {{ name | reverse }}
+   */
+  appTemplateFilter<F extends TemplateFunction>(fn: F): F;
+  appTemplateFilter<F extends TemplateFunction>(name: string, fn: F): F;
+  appTemplateFilter(name?: string): TemplateDecorator;
+  appTemplateFilter<This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
+  appTemplateFilter(...args: unknown[]): unknown {
+    return templateRegistration('bp.appTemplateFilter', args, true, (name, fn) => {
+      this.#recordOnce('appTemplateFilter', (state) => state.app.templateFilter(name, fn as TemplateFunction));
+    });
+  }
+
+  /**
+   * A template global for the whole app, set when the blueprint is registered: a function (named after itself unless
+   * named) or, with a name, any value. The forms of {@link Blueprint.appTemplateFilter}.
+   *
+   * @example
+   * bp.appTemplateGlobal(function answer() { return 42; }); // {{ answer() }}
+   */
+  appTemplateGlobal<F extends TemplateFunction>(fn: F): F;
+  appTemplateGlobal<T>(name: string, value: T): T;
+  appTemplateGlobal(name?: string): TemplateDecorator;
+  appTemplateGlobal<This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
+  appTemplateGlobal(...args: unknown[]): unknown {
+    return templateRegistration('bp.appTemplateGlobal', args, false, (name, value) => {
+      this.#recordOnce('appTemplateGlobal', (state) => state.app.templateGlobal(name, value));
+    });
+  }
+
+  /**
+   * A template test for the whole app (`{% if n is even %}`), set when the blueprint is registered. The forms of
+   * {@link Blueprint.appTemplateFilter}.
+   *
+   * @example
+   * bp.appTemplateTest('even', (n: number) => n % 2 === 0);
+   */
+  appTemplateTest<F extends (...args: never[]) => boolean>(fn: F): F;
+  appTemplateTest<F extends (...args: never[]) => boolean>(name: string, fn: F): F;
+  appTemplateTest(name?: string): TemplateDecorator<(...args: never[]) => boolean>;
+  appTemplateTest<This>(method: (this: This, ...args: never[]) => boolean, context: ClassMethodDecoratorContext<This>): void;
+  appTemplateTest(...args: unknown[]): unknown {
+    return templateRegistration('bp.appTemplateTest', args, true, (name, fn) => {
+      this.#recordOnce('appTemplateTest', (state) => state.app.templateTest(name, fn as (...args: never[]) => boolean));
+    });
+  }
+
+  /**
+   * Adds variables to the templates rendered while handling a request to this blueprint's endpoints (nested
+   * blueprints' included); the app's processors run first, so this blueprint's values win. `@bp.contextProcessor`
+   * works on a static method.
+   *
+   * @example
+   * admin.contextProcessor(() => ({ section: 'admin' }));
+   */
+  contextProcessor<F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext): F {
+    const processor = context ? bindMethod(fn, context, '@contextProcessor') : fn;
+    this.#record('contextProcessor', (state, at) => state.app.templates.addContextProcessor(processor, at.name));
+    return fn;
+  }
+
+  /**
+   * Adds variables to every template of the app, as `app.contextProcessor`, set when the blueprint is registered.
+   *
+   * @example
+   * auth.appContextProcessor(() => ({ user: g.user }));
+   */
+  appContextProcessor<F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext): F {
+    const processor = context ? bindMethod(fn, context, '@appContextProcessor') : fn;
+    this.#recordOnce('appContextProcessor', (state) => state.app.contextProcessor(processor));
     return fn;
   }
 
@@ -205,11 +311,13 @@ export class Blueprint extends Scaffold {
     if (parent?.urlPrefix !== undefined) urlPrefix = urlPrefix === undefined ? parent.urlPrefix : joinPrefix(parent.urlPrefix, urlPrefix);
     const placement: Placement = {
       name,
+      first: !this.#apps.has(state.app),
       urlPrefix,
       subdomain: joinSubdomain(options.subdomain ?? this.options.subdomain, parent?.subdomain),
       urlDefaults: { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults },
     };
     this.#registered = true;
+    this.#apps.add(state.app);
     this.#registerStatic(state, placement);
     if (this.options.templateFolder) state.addTemplateFolder(join(this.rootPath, this.options.templateFolder));
     for (const deferred of this.#deferred) deferred(state, placement);

@@ -63,6 +63,17 @@ export type RouteDecorator<Rule extends string> = <This>(
   context: ClassMethodDecoratorContext<This>,
 ) => void;
 
+/**
+ * What `endpoint(name)` returns: call it with a view, or put it on a method (static, or with `@app.routes` on the class).
+ *
+ * @example
+ * class Pages { @app.endpoint('index') static index() { return 'home'; } }
+ */
+export interface EndpointDecorator {
+  <F extends Handler>(view: F): F;
+  <This>(value: (this: This, req: Request) => ResponseReturnValue | Promise<ResponseReturnValue>, context: ClassMethodDecoratorContext<This>): void;
+}
+
 /** Runs before the view; a returned value answers instead. @example const auth: BeforeRequestHook = (req) => (req.cookies.user ? undefined : ['login first', 401]); */
 export type BeforeRequestHook = (req: Request) => unknown;
 /** Gets the response and returns it (or nothing to keep it). @example const cors: AfterRequestHook = (r) => { r.headers.set('Access-Control-Allow-Origin', '*'); return r; }; */
@@ -122,6 +133,30 @@ export abstract class Scaffold {
   protected abstract addHook(kind: HookKind, fn: (...args: never[]) => unknown): void;
   /** Registers an error handler for this scaffold's scope. */
   protected abstract addErrorHandler(key: ErrorKey, fn: ErrorHandler): void;
+  /** Sets the view of an endpoint, for `endpoint()`. */
+  protected abstract addView(endpoint: string, view: ViewFunction): void;
+
+  /**
+   * Flask's `endpoint`: the view of an endpoint whose rule was added without one (`addUrlRule('/', { endpoint:
+   * 'index' })`). `endpoint(name, view)` registers; `endpoint(name)` returns a decorator for a function or a method.
+   * As in Flask, it replaces any view the endpoint had, and on a blueprint `name` is the full endpoint (`'bp.page'`).
+   *
+   * @example
+   * app.addUrlRule('/', { endpoint: 'index' });
+   * app.endpoint('index', () => 'home');
+   */
+  endpoint<F extends Handler>(name: string, view: F): F;
+  endpoint(name: string): EndpointDecorator;
+  endpoint(name: string, view?: Handler): Handler | EndpointDecorator {
+    if (view) {
+      this.addView(name, view as ViewFunction);
+      return view;
+    }
+    return ((value: ViewFunction, context?: unknown) => {
+      this.addView(name, isDecoratorContext(context) ? bindMethod(value, context, `@endpoint('${name}')`) : value);
+      return isDecoratorContext(context) ? undefined : value;
+    }) as EndpointDecorator;
+  }
 
   /**
    * `route(rule, options, handler)` registers; `route(rule, options?)` returns a method decorator.

@@ -4,6 +4,7 @@ import { splitKeywords } from '../templating/keywords.js';
 import type { UrlForOptions } from './app.js';
 import type { Config } from './config.js';
 import { currentContext, g, request, session } from './context.js';
+import { bindMethod, isDecoratorContext } from './decorators.js';
 import { FlagonError } from './errors.js';
 import { getFlashedMessages, urlFor } from './helpers.js';
 import { csrfToken } from './security.js';
@@ -18,6 +19,60 @@ import type { TemplateRenderer } from './types.js';
 export type ContextProcessor = () => Record<string, unknown>;
 
 /**
+ * A template filter, test or global function, as registered.
+ *
+ * @example
+ * const shout: TemplateFunction = (s: string) => s.toUpperCase();
+ */
+export type TemplateFunction = (...args: never[]) => unknown;
+
+/**
+ * What `bp.appTemplateFilter(name?)` (and the test and global forms) return: call it with a function, or put it on a
+ * static method. Without a name, the function's (or method's) name is used.
+ *
+ * @example
+ * const reverse: TemplateDecorator = bp.appTemplateFilter('reverse');
+ * reverse((s: string) => [...s].reverse().join(''));
+ */
+export interface TemplateDecorator<F extends TemplateFunction = TemplateFunction> {
+  <G extends F>(fn: G): G;
+  <This>(value: (this: This, ...args: never[]) => ReturnType<F>, context: ClassMethodDecoratorContext<This>): void;
+}
+
+function nameOf(fn: TemplateFunction, where: string): string {
+  if (fn.name) return fn.name;
+  throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `${where}() got an anonymous function, so it has no name to register it under: give one, as in ${where}('reverse', fn)`);
+}
+
+/**
+ * The forms of Flask's `app_template_filter`, `add_app_template_filter` (and their test and global kin) in one call:
+ * `(name, value)` and `(fn)` register now, `(name?)` returns a {@link TemplateDecorator}, and `(method, context)` is
+ * the bare decorator. A missing name is the function's or method's, as in Flask. `register` gets the result.
+ *
+ * @example
+ * appTemplateFilter(...args: unknown[]) { return templateRegistration('appTemplateFilter', args, true, register); }
+ */
+export function templateRegistration(where: string, args: readonly unknown[], needsFunction: boolean, register: (name: string, value: unknown) => void): unknown {
+  const [first, second] = args;
+  if (typeof first === 'function') {
+    if (isDecoratorContext(second)) return void register(String(second.name), bindMethod(first as TemplateFunction, second, `@${where}`));
+    register(nameOf(first as TemplateFunction, where), first);
+    return first;
+  }
+  if (first !== undefined && typeof first !== 'string') throw new TypeError(`${where}() takes a name and a function, or a function: ${where}('reverse', fn)`);
+  if (args.length >= 2) {
+    if (needsFunction && typeof second !== 'function') throw new TypeError(`${where}('${first}', …) needs a function, got ${typeof second}`);
+    register(first!, second);
+    return second;
+  }
+  return (value: TemplateFunction, context?: unknown) => {
+    if (isDecoratorContext(context)) return void register(first ?? String(context.name), bindMethod(value, context, `@${where}`));
+    register(first ?? nameOf(value, where), value);
+    return value;
+  };
+}
+
+/**
  * The App's template setup, made into a renderer on the first render (after setup, so nothing registered is missed).
  *
  * @example
@@ -29,7 +84,8 @@ export class AppTemplates {
   readonly #filters = new Map<string, (...args: never[]) => unknown>();
   readonly #globals = new Map<string, unknown>();
   readonly #tests = new Map<string, (...args: never[]) => boolean>();
-  readonly #processors: ContextProcessor[] = [];
+  /** Context processors by scope: `null` for every render, a blueprint's dotted name for its requests only. */
+  readonly #processors = new Map<string | null, ContextProcessor[]>();
   readonly #config: Config;
   #renderer: TemplateRenderer | null = null;
 
@@ -37,10 +93,23 @@ export class AppTemplates {
     this.#config = config;
   }
 
-  addFilter(name: string, fn: (...args: never[]) => unknown): void { this.#filters.set(name, fn); }
-  addGlobal(name: string, value: unknown): void { this.#globals.set(name, value); }
-  addTest(name: string, fn: (...args: never[]) => boolean): void { this.#tests.set(name, fn); }
-  addContextProcessor(fn: ContextProcessor): void { this.#processors.push(fn); }
+  // A render before setup ends (in an app context, as Flask allows) has made the renderer: it gets later additions too.
+  addFilter(name: string, fn: (...args: never[]) => unknown): void {
+    this.#filters.set(name, fn);
+    this.#renderer?.addFilter(name, fn);
+  }
+  addGlobal(name: string, value: unknown): void {
+    this.#globals.set(name, value);
+    this.#renderer?.addGlobal(name, value);
+  }
+  addTest(name: string, fn: (...args: never[]) => boolean): void {
+    this.#tests.set(name, fn);
+    this.#renderer?.addTest(name, fn);
+  }
+  /** `scope`: a blueprint's dotted name, to run only for requests to its endpoints (Flask's `bp.context_processor`). */
+  addContextProcessor(fn: ContextProcessor, scope: string | null = null): void {
+    this.#processors.set(scope, [...(this.#processors.get(scope) ?? []), fn]);
+  }
 
   /** The renderer, made once; in debug (or with TEMPLATES_AUTO_RELOAD) it re-reads files on each render. */
   get renderer(): TemplateRenderer {
@@ -66,9 +135,18 @@ export class AppTemplates {
       csrfToken, csrf_token: csrfToken,
       ...(inRequest ? { request, session } : {}),
     };
-    for (const processor of this.#processors) Object.assign(base, processor());
+    // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
+    for (const scope of [null, ...blueprintsOf(currentContext()?.match?.endpoint)]) {
+      for (const processor of this.#processors.get(scope) ?? []) Object.assign(base, processor());
+    }
     return Object.assign(base, explicit);
   }
+}
+
+/** The blueprints of an endpoint, outermost first: 'a.b.view' → ['a', 'a.b']. */
+function blueprintsOf(endpoint: string | undefined): string[] {
+  const parts = endpoint?.split('.').slice(0, -1) ?? [];
+  return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
 // Flask's url_for takes its options as underscore keywords, so that every other keyword can be a URL value.

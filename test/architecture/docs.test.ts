@@ -29,7 +29,7 @@ describe('the public surface', () => {
     const documented = new Set<string>(); // overloads: the TypeScript convention documents the first declaration
     for (const [file, source] of files) {
       if (file.endsWith('index.ts')) continue;
-      const declaration = /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(?:async\s+)?(?:const|function\*?|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
+      const declaration = /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(?:async\s+|abstract\s+)?(?:const|function\*?|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
       for (const match of source.matchAll(declaration)) {
         const name = match[2]!;
         if (!names.has(name)) continue;
