@@ -20,7 +20,7 @@ const raw = (req, res) => {
 const socket = { remoteAddress: '127.0.0.1', remotePort: 40000, localAddress: '127.0.0.1', localPort: 5000 };
 const req = { url: '/', method: 'GET', httpVersion: '1.1', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: ['Host', '127.0.0.1:5000'], socket };
 let sink = 0;
-const res = { writeHead(code) { sink += code; }, end(body) { sink += body.length; }, write() { return true; }, on() {}, off() {}, headersSent: false };
+const res = { writeHead(code) { sink += code; }, end(body) { sink += body.length; }, write() { return true; }, on() {}, once() {}, off() {}, headersSent: false, socket, writableHighWaterMark: 16384 };
 
 function nsPerCall(fn, calls = 5e6) {
   for (let i = 0; i < 1e6; i++) fn(req, res); // warm up the JIT
