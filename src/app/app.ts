@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Body, Environ, GatewayApp, StartResponse } from '../gateway/types.js';
 import { BadRequest, HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
-import { Router, type BuildOptions } from '../routing/router.js';
+import { Router } from '../routing/router.js';
 import type { Rule } from '../routing/rule.js';
 import { Request, type RequestOptions } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
@@ -28,6 +28,7 @@ import { AppTemplates, type ContextProcessor } from './templates.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
 import { addRuleOrAlias, missingView } from './endpoint-aliases.js';
+import { buildUrlFor, type UrlBuildErrorHandler, type UrlForOptions } from './url-for.js';
 import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type ViewFunction } from './scaffold.js';
 
 /**
@@ -60,14 +61,6 @@ export interface AppOptions {
   /** Read relative config file names from the instance folder, not the app's (Flask's `instance_relative_config`). */
   instanceRelativeConfig?: boolean;
 }
-
-/**
- * Options of {@link App.urlFor}.
- *
- * @example
- * urlFor('user', { id: 7 }, { external: true, anchor: 'posts' });
- */
-export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' | 'scheme'>;
 
 /** Request limits that read the config when a Request is made, so a config change applies to the next request. */
 function liveRequestOptions(config: Config): RequestOptions {
@@ -132,6 +125,8 @@ export class App extends Scaffold {
   readonly templates: AppTemplates;
   /** Custom `flagon` commands, Flask's `app.cli`: `app.cli.command('init-db', initDb)` is `npx flagon init-db`. */
   readonly cli: AppCli;
+  /** Flask's `url_build_error_handlers`: tried in order when `urlFor` cannot build a URL. */
+  readonly urlBuildErrorHandlers: UrlBuildErrorHandler[] = [];
   /** How sessions are stored: a signed cookie by default; replace before the first request. */
   sessionInterface: SessionInterface = new CookieSessionInterface();
 
@@ -621,36 +616,8 @@ export class App extends Scaffold {
   urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
     const context = currentContext();
     const request = context?.app === this ? context.request : null;
-    let name = endpoint;
-    if (name.startsWith('.')) {
-      const blueprint = context ? this.#blueprints(context)[0] : undefined;
-      name = blueprint ? `${blueprint}${name}` : name.slice(1);
-    }
-    const filled = { ...values };
-    // The defaults of the blueprints the *target* endpoint belongs to, outermost first, as Flask's inject_url_defaults:
-    // urlFor('shop.item') from an app view still gets the shop blueprint's urlDefaults.
-    for (const scope of [null, ...[...this.#hooks.blueprintsOf(name)].reverse()]) {
-      for (const fn of this.#hooksFor('urlDefaults', scope)) (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
-    }
-    if (options.scheme !== undefined && options.external === false) {
-      throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `urlFor('${endpoint}'): a scheme only applies to an external URL; drop { external: false }, or drop the scheme`);
-    }
-    if (request) {
-      // A scheme makes the URL external, as in Flask: a path cannot carry one.
-      const external = options.external ?? (options.scheme !== undefined ? true : undefined);
-      return this.router.build(name, filled, { ...options, external, scheme: options.scheme ?? request.scheme, host: request.host, scriptName: request.scriptRoot });
-    }
-    const serverName = this.config.SERVER_NAME;
-    if (!serverName) {
-      throw new FlagonError('FLAGON_ERR_CONFIG', "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.");
-    }
-    return this.router.build(name, filled, {
-      ...options,
-      external: options.external ?? true,
-      host: serverName,
-      scheme: options.scheme ?? this.config.PREFERRED_URL_SCHEME,
-      scriptName: this.config.APPLICATION_ROOT.replace(/\/$/, ''),
-    });
+    const blueprint = context ? this.#blueprints(context)[0] : undefined;
+    return buildUrlFor({ router: this.router, config: this.config, hooks: this.#hooks, handlers: this.urlBuildErrorHandlers, request, blueprint }, endpoint, values, options);
   }
 
   /**

@@ -1,6 +1,7 @@
 /** @module Flask's helpers (layer L3): urlFor, afterThisRequest and makeResponse on the current context. */
 import type { Response } from '../wrappers/response.js';
-import type { App, UrlForOptions } from './app.js';
+import type { App } from './app.js';
+import type { UrlForOptions } from './url-for.js';
 import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
 import { makeResponse as toResponse } from './make-response.js';

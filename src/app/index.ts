@@ -1,6 +1,7 @@
 /** @module flagon/app: the App, its helpers and contexts. Re-exports only. */
 export { App } from './app.js';
-export type { AppOptions, UrlForOptions } from './app.js';
+export type { AppOptions } from './app.js';
+export type { UrlBuildErrorHandler, UrlForOptions } from './url-for.js';
 export type { AppContext } from './app-context.js';
 export { AppCli, BUILTIN_COMMANDS, CliError, UsageError, parseCliArgs } from './cli-commands.js';
 export type { AppCliSetup, CliArgs, CliCommand, CliCommandDecorator, CliCommandOptions, CliHandler, CliOption, CliOptions, CliOptionValues, ResolvedCli } from './cli-commands.js';

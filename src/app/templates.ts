@@ -1,7 +1,7 @@
 /** @module Templates for the App (layer L3): search folders, filters, globals, tests and context processors, and the render functions. */
 import { NunjucksRenderer } from '../templating/engine.js';
 import { splitKeywords } from '../templating/keywords.js';
-import type { UrlForOptions } from './app.js';
+import type { UrlForOptions } from './url-for.js';
 import type { Config } from './config.js';
 import { currentContext, g, request, session } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { App, Blueprint, Forbidden, NotFound, Response, abort, afterThisRequest, flash, g, getFlashedMessages, jsonify, makeResponse, request, session, urlFor } from 'flagon';
 import { createEnviron, runApp, type EnvironOptions } from 'flagon/testing';
+import { BuildError } from 'flagon/routing';
 import { flaskApp } from './support.js';
 
 /** Flask's `client.get(path, base_url)`: the test client has no base URL, so the environ is built here. */
@@ -724,10 +725,26 @@ describe('flask tests/test_basic.py', () => {
     await inRequest(app, () => { expect(() => urlFor('spam')).toThrow(/spam/); });
   });
 
-  // MISSING: app.url_build_error_handlers / handle_url_build_error (the rest of test_build_error_handler and the two below).
-  it.skip('test_build_error_handler', () => {});
-  it.skip('test_build_error_handler_reraise', () => { /* MISSING: see test_build_error_handler. */ });
-  it.skip('test_url_for_passes_special_values_to_build_error_handler', () => { /* MISSING: see test_build_error_handler. */ });
+  it('test_build_error_handler', async () => {
+    const app = flaskApp();
+    app.urlBuildErrorHandlers.push(() => '/test_handler/');
+    await inRequest(app, () => { expect(urlFor('spam')).toBe('/test_handler/'); });
+  });
+
+  it('test_build_error_handler_reraise', async () => {
+    const app = flaskApp();
+    app.urlBuildErrorHandlers.push((error) => { throw error; });
+    await inRequest(app, () => { expect(() => urlFor('not.existing')).toThrow(BuildError); });
+  });
+
+  // Flagon passes the options apart from the values, so the handler sees only the values (Flask: the `_` keywords too).
+  it('test_url_for_passes_special_values_to_build_error_handler', async () => {
+    const app = flaskApp();
+    let seen: unknown = null;
+    app.urlBuildErrorHandlers.push((_error, _endpoint, values) => { seen = values; return 'handled'; });
+    await inRequest(app, () => { expect(urlFor('/')).toBe('handled'); });
+    expect(seen).toEqual({});
+  });
 
   it('test_static_files', async () => {
     const app = new App(import.meta.url, { config: { TESTING: true } });

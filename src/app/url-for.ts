@@ -1,0 +1,93 @@
+/** @module urlFor (layer L3): Flask's url_for for an App: blueprint-relative names, urlDefaults, the request's host or SERVER_NAME, and build-error handlers. */
+import { BuildError } from '../routing/errors.js';
+import type { BuildOptions, Router } from '../routing/router.js';
+import type { Request } from '../wrappers/request.js';
+import type { Config } from './config.js';
+import { FlagonError } from './errors.js';
+import type { HookRegistry } from './request-plan.js';
+
+/**
+ * Options of {@link App.urlFor}.
+ *
+ * @example
+ * urlFor('user', { id: 7 }, { external: true, anchor: 'posts' });
+ */
+export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' | 'scheme'>;
+
+/**
+ * Flask's `url_build_error_handlers`: called when a URL cannot be built, with the error, the endpoint and the values.
+ * The first that returns a string gives the URL; one that returns `null`/`undefined` or throws a BuildError passes.
+ *
+ * @example
+ * app.urlBuildErrorHandlers.push((error, endpoint) => (endpoint.startsWith('legacy.') ? `/legacy/${endpoint}` : null));
+ */
+export type UrlBuildErrorHandler = (error: BuildError, endpoint: string, values: Record<string, unknown>) => string | null | undefined;
+
+/** What building a URL needs from the App: its router, config, urlDefaults hooks, and where the request is. */
+export interface UrlForScope {
+  readonly router: Router;
+  readonly config: Config;
+  readonly hooks: HookRegistry;
+  readonly handlers: readonly UrlBuildErrorHandler[];
+  /** The request being handled by this app, or `null` outside one. */
+  readonly request: Request | null;
+  /** The innermost blueprint of the current endpoint, for `.name`. */
+  readonly blueprint: string | undefined;
+}
+
+/**
+ * The URL of `endpoint` as Flask's url_for builds it: relative inside a request, external with SERVER_NAME outside
+ * one; a scheme makes it external. The urlDefaults of the blueprints the *target* belongs to apply, outermost first.
+ *
+ * @example
+ * buildUrlFor(scope, 'user', { id: 7 }, {}); // '/users/7'
+ */
+export function buildUrlFor(scope: UrlForScope, endpoint: string, values: Record<string, unknown>, options: UrlForOptions): string {
+  let name = endpoint;
+  if (name.startsWith('.')) name = scope.blueprint ? `${scope.blueprint}${name}` : name.slice(1);
+  const filled = { ...values };
+  for (const blueprint of [null, ...[...scope.hooks.blueprintsOf(name)].reverse()]) {
+    for (const fn of scope.hooks.for('urlDefaults', blueprint)) (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
+  }
+  if (options.scheme !== undefined && options.external === false) {
+    throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `urlFor('${endpoint}'): a scheme only applies to an external URL; drop { external: false }, or drop the scheme`);
+  }
+  try {
+    return build(scope, name, filled, options);
+  } catch (error) {
+    if (!(error instanceof BuildError)) throw error;
+    return handleBuildError(scope.handlers, error, name, filled);
+  }
+}
+
+function build(scope: UrlForScope, name: string, values: Record<string, unknown>, options: UrlForOptions): string {
+  const { request, config } = scope;
+  if (request) {
+    const external = options.external ?? (options.scheme !== undefined ? true : undefined);
+    return scope.router.build(name, values, { ...options, external, scheme: options.scheme ?? request.scheme, host: request.host, scriptName: request.scriptRoot });
+  }
+  if (!config.SERVER_NAME) {
+    throw new FlagonError('FLAGON_ERR_CONFIG', "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.");
+  }
+  return scope.router.build(name, values, {
+    ...options,
+    external: options.external ?? true,
+    host: config.SERVER_NAME,
+    scheme: options.scheme ?? config.PREFERRED_URL_SCHEME,
+    scriptName: config.APPLICATION_ROOT.replace(/\/$/, ''),
+  });
+}
+
+function handleBuildError(handlers: readonly UrlBuildErrorHandler[], first: BuildError, endpoint: string, values: Record<string, unknown>): string {
+  let error = first;
+  for (const handler of handlers) {
+    try {
+      const url = handler(error, endpoint, values);
+      if (url !== null && url !== undefined) return url;
+    } catch (raised) {
+      if (!(raised instanceof BuildError)) throw raised;
+      error = raised; // Flask: a handler's own BuildError replaces the one raised at the end
+    }
+  }
+  throw error;
+}
