@@ -29,7 +29,7 @@ import { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
 import { addRuleOrAlias, missingView } from './endpoint-aliases.js';
 import { buildUrlFor, type UrlBuildErrorHandler, type UrlForOptions } from './url-for.js';
-import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type ViewFunction } from './scaffold.js';
+import { endpointFromRule, Scaffold, staticUrlPathFor, type AddUrlRuleOptions, type ErrorHandler, type ErrorKey, type HookKind, type TeardownHook, type ViewFunction } from './scaffold.js';
 
 /**
  * Options of `new App(import.meta.url, options)`.
@@ -46,7 +46,7 @@ export interface AppOptions {
   templateFolder?: string;
   /** Folder of static files, relative to the app's folder; `null` for none. Default `static` (used when it exists). */
   staticFolder?: string | null;
-  /** URL prefix of static files. Default `/static`. */
+  /** URL prefix of static files. Default: the static folder's name, as Flask (`/static`; `staticFolder: 'public'` gives `/public`). */
   staticUrlPath?: string;
   /**
    * Serve static files reached through a symlink whose real path leaves `staticFolder`. Default `false`: they are a
@@ -161,7 +161,7 @@ export class App extends Scaffold {
     if (this.staticFolder !== null) {
       const root = this.staticFolder;
       const followSymlinks = options.staticFollowSymlinks ?? false;
-      this.addUrlRule(`${(options.staticUrlPath ?? '/static').replace(/\/$/, '')}/<path:filename>`, {
+      this.addUrlRule(`${(options.staticUrlPath ?? staticUrlPathFor(folder!)).replace(/\/$/, '')}/<path:filename>`, {
         endpoint: 'static',
         view: (req) => sendFromDirectory(root, String(req.params.filename), { request: req, maxAge: this.config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
       });

@@ -7,7 +7,7 @@ import type { App } from './app.js';
 import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
 import { bindMethod } from './decorators.js';
-import { endpointFromRule, Scaffold, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type Handler, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor, type ViewFunction } from './scaffold.js';
+import { endpointFromRule, Scaffold, staticUrlPathFor, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type Handler, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor, type ViewFunction } from './scaffold.js';
 import { templateRegistration, type ContextProcessor, type TemplateDecorator, type TemplateFunction } from './templates.js';
 
 /**
@@ -24,6 +24,7 @@ export interface BlueprintOptions {
   urlDefaults?: Record<string, unknown>;
   /** Folder of the blueprint's own static files, relative to its module; served under its prefix. */
   staticFolder?: string | null;
+  /** URL prefix of those files under the blueprint's prefix. Default: the folder's name, as Flask. */
   staticUrlPath?: string;
   /** Serve static files reached through a symlink that leaves `staticFolder`. Default `false` (404), as the App's. */
   staticFollowSymlinks?: boolean;
@@ -332,7 +333,7 @@ export class Blueprint extends Scaffold {
     if (!folder) return;
     const path = join(this.rootPath, folder);
     if (!existsSync(path) || !statSync(path).isDirectory()) return;
-    const urlPath = this.options.staticUrlPath ?? '/static';
+    const urlPath = this.options.staticUrlPath ?? staticUrlPathFor(folder);
     const followSymlinks = this.options.staticFollowSymlinks ?? false;
     state.addUrlRule(joinPrefix(at.urlPrefix, `${urlPath.replace(/\/$/, '')}/<path:filename>`), {
       endpoint: `${at.name}.static`,

@@ -300,3 +300,15 @@ export abstract class Scaffold {
     return (value, context) => this.addErrorHandler(key, bindMethod(value, context, '@errorHandler') as ErrorHandler);
   }
 }
+
+/**
+ * Flask's default static URL path: the static folder's own name under the root, so `staticFolder: 'public'` is served
+ * at `/public/…`, and a folder given as `''` (the app's own folder) at `/…`.
+ *
+ * @example
+ * staticUrlPathFor('assets/'); // '/assets'
+ */
+export function staticUrlPathFor(folder: string): string {
+  const name = folder.replace(/\/+$/, '').split('/').pop() ?? '';
+  return `/${name}`.replace(/\/$/, '');
+}

@@ -771,8 +771,7 @@ describe('flask tests/test_basic.py', () => {
     expect((await app.testClient().get('/static/index.html')).status).toBe(200);
   });
 
-  // MISSING: Flask derives static_url_path from the static folder's name ('' gives ''); Flagon's default is always '/static'.
-  it.fails('test_static_url_empty_path_default', async () => {
+  it('test_static_url_empty_path_default', async () => {
     const app = new App(import.meta.url, { staticFolder: '' });
     expect((await app.testClient().get('/static/index.html')).status).toBe(200);
   });

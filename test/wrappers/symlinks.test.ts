@@ -107,7 +107,7 @@ describe('static routes and symlinks', () => {
 
   it('answer 404 for links that leave the folder and serve the ones that stay, by default', async () => {
     const client = make().testClient();
-    for (const prefix of ['/static', '/bp/static']) {
+    for (const prefix of ['/root', '/bp/root']) { // Flask's default URL path: the folder's name
       for (const path of LEAVING) expect([path, (await client.get(`${prefix}/${path}`)).status]).toEqual([path, 404]);
       for (const [path, text] of STAYING) {
         const response = await client.get(`${prefix}/${path}`);
@@ -118,10 +118,10 @@ describe('static routes and symlinks', () => {
 
   it('follow every link with staticFollowSymlinks: true, each for its own folder', async () => {
     const client = make({ app: true }).testClient();
-    expect((await client.get('/static/link-out.txt')).text).toBe('secret');
-    expect((await client.get('/static/dir-out/inner.txt')).text).toBe('inner secret');
-    expect((await client.get('/bp/static/link-out.txt')).status).toBe(404);
+    expect((await client.get('/root/link-out.txt')).text).toBe('secret');
+    expect((await client.get('/root/dir-out/inner.txt')).text).toBe('inner secret');
+    expect((await client.get('/bp/root/link-out.txt')).status).toBe(404);
     const blueprint = make({ blueprint: true }).testClient();
-    expect([(await blueprint.get('/bp/static/absolute-out.txt')).text, (await blueprint.get('/static/absolute-out.txt')).status]).toEqual(['secret', 404]);
+    expect([(await blueprint.get('/bp/root/absolute-out.txt')).text, (await blueprint.get('/root/absolute-out.txt')).status]).toEqual(['secret', 404]);
   });
 });
