@@ -282,7 +282,8 @@ export class App extends Scaffold {
       this.#views.set(endpoint, view);
     }
     const viewAutomatic = (view as { provideAutomaticOptions?: boolean | null } | undefined)?.provideAutomaticOptions; // a class view's
-    const automatic = (options.provideAutomaticOptions ?? viewAutomatic ?? this.config.PROVIDE_AUTOMATIC_OPTIONS) && !methods.includes('OPTIONS');
+    // Flask's rule: asked for explicitly, the App answers OPTIONS even when the methods list it; by default only when not.
+    const automatic = options.provideAutomaticOptions ?? viewAutomatic ?? (this.config.PROVIDE_AUTOMATIC_OPTIONS && !methods.includes('OPTIONS'));
     const added = addRuleOrAlias(this.router, rule, view !== undefined, {
       endpoint,
       methods,

@@ -137,7 +137,7 @@ export class Rule {
     this.endpoint = options.endpoint;
     const methods = new Set([...(options.methods ?? ['GET'])].map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD');
-    this.automaticOptions = options.automaticOptions === true && !methods.has('OPTIONS');
+    this.automaticOptions = options.automaticOptions === true;
     if (this.automaticOptions) methods.add('OPTIONS');
     this.methods = methods;
     this.defaults = Object.freeze({ ...options.defaults });

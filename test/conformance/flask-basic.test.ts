@@ -66,8 +66,7 @@ describe('flask tests/test_basic.py', () => {
     expect((await app.testClient().open('OPTIONS', '/')).status).toBe(405);
   });
 
-  // MISSING: methods ['OPTIONS'] with provideAutomaticOptions: true calls the view; Flask answers the OPTIONS itself with 'Allow: OPTIONS'.
-  it.fails('test_provide_automatic_options_attr (methods=["OPTIONS"], provide_automatic_options=True)', async () => {
+  it('test_provide_automatic_options_attr (methods=["OPTIONS"], provide_automatic_options=True)', async () => {
     const app = flaskApp();
     app.route('/', { methods: ['OPTIONS'], provideAutomaticOptions: true }, function index2() { return 'Hello World!'; });
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toEqual(['OPTIONS']);

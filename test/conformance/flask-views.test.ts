@@ -99,8 +99,7 @@ describe('flask tests/test_views.py', () => {
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toContain('OPTIONS');
   });
 
-  // MISSING: methods ['OPTIONS'] with provide_automatic_options = True calls the view; Flask answers 'Allow: OPTIONS' itself (as test_basic's).
-  it.fails('test_view_provide_automatic_options_attr (Index2: methods=["OPTIONS"])', async () => {
+  it('test_view_provide_automatic_options_attr (Index2: methods=["OPTIONS"])', async () => {
     const app = flaskApp();
     class Index2 extends View {
       static override methods = ['OPTIONS'];
