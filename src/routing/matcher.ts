@@ -91,6 +91,11 @@ export interface WalkResult {
   steps: number;
   /** The walk hit its step budget and gave up. */
   exhausted: boolean;
+  /**
+   * The static parts of the path reached a branch `/x/` (strict slashes, right method) with nothing left: the path
+   * wants its trailing slash, a redirect that wins over any dynamic rule (Werkzeug's SlashRequired).
+   */
+  slashRequired: boolean;
 }
 
 /**
@@ -163,8 +168,10 @@ export class SegmentTrie {
     this.#steps = 0;
     this.#budget = 2_000 + 64 * path.length;
     this.#exhausted = false;
+    this.#slashRequired = false;
+    this.#halted = false;
     const match = this.#visit(this.#root, 1);
-    const result: WalkResult = { match, allowed: this.#allowed ?? EMPTY, steps: this.#steps, exhausted: this.#exhausted };
+    const result: WalkResult = { match, allowed: this.#allowed ?? EMPTY, steps: this.#steps, exhausted: this.#exhausted, slashRequired: this.#slashRequired };
     this.#accept = NO_HOST;
     return result;
   }
@@ -180,19 +187,22 @@ export class SegmentTrie {
   #steps = 0;
   #budget = 0;
   #exhausted = false;
+  #slashRequired = false;
+  /** Over budget or a slash is required: the walk stops wherever it is. */
+  #halted = false;
 
   /** Visits `node` with the segment starting at `pos`; `pos` past the end of the path means every segment is used. */
   #visit(node: Node, pos: number): TrieMatch | null {
-    if (this.#exhausted) return null;
+    if (this.#halted) return null;
     if (++this.#steps > this.#budget) {
-      this.#exhausted = true; // over budget: give up the whole walk (a 404), however deep we are
+      this.#exhausted = this.#halted = true; // over budget: give up the whole walk (a 404), however deep we are
       return null;
     }
     const path = this.#path;
     const memo = node.id * (path.length + 2) + pos;
     if (this.#failed?.has(memo)) return null;
     if (pos > path.length) {
-      const found = this.#terminal(node);
+      const found = this.#terminal(node) ?? this.#branchOf(node);
       if (found === null) this.#failed?.add(memo);
       return found;
     }
@@ -208,7 +218,14 @@ export class SegmentTrie {
     for (const edge of node.dynamic) {
       const found = edge.kind === 'pattern' ? this.#viaPattern(edge, text, next) : text === '' ? null : this.#viaPath(edge, pos, end);
       if (found) return found;
-      if (this.#exhausted) return null;
+      if (this.#halted) return null;
+    }
+    // Only a trailing slash is left: a leaf with strictSlashes: false takes it here, at the node its static parts
+    // reached, so '/path1/' goes to '/path1' before a '/<path:p>' tried further up can take 'path1/' (Werkzeug's
+    // state machine does the same after this node's own dynamic transitions).
+    if (pos === path.length && node.rules.length > 0) {
+      const found = this.#terminal(node, true);
+      if (found) return found;
     }
     this.#failed?.add(memo);
     return null;
@@ -273,7 +290,7 @@ export class SegmentTrie {
         const found = this.#visit(child, tailEnd + 1);
         if (found) return found;
         this.#top = depth;
-        if (this.#exhausted) return null;
+        if (this.#halted) return null;
       }
       if (tailEnd >= path.length) return null;
       const slash = path.indexOf('/', tailEnd + 1);
@@ -281,8 +298,28 @@ export class SegmentTrie {
     }
   }
 
-  #terminal(node: Node): TrieMatch | null {
+  /**
+   * The path ended at `node`, which has no rule of its own for it: a branch `node/` with the right method takes the
+   * path (strictSlashes: false) or halts the walk with {@link WalkResult.slashRequired}, as Werkzeug's matcher.
+   */
+  #branchOf(node: Node): TrieMatch | null {
+    const branch = node.static.get('');
+    if (branch === undefined) return null;
+    for (const rule of branch.rules) {
+      if (!rule.methods.has(this.#method)) continue;
+      const hostValues = rule.host === null ? null : this.#accept(rule);
+      if (rule.host !== null && hostValues === null) continue;
+      if (!rule.strictSlashes) return this.#matchOf(rule, hostValues);
+      this.#slashRequired = this.#halted = true;
+      return null;
+    }
+    return null;
+  }
+
+  /** The first rule ending at `node` that fits host and method; `lenient` takes only leaves with strictSlashes: false. */
+  #terminal(node: Node, lenient = false): TrieMatch | null {
     for (const rule of node.rules) {
+      if (lenient && rule.strictSlashes) continue;
       const hostValues = rule.host === null ? null : this.#accept(rule);
       if (rule.host !== null && hostValues === null) continue;
       if (!rule.methods.has(this.#method)) {
@@ -290,12 +327,16 @@ export class SegmentTrie {
         for (const m of rule.methods) this.#allowed.add(m);
         continue;
       }
-      const params: Record<string, unknown> = rule.hasDefaults ? { ...rule.defaults } : {};
-      const captured = this.#params;
-      for (let k = 0; k < this.#top; k += 2) params[captured[k] as string] = captured[k + 1];
-      if (hostValues !== null) Object.assign(params, hostValues);
-      return { rule, endpoint: rule.endpoint, params };
+      return this.#matchOf(rule, hostValues);
     }
     return null;
+  }
+
+  #matchOf(rule: Rule, hostValues: Record<string, unknown> | null): TrieMatch {
+    const params: Record<string, unknown> = rule.hasDefaults ? { ...rule.defaults } : {};
+    const captured = this.#params;
+    for (let k = 0; k < this.#top; k += 2) params[captured[k] as string] = captured[k + 1];
+    if (hostValues !== null) Object.assign(params, hostValues);
+    return { rule, endpoint: rule.endpoint, params };
   }
 }

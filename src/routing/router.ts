@@ -213,28 +213,20 @@ export class Router {
     }
     const result = this.#walk(path, method, host);
     // An app mounted at /approot and asked for /approot (PATH_INFO ''): its root is /approot/, as in Werkzeug.
-    if (path === '' && (result.match || result.allowed.size > 0)) throw new RequestRedirect(this.#url('/', options));
+    if (path === '' && (result.match || result.slashRequired || result.allowed.size > 0)) throw new RequestRedirect(this.#url('/', options));
     if (result.match) return this.#finish(result.match, method, options);
+    // A branch asked for without its slash ('/docs' for '/docs/'): found where the path's static parts end, so it wins
+    // over dynamic rules that could take the path too, as in Werkzeug.
+    if (result.slashRequired) throw new RequestRedirect(this.#url(`${path}/`, options));
     if (result.exhausted) throw new NotFound(); // hostile input: no second walk
 
-    const merged = path.includes('//') ? path.replace(/\/{2,}/g, '/') : null;
-    if (merged !== null) {
+    if (path.includes('//')) {
+      // One redirect fixes both a doubled slash and a missing trailing one ('/yes//tail' → '/yes/tail/').
+      const merged = path.replace(/\/{2,}/g, '/');
       const again = this.#walk(merged, method, host);
+      if (again.slashRequired) throw new RequestRedirect(this.#url(`${merged}/`, options));
       const rule = again.match?.rule;
       if (rule ? rule.mergeSlashes : again.allowed.size > 0) throw new RequestRedirect(this.#url(merged, options));
-    }
-    const base = merged ?? path;
-    if (!base.endsWith('/')) {
-      // A branch asked for without its slash; after merging slashes, one redirect fixes both ('/yes//tail' → '/yes/tail/').
-      const slashed = this.#walk(`${base}/`, method, host);
-      const rule = slashed.match?.rule;
-      if (merged === null && rule?.isBranch && !rule.strictSlashes) return this.#finish(slashed.match!, method, options);
-      const redirect = merged === null ? (rule?.isBranch && rule.strictSlashes) || (!rule && slashed.allowed.size > 0) : rule ? rule.isBranch && rule.mergeSlashes : slashed.allowed.size > 0;
-      if (redirect) throw new RequestRedirect(this.#url(`${base}/`, options));
-    } else if (merged === null && path.length > 1) {
-      // A leaf with strictSlashes: false takes its URL with a trailing slash too, without a redirect (Werkzeug).
-      const bare = this.#walk(path.slice(0, -1), method, host).match;
-      if (bare && !bare.rule.isBranch && !bare.rule.strictSlashes) return this.#finish(bare, method, options);
     }
     if (result.allowed.size > 0) throw new MethodNotAllowed([...result.allowed].sort());
     throw new NotFound();

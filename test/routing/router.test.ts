@@ -214,6 +214,27 @@ describe('matching, as Werkzeug does', () => {
     expect(() => router.match('/strict/')).toThrow(NotFound);
   });
 
+  it('decides the trailing slash where the static parts end, before dynamic rules further up', () => {
+    // Werkzeug: '/bar' redirects to the branch '/bar/' though '/<a>' could take it; a loose leaf takes '/leaf/' though
+    // '/<path:p>' could take 'leaf/'; a leaf with another method lets the catch-all have it.
+    const router = new Router();
+    router.add('/bar/', { endpoint: 'bar' });
+    router.add('/leaf', { endpoint: 'leaf', strictSlashes: false });
+    router.add('/post', { endpoint: 'post', strictSlashes: false, methods: ['POST'] });
+    router.add('/<a>', { endpoint: 'a' });
+    router.add('/<path:p>', { endpoint: 'p' });
+    expect((thrown(() => router.match('/bar')) as RequestRedirect).newUrl).toBe('/bar/');
+    expect(router.match('/leaf/').endpoint).toBe('leaf');
+    expect(router.match('/post/').params).toEqual({ p: 'post/' });
+    expect(router.match('/post/', { method: 'POST' }).endpoint).toBe('post');
+  });
+
+  it('answers 404, not a redirect, for a branch that allows other methods only (Werkzeug)', () => {
+    const router = routerWith([['/form/', 'form', ['POST']]]);
+    expect(() => router.match('/form')).toThrow(NotFound);
+    expect((thrown(() => router.match('/form', { method: 'POST' })) as RequestRedirect).newUrl).toBe('/form/');
+  });
+
   it('fixes a doubled slash and a missing branch slash with one redirect', () => {
     const router = routerWith([['/yes/tail/', 'tail']]);
     for (const path of ['/yes//tail', '/yes//tail/', '/yes/tail']) expect((thrown(() => router.match(path)) as RequestRedirect).newUrl).toBe('/yes/tail/');
