@@ -239,7 +239,7 @@ describe('flask tests/test_testing.py', () => {
   it.fails('test_subdomain', async () => {
     const app = new App(import.meta.url, { staticFolder: null, config: { SERVER_NAME: 'example.com' } });
     const client = app.testClient();
-    app.route('/', { subdomain: '<company_id>' }, function view(req) { return String(req.params.company_id); });
+    app.route('/', { subdomain: '<company_id>' }, function view(req) { return String((req.params as Record<string, unknown>).company_id); });
     const url = await inRequest(app, () => urlFor('view', { company_id: 'xxx' }));
     expect(url).toBe('http://xxx.example.com/');
     const response = await client.context(() => client.get(url));
@@ -250,7 +250,7 @@ describe('flask tests/test_testing.py', () => {
   it('test_nosubdomain', async () => {
     const app = flaskApp({ SERVER_NAME: 'example.com' });
     const client = app.testClient();
-    app.route('/<company_id>', {}, function view(req) { return String(req.params.company_id); });
+    app.route('/<company_id>', {}, function view(req) { return String((req.params as Record<string, unknown>).company_id); });
     const url = await inRequest(app, () => urlFor('view', { company_id: 'xxx' }), '/__ctx/');
     const response = await client.context(() => client.get(url));
     expect(response.status).toBe(200);
