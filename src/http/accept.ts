@@ -1,4 +1,5 @@
 /** @module Content negotiation (layer L1): Accept, Accept-Language, Accept-Charset and Accept-Encoding with q-values and best match (RFC 9110 §12.5). */
+import { decodeExtText, splitExtValue } from './header-values.js';
 
 /**
  * One entry of an Accept-style header.
@@ -23,6 +24,23 @@ function splitMedia(value: string): { base: string; params: Map<string, string> 
     if (eq > 0) map.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
   }
   return { base: base.trim().toLowerCase(), params: map };
+}
+
+// Charset names a client may write differently from the server (RFC 9110 §12.5.2 compares them case-insensitively;
+// IANA lists these aliases). Keys are names with case and punctuation dropped, so `UTF8`, `utf_8` and `utf-8` meet
+// without an entry; the table holds only aliases that spell a different name. Content codings share the comparison,
+// and `x-gzip` is `gzip` (RFC 9110 §8.4.1.3). A lookup table, not a codec library: unknown names compare as written.
+const CHARSET_ALIASES: Readonly<Record<string, string>> = {
+  latin1: 'iso88591', l1: 'iso88591', isoir100: 'iso88591', cp819: 'iso88591', ibm819: 'iso88591', csisolatin1: 'iso88591',
+  ascii: 'usascii', us: 'usascii', iso646us: 'usascii', ansix341968: 'usascii', cp367: 'usascii', ibm367: 'usascii', csascii: 'usascii',
+  cp1252: 'windows1252', sjis: 'shiftjis', csshiftjis: 'shiftjis', ujis: 'eucjp', cseucpkdfmtjapanese: 'eucjp',
+  cp936: 'gbk', utf16le: 'utf16le', xgzip: 'gzip', xcompress: 'compress',
+};
+
+/** A charset or coding name in the form two spellings of one name share. */
+function normalizeCharset(name: string): string {
+  const key = name.toLowerCase().replace(/[^a-z0-9*]/g, '');
+  return CHARSET_ALIASES[key] ?? key;
 }
 
 function specificity(kind: Kind, value: string): number {
@@ -75,6 +93,10 @@ export class Accept implements Iterable<AcceptItem> {
       r = r.replaceAll('_', '-');
       o = o.replaceAll('_', '-');
     }
+    if (this.#kind === 'plain' && r !== '*') {
+      r = normalizeCharset(r);
+      o = normalizeCharset(o);
+    }
     if (r === o || r === '*' || r === '*/*') return true;
     if (this.#kind === 'mime') {
       const want = splitMedia(r);
@@ -89,28 +111,48 @@ export class Accept implements Iterable<AcceptItem> {
     return this.#kind === 'language' && o.startsWith(`${r}-`);
   }
 
-  /** How acceptable an offer is: the quality of the most specific range that matches it, 0 when none does. */
-  quality(offer: string): number {
+  /** The most specific range that matches an offer (the first of equals, so the higher quality), if any. */
+  #rangeFor(offer: string): AcceptItem | undefined {
     let best: AcceptItem | undefined;
     for (const item of this.items) {
       if (!this.#matches(item.value, offer)) continue;
       if (best === undefined || specificity(this.#kind, item.value) > specificity(this.#kind, best.value)) best = item;
     }
-    return best?.quality ?? 0;
+    return best;
+  }
+
+  /** How acceptable an offer is: the quality of the most specific range that matches it, 0 when none does. */
+  quality(offer: string): number {
+    return this.#rangeFor(offer)?.quality ?? 0;
+  }
+
+  /** Whether a range names exactly this offer: same value, and for media types the same parameters, no more. */
+  #isExact(range: string, offer: string): boolean {
+    if (this.#kind !== 'mime') return this.#matches(range, offer) && this.#matches(offer, range);
+    const want = splitMedia(range);
+    const have = splitMedia(offer);
+    if (want.base !== have.base || want.params.size !== have.params.size) return false;
+    for (const [name, value] of want.params) if (have.params.get(name)?.toLowerCase() !== value.toLowerCase()) return false;
+    return true;
   }
 
   /**
-   * The offer the client prefers, or `fallback`. Ties go to the earlier offer (the server's preference). With no
-   * header at all, every offer is acceptable and the first wins.
+   * The offer the client prefers, or `fallback`. Among offers of equal quality, the one matched by the more specific
+   * range wins, then the one the range names exactly (`text/html` over `text/html; version=1` when the client sent
+   * `text/html`), then the earlier offer (the server's preference). RFC 9110 §12.5.1 leaves that choice to the
+   * server; these are Werkzeug's rules. With no header at all, every offer is acceptable and the first wins.
    */
   bestMatch(offers: readonly string[], fallback: string | null = null): string | null {
     if (!this.provided) return offers[0] ?? fallback;
     let result = fallback;
-    let bestQuality = 0;
+    let best = [0, -1, 0]; // quality, specificity of the matching range, exact match
     for (const offer of offers) {
-      const quality = this.quality(offer);
-      if (quality > bestQuality) {
-        bestQuality = quality;
+      const range = this.#rangeFor(offer);
+      if (range === undefined || range.quality <= 0) continue;
+      const rank = [range.quality, specificity(this.#kind, range.value), this.#isExact(range.value, offer) ? 1 : 0];
+      const better = rank[0]! - best[0]! || rank[1]! - best[1]! || rank[2]! - best[2]!;
+      if (better > 0) {
+        best = rank;
         result = offer;
       }
     }
@@ -155,10 +197,14 @@ export function parseAccept(header: string | null | undefined, kind: Kind = 'mim
       let quality: number | null = 1;
       for (const param of params) {
         const [key = '', raw = ''] = param.split('=').map((s) => s.trim());
-        if (key.toLowerCase() === 'q') {
+        const name = key.toLowerCase();
+        if (name === 'q' || name === 'q*') {
           // RFC 9110 §12.4.2: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ). Anything else (".5",
-          // "2", "foo") makes the entry malformed, and it is skipped, as Werkzeug does: never read as 1.
-          quality = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(raw) ? Number(raw) : null;
+          // "2", "foo") makes the entry malformed, and it is skipped, as Werkzeug does: never read as 1. An RFC 8187
+          // form (q*=UTF-8''0.5) is decoded first, so '+0.5' or other scripts' digits cannot slip through it.
+          const ext = name === 'q*' ? splitExtValue(raw) : null;
+          const text = name === 'q' ? raw : ext ? decodeExtText(ext.text, ext.charset) ?? '' : '';
+          quality = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(text) ? Number(text) : null;
           break; // what follows q= are accept-extensions, not media-type parameters
         }
         if (kind === 'mime' && key && raw) value += `; ${key.toLowerCase()}=${raw}`; // text/html;level=1 → 'text/html; level=1'

@@ -1,4 +1,5 @@
 /** @module Cookies (layer L1): parse a Cookie header and write Set-Cookie values on the `cookie` package, with Flagon's checks and safe defaults. */
+import { domainToASCII } from 'node:url';
 import { serialize } from 'cookie';
 
 /**
@@ -13,6 +14,7 @@ export interface CookieOptions {
   expires?: Date | number;
   /** Default `/`. */
   path?: string | null;
+  /** An internationalised name is written in its ASCII (punycode) form: `☃.com` → `xn--n3h.com`. */
   domain?: string;
   secure?: boolean;
   /** Default `true`: scripts cannot read the cookie. Pass `false` for a cookie JavaScript must see. */
@@ -44,8 +46,9 @@ const defaultWarn = (message: string): void => {
  * Werkzeug reads it: a pair without `=` is a name with an empty value, a pair without a name is dropped, and a
  * quoted value loses its quotes and backslash escapes (`"a\"b"` → `a"b`, `\073` → `;`, as Python writes them).
  * An unquoted value is percent-decoded, since `dumpCookie` percent-encodes (as the `cookie` package and Express do);
- * a malformed escape is kept as it is. When a name repeats, the first value wins (the most specific path, RFC 6265
- * §5.4).
+ * a malformed escape is kept as it is. A quoted value may hold `;` and escaped quotes (`b="\";"` is `";`). When a
+ * name repeats, the first value wins (the most specific path, RFC 6265 §5.4). A header that arrives as latin-1 (as
+ * node:http gives it) but is valid UTF-8 is read as UTF-8: `fÃ¶=1` is `fö=1`.
  *
  * @example
  * parseCookie('session=abc; theme=dark; note="a b"'); // { session: 'abc', theme: 'dark', note: 'a b' }
@@ -53,7 +56,12 @@ const defaultWarn = (message: string): void => {
 export function parseCookie(header: string | null | undefined): Record<string, string | undefined> {
   const cookies = Object.create(null) as Record<string, string | undefined>;
   if (!header) return cookies;
-  for (const pair of header.split(';')) {
+  const text = utf8FromLatin1(header);
+  let pos = 0;
+  while (pos < text.length) {
+    const end = pairEnd(text, pos);
+    const pair = text.slice(pos, end);
+    pos = end + 1;
     const eq = pair.indexOf('=');
     const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
     if (name === '' || name in cookies) continue;
@@ -61,6 +69,43 @@ export function parseCookie(header: string | null | undefined): Record<string, s
     cookies[name] = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? unslash(raw.slice(1, -1)) : percentDecode(raw);
   }
   return cookies;
+}
+
+/**
+ * Where the pair starting at `start` ends: the next `;`, unless the value is a quoted string, whose escaped quotes
+ * and semicolons (`b="\";"`) belong to it. A quote that is not closed just before a `;` was no quoted string.
+ */
+function pairEnd(text: string, start: number): number {
+  const semi = text.indexOf(';', start);
+  const eq = text.indexOf('=', start);
+  if (eq < 0 || (semi >= 0 && semi < eq)) return semi < 0 ? text.length : semi;
+  let open = eq + 1;
+  while (text[open] === ' ' || text[open] === '\t') open++;
+  if (text[open] !== '"') return semi < 0 ? text.length : semi;
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') {
+      let after = i + 1;
+      while (text[after] === ' ' || text[after] === '\t') after++;
+      if (after === text.length || text[after] === ';') return after;
+      break;
+    }
+  }
+  return semi < 0 ? text.length : semi;
+}
+
+/**
+ * A Cookie header as node:http hands it over is latin-1: each byte one character. Browsers send UTF-8 (Firefox for
+ * a cookie set from script, for one), so when the characters past ASCII are the bytes of valid UTF-8, they are
+ * read as UTF-8, as Werkzeug does; text that is not valid UTF-8, or already holds wider characters, stays.
+ */
+function utf8FromLatin1(text: string): string {
+  if (!/[\x80-\xff]/.test(text) || /[^\x00-\xff]/.test(text)) return text;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(text, 'latin1'));
+  } catch {
+    return text;
+  }
 }
 
 /** Python's cookie quoting: `\ooo` is an octal byte, `\x` is `x`. Bytes are read as UTF-8, as Werkzeug does. */
@@ -89,6 +134,14 @@ function percentDecode(text: string): string {
   }
 }
 
+/** A cookie domain as a Set-Cookie header can carry it: ASCII, so IDNA (RFC 6265 §4.1.2.3, via node:url's UTS #46). */
+function asciiDomain(domain: string | undefined): string | undefined {
+  if (domain === undefined || !/[^\x00-\x7f]/.test(domain)) return domain;
+  const ascii = domainToASCII(domain);
+  if (ascii === '') throw new TypeError(`cookie domain ${JSON.stringify(domain)} is not a valid domain name; pass a host name such as 'example.com'`);
+  return ascii;
+}
+
 function normalizeSameSite(value: CookieOptions['sameSite']): 'strict' | 'lax' | 'none' | undefined {
   if (value === null) return undefined;
   const lower = (value ?? 'Lax').toLowerCase();
@@ -115,7 +168,7 @@ export function dumpCookie(name: string, value: string, options: CookieOptions =
     maxAge: options.maxAge,
     expires,
     path: options.path === null ? undefined : (options.path ?? '/'),
-    domain: options.domain,
+    domain: asciiDomain(options.domain),
     secure: (options.secure ?? false) || partitioned,
     httpOnly: options.httpOnly ?? true,
     sameSite: normalizeSameSite(options.sameSite),

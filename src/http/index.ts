@@ -15,6 +15,15 @@ export { evaluatePreconditions, ifRangeMatches, isResourceModified } from './con
 export type { ConditionalHeaders, PreconditionResult, ResourceValidators } from './conditional.js';
 export { contentRange, parseRange } from './range.js';
 export type { ByteRange, RangeResult } from './range.js';
+export { ContentRange, IfRange, parseContentRange, parseIfRange } from './range-headers.js';
+export { dumpHeader, parseDictHeader, parseListHeader, quoteHeaderValue, unquoteHeaderValue } from './header-values.js';
+export { dumpOptionsHeader, parseOptionsHeader } from './options-header.js';
+export type { OptionsHeader } from './options-header.js';
+export { HeaderSet, parseSetHeader } from './header-set.js';
+export { CacheControl, RequestCacheControl, ResponseCacheControl, parseCacheControl } from './cache-control.js';
+export { ContentSecurityPolicy, parseCSP } from './csp.js';
+export { Authorization, WWWAuthenticate } from './auth.js';
+export { removeEntityHeaders, removeHopByHopHeaders } from './header-filters.js';
 export { contentTypeFor, mimeTypeFor } from './mime.js';
 export { safeJoin, secureFilename } from './safe-join.js';
 export { isSafeRedirect } from './safe-redirect.js';
