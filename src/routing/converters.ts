@@ -74,6 +74,18 @@ function boolArg(args: ConverterArgs, name: string): boolean {
   return value;
 }
 
+/**
+ * The number a numeric converter builds from: a number, or a string that reads as one (Python's `int('5')`). Anything
+ * else is the caller's mistake, not "no such URL": a TypeError, as in Werkzeug, where `int([1])` raises.
+ */
+function numberFrom(value: unknown, converter: 'int' | 'float'): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'bigint' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(n) || (converter === 'int' && typeof value === 'string' && !/^\s*[-+]?\d+\s*$/.test(value))) {
+    throw new TypeError(`the ${converter} converter builds from ${converter === 'int' ? 'an integer' : 'a number'}, got ${typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? `the array ${JSON.stringify(value)}` : String(value)}; pass one number, e.g. { id: 7 }`);
+  }
+  return n;
+}
+
 /** `string` (the default): one segment, any characters but `/`; `minlength`, `maxlength` or `length`. */
 const stringConverter: ConverterFactory = (args) => {
   const length = numberArg(args, 'length', 2);
@@ -104,8 +116,9 @@ const intConverter: ConverterFactory = (args) => {
       return value;
     },
     toUrl(value) {
-      const digits = String(Math.abs(value as number)).padStart(fixedDigits ?? 0, '0');
-      return (value as number) < 0 ? `-${digits}` : digits;
+      const n = Math.trunc(numberFrom(value, 'int')); // Werkzeug's int(): 2.7 builds 2
+      const digits = String(Math.abs(n)).padStart(fixedDigits ?? 0, '0');
+      return n < 0 ? `-${digits}` : digits;
     },
   };
 };
@@ -124,7 +137,10 @@ const floatConverter: ConverterFactory = (args) => {
       if ((min !== undefined && value < min) || (max !== undefined && value > max)) throw new ValidationError();
       return value;
     },
-    toUrl: (value) => String(value).includes('.') ? String(value) : `${value}.0`,
+    toUrl(value) {
+      const text = String(numberFrom(value, 'float'));
+      return /[.e]/.test(text) ? text : `${text}.0`;
+    },
   };
 };
 

@@ -2,7 +2,7 @@
 export { DEFAULT_CONVERTERS, ValidationError, parseConverterArgs } from './converters.js';
 export type { Converter, ConverterArgs, ConverterFactory } from './converters.js';
 export { Rule } from './rule.js';
-export type { RuleOptions, Segment } from './rule.js';
+export type { QueryOptions, RuleOptions, Segment } from './rule.js';
 export { Router } from './router.js';
 export type { BuildOptions, MatchOptions, RouteMatch, RouterOptions } from './router.js';
 export { BuildError, RequestRedirect } from './errors.js';

@@ -2,9 +2,10 @@
 import { quotePath } from '../gateway/url.js';
 import { MethodNotAllowed, NotFound } from '../http/errors.js';
 import { DEFAULT_CONVERTERS, type ConverterFactory } from './converters.js';
+import { asciiHost, subdomainOf } from './domain.js';
 import { BuildError, RequestRedirect } from './errors.js';
 import { SegmentTrie, type WalkResult } from './matcher.js';
-import { Rule, type RuleOptions } from './rule.js';
+import { Rule, type QueryOptions, type RuleOptions } from './rule.js';
 
 /**
  * Options of a {@link Router}; the slash options are defaults for its rules.
@@ -19,10 +20,21 @@ export interface RouterOptions {
   mergeSlashes?: boolean;
   redirectDefaults?: boolean;
   /**
-   * The server's own host name (`SERVER_NAME`), needed for subdomain rules: a string, or a function read each time a
-   * rule is added (an App passes its live config, so setting SERVER_NAME after `new App()` works).
+   * The server's own host name (`SERVER_NAME`, a port included if it has one), needed for subdomain rules: a string,
+   * or a function read each time a rule is added (an App passes its live config, so setting SERVER_NAME after
+   * `new App()` works). The request's subdomain is what its Host has before the server name, as in Werkzeug.
    */
   serverName?: string | (() => string | null | undefined);
+  /**
+   * With a `serverName`, the subdomain of rules that name none, as Werkzeug's `Map(default_subdomain=…)`: `''` ties
+   * them to the server name itself, so they answer only there and build absolute URLs from other subdomains. Unset,
+   * they answer on any host (Flask's default, where SERVER_NAME does not restrict requests).
+   */
+  defaultSubdomain?: string;
+  /** Sort the query string of built URLs by key (Werkzeug's `sort_parameters`); values of a key keep their order. */
+  sortParameters?: boolean;
+  /** The sort key for `sortParameters` (Werkzeug's `sort_key`), given `[key, value]`: `([, value]) => value`. */
+  sortKey?: (item: readonly [string, unknown]) => string | number;
 }
 
 /**
@@ -33,8 +45,16 @@ export interface RouterOptions {
  */
 export interface MatchOptions {
   method?: string;
-  /** The Host the client asked for (a port is ignored); needed for host and subdomain rules. */
+  /**
+   * The Host the client asked for; needed for host and subdomain rules. Host rules ignore its port; the subdomain is
+   * found by comparing it with the server name, port included (a default port never counts).
+   */
   host?: string;
+  /**
+   * The current subdomain, instead of the one found from `host` (Werkzeug's `bind(subdomain=…)`): Flask without
+   * subdomain matching passes `''`, so rules of the default subdomain answer on any host.
+   */
+  subdomain?: string;
   /** For the absolute URL of a redirect. */
   scheme?: 'http' | 'https';
   scriptName?: string;
@@ -68,9 +88,13 @@ export interface BuildOptions {
   external?: boolean;
   anchor?: string;
   scheme?: 'http' | 'https';
-  /** The current host: used for external URLs, and to decide when a host rule needs one. */
+  /** The current host: used for external URLs, and to decide when a host or subdomain rule needs one. */
   host?: string;
+  /** The current subdomain, instead of the one found from `host` (see {@link MatchOptions.subdomain}). */
+  subdomain?: string;
   scriptName?: string;
+  /** Put values that are not parameters in the query string. Default true; false drops them. */
+  appendUnknown?: boolean;
 }
 
 const stripPort = (host: string): string => host.replace(/:\d*$/, '').toLowerCase();
@@ -115,12 +139,15 @@ export class Router {
   #lastSteps = 0;
   /** For redirectDefaults: the earlier rules of the same endpoint that provide defaults for a rule (computed once). */
   readonly #defaultRedirects = new Map<Rule, Rule[]>();
-  #host = '';
+  /** The domain of the walk under way: the host for host rules, the subdomain (null: none) for subdomain rules. */
+  #domain: Domain = NO_DOMAIN;
   #hasHostRules = false;
+  #hasSubdomainRules = false;
   /** Paths of host or subdomain rules without path parameters: the static fast path must step aside for them. */
   readonly #hostPaths = new Set<string>();
   readonly #acceptHost = (rule: Rule): Record<string, unknown> | null => {
-    const m = rule.host!.regex.exec(stripPort(this.#host));
+    const domain = rule.subdomain === null ? stripPort(this.#domain.host) : this.#domain.subdomain;
+    const m = domain === null ? null : rule.host!.regex.exec(domain);
     if (!m) return null;
     try {
       return Object.fromEntries(rule.host!.params.map((p, i) => [p.name, p.converter.toValue(m[i + 1]!)]));
@@ -156,7 +183,7 @@ export class Router {
       strictSlashes: options.strictSlashes ?? this.#options.strictSlashes,
       mergeSlashes: options.mergeSlashes ?? this.#options.mergeSlashes,
       redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
-    }, this.converters, this.#serverName());
+    }, this.converters, this.#serverName(), this.#options.defaultSubdomain);
     for (const other of this.#rules) {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;
       const overlap = [...compiled.methods].filter((m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)));
@@ -166,7 +193,8 @@ export class Router {
     }
     this.#rules.push(compiled);
     if (compiled.host !== null) {
-      this.#hasHostRules = true;
+      if (compiled.subdomain === null) this.#hasHostRules = true;
+      else this.#hasSubdomainRules = true;
       if (compiled.arguments.size === compiled.host.params.length) this.#hostPaths.add(staticPath(compiled));
     }
     const forEndpoint = this.#byEndpoint.get(compiled.endpoint);
@@ -187,7 +215,7 @@ export class Router {
 
   #serverName(): string | undefined {
     const name = this.#options.serverName;
-    return (typeof name === 'function' ? name() : name) ?? undefined;
+    return (typeof name === 'function' ? name() : name) || undefined;
   }
 
   /** Rules of an endpoint, in registration order. */
@@ -204,14 +232,13 @@ export class Router {
    */
   match(path: string, options: MatchOptions = {}): RouteMatch {
     const method = options.method === undefined ? 'GET' : normalizeMethod(options.method);
-    // Options are read only when needed (the host for host rules, the rest for redirects), so a caller can pass getters.
-    const host = this.#hasHostRules ? (options.host ?? '') : '';
     const statics = this.#static.get(path);
     // A plain rule must not hide a host or subdomain rule for the same path: the walk ranks host rules first.
     if (statics && !this.#hostPaths.has(path)) {
       for (const rule of statics) if (rule.methods.has(method)) return this.#finish({ rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} }, method, options);
     }
-    const result = this.#walk(path, method, host);
+    const domain = this.#domainOf(options);
+    const result = this.#walk(path, method, domain);
     // An app mounted at /approot and asked for /approot (PATH_INFO ''): its root is /approot/, as in Werkzeug.
     if (path === '' && (result.match || result.slashRequired || result.allowed.size > 0)) throw new RequestRedirect(this.#url('/', options));
     if (result.match) return this.#finish(result.match, method, options);
@@ -223,7 +250,7 @@ export class Router {
     if (path.includes('//')) {
       // One redirect fixes both a doubled slash and a missing trailing one ('/yes//tail' → '/yes/tail/').
       const merged = path.replace(/\/{2,}/g, '/');
-      const again = this.#walk(merged, method, host);
+      const again = this.#walk(merged, method, domain);
       if (again.slashRequired) throw new RequestRedirect(this.#url(`${merged}/`, options));
       const rule = again.match?.rule;
       if (rule ? rule.mergeSlashes : again.allowed.size > 0) throw new RequestRedirect(this.#url(merged, options));
@@ -238,21 +265,40 @@ export class Router {
    * @example
    * router.allowedMethods('/users/7'); // ['GET', 'HEAD', 'PUT']
    */
-  allowedMethods(path: string, options: Pick<MatchOptions, 'host'> = {}): string[] {
+  allowedMethods(path: string, options: Pick<MatchOptions, 'host' | 'subdomain' | 'scheme'> = {}): string[] {
     // An impossible method makes every path match count as "wrong method", so the walk collects them all.
-    return [...this.#walk(path, '\0', options.host ?? '').allowed].sort();
+    return [...this.#walk(path, '\0', this.#domainOf(options)).allowed].sort();
   }
 
-  #walk(path: string, method: string, host: string): WalkResult {
+  /** What host and subdomain rules are tested against; options are read only when such rules exist (they may be getters). */
+  #domainOf(options: Pick<MatchOptions, 'host' | 'subdomain' | 'scheme'>): Domain {
+    if (!this.#hasHostRules && !this.#hasSubdomainRules) return NO_DOMAIN;
+    return { host: this.#hasHostRules ? (options.host ?? '') : '', subdomain: this.#hasSubdomainRules ? this.#currentSubdomain(options) : null };
+  }
+
+  /** The request's subdomain: given, or found from its host (Werkzeug's bind_to_environ); null for a host outside the server name. */
+  #currentSubdomain(options: Pick<MatchOptions, 'host' | 'subdomain' | 'scheme'>): string | null {
+    if (options.subdomain !== undefined) return options.subdomain.toLowerCase();
+    const serverName = this.#serverName();
+    // Without a host (a router used on its own, a URL built outside a request), the default subdomain is the current one.
+    if (!options.host || !serverName) return this.#options.defaultSubdomain ?? '';
+    return subdomainOf(options.host, serverName, options.scheme);
+  }
+
+  #walk(path: string, method: string, domain: Domain): WalkResult {
     this.#trie ??= new SegmentTrie(this.#rules);
-    this.#host = host;
+    this.#domain = domain;
     const result = this.#trie.walk(path === '' ? '/' : path, method, this.#acceptHost);
     this.#lastSteps = result.steps;
     return result;
   }
 
-  /** Werkzeug's redirect_defaults: an earlier rule of the same endpoint whose defaults equal these values is the canonical URL. */
+  /**
+   * Werkzeug's alias rules and redirect_defaults: an alias redirects to the URL its endpoint builds from the matched
+   * values; an earlier rule of the same endpoint whose defaults equal these values is the canonical URL.
+   */
   #finish(match: RouteMatch, method: string, options: MatchOptions): RouteMatch {
+    if (match.rule.alias && match.rule.redirectDefaults) throw new RequestRedirect(this.#aliasTarget(match, method, options));
     const candidates = this.#defaultRedirects.get(match.rule);
     if (candidates !== undefined) {
       const params = match.params;
@@ -266,30 +312,43 @@ export class Router {
     return match;
   }
 
-  /** The first rule that fits the values and method, preferring one whose host is the current one (or no host). */
-  #buildWith(rules: readonly Rule[], values: Readonly<Record<string, unknown>>, method: string | undefined, currentHost: string | undefined): { rule: Rule; built: NonNullable<ReturnType<Rule['build']>> } | null {
-    let first: { rule: Rule; built: NonNullable<ReturnType<Rule['build']>> } | null = null;
+  /** The canonical URL of an alias match: built from its values by a rule that is not an alias, the query kept. */
+  #aliasTarget(match: RouteMatch, method: string, options: MatchOptions): string {
+    const found = this.#buildWith(this.#buildOrder(match.endpoint), match.params, method, () => true, { appendUnknown: false });
+    if (found === null || found.rule.alias) {
+      throw Object.assign(new Error(`rule '${match.rule.rule}' is an alias of endpoint '${match.endpoint}', but no other rule of that endpoint builds a URL from ${listOf(Object.keys(match.params))}; add the canonical rule, or drop alias: true`), { code: 'FLAGON_ERR_ALIAS' });
+    }
+    return this.#url(found.built.path, found.built.host === null ? options : { ...options, host: found.built.host }, true);
+  }
+
+  /**
+   * The first rule that fits the values and method, preferring one that `isHere` (the current host or subdomain, or
+   * no host at all); else the first that fits.
+   */
+  #buildWith(rules: readonly Rule[], values: Readonly<Record<string, unknown>>, method: string | undefined, isHere: (rule: Rule, built: Built) => boolean, query: QueryOptions): { rule: Rule; built: Built } | null {
+    let first: { rule: Rule; built: Built } | null = null;
     for (const rule of rules) {
       if (method !== undefined && !rule.methods.has(method)) continue;
       if (Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value)) continue;
-      const built = rule.build(values);
+      const built = rule.build(values, query);
       if (built === null) continue;
-      if (built.host === null || currentHost === undefined || built.host.toLowerCase() === currentHost) return { rule, built };
+      if (isHere(rule, built)) return { rule, built };
       first ??= { rule, built };
     }
     return first;
   }
 
   /**
-   * The rules of an endpoint in the order building tries them: Werkzeug's build_compare_key, the rule that takes the
-   * most values first (its parameters and defaults), then the one with the most defaults; registration order breaks
-   * ties. So `{ id: 42 }` builds '/myview/42' even when '/myview/' was registered first.
+   * The rules of an endpoint in the order building tries them: Werkzeug's build_compare_key, aliases last, then the
+   * rule that takes the most values first (its parameters and defaults), then the one with the most defaults;
+   * registration order breaks ties. So `{ id: 42 }` builds '/myview/42' even when '/myview/' was registered first.
    */
-  #buildOrder(endpoint: string, rules: readonly Rule[]): readonly Rule[] {
+  #buildOrder(endpoint: string): readonly Rule[] {
+    const rules = this.#byEndpoint.get(endpoint) ?? [];
     let ordered = this.#buildOrders.get(endpoint);
     if (ordered === undefined || ordered.length !== rules.length) {
       const takes = (rule: Rule): number => new Set([...rule.arguments, ...Object.keys(rule.defaults)]).size;
-      ordered = [...rules].sort((a, b) => takes(b) - takes(a) || Object.keys(b.defaults).length - Object.keys(a.defaults).length);
+      ordered = [...rules].sort((a, b) => Number(a.alias) - Number(b.alias) || takes(b) - takes(a) || Object.keys(b.defaults).length - Object.keys(a.defaults).length);
       this.#buildOrders.set(endpoint, ordered);
     }
     return ordered;
@@ -297,45 +356,73 @@ export class Router {
 
   #url(path: string, options: MatchOptions, quoted = false): string {
     const relative = `${quotePath(options.scriptName ?? '')}${quoted ? path : quotePath(path)}${options.queryString ? `?${options.queryString}` : ''}`;
-    return options.host ? `${options.scheme ?? 'http'}://${options.host}${relative}` : relative;
+    return options.host ? `${options.scheme ?? 'http'}://${asciiHost(options.host)}${relative}` : relative;
   }
 
   /**
-   * Builds the URL of an endpoint from values: the first rule (in registration order) that allows the method and can
-   * take the values wins. Unknown values go to the query string. Throws {@link BuildError} with a hint.
+   * Builds the URL of an endpoint from values: the first rule (in build order) that allows the method and can take the
+   * values wins. `null` and `undefined` values count as absent; the others that are not parameters go to the query
+   * string. A rule on another host or subdomain builds an absolute URL. Throws {@link BuildError} with a hint.
    *
    * @example
    * router.build('user', { id: 7 }, { external: true, host: 'example.com', anchor: 'bio' }); // 'http://example.com/users/7#bio'
    */
   build(endpoint: string, values: Readonly<Record<string, unknown>> = {}, options: BuildOptions = {}): string {
     const method = options.method?.toUpperCase();
+    // Werkzeug drops None values first: they are missing parameters and no query item.
+    const given = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
+    if (!this.#byEndpoint.has(endpoint)) throw this.#buildError(endpoint, given, method);
+    const currentHost = options.host ? stripPort(options.host) : undefined;
+    const currentSubdomain = this.#hasSubdomainRules ? this.#currentSubdomain(options) : null;
+    const isHere = (rule: Rule, built: Built): boolean => rule.subdomain !== null ? built.subdomain === currentSubdomain : built.host === null || currentHost === undefined || built.host.toLowerCase() === currentHost;
+    const query: QueryOptions = { appendUnknown: options.appendUnknown, sortKey: this.#options.sortKey ?? (this.#options.sortParameters ? byKey : undefined) };
+    const ordered = this.#buildOrder(endpoint);
+    // Werkzeug's order: without a method, GET rules first, then any; among fitting rules, one on the current host
+    // (or on no host) first, else the first that fits.
+    const found = (method === undefined ? this.#buildWith(ordered, given, 'GET', isHere, query) : null) ?? this.#buildWith(ordered, given, method, isHere, query);
+    if (found === null) throw this.#buildError(endpoint, given, method);
+    const { rule, built } = found;
+    let url = `${quotePath(options.scriptName ?? '')}${built.path}${built.query ? `?${built.query}` : ''}${options.anchor ? `#${quoteAnchor(options.anchor)}` : ''}`;
+    const elsewhere = rule.subdomain !== null ? built.subdomain !== currentSubdomain : rule.host !== null && built.host!.toLowerCase() !== currentHost;
+    if (options.external || elsewhere) {
+      const host = built.host ?? options.host;
+      if (!host) throw new BuildError(endpoint, values, method, 'An external URL needs a host: build inside a request, or set SERVER_NAME.');
+      url = `${options.scheme ?? 'http'}://${asciiHost(host)}${url}`;
+    }
+    return url;
+  }
+
+  /** Werkzeug's BuildError message: the closest rule says which endpoint was meant, which method, or which values are missing. */
+  #buildError(endpoint: string, values: Readonly<Record<string, unknown>>, method: string | undefined): BuildError {
     const rules = this.#byEndpoint.get(endpoint);
     if (!rules) {
       const near = BuildError.suggest(endpoint, this.#byEndpoint.keys());
-      throw new BuildError(endpoint, values, method, near ? `Did you mean '${near}' instead?` : 'No rule has that endpoint.');
+      const suggested = near === undefined ? undefined : BuildError.closestRule(near, values, method, this.#byEndpoint.get(near)!);
+      return new BuildError(endpoint, values, method, near ? `Did you mean '${near}' instead?` : 'No rule has that endpoint.', suggested);
     }
-    const currentHost = options.host ? stripPort(options.host).toLowerCase() : undefined;
-    const ordered = this.#buildOrder(endpoint, rules);
-    // Werkzeug's order: without a method, GET rules first, then any; among fitting rules, one on the current host
-    // (or on no host) first, else the first that fits.
-    const found = (method === undefined ? this.#buildWith(ordered, values, 'GET', currentHost) : null) ?? this.#buildWith(ordered, values, method, currentHost);
-    if (found !== null) {
-      const { rule, built } = found;
-      let url = `${quotePath(options.scriptName ?? '')}${built.path}${built.query ? `?${built.query}` : ''}${options.anchor ? `#${quoteAnchor(options.anchor)}` : ''}`;
-      if (options.external || (rule.host !== null && built.host!.toLowerCase() !== currentHost)) {
-        const host = built.host ?? options.host;
-        if (!host) throw new BuildError(endpoint, values, method, 'An external URL needs a host: build inside a request, or set SERVER_NAME.');
-        url = `${options.scheme ?? 'http'}://${host}${url}`;
-      }
-      return url;
-    }
-    const wrongMethod = method !== undefined && rules.some((rule) => !rule.methods.has(method));
-    if (wrongMethod && !rules.some((rule) => !method || rule.methods.has(method))) {
-      throw new BuildError(endpoint, values, method, `Did you mean to use one of the methods ${[...new Set(rules.flatMap((r) => [...r.methods]))].sort().join(', ')}?`);
-    }
-    const missing = [...allArguments(rules[0]!)].filter((name) => values[name] === undefined && rules[0]!.defaults[name] === undefined);
-    throw new BuildError(endpoint, values, method, missing.length ? `Did you forget to specify values ${JSON.stringify(missing)}?` : 'A value does not fit its converter.');
+    const suggested = BuildError.closestRule(endpoint, values, method, rules)!;
+    const hints: string[] = [];
+    if (method !== undefined && !suggested.methods.has(method)) hints.push(`Did you mean to use methods ${listOf([...suggested.methods].sort())}?`);
+    // Werkzeug lists the rule's defaults too; a value with a default is not forgotten, so Flagon leaves them out.
+    const missing = [...suggested.arguments].filter((name) => values[name] === undefined && suggested.defaults[name] === undefined).sort();
+    if (missing.length > 0) hints.push(`Did you forget to specify values ${listOf(missing)}?`);
+    return new BuildError(endpoint, values, method, hints.length > 0 ? hints.join(' ') : 'A value does not fit its converter, or contradicts a default of the rule.', suggested);
   }
+}
+
+type Built = NonNullable<ReturnType<Rule['build']>>;
+
+interface Domain {
+  readonly host: string;
+  readonly subdomain: string | null;
+}
+const NO_DOMAIN: Domain = { host: '', subdomain: null };
+
+const byKey = ([key]: readonly [string, unknown]): string => key;
+
+/** A list of names as Werkzeug's messages write them: `['id', 'page']`. */
+function listOf(names: readonly string[]): string {
+  return `[${names.map((name) => `'${name}'`).join(', ')}]`;
 }
 
 /** The decoded path a rule without path parameters matches, from its segments ('/yes//merge', merged, is '/yes/merge'). */

@@ -28,10 +28,28 @@ export interface RuleOptions {
   /** Only for building URLs, never matched. */
   buildOnly?: boolean;
   /**
+   * Another URL of an endpoint: a request for it redirects (308) to the URL the endpoint's other rules build from the
+   * same values, as Werkzeug's `alias=True`: `/index.html` to `/`. Building tries alias rules last.
+   */
+  alias?: boolean;
+  /**
    * Add OPTIONS for the app to answer by itself (Flask's `provide_automatic_options`). An automatic OPTIONS never
    * makes two rules duplicates: `GET /login` and `POST /login` as two views each get one, as in Flask.
    */
   automaticOptions?: boolean;
+}
+
+/**
+ * How {@link Rule.build} writes values that are not parameters of the rule.
+ *
+ * @example
+ * rule.build({ id: 7, b: 2, a: 1 }, { sortKey: ([key]) => key }); // query 'a=1&b=2'
+ */
+export interface QueryOptions {
+  /** Put unknown values in the query string. Default true; false drops them (Werkzeug's `append_unknown`). */
+  appendUnknown?: boolean;
+  /** Sort the query items by this key (Werkzeug's `sort_parameters` with `sort_key`); unsorted when absent. */
+  sortKey?: (item: readonly [string, unknown]) => string | number;
 }
 
 /** A literal or a converted parameter inside a segment. */
@@ -119,6 +137,8 @@ export class Rule {
   readonly buildOnly: boolean;
   /** OPTIONS was added for the app to answer (`RuleOptions.automaticOptions`), not asked for. */
   readonly automaticOptions: boolean;
+  /** Matching it redirects to the endpoint's canonical URL ({@link RuleOptions.alias}). */
+  readonly alias: boolean;
   readonly segments: readonly Segment[];
   readonly arguments: ReadonlySet<string>;
   /** Ends with `/`: requesting it without the slash redirects. */
@@ -126,15 +146,30 @@ export class Rule {
   readonly isStatic: boolean;
   /** The rule without parameter names, to find duplicates. */
   readonly signature: string;
+  /** The host the rule answers, as written or as its subdomain and the server name make it: `<user>.example.com`. */
   readonly hostPattern: string | null;
+  /**
+   * The subdomain pattern of a rule bound to a server name (`''` for the server name itself), else null. Such a rule
+   * matches the request's subdomain, not its whole host, so the server name's port is never in the way.
+   */
+  readonly subdomain: string | null;
+  readonly #serverName: string;
+  /** What the request's domain is tested against: the host pattern, or the subdomain pattern of a subdomain rule. */
   readonly host: { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; parts: Part[] } | null;
 
-  constructor(rule: string, options: RuleOptions, converters: Readonly<Record<string, ConverterFactory>> = DEFAULT_CONVERTERS, serverName?: string) {
+  /**
+   * `serverName` binds subdomain rules to the server's own name; `defaultSubdomain` is the subdomain of rules that
+   * name neither a subdomain nor a host (Werkzeug's `Map.default_subdomain`): unset, they answer any host.
+   */
+  constructor(rule: string, options: RuleOptions, converters: Readonly<Record<string, ConverterFactory>> = DEFAULT_CONVERTERS, serverName?: string, defaultSubdomain?: string) {
     const where = `rule ${JSON.stringify(rule)}`;
     if (!rule.startsWith('/')) throw new SyntaxError(`${where} must start with '/'`);
     if (!options.endpoint) throw new TypeError(`${where} needs an endpoint name`);
+    // A string is iterable, so 'GET' would become the methods G, E and T (Werkzeug and Flask refuse it too).
+    if (typeof options.methods === 'string') throw new TypeError(`${where}: methods must be a list of method names, e.g. methods: ['${options.methods}'], not the string '${options.methods}'`);
     this.rule = rule;
     this.endpoint = options.endpoint;
+    this.alias = options.alias ?? false;
     const methods = new Set([...(options.methods ?? ['GET'])].map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD');
     this.automaticOptions = options.automaticOptions === true;
@@ -168,16 +203,16 @@ export class Rule {
     this.segments = segments;
     this.isBranch = rule.length > 1 && rule.endsWith('/');
 
-    let hostPattern = options.host ?? null;
-    if (options.subdomain !== undefined) {
-      if (!serverName) throw new TypeError(`${where} has a subdomain, so the router needs a serverName: set SERVER_NAME (app.config.SERVER_NAME = 'example.com') before adding subdomain rules`);
-      hostPattern = options.subdomain === '' ? serverName : `${options.subdomain}.${serverName}`;
-    }
-    this.hostPattern = hostPattern;
-    if (hostPattern === null) {
+    if (options.subdomain !== undefined && !serverName) throw new TypeError(`${where} has a subdomain, so the router needs a serverName: set SERVER_NAME (app.config.SERVER_NAME = 'example.com') before adding subdomain rules`);
+    this.#serverName = serverName ?? '';
+    // A subdomain wins over a host, as before host matching and subdomains were told apart.
+    this.subdomain = !serverName ? null : options.subdomain ?? (options.host === undefined ? defaultSubdomain ?? null : null);
+    const domain = this.subdomain ?? options.host ?? null;
+    this.hostPattern = this.subdomain === null ? domain : this.#fullHost(this.subdomain);
+    if (domain === null) {
       this.host = null;
     } else {
-      const parts = tokenize(hostPattern, converters, `${where}, host ${JSON.stringify(hostPattern)}`);
+      const parts = tokenize(domain, converters, `${where}, ${this.subdomain === null ? 'host' : 'subdomain'} ${JSON.stringify(domain)}`);
       this.host = { ...compilePattern(parts, '/', where), parts };
       this.host.regex = new RegExp(this.host.regex.source, 'i');
     }
@@ -187,14 +222,16 @@ export class Rule {
     if (duplicate) throw new SyntaxError(`${where}: the parameter <${duplicate}> appears twice`);
     this.arguments = new Set(names);
     this.isStatic = names.length === 0 && this.host === null;
-    this.signature = `${hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${(SPEC.exec(spec)?.[1] ?? 'default')}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
+    this.signature = `${this.hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${(SPEC.exec(spec)?.[1] ?? 'default')}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
   }
 
   /**
    * Fills the rule with values. Returns `null` when a value is missing or a converter refuses it. Values that are not
-   * parameters of the rule (nor its defaults) become the query string: `undefined` dropped, arrays repeated.
+   * parameters of the rule (nor its defaults) become the query string: `null` and `undefined` dropped, arrays
+   * repeated. `host` is the host the URL belongs to (null: any host); `subdomain` is its subdomain for a rule bound to
+   * a server name.
    */
-  build(values: Readonly<Record<string, unknown>>): { path: string; query: string; host: string | null } | null {
+  build(values: Readonly<Record<string, unknown>>, options: QueryOptions = {}): { path: string; query: string; host: string | null; subdomain: string | null } | null {
     const valueOf = (name: string): unknown => values[name] ?? this.defaults[name];
     const fill = (parts: readonly Part[]): string | null => {
       let out = '';
@@ -220,14 +257,30 @@ export class Rule {
       if (piece === null) return null;
       pieces.push(piece);
     }
-    const host = this.host ? fill(this.host.parts) : null;
-    if (this.host && host === null) return null;
-    const query = new URLSearchParams();
+    const domain = this.host ? fill(this.host.parts) : null;
+    if (this.host && domain === null) return null;
+    const host = this.subdomain === null ? domain : this.#fullHost(domain!);
+    return { path: `/${pieces.join('/')}`, query: options.appendUnknown === false ? '' : this.#query(values, options.sortKey), host, subdomain: this.subdomain === null ? null : domain };
+  }
+
+  /** Werkzeug's query items: one per value, one per array item, `null`/`undefined` dropped (Python's None). */
+  #query(values: Readonly<Record<string, unknown>>, sortKey: QueryOptions['sortKey']): string {
+    const items: Array<[string, unknown]> = [];
     for (const [key, value] of Object.entries(values)) {
-      if (this.arguments.has(key) || key in this.defaults || value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined) query.append(key, String(item));
+      if (this.arguments.has(key) || key in this.defaults) continue;
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== null) items.push([key, item]);
     }
-    return { path: `/${pieces.join('/')}`, query: query.toString(), host };
+    if (items.length === 0) return '';
+    if (sortKey) {
+      const keyed = items.map((item) => ({ item, key: sortKey(item) }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      items.splice(0, items.length, ...keyed.map((k) => k.item));
+    }
+    return new URLSearchParams(items.map(([key, item]): [string, string] => [key, String(item)])).toString();
+  }
+
+  #fullHost(subdomain: string): string {
+    return subdomain === '' ? this.#serverName : `${subdomain}.${this.#serverName}`;
   }
 }
 

@@ -929,8 +929,7 @@ describe('flask tests/test_basic.py', () => {
     expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain' })).text).toBe('index for mitsuhiko');
   });
 
-  // MISSING: a SERVER_NAME with a port ('localhost.localdomain:3000') makes subdomain rules 404 for 'mitsuhiko.localhost.localdomain:3000'.
-  it.fails('test_subdomain_matching_with_ports', async () => {
+  it('test_subdomain_matching_with_ports', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain:3000' });
     app.route('/', { subdomain: '<user>' }, function index(req) { return `index for ${String((req.params as Record<string, unknown>).user)}`; });
     expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain:3000' })).text).toBe('index for mitsuhiko');

@@ -8,9 +8,9 @@ import { RequestRedirect, Router, type RouteMatch, type RouterOptions, type Rule
 /** A Werkzeug `Rule(...)`: the rule string and its options; a missing endpoint becomes the rule string. */
 export type WRule = [string, Partial<RuleOptions>?];
 
-/** Werkzeug's `Map([...rules], **options)`. */
+/** Werkzeug's `Map([...rules], **options)`; its `default_subdomain` is `''`, so the Router's is too. */
 export function map(rules: WRule[], options: RouterOptions = {}): Router {
-  const router = new Router(options);
+  const router = new Router({ defaultSubdomain: '', ...options });
   for (const [rule, opts] of rules) router.add(rule, { endpoint: rule, ...opts } as RuleOptions);
   return router;
 }
