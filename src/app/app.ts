@@ -24,7 +24,7 @@ import { instancePathFor } from './instance.js';
 import { ErrorHandlers, trapsHttpError, type Scope } from './error-handlers.js';
 import { HookRegistry, type RequestPlan } from './request-plan.js';
 import { checkCsrf } from './security.js';
-import { AppTemplates, type ContextProcessor } from './templates.js';
+import { AppTemplates, templateRegistration, type ContextProcessor, type TemplateDecorator, type TemplateFunction } from './templates.js';
 import { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
 import { addRuleOrAlias, missingView } from './endpoint-aliases.js';
@@ -169,55 +169,53 @@ export class App extends Scaffold {
   }
 
   /**
-   * A template filter: `app.templateFilter('reverse', (s: string) => [...s].reverse().join(''))`, or
-   * `@app.templateFilter('reverse')` on a static method. Use it as `{{ name | reverse }}`.
+   * A template filter, Flask's `template_filter` / `add_template_filter`: `app.templateFilter('shout', fn)`, or
+   * `app.templateFilter(fn)` named after the function, or `@app.templateFilter` / `@app.templateFilter('shout')` on a
+   * static method. Use it as `{{ name | shout }}`.
    *
    * @example
    * app.templateFilter('shout', (s: string) => s.toUpperCase());
+   * app.templateFilter(function reverse(s: string) { return [...s].reverse().join(''); });
    */
-  templateFilter<F extends (...args: never[]) => unknown>(name: string, fn: F): F;
-  templateFilter(name: string): (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => void;
-  templateFilter(name: string, fn?: (...args: never[]) => unknown): unknown {
+  templateFilter<F extends TemplateFunction>(fn: F): F;
+  templateFilter<F extends TemplateFunction>(name: string, fn: F): F;
+  templateFilter(name?: string): TemplateDecorator;
+  templateFilter<This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
+  templateFilter(...args: unknown[]): unknown {
     this.#assertSetup('templateFilter');
-    if (fn) {
-      this.templates.addFilter(name, fn);
-      return fn;
-    }
-    return (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => this.templates.addFilter(name, bindMethod(value, context, '@templateFilter'));
+    return templateRegistration('templateFilter', args, true, (name, fn) => this.templates.addFilter(name, fn as TemplateFunction));
   }
 
   /**
-   * A template global (a value or function every template sees); `@app.templateGlobal('name')` on a static method.
+   * A template global: with a name, any value; a function alone is named after itself. The forms of
+   * {@link App.templateFilter}.
    *
    * @example
    * app.templateGlobal('siteName', 'Flagon');
+   * app.templateGlobal(function year() { return new Date().getFullYear(); }); // {{ year() }}
    */
+  templateGlobal<F extends TemplateFunction>(fn: F): F;
   templateGlobal<T>(name: string, value: T): T;
-  templateGlobal(name: string): (value: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => void;
-  templateGlobal(name: string, ...value: unknown[]): unknown {
+  templateGlobal(name?: string): TemplateDecorator;
+  templateGlobal<This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
+  templateGlobal(...args: unknown[]): unknown {
     this.#assertSetup('templateGlobal');
-    if (value.length > 0) {
-      this.templates.addGlobal(name, value[0]);
-      return value[0];
-    }
-    return (fn: (...args: never[]) => unknown, context: ClassMethodDecoratorContext) => this.templates.addGlobal(name, bindMethod(fn, context, '@templateGlobal'));
+    return templateRegistration('templateGlobal', args, false, (name, value) => this.templates.addGlobal(name, value));
   }
 
   /**
-   * A template test for `{% if n is even %}`; `@app.templateTest('even')` on a static method.
+   * A template test for `{% if n is even %}`. The forms of {@link App.templateFilter}.
    *
    * @example
    * app.templateTest('even', (n: number) => n % 2 === 0);
    */
+  templateTest<F extends (...args: never[]) => boolean>(fn: F): F;
   templateTest<F extends (...args: never[]) => boolean>(name: string, fn: F): F;
-  templateTest(name: string): (value: (...args: never[]) => boolean, context: ClassMethodDecoratorContext) => void;
-  templateTest(name: string, fn?: (...args: never[]) => boolean): unknown {
+  templateTest(name?: string): TemplateDecorator<(...args: never[]) => boolean>;
+  templateTest<This>(method: (this: This, ...args: never[]) => boolean, context: ClassMethodDecoratorContext<This>): void;
+  templateTest(...args: unknown[]): unknown {
     this.#assertSetup('templateTest');
-    if (fn) {
-      this.templates.addTest(name, fn);
-      return fn;
-    }
-    return (value: (...args: never[]) => boolean, context: ClassMethodDecoratorContext) => this.templates.addTest(name, bindMethod(value, context, '@templateTest'));
+    return templateRegistration('templateTest', args, true, (name, fn) => this.templates.addTest(name, fn as (...args: never[]) => boolean));
   }
 
   /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */

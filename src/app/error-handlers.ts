@@ -26,6 +26,14 @@ export class ErrorHandlers {
       if (cls === undefined) throw new TypeError(`'${key}' is not a recognized HTTP error code. Use a subclass of HTTPError with that status instead.`);
       code = key;
     } else {
+      // Flask's _get_exc_class_and_code: only error classes (and codes) can be keys; an instance or another class
+      // would register a handler that never matches.
+      if (typeof key !== 'function') {
+        throw new TypeError(`${describeKey(key)} is an instance, not a class. Handlers can only be registered for Error classes or HTTP error codes: pass its class, errorHandler(${describeKey(key)}.constructor, fn).`);
+      }
+      if (key !== Error && !((key as { prototype?: unknown }).prototype instanceof Error)) {
+        throw new TypeError(`'${(key as { name?: string }).name || 'anonymous'}' is not a subclass of Error. Handlers can only be registered for Error classes or HTTP error codes.`);
+      }
       cls = key;
       code = key !== HTTPError && key.prototype instanceof HTTPError ? (key as unknown as typeof HTTPError).status : null;
     }
@@ -85,4 +93,9 @@ export interface TrapConfig {
 export function trapsHttpError(config: TrapConfig, error: HTTPError): boolean {
   if (config.TRAP_HTTP_EXCEPTIONS) return true;
   return config.TRAP_BAD_REQUEST_ERRORS === true && error instanceof BadRequest;
+}
+
+function describeKey(key: unknown): string {
+  const name = (key as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name ? `${name}()` : String(key);
 }

@@ -1,5 +1,5 @@
 /** @module Flask's helpers (layer L3): urlFor, afterThisRequest and makeResponse on the current context. */
-import type { Response } from '../wrappers/response.js';
+import { Response } from '../wrappers/response.js';
 import type { App } from './app.js';
 import type { UrlForOptions } from './url-for.js';
 import { currentContext } from './context.js';
@@ -36,13 +36,16 @@ export function afterThisRequest(fn: (response: Response) => Response | void | P
 }
 
 /**
- * Flask's `make_response`: a Response from anything a view may return, to change it before returning.
+ * Flask's `make_response`: a Response from anything a view may return, to change it before returning; with no
+ * argument, an empty `200` to fill in.
  *
  * @example
  * const response = await makeResponse(['Created', 201]);
  * response.headers.set('X-Id', '1');
  */
-export async function makeResponse(value: unknown): Promise<Response> {
+export async function makeResponse(...args: [value?: unknown]): Promise<Response> {
+  if (args.length === 0) return new Response(); // Flask: make_response() is the app's response class, empty
+  const [value] = args;
   const found = currentContext();
   return toResponse(value, found?.match?.endpoint ?? '<makeResponse>', found?.request?.environ);
 }

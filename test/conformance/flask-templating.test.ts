@@ -20,8 +20,6 @@ const Markup = (text: string): unknown => new nunjucks.runtime.SafeString(text);
 const reverse = (s: string): string => [...s].reverse().join('');
 const isBoolean = (value: unknown): boolean => typeof value === 'boolean';
 
-/** Flask's `@app.template_filter()` / `add_template_filter(f)`: a filter named after the function. */
-type ByFunction = (fn: (...args: never[]) => unknown) => unknown;
 
 /** A response's text without the template file's final newline (see the header). */
 const body = (rv: { text: string }): string => rv.text.replace(/\n$/, '');
@@ -133,17 +131,16 @@ describe('flask tests/test_templating.py', () => {
   // MISSING: get_template_attribute (a macro of a template, called from code).
   it.skip('test_macros', () => {});
 
-  // MISSING: app.templateFilter(fn) named after the function (Flask's @app.template_filter() and add_template_filter(f)); App's needs a name (Blueprint.appTemplateFilter takes a bare function).
-  it.fails('test_template_filter', async () => {
+  it('test_template_filter', async () => {
     const app = flaskApp();
-    (app.templateFilter as unknown as ByFunction)(function my_reverse(s: string) { return reverse(s); });
+    app.templateFilter(function my_reverse(s: string) { return reverse(s); });
     expect(app.appContext().run(() => renderTemplateString("{{ 'abcd' | my_reverse }}"))).toBe('dcba');
   });
 
-  it.fails('test_add_template_filter', async () => { /* MISSING: as test_template_filter. */
+  it('test_add_template_filter', async () => {
     const app = flaskApp();
     const my_reverse = (s: string): string => reverse(s);
-    (app.templateFilter as unknown as ByFunction)(my_reverse);
+    app.templateFilter(my_reverse);
     expect(app.appContext().run(() => renderTemplateString("{{ 'abcd' | my_reverse }}"))).toBe('dcba');
   });
 
@@ -161,17 +158,17 @@ describe('flask tests/test_templating.py', () => {
     expect(app.appContext().run(() => renderTemplateString("{{ 'abcd' | strrev }}"))).toBe('dcba');
   });
 
-  it.fails('test_template_filter_with_template', async () => { /* MISSING: as test_template_filter. */
+  it('test_template_filter_with_template', async () => {
     const app = flaskApp();
-    (app.templateFilter as unknown as ByFunction)(function super_reverse(s: string) { return reverse(s); });
+    app.templateFilter(function super_reverse(s: string) { return reverse(s); });
     app.route('/', {}, function index() { return renderTemplate('template_filter.html', { value: 'abcd' }); });
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
 
-  it.fails('test_add_template_filter_with_template', async () => { /* MISSING: as test_template_filter. */
+  it('test_add_template_filter_with_template', async () => {
     const app = flaskApp();
     const super_reverse = (s: string): string => reverse(s);
-    (app.templateFilter as unknown as ByFunction)(super_reverse);
+    app.templateFilter(super_reverse);
     app.route('/', {}, function index() { return renderTemplate('template_filter.html', { value: 'abcd' }); });
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
@@ -191,17 +188,16 @@ describe('flask tests/test_templating.py', () => {
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
 
-  // MISSING: app.templateTest(fn) named after the function (Flask's @app.template_test() and add_template_test(f)).
-  it.fails('test_template_test', () => {
+  it('test_template_test', () => {
     const app = flaskApp();
-    (app.templateTest as unknown as ByFunction)(function boolean(value: unknown) { return isBoolean(value); });
+    app.templateTest(function boolean(value: unknown) { return isBoolean(value); });
     expect(app.appContext().run(() => renderTemplateString('{{ false is boolean }}'))).toBe('true');
   });
 
-  it.fails('test_add_template_test', () => { /* MISSING: as test_template_test. */
+  it('test_add_template_test', () => {
     const app = flaskApp();
     const boolean = (value: unknown): boolean => isBoolean(value);
-    (app.templateTest as unknown as ByFunction)(boolean);
+    app.templateTest(boolean);
     expect(app.appContext().run(() => renderTemplateString('{{ false is boolean }}'))).toBe('true');
   });
 
@@ -219,17 +215,17 @@ describe('flask tests/test_templating.py', () => {
     expect(app.appContext().run(() => renderTemplateString('{{ false is boolean }}'))).toBe('true');
   });
 
-  it.fails('test_template_test_with_template', async () => { /* MISSING: as test_template_test. */
+  it('test_template_test_with_template', async () => {
     const app = flaskApp();
-    (app.templateTest as unknown as ByFunction)(function boolean(value: unknown) { return isBoolean(value); });
+    app.templateTest(function boolean(value: unknown) { return isBoolean(value); });
     app.route('/', {}, function index() { return renderTemplate('template_test.html', { value: false }); });
     expect((await app.testClient().get('/')).text).toContain('Success!');
   });
 
-  it.fails('test_add_template_test_with_template', async () => { /* MISSING: as test_template_test. */
+  it('test_add_template_test_with_template', async () => {
     const app = flaskApp();
     const boolean = (value: unknown): boolean => isBoolean(value);
-    (app.templateTest as unknown as ByFunction)(boolean);
+    app.templateTest(boolean);
     app.route('/', {}, function index() { return renderTemplate('template_test.html', { value: false }); });
     expect((await app.testClient().get('/')).text).toContain('Success!');
   });
@@ -257,10 +253,9 @@ describe('flask tests/test_templating.py', () => {
     expect(app.appContext().run(() => renderTemplateString('{{ get_stuff() }}'))).toBe('42');
   });
 
-  // MISSING: app.templateGlobal(fn) named after the function (Flask's @app.template_global()).
-  it.fails('test_add_template_global (named after the function)', () => {
+  it('test_add_template_global (named after the function)', () => {
     const app = flaskApp();
-    (app.templateGlobal as unknown as ByFunction)(function get_stuff() { return 42; });
+    app.templateGlobal(function get_stuff() { return 42; });
     expect(app.appContext().run(() => renderTemplateString('{{ get_stuff() }}'))).toBe('42');
   });
 
