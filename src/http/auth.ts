@@ -29,9 +29,11 @@ function sameParameters(a: Readonly<Parameters>, b: Readonly<Parameters>): boole
   return keys.length === Object.keys(b).length && keys.every((key) => key in b && a[key] === b[key]);
 }
 
-/** The base64 of RFC 7617, strictly: wrong padding or bytes that are not UTF-8 give `null`, not a guess. */
-function decodeBasic(token: string): string | null {
-  const text = token.replace(/[^A-Za-z0-9+/=]/g, ''); // as Python's b64decode, which skips characters outside the alphabet
+/**
+ * The base64 of RFC 7617, strictly: a character outside the alphabet, wrong padding or bytes that are not UTF-8
+ * give `null`, not a guess (Python's b64decode, under Werkzeug, skips stray characters instead).
+ */
+function decodeBasic(text: string): string | null {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(text, 'base64'));

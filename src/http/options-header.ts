@@ -58,7 +58,8 @@ function collectParts(rest: string): Array<[string, string]> {
  * Parameter names are lower-cased. Values may be tokens or quoted strings: `\"` (RFC 9110) and `%22` (what browsers
  * write in multipart form data) both stand for `"`. RFC 2231 is read as Werkzeug reads it: `name*=UTF-8''%C2%B5`
  * is decoded (ASCII, UTF-8 and ISO-8859-1 only; another charset leaves the text encoded), and continuations
- * `name*0`, `name*1`… are joined. Malformed parameters are skipped, never guessed at.
+ * `name*0`, `name*1`… are joined; given both `filename` and `filename*`, the extended one wins in either order
+ * (RFC 6266 §4.3). Malformed parameters are skipped, never guessed at.
  *
  * @example
  * parseOptionsHeader('text/html; charset="utf-8"');             // ['text/html', { charset: 'utf-8' }]
@@ -74,8 +75,10 @@ export function parseOptionsHeader(header: string | null | undefined): OptionsHe
   // A charset named once carries over to later extended parts: RFC 2231 gives it to the first continuation only.
   let charset = '';
   let continued = '';
+  const extended = new Set<string>();
   for (let [name, text] of collectParts(rest)) {
-    if (name.endsWith('*')) {
+    const isExtended = name.endsWith('*');
+    if (isExtended) {
       name = name.slice(0, -1);
       const ext = splitExtValue(text);
       if (ext) ({ charset, text } = ext);
@@ -93,9 +96,11 @@ export function parseOptionsHeader(header: string | null | undefined): OptionsHe
     if (continuation) {
       name = name.slice(0, continuation.index);
       options[name] = (options[name] ?? '') + text;
-    } else {
+    } else if (isExtended || !extended.has(name)) {
+      // RFC 6266 §4.3: given both filename and filename*, read filename*, whichever came first.
       options[name] = text;
     }
+    if (isExtended && !continuation) extended.add(name);
   }
   return [value, options];
 }

@@ -40,11 +40,11 @@ export function parseIfRange(header: string | null | undefined): IfRange {
   return date === null ? new IfRange(unquoteEtag(header).tag) : new IfRange(null, date);
 }
 
-/** RFC 9110 §14.4: a range needs first ≤ last, and a known length greater than last. */
+/** RFC 9110 §14.4: a range needs first ≤ last and a known length greater than last; `*\/length` needs the length. */
 function isValid(start: number | null, end: number | null, length: number | null): boolean {
   if ((start === null) !== (end === null)) return false;
   if (length !== null && (!Number.isSafeInteger(length) || length < 0)) return false;
-  if (start === null || end === null) return true;
+  if (start === null || end === null) return length !== null;
   return Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && (length === null || end < length);
 }
 
@@ -88,7 +88,7 @@ export class ContentRange {
   /** Replaces the range (and the length, unless left out), checking them as RFC 9110 §14.4 does. */
   set(start: number | null, end: number | null, length: number | null = this.#length, units: string = this.#units): this {
     if (!isValid(start, end, length)) {
-      throw new TypeError(`${JSON.stringify([start, end, length])} is not a valid content range: give start <= end < length (both null for '*'), or a null length when unknown`);
+      throw new TypeError(`${JSON.stringify([start, end, length])} is not a valid content range: give start <= end < length, a null length when unknown, or null start and end with a length for '*/length'`);
     }
     this.#start = start;
     this.#end = end;

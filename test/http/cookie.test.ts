@@ -45,6 +45,21 @@ describe('cookies', () => {
     expect(deleteCookieValue('session')).toBe('session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax');
   });
 
+  it('keep escaped quotes and semicolons inside a quoted value', () => {
+    expect({ ...parseCookie('a="x\\";y"; b="p;q" ; c="open; d=1') }).toEqual({ a: 'x";y', b: 'p;q', c: '"open', d: '1' });
+  });
+
+  it('read a latin-1 header as UTF-8 only when its bytes are UTF-8', () => {
+    expect(parseCookie(Buffer.from('name=Jürgen', 'utf8').toString('latin1')).name).toBe('Jürgen');
+    expect(parseCookie('name=J\u00fcrgen').name).toBe('Jürgen'); // latin-1 that is not UTF-8 stays as it came
+    expect(parseCookie('name=\u2603').name).toBe('\u2603');
+  });
+
+  it('write internationalised domains in their IDNA form, and refuse invalid ones naming the fix', () => {
+    expect(dumpCookie('a', 'b', { domain: 'bücher.example', path: null, httpOnly: false, sameSite: null })).toBe('a=b; Domain=xn--bcher-kva.example');
+    expect(() => dumpCookie('a', 'b', { domain: 'a\u0000ü.example' })).toThrow(/pass a host name/);
+  });
+
   it('reject invalid names and values', () => {
     expect(() => dumpCookie('bad name', 'x')).toThrow(TypeError);
   });

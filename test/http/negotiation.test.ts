@@ -11,6 +11,9 @@ describe('HTTP dates', () => {
     expect(parseHttpDate('Sunday, 06-Nov-94 08:49:37 GMT')).toEqual(instant);
     expect(parseHttpDate('Sun Nov  6 08:49:37 1994')).toEqual(instant);
   });
+  it('read years before 1970 in IMF-fixdate', () => {
+    expect(parseHttpDate('Sun, 02 Feb 1343 08:49:37 GMT')?.getTime()).toBe(Date.UTC(1343, 1, 2, 8, 49, 37));
+  });
   it('reject anything else', () => {
     for (const bad of ['', 'yesterday', 'Sun, 31 Feb 1994 08:49:37 GMT', 'Sun, 06 Nov 1994 25:00:00 GMT', '1994-11-06T08:49:37Z']) {
       expect(parseHttpDate(bad)).toBeNull();
@@ -45,6 +48,19 @@ describe('Accept headers', () => {
   it('compare charsets and encodings without case', () => {
     expect(parseAccept('UTF-8, iso-8859-1;q=0.5', 'plain').bestMatch(['iso-8859-1', 'utf-8'])).toBe('utf-8');
     expect(parseAccept('gzip, br;q=1.0, *;q=0', 'plain').quality('deflate')).toBe(0);
+  });
+  it('compare charset aliases and content-coding aliases as one name', () => {
+    const charsets = parseAccept('latin1;q=0.5, UTF8, us-ascii;q=0.2', 'plain');
+    expect([charsets.quality('ISO-8859-1'), charsets.quality('utf-8'), charsets.quality('ASCII'), charsets.quality('utf-16')]).toEqual([0.5, 1, 0.2, 0]);
+    expect(parseAccept('x-gzip, br;q=0.5', 'plain').bestMatch(['br', 'gzip'])).toBe('gzip');
+  });
+  it('break quality ties by the more specific range, then by the range naming the offer exactly', () => {
+    expect(parseAccept('text/*, application/json').bestMatch(['text/html', 'application/json'])).toBe('application/json');
+    expect(parseAccept('text/html').bestMatch(['text/html; charset=utf-8', 'text/html'])).toBe('text/html');
+    expect(parseAccept('en, en-GB', 'language').bestMatch(['en-US', 'en-GB'])).toBe('en-GB');
+  });
+  it('decode an RFC 8187 q*= before checking it', () => {
+    expect(parseAccept("en, de;q*=UTF-8''0.5, jp;q*=UTF-8''%2B0.5", 'language').items.map((i) => [i.value, i.quality])).toEqual([['en', 1], ['de', 0.5]]);
   });
   it('skip malformed entries, and entries whose q-value is malformed (as Werkzeug; never read as 1)', () => {
     expect(parseAccept('text/html;q=2, ,foo bar, text/plain;q=0.5').items.map((i) => [i.value, i.quality])).toEqual([['text/plain', 0.5]]);

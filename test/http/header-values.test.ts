@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { dumpHeader, dumpOptionsHeader, parseDictHeader, parseListHeader, parseOptionsHeader, quoteHeaderValue, unquoteHeaderValue } from 'flagon/http';
+
+describe('quoting header values', () => {
+  it('leave tokens alone and quote the rest, escaping quotes and backslashes', () => {
+    expect(quoteHeaderValue('utf-8')).toBe('utf-8');
+    expect(quoteHeaderValue(42)).toBe('42');
+    expect(quoteHeaderValue('')).toBe('""');
+    expect(quoteHeaderValue('a b')).toBe('"a b"');
+    expect(quoteHeaderValue('say "hi" \\o/')).toBe('"say \\"hi\\" \\\\o/"');
+    expect(quoteHeaderValue('token', false)).toBe('"token"');
+  });
+
+  it('unquote only wholly quoted values, and round-trip', () => {
+    for (const value of ['plain', 'a b', 'say "hi" \\o/', '', 'µ']) expect(unquoteHeaderValue(quoteHeaderValue(value))).toBe(value);
+    expect(unquoteHeaderValue('a"b"')).toBe('a"b"');
+    expect(unquoteHeaderValue('"')).toBe('"');
+  });
+});
+
+describe('list and dict headers', () => {
+  it('dump lists and dictionaries, skipping undefined and writing null as a bare key', () => {
+    expect(dumpHeader(['gzip', 'a b', 3])).toBe('gzip, "a b", 3');
+    expect(dumpHeader({ 'max-age': 60, 'no-cache': null, private: undefined, realm: 'my site' })).toBe('max-age=60, no-cache, realm="my site"');
+    expect(dumpHeader(new Map([['a', '1'], ['b', null]]))).toBe('a=1, b');
+    expect(dumpHeader([])).toBe('');
+  });
+
+  it('round-trip a dictionary through dumpHeader and parseDictHeader', () => {
+    const value = { realm: 'a, "quoted" realm', stale: null, nonce: 'abc' };
+    expect({ ...parseDictHeader(dumpHeader(value)) }).toEqual(value);
+    expect(parseListHeader(dumpHeader(['a, b', 'c "d"', 'e']))).toEqual(['a, b', 'c "d"', 'e']);
+  });
+
+  it('decode RFC 8187 values in a dict header, and leave an unknown charset alone', () => {
+    expect({ ...parseDictHeader("title*=UTF-8''%E2%82%AC%20rates, lang*=ISO-8859-1'en'%E9") }).toEqual({ title: '€ rates', lang: 'é' });
+    expect({ ...parseDictHeader("title*=KOI8-R''%C1") }).toEqual({ title: '%C1' });
+  });
+
+  it('return a null-prototype object, so __proto__ is an ordinary key', () => {
+    const parsed = parseDictHeader('__proto__=x, constructor');
+    expect(Object.getPrototypeOf(parsed)).toBeNull();
+    expect([parsed.__proto__, parsed.constructor]).toEqual(['x', null]);
+  });
+});
+
+describe('options headers', () => {
+  it('read Content-Disposition as browsers send it', () => {
+    const [value, options] = parseOptionsHeader('form-data; name="file"; filename="a \\"b\\".txt"; filename*=UTF-8\'\'%E2%82%AC.txt');
+    expect(value).toBe('form-data');
+    expect({ ...options }).toEqual({ name: 'file', filename: '€.txt' });
+  });
+
+  it('prefer filename* to filename in either order (RFC 6266 §4.3)', () => {
+    expect(parseOptionsHeader("attachment; filename*=UTF-8''%E2%82%AC.txt; filename=EUR.txt")[1].filename).toBe('€.txt');
+    expect(parseOptionsHeader('attachment; filename=a.txt; filename=b.txt')[1].filename).toBe('b.txt');
+  });
+
+  it('dump a value with parameters, writing *-keys as given', () => {
+    expect(dumpOptionsHeader('attachment', { filename: 'report 1.pdf', 'filename*': "UTF-8''report%201.pdf", size: undefined })).toBe("attachment; filename=\"report 1.pdf\"; filename*=UTF-8''report%201.pdf");
+    expect(dumpOptionsHeader(null, { a: 'b' })).toBe('a=b');
+  });
+
+  it('round-trip parameters that need quoting', () => {
+    const options = { charset: 'utf-8', boundary: 'a;b "c"' };
+    const [value, parsed] = parseOptionsHeader(dumpOptionsHeader('multipart/form-data', options));
+    expect([value, { ...parsed }]).toEqual(['multipart/form-data', options]);
+  });
+
+  it('read ISO-8859-1 extended values as latin-1, not windows-1252', () => {
+    // 0x80 is a control character in ISO-8859-1 and '€' in windows-1252 (what TextDecoder's 'latin1' label means).
+    expect(parseOptionsHeader("v; a*=iso-8859-1''%80%E9")[1].a).toBe('\u0080é');
+  });
+});
