@@ -166,6 +166,43 @@ export class ConfigStore {
   }
 
   /**
+   * Flask's `from_envvar`: {@link ConfigStore.fromModule} on the file an environment variable names. Resolves `true`
+   * when a file was loaded; an unset variable is an error that says so, or `false` with `silent`.
+   *
+   * @example
+   * await app.config.fromEnvvar('NOTES_SETTINGS', { silent: true }); // NOTES_SETTINGS=/etc/notes/config.js
+   */
+  async fromEnvvar(name: string, options: Pick<ConfigFileOptions, 'silent'> & { env?: Record<string, string | undefined> } = {}): Promise<boolean> {
+    const path = (options.env ?? process.env)[name];
+    if (!path) {
+      if (options.silent) return false;
+      throw new FlagonError('FLAGON_ERR_CONFIG', `The environment variable '${name}' is not set and as such configuration could not be loaded. Set this variable and make it point to a configuration file.`);
+    }
+    const file = resolve(this.#rootPath, path);
+    if (options.silent && !(existsSync(file) && statSync(file).isFile())) return false;
+    await this.fromModule(file);
+    return true;
+  }
+
+  /**
+   * Flask's `get_namespace`: the keys that start with `namespace`, without it (unless `trimNamespace: false`) and
+   * lower-cased (unless `lowercase: false`), e.g. to hand a library its options.
+   *
+   * @example
+   * app.config.getNamespace('MAIL_'); // { server: 'smtp.example.com', port: 587 } from MAIL_SERVER, MAIL_PORT
+   */
+  getNamespace(namespace: string, options: { lowercase?: boolean; trimNamespace?: boolean } = {}): Record<string, unknown> {
+    const found: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) {
+      if (!key.startsWith(namespace)) continue;
+      let name = options.trimNamespace === false ? key : key.slice(namespace.length);
+      if (options.lowercase !== false) name = name.toLowerCase();
+      found[name] = value;
+    }
+    return found;
+  }
+
+  /**
    * Sets keys from environment variables starting with `prefix_`: the rest of the name is the key, `__` nests into
    * objects, and values are JSON-decoded when they parse (`true`, `3`, `["a"]`), else kept as text.
    */

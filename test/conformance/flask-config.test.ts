@@ -110,9 +110,21 @@ describe('flask tests/test_config.py', () => {
     commonObjectTest(app);
   });
 
-  // MISSING: config.from_envvar (load the file an environment variable names; an error saying the variable is not set).
-  it.skip('test_config_from_envvar', () => {});
-  it.skip('test_config_from_envvar_missing', () => { /* MISSING: see test_config_from_envvar. */ });
+  it('test_config_from_envvar', async () => {
+    const app = newApp();
+    await expect(app.config.fromEnvvar('FOO_SETTINGS', { env: {} })).rejects.toThrow("'FOO_SETTINGS' is not set");
+    expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: {}, silent: true })).toBe(false);
+    expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: join(here, 'flask-config-module.ts') } })).toBe(true);
+    commonObjectTest(app);
+  });
+
+  it('test_config_from_envvar_missing', async () => {
+    const app = newApp();
+    const error = await rejection(app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: 'missing.cfg' } }));
+    expect(String((error as Error).message)).toMatch(/^Unable to load configuration file/);
+    expect(String((error as Error).message)).toContain('missing.cfg');
+    expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: 'missing.cfg' }, silent: true })).toBe(false);
+  });
 
   it('test_config_missing', async () => {
     // Python's IOError with errno 2: a FlagonError naming the full path; silent makes it no error.
@@ -143,8 +155,14 @@ describe('flask tests/test_config.py', () => {
 
   it.skip('test_session_lifetime', () => { /* N/A: app.permanent_session_lifetime is a timedelta made from the config; Flagon's PERMANENT_SESSION_LIFETIME is seconds, read as they are. */ });
 
-  // MISSING: config.get_namespace(prefix, lowercase, trim_namespace).
-  it.skip('test_get_namespace', () => {});
+  it('test_get_namespace', () => {
+    const app = newApp();
+    Object.assign(app.config, { FOO_OPTION_1: 'foo option 1', FOO_OPTION_2: 'foo option 2', BAR_STUFF_1: 'bar stuff 1', BAR_STUFF_2: 'bar stuff 2' });
+    expect(app.config.getNamespace('FOO_')).toEqual({ option_1: 'foo option 1', option_2: 'foo option 2' });
+    expect(app.config.getNamespace('BAR_', { lowercase: false })).toEqual({ STUFF_1: 'bar stuff 1', STUFF_2: 'bar stuff 2' });
+    expect(app.config.getNamespace('FOO_', { trimNamespace: false })).toEqual({ foo_option_1: 'foo option 1', foo_option_2: 'foo option 2' });
+    expect(app.config.getNamespace('BAR_', { lowercase: false, trimNamespace: false })).toEqual({ BAR_STUFF_1: 'bar stuff 1', BAR_STUFF_2: 'bar stuff 2' });
+  });
 
   it.skip('test_from_pyfile_weird_encoding', () => { /* N/A: Python source-file encodings (# -*- coding: latin-1 -*-); JavaScript modules are UTF-8. */ });
 });
