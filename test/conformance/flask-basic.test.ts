@@ -143,8 +143,17 @@ describe('flask tests/test_basic.py', () => {
 
   it.skip('test_werkzeug_routing', () => { /* N/A: app.url_map.add(Submount(...)) and app.view_functions are Werkzeug/Flask internals. */ });
 
-  // MISSING: app.endpoint('name') (register a view for an endpoint whose rule was added without one).
-  it.skip('test_endpoint_decorator', () => {});
+  it('test_endpoint_decorator', async () => {
+    // Werkzeug's Submount is a prefix on the rule strings here.
+    const app = flaskApp();
+    app.addUrlRule('/foo/bar', { endpoint: 'bar' });
+    app.addUrlRule('/foo/', { endpoint: 'index' });
+    app.endpoint('bar', function bar() { return 'bar'; });
+    app.endpoint('index', function index() { return 'index'; });
+    const client = app.testClient();
+    expect((await client.get('/foo/')).text).toBe('index');
+    expect((await client.get('/foo/bar')).text).toBe('bar');
+  });
 
   it('test_session_accessed', async () => {
     const app = flaskApp();

@@ -167,8 +167,16 @@ describe('flask tests/test_blueprints.py', () => {
     expect(() => bp.addUrlRule('/', { view })).toThrow();
   });
 
-  // MISSING: bp.endpoint('bar') (attach a view to an endpoint whose rule was added elsewhere), as app.endpoint in test_basic.
-  it.skip('test_endpoint_decorator', () => {});
+  it('test_endpoint_decorator', async () => {
+    const app = flaskApp();
+    app.addUrlRule('/foo', { endpoint: 'bar' });
+    const bp = new Blueprint('bp', import.meta.url);
+    bp.endpoint('bar', function foobar() { return String(request.endpoint); });
+    app.registerBlueprint(bp, { urlPrefix: '/bp_prefix' });
+    const client = app.testClient();
+    expect((await client.get('/foo')).text).toBe('bar');
+    expect((await client.get('/bp_prefix/bar')).status).toBe(404);
+  });
 
   // The eight filter tests: decorator or add_app_template_filter, with or without a name, checked by rendering.
   const filterCases: Array<[string, (bp: Blueprint) => void, string]> = [
