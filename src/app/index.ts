@@ -26,7 +26,7 @@ export type { ConfigValues } from '../validation/config-schema.js';
 export { Blueprint } from './blueprint.js';
 export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint.js';
 export { MethodView, View } from './views.js';
-export { AppTemplates, renderTemplate, renderTemplateString, streamTemplate } from './templates.js';
+export { AppTemplates, renderTemplate, renderTemplateString, streamTemplate, streamTemplateString } from './templates.js';
 export type { ContextProcessor, TemplateDecorator, TemplateFunction } from './templates.js';
 export type { TemplateRenderer } from './types.js';
 export type { ClassView, ViewClass, ViewDecorator } from './views.js';

@@ -233,6 +233,19 @@ export function renderTemplateString(source: string, context: Record<string, unk
  * app.get('/report', () => streamTemplate('report.html', { rows }));
  */
 export async function* streamTemplate(names: string | readonly string[], context: Record<string, unknown> = {}): AsyncGenerator<string> {
-  const html = renderTemplate(names, context);
+  yield* inChunks(renderTemplate(names, context));
+}
+
+/**
+ * Flask's `stream_template_string`: {@link streamTemplate} for a template given as text.
+ *
+ * @example
+ * app.get('/', () => streamTemplateString('<p>{{ n }}</p>', { n: 42 }));
+ */
+export async function* streamTemplateString(source: string, context: Record<string, unknown> = {}): AsyncGenerator<string> {
+  yield* inChunks(renderTemplateString(source, context));
+}
+
+function* inChunks(html: string): Generator<string> {
   for (let i = 0; i < html.length; i += 16_384) yield html.slice(i, i + 16_384);
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { g, renderTemplate, renderTemplateString, session, streamTemplate } from 'flagon';
+import { g, renderTemplate, renderTemplateString, session, streamTemplate, streamTemplateString } from 'flagon';
 import { flaskApp } from './support.js';
 import { inRequest } from './flask-context.js';
 
@@ -59,8 +59,11 @@ describe('flask tests/test_templating.py', () => {
     expect((await app.testClient().get('/')).text).toBe('42');
   });
 
-  // MISSING: stream_template_string (streamTemplate renders named templates only).
-  it.skip('test_simple_stream (stream_template_string)', () => {});
+  it('test_simple_stream (stream_template_string)', async () => {
+    const app = flaskApp();
+    app.route('/', {}, function index() { return streamTemplateString('{{ config }}', { config: 42 }); });
+    expect((await app.testClient().get('/')).text).toBe('42');
+  });
 
   it('test_request_less_rendering', () => {
     const app = flaskApp({ WORLD_NAME: 'Special World' });
