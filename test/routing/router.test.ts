@@ -324,6 +324,123 @@ describe('URL building', () => {
   });
 });
 
+describe('building, as Werkzeug does', () => {
+  it('treats null like undefined: a missing parameter, no query item', () => {
+    const router = routerWith([['/flob/<flub>', 'endp']]);
+    expect(() => router.build('endp', { flub: null })).toThrow(/Did you forget to specify values \['flub'\]/);
+    expect(router.build('endp', { flub: 'x', flop: null, list: [1, null, 2] })).toBe('/flob/x?list=1&list=2');
+  });
+
+  it('leaves unknown values out with appendUnknown: false', () => {
+    expect(routerWith([['/u/<int:id>', 'u']]).build('u', { id: 3, tab: 'x' }, { appendUnknown: false })).toBe('/u/3');
+  });
+
+  it('sorts the query by key with sortParameters, values of a key in their order', () => {
+    const router = new Router({ sortParameters: true });
+    router.add('/', { endpoint: 'index' });
+    expect(router.build('index', { b: 2, a: [3, 1], c: 0 })).toBe('/?a=3&a=1&b=2&c=0');
+    expect(routerWith([['/', 'index']]).build('index', { b: 2, a: 1 })).toBe('/?b=2&a=1');
+  });
+
+  it('refuses a value a numeric converter cannot build from, naming the fix', () => {
+    const router = routerWith([['/i/<int:n>', 'i'], ['/f/<float:x>', 'f']]);
+    expect(() => router.build('i', { n: [1] })).toThrow(/the int converter builds from an integer, got the array \[1\]; pass one number/);
+    expect(() => router.build('i', { n: 'seven' })).toThrow(TypeError);
+    expect(() => router.build('f', { x: {} })).toThrow(/the float converter builds from a number/);
+    expect([router.build('i', { n: '42' }), router.build('i', { n: 2.7 }), router.build('f', { x: 2 }), router.build('f', { x: '0.5' })]).toEqual(['/i/42', '/i/2', '/f/2.0', '/f/0.5']);
+  });
+
+  it('writes a Unicode host as IDNA in external URLs and redirects', () => {
+    const router = routerWith([['/docs/', 'docs']]);
+    expect(router.build('docs', {}, { external: true, host: 'bücher.example:8080' })).toBe('http://xn--bcher-kva.example:8080/docs/');
+    expect((thrown(() => router.match('/docs', { host: 'bücher.example' })) as RequestRedirect).headers.get('Location')).toBe('http://xn--bcher-kva.example/docs/');
+  });
+
+  it('suggests the rule meant, by values and by method, in BuildError.suggested', () => {
+    const router = new Router();
+    const byId = router.add('/user/id/<id>/', { endpoint: 'users' });
+    const bySlug = router.add('/user/<slug>/', { endpoint: 'users' });
+    const post = router.add('/post', { endpoint: 'submit', methods: ['POST'] });
+    router.add('/put', { endpoint: 'submit', methods: ['PUT'] });
+    expect((thrown(() => router.build('users', { slug: 'x' }, { method: 'POST' })) as BuildError).suggested).toBe(bySlug);
+    expect((thrown(() => router.build('users', { name: 'x' })) as BuildError).suggested).toBe(byId);
+    const wrongMethod = thrown(() => router.build('submit', {}, { method: 'DELETE' })) as BuildError;
+    expect(wrongMethod.suggested).toBe(post);
+    expect(wrongMethod.message).toBe("Could not build url for endpoint 'submit' ('DELETE'). Did you mean to use methods ['POST']?");
+    expect((thrown(() => router.build('userz', {})) as BuildError).message).toContain("Did you mean 'users' instead?");
+  });
+});
+
+describe('rule options', () => {
+  it('refuses methods given as a string, naming the fix', () => {
+    expect(() => new Router().add('/get', { endpoint: 'get', methods: 'GET' })).toThrow("rule \"/get\": methods must be a list of method names, e.g. methods: ['GET'], not the string 'GET'");
+  });
+
+  it('redirects an alias to the URL its endpoint builds, query kept; building skips aliases', () => {
+    const router = new Router();
+    router.add('/', { endpoint: 'index' });
+    router.add('/index.html', { endpoint: 'index', alias: true });
+    router.add('/p/<int:n>', { endpoint: 'page' });
+    router.add('/page-<int:n>.html', { endpoint: 'page', alias: true });
+    expect((thrown(() => router.match('/index.html', { queryString: 'a=1' })) as RequestRedirect).newUrl).toBe('/?a=1');
+    expect((thrown(() => router.match('/page-3.html', { host: 'example.com', scheme: 'https' })) as RequestRedirect).newUrl).toBe('https://example.com/p/3');
+    expect([router.build('index'), router.build('page', { n: 3 })]).toEqual(['/', '/p/3']);
+  });
+
+  it('matches an alias as a plain rule with redirectDefaults: false', () => {
+    const router = new Router({ redirectDefaults: false });
+    router.add('/', { endpoint: 'index' });
+    router.add('/index.html', { endpoint: 'index', alias: true });
+    expect(router.match('/index.html').endpoint).toBe('index');
+  });
+
+  it('says how to fix an alias with no canonical rule', () => {
+    const router = new Router();
+    router.add('/old', { endpoint: 'lonely', alias: true });
+    expect(() => router.match('/old')).toThrow(/rule '\/old' is an alias of endpoint 'lonely', but no other rule of that endpoint builds a URL from \[\]; add the canonical rule, or drop alias: true/);
+  });
+});
+
+describe('subdomains under a server name', () => {
+  const make = (options: ConstructorParameters<typeof Router>[0]): Router => {
+    const router = new Router(options);
+    router.add('/', { endpoint: 'index' });
+    router.add('/', { endpoint: 'user', subdomain: '<user>' });
+    router.add('/about', { endpoint: 'about' });
+    return router;
+  };
+
+  it('find the subdomain with the port of SERVER_NAME', () => {
+    const router = make({ serverName: 'dev.local:5000' });
+    expect(router.match('/', { host: 'ada.dev.local:5000' })).toMatchObject({ endpoint: 'user', params: { user: 'ada' } });
+    expect(router.match('/', { host: 'dev.local:5000' }).endpoint).toBe('index');
+    expect(router.build('user', { user: 'bob' }, { host: 'dev.local:5000' })).toBe('http://bob.dev.local:5000/');
+    expect(router.build('user', { user: 'bob' }, { host: 'bob.dev.local:5000' })).toBe('/');
+  });
+
+  it('leave rules without a subdomain on any host unless defaultSubdomain is set', () => {
+    const open = make({ serverName: 'example.com' });
+    expect(open.match('/about', { host: '127.0.0.1:8000' }).endpoint).toBe('about');
+    expect(open.build('about', {}, { host: 'ada.example.com' })).toBe('/about');
+    const tied = make({ serverName: 'example.com', defaultSubdomain: '' });
+    expect(() => tied.match('/about', { host: '127.0.0.1:8000' })).toThrow(NotFound);
+    expect(() => tied.match('/about', { host: 'ada.example.com' })).toThrow(NotFound);
+    expect(tied.match('/about', { host: 'EXAMPLE.com' }).endpoint).toBe('about');
+    expect(tied.match('/about').endpoint).toBe('about'); // no host: the default subdomain
+    expect(tied.build('about', {}, { host: 'ada.example.com' })).toBe('http://example.com/about');
+    expect(tied.build('about', {}, { host: 'example.com' })).toBe('/about');
+  });
+
+  it('take the current subdomain from the caller, as Flask without subdomain matching passes \'\'', () => {
+    const router = make({ serverName: 'example.com', defaultSubdomain: '' });
+    expect(router.match('/about', { host: 'ada.example.com', subdomain: '' }).endpoint).toBe('about');
+    expect(router.match('/', { host: 'anything.test', subdomain: '' }).endpoint).toBe('index');
+    expect(router.match('/', { host: 'anything.test', subdomain: 'ada' })).toMatchObject({ endpoint: 'user', params: { user: 'ada' } });
+    expect(router.allowedMethods('/about', { host: 'ada.example.com', subdomain: '' })).toEqual(['GET', 'HEAD']);
+    expect(router.build('about', {}, { host: 'ada.example.com', subdomain: '' })).toBe('/about');
+  });
+});
+
 describe('hostile paths', () => {
   it('cannot make in-segment patterns backtrack', () => {
     const router = routerWith([['/<a>-<b>-<c>-<d>/x', 'dashes'], ['/<a>.<b>.<c>', 'dots']]);
