@@ -60,6 +60,13 @@ export interface AppOptions {
   instancePath?: string;
   /** Read relative config file names from the instance folder, not the app's (Flask's `instance_relative_config`). */
   instanceRelativeConfig?: boolean;
+  /**
+   * Match the request's subdomain against `subdomain` rules, relative to SERVER_NAME (Flask's `subdomain_matching`).
+   * Default `false`, as in Flask: every request counts as the bare server name, so rules answer on any host and
+   * subdomain rules only build URLs. With `true`, a subdomain rule answers on its subdomain, and a rule without one
+   * only on SERVER_NAME itself.
+   */
+  subdomainMatching?: boolean;
 }
 
 /** Request limits that read the config when a Request is made, so a config change applies to the next request. */
@@ -86,8 +93,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 class RequestMatchOptions {
   readonly #request: Request;
-  constructor(request: Request) {
+  readonly subdomain: string | undefined;
+  constructor(request: Request, subdomain: string | undefined) {
     this.#request = request;
+    this.subdomain = subdomain;
   }
   get method(): string { return this.#request.method; }
   get host(): string { return this.#request.host; }
@@ -138,6 +147,8 @@ export class App extends Scaffold {
   readonly #appTeardown: TeardownHook[] = [];
   readonly #requestOptions: RequestOptions;
   #gotFirstRequest = false;
+  /** Flask's `subdomain_matching` (see {@link AppOptions.subdomainMatching}); set it before the first request. */
+  subdomainMatching: boolean;
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
     super();
@@ -147,7 +158,9 @@ export class App extends Scaffold {
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.instancePath = instancePathFor(this.rootPath, options.instancePath);
     this.config = new ConfigStore(options.config, { rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPath }) as Config;
-    this.router = new Router({ serverName: () => this.config.SERVER_NAME }); // read when a rule is added
+    // SERVER_NAME is read when a rule is added; rules without a subdomain belong to the server name itself (Werkzeug's Map).
+    this.router = new Router({ serverName: () => this.config.SERVER_NAME, defaultSubdomain: '' });
+    this.subdomainMatching = options.subdomainMatching ?? false;
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);
     // An async wrapper, so the teardown-appcontext hooks are awaited even after a synchronous command.
@@ -312,6 +325,11 @@ export class App extends Scaffold {
     this.#errorHandlers.add(key, fn, scope);
   }
 
+  /** `''` without subdomain matching: every request counts as the bare server name (Flask's default). */
+  #subdomain(): '' | undefined {
+    return this.subdomainMatching ? undefined : '';
+  }
+
   #hooksFor(kind: HookKind, scope: Scope): readonly ((...args: never[]) => unknown)[] {
     return this.#hooks.for(kind, scope);
   }
@@ -379,7 +397,7 @@ export class App extends Scaffold {
       if (this.config.TRUSTED_HOSTS && request.host === '') {
         throw new BadRequest(`The host '${request.environ.HTTP_HOST ?? ''}' is not in TRUSTED_HOSTS.`);
       }
-      context.match = this.router.match(request.path, new RequestMatchOptions(request));
+      context.match = this.router.match(request.path, new RequestMatchOptions(request, this.#subdomain()));
       request.params = context.match.params;
       request.urlRule = context.match.rule;
     } catch (error) {
@@ -437,7 +455,7 @@ export class App extends Scaffold {
     const request = context.request!;
     if (request.method === 'OPTIONS' && this.#autoOptions.has(rule)) {
       const response = new Response();
-      response.headers.set('Allow', this.router.allowedMethods(request.path, { host: request.host }).join(', '));
+      response.headers.set('Allow', this.router.allowedMethods(request.path, { host: request.host, subdomain: this.#subdomain() }).join(', '));
       return response;
     }
     const view = this.#views.get(endpoint);
@@ -616,7 +634,7 @@ export class App extends Scaffold {
     const context = currentContext();
     const request = context?.app === this ? context.request : null;
     const blueprint = context ? this.#blueprints(context)[0] : undefined;
-    return buildUrlFor({ router: this.router, config: this.config, hooks: this.#hooks, handlers: this.urlBuildErrorHandlers, request, blueprint }, endpoint, values, options);
+    return buildUrlFor({ router: this.router, config: this.config, hooks: this.#hooks, handlers: this.urlBuildErrorHandlers, request, blueprint, subdomain: this.#subdomain() }, endpoint, values, options);
   }
 
   /**

@@ -33,6 +33,8 @@ export interface UrlForScope {
   readonly request: Request | null;
   /** The innermost blueprint of the current endpoint, for `.name`. */
   readonly blueprint: string | undefined;
+  /** The current subdomain when the App does no subdomain matching (`''`), else found from the request's host. */
+  readonly subdomain: string | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ function build(scope: UrlForScope, name: string, values: Record<string, unknown>
   const { request, config } = scope;
   if (request) {
     const external = options.external ?? (options.scheme !== undefined ? true : undefined);
-    return scope.router.build(name, values, { ...options, external, scheme: options.scheme ?? request.scheme, host: request.host, scriptName: request.scriptRoot });
+    return scope.router.build(name, values, { ...options, external, scheme: options.scheme ?? request.scheme, host: request.host, subdomain: scope.subdomain, scriptName: request.scriptRoot });
   }
   if (!config.SERVER_NAME) {
     throw new FlagonError('FLAGON_ERR_CONFIG', "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.");

@@ -7,6 +7,7 @@ const newApp = () => new App(import.meta.url, { config: { TESTING: true }, stati
 describe('the App and Flask\'s routing', () => {
   it('reads SERVER_NAME when a subdomain rule is added, not only in new App()', async () => {
     const app = newApp();
+    app.subdomainMatching = true;
     app.config.SERVER_NAME = 'example.test';
     app.route('/', { subdomain: 'test' }, function sub() { return 'sub'; });
     expect((await app.testClient().get('/', { headers: { Host: 'test.example.test' } })).text).toBe('sub');
@@ -15,6 +16,7 @@ describe('the App and Flask\'s routing', () => {
 
   it('joins the subdomains of nested blueprints (api in parent → api.parent)', async () => {
     const app = newApp();
+    app.subdomainMatching = true;
     app.config.SERVER_NAME = 'example.test';
     const parent = new Blueprint('parent', import.meta.url, { subdomain: 'parent' });
     const child = new Blueprint('child', import.meta.url, { subdomain: 'api' });

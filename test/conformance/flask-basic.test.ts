@@ -811,9 +811,10 @@ describe('flask tests/test_basic.py', () => {
     expect((await openWith(app, '/', { host: 'dev.local', scheme: 'https' })).text).toBe('default');
   });
 
-  // MISSING: subdomain_matching=True: a rule without a subdomain matches only SERVER_NAME itself; Flagon answers 'default' on foo.localhost (Flask: 404).
-  it.fails('test_server_name_subdomain', async () => {
+  it('test_server_name_subdomain', async () => {
+    // Flagon needs SERVER_NAME before a subdomain rule is added, so it is set first; later changes apply as in Flask.
     const app = flaskApp();
+    app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     app.config.SERVER_NAME = 'dev.local:5000';
     app.route('/', {}, function index() { return 'default'; });
     app.route('/', { subdomain: 'foo' }, function subdomain() { return 'subdomain'; });
@@ -821,6 +822,9 @@ describe('flask tests/test_basic.py', () => {
     expect((await client.get('/')).text).toBe('default');
     expect((await openWith(app, '/', { host: 'dev.local:5000' })).text).toBe('default');
     expect((await openWith(app, '/', { host: 'dev.local:5000', scheme: 'https' })).text).toBe('default');
+    app.config.SERVER_NAME = 'dev.local:443';
+    expect((await openWith(app, '/', { host: 'dev.local', scheme: 'https' })).text).toBe('default');
+    app.config.SERVER_NAME = 'dev.local';
     expect((await openWith(app, '/', { host: 'dev.local', scheme: 'https' })).text).toBe('default');
     expect((await openWith(app, '/', { host: 'foo.localhost' })).statusCode).toBe(404);
     expect((await openWith(app, '/', { host: 'foo.dev.local' })).text).toBe('subdomain');
@@ -926,6 +930,7 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_subdomain_basic_support', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain' });
+    app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     app.route('/', {}, function normal_index() { return 'normal index'; });
     app.route('/', { subdomain: 'test' }, function test_index() { return 'test index'; });
     expect((await openWith(app, '/', { host: 'localhost.localdomain' })).text).toBe('normal index');
@@ -934,12 +939,14 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_subdomain_matching', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain' });
+    app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     app.route('/', { subdomain: '<user>' }, function index(req) { return `index for ${String((req.params as Record<string, unknown>).user)}`; });
     expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain' })).text).toBe('index for mitsuhiko');
   });
 
   it('test_subdomain_matching_with_ports', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain:3000' });
+    app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     app.route('/', { subdomain: '<user>' }, function index(req) { return `index for ${String((req.params as Record<string, unknown>).user)}`; });
     expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain:3000' })).text).toBe('index for mitsuhiko');
   });
@@ -951,8 +958,13 @@ describe('flask tests/test_basic.py', () => {
     expect((await openWith(app, '/', { host: 'www.localhost.localdomain:3000' })).statusCode).toBe(204);
   });
 
-  // MISSING: subdomain_matching=True (only SERVER_NAME and its subdomains match; an IP or other name is a 404).
-  it.skip('test_subdomain_matching_other_name (matching=True)', () => {});
+  it('test_subdomain_matching_other_name (matching=True)', async () => {
+    const app = flaskApp({ SERVER_NAME: 'localhost.localdomain:3000' });
+    app.subdomainMatching = true;
+    app.route('/', {}, function index() { return ['', 204]; });
+    expect((await openWith(app, '/', { host: '127.0.0.1:3000' })).statusCode).toBe(404);
+    expect((await openWith(app, '/', { host: 'www.localhost.localdomain:3000' })).statusCode).toBe(404);
+  });
 
   it('test_multi_route_rules', async () => {
     const app = flaskApp();

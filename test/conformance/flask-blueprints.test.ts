@@ -380,6 +380,7 @@ describe('flask tests/test_blueprints.py', () => {
 
   it('test_nesting_subdomains', async () => {
     const app = flaskApp({ SERVER_NAME: 'example.test' });
+    app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     const parent = new Blueprint('parent', import.meta.url);
     const child = new Blueprint('child', import.meta.url);
     child.route('/child/', {}, function index() { return 'child'; });
@@ -390,6 +391,7 @@ describe('flask tests/test_blueprints.py', () => {
 
   it('test_child_and_parent_subdomain', async () => {
     const app = flaskApp({ SERVER_NAME: 'example.test' });
+    app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     const parent = new Blueprint('parent', import.meta.url);
     const child = new Blueprint('child', import.meta.url, { subdomain: 'api' });
     child.route('/', {}, function index() { return 'child'; });

@@ -95,8 +95,7 @@ describe('flask tests/test_testing.py', () => {
   });
 
   it('test_blueprint_with_subdomain', async () => {
-    // Flask(__name__, subdomain_matching=True): Flagon matches subdomains of SERVER_NAME without a switch.
-    const app = new App(import.meta.url, { staticFolder: null, config: { SERVER_NAME: 'example.com:1234', APPLICATION_ROOT: '/foo' } });
+    const app = new App(import.meta.url, { staticFolder: null, subdomainMatching: true, config: { SERVER_NAME: 'example.com:1234', APPLICATION_ROOT: '/foo' } });
     const client = app.testClient();
     const bp = new Blueprint('company', import.meta.url, { subdomain: 'xxx' });
     bp.route('/', {}, function index() { return request.url; });
@@ -235,7 +234,7 @@ describe('flask tests/test_testing.py', () => {
   });
 
   it('test_subdomain', async () => {
-    const app = new App(import.meta.url, { staticFolder: null, config: { SERVER_NAME: 'example.com' } });
+    const app = new App(import.meta.url, { staticFolder: null, subdomainMatching: true, config: { SERVER_NAME: 'example.com' } });
     const client = app.testClient();
     app.route('/', { subdomain: '<company_id>' }, function view(req) { return String((req.params as Record<string, unknown>).company_id); });
     const url = await inRequest(app, () => urlFor('view', { company_id: 'xxx' }));
