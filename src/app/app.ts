@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Body, Environ, GatewayApp, StartResponse } from '../gateway/types.js';
 import { BadRequest, HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
+import type { ConverterFactory } from '../routing/converters.js';
 import { Router } from '../routing/router.js';
 import type { Rule } from '../routing/rule.js';
 import { Request, type RequestOptions } from '../wrappers/request.js';
@@ -147,6 +148,19 @@ export class App extends Scaffold {
   readonly #appTeardown: TeardownHook[] = [];
   readonly #requestOptions: RequestOptions;
   #gotFirstRequest = false;
+  /**
+   * A URL converter for the rules added after it, Flask's `app.url_map.converters['list'] = ListConverter`. A setup
+   * method: add converters before the routes that use them.
+   *
+   * @example
+   * app.addConverter('list', () => ({ regex: '[^/]+', weight: 100, partIsolating: true, toValue: (t) => t.split(','), toUrl: (v) => (v as string[]).join(',') }));
+   * app.get('/tags/<list:tags>', (req) => req.params.tags);
+   */
+  addConverter(name: string, factory: ConverterFactory): void {
+    this.#assertSetup('addConverter');
+    this.router.addConverter(name, factory);
+  }
+
   /** Flask's `subdomain_matching` (see {@link AppOptions.subdomainMatching}); set it before the first request. */
   subdomainMatching: boolean;
 
@@ -358,7 +372,8 @@ export class App extends Scaffold {
     const context = makeContext(this, new Request(environ, this.#requestOptions));
     const preserve = environ[PRESERVE_CONTEXT_KEY]; // only a test client inside client.context() sets it
     if (preserve !== undefined) (preserve as (context: Context) => void)(context);
-    this.#matchRequest(context);
+    // Converters may read `request` and `session`, as Flask pushes the context before matching (synchronous: cheap).
+    withSyncContext(context, () => this.#matchRequest(context));
     const plan = this.#plan(context);
     // A plain view with no hooks cannot `await` user code: it runs with a synchronous context, without paying for
     // AsyncLocalStorage. Everything that may go async (async views, hooks, error handlers, streams) gets the real one.

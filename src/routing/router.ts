@@ -128,7 +128,7 @@ function normalizeMethod(method: string): string {
  * router.build('user', { id: 7, tab: 'posts' });      // '/users/7?tab=posts'
  */
 export class Router {
-  readonly converters: Readonly<Record<string, ConverterFactory>>;
+  #converters: Readonly<Record<string, ConverterFactory>>;
   readonly #options: RouterOptions;
   readonly #rules: Rule[] = [];
   readonly #byEndpoint = new Map<string, Rule[]>();
@@ -158,7 +158,25 @@ export class Router {
 
   constructor(options: RouterOptions = {}) {
     this.#options = options;
-    this.converters = Object.freeze({ ...DEFAULT_CONVERTERS, ...options.converters });
+    this.#converters = Object.freeze({ ...DEFAULT_CONVERTERS, ...options.converters });
+  }
+
+  /** The converters rules may name: the built-in ones and those given or added. */
+  get converters(): Readonly<Record<string, ConverterFactory>> {
+    return this.#converters;
+  }
+
+  /**
+   * Adds a converter for the rules added from now on (Flask's `app.url_map.converters['list'] = …`); a name already
+   * taken is replaced, as in Werkzeug.
+   *
+   * @example
+   * router.addConverter('list', () => ({ regex: '[^/]+', weight: 100, partIsolating: true, toValue: (t) => t.split(','), toUrl: (v) => (v as string[]).join(',') }));
+   */
+  addConverter(name: string, factory: ConverterFactory): void {
+    if (!/^[A-Za-z_]\w*$/.test(name)) throw new TypeError(`a converter name is an identifier, as in <${'list'}:args>; got ${JSON.stringify(name)}`);
+    if (typeof factory !== 'function') throw new TypeError(`the converter '${name}' needs a factory: (args) => ({ regex, weight, partIsolating, toValue, toUrl })`);
+    this.#converters = Object.freeze({ ...this.#converters, [name]: factory });
   }
 
   /** Every rule, in registration order. */
@@ -183,7 +201,7 @@ export class Router {
       strictSlashes: options.strictSlashes ?? this.#options.strictSlashes,
       mergeSlashes: options.mergeSlashes ?? this.#options.mergeSlashes,
       redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
-    }, this.converters, this.#serverName(), this.#options.defaultSubdomain);
+    }, this.#converters, this.#serverName(), this.#options.defaultSubdomain);
     for (const other of this.#rules) {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;
       const overlap = [...compiled.methods].filter((m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)));
