@@ -23,6 +23,10 @@ describe('Response', () => {
     expect(get.header('Content-Length')).toBe('12');
     const head = await run(new Response('twelve bytes'), 'HEAD');
     expect([head.header('Content-Length'), head.body.byteLength]).toEqual(['12', 0]);
+    // A list of chunks is in memory already: its length is known, as Werkzeug's for a sequence.
+    const list = await run(new Response(['ab', new TextEncoder().encode('cd'), 'é']));
+    expect([list.header('Content-Length'), list.text]).toEqual(['6', 'abcdé']);
+    expect(() => new Response([1] as unknown as string[])).toThrow(/body chunk 0 is a number; a Response's chunks are strings or bytes/);
   });
 
   it('sends the same headers whether or not they were looked at, and refuses a Content-Type that would split them', async () => {
@@ -186,7 +190,7 @@ describe('sendFile and sendFromDirectory', () => {
     expect([response.status, response.headers.get('Content-Disposition'), response.headers.get('Last-Modified')]).toEqual([304, 'inline; filename="log.txt"', null]);
     const plain = await sendFile([new TextEncoder().encode('abc')], { mimetype: 'text/csv' });
     const sent = await run(plain);
-    expect([sent.text, sent.header('Content-Type'), sent.header('ETag'), sent.header('Content-Length')]).toEqual(['abc', 'text/csv; charset=utf-8', null, null]);
+    expect([sent.text, sent.header('Content-Type'), sent.header('ETag'), sent.header('Content-Length')]).toEqual(['abc', 'text/csv; charset=utf-8', null, '3']);
     await expect(sendFile([new Uint8Array(1)])).rejects.toThrow(/needs a mimetype or a downloadName/);
   });
 
