@@ -1,0 +1,5 @@
+/** @module flagon/adapters: run TSGI apps inside other hosts (node:http, Connect, Express, Fastify). Re-exports only. */
+export { MountError, toNodeHandler } from './node.js';
+export type { MountErrorCode, NodeHandler, NodeHandlerOptions } from './node.js';
+export { flagonPlugin } from './fastify.js';
+export type { FastifyHost, FlagonPluginOptions } from './fastify.js';
