@@ -3,6 +3,8 @@ import { getContentLength, requestHeaders } from '../gateway/environ.js';
 import { getCurrentUrl, getHost } from '../gateway/url.js';
 import type { Environ, GatewayApp } from '../gateway/types.js';
 import { parseAccept, type Accept } from '../http/accept.js';
+import { Authorization } from '../http/auth.js';
+import { parseCacheControl, type RequestCacheControl } from '../http/cache-control.js';
 import { parseCookie } from '../http/cookie.js';
 import { BadRequest, HTTPError, RequestEntityTooLarge, UnsupportedMediaType } from '../http/errors.js';
 import { Headers } from '../http/headers.js';
@@ -81,6 +83,8 @@ export class Request<Params = Record<string, unknown>> {
   #cookies?: Record<string, string | undefined>;
   #host?: string;
   #accept?: Map<string, Accept>;
+  #authorization?: Authorization | null;
+  #cacheControl?: RequestCacheControl;
   #body?: Promise<Uint8Array>;
   #form?: Promise<MultiDict<string>>;
   #multipart?: Promise<ParsedMultipart>;
@@ -420,6 +424,29 @@ export class Request<Params = Record<string, unknown>> {
     let accept = this.#accept.get(key);
     if (!accept) this.#accept.set(key, (accept = parseAccept(this.environ[key], kind)));
     return accept;
+  }
+
+  /**
+   * The `Authorization` header, parsed (Basic, Bearer, Digest or another scheme's token and parameters), or `null`
+   * when there is none or it cannot be read. Werkzeug's `request.authorization`.
+   *
+   * @example
+   * const auth = req.authorization;
+   * if (auth?.type !== 'basic' || !checkUser(auth.username, auth.password)) abort(401);
+   */
+  get authorization(): Authorization | null {
+    if (this.#authorization === undefined) this.#authorization = Authorization.fromHeader(this.environ.HTTP_AUTHORIZATION);
+    return this.#authorization;
+  }
+
+  /**
+   * The request's `Cache-Control` directives (`noCache`, `maxAge`, …), read-only. Werkzeug's `request.cache_control`.
+   *
+   * @example
+   * if (req.cacheControl.has('no-cache')) return fresh();
+   */
+  get cacheControl(): RequestCacheControl {
+    return (this.#cacheControl ??= parseCacheControl(this.environ.HTTP_CACHE_CONTROL));
   }
 
   /**

@@ -3,6 +3,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Body, GatewayApp, StartResponse } from '../gateway/types.js';
 import { evaluatePreconditions, ifRangeMatches } from '../http/conditional.js';
+import { parseCacheControl, type ResponseCacheControl } from '../http/cache-control.js';
 import { checkCookieSize, deleteCookieValue, dumpCookie, MAX_COOKIE_SIZE, type CookieOptions } from '../http/cookie.js';
 import { httpDate, parseHttpDate } from '../http/dates.js';
 import { PreconditionFailed, RequestedRangeNotSatisfiable } from '../http/errors.js';
@@ -263,6 +264,21 @@ export class Response {
   /** Adds a Set-Cookie header that deletes the cookie; pass the path and domain it was set with. */
   deleteCookie(name: string, options: Omit<CookieOptions, 'maxAge' | 'expires'> = {}): void {
     this.headers.add('Set-Cookie', deleteCookieValue(name, options));
+  }
+
+  /**
+   * The `Cache-Control` directives, live: a change is written back to the header at once (Werkzeug's
+   * `response.cache_control`), and removing the last directive removes the header.
+   *
+   * @example
+   * response.cacheControl.set('max-age', '3600').set('public', null); // Cache-Control: max-age=3600, public
+   */
+  get cacheControl(): ResponseCacheControl {
+    return parseCacheControl(this.headers.get('Cache-Control'), 'response', (control) => {
+      const value = control.toString();
+      if (value === '') this.headers.delete('Cache-Control');
+      else this.headers.set('Cache-Control', value);
+    });
   }
 
   /** Sets the ETag header. */

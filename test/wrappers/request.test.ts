@@ -38,6 +38,16 @@ describe('Request', () => {
     expect(request.acceptLanguages.best).toBe('de');
   });
 
+  it('reads Authorization and Cache-Control into Werkzeug\'s structures', () => {
+    const basic = new Request(createEnviron('/', { headers: { Authorization: `Basic ${Buffer.from('Aladdin:open sesame').toString('base64')}`, 'Cache-Control': 'no-cache, max-age=0' } }));
+    expect([basic.authorization?.type, basic.authorization?.username, basic.authorization?.password]).toEqual(['basic', 'Aladdin', 'open sesame']);
+    expect([basic.cacheControl.noCache, basic.cacheControl.maxAge]).toEqual([true, 0]);
+    const bearer = new Request(createEnviron('/', { headers: { Authorization: 'Bearer abc.def' } }));
+    expect([bearer.authorization?.type, bearer.authorization?.token]).toEqual(['bearer', 'abc.def']);
+    const none = new Request(createEnviron('/', { headers: { Authorization: 'Basic %%%' } }));
+    expect([none.authorization, none.cacheControl.noCache]).toEqual([null, false]);
+  });
+
   it('reads the body once, whichever reader asks first', async () => {
     const request = make('/', { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
     expect(await request.json()).toEqual({ a: 1 });

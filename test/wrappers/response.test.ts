@@ -41,6 +41,17 @@ describe('Response', () => {
     expect(() => new Response('x', { mimetype: 'text/\nplain' })).toThrow(/CR, LF/);
   });
 
+  it('keeps cacheControl and the Cache-Control header in step, as Werkzeug\'s', () => {
+    const response = new Response('x', { headers: { 'Cache-Control': 'no-store' } });
+    expect(response.cacheControl.noStore).toBe(true);
+    const control = response.cacheControl;
+    control.maxAge = 3600;
+    control.set('public', null);
+    expect(response.headers.get('Cache-Control')).toBe('no-store, max-age=3600, public');
+    for (const name of ['no-store', 'max-age', 'public']) response.cacheControl.delete(name);
+    expect(response.headers.has('Cache-Control')).toBe(false);
+  });
+
   it('drops body and Content-Length for 204', async () => {
     const response = await run(new Response('ignored', { status: 204 }));
     expect([response.header('Content-Length'), response.text]).toEqual([null, '']);
