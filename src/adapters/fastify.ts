@@ -35,9 +35,9 @@ export interface FlagonPluginOptions extends ListenerOptions {
  * A Fastify plugin that serves a TSGI app under the prefix it is registered with: requests to `/flagon` and
  * `/flagon/…` go to the app with SCRIPT_NAME `/flagon`, so `urlFor`, redirects and static files stay under it; every
  * other path stays Fastify's (its own 404 included). The plugin's routes have no body parsers, so a request body
- * reaches the app unread, whatever its content type; the host's `onRequest` hooks still run before it.
- * Each request is handed over with `reply.hijack()` to the node listener (see `toNodeHandler`), which answers app
- * errors with a 500 and keeps its `handlerTimeout` and `writeTimeout`.
+ * reaches the app unread, whatever its content type; the host's hooks up to `preHandler` (an auth check) still run
+ * first. Each request is handed over with `reply.hijack()` to the node listener (see `toNodeHandler`), which answers
+ * app errors with a 500 and keeps its `handlerTimeout` and `writeTimeout`.
  *
  * @example
  * import Fastify from 'fastify';
