@@ -3,3 +3,5 @@ export { MountError, toNodeHandler } from './node.js';
 export type { MountErrorCode, NodeHandler, NodeHandlerOptions } from './node.js';
 export { flagonPlugin } from './fastify.js';
 export type { FastifyHost, FlagonPluginOptions } from './fastify.js';
+export { runCgi } from './cgi.js';
+export type { CgiOptions } from './cgi.js';
