@@ -9,6 +9,7 @@ import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';
 import { startShell } from './shell.js';
+import { staticCommand } from './static.js';
 
 const HELP = `Usage: flagon [--app PATH[:NAME]] <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   run       serve the app for development, with the reloader and debug page
   routes    list the app's routes
   shell     a Node REPL with the app loaded and an app context
+  static    serve a folder's files, with listings (python -m http.server); needs no app
   NAME      a command of the app's own (app.cli.command), listed below when the app is found;
             'flagon NAME --help' shows its options
 
@@ -34,6 +36,10 @@ flagon run [options]
 
 flagon routes [--app PATH[:NAME]] [--sort endpoint|methods|rule] [--all-methods]
 flagon shell [--app PATH[:NAME]]
+flagon static [DIR] [--port N] [--bind HOST]
+  DIR          the folder to serve (default: this one); a folder answers with its index.html, else a listing
+  --port N     port (default 8000; 0 picks a free one)
+  --bind HOST  address to bind (default 127.0.0.1: only this machine)
 
 Other options:
   --version  print Flagon's version
@@ -77,6 +83,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await routesCommand(rest);
       case 'shell':
         return await shellCommand(rest);
+      case 'static':
+        if (rest.includes('--help') || rest.includes('-h')) {
+          process.stdout.write(HELP);
+          return 0;
+        }
+        return await staticCommand(rest);
       default:
         return await appCommand(appOption, command, rest);
     }
