@@ -19,8 +19,8 @@ function checkPrefix(prefix: string): void {
  * Combines TSGI apps into one, as Werkzeug's `DispatcherMiddleware`: a request goes to the app mounted at the longest
  * prefix of its path (whole segments only: `/api` takes `/api` and `/api/users`, not `/apis`), else to `fallback`.
  * The prefix moves from `PATH_INFO` to the end of `SCRIPT_NAME`, so the mounted app sees paths from its own root and
- * builds URLs (redirects, `urlFor`) under the prefix. `/api` itself reaches the app with an empty `PATH_INFO`,
- * which a Flagon App answers with a redirect to `/api/`, as Flask does.
+ * builds URLs (redirects, `urlFor`) under the prefix. `/api` itself reaches the app with an empty `PATH_INFO`, as
+ * in Werkzeug.
  *
  * @example
  * import { dispatcher } from 'flagon/middleware';
