@@ -412,7 +412,10 @@ export class App extends Scaffold {
       if (this.config.TRUSTED_HOSTS && request.host === '') {
         throw new BadRequest(`The host '${request.environ.HTTP_HOST ?? ''}' is not in TRUSTED_HOSTS.`);
       }
-      context.match = this.router.match(request.path, new RequestMatchOptions(request, this.#subdomain()));
+      // An empty PATH_INFO (an app mounted at /approot, asked for /approot) must reach the router as '', which
+      // redirects to /approot/ as Werkzeug does; request.path would already say '/'.
+      const path = request.environ.PATH_INFO === '' ? '' : request.path;
+      context.match = this.router.match(path, new RequestMatchOptions(request, this.#subdomain()));
       request.params = context.match.params;
       request.urlRule = context.match.rule;
     } catch (error) {

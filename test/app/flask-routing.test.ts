@@ -1,6 +1,7 @@
 /** Routing and URL building through the App, as Flask 3.1 does them (each case checked against it). */
 import { describe, expect, it } from 'vitest';
 import { App, Blueprint, FlagonError, urlFor } from 'flagon';
+import { createEnviron, runApp } from 'flagon/testing';
 
 const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
 
@@ -50,5 +51,14 @@ describe('the App and Flask\'s routing', () => {
       return `${urlFor('x', {}, { scheme: 'https' })} ${refused}`;
     });
     expect((await app.testClient().get('/x')).text).toBe('https://localhost/x FLAGON_ERR_BAD_ARGUMENT');
+  });
+
+  it('redirects an app mounted at /approot and asked for /approot to /approot/ (empty PATH_INFO)', async () => {
+    const app = newApp();
+    app.get('/', function root() { return 'root'; });
+    const environ = createEnviron('/', { scriptName: '/approot' });
+    environ.PATH_INFO = '';
+    const response = await runApp(app.gatewayApp, environ);
+    expect([response.status, response.header('Location')]).toEqual(['308 Permanent Redirect', 'http://localhost/approot/']);
   });
 });
