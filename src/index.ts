@@ -8,3 +8,4 @@ export { TemplateError, TemplateNotFound, TemplateSyntaxError, type TemplateLoca
 export * from './sessions/index.js';
 export * from './serving/index.js';
 export * from './testing/index.js';
+export * from './adapters/index.js';

@@ -5,3 +5,5 @@ export { flagonPlugin } from './fastify.js';
 export type { FastifyHost, FlagonPluginOptions } from './fastify.js';
 export { runCgi } from './cgi.js';
 export type { CgiOptions } from './cgi.js';
+export { toFetchHandler } from './fetch.js';
+export type { FetchHandler, FetchHandlerOptions } from './fetch.js';
