@@ -7,3 +7,7 @@ export { runCgi } from './cgi.js';
 export type { CgiOptions } from './cgi.js';
 export { toFetchHandler } from './fetch.js';
 export type { FetchHandler, FetchHandlerOptions } from './fetch.js';
+export { fromFetchHandler } from './from-fetch.js';
+export type { FetchApp, FromFetchOptions } from './from-fetch.js';
+export { fromNodeListener } from './from-node.js';
+export type { NodeListener } from './from-node.js';
