@@ -65,6 +65,16 @@ function peerOf(request: Request, context: readonly unknown[]): [address: string
   return ['', ''];
 }
 
+/** `request.body` as a node Readable, which reads from the body only when the app does. */
+function inputOf(body: ReadableStream<Uint8Array> | null): InputStream {
+  if (body === null) return Readable.from([]);
+  const input = Readable.fromWeb(body as NodeReadableStream<Uint8Array>);
+  // A client that goes away errors the stream; an app that stopped reading has no listener left, and an 'error'
+  // event with none would crash the process. Readers still get the error through their iterator.
+  input.on('error', () => undefined);
+  return input;
+}
+
 /**
  * The environ for a Fetch request (docs/gateway.md §3), or `null` when its path is outside `basePath`. `tsgi.input`
  * is a node Readable over `request.body`, which pulls from the body only as the app reads, so a streamed upload
@@ -94,7 +104,7 @@ function fetchEnviron(request: Request, context: readonly unknown[], basePath: s
     REMOTE_PORT: remotePort,
     'tsgi.version': TSGI_VERSION,
     'tsgi.url_scheme': scheme,
-    'tsgi.input': (body === null ? Readable.from([]) : Readable.fromWeb(body as NodeReadableStream<Uint8Array>)) as InputStream,
+    'tsgi.input': inputOf(body),
     'tsgi.input_terminated': true,
     'tsgi.errors': errors,
     'tsgi.multithread': false,

@@ -106,7 +106,8 @@ export function fromFetchHandler(fetchApp: FetchApp, options: FromFetchOptions =
     const withBody = hasBody(environ);
     const init: RequestInit & { duplex?: 'half' } = {
       method: environ.REQUEST_METHOD,
-      headers: requestHeaders(environ),
+      // Connection, Transfer-Encoding and the like described the hop to the TSGI server; the body is already decoded.
+      headers: requestHeaders(environ).filter(([name]) => !isHopByHop(name)),
       body: withBody ? inputStream(environ) : null,
     };
     if (withBody) init.duplex = 'half'; // required by the Fetch spec for a streamed request body

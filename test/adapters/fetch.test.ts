@@ -84,6 +84,28 @@ describe('the environ a Fetch request becomes', () => {
   });
 });
 
+describe('the request body', () => {
+  it('survives a client that goes away after the app stopped listening to the body', async () => {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({ start(c) { controller = c; } });
+    let firstChunk: Promise<void> | undefined;
+    const handler = toFetchHandler((environ, startResponse) => {
+      // A reader that takes one chunk and leaves the stream flowing with no listener, as an unpiped parser does.
+      const input = environ['tsgi.input'] as NodeJS.ReadableStream;
+      firstChunk = new Promise((resolve) => input.once('data', () => resolve()));
+      startResponse('413 Content Too Large', []);
+      return [bytes('too big')];
+    });
+    const response = await handler(new Request('http://localhost/', { method: 'POST', body, duplex: 'half' } as RequestInit));
+    controller.enqueue(bytes('first'));
+    await firstChunk;
+    controller.error(new Error('client went away'));
+    // Before the fix the stream's 'error' had no listener and took the process down (vitest reports it).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([response.status, await response.text()]).toEqual([413, 'too big']);
+  });
+});
+
 describe('app.fetch', () => {
   it('is one function per app, serves the current gatewayApp, and shows details only in DEBUG', async () => {
     const app = new App(import.meta.url, { name: 'fetchy', staticFolder: null });

@@ -30,6 +30,7 @@ hono.post('/count', async (c) => {
   }
   return c.json({ size, streamed: chunks > 1 });
 });
+hono.post('/headers', async (c) => c.json({ size: (await c.req.arrayBuffer()).byteLength, te: c.req.header('transfer-encoding') ?? null, connection: c.req.header('connection') ?? null }));
 hono.post('/json', async (c) => c.json({ got: await c.req.json() }, 201));
 hono.get('/cookies', (c) => {
   c.header('Set-Cookie', 'a=1; Path=/hono', { append: true });
@@ -73,6 +74,12 @@ describe('a Hono app mounted with fromFetchHandler', () => {
     expect(await (await fetch(`${server.url}/hono/count`, { method: 'POST', body: big })).json()).toEqual({ size: big.byteLength, streamed: true });
     const json = await fetch(`${server.url}/hono/json`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":[1,2]}' });
     expect([json.status, await json.json()]).toEqual([201, { got: { a: [1, 2] } }]);
+  });
+
+  it('gets a chunked upload without the hop-by-hop headers of the connection it came on', async () => {
+    const body = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(new Uint8Array(1000)); c.enqueue(new Uint8Array(500)); c.close(); } });
+    const response = await fetch(`${server.url}/hono/headers`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(await response.json()).toEqual({ size: 1500, te: null, connection: null });
   });
 
   it('sends each Set-Cookie apart, and HEAD without a body', async () => {
