@@ -1,4 +1,4 @@
-/** @module flagon/adapters: run TSGI apps inside other hosts (node:http, Connect, Express, Fastify). Re-exports only. */
+/** @module flagon/adapters: run TSGI apps inside other hosts (node:http, Connect, Express, Fastify, CGI, Fetch runtimes), and other apps (Fetch apps, node listeners) as TSGI apps. Re-exports only. */
 export { MountError, toNodeHandler } from './node.js';
 export type { MountErrorCode, NodeHandler, NodeHandlerOptions } from './node.js';
 export { flagonPlugin } from './fastify.js';
