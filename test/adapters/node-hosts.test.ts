@@ -1,9 +1,10 @@
-/** toNodeHandler inside real hosts over real HTTP: Express 5, a Connect-style router, and plain node:http. */
+/** toNodeHandler inside real hosts over real HTTP: Express 5, Connect 3, and plain node:http. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import connect from 'connect';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MountError, toNodeHandler, type NodeHandler } from 'flagon/adapters';
+import { MountError, toNodeHandler } from 'flagon/adapters';
 import type { ErrorStream, GatewayApp } from 'flagon/gateway';
 import { fetchRaw } from '../helpers/http.js';
 import { createMountedApp, mountedChecks } from './mounted-app.js';
@@ -129,36 +130,16 @@ describe('a body parser in front of the mount', () => {
   });
 });
 
-/**
- * Connect's dispatch as connect@3 does it (lib/index.js `call`/`next`): a mount strips its route from `req.url`, adds
- * back a leading '/', and keeps the whole target in `req.originalUrl`; it sets no `baseUrl`. Connect itself is not a
- * dependency, so its documented behaviour is reproduced here.
- */
-function connectLike(routes: Array<[string, NodeHandler]>, fallback: (req: IncomingMessage, res: ServerResponse) => void) {
-  return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse): void => {
-    req.originalUrl ??= req.url;
-    const url = req.url ?? '/';
-    const path = url.split('?')[0]!;
-    for (const [route, handler] of routes) {
-      if (!path.toLowerCase().startsWith(route.toLowerCase())) continue;
-      const after = path[route.length];
-      if (after !== undefined && after !== '/' && after !== '.') continue;
-      req.url = url.slice(route.length);
-      if (!req.url.startsWith('/')) req.url = `/${req.url}`;
-      handler(req, res, () => { req.url = url; fallback(req, res); });
-      return;
-    }
-    fallback(req, res);
-  };
-}
-
 describe('Connect: SCRIPT_NAME from originalUrl minus the stripped url', () => {
   let base = '';
   beforeAll(async () => {
-    base = await start(connectLike([['/flagon', toNodeHandler(app.gatewayApp, { errors })]], (_req, res) => {
+    const host = connect();
+    host.use('/flagon', toNodeHandler(app.gatewayApp, { errors }));
+    host.use((_req: IncomingMessage, res: ServerResponse) => {
       res.writeHead(404, ['Content-Type', 'text/plain']);
       res.end('connect 404');
-    }));
+    });
+    base = await start(host);
   });
 
   it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () => mountedChecks.routeAndUrlFor(base));
