@@ -57,6 +57,8 @@ describe('dispatcher', () => {
     expect(slash.status).toBe(308);
     expect(slash.headers.get('Location')).toBe('http://localhost/api/list/');
     expect((await client.get('/elsewhere')).status).toBe(404); // the front app's own 404
+    const bare = await client.get('/api'); // an empty PATH_INFO: the mounted App redirects to its root, as Flask
+    expect([bare.status, bare.headers.get('Location')]).toEqual([308, 'http://localhost/api/']);
   });
 
   it('names the fix for a prefix of the wrong shape or a mount that is not an app', () => {
