@@ -46,6 +46,7 @@ describe('dispatcher', () => {
     api.get('/users/<int:id>', { endpoint: 'user' }, (req) => ({ id: req.params.id, self: urlFor('user', { id: req.params.id }) }));
     api.get('/old', () => redirect(urlFor('user', { id: 1 })));
     api.get('/list/', () => 'list');
+    api.get('/', () => 'api index');
     const front = new App(import.meta.url, { name: 'front' });
     front.get('/', () => 'front page');
     const client = new TestClient({ gatewayApp: dispatcher(front.gatewayApp, { '/api': api.gatewayApp }) });
