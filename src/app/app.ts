@@ -590,16 +590,19 @@ export class App extends Scaffold {
     const teardown = this.#plan(context).teardown;
     const request = context.request!;
     if (Array.isArray(body) && !teardown && !request.needsClose) return body;
+    // The body's own close, taken before anything is wrapped: the close handed to the server calls it once.
+    const own = (body as { close?: () => void | Promise<void> }).close;
+    const ownClose = typeof own === 'function' ? own.bind(body) : undefined;
     const close = teardown || request.needsClose
       ? async (): Promise<void> => {
         try {
-          await body.close?.();
+          await ownClose?.();
         } finally {
           await request.close(); // uploaded files' temp files go, whatever happened
           if (teardown) await this.#teardown(context, failure);
         }
       }
-      : () => body.close?.();
+      : () => ownClose?.();
     if (Array.isArray(body)) return Object.assign([...(body as Uint8Array[])], { close });
     if (Symbol.asyncIterator in body) {
       return {
@@ -613,7 +616,17 @@ export class App extends Scaffold {
         close,
       };
     }
-    return Object.assign(body, { close });
+    // A sync iterable (a Response subclass's own body, say): wrapped like the async one, never changed in place.
+    return {
+      [Symbol.iterator]() {
+        const iterator = (body as Iterable<Uint8Array>)[Symbol.iterator]();
+        return {
+          next: () => runInContext(context, () => iterator.next()),
+          return: (value?: unknown) => runInContext(context, () => iterator.return?.(value) ?? { done: true as const, value: undefined }),
+        };
+      },
+      close,
+    } as Body;
   }
 
   /**

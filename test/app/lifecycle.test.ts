@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { App, Blueprint, HTTPError, InternalServerError, NotFound, afterThisRequest, currentApp, g, makeResponse, request, session, urlFor, abort, type Response } from 'flagon';
+import { App, Blueprint, HTTPError, InternalServerError, NotFound, Response, afterThisRequest, currentApp, g, makeResponse, request, session, urlFor, abort } from 'flagon';
 import type { GatewayApp } from 'flagon/gateway';
 
 const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
@@ -176,6 +176,31 @@ describe('the setup guard', () => {
     for (const late of [() => app.get('/late', () => 'x'), () => app.beforeRequest(() => undefined), () => app.errorHandler(404, () => 'x')]) {
       expect(late).toThrow(expect.objectContaining({ code: 'FLAGON_ERR_SETUP_FINISHED', message: expect.stringMatching(/It has already handled its first request/) }));
     }
+  });
+});
+
+describe('bodies the App hands to the server', () => {
+  it('close a sync-iterable body once, run teardown once, and keep request and g inside its iteration', async () => {
+    const app = newApp();
+    const seen: string[] = [];
+    let closes = 0;
+    class Chunked extends Response {
+      override get gatewayApp(): GatewayApp {
+        return (_environ, startResponse) => {
+          startResponse('200 OK', [['Content-Type', 'text/plain']]);
+          const body = (function* () {
+            yield new TextEncoder().encode(`${request.path} `);
+            yield new TextEncoder().encode(String(g.user));
+          })();
+          return Object.assign(body, { close: () => { closes++; } });
+        };
+      }
+    }
+    app.beforeRequest(() => { g.user = 'ada'; });
+    app.teardownRequest(() => { seen.push('teardown'); });
+    app.get('/sync', () => new Chunked());
+    const response = await app.testClient().get('/sync');
+    expect([response.text, closes, seen]).toEqual(['/sync ada', 1, ['teardown']]); // was: a RangeError, teardown twice
   });
 });
 
