@@ -10,19 +10,17 @@ import { FlagonError } from './errors.js';
 type TupleHeaders = HeadersInit;
 
 /**
- * What a view may return (Flask's rules): text; bytes; a plain object or array (JSON); a Response; an iterable or
+ * What a view may return (Flask's rules): text; bytes; a plain object or array (JSON); a Response (Flagon's, or the global Fetch one); an iterable or
  * async iterable (streamed); a TSGI app; or a tuple `[body, status]`, `[body, status, headers]`, `[body, headers]`.
  *
  * @example
  * const rv: ResponseReturnValue = ['Created', 201, { Location: '/items/1' }];
  */
 export type ResponseReturnValue =
-  | string | Uint8Array | Response | GatewayApp
+  | string | Uint8Array | Response | globalThis.Response | GatewayApp
   | Record<string, unknown> | readonly unknown[]
   | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>
   | readonly [unknown, number] | readonly [unknown, number, TupleHeaders] | readonly [unknown, TupleHeaders];
-
-
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -78,6 +76,7 @@ function describe(value: unknown): string {
  */
 export function makeResponse(value: unknown, endpoint: string, environ?: Environ): Response | Promise<Response> {
   if (value instanceof Response) return value;
+  if (value instanceof globalThis.Response) return fromFetchResponse(value);
   if (value instanceof HTTPError) return errorResponse(value);
   if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value);
   if (Array.isArray(value)) {
@@ -97,7 +96,23 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
     return new Response(value as AsyncIterable<string | Uint8Array>);
   }
   throw new FlagonError('FLAGON_ERR_BAD_RETURN', `The view function for '${endpoint}' did not return a valid response: it returned ${describe(value)}. `
-    + 'Return a string, bytes, an object or array (JSON), a Response, an iterable, a TSGI app, or a tuple [body, status, headers].');
+    + 'Return a string, bytes, an object or array (JSON), a Response (Flagon\'s or Fetch\'s), an iterable, a TSGI app, or a tuple [body, status, headers].');
+}
+
+/**
+ * The global Fetch `Response` (what Hono and workers code returns) as Flagon's: status, headers (each Set-Cookie on its
+ * own) and the body, streamed as it is, with no Content-Type added when it had none.
+ *
+ * @example
+ * fromFetchResponse(new globalThis.Response('{"ok":true}', { headers: { 'Content-Type': 'application/json' } }));
+ */
+export function fromFetchResponse(fetched: globalThis.Response): Response {
+  const body = fetched.body as unknown as AsyncIterable<Uint8Array> | null;
+  const response = new Response(body, { status: fetched.status });
+  response.headers.delete('Content-Type');
+  for (const [name, value] of fetched.headers) if (name !== 'set-cookie') response.headers.set(name, value);
+  for (const cookie of fetched.headers.getSetCookie()) response.headers.add('Set-Cookie', cookie);
+  return response;
 }
 
 /** An HTTPError as a Response: its page, status and headers. */

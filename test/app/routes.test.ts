@@ -102,6 +102,28 @@ describe('routes', () => {
     expect((await client.delete('/items')).headers.get('Allow')).toBe('GET, HEAD, OPTIONS, POST');
   });
 
+  it('accept the global Fetch Response a view returns (as Hono code does), body streamed, cookies kept apart', async () => {
+    const app = newApp();
+    app.get('/fetch', () => {
+      const headers = new Headers({ 'Content-Type': 'application/json', 'X-Kind': 'fetch' });
+      headers.append('Set-Cookie', 'a=1; Path=/');
+      headers.append('Set-Cookie', 'b=2; Path=/');
+      return new globalThis.Response('{"ok":true}', { status: 201, headers });
+    });
+    app.get('/stream', () => new globalThis.Response(new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('one '));
+        controller.enqueue(new TextEncoder().encode('two'));
+        controller.close();
+      },
+    })));
+    const client = app.testClient();
+    const response = await client.get('/fetch');
+    expect([response.status, response.json, response.headers.get('Content-Type'), response.headers.get('X-Kind'), response.headers.getAll('Set-Cookie')])
+      .toEqual([201, { ok: true }, 'application/json', 'fetch', ['a=1; Path=/', 'b=2; Path=/']]);
+    expect((await client.get('/stream')).text).toBe('one two');
+  });
+
   it('take a GET view and a POST view on one rule, as Flask does, and still refuse a real duplicate', async () => {
     const app = newApp();
     app.get('/login', function login() { return 'the form'; });
