@@ -77,8 +77,16 @@ export function parseCookie(header: string | null | undefined): Record<string, s
  */
 function pairEnd(text: string, start: number): number {
   const semi = text.indexOf(';', start);
-  const eq = text.indexOf('=', start);
-  if (eq < 0 || (semi >= 0 && semi < eq)) return semi < 0 ? text.length : semi;
+  const end = semi < 0 ? text.length : semi;
+  // '=' is looked for before the next ';' only: a search to the end for each pair made 'a;a;a;…' quadratic.
+  let eq = -1;
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) === 61) {
+      eq = i;
+      break;
+    }
+  }
+  if (eq < 0) return end;
   let open = eq + 1;
   while (text[open] === ' ' || text[open] === '\t') open++;
   if (text[open] !== '"') return semi < 0 ? text.length : semi;

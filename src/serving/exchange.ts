@@ -285,20 +285,21 @@ export class NodeExchange implements Expirable {
     // Not res.writableFinished: it turns true once node has handed the bytes to libuv, which may still hold them all.
     if (timeout <= 0 || socket === null) return;
     let queued = queuedBytes(socket);
+    // The timer is unref'd and checks socket.destroyed itself, so no 'close' listener is needed: one per large body
+    // would pile up on a keep-alive connection, each holding this exchange.
     const check = (): void => {
       if (socket.destroyed) return;
       const now = queuedBytes(socket);
       if (now === 0) return;
       if (now < queued) {
         queued = now;
-        timer = setTimeout(check, timeout).unref();
+        setTimeout(check, timeout).unref();
         return;
       }
       this.#log(`the client took no bytes for ${timeout / 1000} s (writeTimeout); connection closed`, 'stalled write');
       socket.destroy(); // the socket itself: node detaches it from the response once the bytes are handed over
     };
-    let timer = setTimeout(check, timeout).unref();
-    socket.once('close', () => clearTimeout(timer));
+    setTimeout(check, timeout).unref();
   }
 
   /** The request body stream, when the environ has node's (it does unless middleware replaced `tsgi.input`). */

@@ -107,9 +107,8 @@ export function createRequestListener(app: GatewayApp, options: ListenerOptions 
       refuse(socket, res, refusal);
       return;
     }
-    const start = (): void => new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app);
     if (res.socket !== null) {
-      start();
+      new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app);
       return;
     }
     // Pipelined behind an answer still being written. Node sends answers in request order (RFC 9112 §9.3.2) and holds
@@ -119,23 +118,29 @@ export function createRequestListener(app: GatewayApp, options: ListenerOptions 
       socket.destroy();
       return;
     }
-    res.once('socket', start);
+    res.once('socket', () => new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app));
   };
 }
 
-/** Counts an accepted request until its answer is done or abandoned. */
+const kSocket = Symbol('flagon.socket');
+
+/** Counts an accepted request until its answer is done or abandoned (one shared listener: no closure per request). */
 function track(socket: GatedSocket, req: IncomingMessage, res: ServerResponse): void {
   socket[kPending] = (socket[kPending] ?? 0) + 1;
   socket[kLatest] = req;
-  res.once('close', () => {
-    const left = (socket[kPending] ?? 1) - 1;
-    socket[kPending] = left;
-    if (left === 0 && socket[kOnIdle] !== undefined) {
-      const then = socket[kOnIdle];
-      socket[kOnIdle] = undefined;
-      then();
-    }
-  });
+  (res as ServerResponse & { [kSocket]?: GatedSocket })[kSocket] = socket;
+  res.on('close', answerDone);
+}
+
+function answerDone(this: ServerResponse & { [kSocket]?: GatedSocket }): void {
+  const socket = this[kSocket]!;
+  const left = (socket[kPending] ?? 1) - 1;
+  socket[kPending] = left;
+  if (left === 0 && socket[kOnIdle] !== undefined) {
+    const then = socket[kOnIdle];
+    socket[kOnIdle] = undefined;
+    then();
+  }
 }
 
 /**

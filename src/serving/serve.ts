@@ -112,7 +112,10 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
   // drop the connection, leaving the client to guess.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     const body = 'Not Implemented: this server makes no CONNECT tunnels\n';
-    socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    // After the answers to the requests before it on this connection, in order (RFC 9112 §9.3.2).
+    whenIdle(socket, () => {
+      socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    });
   });
   server.on('request', createRequestListener(app, { ...options, serverName: options.serverName ?? settings.host, serverPort: options.serverPort ?? port }));
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;

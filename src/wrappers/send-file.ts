@@ -117,19 +117,20 @@ const isBeneath = (root: string, path: string): boolean => path.startsWith(root.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
- * Opens the regular file at `path` if its real path lies inside the real path of `root`, else `null`. The file opened
- * is the real path checked, never `path` again, and on Linux what was opened is checked once more through
- * `/proc/self/fd`, so a directory swapped for a link between the check and the open is caught.
- */
-/**
  * A file the server could not open for want of descriptors or memory exists all the same: saying 404 would be a lie
  * that caches. It is a 503, which tells the client to come back.
  */
 function outOfResources(error: unknown): void {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'EMFILE' || code === 'ENFILE' || code === 'ENOMEM') throw new ServiceUnavailable('The server is out of file descriptors; try again shortly.');
+  if (code === 'EMFILE' || code === 'ENFILE') throw new ServiceUnavailable('The server is out of file descriptors; try again shortly.');
+  if (code === 'ENOMEM') throw new ServiceUnavailable('The server is out of memory; try again shortly.');
 }
 
+/**
+ * Opens the regular file at `path` if its real path lies inside the real path of `root`, else `null`. The file opened
+ * is the real path checked, never `path` again, and on Linux what was opened is checked once more through
+ * `/proc/self/fd`, so a directory swapped for a link between the check and the open is caught.
+ */
 async function openBeneath(root: string, path: string): Promise<{ handle: FileHandle; info: Stats } | null> {
   let realRoot: string;
   let real: string;

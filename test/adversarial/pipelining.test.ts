@@ -159,6 +159,36 @@ describe('stalled and slow clients', () => {
   });
 });
 
+describe('long keep-alive connections', () => {
+  it('gain no listener per large list body on their socket', async () => {
+    const app: GatewayApp = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
+      return [new Uint8Array(200_000)];
+    };
+    const server = await start(app);
+    const accepted = once(server.server, 'connection').then(([socket]) => socket as Socket);
+    const socket = await open(server);
+    const serverSide = await accepted;
+    let received = 0;
+    const answered = (n: number): Promise<void> => new Promise((resolve) => {
+      const onData = (chunk: Buffer): void => {
+        received += chunk.length;
+        if (received >= n * 200_000) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+    });
+    const before = serverSide.listenerCount('close');
+    const all = answered(50);
+    socket.write(get('/').repeat(50));
+    await all;
+    expect(serverSide.listenerCount('close') - before).toBeLessThanOrEqual(1); // was +50, each holding its exchange
+    socket.destroy();
+  });
+});
+
 describe('odd requests', () => {
   it('answer CONNECT with 501 instead of dropping the connection', async () => {
     const server = await start((_environ, startResponse) => {
@@ -169,5 +199,19 @@ describe('odd requests', () => {
     const all = readAll(socket);
     socket.write('CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n');
     expect(statuses(await all)).toEqual(['501']);
+  });
+
+  it('answer a CONNECT after the request before it on the same connection', async () => {
+    const server = await start((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* () {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield new TextEncoder().encode('slow');
+      })();
+    });
+    const socket = await open(server);
+    const all = readAll(socket);
+    socket.write(`${get('/slow')}CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n`);
+    expect(statuses(await all)).toEqual(['200', '501']); // was: the 501 alone, the 200 never sent
   });
 });
