@@ -97,6 +97,9 @@ export interface BuildOptions {
   appendUnknown?: boolean;
 }
 
+/** The host values of a rule whose host has no parameters: none (shared, never written to). */
+const NO_VALUES: Record<string, unknown> = Object.freeze({});
+
 const stripPort = (host: string): string => host.replace(/:\d*$/, '').toLowerCase();
 const quoteAnchor = (anchor: string): string => encodeURIComponent(anchor).replace(/%(2F|3F|3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g, (m) => decodeURIComponent(m));
 
@@ -146,6 +149,8 @@ export class Router {
   /** Paths of host or subdomain rules without path parameters: the static fast path must step aside for them. */
   readonly #hostPaths = new Set<string>();
   readonly #acceptHost = (rule: Rule): Record<string, unknown> | null => {
+    // A literal subdomain ('' for the server name itself, the common case with SERVER_NAME set): a string compare.
+    if (rule.subdomain !== null && rule.host!.params.length === 0) return this.#domain.subdomain === rule.subdomain.toLowerCase() ? NO_VALUES : null;
     const domain = rule.subdomain === null ? stripPort(this.#domain.host) : this.#domain.subdomain;
     const m = domain === null ? null : rule.host!.regex.exec(domain);
     if (!m) return null;
@@ -213,7 +218,8 @@ export class Router {
     if (compiled.host !== null) {
       if (compiled.subdomain === null) this.#hasHostRules = true;
       else this.#hasSubdomainRules = true;
-      if (compiled.arguments.size === compiled.host.params.length) this.#hostPaths.add(staticPath(compiled));
+      // A literal subdomain is compared as a string in the static fast path; other host rules need the walk.
+      if (!compiled.isStatic && compiled.arguments.size === compiled.host.params.length) this.#hostPaths.add(staticPath(compiled));
     }
     const forEndpoint = this.#byEndpoint.get(compiled.endpoint);
     if (compiled.redirectDefaults && forEndpoint) {
@@ -225,7 +231,9 @@ export class Router {
     else this.#byEndpoint.set(compiled.endpoint, [compiled]);
     if (compiled.isStatic && !compiled.buildOnly) {
       const key = staticPath(compiled);
-      this.#static.set(key, [...(this.#static.get(key) ?? []), compiled]);
+      // Rules bound to a subdomain first, as the walk ranks them: a rule for any host must not hide one for 'api'.
+      const list = [...(this.#static.get(key) ?? []), compiled];
+      this.#static.set(key, [...list.filter((r) => r.subdomain !== null), ...list.filter((r) => r.subdomain === null)]);
     }
     this.#trie = null;
     return compiled;
@@ -253,7 +261,15 @@ export class Router {
     const statics = this.#static.get(path);
     // A plain rule must not hide a host or subdomain rule for the same path: the walk ranks host rules first.
     if (statics && !this.#hostPaths.has(path)) {
-      for (const rule of statics) if (rule.methods.has(method)) return this.#finish({ rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} }, method, options);
+      let subdomain: string | null | undefined; // the request's, found once and only if a rule here needs it
+      for (const rule of statics) {
+        if (!rule.methods.has(method)) continue;
+        if (rule.subdomain !== null) {
+          if (subdomain === undefined) subdomain = this.#currentSubdomain(options);
+          if (subdomain !== rule.subdomain.toLowerCase()) continue;
+        }
+        return this.#finish({ rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} }, method, options);
+      }
     }
     const domain = this.#domainOf(options);
     const result = this.#walk(path, method, domain);

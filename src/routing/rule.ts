@@ -221,7 +221,9 @@ export class Rule {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new SyntaxError(`${where}: the parameter <${duplicate}> appears twice`);
     this.arguments = new Set(names);
-    this.isStatic = names.length === 0 && this.host === null;
+    // No parameters, and no host or only a literal subdomain (the server name itself, when SERVER_NAME is set): the
+    // router finds it by a map lookup and a string compare, without the walk.
+    this.isStatic = names.length === 0 && (this.host === null || this.subdomain !== null);
     this.signature = `${this.hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${(SPEC.exec(spec)?.[1] ?? 'default')}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
   }
 

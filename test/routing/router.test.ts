@@ -270,6 +270,16 @@ describe('matching, as Werkzeug does', () => {
     expect((thrown(() => router.match('/page/1', { host: 'example.test' })) as RequestRedirect).newUrl).toBe('http://www.example.test/');
   });
 
+  it('finds static rules bound to the server name or a literal subdomain by their subdomain, not the first listed', () => {
+    const router = new Router({ serverName: 'example.test', defaultSubdomain: '' });
+    router.add('/about', { endpoint: 'about' });
+    router.add('/about', { endpoint: 'api_about', subdomain: 'api' });
+    expect(router.match('/about', { host: 'example.test' }).endpoint).toBe('about');
+    expect(router.match('/about', { host: 'API.example.test' }).endpoint).toBe('api_about');
+    expect(() => router.match('/about', { host: 'www.example.test' })).toThrow(NotFound);
+    expect(router.match('/about', { host: 'anything.test', subdomain: '' }).endpoint).toBe('about'); // Flask's default binding
+  });
+
   it('matches decoded paths, so encoded rule text works', () => {
     const router = routerWith([['/café/<name>', 'cafe']]);
     expect(router.match('/café/crème brûlée').params).toEqual({ name: 'crème brûlée' });
