@@ -1,5 +1,5 @@
 /** @module One TSGI call answered as a WHATWG Response (layer L4): startResponse, list and streamed bodies, HEAD, errors and close() (docs/gateway.md §4–§6). */
-import { isHopByHop, parseStatusCode } from '../gateway/response.js';
+import { checkStartResponse, isHopByHop } from '../gateway/response.js';
 import type { Body, Environ, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
 
 /** How a {@link FetchExchange} reports errors; `debug` is read only when a 500 is built. */
@@ -47,18 +47,8 @@ export class FetchExchange {
 
   /** The `startResponse` handed to the app (docs/gateway.md §4). */
   readonly startResponse = (status: string, headers: HeaderList, excInfo?: unknown): WriteFn => {
-    if (excInfo !== undefined) {
-      if (this.#headersSent) throw excInfo; // too late to change the status: PEP 3333's rule
-    } else if (this.#status !== undefined) {
-      throw new Error('startResponse() was called twice; to replace the status after an error, pass the error as excInfo (docs/gateway.md §4.3)');
-    }
-    const code = parseStatusCode(status);
-    if (code < 200 || code > 599) {
-      throw new TypeError(`startResponse() needs a final status line such as '200 OK', got ${JSON.stringify(status)} (docs/gateway.md §4.1)`);
-    }
-    if (!Array.isArray(headers)) throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
+    this.#code = checkStartResponse(status, headers, excInfo, this.#status !== undefined, this.#headersSent);
     this.#status = status;
-    this.#code = code;
     this.#headers = headers;
     return this.#write;
   };

@@ -3,7 +3,7 @@ export type { Body, BodyChunks, Environ, ErrorStream, GatewayApp, HeaderList, In
 export { TSGI_VERSION, addRequestHeaders, environKeyForHeader, getContentLength, joinHeaderValue, requestHeaders } from './environ.js';
 export { decodePathInfo, getCurrentUrl, getHost, quotePath, shiftPathInfo, splitRequestTarget } from './url.js';
 export type { CurrentUrlOptions, RequestTarget } from './url.js';
-export { HTTP_TOKEN, isHopByHop, parseStatusCode } from './response.js';
+export { HTTP_TOKEN, checkStartResponse, isHopByHop, parseStatusCode } from './response.js';
 export { lint } from './lint.js';
 export { LINT_RULES, LintError, checkEnviron } from './lint-rules.js';
 export type { LintRule, LintSide } from './lint-rules.js';
