@@ -21,7 +21,7 @@ const outcomes: string[] = [];
 for (let attempt = 0; attempt < 10; attempt++) {
   fill();
   try {
-    await sendFromDirectory(root, 'here.txt');
+    (await sendFromDirectory(root, 'here.txt')).close(); // an unsent Response still holds its file: release it
     outcomes.push('sent');
   } catch (error) {
     outcomes.push(error instanceof HTTPError ? String(error.status) : String(error));
