@@ -16,7 +16,7 @@ export function addRuleOrAlias(router: Router, rule: string, hasView: boolean, o
   try {
     return router.add(rule, options);
   } catch (error) {
-    if (hasView || (error as { code?: unknown }).code !== 'FLAGON_ERR_DUPLICATE_RULE') throw error;
+    if (hasView || !(error instanceof FlagonError) || error.code !== 'FLAGON_ERR_DUPLICATE_RULE') throw error;
     return router.add(rule, { ...options, buildOnly: true });
   }
 }

@@ -1,4 +1,5 @@
 /** @module Router (layer L1): a set of rules, matched against a path with Werkzeug's semantics and built back into URLs. */
+import { FlagonError } from '../gateway/errors.js';
 import { quotePath } from '../gateway/url.js';
 import { MethodNotAllowed, NotFound } from '../http/errors.js';
 import { DEFAULT_CONVERTERS, type ConverterFactory } from './converters.js';
@@ -211,7 +212,7 @@ export class Router {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;
       const overlap = [...compiled.methods].filter((m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)));
       if (overlap.length > 0) {
-        throw Object.assign(new Error(`rule '${rule}' (endpoint '${compiled.endpoint}') duplicates rule '${other.rule}' (endpoint '${other.endpoint}') for ${overlap.join(', ')}; change one rule or their methods`), { code: 'FLAGON_ERR_DUPLICATE_RULE' });
+        throw new FlagonError('FLAGON_ERR_DUPLICATE_RULE', `rule '${rule}' (endpoint '${compiled.endpoint}') duplicates rule '${other.rule}' (endpoint '${other.endpoint}') for ${overlap.join(', ')}; change one rule or their methods`);
       }
     }
     this.#rules.push(compiled);
@@ -350,7 +351,7 @@ export class Router {
   #aliasTarget(match: RouteMatch, method: string, options: MatchOptions): string {
     const found = this.#buildWith(this.#buildOrder(match.endpoint), match.params, method, () => true, { appendUnknown: false });
     if (found === null || found.rule.alias) {
-      throw Object.assign(new Error(`rule '${match.rule.rule}' is an alias of endpoint '${match.endpoint}', but no other rule of that endpoint builds a URL from ${listOf(Object.keys(match.params))}; add the canonical rule, or drop alias: true`), { code: 'FLAGON_ERR_ALIAS' });
+      throw new FlagonError('FLAGON_ERR_ALIAS', `rule '${match.rule.rule}' is an alias of endpoint '${match.endpoint}', but no other rule of that endpoint builds a URL from ${listOf(Object.keys(match.params))}; add the canonical rule, or drop alias: true`);
     }
     return this.#url(found.built.path, found.built.host === null ? options : { ...options, host: found.built.host }, true);
   }

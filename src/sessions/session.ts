@@ -1,5 +1,5 @@
 /** @module The session object (layer L3): dict-like data that records whether it was read or changed, and whether it is permanent. */
-import { FlagonError } from '../app/errors.js';
+import { FlagonError } from '../gateway/errors.js';
 
 /**
  * What session data looks like: JSON-able values by key.

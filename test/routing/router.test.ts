@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FlagonError } from 'flagon';
 import { MethodNotAllowed, NotFound } from 'flagon/http';
 import { BuildError, RequestRedirect, Router, ValidationError, type ConverterFactory } from 'flagon/routing';
 
@@ -120,6 +121,8 @@ describe('rule strings', () => {
     expect(() => router.add('/u/<int:uid>', { endpoint: 'other' })).toThrow(/rule '\/u\/<int:uid>' \(endpoint 'other'\) duplicates rule '\/u\/<int:id>' \(endpoint 'user'\) for GET, HEAD/);
     expect(() => router.add('/u/<int:id>', { endpoint: 'update', methods: ['PUT'] })).not.toThrow();
     expect(() => router.add('/u/<string:id>', { endpoint: 'byname' })).not.toThrow();
+    const error = thrown(() => router.add('/u/<int:x>', { endpoint: 'again' }));
+    expect([error instanceof FlagonError, (error as FlagonError).code]).toEqual([true, 'FLAGON_ERR_DUPLICATE_RULE']); // a FlagonError from L0, no longer a hand-made Error
   });
 });
 
