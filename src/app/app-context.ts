@@ -29,7 +29,13 @@ export interface AppContext {
  */
 export const PRESERVE_CONTEXT_KEY = 'flagon.preserve_context';
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/**
+ * Whether a value is a promise or promise-like, what the App checks to stay synchronous until user code goes async.
+ *
+ * @example
+ * if (isThenable(rv)) return Promise.resolve(rv).then(finish);
+ */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 

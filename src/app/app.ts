@@ -16,7 +16,7 @@ import { CookieSessionInterface } from '../sessions/cookie-session.js';
 import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
-import { makeAppContext, PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
+import { isThenable, makeAppContext, PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
 import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
@@ -81,10 +81,6 @@ function liveRequestOptions(config: Config): RequestOptions {
     get debug() { return config.DEBUG; },
     get jsonPrototypeKeys() { return config.JSON_PROTOTYPE_KEYS; },
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**
