@@ -1,5 +1,5 @@
 /** @module One TSGI call answered as a WHATWG Response (layer L4): startResponse, list and streamed bodies, HEAD, errors and close() (docs/gateway.md §4–§6). */
-import { checkStartResponse, isHopByHop } from '../gateway/response.js';
+import { callClose, checkStartResponse, isHopByHop, isPromiseLike } from '../gateway/response.js';
 import type { Body, Environ, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
 
 /** How a {@link FetchExchange} reports errors; `debug` is read only when a 500 is built. */
@@ -10,9 +10,6 @@ export interface FetchExchangeOptions {
 type Step = IteratorResult<unknown>;
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 function describe(value: unknown): string {
   return value instanceof Error ? (value.stack ?? String(value)) : String(value);
@@ -256,14 +253,7 @@ export class FetchExchange {
   #closeBody(body: unknown): void {
     if (this.#bodyClosed) return;
     this.#bodyClosed = true;
-    const close = (body as { close?: unknown } | null | undefined)?.close;
-    if (typeof close !== 'function') return;
-    try {
-      const result: unknown = close.call(body);
-      if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.#log('error in body.close()', error));
-    } catch (error) {
-      this.#log('error in body.close()', error);
-    }
+    callClose(body, (error) => this.#log('error in body.close()', error));
   }
 
   #log(what: string, error: unknown): void {

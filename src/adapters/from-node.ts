@@ -3,7 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { requestHeaders } from '../gateway/environ.js';
-import { isHopByHop } from '../gateway/response.js';
+import { isHopByHop, isPromiseLike } from '../gateway/response.js';
 import type { Body, Environ, GatewayApp, HeaderList } from '../gateway/types.js';
 import { quotePath } from '../gateway/url.js';
 
@@ -15,9 +15,6 @@ import { quotePath } from '../gateway/url.js';
  */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 /** Response bytes the listener may write ahead of the TSGI server before its writes wait (`res.write()` returns false). */
 const AHEAD = 64 * 1024;

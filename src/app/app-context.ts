@@ -1,4 +1,5 @@
 /** @module App contexts (layer L3): `app.appContext()`, and the teardown-appcontext hooks that end every app context and every request. */
+import { isPromiseLike } from '../gateway/response.js';
 import { makeContext, runInContext, type ContextApp } from './context.js';
 import type { TeardownHook } from './scaffold.js';
 
@@ -30,16 +31,6 @@ export interface AppContext {
 export const PRESERVE_CONTEXT_KEY = 'flagon.preserve_context';
 
 /**
- * Whether a value is a promise or promise-like, what the App checks to stay synchronous until user code goes async.
- *
- * @example
- * if (isThenable(rv)) return Promise.resolve(rv).then(finish);
- */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/**
  * Calls teardown hooks last-registered first (Flask's `reversed(teardown_appcontext_funcs)`), every one of them, pushing
  * each failure to `errors`. Synchronous while the hooks are: the first hook that returns a promise makes the rest wait
  * for it, and the result a promise. Call it inside the context being torn down, so hooks can read `g`.
@@ -57,7 +48,7 @@ export function runTeardownHooks(hooks: readonly TeardownHook[], error: unknown,
       errors.push(hookError);
       continue;
     }
-    if (isThenable(rv)) {
+    if (isPromiseLike(rv)) {
       const rest = hooks.slice(0, i);
       return Promise.resolve(rv).then(() => undefined, (hookError: unknown) => void errors.push(hookError)).then(() => runTeardownHooks(rest, error, errors));
     }
@@ -115,7 +106,7 @@ export function makeAppContext(app: ContextApp, hooks: readonly TeardownHook[], 
         void endAfterFailure(error);
         throw error;
       }
-      if (isThenable(result)) {
+      if (isPromiseLike(result)) {
         return Promise.resolve(result).then(
           async (value) => { await end(null); return value; },
           async (error: unknown) => { await endAfterFailure(error); throw error; },

@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPromiseLike } from '../gateway/response.js';
 import type { Body, Environ, GatewayApp, StartResponse } from '../gateway/types.js';
 import { BadRequest, HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
@@ -16,7 +17,7 @@ import { CookieSessionInterface } from '../sessions/cookie-session.js';
 import { createSession, type Session } from '../sessions/session.js';
 import { ConfigStore, type Config } from './config.js';
 import type { SessionInterface } from './types.js';
-import { isThenable, makeAppContext, PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
+import { makeAppContext, PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected, type AppContext } from './app-context.js';
 import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { currentContext, makeContext, runInContext, withSyncContext, type Context } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
@@ -428,7 +429,7 @@ export class App extends Scaffold {
     } catch (error) {
       return this.#recoverInView(context, error);
     }
-    if (isThenable(rv)) return Promise.resolve(rv).then((value) => this.#finalize(context, value, false), (error: unknown) => this.#recoverInView(context, error));
+    if (isPromiseLike(rv)) return Promise.resolve(rv).then((value) => this.#finalize(context, value, false), (error: unknown) => this.#recoverInView(context, error));
     return this.#finalize(context, rv, false);
   }
 
@@ -505,7 +506,7 @@ export class App extends Scaffold {
     } catch (error) {
       return this.#finalizingFailed(response, error, fromErrorHandler);
     }
-    if (!isThenable(saved)) return response;
+    if (!isPromiseLike(saved)) return response;
     return Promise.resolve(saved).then(() => response, (error: unknown) => this.#finalizingFailed(response, error, fromErrorHandler));
   }
 

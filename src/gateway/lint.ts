@@ -1,6 +1,6 @@
 /** @module lint(app): a middleware that checks both sides of every TSGI call against docs/gateway.md, in the spirit of wsgiref.validate (layer L0). */
 import { checkEnviron, LintError } from './lint-rules.js';
-import { HTTP_TOKEN as TOKEN, isHopByHop, parseStatusCode } from './response.js';
+import { HTTP_TOKEN as TOKEN, isHopByHop, isPromiseLike, parseStatusCode } from './response.js';
 import type { Body, Environ, ErrorStream, GatewayApp, InputStream, StartResponse, WriteFn } from './types.js';
 
 /**
@@ -26,9 +26,6 @@ export function lint(app: GatewayApp): GatewayApp {
   };
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 function lintInput(input: InputStream): InputStream {
   let used = false;

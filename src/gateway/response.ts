@@ -75,3 +75,32 @@ export function checkStartResponse(status: string, headers: unknown, excInfo: un
   if (!Array.isArray(headers)) throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
   return code;
 }
+
+/**
+ * Whether a value is a promise or promise-like (what a body's `close()` or an app may return).
+ *
+ * @example
+ * if (isPromiseLike(result)) result.then(undefined, report);
+ */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Calls a body's `close()` if it has one (docs/gateway.md §5.3), reporting a throw or a rejection to `onError`
+ * instead of letting it escape: a server's answer must not fail because a body failed to clean up. The caller keeps
+ * the "exactly once".
+ *
+ * @example
+ * callClose(body, (error) => log('error in body.close()', error));
+ */
+export function callClose(body: unknown, onError: (error: unknown) => void): void {
+  const close = (body as { close?: unknown } | null | undefined)?.close;
+  if (typeof close !== 'function') return;
+  try {
+    const result: unknown = close.call(body);
+    if (isPromiseLike(result)) result.then(undefined, onError);
+  } catch (error) {
+    onError(error);
+  }
+}

@@ -1,7 +1,7 @@
 /** @module One request/response exchange between a TSGI app and node:http (layer L4): startResponse, framing, back-pressure, errors and close() (docs/gateway.md §4–§6). */
 import { isAscii } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
-import { checkStartResponse, isHopByHop } from '../gateway/response.js';
+import { callClose, checkStartResponse, isHopByHop, isPromiseLike } from '../gateway/response.js';
 import type { Body, Environ, ErrorStream, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
 import type { Deadlines, Expirable } from './deadlines.js';
 
@@ -21,9 +21,6 @@ export interface ExchangeOptions {
 const SMALL_TEXT = 512;
 const asciiText = (chunk: Uint8Array): string => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)).toString();
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 function describe(value: unknown): string {
   return value instanceof Error ? (value.stack ?? String(value)) : String(value);
@@ -365,14 +362,7 @@ export class NodeExchange implements Expirable {
   #closeBody(body: Body | null | undefined): void {
     if (this.#bodyClosed) return;
     this.#bodyClosed = true;
-    const close = (body as { close?: unknown } | null | undefined)?.close;
-    if (typeof close !== 'function') return;
-    try {
-      const result: unknown = close.call(body);
-      if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.#log('error in body.close()', error));
-    } catch (error) {
-      this.#log('error in body.close()', error);
-    }
+    callClose(body, (error) => this.#log('error in body.close()', error));
   }
 
   #log(what: string, error: unknown): void {
