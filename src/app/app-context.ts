@@ -1,7 +1,7 @@
 /** @module App contexts (layer L3): `app.appContext()`, and the teardown-appcontext hooks that end every app context and every request. */
 import { isPromiseLike } from '../gateway/response.js';
 import { makeContext, runInContext, type ContextApp } from './context.js';
-import type { TeardownHook } from './scaffold.js';
+import type { TeardownHook } from './handler-types.js';
 
 /**
  * An application context, as `app.appContext()` returns it: `currentApp` and `g` work inside `run` (and `within`),

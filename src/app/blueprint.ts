@@ -3,12 +3,17 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendFromDirectory } from '../wrappers/send-file.js';
-import type { App } from './app.js';
+import type { Config } from './config.js';
 import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
 import { bindMethod } from './decorators.js';
-import { endpointFromRule, Scaffold, staticUrlPathFor, type AddUrlRuleOptions, type AfterRequestHook, type BeforeRequestHook, type ErrorHandler, type ErrorKey, type Handler, type HookKind, type TeardownHook, type UrlDefaultsHook, type UrlValuePreprocessor, type ViewFunction } from './scaffold.js';
-import { templateRegistration, type ContextProcessor, type TemplateDecorator, type TemplateFunction } from './templates.js';
+import { endpointFromRule, Scaffold, staticUrlPathFor } from './scaffold.js';
+import type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, ErrorHandler, ErrorKey, Handler, HookKind, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor, ViewFunction } from './handler-types.js';
+import { templateRegistrar, type AppTemplates, type ContextProcessor, type TemplateFunction, type TemplateFunctionRegistrar, type TemplateGlobalRegistrar } from './templates.js';
+
+type Predicate = (...args: never[]) => boolean;
+/** The app-wide template registrations are recorded, and #record checks the blueprint's setup guard. */
+const noGuard = (): void => undefined;
 
 /**
  * Options of `new Blueprint(name, import.meta.url, options)`.
@@ -54,13 +59,30 @@ export interface BlueprintRegisterOptions {
 }
 
 /**
+ * What a blueprint's recorded setup calls on the app it is registered on (the App has all of it; an interface, so
+ * blueprint.ts and app.ts do not import each other).
+ *
+ * @example
+ * const host: BlueprintApp = new App(import.meta.url); // what app.registerBlueprint(bp) hands the blueprint
+ */
+export interface BlueprintApp {
+  readonly config: Config;
+  readonly templates: AppTemplates;
+  endpoint(name: string, view: Handler): Handler;
+  templateFilter: TemplateFunctionRegistrar;
+  templateGlobal: TemplateGlobalRegistrar;
+  templateTest: TemplateFunctionRegistrar<Predicate>;
+  contextProcessor(fn: ContextProcessor): ContextProcessor;
+}
+
+/**
  * What the app hands a blueprint while registering it: the only doors into the app's registries.
  *
  * @example
  * blueprint.register(state, {}); // called by app.registerBlueprint
  */
 export interface BlueprintSetupState {
-  readonly app: App;
+  readonly app: BlueprintApp;
   addUrlRule(rule: string, options: AddUrlRuleOptions): void;
   addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: string | null): void;
   addErrorHandler(key: ErrorKey, fn: ErrorHandler, scope: string | null): void;
@@ -111,8 +133,7 @@ export class Blueprint extends Scaffold {
   readonly #deferred: Deferred[] = [];
   readonly #children: Array<[Blueprint, BlueprintRegisterOptions]> = [];
   /** The apps it has been registered on, for the app-wide setup that happens once per app. */
-  readonly #apps = new WeakSet<App>();
-  #registered = false;
+  readonly #apps = new WeakSet<BlueprintApp>();
 
   constructor(name: string, importMetaUrl: string, options: BlueprintOptions = {}) {
     super();
@@ -123,17 +144,12 @@ export class Blueprint extends Scaffold {
     this.options = Object.freeze({ ...options });
     this.cli = new AppCli({ owner: `blueprint '${name}'` });
     // usable as bare decorators (`@bp.appTemplateFilter`), which TC39 calls with `this` undefined
-    this.appTemplateFilter = this.appTemplateFilter.bind(this);
-    this.appTemplateGlobal = this.appTemplateGlobal.bind(this);
-    this.appTemplateTest = this.appTemplateTest.bind(this);
     this.contextProcessor = this.contextProcessor.bind(this);
     this.appContextProcessor = this.appContextProcessor.bind(this);
   }
 
   #record(method: string, fn: Deferred): void {
-    if (this.#registered) {
-      throw new FlagonError('FLAGON_ERR_SETUP_FINISHED', `The setup method '${method}' can no longer be called on the blueprint '${this.name}'. It has already been registered at least once, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up the blueprint are done before registering it.`);
-    }
+    this.assertSetup(method);
     this.#deferred.push(fn);
   }
 
@@ -220,15 +236,9 @@ export class Blueprint extends Scaffold {
    * @example
    * bp.appTemplateFilter(function reverse(s: string) { return [...s].reverse().join(''); }); // {{ name | reverse }}
    */
-  appTemplateFilter<F extends TemplateFunction>(fn: F): F;
-  appTemplateFilter<F extends TemplateFunction>(name: string, fn: F): F;
-  appTemplateFilter(name?: string): TemplateDecorator;
-  appTemplateFilter<This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
-  appTemplateFilter(...args: unknown[]): unknown {
-    return templateRegistration('bp.appTemplateFilter', args, true, (name, fn) => {
-      this.#recordOnce('appTemplateFilter', (state) => state.app.templateFilter(name, fn as TemplateFunction));
-    });
-  }
+  readonly appTemplateFilter = templateRegistrar<TemplateFunctionRegistrar>('bp.appTemplateFilter', true, noGuard, (name, fn) => {
+    this.#recordOnce('appTemplateFilter', (state) => state.app.templateFilter(name, fn as TemplateFunction));
+  });
 
   /**
    * A template global for the whole app, set when the blueprint is registered: a function (named after itself unless
@@ -237,15 +247,9 @@ export class Blueprint extends Scaffold {
    * @example
    * bp.appTemplateGlobal(function answer() { return 42; }); // {{ answer() }}
    */
-  appTemplateGlobal<F extends TemplateFunction>(fn: F): F;
-  appTemplateGlobal<T>(name: string, value: T): T;
-  appTemplateGlobal(name?: string): TemplateDecorator;
-  appTemplateGlobal<This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
-  appTemplateGlobal(...args: unknown[]): unknown {
-    return templateRegistration('bp.appTemplateGlobal', args, false, (name, value) => {
-      this.#recordOnce('appTemplateGlobal', (state) => state.app.templateGlobal(name, value));
-    });
-  }
+  readonly appTemplateGlobal = templateRegistrar<TemplateGlobalRegistrar>('bp.appTemplateGlobal', false, noGuard, (name, value) => {
+    this.#recordOnce('appTemplateGlobal', (state) => state.app.templateGlobal(name, value));
+  });
 
   /**
    * A template test for the whole app (`{% if n is even %}`), set when the blueprint is registered. The forms of
@@ -254,15 +258,9 @@ export class Blueprint extends Scaffold {
    * @example
    * bp.appTemplateTest('even', (n: number) => n % 2 === 0);
    */
-  appTemplateTest<F extends (...args: never[]) => boolean>(fn: F): F;
-  appTemplateTest<F extends (...args: never[]) => boolean>(name: string, fn: F): F;
-  appTemplateTest(name?: string): TemplateDecorator<(...args: never[]) => boolean>;
-  appTemplateTest<This>(method: (this: This, ...args: never[]) => boolean, context: ClassMethodDecoratorContext<This>): void;
-  appTemplateTest(...args: unknown[]): unknown {
-    return templateRegistration('bp.appTemplateTest', args, true, (name, fn) => {
-      this.#recordOnce('appTemplateTest', (state) => state.app.templateTest(name, fn as (...args: never[]) => boolean));
-    });
-  }
+  readonly appTemplateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>('bp.appTemplateTest', true, noGuard, (name, fn) => {
+    this.#recordOnce('appTemplateTest', (state) => state.app.templateTest(name, fn as Predicate));
+  });
 
   /**
    * Adds variables to the templates rendered while handling a request to this blueprint's endpoints (nested
@@ -317,7 +315,7 @@ export class Blueprint extends Scaffold {
       subdomain: joinSubdomain(options.subdomain ?? this.options.subdomain, parent?.subdomain),
       urlDefaults: { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults },
     };
-    this.#registered = true;
+    this.endSetup({ target: `the blueprint '${this.name}'`, what: 'the blueprint', because: 'It has already been registered at least once', before: 'registering it' });
     this.#apps.add(state.app);
     this.#registerStatic(state, placement);
     if (this.options.templateFolder) state.addTemplateFolder(join(this.rootPath, this.options.templateFolder));

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkConfig, type ConfigValues } from '../validation/config-schema.js';
+import type { RequestOptions } from '../wrappers/request.js';
 import type { AppConfig } from './declared-types.js';
 import { FlagonError } from './errors.js';
 
@@ -236,3 +237,21 @@ export class ConfigStore {
  * const secret: string | null = app.config.SECRET_KEY;
  */
 export type Config = ConfigStore & ConfigValues & AppConfig & Record<string, unknown>;
+
+/**
+ * The request limits of `config`, read when a Request is made, so a config change applies to the next request.
+ *
+ * @example
+ * const request = new Request(environ, requestOptionsOf(app.config));
+ */
+export function requestOptionsOf(config: Config): RequestOptions {
+  return {
+    get maxContentLength() { return config.MAX_CONTENT_LENGTH; },
+    get maxFormMemorySize() { return config.MAX_FORM_MEMORY_SIZE; },
+    get maxFormParts() { return config.MAX_FORM_PARTS; },
+    get maxBodyMemorySize() { return config.MAX_BODY_MEMORY_SIZE; },
+    get trustedHosts() { return config.TRUSTED_HOSTS; },
+    get debug() { return config.DEBUG; },
+    get jsonPrototypeKeys() { return config.JSON_PROTOTYPE_KEYS; },
+  };
+}

@@ -4,14 +4,18 @@ import type { RouteMatch } from '../routing/router.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
 import type { Session } from '../sessions/session.js';
+import type { BodyChunks } from '../gateway/types.js';
 import type { GlobalsType, SessionDataType } from './declared-types.js';
+import type { UrlForOptions } from './url-for.js';
 import { FlagonError } from './errors.js';
 
-/** The part of the App a context needs; keeps this module free of a cycle with app.ts. */
+/** The part of the App a context and the helpers need; keeps this module free of a cycle with app.ts. */
 export interface ContextApp {
   readonly name: string;
   /** Opens the request's session (a null session when sessions are unavailable). */
-  openSession?(request: Request): Session;
+  openSession(request: Request): Session;
+  /** Builds a URL for an endpoint, for the `urlFor` helper. */
+  urlFor(endpoint: string, values?: Record<string, unknown>, options?: UrlForOptions): string;
 }
 
 /**
@@ -39,36 +43,43 @@ export interface Context<A extends ContextApp = ContextApp> {
 const storage = new AsyncLocalStorage<Context>();
 
 /**
- * The context of the synchronous code running now, set around a dispatch that needs no AsyncLocalStorage (a plain
- * view, no hooks). On Node 20 an active AsyncLocalStorage costs every async resource a hook call (about 15% of
- * hello-world throughput, bench/RESULTS.md), so requests that cannot `await` do without it.
- */
-let syncContext: Context | null = null;
-
-/**
- * Runs `fn` with `context` current for synchronous code only: what the App uses for requests with no async code.
- *
- * @example
- * withSyncContext(makeContext(app, request), () => view(request));
- */
-export function withSyncContext<T>(context: Context, fn: () => T): T {
-  const previous = syncContext;
-  syncContext = context;
-  try {
-    return fn();
-  } finally {
-    syncContext = previous;
-  }
-}
-
-/**
  * Runs `fn` with `context` current, for `request`, `g` and `currentApp` to find, across every `await` inside.
  *
  * @example
  * await runInContext(makeContext(app, null), async () => currentApp.name);
  */
 export function runInContext<T>(context: Context, fn: () => T): T {
-  return storage.run(context, () => withSyncContext(context, fn));
+  return storage.run(context, fn);
+}
+
+/**
+ * The chunks of a response body, each produced inside `context`, so `request` and `g` work in a streamed body's
+ * generator: a new iterable; the body itself is never changed.
+ *
+ * @example
+ * const body = chunksInContext(context, generateRows());
+ */
+export function chunksInContext(context: Context, body: BodyChunks): BodyChunks {
+  if (Symbol.asyncIterator in body) {
+    return {
+      [Symbol.asyncIterator]() {
+        const iterator = body[Symbol.asyncIterator]();
+        return {
+          next: () => storage.run(context, () => iterator.next()),
+          return: async () => (await storage.run(context, async () => iterator.return?.())) ?? { done: true, value: undefined },
+        };
+      },
+    };
+  }
+  return {
+    [Symbol.iterator]() {
+      const iterator = body[Symbol.iterator]();
+      return {
+        next: () => storage.run(context, () => iterator.next()),
+        return: (value?: unknown) => storage.run(context, () => iterator.return?.(value) ?? { done: true as const, value: undefined }),
+      };
+    },
+  } as BodyChunks;
 }
 
 /**
@@ -106,7 +117,7 @@ class RequestContext<A extends ContextApp> implements Context<A> {
 
   get session(): Session {
     if (this.#session === null) {
-      if (!this.request || !this.app.openSession) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
+      if (!this.request) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
       this.#session = this.app.openSession(this.request);
     }
     return this.#session;
@@ -129,7 +140,7 @@ class RequestContext<A extends ContextApp> implements Context<A> {
  * if (currentContext()?.request) console.log('inside a request');
  */
 export function currentContext(): Context | undefined {
-  return syncContext ?? storage.getStore();
+  return storage.getStore();
 }
 
 export function required(what: string, needRequest: boolean): Context {
@@ -137,7 +148,7 @@ export function required(what: string, needRequest: boolean): Context {
   if (context === undefined || (needRequest && context.request === null)) {
     const where = needRequest ? 'request context' : 'application context';
     throw new FlagonError('FLAGON_ERR_NO_CONTEXT', `Working outside of ${where}: \`${what}\` is only available while ${needRequest ? 'a request is handled' : 'an app context is active'}. `
-      + (needRequest ? 'Use it inside a view or hook (in a callback of a promise, make the view an async function); in tests send requests with app.testClient().' : 'Wrap the code in app.appContext().run(fn).'));
+      + (needRequest ? 'Use it inside a view, a hook or code they call (promise callbacks and timers they start are inside too); in tests send requests with testClient(app).' : 'Wrap the code in app.appContext().run(fn).'));
   }
   return context;
 }

@@ -1,6 +1,6 @@
 /** @module Error handler registry (layer L3): handlers by scope, status code and error class, and Flask's lookup order. */
 import { BadRequest, HTTP_ERRORS, HTTPError } from '../http/errors.js';
-import type { ErrorHandler, ErrorKey } from './scaffold.js';
+import type { ErrorHandler, ErrorKey } from './handler-types.js';
 
 /** A blueprint's dotted name, or `null` for the app itself. */
 export type Scope = string | null;

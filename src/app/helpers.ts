@@ -1,6 +1,5 @@
 /** @module Flask's helpers (layer L3): urlFor, afterThisRequest and makeResponse on the current context. */
 import { Response } from '../wrappers/response.js';
-import type { App } from './app.js';
 import type { UrlForOptions } from './url-for.js';
 import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
@@ -20,7 +19,7 @@ function context(what: string) {
  * return redirect(urlFor('user', { id: 7 }));
  */
 export function urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
-  return (context('urlFor()').app as App).urlFor(endpoint, values, options);
+  return context('urlFor()').app.urlFor(endpoint, values, options);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** @module flagon/app: the App, its helpers and contexts. Re-exports only. */
 export { App } from './app.js';
-export type { AppOptions } from './app.js';
+export type { AppOptions } from './app-options.js';
 export type { UrlBuildErrorHandler, UrlForOptions } from './url-for.js';
 export type { AppContext } from './app-context.js';
 export { AppCli, BUILTIN_COMMANDS, CliError, UsageError, parseCliArgs } from './cli-commands.js';
@@ -21,7 +21,7 @@ export { Logger } from './logger.js';
 export { checkCsrf, checkPasswordHash, csrfToken, generatePasswordHash } from './security.js';
 export type { PasswordHashOptions } from './security.js';
 export { endpointFromRule } from './scaffold.js';
-export type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, EndpointDecorator, ErrorHandler, ErrorKey, Handler, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor } from './scaffold.js';
+export type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, EndpointDecorator, ErrorHandler, ErrorKey, Handler, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor } from './handler-types.js';
 export type { ConfigValues } from '../validation/config-schema.js';
 export { Blueprint } from './blueprint.js';
 export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint.js';

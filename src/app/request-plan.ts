@@ -1,34 +1,48 @@
-/** @module Hooks and request plans (layer L3): the hook lists by kind and scope, and which phases a request to an endpoint goes through. */
+/** @module Hooks and request plans (layer L3): the hook lists by kind and scope, and, per endpoint, the plan a request follows. */
+import { blueprintChain } from '../wrappers/request.js';
 import type { Scope } from './error-handlers.js';
-import type { HookKind, ViewFunction } from './scaffold.js';
+import type { HookKind, TeardownHook, ViewFunction } from './handler-types.js';
 
 /** A hook as stored: each kind's caller knows its real signature. */
 export type Hook = (...args: never[]) => unknown;
 
 const NO_HOOKS: readonly Hook[] = Object.freeze([]);
-const NO_BLUEPRINTS: readonly string[] = Object.freeze([]);
 const AsyncFunction = (async () => undefined).constructor;
 
 /**
- * The phases a request to one endpoint goes through, so the common request skips the ones it has no hooks for.
+ * What a request to one endpoint goes through, worked out once after setup: each hook list in the order it runs,
+ * `null` when empty (Fastify's null hook arrays), so the pipeline skips a phase with one test.
  *
  * @example
- * const plan: RequestPlan = { before: false, after: false, teardown: false, asyncContext: false };
+ * const plan = hooks.plan('admin.index', view, []);
+ * if (plan.before !== null) for (const hook of plan.before) await hook(request);
  */
-export interface RequestPlan {
-  /** before-request or URL value preprocessor hooks apply */
-  readonly before: boolean;
-  readonly after: boolean;
-  /** teardown-request hooks apply, or the app has teardown-appcontext hooks */
-  readonly teardown: boolean;
-  /** Hooks or an async view may `await`: the request runs in AsyncLocalStorage, not just the synchronous context. */
-  readonly asyncContext: boolean;
+export interface EndpointPlan {
+  /** `null` when routing failed. */
+  readonly endpoint: string | null;
+  /** The view, `undefined` when routing failed or the endpoint has none (an error at dispatch). */
+  readonly view: ViewFunction | undefined;
+  /** Where error handlers are looked up: the blueprints innermost first, then the app (`null`). */
+  readonly scopes: readonly Scope[];
+  /** URL value preprocessors: the app's, then each blueprint's from the outermost in. */
+  readonly urlValuePreprocessors: readonly Hook[] | null;
+  /** Before-request hooks, in the same order. */
+  readonly before: readonly Hook[] | null;
+  /** After-request hooks, innermost blueprint first, each scope's last registered first (Flask's order). */
+  readonly after: readonly Hook[] | null;
+  /**
+   * Teardown-request hooks, then the app's teardown-appcontext hooks, stored so that `runTeardownHooks` (which calls a
+   * list from its end) runs them in Flask's order: innermost blueprint first, each list last registered first.
+   */
+  readonly teardown: readonly TeardownHook[] | null;
+  /** A synchronous view and no hooks: the pipeline's short branch, with no promise unless the view returns one. */
+  readonly fast: boolean;
 }
 
 /**
  * The app's hooks by kind and scope (`null` for the app, a blueprint's dotted name for its own), and the plan of each
- * endpoint, computed on its first request and kept: after the first request no route, view or hook can be added
- * (the setup guard), so the answer cannot change.
+ * endpoint, made on its first request and kept: after the first request no route, view or hook can be added (the
+ * setup guard), so the plan cannot go stale.
  *
  * @example
  * const hooks = new HookRegistry();
@@ -38,7 +52,7 @@ export interface RequestPlan {
 export class HookRegistry {
   readonly #hooks = new Map<HookKind, Map<Scope, Hook[]>>();
   readonly #blueprintsByEndpoint = new Map<string, readonly string[]>();
-  readonly #plans = new Map<string | null, RequestPlan>();
+  readonly #plans = new Map<string | null, EndpointPlan>();
 
   add(kind: HookKind, fn: Hook, scope: Scope): void {
     let byScope = this.#hooks.get(kind);
@@ -53,40 +67,40 @@ export class HookRegistry {
 
   /** Blueprint names of an endpoint, innermost first ('a.b.view' → ['a.b', 'a']); cached per endpoint. */
   blueprintsOf(endpoint: string | null | undefined): readonly string[] {
-    if (!endpoint) return NO_BLUEPRINTS;
+    if (!endpoint) return NO_HOOKS as readonly never[];
     let names = this.#blueprintsByEndpoint.get(endpoint);
-    if (names === undefined) {
-      const parts = endpoint.split('.').slice(0, -1);
-      names = parts.length === 0 ? NO_BLUEPRINTS : parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
-      this.#blueprintsByEndpoint.set(endpoint, names);
-    }
+    if (names === undefined) this.#blueprintsByEndpoint.set(endpoint, (names = Object.freeze(blueprintChain(endpoint))));
     return names;
   }
 
-  /** Whether any hook of `kind` applies to requests for `endpoint` (`null`: routing failed, so app hooks only). */
-  #has(kind: HookKind, endpoint: string | null): boolean {
-    const byScope = this.#hooks.get(kind);
-    if (byScope === undefined) return false;
-    if (byScope.has(null)) return true;
-    return endpoint !== null && this.blueprintsOf(endpoint).some((name) => byScope.has(name));
-  }
-
   /**
-   * The plan of requests to `endpoint` (`null`: routing failed). `views` are the app's view functions, read only the
-   * first time; `appTeardown` says whether the app has teardown-appcontext hooks, which end every request.
+   * The plan of requests to `endpoint` (`null`: routing failed), made on the first call. `appTeardown` are the app's
+   * teardown-appcontext hooks, which end every request.
    */
-  plan(endpoint: string | null, views: ReadonlyMap<string, ViewFunction>, appTeardown: boolean): RequestPlan {
+  plan(endpoint: string | null, view: ViewFunction | undefined, appTeardown: readonly TeardownHook[]): EndpointPlan {
     let plan = this.#plans.get(endpoint);
     if (plan === undefined) {
-      const view = endpoint === null ? undefined : views.get(endpoint);
-      const before = this.#has('before', endpoint) || this.#has('urlValuePreprocessor', endpoint);
-      const after = this.#has('after', endpoint);
-      const teardown = appTeardown || this.#has('teardown', endpoint);
-      // A plain view with no hooks cannot `await` user code, so it needs no AsyncLocalStorage (see App#handle).
-      const asyncContext = before || after || teardown || (endpoint !== null && (view === undefined || view.constructor === AsyncFunction));
-      plan = { before, after, teardown, asyncContext };
+      const inner = [...this.blueprintsOf(endpoint)]; // innermost first
+      const outer = [null, ...[...inner].reverse()]; // the app, then the blueprints from the outermost in
+      const teardown = [...appTeardown, ...outer.flatMap((scope) => this.for('teardown', scope) as TeardownHook[])];
+      plan = {
+        endpoint,
+        view: endpoint === null ? undefined : view,
+        scopes: [...inner, null],
+        urlValuePreprocessors: orNull(outer.flatMap((scope) => this.for('urlValuePreprocessor', scope))),
+        before: orNull(outer.flatMap((scope) => this.for('before', scope))),
+        after: orNull([...inner, null].flatMap((scope) => [...this.for('after', scope)].reverse())),
+        teardown: orNull(teardown),
+        fast: false,
+      };
+      const hooked = plan.urlValuePreprocessors || plan.before || plan.after || plan.teardown;
+      plan = { ...plan, fast: !hooked && view !== undefined && view.constructor !== AsyncFunction };
       this.#plans.set(endpoint, plan);
     }
     return plan;
   }
+}
+
+function orNull<T>(list: readonly T[]): readonly T[] | null {
+  return list.length === 0 ? null : Object.freeze(list);
 }

@@ -1,97 +1,22 @@
 /** @module Scaffold (layer L3): the registration API App and Blueprint share; builder calls and decorators both end in addUrlRule or one hook registry. */
-import type { PathParams } from '../routing/params.js';
+import { FlagonError } from '../gateway/errors.js';
 import type { Request } from '../wrappers/request.js';
-import type { Response } from '../wrappers/response.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
-import type { ResponseReturnValue } from './make-response.js';
+import type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, EndpointDecorator, ErrorHandler, ErrorKey, Handler, HookKind, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor, ViewFunction } from './handler-types.js';
 
 /**
- * A view: takes the request (with `params` typed from the rule) and returns anything Flask's rules accept.
+ * Why setup has ended, in the words of Flask's setup-method error: what was set up, what ended it, and when setup
+ * must be done instead.
  *
  * @example
- * const user: Handler<'/users/<int:id>'> = (req) => ({ id: req.params.id });
+ * const ended: SetupEnded = { target: 'the app', what: 'the application', because: 'It has already handled its first request', before: 'running it' };
  */
-export type Handler<Rule extends string = string> = (req: Request<PathParams<Rule>>) => ResponseReturnValue | Promise<ResponseReturnValue>;
-
-/** A view as stored: the parameters' type is the rule's business, checked where it was registered. */
-export type ViewFunction = (req: Request) => unknown;
-
-/**
- * Options of `route()` and `addUrlRule()`.
- *
- * @example
- * app.route('/login', { methods: ['GET', 'POST'], endpoint: 'login' }, view);
- */
-export interface RouteOptions {
-  /** Default `['GET']`; HEAD comes with GET, OPTIONS is automatic unless `provideAutomaticOptions: false`. */
-  methods?: readonly string[];
-  /** Default: the handler's name, or one made from the rule for anonymous handlers (`/users/<int:id>` → `users_id`). */
-  endpoint?: string;
-  defaults?: Readonly<Record<string, unknown>>;
-  strictSlashes?: boolean;
-  host?: string;
-  subdomain?: string;
-  provideAutomaticOptions?: boolean;
+export interface SetupEnded {
+  readonly target: string;
+  readonly what: string;
+  readonly because: string;
+  readonly before: string;
 }
-
-/**
- * Options of `get()`, `post()`…: the method is in the name, so `methods` is not allowed.
- *
- * @example
- * app.get('/docs/', { strictSlashes: false }, docs);
- */
-export type MethodRouteOptions = Omit<RouteOptions, 'methods'>;
-
-/**
- * Options of `addUrlRule()`: a route plus the view.
- *
- * @example
- * app.addUrlRule('/', { endpoint: 'index', view: () => 'home' });
- */
-export interface AddUrlRuleOptions extends RouteOptions {
-  view?: ViewFunction;
-}
-
-/**
- * A method decorator for a route, as `@app.get('/about')` returns.
- *
- * @example
- * const about: RouteDecorator<'/about'> = app.get('/about');
- */
-export type RouteDecorator<Rule extends string> = <This>(
-  value: (this: This, req: Request<PathParams<Rule>>) => ResponseReturnValue | Promise<ResponseReturnValue>,
-  context: ClassMethodDecoratorContext<This>,
-) => void;
-
-/**
- * What `endpoint(name)` returns: call it with a view, or put it on a method (static, or with `@app.routes` on the class).
- *
- * @example
- * class Pages { @app.endpoint('index') static index() { return 'home'; } }
- */
-export interface EndpointDecorator {
-  <F extends Handler>(view: F): F;
-  <This>(value: (this: This, req: Request) => ResponseReturnValue | Promise<ResponseReturnValue>, context: ClassMethodDecoratorContext<This>): void;
-}
-
-/** Runs before the view; a returned value answers instead. @example const auth: BeforeRequestHook = (req) => (req.cookies.user ? undefined : ['login first', 401]); */
-export type BeforeRequestHook = (req: Request) => unknown;
-/** Gets the response and returns it (or nothing to keep it). @example const cors: AfterRequestHook = (r) => { r.headers.set('Access-Control-Allow-Origin', '*'); return r; }; */
-export type AfterRequestHook = (response: Response) => Response | void | Promise<Response | void>;
-/** Runs as the request ends, with the error that ended it or `null`. @example const release: TeardownHook = () => pool.release(); */
-export type TeardownHook = (error: unknown) => unknown;
-/** Sees the matched values before the before-hooks. @example const lang: UrlValuePreprocessor = (endpoint, values) => { delete values.lang; }; */
-export type UrlValuePreprocessor = (endpoint: string | null, values: Record<string, unknown>) => void;
-/** Fills values before urlFor builds. @example const lang: UrlDefaultsHook = (endpoint, values) => { values.lang ??= 'en'; }; */
-export type UrlDefaultsHook = (endpoint: string, values: Record<string, unknown>) => void;
-/** Turns an error into a response. @example const notFound: ErrorHandler<NotFound> = () => ['Nothing here', 404]; */
-export type ErrorHandler<E = unknown> = (error: E) => unknown;
-
-/** What an error handler is registered for: a status code or an error class. @example const key: ErrorKey = 404; */
-export type ErrorKey = number | (abstract new (...args: never[]) => unknown);
-
-/** The hook registries, one list per kind. */
-export type HookKind = 'before' | 'after' | 'teardown' | 'urlValuePreprocessor' | 'urlDefaults';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -125,6 +50,28 @@ export abstract class Scaffold {
     this.urlValuePreprocessor = this.urlValuePreprocessor.bind(this);
     this.urlDefaults = this.urlDefaults.bind(this);
     this.routes = this.routes.bind(this);
+  }
+
+  #setupEnded: SetupEnded | null = null;
+
+  /** Whether setup has ended (the app handled a request; the blueprint was registered). */
+  protected get setupEnded(): boolean {
+    return this.#setupEnded !== null;
+  }
+
+  /** Ends setup: every setup method throws from now on. Called once by the App's first request or a registration. */
+  protected endSetup(ended: SetupEnded): void {
+    this.#setupEnded ??= ended;
+  }
+
+  /**
+   * The one setup guard, Flask's `@setupmethod`: after setup ended, a setup method throws an error that names the fix,
+   * since a change now would reach some requests (or some registrations) and not others.
+   */
+  protected assertSetup(method: string): void {
+    const ended = this.#setupEnded;
+    if (ended === null) return;
+    throw new FlagonError('FLAGON_ERR_SETUP_FINISHED', `The setup method '${method}' can no longer be called on ${ended.target}. ${ended.because}, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up ${ended.what} are done before ${ended.before}.`);
   }
 
   /** Registers a rule; the one way routes get in. */

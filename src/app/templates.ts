@@ -39,6 +39,50 @@ export interface TemplateDecorator<F extends TemplateFunction = TemplateFunction
   <This>(value: (this: This, ...args: never[]) => ReturnType<F>, context: ClassMethodDecoratorContext<This>): void;
 }
 
+/**
+ * The forms of `app.templateFilter` and `bp.appTemplateFilter` (and of the test forms, with `F` a predicate): `(fn)`,
+ * named after the function; `(name, fn)`; `(name?)`, a decorator; or a bare decorator on a static method.
+ *
+ * @example
+ * const addFilter: TemplateFunctionRegistrar = app.templateFilter;
+ * addFilter('shout', (s: string) => s.toUpperCase());
+ */
+export interface TemplateFunctionRegistrar<F extends TemplateFunction = TemplateFunction> {
+  <G extends F>(fn: G): G;
+  <G extends F>(name: string, fn: G): G;
+  (name?: string): TemplateDecorator<F>;
+  <This>(method: (this: This, ...args: never[]) => ReturnType<F>, context: ClassMethodDecoratorContext<This>): void;
+}
+
+/**
+ * The forms of `app.templateGlobal` and `bp.appTemplateGlobal`: those of {@link TemplateFunctionRegistrar}, except that
+ * with a name the value may be anything.
+ *
+ * @example
+ * const addGlobal: TemplateGlobalRegistrar = app.templateGlobal;
+ * addGlobal('siteName', 'Flagon');
+ */
+export interface TemplateGlobalRegistrar {
+  <G extends TemplateFunction>(fn: G): G;
+  <T>(name: string, value: T): T;
+  (name?: string): TemplateDecorator;
+  <This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
+}
+
+/**
+ * A registration function of one of the forms above: `guard` runs first (a setup check), then `register` gets the
+ * name and the value. Usable as a bare decorator, since it needs no `this`.
+ *
+ * @example
+ * readonly templateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>('templateTest', true, guard, addTest);
+ */
+export function templateRegistrar<R>(where: string, needsFunction: boolean, guard: () => void, register: (name: string, value: unknown) => void): R {
+  return ((...args: unknown[]) => {
+    guard();
+    return templateRegistration(where, args, needsFunction, register);
+  }) as R;
+}
+
 function nameOf(fn: TemplateFunction, where: string): string {
   if (fn.name) return fn.name;
   throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `${where}() got an anonymous function, so it has no name to register it under: give one, as in ${where}('reverse', fn)`);

@@ -1,7 +1,7 @@
 /** @module Class-based views (layer L3): Flask's View and MethodView, made into view functions by `asView`. */
 import type { Request } from '../wrappers/request.js';
 import { FlagonError } from './errors.js';
-import type { ViewFunction } from './scaffold.js';
+import type { ViewFunction } from './handler-types.js';
 
 /** Flask's `http_method_funcs`: the methods of a MethodView that handle a request method. */
 const HTTP_METHOD_FUNCS = ['get', 'post', 'head', 'options', 'delete', 'put', 'trace', 'patch'] as const;

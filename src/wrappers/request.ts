@@ -65,6 +65,18 @@ const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
 };
 
 /**
+ * The blueprints an endpoint belongs to, innermost first, as Flask's `request.blueprints`: `'a.b.view'` gives
+ * `['a.b', 'a']`, an app endpoint `[]`. The App's hooks and error handlers apply in this order.
+ *
+ * @example
+ * blueprintChain('admin.users.list'); // ['admin.users', 'admin']
+ */
+export function blueprintChain(endpoint: string): string[] {
+  const parts = endpoint.split('.').slice(0, -1);
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+}
+
+/**
  * The incoming request, over a TSGI environ. Every property is computed on first use and kept; the body is read at
  * most once, whichever of `bytes()`, `text()`, `json()` or `form()` asks first. `params` holds the values routing
  * matched; `endpoint`, `blueprint`, `blueprints`, `urlRule`, `viewArgs` and `routingException` say what it matched.
@@ -281,10 +293,8 @@ export class Request<Params = Record<string, unknown>> {
    * app.beforeRequest((req) => { if (req.blueprints.includes('admin')) requireAdmin(); });
    */
   get blueprints(): string[] {
-    const name = this.blueprint;
-    if (name === null) return [];
-    const parts = name.split('.');
-    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+    const endpoint = this.endpoint;
+    return endpoint === null ? [] : blueprintChain(endpoint);
   }
 
   /** The method, upper case. */

@@ -1,4 +1,4 @@
-/** The two ways a request gets its context: synchronously (plain view, no hooks) or through AsyncLocalStorage. */
+/** The request context reaches every place a request's code runs: views, hooks, promise callbacks, timers, streamed bodies. */
 import { describe, expect, it } from 'vitest';
 import { App, currentApp, g, request, urlFor, type Request } from 'flagon';
 
@@ -56,9 +56,12 @@ describe('context without hooks', () => {
     expect(seen).toEqual(['before /nowhere', 'teardown /nowhere']);
   });
 
-  it('explains the one limit: a promise callback of a non-async view', async () => {
+  it('keeps the request in a promise callback of a non-async view, and in a timer it starts', async () => {
     const app = newApp();
     app.get('/then', () => tick().then(() => request.path));
-    await expect(app.testClient().get('/then')).rejects.toThrow(/in a callback of a promise, make the view an async function/);
+    app.get('/timer', () => new Promise((resolve) => setTimeout(() => resolve(`${request.method} ${request.path}`), 1)));
+    const client = app.testClient();
+    expect((await client.get('/then')).text).toBe('/then');
+    expect((await client.get('/timer')).text).toBe('GET /timer');
   });
 });

@@ -1,0 +1,74 @@
+/** @module The options of `new App()` (layer L3), and the static folder they name. */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { sendFromDirectory } from '../wrappers/send-file.js';
+import type { Config } from './config.js';
+import type { AddUrlRuleOptions } from './handler-types.js';
+import { staticUrlPathFor } from './scaffold.js';
+
+/**
+ * Options of `new App(import.meta.url, options)`.
+ *
+ * @example
+ * new App(import.meta.url, { name: 'shop', config: { SECRET_KEY: 'dev' }, staticFolder: 'public' });
+ */
+export interface AppOptions {
+  /** Default: the name of the folder the app module is in. */
+  name?: string;
+  /** Initial config values, checked against the schema. */
+  config?: Record<string, unknown>;
+  /** Folder of templates, relative to the app's folder. Default `templates`. */
+  templateFolder?: string;
+  /** Folder of static files, relative to the app's folder; `null` for none. Default `static` (used when it exists). */
+  staticFolder?: string | null;
+  /** URL prefix of static files. Default: the static folder's name, as Flask (`/static`; `staticFolder: 'public'` gives `/public`). */
+  staticUrlPath?: string;
+  /**
+   * Serve static files reached through a symlink whose real path leaves `staticFolder`. Default `false`: they are a
+   * 404, so a link planted in the folder cannot publish a file from elsewhere (see `sendFromDirectory`).
+   */
+  staticFollowSymlinks?: boolean;
+  /**
+   * The instance folder (Flask's `instance_path`), relative to the app's folder or absolute. Default: `instance`
+   * beside the app's package, i.e. in the nearest folder up from the app that holds a `package.json`.
+   */
+  instancePath?: string;
+  /** Read relative config file names from the instance folder, not the app's (Flask's `instance_relative_config`). */
+  instanceRelativeConfig?: boolean;
+  /**
+   * Match the request's subdomain against `subdomain` rules, relative to SERVER_NAME (Flask's `subdomain_matching`).
+   * Default `false`, as in Flask: every request counts as the bare server name, so rules answer on any host and
+   * subdomain rules only build URLs. With `true`, a subdomain rule answers on its subdomain, and a rule without one
+   * only on SERVER_NAME itself.
+   */
+  subdomainMatching?: boolean;
+}
+
+/**
+ * The app's static folder and its URL path, or `null` when `staticFolder` is `null` or names no folder.
+ *
+ * @example
+ * staticFolderOf('/srv/shop', { staticFolder: 'public' }); // { path: '/srv/shop/public', urlPath: '/public' }
+ */
+export function staticFolderOf(rootPath: string, options: AppOptions): { path: string; urlPath: string } | null {
+  const folder = options.staticFolder === undefined ? 'static' : options.staticFolder;
+  if (folder === null) return null;
+  const path = join(rootPath, folder);
+  if (!existsSync(path) || !statSync(path).isDirectory()) return null;
+  return { path, urlPath: (options.staticUrlPath ?? staticUrlPathFor(folder)).replace(/\/$/, '') };
+}
+
+/**
+ * The `static` endpoint's rule options: files from `folder`, cached for SEND_FILE_MAX_AGE_DEFAULT, symlinks that leave
+ * the folder refused unless `staticFollowSymlinks`.
+ *
+ * @example
+ * app.addUrlRule('/static/<path:filename>', staticRoute('/srv/shop/static', app.config, {}));
+ */
+export function staticRoute(folder: string, config: Config, options: AppOptions): AddUrlRuleOptions {
+  const followSymlinks = options.staticFollowSymlinks ?? false;
+  return {
+    endpoint: 'static',
+    view: (req) => sendFromDirectory(folder, String(req.params.filename), { request: req, maxAge: config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
+  };
+}

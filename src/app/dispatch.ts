@@ -1,0 +1,295 @@
+/** @module The request pipeline (layer L3): what `app.gatewayApp` does with one request, top to bottom, as Flask's `wsgi_app` and `full_dispatch_request`. */
+import { isPromiseLike } from '../gateway/response.js';
+import type { Body, Environ, StartResponse } from '../gateway/types.js';
+import { BadRequest, HTTPError, InternalServerError } from '../http/errors.js';
+import { RequestRedirect } from '../routing/errors.js';
+import type { Router } from '../routing/router.js';
+import type { Session } from '../sessions/session.js';
+import { Request, type RequestOptions } from '../wrappers/request.js';
+import { Response } from '../wrappers/response.js';
+import { PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected } from './app-context.js';
+import type { Config } from './config.js';
+import { chunksInContext, makeContext, runInContext, type Context, type ContextApp } from './context.js';
+import { missingView } from './endpoint-aliases.js';
+import { trapsHttpError } from './error-handlers.js';
+import type { Logger } from './logger.js';
+import { errorResponse, makeResponse } from './make-response.js';
+import type { AppRegistry } from './registry.js';
+import type { EndpointPlan } from './request-plan.js';
+import type { SessionApp, SessionInterface } from './types.js';
+
+/**
+ * What the pipeline reads of the App.
+ *
+ * @example
+ * const pipeline = new Pipeline(app, registry, requestOptionsOf(app.config), () => {});
+ */
+export interface PipelineApp extends ContextApp, SessionApp {
+  readonly config: Config;
+  readonly router: Router;
+  readonly logger: Logger;
+  readonly sessionInterface: SessionInterface;
+  readonly subdomainMatching: boolean;
+}
+
+/**
+ * The App's request lifecycle: `handle` is `app.gatewayApp`. A request to a synchronous view with no hooks takes one
+ * short branch and no promise; everything else takes the async path, which reads like Flask's.
+ *
+ * @example
+ * app.gatewayApp = (environ, startResponse) => pipeline.handle(environ, startResponse);
+ */
+export class Pipeline {
+  readonly #app: PipelineApp;
+  readonly #registry: AppRegistry;
+  readonly #config: Config;
+  readonly #requestOptions: RequestOptions;
+  #endSetup: (() => void) | null;
+
+  /** `endSetup` is called on the first request: from then on the app's setup methods throw. */
+  constructor(app: PipelineApp, registry: AppRegistry, requestOptions: RequestOptions, endSetup: () => void) {
+    this.#app = app;
+    this.#registry = registry;
+    this.#config = app.config;
+    this.#requestOptions = requestOptions;
+    this.#endSetup = endSetup;
+  }
+
+  /** One request: its context (current across every `await` of its code), the match, the dispatch, the body. */
+  handle(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+    if (this.#endSetup !== null) {
+      this.#endSetup();
+      this.#endSetup = null;
+    }
+    const context = makeContext(this.#app, new Request(environ, this.#requestOptions));
+    const preserve = environ[PRESERVE_CONTEXT_KEY]; // only a test client inside client.context() sets it
+    if (preserve !== undefined) (preserve as (context: Context) => void)(context);
+    return runInContext(context, () => this.#run(context, environ, startResponse));
+  }
+
+  #run(context: Context, environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+    this.#match(context); // inside the context: converters may read `request` and `session`, as in Flask
+    const plan = this.#registry.plan(context.match?.endpoint ?? null);
+    if (!plan.fast) return this.#respond(context, plan, environ, startResponse);
+    // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
+    let rv: unknown;
+    try {
+      rv = this.#view(context, plan);
+    } catch (error) {
+      return this.#respond(context, plan, environ, startResponse, Promise.reject(error));
+    }
+    if (isPromiseLike(rv)) return this.#respond(context, plan, environ, startResponse, Promise.resolve(rv));
+    let made: Response | Promise<Response>;
+    try {
+      made = makeResponse(rv, plan.endpoint!, environ); // a value no view may return is a 500, not the view's error
+    } catch (error) {
+      return this.#recover(context, plan, error, environ, startResponse);
+    }
+    if (!(made instanceof Response)) {
+      const next = (response: Response): Promise<Body> => this.#respond(context, plan, environ, startResponse, Promise.resolve(response));
+      return made.then(next, (error: unknown) => this.#recover(context, plan, error, environ, startResponse));
+    }
+    if (context.hasAfterThisRequest || this.#sessionToSave(context) !== null) return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
+    made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
+    return this.#body(context, plan, made, environ, startResponse, null);
+  }
+
+  /** Routing: the match, or the routing error that dispatch raises after the before-hooks, as Flask does. */
+  #match(context: Context): void {
+    const request = context.request!;
+    try {
+      if (this.#config.TRUSTED_HOSTS && request.host === '') {
+        throw new BadRequest(`The host '${request.environ.HTTP_HOST ?? ''}' is not in TRUSTED_HOSTS.`);
+      }
+      // An empty PATH_INFO (an app mounted at /approot, asked for /approot) must reach the router as '', which
+      // redirects to /approot/ as Werkzeug does; request.path would already say '/'.
+      const path = request.environ.PATH_INFO === '' ? '' : request.path;
+      context.match = this.#app.router.match(path, new RequestMatchOptions(request, this.#subdomain()));
+      request.params = context.match.params;
+      request.urlRule = context.match.rule;
+    } catch (error) {
+      context.routingError = error;
+      if (error instanceof HTTPError) request.routingException = error;
+    }
+  }
+
+  /** The async path, `viewResult` when the short branch already called the view. */
+  async #respond(context: Context, plan: EndpointPlan, environ: Environ, startResponse: StartResponse, viewResult?: Promise<unknown>): Promise<Body> {
+    let response: Response;
+    try {
+      response = await this.#fullDispatch(context, plan, viewResult);
+    } catch (error) {
+      return this.#recover(context, plan, error, environ, startResponse);
+    }
+    return this.#body(context, plan, response, environ, startResponse, null);
+  }
+
+  /** Flask's full_dispatch_request: the before-hooks, then the view; an error goes to its handler; then finalize. */
+  async #fullDispatch(context: Context, plan: EndpointPlan, viewResult?: Promise<unknown>): Promise<Response> {
+    let rv: unknown;
+    try {
+      if (viewResult !== undefined) rv = await viewResult;
+      else {
+        rv = await this.#preprocess(context, plan);
+        if (rv === undefined) rv = await this.#view(context, plan);
+      }
+    } catch (error) {
+      rv = await this.#handleUserException(plan, error);
+    }
+    return this.#finalize(context, plan, rv, false);
+  }
+
+  /** URL value preprocessors, then before-request hooks; the first hook that returns a value answers instead. */
+  async #preprocess(context: Context, plan: EndpointPlan): Promise<unknown> {
+    const request = context.request!;
+    if (plan.urlValuePreprocessors !== null) {
+      for (const fn of plan.urlValuePreprocessors) (fn as (e: string | null, v: Record<string, unknown>) => void)(plan.endpoint, request.params as Record<string, unknown>);
+    }
+    if (plan.before === null) return undefined;
+    for (const fn of plan.before) {
+      const rv = await (fn as (req: Request) => unknown)(request);
+      if (rv !== undefined && rv !== null) return rv;
+    }
+    return undefined;
+  }
+
+  /** Flask's dispatch_request: the routing error, the automatic OPTIONS answer, or the view's return value. */
+  #view(context: Context, plan: EndpointPlan): unknown {
+    if (context.routingError !== null) throw context.routingError;
+    const request = context.request!;
+    const { rule, endpoint } = context.match!;
+    if (request.method === 'OPTIONS' && this.#registry.autoOptions.has(rule)) {
+      const response = new Response();
+      const methods = this.#app.router.allowedMethods(request.path, { host: request.host, subdomain: this.#subdomain() });
+      response.headers.set('Allow', methods.join(', '));
+      return response;
+    }
+    const view = plan.view ?? this.#registry.views.get(endpoint); // a view set through viewFunctions after the plan
+    if (view === undefined) throw missingView(endpoint, rule.rule);
+    return view(request);
+  }
+
+  /**
+   * Flask's finalize_request: the value made a Response, then `afterThisRequest` callbacks, the after-request hooks
+   * and the session save. If those fail, a view's answer is released and the error goes on to the 500 path; the error
+   * page itself is sent as it is, the failure logged (Flask's `from_error_handler`).
+   */
+  async #finalize(context: Context, plan: EndpointPlan, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
+    let response = await makeResponse(rv, plan.endpoint ?? '<no endpoint>', context.request!.environ);
+    response.maxCookieSize = this.#config.MAX_COOKIE_SIZE; // Flask's Response.max_cookie_size reads the config
+    try {
+      if (context.hasAfterThisRequest) for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
+      if (plan.after !== null) for (const fn of plan.after) response = (await (fn as AfterHook)(response)) ?? response;
+      const session = this.#sessionToSave(context);
+      if (session !== null) await this.#app.sessionInterface.saveSession(this.#app, session, response);
+    } catch (error) {
+      if (!fromErrorHandler) {
+        response.close(); // a file or stream nothing will send now
+        throw error;
+      }
+      this.#app.logger.error('Request finalizing failed with an error while handling an error', error);
+    }
+    return response;
+  }
+
+  /**
+   * The session to save, or `null`. Flagon opens a session on first use, where Flask opens it for every request: so a
+   * request that never touched it but carries the session cookie opens it here when SESSION_REFRESH_EACH_REQUEST is
+   * on, and a permanent session gets its fresh expiry, as in Flask.
+   */
+  #sessionToSave(context: Context): Session | null {
+    let session = context.openedSession;
+    if (session === null && this.#config.SESSION_REFRESH_EACH_REQUEST) {
+      const name = this.#config.SESSION_COOKIE_NAME;
+      // A substring test first: most requests have no Cookie header, or not this cookie, and need no parsing.
+      const request = context.request!;
+      if (request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined) session = context.session;
+    }
+    return session === null || session.isNull ? null : session;
+  }
+
+  /** Flask's handle_user_exception: the handler's answer; an untrapped HTTPError answers as itself; else rethrow. */
+  async #handleUserException(plan: EndpointPlan, error: unknown): Promise<unknown> {
+    const answered = error instanceof HTTPError && !trapsHttpError(this.#config, error);
+    if (answered && error instanceof RequestRedirect) return errorResponse(error); // routing redirects skip handlers
+    const handler = this.#registry.errorHandlers.find(error, plan.scopes);
+    if (handler) return handler(error);
+    if (answered) return error;
+    throw error;
+  }
+
+  /** Flask's handle_exception: propagate in debug and testing; else log, and answer 500 (through its handler). */
+  async #recover(context: Context, plan: EndpointPlan, error: unknown, environ: Environ, startResponse: StartResponse): Promise<Body> {
+    let response: Response;
+    try {
+      if (this.#config.PROPAGATE_EXCEPTIONS ?? (this.#config.TESTING || this.#config.DEBUG)) throw error;
+      const request = context.request!;
+      this.#app.logger.error(`Exception on ${request.path} [${request.method}]`, error);
+      const serverError = new InternalServerError(undefined, { cause: error });
+      const handler = this.#registry.errorHandlers.find(serverError, plan.scopes);
+      response = await this.#finalize(context, plan, handler ? await handler(serverError) : serverError, true);
+    } catch (propagated) {
+      await context.request!.close();
+      await this.#teardown(context, plan, propagated);
+      throw propagated;
+    }
+    return this.#body(context, plan, response, environ, startResponse, error);
+  }
+
+  /**
+   * The body the server gets. The response's own TSGI call makes it; when the request has teardown hooks or upload
+   * files to delete, its `close()` does that after the body's own close; the chunks of a streamed body are produced
+   * inside the request's context, so `request` and `g` work in generators.
+   */
+  #body(context: Context, plan: EndpointPlan, response: Response, environ: Environ, startResponse: StartResponse, failure: unknown): Body {
+    const body = response.gatewayApp(environ, startResponse) as Body;
+    const request = context.request!;
+    if (Array.isArray(body) && plan.teardown === null && !request.needsClose) return body;
+    const own = (body as { close?: () => void | Promise<void> }).close; // taken before anything is wrapped
+    const ownClose = typeof own === 'function' ? own.bind(body) : undefined;
+    const close = async (): Promise<void> => {
+      try {
+        await ownClose?.();
+      } finally {
+        await request.close(); // uploaded files' temp files go, whatever happened
+        await this.#teardown(context, plan, failure);
+      }
+    };
+    if (Array.isArray(body)) return Object.assign([...(body as readonly unknown[])], { close }) as Body;
+    return Object.assign(chunksInContext(context, body), { close });
+  }
+
+  /** Teardown-request hooks, then teardown-appcontext hooks, in the plan's order; all run, errors are collected. */
+  async #teardown(context: Context, plan: EndpointPlan, error: unknown): Promise<void> {
+    if (plan.teardown === null) return;
+    const errors: unknown[] = [];
+    await runInContext(context, () => runTeardownHooks(plan.teardown!, error, errors));
+    throwCollected(errors, 'teardown hooks');
+  }
+
+  /** `''` without subdomain matching: every request counts as the bare server name (Flask's default). */
+  #subdomain(): '' | undefined {
+    return this.#app.subdomainMatching ? undefined : '';
+  }
+}
+
+type AfterHook = (response: Response) => Response | void | Promise<Response | void>;
+
+/**
+ * What the router reads of a request, through getters: it needs the host only for host rules and the rest only to
+ * build a redirect, so the common request computes neither. (A class: V8 allocates it far faster than a literal with
+ * getters.)
+ */
+class RequestMatchOptions {
+  readonly #request: Request;
+  readonly subdomain: string | undefined;
+  constructor(request: Request, subdomain: string | undefined) {
+    this.#request = request;
+    this.subdomain = subdomain;
+  }
+  get method(): string { return this.#request.method; }
+  get host(): string { return this.#request.host; }
+  get scheme(): 'http' | 'https' { return this.#request.scheme; }
+  get scriptName(): string { return this.#request.scriptRoot; }
+  get queryString(): string { return this.#request.environ.QUERY_STRING; }
+}
