@@ -26,7 +26,10 @@ const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 
 /** The scenarios: a section of RESULTS.md each, the path requested, and the servers (the first is the baseline). */
-const HELLO = { raw: { name: 'node:http', file: 'servers/node-http.mjs' }, flagon: { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' } };
+const HELLO = {
+  raw: { name: 'node:http', file: 'servers/node-http.mjs' },
+  flagon: { name: 'flagon serve()', file: 'servers/flagon-tsgi.mjs' },
+};
 const APP_TARGETS = [
   { name: 'node:http', file: 'servers/node-http-app.mjs' },
   { name: 'fastify', file: 'servers/fastify-app.mjs' },
@@ -59,7 +62,8 @@ const SCENARIOS = {
   },
 };
 const chosen = args.scenarios === 'all' ? Object.keys(SCENARIOS) : args.scenarios.split(',');
-for (const key of chosen) if (!(key in SCENARIOS)) throw new Error(`unknown scenario ${key}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+for (const key of chosen)
+  if (!(key in SCENARIOS)) throw new Error(`unknown scenario ${key}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 
 const taskset = (() => {
   try {
@@ -69,7 +73,8 @@ const taskset = (() => {
     return false;
   }
 })();
-const pinned = (cpu, command) => (taskset ? ['taskset', ['-c', String(cpu), ...command]] : [command[0], command.slice(1)]);
+const pinned = (cpu, command) =>
+  taskset ? ['taskset', ['-c', String(cpu), ...command]] : [command[0], command.slice(1)];
 
 function startServer(file) {
   const [cmd, cmdArgs] = pinned(0, [process.execPath, `${here}${file}`]);
@@ -78,10 +83,11 @@ function startServer(file) {
     child.once('message', (message) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
-  const cpu = () => new Promise((resolve) => {
-    child.once('message', (message) => resolve(message.cpu.user + message.cpu.system));
-    child.send('cpu');
-  });
+  const cpu = () =>
+    new Promise((resolve) => {
+      child.once('message', (message) => resolve(message.cpu.user + message.cpu.system));
+      child.send('cpu');
+    });
   return { child, port, cpu };
 }
 
@@ -90,8 +96,12 @@ function load(url, seconds) {
   return new Promise((resolve, reject) => {
     let out = '';
     const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.on('data', (data) => { out += data; });
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited with ${code}`))));
+    child.stdout.on('data', (data) => {
+      out += data;
+    });
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited with ${code}`)),
+    );
   });
 }
 
@@ -103,7 +113,8 @@ async function measure(target, path) {
     const before = await server.cpu();
     const result = await load(url, duration);
     const after = await server.cpu();
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    if (result.non2xx > 0 || result.errors > 0)
+      throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     return { rps: result.rps, p99: result.p99, cpuPerRequest: (after - before) / result.total };
   } finally {
     server.child.kill();
@@ -130,8 +141,12 @@ for (const key of chosen) {
     const base = results.get(targets[0].name);
     for (const target of targets) {
       const r = results.get(target.name);
-      samples.get(target.name).push({ ...r, rpsRatio: r.rps / base.rps, cpuRatio: r.cpuPerRequest / base.cpuPerRequest });
-      console.log(`round ${round}  ${target.name.padEnd(16)} ${fixed(r.rps, 0).padStart(7)} req/s  ×${fixed(r.rps / base.rps, 3)}  p99 ${r.p99} ms  ${fixed(r.cpuPerRequest, 1)} µs CPU/req  ×${fixed(r.cpuPerRequest / base.cpuPerRequest, 3)}`);
+      samples
+        .get(target.name)
+        .push({ ...r, rpsRatio: r.rps / base.rps, cpuRatio: r.cpuPerRequest / base.cpuPerRequest });
+      console.log(
+        `round ${round}  ${target.name.padEnd(16)} ${fixed(r.rps, 0).padStart(7)} req/s  ×${fixed(r.rps / base.rps, 3)}  p99 ${r.p99} ms  ${fixed(r.cpuPerRequest, 1)} µs CPU/req  ×${fixed(r.cpuPerRequest / base.cpuPerRequest, 3)}`,
+      );
     }
   }
   report.push({ key, scenario, targets, samples, goal: SCENARIOS[key].goal });
@@ -152,14 +167,20 @@ for (const { key, scenario, targets, samples, goal } of report) {
     `- Pinning: ${taskset ? 'server on CPU 0, autocannon on CPU 1 (taskset)' : 'none (taskset not available)'}`,
     `- Versions: Node ${process.version}, flagon ${flagonVersion}, fastify ${version('fastify')}, autocannon ${version('autocannon')}`,
     `- Load: autocannon, ${connections} connections, ${warmup} s warm-up then ${duration} s measured, per server per round`,
-    '- CPU µs/req: the server process\'s user + system CPU time over the measured window, divided by the requests served.',
+    "- CPU µs/req: the server process's user + system CPU time over the measured window, divided by the requests served.",
     '',
-    `### ${scenario}`, '', `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`, '',
-    '| server | req/s | × node:http | p99 ms | CPU µs/req | CPU × node:http |', '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `### ${scenario}`,
+    '',
+    `Medians of ${rounds} rounds; ratios are to ${targets[0].name} in the same round.`,
+    '',
+    '| server | req/s | × node:http | p99 ms | CPU µs/req | CPU × node:http |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const target of targets) {
     const s = samples.get(target.name);
-    lines.push(`| ${target.name} | ${fixed(median(s.map((x) => x.rps)), 0)} | ${fixed(median(s.map((x) => x.rpsRatio)), 3)} | ${median(s.map((x) => x.p99))} | ${fixed(median(s.map((x) => x.cpuPerRequest)), 1)} | ${fixed(median(s.map((x) => x.cpuRatio)), 3)} |`);
+    lines.push(
+      `| ${target.name} | ${fixed(median(s.map((x) => x.rps)), 0)} | ${fixed(median(s.map((x) => x.rpsRatio)), 3)} | ${median(s.map((x) => x.p99))} | ${fixed(median(s.map((x) => x.cpuPerRequest)), 1)} | ${fixed(median(s.map((x) => x.cpuRatio)), 3)} |`,
+    );
   }
   if (goal) {
     const ours = samples.get(goal.ours);
@@ -167,14 +188,25 @@ for (const { key, scenario, targets, samples, goal } of report) {
     const perRound = ours.map((x, i) => x.rps / theirs[i].rps);
     const ahead = perRound.filter((ratio) => ratio >= 1).length;
     const met = median(ours.map((x) => x.rpsRatio)) >= median(theirs.map((x) => x.rpsRatio));
-    lines.push('', `**Goal** (${goal.ours}'s × node:http at least ${goal.theirs}'s): **${met ? 'met' : 'not met'}** in this run. `
-      + `${goal.ours} ÷ ${goal.theirs} req/s, median of the rounds: ${fixed(median(perRound), 3)}; ${goal.ours} was ahead in ${ahead} of ${perRound.length} rounds.`);
+    lines.push(
+      '',
+      `**Goal** (${goal.ours}'s × node:http at least ${goal.theirs}'s): **${met ? 'met' : 'not met'}** in this run. ` +
+        `${goal.ours} ÷ ${goal.theirs} req/s, median of the rounds: ${fixed(median(perRound), 3)}; ${goal.ours} was ahead in ${ahead} of ${perRound.length} rounds.`,
+    );
   }
-  lines.push('', '<details><summary>Every round</summary>', '', '| round | server | req/s | × node:http | p99 ms | CPU µs/req | CPU × |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '',
+    '<details><summary>Every round</summary>',
+    '',
+    '| round | server | req/s | × node:http | p99 ms | CPU µs/req | CPU × |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (let round = 0; round < rounds; round++) {
     for (const target of targets) {
       const x = samples.get(target.name)[round];
-      lines.push(`| ${round + 1} | ${target.name} | ${fixed(x.rps, 0)} | ${fixed(x.rpsRatio, 3)} | ${x.p99} | ${fixed(x.cpuPerRequest, 1)} | ${fixed(x.cpuRatio, 3)} |`);
+      lines.push(
+        `| ${round + 1} | ${target.name} | ${fixed(x.rps, 0)} | ${fixed(x.rpsRatio, 3)} | ${x.p99} | ${fixed(x.cpuPerRequest, 1)} | ${fixed(x.cpuRatio, 3)} |`,
+      );
     }
   }
   lines.push('', '</details>', '');

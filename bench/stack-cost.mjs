@@ -36,11 +36,23 @@ class MemoryConnection extends Duplex {
   }
 
   _read() {}
-  _write(chunk, _encoding, callback) { this.#count(chunk); callback(); }
-  _writev(chunks, callback) { for (const { chunk } of chunks) this.#count(chunk); callback(); }
-  setTimeout() { return this; }
-  setNoDelay() { return this; }
-  setKeepAlive() { return this; }
+  _write(chunk, _encoding, callback) {
+    this.#count(chunk);
+    callback();
+  }
+  _writev(chunks, callback) {
+    for (const { chunk } of chunks) this.#count(chunk);
+    callback();
+  }
+  setTimeout() {
+    return this;
+  }
+  setNoDelay() {
+    return this;
+  }
+  setKeepAlive() {
+    return this;
+  }
 
   /** Sends `count` requests (a multiple of DEPTH), DEPTH at a time, and resolves when every answer is out. */
   send(batch, count) {
@@ -83,8 +95,14 @@ async function child(file, path, requests) {
 function measure(file, path, requests) {
   return new Promise((resolve, reject) => {
     let out = '';
-    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', file, '--path', path, '--requests', String(requests)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    proc.stdout.on('data', (data) => { out += data; });
+    const proc = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--child', file, '--path', path, '--requests', String(requests)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    proc.stdout.on('data', (data) => {
+      out += data;
+    });
     proc.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`${file} exited with ${code}`))));
   });
 }

@@ -12,7 +12,9 @@ import { writeSection } from '../results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..', '..');
-const { values } = parseArgs({ options: { edits: { type: 'string', default: '20' }, gap: { type: 'string', default: '1500' } } });
+const { values } = parseArgs({
+  options: { edits: { type: 'string', default: '20' }, gap: { type: 'string', default: '1500' } },
+});
 const edits = Number(values.edits);
 const gap = Number(values.gap);
 
@@ -33,14 +35,23 @@ function project() {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   writeFileSync(join(dir, 'templates', 'page.html'), '<p>{{ n }}</p>');
   writeFileSync(join(dir, 'app.ts'), view('v0'));
-  writeFileSync(join(dir, 'server.ts'), "import { app } from './app.js';\nawait app.run({ port: Number(process.env.PORT), reload: false, banner: true, log: false });\n");
+  writeFileSync(
+    join(dir, 'server.ts'),
+    "import { app } from './app.js';\nawait app.run({ port: Number(process.env.PORT), reload: false, banner: true, log: false });\n",
+  );
   return dir;
 }
 
 async function start(command, args, cwd, env = {}) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
-  child.stdout.on('data', (c) => { out += c; });
+  child.stdout.on('data', (c) => {
+    out += c;
+  });
   child.stderr.on('data', () => undefined);
   for (let i = 0; i < 600 && !/Running on (http\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
   const url = /Running on (http\S+)/.exec(out)?.[1];
@@ -57,7 +68,8 @@ async function measure(name, dir, url) {
       try {
         const response = await fetch(`${url}/page`);
         await response.text();
-        if (response.ok) ok++; else failed++;
+        if (response.ok) ok++;
+        else failed++;
       } catch {
         failed++;
         await new Promise((r) => setTimeout(r, 5));
@@ -84,13 +96,25 @@ async function measure(name, dir, url) {
   running = false;
   await loop;
   const sorted = [...times].sort((a, b) => a - b);
-  return { name, median: sorted[sorted.length >> 1], p90: sorted[Math.floor(sorted.length * 0.9)], max: sorted.at(-1), min: sorted[0], ok, failed };
+  return {
+    name,
+    median: sorted[sorted.length >> 1],
+    p90: sorted[Math.floor(sorted.length * 0.9)],
+    max: sorted.at(-1),
+    min: sorted[0],
+    ok,
+    failed,
+  };
 }
 
 const results = [];
 {
   const dir = project();
-  const { child, url } = await start(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), 'run', '--debug', '--port', '0'], dir);
+  const { child, url } = await start(
+    process.execPath,
+    [join(repo, 'dist', 'cli', 'main.js'), 'run', '--debug', '--port', '0'],
+    dir,
+  );
   try {
     results.push(await measure('flagon run --debug', dir, url));
   } finally {
@@ -102,7 +126,9 @@ const results = [];
   const dir = project();
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const tsx = join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const { child, url } = await start(process.execPath, [tsx, 'watch', '--clear-screen=false', 'server.ts'], dir, { PORT: String(port) });
+  const { child, url } = await start(process.execPath, [tsx, 'watch', '--clear-screen=false', 'server.ts'], dir, {
+    PORT: String(port),
+  });
   try {
     results.push(await measure('tsx watch (restart the process)', dir, url));
   } finally {
@@ -120,7 +146,9 @@ const markdown = [
   '',
   '| server | median ms | p90 ms | max ms | min ms | loop requests | failed |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map((r) => `| ${r.name} | ${ms(r.median)} | ${ms(r.p90)} | ${ms(r.max)} | ${ms(r.min)} | ${r.ok} | ${r.failed} |`),
+  ...results.map(
+    (r) => `| ${r.name} | ${ms(r.median)} | ${ms(r.p90)} | ${ms(r.max)} | ${ms(r.min)} | ${r.ok} | ${r.failed} |`,
+  ),
 ].join('\n');
 console.log(markdown);
 writeSection(join(here, '..', 'RESULTS.md'), 'reload', markdown);

@@ -19,9 +19,18 @@ const { values: args } = parseArgs({
 
 // Hono's benchmarks/routers table, then filler rules up to 1,000, in find-my-way's syntax.
 const HONO_ROUTES = [
-  ['GET', '/user'], ['GET', '/user/comments'], ['GET', '/user/avatar'], ['GET', '/user/lookup/username/:username'],
-  ['GET', '/user/lookup/email/:address'], ['GET', '/event/:id'], ['GET', '/event/:id/comments'], ['POST', '/event/:id/comment'],
-  ['GET', '/map/:location/events'], ['GET', '/status'], ['GET', '/very/deeply/nested/route/hello/there'], ['GET', '/static/*'],
+  ['GET', '/user'],
+  ['GET', '/user/comments'],
+  ['GET', '/user/avatar'],
+  ['GET', '/user/lookup/username/:username'],
+  ['GET', '/user/lookup/email/:address'],
+  ['GET', '/event/:id'],
+  ['GET', '/event/:id/comments'],
+  ['POST', '/event/:id/comment'],
+  ['GET', '/map/:location/events'],
+  ['GET', '/status'],
+  ['GET', '/very/deeply/nested/route/hello/there'],
+  ['GET', '/static/*'],
 ];
 const routes = [...HONO_ROUTES];
 for (let i = 0; routes.length < 1000; i++) {
@@ -52,12 +61,20 @@ routes.forEach(([method, path], i) => {
 // Each contender answers the same question: which rule, with which parameters.
 let sink = 0;
 const contenders = {
-  flagon: (method, path) => { sink += flagon.match(path, { method }).endpoint.length; },
-  'find-my-way': (method, path) => { sink += fmw.find(method, path).handler.length + 1; },
+  flagon: (method, path) => {
+    sink += flagon.match(path, { method }).endpoint.length;
+  },
+  'find-my-way': (method, path) => {
+    sink += fmw.find(method, path).handler.length + 1;
+  },
 };
 for (const [name, method, path] of CASES) {
   for (const [who, match] of Object.entries(contenders)) {
-    try { match(method, path); } catch (error) { throw new Error(`${who} does not match ${name} ${method} ${path}: ${error.message}`); }
+    try {
+      match(method, path);
+    } catch (error) {
+      throw new Error(`${who} does not match ${name} ${method} ${path}: ${error.message}`);
+    }
   }
 }
 
@@ -75,14 +92,19 @@ const samples = new Map(groups.map(([name]) => [name, { flagon: [], 'find-my-way
 for (let round = 1; round <= rounds; round++) {
   for (const [name, cases] of groups) {
     const order = round % 2 ? Object.entries(contenders) : Object.entries(contenders).reverse();
-    for (const [who, fn] of order) samples.get(name)[who].push(nsPerMatch(fn, cases, name === 'all together' ? iterations / 7 : iterations));
+    for (const [who, fn] of order)
+      samples.get(name)[who].push(nsPerMatch(fn, cases, name === 'all together' ? iterations / 7 : iterations));
   }
   console.log(`round ${round} done`);
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 const lines = [
-  '## Router: Hono\'s cases over 1,000 rules (`npm run bench:router`)',
+  "## Router: Hono's cases over 1,000 rules (`npm run bench:router`)",
   '',
   `- Command: \`npm run bench:router -- --rounds ${rounds} --iterations ${iterations}\``,
   `- Date: ${new Date().toISOString()}; Node ${process.version}; ${cpus()[0]?.model ?? 'unknown CPU'}; Linux ${release()}`,

@@ -5,9 +5,16 @@ import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 
 function fastifyApp() {
   const app = Fastify({ logger: false });
-  app.get('/', (request, reply) => { reply.type('text/html; charset=utf-8').send(INDEX_BODY); });
-  for (const route of OTHER_ROUTES) app.get(route, (request, reply) => { reply.type('text/html; charset=utf-8').send(route); });
-  app.get('/users/:id', (request, reply) => { reply.send({ id: Number(request.params.id) }); });
+  app.get('/', (request, reply) => {
+    reply.type('text/html; charset=utf-8').send(INDEX_BODY);
+  });
+  for (const route of OTHER_ROUTES)
+    app.get(route, (request, reply) => {
+      reply.type('text/html; charset=utf-8').send(route);
+    });
+  app.get('/users/:id', (request, reply) => {
+    reply.send({ id: Number(request.params.id) });
+  });
   return app;
 }
 

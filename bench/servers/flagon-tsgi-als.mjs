@@ -5,9 +5,10 @@ import { BODY, CONTENT_TYPE, ready } from './common.mjs';
 
 const storage = new AsyncLocalStorage();
 const headers = [['Content-Type', CONTENT_TYPE]];
-const hello = (environ, startResponse) => storage.run(environ, () => {
-  startResponse('200 OK', headers);
-  return [BODY];
-});
+const hello = (environ, startResponse) =>
+  storage.run(environ, () => {
+    startResponse('200 OK', headers);
+    return [BODY];
+  });
 const server = await serve(hello, { port: 0 });
 ready(server.port);

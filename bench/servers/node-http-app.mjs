@@ -7,7 +7,10 @@ import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 const HTML = 'text/html; charset=utf-8';
 const constant = (body) => {
   const headers = { 'Content-Type': HTML, 'Content-Length': String(Buffer.byteLength(body)) };
-  return (req, res) => { res.writeHead(200, headers); res.end(body); };
+  return (req, res) => {
+    res.writeHead(200, headers);
+    res.end(body);
+  };
 };
 
 /** The server, not listening yet (bench/stack-cost.mjs feeds it without a socket). */
@@ -18,11 +21,14 @@ export async function httpServer() {
     if (route.includes(':')) dynamics.push([new RegExp(`^${route.replace(/:\w+/g, '([^/]+)')}$`), constant(route)]);
     else statics.set(route, constant(route));
   }
-  dynamics.push([/^\/users\/(\d+)$/, (req, res, m) => {
-    const body = `${JSON.stringify({ id: Number(m[1]) })}\n`;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
-    res.end(body);
-  }]);
+  dynamics.push([
+    /^\/users\/(\d+)$/,
+    (req, res, m) => {
+      const body = `${JSON.stringify({ id: Number(m[1]) })}\n`;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(body);
+    },
+  ]);
   return createServer((req, res) => {
     const question = req.url.indexOf('?');
     const path = question < 0 ? req.url : req.url.slice(0, question);

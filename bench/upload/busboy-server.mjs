@@ -8,7 +8,9 @@ const target = process.argv[2];
 const server = createServer((req, res) => {
   const bb = busboy({ headers: req.headers });
   const writes = [];
-  bb.on('file', (name, stream) => { writes.push(pipeline(stream, createWriteStream(target))); });
+  bb.on('file', (name, stream) => {
+    writes.push(pipeline(stream, createWriteStream(target)));
+  });
   bb.on('close', async () => {
     await Promise.all(writes);
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -17,4 +19,6 @@ const server = createServer((req, res) => {
   req.pipe(bb);
 });
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-process.on('message', (m) => { if (m === 'rss') process.send({ rss: process.resourceUsage().maxRSS * 1024 }); });
+process.on('message', (m) => {
+  if (m === 'rss') process.send({ rss: process.resourceUsage().maxRSS * 1024 });
+});

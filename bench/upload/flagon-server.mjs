@@ -18,4 +18,6 @@ app.post('/upload', async (req) => {
 });
 const server = await serve(app.gatewayApp, { port: 0 });
 process.send({ port: server.port });
-process.on('message', (m) => { if (m === 'rss') process.send({ rss: process.resourceUsage().maxRSS * 1024 }); });
+process.on('message', (m) => {
+  if (m === 'rss') process.send({ rss: process.resourceUsage().maxRSS * 1024 });
+});

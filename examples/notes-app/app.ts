@@ -10,7 +10,9 @@ export const app = new App(import.meta.url, {
 });
 app.enableCsrf();
 
-const notes: Array<{ author: string; text: string }> = [{ author: 'Flagon', text: 'Write a note below. Try <b>tags</b>: they are escaped.' }];
+const notes: Array<{ author: string; text: string }> = [
+  { author: 'Flagon', text: 'Write a note below. Try <b>tags</b>: they are escaped.' },
+];
 
 app.get('/', () => renderTemplate('index.html', { notes, name: session.name ?? '' }));
 

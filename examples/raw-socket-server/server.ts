@@ -5,8 +5,8 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { addRequestHeaders, splitRequestTarget, TSGI_VERSION } from 'flagon/gateway';
-import type { Body, Environ, GatewayApp, HeaderList } from 'flagon/gateway';
+import { addRequestHeaders, chunkByteLength, splitRequestTarget, TSGI_VERSION } from 'flagon/gateway';
+import type { Body, BodyChunk, Environ, GatewayApp, HeaderList } from 'flagon/gateway';
 
 /** 1. Read until the blank line that ends the head, then the body by Content-Length. */
 async function readRequest(socket: Socket): Promise<{ head: string; body: Buffer } | null> {
@@ -47,7 +47,10 @@ function buildEnviron(head: string, body: Buffer, socket: Socket, port: number):
   return environ;
 }
 
-/** 3. Call the app, then write the status line, the headers and the body; always call close() (§5.3, §6). */
+/**
+ * 3. Call the app, then write the status line, the headers and the body; always call close() (§5.3, §6).
+ * A chunk is bytes or a string (TSGI 1.1): socket.write() sends a string as UTF-8, and a length counts its UTF-8 bytes.
+ */
 async function respond(app: GatewayApp, environ: Environ, socket: Socket): Promise<void> {
   let status = '500 Internal Server Error';
   let headers: HeaderList = [];
@@ -58,7 +61,7 @@ async function respond(app: GatewayApp, environ: Environ, socket: Socket): Promi
     socket.write(`HTTP/1.1 ${status}\r\n${lines}${framing}Connection: close\r\n\r\n`, 'latin1');
     sent = true;
   };
-  const write = (chunk: Uint8Array): void => { if (!sent) sendHead(); socket.write(chunk); };
+  const write = (chunk: BodyChunk): void => { if (chunk.length === 0) return; if (!sent) sendHead(); socket.write(chunk); };
   let body: Body | undefined;
   try {
     body = await app(environ, (newStatus, newHeaders, excInfo) => {
@@ -67,9 +70,9 @@ async function respond(app: GatewayApp, environ: Environ, socket: Socket): Promi
       return write;
     });
     const hasLength = headers.some(([name]) => name.toLowerCase() === 'content-length');
-    if (Array.isArray(body) && !sent) sendHead(hasLength ? undefined : body.reduce((n: number, c: Uint8Array) => n + c.byteLength, 0));
+    if (Array.isArray(body) && !sent) sendHead(hasLength ? undefined : body.reduce((n: number, c: BodyChunk) => n + chunkByteLength(c), 0));
     for await (const chunk of body) {
-      if (chunk.byteLength === 0) continue;
+      if (chunk.length === 0) continue; // empty, string or bytes
       if (!sent) sendHead();
       if (environ.REQUEST_METHOD !== 'HEAD') socket.write(chunk);
     }

@@ -14,7 +14,8 @@ type View = (this: unknown, req: Request) => unknown;
  */
 export function loginRequired<V extends View>(view: V, _context?: ClassMethodDecoratorContext): V {
   const wrapped = async function (this: unknown, req: Request): Promise<unknown> {
-    if (session.userId === undefined) return redirect(urlFor('login', { next: req.environ.QUERY_STRING ? req.fullPath : req.path }));
+    if (session.userId === undefined)
+      return redirect(urlFor('login', { next: req.environ.QUERY_STRING ? req.fullPath : req.path }));
     return view.call(this, req);
   };
   Object.defineProperty(wrapped, 'name', { value: view.name });
@@ -33,9 +34,12 @@ app.post('/login', function doLogin(req) {
 });
 
 // The wrapper form: the endpoint is 'dashboard', the name of the function inside.
-app.get('/dashboard', loginRequired(function dashboard() {
-  return `Dashboard of user ${String(session.userId)}`;
-}));
+app.get(
+  '/dashboard',
+  loginRequired(function dashboard() {
+    return `Dashboard of user ${String(session.userId)}`;
+  }),
+);
 
 // The decorator form: the route decorator goes on top, so it registers the wrapped method.
 @app.routes

@@ -1,7 +1,7 @@
 /** @module runCgi (layer L4): run a TSGI app as a CGI script (RFC 3875), as Python's wsgiref CGIHandler runs a WSGI app. */
 import { TSGI_VERSION } from '../gateway/environ.js';
-import { HTTP_TOKEN, isHopByHop, parseStatusCode } from '../gateway/response.js';
-import type { Body, Environ, ErrorStream, GatewayApp, HeaderList, StartResponse, WriteFn } from '../gateway/types.js';
+import { HTTP_TOKEN, chunkByteLength, describeChunk, isBodyChunk, isHopByHop, parseStatusCode, toBytes } from '../gateway/response.js';
+import type { Body, BodyChunk, Environ, ErrorStream, GatewayApp, HeaderList, StartResponse, WriteFn } from '../gateway/types.js';
 import { quotePath } from '../gateway/url.js';
 
 /** The part of a readable stream runCgi uses: iteration (process.stdin, a file stream, a generator, a list). */
@@ -9,6 +9,7 @@ type Input = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /** The part of a writable stream runCgi uses: process.stdout, a socket, a PassThrough in a test. */
 interface Output {
+  /** Takes bytes: string chunks are encoded as UTF-8 before they get here. */
   write(chunk: Uint8Array): boolean;
   once(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
   off(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
@@ -139,7 +140,8 @@ function writeOut(out: Output, chunk: Uint8Array): Promise<void> | undefined {
  * `wsgiref.handlers.CGIHandler().run(app)`: the environ comes from the meta-variables (SCRIPT_NAME, PATH_INFO,
  * QUERY_STRING, CONTENT_TYPE, CONTENT_LENGTH, the HTTP_* headers, HTTPS), `tsgi.input` is exactly CONTENT_LENGTH
  * bytes of stdin, and the response goes to stdout as a `Status:` line, the headers, a blank line and the body.
- * `tsgi.errors` is stderr, which the server logs. A list body gets a Content-Length; HEAD, 204 and 304 get no body.
+ * `tsgi.errors` is stderr, which the server logs. Chunks may be bytes or strings (TSGI 1.1; strings go out as UTF-8).
+ * A list body gets a Content-Length (a string's UTF-8 byte count); HEAD, 204 and 304 get no body.
  * An error before the headers went out is logged and answered `500`; after, the body stops where it was.
  * Resolves with the exit status for the process: 0, or 1 when the app failed.
  *
@@ -180,9 +182,10 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
     headersSent = true;
   };
   const write: WriteFn = (chunk) => {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
+    if (!isBodyChunk(chunk)) throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
+    if (chunk.length === 0) return;
     if (!headersSent) sendHeaders(null);
-    if (!noBody) pending.push(chunk);
+    if (!noBody) pending.push(toBytes(chunk));
   };
   const startResponse: StartResponse = (newStatus, newHeaders, excInfo) => {
     if (excInfo !== undefined) {
@@ -204,27 +207,28 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
   let body: Body | undefined;
   try {
     body = await app(environ, startResponse);
-    if (typeof body !== 'object' || body === null) throw new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`);
+    if (typeof body !== 'object' || body === null) throw new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`);
     if (Array.isArray(body)) {
-      for (const [index, chunk] of body.entries()) if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunk ${index} is a ${typeof chunk}; chunks are Uint8Array (docs/gateway.md §5.1)`);
-      if (!headersSent) sendHeaders((body as Uint8Array[]).reduce((sum, chunk) => sum + chunk.byteLength, 0));
-      if (!noBody) pending.push(...(body as Uint8Array[]));
+      for (const [index, chunk] of body.entries()) if (!isBodyChunk(chunk)) throw new TypeError(`body chunk ${index} is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
+      const chunks = body as BodyChunk[];
+      if (!headersSent) sendHeaders(chunks.reduce((sum, chunk) => sum + chunkByteLength(chunk), 0));
+      if (!noBody) for (const chunk of chunks) if (chunk.length > 0) pending.push(toBytes(chunk));
       await flush();
     } else {
       await flush(); // what write() produced while the app ran
       if (noBody && status !== undefined) {
         // HEAD with the headers known: the body is not read (docs/gateway.md §6.2), only stopped so that a
         // generator's finally blocks run (§5.3), then closed below.
-        const iterable = body as Partial<AsyncIterable<Uint8Array> & Iterable<Uint8Array>>;
-        const iterator: Partial<AsyncIterator<Uint8Array> | Iterator<Uint8Array>> | undefined = iterable[Symbol.asyncIterator]?.() ?? iterable[Symbol.iterator]?.();
+        const iterable = body as Partial<AsyncIterable<BodyChunk> & Iterable<BodyChunk>>;
+        const iterator: Partial<AsyncIterator<BodyChunk> | Iterator<BodyChunk>> | undefined = iterable[Symbol.asyncIterator]?.() ?? iterable[Symbol.iterator]?.();
         await iterator?.return?.();
       } else {
-        for await (const chunk of body as AsyncIterable<Uint8Array>) {
-          if (!(chunk instanceof Uint8Array)) throw new TypeError(`a body chunk is a ${typeof chunk}; chunks are Uint8Array (docs/gateway.md §5.1)`);
-          if (chunk.byteLength === 0) continue;
+        for await (const chunk of body as AsyncIterable<unknown>) {
+          if (!isBodyChunk(chunk)) throw new TypeError(`a body chunk is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
+          if (chunk.length === 0) continue; // empty, string or bytes
           if (!headersSent) sendHeaders(null);
           if (noBody) break; // HEAD: the headers were all it needed
-          pending.push(chunk);
+          pending.push(toBytes(chunk));
           await flush();
         }
       }

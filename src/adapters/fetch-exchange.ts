@@ -1,6 +1,6 @@
 /** @module One TSGI call answered as a WHATWG Response (layer L4): startResponse, list and streamed bodies, HEAD, errors and close() (docs/gateway.md §4–§6). */
-import { callClose, checkStartResponse, isHopByHop, isPromiseLike } from '../gateway/response.js';
-import type { Body, Environ, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
+import { callClose, checkStartResponse, chunkByteLength, describeChunk, isBodyChunk, isHopByHop, isPromiseLike, toBytes } from '../gateway/response.js';
+import type { Body, BodyChunk, Environ, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
 
 /** How a {@link FetchExchange} reports errors; `debug` is read only when a 500 is built. */
 export interface FetchExchangeOptions {
@@ -16,13 +16,16 @@ function describe(value: unknown): string {
 }
 
 function chunkError(where: string, chunk: unknown): TypeError {
-  return new TypeError(`${where} a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`);
+  return new TypeError(`${where} ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
 }
+
+const totalLength = (chunks: readonly BodyChunk[]): number => chunks.reduce((sum, chunk) => sum + chunkByteLength(chunk), 0);
 
 /**
  * Runs one TSGI call and turns what it returns into a `Response`. A list body becomes one buffer with a
- * Content-Length; any other body becomes a pull-based `ReadableStream` (highWaterMark 0), so the app produces a chunk
- * only when the runtime asks for one, and `close()` runs exactly once when the stream ends, errors or is cancelled.
+ * Content-Length (a lone string chunk is handed to the Response as it is, which encodes it as UTF-8); any other body
+ * becomes a pull-based `ReadableStream` (highWaterMark 0) of bytes, so the app produces a chunk only when the runtime
+ * asks for one, and `close()` runs exactly once when the stream ends, errors or is cancelled.
  */
 export class FetchExchange {
   readonly #environ: Environ;
@@ -35,7 +38,7 @@ export class FetchExchange {
   #returned = false;
   #bodyClosed = false;
   /** Chunks pushed with the legacy write() before the app returned: they go out first (docs/gateway.md §4.4). */
-  readonly #written: Uint8Array[] = [];
+  readonly #written: BodyChunk[] = [];
 
   constructor(environ: Environ, options: FetchExchangeOptions) {
     this.#environ = environ;
@@ -50,10 +53,10 @@ export class FetchExchange {
     return this.#write;
   };
 
-  readonly #write = (chunk: Uint8Array): void => {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
+  readonly #write = (chunk: BodyChunk): void => {
+    if (!isBodyChunk(chunk)) throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
     if (this.#returned) throw new Error('write() was called after the application returned its body; yield the chunk from the body instead (docs/gateway.md §4.4)');
-    if (chunk.byteLength > 0) this.#written.push(chunk);
+    if (chunk.length > 0) this.#written.push(chunk);
   };
 
   /** Calls the app and resolves with the Response; never rejects (an error before the headers is a 500). */
@@ -69,7 +72,7 @@ export class FetchExchange {
     if (Array.isArray(body)) return this.#fromList(body);
     if (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body)) return this.#fromStream(body);
     this.#closeBody(body);
-    return this.#fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`));
+    return this.#fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`));
   }
 
   #fromList(chunks: readonly unknown[]): Response {
@@ -77,11 +80,11 @@ export class FetchExchange {
       let total = 0;
       for (let i = 0; i < chunks.length; i++) {
         const chunk = chunks[i];
-        if (!(chunk instanceof Uint8Array)) throw chunkError(`body chunk ${i} is`, chunk);
-        total += chunk.byteLength;
+        if (!isBodyChunk(chunk)) throw chunkError(`body chunk ${i} is`, chunk);
+        total += chunkByteLength(chunk); // UTF-8 bytes for a string, never its .length
       }
-      const parts = [...this.#written, ...(chunks as Uint8Array[])];
-      const length = total + this.#written.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+      const parts = [...this.#written, ...(chunks as BodyChunk[])];
+      const length = total + totalLength(this.#written);
       return this.#respond(length, () => join(parts, length));
     } catch (error) {
       return this.#fail(error);
@@ -106,7 +109,7 @@ export class FetchExchange {
       }
       if (step.done) {
         // The whole body was empty chunks (or write() chunks only): its length is known after all.
-        const length = first.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+        const length = totalLength(first);
         try {
           return this.#respond(length, () => join(first, length));
         } catch (error) {
@@ -116,11 +119,11 @@ export class FetchExchange {
         }
       }
       const chunk = step.value;
-      if (!(chunk instanceof Uint8Array)) {
+      if (!isBodyChunk(chunk)) {
         await this.#stop(body, iterator);
         return this.#fail(chunkError('the body yielded', chunk));
       }
-      if (chunk.byteLength === 0) continue;
+      if (chunk.length === 0) continue; // empty, string or bytes: nothing to send
       first.push(chunk);
       if (this.#status !== undefined && (this.#environ.REQUEST_METHOD === 'HEAD' || this.#code === 204 || this.#code === 205 || this.#code === 304)) {
         return this.#headersOnly(body, iterator, []);
@@ -135,11 +138,11 @@ export class FetchExchange {
   }
 
   /** HEAD, 204, 205 and 304: the status and headers are the whole answer; the body is stopped and closed. */
-  async #headersOnly(body: Body, iterator: AnyIterator, written: Uint8Array[]): Promise<Response> {
+  async #headersOnly(body: Body, iterator: AnyIterator, written: BodyChunk[]): Promise<Response> {
     await this.#stop(body, iterator);
     try {
       // A HEAD answer that read no byte says nothing of GET's length (RFC 9110 §9.3.2), so no Content-Length of its own.
-      const length = written.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+      const length = totalLength(written);
       return this.#respond(length > 0 ? length : -1, () => null);
     } catch (error) {
       return this.#fail(error);
@@ -147,7 +150,7 @@ export class FetchExchange {
   }
 
   /** The rest of the body as a stream that pulls one chunk per read: back-pressure is the runtime's reads. */
-  #stream(body: Body, iterator: AnyIterator, first: Uint8Array[]): ReadableStream<Uint8Array> {
+  #stream(body: Body, iterator: AnyIterator, first: BodyChunk[]): ReadableStream<Uint8Array> {
     let pulling = false;
     let cancelled = false;
     const log = (what: string, error: unknown): void => this.#log(what, error);
@@ -155,7 +158,7 @@ export class FetchExchange {
     const stop = (): Promise<void> => returnIterator(iterator, log);
     return new ReadableStream<Uint8Array>({
       start(controller) {
-        for (const chunk of first) controller.enqueue(chunk);
+        for (const chunk of first) controller.enqueue(toBytes(chunk));
       },
       async pull(controller) {
         pulling = true;
@@ -181,7 +184,7 @@ export class FetchExchange {
               return;
             }
             const chunk = step.value;
-            if (!(chunk instanceof Uint8Array)) {
+            if (!isBodyChunk(chunk)) {
               const error = chunkError('the body yielded', chunk);
               log('error in the application', error);
               controller.error(error);
@@ -189,8 +192,8 @@ export class FetchExchange {
               close();
               return;
             }
-            if (chunk.byteLength === 0) continue;
-            controller.enqueue(chunk);
+            if (chunk.length === 0) continue;
+            controller.enqueue(toBytes(chunk)); // a byte stream: the runtime writes it as it is
             return;
           }
         } finally {
@@ -207,7 +210,7 @@ export class FetchExchange {
   }
 
   /** Builds the Response from the status and headers; `length` ≥ 0 adds Content-Length when the app gave none. */
-  #respond(length: number, makeBody: () => Uint8Array | ReadableStream<Uint8Array> | null): Response {
+  #respond(length: number, makeBody: () => Uint8Array | string | ReadableStream<Uint8Array> | null): Response {
     const headers = this.#headers;
     const status = this.#status;
     if (status === undefined || headers === undefined) {
@@ -275,14 +278,23 @@ async function returnIterator(iterator: AnyIterator, log: (what: string, error: 
   }
 }
 
-/** The chunks as one buffer: a Response over a single Uint8Array is sent with its length in one write. */
-function join(chunks: readonly Uint8Array[], length: number): Uint8Array {
+const encoder = new TextEncoder();
+
+/**
+ * The chunks as one body: a Response over a single Uint8Array is sent with its length in one write; a lone string is
+ * handed over as it is (the Response encodes it as UTF-8); several are encoded straight into one buffer.
+ */
+function join(chunks: readonly BodyChunk[], length: number): Uint8Array | string {
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
+    if (typeof chunk === 'string') {
+      offset += encoder.encodeInto(chunk, out.subarray(offset)).written;
+    } else {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
   }
   return out;
 }

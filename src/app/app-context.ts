@@ -39,7 +39,11 @@ export const PRESERVE_CONTEXT_KEY = 'flagon.preserve_context';
  * const errors: unknown[] = [];
  * await runTeardownHooks(hooks, null, errors);
  */
-export function runTeardownHooks(hooks: readonly TeardownHook[], error: unknown, errors: unknown[]): void | Promise<void> {
+export function runTeardownHooks(
+  hooks: readonly TeardownHook[],
+  error: unknown,
+  errors: unknown[],
+): void | Promise<void> {
   for (let i = hooks.length - 1; i >= 0; i--) {
     let rv: unknown;
     try {
@@ -50,7 +54,12 @@ export function runTeardownHooks(hooks: readonly TeardownHook[], error: unknown,
     }
     if (isPromiseLike(rv)) {
       const rest = hooks.slice(0, i);
-      return Promise.resolve(rv).then(() => undefined, (hookError: unknown) => void errors.push(hookError)).then(() => runTeardownHooks(rest, error, errors));
+      return Promise.resolve(rv)
+        .then(
+          () => undefined,
+          (hookError: unknown) => void errors.push(hookError),
+        )
+        .then(() => runTeardownHooks(rest, error, errors));
     }
   }
 }
@@ -75,7 +84,11 @@ export function throwCollected(errors: readonly unknown[], what: string): void {
  * @example
  * const context = makeAppContext(app, hooks, (error) => app.logger.error('teardown failed', error));
  */
-export function makeAppContext(app: ContextApp, hooks: readonly TeardownHook[], report: (error: unknown) => void): AppContext {
+export function makeAppContext(
+  app: ContextApp,
+  hooks: readonly TeardownHook[],
+  report: (error: unknown) => void,
+): AppContext {
   const context = makeContext(app, null);
   const within = <T>(fn: () => T): T => runInContext(context, fn);
   const tearDown = (error: unknown): unknown[] | Promise<unknown[]> => {
@@ -108,8 +121,14 @@ export function makeAppContext(app: ContextApp, hooks: readonly TeardownHook[], 
       }
       if (isPromiseLike(result)) {
         return Promise.resolve(result).then(
-          async (value) => { await end(null); return value; },
-          async (error: unknown) => { await endAfterFailure(error); throw error; },
+          async (value) => {
+            await end(null);
+            return value;
+          },
+          async (error: unknown) => {
+            await endAfterFailure(error);
+            throw error;
+          },
         ) as T;
       }
       const pending = end(null);

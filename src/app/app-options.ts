@@ -69,6 +69,11 @@ export function staticRoute(folder: string, config: Config, options: AppOptions)
   const followSymlinks = options.staticFollowSymlinks ?? false;
   return {
     endpoint: 'static',
-    view: (req) => sendFromDirectory(folder, String(req.params.filename), { request: req, maxAge: config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
+    view: (req) =>
+      sendFromDirectory(folder, String(req.params.filename), {
+        request: req,
+        maxAge: config.SEND_FILE_MAX_AGE_DEFAULT,
+        followSymlinks,
+      }),
   };
 }

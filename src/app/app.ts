@@ -17,13 +17,27 @@ import { bindMethod, isDecoratorContext } from './decorators.js';
 import { Pipeline } from './dispatch.js';
 import type { Scope } from './error-handlers.js';
 import { FlagonError } from './errors.js';
-import type { AddUrlRuleOptions, ErrorHandler, ErrorKey, HookKind, TeardownHook, ViewFunction } from './handler-types.js';
+import type {
+  AddUrlRuleOptions,
+  ErrorHandler,
+  ErrorKey,
+  HookKind,
+  TeardownHook,
+  ViewFunction,
+} from './handler-types.js';
 import { instancePathFor } from './instance.js';
 import { Logger } from './logger.js';
 import { AppRegistry } from './registry.js';
 import { Scaffold } from './scaffold.js';
 import { csrfProtection } from './security.js';
-import { AppTemplates, templateRegistrar, type ContextProcessor, type TemplateFunction, type TemplateFunctionRegistrar, type TemplateGlobalRegistrar } from './templates.js';
+import {
+  AppTemplates,
+  templateRegistrar,
+  type ContextProcessor,
+  type TemplateFunction,
+  type TemplateFunctionRegistrar,
+  type TemplateGlobalRegistrar,
+} from './templates.js';
 
 type Predicate = (...args: never[]) => boolean;
 import type { SessionInterface } from './types.js';
@@ -87,22 +101,36 @@ export class App extends Scaffold {
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.instancePath = instancePathFor(this.rootPath, options.instancePath);
-    this.config = new ConfigStore(options.config, { rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPath }) as Config;
+    this.config = new ConfigStore(options.config, {
+      rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPath,
+    }) as Config;
     // SERVER_NAME is read when a rule is added; rules without a subdomain belong to the server name itself (Werkzeug's Map).
     this.router = new Router({ serverName: () => this.config.SERVER_NAME, defaultSubdomain: '' });
     this.subdomainMatching = options.subdomainMatching ?? false;
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);
     // An async wrapper, so the teardown-appcontext hooks are awaited even after a synchronous command.
-    this.cli = new AppCli({ owner: 'the app', reserved: BUILTIN_COMMANDS, run: (fn) => this.appContext().run(async () => fn()) });
+    this.cli = new AppCli({
+      owner: 'the app',
+      reserved: BUILTIN_COMMANDS,
+      run: (fn) => this.appContext().run(async () => fn()),
+    });
     this.templates.folders.push(join(this.rootPath, options.templateFolder ?? 'templates'));
     const registry = (this.#registry = new AppRegistry(this.router, this.config));
-    const endSetup = { target: 'the app', what: 'the application', because: 'It has already handled its first request', before: 'running it' };
+    const endSetup = {
+      target: 'the app',
+      what: 'the application',
+      because: 'It has already handled its first request',
+      before: 'running it',
+    };
     const pipeline = new Pipeline(this, registry, requestOptionsOf(this.config), () => this.endSetup(endSetup));
-    this.gatewayApp = function flagonApp(environ, startResponse) { return pipeline.handle(environ, startResponse); };
+    this.gatewayApp = function flagonApp(environ, startResponse) {
+      return pipeline.handle(environ, startResponse);
+    };
     const found = staticFolderOf(this.rootPath, options);
     this.staticFolder = found?.path ?? null;
-    if (found !== null) this.addUrlRule(`${found.urlPath}/<path:filename>`, staticRoute(found.path, this.config, options));
+    if (found !== null)
+      this.addUrlRule(`${found.urlPath}/<path:filename>`, staticRoute(found.path, this.config, options));
   }
 
   /**
@@ -113,7 +141,12 @@ export class App extends Scaffold {
    * app.templateFilter('shout', (s: string) => s.toUpperCase());
    * app.templateFilter(function reverse(s: string) { return [...s].reverse().join(''); });
    */
-  readonly templateFilter = templateRegistrar<TemplateFunctionRegistrar>('templateFilter', true, () => this.assertSetup('templateFilter'), (name, fn) => this.templates.addFilter(name, fn as TemplateFunction));
+  readonly templateFilter = templateRegistrar<TemplateFunctionRegistrar>(
+    'templateFilter',
+    true,
+    () => this.assertSetup('templateFilter'),
+    (name, fn) => this.templates.addFilter(name, fn as TemplateFunction),
+  );
 
   /**
    * A template global: with a name, any value; a function alone is named after itself. The forms of `templateFilter`.
@@ -122,7 +155,12 @@ export class App extends Scaffold {
    * app.templateGlobal('siteName', 'Flagon');
    * app.templateGlobal(function year() { return new Date().getFullYear(); }); // {{ year() }}
    */
-  readonly templateGlobal = templateRegistrar<TemplateGlobalRegistrar>('templateGlobal', false, () => this.assertSetup('templateGlobal'), (name, value) => this.templates.addGlobal(name, value));
+  readonly templateGlobal = templateRegistrar<TemplateGlobalRegistrar>(
+    'templateGlobal',
+    false,
+    () => this.assertSetup('templateGlobal'),
+    (name, value) => this.templates.addGlobal(name, value),
+  );
 
   /**
    * A template test for `{% if n is even %}`. The forms of {@link App.templateFilter}.
@@ -130,7 +168,12 @@ export class App extends Scaffold {
    * @example
    * app.templateTest('even', (n: number) => n % 2 === 0);
    */
-  readonly templateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>('templateTest', true, () => this.assertSetup('templateTest'), (name, fn) => this.templates.addTest(name, fn as Predicate));
+  readonly templateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>(
+    'templateTest',
+    true,
+    () => this.assertSetup('templateTest'),
+    (name, fn) => this.templates.addTest(name, fn as Predicate),
+  );
 
   /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */
   contextProcessor<F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext): F {
@@ -156,10 +199,14 @@ export class App extends Scaffold {
   }
 
   /** Flask's `app.debug`: the config's DEBUG. @example if (app.debug) app.logger.info('debug mode'); */
-  get debug(): boolean { return this.config.DEBUG; }
+  get debug(): boolean {
+    return this.config.DEBUG;
+  }
 
   /** Flask's `app.testing`: the config's TESTING. @example if (app.testing) useFakeMailer(); */
-  get testing(): boolean { return this.config.TESTING; }
+  get testing(): boolean {
+    return this.config.TESTING;
+  }
 
   /**
    * Registers a rule and its view: every route API ends here. A second, different view for an endpoint is an error.
@@ -173,7 +220,9 @@ export class App extends Scaffold {
   }
 
   /** Flask's `view_functions`, by endpoint; `app.endpoint()` sets one too, and checks setup. @example app.viewFunctions.set('index', () => 'home'); */
-  get viewFunctions(): Map<string, ViewFunction> { return this.#registry.views; }
+  get viewFunctions(): Map<string, ViewFunction> {
+    return this.#registry.views;
+  }
 
   protected addView(endpoint: string, view: ViewFunction): void {
     this.assertSetup('endpoint');
@@ -214,7 +263,20 @@ export class App extends Scaffold {
     const request = context?.app === this ? context.request : null;
     const blueprint = this.#registry.hooks.blueprintsOf(context?.match?.endpoint)[0];
     const subdomain = this.subdomainMatching ? undefined : ''; // without matching, every request is on SERVER_NAME
-    return buildUrlFor({ router: this.router, config: this.config, hooks: this.#registry.hooks, handlers: this.urlBuildErrorHandlers, request, blueprint, subdomain }, endpoint, values, options);
+    return buildUrlFor(
+      {
+        router: this.router,
+        config: this.config,
+        hooks: this.#registry.hooks,
+        handlers: this.urlBuildErrorHandlers,
+        request,
+        blueprint,
+        subdomain,
+      },
+      endpoint,
+      values,
+      options,
+    );
   }
 
   /**
@@ -225,7 +287,9 @@ export class App extends Scaffold {
    * await app.appContext().run(async () => { currentApp.logger.info('migrating'); });
    */
   appContext(): AppContext {
-    return makeAppContext(this, this.#registry.appTeardown, (error) => this.logger.error('A teardown-appcontext hook failed after the app context had failed', error));
+    return makeAppContext(this, this.#registry.appTeardown, (error) =>
+      this.logger.error('A teardown-appcontext hook failed after the app context had failed', error),
+    );
   }
 
   /**
@@ -238,7 +302,9 @@ export class App extends Scaffold {
    */
   teardownAppcontext<F extends TeardownHook>(fn: F, context?: ClassMethodDecoratorContext): F {
     this.assertSetup('teardownAppcontext');
-    this.#registry.appTeardown.push(isDecoratorContext(context) ? bindMethod(fn, context, '@teardownAppcontext') as TeardownHook : fn);
+    this.#registry.appTeardown.push(
+      isDecoratorContext(context) ? (bindMethod(fn, context, '@teardownAppcontext') as TeardownHook) : fn,
+    );
     return fn;
   }
 }

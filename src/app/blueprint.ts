@@ -8,8 +8,27 @@ import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
 import { bindMethod } from './decorators.js';
 import { endpointFromRule, Scaffold, staticUrlPathFor } from './scaffold.js';
-import type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, ErrorHandler, ErrorKey, Handler, HookKind, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor, ViewFunction } from './handler-types.js';
-import { templateRegistrar, type AppTemplates, type ContextProcessor, type TemplateFunction, type TemplateFunctionRegistrar, type TemplateGlobalRegistrar } from './templates.js';
+import type {
+  AddUrlRuleOptions,
+  AfterRequestHook,
+  BeforeRequestHook,
+  ErrorHandler,
+  ErrorKey,
+  Handler,
+  HookKind,
+  TeardownHook,
+  UrlDefaultsHook,
+  UrlValuePreprocessor,
+  ViewFunction,
+} from './handler-types.js';
+import {
+  templateRegistrar,
+  type AppTemplates,
+  type ContextProcessor,
+  type TemplateFunction,
+  type TemplateFunctionRegistrar,
+  type TemplateGlobalRegistrar,
+} from './templates.js';
 
 type Predicate = (...args: never[]) => boolean;
 /** The app-wide template registrations are recorded, and #record checks the blueprint's setup guard. */
@@ -137,8 +156,16 @@ export class Blueprint extends Scaffold {
 
   constructor(name: string, importMetaUrl: string, options: BlueprintOptions = {}) {
     super();
-    if (!name) throw new FlagonError('FLAGON_ERR_BLUEPRINT', "a blueprint needs a non-empty name, e.g. new Blueprint('admin', import.meta.url)");
-    if (name.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `blueprint name '${name}' may not contain a dot: dots separate nested blueprint names`);
+    if (!name)
+      throw new FlagonError(
+        'FLAGON_ERR_BLUEPRINT',
+        "a blueprint needs a non-empty name, e.g. new Blueprint('admin', import.meta.url)",
+      );
+    if (name.includes('.'))
+      throw new FlagonError(
+        'FLAGON_ERR_BLUEPRINT',
+        `blueprint name '${name}' may not contain a dot: dots separate nested blueprint names`,
+      );
     this.name = name;
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.options = Object.freeze({ ...options });
@@ -162,8 +189,13 @@ export class Blueprint extends Scaffold {
 
   /** Records a rule; on registration it gets the prefix and the endpoint `name.endpoint`. */
   addUrlRule(rule: string, options: AddUrlRuleOptions): void {
-    if (options.endpoint?.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `'endpoint' may not contain a dot '.' character: '${options.endpoint}'`);
-    if (options.view?.name.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `a view's name may not contain a dot: '${options.view.name}'`);
+    if (options.endpoint?.includes('.'))
+      throw new FlagonError(
+        'FLAGON_ERR_BLUEPRINT',
+        `'endpoint' may not contain a dot '.' character: '${options.endpoint}'`,
+      );
+    if (options.view?.name.includes('.'))
+      throw new FlagonError('FLAGON_ERR_BLUEPRINT', `a view's name may not contain a dot: '${options.view.name}'`);
     this.#record('addUrlRule', (state, at) => {
       state.addUrlRule(joinPrefix(at.urlPrefix, rule), {
         ...options,
@@ -236,9 +268,14 @@ export class Blueprint extends Scaffold {
    * @example
    * bp.appTemplateFilter(function reverse(s: string) { return [...s].reverse().join(''); }); // {{ name | reverse }}
    */
-  readonly appTemplateFilter = templateRegistrar<TemplateFunctionRegistrar>('bp.appTemplateFilter', true, noGuard, (name, fn) => {
-    this.#recordOnce('appTemplateFilter', (state) => state.app.templateFilter(name, fn as TemplateFunction));
-  });
+  readonly appTemplateFilter = templateRegistrar<TemplateFunctionRegistrar>(
+    'bp.appTemplateFilter',
+    true,
+    noGuard,
+    (name, fn) => {
+      this.#recordOnce('appTemplateFilter', (state) => state.app.templateFilter(name, fn as TemplateFunction));
+    },
+  );
 
   /**
    * A template global for the whole app, set when the blueprint is registered: a function (named after itself unless
@@ -247,9 +284,14 @@ export class Blueprint extends Scaffold {
    * @example
    * bp.appTemplateGlobal(function answer() { return 42; }); // {{ answer() }}
    */
-  readonly appTemplateGlobal = templateRegistrar<TemplateGlobalRegistrar>('bp.appTemplateGlobal', false, noGuard, (name, value) => {
-    this.#recordOnce('appTemplateGlobal', (state) => state.app.templateGlobal(name, value));
-  });
+  readonly appTemplateGlobal = templateRegistrar<TemplateGlobalRegistrar>(
+    'bp.appTemplateGlobal',
+    false,
+    noGuard,
+    (name, value) => {
+      this.#recordOnce('appTemplateGlobal', (state) => state.app.templateGlobal(name, value));
+    },
+  );
 
   /**
    * A template test for the whole app (`{% if n is even %}`), set when the blueprint is registered. The forms of
@@ -258,9 +300,14 @@ export class Blueprint extends Scaffold {
    * @example
    * bp.appTemplateTest('even', (n: number) => n % 2 === 0);
    */
-  readonly appTemplateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>('bp.appTemplateTest', true, noGuard, (name, fn) => {
-    this.#recordOnce('appTemplateTest', (state) => state.app.templateTest(name, fn as Predicate));
-  });
+  readonly appTemplateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>(
+    'bp.appTemplateTest',
+    true,
+    noGuard,
+    (name, fn) => {
+      this.#recordOnce('appTemplateTest', (state) => state.app.templateTest(name, fn as Predicate));
+    },
+  );
 
   /**
    * Adds variables to the templates rendered while handling a request to this blueprint's endpoints (nested
@@ -303,11 +350,13 @@ export class Blueprint extends Scaffold {
   /** Called by `app.registerBlueprint`: replays everything recorded, then the nested blueprints. */
   register(state: BlueprintSetupState, options: BlueprintRegisterOptions, parent?: Placement): void {
     const own = options.name ?? this.name;
-    if (own.includes('.')) throw new FlagonError('FLAGON_ERR_BLUEPRINT', `blueprint name '${own}' may not contain a dot`);
+    if (own.includes('.'))
+      throw new FlagonError('FLAGON_ERR_BLUEPRINT', `blueprint name '${own}' may not contain a dot`);
     const name = parent ? `${parent.name}.${own}` : own;
     state.claimName(name, this);
     let urlPrefix = options.urlPrefix ?? this.options.urlPrefix;
-    if (parent?.urlPrefix !== undefined) urlPrefix = urlPrefix === undefined ? parent.urlPrefix : joinPrefix(parent.urlPrefix, urlPrefix);
+    if (parent?.urlPrefix !== undefined)
+      urlPrefix = urlPrefix === undefined ? parent.urlPrefix : joinPrefix(parent.urlPrefix, urlPrefix);
     const placement: Placement = {
       name,
       first: !this.#apps.has(state.app),
@@ -315,13 +364,23 @@ export class Blueprint extends Scaffold {
       subdomain: joinSubdomain(options.subdomain ?? this.options.subdomain, parent?.subdomain),
       urlDefaults: { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults },
     };
-    this.endSetup({ target: `the blueprint '${this.name}'`, what: 'the blueprint', because: 'It has already been registered at least once', before: 'registering it' });
+    this.endSetup({
+      target: `the blueprint '${this.name}'`,
+      what: 'the blueprint',
+      because: 'It has already been registered at least once',
+      before: 'registering it',
+    });
     this.#apps.add(state.app);
     this.#registerStatic(state, placement);
     if (this.options.templateFolder) state.addTemplateFolder(join(this.rootPath, this.options.templateFolder));
     for (const deferred of this.#deferred) deferred(state, placement);
     // Flask's rule: an explicit cliGroup (null included) wins, else the group takes the registered name.
-    const cliGroup = options.cliGroup !== undefined ? options.cliGroup : this.options.cliGroup !== undefined ? this.options.cliGroup : name;
+    const cliGroup =
+      options.cliGroup !== undefined
+        ? options.cliGroup
+        : this.options.cliGroup !== undefined
+          ? this.options.cliGroup
+          : name;
     if (!this.cli.isEmpty) state.addCli(cliGroup, this.cli);
     for (const [child, childOptions] of this.#children) child.register(state, childOptions, placement);
   }
@@ -335,7 +394,12 @@ export class Blueprint extends Scaffold {
     const followSymlinks = this.options.staticFollowSymlinks ?? false;
     state.addUrlRule(joinPrefix(at.urlPrefix, `${urlPath.replace(/\/$/, '')}/<path:filename>`), {
       endpoint: `${at.name}.static`,
-      view: (req) => sendFromDirectory(path, String(req.params.filename), { request: req, maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT, followSymlinks }),
+      view: (req) =>
+        sendFromDirectory(path, String(req.params.filename), {
+          request: req,
+          maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT,
+          followSymlinks,
+        }),
     });
   }
 }

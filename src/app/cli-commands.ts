@@ -29,8 +29,12 @@ export interface CliOption {
 export type CliOptions = Readonly<Record<string, CliOption>>;
 
 type OptionValue<T extends CliOption> = T['type'] extends 'string'
-  ? (T extends { multiple: true } ? string[] : string)
-  : (T extends { multiple: true } ? boolean[] : boolean);
+  ? T extends { multiple: true }
+    ? string[]
+    : string
+  : T extends { multiple: true }
+    ? boolean[]
+    : boolean;
 
 /**
  * The parsed options a handler gets: typed from the declared options (a value is `undefined` when not given and
@@ -225,16 +229,28 @@ export class AppCli {
    * @example
    * app.cli.command('create-user', ({ positionals, options }) => createUser(positionals[0]!, { admin: options.admin === true }));
    */
-  command<const O extends CliOptions | undefined = undefined>(name: string, run: CliHandler<O>, options?: CliCommandOptions<O>): CliHandler<O>;
-  command<const O extends CliOptions | undefined = undefined>(name: string, options?: CliCommandOptions<O>): CliCommandDecorator<O>;
-  command(name: string, runOrOptions?: CliHandler<CliOptions | undefined> | CliCommandOptions<CliOptions | undefined>, maybeOptions?: CliCommandOptions<CliOptions | undefined>): unknown {
+  command<const O extends CliOptions | undefined = undefined>(
+    name: string,
+    run: CliHandler<O>,
+    options?: CliCommandOptions<O>,
+  ): CliHandler<O>;
+  command<const O extends CliOptions | undefined = undefined>(
+    name: string,
+    options?: CliCommandOptions<O>,
+  ): CliCommandDecorator<O>;
+  command(
+    name: string,
+    runOrOptions?: CliHandler<CliOptions | undefined> | CliCommandOptions<CliOptions | undefined>,
+    maybeOptions?: CliCommandOptions<CliOptions | undefined>,
+  ): unknown {
     if (typeof runOrOptions === 'function') {
       this.#add(name, runOrOptions, maybeOptions ?? {});
       return runOrOptions;
     }
     const options = runOrOptions ?? {};
     this.#check(name);
-    return (value: CliHandler<CliOptions | undefined>, context: ClassMethodDecoratorContext) => this.#add(name, bindMethod(value, context, `@cli.command('${name}')`), options);
+    return (value: CliHandler<CliOptions | undefined>, context: ClassMethodDecoratorContext) =>
+      this.#add(name, bindMethod(value, context, `@cli.command('${name}')`), options);
   }
 
   /**
@@ -282,17 +298,40 @@ export class AppCli {
 
   #check(name: string): void {
     const fix = `Give it another name, e.g. '${name}-task'.`;
-    if (!NAME.test(name)) throw new FlagonError('FLAGON_ERR_CLI', `'${name}' cannot be a command name (in ${this.#setup.owner}): use letters, digits, '-', '_', '.' or ':', starting with a letter or digit, e.g. 'init-db'.`);
-    if (this.#setup.reserved?.includes(name)) throw new FlagonError('FLAGON_ERR_CLI', `'${name}' is one of the flagon command's own commands (${this.#setup.reserved.join(', ')}), which win over an app's, so yours could never run. ${fix}`);
-    if (this.#commands.has(name)) throw new FlagonError('FLAGON_ERR_CLI', `a command '${name}' is already registered in ${this.#setup.owner}. ${fix}`);
-    if (this.#groups.has(name)) throw new FlagonError('FLAGON_ERR_CLI', `'${name}' is already a group of commands in ${this.#setup.owner} (a blueprint's, by default named after it). ${fix} Or register the blueprint with { cliGroup: '…' }.`);
+    if (!NAME.test(name))
+      throw new FlagonError(
+        'FLAGON_ERR_CLI',
+        `'${name}' cannot be a command name (in ${this.#setup.owner}): use letters, digits, '-', '_', '.' or ':', starting with a letter or digit, e.g. 'init-db'.`,
+      );
+    if (this.#setup.reserved?.includes(name))
+      throw new FlagonError(
+        'FLAGON_ERR_CLI',
+        `'${name}' is one of the flagon command's own commands (${this.#setup.reserved.join(', ')}), which win over an app's, so yours could never run. ${fix}`,
+      );
+    if (this.#commands.has(name))
+      throw new FlagonError(
+        'FLAGON_ERR_CLI',
+        `a command '${name}' is already registered in ${this.#setup.owner}. ${fix}`,
+      );
+    if (this.#groups.has(name))
+      throw new FlagonError(
+        'FLAGON_ERR_CLI',
+        `'${name}' is already a group of commands in ${this.#setup.owner} (a blueprint's, by default named after it). ${fix} Or register the blueprint with { cliGroup: '…' }.`,
+      );
   }
 
-  #add(name: string, run: CliHandler<CliOptions | undefined>, options: CliCommandOptions<CliOptions | undefined>): void {
+  #add(
+    name: string,
+    run: CliHandler<CliOptions | undefined>,
+    options: CliCommandOptions<CliOptions | undefined>,
+  ): void {
     this.#check(name);
     const declared = options.options ?? null;
     if (declared && ('help' in declared || Object.values(declared).some((option) => option.short === 'h'))) {
-      throw new FlagonError('FLAGON_ERR_CLI', `command '${name}' declares --help or -h, which flagon keeps for the command's help. Rename that option.`);
+      throw new FlagonError(
+        'FLAGON_ERR_CLI',
+        `command '${name}' declares --help or -h, which flagon keeps for the command's help. Rename that option.`,
+      );
     }
     this.#commands.set(name, { name, help: options.help ?? '', options: declared, run });
   }
@@ -316,7 +355,9 @@ export class AppCli {
     if (group) return group.resolve(rest, [...path, name]);
     const known = [...this.#commands.keys(), ...this.#groups.keys()];
     const where = path.length === 0 ? '' : ` in the group '${path.join(' ')}'`;
-    throw new UsageError(`No such command '${name}'${where}. ${known.length > 0 ? `The commands are: ${known.join(', ')}.` : 'None are registered.'}`);
+    throw new UsageError(
+      `No such command '${name}'${where}. ${known.length > 0 ? `The commands are: ${known.join(', ')}.` : 'None are registered.'}`,
+    );
   }
 
   /**
@@ -329,7 +370,10 @@ export class AppCli {
    */
   async invoke(argv: readonly string[]): Promise<unknown> {
     const found = this.resolve(argv);
-    if (found.kind === 'group') throw new UsageError(`'${found.path.join(' ')}' is a group of commands: name one of them (${[...found.group.commands.keys(), ...found.group.groups.keys()].join(', ') || 'it has none'}).`);
+    if (found.kind === 'group')
+      throw new UsageError(
+        `'${found.path.join(' ')}' is a group of commands: name one of them (${[...found.group.commands.keys(), ...found.group.groups.keys()].join(', ') || 'it has none'}).`,
+      );
     const args = parseCliArgs(found.rest, found.command.options);
     const run = (): unknown => found.command.run(args);
     return this.#setup.run ? this.#setup.run(run) : run();
@@ -347,12 +391,23 @@ export class AppCli {
 export function parseCliArgs(argv: readonly string[], declared: CliOptions | null): CliArgs<CliOptions | undefined> {
   if (declared !== null) {
     // parseArgs refuses keys present but undefined, and knows nothing of `help`.
-    const config = Object.fromEntries(Object.entries(declared).map(([name, { help: _help, ...option }]) => [name, Object.fromEntries(Object.entries(option).filter(([, v]) => v !== undefined))]));
+    const config = Object.fromEntries(
+      Object.entries(declared).map(([name, { help: _help, ...option }]) => [
+        name,
+        Object.fromEntries(Object.entries(option).filter(([, v]) => v !== undefined)),
+      ]),
+    );
     try {
-      const { values, positionals } = parseArgs({ args: [...argv], options: config as unknown as ParseArgsConfig['options'], strict: true, allowPositionals: true });
+      const { values, positionals } = parseArgs({
+        args: [...argv],
+        options: config as unknown as ParseArgsConfig['options'],
+        strict: true,
+        allowPositionals: true,
+      });
       return { argv, positionals, options: values as CliOptionValues<CliOptions> };
     } catch (error) {
-      if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message, { cause: error });
+      if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+        throw new UsageError((error as Error).message, { cause: error });
       throw error;
     }
   }

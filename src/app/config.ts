@@ -51,7 +51,10 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
 function check(values: Record<string, unknown>, source: string): void {
   const problems = checkConfig(values);
   if (problems.length > 0) {
-    throw new FlagonError('FLAGON_ERR_CONFIG', `invalid config from ${source}:\n  ${problems.join('\n  ')}\nFix the value, or see DEFAULT_CONFIG for each key's type.`);
+    throw new FlagonError(
+      'FLAGON_ERR_CONFIG',
+      `invalid config from ${source}:\n  ${problems.join('\n  ')}\nFix the value, or see DEFAULT_CONFIG for each key's type.`,
+    );
   }
 }
 
@@ -72,7 +75,11 @@ export interface ConfigFileOptions {
 const MISSING = new Set(['ENOENT', 'EISDIR', 'ENOTDIR']);
 
 function missingFile(file: string, cause?: unknown): FlagonError {
-  return new FlagonError('FLAGON_ERR_CONFIG', `Unable to load configuration file: ${file} does not exist. Create it, or pass { silent: true } to make it optional.`, { cause });
+  return new FlagonError(
+    'FLAGON_ERR_CONFIG',
+    `Unable to load configuration file: ${file} does not exist. Create it, or pass { silent: true } to make it optional.`,
+    { cause },
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -127,15 +134,20 @@ export class ConfigStore {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (options.silent && MISSING.has(code)) return this;
       if (code === 'ENOENT') throw missingFile(file, error);
-      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${file}: ${(error as Error).message}`, { cause: error });
+      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     let parsed: unknown;
     try {
       parsed = (options.load ?? JSON.parse)(text);
     } catch (error) {
-      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${file}: ${(error as Error).message}`, { cause: error });
+      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config file ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
-    if (!isObject(parsed)) throw new FlagonError('FLAGON_ERR_CONFIG', `config file ${file} must hold an object (JSON's { … })`);
+    if (!isObject(parsed))
+      throw new FlagonError('FLAGON_ERR_CONFIG', `config file ${file} must hold an object (JSON's { … })`);
     return this.fromObject(parsed, file);
   }
 
@@ -157,10 +169,15 @@ export class ConfigStore {
     try {
       module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (error) {
-      const hint = (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION'
-        ? ' Node cannot import TypeScript by itself: run the app with flagon (or tsx), or write the config as .js or .json.'
-        : '';
-      throw new FlagonError('FLAGON_ERR_CONFIG', `cannot load config module ${file}: ${(error as Error).message}${hint}`, { cause: error });
+      const hint =
+        (error as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION'
+          ? ' Node cannot import TypeScript by itself: run the app with flagon (or tsx), or write the config as .js or .json.'
+          : '';
+      throw new FlagonError(
+        'FLAGON_ERR_CONFIG',
+        `cannot load config module ${file}: ${(error as Error).message}${hint}`,
+        { cause: error },
+      );
     }
     const { default: fallback, ...named } = module;
     return this.fromObject({ ...(isObject(fallback) ? fallback : {}), ...named }, file);
@@ -173,11 +190,17 @@ export class ConfigStore {
    * @example
    * await app.config.fromEnvvar('NOTES_SETTINGS', { silent: true }); // NOTES_SETTINGS=/etc/notes/config.js
    */
-  async fromEnvvar(name: string, options: Pick<ConfigFileOptions, 'silent'> & { env?: Record<string, string | undefined> } = {}): Promise<boolean> {
+  async fromEnvvar(
+    name: string,
+    options: Pick<ConfigFileOptions, 'silent'> & { env?: Record<string, string | undefined> } = {},
+  ): Promise<boolean> {
     const path = (options.env ?? process.env)[name];
     if (!path) {
       if (options.silent) return false;
-      throw new FlagonError('FLAGON_ERR_CONFIG', `The environment variable '${name}' is not set and as such configuration could not be loaded. Set this variable and make it point to a configuration file.`);
+      throw new FlagonError(
+        'FLAGON_ERR_CONFIG',
+        `The environment variable '${name}' is not set and as such configuration could not be loaded. Set this variable and make it point to a configuration file.`,
+      );
     }
     const file = resolve(this.#rootPath, path);
     if (options.silent && !(existsSync(file) && statSync(file).isFile())) return false;
@@ -192,7 +215,10 @@ export class ConfigStore {
    * @example
    * app.config.getNamespace('MAIL_'); // { server: 'smtp.example.com', port: 587 } from MAIL_SERVER, MAIL_PORT
    */
-  getNamespace(namespace: string, options: { lowercase?: boolean; trimNamespace?: boolean } = {}): Record<string, unknown> {
+  getNamespace(
+    namespace: string,
+    options: { lowercase?: boolean; trimNamespace?: boolean } = {},
+  ): Record<string, unknown> {
     const found: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(this)) {
       if (!key.startsWith(namespace)) continue;
@@ -221,7 +247,8 @@ export class ConfigStore {
       let target: Record<string, unknown> = values;
       for (const key of path.slice(0, -1)) {
         const existing = target[key] ?? (this as Record<string, unknown>)[key];
-        target = target[key] = typeof existing === 'object' && existing !== null ? { ...(existing as Record<string, unknown>) } : {};
+        target = target[key] =
+          typeof existing === 'object' && existing !== null ? { ...(existing as Record<string, unknown>) } : {};
       }
       target[path[path.length - 1]!] = value;
     }
@@ -246,12 +273,26 @@ export type Config = ConfigStore & ConfigValues & AppConfig & Record<string, unk
  */
 export function requestOptionsOf(config: Config): RequestOptions {
   return {
-    get maxContentLength() { return config.MAX_CONTENT_LENGTH; },
-    get maxFormMemorySize() { return config.MAX_FORM_MEMORY_SIZE; },
-    get maxFormParts() { return config.MAX_FORM_PARTS; },
-    get maxBodyMemorySize() { return config.MAX_BODY_MEMORY_SIZE; },
-    get trustedHosts() { return config.TRUSTED_HOSTS; },
-    get debug() { return config.DEBUG; },
-    get jsonPrototypeKeys() { return config.JSON_PROTOTYPE_KEYS; },
+    get maxContentLength() {
+      return config.MAX_CONTENT_LENGTH;
+    },
+    get maxFormMemorySize() {
+      return config.MAX_FORM_MEMORY_SIZE;
+    },
+    get maxFormParts() {
+      return config.MAX_FORM_PARTS;
+    },
+    get maxBodyMemorySize() {
+      return config.MAX_BODY_MEMORY_SIZE;
+    },
+    get trustedHosts() {
+      return config.TRUSTED_HOSTS;
+    },
+    get debug() {
+      return config.DEBUG;
+    },
+    get jsonPrototypeKeys() {
+      return config.JSON_PROTOTYPE_KEYS;
+    },
   };
 }

@@ -66,7 +66,8 @@ export function chunksInContext(context: Context, body: BodyChunks): BodyChunks 
         const iterator = body[Symbol.asyncIterator]();
         return {
           next: () => storage.run(context, () => iterator.next()),
-          return: async () => (await storage.run(context, async () => iterator.return?.())) ?? { done: true, value: undefined },
+          return: async () =>
+            (await storage.run(context, async () => iterator.return?.())) ?? { done: true, value: undefined },
         };
       },
     };
@@ -76,7 +77,8 @@ export function chunksInContext(context: Context, body: BodyChunks): BodyChunks 
       const iterator = body[Symbol.iterator]();
       return {
         next: () => storage.run(context, () => iterator.next()),
-        return: (value?: unknown) => storage.run(context, () => iterator.return?.(value) ?? { done: true as const, value: undefined }),
+        return: (value?: unknown) =>
+          storage.run(context, () => iterator.return?.(value) ?? { done: true as const, value: undefined }),
       };
     },
   } as BodyChunks;
@@ -117,7 +119,8 @@ class RequestContext<A extends ContextApp> implements Context<A> {
 
   get session(): Session {
     if (this.#session === null) {
-      if (!this.request) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
+      if (!this.request)
+        throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
       this.#session = this.app.openSession(this.request);
     }
     return this.#session;
@@ -147,8 +150,13 @@ export function required(what: string, needRequest: boolean): Context {
   const context = currentContext();
   if (context === undefined || (needRequest && context.request === null)) {
     const where = needRequest ? 'request context' : 'application context';
-    throw new FlagonError('FLAGON_ERR_NO_CONTEXT', `Working outside of ${where}: \`${what}\` is only available while ${needRequest ? 'a request is handled' : 'an app context is active'}. `
-      + (needRequest ? 'Use it inside a view, a hook or code they call (promise callbacks and timers they start are inside too); in tests send requests with testClient(app).' : 'Wrap the code in app.appContext().run(fn).'));
+    throw new FlagonError(
+      'FLAGON_ERR_NO_CONTEXT',
+      `Working outside of ${where}: \`${what}\` is only available while ${needRequest ? 'a request is handled' : 'an app context is active'}. ` +
+        (needRequest
+          ? 'Use it inside a view, a hook or code they call (promise callbacks and timers they start are inside too); in tests send requests with testClient(app).'
+          : 'Wrap the code in app.appContext().run(fn).'),
+    );
   }
   return context;
 }
@@ -206,4 +214,6 @@ export const g: GlobalsType = proxyTo(() => required('g', false).g as GlobalsTyp
  * session.user = 'ada';
  * const user = session.user;
  */
-export const session: Session<SessionDataType> = proxyTo(() => required('session', true).session as Session<SessionDataType>);
+export const session: Session<SessionDataType> = proxyTo(
+  () => required('session', true).session as Session<SessionDataType>,
+);

@@ -42,11 +42,27 @@ export function isDecoratorContext(value: unknown): value is ClassMethodDecorato
  * @example
  * const handler = bindMethod(value, context, '@app.get');
  */
-export function bindMethod<F extends AnyFunction>(value: F, context: ClassMethodDecoratorContext, where: string): (...args: Parameters<F>) => ReturnType<F> {
-  if (context.kind !== 'method') throw new FlagonError('FLAGON_ERR_DECORATOR', `${where} decorates methods, but '${String(context.name)}' is a ${context.kind}`);
-  if (context.private) throw new FlagonError('FLAGON_ERR_DECORATOR', `${where} cannot decorate the private method ${String(context.name)}; make it public`);
+export function bindMethod<F extends AnyFunction>(
+  value: F,
+  context: ClassMethodDecoratorContext,
+  where: string,
+): (...args: Parameters<F>) => ReturnType<F> {
+  if (context.kind !== 'method')
+    throw new FlagonError(
+      'FLAGON_ERR_DECORATOR',
+      `${where} decorates methods, but '${String(context.name)}' is a ${context.kind}`,
+    );
+  if (context.private)
+    throw new FlagonError(
+      'FLAGON_ERR_DECORATOR',
+      `${where} cannot decorate the private method ${String(context.name)}; make it public`,
+    );
   const metadata = context.metadata as object | undefined;
-  if (!metadata) throw new FlagonError('FLAGON_ERR_DECORATOR', `${where}: decorator metadata is missing; import flagon before the decorated class is defined`);
+  if (!metadata)
+    throw new FlagonError(
+      'FLAGON_ERR_DECORATOR',
+      `${where}: decorator metadata is missing; import flagon before the decorated class is defined`,
+    );
   const binding = bindingOf(metadata);
   const call = value as unknown as (this: unknown, ...args: unknown[]) => ReturnType<F>;
   const name = String(context.name);
@@ -61,7 +77,9 @@ export function bindMethod<F extends AnyFunction>(value: F, context: ClassMethod
   }
   // Keep async methods async: the App gives async views the AsyncLocalStorage context they need after an await.
   if (value.constructor === AsyncFunction) {
-    return (async (...args: unknown[]) => call.apply(target(), args)) as unknown as (...args: Parameters<F>) => ReturnType<F>;
+    return (async (...args: unknown[]) => call.apply(target(), args)) as unknown as (
+      ...args: Parameters<F>
+    ) => ReturnType<F>;
   }
   return (...args) => call.apply(target(), args);
 }
@@ -72,7 +90,10 @@ const AsyncFunction = (async () => undefined).constructor;
 function instanceOf(binding: ClassBinding, name: string): object {
   if (binding.instance === null) {
     if (binding.cls === null) {
-      throw new FlagonError('FLAGON_ERR_DECORATOR', `Flagon cannot reach the class of the instance method '${name}': standard decorators do not pass a class to method decorators. Put @app.routes above the class, or make '${name}' static.`);
+      throw new FlagonError(
+        'FLAGON_ERR_DECORATOR',
+        `Flagon cannot reach the class of the instance method '${name}': standard decorators do not pass a class to method decorators. Put @app.routes above the class, or make '${name}' static.`,
+      );
     }
     binding.instance = new binding.cls();
   }

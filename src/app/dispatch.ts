@@ -86,10 +86,12 @@ export class Pipeline {
       return this.#recover(context, plan, error, environ, startResponse);
     }
     if (!(made instanceof Response)) {
-      const next = (response: Response): Promise<Body> => this.#respond(context, plan, environ, startResponse, Promise.resolve(response));
+      const next = (response: Response): Promise<Body> =>
+        this.#respond(context, plan, environ, startResponse, Promise.resolve(response));
       return made.then(next, (error: unknown) => this.#recover(context, plan, error, environ, startResponse));
     }
-    if (context.hasAfterThisRequest || this.#sessionToSave(context) !== null) return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
+    if (context.hasAfterThisRequest || this.#sessionToSave(context) !== null)
+      return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
     made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
     return this.#body(context, plan, made, environ, startResponse, null);
   }
@@ -114,7 +116,13 @@ export class Pipeline {
   }
 
   /** The async path, `viewResult` when the short branch already called the view. */
-  async #respond(context: Context, plan: EndpointPlan, environ: Environ, startResponse: StartResponse, viewResult?: Promise<unknown>): Promise<Body> {
+  async #respond(
+    context: Context,
+    plan: EndpointPlan,
+    environ: Environ,
+    startResponse: StartResponse,
+    viewResult?: Promise<unknown>,
+  ): Promise<Body> {
     let response: Response;
     try {
       response = await this.#fullDispatch(context, plan, viewResult);
@@ -143,7 +151,11 @@ export class Pipeline {
   async #preprocess(context: Context, plan: EndpointPlan): Promise<unknown> {
     const request = context.request!;
     if (plan.urlValuePreprocessors !== null) {
-      for (const fn of plan.urlValuePreprocessors) (fn as (e: string | null, v: Record<string, unknown>) => void)(plan.endpoint, request.params as Record<string, unknown>);
+      for (const fn of plan.urlValuePreprocessors)
+        (fn as (e: string | null, v: Record<string, unknown>) => void)(
+          plan.endpoint,
+          request.params as Record<string, unknown>,
+        );
     }
     if (plan.before === null) return undefined;
     for (const fn of plan.before) {
@@ -160,7 +172,10 @@ export class Pipeline {
     const { rule, endpoint } = context.match!;
     if (request.method === 'OPTIONS' && this.#registry.autoOptions.has(rule)) {
       const response = new Response();
-      const methods = this.#app.router.allowedMethods(request.path, { host: request.host, subdomain: this.#subdomain() });
+      const methods = this.#app.router.allowedMethods(request.path, {
+        host: request.host,
+        subdomain: this.#subdomain(),
+      });
       response.headers.set('Allow', methods.join(', '));
       return response;
     }
@@ -178,7 +193,8 @@ export class Pipeline {
     let response = await makeResponse(rv, plan.endpoint ?? '<no endpoint>', context.request!.environ);
     response.maxCookieSize = this.#config.MAX_COOKIE_SIZE; // Flask's Response.max_cookie_size reads the config
     try {
-      if (context.hasAfterThisRequest) for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
+      if (context.hasAfterThisRequest)
+        for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
       if (plan.after !== null) for (const fn of plan.after) response = (await (fn as AfterHook)(response)) ?? response;
       const session = this.#sessionToSave(context);
       if (session !== null) await this.#app.sessionInterface.saveSession(this.#app, session, response);
@@ -203,7 +219,8 @@ export class Pipeline {
       const name = this.#config.SESSION_COOKIE_NAME;
       // A substring test first: most requests have no Cookie header, or not this cookie, and need no parsing.
       const request = context.request!;
-      if (request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined) session = context.session;
+      if (request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined)
+        session = context.session;
     }
     return session === null || session.isNull ? null : session;
   }
@@ -219,7 +236,13 @@ export class Pipeline {
   }
 
   /** Flask's handle_exception: propagate in debug and testing; else log, and answer 500 (through its handler). */
-  async #recover(context: Context, plan: EndpointPlan, error: unknown, environ: Environ, startResponse: StartResponse): Promise<Body> {
+  async #recover(
+    context: Context,
+    plan: EndpointPlan,
+    error: unknown,
+    environ: Environ,
+    startResponse: StartResponse,
+  ): Promise<Body> {
     let response: Response;
     try {
       if (this.#config.PROPAGATE_EXCEPTIONS ?? (this.#config.TESTING || this.#config.DEBUG)) throw error;
@@ -241,7 +264,14 @@ export class Pipeline {
    * files to delete, its `close()` does that after the body's own close; the chunks of a streamed body are produced
    * inside the request's context, so `request` and `g` work in generators.
    */
-  #body(context: Context, plan: EndpointPlan, response: Response, environ: Environ, startResponse: StartResponse, failure: unknown): Body {
+  #body(
+    context: Context,
+    plan: EndpointPlan,
+    response: Response,
+    environ: Environ,
+    startResponse: StartResponse,
+    failure: unknown,
+  ): Body {
     const body = response.gatewayApp(environ, startResponse) as Body;
     const request = context.request!;
     if (Array.isArray(body) && plan.teardown === null && !request.needsClose) return body;
@@ -287,9 +317,19 @@ class RequestMatchOptions {
     this.#request = request;
     this.subdomain = subdomain;
   }
-  get method(): string { return this.#request.method; }
-  get host(): string { return this.#request.host; }
-  get scheme(): 'http' | 'https' { return this.#request.scheme; }
-  get scriptName(): string { return this.#request.scriptRoot; }
-  get queryString(): string { return this.#request.environ.QUERY_STRING; }
+  get method(): string {
+    return this.#request.method;
+  }
+  get host(): string {
+    return this.#request.host;
+  }
+  get scheme(): 'http' | 'https' {
+    return this.#request.scheme;
+  }
+  get scriptName(): string {
+    return this.#request.scriptRoot;
+  }
+  get queryString(): string {
+    return this.#request.environ.QUERY_STRING;
+  }
 }

@@ -29,5 +29,8 @@ export function addRuleOrAlias(router: Router, rule: string, hasView: boolean, o
  * if (!view) throw missingView(match.endpoint, match.rule.rule);
  */
 export function missingView(endpoint: string, rule: string): FlagonError {
-  return new FlagonError('FLAGON_ERR_NO_VIEW', `No view function is registered for the endpoint '${endpoint}': its rule '${rule}' was added without one. Register it with app.endpoint('${endpoint}', view), app.viewFunctions.set('${endpoint}', view) or addUrlRule('${rule}', { endpoint: '${endpoint}', view }). To make '${rule}' another URL of an existing view's path, add this rule after that view's rule: the first rule for a path answers it.`);
+  return new FlagonError(
+    'FLAGON_ERR_NO_VIEW',
+    `No view function is registered for the endpoint '${endpoint}': its rule '${rule}' was added without one. Register it with app.endpoint('${endpoint}', view), app.viewFunctions.set('${endpoint}', view) or addUrlRule('${rule}', { endpoint: '${endpoint}', view }). To make '${rule}' another URL of an existing view's path, add this rule after that view's rule: the first rule for a path answers it.`,
+  );
 }

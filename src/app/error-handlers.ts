@@ -23,19 +23,27 @@ export class ErrorHandlers {
     let cls: unknown;
     if (typeof key === 'number') {
       cls = HTTP_ERRORS[key];
-      if (cls === undefined) throw new TypeError(`'${key}' is not a recognized HTTP error code. Use a subclass of HTTPError with that status instead.`);
+      if (cls === undefined)
+        throw new TypeError(
+          `'${key}' is not a recognized HTTP error code. Use a subclass of HTTPError with that status instead.`,
+        );
       code = key;
     } else {
       // Flask's _get_exc_class_and_code: only error classes (and codes) can be keys; an instance or another class
       // would register a handler that never matches.
       if (typeof key !== 'function') {
-        throw new TypeError(`${describeKey(key)} is an instance, not a class. Handlers can only be registered for Error classes or HTTP error codes: pass its class, errorHandler(${describeKey(key)}.constructor, fn).`);
+        throw new TypeError(
+          `${describeKey(key)} is an instance, not a class. Handlers can only be registered for Error classes or HTTP error codes: pass its class, errorHandler(${describeKey(key)}.constructor, fn).`,
+        );
       }
       if (key !== Error && !((key as { prototype?: unknown }).prototype instanceof Error)) {
-        throw new TypeError(`'${(key as { name?: string }).name || 'anonymous'}' is not a subclass of Error. Handlers can only be registered for Error classes or HTTP error codes.`);
+        throw new TypeError(
+          `'${(key as { name?: string }).name || 'anonymous'}' is not a subclass of Error. Handlers can only be registered for Error classes or HTTP error codes.`,
+        );
       }
       cls = key;
-      code = key !== HTTPError && key.prototype instanceof HTTPError ? (key as unknown as typeof HTTPError).status : null;
+      code =
+        key !== HTTPError && key.prototype instanceof HTTPError ? (key as unknown as typeof HTTPError).status : null;
     }
     let byCode = this.#byScope.get(scope);
     if (!byCode) this.#byScope.set(scope, (byCode = new Map()));

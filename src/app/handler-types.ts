@@ -10,7 +10,9 @@ import type { ResponseReturnValue } from './make-response.js';
  * @example
  * const user: Handler<'/users/<int:id>'> = (req) => ({ id: req.params.id });
  */
-export type Handler<Rule extends string = string> = (req: Request<PathParams<Rule>>) => ResponseReturnValue | Promise<ResponseReturnValue>;
+export type Handler<Rule extends string = string> = (
+  req: Request<PathParams<Rule>>,
+) => ResponseReturnValue | Promise<ResponseReturnValue>;
 
 /** A view as stored: the parameters' type is the rule's business, checked where it was registered. */
 export type ViewFunction = (req: Request) => unknown;
@@ -70,7 +72,10 @@ export type RouteDecorator<Rule extends string> = <This>(
  */
 export interface EndpointDecorator {
   <F extends Handler>(view: F): F;
-  <This>(value: (this: This, req: Request) => ResponseReturnValue | Promise<ResponseReturnValue>, context: ClassMethodDecoratorContext<This>): void;
+  <This>(
+    value: (this: This, req: Request) => ResponseReturnValue | Promise<ResponseReturnValue>,
+    context: ClassMethodDecoratorContext<This>,
+  ): void;
 }
 
 /** Runs before the view; a returned value answers instead. @example const auth: BeforeRequestHook = (req) => (req.cookies.user ? undefined : ['login first', 401]); */

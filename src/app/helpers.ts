@@ -7,7 +7,11 @@ import { makeResponse as toResponse } from './make-response.js';
 
 function context(what: string) {
   const found = currentContext();
-  if (!found) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', `Working outside of application context: ${what} needs a request or app.appContext().run(fn).`);
+  if (!found)
+    throw new FlagonError(
+      'FLAGON_ERR_NO_CONTEXT',
+      `Working outside of application context: ${what} needs a request or app.appContext().run(fn).`,
+    );
   return found;
 }
 
@@ -78,7 +82,9 @@ const readFlashes = new WeakMap<object, Flash[]>();
  */
 export function getFlashedMessages(options: { withCategories: true; categoryFilter?: readonly string[] }): Flash[];
 export function getFlashedMessages(options?: { withCategories?: false; categoryFilter?: readonly string[] }): string[];
-export function getFlashedMessages(options: { withCategories?: boolean; categoryFilter?: readonly string[] } = {}): Flash[] | string[] {
+export function getFlashedMessages(
+  options: { withCategories?: boolean; categoryFilter?: readonly string[] } = {},
+): Flash[] | string[] {
   const found = context('getFlashedMessages()');
   let flashes = readFlashes.get(found);
   if (flashes === undefined) {
@@ -86,6 +92,8 @@ export function getFlashedMessages(options: { withCategories?: boolean; category
     if (flashes.length > 0) delete found.session._flashes;
     readFlashes.set(found, flashes);
   }
-  const filtered = options.categoryFilter ? flashes.filter(([category]) => options.categoryFilter!.includes(category)) : flashes;
+  const filtered = options.categoryFilter
+    ? flashes.filter(([category]) => options.categoryFilter!.includes(category))
+    : flashes;
   return options.withCategories ? filtered : filtered.map(([, message]) => message);
 }

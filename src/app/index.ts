@@ -4,7 +4,18 @@ export type { AppOptions } from './app-options.js';
 export type { UrlBuildErrorHandler, UrlForOptions } from './url-for.js';
 export type { AppContext } from './app-context.js';
 export { AppCli, BUILTIN_COMMANDS, CliError, UsageError, parseCliArgs } from './cli-commands.js';
-export type { AppCliSetup, CliArgs, CliCommand, CliCommandDecorator, CliCommandOptions, CliHandler, CliOption, CliOptions, CliOptionValues, ResolvedCli } from './cli-commands.js';
+export type {
+  AppCliSetup,
+  CliArgs,
+  CliCommand,
+  CliCommandDecorator,
+  CliCommandOptions,
+  CliHandler,
+  CliOption,
+  CliOptions,
+  CliOptionValues,
+  ResolvedCli,
+} from './cli-commands.js';
 export { ConfigStore, DEFAULT_CONFIG } from './config.js';
 export type { Config, ConfigFileOptions } from './config.js';
 export { currentContext, g, request, session } from './context.js';
@@ -21,12 +32,32 @@ export { Logger } from './logger.js';
 export { checkCsrf, checkPasswordHash, csrfToken, generatePasswordHash } from './security.js';
 export type { PasswordHashOptions } from './security.js';
 export { endpointFromRule } from './scaffold.js';
-export type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, EndpointDecorator, ErrorHandler, ErrorKey, Handler, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor } from './handler-types.js';
+export type {
+  AddUrlRuleOptions,
+  AfterRequestHook,
+  BeforeRequestHook,
+  EndpointDecorator,
+  ErrorHandler,
+  ErrorKey,
+  Handler,
+  MethodRouteOptions,
+  RouteDecorator,
+  RouteOptions,
+  TeardownHook,
+  UrlDefaultsHook,
+  UrlValuePreprocessor,
+} from './handler-types.js';
 export type { ConfigValues } from '../validation/config-schema.js';
 export { Blueprint } from './blueprint.js';
 export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint.js';
 export { MethodView, View } from './views.js';
-export { AppTemplates, renderTemplate, renderTemplateString, streamTemplate, streamTemplateString } from './templates.js';
+export {
+  AppTemplates,
+  renderTemplate,
+  renderTemplateString,
+  streamTemplate,
+  streamTemplateString,
+} from './templates.js';
 export type { ContextProcessor, TemplateDecorator, TemplateFunction } from './templates.js';
 export type { TemplateRenderer } from './types.js';
 export type { ClassView, ViewClass, ViewDecorator } from './views.js';

@@ -18,7 +18,9 @@ export class Logger {
   }
 
   #write(level: string, message: string, extra: unknown[]): void {
-    const details = extra.map((item) => (item instanceof Error ? `\n${item.stack ?? String(item)}` : ` ${String(item)}`)).join('');
+    const details = extra
+      .map((item) => (item instanceof Error ? `\n${item.stack ?? String(item)}` : ` ${String(item)}`))
+      .join('');
     process.stderr.write(`[${new Date().toISOString()}] ${level} in ${this.name}: ${message}${details}\n`);
   }
 

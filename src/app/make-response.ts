@@ -1,5 +1,5 @@
 /** @module Flask's return-value rules (layer L3): what a view may return and the Response it becomes. */
-import type { Body, Environ, GatewayApp, HeaderList } from '../gateway/types.js';
+import type { Body, BodyChunk, Environ, GatewayApp, HeaderList } from '../gateway/types.js';
 import { HTTPError } from '../http/errors.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
 import { escapeHtml } from '../http/html.js';
@@ -126,15 +126,15 @@ export function errorResponse(error: HTTPError): Response {
 export async function responseFromApp(app: GatewayApp, environ: Environ): Promise<Response> {
   let status = '';
   let headers: HeaderList = [];
-  const pushed: Uint8Array[] = [];
+  const pushed: BodyChunk[] = [];
   const body: Body = await app(environ, (s, h) => {
     status = s;
     headers = h;
     return (chunk) => { pushed.push(chunk); };
   });
-  const iterator = (Symbol.asyncIterator in body ? (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() : (body as Iterable<Uint8Array>)[Symbol.iterator]()) as AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
+  const iterator = (Symbol.asyncIterator in body ? (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator]() : (body as Iterable<BodyChunk>)[Symbol.iterator]()) as AsyncIterator<BodyChunk> | Iterator<BodyChunk>;
   // An app may call startResponse lazily, from inside its body: read until it has.
-  const early: Uint8Array[] = [];
+  const early: BodyChunk[] = [];
   let done = false;
   while (status === '' && !done) {
     const step = await iterator.next();
@@ -148,7 +148,7 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
     closed = true;
     await body.close?.();
   };
-  async function* rest(): AsyncGenerator<Uint8Array> {
+  async function* rest(): AsyncGenerator<BodyChunk> {
     try {
       yield* pushed;
       yield* early;

@@ -43,15 +43,29 @@ export class AppRegistry {
     if (view) {
       const existing = this.views.get(endpoint);
       if (existing && existing !== view) {
-        throw new FlagonError('FLAGON_ERR_ENDPOINT_CONFLICT', `View function mapping is overwriting an existing endpoint function: '${endpoint}' is taken by ${existing.name || 'an anonymous function'} and would be taken by ${view.name || 'an anonymous function'}. Give one of them another endpoint: { endpoint: '…' }.`);
+        throw new FlagonError(
+          'FLAGON_ERR_ENDPOINT_CONFLICT',
+          `View function mapping is overwriting an existing endpoint function: '${endpoint}' is taken by ${existing.name || 'an anonymous function'} and would be taken by ${view.name || 'an anonymous function'}. Give one of them another endpoint: { endpoint: '…' }.`,
+        );
       }
       this.views.set(endpoint, view);
     }
     const viewAutomatic = (view as { provideAutomaticOptions?: boolean | null } | undefined)?.provideAutomaticOptions;
     // Flask's rule: asked for explicitly, the App answers OPTIONS even when the methods list it; by default only when not.
-    const automatic = options.provideAutomaticOptions ?? viewAutomatic ?? (this.#config.PROVIDE_AUTOMATIC_OPTIONS && !methods.includes('OPTIONS'));
+    const automatic =
+      options.provideAutomaticOptions ??
+      viewAutomatic ??
+      (this.#config.PROVIDE_AUTOMATIC_OPTIONS && !methods.includes('OPTIONS'));
     const { defaults, strictSlashes, host, subdomain } = options;
-    const added = addRuleOrAlias(this.#router, rule, view !== undefined, { endpoint, methods, automaticOptions: automatic, defaults, strictSlashes, host, subdomain });
+    const added = addRuleOrAlias(this.#router, rule, view !== undefined, {
+      endpoint,
+      methods,
+      automaticOptions: automatic,
+      defaults,
+      strictSlashes,
+      host,
+      subdomain,
+    });
     if (automatic) this.autoOptions.add(added);
   }
 
@@ -60,7 +74,10 @@ export class AppRegistry {
     const existing = this.#blueprintNames.get(name);
     if (existing !== undefined) {
       const whose = existing === owner ? 'this blueprint' : 'a different blueprint';
-      throw new FlagonError('FLAGON_ERR_BLUEPRINT', `The name '${name}' is already registered for ${whose}. Use { name: '…' } to provide a unique name.`);
+      throw new FlagonError(
+        'FLAGON_ERR_BLUEPRINT',
+        `The name '${name}' is already registered for ${whose}. Use { name: '…' } to provide a unique name.`,
+      );
     }
     this.#blueprintNames.set(name, owner);
   }
@@ -75,7 +92,9 @@ export class AppRegistry {
       addUrlRule: (rule, options) => this.addUrlRule(rule, options),
       addHook: (kind, fn, scope) => this.hooks.add(kind, fn, scope),
       addErrorHandler: (key, fn, scope) => this.errorHandlers.add(key, fn, scope),
-      addTemplateFolder: (folder) => { if (!app.templates.folders.includes(folder)) app.templates.folders.push(folder); },
+      addTemplateFolder: (folder) => {
+        if (!app.templates.folders.includes(folder)) app.templates.folders.push(folder);
+      },
       addCli: (group, cli) => (group === null ? app.cli.merge(cli) : app.cli.addGroup(group, cli)),
       claimName: (name, owner) => this.claimBlueprintName(name, owner),
     };

@@ -69,7 +69,8 @@ export class HookRegistry {
   blueprintsOf(endpoint: string | null | undefined): readonly string[] {
     if (!endpoint) return NO_HOOKS as readonly never[];
     let names = this.#blueprintsByEndpoint.get(endpoint);
-    if (names === undefined) this.#blueprintsByEndpoint.set(endpoint, (names = Object.freeze(blueprintChain(endpoint))));
+    if (names === undefined)
+      this.#blueprintsByEndpoint.set(endpoint, (names = Object.freeze(blueprintChain(endpoint))));
     return names;
   }
 

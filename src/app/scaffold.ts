@@ -2,7 +2,23 @@
 import { FlagonError } from '../gateway/errors.js';
 import type { Request } from '../wrappers/request.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
-import type { AddUrlRuleOptions, AfterRequestHook, BeforeRequestHook, EndpointDecorator, ErrorHandler, ErrorKey, Handler, HookKind, MethodRouteOptions, RouteDecorator, RouteOptions, TeardownHook, UrlDefaultsHook, UrlValuePreprocessor, ViewFunction } from './handler-types.js';
+import type {
+  AddUrlRuleOptions,
+  AfterRequestHook,
+  BeforeRequestHook,
+  EndpointDecorator,
+  ErrorHandler,
+  ErrorKey,
+  Handler,
+  HookKind,
+  MethodRouteOptions,
+  RouteDecorator,
+  RouteOptions,
+  TeardownHook,
+  UrlDefaultsHook,
+  UrlValuePreprocessor,
+  ViewFunction,
+} from './handler-types.js';
 
 /**
  * Why setup has ended, in the words of Flask's setup-method error: what was set up, what ended it, and when setup
@@ -28,8 +44,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * endpointFromRule('/users/<int:id>', ['GET']); // 'users_id'
  */
 export function endpointFromRule(rule: string, methods: readonly string[]): string {
-  const base = rule.replace(/<(?:[^:>]*:)?([^>]+)>/g, '$1').split('/').filter(Boolean).join('_').replace(/\W+/g, '_') || 'index';
-  return methods.includes('GET') || methods.length === 0 ? base : `${base}_${methods.map((m) => m.toLowerCase()).join('_')}`;
+  const base =
+    rule
+      .replace(/<(?:[^:>]*:)?([^>]+)>/g, '$1')
+      .split('/')
+      .filter(Boolean)
+      .join('_')
+      .replace(/\W+/g, '_') || 'index';
+  return methods.includes('GET') || methods.length === 0
+    ? base
+    : `${base}_${methods.map((m) => m.toLowerCase()).join('_')}`;
 }
 
 /**
@@ -71,7 +95,10 @@ export abstract class Scaffold {
   protected assertSetup(method: string): void {
     const ended = this.#setupEnded;
     if (ended === null) return;
-    throw new FlagonError('FLAGON_ERR_SETUP_FINISHED', `The setup method '${method}' can no longer be called on ${ended.target}. ${ended.because}, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up ${ended.what} are done before ${ended.before}.`);
+    throw new FlagonError(
+      'FLAGON_ERR_SETUP_FINISHED',
+      `The setup method '${method}' can no longer be called on ${ended.target}. ${ended.because}, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up ${ended.what} are done before ${ended.before}.`,
+    );
   }
 
   /** Registers a rule; the one way routes get in. */
@@ -119,23 +146,41 @@ export abstract class Scaffold {
       return handler;
     }
     return (value, context) => {
-      const bound = bindMethod(value as (req: Request) => unknown, context as ClassMethodDecoratorContext, `@route('${rule}')`);
+      const bound = bindMethod(
+        value as (req: Request) => unknown,
+        context as ClassMethodDecoratorContext,
+        `@route('${rule}')`,
+      );
       this.#register(rule, options, bound, String(context.name));
     };
   }
 
   #register(rule: string, options: RouteOptions, view: ViewFunction, name: string): void {
     const methods = options.methods ?? ['GET'];
-    this.addUrlRule(rule, { ...options, methods, endpoint: options.endpoint ?? (name || endpointFromRule(rule, methods)), view });
+    this.addUrlRule(rule, {
+      ...options,
+      methods,
+      endpoint: options.endpoint ?? (name || endpointFromRule(rule, methods)),
+      view,
+    });
   }
 
-  #shortcut<R extends string>(method: Method, rule: R, optionsOrHandler?: MethodRouteOptions | Handler<R>, handler?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  #shortcut<R extends string>(
+    method: Method,
+    rule: R,
+    optionsOrHandler?: MethodRouteOptions | Handler<R>,
+    handler?: Handler<R>,
+  ): Handler<R> | RouteDecorator<R> {
     const options = typeof optionsOrHandler === 'function' ? {} : (optionsOrHandler ?? {});
     const fn = typeof optionsOrHandler === 'function' ? optionsOrHandler : handler;
     if ('methods' in options) {
-      throw new TypeError(`app.${method.toLowerCase()}() always means ${method}; to give methods use app.route('${rule}', { methods: [...] }, handler)`);
+      throw new TypeError(
+        `app.${method.toLowerCase()}() always means ${method}; to give methods use app.route('${rule}', { methods: [...] }, handler)`,
+      );
     }
-    return fn ? this.route(rule, { ...options, methods: [method] }, fn) : this.route(rule, { ...options, methods: [method] });
+    return fn
+      ? this.route(rule, { ...options, methods: [method] }, fn)
+      : this.route(rule, { ...options, methods: [method] });
   }
 
   /**
@@ -171,7 +216,11 @@ export abstract class Scaffold {
   patch<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
   patch<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
   patch<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  patch<R extends string>(rule: R, a?: MethodRouteOptions | Handler<R>, b?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  patch<R extends string>(
+    rule: R,
+    a?: MethodRouteOptions | Handler<R>,
+    b?: Handler<R>,
+  ): Handler<R> | RouteDecorator<R> {
     return this.#shortcut('PATCH', rule, a, b);
   }
 
@@ -179,7 +228,11 @@ export abstract class Scaffold {
   delete<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
   delete<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
   delete<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  delete<R extends string>(rule: R, a?: MethodRouteOptions | Handler<R>, b?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  delete<R extends string>(
+    rule: R,
+    a?: MethodRouteOptions | Handler<R>,
+    b?: Handler<R>,
+  ): Handler<R> | RouteDecorator<R> {
     return this.#shortcut('DELETE', rule, a, b);
   }
 
@@ -238,8 +291,13 @@ export abstract class Scaffold {
    * class Errors { @app.errorHandler(TypeError) static typeError(e: TypeError) { return ['bad input', 400]; } }
    */
   errorHandler<E = unknown>(key: ErrorKey, fn: ErrorHandler<E>): ErrorHandler<E>;
-  errorHandler(key: ErrorKey): <This>(value: (this: This, error: never) => unknown, context: ClassMethodDecoratorContext<This>) => void;
-  errorHandler<E = unknown>(key: ErrorKey, fn?: ErrorHandler<E>): ErrorHandler<E> | ((value: (error: never) => unknown, context: ClassMethodDecoratorContext) => void) {
+  errorHandler(
+    key: ErrorKey,
+  ): <This>(value: (this: This, error: never) => unknown, context: ClassMethodDecoratorContext<This>) => void;
+  errorHandler<E = unknown>(
+    key: ErrorKey,
+    fn?: ErrorHandler<E>,
+  ): ErrorHandler<E> | ((value: (error: never) => unknown, context: ClassMethodDecoratorContext) => void) {
     if (fn) {
       this.addErrorHandler(key, fn as ErrorHandler);
       return fn;

@@ -6,7 +6,12 @@ import type { Request } from '../wrappers/request.js';
 import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: string,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 const pbkdf2Async = promisify(pbkdf2);
 const SALT_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -46,7 +51,9 @@ async function derive(method: string, password: string, salt: string): Promise<{
  * const stored = await generatePasswordHash('correct horse');
  */
 export async function generatePasswordHash(password: string, options: PasswordHashOptions = {}): Promise<string> {
-  const salt = Array.from({ length: options.saltLength ?? 16 }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('');
+  const salt = Array.from({ length: options.saltLength ?? 16 }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join(
+    '',
+  );
   const { method, hash } = await derive(options.method ?? 'scrypt', password, salt);
   return `${method}$${salt}$${hash}`;
 }
@@ -84,7 +91,8 @@ const SESSION_KEY = '_csrf_token';
  */
 export function csrfToken(): string {
   const context = currentContext();
-  if (!context?.request) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'csrfToken() needs a request: call it in a view or template');
+  if (!context?.request)
+    throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'csrfToken() needs a request: call it in a view or template');
   let token = context.session[SESSION_KEY];
   if (typeof token !== 'string') {
     token = randomBytes(32).toString('base64url');
@@ -102,7 +110,10 @@ export function csrfToken(): string {
  */
 export async function checkCsrf(request: Request, sessionToken: unknown): Promise<void> {
   if (!UNSAFE.has(request.method)) return;
-  const sent = request.headers.get('X-CSRF-Token') ?? request.headers.get('X-CSRFToken') ?? (await request.form()).get('csrf_token');
+  const sent =
+    request.headers.get('X-CSRF-Token') ??
+    request.headers.get('X-CSRFToken') ??
+    (await request.form()).get('csrf_token');
   if (!sent) throw new BadRequest('The CSRF token is missing.');
   if (typeof sessionToken !== 'string') throw new BadRequest('The CSRF session token is missing.');
   const a = Buffer.from(sent);

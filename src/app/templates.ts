@@ -76,7 +76,12 @@ export interface TemplateGlobalRegistrar {
  * @example
  * readonly templateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>('templateTest', true, guard, addTest);
  */
-export function templateRegistrar<R>(where: string, needsFunction: boolean, guard: () => void, register: (name: string, value: unknown) => void): R {
+export function templateRegistrar<R>(
+  where: string,
+  needsFunction: boolean,
+  guard: () => void,
+  register: (name: string, value: unknown) => void,
+): R {
   return ((...args: unknown[]) => {
     guard();
     return templateRegistration(where, args, needsFunction, register);
@@ -85,7 +90,10 @@ export function templateRegistrar<R>(where: string, needsFunction: boolean, guar
 
 function nameOf(fn: TemplateFunction, where: string): string {
   if (fn.name) return fn.name;
-  throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `${where}() got an anonymous function, so it has no name to register it under: give one, as in ${where}('reverse', fn)`);
+  throw new FlagonError(
+    'FLAGON_ERR_BAD_ARGUMENT',
+    `${where}() got an anonymous function, so it has no name to register it under: give one, as in ${where}('reverse', fn)`,
+  );
 }
 
 /**
@@ -96,21 +104,30 @@ function nameOf(fn: TemplateFunction, where: string): string {
  * @example
  * appTemplateFilter(...args: unknown[]) { return templateRegistration('appTemplateFilter', args, true, register); }
  */
-export function templateRegistration(where: string, args: readonly unknown[], needsFunction: boolean, register: (name: string, value: unknown) => void): unknown {
+export function templateRegistration(
+  where: string,
+  args: readonly unknown[],
+  needsFunction: boolean,
+  register: (name: string, value: unknown) => void,
+): unknown {
   const [first, second] = args;
   if (typeof first === 'function') {
-    if (isDecoratorContext(second)) return void register(String(second.name), bindMethod(first as TemplateFunction, second, `@${where}`));
+    if (isDecoratorContext(second))
+      return void register(String(second.name), bindMethod(first as TemplateFunction, second, `@${where}`));
     register(nameOf(first as TemplateFunction, where), first);
     return first;
   }
-  if (first !== undefined && typeof first !== 'string') throw new TypeError(`${where}() takes a name and a function, or a function: ${where}('reverse', fn)`);
+  if (first !== undefined && typeof first !== 'string')
+    throw new TypeError(`${where}() takes a name and a function, or a function: ${where}('reverse', fn)`);
   if (args.length >= 2) {
-    if (needsFunction && typeof second !== 'function') throw new TypeError(`${where}('${first}', …) needs a function, got ${typeof second}`);
+    if (needsFunction && typeof second !== 'function')
+      throw new TypeError(`${where}('${first}', …) needs a function, got ${typeof second}`);
     register(first!, second);
     return second;
   }
   return (value: TemplateFunction, context?: unknown) => {
-    if (isDecoratorContext(context)) return void register(first ?? String(context.name), bindMethod(value, context, `@${where}`));
+    if (isDecoratorContext(context))
+      return void register(first ?? String(context.name), bindMethod(value, context, `@${where}`));
     register(first ?? nameOf(value, where), value);
     return value;
   };
@@ -158,7 +175,9 @@ export class AppTemplates {
   /** The renderer, made once; in debug (or with TEMPLATES_AUTO_RELOAD) it re-reads files on each render. */
   get renderer(): TemplateRenderer {
     if (this.#renderer === null) {
-      const renderer = new NunjucksRenderer(this.folders, { autoReload: this.#config.TEMPLATES_AUTO_RELOAD ?? this.#config.DEBUG });
+      const renderer = new NunjucksRenderer(this.folders, {
+        autoReload: this.#config.TEMPLATES_AUTO_RELOAD ?? this.#config.DEBUG,
+      });
       for (const [name, fn] of this.#filters) renderer.addFilter(name, fn);
       for (const [name, value] of this.#globals) renderer.addGlobal(name, value);
       for (const [name, fn] of this.#tests) renderer.addTest(name, fn);
@@ -173,10 +192,14 @@ export class AppTemplates {
     // Each helper under Flagon's name and Flask's, so templates ported from Flask (`url_for`, Flask-WTF's `csrf_token`)
     // render as they are.
     const base: Record<string, unknown> = {
-      config: this.#config, g,
-      urlFor: templateUrlFor, url_for: templateUrlFor,
-      getFlashedMessages: templateFlashedMessages, get_flashed_messages: templateFlashedMessages,
-      csrfToken, csrf_token: csrfToken,
+      config: this.#config,
+      g,
+      urlFor: templateUrlFor,
+      url_for: templateUrlFor,
+      getFlashedMessages: templateFlashedMessages,
+      get_flashed_messages: templateFlashedMessages,
+      csrfToken,
+      csrf_token: csrfToken,
       ...(inRequest ? { request, session } : {}),
     };
     // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
@@ -208,7 +231,9 @@ function templateUrlFor(endpoint: unknown, ...rest: unknown[]): string {
   const { positional, keywords } = splitKeywords(rest);
   const [values = {}, options = {}] = positional;
   if (typeof endpoint !== 'string' || !isRecord(values) || !isRecord(options) || positional.length > 2) {
-    throw new TypeError("urlFor() in a template takes an endpoint name, then values as keywords or an object: urlFor('user', id=7) or urlFor('user', { id: 7 }), with options as _external=true, _anchor, _method, _scheme");
+    throw new TypeError(
+      "urlFor() in a template takes an endpoint name, then values as keywords or an object: urlFor('user', id=7) or urlFor('user', { id: 7 }), with options as _external=true, _anchor, _method, _scheme",
+    );
   }
   const allValues: Record<string, unknown> = { ...values };
   const allOptions: Record<string, unknown> = { ...options };
@@ -235,14 +260,22 @@ function templateFlashedMessages(...args: unknown[]): unknown {
     else throw new TypeError(`getFlashedMessages() takes with_categories and category_filter, not '${key}'`);
   }
   if (options.categoryFilter !== undefined && !Array.isArray(options.categoryFilter)) {
-    throw new TypeError("getFlashedMessages(): category_filter must be a list of categories, as in category_filter=['error']");
+    throw new TypeError(
+      "getFlashedMessages(): category_filter must be a list of categories, as in category_filter=['error']",
+    );
   }
-  return options.withCategories ? getFlashedMessages({ ...options, withCategories: true }) : getFlashedMessages({ ...options, withCategories: false });
+  return options.withCategories
+    ? getFlashedMessages({ ...options, withCategories: true })
+    : getFlashedMessages({ ...options, withCategories: false });
 }
 
 function templatesOfCurrentApp(what: string): AppTemplates {
   const app = currentContext()?.app as { templates?: AppTemplates } | undefined;
-  if (!app?.templates) throw new FlagonError('FLAGON_ERR_NO_CONTEXT', `${what} needs an app: call it in a view, or inside app.appContext().run(fn)`);
+  if (!app?.templates)
+    throw new FlagonError(
+      'FLAGON_ERR_NO_CONTEXT',
+      `${what} needs an app: call it in a view, or inside app.appContext().run(fn)`,
+    );
   return app.templates;
 }
 
@@ -276,7 +309,10 @@ export function renderTemplateString(source: string, context: Record<string, unk
  * @example
  * app.get('/report', () => streamTemplate('report.html', { rows }));
  */
-export async function* streamTemplate(names: string | readonly string[], context: Record<string, unknown> = {}): AsyncGenerator<string> {
+export async function* streamTemplate(
+  names: string | readonly string[],
+  context: Record<string, unknown> = {},
+): AsyncGenerator<string> {
   yield* inChunks(renderTemplate(names, context));
 }
 
@@ -286,7 +322,10 @@ export async function* streamTemplate(names: string | readonly string[], context
  * @example
  * app.get('/', () => streamTemplateString('<p>{{ n }}</p>', { n: 42 }));
  */
-export async function* streamTemplateString(source: string, context: Record<string, unknown> = {}): AsyncGenerator<string> {
+export async function* streamTemplateString(
+  source: string,
+  context: Record<string, unknown> = {},
+): AsyncGenerator<string> {
   yield* inChunks(renderTemplateString(source, context));
 }
 

@@ -21,7 +21,11 @@ export type UrlForOptions = Pick<BuildOptions, 'external' | 'anchor' | 'method' 
  * @example
  * app.urlBuildErrorHandlers.push((error, endpoint) => (endpoint.startsWith('legacy.') ? `/legacy/${endpoint}` : null));
  */
-export type UrlBuildErrorHandler = (error: BuildError, endpoint: string, values: Record<string, unknown>) => string | null | undefined;
+export type UrlBuildErrorHandler = (
+  error: BuildError,
+  endpoint: string,
+  values: Record<string, unknown>,
+) => string | null | undefined;
 
 /** What building a URL needs from the App: its router, config, urlDefaults hooks, and where the request is. */
 export interface UrlForScope {
@@ -44,15 +48,24 @@ export interface UrlForScope {
  * @example
  * buildUrlFor(scope, 'user', { id: 7 }, {}); // '/users/7'
  */
-export function buildUrlFor(scope: UrlForScope, endpoint: string, values: Record<string, unknown>, options: UrlForOptions): string {
+export function buildUrlFor(
+  scope: UrlForScope,
+  endpoint: string,
+  values: Record<string, unknown>,
+  options: UrlForOptions,
+): string {
   let name = endpoint;
   if (name.startsWith('.')) name = scope.blueprint ? `${scope.blueprint}${name}` : name.slice(1);
   const filled = { ...values };
   for (const blueprint of [null, ...[...scope.hooks.blueprintsOf(name)].reverse()]) {
-    for (const fn of scope.hooks.for('urlDefaults', blueprint)) (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
+    for (const fn of scope.hooks.for('urlDefaults', blueprint))
+      (fn as (e: string, v: Record<string, unknown>) => void)(name, filled);
   }
   if (options.scheme !== undefined && options.external === false) {
-    throw new FlagonError('FLAGON_ERR_BAD_ARGUMENT', `urlFor('${endpoint}'): a scheme only applies to an external URL; drop { external: false }, or drop the scheme`);
+    throw new FlagonError(
+      'FLAGON_ERR_BAD_ARGUMENT',
+      `urlFor('${endpoint}'): a scheme only applies to an external URL; drop { external: false }, or drop the scheme`,
+    );
   }
   try {
     return build(scope, name, filled, options);
@@ -66,10 +79,20 @@ function build(scope: UrlForScope, name: string, values: Record<string, unknown>
   const { request, config } = scope;
   if (request) {
     const external = options.external ?? (options.scheme !== undefined ? true : undefined);
-    return scope.router.build(name, values, { ...options, external, scheme: options.scheme ?? request.scheme, host: request.host, subdomain: scope.subdomain, scriptName: request.scriptRoot });
+    return scope.router.build(name, values, {
+      ...options,
+      external,
+      scheme: options.scheme ?? request.scheme,
+      host: request.host,
+      subdomain: scope.subdomain,
+      scriptName: request.scriptRoot,
+    });
   }
   if (!config.SERVER_NAME) {
-    throw new FlagonError('FLAGON_ERR_CONFIG', "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.");
+    throw new FlagonError(
+      'FLAGON_ERR_CONFIG',
+      "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.",
+    );
   }
   return scope.router.build(name, values, {
     ...options,
@@ -80,7 +103,12 @@ function build(scope: UrlForScope, name: string, values: Record<string, unknown>
   });
 }
 
-function handleBuildError(handlers: readonly UrlBuildErrorHandler[], first: BuildError, endpoint: string, values: Record<string, unknown>): string {
+function handleBuildError(
+  handlers: readonly UrlBuildErrorHandler[],
+  first: BuildError,
+  endpoint: string,
+  values: Record<string, unknown>,
+): string {
   let error = first;
   for (const handler of handlers) {
     try {

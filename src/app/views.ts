@@ -94,14 +94,21 @@ export abstract class View {
       view = async (req: Request): Promise<unknown> => decorated(req);
     }
     Object.defineProperty(view, 'name', { value: name });
-    made = Object.assign(view, { methods: cls.methods, provideAutomaticOptions: cls.provideAutomaticOptions, viewClass: this as ViewClass });
+    made = Object.assign(view, {
+      methods: cls.methods,
+      provideAutomaticOptions: cls.provideAutomaticOptions,
+      viewClass: this as ViewClass,
+    });
     return made;
   }
 }
 
 function dispatchOn(instance: View, req: Request): unknown {
   if (typeof instance.dispatchRequest !== 'function') {
-    throw new FlagonError('FLAGON_ERR_NO_VIEW', `${instance.constructor.name} extends View but has no dispatchRequest(req): define it, or extend MethodView and define get(), post(), …`);
+    throw new FlagonError(
+      'FLAGON_ERR_NO_VIEW',
+      `${instance.constructor.name} extends View but has no dispatchRequest(req): define it, or extend MethodView and define get(), post(), …`,
+    );
   }
   return instance.dispatchRequest(req);
 }
@@ -143,7 +150,10 @@ export class MethodView extends View {
     if (typeof handler !== 'function') {
       // Flask asserts "Unimplemented method": the rule lists a method the class cannot answer.
       const method = req.method.toLowerCase();
-      throw new FlagonError('FLAGON_ERR_NO_VIEW', `${this.constructor.name} has no ${method}() for ${req.method} requests, but its rule allows ${req.method}: define ${method}(req), or remove '${req.method}' from its methods`);
+      throw new FlagonError(
+        'FLAGON_ERR_NO_VIEW',
+        `${this.constructor.name} has no ${method}() for ${req.method} requests, but its rule allows ${req.method}: define ${method}(req), or remove '${req.method}' from its methods`,
+      );
     }
     return handler.call(this, req);
   }

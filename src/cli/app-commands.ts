@@ -4,7 +4,12 @@ import type { App } from '../app/app.js';
 import { BUILTIN_COMMANDS, CliError, type AppCli, type CliCommand, type ResolvedCli } from '../app/cli-commands.js';
 
 const firstLine = (text: string): string => text.trim().split('\n')[0] ?? '';
-const indent = (text: string): string => text.trim().split('\n').map((line) => (line ? `  ${line.trim()}` : '')).join('\n');
+const indent = (text: string): string =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => (line ? `  ${line.trim()}` : ''))
+    .join('\n');
 
 function table(rows: Array<[string, string]>): string {
   const width = Math.max(...rows.map(([name]) => name.length));
@@ -12,9 +17,15 @@ function table(rows: Array<[string, string]>): string {
 }
 
 function entries(cli: AppCli, prefix = ''): Array<[string, string]> {
-  const rows: Array<[string, string]> = [...cli.commands].map(([name, command]) => [`${prefix}${name}`, firstLine(command.help)]);
+  const rows: Array<[string, string]> = [...cli.commands].map(([name, command]) => [
+    `${prefix}${name}`,
+    firstLine(command.help),
+  ]);
   for (const [name, group] of cli.groups) {
-    rows.push([`${prefix}${name}`, firstLine(group.help) || `commands: ${[...group.commands.keys(), ...group.groups.keys()].join(', ')}`]);
+    rows.push([
+      `${prefix}${name}`,
+      firstLine(group.help) || `commands: ${[...group.commands.keys(), ...group.groups.keys()].join(', ')}`,
+    ]);
   }
   return rows;
 }
@@ -50,9 +61,10 @@ function optionRows(command: CliCommand): Array<[string, string]> {
 export function commandHelp(path: readonly string[], command: CliCommand): string {
   const usage = `Usage: flagon ${path.join(' ')} [OPTIONS] [ARGS]...`;
   const help = command.help ? `\n\n${indent(command.help)}` : '';
-  const options = command.options === null
-    ? '\n\nOptions:\n  Any --name VALUE, --name=VALUE or --name, and arguments; --help shows this.'
-    : `\n\nOptions:\n${table(optionRows(command))}`;
+  const options =
+    command.options === null
+      ? '\n\nOptions:\n  Any --name VALUE, --name=VALUE or --name, and arguments; --help shows this.'
+      : `\n\nOptions:\n${table(optionRows(command))}`;
   return `${usage}${help}${options}\n`;
 }
 
@@ -88,8 +100,12 @@ export async function runAppCommand(app: App, argv: readonly string[]): Promise<
   if (!app.cli.commands.has(name) && !app.cli.groups.has(name)) {
     const own = [...app.cli.commands.keys(), ...app.cli.groups.keys()];
     // What follows a command's name is the command's, so `flagon hello --app other.ts` looked in the default app.
-    const hint = argv.includes('--app') ? ` To load another app, put --app before the command: flagon --app PATH ${name}.` : '';
-    process.stderr.write(`Error: no such command '${name}' (flagon's are ${BUILTIN_COMMANDS.join(', ')}; the app's are ${own.length > 0 ? own.join(', ') : 'none: add one with app.cli.command(name, fn)'}; see 'flagon --help').${hint}\n`);
+    const hint = argv.includes('--app')
+      ? ` To load another app, put --app before the command: flagon --app PATH ${name}.`
+      : '';
+    process.stderr.write(
+      `Error: no such command '${name}' (flagon's are ${BUILTIN_COMMANDS.join(', ')}; the app's are ${own.length > 0 ? own.join(', ') : 'none: add one with app.cli.command(name, fn)'}; see 'flagon --help').${hint}\n`,
+    );
     return 2;
   }
   let found: ResolvedCli;

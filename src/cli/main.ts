@@ -67,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   process.env.FLAGON_RUN_FROM_CLI = 'true'; // app.run() in the loaded module must not start a second server
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(HELP + await appCommandsListing(appOption));
+    process.stdout.write(HELP + (await appCommandsListing(appOption)));
     return command === undefined ? 2 : 0;
   }
   const builtin = command === 'run' || command === 'routes' || command === 'shell';
@@ -93,8 +93,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await appCommand(appOption, command, rest);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof NoAppError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-      || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || (error as { code?: string }).code === 'EADDRINUSE') {
+    if (
+      error instanceof UsageError ||
+      error instanceof NoAppError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      (error as { code?: string }).code === 'EADDRINUSE'
+    ) {
       process.stderr.write(`Error: ${(error as Error).message}\n`);
       return 2;
     }
@@ -128,8 +133,12 @@ async function appCommand(appOption: string | undefined, command: string, args: 
     ({ app } = await loadForCommand(appOption));
   } catch (error) {
     if (!(error instanceof NoAppError)) throw error;
-    const hint = args.includes('--app') ? ` For an app's own command, put --app before the command: flagon --app PATH ${command}.` : '';
-    throw new UsageError(`no such command '${command}': it is not one of flagon's (run, routes, shell), and no app was loaded to look for it in. ${error.message}${hint}`);
+    const hint = args.includes('--app')
+      ? ` For an app's own command, put --app before the command: flagon --app PATH ${command}.`
+      : '';
+    throw new UsageError(
+      `no such command '${command}': it is not one of flagon's (run, routes, shell), and no app was loaded to look for it in. ${error.message}${hint}`,
+    );
   }
   return runAppCommand(app, [command, ...args]);
 }
@@ -156,7 +165,9 @@ async function runCommand(args: string[]): Promise<number> {
   return new Promise<number>(() => undefined); // serves until a signal
 }
 
-async function loadForCommand(app: string | undefined): Promise<{ file: string; app: Awaited<ReturnType<typeof importApp>> }> {
+async function loadForCommand(
+  app: string | undefined,
+): Promise<{ file: string; app: Awaited<ReturnType<typeof importApp>> }> {
   // The current folder's .flagonenv/.env before locating: they may set FLAGON_APP; then the app's folder's.
   for (const [key, value] of Object.entries(readDotenv(null).values)) process.env[key] ??= value;
   const spec = locateApp(app, process.cwd());
@@ -165,9 +176,13 @@ async function loadForCommand(app: string | undefined): Promise<{ file: string; 
 }
 
 async function routesCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...COMMON, sort: { type: 'string', short: 's' }, 'all-methods': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { ...COMMON, sort: { type: 'string', short: 's' }, 'all-methods': { type: 'boolean' } },
+  });
   const sort = values.sort ?? 'endpoint';
-  if (!['endpoint', 'methods', 'rule'].includes(sort)) throw new UsageError(`--sort takes endpoint, methods or rule, not '${sort}'`);
+  if (!['endpoint', 'methods', 'rule'].includes(sort))
+    throw new UsageError(`--sort takes endpoint, methods or rule, not '${sort}'`);
   const { app } = await loadForCommand(values.app);
   process.stdout.write(formatRoutes(app, sort as RouteSort, values['all-methods'] ?? false));
   return 0;

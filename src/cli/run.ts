@@ -59,17 +59,19 @@ export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv
   const spec = locateApp(flags.app, cwd, env);
   const dotenv = readDotenv(spec.file, env, cwd);
   for (const [key, value] of Object.entries(dotenv.values)) env[key] ??= value;
-  const debug = flags['no-debug'] ? false : flags.debug ?? isTrue(env.FLAGON_DEBUG);
+  const debug = flags['no-debug'] ? false : (flags.debug ?? isTrue(env.FLAGON_DEBUG));
   const rawPort = flags.port ?? env.FLAGON_RUN_PORT ?? '5000';
   const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not '${rawPort}'`);
-  const split = (values: string[] | undefined): string[] => (values ?? []).flatMap((value) => value.split(delimiter)).filter(Boolean);
+  if (!/^\d+$/.test(rawPort) || port > 65_535)
+    throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not '${rawPort}'`);
+  const split = (values: string[] | undefined): string[] =>
+    (values ?? []).flatMap((value) => value.split(delimiter)).filter(Boolean);
   return {
     spec,
     host: flags.host ?? env.FLAGON_RUN_HOST ?? '127.0.0.1',
     port,
     debug,
-    reload: flags['no-reload'] ? false : flags.reload ?? debug,
+    reload: flags['no-reload'] ? false : (flags.reload ?? debug),
     extraFiles: split(flags['extra-files']),
     excludePatterns: split(flags['exclude-patterns']),
     dotenvFiles: dotenv.files,
@@ -101,13 +103,23 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
   }
   const app = await importApp(settings.spec);
   if (settings.debug) app.config.DEBUG = true;
-  const server = createDevServer(app.gatewayApp, { debug: app.config.DEBUG, host: settings.host, port: settings.port, allowedHosts: app.config.TRUSTED_HOSTS ?? [] });
+  const server = createDevServer(app.gatewayApp, {
+    debug: app.config.DEBUG,
+    host: settings.host,
+    port: settings.port,
+    allowedHosts: app.config.TRUSTED_HOSTS ?? [],
+  });
   await listenOn(server, { port: settings.port, host: settings.host }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') throw new UsageError(`port ${settings.port} on ${settings.host} is already in use: stop the other server or pass another --port (0 picks a free one)`);
+    if (error.code === 'EADDRINUSE')
+      throw new UsageError(
+        `port ${settings.port} on ${settings.host} is already in use: stop the other server or pass another --port (0 picks a free one)`,
+      );
     throw error;
   });
   const port = (server.address() as { port: number }).port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
-  process.stdout.write(banner({ name: app.name, debug: app.config.DEBUG, url, host: settings.host, colour: process.stdout.isTTY }));
+  process.stdout.write(
+    banner({ name: app.name, debug: app.config.DEBUG, url, host: settings.host, colour: process.stdout.isTTY }),
+  );
   return () => new Promise((resolve) => server.close(() => resolve()));
 }

@@ -11,18 +11,27 @@ import type { App } from '../app/app.js';
  * const repl = startShell(app, appFile);
  * repl.on('exit', () => process.exit(0));
  */
-export function startShell(app: App, appFile: string, streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): REPLServer {
+export function startShell(
+  app: App,
+  appFile: string,
+  streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {},
+): REPLServer {
   const output = streams.output ?? process.stdout;
-  output.write(`Node ${process.version} on ${process.platform}\nApp: ${app.name}\nInstance: ${app.instancePath}\nModule: ${appFile}\n`);
+  output.write(
+    `Node ${process.version} on ${process.platform}\nApp: ${app.name}\nInstance: ${app.instancePath}\nModule: ${appFile}\n`,
+  );
   const repl = start({ prompt: '>>> ', input: streams.input ?? process.stdin, output, useGlobal: false });
   const evaluate = repl.eval;
   // The REPL evaluates each line from an input event, outside any context; enter the session's context for each one.
   // Ending it per line would close what g opened while a line's promise still used it.
   const appContext = app.appContext();
-  (repl as { eval: REPLServer['eval'] }).eval = (code, context, file, callback) => appContext.within(() => evaluate.call(repl, code, context, file, callback));
+  (repl as { eval: REPLServer['eval'] }).eval = (code, context, file, callback) =>
+    appContext.within(() => evaluate.call(repl, code, context, file, callback));
   repl.on('exit', () => {
     try {
-      void (appContext.end() as Promise<void> | undefined)?.catch((error: unknown) => app.logger.error('A teardown-appcontext hook failed', error));
+      void (appContext.end() as Promise<void> | undefined)?.catch((error: unknown) =>
+        app.logger.error('A teardown-appcontext hook failed', error),
+      );
     } catch (error) {
       app.logger.error('A teardown-appcontext hook failed', error);
     }

@@ -28,12 +28,19 @@ export interface FolderOptions {
 }
 
 /** One row of a listing. */
-interface Entry { name: string; directory: boolean; link: boolean; size: number | null; modified: Date | null }
+interface Entry {
+  name: string;
+  directory: boolean;
+  link: boolean;
+  size: number | null;
+  modified: Date | null;
+}
 
 /** The files a folder answers with instead of a listing, in order, as http.server. */
 const INDEX_FILES = ['index.html', 'index.htm'];
 
-const isBeneath = (root: string, path: string): boolean => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+const isBeneath = (root: string, path: string): boolean =>
+  path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 const twoDigits = (n: number): string => String(n).padStart(2, '0');
 const showDate = (date: Date): string =>
   `${date.getUTCFullYear()}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())} ${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}`;
@@ -44,16 +51,27 @@ const showDate = (date: Date): string =>
  */
 async function readEntries(directory: string, realRoot: string, followSymlinks: boolean): Promise<Entry[]> {
   const names = await readdir(directory);
-  const entries = await Promise.all(names.map(async (name): Promise<Entry> => {
-    const path = `${directory}${sep}${name}`;
-    const own = await lstat(path).catch(() => null);
-    let info: Stats | null = own;
-    if (own?.isSymbolicLink()) {
-      const target = await realpath(path).catch(() => null);
-      info = target !== null && (followSymlinks || isBeneath(realRoot, target)) ? await stat(target).catch(() => null) : null;
-    }
-    return { name, directory: info?.isDirectory() ?? false, link: own?.isSymbolicLink() ?? false, size: info?.isFile() ? info.size : null, modified: info?.mtime ?? null };
-  }));
+  const entries = await Promise.all(
+    names.map(async (name): Promise<Entry> => {
+      const path = `${directory}${sep}${name}`;
+      const own = await lstat(path).catch(() => null);
+      let info: Stats | null = own;
+      if (own?.isSymbolicLink()) {
+        const target = await realpath(path).catch(() => null);
+        info =
+          target !== null && (followSymlinks || isBeneath(realRoot, target))
+            ? await stat(target).catch(() => null)
+            : null;
+      }
+      return {
+        name,
+        directory: info?.isDirectory() ?? false,
+        link: own?.isSymbolicLink() ?? false,
+        size: info?.isFile() ? info.size : null,
+        modified: info?.mtime ?? null,
+      };
+    }),
+  );
   // http.server's order: by name, ignoring case; then by the exact name, so the order never depends on readdir.
   return entries.sort((a, b) => {
     const x = a.name.toLowerCase();
@@ -68,7 +86,10 @@ function listingPage(urlPath: string, entries: Entry[]): string {
   const rows = entries.map((entry) => {
     const shown = entry.name + (entry.directory ? '/' : entry.link ? '@' : ''); // http.server's marks
     const href = encodeURIComponent(entry.name) + (entry.directory ? '/' : '');
-    const modified = entry.modified === null ? '' : `<time datetime="${entry.modified.toISOString()}">${showDate(entry.modified)}</time>`;
+    const modified =
+      entry.modified === null
+        ? ''
+        : `<time datetime="${entry.modified.toISOString()}">${showDate(entry.modified)}</time>`;
     return `<tr><td><a href="${escapeHtml(href)}">${escapeHtml(shown)}</a></td><td>${entry.size ?? '-'}</td><td>${modified}</td></tr>`;
   });
   if (urlPath !== '/') rows.unshift('<tr><td><a href="../">../</a></td><td>-</td><td></td></tr>');
@@ -107,7 +128,10 @@ function listingApp(root: string, realRoot: string, options: FolderOptions): Gat
     }
     for (const name of INDEX_FILES) {
       try {
-        return await sendFromDirectory(root, relative + name, { request, followSymlinks: options.followSymlinks ?? false });
+        return await sendFromDirectory(root, relative + name, {
+          request,
+          followSymlinks: options.followSymlinks ?? false,
+        });
       } catch (error) {
         if (!(error instanceof NotFound)) throw error;
       }
@@ -140,7 +164,11 @@ function listingApp(root: string, realRoot: string, options: FolderOptions): Gat
 export function folderApp(root: string, options: FolderOptions = {}): GatewayApp {
   const absolute = resolve(root);
   const realRoot = realpathSync(absolute);
-  return sharedData(listingApp(absolute, realRoot, options), { '/': absolute }, { maxAge: null, followSymlinks: options.followSymlinks ?? false });
+  return sharedData(
+    listingApp(absolute, realRoot, options),
+    { '/': absolute },
+    { maxAge: null, followSymlinks: options.followSymlinks ?? false },
+  );
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -157,21 +185,32 @@ export async function staticCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { port: { type: 'string', short: 'p' }, bind: { type: 'string', short: 'b' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      port: { type: 'string', short: 'p' },
+      bind: { type: 'string', short: 'b' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
-  if (positionals.length > 1) throw new UsageError(`flagon static serves one folder, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`flagon static serves one folder, got ${positionals.length}: ${positionals.join(' ')}`);
   const directory = resolve(positionals[0] ?? '.');
   if (!statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UsageError(`flagon static serves a folder, and ${directory} is not one; give the folder to serve: flagon static DIR`);
+    throw new UsageError(
+      `flagon static serves a folder, and ${directory} is not one; give the folder to serve: flagon static DIR`,
+    );
   }
   const rawPort = values.port ?? '8000';
   const port = Number(rawPort);
-  if (!/^\d+$/.test(rawPort) || port > 65_535) throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not '${rawPort}'`);
+  if (!/^\d+$/.test(rawPort) || port > 65_535)
+    throw new UsageError(`--port must be a number from 0 to 65535 (0 picks a free port), not '${rawPort}'`);
   const host = values.bind ?? '127.0.0.1';
   const server = await serve(folderApp(directory), { host, port });
   logRequests(server.server);
   const lines = [` * Serving the folder ${directory}`];
-  if (!LOOPBACK.has(host)) lines.push(`WARNING: Listening on ${host}, beyond this machine: anyone who can reach it can read every file in this folder.`);
+  if (!LOOPBACK.has(host))
+    lines.push(
+      `WARNING: Listening on ${host}, beyond this machine: anyone who can reach it can read every file in this folder.`,
+    );
   lines.push(` * Running on ${server.url}`, 'Press CTRL+C to quit');
   process.stdout.write(`${lines.join('\n')}\n`);
   const quit = (): void => void server.close().finally(() => process.exit(0));

@@ -21,7 +21,14 @@ function splitMedia(value: string): { base: string; params: Map<string, string> 
   const map = new Map<string, string>();
   for (const param of params) {
     const eq = param.indexOf('=');
-    if (eq > 0) map.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    if (eq > 0)
+      map.set(
+        param.slice(0, eq).trim().toLowerCase(),
+        param
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   return { base: base.trim().toLowerCase(), params: map };
 }
@@ -31,10 +38,28 @@ function splitMedia(value: string): { base: string; params: Map<string, string> 
 // without an entry; the table holds only aliases that spell a different name. Content codings share the comparison,
 // and `x-gzip` is `gzip` (RFC 9110 §8.4.1.3). A lookup table, not a codec library: unknown names compare as written.
 const CHARSET_ALIASES: Readonly<Record<string, string>> = {
-  latin1: 'iso88591', l1: 'iso88591', isoir100: 'iso88591', cp819: 'iso88591', ibm819: 'iso88591', csisolatin1: 'iso88591',
-  ascii: 'usascii', us: 'usascii', iso646us: 'usascii', ansix341968: 'usascii', cp367: 'usascii', ibm367: 'usascii', csascii: 'usascii',
-  cp1252: 'windows1252', sjis: 'shiftjis', csshiftjis: 'shiftjis', ujis: 'eucjp', cseucpkdfmtjapanese: 'eucjp',
-  cp936: 'gbk', utf16le: 'utf16le', xgzip: 'gzip', xcompress: 'compress',
+  latin1: 'iso88591',
+  l1: 'iso88591',
+  isoir100: 'iso88591',
+  cp819: 'iso88591',
+  ibm819: 'iso88591',
+  csisolatin1: 'iso88591',
+  ascii: 'usascii',
+  us: 'usascii',
+  iso646us: 'usascii',
+  ansix341968: 'usascii',
+  cp367: 'usascii',
+  ibm367: 'usascii',
+  csascii: 'usascii',
+  cp1252: 'windows1252',
+  sjis: 'shiftjis',
+  csshiftjis: 'shiftjis',
+  ujis: 'eucjp',
+  cseucpkdfmtjapanese: 'eucjp',
+  cp936: 'gbk',
+  utf16le: 'utf16le',
+  xgzip: 'gzip',
+  xcompress: 'compress',
 };
 
 /** A charset or coding name in the form two spellings of one name share. */
@@ -69,9 +94,12 @@ export class Accept implements Iterable<AcceptItem> {
     this.#kind = kind;
     this.items = items
       .map((item, index) => ({ item, index }))
-      .sort((a, b) => b.item.quality - a.item.quality
-        || specificity(kind, b.item.value) - specificity(kind, a.item.value)
-        || a.index - b.index)
+      .sort(
+        (a, b) =>
+          b.item.quality - a.item.quality ||
+          specificity(kind, b.item.value) - specificity(kind, a.item.value) ||
+          a.index - b.index,
+      )
       .map(({ item }) => item);
   }
 
@@ -104,7 +132,8 @@ export class Accept implements Iterable<AcceptItem> {
       const [type, subtype] = want.base.split('/');
       if (want.base !== have.base && !(subtype === '*' && have.base.startsWith(`${type}/`))) return false;
       // A range's parameters must all be on the offer; a range without any matches every variant (RFC 9110 §12.5.1).
-      for (const [name, value] of want.params) if (have.params.get(name)?.toLowerCase() !== value.toLowerCase()) return false;
+      for (const [name, value] of want.params)
+        if (have.params.get(name)?.toLowerCase() !== value.toLowerCase()) return false;
       return true;
     }
     // RFC 4647 basic filtering: 'en' matches 'en-US'.
@@ -132,7 +161,8 @@ export class Accept implements Iterable<AcceptItem> {
     const want = splitMedia(range);
     const have = splitMedia(offer);
     if (want.base !== have.base || want.params.size !== have.params.size) return false;
-    for (const [name, value] of want.params) if (have.params.get(name)?.toLowerCase() !== value.toLowerCase()) return false;
+    for (const [name, value] of want.params)
+      if (have.params.get(name)?.toLowerCase() !== value.toLowerCase()) return false;
     return true;
   }
 
@@ -203,7 +233,7 @@ export function parseAccept(header: string | null | undefined, kind: Kind = 'mim
           // "2", "foo") makes the entry malformed, and it is skipped, as Werkzeug does: never read as 1. An RFC 8187
           // form (q*=UTF-8''0.5) is decoded first, so '+0.5' or other scripts' digits cannot slip through it.
           const ext = name === 'q*' ? splitExtValue(raw) : null;
-          const text = name === 'q' ? raw : ext ? decodeExtText(ext.text, ext.charset) ?? '' : '';
+          const text = name === 'q' ? raw : ext ? (decodeExtText(ext.text, ext.charset) ?? '') : '';
           quality = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(text) ? Number(text) : null;
           break; // what follows q= are accept-extensions, not media-type parameters
         }

@@ -5,7 +5,9 @@ type Parameters = Record<string, string | null>;
 
 /** A scheme as Werkzeug writes it: Python's `str.title()`, so `digest` → `Digest`, `x-token` → `X-Token`. */
 function titleCase(scheme: string): string {
-  return scheme.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
+  return scheme
+    .toLowerCase()
+    .replace(/(^|[^a-z])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase());
 }
 
 /**
@@ -52,8 +54,8 @@ function defineParameters(prototype: object, names: readonly string[], writable:
       },
       set: writable
         ? function set(this: WWWAuthenticate, value: string | null) {
-          this.set(name, value);
-        }
+            this.set(name, value);
+          }
         : undefined,
     });
   }
@@ -115,7 +117,10 @@ export class Authorization {
       const decoded = decodeBasic(value.slice(scheme.length).trim());
       if (decoded === null) return null;
       const colon = decoded.indexOf(':');
-      return Authorization.basic(colon < 0 ? decoded : decoded.slice(0, colon), colon < 0 ? '' : decoded.slice(colon + 1));
+      return Authorization.basic(
+        colon < 0 ? decoded : decoded.slice(0, colon),
+        colon < 0 ? '' : decoded.slice(colon + 1),
+      );
     }
     return new Authorization(scheme, parameters, token);
   }
@@ -131,7 +136,12 @@ export class Authorization {
 
   /** Same scheme, token and parameters. */
   equals(other: unknown): boolean {
-    return other instanceof Authorization && other.type === this.type && other.token === this.token && sameParameters(other.parameters, this.parameters);
+    return (
+      other instanceof Authorization &&
+      other.type === this.type &&
+      other.token === this.token &&
+      sameParameters(other.parameters, this.parameters)
+    );
   }
 
   /** The header value. */
@@ -143,7 +153,11 @@ export class Authorization {
     return `${titleCase(this.type)} ${dumpHeader(this.parameters)}`;
   }
 }
-defineParameters(Authorization.prototype, ['username', 'password', 'realm', 'nonce', 'uri', 'nc', 'cnonce', 'response', 'opaque', 'qop', 'algorithm'], false);
+defineParameters(
+  Authorization.prototype,
+  ['username', 'password', 'realm', 'nonce', 'uri', 'nc', 'cnonce', 'response', 'opaque', 'qop', 'algorithm'],
+  false,
+);
 
 // Digest clients expect these quoted even when they are tokens (RFC 7616 §3.3 writes them as quoted-strings).
 const DIGEST_QUOTED = new Set(['realm', 'domain', 'nonce', 'opaque', 'qop']);
@@ -177,7 +191,12 @@ export class WWWAuthenticate {
   #token: string | null;
   readonly #onUpdate: ((challenge: WWWAuthenticate) => void) | undefined;
 
-  constructor(type: string, parameters: Readonly<Parameters> | null = null, token: string | null = null, onUpdate?: (challenge: WWWAuthenticate) => void) {
+  constructor(
+    type: string,
+    parameters: Readonly<Parameters> | null = null,
+    token: string | null = null,
+    onUpdate?: (challenge: WWWAuthenticate) => void,
+  ) {
     this.#type = type.toLowerCase();
     this.#parameters = copyParameters(parameters);
     this.#token = token;
@@ -185,7 +204,10 @@ export class WWWAuthenticate {
   }
 
   /** Parses one challenge; `null` when the header is empty. */
-  static fromHeader(value: string | null | undefined, onUpdate?: (challenge: WWWAuthenticate) => void): WWWAuthenticate | null {
+  static fromHeader(
+    value: string | null | undefined,
+    onUpdate?: (challenge: WWWAuthenticate) => void,
+  ): WWWAuthenticate | null {
     if (!value) return null;
     const { scheme, parameters, token } = splitCredentials(value);
     return new WWWAuthenticate(scheme, parameters, token, onUpdate);
@@ -239,7 +261,12 @@ export class WWWAuthenticate {
 
   /** Same scheme, token and parameters. */
   equals(other: unknown): boolean {
-    return other instanceof WWWAuthenticate && other.type === this.type && other.token === this.token && sameParameters(other.#parameters, this.#parameters);
+    return (
+      other instanceof WWWAuthenticate &&
+      other.type === this.type &&
+      other.token === this.token &&
+      sameParameters(other.#parameters, this.#parameters)
+    );
   }
 
   /** The header value. */
@@ -249,8 +276,14 @@ export class WWWAuthenticate {
     const entries = Object.entries(this.#parameters);
     if (entries.length === 0) return scheme;
     if (this.#type !== 'digest') return `${scheme} ${dumpHeader(this.#parameters)}`;
-    const items = entries.map(([key, value]) => (value === null ? key : `${key}=${quoteHeaderValue(value, !DIGEST_QUOTED.has(key))}`));
+    const items = entries.map(([key, value]) =>
+      value === null ? key : `${key}=${quoteHeaderValue(value, !DIGEST_QUOTED.has(key))}`,
+    );
     return `Digest ${items.join(', ')}`;
   }
 }
-defineParameters(WWWAuthenticate.prototype, ['realm', 'domain', 'nonce', 'opaque', 'stale', 'algorithm', 'qop', 'charset', 'scope', 'error'], true);
+defineParameters(
+  WWWAuthenticate.prototype,
+  ['realm', 'domain', 'nonce', 'opaque', 'stale', 'algorithm', 'qop', 'charset', 'scope', 'error'],
+  true,
+);

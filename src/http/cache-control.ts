@@ -6,15 +6,29 @@ type Kind = 'flag' | 'seconds' | 'seconds-or-true' | 'text-or-true';
 type Table = Readonly<Record<string, readonly [directive: string, kind: Kind]>>;
 
 const COMMON = {
-  noStore: ['no-store', 'flag'], maxAge: ['max-age', 'seconds'], noTransform: ['no-transform', 'flag'], staleIfError: ['stale-if-error', 'seconds'],
+  noStore: ['no-store', 'flag'],
+  maxAge: ['max-age', 'seconds'],
+  noTransform: ['no-transform', 'flag'],
+  staleIfError: ['stale-if-error', 'seconds'],
 } as const satisfies Table;
 const REQUEST = {
-  ...COMMON, noCache: ['no-cache', 'flag'], maxStale: ['max-stale', 'seconds-or-true'], minFresh: ['min-fresh', 'seconds'], onlyIfCached: ['only-if-cached', 'flag'],
+  ...COMMON,
+  noCache: ['no-cache', 'flag'],
+  maxStale: ['max-stale', 'seconds-or-true'],
+  minFresh: ['min-fresh', 'seconds'],
+  onlyIfCached: ['only-if-cached', 'flag'],
 } as const satisfies Table;
 const RESPONSE = {
-  ...COMMON, noCache: ['no-cache', 'text-or-true'], public: ['public', 'flag'], private: ['private', 'text-or-true'],
-  mustRevalidate: ['must-revalidate', 'flag'], proxyRevalidate: ['proxy-revalidate', 'flag'], sMaxage: ['s-maxage', 'seconds'],
-  immutable: ['immutable', 'flag'], mustUnderstand: ['must-understand', 'flag'], staleWhileRevalidate: ['stale-while-revalidate', 'seconds'],
+  ...COMMON,
+  noCache: ['no-cache', 'text-or-true'],
+  public: ['public', 'flag'],
+  private: ['private', 'text-or-true'],
+  mustRevalidate: ['must-revalidate', 'flag'],
+  proxyRevalidate: ['proxy-revalidate', 'flag'],
+  sMaxage: ['s-maxage', 'seconds'],
+  immutable: ['immutable', 'flag'],
+  mustUnderstand: ['must-understand', 'flag'],
+  staleWhileRevalidate: ['stale-while-revalidate', 'seconds'],
 } as const satisfies Table;
 
 // RFC 9111 §1.2.2: a delta-seconds too large to represent is read as 2^31.
@@ -34,7 +48,10 @@ export abstract class CacheControl implements Iterable<[string, string | null]> 
   readonly provided: boolean;
 
   constructor(directives: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>> = []) {
-    const entries = Symbol.iterator in directives ? directives as Iterable<readonly [string, string | null]> : Object.entries(directives);
+    const entries =
+      Symbol.iterator in directives
+        ? (directives as Iterable<readonly [string, string | null]>)
+        : Object.entries(directives);
     for (const [name, value] of entries) this.#directives.set(name.toLowerCase(), value);
     this.provided = this.#directives.size > 0;
   }
@@ -84,7 +101,9 @@ function directiveValue(name: string, kind: Kind, value: unknown): string | null
   if (kind === 'text-or-true') return String(value);
   const seconds = Math.trunc(Number(value));
   if (!Number.isFinite(seconds) || seconds < 0) {
-    throw new TypeError(`Cache-Control ${name} takes a number of seconds (0 or more), got ${JSON.stringify(value)}; pass a number, or null to remove it`);
+    throw new TypeError(
+      `Cache-Control ${name} takes a number of seconds (0 or more), got ${JSON.stringify(value)}; pass a number, or null to remove it`,
+    );
   }
   return String(seconds);
 }
@@ -99,8 +118,8 @@ function defineDirectives(prototype: object, table: Table, writable: boolean): v
       },
       set: writable
         ? function set(this: ResponseCacheControl, value: unknown) {
-          this.set(directive, directiveValue(property, kind, value));
-        }
+            this.set(directive, directiveValue(property, kind, value));
+          }
         : undefined,
     });
   }
@@ -158,7 +177,10 @@ export interface ResponseCacheControl {
 export class ResponseCacheControl extends CacheControl {
   readonly #onUpdate: ((control: ResponseCacheControl) => void) | undefined;
 
-  constructor(directives?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>, onUpdate?: (control: ResponseCacheControl) => void) {
+  constructor(
+    directives?: Iterable<readonly [string, string | null]> | Readonly<Record<string, string | null>>,
+    onUpdate?: (control: ResponseCacheControl) => void,
+  ) {
     super(directives);
     this.#onUpdate = onUpdate;
   }
@@ -187,7 +209,11 @@ defineDirectives(ResponseCacheControl.prototype, RESPONSE, true);
  * parseCacheControl('private, max-age=60', 'response').private;  // true
  */
 export function parseCacheControl(header: string | null | undefined, kind?: 'request'): RequestCacheControl;
-export function parseCacheControl(header: string | null | undefined, kind: 'response', onUpdate?: (control: ResponseCacheControl) => void): ResponseCacheControl;
+export function parseCacheControl(
+  header: string | null | undefined,
+  kind: 'response',
+  onUpdate?: (control: ResponseCacheControl) => void,
+): ResponseCacheControl;
 export function parseCacheControl(
   header: string | null | undefined,
   kind: 'request' | 'response' = 'request',

@@ -56,7 +56,8 @@ export function evaluatePreconditions(request: ConditionalHeaders, resource: Res
   if (request.ifMatch) {
     const tags = parseEtags(request.ifMatch);
     // strong comparison, and a weak current tag never matches (§13.1.1)
-    if (!(tags.star ? etag !== null : etag !== null && !etag.weak && tags.contains(etag.tag))) return 'precondition-failed';
+    if (!(tags.star ? etag !== null : etag !== null && !etag.weak && tags.contains(etag.tag)))
+      return 'precondition-failed';
   } else if (request.ifUnmodifiedSince) {
     const since = parseHttpDate(request.ifUnmodifiedSince);
     if (since && lastModified && seconds(lastModified) > seconds(since)) return 'precondition-failed';

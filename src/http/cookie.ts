@@ -66,7 +66,8 @@ export function parseCookie(header: string | null | undefined): Record<string, s
     const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
     if (name === '' || name in cookies) continue;
     const raw = eq < 0 ? '' : pair.slice(eq + 1).trim();
-    cookies[name] = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? unslash(raw.slice(1, -1)) : percentDecode(raw);
+    cookies[name] =
+      raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? unslash(raw.slice(1, -1)) : percentDecode(raw);
   }
   return cookies;
 }
@@ -146,7 +147,10 @@ function percentDecode(text: string): string {
 function asciiDomain(domain: string | undefined): string | undefined {
   if (domain === undefined || !/[^\x00-\x7f]/.test(domain)) return domain;
   const ascii = domainToASCII(domain);
-  if (ascii === '') throw new TypeError(`cookie domain ${JSON.stringify(domain)} is not a valid domain name; pass a host name such as 'example.com'`);
+  if (ascii === '')
+    throw new TypeError(
+      `cookie domain ${JSON.stringify(domain)} is not a valid domain name; pass a host name such as 'example.com'`,
+    );
   return ascii;
 }
 
@@ -193,10 +197,18 @@ export function dumpCookie(name: string, value: string, options: CookieOptions =
  * @example
  * checkCookieSize('cart', dumpCookie('cart', value, { maxSize: 0 }), 4093);
  */
-export function checkCookieSize(name: string, header: string, limit: number, warn: (message: string) => void = defaultWarn): void {
+export function checkCookieSize(
+  name: string,
+  header: string,
+  limit: number,
+  warn: (message: string) => void = defaultWarn,
+): void {
   if (limit <= 0 || header.length <= limit / 3) return; // a UTF-16 unit is at most 3 UTF-8 bytes: surely small enough
   const size = Buffer.byteLength(header, 'utf8');
-  if (size > limit) warn(`The '${name}' cookie is ${size} bytes, more than the limit of ${limit} (browsers keep about 4093); it will probably be dropped`);
+  if (size > limit)
+    warn(
+      `The '${name}' cookie is ${size} bytes, more than the limit of ${limit} (browsers keep about 4093); it will probably be dropped`,
+    );
 }
 
 /**

@@ -1,10 +1,31 @@
 /** @module Content-Security-Policy (layer L1): parse, edit and write a policy, with a typed property for each CSP Level 3 directive. */
 
 const DIRECTIVES = [
-  'base-uri', 'child-src', 'connect-src', 'default-src', 'font-src', 'form-action', 'frame-ancestors', 'frame-src',
-  'img-src', 'manifest-src', 'media-src', 'navigate-to', 'object-src', 'prefetch-src', 'plugin-types', 'report-to',
-  'report-uri', 'sandbox', 'script-src', 'script-src-attr', 'script-src-elem', 'style-src', 'style-src-attr',
-  'style-src-elem', 'worker-src',
+  'base-uri',
+  'child-src',
+  'connect-src',
+  'default-src',
+  'font-src',
+  'form-action',
+  'frame-ancestors',
+  'frame-src',
+  'img-src',
+  'manifest-src',
+  'media-src',
+  'navigate-to',
+  'object-src',
+  'prefetch-src',
+  'plugin-types',
+  'report-to',
+  'report-uri',
+  'sandbox',
+  'script-src',
+  'script-src-attr',
+  'script-src-elem',
+  'style-src',
+  'style-src-attr',
+  'style-src-elem',
+  'worker-src',
 ] as const;
 
 type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
@@ -31,8 +52,12 @@ export class ContentSecurityPolicy implements Iterable<[string, string]> {
   readonly #directives = new Map<string, string>();
   readonly #onUpdate: ((policy: ContentSecurityPolicy) => void) | undefined;
 
-  constructor(directives: Iterable<readonly [string, string]> | Readonly<Record<string, string>> = [], onUpdate?: (policy: ContentSecurityPolicy) => void) {
-    const entries = Symbol.iterator in directives ? directives as Iterable<readonly [string, string]> : Object.entries(directives);
+  constructor(
+    directives: Iterable<readonly [string, string]> | Readonly<Record<string, string>> = [],
+    onUpdate?: (policy: ContentSecurityPolicy) => void,
+  ) {
+    const entries =
+      Symbol.iterator in directives ? (directives as Iterable<readonly [string, string]>) : Object.entries(directives);
     for (const [name, value] of entries) this.#directives.set(name.toLowerCase(), value);
     this.#onUpdate = onUpdate;
   }
@@ -53,7 +78,10 @@ export class ContentSecurityPolicy implements Iterable<[string, string]> {
       this.delete(key);
       return this;
     }
-    if (/[;,]/.test(value)) throw new TypeError(`the value of CSP directive ${key} cannot contain ';' or ',': ${JSON.stringify(value)}; set each directive on its own`);
+    if (/[;,]/.test(value))
+      throw new TypeError(
+        `the value of CSP directive ${key} cannot contain ';' or ',': ${JSON.stringify(value)}; set each directive on its own`,
+      );
     this.#directives.set(key, value.trim());
     this.#onUpdate?.(this);
     return this;
@@ -101,7 +129,10 @@ for (const directive of DIRECTIVES) {
  * const csp = parseCSP("default-src 'self'; script-src 'unsafe-inline' *");
  * [csp.defaultSrc, csp.scriptSrc, csp.imgSrc]; // ["'self'", "'unsafe-inline' *", null]
  */
-export function parseCSP(header: string | null | undefined, onUpdate?: (policy: ContentSecurityPolicy) => void): ContentSecurityPolicy {
+export function parseCSP(
+  header: string | null | undefined,
+  onUpdate?: (policy: ContentSecurityPolicy) => void,
+): ContentSecurityPolicy {
   const directives: Array<[string, string]> = [];
   const seen = new Set<string>();
   for (const part of (header ?? '').split(';')) {

@@ -41,7 +41,10 @@ export class HTTPError extends Error {
   constructor(description?: string, options: HTTPErrorOptions = {}) {
     const ctor = new.target as typeof HTTPError;
     const text = description ?? ctor.description;
-    super(`${ctor.status} ${STATUS_CODES[ctor.status] ?? 'Unknown'}: ${text}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${ctor.status} ${STATUS_CODES[ctor.status] ?? 'Unknown'}: ${text}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.status = ctor.status;
     this.description = text;
     this.headers = new Headers(options.headers);
@@ -89,7 +92,10 @@ export class BadRequest extends HTTPError {
  * try { await req.json(); } catch (error) { if (error instanceof ClientDisconnected) metrics.count('aborted'); throw error; }
  */
 export class ClientDisconnected extends BadRequest {
-  constructor(description = 'The client disconnected before the whole request body was received.', options: HTTPErrorOptions = {}) {
+  constructor(
+    description = 'The client disconnected before the whole request body was received.',
+    options: HTTPErrorOptions = {},
+  ) {
     super(description, options);
   }
 }
@@ -102,7 +108,8 @@ export class ClientDisconnected extends BadRequest {
  */
 export class Unauthorized extends HTTPError {
   static override readonly status = 401;
-  static override readonly description = "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
+  static override readonly description =
+    "The server could not verify that you are authorized to access the URL requested. You either supplied the wrong credentials (e.g. a bad password), or your browser doesn't understand how to supply the credentials required.";
   constructor(description?: string, options: HTTPErrorOptions & { wwwAuthenticate?: string | readonly string[] } = {}) {
     super(description, options);
     for (const challenge of [options.wwwAuthenticate ?? []].flat()) this.headers.add('WWW-Authenticate', challenge);
@@ -118,13 +125,15 @@ export class PaymentRequired extends HTTPError {
 /** 403: authenticated, but not allowed. @example throw new Forbidden(); */
 export class Forbidden extends HTTPError {
   static override readonly status = 403;
-  static override readonly description = "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.";
+  static override readonly description =
+    "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server.";
 }
 
 /** 404. @example throw new NotFound(); */
 export class NotFound extends HTTPError {
   static override readonly status = 404;
-  static override readonly description = 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
+  static override readonly description =
+    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
 }
 
 /**
@@ -147,7 +156,8 @@ export class MethodNotAllowed extends HTTPError {
 /** 406. @example throw new NotAcceptable(); */
 export class NotAcceptable extends HTTPError {
   static override readonly status = 406;
-  static override readonly description = 'The resource identified by the request is only capable of generating response entities which have content characteristics not acceptable according to the accept headers sent in the request.';
+  static override readonly description =
+    'The resource identified by the request is only capable of generating response entities which have content characteristics not acceptable according to the accept headers sent in the request.';
 }
 
 /** 407. @example throw new ProxyAuthenticationRequired(); */
@@ -159,19 +169,22 @@ export class ProxyAuthenticationRequired extends HTTPError {
 /** 408. @example throw new RequestTimeout(); */
 export class RequestTimeout extends HTTPError {
   static override readonly status = 408;
-  static override readonly description = "The server closed the network connection because the browser didn't finish the request within the specified time.";
+  static override readonly description =
+    "The server closed the network connection because the browser didn't finish the request within the specified time.";
 }
 
 /** 409. @example throw new Conflict('That name is taken.'); */
 export class Conflict extends HTTPError {
   static override readonly status = 409;
-  static override readonly description = 'A conflict happened while processing the request. The resource might have been modified while the request was being processed.';
+  static override readonly description =
+    'A conflict happened while processing the request. The resource might have been modified while the request was being processed.';
 }
 
 /** 410. @example throw new Gone(); */
 export class Gone extends HTTPError {
   static override readonly status = 410;
-  static override readonly description = 'The requested URL is no longer available on this server and there is no forwarding address. If you followed a link from a foreign page, please contact the author of this page.';
+  static override readonly description =
+    'The requested URL is no longer available on this server and there is no forwarding address. If you followed a link from a foreign page, please contact the author of this page.';
 }
 
 /** 411. @example throw new LengthRequired(); */
@@ -195,7 +208,8 @@ export class RequestEntityTooLarge extends HTTPError {
 /** 414. @example throw new RequestURITooLarge(); */
 export class RequestURITooLarge extends HTTPError {
   static override readonly status = 414;
-  static override readonly description = 'The length of the requested URL exceeds the capacity limit for this server. The request cannot be processed.';
+  static override readonly description =
+    'The length of the requested URL exceeds the capacity limit for this server. The request cannot be processed.';
 }
 
 /** 415: the body's media type is not supported. @example throw new UnsupportedMediaType(); */
@@ -215,7 +229,8 @@ export class RequestedRangeNotSatisfiable extends HTTPError {
   static override readonly description = 'The server cannot provide the requested range.';
   constructor(options: HTTPErrorOptions & { length?: number; units?: string; description?: string } = {}) {
     super(options.description, options);
-    if (options.length !== undefined) this.headers.set('Content-Range', `${options.units ?? 'bytes'} */${options.length}`);
+    if (options.length !== undefined)
+      this.headers.set('Content-Range', `${options.units ?? 'bytes'} */${options.length}`);
   }
 }
 
@@ -234,13 +249,15 @@ export class ImATeapot extends HTTPError {
 /** 422: well-formed but semantically wrong. @example throw new UnprocessableEntity('end is before start'); */
 export class UnprocessableEntity extends HTTPError {
   static override readonly status = 422;
-  static override readonly description = 'The request was well-formed but was unable to be followed due to semantic errors.';
+  static override readonly description =
+    'The request was well-formed but was unable to be followed due to semantic errors.';
 }
 
 /** 428. @example throw new PreconditionRequired(); */
 export class PreconditionRequired extends HTTPError {
   static override readonly status = 428;
-  static override readonly description = 'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".';
+  static override readonly description =
+    'This request is required to be conditional; try using "If-Match" or "If-Unmodified-Since".';
 }
 
 function retryAfterValue(value: number | Date): string {
@@ -282,7 +299,8 @@ export class UnavailableForLegalReasons extends HTTPError {
 /** 500; `cause` keeps the original error for handlers and logs. @example throw new InternalServerError(undefined, { cause: error }); */
 export class InternalServerError extends HTTPError {
   static override readonly status = 500;
-  static override readonly description = 'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.';
+  static override readonly description =
+    'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.';
 }
 
 /** 501. @example throw new NotImplemented(); */
@@ -300,7 +318,8 @@ export class BadGateway extends HTTPError {
 /** 503; `retryAfter` sets Retry-After. @example throw new ServiceUnavailable(undefined, { retryAfter: 120 }); */
 export class ServiceUnavailable extends RetryAfterError {
   static override readonly status = 503;
-  static override readonly description = 'The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.';
+  static override readonly description =
+    'The server is temporarily unable to service your request due to maintenance downtime or capacity problems. Please try again later.';
 }
 
 /** 504. @example throw new GatewayTimeout(); */
@@ -333,15 +352,53 @@ export class HTTPVersionNotSupported extends HTTPError {
  * @example
  * new HTTP_ERRORS[404]!().status; // 404
  */
-export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => HTTPError>> = Object.freeze(Object.fromEntries(
-  [BadRequest, Unauthorized, PaymentRequired, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired,
-    RequestTimeout, Conflict, Gone, LengthRequired, PreconditionFailed, RequestEntityTooLarge, RequestURITooLarge,
-    UnsupportedMediaType, ExpectationFailed, ImATeapot, UnprocessableEntity, PreconditionRequired, TooManyRequests,
-    RequestHeaderFieldsTooLarge, UnavailableForLegalReasons, InternalServerError, NotImplemented, BadGateway,
-    ServiceUnavailable, GatewayTimeout, HTTPVersionNotSupported, InsufficientStorage]
-    .map((cls) => [cls.status, cls as new (description?: string) => HTTPError])
-    .concat([[416, class extends RequestedRangeNotSatisfiable { constructor(description?: string) { super({ description }); } }]]),
-));
+export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => HTTPError>> = Object.freeze(
+  Object.fromEntries(
+    [
+      BadRequest,
+      Unauthorized,
+      PaymentRequired,
+      Forbidden,
+      NotFound,
+      MethodNotAllowed,
+      NotAcceptable,
+      ProxyAuthenticationRequired,
+      RequestTimeout,
+      Conflict,
+      Gone,
+      LengthRequired,
+      PreconditionFailed,
+      RequestEntityTooLarge,
+      RequestURITooLarge,
+      UnsupportedMediaType,
+      ExpectationFailed,
+      ImATeapot,
+      UnprocessableEntity,
+      PreconditionRequired,
+      TooManyRequests,
+      RequestHeaderFieldsTooLarge,
+      UnavailableForLegalReasons,
+      InternalServerError,
+      NotImplemented,
+      BadGateway,
+      ServiceUnavailable,
+      GatewayTimeout,
+      HTTPVersionNotSupported,
+      InsufficientStorage,
+    ]
+      .map((cls) => [cls.status, cls as new (description?: string) => HTTPError])
+      .concat([
+        [
+          416,
+          class extends RequestedRangeNotSatisfiable {
+            constructor(description?: string) {
+              super({ description });
+            }
+          },
+        ],
+      ]),
+  ),
+);
 
 /**
  * Throws the {@link HTTPError} for a status, as Flask's `abort(404)`. An unknown status is a programming error and
@@ -353,7 +410,9 @@ export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => 
 export function abort(status: number, description?: string): never {
   const ErrorClass = HTTP_ERRORS[status];
   if (ErrorClass === undefined) {
-    throw new Error(`abort(${status}): no HTTP error class for that status; use one of ${Object.keys(HTTP_ERRORS).join(', ')}, or return a response with that status`);
+    throw new Error(
+      `abort(${status}): no HTTP error class for that status; use one of ${Object.keys(HTTP_ERRORS).join(', ')}, or return a response with that status`,
+    );
   }
   throw new ErrorClass(description);
 }

@@ -5,15 +5,30 @@ import { parseListHeader } from './header-values.js';
 
 // RFC 2616 §7.1's entity headers: what describes a body, so what a 304 without one must not send (RFC 9110 §15.4.5).
 const ENTITY = new Set([
-  'allow', 'content-encoding', 'content-language', 'content-length', 'content-location', 'content-md5', 'content-range',
-  'content-type', 'expires', 'last-modified',
+  'allow',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-location',
+  'content-md5',
+  'content-range',
+  'content-type',
+  'expires',
+  'last-modified',
 ]);
 
 // RFC 9110 §7.6.1's connection options, with Proxy-Authenticate, Proxy-Authorization and Trailer, which RFC 2616
 // §13.5.1 also counted as hop-by-hop (as Werkzeug does).
 const HOP_BY_HOP = new Set([
-  'connection', 'proxy-connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade',
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
 ]);
 
 /** Removes the fields whose lower-case name `drop` picks, from Headers or from a list of pairs, in place. */
@@ -37,7 +52,10 @@ function removeWhere(headers: Headers | HeaderList, drop: (lower: string) => boo
  * removeEntityHeaders(headers);
  * headers; // [['Date', 'Thu, 01 Jan 1970 00:00:00 GMT']]
  */
-export function removeEntityHeaders(headers: Headers | HeaderList, allowed: Iterable<string> = ['expires', 'content-location']): void {
+export function removeEntityHeaders(
+  headers: Headers | HeaderList,
+  allowed: Iterable<string> = ['expires', 'content-location'],
+): void {
   const keep = new Set([...allowed].map((name) => name.toLowerCase()));
   removeWhere(headers, (lower) => ENTITY.has(lower) && !keep.has(lower));
 }
@@ -55,7 +73,8 @@ export function removeEntityHeaders(headers: Headers | HeaderList, allowed: Iter
 export function removeHopByHopHeaders(headers: Headers | HeaderList): void {
   const named = new Set<string>();
   for (const [name, value] of headers) {
-    if (name.toLowerCase() === 'connection') for (const option of parseListHeader(value)) named.add(option.toLowerCase());
+    if (name.toLowerCase() === 'connection')
+      for (const option of parseListHeader(value)) named.add(option.toLowerCase());
   }
   removeWhere(headers, (lower) => HOP_BY_HOP.has(lower) || named.has(lower));
 }

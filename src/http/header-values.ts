@@ -49,7 +49,8 @@ export function parseListHeader(value: string): string[] {
   for (let i = 0; i < value.length; i++) {
     const char = value[i];
     if (quoted) {
-      if (char === '\\') i++; // the escaped character cannot close the string
+      if (char === '\\')
+        i++; // the escaped character cannot close the string
       else if (char === '"') quoted = false;
     } else if (char === '"') {
       quoted = true;
@@ -60,7 +61,10 @@ export function parseListHeader(value: string): string[] {
   }
   if (quoted) return [];
   items.push(value.slice(start));
-  return items.map((item) => item.trim()).filter((item) => item !== '').map(unquoteHeaderValue);
+  return items
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map(unquoteHeaderValue);
 }
 
 // RFC 8187 (RFC 2231 §4 for HTTP): charset'language'value-chars, where value-chars are percent-encoded bytes.
@@ -137,7 +141,10 @@ export function parseDictHeader(value: string): Record<string, string | null> {
  * dumpHeader({ 'title*': "UTF-8''%C2%B5" });            // "title*=UTF-8''%C2%B5"
  */
 export function dumpHeader(
-  items: Iterable<string | number> | Readonly<Record<string, string | number | null | undefined>> | ReadonlyMap<string, string | number | null | undefined>,
+  items:
+    | Iterable<string | number>
+    | Readonly<Record<string, string | number | null | undefined>>
+    | ReadonlyMap<string, string | number | null | undefined>,
 ): string {
   if (typeof (items as Iterable<unknown>)[Symbol.iterator] === 'function' && !(items instanceof Map)) {
     return [...(items as Iterable<string | number>)].map((item) => quoteHeaderValue(item)).join(', ');

@@ -25,7 +25,8 @@ function sameName(key: string, lower: string): boolean {
 
 function checkName(name: string): string {
   if (validNames.has(name)) return name;
-  if (!HTTP_TOKEN.test(name)) throw new TypeError(`${JSON.stringify(name)} is not a valid header name (RFC 9110 §5.6.2)`);
+  if (!HTTP_TOKEN.test(name))
+    throw new TypeError(`${JSON.stringify(name)} is not a valid header name (RFC 9110 §5.6.2)`);
   if (validNames.size < MEMO_LIMIT) validNames.add(name);
   return name;
 }
@@ -42,9 +43,12 @@ export function checkHeaderValue(name: string, value: string | number): string {
   const text = String(value);
   // CR or LF would let a value start a new header (response splitting); NUL and non-latin-1 cannot be sent.
   if (/[\r\n\0]|[^\x00-\xff]/.test(text)) {
-    throw new TypeError(`the value of header ${name} contains CR, LF, NUL or a character beyond latin-1: ${JSON.stringify(text)}; encode it first`);
+    throw new TypeError(
+      `the value of header ${name} contains CR, LF, NUL or a character beyond latin-1: ${JSON.stringify(text)}; encode it first`,
+    );
   }
-  if (typeof value === 'string' && text.length <= MEMO_VALUE_LENGTH && validValues.size < MEMO_LIMIT) validValues.add(text);
+  if (typeof value === 'string' && text.length <= MEMO_VALUE_LENGTH && validValues.size < MEMO_LIMIT)
+    validValues.add(text);
   return text;
 }
 
@@ -150,7 +154,8 @@ export class Headers implements Iterable<[string, string]> {
     const list = this.#list;
     const copy: HeaderList = new Array(list.length + extra.length);
     for (let i = 0; i < list.length; i++) copy[i] = [list[i]![0], list[i]![1]];
-    for (let i = 0; i < extra.length; i++) copy[list.length + i] = [checkName(extra[i]![0]), checkHeaderValue(extra[i]![0], extra[i]![1])];
+    for (let i = 0; i < extra.length; i++)
+      copy[list.length + i] = [checkName(extra[i]![0]), checkHeaderValue(extra[i]![0], extra[i]![1])];
     return copy;
   }
 

@@ -30,5 +30,41 @@ export { isSafeRedirect } from './safe-redirect.js';
 export type { SafeRedirectOptions } from './safe-redirect.js';
 export { absoluteTargetAuthority, checkRequestHead, isValidHost } from './request-gate.js';
 export type { HeadRefusal, RequestHead } from './request-gate.js';
-export { HTTPError, BadRequest, ClientDisconnected, Unauthorized, PaymentRequired, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict, Gone, LengthRequired, PreconditionFailed, RequestEntityTooLarge, RequestURITooLarge, UnsupportedMediaType, RequestedRangeNotSatisfiable, ExpectationFailed, ImATeapot, UnprocessableEntity, PreconditionRequired, TooManyRequests, RequestHeaderFieldsTooLarge, UnavailableForLegalReasons, InternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout, HTTPVersionNotSupported, InsufficientStorage, HTTP_ERRORS, abort } from './errors.js';
+export {
+  HTTPError,
+  BadRequest,
+  ClientDisconnected,
+  Unauthorized,
+  PaymentRequired,
+  Forbidden,
+  NotFound,
+  MethodNotAllowed,
+  NotAcceptable,
+  ProxyAuthenticationRequired,
+  RequestTimeout,
+  Conflict,
+  Gone,
+  LengthRequired,
+  PreconditionFailed,
+  RequestEntityTooLarge,
+  RequestURITooLarge,
+  UnsupportedMediaType,
+  RequestedRangeNotSatisfiable,
+  ExpectationFailed,
+  ImATeapot,
+  UnprocessableEntity,
+  PreconditionRequired,
+  TooManyRequests,
+  RequestHeaderFieldsTooLarge,
+  UnavailableForLegalReasons,
+  InternalServerError,
+  NotImplemented,
+  BadGateway,
+  ServiceUnavailable,
+  GatewayTimeout,
+  HTTPVersionNotSupported,
+  InsufficientStorage,
+  HTTP_ERRORS,
+  abort,
+} from './errors.js';
 export type { HTTPErrorOptions } from './errors.js';

@@ -1,19 +1,58 @@
 /** @module Media types for files (layer L1): a table of common extensions and the charset rule for text types. */
 
 const TYPES: Record<string, string> = {
-  html: 'text/html', htm: 'text/html', css: 'text/css', js: 'text/javascript', mjs: 'text/javascript',
-  json: 'application/json', map: 'application/json', xml: 'application/xml', txt: 'text/plain', md: 'text/markdown',
-  csv: 'text/csv', tsv: 'text/tab-separated-values', ics: 'text/calendar', vtt: 'text/vtt',
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif',
-  svg: 'image/svg+xml', ico: 'image/vnd.microsoft.icon', bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff',
-  woff: 'font/woff', woff2: 'font/woff2', ttf: 'font/ttf', otf: 'font/otf',
-  mp3: 'audio/mpeg', ogg: 'audio/ogg', oga: 'audio/ogg', wav: 'audio/wav', flac: 'audio/flac', m4a: 'audio/mp4',
-  mp4: 'video/mp4', webm: 'video/webm', ogv: 'video/ogg', mov: 'video/quicktime',
-  pdf: 'application/pdf', zip: 'application/zip', gz: 'application/gzip', tar: 'application/x-tar',
-  wasm: 'application/wasm', webmanifest: 'application/manifest+json', rss: 'application/rss+xml',
-  atom: 'application/atom+xml', epub: 'application/epub+zip', doc: 'application/msword',
+  html: 'text/html',
+  htm: 'text/html',
+  css: 'text/css',
+  js: 'text/javascript',
+  mjs: 'text/javascript',
+  json: 'application/json',
+  map: 'application/json',
+  xml: 'application/xml',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  csv: 'text/csv',
+  tsv: 'text/tab-separated-values',
+  ics: 'text/calendar',
+  vtt: 'text/vtt',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
+  ico: 'image/vnd.microsoft.icon',
+  bmp: 'image/bmp',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  woff: 'font/woff',
+  woff2: 'font/woff2',
+  ttf: 'font/ttf',
+  otf: 'font/otf',
+  mp3: 'audio/mpeg',
+  ogg: 'audio/ogg',
+  oga: 'audio/ogg',
+  wav: 'audio/wav',
+  flac: 'audio/flac',
+  m4a: 'audio/mp4',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  ogv: 'video/ogg',
+  mov: 'video/quicktime',
+  pdf: 'application/pdf',
+  zip: 'application/zip',
+  gz: 'application/gzip',
+  tar: 'application/x-tar',
+  wasm: 'application/wasm',
+  webmanifest: 'application/manifest+json',
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  epub: 'application/epub+zip',
+  doc: 'application/msword',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bin: 'application/octet-stream',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  bin: 'application/octet-stream',
 };
 
 /**
@@ -39,7 +78,11 @@ export function mimeTypeFor(filename: string): string {
  */
 export function contentTypeFor(mimetype: string, charset = 'utf-8'): string {
   if (mimetype.includes(';')) return mimetype;
-  const textual = mimetype.startsWith('text/') || mimetype.endsWith('+xml')
-    || mimetype === 'application/xml' || mimetype === 'application/javascript' || mimetype === 'application/ecmascript';
+  const textual =
+    mimetype.startsWith('text/') ||
+    mimetype.endsWith('+xml') ||
+    mimetype === 'application/xml' ||
+    mimetype === 'application/javascript' ||
+    mimetype === 'application/ecmascript';
   return textual ? `${mimetype}; charset=${charset}` : mimetype;
 }

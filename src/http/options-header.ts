@@ -90,7 +90,10 @@ export function parseOptionsHeader(header: string | null | undefined): OptionsHe
       }
     }
     if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
-      text = text.slice(1, -1).replace(/\\([\\"])/g, '$1').replaceAll('%22', '"');
+      text = text
+        .slice(1, -1)
+        .replace(/\\([\\"])/g, '$1')
+        .replaceAll('%22', '"');
     }
     const continuation = CONTINUATION.exec(name);
     if (continuation) {
@@ -114,7 +117,10 @@ export function parseOptionsHeader(header: string | null | undefined): OptionsHe
  * dumpOptionsHeader('text/html', { charset: 'utf-8' });             // 'text/html; charset=utf-8'
  * dumpOptionsHeader('attachment', { filename: 'my report.pdf' });   // 'attachment; filename="my report.pdf"'
  */
-export function dumpOptionsHeader(value: string | null, options: Readonly<Record<string, string | number | null | undefined>>): string {
+export function dumpOptionsHeader(
+  value: string | null,
+  options: Readonly<Record<string, string | number | null | undefined>>,
+): string {
   const segments = value === null ? [] : [value];
   for (const [key, option] of Object.entries(options)) {
     if (option === null || option === undefined) continue;

@@ -15,7 +15,8 @@ export class IfRange {
   readonly date: Date | null;
 
   constructor(etag: string | null = null, date: Date | null = null) {
-    if (etag !== null && date !== null) throw new TypeError('an If-Range value is an entity tag or a date, not both; pass one of them');
+    if (etag !== null && date !== null)
+      throw new TypeError('an If-Range value is an entity tag or a date, not both; pass one of them');
     this.etag = etag;
     this.date = date;
   }
@@ -45,7 +46,13 @@ function isValid(start: number | null, end: number | null, length: number | null
   if ((start === null) !== (end === null)) return false;
   if (length !== null && (!Number.isSafeInteger(length) || length < 0)) return false;
   if (start === null || end === null) return length !== null;
-  return Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && (length === null || end < length);
+  return (
+    Number.isSafeInteger(start) &&
+    Number.isSafeInteger(end) &&
+    start >= 0 &&
+    start <= end &&
+    (length === null || end < length)
+  );
 }
 
 /**
@@ -86,9 +93,16 @@ export class ContentRange {
   }
 
   /** Replaces the range (and the length, unless left out), checking them as RFC 9110 §14.4 does. */
-  set(start: number | null, end: number | null, length: number | null = this.#length, units: string = this.#units): this {
+  set(
+    start: number | null,
+    end: number | null,
+    length: number | null = this.#length,
+    units: string = this.#units,
+  ): this {
     if (!isValid(start, end, length)) {
-      throw new TypeError(`${JSON.stringify([start, end, length])} is not a valid content range: give start <= end < length, a null length when unknown, or null start and end with a length for '*/length'`);
+      throw new TypeError(
+        `${JSON.stringify([start, end, length])} is not a valid content range: give start <= end < length, a null length when unknown, or null start and end with a length for '*/length'`,
+      );
     }
     this.#start = start;
     this.#end = end;

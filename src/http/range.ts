@@ -36,7 +36,10 @@ export function parseRange(header: string | null | undefined, size: number): Ran
   if (!header) return null;
   const match = /^\s*bytes\s*=\s*(.+)$/i.exec(header);
   if (!match) return null;
-  const specs = match[1]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const specs = match[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (specs.length === 0 || specs.length > MAX_RANGES) return null;
   const ranges: ByteRange[] = [];
   for (const spec of specs) {

@@ -31,7 +31,8 @@ export interface RequestHead {
 // RFC 3986 §3.2.2/§3.2.3: IP-literal (an IPv6 address or IPvFuture in brackets) or a reg-name of unreserved,
 // pct-encoded and sub-delims characters (an IPv4 address is a reg-name by these characters), then an optional
 // port of digits. Nothing else may stand in a Host: no '/', '@', '\\', space or control byte.
-const HOST = /^(?:\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::(\d*))?$/;
+const HOST =
+  /^(?:\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+)(?::(\d*))?$/;
 
 /**
  * Whether `value` is a valid `Host` field value or URI authority without userinfo (RFC 9112 §3.2, RFC 3986 §3.2.2):
@@ -46,7 +47,7 @@ export function isValidHost(value: string): boolean {
   const match = HOST.exec(value);
   if (match === null) return false;
   const port = match[1];
-  return port === undefined || port.length <= 5 && (port === '' || Number(port) <= 65535);
+  return port === undefined || (port.length <= 5 && (port === '' || Number(port) <= 65535));
 }
 
 /**
@@ -80,7 +81,10 @@ const refuse = (status: HeadRefusal['status'], reason: string): HeadRefusal => (
 function checkTransferEncoding(values: string, http10: boolean): HeadRefusal | null {
   // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; refuse rather than guess.
   if (http10) return refuse(400, 'Transfer-Encoding is not allowed in an HTTP/1.0 request');
-  const codings = values.split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== '');
+  const codings = values
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '');
   if (codings.length === 0) return refuse(400, 'empty Transfer-Encoding');
   // RFC 9112 §6.3: when chunked is not the final coding of a request, its length cannot be known: 400, then close.
   if (codings[codings.length - 1] !== 'chunked') return refuse(400, 'the final transfer coding is not chunked');
@@ -113,7 +117,8 @@ function checkTransferEncoding(values: string, http10: boolean): HeadRefusal | n
 export function checkRequestHead(head: RequestHead): HeadRefusal | null {
   const { httpVersionMajor: major, httpVersionMinor: minor } = head;
   const target = head.url ?? '';
-  if (major !== 1 || (minor !== 0 && minor !== 1)) return refuse(505, `HTTP/${major}.${minor} is not served here; use HTTP/1.1`);
+  if (major !== 1 || (minor !== 0 && minor !== 1))
+    return refuse(505, `HTTP/${major}.${minor} is not served here; use HTTP/1.1`);
   // RFC 9112 §3.2: a request target is a path and a query (or a URL, or *); a fragment is never sent (RFC 9110 §7.1).
   if (target.includes('#')) return refuse(400, 'a request target has no fragment (#)');
   if (target.charCodeAt(0) !== 47 /* / */) {
@@ -134,7 +139,10 @@ export function checkRequestHead(head: RequestHead): HeadRefusal | null {
     // Compare lengths first: most fields are none of these, and this loop runs for every request.
     switch (name.length) {
       case 4:
-        if (name.toLowerCase() === 'host') { hosts++; host = raw[i + 1]!; }
+        if (name.toLowerCase() === 'host') {
+          hosts++;
+          host = raw[i + 1]!;
+        }
         break;
       case 12:
         if (name.toLowerCase() === 'content-type') contentTypes++;
@@ -143,7 +151,8 @@ export function checkRequestHead(head: RequestHead): HeadRefusal | null {
         if (name.toLowerCase() === 'content-length') contentLengths++;
         break;
       case 17:
-        if (name.toLowerCase() === 'transfer-encoding') transferEncoding = transferEncoding === null ? raw[i + 1]! : `${transferEncoding},${raw[i + 1]!}`;
+        if (name.toLowerCase() === 'transfer-encoding')
+          transferEncoding = transferEncoding === null ? raw[i + 1]! : `${transferEncoding},${raw[i + 1]!}`;
         break;
     }
   }

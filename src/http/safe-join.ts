@@ -36,7 +36,11 @@ const WINDOWS_DEVICES = new Set(['CON', 'PRN', 'AUX', 'NUL', 'COM1', 'COM2', 'CO
 export function secureFilename(name: string): string {
   let text = name.normalize('NFKD').replace(/[^\x00-\x7f]/g, '');
   text = text.replace(/[/\\]/g, ' ');
-  text = text.split(/\s+/).join('_').replace(/[^A-Za-z0-9_.-]/g, '').replace(/^[._]+|[._]+$/g, '');
+  text = text
+    .split(/\s+/)
+    .join('_')
+    .replace(/[^A-Za-z0-9_.-]/g, '')
+    .replace(/^[._]+|[._]+$/g, '');
   if (WINDOWS_DEVICES.has(text.split('.')[0]!.toUpperCase())) text = `_${text}`;
   return text;
 }

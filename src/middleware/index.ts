@@ -1,5 +1,6 @@
 /** @module flagon/middleware: TSGI apps that wrap TSGI apps, Werkzeug's middleware set (layer L2). Re-exports only. */
 export { dispatcher } from './dispatcher.js';
+export { encodeTextChunks } from './encode-text-chunks.js';
 export { PROXY_FIX_ORIGINAL, proxyFix } from './proxy-fix.js';
 export type { ProxyFixOptions, ProxyFixOriginal } from './proxy-fix.js';
 export { sharedData } from './shared-data.js';

@@ -61,16 +61,21 @@ function quoteSegment(value: string, keepSlash: boolean): string {
 }
 
 function numberArg(args: ConverterArgs, name: string, position: number): number | undefined {
-  const value = args.keyword[name] ?? args.keyword[name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] ?? args.positional[position];
+  const value =
+    args.keyword[name] ??
+    args.keyword[name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] ??
+    args.positional[position];
   if (value === undefined || value === null) return undefined; // None: no limit, as Werkzeug's default
-  if (typeof value !== 'number') throw new TypeError(`converter argument ${name} must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`converter argument ${name} must be a number, got ${JSON.stringify(value)}`);
   return value;
 }
 
 function boolArg(args: ConverterArgs, name: string): boolean {
   const value = args.keyword[name];
   if (value === undefined || value === null) return false;
-  if (typeof value !== 'boolean') throw new TypeError(`converter argument ${name} must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw new TypeError(`converter argument ${name} must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -79,9 +84,18 @@ function boolArg(args: ConverterArgs, name: string): boolean {
  * else is the caller's mistake, not "no such URL": a TypeError, as in Werkzeug, where `int([1])` raises.
  */
 function numberFrom(value: unknown, converter: 'int' | 'float'): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'bigint' ? Number(value) : Number.NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : typeof value === 'bigint'
+          ? Number(value)
+          : Number.NaN;
   if (!Number.isFinite(n) || (converter === 'int' && typeof value === 'string' && !/^\s*[-+]?\d+\s*$/.test(value))) {
-    throw new TypeError(`the ${converter} converter builds from ${converter === 'int' ? 'an integer' : 'a number'}, got ${typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? `the array ${JSON.stringify(value)}` : String(value)}; pass one number, e.g. { id: 7 }`);
+    throw new TypeError(
+      `the ${converter} converter builds from ${converter === 'int' ? 'an integer' : 'a number'}, got ${typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? `the array ${JSON.stringify(value)}` : String(value)}; pass one number, e.g. { id: 7 }`,
+    );
   }
   return n;
 }
@@ -112,7 +126,8 @@ const intConverter: ConverterFactory = (args) => {
     partIsolating: true,
     toValue(text) {
       const value = Number(text);
-      if (!Number.isSafeInteger(value) || (min !== undefined && value < min) || (max !== undefined && value > max)) throw new ValidationError();
+      if (!Number.isSafeInteger(value) || (min !== undefined && value < min) || (max !== undefined && value > max))
+        throw new ValidationError();
       return value;
     },
     toUrl(value) {
@@ -174,7 +189,8 @@ const anyConverter: ConverterFactory = (args) => {
     partIsolating: true,
     toValue: (text) => text,
     toUrl(value) {
-      if (!items.includes(String(value))) throw new ValidationError(`${JSON.stringify(value)} is not one of ${items.join(', ')}`);
+      if (!items.includes(String(value)))
+        throw new ValidationError(`${JSON.stringify(value)} is not one of ${items.join(', ')}`);
       return quoteSegment(String(value), false);
     },
   };
@@ -215,10 +231,13 @@ export function parseConverterArgs(text: string): ConverterArgs {
     if (/^(["']).*\1$/s.test(raw)) value = raw.slice(1, -1);
     else if (/^-?\d+(\.\d+)?$/.test(raw)) value = Number(raw);
     else if (/^(true|false)$/i.test(raw)) value = raw.toLowerCase() === 'true';
-    else if (raw === 'None' || raw === 'null') value = null; // Werkzeug reads Python's None: <int(max=None):n>
+    else if (raw === 'None' || raw === 'null')
+      value = null; // Werkzeug reads Python's None: <int(max=None):n>
     else if (!/^[\w.-]+$/.test(raw)) {
       // 'min=0;max=500' would otherwise be the string '0;max=500' and fail later, far from the rule.
-      throw new TypeError(`cannot read the converter argument ${JSON.stringify(raw)} in (${text}): separate arguments with commas, e.g. (min=0, max=500), and quote text`);
+      throw new TypeError(
+        `cannot read the converter argument ${JSON.stringify(raw)} in (${text}): separate arguments with commas, e.g. (min=0, max=500), and quote text`,
+      );
     }
     if (keyword) args.keyword[keyword[1]!] = value;
     else args.positional.push(value);

@@ -61,9 +61,17 @@ export class BuildError extends Error {
   /** The rule the caller most likely meant (Werkzeug's `suggested`), when the router knows one. */
   readonly suggested: Rule | undefined;
 
-  constructor(endpoint: string, values: Readonly<Record<string, unknown>>, method: string | undefined, hint: string, suggested?: Rule) {
+  constructor(
+    endpoint: string,
+    values: Readonly<Record<string, unknown>>,
+    method: string | undefined,
+    hint: string,
+    suggested?: Rule,
+  ) {
     const names = Object.keys(values).sort();
-    super(`Could not build url for endpoint '${endpoint}'${method ? ` ('${method}')` : ''}${names.length ? ` with values [${names.map((n) => `'${n}'`).join(', ')}]` : ''}. ${hint}`);
+    super(
+      `Could not build url for endpoint '${endpoint}'${method ? ` ('${method}')` : ''}${names.length ? ` with values [${names.map((n) => `'${n}'`).join(', ')}]` : ''}. ${hint}`,
+    );
     this.name = 'BuildError';
     this.endpoint = endpoint;
     this.values = values;
@@ -78,12 +86,20 @@ export class BuildError extends Error {
    * @example
    * BuildError.closestRule('users', { slug: 'x' }, undefined, router.rulesFor('users'))?.rule; // '/user/<slug>/'
    */
-  static closestRule(endpoint: string, values: Readonly<Record<string, unknown>>, method: string | undefined, rules: Iterable<Rule>): Rule | undefined {
+  static closestRule(
+    endpoint: string,
+    values: Readonly<Record<string, unknown>>,
+    method: string | undefined,
+    rules: Iterable<Rule>,
+  ): Rule | undefined {
     const names = Object.keys(values);
     let best: Rule | undefined;
     let bestScore = -1;
     for (const rule of rules) {
-      const score = 0.98 * similarity(rule.endpoint, endpoint) + (names.every((n) => rule.arguments.has(n)) ? 0.01 : 0) + (method !== undefined && rule.methods.has(method) ? 0.01 : 0);
+      const score =
+        0.98 * similarity(rule.endpoint, endpoint) +
+        (names.every((n) => rule.arguments.has(n)) ? 0.01 : 0) +
+        (method !== undefined && rule.methods.has(method) ? 0.01 : 0);
       if (score > bestScore) [best, bestScore] = [rule, score];
     }
     return best;

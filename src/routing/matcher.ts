@@ -129,7 +129,17 @@ export class SegmentTrie {
       } else if (segment.kind === 'pattern') {
         const key = `${segment.regex.source}|${segment.params.map((p) => `${p.name}:${p.converterName}(${p.args})`).join(',')}`;
         let edge = node.dynamic.find((e) => e.key === key);
-        if (!edge) node.dynamic.push((edge = { kind: 'pattern', segment, node: this.#node(), key, check: checkFor(segment), weighting: weightingOf([segment]) }));
+        if (!edge)
+          node.dynamic.push(
+            (edge = {
+              kind: 'pattern',
+              segment,
+              node: this.#node(),
+              key,
+              check: checkFor(segment),
+              weighting: weightingOf([segment]),
+            }),
+          );
         node = edge.node;
       } else {
         // A path tail is one part with the rest of its rule (Werkzeug's final part), so rules share it only when
@@ -137,7 +147,8 @@ export class SegmentTrie {
         const tail = rule.segments.slice(index);
         const key = `path|${tail.map((s) => (s.kind === 'static' ? `=${s.text}` : s.kind === 'path' ? `${s.param.name}:${s.param.converterName}(${s.param.args})` : s.regex.source)).join('/')}`;
         let edge = node.dynamic.find((e) => e.key === key);
-        if (!edge) node.dynamic.push((edge = { kind: 'path', segment, node: this.#node(), key, weighting: weightingOf(tail) }));
+        if (!edge)
+          node.dynamic.push((edge = { kind: 'path', segment, node: this.#node(), key, weighting: weightingOf(tail) }));
         node = edge.node;
       }
     });
@@ -171,7 +182,13 @@ export class SegmentTrie {
     this.#slashRequired = false;
     this.#halted = false;
     const match = this.#visit(this.#root, 1);
-    const result: WalkResult = { match, allowed: this.#allowed ?? EMPTY, steps: this.#steps, exhausted: this.#exhausted, slashRequired: this.#slashRequired };
+    const result: WalkResult = {
+      match,
+      allowed: this.#allowed ?? EMPTY,
+      steps: this.#steps,
+      exhausted: this.#exhausted,
+      slashRequired: this.#slashRequired,
+    };
     this.#accept = NO_HOST;
     return result;
   }
@@ -216,7 +233,12 @@ export class SegmentTrie {
       if (found) return found;
     }
     for (const edge of node.dynamic) {
-      const found = edge.kind === 'pattern' ? this.#viaPattern(edge, text, next) : text === '' ? null : this.#viaPath(edge, pos, end);
+      const found =
+        edge.kind === 'pattern'
+          ? this.#viaPattern(edge, text, next)
+          : text === ''
+            ? null
+            : this.#viaPath(edge, pos, end);
       if (found) return found;
       if (this.#halted) return null;
     }
@@ -240,7 +262,10 @@ export class SegmentTrie {
       if (segment.whole) {
         // one parameter filling the segment: test, no match array
         const check = edge.check;
-        if (check === 'nonEmpty' ? text.length === 0 : check === 'digits' ? !allDigits(text) : !segment.regex.test(text)) return null;
+        if (
+          check === 'nonEmpty' ? text.length === 0 : check === 'digits' ? !allDigits(text) : !segment.regex.test(text)
+        )
+          return null;
         params[this.#top++] = segment.params[0]!.name;
         params[this.#top++] = segment.params[0]!.converter.toValue(text);
       } else {

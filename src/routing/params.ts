@@ -18,14 +18,22 @@ export interface ConverterTypes {
 
 type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
 type Unquote<S extends string> = S extends `'${infer X}'` ? X : S extends `"${infer X}"` ? X : S;
-type Items<S extends string> = S extends `${infer Head},${infer Tail}` ? Unquote<Trim<Head>> | Items<Tail> : Unquote<Trim<S>>;
+type Items<S extends string> = S extends `${infer Head},${infer Tail}`
+  ? Unquote<Trim<Head>> | Items<Tail>
+  : Unquote<Trim<S>>;
 type Converted<C extends string> = C extends keyof ConverterTypes ? ConverterTypes[C] : unknown;
 type ValueOf<Spec extends string> =
-  Trim<Spec> extends `any(${infer Args})` ? Items<Args>
-    : Trim<Spec> extends `${infer Name}(${string})` ? Converted<Trim<Name>>
+  Trim<Spec> extends `any(${infer Args})`
+    ? Items<Args>
+    : Trim<Spec> extends `${infer Name}(${string})`
+      ? Converted<Trim<Name>>
       : Converted<Trim<Spec>>;
-type Param<Inner extends string> = Inner extends `${infer Spec}:${infer Name}` ? { [K in Trim<Name>]: ValueOf<Spec> } : { [K in Trim<Inner>]: string };
-type Collect<S extends string> = S extends `${string}<${infer Inner}>${infer Rest}` ? Param<Inner> & Collect<Rest> : unknown;
+type Param<Inner extends string> = Inner extends `${infer Spec}:${infer Name}`
+  ? { [K in Trim<Name>]: ValueOf<Spec> }
+  : { [K in Trim<Inner>]: string };
+type Collect<S extends string> = S extends `${string}<${infer Inner}>${infer Rest}`
+  ? Param<Inner> & Collect<Rest>
+  : unknown;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**

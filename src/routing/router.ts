@@ -102,7 +102,8 @@ export interface BuildOptions {
 const NO_VALUES: Record<string, unknown> = Object.freeze({});
 
 const stripPort = (host: string): string => host.replace(/:\d*$/, '').toLowerCase();
-const quoteAnchor = (anchor: string): string => encodeURIComponent(anchor).replace(/%(2F|3F|3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g, (m) => decodeURIComponent(m));
+const quoteAnchor = (anchor: string): string =>
+  encodeURIComponent(anchor).replace(/%(2F|3F|3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g, (m) => decodeURIComponent(m));
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));
@@ -151,7 +152,8 @@ export class Router {
   readonly #hostPaths = new Set<string>();
   readonly #acceptHost = (rule: Rule): Record<string, unknown> | null => {
     // A literal subdomain ('' for the server name itself, the common case with SERVER_NAME set): a string compare.
-    if (rule.subdomain !== null && rule.host!.params.length === 0) return this.#domain.subdomain === rule.subdomain.toLowerCase() ? NO_VALUES : null;
+    if (rule.subdomain !== null && rule.host!.params.length === 0)
+      return this.#domain.subdomain === rule.subdomain.toLowerCase() ? NO_VALUES : null;
     const domain = rule.subdomain === null ? stripPort(this.#domain.host) : this.#domain.subdomain;
     const m = domain === null ? null : rule.host!.regex.exec(domain);
     if (!m) return null;
@@ -180,8 +182,12 @@ export class Router {
    * router.addConverter('list', () => ({ regex: '[^/]+', weight: 100, partIsolating: true, toValue: (t) => t.split(','), toUrl: (v) => (v as string[]).join(',') }));
    */
   addConverter(name: string, factory: ConverterFactory): void {
-    if (!/^[A-Za-z_]\w*$/.test(name)) throw new TypeError(`a converter name is an identifier, as in <${'list'}:args>; got ${JSON.stringify(name)}`);
-    if (typeof factory !== 'function') throw new TypeError(`the converter '${name}' needs a factory: (args) => ({ regex, weight, partIsolating, toValue, toUrl })`);
+    if (!/^[A-Za-z_]\w*$/.test(name))
+      throw new TypeError(`a converter name is an identifier, as in <${'list'}:args>; got ${JSON.stringify(name)}`);
+    if (typeof factory !== 'function')
+      throw new TypeError(
+        `the converter '${name}' needs a factory: (args) => ({ regex, weight, partIsolating, toValue, toUrl })`,
+      );
     this.#converters = Object.freeze({ ...this.#converters, [name]: factory });
   }
 
@@ -202,17 +208,28 @@ export class Router {
    * router.add('/posts/<slug>', { endpoint: 'post', methods: ['GET', 'POST'] });
    */
   add(rule: string, options: RuleOptions): Rule {
-    const compiled = new Rule(rule, {
-      ...options,
-      strictSlashes: options.strictSlashes ?? this.#options.strictSlashes,
-      mergeSlashes: options.mergeSlashes ?? this.#options.mergeSlashes,
-      redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
-    }, this.#converters, this.#serverName(), this.#options.defaultSubdomain);
+    const compiled = new Rule(
+      rule,
+      {
+        ...options,
+        strictSlashes: options.strictSlashes ?? this.#options.strictSlashes,
+        mergeSlashes: options.mergeSlashes ?? this.#options.mergeSlashes,
+        redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
+      },
+      this.#converters,
+      this.#serverName(),
+      this.#options.defaultSubdomain,
+    );
     for (const other of this.#rules) {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;
-      const overlap = [...compiled.methods].filter((m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)));
+      const overlap = [...compiled.methods].filter(
+        (m) => other.methods.has(m) && !(m === 'OPTIONS' && (compiled.automaticOptions || other.automaticOptions)),
+      );
       if (overlap.length > 0) {
-        throw new FlagonError('FLAGON_ERR_DUPLICATE_RULE', `rule '${rule}' (endpoint '${compiled.endpoint}') duplicates rule '${other.rule}' (endpoint '${other.endpoint}') for ${overlap.join(', ')}; change one rule or their methods`);
+        throw new FlagonError(
+          'FLAGON_ERR_DUPLICATE_RULE',
+          `rule '${rule}' (endpoint '${compiled.endpoint}') duplicates rule '${other.rule}' (endpoint '${other.endpoint}') for ${overlap.join(', ')}; change one rule or their methods`,
+        );
       }
     }
     this.#rules.push(compiled);
@@ -220,12 +237,15 @@ export class Router {
       if (compiled.subdomain === null) this.#hasHostRules = true;
       else this.#hasSubdomainRules = true;
       // A literal subdomain is compared as a string in the static fast path; other host rules need the walk.
-      if (!compiled.isStatic && compiled.arguments.size === compiled.host.params.length) this.#hostPaths.add(staticPath(compiled));
+      if (!compiled.isStatic && compiled.arguments.size === compiled.host.params.length)
+        this.#hostPaths.add(staticPath(compiled));
     }
     const forEndpoint = this.#byEndpoint.get(compiled.endpoint);
     if (compiled.redirectDefaults && forEndpoint) {
       const args = allArguments(compiled);
-      const earlier = forEndpoint.filter((other) => !other.buildOnly && other.hasDefaults && sameSet(allArguments(other), args));
+      const earlier = forEndpoint.filter(
+        (other) => !other.buildOnly && other.hasDefaults && sameSet(allArguments(other), args),
+      );
       if (earlier.length > 0) this.#defaultRedirects.set(compiled, earlier);
     }
     if (forEndpoint) forEndpoint.push(compiled);
@@ -269,13 +289,18 @@ export class Router {
           if (subdomain === undefined) subdomain = this.#currentSubdomain(options);
           if (subdomain !== rule.subdomain.toLowerCase()) continue;
         }
-        return this.#finish({ rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} }, method, options);
+        return this.#finish(
+          { rule, endpoint: rule.endpoint, params: rule.hasDefaults ? { ...rule.defaults } : {} },
+          method,
+          options,
+        );
       }
     }
     const domain = this.#domainOf(options);
     const result = this.#walk(path, method, domain);
     // An app mounted at /approot and asked for /approot (PATH_INFO ''): its root is /approot/, as in Werkzeug.
-    if (path === '' && (result.match || result.slashRequired || result.allowed.size > 0)) throw new RequestRedirect(this.#url('/', options));
+    if (path === '' && (result.match || result.slashRequired || result.allowed.size > 0))
+      throw new RequestRedirect(this.#url('/', options));
     if (result.match) return this.#finish(result.match, method, options);
     // A branch asked for without its slash ('/docs' for '/docs/'): found where the path's static parts end, so it wins
     // over dynamic rules that could take the path too, as in Werkzeug.
@@ -308,7 +333,10 @@ export class Router {
   /** What host and subdomain rules are tested against; options are read only when such rules exist (they may be getters). */
   #domainOf(options: Pick<MatchOptions, 'host' | 'subdomain' | 'scheme'>): Domain {
     if (!this.#hasHostRules && !this.#hasSubdomainRules) return NO_DOMAIN;
-    return { host: this.#hasHostRules ? (options.host ?? '') : '', subdomain: this.#hasSubdomainRules ? this.#currentSubdomain(options) : null };
+    return {
+      host: this.#hasHostRules ? (options.host ?? '') : '',
+      subdomain: this.#hasSubdomainRules ? this.#currentSubdomain(options) : null,
+    };
   }
 
   /** The request's subdomain: given, or found from its host (Werkzeug's bind_to_environ); null for a host outside the server name. */
@@ -333,15 +361,23 @@ export class Router {
    * values; an earlier rule of the same endpoint whose defaults equal these values is the canonical URL.
    */
   #finish(match: RouteMatch, method: string, options: MatchOptions): RouteMatch {
-    if (match.rule.alias && match.rule.redirectDefaults) throw new RequestRedirect(this.#aliasTarget(match, method, options));
+    if (match.rule.alias && match.rule.redirectDefaults)
+      throw new RequestRedirect(this.#aliasTarget(match, method, options));
     const candidates = this.#defaultRedirects.get(match.rule);
     if (candidates !== undefined) {
       const params = match.params;
       for (const other of candidates) {
-        if (!other.methods.has(method) || !Object.entries(other.defaults).every(([key, value]) => params[key] === value)) continue;
+        if (
+          !other.methods.has(method) ||
+          !Object.entries(other.defaults).every(([key, value]) => params[key] === value)
+        )
+          continue;
         const built = other.build(params);
         // The canonical rule may live on another host: the redirect names it (Werkzeug).
-        if (built) throw new RequestRedirect(this.#url(built.path, built.host === null ? options : { ...options, host: built.host }, true));
+        if (built)
+          throw new RequestRedirect(
+            this.#url(built.path, built.host === null ? options : { ...options, host: built.host }, true),
+          );
       }
     }
     return match;
@@ -349,22 +385,38 @@ export class Router {
 
   /** The canonical URL of an alias match: built from its values by a rule that is not an alias, the query kept. */
   #aliasTarget(match: RouteMatch, method: string, options: MatchOptions): string {
-    const found = this.#buildWith(this.#buildOrder(match.endpoint), match.params, method, () => true, { appendUnknown: false });
+    const found = this.#buildWith(this.#buildOrder(match.endpoint), match.params, method, () => true, {
+      appendUnknown: false,
+    });
     if (found === null || found.rule.alias) {
-      throw new FlagonError('FLAGON_ERR_ALIAS', `rule '${match.rule.rule}' is an alias of endpoint '${match.endpoint}', but no other rule of that endpoint builds a URL from ${listOf(Object.keys(match.params))}; add the canonical rule, or drop alias: true`);
+      throw new FlagonError(
+        'FLAGON_ERR_ALIAS',
+        `rule '${match.rule.rule}' is an alias of endpoint '${match.endpoint}', but no other rule of that endpoint builds a URL from ${listOf(Object.keys(match.params))}; add the canonical rule, or drop alias: true`,
+      );
     }
-    return this.#url(found.built.path, found.built.host === null ? options : { ...options, host: found.built.host }, true);
+    return this.#url(
+      found.built.path,
+      found.built.host === null ? options : { ...options, host: found.built.host },
+      true,
+    );
   }
 
   /**
    * The first rule that fits the values and method, preferring one that `isHere` (the current host or subdomain, or
    * no host at all); else the first that fits.
    */
-  #buildWith(rules: readonly Rule[], values: Readonly<Record<string, unknown>>, method: string | undefined, isHere: (rule: Rule, built: Built) => boolean, query: QueryOptions): { rule: Rule; built: Built } | null {
+  #buildWith(
+    rules: readonly Rule[],
+    values: Readonly<Record<string, unknown>>,
+    method: string | undefined,
+    isHere: (rule: Rule, built: Built) => boolean,
+    query: QueryOptions,
+  ): { rule: Rule; built: Built } | null {
     let first: { rule: Rule; built: Built } | null = null;
     for (const rule of rules) {
       if (method !== undefined && !rule.methods.has(method)) continue;
-      if (Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value)) continue;
+      if (Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value))
+        continue;
       const built = rule.build(values, query);
       if (built === null) continue;
       if (isHere(rule, built)) return { rule, built };
@@ -383,7 +435,12 @@ export class Router {
     let ordered = this.#buildOrders.get(endpoint);
     if (ordered === undefined || ordered.length !== rules.length) {
       const takes = (rule: Rule): number => new Set([...rule.arguments, ...Object.keys(rule.defaults)]).size;
-      ordered = [...rules].sort((a, b) => Number(a.alias) - Number(b.alias) || takes(b) - takes(a) || Object.keys(b.defaults).length - Object.keys(a.defaults).length);
+      ordered = [...rules].sort(
+        (a, b) =>
+          Number(a.alias) - Number(b.alias) ||
+          takes(b) - takes(a) ||
+          Object.keys(b.defaults).length - Object.keys(a.defaults).length,
+      );
       this.#buildOrders.set(endpoint, ordered);
     }
     return ordered;
@@ -405,23 +462,42 @@ export class Router {
   build(endpoint: string, values: Readonly<Record<string, unknown>> = {}, options: BuildOptions = {}): string {
     const method = options.method?.toUpperCase();
     // Werkzeug drops None values first: they are missing parameters and no query item.
-    const given = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
+    const given = Object.fromEntries(
+      Object.entries(values).filter(([, value]) => value !== null && value !== undefined),
+    );
     if (!this.#byEndpoint.has(endpoint)) throw this.#buildError(endpoint, given, method);
     const currentHost = options.host ? stripPort(options.host) : undefined;
     const currentSubdomain = this.#hasSubdomainRules ? this.#currentSubdomain(options) : null;
-    const isHere = (rule: Rule, built: Built): boolean => rule.subdomain !== null ? built.subdomain === currentSubdomain : built.host === null || currentHost === undefined || built.host.toLowerCase() === currentHost;
-    const query: QueryOptions = { appendUnknown: options.appendUnknown, sortKey: this.#options.sortKey ?? (this.#options.sortParameters ? byKey : undefined) };
+    const isHere = (rule: Rule, built: Built): boolean =>
+      rule.subdomain !== null
+        ? built.subdomain === currentSubdomain
+        : built.host === null || currentHost === undefined || built.host.toLowerCase() === currentHost;
+    const query: QueryOptions = {
+      appendUnknown: options.appendUnknown,
+      sortKey: this.#options.sortKey ?? (this.#options.sortParameters ? byKey : undefined),
+    };
     const ordered = this.#buildOrder(endpoint);
     // Werkzeug's order: without a method, GET rules first, then any; among fitting rules, one on the current host
     // (or on no host) first, else the first that fits.
-    const found = (method === undefined ? this.#buildWith(ordered, given, 'GET', isHere, query) : null) ?? this.#buildWith(ordered, given, method, isHere, query);
+    const found =
+      (method === undefined ? this.#buildWith(ordered, given, 'GET', isHere, query) : null) ??
+      this.#buildWith(ordered, given, method, isHere, query);
     if (found === null) throw this.#buildError(endpoint, given, method);
     const { rule, built } = found;
     let url = `${quotePath(options.scriptName ?? '')}${built.path}${built.query ? `?${built.query}` : ''}${options.anchor ? `#${quoteAnchor(options.anchor)}` : ''}`;
-    const elsewhere = rule.subdomain !== null ? built.subdomain !== currentSubdomain : rule.host !== null && built.host!.toLowerCase() !== currentHost;
+    const elsewhere =
+      rule.subdomain !== null
+        ? built.subdomain !== currentSubdomain
+        : rule.host !== null && built.host!.toLowerCase() !== currentHost;
     if (options.external || elsewhere) {
       const host = built.host ?? options.host;
-      if (!host) throw new BuildError(endpoint, values, method, 'An external URL needs a host: build inside a request, or set SERVER_NAME.');
+      if (!host)
+        throw new BuildError(
+          endpoint,
+          values,
+          method,
+          'An external URL needs a host: build inside a request, or set SERVER_NAME.',
+        );
       url = `${options.scheme ?? 'http'}://${asciiHost(host)}${url}`;
     }
     return url;
@@ -432,16 +508,32 @@ export class Router {
     const rules = this.#byEndpoint.get(endpoint);
     if (!rules) {
       const near = BuildError.suggest(endpoint, this.#byEndpoint.keys());
-      const suggested = near === undefined ? undefined : BuildError.closestRule(near, values, method, this.#byEndpoint.get(near)!);
-      return new BuildError(endpoint, values, method, near ? `Did you mean '${near}' instead?` : 'No rule has that endpoint.', suggested);
+      const suggested =
+        near === undefined ? undefined : BuildError.closestRule(near, values, method, this.#byEndpoint.get(near)!);
+      return new BuildError(
+        endpoint,
+        values,
+        method,
+        near ? `Did you mean '${near}' instead?` : 'No rule has that endpoint.',
+        suggested,
+      );
     }
     const suggested = BuildError.closestRule(endpoint, values, method, rules)!;
     const hints: string[] = [];
-    if (method !== undefined && !suggested.methods.has(method)) hints.push(`Did you mean to use methods ${listOf([...suggested.methods].sort())}?`);
+    if (method !== undefined && !suggested.methods.has(method))
+      hints.push(`Did you mean to use methods ${listOf([...suggested.methods].sort())}?`);
     // Werkzeug lists the rule's defaults too; a value with a default is not forgotten, so Flagon leaves them out.
-    const missing = [...suggested.arguments].filter((name) => values[name] === undefined && suggested.defaults[name] === undefined).sort();
+    const missing = [...suggested.arguments]
+      .filter((name) => values[name] === undefined && suggested.defaults[name] === undefined)
+      .sort();
     if (missing.length > 0) hints.push(`Did you forget to specify values ${listOf(missing)}?`);
-    return new BuildError(endpoint, values, method, hints.length > 0 ? hints.join(' ') : 'A value does not fit its converter, or contradicts a default of the rule.', suggested);
+    return new BuildError(
+      endpoint,
+      values,
+      method,
+      hints.length > 0 ? hints.join(' ') : 'A value does not fit its converter, or contradicts a default of the rule.',
+      suggested,
+    );
   }
 }
 

@@ -1,6 +1,12 @@
 /** @module Rule: one URL rule such as `/users/<int:id>`, parsed once into segments the matcher walks and the builder fills (layer L1). */
 import { quotePath } from '../gateway/url.js';
-import { DEFAULT_CONVERTERS, parseConverterArgs, ValidationError, type Converter, type ConverterFactory } from './converters.js';
+import {
+  DEFAULT_CONVERTERS,
+  parseConverterArgs,
+  ValidationError,
+  type Converter,
+  type ConverterFactory,
+} from './converters.js';
 
 /**
  * What a rule needs besides its string.
@@ -53,7 +59,9 @@ export interface QueryOptions {
 }
 
 /** A literal or a converted parameter inside a segment. */
-type Part = { kind: 'text'; text: string } | { kind: 'param'; name: string; converterName: string; args: string; converter: Converter };
+type Part =
+  | { kind: 'text'; text: string }
+  | { kind: 'param'; name: string; converterName: string; args: string; converter: Converter };
 
 /**
  * One `/`-separated piece of a rule: static text, a single-segment pattern, or a `path` tail.
@@ -63,7 +71,15 @@ type Part = { kind: 'text'; text: string } | { kind: 'param'; name: string; conv
  */
 export type Segment =
   | { kind: 'static'; text: string }
-  | { kind: 'pattern'; parts: Part[]; regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; weight: number; literal: number; whole: boolean }
+  | {
+      kind: 'pattern';
+      parts: Part[];
+      regex: RegExp;
+      params: Array<Extract<Part, { kind: 'param' }>>;
+      weight: number;
+      literal: number;
+      whole: boolean;
+    }
   | { kind: 'path'; param: Extract<Part, { kind: 'param' }> };
 
 const PARAM = /<([^<>]*)>/g;
@@ -76,11 +92,18 @@ function tokenize(rule: string, converters: Readonly<Record<string, ConverterFac
   for (const match of rule.matchAll(PARAM)) {
     if (match.index > last) parts.push({ kind: 'text', text: rule.slice(last, match.index) });
     const spec = SPEC.exec(match[1]!);
-    if (!spec) throw new SyntaxError(`${where}: '<${match[1]}>' is not a parameter; write <name> or <converter:name>, e.g. <int:id>`);
+    if (!spec)
+      throw new SyntaxError(
+        `${where}: '<${match[1]}>' is not a parameter; write <name> or <converter:name>, e.g. <int:id>`,
+      );
     const converterName = spec[1] ?? 'default';
     const factory = converters[converterName];
     if (!factory) {
-      throw new SyntaxError(`${where}: unknown converter '${converterName}'; known: ${Object.keys(converters).filter((n) => n !== 'default').join(', ')} (add your own with the router's converters option)`);
+      throw new SyntaxError(
+        `${where}: unknown converter '${converterName}'; known: ${Object.keys(converters)
+          .filter((n) => n !== 'default')
+          .join(', ')} (add your own with the router's converters option)`,
+      );
     }
     const args = spec[2] ?? '';
     parts.push({ kind: 'param', name: spec[3]!, converterName, args, converter: factory(parseConverterArgs(args)) });
@@ -88,7 +111,8 @@ function tokenize(rule: string, converters: Readonly<Record<string, ConverterFac
   }
   if (last < rule.length) parts.push({ kind: 'text', text: rule.slice(last) });
   for (const part of parts) {
-    if (part.kind === 'text' && /[<>]/.test(part.text)) throw new SyntaxError(`${where}: unbalanced '<' or '>' in ${JSON.stringify(part.text)}`);
+    if (part.kind === 'text' && /[<>]/.test(part.text))
+      throw new SyntaxError(`${where}: unbalanced '<' or '>' in ${JSON.stringify(part.text)}`);
   }
   return parts;
 }
@@ -98,7 +122,11 @@ function tokenize(rule: string, converters: Readonly<Record<string, ConverterFac
  * contain that text's first character, so every split is decided left to right: no backtracking blow-up on long
  * input (the fix path-to-regexp made for CVE-2024-45296).
  */
-function compilePattern(parts: Part[], separator: string, where: string): { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>> } {
+function compilePattern(
+  parts: Part[],
+  separator: string,
+  where: string,
+): { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>> } {
   let source = '';
   const params: Array<Extract<Part, { kind: 'param' }>> = [];
   parts.forEach((part, i) => {
@@ -107,9 +135,13 @@ function compilePattern(parts: Part[], separator: string, where: string): { rege
       return;
     }
     const next = parts[i + 1];
-    if (next?.kind === 'param') throw new SyntaxError(`${where}: <${part.name}> and <${next.name}> need text between them, e.g. <${part.name}>-<${next.name}>`);
+    if (next?.kind === 'param')
+      throw new SyntaxError(
+        `${where}: <${part.name}> and <${next.name}> need text between them, e.g. <${part.name}>-<${next.name}>`,
+      );
     let regex = part.converter.regex;
-    if (regex.startsWith(`[^${separator}]`) && next?.kind === 'text') regex = `[^${separator}${escapeRegex(next.text[0]!)}]${regex.slice(3 + separator.length)}`;
+    if (regex.startsWith(`[^${separator}]`) && next?.kind === 'text')
+      regex = `[^${separator}${escapeRegex(next.text[0]!)}]${regex.slice(3 + separator.length)}`;
     source += `(${regex})`;
     params.push(part);
   });
@@ -161,12 +193,21 @@ export class Rule {
    * `serverName` binds subdomain rules to the server's own name; `defaultSubdomain` is the subdomain of rules that
    * name neither a subdomain nor a host (Werkzeug's `Map.default_subdomain`): unset, they answer any host.
    */
-  constructor(rule: string, options: RuleOptions, converters: Readonly<Record<string, ConverterFactory>> = DEFAULT_CONVERTERS, serverName?: string, defaultSubdomain?: string) {
+  constructor(
+    rule: string,
+    options: RuleOptions,
+    converters: Readonly<Record<string, ConverterFactory>> = DEFAULT_CONVERTERS,
+    serverName?: string,
+    defaultSubdomain?: string,
+  ) {
     const where = `rule ${JSON.stringify(rule)}`;
     if (!rule.startsWith('/')) throw new SyntaxError(`${where} must start with '/'`);
     if (!options.endpoint) throw new TypeError(`${where} needs an endpoint name`);
     // A string is iterable, so 'GET' would become the methods G, E and T (Werkzeug and Flask refuse it too).
-    if (typeof options.methods === 'string') throw new TypeError(`${where}: methods must be a list of method names, e.g. methods: ['${options.methods}'], not the string '${options.methods}'`);
+    if (typeof options.methods === 'string')
+      throw new TypeError(
+        `${where}: methods must be a list of method names, e.g. methods: ['${options.methods}'], not the string '${options.methods}'`,
+      );
     this.rule = rule;
     this.endpoint = options.endpoint;
     this.alias = options.alias ?? false;
@@ -186,33 +227,54 @@ export class Rule {
     let raws = splitSegments(tokenize(rule, converters, where));
     // Werkzeug's merge_slashes applies to the rule too: '/yes//merge' matches and builds '/yes/merge'. The last empty
     // segment is not a doubled slash: it is what makes '/branch/' a branch.
-    if (this.mergeSlashes) raws = raws.filter((raw, i) => i === raws.length - 1 || !(raw.length === 1 && raw[0]!.kind === 'text' && raw[0]!.text === ''));
+    if (this.mergeSlashes)
+      raws = raws.filter(
+        (raw, i) => i === raws.length - 1 || !(raw.length === 1 && raw[0]!.kind === 'text' && raw[0]!.text === ''),
+      );
     for (const raw of raws) {
       if (raw.length === 1 && raw[0]!.kind === 'text') {
         segments.push({ kind: 'static', text: raw[0]!.text });
       } else if (raw.some((p) => p.kind === 'param' && !p.converter.partIsolating)) {
         const param = raw[0]!;
-        if (raw.length !== 1 || param.kind !== 'param') throw new SyntaxError(`${where}: a path converter takes whole segments, e.g. /files/<path:name>`);
+        if (raw.length !== 1 || param.kind !== 'param')
+          throw new SyntaxError(`${where}: a path converter takes whole segments, e.g. /files/<path:name>`);
         segments.push({ kind: 'path', param });
       } else {
         const { regex, params } = compilePattern(raw, '/', where);
         const literal = raw.reduce((n, p) => n + (p.kind === 'text' ? p.text.length : 0), 0);
-        segments.push({ kind: 'pattern', parts: raw, regex, params, literal, weight: Math.max(...params.map((p) => p.converter.weight)), whole: raw.length === 1 });
+        segments.push({
+          kind: 'pattern',
+          parts: raw,
+          regex,
+          params,
+          literal,
+          weight: Math.max(...params.map((p) => p.converter.weight)),
+          whole: raw.length === 1,
+        });
       }
     }
     this.segments = segments;
     this.isBranch = rule.length > 1 && rule.endsWith('/');
 
-    if (options.subdomain !== undefined && !serverName) throw new TypeError(`${where} has a subdomain, so the router needs a serverName: set SERVER_NAME (app.config.SERVER_NAME = 'example.com') before adding subdomain rules`);
+    if (options.subdomain !== undefined && !serverName)
+      throw new TypeError(
+        `${where} has a subdomain, so the router needs a serverName: set SERVER_NAME (app.config.SERVER_NAME = 'example.com') before adding subdomain rules`,
+      );
     this.#serverName = serverName ?? '';
     // A subdomain wins over a host, as before host matching and subdomains were told apart.
-    this.subdomain = !serverName ? null : options.subdomain ?? (options.host === undefined ? defaultSubdomain ?? null : null);
+    this.subdomain = !serverName
+      ? null
+      : (options.subdomain ?? (options.host === undefined ? (defaultSubdomain ?? null) : null));
     const domain = this.subdomain ?? options.host ?? null;
     this.hostPattern = this.subdomain === null ? domain : this.#fullHost(this.subdomain);
     if (domain === null) {
       this.host = null;
     } else {
-      const parts = tokenize(domain, converters, `${where}, ${this.subdomain === null ? 'host' : 'subdomain'} ${JSON.stringify(domain)}`);
+      const parts = tokenize(
+        domain,
+        converters,
+        `${where}, ${this.subdomain === null ? 'host' : 'subdomain'} ${JSON.stringify(domain)}`,
+      );
       this.host = { ...compilePattern(parts, '/', where), parts };
       this.host.regex = new RegExp(this.host.regex.source, 'i');
     }
@@ -224,7 +286,7 @@ export class Rule {
     // No parameters, and no host or only a literal subdomain (the server name itself, when SERVER_NAME is set): the
     // router finds it by a map lookup and a string compare, without the walk.
     this.isStatic = names.length === 0 && (this.host === null || this.subdomain !== null);
-    this.signature = `${this.hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${(SPEC.exec(spec)?.[1] ?? 'default')}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
+    this.signature = `${this.hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${SPEC.exec(spec)?.[1] ?? 'default'}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
   }
 
   /**
@@ -233,7 +295,10 @@ export class Rule {
    * repeated. `host` is the host the URL belongs to (null: any host); `subdomain` is its subdomain for a rule bound to
    * a server name.
    */
-  build(values: Readonly<Record<string, unknown>>, options: QueryOptions = {}): { path: string; query: string; host: string | null; subdomain: string | null } | null {
+  build(
+    values: Readonly<Record<string, unknown>>,
+    options: QueryOptions = {},
+  ): { path: string; query: string; host: string | null; subdomain: string | null } | null {
     const valueOf = (name: string): unknown => values[name] ?? this.defaults[name];
     const fill = (parts: readonly Part[]): string | null => {
       let out = '';
@@ -255,14 +320,22 @@ export class Rule {
     };
     const pieces: string[] = [];
     for (const segment of this.segments) {
-      const piece = segment.kind === 'static' ? quotePath(segment.text) : fill(segment.kind === 'path' ? [segment.param] : segment.parts);
+      const piece =
+        segment.kind === 'static'
+          ? quotePath(segment.text)
+          : fill(segment.kind === 'path' ? [segment.param] : segment.parts);
       if (piece === null) return null;
       pieces.push(piece);
     }
     const domain = this.host ? fill(this.host.parts) : null;
     if (this.host && domain === null) return null;
     const host = this.subdomain === null ? domain : this.#fullHost(domain!);
-    return { path: `/${pieces.join('/')}`, query: options.appendUnknown === false ? '' : this.#query(values, options.sortKey), host, subdomain: this.subdomain === null ? null : domain };
+    return {
+      path: `/${pieces.join('/')}`,
+      query: options.appendUnknown === false ? '' : this.#query(values, options.sortKey),
+      host,
+      subdomain: this.subdomain === null ? null : domain,
+    };
   }
 
   /** Werkzeug's query items: one per value, one per array item, `null`/`undefined` dropped (Python's None). */
@@ -270,7 +343,8 @@ export class Rule {
     const items: Array<[string, unknown]> = [];
     for (const [key, value] of Object.entries(values)) {
       if (this.arguments.has(key) || key in this.defaults) continue;
-      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== null) items.push([key, item]);
+      for (const item of Array.isArray(value) ? value : [value])
+        if (item !== undefined && item !== null) items.push([key, item]);
     }
     if (items.length === 0) return '';
     if (sortKey) {

@@ -56,13 +56,17 @@ export function locateApp(option: string | undefined, cwd: string, env: NodeJS.P
       const file = resolve(cwd, candidate);
       if (existsSync(file) && statSync(file).isFile()) return { file, name };
     }
-    throw new NoAppError(`Could not find the app '${given}' (looked for ${path}, ${path}.ts, ${path}.js and ${path}/app.ts from ${cwd}). Pass the file with --app PATH[:NAME] or set FLAGON_APP.`);
+    throw new NoAppError(
+      `Could not find the app '${given}' (looked for ${path}, ${path}.ts, ${path}.js and ${path}/app.ts from ${cwd}). Pass the file with --app PATH[:NAME] or set FLAGON_APP.`,
+    );
   }
   for (const candidate of APP_CANDIDATES) {
     const file = join(cwd, candidate);
     if (existsSync(file)) return { file, name: null };
   }
-  throw new NoAppError(`Could not locate a Flagon app: no --app, no FLAGON_APP, and none of ${APP_CANDIDATES.join(', ')} in ${cwd}. Pass the file with --app PATH[:NAME], set FLAGON_APP, or create app.ts.`);
+  throw new NoAppError(
+    `Could not locate a Flagon app: no --app, no FLAGON_APP, and none of ${APP_CANDIDATES.join(', ')} in ${cwd}. Pass the file with --app PATH[:NAME], set FLAGON_APP, or create app.ts.`,
+  );
 }
 
 /**
@@ -96,13 +100,19 @@ function packageRoot(start: string): string {
  * for (const [key, value] of Object.entries(early.values)) process.env[key] ??= value;
  * const { values } = readDotenv(locateApp(undefined, process.cwd()).file);
  */
-export function readDotenv(appFile: string | null, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): { values: Record<string, string>; files: string[] } {
+export function readDotenv(
+  appFile: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): { values: Record<string, string>; files: string[] } {
   const values: Record<string, string> = {};
   const files: string[] = [];
   const starts: Array<[string, string]> = [[resolve(cwd), packageRoot(resolve(cwd))]];
   if (appFile !== null) starts.push([dirname(appFile), projectRoot(appFile)]);
   for (const [start, root] of starts) {
-    const found = ['.flagonenv', '.env'].map((name) => nearest(name, start, root)).filter((file): file is string => file !== null && !files.includes(file));
+    const found = ['.flagonenv', '.env']
+      .map((name) => nearest(name, start, root))
+      .filter((file): file is string => file !== null && !files.includes(file));
     files.push(...found);
     // Within one folder .env wins; across folders the first read wins: assign in order, never overwrite.
     const layer: Record<string, string> = {};
@@ -172,7 +182,9 @@ async function shareFlagon(require: NodeJS.Require): Promise<void> {
   } catch {
     return; // the app does not see a Flagon package: nothing to share
   }
-  const entries = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports ?? { '.': null });
+  const entries = Object.keys(
+    (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports ?? { '.': null },
+  );
   for (const entry of entries.filter((subpath) => !subpath.endsWith('.json'))) {
     const filename = require.resolve(entry === '.' ? 'flagon' : `flagon/${entry.slice(2)}`);
     if (require.cache[filename]) continue;
@@ -195,35 +207,59 @@ async function shareFlagon(require: NodeJS.Require): Promise<void> {
  */
 export async function importApp(spec: AppSpec): Promise<App> {
   await registerTypeScript();
-  const module = moduleFormat(spec.file) === 'module'
-    ? (await import(pathToFileURL(spec.file).href).catch((error: unknown) => { throw explainLoadError(error, spec.file); })) as Record<string, unknown>
-    : await requireApp(spec.file);
+  const module =
+    moduleFormat(spec.file) === 'module'
+      ? ((await import(pathToFileURL(spec.file).href).catch((error: unknown) => {
+          throw explainLoadError(error, spec.file);
+        })) as Record<string, unknown>)
+      : await requireApp(spec.file);
   const where = `'${spec.file}'`;
   let value: unknown;
   if (spec.name !== null) {
     const name = spec.name.replace(/\(\)$/, '');
-    if (!(name in module)) throw new NoAppError(`${where} has no export named '${name}'. It exports: ${Object.keys(module).join(', ') || 'nothing'}.`);
+    if (!(name in module))
+      throw new NoAppError(
+        `${where} has no export named '${name}'. It exports: ${Object.keys(module).join(', ') || 'nothing'}.`,
+      );
     value = module[name];
-    if (typeof value === 'function' && (spec.name.endsWith('()') || !isApp(value))) value = await (value as () => unknown)();
+    if (typeof value === 'function' && (spec.name.endsWith('()') || !isApp(value)))
+      value = await (value as () => unknown)();
   } else if (isApp(module.app)) value = module.app;
   else if (isApp(module.default)) value = module.default;
   else {
     const factory = FACTORIES.find((name) => typeof module[name] === 'function');
-    if (factory === undefined) throw new NoAppError(`${where} exports no app: export it as 'app' (export const app = new App(import.meta.url)), as the default export, or export a createApp() factory; or name it with --app ${spec.file}:NAME.`);
+    if (factory === undefined)
+      throw new NoAppError(
+        `${where} exports no app: export it as 'app' (export const app = new App(import.meta.url)), as the default export, or export a createApp() factory; or name it with --app ${spec.file}:NAME.`,
+      );
     value = await (module[factory] as () => unknown)();
   }
-  if (!isApp(value)) throw new NoAppError(`The export picked from ${where} is not a Flagon App (it has no gatewayApp). Export the App itself, or a factory that returns one.`);
+  if (!isApp(value))
+    throw new NoAppError(
+      `The export picked from ${where} is not a Flagon App (it has no gatewayApp). Export the App itself, or a factory that returns one.`,
+    );
   return value;
 }
 
 /** CommonJS names used in a file Node runs as an ES module (in a `"type": "module"` package): say how to fix it. */
 function explainLoadError(error: unknown, file: string): unknown {
-  const match = error instanceof ReferenceError ? /^(module|exports|require|__filename|__dirname) is not defined/.exec(error.message) : null;
+  const match =
+    error instanceof ReferenceError
+      ? /^(module|exports|require|__filename|__dirname) is not defined/.exec(error.message)
+      : null;
   if (!match) return error;
   const renamed = file.replace(/\.([jt])sx?$/, '.c$1s');
-  return new NoAppError(`${file} uses CommonJS ('${match[1]}') but is loaded as an ES module, because its package.json says "type": "module". Rename it to ${renamed}, or write it with import/export (export const app = new App(import.meta.url)).`, { cause: error });
+  return new NoAppError(
+    `${file} uses CommonJS ('${match[1]}') but is loaded as an ES module, because its package.json says "type": "module". Rename it to ${renamed}, or write it with import/export (export const app = new App(import.meta.url)).`,
+    { cause: error },
+  );
 }
 
 function isApp(value: unknown): value is App {
-  return typeof value === 'object' && value !== null && typeof (value as { gatewayApp?: unknown }).gatewayApp === 'function' && 'router' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { gatewayApp?: unknown }).gatewayApp === 'function' &&
+    'router' in value
+  );
 }

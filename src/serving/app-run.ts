@@ -75,24 +75,45 @@ export async function startApp(app: App, options: RunOptions = {}): Promise<Runn
   const port = options.port ?? Number(process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port);
   if (process.env.FLAGON_RUN_FROM_CLI === 'true') {
     // `flagon run --app server.ts` imports a module that also calls app.run(): the CLI already serves it (Flask does the same).
-    process.stderr.write(" * Ignoring a call to 'app.run()' that would block the 'flagon' command: the command serves the app itself. Call app.run() only in a script you start with node or tsx.\n");
+    process.stderr.write(
+      " * Ignoring a call to 'app.run()' that would block the 'flagon' command: the command serves the app itself. Call app.run() only in a script you start with node or tsx.\n",
+    );
     return { url: '', host, port, server: null, close: async () => undefined };
   }
   if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) {
     // A child of the reloader: the parent bound the socket, and its address is in the environment.
-    return serveForReloader(app, process.env.FLAGON_RUN_HOST ?? host, Number(process.env.FLAGON_RUN_PORT ?? port), debug);
+    return serveForReloader(
+      app,
+      process.env.FLAGON_RUN_HOST ?? host,
+      Number(process.env.FLAGON_RUN_PORT ?? port),
+      debug,
+    );
   }
   if (options.reload ?? debug) {
     const script = process.argv[1];
     const roots = [script ? projectRoot(script) : process.cwd(), ...(options.extraFiles ?? [])];
-    const reloader = await startReloader({ app: null, host, port, debug, watch: roots, exclude: options.excludePatterns });
+    const reloader = await startReloader({
+      app: null,
+      host,
+      port,
+      debug,
+      watch: roots,
+      exclude: options.excludePatterns,
+    });
     return { url: reloader.url, host, port: reloader.port, server: null, close: reloader.close };
   }
-  const server = createDevServer(app.gatewayApp, { debug, host, port, allowedHosts: app.config.TRUSTED_HOSTS ?? [], log: options.log });
+  const server = createDevServer(app.gatewayApp, {
+    debug,
+    host,
+    port,
+    allowedHosts: app.config.TRUSTED_HOSTS ?? [],
+    log: options.log,
+  });
   await listenOn(server, { port, host });
   const bound = (server.address() as { port: number }).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
-  if (options.banner ?? true) process.stdout.write(banner({ name: app.name, debug, url, host, colour: process.stdout.isTTY }));
+  if (options.banner ?? true)
+    process.stdout.write(banner({ name: app.name, debug, url, host, colour: process.stdout.isTTY }));
   return { url, host, port: bound, server, close: () => drainServer(server, 0, 5_000) };
 }
 

@@ -43,7 +43,8 @@ export class Deadlines {
 
   /** `timeout` in milliseconds, greater than 0. */
   constructor(timeout: number) {
-    if (!(timeout > 0) || !Number.isFinite(timeout)) throw new RangeError(`a deadline needs a timeout in milliseconds greater than 0, got ${timeout}`);
+    if (!(timeout > 0) || !Number.isFinite(timeout))
+      throw new RangeError(`a deadline needs a timeout in milliseconds greater than 0, got ${timeout}`);
     this.timeout = timeout;
     this.#step = Math.max(1, Math.ceil(timeout / 4));
     this.#ticks = Math.ceil(timeout / this.#step);

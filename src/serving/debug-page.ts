@@ -2,7 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requestHeaders } from '../gateway/environ.js';
-import type { Body, Environ, GatewayApp, HeaderList, StartResponse } from '../gateway/types.js';
+import type { Body, BodyChunk, Environ, GatewayApp, HeaderList, StartResponse } from '../gateway/types.js';
 import { getCurrentUrl } from '../gateway/url.js';
 import { NunjucksRenderer } from '../templating/engine.js';
 import { stackFrames, type StackFrame } from './stack-frames.js';
@@ -126,16 +126,16 @@ function refuseHost(host: string, startResponse: StartResponse): Body {
 /** Iterates the app's body; an error before the first non-empty chunk becomes the debug page instead. */
 function guardBody(body: Body, fail: (error: unknown) => Body): Body {
   const close = (): void | Promise<void> => body.close?.();
-  async function* guarded(): AsyncGenerator<Uint8Array> {
+  async function* guarded(): AsyncGenerator<BodyChunk> {
     let sent = false;
     try {
-      for await (const chunk of body as AsyncIterable<Uint8Array>) {
-        if (chunk.length > 0) sent = true;
+      for await (const chunk of body as AsyncIterable<BodyChunk>) {
+        if (chunk.length > 0) sent = true; // a string's length or a Uint8Array's: zero means no byte went out
         yield chunk;
       }
     } catch (error) {
       if (sent) throw error;
-      yield* fail(error) as Iterable<Uint8Array>;
+      yield* fail(error) as Iterable<BodyChunk>;
     }
   }
   // A plain array cannot throw while iterated: pass it through untouched.

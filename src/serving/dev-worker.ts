@@ -38,7 +38,11 @@ function explainingApp(error: unknown, title: string, debug: boolean): GatewayAp
       ? renderDebugPage(error, environ, title)
       : `<!doctype html>\n<title>App not loaded</title>\n<h1>App not loaded</h1>\n<p>${title} The error is in the terminal.</p>\n`;
     const body = new TextEncoder().encode(html);
-    startResponse('500 Internal Server Error', [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(body.length)], ['Cache-Control', 'no-store']]);
+    startResponse('500 Internal Server Error', [
+      ['Content-Type', 'text/html; charset=utf-8'],
+      ['Content-Length', String(body.length)],
+      ['Cache-Control', 'no-store'],
+    ]);
     return [body];
   };
 }
@@ -53,13 +57,27 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   } catch (error) {
     process.stderr.write(`Error: the app failed to load:\n${error instanceof Error ? error.stack : String(error)}\n`);
     const title = 'The app failed to load. Fix the error and save: the server reloads by itself.';
-    server = createDevServer(explainingApp(error, title, message.debug), { debug: false, host: message.host, port: message.port });
-    send({ type: 'loaded', ok: false, name: message.spec.file, error: error instanceof Error ? error.message : String(error) });
+    server = createDevServer(explainingApp(error, title, message.debug), {
+      debug: false,
+      host: message.host,
+      port: message.port,
+    });
+    send({
+      type: 'loaded',
+      ok: false,
+      name: message.spec.file,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return;
   }
   if (message.debug) app.config.DEBUG = true;
   const trusted = app.config.TRUSTED_HOSTS ?? [];
-  server = createDevServer(app.gatewayApp, { debug: app.config.DEBUG, host: message.host, port: message.port, allowedHosts: trusted });
+  server = createDevServer(app.gatewayApp, {
+    debug: app.config.DEBUG,
+    host: message.host,
+    port: message.port,
+    allowedHosts: trusted,
+  });
   send({ type: 'loaded', ok: true, name: app.name });
 }
 
@@ -71,7 +89,11 @@ process.on('message', (message: ParentMessage, sentHandle?: object) => {
         await load(message);
         break;
       case 'page':
-        server = createDevServer(explainingApp(new Error(message.message), message.title, message.debug), { debug: false, host: message.host, port: message.port });
+        server = createDevServer(explainingApp(new Error(message.message), message.title, message.debug), {
+          debug: false,
+          host: message.host,
+          port: message.port,
+        });
         send({ type: 'loaded', ok: false, name: 'page', error: message.message });
         break;
       case 'listen':

@@ -16,7 +16,15 @@ export { banner, createDevServer, drainServer, listenOn } from './dev-server.js'
 export type { DevServerOptions } from './dev-server.js';
 export { startReloader } from './reloader.js';
 export type { Reloader, ReloaderOptions } from './reloader.js';
-export { APP_CANDIDATES, importApp, locateApp, NoAppError, projectRoot, readDotenv, registerTypeScript } from './app-loader.js';
+export {
+  APP_CANDIDATES,
+  importApp,
+  locateApp,
+  NoAppError,
+  projectRoot,
+  readDotenv,
+  registerTypeScript,
+} from './app-loader.js';
 export type { AppSpec } from './app-loader.js';
 export { globToRegExp, watchTree, WATCHED_EXTENSIONS, WATCH_IGNORED_DIRS } from './watcher.js';
 export type { TreeWatcher, WatchOptions } from './watcher.js';

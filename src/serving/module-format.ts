@@ -11,7 +11,8 @@ import { dirname, extname, join } from 'node:path';
  * An `import` or `export` statement at the start of a line, or `import.meta`. Lines inside comments start with `//`
  * or `*` and do not match; a template string holding such a line would, which is rare enough to accept.
  */
-const MODULE_SYNTAX = /(?:^|[\n;])[ \t]*(?:import(?:[ \t]+[\w$*{"']|[ \t]*[{*"'])|export(?:[ \t]+[\w$*{]|[ \t]*[{*]))|\bimport\.meta\b/;
+const MODULE_SYNTAX =
+  /(?:^|[\n;])[ \t]*(?:import(?:[ \t]+[\w$*{"']|[ \t]*[{*"'])|export(?:[ \t]+[\w$*{]|[ \t]*[{*]))|\bimport\.meta\b/;
 /** TypeScript's own CommonJS forms: `export = app` and `import fs = require('node:fs')`. */
 const COMMONJS_TS_SYNTAX = /(?:^|[\n;])[ \t]*(?:export[ \t]*=[^=>]|import[ \t]+[\w$]+[ \t]*=[ \t]*require[ \t]*\()/;
 /** Extensions whose module system depends on the package (`.mts`/`.mjs` are always ESM, `.cts`/`.cjs` never). */
@@ -39,7 +40,8 @@ export function hasModuleSyntax(source: string): boolean {
 export function commonJsProblem(file: string, source: string): string | null {
   if (!/\bimport\.meta\b/.test(source)) return null;
   const extension = extname(file);
-  const why = extension === '.cts' || extension === '.cjs' ? `${extension} files are CommonJS` : 'the file is loaded as CommonJS';
+  const why =
+    extension === '.cts' || extension === '.cjs' ? `${extension} files are CommonJS` : 'the file is loaded as CommonJS';
   const renamed = file.slice(0, file.length - extension.length) + (extension.includes('t') ? '.ts' : '.mjs');
   return `${file} uses import.meta, which only ES modules have, but ${why}. Rename it to ${renamed} (an ES module in any project), or write it as CommonJS throughout: new App(require('node:url').pathToFileURL(__filename).href) and module.exports = app.`;
 }
@@ -56,7 +58,9 @@ export function packageType(file: string): 'module' | 'commonjs' {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module' ? 'module' : 'commonjs';
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module'
+          ? 'module'
+          : 'commonjs';
       } catch {
         return 'commonjs'; // Node reports a broken package.json itself when it loads the file
       }

@@ -51,7 +51,9 @@ export interface Reloader {
 type NativeHandle = { getsockname(out: { port?: number }): number; close(): void };
 // node:net's own helper for a bound, not yet listening socket (what cluster hands to its workers). Listening on it
 // is left to the children, so the parent never accepts a connection itself.
-const createServerHandle = (net as unknown as { _createServerHandle(address: string, port: number, addressType: number): NativeHandle | number })._createServerHandle;
+const createServerHandle = (
+  net as unknown as { _createServerHandle(address: string, port: number, addressType: number): NativeHandle | number }
+)._createServerHandle;
 const WORKER = new URL('./dev-worker.js', import.meta.url);
 
 class Child {
@@ -116,7 +118,12 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   if (handle.getsockname(address) !== 0 || !address.port) {
     // libuv reports EADDRINUSE late (at listen, in a child); a socket that has no address was never bound.
     handle.close();
-    throw Object.assign(new Error(`cannot listen on ${options.host}:${options.port} (EADDRINUSE): the port is in use; stop the other server or pass another --port (0 picks a free one)`), { code: 'EADDRINUSE' });
+    throw Object.assign(
+      new Error(
+        `cannot listen on ${options.host}:${options.port} (EADDRINUSE): the port is in use; stop the other server or pass another --port (0 picks a free one)`,
+      ),
+      { code: 'EADDRINUSE' },
+    );
   }
   const port = address.port;
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -128,11 +135,17 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   let pending: string | null = null;
   let closed = false;
 
-  const spawnWorker = (): Child => new Child(fork(WORKER, warm ? [warm] : [], { stdio: 'inherit', execArgv: [...process.execArgv, '--enable-source-maps'] }));
-  const spawnScript = (): Child => new Child(spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, FLAGON_RUN_MAIN: 'true', FLAGON_RUN_HOST: options.host, FLAGON_RUN_PORT: String(port) },
-  }));
+  const spawnWorker = (): Child =>
+    new Child(
+      fork(WORKER, warm ? [warm] : [], { stdio: 'inherit', execArgv: [...process.execArgv, '--enable-source-maps'] }),
+    );
+  const spawnScript = (): Child =>
+    new Child(
+      spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, FLAGON_RUN_MAIN: 'true', FLAGON_RUN_HOST: options.host, FLAGON_RUN_PORT: String(port) },
+      }),
+    );
   const nextStandby = (): void => {
     if (options.app && !closed) {
       standby = spawnWorker();
@@ -159,7 +172,14 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
       const child = spawnWorker();
       await child.expect('standby');
       const message = `${(error as Error).message} while loading the app. Its error is in the terminal.`;
-      child.send({ type: 'page', title: 'The app process exited while it loaded. Fix the error and save: the server reloads by itself.', message, debug: options.debug, host: options.host, port });
+      child.send({
+        type: 'page',
+        title: 'The app process exited while it loaded. Fix the error and save: the server reloads by itself.',
+        message,
+        debug: options.debug,
+        host: options.host,
+        port,
+      });
       await child.expect('loaded');
       return { child, name: options.app?.file ?? 'app' };
     }
@@ -210,7 +230,14 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   const crashedPage = async (): Promise<{ child: Child; name: string }> => {
     const child = spawnWorker();
     await child.expect('standby');
-    child.send({ type: 'page', title: 'The app process exited. Fix the cause and save: the server restarts it.', message: 'The app process exited; its error is in the terminal.', debug: options.debug, host: options.host, port });
+    child.send({
+      type: 'page',
+      title: 'The app process exited. Fix the cause and save: the server restarts it.',
+      message: 'The app process exited; its error is in the terminal.',
+      debug: options.debug,
+      host: options.host,
+      port,
+    });
     await child.expect('loaded');
     return { child, name: 'app' };
   };
@@ -222,7 +249,9 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
     void reload(changed).catch((error: unknown) => write(` * Reload failed: ${(error as Error).message}\n`));
   });
   write(banner({ name: first.name, debug: options.debug, url, host: options.host, colour: process.stdout.isTTY }));
-  write(` * Restarting with fs.watch (${watcher.size} folders and files watched under ${options.watch.map((p) => relative(process.cwd(), p) || '.').join(', ')})\n`);
+  write(
+    ` * Restarting with fs.watch (${watcher.size} folders and files watched under ${options.watch.map((p) => relative(process.cwd(), p) || '.').join(', ')})\n`,
+  );
   if (options.debug) write(' * Debugger is active!\n');
 
   return {

@@ -59,17 +59,26 @@ function paint(text: string, status: number): string {
  * const { server } = await serve(app, { port: 0 });
  * logRequests(server);
  */
-export function logRequests(server: Server, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`), colour = process.stderr.isTTY === true && !process.env.NO_COLOR): void {
+export function logRequests(
+  server: Server,
+  write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  colour = process.stderr.isTTY === true && !process.env.NO_COLOR,
+): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     res.once('finish', () => {
-      write(formatRequestLog({
-        remoteAddr: req.socket.remoteAddress ?? '-',
-        method: req.method ?? '-',
-        target: req.url ?? '-',
-        httpVersion: req.httpVersion,
-        status: res.statusCode,
-        time: new Date(),
-      }, colour));
+      write(
+        formatRequestLog(
+          {
+            remoteAddr: req.socket.remoteAddress ?? '-',
+            method: req.method ?? '-',
+            target: req.url ?? '-',
+            httpVersion: req.httpVersion,
+            status: res.statusCode,
+            time: new Date(),
+          },
+          colour,
+        ),
+      );
     });
   });
 }

@@ -51,14 +51,21 @@ const V8_LOCATION = /^((?:file:\/\/|\/|[A-Za-z]:\\)[^\n]*?):(\d+)\n/;
  * for (const frame of stackFrames(error)) console.log(frame.kind, frame.fn, `${frame.file}:${frame.line}`);
  */
 export function stackFrames(error: unknown, context = 3): StackFrame[] {
-  const stack = error instanceof Error ? error.stack ?? '' : '';
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
   const message = error instanceof Error ? error.message : '';
   const files = new Map<string, string[] | null>();
   const frames: StackFrame[] = [];
   const add = (fn: string, rawFile: string, line: number, column: number): void => {
     const file = rawFile.startsWith('file://') ? safeFileUrl(rawFile) : rawFile;
     const kind = classify(file);
-    frames.push({ fn, file, line, column, kind, source: kind === 'internal' ? [] : sourceAround(files, file, line, context) });
+    frames.push({
+      fn,
+      file,
+      line,
+      column,
+      kind,
+      source: kind === 'internal' ? [] : sourceAround(files, file, line, context),
+    });
   };
   const located = TRANSFORM_LOCATION.exec(message) ?? V8_LOCATION.exec(stack);
   if (located) add('(where the code fails to parse)', located[1]!, Number(located[2]), Number(located[3] ?? 0));
@@ -81,8 +88,9 @@ function safeFileUrl(url: string): string {
 }
 
 function classify(file: string): StackFrame['kind'] {
-  if (file.startsWith('node:') || !file.includes('/') && !file.includes('\\')) return 'internal';
-  if (file.startsWith(`${FRAMEWORK_ROOT}src${sep}`) || file.startsWith(`${FRAMEWORK_ROOT}dist${sep}`)) return 'framework';
+  if (file.startsWith('node:') || (!file.includes('/') && !file.includes('\\'))) return 'internal';
+  if (file.startsWith(`${FRAMEWORK_ROOT}src${sep}`) || file.startsWith(`${FRAMEWORK_ROOT}dist${sep}`))
+    return 'framework';
   // Checked after Flagon's own files, which sit in node_modules once installed; a library under Flagon's root (its
   // node_modules in a checkout, nunjucks among them) is still a library.
   if (file.includes(`${sep}node_modules${sep}`)) return 'library';

@@ -9,7 +9,17 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
  * @example
  * WATCH_IGNORED_DIRS.has('node_modules'); // true
  */
-export const WATCH_IGNORED_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'coverage', '.cache', '.vite', '.turbo']);
+export const WATCH_IGNORED_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'coverage',
+  '.cache',
+  '.vite',
+  '.turbo',
+]);
 /**
  * The files under a watched folder that trigger a reload: code, templates and configuration. Data the app writes
  * (a SQLite file, logs, uploads) and static assets (served from disk, fresh on every request) do not.
@@ -18,9 +28,30 @@ export const WATCH_IGNORED_DIRS: ReadonlySet<string> = new Set(['node_modules', 
  * WATCHED_EXTENSIONS.has('.ts'); // true
  */
 export const WATCHED_EXTENSIONS: ReadonlySet<string> = new Set([
-  '.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.json',
-  '.html', '.htm', '.xml', '.njk', '.nunjucks', '.jinja', '.j2', '.txt', '.md',
-  '.env', '.flagonenv', '.yaml', '.yml', '.toml', '.ini',
+  '.ts',
+  '.mts',
+  '.cts',
+  '.tsx',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.jsx',
+  '.json',
+  '.html',
+  '.htm',
+  '.xml',
+  '.njk',
+  '.nunjucks',
+  '.jinja',
+  '.j2',
+  '.txt',
+  '.md',
+  '.env',
+  '.flagonenv',
+  '.yaml',
+  '.yml',
+  '.toml',
+  '.ini',
 ]);
 const EDITOR_DEBRIS = /(?:\.sw[a-p]x?|~|\.tmp)$|^\.#|^4913$|^\.DS_Store$/;
 
@@ -167,9 +198,12 @@ export function watchTree(options: WatchOptions, onChange: (file: string) => voi
     const folder = dirname(file);
     const key = `${file}\0file`;
     try {
-      watchers.set(key, watch(folder, { persistent: false }, (_event, name) => {
-        if (name && join(folder, name.toString()) === file) changed(file);
-      }));
+      watchers.set(
+        key,
+        watch(folder, { persistent: false }, (_event, name) => {
+          if (name && join(folder, name.toString()) === file) changed(file);
+        }),
+      );
     } catch {
       // the folder does not exist: nothing to watch
     }
@@ -185,8 +219,7 @@ export function watchTree(options: WatchOptions, onChange: (file: string) => voi
     if (isFile) {
       explicit.add(root);
       watchFile(root);
-    }
-    else add(root, true);
+    } else add(root, true);
   }
   return {
     get size() {

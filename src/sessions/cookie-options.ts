@@ -32,7 +32,8 @@ export function sessionCookieOptions(app: SessionApp): Omit<CookieOptions, 'maxA
 export function varyOnCookie(response: Response): void {
   const vary = response.headers.get('Vary');
   if (vary === null) response.headers.set('Vary', 'Cookie');
-  else if (!vary.split(',').some((v) => v.trim().toLowerCase() === 'cookie' || v.trim() === '*')) response.headers.set('Vary', `${vary}, Cookie`);
+  else if (!vary.split(',').some((v) => v.trim().toLowerCase() === 'cookie' || v.trim() === '*'))
+    response.headers.set('Vary', `${vary}, Cookie`);
 }
 
 /**
@@ -53,7 +54,13 @@ export function shouldSetCookie(app: SessionApp, session: Session): boolean {
  * @example
  * writeSessionCookie(app, session, response, () => signValue(json, secret));
  */
-export function writeSessionCookie(app: SessionApp, session: Session, response: Response, value: () => string, onDelete?: () => void): void {
+export function writeSessionCookie(
+  app: SessionApp,
+  session: Session,
+  response: Response,
+  value: () => string,
+  onDelete?: () => void,
+): void {
   const name = app.config.SESSION_COOKIE_NAME;
   const options = sessionCookieOptions(app);
   if (session.accessed) varyOnCookie(response);

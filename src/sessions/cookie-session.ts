@@ -39,7 +39,9 @@ export class CookieSessionInterface implements SessionInterface {
     if (payload === null) return createSession();
     try {
       const data: unknown = JSON.parse(payload);
-      return createSession(typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as SessionData) : {});
+      return createSession(
+        typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as SessionData) : {},
+      );
     } catch {
       return createSession();
     }
@@ -48,7 +50,9 @@ export class CookieSessionInterface implements SessionInterface {
   saveSession(app: SessionApp, session: Session, response: Response): void {
     writeSessionCookie(app, session, response, () => {
       const data = session.toJSON();
-      return this.format === 'flask' ? flaskSign(data, app.config.SECRET_KEY!) : signValue(JSON.stringify(data), app.config.SECRET_KEY!);
+      return this.format === 'flask'
+        ? flaskSign(data, app.config.SECRET_KEY!)
+        : signValue(JSON.stringify(data), app.config.SECRET_KEY!);
     });
   }
 }

@@ -32,9 +32,16 @@ function flaskJson(value: unknown): string {
   const sorted = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sorted);
     if (typeof v !== 'object' || v === null) return v;
-    return Object.fromEntries(Object.keys(v).sort().map((key) => [key, sorted((v as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((key) => [key, sorted((v as Record<string, unknown>)[key])]),
+    );
   };
-  return JSON.stringify(sorted(value)).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(sorted(value)).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function intToBase64(seconds: number): string {
@@ -53,7 +60,8 @@ function intToBase64(seconds: number): string {
 export function flaskSign(data: SessionData, secret: string, now = Date.now()): string {
   const json = Buffer.from(flaskJson(data));
   const compressed = deflateSync(json);
-  const payload = compressed.length < json.length - 1 ? `.${compressed.toString('base64url')}` : json.toString('base64url');
+  const payload =
+    compressed.length < json.length - 1 ? `.${compressed.toString('base64url')}` : json.toString('base64url');
   const body = `${payload}.${intToBase64(Math.floor(now / 1000))}`;
   return `${body}.${signature(secret, body)}`;
 }
@@ -65,17 +73,25 @@ export function flaskSign(data: SessionData, secret: string, now = Date.now()): 
  * @example
  * flaskVerify(cookie, ['secret'], 31 * 86400); // { user: 'ada' } or null
  */
-export function flaskVerify(cookie: string, secrets: readonly string[], maxAge: number, now = Date.now()): SessionData | null {
+export function flaskVerify(
+  cookie: string,
+  secrets: readonly string[],
+  maxAge: number,
+  now = Date.now(),
+): SessionData | null {
   const compressed = cookie.startsWith('.');
   const parts = (compressed ? cookie.slice(1) : cookie).split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return null;
   const [payload, stamp, given] = parts as [string, string, string];
   const body = `${compressed ? '.' : ''}${payload}.${stamp}`;
   const givenBytes = Buffer.from(given);
-  if (!secrets.some((secret) => {
-    const expected = Buffer.from(signature(secret, body));
-    return expected.length === givenBytes.length && timingSafeEqual(expected, givenBytes);
-  })) return null;
+  if (
+    !secrets.some((secret) => {
+      const expected = Buffer.from(signature(secret, body));
+      return expected.length === givenBytes.length && timingSafeEqual(expected, givenBytes);
+    })
+  )
+    return null;
   const seconds = Number.parseInt(Buffer.from(stamp, 'base64url').toString('hex') || 'x', 16);
   const age = Math.floor(now / 1000) - seconds;
   if (!Number.isSafeInteger(seconds) || age < 0 || age > maxAge) return null;

@@ -80,9 +80,15 @@ export class ServerSideSessionInterface implements SessionInterface {
 
   saveSession(app: SessionApp, session: Session, response: Response): void {
     const id = ids.get(session) ?? randomBytes(32).toString('base64url');
-    writeSessionCookie(app, session, response, () => {
-      this.store.set(id, session.toJSON(), app.config.PERMANENT_SESSION_LIFETIME);
-      return id;
-    }, () => this.store.delete(id));
+    writeSessionCookie(
+      app,
+      session,
+      response,
+      () => {
+        this.store.set(id, session.toJSON(), app.config.PERMANENT_SESSION_LIFETIME);
+        return id;
+      },
+      () => this.store.delete(id),
+    );
   }
 }

@@ -51,11 +51,17 @@ const CONTROL_KEYS = new Set(['modified', 'accessed', 'permanent', 'isNull', 'cl
  * s.user;       // 'ada' (accessed is now true)
  * s.cart = [];  // modified is now true
  */
-export function createSession<T extends SessionData = SessionData>(initial: SessionData = {}, isNull = false): Session<T> {
+export function createSession<T extends SessionData = SessionData>(
+  initial: SessionData = {},
+  isNull = false,
+): Session<T> {
   const data: SessionData = { ...initial };
   const state = { modified: false, accessed: false };
   const refuse = (): never => {
-    throw new FlagonError('FLAGON_ERR_CONFIG', 'The session is unavailable because no secret key was set. Set the SECRET_KEY on the application to something unique and secret.');
+    throw new FlagonError(
+      'FLAGON_ERR_CONFIG',
+      'The session is unavailable because no secret key was set. Set the SECRET_KEY on the application to something unique and secret.',
+    );
   };
   const controls: Record<string, unknown> = {
     clear: () => {

@@ -31,7 +31,12 @@ export function signValue(payload: string, secret: string, now = Date.now()): st
  * @example
  * verifyValue(cookie, ['new-secret', 'old-secret'], 31 * 86400); // '{"user":"ada"}' or null
  */
-export function verifyValue(signed: string, secrets: readonly string[], maxAge: number, now = Date.now()): string | null {
+export function verifyValue(
+  signed: string,
+  secrets: readonly string[],
+  maxAge: number,
+  now = Date.now(),
+): string | null {
   const parts = signed.split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return null;
   const [value, stamp, signature] = parts as [string, string, string];

@@ -39,7 +39,17 @@ const FUNCTION_BODY_LINE = measureBodyLine();
 
 // Nodes that only name or hold a value: code after them belongs to the tag or call around them (the frame of an
 // include's render is the {% include %} tag, not the quoted name in it).
-const CANNOT_THROW = new Set(['Literal', 'Symbol', 'TemplateData', 'NodeList', 'KeywordArgs', 'Pair', 'Dict', 'Array', 'Group']);
+const CANNOT_THROW = new Set([
+  'Literal',
+  'Symbol',
+  'TemplateData',
+  'NodeList',
+  'KeywordArgs',
+  'Pair',
+  'Dict',
+  'Array',
+  'Group',
+]);
 
 /**
  * The compiler nunjucks uses, recording as it writes code which template node each stretch of code comes from, and
@@ -128,13 +138,24 @@ export interface CompileEnvironment {
  * const template = compileTemplate('{{ user.name }}', 'card.html', '/app/templates/card.html', env);
  * new nunjucks.Template({ type: 'code', obj: template.props }, env, template.file);
  */
-export function compileTemplate(source: string, name: string, file: string | null, env: CompileEnvironment): CompiledTemplate {
-  const preprocessed = env.extensionsList.reduce((text, extension) => extension.preprocess?.(text, name) ?? text, source);
+export function compileTemplate(
+  source: string,
+  name: string,
+  file: string | null,
+  env: CompileEnvironment,
+): CompiledTemplate {
+  const preprocessed = env.extensionsList.reduce(
+    (text, extension) => extension.preprocess?.(text, name) ?? text,
+    source,
+  );
   const compiler = new LocatingCompiler(name, env.opts.throwOnUndefined ?? false);
   const ast = parse(preprocessed, env.extensionsList, env.opts);
   compiler.compile(transform(ast, env.asyncFilters, name));
   const code = compiler.getCode();
-  const url = `${TEMPLATE_URL_SCHEME}${createHash('sha1').update(`${file ?? name}\0${code}`).digest('hex').slice(0, 16)}`;
+  const url = `${TEMPLATE_URL_SCHEME}${createHash('sha1')
+    .update(`${file ?? name}\0${code}`)
+    .digest('hex')
+    .slice(0, 16)}`;
   // How nunjucks itself turns compiled code into functions; the sourceURL names the code in stack frames.
   const props = new Function(`${code}\n//# sourceURL=${url}`)() as Record<string, unknown>;
   const template: CompiledTemplate = { name, file, props, markers: compiler.markers };
@@ -154,7 +175,11 @@ export function compileTemplate(source: string, name: string, file: string | nul
  * @example
  * templateAt('flagon-template:3f2a…', 31, 12); // { template, at: { line: 4, column: 4, fn: "block 'body'" }, end: false }
  */
-export function templateAt(url: string, line: number, column: number): { template: CompiledTemplate; at: TemplatePosition; end: boolean } | null {
+export function templateAt(
+  url: string,
+  line: number,
+  column: number,
+): { template: CompiledTemplate; at: TemplatePosition; end: boolean } | null {
   const template = compiled.get(url);
   if (!template) return null;
   const jsLine = line - FUNCTION_BODY_LINE;

@@ -3,7 +3,13 @@ import type { TemplateRenderer } from '../app/types.js';
 import { compileTemplate, type CompileEnvironment } from './compiler.js';
 import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } from './errors.js';
 import { withPlainKeywords } from './keywords.js';
-import { Environment as NunjucksEnvironment, FileSystemLoader, markSafe, Template, type ConfigureOptions } from './nunjucks.js';
+import {
+  Environment as NunjucksEnvironment,
+  FileSystemLoader,
+  markSafe,
+  Template,
+  type ConfigureOptions,
+} from './nunjucks.js';
 
 const ESCAPED_EXTENSIONS = /\.(html|htm|xml|xhtml|svg)$/i;
 const STRING_TEMPLATE = '(template string)';
@@ -55,20 +61,38 @@ export class NunjucksRenderer implements TemplateRenderer {
   render(names: string | readonly string[], context: Record<string, unknown>): string {
     const list = typeof names === 'string' ? [names] : names;
     for (const name of list) {
-      const getTemplate = this.#environmentFor(name).getTemplate as unknown as (name: string, eager: boolean, parent: null, ignoreMissing: boolean) => InstanceType<typeof Template> & { path: string };
+      const getTemplate = this.#environmentFor(name).getTemplate as unknown as (
+        name: string,
+        eager: boolean,
+        parent: null,
+        ignoreMissing: boolean,
+      ) => InstanceType<typeof Template> & { path: string };
       const template = getTemplate.call(this.#environmentFor(name), name, true, null, true);
       // nunjucks gives a no-op template with an empty path for a name that `ignoreMissing` lets through.
       if (!template.path) continue;
       return renderExplained(() => template.render(context), { name, file: template.path });
     }
-    throw new TemplateNotFound(notFoundMessage(list.join(', ')), { template: list.join(', '), file: null, line: null, column: null }, { located: false });
+    throw new TemplateNotFound(
+      notFoundMessage(list.join(', ')),
+      { template: list.join(', '), file: null, line: null, column: null },
+      { located: false },
+    );
   }
 
   renderString(source: string, context: Record<string, unknown>): string {
-    return renderExplained(() => {
-      const { props } = loadCompiled(() => compileTemplate(source, STRING_TEMPLATE, null, this.#escaped), STRING_TEMPLATE, null);
-      return new Template({ type: 'code', obj: props } as unknown as string, this.#escaped, STRING_TEMPLATE).render(context);
-    }, { name: STRING_TEMPLATE, file: null });
+    return renderExplained(
+      () => {
+        const { props } = loadCompiled(
+          () => compileTemplate(source, STRING_TEMPLATE, null, this.#escaped),
+          STRING_TEMPLATE,
+          null,
+        );
+        return new Template({ type: 'code', obj: props } as unknown as string, this.#escaped, STRING_TEMPLATE).render(
+          context,
+        );
+      },
+      { name: STRING_TEMPLATE, file: null },
+    );
   }
 
   addFilter(name: string, fn: (...args: never[]) => unknown): void {
@@ -83,7 +107,8 @@ export class NunjucksRenderer implements TemplateRenderer {
 
   addTest(name: string, fn: (...args: never[]) => boolean): void {
     // nunjucks has no public addTest; tests live in the environment's `tests` table, which `is` looks up.
-    for (const env of [this.#escaped, this.#raw]) (env as unknown as { tests: Record<string, unknown> }).tests[name] = fn;
+    for (const env of [this.#escaped, this.#raw])
+      (env as unknown as { tests: Record<string, unknown> }).tests[name] = fn;
   }
 
   /** Marks text as safe HTML, so autoescaping leaves it alone (Jinja's Markup). */
@@ -98,7 +123,11 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   const loader = new FileSystemLoader([...searchPaths], { noCache: autoReload });
   // `dev` keeps nunjucks from replacing the error with a copy that has only its message: explainRenderError needs the
   // original, its cause and its stack.
-  const env = new NunjucksEnvironment(loader, { autoescape, throwOnUndefined: false, dev: true } as ConfigureOptions) as Environment;
+  const env = new NunjucksEnvironment(loader, {
+    autoescape,
+    throwOnUndefined: false,
+    dev: true,
+  } as ConfigureOptions) as Environment;
   const readSource = loader.getSource.bind(loader) as (name: string) => LoaderSource | null;
   // Templates are compiled here rather than by nunjucks, so that stack frames in them map back to template lines.
   (loader as unknown as { getSource(name: string): LoaderSource | null }).getSource = (name) => {

@@ -36,7 +36,10 @@ export class TemplateError extends Error implements TemplateLocation {
 
   /** `options.located: false` leaves the location out of the message, for an error about no template in particular. */
   constructor(message: string, where: TemplateLocation, options: { cause?: unknown; located?: boolean } = {}) {
-    super(options.located === false ? message : `${message} (${describeLocation(where)})`, 'cause' in options ? { cause: options.cause } : undefined);
+    super(
+      options.located === false ? message : `${message} (${describeLocation(where)})`,
+      'cause' in options ? { cause: options.cause } : undefined,
+    );
     this.name = new.target.name;
     this.template = where.template;
     this.file = where.file;
@@ -135,13 +138,22 @@ function explainNunjucksMessage(message: string): { text: string; notFound: bool
     return { text: `\`${name}\` is undefined, so it cannot be called: ${fix}`, notFound: false };
   }
   if ((match = /^Unable to call `(.+)`, which is not a function$/.exec(message))) {
-    return { text: `\`${match[1]!.replace(/\["([A-Za-z_$][\w$]*)"\]/g, '.$1')}\` is not a function, so it cannot be called: drop the parentheses to output it`, notFound: false };
+    return {
+      text: `\`${match[1]!.replace(/\["([A-Za-z_$][\w$]*)"\]/g, '.$1')}\` is not a function, so it cannot be called: drop the parentheses to output it`,
+      notFound: false,
+    };
   }
   if ((match = /^filter not found: (.+)$/.exec(message))) {
-    return { text: `unknown filter '${match[1]}': register it with app.templateFilter('${match[1]}', fn), or check the name`, notFound: false };
+    return {
+      text: `unknown filter '${match[1]}': register it with app.templateFilter('${match[1]}', fn), or check the name`,
+      notFound: false,
+    };
   }
   if ((match = /^test not found: (.+)$/.exec(message))) {
-    return { text: `unknown test '${match[1]}': register it with app.templateTest('${match[1]}', fn), or check the name`, notFound: false };
+    return {
+      text: `unknown test '${match[1]}': register it with app.templateTest('${match[1]}', fn), or check the name`,
+      notFound: false,
+    };
   }
   if ((match = /^template not found: (.+)$/.exec(message))) {
     return { text: notFoundMessage(match[1]!), notFound: true };
@@ -168,7 +180,11 @@ export function explainRenderError(thrown: unknown, topTemplate: { name: string;
   while (error instanceof NunjucksTemplateError && (error as Error).cause !== undefined) error = (error as Error).cause;
   if (error instanceof TemplateError) return error;
   if (!(error instanceof Error)) {
-    return new TemplateError(`a template threw ${typeof error === 'string' ? JSON.stringify(error) : String(error)}, not an Error`, { template: topTemplate.name, file: topTemplate.file, line: null, column: null }, { cause: error });
+    return new TemplateError(
+      `a template threw ${typeof error === 'string' ? JSON.stringify(error) : String(error)}, not an Error`,
+      { template: topTemplate.name, file: topTemplate.file, line: null, column: null },
+      { cause: error },
+    );
   }
   const { stack, frames } = rewriteStack(error.stack ?? '', null);
   const innermost = frames[0];
@@ -182,7 +198,13 @@ export function explainRenderError(thrown: unknown, topTemplate: { name: string;
     ? { template: innermost.template, file: innermost.file, line: innermost.line, column: innermost.column }
     : { template: topTemplate.name, file: topTemplate.file, line: null, column: null };
   const explained = notFound ? new TemplateNotFound(text, where) : new TemplateError(text, where);
-  trySetStack(explained, `${explained.name}: ${explained.message}\n${stack.split('\n').filter((line) => /^\s+at /.test(line)).join('\n')}`);
+  trySetStack(
+    explained,
+    `${explained.name}: ${explained.message}\n${stack
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .join('\n')}`,
+  );
   return explained;
 }
 
@@ -195,9 +217,17 @@ export function syntaxError(thrown: unknown, template: string, file: string | nu
   const { lineno, colno } = error as { lineno?: number; colno?: number };
   const line = typeof lineno === 'number' && lineno > 0 ? lineno : null;
   const column = line !== null && typeof colno === 'number' && colno > 0 ? colno : null;
-  const explained = new TemplateSyntaxError(error.message.replace(NUNJUCKS_PREFIX, ''), { template, file, line, column });
+  const explained = new TemplateSyntaxError(error.message.replace(NUNJUCKS_PREFIX, ''), {
+    template,
+    file,
+    line,
+    column,
+  });
   const first: TemplateFrame = { template, file, line: line ?? 1, column: column ?? 1, fn: 'template' };
-  const framesOnly = (error.stack ?? '').split('\n').filter((text) => /^\s+at /.test(text)).join('\n');
+  const framesOnly = (error.stack ?? '')
+    .split('\n')
+    .filter((text) => /^\s+at /.test(text))
+    .join('\n');
   trySetStack(explained, rewriteStack(`${explained.name}: ${explained.message}\n${framesOnly}`, first).stack);
   return explained;
 }

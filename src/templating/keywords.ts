@@ -9,7 +9,10 @@
  * splitKeywords(['static', { filename: 'app.css', __keywords: true }]);
  * // { positional: ['static'], keywords: { filename: 'app.css' } }
  */
-export function splitKeywords(args: readonly unknown[]): { positional: unknown[]; keywords: Record<string, unknown> | null } {
+export function splitKeywords(args: readonly unknown[]): {
+  positional: unknown[];
+  keywords: Record<string, unknown> | null;
+} {
   const last = args.at(-1);
   if (!isKeywords(last)) return { positional: [...args], keywords: null };
   const { __keywords: _marker, ...keywords } = last;

@@ -37,7 +37,9 @@ export const { Compiler } = internals.compiler;
 /** Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`). */
 export const parse = internals.parser.parse.bind(internals.parser);
 /** nunjucks's AST pass that rewrites async filters; not on nunjucks's index, it sits beside the compiler (no exports map). */
-export const { transform } = createRequire(import.meta.url)('nunjucks/src/transformer.js') as { transform(ast: AstNode, asyncFilters: string[], name: string): AstNode };
+export const { transform } = createRequire(import.meta.url)('nunjucks/src/transformer.js') as {
+  transform(ast: AstNode, asyncFilters: string[], name: string): AstNode;
+};
 /** The error nunjucks throws and wraps others in (`name` is always 'Template render error'). */
 export const NunjucksTemplateError = internals.lib.TemplateError;
 /** Marks text as safe HTML for nunjucks's autoescaping. */

@@ -1,6 +1,6 @@
 /** @module runApp(): call a TSGI app in process and collect its response, as a server would send it (layer L4). */
-import { parseStatusCode } from '../gateway/response.js';
-import type { Body, Environ, GatewayApp, HeaderList, StartResponse } from '../gateway/types.js';
+import { describeChunk, isBodyChunk, parseStatusCode, toBytes } from '../gateway/response.js';
+import type { Body, BodyChunk, Environ, GatewayApp, HeaderList, StartResponse } from '../gateway/types.js';
 
 /**
  * A response collected by {@link runApp}.
@@ -14,7 +14,7 @@ export interface AppResponse {
   status: string;
   statusCode: number;
   headers: HeaderList;
-  /** The body bytes; empty for HEAD, 1xx, 204 and 304, as a server would send them. */
+  /** The body bytes (string chunks encoded as UTF-8); empty for HEAD, 1xx, 204 and 304, as a server would send them. */
   body: Uint8Array;
   /** The body decoded as UTF-8. */
   text: string;
@@ -27,6 +27,7 @@ const decoder = new TextDecoder();
 /**
  * Calls a TSGI app with an environ and collects status, headers and body, following the server duties of
  * docs/gateway.md §6: `close()` is always called, `excInfo` is honoured, a body without `startResponse` is an error.
+ * Chunks may be bytes or strings (TSGI 1.1); strings are encoded as UTF-8, as a server sends them.
  * Errors from the app propagate to the caller (no 500 page), so a test sees what went wrong.
  *
  * @example
@@ -39,9 +40,10 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
   let status: string | undefined;
   let headers: HeaderList = [];
   const sent = (): boolean => chunks.some((chunk) => chunk.byteLength > 0);
-  const write = (chunk: Uint8Array): void => {
+  const write = (chunk: BodyChunk): void => {
     if (status === undefined) throw new Error('write() was called before startResponse() (docs/gateway.md §4.4)');
-    chunks.push(chunk);
+    if (!isBodyChunk(chunk)) throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
+    chunks.push(toBytes(chunk));
   };
   const startResponse: StartResponse = (newStatus, newHeaders, excInfo?) => {
     if (excInfo !== undefined) {
@@ -56,13 +58,13 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
 
   const body: Body = await app(environ, startResponse);
   if (typeof body !== 'object' || body === null) {
-    throw new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`);
+    throw new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`);
   }
   try {
     if (Symbol.asyncIterator in body) {
-      for await (const chunk of body as AsyncIterable<Uint8Array>) collect(chunks, chunk);
+      for await (const chunk of body as AsyncIterable<unknown>) collect(chunks, chunk);
     } else {
-      for (const chunk of body as Iterable<Uint8Array>) collect(chunks, chunk);
+      for (const chunk of body as Iterable<unknown>) collect(chunks, chunk);
     }
   } finally {
     await body.close?.();
@@ -86,8 +88,8 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
 }
 
 function collect(chunks: Uint8Array[], chunk: unknown): void {
-  if (!(chunk instanceof Uint8Array)) throw new TypeError(`the body yielded a ${typeof chunk}; chunks are Uint8Array (docs/gateway.md §5.1)`);
-  chunks.push(chunk);
+  if (!isBodyChunk(chunk)) throw new TypeError(`the body yielded ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
+  chunks.push(toBytes(chunk));
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {

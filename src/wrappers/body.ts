@@ -12,7 +12,11 @@ import { ClientDisconnected, RequestEntityTooLarge } from '../http/errors.js';
  * @example
  * const bytes = await readBody(environ, 1024 * 1024); // throws RequestEntityTooLarge past 1 MiB
  */
-export async function readBody(environ: Environ, limit: number | null, setting = 'MAX_CONTENT_LENGTH'): Promise<Uint8Array> {
+export async function readBody(
+  environ: Environ,
+  limit: number | null,
+  setting = 'MAX_CONTENT_LENGTH',
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of readInput(environ, limit, setting)) {
@@ -36,7 +40,11 @@ export async function readBody(environ: Environ, limit: number | null, setting =
  * @example
  * for await (const chunk of readInput(environ, limits.maxContentLength)) parser.write(chunk);
  */
-export async function* readInput(environ: Environ, limit: number | null, setting = 'MAX_CONTENT_LENGTH'): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* readInput(
+  environ: Environ,
+  limit: number | null,
+  setting = 'MAX_CONTENT_LENGTH',
+): AsyncGenerator<Uint8Array, void, undefined> {
   const declared = getContentLength(environ);
   if (limit !== null && declared !== null && declared > limit) {
     throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit} (${setting}).`);
@@ -59,7 +67,8 @@ export async function* readInput(environ: Environ, limit: number | null, setting
         break;
       }
       total += step.value.byteLength;
-      if (limit !== null && total > limit) throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
+      if (limit !== null && total > limit)
+        throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
       yield step.value;
     }
   } finally {

@@ -50,7 +50,13 @@ export class FileStorage {
   readonly #bytes: Uint8Array | null;
   readonly #path: string | null;
 
-  constructor(name: string, filename: string, contentType: string, size: number, content: { bytes: Uint8Array } | { path: string }) {
+  constructor(
+    name: string,
+    filename: string,
+    contentType: string,
+    size: number,
+    content: { bytes: Uint8Array } | { path: string },
+  ) {
     this.name = name;
     this.filename = filename;
     this.contentType = contentType;
@@ -76,7 +82,9 @@ export class FileStorage {
   stream(): AsyncIterable<Uint8Array> {
     if (this.#bytes !== null) {
       const bytes = this.#bytes;
-      return (async function* () { yield bytes; })();
+      return (async function* () {
+        yield bytes;
+      })();
     }
     return createReadStream(this.#path!);
   }
@@ -175,7 +183,9 @@ class Spool {
     if (this.#error || this.#discarded) return;
     this.#error = new InsufficientStorage(`The file '${this.#field}' could not be stored.`, { cause: error });
     try {
-      this.#environ['tsgi.errors'].write(`[flagon] cannot write the upload temp file ${this.path}: ${error.message}; answering 507 (set TMPDIR to a writable directory with free space)\n`);
+      this.#environ['tsgi.errors'].write(
+        `[flagon] cannot write the upload temp file ${this.path}: ${error.message}; answering 507 (set TMPDIR to a writable directory with free space)\n`,
+      );
     } catch {
       // a broken error stream must not hide the 507
     }
@@ -214,7 +224,11 @@ class Spool {
 }
 
 /** Reads one file part into memory, or past `threshold` into a temp file from `openSpool`. */
-async function receiveFile(stream: Readable, threshold: number, openSpool: () => Spool): Promise<{ size: number; content: { bytes: Uint8Array } | { path: string } }> {
+async function receiveFile(
+  stream: Readable,
+  threshold: number,
+  openSpool: () => Spool,
+): Promise<{ size: number; content: { bytes: Uint8Array } | { path: string } }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let spool: Spool | null = null;
@@ -245,7 +259,13 @@ function asHTTPError(error: unknown): HTTPError {
  * the socket), until the input ends (then it `end()`s the parser) or `stop()` says a failure already happened or the
  * parser is done. `stopped` settles when that happens, so a wait for `drain` that would never come ends too.
  */
-async function feedParser(environ: Environ, parser: busboy.Busboy, limit: number | null, stop: () => boolean, stopped: Promise<void>): Promise<void> {
+async function feedParser(
+  environ: Environ,
+  parser: busboy.Busboy,
+  limit: number | null,
+  stop: () => boolean,
+  stopped: Promise<void>,
+): Promise<void> {
   for await (const chunk of readInput(environ, limit)) {
     if (stop()) return;
     if (!parser.write(chunk)) await Promise.race([once(parser, 'drain').catch(() => undefined), stopped]);
@@ -262,7 +282,11 @@ async function feedParser(environ: Environ, parser: busboy.Busboy, limit: number
  * @example
  * const { form, files, cleanup } = await parseMultipart(environ, contentType, limits);
  */
-export async function parseMultipart(environ: Environ, contentType: string, limits: MultipartLimits): Promise<ParsedMultipart> {
+export async function parseMultipart(
+  environ: Environ,
+  contentType: string,
+  limits: MultipartLimits,
+): Promise<ParsedMultipart> {
   const form = new MultiDict<string>();
   const files = new MultiDict<FileStorage>();
   const spools = new Set<Spool>();
@@ -275,7 +299,9 @@ export async function parseMultipart(environ: Environ, contentType: string, limi
   const threshold = limits.spoolThreshold ?? 500_000;
   let failure: Error | null = null;
   let signalFailure!: () => void;
-  const failed = new Promise<void>((resolve) => { signalFailure = resolve; });
+  const failed = new Promise<void>((resolve) => {
+    signalFailure = resolve;
+  });
   const fail = (error: Error): void => {
     failure ??= error;
     signalFailure();
@@ -284,23 +310,36 @@ export async function parseMultipart(environ: Environ, contentType: string, limi
   const pending: Array<Promise<void>> = [];
 
   parser.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(new RequestEntityTooLarge(`The form field '${name}' passed the limit of ${limits.maxFormMemorySize} bytes (MAX_FORM_MEMORY_SIZE).`));
+    if (info.valueTruncated)
+      fail(
+        new RequestEntityTooLarge(
+          `The form field '${name}' passed the limit of ${limits.maxFormMemorySize} bytes (MAX_FORM_MEMORY_SIZE).`,
+        ),
+      );
     else form.add(name, value);
   });
   parser.on('file', (name, stream, info) => {
     stream.on('error', () => undefined); // receiveFile sees the error; this keeps a stream torn down after it from crashing
-    stream.on('limit', () => fail(new RequestEntityTooLarge(`The file '${name}' passed the limit of ${limits.maxFileSize} bytes.`)));
+    stream.on('limit', () =>
+      fail(new RequestEntityTooLarge(`The file '${name}' passed the limit of ${limits.maxFileSize} bytes.`)),
+    );
     const openSpool = (): Spool => {
       const spool = new Spool(limits.tempDir ?? tmpdir(), environ, name);
       spools.add(spool);
       return spool;
     };
-    pending.push(receiveFile(stream, threshold, openSpool).then(
-      ({ size, content }) => { files.add(name, new FileStorage(name, basename(info.filename ?? ''), info.mimeType, size, content)); },
-      (error: Error) => fail(error),
-    ));
+    pending.push(
+      receiveFile(stream, threshold, openSpool).then(
+        ({ size, content }) => {
+          files.add(name, new FileStorage(name, basename(info.filename ?? ''), info.mimeType, size, content));
+        },
+        (error: Error) => fail(error),
+      ),
+    );
   });
-  parser.on('partsLimit', () => fail(new RequestEntityTooLarge(`The form has more than ${limits.maxFormParts} parts (MAX_FORM_PARTS).`)));
+  parser.on('partsLimit', () =>
+    fail(new RequestEntityTooLarge(`The form has more than ${limits.maxFormParts} parts (MAX_FORM_PARTS).`)),
+  );
   const finished = new Promise<void>((resolve, reject) => {
     parser.on('close', () => {
       parserClosed = true;
@@ -346,7 +385,11 @@ export type MultipartPart =
  * @example
  * for await (const part of streamMultipart(environ, contentType, limits)) console.log(part.kind, part.name);
  */
-export async function* streamMultipart(environ: Environ, contentType: string, limits: MultipartLimits): AsyncGenerator<MultipartPart> {
+export async function* streamMultipart(
+  environ: Environ,
+  contentType: string,
+  limits: MultipartLimits,
+): AsyncGenerator<MultipartPart> {
   const parser = createParser(contentType, limits);
   const queue: MultipartPart[] = [];
   let failure: Error | null = null;
@@ -365,17 +408,26 @@ export async function* streamMultipart(environ: Environ, contentType: string, li
     queueMicrotask(() => parser.destroy(error));
   };
   parser.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(new RequestEntityTooLarge(`The form field '${name}' passed the limit of ${limits.maxFormMemorySize} bytes (MAX_FORM_MEMORY_SIZE).`));
+    if (info.valueTruncated)
+      fail(
+        new RequestEntityTooLarge(
+          `The form field '${name}' passed the limit of ${limits.maxFormMemorySize} bytes (MAX_FORM_MEMORY_SIZE).`,
+        ),
+      );
     else queue.push({ kind: 'field', name, value });
     notify();
   });
   parser.on('file', (name, stream, info) => {
     stream.on('error', () => undefined); // a part left unread when the parser is torn down must not crash the process
-    stream.on('limit', () => fail(new RequestEntityTooLarge(`The file '${name}' passed the limit of ${limits.maxFileSize} bytes.`)));
+    stream.on('limit', () =>
+      fail(new RequestEntityTooLarge(`The file '${name}' passed the limit of ${limits.maxFileSize} bytes.`)),
+    );
     queue.push({ kind: 'file', name, filename: basename(info.filename ?? ''), contentType: info.mimeType, stream });
     notify();
   });
-  parser.on('partsLimit', () => fail(new RequestEntityTooLarge(`The form has more than ${limits.maxFormParts} parts (MAX_FORM_PARTS).`)));
+  parser.on('partsLimit', () =>
+    fail(new RequestEntityTooLarge(`The form has more than ${limits.maxFormParts} parts (MAX_FORM_PARTS).`)),
+  );
   parser.on('error', (error: Error) => fail(new BadRequest(`The multipart body is malformed: ${error.message}.`)));
   parser.on('close', () => {
     closed = true;
@@ -402,7 +454,9 @@ export async function* streamMultipart(environ: Environ, contentType: string, li
         continue;
       }
       if (closed) break;
-      await new Promise<void>((resolve) => { wake = resolve; });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
     await feeding;
     if (failure) throw failure;

@@ -11,7 +11,13 @@ import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
 import type { Rule } from '../routing/rule.js';
 import { readBody } from './body.js';
-import { parseMultipart, streamMultipart, type FileStorage, type MultipartPart, type ParsedMultipart } from './multipart.js';
+import {
+  parseMultipart,
+  streamMultipart,
+  type FileStorage,
+  type MultipartPart,
+  type ParsedMultipart,
+} from './multipart.js';
 
 /**
  * Limits and policies of a {@link Request}; the App fills them from its config.
@@ -115,7 +121,10 @@ export class Request<Params = Record<string, unknown>> {
    * const app = Request.application(async (request) => new Response(`Hello, ${request.args.get('name') ?? 'World'}!`));
    * await serve(app);
    */
-  static application(handler: (request: Request) => { gatewayApp: GatewayApp } | Promise<{ gatewayApp: GatewayApp }>, options: RequestOptions = {}): GatewayApp {
+  static application(
+    handler: (request: Request) => { gatewayApp: GatewayApp } | Promise<{ gatewayApp: GatewayApp }>,
+    options: RequestOptions = {},
+  ): GatewayApp {
     return async function requestApplication(environ, startResponse) {
       const request = new Request(environ, options);
       let response: { gatewayApp: GatewayApp };
@@ -135,7 +144,9 @@ export class Request<Params = Record<string, unknown>> {
           await request.close();
         }
       };
-      return Symbol.iterator in body ? Object.assign([...(body as Iterable<Uint8Array>)], { close }) : Object.assign(body, { close });
+      return Symbol.iterator in body
+        ? Object.assign([...(body as Iterable<Uint8Array>)], { close })
+        : Object.assign(body, { close });
     };
   }
 
@@ -398,7 +409,11 @@ export class Request<Params = Record<string, unknown>> {
     const params: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const part of this.contentType.split(';').slice(1)) {
       const [key, ...value] = part.split('=');
-      if (key && value.length) params[key.trim().toLowerCase()] = value.join('=').trim().replace(/^"(.*)"$/, '$1');
+      if (key && value.length)
+        params[key.trim().toLowerCase()] = value
+          .join('=')
+          .trim()
+          .replace(/^"(.*)"$/, '$1');
     }
     return params;
   }
@@ -445,7 +460,8 @@ export class Request<Params = Record<string, unknown>> {
    * if (auth?.type !== 'basic' || !checkUser(auth.username, auth.password)) abort(401);
    */
   get authorization(): Authorization | null {
-    if (this.#authorization === undefined) this.#authorization = Authorization.fromHeader(this.environ.HTTP_AUTHORIZATION);
+    if (this.#authorization === undefined)
+      this.#authorization = Authorization.fromHeader(this.environ.HTTP_AUTHORIZATION);
     return this.#authorization;
   }
 
@@ -489,17 +505,28 @@ export class Request<Params = Record<string, unknown>> {
   }
 
   async #parseJson(): Promise<unknown> {
-    if (!this.isJson) throw new UnsupportedMediaType(`Did not attempt to load JSON data because the request Content-Type was not 'application/json'.`);
+    if (!this.isJson)
+      throw new UnsupportedMediaType(
+        `Did not attempt to load JSON data because the request Content-Type was not 'application/json'.`,
+      );
     const text = await this.text();
     const reject = (this.#options.jsonPrototypeKeys ?? 'reject') === 'reject';
     try {
-      return JSON.parse(text, reject ? (key: string, value: unknown) => {
-        if (FORBIDDEN_KEYS.has(key)) throw new BadRequest(`The JSON body has a '${key}' key, which is refused.`);
-        return value;
-      } : undefined);
+      return JSON.parse(
+        text,
+        reject
+          ? (key: string, value: unknown) => {
+              if (FORBIDDEN_KEYS.has(key)) throw new BadRequest(`The JSON body has a '${key}' key, which is refused.`);
+              return value;
+            }
+          : undefined,
+      );
     } catch (error) {
       if (error instanceof BadRequest) throw error;
-      throw new BadRequest(this.#options.debug ? `Failed to decode JSON object: ${(error as Error).message}` : undefined, { cause: error });
+      throw new BadRequest(
+        this.#options.debug ? `Failed to decode JSON object: ${(error as Error).message}` : undefined,
+        { cause: error },
+      );
     }
   }
 
@@ -517,10 +544,15 @@ export class Request<Params = Record<string, unknown>> {
     const declared = this.contentLength;
     const limit = this.maxContentLength;
     if (limit !== null && declared !== null && declared > limit) {
-      return (this.#multipart = Promise.reject(new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit} (MAX_CONTENT_LENGTH).`)));
+      return (this.#multipart = Promise.reject(
+        new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit} (MAX_CONTENT_LENGTH).`),
+      ));
     }
     return (this.#multipart = parseMultipart(this.environ, this.contentType, {
-      maxContentLength: limit, maxFormMemorySize: this.maxFormMemorySize, maxFormParts: this.maxFormParts, maxFileSize: this.maxFileSize,
+      maxContentLength: limit,
+      maxFormMemorySize: this.maxFormMemorySize,
+      maxFormParts: this.maxFormParts,
+      maxFileSize: this.maxFileSize,
     }));
   }
 
@@ -534,16 +566,25 @@ export class Request<Params = Record<string, unknown>> {
    * }
    */
   parts(): AsyncGenerator<MultipartPart> {
-    if (this.mimetype !== 'multipart/form-data') throw new UnsupportedMediaType('parts() reads multipart/form-data bodies.');
-    if (this.#multipart || this.#body) throw new TypeError('the request body was already read (form(), files() or bytes()); parts() reads it as a stream instead');
+    if (this.mimetype !== 'multipart/form-data')
+      throw new UnsupportedMediaType('parts() reads multipart/form-data bodies.');
+    if (this.#multipart || this.#body)
+      throw new TypeError(
+        'the request body was already read (form(), files() or bytes()); parts() reads it as a stream instead',
+      );
     const declared = this.contentLength;
     if (this.maxContentLength !== null && declared !== null && declared > this.maxContentLength) {
-      throw new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${this.maxContentLength} (MAX_CONTENT_LENGTH).`);
+      throw new RequestEntityTooLarge(
+        `The request body is ${declared} bytes; the limit is ${this.maxContentLength} (MAX_CONTENT_LENGTH).`,
+      );
     }
     this.#body = Promise.reject(new TypeError('the body is being read by parts()'));
     this.#body.catch(() => undefined);
     return streamMultipart(this.environ, this.contentType, {
-      maxContentLength: this.maxContentLength, maxFormMemorySize: this.maxFormMemorySize, maxFormParts: this.maxFormParts, maxFileSize: this.maxFileSize,
+      maxContentLength: this.maxContentLength,
+      maxFormMemorySize: this.maxFormMemorySize,
+      maxFormParts: this.maxFormParts,
+      maxFileSize: this.maxFileSize,
     });
   }
 
@@ -574,7 +615,8 @@ export class Request<Params = Record<string, unknown>> {
     const { limit, setting } = this.#tightest(['maxFormMemorySize', 'maxContentLength', 'maxBodyMemorySize']);
     const bytes = await (this.#body ??= readBody(this.environ, limit, setting));
     // bytes() may have read it first, under its own limits
-    if (limit !== null && bytes.byteLength > limit) throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
+    if (limit !== null && bytes.byteLength > limit)
+      throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
     return parseQuery(new TextDecoder().decode(bytes));
   }
 }

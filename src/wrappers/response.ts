@@ -1,7 +1,7 @@
-/** @module Response: status, headers and a body (bytes, a stream, or a file range) that is itself a TSGI app (layer L2). */
+/** @module Response: status, headers and a body (text, bytes, a stream, or a file range) that is itself a TSGI app (layer L2). */
 import { createReadStream, type ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { Body, GatewayApp, StartResponse } from '../gateway/types.js';
+import type { Body, BodyChunk, GatewayApp, StartResponse } from '../gateway/types.js';
 import { evaluatePreconditions, ifRangeMatches } from '../http/conditional.js';
 import { parseCacheControl, type ResponseCacheControl } from '../http/cache-control.js';
 import { checkCookieSize, deleteCookieValue, dumpCookie, MAX_COOKIE_SIZE, type CookieOptions } from '../http/cookie.js';
@@ -50,6 +50,11 @@ export interface ConditionalOptions {
 
 type Chunks = Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 type Source =
+  /**
+   * Text stays a string all the way to the server (TSGI 1.1), which encodes it as UTF-8 on the way out: no encoding
+   * pass per response. `length` is its UTF-8 byte count, -1 until something asks.
+   */
+  | { kind: 'text'; text: string; length: number }
   | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'stream'; chunks: Chunks }
   /** `handle`: the file already open (sendFromDirectory opens the path it checked), read from and closed by us. */
@@ -83,11 +88,14 @@ function chunkBytes(chunk: unknown, index: number): Uint8Array {
 
 function toSource(body: ResponseBody): Source {
   if (body === null || body === undefined) return EMPTY;
-  // Buffer.from uses Node's pooled fast path: several times faster than TextEncoder for small bodies.
-  if (typeof body === 'string') return { kind: 'bytes', bytes: Buffer.from(body, 'utf8') };
+  if (typeof body === 'string') return { kind: 'text', text: body, length: -1 };
   if (body instanceof Uint8Array) return { kind: 'bytes', bytes: body };
-  // A list of chunks is all in memory already: one body of known length, as Werkzeug sets Content-Length for a sequence.
-  if (Array.isArray(body)) return { kind: 'bytes', bytes: Buffer.concat(body.map(chunkBytes)) };
+  // A list of chunks is all in memory already: one body of known length, as Werkzeug sets Content-Length for a
+  // sequence. All text stays text; a mix becomes bytes.
+  if (Array.isArray(body)) {
+    if (body.every((chunk) => typeof chunk === 'string')) return { kind: 'text', text: (body as string[]).join(''), length: -1 };
+    return { kind: 'bytes', bytes: Buffer.concat(body.map(chunkBytes)) };
+  }
   // From now on the response owns the stream: an error it emits before anyone reads it (a missing file, EMFILE) must
   // not crash the process as an unhandled 'error' event. Reading it still throws that error (a GET answers 500).
   if (isNodeStream(body as Releasable)) (body as Releasable).on!('error', ignoreLateError);
@@ -113,8 +121,25 @@ function releaseChunks(chunks: Chunks): Promise<void> | undefined {
   return promises.length === 0 ? undefined : Promise.all(promises).then(() => undefined);
 }
 
-async function* encodeChunks(chunks: Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+async function* encodeChunks(chunks: Chunks): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) yield typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+}
+
+/** The UTF-8 byte count of a text body, counted once (Buffer.byteLength is native: no bytes are made). */
+function textLength(source: Extract<Source, { kind: 'text' }>): number {
+  if (source.length < 0) source.length = Buffer.byteLength(source.text, 'utf8');
+  return source.length;
+}
+
+/**
+ * A streamed body as the server gets it: the chunks as they come, strings included (a TSGI 1.1 server encodes them),
+ * in a new object that keeps the iterable's kind (sync or async), so the caller's iterable is never changed.
+ */
+function streamBody(chunks: Chunks, close: () => Promise<void> | undefined): Body {
+  if (Symbol.asyncIterator in chunks) {
+    return { [Symbol.asyncIterator]: () => (chunks as AsyncIterable<BodyChunk>)[Symbol.asyncIterator](), close };
+  }
+  return { [Symbol.iterator]: () => (chunks as Iterable<BodyChunk>)[Symbol.iterator](), close };
 }
 
 /**
@@ -201,10 +226,11 @@ export class Response {
     this.#source = toSource(body);
   }
 
-  /** The whole body as bytes; a streamed body is read and kept. */
+  /** The whole body as bytes (text encoded as UTF-8); a streamed body is read and kept. */
   async getData(): Promise<Uint8Array> {
     const source = this.#source;
     if (source.kind === 'bytes') return source.bytes;
+    if (source.kind === 'text') return this.#textToBytes(source);
     const chunks: Uint8Array[] = [];
     const iterable = source.kind === 'stream' ? encodeChunks(source.chunks) : this.#readFile(source);
     try {
@@ -222,14 +248,22 @@ export class Response {
     return bytes;
   }
 
+  /** A text body as bytes, which replace it: what is read as bytes and changed must be what is sent. */
+  #textToBytes(source: Extract<Source, { kind: 'text' }>): Uint8Array {
+    const bytes = Buffer.from(source.text, 'utf8');
+    this.#source = { kind: 'bytes', bytes };
+    return bytes;
+  }
+
   /** Whether the body is an iterable whose length is unknown. */
   get isStreamed(): boolean {
     return this.#source.kind === 'stream';
   }
 
-  /** The body length when known (bytes or a file range), else `null`. */
+  /** The body length in bytes when known (text, bytes or a file range), else `null`; text counts its UTF-8 bytes. */
   get contentLength(): number | null {
     const source = this.#source;
+    if (source.kind === 'text') return textLength(source);
     if (source.kind === 'bytes') return source.bytes.byteLength;
     if (source.kind === 'file') return source.end - source.start + 1;
     return null;
@@ -290,8 +324,10 @@ export class Response {
   addEtag(overwrite = false, weak = false): void {
     if (!overwrite && this.headers.has('ETag')) return;
     const source = this.#source;
-    if (source.kind !== 'bytes') throw new TypeError('addEtag() needs the body in memory: call `await response.getData()` first, or setEtag() with a tag of your own');
-    this.setEtag(generateEtag(source.bytes), weak);
+    // The SHA-1 of a string is that of its UTF-8 bytes, so text and the same text as bytes get one tag.
+    if (source.kind === 'text') this.setEtag(generateEtag(source.text), weak);
+    else if (source.kind === 'bytes') this.setEtag(generateEtag(source.bytes), weak);
+    else throw new TypeError('addEtag() needs the body in memory: call `await response.getData()` first, or setEtag() with a tag of your own');
   }
 
   set lastModified(date: Date | number | null) {
@@ -344,7 +380,9 @@ export class Response {
   }
 
   #slice(start: number, end: number, size: number): void {
-    const source = this.#source;
+    let source = this.#source;
+    // A range counts bytes, so text is cut as its UTF-8 bytes (a range may end inside a character).
+    if (source.kind === 'text') source = { kind: 'bytes', bytes: this.#textToBytes(source) };
     if (source.kind === 'bytes') this.#source = { kind: 'bytes', bytes: source.bytes.subarray(start, end + 1) };
     else if (source.kind === 'file') this.#source = { ...source, start: source.start + start, end: source.start + end };
     this.#status = 206;
@@ -434,9 +472,11 @@ export class Response {
         },
       });
     }
-    // A bytes body holds nothing to release, so it goes out as a plain array: the server's fastest path.
+    // Text and bytes hold nothing to release, so they go out as a plain array: the server's fastest path. Text goes
+    // as a string, which the server encodes as UTF-8 on the way out (TSGI 1.1), with the length counted above.
+    if (source.kind === 'text') return [source.text];
     if (source.kind === 'bytes') return [source.bytes];
-    if (source.kind === 'stream') return Object.assign(encodeChunks(source.chunks), { close: () => this.#release() });
+    if (source.kind === 'stream') return streamBody(source.chunks, () => this.#release());
     const file = this.#readFile(source);
     const close = (): Promise<void> | undefined => {
       file.destroy();

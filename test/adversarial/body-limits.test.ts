@@ -14,7 +14,10 @@ const FRAMINGS: readonly Framing[] = ['length', 'chunked'];
 const BOUNDARY = 'adversarial-boundary-31f9';
 const MIB = 1_048_576;
 
-interface Answer { status: number; body: string }
+interface Answer {
+  status: number;
+  body: string;
+}
 
 /**
  * POSTs `body` on a fresh connection, framed by Content-Length or as three chunks, and reads the answer until the
@@ -23,7 +26,10 @@ interface Answer { status: number; body: string }
  */
 function post(port: number, path: string, contentType: string, body: Buffer, framing: Framing): Promise<Answer> {
   const framingHeader = framing === 'length' ? `Content-Length: ${body.length}` : 'Transfer-Encoding: chunked';
-  const head = Buffer.from(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\n${framingHeader}\r\nConnection: close\r\n\r\n`, 'latin1');
+  const head = Buffer.from(
+    `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\n${framingHeader}\r\nConnection: close\r\n\r\n`,
+    'latin1',
+  );
   let payload: Buffer;
   if (framing === 'length') {
     payload = Buffer.concat([head, body]);
@@ -46,7 +52,10 @@ function post(port: number, path: string, contentType: string, body: Buffer, fra
       const raw = Buffer.concat(chunks).toString('latin1');
       const match = /^HTTP\/1\.1 (\d{3})/.exec(raw);
       const headEnd = raw.indexOf('\r\n\r\n');
-      resolve({ status: match ? Number(match[1]) : 0, body: headEnd < 0 ? (raw === '' ? '(closed without a response)' : raw) : raw.slice(headEnd + 4) });
+      resolve({
+        status: match ? Number(match[1]) : 0,
+        body: headEnd < 0 ? (raw === '' ? '(closed without a response)' : raw) : raw.slice(headEnd + 4),
+      });
     });
   });
 }
@@ -61,7 +70,11 @@ function multipart(parts: Array<{ name: string; value: Buffer; filename?: string
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
     const type = part.filename === undefined ? '' : 'Content-Type: application/octet-stream\r\n';
-    out.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), part.value, Buffer.from('\r\n'));
+    out.push(
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`),
+      part.value,
+      Buffer.from('\r\n'),
+    );
   }
   out.push(Buffer.from(`--${BOUNDARY}--\r\n`));
   return Buffer.concat(out);
@@ -84,10 +97,13 @@ function echoApp(config: Record<string, unknown>): App {
 }
 
 /** A plain TSGI app from Request.application with the request option maxFileSize. */
-const fileApp: GatewayApp = Request.application(async (req) => {
-  const file = (await req.files()).get('f');
-  return new Response(String(file?.size ?? -1));
-}, { maxFileSize: 1000 });
+const fileApp: GatewayApp = Request.application(
+  async (req) => {
+    const file = (await req.files()).get('f');
+    return new Response(String(file?.size ?? -1));
+  },
+  { maxFileSize: 1000 },
+);
 
 interface Limit {
   name: string;
@@ -100,32 +116,108 @@ interface Limit {
 }
 
 const LIMITS: readonly Limit[] = [
-  { name: 'MAX_CONTENT_LENGTH through bytes()', app: () => echoApp({ MAX_CONTENT_LENGTH: 1000 }).gatewayApp, limit: 1000, path: '/bytes', contentType: 'application/octet-stream', body: ascii },
-  { name: 'MAX_CONTENT_LENGTH through json()', app: () => echoApp({ MAX_CONTENT_LENGTH: 1000 }).gatewayApp, limit: 1000, path: '/json', contentType: 'application/json', body: jsonOf },
-  { name: 'MAX_CONTENT_LENGTH through form()', app: () => echoApp({ MAX_CONTENT_LENGTH: 1000 }).gatewayApp, limit: 1000, path: '/form', contentType: 'application/x-www-form-urlencoded', body: formOf },
-  { name: 'MAX_FORM_MEMORY_SIZE, urlencoded form', app: () => echoApp({ MAX_FORM_MEMORY_SIZE: 1000 }).gatewayApp, limit: 1000, path: '/form', contentType: 'application/x-www-form-urlencoded', body: formOf },
   {
-    name: 'MAX_FORM_MEMORY_SIZE, multipart text field', app: () => echoApp({ MAX_FORM_MEMORY_SIZE: 1000 }).gatewayApp, limit: 1000, path: '/field', contentType: MULTIPART,
+    name: 'MAX_CONTENT_LENGTH through bytes()',
+    app: () => echoApp({ MAX_CONTENT_LENGTH: 1000 }).gatewayApp,
+    limit: 1000,
+    path: '/bytes',
+    contentType: 'application/octet-stream',
+    body: ascii,
+  },
+  {
+    name: 'MAX_CONTENT_LENGTH through json()',
+    app: () => echoApp({ MAX_CONTENT_LENGTH: 1000 }).gatewayApp,
+    limit: 1000,
+    path: '/json',
+    contentType: 'application/json',
+    body: jsonOf,
+  },
+  {
+    name: 'MAX_CONTENT_LENGTH through form()',
+    app: () => echoApp({ MAX_CONTENT_LENGTH: 1000 }).gatewayApp,
+    limit: 1000,
+    path: '/form',
+    contentType: 'application/x-www-form-urlencoded',
+    body: formOf,
+  },
+  {
+    name: 'MAX_FORM_MEMORY_SIZE, urlencoded form',
+    app: () => echoApp({ MAX_FORM_MEMORY_SIZE: 1000 }).gatewayApp,
+    limit: 1000,
+    path: '/form',
+    contentType: 'application/x-www-form-urlencoded',
+    body: formOf,
+  },
+  {
+    name: 'MAX_FORM_MEMORY_SIZE, multipart text field',
+    app: () => echoApp({ MAX_FORM_MEMORY_SIZE: 1000 }).gatewayApp,
+    limit: 1000,
+    path: '/field',
+    contentType: MULTIPART,
     body: (n) => multipart([{ name: 'field', value: ascii(n, 'v') }]),
   },
   {
-    name: 'MAX_FORM_PARTS', app: () => echoApp({ MAX_FORM_PARTS: 5 }).gatewayApp, limit: 5, path: '/parts', contentType: MULTIPART,
+    name: 'MAX_FORM_PARTS',
+    app: () => echoApp({ MAX_FORM_PARTS: 5 }).gatewayApp,
+    limit: 5,
+    path: '/parts',
+    contentType: MULTIPART,
     body: (n) => multipart(Array.from({ length: n }, (_, i) => ({ name: `p${i}`, value: Buffer.from(`value ${i}`) }))),
   },
   {
-    name: 'maxFileSize (request option), multipart file', app: () => fileApp, limit: 1000, path: '/', contentType: MULTIPART,
+    name: 'maxFileSize (request option), multipart file',
+    app: () => fileApp,
+    limit: 1000,
+    path: '/',
+    contentType: MULTIPART,
     body: (n) => multipart([{ name: 'f', filename: 'f.bin', value: ascii(n, 'F') }]),
   },
-  { name: 'MAX_BODY_MEMORY_SIZE default (1 MiB) through bytes()', app: () => echoApp({}).gatewayApp, limit: MIB, path: '/bytes', contentType: 'application/octet-stream', body: ascii },
-  { name: 'MAX_BODY_MEMORY_SIZE 2000 through bytes()', app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp, limit: 2000, path: '/bytes', contentType: 'application/octet-stream', body: ascii },
-  { name: 'MAX_BODY_MEMORY_SIZE 2000 through text()', app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp, limit: 2000, path: '/text', contentType: 'text/plain', body: ascii },
-  { name: 'MAX_BODY_MEMORY_SIZE 2000 through json()', app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp, limit: 2000, path: '/json', contentType: 'application/json', body: jsonOf },
-  { name: 'MAX_BODY_MEMORY_SIZE 2000 through form()', app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp, limit: 2000, path: '/form', contentType: 'application/x-www-form-urlencoded', body: formOf },
+  {
+    name: 'MAX_BODY_MEMORY_SIZE default (1 MiB) through bytes()',
+    app: () => echoApp({}).gatewayApp,
+    limit: MIB,
+    path: '/bytes',
+    contentType: 'application/octet-stream',
+    body: ascii,
+  },
+  {
+    name: 'MAX_BODY_MEMORY_SIZE 2000 through bytes()',
+    app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp,
+    limit: 2000,
+    path: '/bytes',
+    contentType: 'application/octet-stream',
+    body: ascii,
+  },
+  {
+    name: 'MAX_BODY_MEMORY_SIZE 2000 through text()',
+    app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp,
+    limit: 2000,
+    path: '/text',
+    contentType: 'text/plain',
+    body: ascii,
+  },
+  {
+    name: 'MAX_BODY_MEMORY_SIZE 2000 through json()',
+    app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp,
+    limit: 2000,
+    path: '/json',
+    contentType: 'application/json',
+    body: jsonOf,
+  },
+  {
+    name: 'MAX_BODY_MEMORY_SIZE 2000 through form()',
+    app: () => echoApp({ MAX_BODY_MEMORY_SIZE: 2000 }).gatewayApp,
+    limit: 2000,
+    path: '/form',
+    contentType: 'application/x-www-form-urlencoded',
+    body: formOf,
+  },
 ];
 
 const servers = new Map<string, RunningServer>();
 beforeAll(async () => {
-  for (const limit of LIMITS) servers.set(limit.name, await serve(limit.app(), { port: 0, errors: collectingStream() }));
+  for (const limit of LIMITS)
+    servers.set(limit.name, await serve(limit.app(), { port: 0, errors: collectingStream() }));
 });
 afterAll(async () => {
   await Promise.all([...servers.values()].map((server) => server.close()));

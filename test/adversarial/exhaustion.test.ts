@@ -32,7 +32,11 @@ const leftovers = (): string[] => readdirSync(uploadDir).filter((name) => name.s
 
 const events = new EventEmitter();
 let uploadsSettled = 0;
-const app = new App(import.meta.url, { name: 'exhaustion', staticFolder: null, config: { MAX_CONTENT_LENGTH: 10_000_000 } });
+const app = new App(import.meta.url, {
+  name: 'exhaustion',
+  staticFolder: null,
+  config: { MAX_CONTENT_LENGTH: 10_000_000 },
+});
 app.post('/upload', async (req) => {
   try {
     return String((await req.files()).get('f')?.size ?? -1);
@@ -41,7 +45,9 @@ app.post('/upload', async (req) => {
     events.emit('settled');
   }
 });
-app.get('/etag-stream', (req) => new Response(createReadStream(FILE), { mimetype: 'text/plain', headers: { ETag: '"v1"' } }).makeConditional(req));
+app.get('/etag-stream', (req) =>
+  new Response(createReadStream(FILE), { mimetype: 'text/plain', headers: { ETag: '"v1"' } }).makeConditional(req),
+);
 app.get('/bare-stream', () => createReadStream(FILE));
 app.get('/pid', () => String(process.pid));
 
@@ -54,7 +60,10 @@ beforeAll(async () => {
   server = await serve(app.gatewayApp, { port: 0, errors });
   server.server.on('connection', (socket: Socket) => {
     serverSockets.add(socket);
-    socket.on('close', () => { serverSockets.delete(socket); events.emit('socket-closed'); });
+    socket.on('close', () => {
+      serverSockets.delete(socket);
+      events.emit('socket-closed');
+    });
   });
 });
 afterAll(async () => {
@@ -67,7 +76,9 @@ afterAll(async () => {
 /** Resolves once `predicate` holds, re-checking on each `event`; rejects with `describe()` after LIMIT_MS. */
 async function until(event: string, predicate: () => boolean, describe: () => string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(describe())), LIMIT_MS); });
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(describe())), LIMIT_MS);
+  });
   try {
     while (!predicate()) await Promise.race([once(events, event), limit]);
   } finally {
@@ -80,7 +91,9 @@ function roundTrip(raw: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(server.port, '127.0.0.1', () => socket.write(raw));
     let text = '';
-    socket.on('data', (data: Buffer) => { text += data.toString('latin1'); });
+    socket.on('data', (data: Buffer) => {
+      text += data.toString('latin1');
+    });
     socket.on('error', reject);
     socket.on('close', () => resolve(text));
   });
@@ -97,9 +110,11 @@ async function settleThreadpool(): Promise<void> {
 
 async function inBatches(count: number, one: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < count) await one(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
 }
 
 async function stillServing(): Promise<void> {
@@ -109,12 +124,18 @@ async function stillServing(): Promise<void> {
 }
 
 async function allServerSocketsClosed(): Promise<void> {
-  await until('socket-closed', () => serverSockets.size === 0, () => `${serverSockets.size} server-side connections still open`);
+  await until(
+    'socket-closed',
+    () => serverSockets.size === 0,
+    () => `${serverSockets.size} server-side connections still open`,
+  );
 }
 
 /** The multipart body: one 1.5 MB file part. */
 const uploadBody = Buffer.concat([
-  Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+  Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  ),
   Buffer.alloc(1_500_000, 'u'),
   Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
 ]);
@@ -136,7 +157,11 @@ async function abortedUpload(): Promise<void> {
   socket.write(uploadHead);
   socket.write(uploadBody.subarray(0, uploadBody.length >> 1));
   try {
-    await until('spooled', () => spooled.size > seenBefore, () => 'an upload was never spooled to a temp file');
+    await until(
+      'spooled',
+      () => spooled.size > seenBefore,
+      () => 'an upload was never spooled to a temp file',
+    );
   } finally {
     socket.destroy();
     await closed;
@@ -146,7 +171,9 @@ async function abortedUpload(): Promise<void> {
 describe('exhaustion', () => {
   it(`${UPLOADS} uploads cut off halfway leave no temp file and no descriptor behind`, async () => {
     // The warm-up: one complete upload (spooled, then removed) and the answer path, before counting descriptors.
-    const whole = await roundTrip(`${uploadHead.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}${uploadBody.toString('latin1')}`);
+    const whole = await roundTrip(
+      `${uploadHead.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}${uploadBody.toString('latin1')}`,
+    );
     expect(whole).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\n1500000$/);
     await stillServing();
     await allServerSocketsClosed();
@@ -156,11 +183,19 @@ describe('exhaustion', () => {
 
     // One at a time, each cut off once its temp file exists (a watch on the folder says when).
     const spotter = watch(uploadDir, (_event, name) => {
-      if (name?.startsWith('flagon-upload-') && !spooled.has(name)) { spooled.add(name); events.emit('spooled'); }
+      if (name?.startsWith('flagon-upload-') && !spooled.has(name)) {
+        spooled.add(name);
+        events.emit('spooled');
+      }
     });
     try {
       for (let i = 0; i < UPLOADS; i++) await abortedUpload();
-      await until('settled', () => uploadsSettled - settledBefore >= UPLOADS, () => `only ${uploadsSettled - settledBefore} of ${UPLOADS} aborted uploads settled (req.files() neither resolved nor rejected)`);
+      await until(
+        'settled',
+        () => uploadsSettled - settledBefore >= UPLOADS,
+        () =>
+          `only ${uploadsSettled - settledBefore} of ${UPLOADS} aborted uploads settled (req.files() neither resolved nor rejected)`,
+      );
       await allServerSocketsClosed();
       await noTempFiles();
       await settleThreadpool();
@@ -170,7 +205,8 @@ describe('exhaustion', () => {
     const after = fdCount();
 
     expect(leftovers()).toEqual([]);
-    if (before !== null && after !== null) expect(after - before, `descriptors before ${before}, after ${after}`).toBeLessThanOrEqual(FD_SLACK);
+    if (before !== null && after !== null)
+      expect(after - before, `descriptors before ${before}, after ${after}`).toBeLessThanOrEqual(FD_SLACK);
     await stillServing();
   }, 120_000);
 
@@ -200,8 +236,14 @@ describe('exhaustion', () => {
     await settleThreadpool();
     const after = fdCount();
 
-    expect(statuses).toEqual(new Map([['HTTP/1.1 200 OK', 2 * STREAM_REQUESTS], ['HTTP/1.1 304 Not Modified', STREAM_REQUESTS]]));
-    if (before !== null && after !== null) expect(after - before, `descriptors before ${before}, after ${after}`).toBeLessThanOrEqual(FD_SLACK);
+    expect(statuses).toEqual(
+      new Map([
+        ['HTTP/1.1 200 OK', 2 * STREAM_REQUESTS],
+        ['HTTP/1.1 304 Not Modified', STREAM_REQUESTS],
+      ]),
+    );
+    if (before !== null && after !== null)
+      expect(after - before, `descriptors before ${before}, after ${after}`).toBeLessThanOrEqual(FD_SLACK);
     await stillServing();
   }, 120_000);
 });
@@ -211,7 +253,11 @@ async function noTempFiles(): Promise<void> {
   if (leftovers().length === 0) return;
   const watcher = watch(uploadDir, () => events.emit('tmp-changed'));
   try {
-    await until('tmp-changed', () => leftovers().length === 0, () => `upload temp files left: ${leftovers().join(', ')}`);
+    await until(
+      'tmp-changed',
+      () => leftovers().length === 0,
+      () => `upload temp files left: ${leftovers().join(', ')}`,
+    );
   } finally {
     watcher.close();
   }

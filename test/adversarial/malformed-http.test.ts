@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayApp } from 'flagon/gateway';
 import { serve, type RunningServer } from 'flagon/serving';
 import { collectingStream } from 'flagon/testing';
-import { HELLO_TEXT, MALFORMED_CASES, SECRET_MARKER, type Category, type MalformedCase } from '../fixtures/adversarial/malformed-cases.js';
+import {
+  HELLO_TEXT,
+  MALFORMED_CASES,
+  SECRET_MARKER,
+  type Category,
+  type MalformedCase,
+} from '../fixtures/adversarial/malformed-cases.js';
 import { makeSiteApp } from '../fixtures/adversarial/site/app.js';
 
 /** How long one case may take before it counts as "no answer and no close": a failure bound, never a wait. */
@@ -16,7 +22,10 @@ const CASE_LIMIT_MS = 10_000;
 /** Cases run this many at a time; the app tells them apart by the client's port. */
 const CONCURRENCY = 8;
 
-interface Calls { entered: number; completed: number }
+interface Calls {
+  entered: number;
+  completed: number;
+}
 /** App calls by the client port they came from (REMOTE_PORT). */
 const callsByPort = new Map<string, Calls>();
 
@@ -62,12 +71,20 @@ function responseEnd(text: string, head: boolean): { status: number; end: number
     if (headEnd < 0) return null;
     const match = /^HTTP\/1\.[01] (\d{3})/.exec(text.slice(start));
     const status = match ? Number(match[1]) : Number.NaN;
-    if (status >= 100 && status < 200) { start = headEnd + 4; continue; } // 100 Continue and friends
+    if (status >= 100 && status < 200) {
+      start = headEnd + 4;
+      continue;
+    } // 100 Continue and friends
     const headers = text.slice(start, headEnd);
     const bodyStart = headEnd + 4;
     if (head || status === 204 || status === 304) return { status, end: bodyStart, bodyStart };
     const length = /\r\ncontent-length:[ \t]*(\d+)/i.exec(headers);
-    if (length) return { status, end: text.length >= bodyStart + Number(length[1]) ? bodyStart + Number(length[1]) : -1, bodyStart };
+    if (length)
+      return {
+        status,
+        end: text.length >= bodyStart + Number(length[1]) ? bodyStart + Number(length[1]) : -1,
+        bodyStart,
+      };
     if (/\r\ntransfer-encoding:[ \t]*chunked/i.test(headers)) {
       const last = text.indexOf('\r\n0\r\n\r\n', bodyStart - 2);
       return { status, end: last < 0 ? -1 : last + 7, bodyStart };
@@ -118,7 +135,8 @@ function exchange(port: number, testCase: MalformedCase): Promise<Outcome> {
 const isErrorStatus = (status: number | null): boolean => status !== null && status >= 400 && status <= 599;
 const seen = (outcome: Outcome): string => {
   const first = outcome.text.split('\r\n', 1)[0] ?? '';
-  if (outcome.status === null) return outcome.timedOut ? `no answer and no close within ${CASE_LIMIT_MS} ms` : 'closed without a response';
+  if (outcome.status === null)
+    return outcome.timedOut ? `no answer and no close within ${CASE_LIMIT_MS} ms` : 'closed without a response';
   return `${JSON.stringify(first.slice(0, 60))}${outcome.closed ? ', then closed' : ', connection left open'}`;
 };
 
@@ -130,7 +148,8 @@ function judge(testCase: MalformedCase, outcome: Outcome): string | null {
   if (testCase.guard === 'no-body' && calls && calls.completed > 0) problems.push('the app read the whole body');
   if (testCase.guard === 'no-leak') {
     if (outcome.status === null || outcome.status < 400 || outcome.status > 499) problems.push('expected a 4xx');
-    if (outcome.body.includes(SECRET_MARKER) || /root:.*:0:0:/.test(outcome.body)) problems.push('a file outside the static folder was served');
+    if (outcome.body.includes(SECRET_MARKER) || /root:.*:0:0:/.test(outcome.body))
+      problems.push('a file outside the static folder was served');
   } else if (testCase.status !== undefined) {
     if (outcome.status !== testCase.status && !(testCase.orClose && outcome.status === null && outcome.closed)) {
       problems.push(`expected ${testCase.status}${testCase.orClose ? ' or a close' : ''}`);
@@ -140,50 +159,82 @@ function judge(testCase: MalformedCase, outcome: Outcome): string | null {
   }
   if (testCase.close && !outcome.closed) problems.push('expected the connection closed');
   if (outcome.timedOut && problems.length === 0) problems.push(`no close within ${CASE_LIMIT_MS} ms`);
-  return problems.length === 0 ? null : `${testCase.category} / ${testCase.name}: ${problems.join('; ')} (seen: ${seen(outcome)})`;
+  return problems.length === 0
+    ? null
+    : `${testCase.category} / ${testCase.name}: ${problems.join('; ')} (seen: ${seen(outcome)})`;
 }
 
 /** Runs cases a few at a time; resolves with one line per failed case. */
 async function runCases(cases: readonly MalformedCase[]): Promise<string[]> {
   const failures: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < cases.length) {
-      const testCase = cases[next++]!;
-      const port = testCase.guard === 'no-leak' ? siteServer.port : gateServer.port;
-      let outcome = await exchange(port, testCase);
-      let failure = judge(testCase, outcome);
-      // A path case may be redirected (merged slashes, a trailing slash): then the place it points to must be a 4xx.
-      const location = /\r\nlocation:[ \t]*([^\r]*)/i.exec(outcome.text)?.[1];
-      if (failure && testCase.guard === 'no-leak' && outcome.status! >= 300 && outcome.status! < 400 && location) {
-        const target = location.replace(/^https?:\/\/[^/]*/i, '');
-        outcome = await exchange(port, { ...testCase, raw: `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n` });
-        failure = judge({ ...testCase, name: `${testCase.name} (redirected to ${target})` }, outcome);
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < cases.length) {
+        const testCase = cases[next++]!;
+        const port = testCase.guard === 'no-leak' ? siteServer.port : gateServer.port;
+        let outcome = await exchange(port, testCase);
+        let failure = judge(testCase, outcome);
+        // A path case may be redirected (merged slashes, a trailing slash): then the place it points to must be a 4xx.
+        const location = /\r\nlocation:[ \t]*([^\r]*)/i.exec(outcome.text)?.[1];
+        if (failure && testCase.guard === 'no-leak' && outcome.status! >= 300 && outcome.status! < 400 && location) {
+          const target = location.replace(/^https?:\/\/[^/]*/i, '');
+          outcome = await exchange(port, {
+            ...testCase,
+            raw: `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+          });
+          failure = judge({ ...testCase, name: `${testCase.name} (redirected to ${target})` }, outcome);
+        }
+        if (failure) failures.push(failure);
       }
-      if (failure) failures.push(failure);
-    }
-  }));
+    }),
+  );
   return failures;
 }
 
-const CATEGORIES: readonly Category[] = ['request-line', 'version', 'target', 'host', 'header-syntax', 'content-length', 'duplicates', 'smuggling', 'chunks', 'oversized', 'path'];
+const CATEGORIES: readonly Category[] = [
+  'request-line',
+  'version',
+  'target',
+  'host',
+  'header-syntax',
+  'content-length',
+  'duplicates',
+  'smuggling',
+  'chunks',
+  'oversized',
+  'path',
+];
 
 describe('the malformed-HTTP corpus', () => {
   it('has at least 150 cases, with unique names, in every category, one byte per character', () => {
     expect(MALFORMED_CASES.length).toBeGreaterThanOrEqual(150);
     const names = MALFORMED_CASES.map((c) => `${c.category} / ${c.name}`);
     expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
-    for (const category of CATEGORIES) expect(MALFORMED_CASES.some((c) => c.category === category), category).toBe(true);
+    for (const category of CATEGORIES)
+      expect(
+        MALFORMED_CASES.some((c) => c.category === category),
+        category,
+      ).toBe(true);
     expect(MALFORMED_CASES.filter((c) => /[^\x00-\xff]/.test(c.raw)).map((c) => c.name)).toEqual([]);
   });
 
   it('serves the static folder and reaches the counting app when the request is well-formed (the controls)', async () => {
     const control = (raw: string): MalformedCase => ({ category: 'path', name: 'control', raw, guard: 'no-leak' });
-    const hello = await exchange(siteServer.port, control('GET /static/hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    const hello = await exchange(
+      siteServer.port,
+      control('GET /static/hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    );
     expect([hello.status, hello.body]).toEqual([200, HELLO_TEXT]);
-    const encoded = await exchange(siteServer.port, control('GET /static/%68ello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    const encoded = await exchange(
+      siteServer.port,
+      control('GET /static/%68ello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    );
     expect([encoded.status, encoded.body]).toEqual([200, HELLO_TEXT]);
-    const plain = await exchange(gateServer.port, { ...control('POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n'), guard: 'no-call' });
+    const plain = await exchange(gateServer.port, {
+      ...control('POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n'),
+      guard: 'no-call',
+    });
     expect([plain.status, callsByPort.get(plain.port)]).toEqual([200, { entered: 1, completed: 1 }]);
   });
 

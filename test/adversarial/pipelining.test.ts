@@ -32,7 +32,9 @@ function open(server: RunningServer): Promise<Socket> {
 function readAll(socket: Socket): Promise<string> {
   let text = '';
   socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => { text += chunk; });
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
   return new Promise((resolve) => socket.once('close', () => resolve(text)));
 }
 
@@ -59,23 +61,36 @@ describe('pipelined requests', () => {
     let calls = 0;
     let closes = 0;
     const listeners: Array<() => void> = [];
-    const notify = (): void => { for (const listener of listeners) listener(); };
+    const notify = (): void => {
+      for (const listener of listeners) listener();
+    };
     const big = new Uint8Array(256 * 1024);
     const app: GatewayApp = (_environ, startResponse) => {
       calls++;
       notify();
       startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
-      const body = (function* () { for (let i = 0; i < 64; i++) yield big; })() as Body & { close?: () => void };
-      body.close = () => { closes++; notify(); };
+      const body = (function* () {
+        for (let i = 0; i < 64; i++) yield big;
+      })() as Body & { close?: () => void };
+      body.close = () => {
+        closes++;
+        notify();
+      };
       return body;
     };
     const server = await start(app);
     const socket = await open(server);
     socket.pause(); // never reads: the first answer stalls, and nothing behind it may run
     socket.write(get('/').repeat(50));
-    await until(() => calls >= 1, (f) => listeners.push(f));
+    await until(
+      () => calls >= 1,
+      (f) => listeners.push(f),
+    );
     socket.destroy();
-    await until(() => closes === calls, (f) => listeners.push(f));
+    await until(
+      () => closes === calls,
+      (f) => listeners.push(f),
+    );
     expect(calls).toBeLessThanOrEqual(2); // was 50: every pipelined request ran at once, its answer held in memory
     expect(closes).toBe(calls);
   });
@@ -92,7 +107,7 @@ describe('pipelined requests', () => {
     expect([text.includes('n=1'), text.includes('n=2'), text.includes('n=4')]).toEqual([true, true, false]);
   });
 
-  it('let a streamed answer finish before node\'s own 400 for the garbage behind it', async () => {
+  it("let a streamed answer finish before node's own 400 for the garbage behind it", async () => {
     const chunk = new Uint8Array(64 * 1024).fill(97);
     const app: GatewayApp = (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']]);
@@ -152,7 +167,9 @@ describe('stalled and slow clients', () => {
     const socket = await open(server);
     const all = readAll(socket);
     const chunk = `${(500).toString(16)}\r\n${'y'.repeat(500)}\r\n`;
-    socket.write(`POST /text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.repeat(4)}0\r\n\r\n${get('/next')}`);
+    socket.write(
+      `POST /text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.repeat(4)}0\r\n\r\n${get('/next')}`,
+    );
     const text = await all;
     expect(statuses(text)).toEqual(['413']);
     expect(text).toMatch(/\r\nConnection: close\r\n/i); // was keep-alive, on a connection that could serve nothing more
@@ -170,16 +187,17 @@ describe('long keep-alive connections', () => {
     const socket = await open(server);
     const serverSide = await accepted;
     let received = 0;
-    const answered = (n: number): Promise<void> => new Promise((resolve) => {
-      const onData = (chunk: Buffer): void => {
-        received += chunk.length;
-        if (received >= n * 200_000) {
-          socket.off('data', onData);
-          resolve();
-        }
-      };
-      socket.on('data', onData);
-    });
+    const answered = (n: number): Promise<void> =>
+      new Promise((resolve) => {
+        const onData = (chunk: Buffer): void => {
+          received += chunk.length;
+          if (received >= n * 200_000) {
+            socket.off('data', onData);
+            resolve();
+          }
+        };
+        socket.on('data', onData);
+      });
     const before = serverSide.listenerCount('close');
     const all = answered(50);
     socket.write(get('/').repeat(50));

@@ -32,12 +32,16 @@ function countingApp(): GatewayApp & { calls: Map<string, number> } {
   return Object.assign(app, { calls });
 }
 
-async function start(options: ServeOptions = {}): Promise<{ server: RunningServer; app: ReturnType<typeof countingApp>; accepted: () => number }> {
+async function start(
+  options: ServeOptions = {},
+): Promise<{ server: RunningServer; app: ReturnType<typeof countingApp>; accepted: () => number }> {
   const app = countingApp();
   const server = await serve(app, { port: 0, errors: collectingStream(), ...options });
   running.push(server);
   let accepted = 0;
-  server.server.on('connection', () => { accepted++; });
+  server.server.on('connection', () => {
+    accepted++;
+  });
   return { server, app, accepted: () => accepted };
 }
 
@@ -51,7 +55,10 @@ interface Trickler {
  * Opens `count` connections that send a request head one byte per tick and never finish it: the request line, a
  * Host, then an `X-Slow` header whose value grows forever. `tick` fires after each round of writes.
  */
-async function trickle(port: number, count: number): Promise<{ tricklers: Trickler[]; tick: EventEmitter; stop(): Promise<void> }> {
+async function trickle(
+  port: number,
+  count: number,
+): Promise<{ tricklers: Trickler[]; tick: EventEmitter; stop(): Promise<void> }> {
   const head = `GET /slow HTTP/1.1\r\nHost: x\r\nX-Slow: `;
   const tick = new EventEmitter();
   const tricklers: Trickler[] = [];
@@ -61,7 +68,9 @@ async function trickle(port: number, count: number): Promise<{ tricklers: Trickl
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => undefined); // a reset or EPIPE once the server gave up on it; 'close' follows
     let answer = '';
-    socket.on('data', (data: Buffer) => { answer += data.toString('latin1'); });
+    socket.on('data', (data: Buffer) => {
+      answer += data.toString('latin1');
+    });
     const closed = new Promise<{ byServer: boolean; answer: string }>((resolve) => {
       socket.on('close', () => resolve({ byServer: !destroying, answer }));
     });
@@ -104,16 +113,20 @@ describe('slowloris', () => {
     try {
       for (let i = 0; i < CLIENT_REQUESTS; i++) {
         await once(slow.tick, 'tick'); // one request per round of trickled bytes, so the two overlap all along
-        answers.push(await new Promise((resolve, reject) => {
-          const req = request({ host: '127.0.0.1', port: server.port, path: '/ok', agent }, (res) => {
-            let body = '';
-            res.setEncoding('latin1');
-            res.on('data', (chunk: string) => { body += chunk; });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }));
-          });
-          req.on('error', reject);
-          req.end();
-        }));
+        answers.push(
+          await new Promise((resolve, reject) => {
+            const req = request({ host: '127.0.0.1', port: server.port, path: '/ok', agent }, (res) => {
+              let body = '';
+              res.setEncoding('latin1');
+              res.on('data', (chunk: string) => {
+                body += chunk;
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }));
+            });
+            req.on('error', reject);
+            req.end();
+          }),
+        );
       }
     } finally {
       agent.destroy();
@@ -140,7 +153,11 @@ describe('slowloris', () => {
     }
     expect(outcomes.filter((o) => !o.byServer).length).toBe(0);
     // Closed without a word or with 408; never an answer from the app.
-    expect(outcomes.filter((o) => o.answer !== '' && !o.answer.startsWith('HTTP/1.1 408 ')).map((o) => o.answer.slice(0, 40))).toEqual([]);
+    expect(
+      outcomes
+        .filter((o) => o.answer !== '' && !o.answer.startsWith('HTTP/1.1 408 '))
+        .map((o) => o.answer.slice(0, 40)),
+    ).toEqual([]);
     expect(app.calls.get('/slow')).toBeUndefined();
     const after = await fetchRaw(`${server.url}/ok`);
     expect([after.status, after.text]).toEqual([200, 'ok']);

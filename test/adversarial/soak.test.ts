@@ -29,8 +29,10 @@ beforeAll(async () => {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, TSX_TSCONFIG_PATH: 'test/tsconfig.json' },
   });
-  const exited = once(child, 'exit').then(([code]) => { throw new Error(`the soak server exited with ${String(code)}`); });
-  const [ready] = await Promise.race([once(child, 'message'), exited]) as [{ port: number; pid: number }];
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the soak server exited with ${String(code)}`);
+  });
+  const [ready] = (await Promise.race([once(child, 'message'), exited])) as [{ port: number; pid: number }];
   ({ port, pid } = ready);
 }, 30_000);
 
@@ -45,9 +47,11 @@ afterAll(async () => {
 /** The server's heap after full garbage collection, in bytes. */
 async function serverHeap(): Promise<number> {
   const answer = once(child, 'message');
-  const exited = once(child, 'exit').then(([code]) => { throw new Error(`the soak server exited with ${String(code)}`); });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the soak server exited with ${String(code)}`);
+  });
   child.send('heap');
-  const [message] = await Promise.race([answer, exited]) as [{ heap: number }];
+  const [message] = (await Promise.race([answer, exited])) as [{ heap: number }];
   return message.heap;
 }
 
@@ -66,62 +70,72 @@ interface Tally {
  */
 async function load(total: number): Promise<Tally> {
   const tally: Tally = { responses: 0, statuses: new Map(), badBodies: 0, maxCount: 0 };
-  const perConnection = Array.from({ length: CONNECTIONS }, (_, i) => Math.floor(total / CONNECTIONS) + (i < total % CONNECTIONS ? 1 : 0));
-  await Promise.all(perConnection.map((quota) => new Promise<void>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let cookie = '';
-    let sent = 0;
-    let received = 0;
-    let buffer = '';
-    const request = (): string => `GET /count HTTP/1.1\r\nHost: soak\r\n${cookie === '' ? '' : `Cookie: session=${cookie}\r\n`}\r\n`;
-    const sendUpTo = (): void => {
-      let batch = '';
-      while (sent < quota && sent - received < DEPTH) {
-        batch += request();
-        sent++;
-      }
-      if (batch !== '') socket.write(batch);
-    };
-    socket.on('connect', sendUpTo);
-    socket.on('data', (data: Buffer) => {
-      buffer += data.toString('latin1');
-      let start = 0;
-      for (;;) {
-        const headEnd = buffer.indexOf('\r\n\r\n', start);
-        if (headEnd < 0) break;
-        const head = buffer.slice(start, headEnd);
-        const length = /\r\nContent-Length: (\d+)/i.exec(head);
-        if (!length) {
-          reject(new Error(`an answer without Content-Length: ${head.slice(0, 200)}`));
-          socket.destroy();
-          return;
-        }
-        const bodyEnd = headEnd + 4 + Number(length[1]);
-        if (buffer.length < bodyEnd) break;
-        const status = head.slice(9, 12);
-        tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
-        const session = /\r\nSet-Cookie: session=([^;\r]*)/i.exec(head);
-        if (session) cookie = session[1]!;
-        const count = /count: (\d+)<\/p>/.exec(buffer.slice(headEnd + 4, bodyEnd));
-        if (count) tally.maxCount = Math.max(tally.maxCount, Number(count[1]));
-        else tally.badBodies++;
-        start = bodyEnd;
-        received++;
-        tally.responses++;
-      }
-      buffer = buffer.slice(start);
-      if (received === quota) {
-        socket.end();
-        resolve();
-      } else {
-        sendUpTo();
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      if (received < quota) reject(new Error(`the server closed a connection after ${received} of ${quota} answers`));
-    });
-  })));
+  const perConnection = Array.from(
+    { length: CONNECTIONS },
+    (_, i) => Math.floor(total / CONNECTIONS) + (i < total % CONNECTIONS ? 1 : 0),
+  );
+  await Promise.all(
+    perConnection.map(
+      (quota) =>
+        new Promise<void>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1');
+          let cookie = '';
+          let sent = 0;
+          let received = 0;
+          let buffer = '';
+          const request = (): string =>
+            `GET /count HTTP/1.1\r\nHost: soak\r\n${cookie === '' ? '' : `Cookie: session=${cookie}\r\n`}\r\n`;
+          const sendUpTo = (): void => {
+            let batch = '';
+            while (sent < quota && sent - received < DEPTH) {
+              batch += request();
+              sent++;
+            }
+            if (batch !== '') socket.write(batch);
+          };
+          socket.on('connect', sendUpTo);
+          socket.on('data', (data: Buffer) => {
+            buffer += data.toString('latin1');
+            let start = 0;
+            for (;;) {
+              const headEnd = buffer.indexOf('\r\n\r\n', start);
+              if (headEnd < 0) break;
+              const head = buffer.slice(start, headEnd);
+              const length = /\r\nContent-Length: (\d+)/i.exec(head);
+              if (!length) {
+                reject(new Error(`an answer without Content-Length: ${head.slice(0, 200)}`));
+                socket.destroy();
+                return;
+              }
+              const bodyEnd = headEnd + 4 + Number(length[1]);
+              if (buffer.length < bodyEnd) break;
+              const status = head.slice(9, 12);
+              tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
+              const session = /\r\nSet-Cookie: session=([^;\r]*)/i.exec(head);
+              if (session) cookie = session[1]!;
+              const count = /count: (\d+)<\/p>/.exec(buffer.slice(headEnd + 4, bodyEnd));
+              if (count) tally.maxCount = Math.max(tally.maxCount, Number(count[1]));
+              else tally.badBodies++;
+              start = bodyEnd;
+              received++;
+              tally.responses++;
+            }
+            buffer = buffer.slice(start);
+            if (received === quota) {
+              socket.end();
+              resolve();
+            } else {
+              sendUpTo();
+            }
+          });
+          socket.on('error', reject);
+          socket.on('close', () => {
+            if (received < quota)
+              reject(new Error(`the server closed a connection after ${received} of ${quota} answers`));
+          });
+        }),
+    ),
+  );
   return tally;
 }
 

@@ -4,17 +4,34 @@ import { App, Blueprint, MethodView, abort, urlFor, type Request } from 'flagon'
 const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
 
 describe('blueprints', () => {
-  it('pass Flask\'s hook order test, and before-hooks see 404s', async () => {
+  it("pass Flask's hook order test, and before-hooks see 404s", async () => {
     const app = newApp();
     const bp = new Blueprint('bp', import.meta.url);
     const order: string[] = [];
-    app.beforeRequest(() => { order.push('app before'); });
-    bp.beforeRequest(() => { order.push('bp before'); });
-    app.afterRequest((r) => { order.push('app after'); return r; });
-    bp.afterRequest((r) => { order.push('bp after'); return r; });
-    app.teardownRequest(() => { order.push('app teardown'); });
-    bp.teardownRequest(() => { order.push('bp teardown'); });
-    bp.get('/', () => { order.push('view'); return 'x'; });
+    app.beforeRequest(() => {
+      order.push('app before');
+    });
+    bp.beforeRequest(() => {
+      order.push('bp before');
+    });
+    app.afterRequest((r) => {
+      order.push('app after');
+      return r;
+    });
+    bp.afterRequest((r) => {
+      order.push('bp after');
+      return r;
+    });
+    app.teardownRequest(() => {
+      order.push('app teardown');
+    });
+    bp.teardownRequest(() => {
+      order.push('bp teardown');
+    });
+    bp.get('/', () => {
+      order.push('view');
+      return 'x';
+    });
     app.registerBlueprint(bp, { urlPrefix: '/bp' });
     await app.testClient().get('/bp/');
     expect(order).toEqual(['app before', 'bp before', 'view', 'bp after', 'app after', 'bp teardown', 'app teardown']);
@@ -28,10 +45,15 @@ describe('blueprints', () => {
     const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin/' });
     const users = new Blueprint('users', import.meta.url);
     admin.get('/', () => 'admin home');
-    users.get('/<int:id>', function show(req) { return `user ${req.params.id} ${urlFor('.show', { id: 2 })} ${urlFor('admin.index')}`; });
+    users.get('/<int:id>', function show(req) {
+      return `user ${req.params.id} ${urlFor('.show', { id: 2 })} ${urlFor('admin.index')}`;
+    });
     admin.registerBlueprint(users, { urlPrefix: '/users' });
     app.registerBlueprint(admin);
-    expect(app.router.rules.map((r) => [r.rule, r.endpoint])).toEqual([['/admin/', 'admin.index'], ['/admin/users/<int:id>', 'admin.users.show']]);
+    expect(app.router.rules.map((r) => [r.rule, r.endpoint])).toEqual([
+      ['/admin/', 'admin.index'],
+      ['/admin/users/<int:id>', 'admin.users.show'],
+    ]);
     expect((await app.testClient().get('/admin/users/1')).text).toBe('user 1 /admin/users/2 /admin/');
   });
 
@@ -42,7 +64,9 @@ describe('blueprints', () => {
     const api = new Blueprint('api', import.meta.url);
     api.get('/ping', () => 'pong');
     app.registerBlueprint(api, { urlPrefix: '/v1' });
-    expect(() => app.registerBlueprint(api, { urlPrefix: '/v2' })).toThrow(/The name 'api' is already registered for this blueprint. Use \{ name: '…' \}/);
+    expect(() => app.registerBlueprint(api, { urlPrefix: '/v2' })).toThrow(
+      /The name 'api' is already registered for this blueprint. Use \{ name: '…' \}/,
+    );
     app.registerBlueprint(api, { urlPrefix: '/v2', name: 'api_v2' });
     expect(app.router.rules.map((r) => r.endpoint)).toEqual(['api.ping', 'api_v2.ping']);
     expect(() => api.get('/late', () => 'x')).toThrow(/can no longer be called on the blueprint 'api'/);
@@ -52,7 +76,9 @@ describe('blueprints', () => {
     const app = newApp();
     const shop = new Blueprint('shop', import.meta.url, { urlPrefix: '/shop' });
     shop.errorHandler(403, () => ['shop says no', 403]);
-    shop.beforeAppRequest((req) => { if (req.path === '/blocked') return ['blocked by shop', 451]; });
+    shop.beforeAppRequest((req) => {
+      if (req.path === '/blocked') return ['blocked by shop', 451];
+    });
     shop.get('/secret', () => abort(403));
     app.get('/secret', () => abort(403));
     app.registerBlueprint(shop);
@@ -64,7 +90,9 @@ describe('blueprints', () => {
 
   it('serve their own static folder under their prefix', async () => {
     const app = newApp();
-    app.registerBlueprint(new Blueprint('assets', import.meta.url, { urlPrefix: '/assets', staticFolder: 'fixture-app/static' }));
+    app.registerBlueprint(
+      new Blueprint('assets', import.meta.url, { urlPrefix: '/assets', staticFolder: 'fixture-app/static' }),
+    );
     const response = await app.testClient().get('/assets/static/site.css');
     expect([response.status, response.text]).toEqual([200, 'body { color: red }\n']);
   });
@@ -73,8 +101,12 @@ describe('blueprints', () => {
 describe('MethodView', () => {
   it('dispatches by method, falls back to get for HEAD, and lists its methods', async () => {
     class UserAPI extends MethodView {
-      get(req: Request) { return { id: req.params.id }; }
-      delete() { return ['', 204]; }
+      get(req: Request) {
+        return { id: req.params.id };
+      }
+      delete() {
+        return ['', 204];
+      }
     }
     const app = newApp();
     app.addUrlRule('/users/<int:id>', { view: UserAPI.asView('user') });

@@ -8,18 +8,30 @@ describe('app.cli.command', () => {
   it('runs the handler inside the app context, then the teardown-appcontext hooks', async () => {
     const app = newApp();
     const log: string[] = [];
-    app.teardownAppcontext((error) => { log.push(`teardown ${String(g.db)} ${error === null ? 'null' : (error as Error).message}`); });
-    app.cli.command('init-db', ({ positionals }) => {
-      g.db = 'sqlite';
-      log.push(`init ${currentApp.name} ${positionals.join(',')}`);
-      return 'created';
-    }, { help: 'Create the tables.' });
+    app.teardownAppcontext((error) => {
+      log.push(`teardown ${String(g.db)} ${error === null ? 'null' : (error as Error).message}`);
+    });
+    app.cli.command(
+      'init-db',
+      ({ positionals }) => {
+        g.db = 'sqlite';
+        log.push(`init ${currentApp.name} ${positionals.join(',')}`);
+        return 'created';
+      },
+      { help: 'Create the tables.' },
+    );
     expect(await app.cli.invoke(['init-db', 'users', 'posts'])).toBe('created');
     expect(log).toEqual(['init cli-app users,posts', 'teardown sqlite null']);
-    app.cli.command('fail', async () => { throw new Error('no disk'); });
+    app.cli.command('fail', async () => {
+      throw new Error('no disk');
+    });
     await expect(app.cli.invoke(['fail'])).rejects.toThrow('no disk');
     expect(log.at(-1)).toBe('teardown undefined no disk');
-    expect(app.cli.commands.get('init-db')).toMatchObject({ name: 'init-db', help: 'Create the tables.', options: null });
+    expect(app.cli.commands.get('init-db')).toMatchObject({
+      name: 'init-db',
+      help: 'Create the tables.',
+      options: null,
+    });
   });
 
   it('takes a static method as a decorator', async () => {
@@ -27,7 +39,9 @@ describe('app.cli.command', () => {
     class Tasks {
       static prefix = 'seeded';
       @app.cli.command('seed', { help: 'Sample rows.' })
-      static seed(args: CliArgs) { return `${this.prefix} ${String(args.options.count)}`; }
+      static seed(args: CliArgs) {
+        return `${this.prefix} ${String(args.options.count)}`;
+      }
     }
     expect(await app.cli.invoke(['seed', '--count', '3'])).toBe('seeded 3');
     expect(Tasks.prefix).toBe('seeded');
@@ -44,11 +58,17 @@ describe('app.cli.command', () => {
   it('refuses names that cannot work, saying what to do', () => {
     const app = newApp();
     app.cli.command('init-db', () => undefined);
-    expect(() => app.cli.command('init-db', () => undefined)).toThrow(/a command 'init-db' is already registered in the app\. Give it another name/);
-    expect(() => app.cli.command('routes', () => undefined)).toThrow(/'routes' is one of the flagon command's own commands \(run, routes, shell\), which win over an app's/);
+    expect(() => app.cli.command('init-db', () => undefined)).toThrow(
+      /a command 'init-db' is already registered in the app\. Give it another name/,
+    );
+    expect(() => app.cli.command('routes', () => undefined)).toThrow(
+      /'routes' is one of the flagon command's own commands \(run, routes, shell\), which win over an app's/,
+    );
     expect(() => app.cli.command('two words', () => undefined)).toThrow(/'two words' cannot be a command name/);
     expect(() => app.cli.command('--x', () => undefined)).toThrow(/cannot be a command name/);
-    expect(() => app.cli.command('x', () => undefined, { options: { help: { type: 'boolean' } } })).toThrow(/declares --help or -h/);
+    expect(() => app.cli.command('x', () => undefined, { options: { help: { type: 'boolean' } } })).toThrow(
+      /declares --help or -h/,
+    );
   });
 });
 
@@ -58,18 +78,32 @@ describe('arguments', () => {
     expect(args.positionals).toEqual(['ada', '--literal']);
     expect(args.options).toEqual({ role: 'admin', email: 'a@b.c', force: true, v: true });
     expect(args.argv).toEqual(['ada', '--role', 'admin', '--email=a@b.c', '--force', '-v', '--', '--literal']);
-    expect(parseCliArgs(['--dry-run', '--limit', '-1'], null).options).toEqual({ 'dry-run': true, limit: true, 1: true });
+    expect(parseCliArgs(['--dry-run', '--limit', '-1'], null).options).toEqual({
+      'dry-run': true,
+      limit: true,
+      1: true,
+    });
   });
 
   it('with declared options: typed, strict, with defaults; a bad option is a UsageError (exit code 2)', async () => {
     const app = newApp();
     let seen: unknown = null;
-    app.cli.command('create-user', ({ positionals, options }) => {
-      expectTypeOf(options.admin).toEqualTypeOf<boolean | undefined>();
-      expectTypeOf(options.role).toEqualTypeOf<string>();
-      expectTypeOf(options.tag).toEqualTypeOf<string[] | undefined>();
-      seen = { name: positionals[0], ...options };
-    }, { options: { admin: { type: 'boolean', short: 'a' }, role: { type: 'string', default: 'member' }, tag: { type: 'string', multiple: true } } });
+    app.cli.command(
+      'create-user',
+      ({ positionals, options }) => {
+        expectTypeOf(options.admin).toEqualTypeOf<boolean | undefined>();
+        expectTypeOf(options.role).toEqualTypeOf<string>();
+        expectTypeOf(options.tag).toEqualTypeOf<string[] | undefined>();
+        seen = { name: positionals[0], ...options };
+      },
+      {
+        options: {
+          admin: { type: 'boolean', short: 'a' },
+          role: { type: 'string', default: 'member' },
+          tag: { type: 'string', multiple: true },
+        },
+      },
+    );
     await app.cli.invoke(['create-user', 'ada', '-a', '--tag', 'x', '--tag', 'y']);
     expect(seen).toEqual({ name: 'ada', admin: true, role: 'member', tag: ['x', 'y'] });
     const error = await app.cli.invoke(['create-user', '--colour']).catch((e: unknown) => e);
@@ -86,7 +120,7 @@ describe('arguments', () => {
 });
 
 describe('groups and blueprints', () => {
-  it('puts a blueprint\'s commands under its name, or cliGroup, or at the top level with cliGroup: null', async () => {
+  it("puts a blueprint's commands under its name, or cliGroup, or at the top level with cliGroup: null", async () => {
     const app = newApp();
     const auth = new Blueprint('auth', import.meta.url);
     auth.cli.command('create-user', ({ positionals }) => `auth:${positionals[0]}`);
@@ -106,7 +140,7 @@ describe('groups and blueprints', () => {
     expect([...app.cli.commands.keys()]).toEqual(['sweep']);
   });
 
-  it('names a nested blueprint\'s group by its dotted name, and lists the commands of an unknown one', async () => {
+  it("names a nested blueprint's group by its dotted name, and lists the commands of an unknown one", async () => {
     const app = newApp();
     const parent = new Blueprint('admin', import.meta.url);
     const child = new Blueprint('users', import.meta.url);
@@ -114,8 +148,12 @@ describe('groups and blueprints', () => {
     parent.registerBlueprint(child);
     app.registerBlueprint(parent);
     expect(await app.cli.invoke(['admin.users', 'purge'])).toBe('purged');
-    await expect(app.cli.invoke(['admin.users', 'prune'])).rejects.toThrow("No such command 'prune' in the group 'admin.users'. The commands are: purge.");
-    await expect(app.cli.invoke(['admin.users'])).rejects.toThrow(/'admin.users' is a group of commands: name one of them \(purge\)/);
+    await expect(app.cli.invoke(['admin.users', 'prune'])).rejects.toThrow(
+      "No such command 'prune' in the group 'admin.users'. The commands are: purge.",
+    );
+    await expect(app.cli.invoke(['admin.users'])).rejects.toThrow(
+      /'admin.users' is a group of commands: name one of them \(purge\)/,
+    );
     await expect(app.cli.invoke(['nope'])).rejects.toThrow(/No such command 'nope'\. The commands are: admin\.users\./);
   });
 
@@ -128,6 +166,8 @@ describe('groups and blueprints', () => {
     expect(app.cli.groups.get('db')?.help).toBe('Database tasks.');
     const clash = new Blueprint('db', import.meta.url);
     clash.cli.command('seed', () => undefined);
-    expect(() => app.registerBlueprint(clash)).toThrow(/'db' is already a group of commands in the app.*\{ cliGroup: '…' \}/);
+    expect(() => app.registerBlueprint(clash)).toThrow(
+      /'db' is already a group of commands in the app.*\{ cliGroup: '…' \}/,
+    );
   });
 });

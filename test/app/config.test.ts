@@ -6,23 +6,49 @@ import { App, ConfigStore, DEFAULT_CONFIG } from 'flagon';
 import { app as fixture } from './fixture-app/app.js';
 
 describe('config', () => {
-  it('starts from Flask\'s defaults', () => {
+  it("starts from Flask's defaults", () => {
     const config = new ConfigStore() as ConfigStore & typeof DEFAULT_CONFIG;
-    expect([config.DEBUG, config.SESSION_COOKIE_NAME, config.PERMANENT_SESSION_LIFETIME, config.MAX_FORM_MEMORY_SIZE, config.APPLICATION_ROOT, config.PREFERRED_URL_SCHEME])
-      .toEqual([false, 'session', 2678400, 500000, '/', 'http']);
+    expect([
+      config.DEBUG,
+      config.SESSION_COOKIE_NAME,
+      config.PERMANENT_SESSION_LIFETIME,
+      config.MAX_FORM_MEMORY_SIZE,
+      config.APPLICATION_ROOT,
+      config.PREFERRED_URL_SCHEME,
+    ]).toEqual([false, 'session', 2678400, 500000, '/', 'http']);
   });
 
   it('loads objects, JSON files and FLAGON_ variables, and names a wrong key', () => {
-    const app = new App(import.meta.url, { config: { SECRET_KEY: 'dev', MY_SETTING: 3, lower: 'ignored' }, staticFolder: null });
+    const app = new App(import.meta.url, {
+      config: { SECRET_KEY: 'dev', MY_SETTING: 3, lower: 'ignored' },
+      staticFolder: null,
+    });
     expect([app.config.SECRET_KEY, app.config.MY_SETTING, app.config.lower]).toEqual(['dev', 3, undefined]);
     const dir = mkdtempSync(join(tmpdir(), 'flagon-config-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ MAX_CONTENT_LENGTH: 1024, TRUSTED_HOSTS: ['example.com'] }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ MAX_CONTENT_LENGTH: 1024, TRUSTED_HOSTS: ['example.com'] }),
+    );
     app.config.fromFile(join(dir, 'config.json'));
     expect([app.config.MAX_CONTENT_LENGTH, app.config.TRUSTED_HOSTS]).toEqual([1024, ['example.com']]);
-    app.config.fromPrefixedEnv('FLAGON', { FLAGON_DEBUG: 'true', FLAGON_DB__HOST: 'db.local', FLAGON_DB__PORT: '5432', FLAGON_NAME: 'not json', OTHER: 'x' });
-    expect([app.config.DEBUG, app.config.DB, app.config.NAME]).toEqual([true, { HOST: 'db.local', PORT: 5432 }, 'not json']);
-    expect(() => app.config.fromObject({ DEBUG: 'yes' })).toThrow(/invalid config from an object:\n {2}DEBUG: Invalid input: expected boolean, received string/);
-    expect(() => app.config.fromPrefixedEnv('FLAGON', { FLAGON_SESSION_COOKIE_SAMESITE: 'sometimes' })).toThrow(/SESSION_COOKIE_SAMESITE/);
+    app.config.fromPrefixedEnv('FLAGON', {
+      FLAGON_DEBUG: 'true',
+      FLAGON_DB__HOST: 'db.local',
+      FLAGON_DB__PORT: '5432',
+      FLAGON_NAME: 'not json',
+      OTHER: 'x',
+    });
+    expect([app.config.DEBUG, app.config.DB, app.config.NAME]).toEqual([
+      true,
+      { HOST: 'db.local', PORT: 5432 },
+      'not json',
+    ]);
+    expect(() => app.config.fromObject({ DEBUG: 'yes' })).toThrow(
+      /invalid config from an object:\n {2}DEBUG: Invalid input: expected boolean, received string/,
+    );
+    expect(() => app.config.fromPrefixedEnv('FLAGON', { FLAGON_SESSION_COOKIE_SAMESITE: 'sometimes' })).toThrow(
+      /SESSION_COOKIE_SAMESITE/,
+    );
     writeFileSync(join(dir, 'bad.json'), '{ not json');
     expect(() => app.config.fromFile(join(dir, 'bad.json'))).toThrow(/cannot load config file .*bad.json/);
   });
@@ -34,7 +60,11 @@ describe('the app folder', () => {
     expect(fixture.staticFolder).toMatch(/fixture-app[\\/]static$/);
     const client = fixture.testClient();
     const css = await client.get('/static/site.css');
-    expect([css.status, css.headers.get('Content-Type'), css.text]).toEqual([200, 'text/css; charset=utf-8', 'body { color: red }\n']);
+    expect([css.status, css.headers.get('Content-Type'), css.text]).toEqual([
+      200,
+      'text/css; charset=utf-8',
+      'body { color: red }\n',
+    ]);
     expect((await client.get('/static/../app.ts')).status).toBe(404);
   });
 });

@@ -19,8 +19,14 @@ describe('context without hooks', () => {
     const app = newApp();
     @app.routes
     class Views {
-      @app.get('/static-async') static async s() { await tick(); return `static ${request.path}`; }
-      @app.get('/instance-async') async i(req: Request) { await tick(); return `instance ${request.path} ${req.method}`; }
+      @app.get('/static-async') static async s() {
+        await tick();
+        return `static ${request.path}`;
+      }
+      @app.get('/instance-async') async i(req: Request) {
+        await tick();
+        return `instance ${request.path} ${req.method}`;
+      }
     }
     expect(Views).toBeDefined();
     const client = app.testClient();
@@ -42,16 +48,27 @@ describe('context without hooks', () => {
 
   it('gives error handlers the context after a plain view fails', async () => {
     const app = newApp();
-    app.errorHandler(ReferenceError, async () => { await tick(); return [`failed at ${request.path}`, 500]; });
-    app.get('/fails', () => { throw new ReferenceError('x'); });
+    app.errorHandler(ReferenceError, async () => {
+      await tick();
+      return [`failed at ${request.path}`, 500];
+    });
+    app.get('/fails', () => {
+      throw new ReferenceError('x');
+    });
     expect((await app.testClient().get('/fails')).text).toBe('failed at /fails');
   });
 
   it('gives async hooks the context on a 404, when no view runs', async () => {
     const app = newApp();
     const seen: string[] = [];
-    app.beforeRequest(async () => { await tick(); seen.push(`before ${request.path}`); });
-    app.teardownRequest(async () => { await tick(); seen.push(`teardown ${request.path}`); });
+    app.beforeRequest(async () => {
+      await tick();
+      seen.push(`before ${request.path}`);
+    });
+    app.teardownRequest(async () => {
+      await tick();
+      seen.push(`teardown ${request.path}`);
+    });
     expect((await app.testClient().get('/nowhere')).status).toBe(404);
     expect(seen).toEqual(['before /nowhere', 'teardown /nowhere']);
   });
@@ -59,7 +76,10 @@ describe('context without hooks', () => {
   it('keeps the request in a promise callback of a non-async view, and in a timer it starts', async () => {
     const app = newApp();
     app.get('/then', () => tick().then(() => request.path));
-    app.get('/timer', () => new Promise((resolve) => setTimeout(() => resolve(`${request.method} ${request.path}`), 1)));
+    app.get(
+      '/timer',
+      () => new Promise((resolve) => setTimeout(() => resolve(`${request.method} ${request.path}`), 1)),
+    );
     const client = app.testClient();
     expect((await client.get('/then')).text).toBe('/then');
     expect((await client.get('/timer')).text).toBe('GET /timer');

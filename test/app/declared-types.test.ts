@@ -11,7 +11,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 describe('declared types', () => {
   it('give an app that declares AppGlobals, AppSession and AppConfig exactly those types (tsc over a fixture)', async () => {
     // Every `@ts-expect-error` line in the fixture must be an error, and every other line must compile.
-    const tsc = run(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}test/fixtures/typed-app`]);
+    const tsc = run(process.execPath, [
+      `${root}node_modules/typescript/bin/tsc`,
+      '-p',
+      `${root}test/fixtures/typed-app`,
+    ]);
     await expect(tsc).resolves.toMatchObject({ stdout: '' });
   }, 60_000);
 
@@ -21,12 +25,14 @@ describe('declared types', () => {
     expectTypeOf<typeof session.modified>().toEqualTypeOf<boolean>();
   });
 
-  it('type currentApp as the App, so its config has Flask\'s keys with their types', async () => {
+  it("type currentApp as the App, so its config has Flask's keys with their types", async () => {
     expectTypeOf<typeof currentApp>().toEqualTypeOf<App>();
     expectTypeOf<typeof currentApp.config>().toEqualTypeOf<Config>();
     expectTypeOf<typeof currentApp.config.SECRET_KEY>().toEqualTypeOf<string | null>();
     const app = new App(import.meta.url, { config: { SECRET_KEY: 'k', DATABASE: 'x.db' }, staticFolder: null });
-    const seen = await app.appContext().run(() => [currentApp === app, currentApp.config.DATABASE, currentApp.config.SECRET_KEY]);
+    const seen = await app
+      .appContext()
+      .run(() => [currentApp === app, currentApp.config.DATABASE, currentApp.config.SECRET_KEY]);
     expect(seen).toEqual([false, 'x.db', 'k']); // a proxy to the app, not the app itself
   });
 });

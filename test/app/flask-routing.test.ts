@@ -5,14 +5,18 @@ import { createEnviron, runApp } from 'flagon/testing';
 
 const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
 
-describe('the App and Flask\'s routing', () => {
+describe("the App and Flask's routing", () => {
   it('reads SERVER_NAME when a subdomain rule is added, not only in new App()', async () => {
     const app = newApp();
     app.subdomainMatching = true;
     app.config.SERVER_NAME = 'example.test';
-    app.route('/', { subdomain: 'test' }, function sub() { return 'sub'; });
+    app.route('/', { subdomain: 'test' }, function sub() {
+      return 'sub';
+    });
     expect((await app.testClient().get('/', { headers: { Host: 'test.example.test' } })).text).toBe('sub');
-    expect(() => newApp().route('/', { subdomain: 'x' }, () => 'x')).toThrow(/set SERVER_NAME \(app\.config\.SERVER_NAME = 'example\.com'\) before adding subdomain rules/);
+    expect(() => newApp().route('/', { subdomain: 'x' }, () => 'x')).toThrow(
+      /set SERVER_NAME \(app\.config\.SERVER_NAME = 'example\.com'\) before adding subdomain rules/,
+    );
   });
 
   it('joins the subdomains of nested blueprints (api in parent → api.parent)', async () => {
@@ -21,7 +25,9 @@ describe('the App and Flask\'s routing', () => {
     app.config.SERVER_NAME = 'example.test';
     const parent = new Blueprint('parent', import.meta.url, { subdomain: 'parent' });
     const child = new Blueprint('child', import.meta.url, { subdomain: 'api' });
-    child.get('/', function index() { return 'child'; });
+    child.get('/', function index() {
+      return 'child';
+    });
     parent.registerBlueprint(child);
     app.registerBlueprint(parent);
     const client = app.testClient();
@@ -29,13 +35,19 @@ describe('the App and Flask\'s routing', () => {
     expect((await client.get('/', { headers: { Host: 'api.example.test' } })).status).toBe(404);
   });
 
-  it('applies a blueprint\'s urlDefaults when an app view builds its URLs', async () => {
+  it("applies a blueprint's urlDefaults when an app view builds its URLs", async () => {
     const app = newApp();
     const shop = new Blueprint('shop', import.meta.url);
-    shop.urlDefaults((_endpoint, values) => { values.lang ??= 'en'; });
-    shop.get('/<lang>/item', function item(req) { return String(req.params.lang); });
+    shop.urlDefaults((_endpoint, values) => {
+      values.lang ??= 'en';
+    });
+    shop.get('/<lang>/item', function item(req) {
+      return String(req.params.lang);
+    });
     app.registerBlueprint(shop);
-    app.get('/', function index() { return urlFor('shop.item'); });
+    app.get('/', function index() {
+      return urlFor('shop.item');
+    });
     expect((await app.testClient().get('/')).text).toBe('/en/item');
   });
 
@@ -55,10 +67,15 @@ describe('the App and Flask\'s routing', () => {
 
   it('redirects an app mounted at /approot and asked for /approot to /approot/ (empty PATH_INFO)', async () => {
     const app = newApp();
-    app.get('/', function root() { return 'root'; });
+    app.get('/', function root() {
+      return 'root';
+    });
     const environ = createEnviron('/', { scriptName: '/approot' });
     environ.PATH_INFO = '';
     const response = await runApp(app.gatewayApp, environ);
-    expect([response.status, response.header('Location')]).toEqual(['308 Permanent Redirect', 'http://localhost/approot/']);
+    expect([response.status, response.header('Location')]).toEqual([
+      '308 Permanent Redirect',
+      'http://localhost/approot/',
+    ]);
   });
 });

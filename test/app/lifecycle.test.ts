@@ -1,58 +1,115 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { App, Blueprint, HTTPError, InternalServerError, NotFound, Response, afterThisRequest, currentApp, g, makeResponse, request, session, urlFor, abort } from 'flagon';
+import {
+  App,
+  Blueprint,
+  HTTPError,
+  InternalServerError,
+  NotFound,
+  Response,
+  afterThisRequest,
+  currentApp,
+  g,
+  makeResponse,
+  request,
+  session,
+  urlFor,
+  abort,
+} from 'flagon';
 import type { GatewayApp } from 'flagon/gateway';
 
-const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
+const newApp = (config: Record<string, unknown> = {}) =>
+  new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
 const quietly = async <T>(fn: () => Promise<T>): Promise<T> => {
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = (() => true) as typeof process.stderr.write;
-  try { return await fn(); } finally { process.stderr.write = write; }
+  try {
+    return await fn();
+  } finally {
+    process.stderr.write = write;
+  }
 };
 
 describe('contexts', () => {
   it('make request, g and currentApp work in views, after awaits and in streamed bodies', async () => {
     const app = newApp();
-    app.beforeRequest(() => { g.user = 'ada'; });
+    app.beforeRequest(() => {
+      g.user = 'ada';
+    });
     app.get('/ctx', async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       return `${request.path} ${String(g.user)} ${currentApp.name}`;
     });
-    app.get('/stream', () => (async function* () {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      yield `${request.args.get('n')}:`;
-      yield String(g.user);
-    })());
+    app.get('/stream', () =>
+      (async function* () {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        yield `${request.args.get('n')}:`;
+        yield String(g.user);
+      })(),
+    );
     const client = app.testClient();
     expect((await client.get('/ctx')).text).toBe('/ctx ada lifecycle');
     expect((await client.get('/stream', { query: { n: '7' } })).text).toBe('7:ada');
   });
 
   it('say how to fix a proxy used outside a request', async () => {
-    expect(() => request.path).toThrow(/Working outside of request context: `request` is only available while a request is handled/);
+    expect(() => request.path).toThrow(
+      /Working outside of request context: `request` is only available while a request is handled/,
+    );
     expect(() => g.x).toThrow(/app.appContext\(\).run\(fn\)/);
     const app = newApp();
-    expect(await app.appContext().run(async () => { g.value = 1; return `${currentApp.name} ${String(g.value)}`; })).toBe('lifecycle 1');
+    expect(
+      await app.appContext().run(async () => {
+        g.value = 1;
+        return `${currentApp.name} ${String(g.value)}`;
+      }),
+    ).toBe('lifecycle 1');
   });
 });
 
 describe('hooks', () => {
-  it('run in Flask\'s order, and before-hooks see 404s', async () => {
+  it("run in Flask's order, and before-hooks see 404s", async () => {
     const app = newApp();
     const order: string[] = [];
-    app.beforeRequest(() => { order.push('before 1'); });
-    app.beforeRequest(() => { order.push('before 2'); });
-    app.afterRequest((r) => { order.push('after 1'); return r; });
-    app.afterRequest((r) => { order.push('after 2'); return r; });
-    app.teardownRequest(() => { order.push('teardown 1'); });
-    app.teardownRequest(() => { order.push('teardown 2'); });
+    app.beforeRequest(() => {
+      order.push('before 1');
+    });
+    app.beforeRequest(() => {
+      order.push('before 2');
+    });
+    app.afterRequest((r) => {
+      order.push('after 1');
+      return r;
+    });
+    app.afterRequest((r) => {
+      order.push('after 2');
+      return r;
+    });
+    app.teardownRequest(() => {
+      order.push('teardown 1');
+    });
+    app.teardownRequest(() => {
+      order.push('teardown 2');
+    });
     app.get('/', () => {
       order.push('view');
-      afterThisRequest((r) => { order.push('after this'); return r; });
+      afterThisRequest((r) => {
+        order.push('after this');
+        return r;
+      });
       return 'ok';
     });
     await app.testClient().get('/');
-    expect(order).toEqual(['before 1', 'before 2', 'view', 'after this', 'after 2', 'after 1', 'teardown 2', 'teardown 1']);
+    expect(order).toEqual([
+      'before 1',
+      'before 2',
+      'view',
+      'after this',
+      'after 2',
+      'after 1',
+      'teardown 2',
+      'teardown 1',
+    ]);
     order.length = 0;
     expect((await app.testClient().get('/missing')).status).toBe(404);
     expect(order).toEqual(['before 1', 'before 2', 'after 2', 'after 1', 'teardown 2', 'teardown 1']);
@@ -62,8 +119,13 @@ describe('hooks', () => {
     const app = newApp();
     let viewRan = false;
     app.beforeRequest((req) => (req.args.get('token') ? undefined : ['denied', 403]));
-    app.beforeRequest(() => { throw new Error('not reached when the first answers'); });
-    app.get('/', () => { viewRan = true; return 'secret'; });
+    app.beforeRequest(() => {
+      throw new Error('not reached when the first answers');
+    });
+    app.get('/', () => {
+      viewRan = true;
+      return 'secret';
+    });
     const response = await app.testClient().get('/');
     expect([response.status, response.text, viewRan]).toEqual([403, 'denied', false]);
   });
@@ -71,11 +133,27 @@ describe('hooks', () => {
   it('run every teardown hook after an error, and collect their errors', async () => {
     const app = newApp({ TESTING: false, PROPAGATE_EXCEPTIONS: false });
     const seen: unknown[] = [];
-    app.teardownRequest((error) => { seen.push(error instanceof Error ? error.message : error); });
-    app.teardownRequest(() => { throw new Error('teardown A'); });
-    app.teardownRequest(() => { throw new Error('teardown B'); });
-    app.get('/boom', () => { throw new Error('view failed'); });
-    const error = await quietly(() => app.testClient().get('/boom').then(() => null, (e: unknown) => e));
+    app.teardownRequest((error) => {
+      seen.push(error instanceof Error ? error.message : error);
+    });
+    app.teardownRequest(() => {
+      throw new Error('teardown A');
+    });
+    app.teardownRequest(() => {
+      throw new Error('teardown B');
+    });
+    app.get('/boom', () => {
+      throw new Error('view failed');
+    });
+    const error = await quietly(() =>
+      app
+        .testClient()
+        .get('/boom')
+        .then(
+          () => null,
+          (e: unknown) => e,
+        ),
+    );
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors.map((e: Error) => e.message)).toEqual(['teardown B', 'teardown A']);
     expect(seen).toEqual(['view failed']);
@@ -90,7 +168,9 @@ describe('error handlers', () => {
     app.errorHandler(404, (e: NotFound) => [`no page (${e.status})`, 404]);
     app.errorHandler(HTTPError, (e: HTTPError) => [`generic ${e.status}`, e.status]);
     app.errorHandler(PaymentError, (e: Error) => [`payment: ${e.constructor.name}`, 402]);
-    app.get('/declined', () => { throw new CardDeclined(); });
+    app.get('/declined', () => {
+      throw new CardDeclined();
+    });
     app.get('/forbidden', () => abort(403));
     const client = app.testClient();
     expect((await client.get('/nope')).text).toBe('no page (404)');
@@ -103,25 +183,45 @@ describe('error handlers', () => {
     const app = newApp({ TESTING: false });
     let afterRan = false;
     app.errorHandler(500, (e: InternalServerError) => [`sorry: ${(e.cause as Error).message}`, 500]);
-    app.afterRequest((r: Response) => { afterRan = true; return r; });
-    app.get('/boom', () => { throw new Error('database down'); });
+    app.afterRequest((r: Response) => {
+      afterRan = true;
+      return r;
+    });
+    app.get('/boom', () => {
+      throw new Error('database down');
+    });
     const response = await quietly(() => app.testClient().get('/boom'));
     expect([response.status, response.text, afterRan]).toEqual([500, 'sorry: database down', true]);
   });
 
-  it('release the view\'s streamed body when an after-hook or the session save fails', async () => {
+  it("release the view's streamed body when an after-hook or the session save fails", async () => {
     for (const failing of ['after-hook', 'session save', 'after-hook, propagated'] as const) {
       const app = newApp({ TESTING: failing === 'after-hook, propagated', SECRET_KEY: 'k' });
       let destroyed = false;
       app.get('/stream', () => {
         session.seen = true;
-        return new Readable({ read() { this.push('never sent'); }, destroy(error, done) { destroyed = true; done(error); } });
+        return new Readable({
+          read() {
+            this.push('never sent');
+          },
+          destroy(error, done) {
+            destroyed = true;
+            done(error);
+          },
+        });
       });
       if (failing === 'session save') {
         const cookies = app.sessionInterface;
-        app.sessionInterface = { openSession: (a, r) => cookies.openSession(a, r), saveSession: () => { throw new Error('store down'); } };
+        app.sessionInterface = {
+          openSession: (a, r) => cookies.openSession(a, r),
+          saveSession: () => {
+            throw new Error('store down');
+          },
+        };
       } else {
-        app.afterRequest(() => { throw new Error('hook failed'); });
+        app.afterRequest(() => {
+          throw new Error('hook failed');
+        });
       }
       const answered = quietly(() => app.testClient().get('/stream'));
       if (failing === 'after-hook, propagated') await expect(answered).rejects.toThrow('hook failed');
@@ -132,13 +232,17 @@ describe('error handlers', () => {
 
   it('answer the plain 500 page without a handler, and propagate with TESTING', async () => {
     const plain = newApp({ TESTING: false });
-    plain.get('/boom', () => { throw new Error('secret detail'); });
+    plain.get('/boom', () => {
+      throw new Error('secret detail');
+    });
     const response = await quietly(() => plain.testClient().get('/boom'));
     expect(response.status).toBe(500);
     expect(response.text).toContain('<h1>Internal Server Error</h1>');
     expect(response.text).not.toContain('secret detail');
     const testing = newApp();
-    testing.get('/boom', () => { throw new Error('see me in the test'); });
+    testing.get('/boom', () => {
+      throw new Error('see me in the test');
+    });
     await expect(testing.testClient().get('/boom')).rejects.toThrow('see me in the test');
   });
 });
@@ -146,14 +250,20 @@ describe('error handlers', () => {
 describe('urlFor', () => {
   it('builds relative URLs inside a request, absolute when asked', async () => {
     const app = newApp();
-    app.get('/users/<int:id>', function user() { return 'u'; });
-    app.get('/', () => [urlFor('user', { id: 3, tab: 'posts' }), urlFor('user', { id: 3 }, { external: true, anchor: 'top' })].join(' '));
+    app.get('/users/<int:id>', function user() {
+      return 'u';
+    });
+    app.get('/', () =>
+      [urlFor('user', { id: 3, tab: 'posts' }), urlFor('user', { id: 3 }, { external: true, anchor: 'top' })].join(' '),
+    );
     expect((await app.testClient().get('/')).text).toBe('/users/3?tab=posts http://localhost/users/3#top');
   });
 
   it('needs SERVER_NAME outside a request, and says so', () => {
     const app = newApp();
-    app.get('/about', function about() { return 'a'; });
+    app.get('/about', function about() {
+      return 'a';
+    });
     expect(() => app.urlFor('about')).toThrow(/without 'SERVER_NAME' configured/);
     app.config.fromObject({ SERVER_NAME: 'example.com', PREFERRED_URL_SCHEME: 'https', APPLICATION_ROOT: '/app' });
     expect(app.urlFor('about')).toBe('https://example.com/app/about');
@@ -161,9 +271,16 @@ describe('urlFor', () => {
 
   it('applies urlDefaults and urlValuePreprocessor', async () => {
     const app = newApp();
-    app.urlValuePreprocessor((_endpoint, values) => { g.lang = values.lang; delete values.lang; });
-    app.urlDefaults((_endpoint, values) => { values.lang ??= g.lang; });
-    app.get('/<lang>/page', function page(req) { return `${String(g.lang)} ${JSON.stringify(req.params)} ${urlFor('page')}`; });
+    app.urlValuePreprocessor((_endpoint, values) => {
+      g.lang = values.lang;
+      delete values.lang;
+    });
+    app.urlDefaults((_endpoint, values) => {
+      values.lang ??= g.lang;
+    });
+    app.get('/<lang>/page', function page(req) {
+      return `${String(g.lang)} ${JSON.stringify(req.params)} ${urlFor('page')}`;
+    });
     expect((await app.testClient().get('/de/page')).text).toBe('de {} /de/page');
   });
 });
@@ -173,8 +290,17 @@ describe('the setup guard', () => {
     const app = newApp();
     app.get('/', () => 'x');
     await app.testClient().get('/');
-    for (const late of [() => app.get('/late', () => 'x'), () => app.beforeRequest(() => undefined), () => app.errorHandler(404, () => 'x')]) {
-      expect(late).toThrow(expect.objectContaining({ code: 'FLAGON_ERR_SETUP_FINISHED', message: expect.stringMatching(/It has already handled its first request/) }));
+    for (const late of [
+      () => app.get('/late', () => 'x'),
+      () => app.beforeRequest(() => undefined),
+      () => app.errorHandler(404, () => 'x'),
+    ]) {
+      expect(late).toThrow(
+        expect.objectContaining({
+          code: 'FLAGON_ERR_SETUP_FINISHED',
+          message: expect.stringMatching(/It has already handled its first request/),
+        }),
+      );
     }
   });
 });
@@ -192,12 +318,20 @@ describe('bodies the App hands to the server', () => {
             yield new TextEncoder().encode(`${request.path} `);
             yield new TextEncoder().encode(String(g.user));
           })();
-          return Object.assign(body, { close: () => { closes++; } });
+          return Object.assign(body, {
+            close: () => {
+              closes++;
+            },
+          });
         };
       }
     }
-    app.beforeRequest(() => { g.user = 'ada'; });
-    app.teardownRequest(() => { seen.push('teardown'); });
+    app.beforeRequest(() => {
+      g.user = 'ada';
+    });
+    app.teardownRequest(() => {
+      seen.push('teardown');
+    });
     app.get('/sync', () => new Chunked());
     const response = await app.testClient().get('/sync');
     expect([response.text, closes, seen]).toEqual(['/sync ada', 1, ['teardown']]); // was: a RangeError, teardown twice
@@ -205,15 +339,27 @@ describe('bodies the App hands to the server', () => {
 });
 
 describe('the request plan (which phases each endpoint goes through, kept after its first request)', () => {
-  it('gives blueprint hooks to that blueprint\'s endpoints only, request after request', async () => {
+  it("gives blueprint hooks to that blueprint's endpoints only, request after request", async () => {
     const app = newApp();
     const admin = new Blueprint('admin', import.meta.url, { urlPrefix: '/admin' });
     const seen: string[] = [];
-    admin.beforeRequest(() => { seen.push('admin before'); });
-    admin.afterRequest((r) => { seen.push('admin after'); return r; });
-    admin.get('/', function home() { return 'admin'; });
-    app.get('/', function index() { return 'index'; });
-    app.get('/async', async function later() { await Promise.resolve(); return `${request.path} ${currentApp.name}`; });
+    admin.beforeRequest(() => {
+      seen.push('admin before');
+    });
+    admin.afterRequest((r) => {
+      seen.push('admin after');
+      return r;
+    });
+    admin.get('/', function home() {
+      return 'admin';
+    });
+    app.get('/', function index() {
+      return 'index';
+    });
+    app.get('/async', async function later() {
+      await Promise.resolve();
+      return `${request.path} ${currentApp.name}`;
+    });
     app.registerBlueprint(admin);
     const client = app.testClient();
     for (let i = 0; i < 2; i++) {
@@ -255,6 +401,11 @@ describe('makeResponse', () => {
       return response;
     });
     const response = await app.testClient().get('/');
-    expect([response.status, response.text, response.headers.get('x-wrapped'), response.headers.get('content-type')]).toEqual([202, 'from an app', 'yes', 'text/plain']);
+    expect([
+      response.status,
+      response.text,
+      response.headers.get('x-wrapped'),
+      response.headers.get('content-type'),
+    ]).toEqual([202, 'from an app', 'yes', 'text/plain']);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { App, FlagonError, Request, Response, jsonify, redirect, type GatewayApp } from 'flagon';
 
-const newApp = (config: Record<string, unknown> = {}) => new App(import.meta.url, { config: { TESTING: true, ...config }, staticFolder: null });
+const newApp = (config: Record<string, unknown> = {}) =>
+  new App(import.meta.url, { config: { TESTING: true, ...config }, staticFolder: null });
 
 describe('routes', () => {
   it('serve strings as HTML, objects as JSON, and type req.params from the rule', async () => {
@@ -13,22 +14,37 @@ describe('routes', () => {
     });
     const client = app.testClient();
     const home = await client.get('/');
-    expect([home.status, home.headers.get('Content-Type'), home.text]).toEqual([200, 'text/html; charset=utf-8', 'Hello, World!']);
+    expect([home.status, home.headers.get('Content-Type'), home.text]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      'Hello, World!',
+    ]);
     const user = await client.get('/users/42');
     expect([user.headers.get('Content-Type'), user.text]).toEqual(['application/json', '{"id":42}\n']);
   });
 
-  it('follow Flask\'s return-value rules', async () => {
+  it("follow Flask's return-value rules", async () => {
     const app = newApp();
-    const echo: GatewayApp = (environ, start) => { start('202 Accepted', [['X-From', 'tsgi']]); return [new TextEncoder().encode(environ.PATH_INFO)]; };
+    const echo: GatewayApp = (environ, start) => {
+      start('202 Accepted', [['X-From', 'tsgi']]);
+      return [new TextEncoder().encode(environ.PATH_INFO)];
+    };
     app.get('/bytes', () => new Uint8Array([104, 105]));
     app.get('/list', () => [1, 2, 3]);
     app.get('/created', () => ['made', 201]);
     app.get('/headers', () => ['x', 200, { 'X-A': '1' }]);
     app.get('/only-headers', () => [{ ok: true }, { 'X-B': '2' }]);
     app.get('/response', () => new Response('r', { status: 418 }));
-    app.get('/stream', () => (async function* () { yield 'a'; yield new TextEncoder().encode('b'); })());
-    app.get('/async', async () => { await Promise.resolve(); return 'later'; });
+    app.get('/stream', () =>
+      (async function* () {
+        yield 'a';
+        yield new TextEncoder().encode('b');
+      })(),
+    );
+    app.get('/async', async () => {
+      await Promise.resolve();
+      return 'later';
+    });
     app.get('/tsgi', () => echo);
     app.get('/json', () => jsonify({ a: 1 }, 202));
     app.get('/go', () => redirect('/target?x=<y>'));
@@ -52,18 +68,25 @@ describe('routes', () => {
 
   it('answer a bad return value with a 500 whose logged error names the view', async () => {
     const app = newApp({ TESTING: false });
-    app.get('/nothing', function nothing() { return undefined as never; });
+    app.get('/nothing', function nothing() {
+      return undefined as never;
+    });
     app.get('/number', () => 42 as never);
     const logged: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => { logged.push(String(chunk)); return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      logged.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       expect((await app.testClient().get('/nothing')).status).toBe(500);
       expect((await app.testClient().get('/number')).status).toBe(500);
     } finally {
       process.stderr.write = write;
     }
-    expect(logged.join('')).toMatch(/The view function for 'nothing' did not return a valid response: it returned undefined \(did you forget a return\?\)/);
+    expect(logged.join('')).toMatch(
+      /The view function for 'nothing' did not return a valid response: it returned undefined \(did you forget a return\?\)/,
+    );
     expect(logged.join('')).toMatch(/for 'number' did not return a valid response: it returned a number: 42/);
   });
 
@@ -72,15 +95,23 @@ describe('routes', () => {
     app.get('/', () => 'x');
     app.get('/users/<int:id>', () => 'x');
     app.post('/login', () => 'x');
-    app.get('/named', function profile() { return 'x'; });
+    app.get('/named', function profile() {
+      return 'x';
+    });
     app.route('/both', { methods: ['GET', 'POST'] }, () => 'x');
     expect(app.router.rules.map((r) => r.endpoint)).toEqual(['index', 'users_id', 'login_post', 'profile', 'both']);
   });
 
   it('refuse an endpoint taken by another handler, naming both', () => {
     const app = newApp();
-    app.get('/a', function page() { return 'a'; });
-    expect(() => app.get('/b', function page() { return 'b'; })).toThrow(/'page' is taken by page and would be taken by page/);
+    app.get('/a', function page() {
+      return 'a';
+    });
+    expect(() =>
+      app.get('/b', function page() {
+        return 'b';
+      }),
+    ).toThrow(/'page' is taken by page and would be taken by page/);
     const shared = () => 'same';
     app.get('/c', { endpoint: 'shared' }, shared);
     expect(() => app.get('/d', { endpoint: 'shared' }, shared)).not.toThrow();
@@ -110,25 +141,44 @@ describe('routes', () => {
       headers.append('Set-Cookie', 'b=2; Path=/');
       return new globalThis.Response('{"ok":true}', { status: 201, headers });
     });
-    app.get('/stream', () => new globalThis.Response(new ReadableStream({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('one '));
-        controller.enqueue(new TextEncoder().encode('two'));
-        controller.close();
-      },
-    })));
+    app.get(
+      '/stream',
+      () =>
+        new globalThis.Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode('one '));
+              controller.enqueue(new TextEncoder().encode('two'));
+              controller.close();
+            },
+          }),
+        ),
+    );
     const client = app.testClient();
     const response = await client.get('/fetch');
-    expect([response.status, response.json, response.headers.get('Content-Type'), response.headers.get('X-Kind'), response.headers.getAll('Set-Cookie')])
-      .toEqual([201, { ok: true }, 'application/json', 'fetch', ['a=1; Path=/', 'b=2; Path=/']]);
+    expect([
+      response.status,
+      response.json,
+      response.headers.get('Content-Type'),
+      response.headers.get('X-Kind'),
+      response.headers.getAll('Set-Cookie'),
+    ]).toEqual([201, { ok: true }, 'application/json', 'fetch', ['a=1; Path=/', 'b=2; Path=/']]);
     expect((await client.get('/stream')).text).toBe('one two');
   });
 
   it('take a GET view and a POST view on one rule, as Flask does, and still refuse a real duplicate', async () => {
     const app = newApp();
-    app.get('/login', function login() { return 'the form'; });
-    app.post('/login', function doLogin() { return 'logged in'; });
-    expect(() => app.post('/login', function again() { return ''; })).toThrow(/duplicates rule '\/login' \(endpoint 'doLogin'\) for POST/);
+    app.get('/login', function login() {
+      return 'the form';
+    });
+    app.post('/login', function doLogin() {
+      return 'logged in';
+    });
+    expect(() =>
+      app.post('/login', function again() {
+        return '';
+      }),
+    ).toThrow(/duplicates rule '\/login' \(endpoint 'doLogin'\) for POST/);
     const client = app.testClient();
     expect((await client.get('/login')).text).toBe('the form');
     expect((await client.post('/login')).text).toBe('logged in');
@@ -143,10 +193,18 @@ describe('decorators', () => {
     @app.routes
     class Pages {
       greeting = 'thanks';
-      constructor() { constructed++; }
-      @app.get('/about') static about() { return `About ${this.name}`; }
-      @app.post('/contact') send(req: Request) { return [`${this.greeting} ${req.method}`, 201]; }
-      @app.route('/both', { methods: ['GET', 'PUT'] }) both() { return this.greeting; }
+      constructor() {
+        constructed++;
+      }
+      @app.get('/about') static about() {
+        return `About ${this.name}`;
+      }
+      @app.post('/contact') send(req: Request) {
+        return [`${this.greeting} ${req.method}`, 201];
+      }
+      @app.route('/both', { methods: ['GET', 'PUT'] }) both() {
+        return this.greeting;
+      }
     }
     expect(app.router.rules.map((r) => r.endpoint)).toEqual(['about', 'send', 'both']);
     expect(constructed).toBe(0);
@@ -162,16 +220,26 @@ describe('decorators', () => {
   it('find the class through a static decorated method too', async () => {
     const app = newApp();
     class Mixed {
-      @app.get('/s') static s() { return 'static'; }
-      @app.get('/i') i() { return this instanceof Mixed ? 'instance' : 'lost'; }
+      @app.get('/s') static s() {
+        return 'static';
+      }
+      @app.get('/i') i() {
+        return this instanceof Mixed ? 'instance' : 'lost';
+      }
     }
     expect((await app.testClient().get('/i')).text).toBe('instance');
   });
 
   it('say how to fix an instance method whose class Flagon cannot see', async () => {
     const app = newApp();
-    class Lonely { @app.get('/lonely') view() { return 'x'; } }
-    await expect(app.testClient().get('/lonely')).rejects.toThrow(/Put @app.routes above the class, or make 'view' static/);
+    class Lonely {
+      @app.get('/lonely') view() {
+        return 'x';
+      }
+    }
+    await expect(app.testClient().get('/lonely')).rejects.toThrow(
+      /Put @app.routes above the class, or make 'view' static/,
+    );
     expect(Lonely).toBeDefined();
   });
 
@@ -179,8 +247,12 @@ describe('decorators', () => {
     const app = newApp();
     const seen: string[] = [];
     class Hooks {
-      @app.beforeRequest static before(req: Request) { seen.push(`before ${req.path}`); }
-      @app.errorHandler(404) static missing() { return ['custom 404', 404]; }
+      @app.beforeRequest static before(req: Request) {
+        seen.push(`before ${req.path}`);
+      }
+      @app.errorHandler(404) static missing() {
+        return ['custom 404', 404];
+      }
     }
     expect(Hooks).toBeDefined();
     const response = await app.testClient().get('/nope');

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { App, checkPasswordHash, csrfToken, generatePasswordHash } from 'flagon';
 
 // Made with Python's hashlib.scrypt / pbkdf2_hmac, the primitives Werkzeug's generate_password_hash uses.
-const WERKZEUG_SCRYPT = 'scrypt:32768:8:1$Q5vX7wRz0aBcDeFg$df27bca9d04f73d0fdf7dbf100eccc9b3e2eb55604c7dd1cb72b5ab3c7a991549ccf2b706669688c132273dcc2d96a4d2fe4d015b25f2342f93a0679de4cb54a';
-const WERKZEUG_PBKDF2 = 'pbkdf2:sha256:600000$Q5vX7wRz0aBcDeFg$b879d728284b519cc5d2d8e76a48075e05bb3cfcb70f48de824ddbf1f457b864';
+const WERKZEUG_SCRYPT =
+  'scrypt:32768:8:1$Q5vX7wRz0aBcDeFg$df27bca9d04f73d0fdf7dbf100eccc9b3e2eb55604c7dd1cb72b5ab3c7a991549ccf2b706669688c132273dcc2d96a4d2fe4d015b25f2342f93a0679de4cb54a';
+const WERKZEUG_PBKDF2 =
+  'pbkdf2:sha256:600000$Q5vX7wRz0aBcDeFg$b879d728284b519cc5d2d8e76a48075e05bb3cfcb70f48de824ddbf1f457b864';
 
 describe('password hashes', () => {
-  it('use scrypt n=32768 r=8 p=1 in Werkzeug\'s format, and check in constant time', async () => {
+  it("use scrypt n=32768 r=8 p=1 in Werkzeug's format, and check in constant time", async () => {
     const stored = await generatePasswordHash('correct horse');
     expect(stored).toMatch(/^scrypt:32768:8:1\$[A-Za-z0-9]{16}\$[0-9a-f]{128}$/);
     expect(await checkPasswordHash(stored, 'correct horse')).toBe(true);
@@ -21,7 +23,8 @@ describe('password hashes', () => {
     expect(await checkPasswordHash(WERKZEUG_SCRYPT, 'correct horse')).toBe(true);
     expect(await checkPasswordHash(WERKZEUG_PBKDF2, 'correct horse')).toBe(true);
     expect(await checkPasswordHash(WERKZEUG_PBKDF2, 'wrong')).toBe(false);
-    for (const bad of ['', 'plain', 'md5$x$abc', 'scrypt:32768:8:1$salt$zz']) expect(await checkPasswordHash(bad, 'x')).toBe(false);
+    for (const bad of ['', 'plain', 'md5$x$abc', 'scrypt:32768:8:1$salt$zz'])
+      expect(await checkPasswordHash(bad, 'x')).toBe(false);
   });
 });
 
@@ -30,18 +33,22 @@ describe('CSRF protection', () => {
     const app = new App(import.meta.url, { config: { TESTING: true, SECRET_KEY: 'csrf' }, staticFolder: null });
     app.get('/form', () => csrfToken());
     app.post('/submit', () => 'accepted');
-    app.post('/hook', function hook() { return 'webhook'; });
+    app.post('/hook', function hook() {
+      return 'webhook';
+    });
     app.enableCsrf({ exempt: ['hook'] });
     return app;
   };
 
-  it('refuses unsafe methods without the session\'s token, with 400', async () => {
+  it("refuses unsafe methods without the session's token, with 400", async () => {
     const client = build().testClient();
     const token = (await client.get('/form')).text;
     expect(token).toMatch(/^[\w-]{43}$/);
     const missing = await client.post('/submit', { form: { a: '1' } });
     expect([missing.status, missing.text.includes('The CSRF token is missing.')]).toEqual([400, true]);
-    expect((await client.post('/submit', { form: { csrf_token: 'x'.repeat(43) } })).text).toContain('The CSRF token is invalid.');
+    expect((await client.post('/submit', { form: { csrf_token: 'x'.repeat(43) } })).text).toContain(
+      'The CSRF token is invalid.',
+    );
     expect((await client.post('/submit', { form: { csrf_token: token } })).text).toBe('accepted');
     expect((await client.post('/submit', { headers: { 'X-CSRF-Token': token } })).text).toBe('accepted');
   });
@@ -55,7 +62,10 @@ describe('CSRF protection', () => {
 
 describe('TRUSTED_HOSTS', () => {
   it('answers 400 to other hosts', async () => {
-    const app = new App(import.meta.url, { config: { TESTING: true, TRUSTED_HOSTS: ['example.com', '.example.org'] }, staticFolder: null });
+    const app = new App(import.meta.url, {
+      config: { TESTING: true, TRUSTED_HOSTS: ['example.com', '.example.org'] },
+      staticFolder: null,
+    });
     app.get('/', () => 'ok');
     const client = app.testClient();
     expect((await client.get('/', { headers: { Host: 'example.com' } })).status).toBe(200);

@@ -3,10 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate, TemplateSyntaxError } from 'flagon';
+import {
+  App,
+  Blueprint,
+  flash,
+  g,
+  renderTemplate,
+  renderTemplateString,
+  streamTemplate,
+  TemplateSyntaxError,
+} from 'flagon';
 
 const fixtureUrl = new URL('./fixture-app/app.ts', import.meta.url).href;
-const newApp = (config: Record<string, unknown> = {}) => new App(fixtureUrl, { name: 'tpl', config: { TESTING: true, SECRET_KEY: 'tpl-secret', ...config }, staticFolder: null });
+const newApp = (config: Record<string, unknown> = {}) =>
+  new App(fixtureUrl, {
+    name: 'tpl',
+    config: { TESTING: true, SECRET_KEY: 'tpl-secret', ...config },
+    staticFolder: null,
+  });
 
 describe('templates', () => {
   it('autoescape .html and string templates, not .txt', async () => {
@@ -28,9 +42,11 @@ describe('templates', () => {
     await expect(app.testClient().get('/none')).rejects.toThrow('template not found: a.html, b.html');
   });
 
-  it('look in the app\'s folder before blueprints\' folders', async () => {
+  it("look in the app's folder before blueprints' folders", async () => {
     const app = newApp();
-    app.registerBlueprint(new Blueprint('bp', new URL('./fixture-bp/x.ts', import.meta.url).href, { templateFolder: 'templates' }));
+    app.registerBlueprint(
+      new Blueprint('bp', new URL('./fixture-bp/x.ts', import.meta.url).href, { templateFolder: 'templates' }),
+    );
     app.get('/shared', () => renderTemplate('shared.html'));
     app.get('/bp', () => renderTemplate('bp-only.html'));
     expect((await app.testClient().get('/shared')).text).toBe('app wins');
@@ -42,7 +58,11 @@ describe('templates', () => {
     app.contextProcessor(() => ({ greeting: 'hello', year: 2026 }));
     app.templateGlobal('siteName', 'Flagon');
     app.templateTest('even', (n: number) => n % 2 === 0);
-    class Filters { @app.templateFilter('shout') static shout(s: string) { return s.toUpperCase(); } }
+    class Filters {
+      @app.templateFilter('shout') static shout(s: string) {
+        return s.toUpperCase();
+      }
+    }
     expect(Filters).toBeDefined();
     app.get('/', () => renderTemplate('extras.html', { name: 'ada', year: 1815 }));
     expect((await app.testClient().get('/')).text).toBe('hello 1815 ADA Flagon even');
@@ -50,7 +70,12 @@ describe('templates', () => {
 
   it('give templates request, urlFor, config, g and flashed messages', async () => {
     const app = newApp();
-    app.get('/', function index() { g.user = 'ada'; flash('one'); flash('two'); return renderTemplate('globals.html'); });
+    app.get('/', function index() {
+      g.user = 'ada';
+      flash('one');
+      flash('two');
+      return renderTemplate('globals.html');
+    });
     expect((await app.testClient().get('/')).text).toBe('/ / tpl-secret ada one,two');
   });
 
@@ -58,15 +83,23 @@ describe('templates', () => {
     const app = newApp();
     app.get('/broken', () => renderTemplate('broken.html'));
     app.get('/undefined', () => renderTemplateString('line one\n{{ nothing() }}'));
-    await expect(app.testClient().get('/broken')).rejects.toThrow(new TemplateSyntaxError('unexpected token: }}', { template: 'broken.html', file: null, line: 2, column: 12 }).message);
-    await expect(app.testClient().get('/undefined')).rejects.toThrow(/^`nothing` is undefined, so it cannot be called: .* \(\(template string\), line 2, column 4\)$/);
+    await expect(app.testClient().get('/broken')).rejects.toThrow(
+      new TemplateSyntaxError('unexpected token: }}', { template: 'broken.html', file: null, line: 2, column: 12 })
+        .message,
+    );
+    await expect(app.testClient().get('/undefined')).rejects.toThrow(
+      /^`nothing` is undefined, so it cannot be called: .* \(\(template string\), line 2, column 4\)$/,
+    );
   });
 
   it('reload changed templates in debug', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flagon-tpl-'));
     mkdirSync(join(dir, 'templates'));
     writeFileSync(join(dir, 'templates', 'page.html'), 'version 1');
-    const app = new App(pathToFileURL(join(dir, 'app.ts')).href, { config: { TESTING: true, DEBUG: true }, staticFolder: null });
+    const app = new App(pathToFileURL(join(dir, 'app.ts')).href, {
+      config: { TESTING: true, DEBUG: true },
+      staticFolder: null,
+    });
     app.get('/', () => renderTemplate('page.html'));
     const client = app.testClient();
     expect((await client.get('/')).text).toBe('version 1');
@@ -87,8 +120,12 @@ describe('template helpers as decorators', () => {
   it('register globals and tests from static methods', async () => {
     const app = newApp();
     class Helpers {
-      @app.templateGlobal('twice') static twice(n: number) { return n * 2; }
-      @app.templateTest('positive') static positive(n: number) { return n > 0; }
+      @app.templateGlobal('twice') static twice(n: number) {
+        return n * 2;
+      }
+      @app.templateTest('positive') static positive(n: number) {
+        return n > 0;
+      }
     }
     expect(Helpers).toBeDefined();
     app.get('/', () => renderTemplateString('{{ twice(21) }} {% if 3 is positive %}yes{% endif %}'));

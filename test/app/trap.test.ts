@@ -1,6 +1,16 @@
 /** TRAP_HTTP_EXCEPTIONS and TRAP_BAD_REQUEST_ERRORS, as Flask 3.1's trap_http_exception (each case checked against it). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { abort, App, BadRequest, DEFAULT_CONFIG, FlagonError, HTTPError, InternalServerError, MethodNotAllowed, RequestRedirect } from 'flagon';
+import {
+  abort,
+  App,
+  BadRequest,
+  DEFAULT_CONFIG,
+  FlagonError,
+  HTTPError,
+  InternalServerError,
+  MethodNotAllowed,
+  RequestRedirect,
+} from 'flagon';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -8,13 +18,26 @@ afterEach(() => vi.restoreAllMocks());
 function newApp(config: Record<string, unknown>): App {
   const app = new App(import.meta.url, { config: { PROPAGATE_EXCEPTIONS: false, ...config }, staticFolder: null });
   vi.spyOn(app.logger, 'error').mockImplementation(() => undefined); // the 500 path logs; keep the test output clean
-  app.get('/abort404', function abort404() { return abort(404); });
-  app.get('/abort400', function abort400() { return abort(400); });
-  app.post('/json', async function json(req) { return JSON.stringify(await req.json()); });
-  app.get('/dir/', function dir() { return 'dir'; });
-  app.post('/post', function post() { return 'posted'; });
+  app.get('/abort404', function abort404() {
+    return abort(404);
+  });
+  app.get('/abort400', function abort400() {
+    return abort(400);
+  });
+  app.post('/json', async function json(req) {
+    return JSON.stringify(await req.json());
+  });
+  app.get('/dir/', function dir() {
+    return 'dir';
+  });
+  app.post('/post', function post() {
+    return 'posted';
+  });
   app.errorHandler(404, () => ['handled404', 404]);
-  app.errorHandler(500, (error) => [`handled500 ${((error as InternalServerError).cause as Error).constructor.name}`, 500]);
+  app.errorHandler(500, (error) => [
+    `handled500 ${((error as InternalServerError).cause as Error).constructor.name}`,
+    500,
+  ]);
   return app;
 }
 
@@ -35,7 +58,9 @@ describe('TRAP_HTTP_EXCEPTIONS and TRAP_BAD_REQUEST_ERRORS', () => {
   it('default to false and null, as in Flask', () => {
     expect([DEFAULT_CONFIG.TRAP_HTTP_EXCEPTIONS, DEFAULT_CONFIG.TRAP_BAD_REQUEST_ERRORS]).toEqual([false, null]);
     expect(() => new App(import.meta.url, { config: { TRAP_HTTP_EXCEPTIONS: 'yes' } })).toThrow(FlagonError);
-    expect(() => new App(import.meta.url, { config: { TRAP_BAD_REQUEST_ERRORS: 1 } })).toThrow(/TRAP_BAD_REQUEST_ERRORS/);
+    expect(() => new App(import.meta.url, { config: { TRAP_BAD_REQUEST_ERRORS: 1 } })).toThrow(
+      /TRAP_BAD_REQUEST_ERRORS/,
+    );
   });
 
   it('trap nothing by default: each HTTP error is its own page', async () => {
@@ -44,14 +69,23 @@ describe('TRAP_HTTP_EXCEPTIONS and TRAP_BAD_REQUEST_ERRORS', () => {
 
   it('TRAP_HTTP_EXCEPTIONS sends every HTTP error to the 500 path, unless a handler is registered for it', async () => {
     expect(await statuses(newApp({ TRAP_HTTP_EXCEPTIONS: true }))).toEqual([
-      '404 handled404', '500 handled500 BadRequest', '500 handled500 BadRequest', '404 handled404',
-      '500 handled500 RequestRedirect', '500 handled500 MethodNotAllowed',
+      '404 handled404',
+      '500 handled500 BadRequest',
+      '500 handled500 BadRequest',
+      '404 handled404',
+      '500 handled500 RequestRedirect',
+      '500 handled500 MethodNotAllowed',
     ]);
   });
 
   it('TRAP_BAD_REQUEST_ERRORS traps BadRequest and its subclasses only', async () => {
     expect(await statuses(newApp({ TRAP_BAD_REQUEST_ERRORS: true }))).toEqual([
-      '404 handled404', '500 handled500 BadRequest', '500 handled500 BadRequest', '404 handled404', '308', '405',
+      '404 handled404',
+      '500 handled500 BadRequest',
+      '500 handled500 BadRequest',
+      '404 handled404',
+      '308',
+      '405',
     ]);
   });
 
@@ -63,7 +97,9 @@ describe('TRAP_HTTP_EXCEPTIONS and TRAP_BAD_REQUEST_ERRORS', () => {
 
   it('hands a trapped error to a handler of its class, and traps errors raised in before-request hooks', async () => {
     const app = newApp({ TRAP_HTTP_EXCEPTIONS: true });
-    app.beforeRequest((req) => { if (req.path === '/hook') abort(403); });
+    app.beforeRequest((req) => {
+      if (req.path === '/hook') abort(403);
+    });
     app.errorHandler(HTTPError, (error) => [`generic ${(error as HTTPError).status}`, 418]);
     const client = app.testClient();
     expect((await client.get('/abort400')).text).toBe('generic 400');
@@ -74,9 +110,15 @@ describe('TRAP_HTTP_EXCEPTIONS and TRAP_BAD_REQUEST_ERRORS', () => {
   it('lets a trapped error out of the test client with TESTING, after the teardown hooks saw it', async () => {
     const app = new App(import.meta.url, { config: { TESTING: true, TRAP_HTTP_EXCEPTIONS: true }, staticFolder: null });
     const seen: unknown[] = [];
-    app.teardownRequest((error) => { seen.push(error); });
-    app.get('/abort400', function abort400() { return abort(400); });
-    app.get('/dir/', function dir() { return 'dir'; });
+    app.teardownRequest((error) => {
+      seen.push(error);
+    });
+    app.get('/abort400', function abort400() {
+      return abort(400);
+    });
+    app.get('/dir/', function dir() {
+      return 'dir';
+    });
     const client = app.testClient();
     const raised = await client.get('/abort400').catch((error: unknown) => error);
     expect(raised).toBeInstanceOf(BadRequest);

@@ -10,14 +10,19 @@ describe('the import graph of src/', () => {
   });
 
   it('finds a type-only cycle and a longer one', () => {
-    const files = new Map(Object.entries({
-      'app/a.ts': "import type { B } from './b.js';",
-      'app/b.ts': "import { a } from './a.js';",
-      'app/c.ts': "import { d } from './d.js';",
-      'app/d.ts': "import { e } from './e.js';",
-      'app/e.ts': "export { c } from './c.js';",
-      'app/f.ts': "import { a } from './a.js';",
-    }));
-    expect(findCycles(files)).toEqual([['app/a.ts', 'app/b.ts'], ['app/c.ts', 'app/d.ts', 'app/e.ts']]);
+    const files = new Map(
+      Object.entries({
+        'app/a.ts': "import type { B } from './b.js';",
+        'app/b.ts': "import { a } from './a.js';",
+        'app/c.ts': "import { d } from './d.js';",
+        'app/d.ts': "import { e } from './e.js';",
+        'app/e.ts': "export { c } from './c.js';",
+        'app/f.ts': "import { a } from './a.js';",
+      }),
+    );
+    expect(findCycles(files)).toEqual([
+      ['app/a.ts', 'app/b.ts'],
+      ['app/c.ts', 'app/d.ts', 'app/e.ts'],
+    ]);
   });
 });

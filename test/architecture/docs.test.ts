@@ -12,7 +12,11 @@ function publicNames(): Set<string> {
     if (!file.endsWith('/index.ts')) continue;
     for (const match of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s+from/g)) {
       for (const part of match[1]!.split(',')) {
-        const name = part.trim().split(/\s+as\s+/).pop()!.trim();
+        const name = part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!
+          .trim();
         if (name) names.add(name);
       }
     }
@@ -29,7 +33,8 @@ describe('the public surface', () => {
     const documented = new Set<string>(); // overloads: the TypeScript convention documents the first declaration
     for (const [file, source] of files) {
       if (file.endsWith('index.ts')) continue;
-      const declaration = /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(?:async\s+|abstract\s+)?(?:const|function\*?|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
+      const declaration =
+        /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(?:async\s+|abstract\s+)?(?:const|function\*?|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
       for (const match of source.matchAll(declaration)) {
         const name = match[2]!;
         if (!names.has(name)) continue;

@@ -7,10 +7,17 @@ import { join, posix, relative } from 'node:path';
 
 export const LAYERS: Record<string, number> = {
   gateway: 0,
-  http: 1, routing: 1,
-  wrappers: 2, middleware: 2,
-  app: 3, sessions: 3, templating: 3, validation: 3,
-  testing: 4, serving: 4, adapters: 4,
+  http: 1,
+  routing: 1,
+  wrappers: 2,
+  middleware: 2,
+  app: 3,
+  sessions: 3,
+  templating: 3,
+  validation: 3,
+  testing: 4,
+  serving: 4,
+  adapters: 4,
   cli: 5,
 };
 
@@ -28,9 +35,14 @@ const SANS_IO = new Set(['gateway', 'http', 'routing']);
 /** Packages that may appear in one file only, inside one folder. */
 const ONE_FILE: Record<string, string> = { busboy: 'wrappers', nunjucks: 'templating', zod: 'validation' };
 
-export interface Violation { file: string; specifier: string; rule: string }
+export interface Violation {
+  file: string;
+  specifier: string;
+  rule: string;
+}
 
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** `files` maps paths relative to src/ (posix) to their source. */
 export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
@@ -41,22 +53,40 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
     for (const match of source.matchAll(IMPORT)) {
       const typeOnly = match[2] !== undefined;
       const specifier = (match[3] ?? match[4])!;
-      const fail = (rule: string): void => { violations.push({ file, specifier, rule }); };
+      const fail = (rule: string): void => {
+        violations.push({ file, specifier, rule });
+      };
       if (specifier.startsWith('.')) {
         const target = posix.normalize(posix.join(posix.dirname(file), specifier));
-        if (target.startsWith('..')) { fail('imports outside src/'); continue; }
+        if (target.startsWith('..')) {
+          fail('imports outside src/');
+          continue;
+        }
         const targetFolder = target.includes('/') ? target.split('/')[0]! : '';
-        if (target === 'index.js' || target === 'index.ts') { fail('nothing inside src imports src/index.ts'); continue; }
+        if (target === 'index.js' || target === 'index.ts') {
+          fail('nothing inside src imports src/index.ts');
+          continue;
+        }
         if (folder === '' || targetFolder === folder) continue;
         const from = LAYERS[folder];
         const to = LAYERS[targetFolder];
-        if (from === undefined) { fail(`folder '${folder}' is not in the layer table`); continue; }
-        if (to === undefined) { fail(`folder '${targetFolder}' is not in the layer table`); continue; }
+        if (from === undefined) {
+          fail(`folder '${folder}' is not in the layer table`);
+          continue;
+        }
+        if (to === undefined) {
+          fail(`folder '${targetFolder}' is not in the layer table`);
+          continue;
+        }
         if (to > from) fail(`${folder}/ (L${from}) must not import ${targetFolder}/ (L${to})`);
-        else if (ONLY[folder] && !ONLY[folder].includes(targetFolder)) fail(`${folder}/ may import only ${ONLY[folder].join(', ')}/`);
+        else if (ONLY[folder] && !ONLY[folder].includes(targetFolder))
+          fail(`${folder}/ may import only ${ONLY[folder].join(', ')}/`);
         continue;
       }
-      if (SANS_IO.has(folder) && /^node:(fs|fs\/promises|http|https|http2|net|tls|child_process|stream)$/.test(specifier)) {
+      if (
+        SANS_IO.has(folder) &&
+        /^node:(fs|fs\/promises|http|https|http2|net|tls|child_process|stream)$/.test(specifier)
+      ) {
         fail(`${folder}/ is sans-IO: no ${specifier}`);
       } else if (!typeOnly && IO_MODULES.test(specifier) && !IO_FOLDERS.has(folder)) {
         fail(`only serving/, adapters/ and cli/ touch ${specifier}`);
@@ -68,8 +98,10 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
   for (const [pkg, users] of packageUsers) {
     const unique = [...new Set(users)];
     const home = ONE_FILE[pkg]!;
-    if (unique.length > 1) for (const file of unique) violations.push({ file, specifier: pkg, rule: `${pkg} appears in one file only` });
-    for (const file of unique) if (!file.startsWith(`${home}/`)) violations.push({ file, specifier: pkg, rule: `${pkg} belongs in ${home}/` });
+    if (unique.length > 1)
+      for (const file of unique) violations.push({ file, specifier: pkg, rule: `${pkg} appears in one file only` });
+    for (const file of unique)
+      if (!file.startsWith(`${home}/`)) violations.push({ file, specifier: pkg, rule: `${pkg} belongs in ${home}/` });
   }
   return violations;
 }
@@ -81,7 +113,8 @@ export function readSources(root: string): Map<string, string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) files.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+      else if (entry.name.endsWith('.ts'))
+        files.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
     }
   };
   walk(root);

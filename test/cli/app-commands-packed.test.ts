@@ -44,8 +44,12 @@ describe('the installed flagon command', () => {
     const initDb = await run(process.execPath, [bin, 'init-db', '--force'], { cwd: project.dir, env });
     expect(initDb.stdout).toBe('Initialized the database (forced).\nclosed sqlite\n');
     const help = await run(process.execPath, [bin, '--help'], { cwd: project.dir, env });
-    expect(help.stdout).toContain(`Commands of the app (app.cli, from ${join(project.dir, 'app.ts')}):\n  init-db  Create the tables.\n`);
+    expect(help.stdout).toContain(
+      `Commands of the app (app.cli, from ${join(project.dir, 'app.ts')}):\n  init-db  Create the tables.\n`,
+    );
     const commandHelp = await run(process.execPath, [bin, 'init-db', '--help'], { cwd: project.dir, env });
-    expect(commandHelp.stdout).toMatch(/^Usage: flagon init-db \[OPTIONS\] \[ARGS\]\.\.\.\n\n {2}Create the tables\.\n/);
+    expect(commandHelp.stdout).toMatch(
+      /^Usage: flagon init-db \[OPTIONS\] \[ARGS\]\.\.\.\n\n {2}Create the tables\.\n/,
+    );
   });
 });

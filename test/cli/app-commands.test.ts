@@ -11,7 +11,14 @@ import { makeProject, REPO } from '../helpers/dev-server.js';
 
 const TSX = join(REPO, 'node_modules/tsx/dist/loader.mjs');
 const MAIN = join(REPO, 'src/cli/main.ts');
-const TSCONFIG = JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', paths: { flagon: [join(REPO, 'src/index.ts')], 'flagon/*': [join(REPO, 'src/*/index.ts')] } } });
+const TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    target: 'ES2022',
+    paths: { flagon: [join(REPO, 'src/index.ts')], 'flagon/*': [join(REPO, 'src/*/index.ts')] },
+  },
+});
 
 const APP = `import { writeFileSync } from 'node:fs';
 import { App, Blueprint, CliError, UsageError, currentApp, g } from 'flagon';
@@ -43,19 +50,35 @@ export const app = new App(import.meta.url, { name: 'other' });
 app.cli.command('hello', () => console.log('hello from other'));
 `;
 
-const project = makeProject({ 'app.ts': APP, 'other.ts': OTHER, 'broken/app.ts': "throw new Error('cannot import me');\n", 'tsconfig.json': TSCONFIG });
+const project = makeProject({
+  'app.ts': APP,
+  'other.ts': OTHER,
+  'broken/app.ts': "throw new Error('cannot import me');\n",
+  'tsconfig.json': TSCONFIG,
+});
 afterAll(() => project.remove());
 
-interface Result { status: number | null; stdout: string; stderr: string }
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `flagon …` in the project and resolves when it exits. */
 function flagon(args: string[]): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: project.dir, env: { ...process.env, FLAGON_APP: '', NO_COLOR: '1' } });
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      cwd: project.dir,
+      env: { ...process.env, FLAGON_APP: '', NO_COLOR: '1' },
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
@@ -65,16 +88,18 @@ describe('flagon NAME', () => {
   it('loads the app, runs the command in its app context, awaits the teardown hooks, exits 0', async () => {
     const result = await flagon(['init-db', 'users', '--force', '--count', '3', '--', '--kept']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe([
-      'init-db in tasks: {"positionals":["users","--kept"],"options":{"force":true,"count":"3"}}',
-      'teardown db=sqlite error=null',
-      '',
-    ].join('\n'));
+    expect(result.stdout).toBe(
+      [
+        'init-db in tasks: {"positionals":["users","--kept"],"options":{"force":true,"count":"3"}}',
+        'teardown db=sqlite error=null',
+        '',
+      ].join('\n'),
+    );
     expect(result.status).toBe(0);
     expect(readFileSync(join(project.dir, 'closed.txt'), 'utf8')).toBe('sqlite');
   });
 
-  it('runs a blueprint\'s command under its name, with typed options', async () => {
+  it("runs a blueprint's command under its name, with typed options", async () => {
     const [created, defaults, group] = await Promise.all([
       flagon(['auth', 'create-user', 'ada', '-a', '--role', 'owner']),
       flagon(['auth', 'create-user', 'bob']),
@@ -102,7 +127,9 @@ describe('flagon NAME', () => {
     expect(unknownOption.status).toBe(2);
     expect(unknownOption.stderr).toMatch(/^Error: Unknown option '--colour'/);
     expect(unknownCommand.status).toBe(2);
-    expect(unknownCommand.stderr).toBe("Error: no such command 'seed' (flagon's are run, routes, shell; the app's are init-db, fail, refuse, needs-name, auth; see 'flagon --help').\n");
+    expect(unknownCommand.stderr).toBe(
+      "Error: no such command 'seed' (flagon's are run, routes, shell; the app's are init-db, fail, refuse, needs-name, auth; see 'flagon --help').\n",
+    );
   });
 
   it('takes --app before the command, and says so when it comes after', async () => {
@@ -119,44 +146,53 @@ describe('flagon NAME', () => {
 });
 
 describe('help', () => {
-  it('flagon --help lists the app\'s commands and groups with the first line of their help', async () => {
+  it("flagon --help lists the app's commands and groups with the first line of their help", async () => {
     const result = await flagon(['--help']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: flagon \[--app PATH\[:NAME\]\] <command> \[options\]\n/);
-    expect(result.stdout).toContain([
-      `Commands of the app (app.cli, from ${join(project.dir, 'app.ts')}):`,
-      '  init-db     Clear the existing data and create new tables.',
-      '  fail',
-      '  refuse',
-      '  needs-name',
-      '  auth        commands: create-user',
-      '',
-    ].join('\n'));
+    expect(result.stdout).toContain(
+      [
+        `Commands of the app (app.cli, from ${join(project.dir, 'app.ts')}):`,
+        '  init-db     Clear the existing data and create new tables.',
+        '  fail',
+        '  refuse',
+        '  needs-name',
+        '  auth        commands: create-user',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('flagon NAME --help shows the usage, the whole help and the declared options', async () => {
-    const [initDb, createUser] = await Promise.all([flagon(['init-db', '--help']), flagon(['auth', 'create-user', '-h'])]);
-    expect(initDb.stdout).toBe([
-      'Usage: flagon init-db [OPTIONS] [ARGS]...',
-      '',
-      '  Clear the existing data and create new tables.',
-      '  Safe to run twice.',
-      '',
-      'Options:',
-      '  Any --name VALUE, --name=VALUE or --name, and arguments; --help shows this.',
-      '',
-    ].join('\n'));
-    expect(createUser.stdout).toBe([
-      'Usage: flagon auth create-user [OPTIONS] [ARGS]...',
-      '',
-      '  Create a user.',
-      '',
-      'Options:',
-      '  -a, --admin  Give all rights.',
-      '  --role TEXT  [default: member]',
-      '  --help       Show this message and exit.',
-      '',
-    ].join('\n'));
+    const [initDb, createUser] = await Promise.all([
+      flagon(['init-db', '--help']),
+      flagon(['auth', 'create-user', '-h']),
+    ]);
+    expect(initDb.stdout).toBe(
+      [
+        'Usage: flagon init-db [OPTIONS] [ARGS]...',
+        '',
+        '  Clear the existing data and create new tables.',
+        '  Safe to run twice.',
+        '',
+        'Options:',
+        '  Any --name VALUE, --name=VALUE or --name, and arguments; --help shows this.',
+        '',
+      ].join('\n'),
+    );
+    expect(createUser.stdout).toBe(
+      [
+        'Usage: flagon auth create-user [OPTIONS] [ARGS]...',
+        '',
+        '  Create a user.',
+        '',
+        'Options:',
+        '  -a, --admin  Give all rights.',
+        '  --role TEXT  [default: member]',
+        '  --help       Show this message and exit.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('shows the help when the app fails to load, with the error on standard error, as flask --help does', async () => {
@@ -164,6 +200,8 @@ describe('help', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: flagon/);
     expect(result.stdout).not.toContain('Commands of the app');
-    expect(result.stderr).toMatch(/^The app could not be loaded, so its commands are not listed:\nError: cannot import me/);
+    expect(result.stderr).toMatch(
+      /^The app could not be loaded, so its commands are not listed:\nError: cannot import me/,
+    );
   });
 });

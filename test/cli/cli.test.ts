@@ -19,38 +19,63 @@ export function createApp() {
 }
 `;
 
-const project = makeProject({ 'src/app.ts': APP, '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n', '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n' });
+const project = makeProject({
+  'src/app.ts': APP,
+  '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n',
+  '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n',
+});
 afterAll(() => project.remove());
-const flagon = (args: string[], input?: string) => spawnSync(process.execPath, [CLI, ...args], { cwd: project.dir, input, encoding: 'utf8', env: { ...process.env, FLAGON_APP: '' }, timeout: 20_000 });
+const flagon = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [CLI, ...args], {
+    cwd: project.dir,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, FLAGON_APP: '' },
+    timeout: 20_000,
+  });
 
 describe('finding the app', () => {
   it('takes --app, then FLAGON_APP, then app.ts, src/app.ts, app.js, src/app.js', () => {
     expect(locateApp(undefined, project.dir, {})).toEqual({ file: join(project.dir, 'src/app.ts'), name: null });
     expect(locateApp('src/app', project.dir, {})).toEqual({ file: join(project.dir, 'src/app.ts'), name: null });
     expect(locateApp('src', project.dir, {})).toEqual({ file: join(project.dir, 'src/app.ts'), name: null });
-    expect(locateApp(undefined, project.dir, { FLAGON_APP: 'src/app.ts:createApp()' })).toEqual({ file: join(project.dir, 'src/app.ts'), name: 'createApp()' });
+    expect(locateApp(undefined, project.dir, { FLAGON_APP: 'src/app.ts:createApp()' })).toEqual({
+      file: join(project.dir, 'src/app.ts'),
+      name: 'createApp()',
+    });
     expect(locateApp('src/app.ts:api', project.dir, { FLAGON_APP: 'elsewhere.ts' }).name).toBe('api');
   });
 
   it('names the fix when there is nothing to find', () => {
-    expect(() => locateApp(undefined, join(project.dir, 'node_modules'), {})).toThrow(/--app PATH\[:NAME\], set FLAGON_APP, or create app\.ts/);
+    expect(() => locateApp(undefined, join(project.dir, 'node_modules'), {})).toThrow(
+      /--app PATH\[:NAME\], set FLAGON_APP, or create app\.ts/,
+    );
     expect(() => locateApp('nope.ts', project.dir, {})).toThrow(/Could not find the app 'nope\.ts'/);
   });
 
   it('reads .flagonenv then .env, and the environment wins over both', () => {
-    const { values, files } = readDotenv(join(project.dir, 'src/app.ts'), { GREETING: undefined, FLAGON_RUN_PORT: '9999' });
+    const { values, files } = readDotenv(join(project.dir, 'src/app.ts'), {
+      GREETING: undefined,
+      FLAGON_RUN_PORT: '9999',
+    });
     expect(values).toEqual({ GREETING: 'from-dotenv', OTHER: 'kept' });
     expect(files).toEqual([join(project.dir, '.flagonenv'), join(project.dir, '.env')]);
   });
 });
 
 describe('runSettings', () => {
-  it("merges options over FLAGON_* variables over defaults, with the reloader following debug", () => {
+  it('merges options over FLAGON_* variables over defaults, with the reloader following debug', () => {
     const base = runSettings({}, project.dir, {});
     expect(base).toMatchObject({ host: '127.0.0.1', port: 0, debug: false, reload: false }); // port 0 from .env
-    expect(runSettings({}, project.dir, { FLAGON_DEBUG: '1', FLAGON_RUN_HOST: '::1', FLAGON_RUN_PORT: '8001' })).toMatchObject({ host: '::1', port: 8001, debug: true, reload: true });
-    expect(runSettings({ debug: true, 'no-reload': true, port: '7000' }, project.dir, { FLAGON_RUN_PORT: '8001' })).toMatchObject({ port: 7000, debug: true, reload: false });
-    expect(runSettings({ 'extra-files': ['a.json:b.json'], 'exclude-patterns': ['*.db'] }, project.dir, {})).toMatchObject({ extraFiles: ['a.json', 'b.json'], excludePatterns: ['*.db'] });
+    expect(
+      runSettings({}, project.dir, { FLAGON_DEBUG: '1', FLAGON_RUN_HOST: '::1', FLAGON_RUN_PORT: '8001' }),
+    ).toMatchObject({ host: '::1', port: 8001, debug: true, reload: true });
+    expect(
+      runSettings({ debug: true, 'no-reload': true, port: '7000' }, project.dir, { FLAGON_RUN_PORT: '8001' }),
+    ).toMatchObject({ port: 7000, debug: true, reload: false });
+    expect(
+      runSettings({ 'extra-files': ['a.json:b.json'], 'exclude-patterns': ['*.db'] }, project.dir, {}),
+    ).toMatchObject({ extraFiles: ['a.json', 'b.json'], excludePatterns: ['*.db'] });
     expect(() => runSettings({ port: 'eighty' }, project.dir, {})).toThrow(/--port must be a number from 0 to 65535/);
   });
 });
@@ -59,14 +84,16 @@ describe('flagon routes', () => {
   it('lists endpoint, methods and rule, sorted by endpoint, without HEAD and OPTIONS', () => {
     const result = flagon(['routes']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toBe([
-      'Endpoint     Methods           Rule',
-      '-----------  ----------------  ---------------',
-      'admin.reset  POST              /admin/reset',
-      'index        GET               /',
-      'items_id     DELETE, GET, PUT  /items/<int:id>',
-      '',
-    ].join('\n'));
+    expect(result.stdout).toBe(
+      [
+        'Endpoint     Methods           Rule',
+        '-----------  ----------------  ---------------',
+        'admin.reset  POST              /admin/reset',
+        'index        GET               /',
+        'items_id     DELETE, GET, PUT  /items/<int:id>',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('sorts by rule, and shows HEAD and OPTIONS with --all-methods', () => {
@@ -136,7 +163,10 @@ describe('flagon run', () => {
 
 describe('a module that calls app.run() itself', () => {
   it('is served by the command, and its app.run() call is ignored with a note', async () => {
-    const scripted = makeProject({ 'server.ts': "import { App } from 'flagon';\nexport const app = new App(import.meta.url, { name: 'scripted' });\napp.get('/', () => 'served once');\nawait app.run({ port: 5999, debug: true });\n" });
+    const scripted = makeProject({
+      'server.ts':
+        "import { App } from 'flagon';\nexport const app = new App(import.meta.url, { name: 'scripted' });\napp.get('/', () => 'served once');\nawait app.run({ port: 5999, debug: true });\n",
+    });
     try {
       const cli = await startCli(scripted.dir, ['run', '--app', 'server.ts', '--port', '0', '--debug']);
       try {

@@ -18,7 +18,9 @@ const exec = promisify(execFile);
 /** The README's hello snippet, without its last line (`await serve(…)`), as the README says to save it as app.ts. */
 function readmeHello(): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!).find((code) => code.includes("'Hello, World!'"));
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((match) => match[1]!)
+    .find((code) => code.includes("'Hello, World!'"));
   if (block === undefined) throw new Error('README.md has no ```ts block with the hello app');
   const lines = block.trimEnd().split('\n');
   expect(lines.at(-1)).toMatch(/^await serve\(/);
@@ -26,7 +28,9 @@ function readmeHello(): string {
 }
 
 /** The same app written as CommonJS, with a TypeScript-only cast so that `.cts` really goes through TypeScript. */
-const COMMONJS_HELLO = (typed: boolean) => `const { App } = require('flagon')${typed ? " as typeof import('flagon')" : ''};
+const COMMONJS_HELLO = (
+  typed: boolean,
+) => `const { App } = require('flagon')${typed ? " as typeof import('flagon')" : ''};
 const { pathToFileURL } = require('node:url');
 const app = new App(pathToFileURL(__filename).href);
 app.get('/', () => 'Hello, World!');
@@ -50,27 +54,37 @@ interface Served {
 /** `npx flagon <args>` in `cwd`, resolved once it prints ` * Running on http://127.0.0.1:PORT`. */
 function serveWith(cwd: string, args: string[]): Promise<Served> {
   // Its own process group: npx runs flagon as a child, and the reloader forks workers; one signal reaches them all.
-  const child = spawn('npx', ['--no-install', 'flagon', ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['--no-install', 'flagon', ...args], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const waiting = new Set<() => void>();
-  const waitFor = (pattern: RegExp): Promise<void> => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flagon never printed ${pattern}:\n${output}`)), 15_000);
-    const check = (): void => {
-      if (!pattern.test(output)) return;
-      waiting.delete(check);
-      clearTimeout(timer);
-      resolve();
-    };
-    waiting.add(check);
-    check();
-  });
-  const stop = (): Promise<void> => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    process.kill(-child.pid!, 'SIGTERM');
-  });
+  const waitFor = (pattern: RegExp): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`flagon never printed ${pattern}:\n${output}`)), 15_000);
+      const check = (): void => {
+        if (!pattern.test(output)) return;
+        waiting.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      waiting.add(check);
+      check();
+    });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      process.kill(-child.pid!, 'SIGTERM');
+    });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop().then(() => reject(new Error(`no banner from flagon ${args.join(' ')} in ${cwd}:\n${output}`))), 30_000);
+    const timer = setTimeout(
+      () => void stop().then(() => reject(new Error(`no banner from flagon ${args.join(' ')} in ${cwd}:\n${output}`))),
+      30_000,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = / \* Running on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
@@ -93,11 +107,20 @@ function serveWith(cwd: string, args: string[]): Promise<Served> {
 }
 
 /** `npx flagon <args>` to completion (routes, shell, or a run that must fail). */
-async function flagon(cwd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function flagon(
+  cwd: string,
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile('npx', ['--no-install', 'flagon', ...args], { cwd, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      'npx',
+      ['--no-install', 'flagon', ...args],
+      { cwd, env, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.end(input);
   });
 }
@@ -125,11 +148,13 @@ beforeAll(async () => {
   const tarball = await packFlagon();
   scratch = mkdtempSync(join(tmpdir(), 'flagon-fresh-'));
   const hello = readmeHello();
-  await Promise.all([...Object.keys(PROJECTS), 'dotenv'].map(async (name) => {
-    mkdirSync(join(scratch, name));
-    // 'bare' has no package.json at all; the others are what `npm init -y` writes, with `type` set for each case.
-    if (name !== 'bare') await exec('npm', ['init', '-y'], { cwd: join(scratch, name), env });
-  }));
+  await Promise.all(
+    [...Object.keys(PROJECTS), 'dotenv'].map(async (name) => {
+      mkdirSync(join(scratch, name));
+      // 'bare' has no package.json at all; the others are what `npm init -y` writes, with `type` set for each case.
+      if (name !== 'bare') await exec('npm', ['init', '-y'], { cwd: join(scratch, name), env });
+    }),
+  );
   for (const [name, type] of Object.entries(PROJECTS)) {
     const manifestFile = join(scratch, name, 'package.json');
     if (type === null) continue;
@@ -139,7 +164,8 @@ beforeAll(async () => {
     writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   }
   await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir('commonjs'), env });
-  for (const name of ['untyped', 'module', 'bare', 'dotenv']) symlinkSync(join(dir('commonjs'), 'node_modules'), join(scratch, name, 'node_modules'), 'dir');
+  for (const name of ['untyped', 'module', 'bare', 'dotenv'])
+    symlinkSync(join(dir('commonjs'), 'node_modules'), join(scratch, name, 'node_modules'), 'dir');
   for (const name of Object.keys(PROJECTS)) {
     writeFileSync(join(scratch, name, 'app.ts'), hello);
     for (const extension of EXTENSIONS) {
@@ -170,7 +196,11 @@ describe('the README hello app in a fresh project', () => {
     it(`is served by npx flagon run from ${cases[project].map((extension) => `.${extension}`).join(', ')} in a ${project} project`, async () => {
       // Three at a time: each start is a node process with tsx, and the suite runs on two cores.
       for (let i = 0; i < cases[project].length; i += 3) {
-        await Promise.all(cases[project].slice(i, i + 3).map((extension) => expectHello(dir(project), ['run', '--port', '0', '--app', `hello.${extension}`])));
+        await Promise.all(
+          cases[project]
+            .slice(i, i + 3)
+            .map((extension) => expectHello(dir(project), ['run', '--port', '0', '--app', `hello.${extension}`])),
+        );
       }
     }, 60_000);
   }
@@ -195,7 +225,10 @@ describe('the README hello app in a fresh project', () => {
   it('names the fix when a file mixes the module systems', async () => {
     writeFileSync(join(dir('module'), 'legacy.ts'), COMMONJS_HELLO(false));
     writeFileSync(join(dir('commonjs'), 'meta.cts'), readmeHello());
-    const [legacy, meta] = await Promise.all([flagon(dir('module'), ['routes', '--app', 'legacy.ts']), flagon(dir('commonjs'), ['routes', '--app', 'meta.cts'])]);
+    const [legacy, meta] = await Promise.all([
+      flagon(dir('module'), ['routes', '--app', 'legacy.ts']),
+      flagon(dir('commonjs'), ['routes', '--app', 'meta.cts']),
+    ]);
     expect(legacy.code).toBe(2);
     expect(legacy.stderr).toMatch(/uses CommonJS \('require'\).*"type": "module"\. Rename it to \S*legacy\.cts/);
     expect(meta.code).toBe(2);
@@ -225,7 +258,10 @@ describe('.flagonenv in the current folder', () => {
 
 describe('the debug page of the installed package', () => {
   it("shows the source lines of Flagon's own frames (the package ships src/ beside dist/ and its maps)", async () => {
-    writeFileSync(join(dir('commonjs'), 'broken.ts'), "import { App, urlFor } from 'flagon';\nexport const app = new App(import.meta.url);\napp.get('/', () => urlFor('nowhere'));\n");
+    writeFileSync(
+      join(dir('commonjs'), 'broken.ts'),
+      "import { App, urlFor } from 'flagon';\nexport const app = new App(import.meta.url);\napp.get('/', () => urlFor('nowhere'));\n",
+    );
     const served = await serveWith(dir('commonjs'), ['run', '--debug', '--port', '0', '--app', 'broken.ts']);
     try {
       const page = await fetchRaw(`${served.url}/`);
@@ -243,5 +279,10 @@ describe('the debug page of the installed package', () => {
 });
 
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }

@@ -17,13 +17,36 @@ afterAll(() => rmSync(clone, { recursive: true, force: true }));
 describe('npm pack in a fresh clone', () => {
   it('builds dist/ first (prepack), and ships dist/ with its maps, src/ and the templates', async () => {
     // What a clone has, minus dist/; node_modules linked in, as `npm ci` would have installed it.
-    for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'src', 'templates', 'docs']) {
+    for (const entry of [
+      'package.json',
+      'tsconfig.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'src',
+      'templates',
+      'docs',
+    ]) {
       if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(clone, entry), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    const { stdout } = await exec('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: clone, maxBuffer: 16 * 1024 * 1024 });
-    const files = new Set((JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path));
-    for (const path of ['dist/index.js', 'dist/cli/main.js', 'dist/serving/stack-frames.js.map', 'src/serving/stack-frames.ts', 'src/app/app.ts', 'templates/debug.html']) {
+    const { stdout } = await exec('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], {
+      cwd: clone,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const files = new Set(
+      (JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map(
+        (file) => file.path,
+      ),
+    );
+    for (const path of [
+      'dist/index.js',
+      'dist/cli/main.js',
+      'dist/serving/stack-frames.js.map',
+      'src/serving/stack-frames.ts',
+      'src/app/app.ts',
+      'templates/debug.html',
+    ]) {
       expect(files.has(path), `${path} in the tarball`).toBe(true);
     }
     expect([...files].some((path) => path.startsWith('node_modules/') || path.startsWith('test/'))).toBe(false);

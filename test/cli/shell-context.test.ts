@@ -8,11 +8,15 @@ describe('startShell', () => {
   it('keeps g from line to line and runs the teardown-appcontext hooks once, at exit', async () => {
     const app = new App(import.meta.url, { name: 'shell-app', staticFolder: null });
     const closed: unknown[] = [];
-    app.teardownAppcontext(() => { closed.push(g.db); });
+    app.teardownAppcontext(() => {
+      closed.push(g.db);
+    });
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
-    output.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+    output.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
     const repl = startShell(app, '/srv/app.ts', { input, output });
     Object.assign(repl.context, { g }); // as flagon shell does
     const exited = new Promise<void>((resolve) => repl.on('exit', () => resolve()));

@@ -37,8 +37,14 @@ let url = '';
 let stderr = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', TSX, MAIN, 'static', site, '--port', '0'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child = spawn(process.execPath, ['--import', TSX, MAIN, 'static', site, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -61,7 +67,8 @@ afterAll(async () => {
 });
 
 /** A raw request, so the target reaches the server exactly as written (an HTTP client would normalise `..`). */
-const raw = (target: string): Promise<string> => exchangeRaw(Number(new URL(url).port), `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+const raw = (target: string): Promise<string> =>
+  exchangeRaw(Number(new URL(url).port), `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
 
 describe('flagon static', () => {
   it('binds 127.0.0.1 by default and logs each request', async () => {
@@ -75,7 +82,11 @@ describe('flagon static', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.text).toContain('<title>Directory listing for /</title>');
-    const names = [...page.text.matchAll(/<td><a href="([^"]*)">([^<]*)<\/a><\/td><td>([^<]*)<\/td>/g)].map((m) => [m[2], m[1], m[3]]);
+    const names = [...page.text.matchAll(/<td><a href="([^"]*)">([^<]*)<\/a><\/td><td>([^<]*)<\/td>/g)].map((m) => [
+      m[2],
+      m[1],
+      m[3],
+    ]);
     expect(names).toEqual([
       ['&lt;img src=x onerror=alert(1)&gt;.txt', '%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E.txt', '4'],
       ['apple.txt', 'apple.txt', '10'],
@@ -101,16 +112,27 @@ describe('flagon static', () => {
     const moved = await fetchRaw(`${url}/docs?x=1`);
     expect([moved.status, moved.headers.location]).toEqual([301, '/docs/?x=1']);
     const index = await fetchRaw(`${url}/with%20index/`);
-    expect([index.status, index.text, index.headers['content-type']]).toEqual([200, '<h1>the index</h1>\n', 'text/html; charset=utf-8']);
+    expect([index.status, index.text, index.headers['content-type']]).toEqual([
+      200,
+      '<h1>the index</h1>\n',
+      'text/html; charset=utf-8',
+    ]);
   });
 
   it('serves files with validators: 304 when unchanged, 206 for a range, 416 past the end', async () => {
     const file = await fetchRaw(`${url}/apple.txt`);
-    expect([file.status, file.text, file.headers['content-type'], file.headers['cache-control']]).toEqual([200, 'apple pie\n', 'text/plain; charset=utf-8', 'no-cache']);
+    expect([file.status, file.text, file.headers['content-type'], file.headers['cache-control']]).toEqual([
+      200,
+      'apple pie\n',
+      'text/plain; charset=utf-8',
+      'no-cache',
+    ]);
     expect(file.headers['last-modified']).toBe('Fri, 02 Jan 2026 03:04:05 GMT');
     const unchanged = await fetchRaw(`${url}/apple.txt`, { headers: { 'If-None-Match': file.headers.etag! } });
     expect([unchanged.status, unchanged.body.byteLength]).toEqual([304, 0]);
-    const since = await fetchRaw(`${url}/apple.txt`, { headers: { 'If-Modified-Since': 'Fri, 02 Jan 2026 03:04:05 GMT' } });
+    const since = await fetchRaw(`${url}/apple.txt`, {
+      headers: { 'If-Modified-Since': 'Fri, 02 Jan 2026 03:04:05 GMT' },
+    });
     expect(since.status).toBe(304);
     const part = await fetchRaw(`${url}/apple.txt`, { headers: { Range: 'bytes=6-8' } });
     expect([part.status, part.text, part.headers['content-range']]).toEqual([206, 'pie', 'bytes 6-8/10']);
@@ -120,7 +142,17 @@ describe('flagon static', () => {
   });
 
   it('refuses to leave the folder: dot-dot in any spelling, and links out of it', async () => {
-    for (const target of ['/../secret.txt', '/%2e%2e/secret.txt', '/docs/..%2f..%2fsecret.txt', '/docs/%2E%2E/%2E%2E/secret.txt', '/..%5csecret.txt', '//etc/passwd', '/leak.txt', '/private-link/', '/private-link/key.pem']) {
+    for (const target of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/docs/..%2f..%2fsecret.txt',
+      '/docs/%2E%2E/%2E%2E/secret.txt',
+      '/..%5csecret.txt',
+      '//etc/passwd',
+      '/leak.txt',
+      '/private-link/',
+      '/private-link/key.pem',
+    ]) {
       const answer = await raw(target);
       expect(answer, target).toMatch(/^HTTP\/1\.1 404 NOT FOUND\r\n/i);
       expect(answer, target).not.toMatch(/TOP SECRET|PRIVATE KEY|root:/);
@@ -136,8 +168,13 @@ describe('flagon static', () => {
   });
 
   it('names the fix for a folder that is not one', () => {
-    const result = spawnSync(process.execPath, ['--import', TSX, MAIN, 'static', join(root, 'secret.txt')], { encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(process.execPath, ['--import', TSX, MAIN, 'static', join(root, 'secret.txt')], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`Error: flagon static serves a folder, and ${join(root, 'secret.txt')} is not one; give the folder to serve: flagon static DIR\n`);
+    expect(result.stderr).toBe(
+      `Error: flagon static serves a folder, and ${join(root, 'secret.txt')} is not one; give the folder to serve: flagon static DIR\n`,
+    );
   });
 });

@@ -13,7 +13,9 @@ import { inRequest, rejection } from './flask-context.js';
 describe('flask tests/test_appctx.py', () => {
   it('test_basic_url_generation', () => {
     const app = flaskApp({ SERVER_NAME: 'localhost', PREFERRED_URL_SCHEME: 'https' });
-    app.route('/', {}, function index() { return ''; });
+    app.route('/', {}, function index() {
+      return '';
+    });
     expect(app.appContext().run(() => urlFor('index'))).toBe('https://localhost/');
   });
 
@@ -44,7 +46,9 @@ describe('flask tests/test_appctx.py', () => {
   it('test_app_tearing_down', () => {
     const app = flaskApp();
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
     app.appContext().run(() => undefined);
     expect(cleanupStuff).toEqual([null]);
   });
@@ -52,7 +56,9 @@ describe('flask tests/test_appctx.py', () => {
   it('test_app_tearing_down_with_previous_exception', () => {
     const app = flaskApp();
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
     try {
       throw new Error('dummy');
     } catch {
@@ -65,7 +71,9 @@ describe('flask tests/test_appctx.py', () => {
   it('test_app_tearing_down_with_handled_exception_by_except_block', () => {
     const app = flaskApp();
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
     app.appContext().run(() => {
       try {
         throw new Error('dummy');
@@ -80,9 +88,15 @@ describe('flask tests/test_appctx.py', () => {
     // Without the enclosing app context (next row): the request's own app context ends with null.
     const app = flaskApp({ PROPAGATE_EXCEPTIONS: true });
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
-    app.route('/', {}, function index() { throw new Error('dummy'); });
-    app.errorHandler(Error, function handler(f) { return jsonify(String(f)); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
+    app.route('/', {}, function index() {
+      throw new Error('dummy');
+    });
+    app.errorHandler(Error, function handler(f) {
+      return jsonify(String(f));
+    });
     await app.testClient().get('/');
     expect(cleanupStuff).toEqual([null]);
   });
@@ -91,11 +105,19 @@ describe('flask tests/test_appctx.py', () => {
   it.fails('test_app_tearing_down_with_handled_exception_by_app_handler (inside app_context)', async () => {
     const app = flaskApp({ PROPAGATE_EXCEPTIONS: true });
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
-    app.route('/', {}, function index() { throw new Error('dummy'); });
-    app.errorHandler(Error, function handler(f) { return jsonify(String(f)); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
+    app.route('/', {}, function index() {
+      throw new Error('dummy');
+    });
+    app.errorHandler(Error, function handler(f) {
+      return jsonify(String(f));
+    });
     const client = app.testClient();
-    await app.appContext().run(async () => { await client.get('/'); });
+    await app.appContext().run(async () => {
+      await client.get('/');
+    });
     expect(cleanupStuff).toEqual([null]);
   });
 
@@ -103,8 +125,12 @@ describe('flask tests/test_appctx.py', () => {
     // Without the enclosing app context (next row): the request's app context ends with the view's error.
     const app = flaskApp({ PROPAGATE_EXCEPTIONS: true });
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
-    app.route('/', {}, function index() { throw new RangeError('dummy'); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
+    app.route('/', {}, function index() {
+      throw new RangeError('dummy');
+    });
     const error = await rejection(app.testClient().get('/'));
     expect(error).toBeInstanceOf(RangeError);
     expect(cleanupStuff).toHaveLength(1);
@@ -116,10 +142,18 @@ describe('flask tests/test_appctx.py', () => {
   it.fails('test_app_tearing_down_with_unhandled_exception (inside app_context)', async () => {
     const app = flaskApp({ PROPAGATE_EXCEPTIONS: true });
     const cleanupStuff: unknown[] = [];
-    app.teardownAppcontext(function cleanup(exception) { cleanupStuff.push(exception); });
-    app.route('/', {}, function index() { throw new RangeError('dummy'); });
+    app.teardownAppcontext(function cleanup(exception) {
+      cleanupStuff.push(exception);
+    });
+    app.route('/', {}, function index() {
+      throw new RangeError('dummy');
+    });
     const client = app.testClient();
-    await expect(app.appContext().run(async () => { await client.get('/'); })).rejects.toThrow(/dummy/);
+    await expect(
+      app.appContext().run(async () => {
+        await client.get('/');
+      }),
+    ).rejects.toThrow(/dummy/);
     expect(cleanupStuff).toHaveLength(1);
   });
 
@@ -152,9 +186,15 @@ describe('flask tests/test_appctx.py', () => {
     // counterpart; what is checked is that each teardown runs once, the request's first.
     const app = flaskApp();
     const called: string[] = [];
-    app.teardownRequest(function teardown_req() { called.push('request'); });
-    app.teardownAppcontext(function teardown_app() { called.push('app'); });
-    app.route('/', {}, function index() { return ''; });
+    app.teardownRequest(function teardown_req() {
+      called.push('request');
+    });
+    app.teardownAppcontext(function teardown_app() {
+      called.push('app');
+    });
+    app.route('/', {}, function index() {
+      return '';
+    });
     const res = await app.testClient().get('/');
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
@@ -164,9 +204,15 @@ describe('flask tests/test_appctx.py', () => {
   it('test_clean_pop', () => {
     const app = flaskApp({ TESTING: false });
     const called: string[] = [];
-    app.teardownRequest(function teardown_req() { throw new RangeError('ZeroDivisionError'); });
-    app.teardownAppcontext(function teardown_app() { called.push('TEARDOWN'); });
-    app.appContext().run(() => { called.push(currentApp.name); });
+    app.teardownRequest(function teardown_req() {
+      throw new RangeError('ZeroDivisionError');
+    });
+    app.teardownAppcontext(function teardown_app() {
+      called.push('TEARDOWN');
+    });
+    app.appContext().run(() => {
+      called.push(currentApp.name);
+    });
     expect(called).toEqual([app.name, 'TEARDOWN']);
     expect(() => currentApp.name).toThrow(FlagonError);
   });

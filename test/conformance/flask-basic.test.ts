@@ -6,7 +6,23 @@
  * request context outside a request.
  */
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, Forbidden, NotFound, Response, abort, afterThisRequest, flash, g, getFlashedMessages, jsonify, makeResponse, request, session, urlFor } from 'flagon';
+import {
+  App,
+  Blueprint,
+  Forbidden,
+  NotFound,
+  Response,
+  abort,
+  afterThisRequest,
+  flash,
+  g,
+  getFlashedMessages,
+  jsonify,
+  makeResponse,
+  request,
+  session,
+  urlFor,
+} from 'flagon';
 import { createEnviron, runApp, type EnvironOptions } from 'flagon/testing';
 import { BuildError } from 'flagon/routing';
 import { flaskApp } from './support.js';
@@ -28,12 +44,19 @@ async function inRequest<T>(app: App, fn: () => T | Promise<T>, path = '/__ctx')
   return out as T;
 }
 
-const allow = (rv: { headers: { get(name: string): string | null } }): string[] => (rv.headers.get('Allow') ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort();
+const allow = (rv: { headers: { get(name: string): string | null } }): string[] =>
+  (rv.headers.get('Allow') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort();
 
 describe('flask tests/test_basic.py', () => {
   it('test_options_work', async () => {
     const app = flaskApp();
-    app.route('/', { methods: ['GET', 'POST'] }, function index() { return 'Hello World'; });
+    app.route('/', { methods: ['GET', 'POST'] }, function index() {
+      return 'Hello World';
+    });
     const rv = await app.testClient().open('OPTIONS', '/');
     expect(allow(rv)).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
     expect(rv.text).toBe('');
@@ -41,15 +64,21 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_options_on_multiple_rules', async () => {
     const app = flaskApp();
-    app.route('/', { methods: ['GET', 'POST'] }, function index() { return 'Hello World'; });
-    app.route('/', { methods: ['PUT'] }, function index_put() { return 'Aha!'; });
+    app.route('/', { methods: ['GET', 'POST'] }, function index() {
+      return 'Hello World';
+    });
+    app.route('/', { methods: ['PUT'] }, function index_put() {
+      return 'Aha!';
+    });
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
   });
 
   it('test_method_route', async () => {
     for (const method of ['get', 'post', 'put', 'delete', 'patch'] as const) {
       const app = flaskApp();
-      app[method]('/', function hello() { return 'Hello'; });
+      app[method]('/', function hello() {
+        return 'Hello';
+      });
       expect((await app.testClient()[method]('/')).text).toBe('Hello');
     }
   });
@@ -62,20 +91,35 @@ describe('flask tests/test_basic.py', () => {
   it('test_provide_automatic_options_attr', async () => {
     // Flask reads view.provide_automatic_options; Flagon takes the same switch as a route option.
     const app = flaskApp();
-    app.route('/', { provideAutomaticOptions: false }, function index() { return 'Hello World!'; });
+    app.route('/', { provideAutomaticOptions: false }, function index() {
+      return 'Hello World!';
+    });
     expect((await app.testClient().open('OPTIONS', '/')).status).toBe(405);
   });
 
   it('test_provide_automatic_options_attr (methods=["OPTIONS"], provide_automatic_options=True)', async () => {
     const app = flaskApp();
-    app.route('/', { methods: ['OPTIONS'], provideAutomaticOptions: true }, function index2() { return 'Hello World!'; });
+    app.route('/', { methods: ['OPTIONS'], provideAutomaticOptions: true }, function index2() {
+      return 'Hello World!';
+    });
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toEqual(['OPTIONS']);
   });
 
   it('test_provide_automatic_options_kwarg', async () => {
     const app = flaskApp();
-    app.addUrlRule('/', { view: function index() { return request.method; }, provideAutomaticOptions: false });
-    app.addUrlRule('/more', { view: function more() { return request.method; }, methods: ['GET', 'POST'], provideAutomaticOptions: false });
+    app.addUrlRule('/', {
+      view: function index() {
+        return request.method;
+      },
+      provideAutomaticOptions: false,
+    });
+    app.addUrlRule('/more', {
+      view: function more() {
+        return request.method;
+      },
+      methods: ['GET', 'POST'],
+      provideAutomaticOptions: false,
+    });
     const client = app.testClient();
     expect((await client.get('/')).text).toBe('GET');
     let rv = await client.post('/');
@@ -95,8 +139,12 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_request_dispatching', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { return request.method; });
-    app.route('/more', { methods: ['GET', 'POST'] }, function more() { return request.method; });
+    app.route('/', {}, function index() {
+      return request.method;
+    });
+    app.route('/more', { methods: ['GET', 'POST'] }, function more() {
+      return request.method;
+    });
     const client = app.testClient();
     expect((await client.get('/')).text).toBe('GET');
     let rv = await client.post('/');
@@ -141,15 +189,21 @@ describe('flask tests/test_basic.py', () => {
     expect(rv.text).toContain(uuid);
   });
 
-  it.skip('test_werkzeug_routing', () => { /* N/A: app.url_map.add(Submount(...)) and app.view_functions are Werkzeug/Flask internals. */ });
+  it.skip('test_werkzeug_routing', () => {
+    /* N/A: app.url_map.add(Submount(...)) and app.view_functions are Werkzeug/Flask internals. */
+  });
 
   it('test_endpoint_decorator', async () => {
     // Werkzeug's Submount is a prefix on the rule strings here.
     const app = flaskApp();
     app.addUrlRule('/foo/bar', { endpoint: 'bar' });
     app.addUrlRule('/foo/', { endpoint: 'index' });
-    app.endpoint('bar', function bar() { return 'bar'; });
-    app.endpoint('index', function index() { return 'index'; });
+    app.endpoint('bar', function bar() {
+      return 'bar';
+    });
+    app.endpoint('index', function index() {
+      return 'index';
+    });
     const client = app.testClient();
     expect((await client.get('/foo/')).text).toBe('index');
     expect((await client.get('/foo/bar')).text).toBe('bar');
@@ -161,8 +215,12 @@ describe('flask tests/test_basic.py', () => {
       session.value = (await req.form()).get('value');
       return 'value set';
     });
-    app.get('/', function do_get() { return String(session.value ?? 'None'); });
-    app.get('/nothing', function do_nothing() { return ''; });
+    app.get('/', function do_get() {
+      return String(session.value ?? 'None');
+    });
+    app.get('/nothing', function do_nothing() {
+      return '';
+    });
     const client = app.testClient();
     const vary = (rv: { headers: { get(n: string): string | null } }) => (rv.headers.get('Vary') ?? '').toLowerCase();
     await client.context(async () => {
@@ -196,25 +254,43 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_session_path', async () => {
     const app = flaskApp({ APPLICATION_ROOT: '/foo' });
-    app.route('/', {}, function index() { session.testing = 42; return 'Hello World'; });
+    app.route('/', {}, function index() {
+      session.testing = 42;
+      return 'Hello World';
+    });
     const rv = await openWith(app, '/', { host: 'example.com:8080', scriptName: '/foo' });
     expect(rv.header('set-cookie')!.toLowerCase()).toContain('path=/foo');
   });
 
   it('test_session_using_application_root', async () => {
     const app = flaskApp({ APPLICATION_ROOT: '/bar' });
-    app.route('/', {}, function index() { session.testing = 42; return 'Hello World'; });
+    app.route('/', {}, function index() {
+      session.testing = 42;
+      return 'Hello World';
+    });
     const rv = await openWith(app, '/', { host: 'example.com:8080', scriptName: '/bar' });
     expect(rv.header('set-cookie')!.toLowerCase()).toContain('path=/bar');
   });
 
   it('test_session_using_session_settings', async () => {
     const app = flaskApp({
-      SERVER_NAME: 'www.example.com:8080', APPLICATION_ROOT: '/test', SESSION_COOKIE_DOMAIN: '.example.com', SESSION_COOKIE_HTTPONLY: false,
-      SESSION_COOKIE_SECURE: true, SESSION_COOKIE_PARTITIONED: true, SESSION_COOKIE_SAMESITE: 'Lax', SESSION_COOKIE_PATH: '/',
+      SERVER_NAME: 'www.example.com:8080',
+      APPLICATION_ROOT: '/test',
+      SESSION_COOKIE_DOMAIN: '.example.com',
+      SESSION_COOKIE_HTTPONLY: false,
+      SESSION_COOKIE_SECURE: true,
+      SESSION_COOKIE_PARTITIONED: true,
+      SESSION_COOKIE_SAMESITE: 'Lax',
+      SESSION_COOKIE_PATH: '/',
     });
-    app.route('/', {}, function index() { session.testing = 42; return 'Hello World'; });
-    app.route('/clear', {}, function clear() { delete session.testing; return 'Goodbye World'; });
+    app.route('/', {}, function index() {
+      session.testing = 42;
+      return 'Hello World';
+    });
+    app.route('/clear', {}, function clear() {
+      delete session.testing;
+      return 'Goodbye World';
+    });
     let rv = await openWith(app, '/', { host: 'www.example.com:8080', scriptName: '/test' });
     let cookie = rv.header('set-cookie')!.toLowerCase();
     expect(cookie.includes('domain=example.com') || cookie.includes('domain=.example.com')).toBe(true);
@@ -224,7 +300,11 @@ describe('flask tests/test_basic.py', () => {
     expect(cookie).toContain('samesite');
     expect(cookie).toContain('partitioned');
     const sent = cookie.split(';')[0]!;
-    rv = await openWith(app, '/clear', { host: 'www.example.com:8080', scriptName: '/test', headers: { Cookie: sent } });
+    rv = await openWith(app, '/clear', {
+      host: 'www.example.com:8080',
+      scriptName: '/test',
+      headers: { Cookie: sent },
+    });
     cookie = rv.header('set-cookie')!.toLowerCase();
     expect(cookie).toContain('session=;');
     expect(cookie.includes('domain=example.com') || cookie.includes('domain=.example.com')).toBe(true);
@@ -236,7 +316,10 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_session_using_samesite_attribute', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { session.testing = 42; return 'Hello World'; });
+    app.route('/', {}, function index() {
+      session.testing = 42;
+      return 'Hello World';
+    });
     const client = app.testClient();
     app.config.SESSION_COOKIE_SAMESITE = 'invalid' as never;
     await expect(client.get('/')).rejects.toThrow();
@@ -252,14 +335,21 @@ describe('flask tests/test_basic.py', () => {
     const app = flaskApp({ SECRET_KEY: null });
     await inRequest(app, () => {
       expect(session.missing_key).toBeUndefined();
-      expect(() => { session.foo = 42; }).toThrow(/SECRET_KEY/);
+      expect(() => {
+        session.foo = 42;
+      }).toThrow(/SECRET_KEY/);
     });
   });
 
   it('test_session_secret_key_fallbacks', async () => {
     const app = flaskApp();
-    app.post('/', function set_session() { session.a = 1; return ''; });
-    app.get('/', function get_session() { return { ...session.toJSON() }; });
+    app.post('/', function set_session() {
+      session.a = 1;
+      return '';
+    });
+    app.get('/', function get_session() {
+      return { ...session.toJSON() };
+    });
     const client = app.testClient();
     app.config.SECRET_KEY = '0 key';
     app.config.SECRET_KEY_FALLBACKS = ['-1 key', '-2 key'];
@@ -275,14 +365,24 @@ describe('flask tests/test_basic.py', () => {
   it('test_session_expiration', async () => {
     const app = flaskApp();
     let permanent = true;
-    app.route('/', {}, function index() { session.test = 42; session.permanent = permanent; return ''; });
-    app.route('/test', {}, function test() { return permanent && session.permanent ? 'True' : String(session.permanent); });
+    app.route('/', {}, function index() {
+      session.test = 42;
+      session.permanent = permanent;
+      return '';
+    });
+    app.route('/test', {}, function test() {
+      return permanent && session.permanent ? 'True' : String(session.permanent);
+    });
     const client = app.testClient();
     let rv = await client.get('/');
     const setCookie = rv.headers.get('set-cookie')!;
     const expires = new Date(/expires=([^;]+)/i.exec(setCookie)![1]!);
     const expected = new Date(Date.now() + 31 * 24 * 3600 * 1000);
-    expect([expires.getUTCFullYear(), expires.getUTCMonth(), expires.getUTCDate()]).toEqual([expected.getUTCFullYear(), expected.getUTCMonth(), expected.getUTCDate()]);
+    expect([expires.getUTCFullYear(), expires.getUTCMonth(), expires.getUTCDate()]).toEqual([
+      expected.getUTCFullYear(),
+      expected.getUTCMonth(),
+      expected.getUTCDate(),
+    ]);
     expect((await client.get('/test')).text).toBe('True');
     permanent = false;
     rv = await client.get('/');
@@ -292,8 +392,13 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_session_stored_last', async () => {
     const app = flaskApp();
-    app.afterRequest((response) => { session.foo = 42; return response; });
-    app.route('/', {}, function dump_session_contents() { return session.foo === undefined ? 'None' : String(session.foo); });
+    app.afterRequest((response) => {
+      session.foo = 42;
+      return response;
+    });
+    app.route('/', {}, function dump_session_contents() {
+      return session.foo === undefined ? 'None' : String(session.foo);
+    });
     const client = app.testClient();
     expect((await client.get('/')).text).toBe('None');
     expect((await client.get('/')).text).toBe('42');
@@ -303,8 +408,14 @@ describe('flask tests/test_basic.py', () => {
   it.fails('test_session_special_types', async () => {
     const app = flaskApp();
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-    app.route('/', {}, function dump() { session.d = now; session.b = new Uint8Array([0xff]); return ['', 204]; });
-    app.route('/read', {}, function read() { return [String(session.d), 200]; });
+    app.route('/', {}, function dump() {
+      session.d = now;
+      session.b = new Uint8Array([0xff]);
+      return ['', 204];
+    });
+    app.route('/read', {}, function read() {
+      return [String(session.d), 200];
+    });
     const client = app.testClient();
     await client.get('/');
     await client.context(async () => {
@@ -323,7 +434,9 @@ describe('flask tests/test_basic.py', () => {
       session.permanent = isPermanent;
       return String(rv);
     });
-    app.route('/read', {}, function read() { return String(session.foo ?? 0); });
+    app.route('/read', {}, function read() {
+      return String(session.foo ?? 0);
+    });
     const runTest = async (expectHeader: boolean) => {
       const c = app.testClient();
       expect((await c.get('/bump')).text).toBe('1');
@@ -333,7 +446,12 @@ describe('flask tests/test_basic.py', () => {
       expect(rv.headers.get('set-cookie') !== null).toBe(expectHeader);
       expect(rv.text).toBe('3');
     };
-    for (const [permanent, refresh, expectHeader] of [[true, true, true], [true, false, false], [false, true, false], [false, false, false]] as const) {
+    for (const [permanent, refresh, expectHeader] of [
+      [true, true, true],
+      [true, false, false],
+      [false, true, false],
+      [false, false, false],
+    ] as const) {
       isPermanent = permanent;
       app.config.SESSION_REFRESH_EACH_REQUEST = refresh;
       await runTest(expectHeader);
@@ -342,11 +460,24 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_session_vary_cookie', async () => {
     const app = flaskApp();
-    app.route('/set', {}, function set_session() { session.test = 'test'; return ''; });
-    app.route('/get', {}, function get() { return String(session.test ?? ''); });
-    app.route('/getitem', {}, function getitem() { return String(session.test); });
-    app.route('/setdefault', {}, function setdefault() { session.test ??= 'default'; return String(session.test); });
-    app.route('/clear', {}, function clear() { session.clear(); return ''; });
+    app.route('/set', {}, function set_session() {
+      session.test = 'test';
+      return '';
+    });
+    app.route('/get', {}, function get() {
+      return String(session.test ?? '');
+    });
+    app.route('/getitem', {}, function getitem() {
+      return String(session.test);
+    });
+    app.route('/setdefault', {}, function setdefault() {
+      session.test ??= 'default';
+      return String(session.test);
+    });
+    app.route('/clear', {}, function clear() {
+      session.clear();
+      return '';
+    });
     app.route('/vary-cookie-header-set', {}, function vary_cookie_header_set() {
       const response = new Response('');
       response.headers.set('Vary', 'Cookie');
@@ -359,7 +490,9 @@ describe('flask tests/test_basic.py', () => {
       session.test = 'test';
       return response;
     });
-    app.route('/no-vary-header', {}, function no_vary_header() { return ''; });
+    app.route('/no-vary-header', {}, function no_vary_header() {
+      return '';
+    });
     const client = app.testClient();
     const check = async (path: string, headerValue: string | null = 'Cookie') => {
       const rv = await client.get(path);
@@ -382,8 +515,14 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_session_refresh_vary', async () => {
     const app = flaskApp();
-    app.get('/login', function login() { session.user_id = 1; session.permanent = true; return ''; });
-    app.get('/ignored', function ignored() { return ''; });
+    app.get('/login', function login() {
+      session.user_id = 1;
+      session.permanent = true;
+      return '';
+    });
+    app.get('/ignored', function ignored() {
+      return '';
+    });
     const client = app.testClient();
     expect((await client.get('/login')).headers.get('Vary')).toBe('Cookie');
     expect((await client.get('/ignored')).headers.get('Vary')).toBe('Cookie');
@@ -411,27 +550,57 @@ describe('flask tests/test_basic.py', () => {
       flash('<em>Testing</em>', 'warning');
       return '';
     });
-    app.route('/test/', {}, function test() { seen.plain = getFlashedMessages(); return ''; });
-    app.route('/test_with_categories/', {}, function test_with_categories() { seen.cats = getFlashedMessages({ withCategories: true }); return ''; });
-    app.route('/test_filter/', {}, function test_filter() { seen.filter = getFlashedMessages({ categoryFilter: ['message'], withCategories: true }); return ''; });
-    app.route('/test_filters/', {}, function test_filters() { seen.filters = getFlashedMessages({ categoryFilter: ['message', 'warning'], withCategories: true }); return ''; });
-    app.route('/test_filters_without_returning_categories/', {}, function test_filters2() { seen.filters2 = getFlashedMessages({ categoryFilter: ['message', 'warning'] }); return ''; });
-    for (const path of ['/test/', '/test_with_categories/', '/test_filter/', '/test_filters/', '/test_filters_without_returning_categories/']) {
+    app.route('/test/', {}, function test() {
+      seen.plain = getFlashedMessages();
+      return '';
+    });
+    app.route('/test_with_categories/', {}, function test_with_categories() {
+      seen.cats = getFlashedMessages({ withCategories: true });
+      return '';
+    });
+    app.route('/test_filter/', {}, function test_filter() {
+      seen.filter = getFlashedMessages({ categoryFilter: ['message'], withCategories: true });
+      return '';
+    });
+    app.route('/test_filters/', {}, function test_filters() {
+      seen.filters = getFlashedMessages({ categoryFilter: ['message', 'warning'], withCategories: true });
+      return '';
+    });
+    app.route('/test_filters_without_returning_categories/', {}, function test_filters2() {
+      seen.filters2 = getFlashedMessages({ categoryFilter: ['message', 'warning'] });
+      return '';
+    });
+    for (const path of [
+      '/test/',
+      '/test_with_categories/',
+      '/test_filter/',
+      '/test_filters/',
+      '/test_filters_without_returning_categories/',
+    ]) {
       const client = app.testClient();
       await client.get('/');
       await client.get(path);
     }
     expect(seen.plain).toEqual(['Hello World', 'Hello World', '<em>Testing</em>']);
-    expect(seen.cats).toEqual([['message', 'Hello World'], ['error', 'Hello World'], ['warning', '<em>Testing</em>']]);
+    expect(seen.cats).toEqual([
+      ['message', 'Hello World'],
+      ['error', 'Hello World'],
+      ['warning', '<em>Testing</em>'],
+    ]);
     expect(seen.filter).toEqual([['message', 'Hello World']]);
-    expect(seen.filters).toEqual([['message', 'Hello World'], ['warning', '<em>Testing</em>']]);
+    expect(seen.filters).toEqual([
+      ['message', 'Hello World'],
+      ['warning', '<em>Testing</em>'],
+    ]);
     expect(seen.filters2).toEqual(['Hello World', '<em>Testing</em>']);
   });
 
   it('test_request_processing', async () => {
     const app = flaskApp();
     const evts: string[] = [];
-    app.beforeRequest(() => { evts.push('before'); });
+    app.beforeRequest(() => {
+      evts.push('before');
+    });
     app.afterRequest(async (response) => {
       response.setData(new TextDecoder().decode(await response.getData()) + '|after');
       evts.push('after');
@@ -451,10 +620,21 @@ describe('flask tests/test_basic.py', () => {
   it('test_request_preprocessing_early_return', async () => {
     const app = flaskApp();
     const evts: Array<number | string> = [];
-    app.beforeRequest(() => { evts.push(1); });
-    app.beforeRequest(() => { evts.push(2); return 'hello'; });
-    app.beforeRequest(() => { evts.push(3); return 'bye'; });
-    app.route('/', {}, function index() { evts.push('index'); return 'damnit'; });
+    app.beforeRequest(() => {
+      evts.push(1);
+    });
+    app.beforeRequest(() => {
+      evts.push(2);
+      return 'hello';
+    });
+    app.beforeRequest(() => {
+      evts.push(3);
+      return 'bye';
+    });
+    app.route('/', {}, function index() {
+      evts.push('index');
+      return 'damnit';
+    });
     expect((await app.testClient().get('/')).text.trim()).toBe('hello');
     expect(evts).toEqual([1, 2]);
   });
@@ -462,7 +642,10 @@ describe('flask tests/test_basic.py', () => {
   it('test_after_request_processing', async () => {
     const app = flaskApp();
     app.route('/', {}, function index() {
-      afterThisRequest((response) => { response.headers.set('X-Foo', 'a header'); return response; });
+      afterThisRequest((response) => {
+        response.headers.set('X-Foo', 'a header');
+        return response;
+      });
       return 'Test';
     });
     const resp = await app.testClient().get('/');
@@ -473,8 +656,13 @@ describe('flask tests/test_basic.py', () => {
   it('test_teardown_request_handler', async () => {
     const app = flaskApp();
     const called: boolean[] = [];
-    app.teardownRequest(() => { called.push(true); return 'Ignored'; });
-    app.route('/', {}, function root() { return 'Response'; });
+    app.teardownRequest(() => {
+      called.push(true);
+      return 'Ignored';
+    });
+    app.route('/', {}, function root() {
+      return 'Response';
+    });
     const rv = await app.testClient().get('/');
     expect(rv.status).toBe(200);
     expect(rv.text).toContain('Response');
@@ -484,8 +672,13 @@ describe('flask tests/test_basic.py', () => {
   it('test_teardown_request_handler_debug_mode', async () => {
     const app = flaskApp({ DEBUG: true });
     const called: boolean[] = [];
-    app.teardownRequest(() => { called.push(true); return 'Ignored'; });
-    app.route('/', {}, function root() { return 'Response'; });
+    app.teardownRequest(() => {
+      called.push(true);
+      return 'Ignored';
+    });
+    app.route('/', {}, function root() {
+      return 'Response';
+    });
     const rv = await app.testClient().get('/');
     expect(rv.status).toBe(200);
     expect(rv.text).toContain('Response');
@@ -500,10 +693,16 @@ describe('flask tests/test_basic.py', () => {
       app.teardownRequest((exc) => {
         expect(exc).toBeInstanceOf(ZeroDivisionError);
         called.push(true);
-        try { throw new TypeError(); } catch { /* a second error must not replace the one passed on */ }
+        try {
+          throw new TypeError();
+        } catch {
+          /* a second error must not replace the one passed on */
+        }
       });
     }
-    app.route('/', {}, function fails() { throw new ZeroDivisionError(); });
+    app.route('/', {}, function fails() {
+      throw new ZeroDivisionError();
+    });
     const rv = await app.testClient().get('/');
     expect(rv.status).toBe(500);
     expect(rv.text).toContain('Internal Server Error');
@@ -513,13 +712,29 @@ describe('flask tests/test_basic.py', () => {
   it('test_before_after_request_order', async () => {
     const app = flaskApp();
     const called: number[] = [];
-    app.beforeRequest(() => { called.push(1); });
-    app.beforeRequest(() => { called.push(2); });
-    app.afterRequest((r) => { called.push(4); return r; });
-    app.afterRequest((r) => { called.push(3); return r; });
-    app.teardownRequest(() => { called.push(6); });
-    app.teardownRequest(() => { called.push(5); });
-    app.route('/', {}, function index() { return '42'; });
+    app.beforeRequest(() => {
+      called.push(1);
+    });
+    app.beforeRequest(() => {
+      called.push(2);
+    });
+    app.afterRequest((r) => {
+      called.push(4);
+      return r;
+    });
+    app.afterRequest((r) => {
+      called.push(3);
+      return r;
+    });
+    app.teardownRequest(() => {
+      called.push(6);
+    });
+    app.teardownRequest(() => {
+      called.push(5);
+    });
+    app.route('/', {}, function index() {
+      return '42';
+    });
     expect((await app.testClient().get('/')).text).toBe('42');
     expect(called).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -529,9 +744,15 @@ describe('flask tests/test_basic.py', () => {
     app.errorHandler(404, () => ['not found', 404]);
     app.errorHandler(500, () => ['internal server error', 500]);
     app.errorHandler(Forbidden, () => ['forbidden', 403]);
-    app.route('/', {}, function index() { abort(404); });
-    app.route('/error', {}, function error() { throw new RangeError(); });
-    app.route('/forbidden', {}, function error2() { abort(403); });
+    app.route('/', {}, function index() {
+      abort(404);
+    });
+    app.route('/error', {}, function error() {
+      throw new RangeError();
+    });
+    app.route('/forbidden', {}, function error2() {
+      abort(403);
+    });
     const client = app.testClient();
     let rv = await client.get('/');
     expect([rv.status, rv.text]).toEqual([404, 'not found']);
@@ -544,18 +765,27 @@ describe('flask tests/test_basic.py', () => {
   it('test_error_handling_processing', async () => {
     const app = flaskApp({ TESTING: false });
     app.errorHandler(500, () => ['internal server error', 500]);
-    app.route('/', {}, function broken_func() { throw new RangeError(); });
-    app.afterRequest((resp) => { resp.headers.set('Content-Type', 'text/x-special'); return resp; });
+    app.route('/', {}, function broken_func() {
+      throw new RangeError();
+    });
+    app.afterRequest((resp) => {
+      resp.headers.set('Content-Type', 'text/x-special');
+      return resp;
+    });
     const resp = await app.testClient().get('/');
     expect(resp.headers.get('Content-Type')).toBe('text/x-special');
     expect(resp.text).toBe('internal server error');
   });
 
-  it.skip('test_baseexception_error_handling', () => { /* N/A: KeyboardInterrupt/BaseException is Python's. */ });
+  it.skip('test_baseexception_error_handling', () => {
+    /* N/A: KeyboardInterrupt/BaseException is Python's. */
+  });
 
   it('test_before_request_and_routing_errors', async () => {
     const app = flaskApp();
-    app.beforeRequest(() => { g.something = 'value'; });
+    app.beforeRequest(() => {
+      g.something = 'value';
+    });
     app.errorHandler(404, () => [String(g.something), 404]);
     const rv = await app.testClient().get('/');
     expect(rv.status).toBe(404);
@@ -565,19 +795,37 @@ describe('flask tests/test_basic.py', () => {
   it('test_user_error_handling', async () => {
     const app = flaskApp();
     class MyException extends Error {}
-    app.errorHandler(MyException, (e) => { expect(e).toBeInstanceOf(MyException); return '42'; });
-    app.route('/', {}, function index() { throw new MyException(); });
+    app.errorHandler(MyException, (e) => {
+      expect(e).toBeInstanceOf(MyException);
+      return '42';
+    });
+    app.route('/', {}, function index() {
+      throw new MyException();
+    });
     expect((await app.testClient().get('/')).text).toBe('42');
   });
 
   it('test_http_error_subclass_handling', async () => {
     const app = flaskApp();
     class ForbiddenSubclass extends Forbidden {}
-    app.errorHandler(ForbiddenSubclass, (e) => { expect(e).toBeInstanceOf(ForbiddenSubclass); return 'banana'; });
-    app.errorHandler(403, (e) => { expect(e).not.toBeInstanceOf(ForbiddenSubclass); expect(e).toBeInstanceOf(Forbidden); return 'apple'; });
-    app.route('/1', {}, function index1() { throw new ForbiddenSubclass(); });
-    app.route('/2', {}, function index2() { abort(403); });
-    app.route('/3', {}, function index3() { throw new Forbidden(); });
+    app.errorHandler(ForbiddenSubclass, (e) => {
+      expect(e).toBeInstanceOf(ForbiddenSubclass);
+      return 'banana';
+    });
+    app.errorHandler(403, (e) => {
+      expect(e).not.toBeInstanceOf(ForbiddenSubclass);
+      expect(e).toBeInstanceOf(Forbidden);
+      return 'apple';
+    });
+    app.route('/1', {}, function index1() {
+      throw new ForbiddenSubclass();
+    });
+    app.route('/2', {}, function index2() {
+      abort(403);
+    });
+    app.route('/3', {}, function index3() {
+      throw new Forbidden();
+    });
     const client = app.testClient();
     expect((await client.get('/1')).text).toBe('banana');
     expect((await client.get('/2')).text).toBe('apple');
@@ -592,8 +840,12 @@ describe('flask tests/test_basic.py', () => {
     class E3 extends E2 {}
     app.errorHandler(E2, () => 'E2');
     app.errorHandler(Error, () => 'Exception');
-    app.route('/E1', {}, function raise_e1() { throw new E1(); });
-    app.route('/E3', {}, function raise_e3() { throw new E3(); });
+    app.route('/E1', {}, function raise_e1() {
+      throw new E1();
+    });
+    app.route('/E3', {}, function raise_e3() {
+      throw new E3();
+    });
     const client = app.testClient();
     expect((await client.get('/E1')).text).toBe('Exception');
     expect((await client.get('/E3')).text).toBe('E2');
@@ -604,16 +856,25 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_trapping_of_all_http_exceptions', async () => {
     const app = flaskApp({ TRAP_HTTP_EXCEPTIONS: true });
-    app.route('/fail', {}, function fail() { abort(404); });
+    app.route('/fail', {}, function fail() {
+      abort(404);
+    });
     await expect(app.testClient().get('/fail')).rejects.toBeInstanceOf(NotFound);
   });
 
   it('test_error_handler_after_processor_error', async () => {
     const app = flaskApp({ TESTING: false });
     let trigger = '';
-    app.beforeRequest(() => { if (trigger === 'before') throw new RangeError(); });
-    app.afterRequest((response) => { if (trigger === 'after') throw new RangeError(); return response; });
-    app.route('/', {}, function index() { return 'Foo'; });
+    app.beforeRequest(() => {
+      if (trigger === 'before') throw new RangeError();
+    });
+    app.afterRequest((response) => {
+      if (trigger === 'after') throw new RangeError();
+      return response;
+    });
+    app.route('/', {}, function index() {
+      return 'Foo';
+    });
     app.errorHandler(500, () => ['Hello Server Error', 500]);
     const client = app.testClient();
     for (trigger of ['before', 'after']) {
@@ -623,22 +884,45 @@ describe('flask tests/test_basic.py', () => {
     }
   });
 
-  it.skip('test_enctype_debug_helper', () => { /* N/A: DebugFilesKeyError comes from request.files['x'] raising KeyError; files() is async and get() returns undefined. */ });
+  it.skip('test_enctype_debug_helper', () => {
+    /* N/A: DebugFilesKeyError comes from request.files['x'] raising KeyError; files() is async and get() returns undefined. */
+  });
 
   it('test_response_types', async () => {
     const app = flaskApp();
-    app.route('/text', {}, function from_text() { return 'Hällo Wörld'; });
-    app.route('/bytes', {}, function from_bytes() { return new TextEncoder().encode('Hällo Wörld'); });
-    app.route('/full_tuple', {}, function from_full_tuple() { return ['Meh', 400, { 'X-Foo': 'Testing', 'Content-Type': 'text/plain; charset=utf-8' }]; });
-    app.route('/text_headers', {}, function from_text_headers() { return ['Hello', { 'X-Foo': 'Test', 'Content-Type': 'text/plain; charset=utf-8' }]; });
-    app.route('/text_status', {}, function from_text_status() { return ['Hi, status!', 400]; });
-    app.route('/response_headers', {}, function from_response_headers() {
-      return [new Response('Hello world', { status: 404, headers: { 'Content-Type': 'text/html', 'X-Foo': 'Baz' } }), { 'Content-Type': 'text/plain', 'X-Foo': 'Bar', 'X-Bar': 'Foo' }];
+    app.route('/text', {}, function from_text() {
+      return 'Hällo Wörld';
     });
-    app.route('/response_status', {}, function from_response_status() { return [new Response('Hello world', { status: 400 }), 500]; });
-    app.route('/wsgi', {}, function from_wsgi() { return new NotFound().gatewayApp; });
-    app.route('/dict', {}, function from_dict() { return [{ foo: 'bar' }, 201]; });
-    app.route('/list', {}, function from_list() { return [['foo', 'bar'], 201]; });
+    app.route('/bytes', {}, function from_bytes() {
+      return new TextEncoder().encode('Hällo Wörld');
+    });
+    app.route('/full_tuple', {}, function from_full_tuple() {
+      return ['Meh', 400, { 'X-Foo': 'Testing', 'Content-Type': 'text/plain; charset=utf-8' }];
+    });
+    app.route('/text_headers', {}, function from_text_headers() {
+      return ['Hello', { 'X-Foo': 'Test', 'Content-Type': 'text/plain; charset=utf-8' }];
+    });
+    app.route('/text_status', {}, function from_text_status() {
+      return ['Hi, status!', 400];
+    });
+    app.route('/response_headers', {}, function from_response_headers() {
+      return [
+        new Response('Hello world', { status: 404, headers: { 'Content-Type': 'text/html', 'X-Foo': 'Baz' } }),
+        { 'Content-Type': 'text/plain', 'X-Foo': 'Bar', 'X-Bar': 'Foo' },
+      ];
+    });
+    app.route('/response_status', {}, function from_response_status() {
+      return [new Response('Hello world', { status: 400 }), 500];
+    });
+    app.route('/wsgi', {}, function from_wsgi() {
+      return new NotFound().gatewayApp;
+    });
+    app.route('/dict', {}, function from_dict() {
+      return [{ foo: 'bar' }, 201];
+    });
+    app.route('/list', {}, function from_list() {
+      return [['foo', 'bar'], 201];
+    });
     const client = app.testClient();
     expect((await client.get('/text')).text).toBe('Hällo Wörld');
     expect((await client.get('/bytes')).text).toBe('Hällo Wörld');
@@ -670,13 +954,23 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_response_type_errors', async () => {
     const app = flaskApp();
-    app.route('/none', {}, function from_none() { return undefined as never; });
-    app.route('/bad_type', {}, function from_bad_type() { return true as never; });
+    app.route('/none', {}, function from_none() {
+      return undefined as never;
+    });
+    app.route('/bad_type', {}, function from_bad_type() {
+      return true as never;
+    });
     const c = app.testClient();
-    const none = await c.get('/none').then(() => null, (e: Error) => e);
+    const none = await c.get('/none').then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(none!.message).toContain('from_none');
     expect(none!.message).toMatch(/returned|undefined/);
-    const bad = await c.get('/bad_type').then(() => null, (e: Error) => e);
+    const bad = await c.get('/bad_type').then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(bad!.message).toMatch(/boolean|bool/);
     // The small/large tuple cases: an array that is not a (body, status|headers) tuple is JSON in Flagon (docs/app.md).
   });
@@ -684,7 +978,9 @@ describe('flask tests/test_basic.py', () => {
   // DIFFERENCE: a bad return value throws FlagonError (code FLAGON_ERR_BAD_RETURN), not a TypeError.
   it.fails('test_response_type_errors (TypeError)', async () => {
     const app = flaskApp();
-    app.route('/none', {}, function from_none() { return undefined as never; });
+    app.route('/none', {}, function from_none() {
+      return undefined as never;
+    });
     await expect(app.testClient().get('/none')).rejects.toBeInstanceOf(TypeError);
   });
 
@@ -694,11 +990,27 @@ describe('flask tests/test_basic.py', () => {
       let rv = await makeResponse('');
       expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([200, '', 'text/html']);
       rv = await makeResponse('Awesome');
-      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([200, 'Awesome', 'text/html']);
+      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([
+        200,
+        'Awesome',
+        'text/html',
+      ]);
       rv = await makeResponse(['W00t', 404]);
-      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([404, 'W00t', 'text/html']);
-      rv = await makeResponse((function* () { yield* 'Hello'; })());
-      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([200, 'Hello', 'text/html']);
+      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([
+        404,
+        'W00t',
+        'text/html',
+      ]);
+      rv = await makeResponse(
+        (function* () {
+          yield* 'Hello';
+        })(),
+      );
+      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([
+        200,
+        'Hello',
+        'text/html',
+      ]);
     });
   });
 
@@ -706,22 +1018,40 @@ describe('flask tests/test_basic.py', () => {
     const app = flaskApp();
     await inRequest(app, async () => {
       let rv = await makeResponse([jsonify({ msg: 'W00t' }), 400]);
-      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([400, '{"msg":"W00t"}\n', 'application/json']);
+      expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([
+        400,
+        '{"msg":"W00t"}\n',
+        'application/json',
+      ]);
       rv = await makeResponse([new Response(''), 400]);
       expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([400, '', 'text/html']);
-      rv = await makeResponse([new Response('', { headers: { 'Content-Type': 'text/html' } }), 400, [['X-Foo', 'bar']]]);
+      rv = await makeResponse([
+        new Response('', { headers: { 'Content-Type': 'text/html' } }),
+        400,
+        [['X-Foo', 'bar']],
+      ]);
       expect([rv.status, rv.headers.get('Content-Type'), rv.headers.get('X-Foo')]).toEqual([400, 'text/html', 'bar']);
     });
   });
 
-  it.skip('test_jsonify_no_prettyprint', () => { /* N/A: app.json provider classes (compact). */ });
-  it.skip('test_jsonify_mimetype', () => { /* N/A: app.json provider classes (mimetype). */ });
-  it.skip('test_json_dump_dataclass', () => { /* N/A: Python dataclasses. */ });
-  it.skip('test_jsonify_args_and_kwargs_check', () => { /* N/A: Python args/kwargs. */ });
+  it.skip('test_jsonify_no_prettyprint', () => {
+    /* N/A: app.json provider classes (compact). */
+  });
+  it.skip('test_jsonify_mimetype', () => {
+    /* N/A: app.json provider classes (mimetype). */
+  });
+  it.skip('test_json_dump_dataclass', () => {
+    /* N/A: Python dataclasses. */
+  });
+  it.skip('test_jsonify_args_and_kwargs_check', () => {
+    /* N/A: Python args/kwargs. */
+  });
 
   it('test_url_generation', async () => {
     const app = flaskApp();
-    app.route('/hello/<name>', { methods: ['POST'] }, function hello() { return ''; });
+    app.route('/hello/<name>', { methods: ['POST'] }, function hello() {
+      return '';
+    });
     await inRequest(app, () => {
       expect(urlFor('hello', { name: 'test x' })).toBe('/hello/test%20x');
       expect(urlFor('hello', { name: 'test x' }, { external: true })).toBe('http://localhost/hello/test%20x');
@@ -730,27 +1060,40 @@ describe('flask tests/test_basic.py', () => {
 
   it('test_build_error_handler (base case)', async () => {
     const app = flaskApp();
-    await inRequest(app, () => { expect(() => urlFor('spam')).toThrow(/spam/); });
+    await inRequest(app, () => {
+      expect(() => urlFor('spam')).toThrow(/spam/);
+    });
   });
 
   it('test_build_error_handler', async () => {
     const app = flaskApp();
     app.urlBuildErrorHandlers.push(() => '/test_handler/');
-    await inRequest(app, () => { expect(urlFor('spam')).toBe('/test_handler/'); });
+    await inRequest(app, () => {
+      expect(urlFor('spam')).toBe('/test_handler/');
+    });
   });
 
   it('test_build_error_handler_reraise', async () => {
     const app = flaskApp();
-    app.urlBuildErrorHandlers.push((error) => { throw error; });
-    await inRequest(app, () => { expect(() => urlFor('not.existing')).toThrow(BuildError); });
+    app.urlBuildErrorHandlers.push((error) => {
+      throw error;
+    });
+    await inRequest(app, () => {
+      expect(() => urlFor('not.existing')).toThrow(BuildError);
+    });
   });
 
   // Flagon passes the options apart from the values, so the handler sees only the values (Flask: the `_` keywords too).
   it('test_url_for_passes_special_values_to_build_error_handler', async () => {
     const app = flaskApp();
     let seen: unknown = null;
-    app.urlBuildErrorHandlers.push((_error, _endpoint, values) => { seen = values; return 'handled'; });
-    await inRequest(app, () => { expect(urlFor('/')).toBe('handled'); });
+    app.urlBuildErrorHandlers.push((_error, _endpoint, values) => {
+      seen = values;
+      return 'handled';
+    });
+    await inRequest(app, () => {
+      expect(urlFor('/')).toBe('handled');
+    });
     expect(seen).toEqual({});
   });
 
@@ -784,18 +1127,24 @@ describe('flask tests/test_basic.py', () => {
     expect((await app.testClient().get('/static/index.html')).status).toBe(200);
   });
 
-  it.skip('test_static_folder_with_pathlib_path', () => { /* N/A: pathlib.Path. */ });
+  it.skip('test_static_folder_with_pathlib_path', () => {
+    /* N/A: pathlib.Path. */
+  });
 
   it('test_static_folder_with_ending_slash', async () => {
     const app = new App(import.meta.url, { staticFolder: 'static/' });
-    app.route('/<path:path>', {}, function catch_all(req) { return String(req.params.path); });
+    app.route('/<path:path>', {}, function catch_all(req) {
+      return String(req.params.path);
+    });
     expect((await app.testClient().get('/catch/all')).text).toBe('catch/all');
   });
 
   // MISSING: host_matching and static_host on the App (Flask(host_matching=True, static_host='example.com')).
   it.skip('test_static_route_with_host_matching', () => {});
 
-  it.skip('test_request_locals', () => { /* N/A: LocalProxy repr and truthiness. */ });
+  it.skip('test_request_locals', () => {
+    /* N/A: LocalProxy repr and truthiness. */
+  });
 
   // MISSING: subdomain_matching/host_matching switches on the App; see test_server_name_subdomain for the default behaviour.
   it.skip('test_server_name_matching', () => {});
@@ -803,8 +1152,12 @@ describe('flask tests/test_basic.py', () => {
   it('test_server_name_subdomain (the default subdomain)', async () => {
     const app = flaskApp();
     app.config.SERVER_NAME = 'dev.local:5000';
-    app.route('/', {}, function index() { return 'default'; });
-    app.route('/', { subdomain: 'foo' }, function subdomain() { return 'subdomain'; });
+    app.route('/', {}, function index() {
+      return 'default';
+    });
+    app.route('/', { subdomain: 'foo' }, function subdomain() {
+      return 'subdomain';
+    });
     expect((await app.testClient().get('/')).text).toBe('default');
     expect((await openWith(app, '/', { host: 'dev.local:5000' })).text).toBe('default');
     expect((await openWith(app, '/', { host: 'dev.local:5000', scheme: 'https' })).text).toBe('default');
@@ -816,8 +1169,12 @@ describe('flask tests/test_basic.py', () => {
     const app = flaskApp();
     app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
     app.config.SERVER_NAME = 'dev.local:5000';
-    app.route('/', {}, function index() { return 'default'; });
-    app.route('/', { subdomain: 'foo' }, function subdomain() { return 'subdomain'; });
+    app.route('/', {}, function index() {
+      return 'default';
+    });
+    app.route('/', { subdomain: 'foo' }, function subdomain() {
+      return 'subdomain';
+    });
     const client = app.testClient();
     expect((await client.get('/')).text).toBe('default');
     expect((await openWith(app, '/', { host: 'dev.local:5000' })).text).toBe('default');
@@ -834,7 +1191,9 @@ describe('flask tests/test_basic.py', () => {
     for (const key of ['TESTING', 'PROPAGATE_EXCEPTIONS', 'DEBUG', null] as const) {
       const app = flaskApp({ TESTING: false });
       class ZeroDivisionError extends Error {}
-      app.route('/', {}, function index() { throw new ZeroDivisionError(); });
+      app.route('/', {}, function index() {
+        throw new ZeroDivisionError();
+      });
       if (key !== null) {
         app.config[key] = true;
         await expect(app.testClient().get('/')).rejects.toBeInstanceOf(ZeroDivisionError);
@@ -844,20 +1203,33 @@ describe('flask tests/test_basic.py', () => {
     }
   });
 
-  it.skip('test_werkzeug_passthrough_errors', () => { /* N/A: mocks werkzeug.serving.run_simple. */ });
+  it.skip('test_werkzeug_passthrough_errors', () => {
+    /* N/A: mocks werkzeug.serving.run_simple. */
+  });
 
   it('test_url_processors', async () => {
     const app = flaskApp();
     app.urlDefaults((endpoint, values) => {
-      if (g.lang_code !== undefined && g.lang_code !== null && app.router.rulesFor(endpoint).some((r) => r.arguments.has('lang_code'))) values.lang_code ??= g.lang_code;
+      if (
+        g.lang_code !== undefined &&
+        g.lang_code !== null &&
+        app.router.rulesFor(endpoint).some((r) => r.arguments.has('lang_code'))
+      )
+        values.lang_code ??= g.lang_code;
     });
     app.urlValuePreprocessor((_endpoint, values) => {
       g.lang_code = values.lang_code ?? null;
       delete values.lang_code;
     });
-    app.route('/<lang_code>/', {}, function index() { return urlFor('about'); });
-    app.route('/<lang_code>/about', {}, function about() { return urlFor('something_else'); });
-    app.route('/foo', {}, function something_else() { return urlFor('about', { lang_code: 'en' }); });
+    app.route('/<lang_code>/', {}, function index() {
+      return urlFor('about');
+    });
+    app.route('/<lang_code>/about', {}, function about() {
+      return urlFor('something_else');
+    });
+    app.route('/foo', {}, function something_else() {
+      return urlFor('about', { lang_code: 'en' });
+    });
     const client = app.testClient();
     expect((await client.get('/de/')).text).toBe('/de/about');
     expect((await client.get('/de/about')).text).toBe('/foo');
@@ -868,21 +1240,29 @@ describe('flask tests/test_basic.py', () => {
     // app.inject_url_defaults() is not public in Flagon; the url_for half of the test is ported.
     const app = flaskApp();
     const bp = new Blueprint('foo', import.meta.url);
-    bp.urlDefaults((_endpoint, values) => { values.page = 'login'; });
-    bp.route('/<page>', {}, function view() { return ''; });
+    bp.urlDefaults((_endpoint, values) => {
+      values.page = 'login';
+    });
+    bp.route('/<page>', {}, function view() {
+      return '';
+    });
     app.registerBlueprint(bp);
     expect(await inRequest(app, () => urlFor('foo.view'), '/somepage/x')).toBe('/login');
   });
 
   it('test_nonascii_pathinfo', async () => {
     const app = flaskApp();
-    app.route('/киртест', {}, function index() { return 'Hello World!'; });
+    app.route('/киртест', {}, function index() {
+      return 'Hello World!';
+    });
     expect((await app.testClient().get('/киртест')).text).toBe('Hello World!');
   });
 
   it('test_no_setup_after_first_request', async () => {
     const app = flaskApp({ DEBUG: true });
-    app.route('/', {}, function index() { return 'Awesome'; });
+    app.route('/', {}, function index() {
+      return 'Awesome';
+    });
     expect((await app.testClient().get('/')).text).toBe('Awesome');
     expect(() => app.addUrlRule('/foo', { endpoint: 'late', view: () => '' })).toThrow(/addUrlRule/);
   });
@@ -890,16 +1270,30 @@ describe('flask tests/test_basic.py', () => {
   it('test_routing_redirect_debugging', async () => {
     // The 301/302 half (monkeypatched RequestRedirect.code with a debug assertion) does not apply.
     const app = flaskApp({ DEBUG: true });
-    app.route('/user/', { methods: ['GET', 'POST'] }, async function user(req) { return String((await req.form()).get('status')); });
-    expect((await app.testClient().post('/user', { form: { status: 'success' }, followRedirects: true })).text).toBe('success');
+    app.route('/user/', { methods: ['GET', 'POST'] }, async function user(req) {
+      return String((await req.form()).get('status'));
+    });
+    expect((await app.testClient().post('/user', { form: { status: 'success' }, followRedirects: true })).text).toBe(
+      'success',
+    );
   });
 
   it('test_route_decorator_custom_endpoint', async () => {
     const app = flaskApp({ DEBUG: true });
-    app.route('/foo/', {}, function foo() { return String(request.endpoint); });
-    app.route('/bar/', { endpoint: 'bar' }, function for_bar() { return String(request.endpoint); });
-    app.route('/bar/123', { endpoint: '123' }, function for_bar_foo() { return String(request.endpoint); });
-    expect(await inRequest(app, () => [urlFor('foo'), urlFor('bar'), urlFor('123')])).toEqual(['/foo/', '/bar/', '/bar/123']);
+    app.route('/foo/', {}, function foo() {
+      return String(request.endpoint);
+    });
+    app.route('/bar/', { endpoint: 'bar' }, function for_bar() {
+      return String(request.endpoint);
+    });
+    app.route('/bar/123', { endpoint: '123' }, function for_bar_foo() {
+      return String(request.endpoint);
+    });
+    expect(await inRequest(app, () => [urlFor('foo'), urlFor('bar'), urlFor('123')])).toEqual([
+      '/foo/',
+      '/bar/',
+      '/bar/123',
+    ]);
     const client = app.testClient();
     expect((await client.get('/foo/')).text).toBe('foo');
     expect((await client.get('/bar/')).text).toBe('bar');
@@ -931,8 +1325,12 @@ describe('flask tests/test_basic.py', () => {
   it('test_subdomain_basic_support', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain' });
     app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
-    app.route('/', {}, function normal_index() { return 'normal index'; });
-    app.route('/', { subdomain: 'test' }, function test_index() { return 'test index'; });
+    app.route('/', {}, function normal_index() {
+      return 'normal index';
+    });
+    app.route('/', { subdomain: 'test' }, function test_index() {
+      return 'test index';
+    });
     expect((await openWith(app, '/', { host: 'localhost.localdomain' })).text).toBe('normal index');
     expect((await openWith(app, '/', { host: 'test.localhost.localdomain' })).text).toBe('test index');
   });
@@ -940,20 +1338,28 @@ describe('flask tests/test_basic.py', () => {
   it('test_subdomain_matching', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain' });
     app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
-    app.route('/', { subdomain: '<user>' }, function index(req) { return `index for ${String((req.params as Record<string, unknown>).user)}`; });
+    app.route('/', { subdomain: '<user>' }, function index(req) {
+      return `index for ${String((req.params as Record<string, unknown>).user)}`;
+    });
     expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain' })).text).toBe('index for mitsuhiko');
   });
 
   it('test_subdomain_matching_with_ports', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain:3000' });
     app.subdomainMatching = true; // as Flask's test: subdomain_matching=True
-    app.route('/', { subdomain: '<user>' }, function index(req) { return `index for ${String((req.params as Record<string, unknown>).user)}`; });
-    expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain:3000' })).text).toBe('index for mitsuhiko');
+    app.route('/', { subdomain: '<user>' }, function index(req) {
+      return `index for ${String((req.params as Record<string, unknown>).user)}`;
+    });
+    expect((await openWith(app, '/', { host: 'mitsuhiko.localhost.localdomain:3000' })).text).toBe(
+      'index for mitsuhiko',
+    );
   });
 
   it('test_subdomain_matching_other_name (matching=False)', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain:3000' });
-    app.route('/', {}, function index() { return ['', 204]; });
+    app.route('/', {}, function index() {
+      return ['', 204];
+    });
     expect((await openWith(app, '/', { host: '127.0.0.1:3000' })).statusCode).toBe(204);
     expect((await openWith(app, '/', { host: 'www.localhost.localdomain:3000' })).statusCode).toBe(204);
   });
@@ -961,7 +1367,9 @@ describe('flask tests/test_basic.py', () => {
   it('test_subdomain_matching_other_name (matching=True)', async () => {
     const app = flaskApp({ SERVER_NAME: 'localhost.localdomain:3000' });
     app.subdomainMatching = true;
-    app.route('/', {}, function index() { return ['', 204]; });
+    app.route('/', {}, function index() {
+      return ['', 204];
+    });
     expect((await openWith(app, '/', { host: '127.0.0.1:3000' })).statusCode).toBe(404);
     expect((await openWith(app, '/', { host: 'www.localhost.localdomain:3000' })).statusCode).toBe(404);
   });
@@ -983,7 +1391,9 @@ describe('flask tests/test_basic.py', () => {
         a.addUrlRule('/', { endpoint: 'index', view: this.index as never });
         a.addUrlRule('/<test>/', { endpoint: 'index', view: this.index as never });
       }
-      index(req: { params: Record<string, unknown> }) { return String(req.params.test ?? 'a'); }
+      index(req: { params: Record<string, unknown> }) {
+        return String(req.params.test ?? 'a');
+      }
     }
     new View(app);
     const client = app.testClient();
@@ -991,9 +1401,15 @@ describe('flask tests/test_basic.py', () => {
     expect((await client.get('/b/')).text).toBe('b');
   });
 
-  it.skip('test_run_defaults', () => { /* N/A: mocks werkzeug.serving.run_simple. */ });
-  it.skip('test_run_server_port', () => { /* N/A: mocks werkzeug.serving.run_simple. */ });
-  it.skip('test_run_from_config', () => { /* N/A: mocks werkzeug.serving.run_simple. */ });
+  it.skip('test_run_defaults', () => {
+    /* N/A: mocks werkzeug.serving.run_simple. */
+  });
+  it.skip('test_run_server_port', () => {
+    /* N/A: mocks werkzeug.serving.run_simple. */
+  });
+  it.skip('test_run_from_config', () => {
+    /* N/A: mocks werkzeug.serving.run_simple. */
+  });
 
   it('test_max_cookie_size', async () => {
     // Flask also checks Response().max_cookie_size inside an app context; a Flagon Response gets the app's value
@@ -1005,7 +1421,9 @@ describe('flask tests/test_basic.py', () => {
       return r;
     });
     const warnings: string[] = [];
-    const onWarning = (w: Error) => { warnings.push(w.message); };
+    const onWarning = (w: Error) => {
+      warnings.push(w.message);
+    };
     process.on('warning', onWarning);
     try {
       const client = app.testClient();
@@ -1024,5 +1442,7 @@ describe('flask tests/test_basic.py', () => {
     }
   });
 
-  it.skip('test_app_freed_on_zero_refcount', () => { /* N/A: CPython reference counting. */ });
+  it.skip('test_app_freed_on_zero_refcount', () => {
+    /* N/A: CPython reference counting. */
+  });
 });

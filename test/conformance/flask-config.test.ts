@@ -43,10 +43,16 @@ describe('flask tests/test_config.py', () => {
     // Flask passes tomllib.load; no TOML parser is among Flagon's dependencies, so a loader for this file's
     // `KEY="value"` lines stands in: what is checked is that fromFile hands the text to `load`.
     const app = newApp();
-    const load = (text: string): Record<string, unknown> => Object.fromEntries(text.split('\n').filter((line) => line.includes('=')).map((line) => {
-      const eq = line.indexOf('=');
-      return [line.slice(0, eq).trim(), JSON.parse(line.slice(eq + 1))];
-    }));
+    const load = (text: string): Record<string, unknown> =>
+      Object.fromEntries(
+        text
+          .split('\n')
+          .filter((line) => line.includes('='))
+          .map((line) => {
+            const eq = line.indexOf('=');
+            return [line.slice(0, eq).trim(), JSON.parse(line.slice(eq + 1))];
+          }),
+      );
     app.config.fromFile(join(here, 'static', 'config.toml'), { load });
     commonObjectTest(app);
   });
@@ -54,7 +60,13 @@ describe('flask tests/test_config.py', () => {
   it('test_from_prefixed_env', () => {
     // Flask's prefix is FLASK, Flagon's FLAGON.
     const env = {
-      FLAGON_STRING: 'value', FLAGON_BOOL: 'true', FLAGON_INT: '1', FLAGON_FLOAT: '1.2', FLAGON_LIST: '[1, 2]', FLAGON_DICT: '{"k": "v"}', NOT_FLAGON_OTHER: 'other',
+      FLAGON_STRING: 'value',
+      FLAGON_BOOL: 'true',
+      FLAGON_INT: '1',
+      FLAGON_FLOAT: '1.2',
+      FLAGON_LIST: '[1, 2]',
+      FLAGON_DICT: '{"k": "v"}',
+      NOT_FLAGON_OTHER: 'other',
     };
     const app = newApp();
     app.config.fromPrefixedEnv(undefined, env);
@@ -74,7 +86,12 @@ describe('flask tests/test_config.py', () => {
   });
 
   it('test_from_prefixed_env_nested', () => {
-    const env = { FLAGON_EXIST__ok: 'other', FLAGON_EXIST__inner__ik: '2', FLAGON_EXIST__new__more: '{"k": false}', FLAGON_NEW__K: 'v' };
+    const env = {
+      FLAGON_EXIST__ok: 'other',
+      FLAGON_EXIST__inner__ik: '2',
+      FLAGON_EXIST__new__more: '{"k": false}',
+      FLAGON_NEW__K: 'v',
+    };
     const app = newApp();
     app.config.EXIST = { ok: 'value', flag: true, inner: { ik: 1 } };
     app.config.fromPrefixedEnv(undefined, env);
@@ -88,7 +105,12 @@ describe('flask tests/test_config.py', () => {
     app.config.fromObject({ SECRET_KEY: 'config', TEST_KEY: 'foo' });
     commonObjectTest(app);
     app = newApp();
-    app.config.fromObject(Object.fromEntries([['SECRET_KEY', 'config'], ['TEST_KEY', 'foo']]));
+    app.config.fromObject(
+      Object.fromEntries([
+        ['SECRET_KEY', 'config'],
+        ['TEST_KEY', 'foo'],
+      ]),
+    );
     commonObjectTest(app);
     app = newApp();
     app.config.fromObject({ SECRET_KEY: 'config', TEST_KEY: 'foo', skip_key: 'skip' });
@@ -114,7 +136,9 @@ describe('flask tests/test_config.py', () => {
     const app = newApp();
     await expect(app.config.fromEnvvar('FOO_SETTINGS', { env: {} })).rejects.toThrow("'FOO_SETTINGS' is not set");
     expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: {}, silent: true })).toBe(false);
-    expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: join(here, 'flask-config-module.ts') } })).toBe(true);
+    expect(
+      await app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: join(here, 'flask-config-module.ts') } }),
+    ).toBe(true);
     commonObjectTest(app);
   });
 
@@ -123,7 +147,9 @@ describe('flask tests/test_config.py', () => {
     const error = await rejection(app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: 'missing.cfg' } }));
     expect(String((error as Error).message)).toMatch(/^Unable to load configuration file/);
     expect(String((error as Error).message)).toContain('missing.cfg');
-    expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: 'missing.cfg' }, silent: true })).toBe(false);
+    expect(await app.config.fromEnvvar('FOO_SETTINGS', { env: { FOO_SETTINGS: 'missing.cfg' }, silent: true })).toBe(
+      false,
+    );
   });
 
   it('test_config_missing', async () => {
@@ -153,16 +179,34 @@ describe('flask tests/test_config.py', () => {
   // MISSING: Flask.config_class (an app subclass choosing its own Config class).
   it.skip('test_custom_config_class', () => {});
 
-  it.skip('test_session_lifetime', () => { /* N/A: app.permanent_session_lifetime is a timedelta made from the config; Flagon's PERMANENT_SESSION_LIFETIME is seconds, read as they are. */ });
+  it.skip('test_session_lifetime', () => {
+    /* N/A: app.permanent_session_lifetime is a timedelta made from the config; Flagon's PERMANENT_SESSION_LIFETIME is seconds, read as they are. */
+  });
 
   it('test_get_namespace', () => {
     const app = newApp();
-    Object.assign(app.config, { FOO_OPTION_1: 'foo option 1', FOO_OPTION_2: 'foo option 2', BAR_STUFF_1: 'bar stuff 1', BAR_STUFF_2: 'bar stuff 2' });
+    Object.assign(app.config, {
+      FOO_OPTION_1: 'foo option 1',
+      FOO_OPTION_2: 'foo option 2',
+      BAR_STUFF_1: 'bar stuff 1',
+      BAR_STUFF_2: 'bar stuff 2',
+    });
     expect(app.config.getNamespace('FOO_')).toEqual({ option_1: 'foo option 1', option_2: 'foo option 2' });
-    expect(app.config.getNamespace('BAR_', { lowercase: false })).toEqual({ STUFF_1: 'bar stuff 1', STUFF_2: 'bar stuff 2' });
-    expect(app.config.getNamespace('FOO_', { trimNamespace: false })).toEqual({ foo_option_1: 'foo option 1', foo_option_2: 'foo option 2' });
-    expect(app.config.getNamespace('BAR_', { lowercase: false, trimNamespace: false })).toEqual({ BAR_STUFF_1: 'bar stuff 1', BAR_STUFF_2: 'bar stuff 2' });
+    expect(app.config.getNamespace('BAR_', { lowercase: false })).toEqual({
+      STUFF_1: 'bar stuff 1',
+      STUFF_2: 'bar stuff 2',
+    });
+    expect(app.config.getNamespace('FOO_', { trimNamespace: false })).toEqual({
+      foo_option_1: 'foo option 1',
+      foo_option_2: 'foo option 2',
+    });
+    expect(app.config.getNamespace('BAR_', { lowercase: false, trimNamespace: false })).toEqual({
+      BAR_STUFF_1: 'bar stuff 1',
+      BAR_STUFF_2: 'bar stuff 2',
+    });
   });
 
-  it.skip('test_from_pyfile_weird_encoding', () => { /* N/A: Python source-file encodings (# -*- coding: latin-1 -*-); JavaScript modules are UTF-8. */ });
+  it.skip('test_from_pyfile_weird_encoding', () => {
+    /* N/A: Python source-file encodings (# -*- coding: latin-1 -*-); JavaScript modules are UTF-8. */
+  });
 });

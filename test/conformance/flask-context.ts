@@ -17,7 +17,12 @@ const pendingByApp = new WeakMap<App, { current: Pending | null }>();
  * teardown hooks run when it ends) and the app's own before-request hooks registered earlier run first. The hook is
  * added on the first call for an app, so make that call before the app's first other request.
  */
-export async function inRequest<T>(app: App, fn: () => T | Promise<T>, path = '/', options: TestRequestOptions & { method?: string } = {}): Promise<T> {
+export async function inRequest<T>(
+  app: App,
+  fn: () => T | Promise<T>,
+  path = '/',
+  options: TestRequestOptions & { method?: string } = {},
+): Promise<T> {
   let slot = pendingByApp.get(app);
   if (slot === undefined) {
     const created: { current: Pending | null } = { current: null };
@@ -35,7 +40,8 @@ export async function inRequest<T>(app: App, fn: () => T | Promise<T>, path = '/
   slot.current = pending;
   try {
     const rv = await app.testClient().open(options.method ?? 'GET', path, options);
-    if (pending.out === undefined) throw new Error(`inRequest: the hook did not run (${rv.status} ${rv.text.slice(0, 200)})`);
+    if (pending.out === undefined)
+      throw new Error(`inRequest: the hook did not run (${rv.status} ${rv.text.slice(0, 200)})`);
   } finally {
     slot.current = null;
   }

@@ -15,11 +15,15 @@ describe('flask tests/test_converters.py', () => {
     const app = flaskApp();
     const string = DEFAULT_CONVERTERS.default!({ positional: [], keyword: {} });
     app.addConverter('list', () => ({
-      regex: string.regex, weight: string.weight, partIsolating: true,
+      regex: string.regex,
+      weight: string.weight,
+      partIsolating: true,
       toValue: (value) => value.split(','),
       toUrl: (value) => (value as unknown[]).map((x) => string.toUrl(String(x))).join(','),
     }));
-    app.route('/<list:args>', {}, function index(req) { return (req.params.args as string[]).join('|'); });
+    app.route('/<list:args>', {}, function index(req) {
+      return (req.params.args as string[]).join('|');
+    });
     expect(await inRequest(app, () => urlFor('index', { args: [4, 5, 6] }), '/x')).toBe('/4,5,6');
     expect((await app.testClient().get('/1,2,3')).text).toBe('1|2|3');
   });
@@ -27,7 +31,9 @@ describe('flask tests/test_converters.py', () => {
   it('test_context_available', async () => {
     const app = flaskApp({ SECRET_KEY: 'k' });
     app.addConverter('ctx', () => ({
-      regex: '[^/]+', weight: 100, partIsolating: true,
+      regex: '[^/]+',
+      weight: 100,
+      partIsolating: true,
       toValue: (value) => {
         expect(request.path).toBe('/admin');
         expect(session.isNull).toBe(false);
@@ -35,7 +41,9 @@ describe('flask tests/test_converters.py', () => {
       },
       toUrl: (value) => String(value),
     }));
-    app.get('/<ctx:name>', function index(req) { return String(req.params.name); });
+    app.get('/<ctx:name>', function index(req) {
+      return String(req.params.name);
+    });
     expect((await app.testClient().get('/admin')).text).toBe('admin');
   });
 });

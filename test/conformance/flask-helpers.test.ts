@@ -9,7 +9,22 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { App, FlagonError, MethodView, Response, Unauthorized, abort, makeResponse, redirect, request, sendFile, sendFromDirectory, session, urlFor, type Request } from 'flagon';
+import {
+  App,
+  FlagonError,
+  MethodView,
+  Response,
+  Unauthorized,
+  abort,
+  makeResponse,
+  redirect,
+  request,
+  sendFile,
+  sendFromDirectory,
+  session,
+  urlFor,
+  type Request,
+} from 'flagon';
 import { flaskApp } from './support.js';
 import { inRequest } from './flask-context.js';
 
@@ -74,14 +89,20 @@ describe('flask tests/test_helpers.py', () => {
   describe('TestUrlFor', () => {
     it('test_url_for_with_anchor', async () => {
       const app = flaskApp();
-      app.route('/', {}, function index() { return '42'; });
+      app.route('/', {}, function index() {
+        return '42';
+      });
       expect(await inRequest(app, () => urlFor('index', {}, { anchor: 'x y' }))).toBe('/#x%20y');
     });
 
     it('test_url_for_with_scheme', async () => {
       const app = flaskApp();
-      app.route('/', {}, function index() { return '42'; });
-      expect(await inRequest(app, () => urlFor('index', {}, { external: true, scheme: 'https' }))).toBe('https://localhost/');
+      app.route('/', {}, function index() {
+        return '42';
+      });
+      expect(await inRequest(app, () => urlFor('index', {}, { external: true, scheme: 'https' }))).toBe(
+        'https://localhost/',
+      );
     });
 
     it('test_url_for_with_scheme_not_external', async () => {
@@ -96,7 +117,9 @@ describe('flask tests/test_helpers.py', () => {
 
     it('test_url_for_with_alternating_schemes', async () => {
       const app = flaskApp();
-      app.route('/', {}, function index() { return '42'; });
+      app.route('/', {}, function index() {
+        return '42';
+      });
       await inRequest(app, () => {
         expect(urlFor('index', {}, { external: true })).toBe('http://localhost/');
         expect(urlFor('index', {}, { external: true, scheme: 'https' })).toBe('https://localhost/');
@@ -111,7 +134,9 @@ describe('flask tests/test_helpers.py', () => {
           const id = (req.params as { id?: number }).id;
           return id === undefined ? 'List' : `Get ${id}`;
         }
-        post() { return 'Create'; }
+        post() {
+          return 'Create';
+        }
       }
       const myview = MyView.asView('myview');
       app.addUrlRule('/myview/', { methods: ['GET'], view: myview });
@@ -126,7 +151,9 @@ describe('flask tests/test_helpers.py', () => {
 
     it('test_url_for_with_self', async () => {
       const app = flaskApp();
-      app.route('/<self>', {}, function index() { return '42'; });
+      app.route('/<self>', {}, function index() {
+        return '42';
+      });
       expect(await inRequest(app, () => urlFor('index', { self: '2' }))).toBe('/2');
     });
   });
@@ -148,9 +175,13 @@ describe('flask tests/test_helpers.py', () => {
 
   // MISSING: app.aborter and aborter_class (a per-app abort() mapping, e.g. a custom 900 error).
   it.skip('test_app_aborter_class', () => {});
-  it.skip('test_abort_with_app', () => { /* MISSING: see test_app_aborter_class. */ });
+  it.skip('test_abort_with_app', () => {
+    /* MISSING: see test_app_aborter_class. */
+  });
 
-  it.skip('TestNoImports.test_name_with_import_error', () => { /* N/A: Flagon takes import.meta.url and never imports the app's module by name. */ });
+  it.skip('TestNoImports.test_name_with_import_error', () => {
+    /* N/A: Flagon takes import.meta.url and never imports the app's module by name. */
+  });
 
   describe('TestStreaming', () => {
     // Flagon keeps the request context inside a streamed body by itself: stream_with_context has nothing to do, so
@@ -186,8 +217,12 @@ describe('flask tests/test_helpers.py', () => {
       const called: number[] = [];
       class Wrapper implements Iterable<string> {
         constructor(readonly gen: Iterator<string>) {}
-        [Symbol.iterator]() { return this.gen; }
-        close() { called.push(42); }
+        [Symbol.iterator]() {
+          return this.gen;
+        }
+        close() {
+          called.push(42);
+        }
       }
       app.route('/', {}, function index() {
         function* generate() {
@@ -205,7 +240,9 @@ describe('flask tests/test_helpers.py', () => {
       const app = flaskApp();
       app.route('/', {}, function index() {
         session.test = 'flask';
-        function* gen() { yield String(session.test); }
+        function* gen() {
+          yield String(session.test);
+        }
         return new Response(gen());
       });
       expect((await app.testClient().get('/')).text).toBe('flask');
@@ -217,7 +254,9 @@ describe('flask tests/test_helpers.py', () => {
       const app = flaskApp();
       app.route('/', {}, async function index() {
         session.test = 'flask';
-        function* gen() { yield String(session.test); }
+        function* gen() {
+          yield String(session.test);
+        }
         return new Response(gen());
       });
       const client = app.testClient();
@@ -230,7 +269,9 @@ describe('flask tests/test_helpers.py', () => {
   });
 
   describe('TestHelpers', () => {
-    it.skip('test_get_debug_flag', () => { /* N/A: flask.helpers.get_debug_flag reads FLASK_DEBUG for the CLI; `flagon run` reads FLAGON_DEBUG (test/cli/cli.test.ts, runSettings). */ });
+    it.skip('test_get_debug_flag', () => {
+      /* N/A: flask.helpers.get_debug_flag reads FLASK_DEBUG for the CLI; `flagon run` reads FLAGON_DEBUG (test/cli/cli.test.ts, runSettings). */
+    });
 
     it('test_make_response', async () => {
       const app = flaskApp();
@@ -255,6 +296,10 @@ describe('flask tests/test_helpers.py', () => {
 
   // MISSING: app.openResource (Flask's open_resource: a file relative to the app's root, modes r/rb/rt, an encoding).
   it.skip('test_open_resource', () => {});
-  it.skip('test_open_resource_exceptions', () => { /* MISSING: see test_open_resource. */ });
-  it.skip('test_open_resource_with_encoding', () => { /* MISSING: see test_open_resource. */ });
+  it.skip('test_open_resource_exceptions', () => {
+    /* MISSING: see test_open_resource. */
+  });
+  it.skip('test_open_resource_with_encoding', () => {
+    /* MISSING: see test_open_resource. */
+  });
 });

@@ -15,7 +15,9 @@ describe('flask tests/test_request.py', () => {
       await req.form();
       return 'read the form';
     });
-    app.errorHandler(413, function catcher() { return '42'; });
+    app.errorHandler(413, function catcher() {
+      return '42';
+    });
     const rv = await app.testClient().post('/', { form: { myfile: 'foo'.repeat(50) } });
     expect(rv.text).toBe('42');
   });
@@ -54,7 +56,9 @@ describe('flask tests/test_request.py', () => {
 
   it('test_trusted_hosts_config', async () => {
     const app = flaskApp({ TRUSTED_HOSTS: ['example.test', '.other.test'] });
-    app.get('/', function index() { return ''; });
+    app.get('/', function index() {
+      return '';
+    });
     const client = app.testClient();
     expect((await client.get('/', { baseUrl: 'http://example.test' })).status).toBe(200);
     expect((await client.get('/', { baseUrl: 'http://a.other.test' })).status).toBe(200);

@@ -21,7 +21,9 @@ describe('flask tests/test_session_interface.py', () => {
     }
     const app = new App(import.meta.url, { staticFolder: null });
     app.sessionInterface = new MySessionInterface();
-    app.get('/', function index() { return `Hello, World!${String(session.anything ?? '')}`; });
+    app.get('/', function index() {
+      return `Hello, World!${String(session.anything ?? '')}`;
+    });
     const response = await app.testClient().get('/');
     expect(response.status).toBe(200);
     expect(endpoints).toEqual(['index']);

@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from 'flagon';
 import { collectingStream, createEnviron, runApp } from 'flagon/testing';
 
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('flask tests/test_subclassing.py', () => {
   it('test_suppressed_exception_logging', async () => {
@@ -16,7 +18,9 @@ describe('flask tests/test_subclassing.py', () => {
     // standard error, so both are checked.
     const app = new App(import.meta.url, { staticFolder: null });
     app.logger.error = () => {};
-    app.route('/', {}, function index() { throw new Error('test'); });
+    app.route('/', {}, function index() {
+      throw new Error('test');
+    });
     const stderr = vi.spyOn(process.stderr, 'write');
     const out = collectingStream();
     const rv = await runApp(app.gatewayApp, createEnviron('/', { errors: out }));

@@ -20,7 +20,6 @@ const Markup = (text: string): unknown => new nunjucks.runtime.SafeString(text);
 const reverse = (s: string): string => [...s].reverse().join('');
 const isBoolean = (value: unknown): boolean => typeof value === 'boolean';
 
-
 /** A response's text without the template file's final newline (see the header). */
 const body = (rv: { text: string }): string => rv.text.replace(/\n$/, '');
 
@@ -30,22 +29,32 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('flask tests/test_templating.py', () => {
   it('test_context_processing', async () => {
     const app = flaskApp();
-    app.contextProcessor(function context_processor() { return { injected_value: 42 }; });
-    app.route('/', {}, function index() { return renderTemplate('context_template.html', { value: 23 }); });
+    app.contextProcessor(function context_processor() {
+      return { injected_value: 42 };
+    });
+    app.route('/', {}, function index() {
+      return renderTemplate('context_template.html', { value: 23 });
+    });
     expect(body(await app.testClient().get('/'))).toBe('<p>23|42');
   });
 
   // DIFFERENCE: a template file's final newline is kept ('<p>23|42\n'); Jinja drops it by default (keep_trailing_newline=False).
   it.fails('test_context_processing (the final newline of the template file)', async () => {
     const app = flaskApp();
-    app.contextProcessor(function context_processor() { return { injected_value: 42 }; });
-    app.route('/', {}, function index() { return renderTemplate('context_template.html', { value: 23 }); });
+    app.contextProcessor(function context_processor() {
+      return { injected_value: 42 };
+    });
+    app.route('/', {}, function index() {
+      return renderTemplate('context_template.html', { value: 23 });
+    });
     expect((await app.testClient().get('/')).text).toBe('<p>23|42');
   });
 
   it('test_original_win', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { return renderTemplateString('{{ config }}', { config: 42 }); });
+    app.route('/', {}, function index() {
+      return renderTemplateString('{{ config }}', { config: 42 });
+    });
     expect((await app.testClient().get('/')).text).toBe('42');
   });
 
@@ -55,19 +64,25 @@ describe('flask tests/test_templating.py', () => {
     const app = flaskApp();
     app.templates.folders.push(tmp);
     writeFileSync(join(tmp, 'stream_config.html'), '{{ config }}');
-    app.route('/', {}, function index() { return streamTemplate('stream_config.html', { config: 42 }); });
+    app.route('/', {}, function index() {
+      return streamTemplate('stream_config.html', { config: 42 });
+    });
     expect((await app.testClient().get('/')).text).toBe('42');
   });
 
   it('test_simple_stream (stream_template_string)', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { return streamTemplateString('{{ config }}', { config: 42 }); });
+    app.route('/', {}, function index() {
+      return streamTemplateString('{{ config }}', { config: 42 });
+    });
     expect((await app.testClient().get('/')).text).toBe('42');
   });
 
   it('test_request_less_rendering', () => {
     const app = flaskApp({ WORLD_NAME: 'Special World' });
-    app.contextProcessor(function context_processor() { return { foo: 42 }; });
+    app.contextProcessor(function context_processor() {
+      return { foo: 42 };
+    });
     const rv = app.appContext().run(() => renderTemplateString('Hello {{ config.WORLD_NAME }} {{ foo }}'));
     expect(rv).toBe('Hello Special World 42');
   });
@@ -86,13 +101,20 @@ describe('flask tests/test_templating.py', () => {
         `);
     });
     // Jinja prints Python's False; nunjucks prints JavaScript's false.
-    expect((await app.testClient().get('/?foo=42')).text.split(/\s+/).filter(Boolean)).toEqual(['42', '23', 'false', 'aha']);
+    expect((await app.testClient().get('/?foo=42')).text.split(/\s+/).filter(Boolean)).toEqual([
+      '42',
+      '23',
+      'false',
+      'aha',
+    ]);
   });
 
   it('test_standard_context (request.args.foo)', async () => {
     // request.args is a MultiDict: `request.args.foo` is not a key lookup in nunjucks, `request.args.get('foo')` is.
     const app = flaskApp();
-    app.route('/', {}, function index() { return renderTemplateString("{{ request.args.get('foo') }}"); });
+    app.route('/', {}, function index() {
+      return renderTemplateString("{{ request.args.get('foo') }}");
+    });
     expect((await app.testClient().get('/?foo=42')).text).toBe('42');
   });
 
@@ -100,16 +122,25 @@ describe('flask tests/test_templating.py', () => {
   it.fails('test_escaping', async () => {
     const app = flaskApp();
     const text = '<p>Hello World!';
-    app.route('/', {}, function index() { return renderTemplate('escaping_template.html', { text, html: Markup(text) }); });
+    app.route('/', {}, function index() {
+      return renderTemplate('escaping_template.html', { text, html: Markup(text) });
+    });
     expect((await app.testClient().get('/')).text.split(/\r?\n/)).toEqual([
-      '&lt;p&gt;Hello World!', '<p>Hello World!', '<p>Hello World!', '<p>Hello World!', '&lt;p&gt;Hello World!', '<p>Hello World!',
+      '&lt;p&gt;Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
+      '&lt;p&gt;Hello World!',
+      '<p>Hello World!',
     ]);
   });
 
   it('test_escaping (without the autoescape blocks)', async () => {
     const app = flaskApp();
     const text = '<p>Hello World!';
-    app.route('/', {}, function index() { return renderTemplateString('{{ text }}\n{{ html }}', { text, html: Markup(text) }); });
+    app.route('/', {}, function index() {
+      return renderTemplateString('{{ text }}\n{{ html }}', { text, html: Markup(text) });
+    });
     expect((await app.testClient().get('/')).text.split('\n')).toEqual(['&lt;p&gt;Hello World!', '<p>Hello World!']);
   });
 
@@ -117,9 +148,18 @@ describe('flask tests/test_templating.py', () => {
   it.fails('test_no_escaping', async () => {
     const app = flaskApp();
     const text = '<p>Hello World!';
-    app.route('/', {}, function index() { return renderTemplate('non_escaping_template.txt', { text, html: Markup(text) }); });
+    app.route('/', {}, function index() {
+      return renderTemplate('non_escaping_template.txt', { text, html: Markup(text) });
+    });
     expect((await app.testClient().get('/')).text.split(/\r?\n/).filter((line) => line !== '')).toEqual([
-      '<p>Hello World!', '<p>Hello World!', '<p>Hello World!', '<p>Hello World!', '&lt;p&gt;Hello World!', '<p>Hello World!', '<p>Hello World!', '<p>Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
+      '&lt;p&gt;Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
+      '<p>Hello World!',
     ]);
   });
 
@@ -136,7 +176,9 @@ describe('flask tests/test_templating.py', () => {
 
   it('test_template_filter', async () => {
     const app = flaskApp();
-    app.templateFilter(function my_reverse(s: string) { return reverse(s); });
+    app.templateFilter(function my_reverse(s: string) {
+      return reverse(s);
+    });
     expect(app.appContext().run(() => renderTemplateString("{{ 'abcd' | my_reverse }}"))).toBe('dcba');
   });
 
@@ -149,7 +191,9 @@ describe('flask tests/test_templating.py', () => {
 
   it('test_template_filter_with_name', () => {
     const app = flaskApp();
-    const myReverse = app.templateFilter('strrev', function my_reverse(s: string) { return reverse(s); });
+    const myReverse = app.templateFilter('strrev', function my_reverse(s: string) {
+      return reverse(s);
+    });
     expect(myReverse('abcd')).toBe('dcba');
     expect(app.appContext().run(() => renderTemplateString("{{ 'abcd' | strrev }}"))).toBe('dcba');
   });
@@ -163,8 +207,12 @@ describe('flask tests/test_templating.py', () => {
 
   it('test_template_filter_with_template', async () => {
     const app = flaskApp();
-    app.templateFilter(function super_reverse(s: string) { return reverse(s); });
-    app.route('/', {}, function index() { return renderTemplate('template_filter.html', { value: 'abcd' }); });
+    app.templateFilter(function super_reverse(s: string) {
+      return reverse(s);
+    });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_filter.html', { value: 'abcd' });
+    });
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
 
@@ -172,14 +220,20 @@ describe('flask tests/test_templating.py', () => {
     const app = flaskApp();
     const super_reverse = (s: string): string => reverse(s);
     app.templateFilter(super_reverse);
-    app.route('/', {}, function index() { return renderTemplate('template_filter.html', { value: 'abcd' }); });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_filter.html', { value: 'abcd' });
+    });
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
 
   it('test_template_filter_with_name_and_template', async () => {
     const app = flaskApp();
-    app.templateFilter('super_reverse', function my_reverse(s: string) { return reverse(s); });
-    app.route('/', {}, function index() { return renderTemplate('template_filter.html', { value: 'abcd' }); });
+    app.templateFilter('super_reverse', function my_reverse(s: string) {
+      return reverse(s);
+    });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_filter.html', { value: 'abcd' });
+    });
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
 
@@ -187,13 +241,17 @@ describe('flask tests/test_templating.py', () => {
     const app = flaskApp();
     const my_reverse = (s: string): string => reverse(s);
     app.templateFilter('super_reverse', my_reverse);
-    app.route('/', {}, function index() { return renderTemplate('template_filter.html', { value: 'abcd' }); });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_filter.html', { value: 'abcd' });
+    });
     expect(body(await app.testClient().get('/'))).toBe('dcba');
   });
 
   it('test_template_test', () => {
     const app = flaskApp();
-    app.templateTest(function boolean(value: unknown) { return isBoolean(value); });
+    app.templateTest(function boolean(value: unknown) {
+      return isBoolean(value);
+    });
     expect(app.appContext().run(() => renderTemplateString('{{ false is boolean }}'))).toBe('true');
   });
 
@@ -206,7 +264,9 @@ describe('flask tests/test_templating.py', () => {
 
   it('test_template_test_with_name', () => {
     const app = flaskApp();
-    const test = app.templateTest('boolean', function is_boolean(value: unknown) { return isBoolean(value); });
+    const test = app.templateTest('boolean', function is_boolean(value: unknown) {
+      return isBoolean(value);
+    });
     expect(test(false)).toBe(true);
     expect(app.appContext().run(() => renderTemplateString('{{ false is boolean }}'))).toBe('true');
   });
@@ -220,8 +280,12 @@ describe('flask tests/test_templating.py', () => {
 
   it('test_template_test_with_template', async () => {
     const app = flaskApp();
-    app.templateTest(function boolean(value: unknown) { return isBoolean(value); });
-    app.route('/', {}, function index() { return renderTemplate('template_test.html', { value: false }); });
+    app.templateTest(function boolean(value: unknown) {
+      return isBoolean(value);
+    });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_test.html', { value: false });
+    });
     expect((await app.testClient().get('/')).text).toContain('Success!');
   });
 
@@ -229,14 +293,20 @@ describe('flask tests/test_templating.py', () => {
     const app = flaskApp();
     const boolean = (value: unknown): boolean => isBoolean(value);
     app.templateTest(boolean);
-    app.route('/', {}, function index() { return renderTemplate('template_test.html', { value: false }); });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_test.html', { value: false });
+    });
     expect((await app.testClient().get('/')).text).toContain('Success!');
   });
 
   it('test_template_test_with_name_and_template', async () => {
     const app = flaskApp();
-    app.templateTest('boolean', function is_boolean(value: unknown) { return isBoolean(value); });
-    app.route('/', {}, function index() { return renderTemplate('template_test.html', { value: false }); });
+    app.templateTest('boolean', function is_boolean(value: unknown) {
+      return isBoolean(value);
+    });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_test.html', { value: false });
+    });
     expect((await app.testClient().get('/')).text).toContain('Success!');
   });
 
@@ -244,21 +314,27 @@ describe('flask tests/test_templating.py', () => {
     const app = flaskApp();
     const is_boolean = (value: unknown): boolean => isBoolean(value);
     app.templateTest('boolean', is_boolean);
-    app.route('/', {}, function index() { return renderTemplate('template_test.html', { value: false }); });
+    app.route('/', {}, function index() {
+      return renderTemplate('template_test.html', { value: false });
+    });
     expect((await app.testClient().get('/')).text).toContain('Success!');
   });
 
   it('test_add_template_global', () => {
     // Flask's @app.template_global() takes the function's name; Flagon's templateGlobal takes the name first.
     const app = flaskApp();
-    const getStuff = app.templateGlobal('get_stuff', function get_stuff() { return 42; });
+    const getStuff = app.templateGlobal('get_stuff', function get_stuff() {
+      return 42;
+    });
     expect(getStuff()).toBe(42);
     expect(app.appContext().run(() => renderTemplateString('{{ get_stuff() }}'))).toBe('42');
   });
 
   it('test_add_template_global (named after the function)', () => {
     const app = flaskApp();
-    app.templateGlobal(function get_stuff() { return 42; });
+    app.templateGlobal(function get_stuff() {
+      return 42;
+    });
     expect(app.appContext().run(() => renderTemplateString('{{ get_stuff() }}'))).toBe('42');
   });
 
@@ -267,7 +343,9 @@ describe('flask tests/test_templating.py', () => {
 
   it('test_iterable_loader', async () => {
     const app = flaskApp();
-    app.contextProcessor(function context_processor() { return { whiskey: 'Jameson' }; });
+    app.contextProcessor(function context_processor() {
+      return { whiskey: 'Jameson' };
+    });
     app.route('/', {}, function index() {
       return renderTemplate(['no_template.xml', 'simple_template.html', 'context_template.html'], { value: 23 });
     });
@@ -303,10 +381,14 @@ describe('flask tests/test_templating.py', () => {
     expect(reloads({ DEBUG: true, TEMPLATES_AUTO_RELOAD: true })).toBe(true);
   });
 
-  it.skip('test_templates_auto_reload_debug_run', () => { /* N/A: mocks werkzeug.serving.run_simple to check app.run(debug=True) switches jinja_env.auto_reload on. */ });
+  it.skip('test_templates_auto_reload_debug_run', () => {
+    /* N/A: mocks werkzeug.serving.run_simple to check app.run(debug=True) switches jinja_env.auto_reload on. */
+  });
 
   // MISSING: EXPLAIN_TEMPLATE_LOADING (a log of every loader tried for a missing template).
   it.skip('test_template_loader_debugging', () => {});
 
-  it.skip('test_custom_jinja_env', () => { /* N/A: Flask.jinja_environment, the Jinja Environment class. */ });
+  it.skip('test_custom_jinja_env', () => {
+    /* N/A: Flask.jinja_environment, the Jinja Environment class. */
+  });
 });

@@ -16,14 +16,18 @@ const decode = (body: Uint8Array): string => new TextDecoder().decode(body);
 describe('flask tests/test_testing.py', () => {
   it('test_environ_defaults_from_config', async () => {
     const app = flaskApp({ SERVER_NAME: 'example.com:1234', APPLICATION_ROOT: '/foo' });
-    app.route('/', {}, function index() { return request.url; });
+    app.route('/', {}, function index() {
+      return request.url;
+    });
     expect(await inRequest(app, () => request.url)).toBe('http://example.com:1234/foo/');
     expect((await app.testClient().get('/')).text).toBe('http://example.com:1234/foo/');
   });
 
   it('test_environ_defaults', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { return request.url; });
+    app.route('/', {}, function index() {
+      return request.url;
+    });
     expect(await inRequest(app, () => request.url, '/?ctx')).toBe('http://localhost/?ctx');
     const client = app.testClient();
     await client.context(async () => {
@@ -48,7 +52,9 @@ describe('flask tests/test_testing.py', () => {
   // DIFFERENCE: the test client sends no User-Agent; Werkzeug's sends 'Werkzeug/<version>'.
   it.fails('test_environ_base_default (User-Agent)', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { return request.headers.get('User-Agent') ?? ''; });
+    app.route('/', {}, function index() {
+      return request.headers.get('User-Agent') ?? '';
+    });
     expect((await app.testClient().get('/')).text).toMatch(/^\S+\/\d/);
   });
 
@@ -57,7 +63,9 @@ describe('flask tests/test_testing.py', () => {
 
   it('test_client_open_environ', async () => {
     const app = flaskApp();
-    app.route('/index', {}, function index() { return request.remoteAddr; });
+    app.route('/index', {}, function index() {
+      return request.remoteAddr;
+    });
     let rv = await runApp(app.gatewayApp, createEnviron('/index', { method: 'GET' }));
     expect(decode(rv.body)).toBe('127.0.0.1');
     // Flask changes client.environ_base and reopens the environ; here the environ is built with that address.
@@ -67,7 +75,9 @@ describe('flask tests/test_testing.py', () => {
 
   it('test_specify_url_scheme', async () => {
     const app = flaskApp();
-    app.route('/', {}, function index() { return request.url; });
+    app.route('/', {}, function index() {
+      return request.url;
+    });
     expect(await inRequest(app, () => request.url, '/?ctx', { scheme: 'https' })).toBe('https://localhost/?ctx');
     expect((await app.testClient().get('/', { scheme: 'https' })).text).toBe('https://localhost/');
   });
@@ -76,7 +86,9 @@ describe('flask tests/test_testing.py', () => {
     // EnvironBuilder(app, "https://example.com/") is the test client given a URL; what the builder would hold is
     // what the request sees.
     const app = flaskApp();
-    app.route('/', {}, function index() { return ''; });
+    app.route('/', {}, function index() {
+      return '';
+    });
     const client = app.testClient();
     await client.context(async () => {
       await client.get('https://example.com/');
@@ -90,15 +102,23 @@ describe('flask tests/test_testing.py', () => {
   it('test_environbuilder_json_dumps', async () => {
     // Flask turns app.json.ensure_ascii off for this; JSON.stringify never escapes non-ASCII, so the body is as sent.
     const app = flaskApp();
-    app.route('/', { methods: ['POST'] }, async function echo(req) { return decode(await req.bytes()); });
+    app.route('/', { methods: ['POST'] }, async function echo(req) {
+      return decode(await req.bytes());
+    });
     expect((await app.testClient().post('/', { json: '\u20ac' })).text).toBe('"\u20ac"');
   });
 
   it('test_blueprint_with_subdomain', async () => {
-    const app = new App(import.meta.url, { staticFolder: null, subdomainMatching: true, config: { SERVER_NAME: 'example.com:1234', APPLICATION_ROOT: '/foo' } });
+    const app = new App(import.meta.url, {
+      staticFolder: null,
+      subdomainMatching: true,
+      config: { SERVER_NAME: 'example.com:1234', APPLICATION_ROOT: '/foo' },
+    });
     const client = app.testClient();
     const bp = new Blueprint('company', import.meta.url, { subdomain: 'xxx' });
-    bp.route('/', {}, function index() { return request.url; });
+    bp.route('/', {}, function index() {
+      return request.url;
+    });
     app.registerBlueprint(bp);
     const rv = await client.get('/', { subdomain: 'xxx' });
     expect(rv.text).toBe('http://xxx.example.com:1234/foo/');
@@ -110,8 +130,14 @@ describe('flask tests/test_testing.py', () => {
 
   it('test_redirect_session', async () => {
     const app = flaskApp();
-    app.route('/redirect', {}, function index() { session.redirect = true; return redirect('/target'); });
-    app.route('/target', {}, function get_session() { session.target = true; return ''; });
+    app.route('/redirect', {}, function index() {
+      session.redirect = true;
+      return redirect('/target');
+    });
+    app.route('/target', {}, function get_session() {
+      session.target = true;
+      return '';
+    });
     const client = app.testClient();
     await client.context(async () => {
       await client.get('/redirect', { followRedirects: true });
@@ -123,7 +149,9 @@ describe('flask tests/test_testing.py', () => {
   it('test_session_transactions', async () => {
     const app = flaskApp();
     // str([42]) is Python's repr; JSON gives the same text.
-    app.route('/', {}, function index() { return JSON.stringify(session.foo); });
+    app.route('/', {}, function index() {
+      return JSON.stringify(session.foo);
+    });
     const client = app.testClient();
     await client.context(async () => {
       await client.sessionTransaction((sess) => {
@@ -168,8 +196,13 @@ describe('flask tests/test_testing.py', () => {
 
   it('test_test_client_context_binding', async () => {
     const app = flaskApp({ TESTING: false });
-    app.route('/', {}, function index() { g.value = 42; return 'Hello World!'; });
-    app.route('/other', {}, function other() { throw new RangeError('ZeroDivisionError'); });
+    app.route('/', {}, function index() {
+      g.value = 42;
+      return 'Hello World!';
+    });
+    app.route('/other', {}, function other() {
+      throw new RangeError('ZeroDivisionError');
+    });
     const client = app.testClient();
     await client.context(async () => {
       const resp = await client.get('/');
@@ -190,13 +223,19 @@ describe('flask tests/test_testing.py', () => {
   it('test_reuse_client', async () => {
     const app = flaskApp();
     const c = app.testClient();
-    await c.context(async () => { expect((await c.get('/')).status).toBe(404); });
-    await c.context(async () => { expect((await c.get('/')).status).toBe(404); });
+    await c.context(async () => {
+      expect((await c.get('/')).status).toBe(404);
+    });
+    await c.context(async () => {
+      expect((await c.get('/')).status).toBe(404);
+    });
   });
 
   it('test_full_url_request', async () => {
     const app = flaskApp();
-    app.route('/action', { methods: ['POST'] }, function action() { return 'x'; });
+    app.route('/action', { methods: ['POST'] }, function action() {
+      return 'x';
+    });
     const client = app.testClient();
     await client.context(async () => {
       const rv = await client.post('http://domain.com/action?vodka=42', { form: { gin: '43' } });
@@ -208,7 +247,9 @@ describe('flask tests/test_testing.py', () => {
 
   it('test_json_request_and_response', async () => {
     const app = flaskApp();
-    app.route('/echo', { methods: ['POST'] }, async function echo(req) { return jsonify(await req.json()); });
+    app.route('/echo', { methods: ['POST'] }, async function echo(req) {
+      return jsonify(await req.json());
+    });
     const client = app.testClient();
     await client.context(async () => {
       const jsonData = { drink: { gin: 1, tonic: true }, price: 10 };
@@ -225,18 +266,28 @@ describe('flask tests/test_testing.py', () => {
     // Flask counts appcontext_popped signals (Flagon has no signals); a teardownAppcontext hook runs once per app
     // context that ends, so it counts the same thing: sending JSON makes no app context of its own.
     const app = flaskApp();
-    app.route('/hello', { methods: ['POST'] }, async function hello(req) { return `Hello, ${(await req.json<{ name: string }>()).name}!`; });
+    app.route('/hello', { methods: ['POST'] }, async function hello(req) {
+      return `Hello, ${(await req.json<{ name: string }>()).name}!`;
+    });
     let count = 0;
-    app.teardownAppcontext(() => { count += 1; });
+    app.teardownAppcontext(() => {
+      count += 1;
+    });
     const rv = await app.testClient().post('/hello', { json: { name: 'Flask' } });
     expect(rv.text).toBe('Hello, Flask!');
     expect(count).toBe(1);
   });
 
   it('test_subdomain', async () => {
-    const app = new App(import.meta.url, { staticFolder: null, subdomainMatching: true, config: { SERVER_NAME: 'example.com' } });
+    const app = new App(import.meta.url, {
+      staticFolder: null,
+      subdomainMatching: true,
+      config: { SERVER_NAME: 'example.com' },
+    });
     const client = app.testClient();
-    app.route('/', { subdomain: '<company_id>' }, function view(req) { return String((req.params as Record<string, unknown>).company_id); });
+    app.route('/', { subdomain: '<company_id>' }, function view(req) {
+      return String((req.params as Record<string, unknown>).company_id);
+    });
     const url = await inRequest(app, () => urlFor('view', { company_id: 'xxx' }));
     expect(url).toBe('http://xxx.example.com/');
     const response = await client.context(() => client.get(url));
@@ -247,25 +298,35 @@ describe('flask tests/test_testing.py', () => {
   it('test_nosubdomain', async () => {
     const app = flaskApp({ SERVER_NAME: 'example.com' });
     const client = app.testClient();
-    app.route('/<company_id>', {}, function view(req) { return String((req.params as Record<string, unknown>).company_id); });
+    app.route('/<company_id>', {}, function view(req) {
+      return String((req.params as Record<string, unknown>).company_id);
+    });
     const url = await inRequest(app, () => urlFor('view', { company_id: 'xxx' }), '/__ctx/');
     const response = await client.context(() => client.get(url));
     expect(response.status).toBe(200);
     expect(response.text).toBe('xxx');
   });
 
-  it.skip('test_cli_runner_class', () => { /* N/A: FlaskCliRunner and test_cli_runner_class; Flagon's is app.cli.invoke(). */ });
+  it.skip('test_cli_runner_class', () => {
+    /* N/A: FlaskCliRunner and test_cli_runner_class; Flagon's is app.cli.invoke(). */
+  });
 
   it('test_cli_invoke', async () => {
     // click.echo's output becomes the handler's return value, which invoke() resolves with. Invoking with the
     // command object instead of its name has no counterpart.
     const app = flaskApp();
-    app.cli.command('hello', function hello_command() { return 'Hello, World!'; });
+    app.cli.command('hello', function hello_command() {
+      return 'Hello, World!';
+    });
     expect(await app.cli.invoke(['hello'])).toContain('Hello');
   });
 
-  it.skip('test_cli_custom_obj', () => { /* N/A: click's ScriptInfo object passed to runner.invoke(obj=…). */ });
-  it.skip('test_client_pop_all_preserved', () => { /* N/A: the stack of pushed contexts (stream_with_context, req_ctx); Flagon's contexts are not pushed. */ });
+  it.skip('test_cli_custom_obj', () => {
+    /* N/A: click's ScriptInfo object passed to runner.invoke(obj=…). */
+  });
+  it.skip('test_client_pop_all_preserved', () => {
+    /* N/A: the stack of pushed contexts (stream_with_context, req_ctx); Flagon's contexts are not pushed. */
+  });
 });
 
 /** The request object behind the `request` proxy now (Flask's `flask.request._get_current_object()`), or null. */

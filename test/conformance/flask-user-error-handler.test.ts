@@ -33,9 +33,15 @@ describe('flask tests/test_user_error_handler.py', () => {
       if (original !== undefined && original !== null) return `wrapped ${(original as object).constructor.name}`;
       return 'direct';
     });
-    app.route('/custom', {}, function custom_test() { throw new CustomException(); });
-    app.route('/keyerror', {}, function key_error() { throw new KeyError(); });
-    app.route('/abort', {}, function do_abort() { abort(500); });
+    app.route('/custom', {}, function custom_test() {
+      throw new CustomException();
+    });
+    app.route('/keyerror', {}, function key_error() {
+      throw new KeyError();
+    });
+    app.route('/abort', {}, function do_abort() {
+      abort(500);
+    });
     app.config.TESTING = false;
     const client = app.testClient();
     expect((await client.get('/custom')).text).toBe('custom');
@@ -63,9 +69,15 @@ describe('flask tests/test_user_error_handler.py', () => {
       expect(e).toBeInstanceOf(ChildExceptionRegistered);
       return 'child-registered';
     });
-    app.route('/parent', {}, function parent_test() { throw new ParentException(); });
-    app.route('/child-unregistered', {}, function unregistered_test() { throw new ChildExceptionUnregistered(); });
-    app.route('/child-registered', {}, function registered_test() { throw new ChildExceptionRegistered(); });
+    app.route('/parent', {}, function parent_test() {
+      throw new ParentException();
+    });
+    app.route('/child-unregistered', {}, function unregistered_test() {
+      throw new ChildExceptionUnregistered();
+    });
+    app.route('/child-registered', {}, function registered_test() {
+      throw new ChildExceptionRegistered();
+    });
     const c = app.testClient();
     expect((await c.get('/parent')).text).toBe('parent');
     expect((await c.get('/child-unregistered')).text).toBe('parent');
@@ -84,9 +96,15 @@ describe('flask tests/test_user_error_handler.py', () => {
       expect(e).toBeInstanceOf(ForbiddenSubclassRegistered);
       return 'forbidden-registered';
     });
-    app.route('/forbidden', {}, function forbidden_test() { throw new Forbidden(); });
-    app.route('/forbidden-registered', {}, function registered_test() { throw new ForbiddenSubclassRegistered(); });
-    app.route('/forbidden-unregistered', {}, function unregistered_test() { throw new ForbiddenSubclassUnregistered(); });
+    app.route('/forbidden', {}, function forbidden_test() {
+      throw new Forbidden();
+    });
+    app.route('/forbidden-registered', {}, function registered_test() {
+      throw new ForbiddenSubclassRegistered();
+    });
+    app.route('/forbidden-unregistered', {}, function unregistered_test() {
+      throw new ForbiddenSubclassUnregistered();
+    });
     const c = app.testClient();
     expect((await c.get('/forbidden')).text).toBe('forbidden');
     expect((await c.get('/forbidden-unregistered')).text).toBe('forbidden');
@@ -96,10 +114,18 @@ describe('flask tests/test_user_error_handler.py', () => {
   it('test_error_handler_blueprint', async () => {
     const app = flaskApp();
     const bp = new Blueprint('bp', import.meta.url);
-    bp.errorHandler(500, function bp_exception_handler() { return 'bp-error'; });
-    bp.route('/error', {}, function bp_test() { throw new InternalServerError(); });
-    app.errorHandler(500, function app_exception_handler() { return 'app-error'; });
-    app.route('/error', {}, function app_test() { throw new InternalServerError(); });
+    bp.errorHandler(500, function bp_exception_handler() {
+      return 'bp-error';
+    });
+    bp.route('/error', {}, function bp_test() {
+      throw new InternalServerError();
+    });
+    app.errorHandler(500, function app_exception_handler() {
+      return 'app-error';
+    });
+    app.route('/error', {}, function app_test() {
+      throw new InternalServerError();
+    });
     app.registerBlueprint(bp, { urlPrefix: '/bp' });
     const c = app.testClient();
     expect((await c.get('/error')).text).toBe('app-error');
@@ -117,8 +143,12 @@ describe('flask tests/test_user_error_handler.py', () => {
       expect(e).toBeInstanceOf(Forbidden);
       return 'bp-forbidden';
     });
-    bp.route('/undefined', {}, function bp_registered_test() { throw new NotFound(); });
-    bp.route('/forbidden', {}, function bp_forbidden_test() { throw new Forbidden(); });
+    bp.route('/undefined', {}, function bp_registered_test() {
+      throw new NotFound();
+    });
+    bp.route('/forbidden', {}, function bp_forbidden_test() {
+      throw new Forbidden();
+    });
     const app = new App(import.meta.url, { staticFolder: null });
     app.errorHandler(HTTPError, function catchall_exception_handler(e) {
       expect(e).toBeInstanceOf(HTTPError);
@@ -129,8 +159,12 @@ describe('flask tests/test_user_error_handler.py', () => {
       expect(e).toBeInstanceOf(Forbidden);
       return 'forbidden';
     });
-    app.route('/forbidden', {}, function forbidden() { throw new Forbidden(); });
-    app.route('/slash/', {}, function slash() { return 'slash'; });
+    app.route('/forbidden', {}, function forbidden() {
+      throw new Forbidden();
+    });
+    app.route('/slash/', {}, function slash() {
+      return 'slash';
+    });
     app.registerBlueprint(bp, { urlPrefix: '/bp' });
     const c = app.testClient();
     expect((await c.get('/bp/undefined')).text).toBe('bp-default');
@@ -146,10 +180,18 @@ describe('flask tests/test_user_error_handler.py', () => {
 
     function genericApp(): App {
       const app = flaskApp({ PROPAGATE_EXCEPTIONS: false });
-      app.route('/custom', {}, function do_custom() { throw new Custom(); });
-      app.route('/error', {}, function do_error() { throw new KeyError(); });
-      app.route('/abort', {}, function do_abort() { abort(500); });
-      app.route('/raise', {}, function do_raise() { throw new InternalServerError(); });
+      app.route('/custom', {}, function do_custom() {
+        throw new Custom();
+      });
+      app.route('/error', {}, function do_error() {
+        throw new KeyError();
+      });
+      app.route('/abort', {}, function do_abort() {
+        abort(500);
+      });
+      app.route('/raise', {}, function do_raise() {
+        throw new InternalServerError();
+      });
       return app;
     }
 
@@ -183,7 +225,9 @@ describe('flask tests/test_user_error_handler.py', () => {
 
     it('test_handle_generic', async () => {
       const app = genericApp();
-      app.errorHandler(Error, function handle_exception(e) { return reportError(e); });
+      app.errorHandler(Error, function handle_exception(e) {
+        return reportError(e);
+      });
       const client = app.testClient();
       expect((await client.get('/custom')).text).toBe('direct Custom');
       expect((await client.get('/error')).text).toBe('direct KeyError');

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { App, MethodView, Response, View, makeResponse, request, type Request } from 'flagon';
 import { flaskApp } from './support.js';
 
-const allow = (rv: { headers: { get(name: string): string | null } }): string[] => (rv.headers.get('Allow') ?? '').split(',').map((s) => s.trim()).filter(Boolean).sort();
+const allow = (rv: { headers: { get(name: string): string | null } }): string[] =>
+  (rv.headers.get('Allow') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort();
 
 async function commonTest(app: App): Promise<void> {
   const c = app.testClient();
@@ -21,7 +26,9 @@ describe('flask tests/test_views.py', () => {
     const app = flaskApp();
     class Index extends View {
       static override methods = ['GET', 'POST'];
-      override dispatchRequest() { return request.method; }
+      override dispatchRequest() {
+        return request.method;
+      }
     }
     app.addUrlRule('/', { view: Index.asView('index') });
     await commonTest(app);
@@ -30,8 +37,12 @@ describe('flask tests/test_views.py', () => {
   it('test_method_based_view', async () => {
     const app = flaskApp();
     class Index extends MethodView {
-      get() { return 'GET'; }
-      post() { return 'POST'; }
+      get() {
+        return 'GET';
+      }
+      post() {
+        return 'POST';
+      }
     }
     app.addUrlRule('/', { view: Index.asView('index') });
     await commonTest(app);
@@ -40,12 +51,20 @@ describe('flask tests/test_views.py', () => {
   it('test_view_patching', async () => {
     const app = flaskApp();
     class Index extends MethodView {
-      get(): string { throw new RangeError(); }
-      post(): string { throw new RangeError(); }
+      get(): string {
+        throw new RangeError();
+      }
+      post(): string {
+        throw new RangeError();
+      }
     }
     class Other extends Index {
-      override get() { return 'GET'; }
-      override post() { return 'POST'; }
+      override get() {
+        return 'GET';
+      }
+      override post() {
+        return 'POST';
+      }
     }
     const view = Index.asView('index');
     view.viewClass = Other;
@@ -56,11 +75,17 @@ describe('flask tests/test_views.py', () => {
   it('test_view_inheritance', async () => {
     const app = flaskApp();
     class Index extends MethodView {
-      get() { return 'GET'; }
-      post() { return 'POST'; }
+      get() {
+        return 'GET';
+      }
+      post() {
+        return 'POST';
+      }
     }
     class BetterIndex extends Index {
-      delete() { return 'DELETE'; }
+      delete() {
+        return 'DELETE';
+      }
     }
     app.addUrlRule('/', { view: BetterIndex.asView('index') });
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST']);
@@ -75,7 +100,9 @@ describe('flask tests/test_views.py', () => {
     };
     class Index extends View {
       static override decorators = [addXParachute];
-      override dispatchRequest() { return 'Awesome'; }
+      override dispatchRequest() {
+        return 'Awesome';
+      }
     }
     app.addUrlRule('/', { view: Index.asView('index') });
     const rv = await app.testClient().get('/');
@@ -87,13 +114,17 @@ describe('flask tests/test_views.py', () => {
     let app = flaskApp();
     class Index1 extends View {
       static override provideAutomaticOptions = false;
-      override dispatchRequest() { return 'Hello World!'; }
+      override dispatchRequest() {
+        return 'Hello World!';
+      }
     }
     app.addUrlRule('/', { view: Index1.asView('index') });
     expect((await app.testClient().open('OPTIONS', '/')).status).toBe(405);
     app = flaskApp();
     class Index3 extends View {
-      override dispatchRequest() { return 'Hello World!'; }
+      override dispatchRequest() {
+        return 'Hello World!';
+      }
     }
     app.addUrlRule('/', { view: Index3.asView('index') });
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toContain('OPTIONS');
@@ -104,7 +135,9 @@ describe('flask tests/test_views.py', () => {
     class Index2 extends View {
       static override methods = ['OPTIONS'];
       static override provideAutomaticOptions = true;
-      override dispatchRequest() { return 'Hello World!'; }
+      override dispatchRequest() {
+        return 'Hello World!';
+      }
     }
     app.addUrlRule('/', { view: Index2.asView('index') });
     expect(allow(await app.testClient().open('OPTIONS', '/'))).toEqual(['OPTIONS']);
@@ -113,7 +146,9 @@ describe('flask tests/test_views.py', () => {
   it('test_implicit_head', async () => {
     const app = flaskApp();
     class Index extends MethodView {
-      get() { return new Response('Blub', { headers: { 'X-Method': request.method } }); }
+      get() {
+        return new Response('Blub', { headers: { 'X-Method': request.method } });
+      }
     }
     app.addUrlRule('/', { view: Index.asView('index') });
     const client = app.testClient();
@@ -126,8 +161,12 @@ describe('flask tests/test_views.py', () => {
   it('test_explicit_head', async () => {
     const app = flaskApp();
     class Index extends MethodView {
-      get() { return 'GET'; }
-      head() { return new Response('', { headers: { 'X-Method': 'HEAD' } }); }
+      get() {
+        return 'GET';
+      }
+      head() {
+        return new Response('', { headers: { 'X-Method': 'HEAD' } });
+      }
     }
     app.addUrlRule('/', { view: Index.asView('index') });
     const client = app.testClient();
@@ -140,7 +179,9 @@ describe('flask tests/test_views.py', () => {
     const app = flaskApp({ DEBUG: true });
     class Index extends View {
       static override methods = ['GET', 'POST'];
-      override dispatchRequest() { return request.method; }
+      override dispatchRequest() {
+        return request.method;
+      }
     }
     app.addUrlRule('/', { view: Index.asView('index') });
     expect(() => app.addUrlRule('/', { view: Index.asView('index') })).toThrow();
@@ -153,8 +194,12 @@ describe('flask tests/test_views.py', () => {
       static override methods = ['GET', 'PROPFIND'];
     }
     class ChildView extends BaseView {
-      get() { return 'GET'; }
-      propfind() { return 'PROPFIND'; }
+      get() {
+        return 'GET';
+      }
+      propfind() {
+        return 'PROPFIND';
+      }
     }
     app.addUrlRule('/', { view: ChildView.asView('index') });
     const client = app.testClient();
@@ -163,17 +208,26 @@ describe('flask tests/test_views.py', () => {
     expect(new Set(ChildView.methods)).toEqual(new Set(['PROPFIND', 'GET']));
   });
 
-  it.skip('test_multiple_inheritance', () => { /* N/A: Python multiple inheritance (class GetDeleteView(GetView, DeleteView)). */ });
+  it.skip('test_multiple_inheritance', () => {
+    /* N/A: Python multiple inheritance (class GetDeleteView(GetView, DeleteView)). */
+  });
 
-  it.skip('test_remove_method_from_parent', () => { /* N/A: Python multiple inheritance. */ });
+  it.skip('test_remove_method_from_parent', () => {
+    /* N/A: Python multiple inheritance. */
+  });
 
   it('test_init_once', async () => {
     const app = flaskApp();
     let n = 0;
     class CountInit extends View {
       static override initEveryRequest = false;
-      constructor() { super(); n += 1; }
-      override dispatchRequest() { return String(n); }
+      constructor() {
+        super();
+        n += 1;
+      }
+      override dispatchRequest() {
+        return String(n);
+      }
     }
     app.addUrlRule('/', { view: CountInit.asView('index') });
     const client = app.testClient();

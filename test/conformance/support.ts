@@ -30,16 +30,34 @@ export function bind(router: Router, serverName: string, scriptName = '/', optio
   const scheme = options.urlScheme ?? 'http';
   return {
     host,
-    match(path: string, opts: { method?: string; queryArgs?: string | Record<string, string> } = {}): [string, Record<string, unknown>] {
+    match(
+      path: string,
+      opts: { method?: string; queryArgs?: string | Record<string, string> } = {},
+    ): [string, Record<string, unknown>] {
       const m = this.matchRule(path, opts);
       return [m.endpoint, m.params];
     },
     matchRule(path: string, opts: { method?: string; queryArgs?: string | Record<string, string> } = {}): RouteMatch {
-      const queryString = typeof opts.queryArgs === 'string' ? opts.queryArgs : opts.queryArgs ? new URLSearchParams(opts.queryArgs).toString() : '';
+      const queryString =
+        typeof opts.queryArgs === 'string'
+          ? opts.queryArgs
+          : opts.queryArgs
+            ? new URLSearchParams(opts.queryArgs).toString()
+            : '';
       return router.match(path, { method: opts.method ?? 'GET', host, scheme, scriptName: script, queryString });
     },
-    build(endpoint: string, values: Record<string, unknown> = {}, opts: { method?: string; forceExternal?: boolean; urlScheme?: 'http' | 'https' } = {}): string {
-      return router.build(endpoint, values, { method: opts.method, external: opts.forceExternal, scheme: opts.urlScheme ?? scheme, host, scriptName: script });
+    build(
+      endpoint: string,
+      values: Record<string, unknown> = {},
+      opts: { method?: string; forceExternal?: boolean; urlScheme?: 'http' | 'https' } = {},
+    ): string {
+      return router.build(endpoint, values, {
+        method: opts.method,
+        external: opts.forceExternal,
+        scheme: opts.urlScheme ?? scheme,
+        host,
+        scriptName: script,
+      });
     },
     allowedMethods(path: string): string[] {
       return router.allowedMethods(path, { host });

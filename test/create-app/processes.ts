@@ -23,12 +23,19 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs a command to completion; rejects with its output when it fails, so the test report shows why. */
-export async function run(command: string, args: string[], cwd: string, extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+export async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  extra: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await execFileAsync(command, args, { cwd, env: userEnv(extra), maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`, {
+      cause: error,
+    });
   }
 }
 
@@ -44,8 +51,19 @@ export interface RunningServer {
  * `Serving … on URL`. It leads a process group of its own: `stop()` signals the whole group (npm, the shell, the
  * reloader and its worker), then waits for the command to exit.
  */
-export function startServer(command: string, args: string[], cwd: string, extra: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
-  const child: ChildProcess = spawn(command, args, { cwd, env: userEnv(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(
+  command: string,
+  args: string[],
+  cwd: string,
+  extra: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<RunningServer> {
+  const child: ChildProcess = spawn(command, args, {
+    cwd,
+    env: userEnv(extra),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

@@ -53,10 +53,16 @@ describe('the create-flagon package', () => {
   });
 
   it('asks for nothing without a terminal: a missing folder or template is an error naming the flag', async () => {
-    await expect(createFlagon(['--template', 'minimal'])).rejects.toThrow("missing the project folder: put it first, as in 'create-flagon my-app --template minimal'");
-    await expect(createFlagon(['app-x'])).rejects.toThrow('missing --template: pass --template minimal or --template full');
+    await expect(createFlagon(['--template', 'minimal'])).rejects.toThrow(
+      "missing the project folder: put it first, as in 'create-flagon my-app --template minimal'",
+    );
+    await expect(createFlagon(['app-x'])).rejects.toThrow(
+      'missing --template: pass --template minimal or --template full',
+    );
     await expect(createFlagon(['app-x', '--template', 'huge'])).rejects.toThrow("no template 'huge'");
-    await expect(createFlagon(['app-x', '--template', 'minimal', '--colour'])).rejects.toThrow("Unknown option '--colour'");
+    await expect(createFlagon(['app-x', '--template', 'minimal', '--colour'])).rejects.toThrow(
+      "Unknown option '--colour'",
+    );
     expect(existsSync(join(work, 'app-x'))).toBe(false);
   });
 
@@ -65,16 +71,21 @@ describe('the create-flagon package', () => {
     mkdirSync(target);
     writeFileSync(join(target, 'notes.txt'), 'mine');
     writeFileSync(join(target, 'app.ts'), 'old');
-    await expect(createFlagon([target, '--template', 'minimal', '--no-install'])).rejects.toThrow('is not empty: pick a new folder, or pass --yes');
+    await expect(createFlagon([target, '--template', 'minimal', '--no-install'])).rejects.toThrow(
+      'is not empty: pick a new folder, or pass --yes',
+    );
     expect(readFileSync(join(target, 'app.ts'), 'utf8')).toBe('old');
     await createFlagon([target, '--template', 'minimal', '--no-install', '--yes']);
     expect(readFileSync(join(target, 'notes.txt'), 'utf8')).toBe('mine');
-    expect(readFileSync(join(target, 'app.ts'), 'utf8')).toContain("new App(import.meta.url)");
+    expect(readFileSync(join(target, 'app.ts'), 'utf8')).toContain('new App(import.meta.url)');
   });
 
   it('writes the matching published flagon by default, names the package after the folder, and prints the next steps', async () => {
     const { stdout } = await createFlagon(['My Blog', '--template', 'full', '--no-install']);
-    const pkg = JSON.parse(readFileSync(join(work, 'My Blog', 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const pkg = JSON.parse(readFileSync(join(work, 'My Blog', 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     expect(pkg.name).toBe('my-blog');
     expect(pkg.dependencies!.flagon).toBe(`^${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`);
     expect(existsSync(join(work, 'My Blog', '.gitignore'))).toBe(true);
@@ -96,14 +107,18 @@ async function submit(url: string, jar: Map<string, string>, form: Record<string
   return response;
 }
 
-async function page(url: string, jar: Map<string, string>): Promise<{ status: number; text: string; token: string | undefined }> {
+async function page(
+  url: string,
+  jar: Map<string, string>,
+): Promise<{ status: number; text: string; token: string | undefined }> {
   const response = await fetch(url, { headers: { Cookie: cookieHeader(jar) }, redirect: 'manual' });
   keepCookies(jar, response);
   const text = await response.text();
   return { status: response.status, text, token: /name="csrf_token" value="([^"]+)"/.exec(text)?.[1] };
 }
 
-const cookieHeader = (jar: Map<string, string>): string => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+const cookieHeader = (jar: Map<string, string>): string =>
+  [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
 function keepCookies(jar: Map<string, string>, response: Response): void {
   for (const cookie of response.headers.getSetCookie()) {
@@ -119,18 +134,41 @@ describe('the generated projects', () => {
 
   beforeAll(async () => {
     const create = (target: string, template: string, extra: string[]) =>
-      run('npm', ['exec', '--yes', '--package', createTarball, '--', 'create-flagon', target, '--template', template, '--flagon', `file:${flagonTarball}`, ...extra], work);
+      run(
+        'npm',
+        [
+          'exec',
+          '--yes',
+          '--package',
+          createTarball,
+          '--',
+          'create-flagon',
+          target,
+          '--template',
+          template,
+          '--flagon',
+          `file:${flagonTarball}`,
+          ...extra,
+        ],
+        work,
+      );
     // The full project is installed by create-flagon itself (npm reads these settings from the environment); the
     // minimal one with --no-install, then by hand as its printed steps say. Both at once: each mostly waits on npm.
     await Promise.all([
       create(full, 'full', []).then(({ stdout }) => expect(stdout).toContain('npx flagon init-db')),
-      create(minimal, 'minimal', ['--no-install']).then(() => run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], minimal)),
+      create(minimal, 'minimal', ['--no-install']).then(() =>
+        run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], minimal),
+      ),
     ]);
   }, 240_000);
 
   it('are ES modules whose dev script passes arguments on to flagon run --debug', () => {
     for (const project of [minimal, full]) {
-      const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { type: string; scripts: Record<string, string>; dependencies: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+        type: string;
+        scripts: Record<string, string>;
+        dependencies: Record<string, string>;
+      };
       expect(pkg.type).toBe('module');
       expect(pkg.scripts.dev).toBe('flagon run --debug');
       expect(pkg.dependencies.flagon).toBe(`file:${flagonTarball}`);
@@ -174,20 +212,36 @@ describe('the generated projects', () => {
       expect(home.text).toContain('No posts yet.');
 
       const register = await page(`${server.url}/auth/register`, jar);
-      expect((await submit(`${server.url}/auth/register`, jar, { username: 'ada', password: 'secret' })).status).toBe(400); // no CSRF token
-      const registered = await submit(`${server.url}/auth/register`, jar, { csrf_token: register.token!, username: 'ada', password: 'secret' });
+      expect((await submit(`${server.url}/auth/register`, jar, { username: 'ada', password: 'secret' })).status).toBe(
+        400,
+      ); // no CSRF token
+      const registered = await submit(`${server.url}/auth/register`, jar, {
+        csrf_token: register.token!,
+        username: 'ada',
+        password: 'secret',
+      });
       expect(registered.headers.get('Location')).toBe('/auth/login');
 
       const login = await page(`${server.url}/auth/login`, jar);
-      const loggedIn = await submit(`${server.url}/auth/login`, jar, { csrf_token: login.token!, username: 'ada', password: 'secret' });
+      const loggedIn = await submit(`${server.url}/auth/login`, jar, {
+        csrf_token: login.token!,
+        username: 'ada',
+        password: 'secret',
+      });
       expect(loggedIn.headers.get('Location')).toBe('/');
 
       const create = await page(`${server.url}/create`, jar);
-      await submit(`${server.url}/create`, jar, { csrf_token: create.token!, title: 'Hello <world>', body: 'First post.' });
+      await submit(`${server.url}/create`, jar, {
+        csrf_token: create.token!,
+        title: 'Hello <world>',
+        body: 'First post.',
+      });
       const after = await page(`${server.url}/`, jar);
       expect(after.text).toContain('<span>ada</span>');
       expect(after.text).toContain('<h1>Hello &lt;world&gt;</h1>');
-      expect((await fetch(`${server.url}/static/style.css`)).headers.get('Content-Type')).toBe('text/css; charset=utf-8');
+      expect((await fetch(`${server.url}/static/style.css`)).headers.get('Content-Type')).toBe(
+        'text/css; charset=utf-8',
+      );
     } finally {
       await server.stop();
     }
@@ -195,7 +249,10 @@ describe('the generated projects', () => {
 
   it('full: npm start refuses the development secret key, and serves once one is set', async () => {
     await expect(run('npm', ['start'], full, { PORT: '0' })).rejects.toThrow('FLAGON_SECRET_KEY is not set');
-    const server = await startServer('npm', ['start'], full, { PORT: '0', FLAGON_SECRET_KEY: 'a-long-random-production-key' });
+    const server = await startServer('npm', ['start'], full, {
+      PORT: '0',
+      FLAGON_SECRET_KEY: 'a-long-random-production-key',
+    });
     try {
       expect(server.output()).toMatch(/^\n?> .*\n> node --import tsx server\.ts\n\nServing blog on http/);
       expect((await fetch(`${server.url}/`)).status).toBe(200);

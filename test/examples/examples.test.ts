@@ -22,7 +22,13 @@ afterAll(async () => {
 
 /** What must agree between two servers: status, the app's own headers, the body. Date, Connection, framing may differ. */
 function essentials(response: TestResponse) {
-  const { date: _date, connection: _connection, 'keep-alive': _keepAlive, 'transfer-encoding': _te, ...headers } = response.headers;
+  const {
+    date: _date,
+    connection: _connection,
+    'keep-alive': _keepAlive,
+    'transfer-encoding': _te,
+    ...headers
+  } = response.headers;
   return { status: response.status, headers, body: response.text };
 }
 
@@ -46,7 +52,10 @@ describe('the examples on both servers', () => {
 
   it.each(requests)('agree on %s %s (%s)', async (app, path, method = 'GET') => {
     const pair = servers[app]!;
-    const [viaFlagon, viaRaw] = await Promise.all([fetchRaw(`${pair.flagon.url}${path}`, { method }), fetchRaw(`${pair.raw.url}${path}`, { method })]);
+    const [viaFlagon, viaRaw] = await Promise.all([
+      fetchRaw(`${pair.flagon.url}${path}`, { method }),
+      fetchRaw(`${pair.raw.url}${path}`, { method }),
+    ]);
     expect(essentials(viaRaw)).toEqual(essentials(viaFlagon));
     expect(viaFlagon.complete && viaRaw.complete).toBe(true);
   });

@@ -10,7 +10,10 @@ describe('examples/notes-app (the demo)', () => {
     expect(home.text).toContain('href="/static/style.css"');
     const token = /name="csrf_token" value="([^"]+)"/.exec(home.text)![1]!;
     expect((await client.post('/notes', { form: { text: 'no token' } })).status).toBe(400);
-    const after = await client.post('/notes', { form: { csrf_token: token, name: 'Ada', text: '<script>x</script>' }, followRedirects: true });
+    const after = await client.post('/notes', {
+      form: { csrf_token: token, name: 'Ada', text: '<script>x</script>' },
+      followRedirects: true,
+    });
     expect(after.text).toContain('Thanks, Ada: your note is on the board.');
     expect(after.text).toContain('<strong>Ada</strong>: &lt;script&gt;x&lt;/script&gt;');
     expect(after.text).toContain('value="Ada"');

@@ -7,16 +7,24 @@ describe('the loginRequired recipe', () => {
     const client = app.testClient();
     for (const path of ['/dashboard?tab=1', '/admin']) {
       const response = await client.get(path);
-      expect([response.status, response.headers.get('Location')]).toEqual([302, `/login?next=${encodeURIComponent(path)}`]);
+      expect([response.status, response.headers.get('Location')]).toEqual([
+        302,
+        `/login?next=${encodeURIComponent(path)}`,
+      ]);
     }
   });
 
-  it('runs the view once the visitor has logged in, and keeps the view\'s name as the endpoint', async () => {
+  it("runs the view once the visitor has logged in, and keeps the view's name as the endpoint", async () => {
     const client = app.testClient();
     const login = await client.post('/login?next=/admin');
     expect([login.status, login.headers.get('Location')]).toEqual([302, '/admin']);
     expect((await client.get('/admin')).text).toBe('Admin page');
     expect((await client.get('/dashboard')).text).toBe('Dashboard of user 7');
-    expect(app.router.rules.map((rule) => rule.endpoint).filter((e) => e !== 'static').sort()).toEqual(['admin', 'dashboard', 'doLogin', 'login']);
+    expect(
+      app.router.rules
+        .map((rule) => rule.endpoint)
+        .filter((e) => e !== 'static')
+        .sort(),
+    ).toEqual(['admin', 'dashboard', 'doLogin', 'login']);
   });
 });

@@ -11,7 +11,14 @@ describe('examples/toolkit-app', () => {
     expect((await runApp(app, createEnviron('/notes/99'))).statusCode).toBe(404);
     expect((await runApp(app, createEnviron('/notes/0'))).statusCode).toBe(404);
 
-    const added = await runApp(app, createEnviron('/notes/', { method: 'POST', body: 'text=<b>bold</b>', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
+    const added = await runApp(
+      app,
+      createEnviron('/notes/', {
+        method: 'POST',
+        body: 'text=<b>bold</b>',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
+    );
     expect([added.statusCode, added.header('Location')]).toEqual([303, '/notes/']);
     expect((await runApp(app, createEnviron('/notes/3'))).text).toContain('&lt;b&gt;bold&lt;/b&gt;');
 

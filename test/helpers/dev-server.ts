@@ -10,7 +10,11 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(REPO, 'dist', 'cli', 'main.js');
 
 /** A project folder with a package.json, `node_modules/flagon` linked to this repository, and the given files. */
-export function makeProject(files: Record<string, string>): { dir: string; write(name: string, text: string): void; remove(): void } {
+export function makeProject(files: Record<string, string>): {
+  dir: string;
+  write(name: string, text: string): void;
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'flagon-cli-'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(REPO, join(dir, 'node_modules', 'flagon'), 'dir');
@@ -36,7 +40,11 @@ export interface RunningCli {
 
 /** Starts `flagon <args>` in `cwd` and waits for ` * Running on URL`. */
 export async function startCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -47,23 +55,26 @@ export async function startCli(cwd: string, args: string[], env: Record<string, 
   child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  const waitFor = (pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> => new Promise((resolve, reject) => {
-    const check = (): void => {
-      const match = pattern.exec(out);
-      if (match) {
+  const waitFor = (pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const match = pattern.exec(out);
+        if (match) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(match);
+        }
+      };
+      const timer = setTimeout(() => {
         listeners.delete(check);
-        clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    const timer = setTimeout(() => {
-      listeners.delete(check);
-      reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-    }, timeoutMs);
-    listeners.add(check);
-    child.once('exit', (code) => reject(new Error(`flagon exited (${code}) before ${pattern}; stdout:\n${out}\nstderr:\n${err}`)));
-    check();
-  });
+        reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
+      }, timeoutMs);
+      listeners.add(check);
+      child.once('exit', (code) =>
+        reject(new Error(`flagon exited (${code}) before ${pattern}; stdout:\n${out}\nstderr:\n${err}`)),
+      );
+      check();
+    });
   const [, url] = await waitFor(/ \* Running on (http:\/\/\S+)\n/);
   return {
     process: child,
@@ -71,10 +82,11 @@ export async function startCli(cwd: string, args: string[], env: Record<string, 
     stdout: () => out,
     stderr: () => err,
     waitFor,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -28,7 +28,14 @@ export function fetchRaw(url: string, init: TestRequest = {}): Promise<TestRespo
         if (settled) return;
         settled = true;
         const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', headers: res.headers, body, text: body.toString('utf8'), complete });
+        resolve({
+          status: res.statusCode ?? 0,
+          statusMessage: res.statusMessage ?? '',
+          headers: res.headers,
+          body,
+          text: body.toString('utf8'),
+          complete,
+        });
       };
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => finish(res.complete));
@@ -57,7 +64,10 @@ export function exchangeRaw(port: number, text: string | Buffer): Promise<string
 export function firstDataEvent(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('data', (chunk) => { resolve(chunk.toString('latin1')); socket.destroy(); });
+    socket.once('data', (chunk) => {
+      resolve(chunk.toString('latin1'));
+      socket.destroy();
+    });
     socket.on('error', reject);
     socket.write(text);
   });

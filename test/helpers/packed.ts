@@ -8,7 +8,18 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,7 +34,8 @@ const INPUTS = ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'CHANGE
 function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+  return readdirSync(path, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => filesUnder(join(path, entry.name)));
 }
 
@@ -39,13 +51,19 @@ async function build(target: string): Promise<void> {
   const staging = `${target}.${process.pid}.${Date.now()}`;
   mkdirSync(staging, { recursive: true });
   try {
-    for (const input of INPUTS) if (existsSync(join(ROOT, input))) cpSync(join(ROOT, input), join(staging, input), { recursive: true });
+    for (const input of INPUTS)
+      if (existsSync(join(ROOT, input))) cpSync(join(ROOT, input), join(staging, input), { recursive: true });
     // tsc and @types from the checkout's node_modules (a link), writing into the copy: the checkout's dist/ is left alone.
     symlinkSync(join(ROOT, 'node_modules'), join(staging, 'node_modules'), 'dir');
-    await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(staging, 'tsconfig.json')], { cwd: staging });
+    await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(staging, 'tsconfig.json')], {
+      cwd: staging,
+    });
     unlinkSync(join(staging, 'node_modules'));
     // The copy is built already: --ignore-scripts skips a prepack build, which would need node_modules here.
-    await run('npm', ['pack', '--ignore-scripts', '--silent'], { cwd: staging, env: { ...process.env, npm_config_loglevel: 'error' } });
+    await run('npm', ['pack', '--ignore-scripts', '--silent'], {
+      cwd: staging,
+      env: { ...process.env, npm_config_loglevel: 'error' },
+    });
     try {
       renameSync(staging, target);
     } catch (error) {

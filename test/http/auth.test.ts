@@ -11,13 +11,20 @@ describe('Authorization', () => {
   });
 
   it('refuse Basic credentials that are not base64 rather than guess', () => {
-    for (const header of ['Basic a=b', 'Basic Zm9v=YmFy', 'Basic !!!!']) expect(Authorization.fromHeader(header)).toBeNull();
+    for (const header of ['Basic a=b', 'Basic Zm9v=YmFy', 'Basic !!!!'])
+      expect(Authorization.fromHeader(header)).toBeNull();
   });
 
   it('keep other schemes with their token or parameters, writing the scheme title-cased', () => {
     expect(Authorization.bearer('abc.def-ghi').toString()).toBe('Bearer abc.def-ghi');
     const custom = Authorization.fromHeader('X-CUSTOM key="a b", id=7');
-    expect([custom?.type, custom?.get('key'), custom?.get('id'), custom?.has('nope'), custom?.toString()]).toEqual(['x-custom', 'a b', '7', false, 'X-Custom key="a b", id=7']);
+    expect([custom?.type, custom?.get('key'), custom?.get('id'), custom?.has('nope'), custom?.toString()]).toEqual([
+      'x-custom',
+      'a b',
+      '7',
+      false,
+      'X-Custom key="a b", id=7',
+    ]);
   });
 
   it('freeze its parameters', () => {
@@ -29,7 +36,13 @@ describe('Authorization', () => {
 
 describe('WWWAuthenticate', () => {
   it('quote the Digest parameters clients expect quoted', () => {
-    const challenge = new WWWAuthenticate('Digest', { realm: 'api', qop: 'auth', nonce: 'abc', algorithm: 'SHA-256', stale: 'true' });
+    const challenge = new WWWAuthenticate('Digest', {
+      realm: 'api',
+      qop: 'auth',
+      nonce: 'abc',
+      algorithm: 'SHA-256',
+      stale: 'true',
+    });
     expect(challenge.toString()).toBe('Digest realm="api", qop="auth", nonce="abc", algorithm=SHA-256, stale=true');
   });
 

@@ -6,20 +6,34 @@ describe('request Cache-Control', () => {
     const cc = parseCacheControl('Max-Age=10, max-stale, min-fresh=5, No-Cache, only-if-cached, no-transform');
     expect(cc).toBeInstanceOf(RequestCacheControl);
     expect(cc).toBeInstanceOf(CacheControl);
-    expect([cc.maxAge, cc.maxStale, cc.minFresh, cc.noCache, cc.onlyIfCached, cc.noTransform, cc.noStore]).toEqual([10, true, 5, true, true, true, false]);
+    expect([cc.maxAge, cc.maxStale, cc.minFresh, cc.noCache, cc.onlyIfCached, cc.noTransform, cc.noStore]).toEqual([
+      10,
+      true,
+      5,
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(parseCacheControl('max-stale=30').maxStale).toBe(30);
     expect(parseCacheControl('').provided).toBe(false);
     expect(parseCacheControl('max-age=1').provided).toBe(true);
   });
 
   it('read seconds that are not delta-seconds as null, and cap huge ones at 2^31 (RFC 9111 §1.2.2)', () => {
-    expect([parseCacheControl('max-age=3.5').maxAge, parseCacheControl('max-age=-1').maxAge, parseCacheControl('max-age').maxAge]).toEqual([null, null, null]);
+    expect([
+      parseCacheControl('max-age=3.5').maxAge,
+      parseCacheControl('max-age=-1').maxAge,
+      parseCacheControl('max-age').maxAge,
+    ]).toEqual([null, null, null]);
     expect(parseCacheControl('max-age=99999999999999999999').maxAge).toBe(2 ** 31);
   });
 
   it('are read-only', () => {
     const cc = parseCacheControl('max-age=10') as unknown as { maxAge: number };
-    expect(() => { cc.maxAge = 5; }).toThrow(TypeError);
+    expect(() => {
+      cc.maxAge = 5;
+    }).toThrow(TypeError);
   });
 });
 
@@ -46,8 +60,12 @@ describe('response Cache-Control', () => {
 
   it('refuse seconds that are not a number, naming the fix', () => {
     const cc = new ResponseCacheControl();
-    expect(() => { cc.maxAge = -5; }).toThrow(/max-age|maxAge/);
-    expect(() => { (cc as unknown as { sMaxage: string }).sMaxage = 'soon'; }).toThrow(/pass a number, or null to remove it/);
+    expect(() => {
+      cc.maxAge = -5;
+    }).toThrow(/max-age|maxAge/);
+    expect(() => {
+      (cc as unknown as { sMaxage: string }).sMaxage = 'soon';
+    }).toThrow(/pass a number, or null to remove it/);
   });
 
   it('call onUpdate after each change that changes something', () => {

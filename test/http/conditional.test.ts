@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { contentRange, evaluatePreconditions, generateEtag, httpDate, ifRangeMatches, isResourceModified, parseEtags, parseRange, quoteEtag, unquoteEtag } from 'flagon/http';
+import {
+  contentRange,
+  evaluatePreconditions,
+  generateEtag,
+  httpDate,
+  ifRangeMatches,
+  isResourceModified,
+  parseEtags,
+  parseRange,
+  quoteEtag,
+  unquoteEtag,
+} from 'flagon/http';
 
 const lastModified = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
 const resource = { etag: '"v2"', lastModified };
@@ -14,7 +25,12 @@ describe('ETags', () => {
   });
   it('parse lists and compare strongly or weakly', () => {
     const tags = parseEtags('"a", W/"b", "c"');
-    expect([tags.contains('a'), tags.contains('b'), tags.containsWeak('b'), tags.containsRaw('W/"a"')]).toEqual([true, false, true, true]);
+    expect([tags.contains('a'), tags.contains('b'), tags.containsWeak('b'), tags.containsRaw('W/"a"')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
     expect(parseEtags('*').contains('anything')).toBe(true);
     expect(parseEtags(null).isEmpty).toBe(true);
   });
@@ -38,7 +54,9 @@ describe('preconditions (RFC 9110 §13.2.2)', () => {
     const earlier = httpDate(new Date(lastModified.getTime() - 1000));
     expect(evaluatePreconditions({ method: 'GET', ifModifiedSince: same }, resource)).toBe('not-modified');
     expect(evaluatePreconditions({ method: 'GET', ifModifiedSince: earlier }, resource)).toBe('proceed');
-    expect(evaluatePreconditions({ method: 'GET', ifNoneMatch: '"v1"', ifModifiedSince: same }, resource)).toBe('proceed');
+    expect(evaluatePreconditions({ method: 'GET', ifNoneMatch: '"v1"', ifModifiedSince: same }, resource)).toBe(
+      'proceed',
+    );
     expect(evaluatePreconditions({ method: 'POST', ifUnmodifiedSince: earlier }, resource)).toBe('precondition-failed');
     expect(evaluatePreconditions({ method: 'GET', ifModifiedSince: 'garbage' }, resource)).toBe('proceed');
     expect(isResourceModified({ method: 'GET', ifModifiedSince: same }, resource)).toBe(false);
@@ -60,7 +78,10 @@ describe('Range', () => {
     expect(parseRange('bytes=-100', 1000)).toEqual([{ start: 900, end: 999 }]);
     expect(parseRange('bytes=-5000', 1000)).toEqual([{ start: 0, end: 999 }]);
     expect(parseRange('bytes=900-5000', 1000)).toEqual([{ start: 900, end: 999 }]);
-    expect(parseRange('bytes=0-0, 2-3', 10)).toEqual([{ start: 0, end: 0 }, { start: 2, end: 3 }]);
+    expect(parseRange('bytes=0-0, 2-3', 10)).toEqual([
+      { start: 0, end: 0 },
+      { start: 2, end: 3 },
+    ]);
   });
   it('says unsatisfiable when nothing starts inside the representation', () => {
     expect(parseRange('bytes=1000-', 1000)).toBe('unsatisfiable');
@@ -68,7 +89,15 @@ describe('Range', () => {
     expect(parseRange('bytes=0-', 0)).toBe('unsatisfiable');
   });
   it('ignores what it does not understand', () => {
-    for (const header of [undefined, 'items=0-1', 'bytes=5-1', 'bytes=a-b', 'bytes=', 'bytes=-', `bytes=${Array(40).fill('0-1').join(',')}`]) {
+    for (const header of [
+      undefined,
+      'items=0-1',
+      'bytes=5-1',
+      'bytes=a-b',
+      'bytes=',
+      'bytes=-',
+      `bytes=${Array(40).fill('0-1').join(',')}`,
+    ]) {
       expect(parseRange(header, 1000)).toBeNull();
     }
   });

@@ -17,7 +17,9 @@ describe('cookies', () => {
 
   it('write Max-Age with Expires, Domain and Secure', () => {
     const header = dumpCookie('s', 'v', { maxAge: 60, domain: 'example.com', secure: true });
-    expect(header).toMatch(/^s=v; Max-Age=60; Domain=example.com; Path=\/; Expires=\w{3}, \d{2} \w{3} \d{4} [\d:]{8} GMT; HttpOnly; Secure; SameSite=Lax$/);
+    expect(header).toMatch(
+      /^s=v; Max-Age=60; Domain=example.com; Path=\/; Expires=\w{3}, \d{2} \w{3} \d{4} [\d:]{8} GMT; HttpOnly; Secure; SameSite=Lax$/,
+    );
   });
 
   it('accept only Strict, Lax or None for SameSite', () => {
@@ -42,11 +44,18 @@ describe('cookies', () => {
   });
 
   it('delete by expiring', () => {
-    expect(deleteCookieValue('session')).toBe('session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax');
+    expect(deleteCookieValue('session')).toBe(
+      'session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax',
+    );
   });
 
   it('keep escaped quotes and semicolons inside a quoted value', () => {
-    expect({ ...parseCookie('a="x\\";y"; b="p;q" ; c="open; d=1') }).toEqual({ a: 'x";y', b: 'p;q', c: '"open', d: '1' });
+    expect({ ...parseCookie('a="x\\";y"; b="p;q" ; c="open; d=1') }).toEqual({
+      a: 'x";y',
+      b: 'p;q',
+      c: '"open',
+      d: '1',
+    });
   });
 
   it('read a latin-1 header as UTF-8 only when its bytes are UTF-8', () => {
@@ -56,7 +65,9 @@ describe('cookies', () => {
   });
 
   it('write internationalised domains in their IDNA form, and refuse invalid ones naming the fix', () => {
-    expect(dumpCookie('a', 'b', { domain: 'bücher.example', path: null, httpOnly: false, sameSite: null })).toBe('a=b; Domain=xn--bcher-kva.example');
+    expect(dumpCookie('a', 'b', { domain: 'bücher.example', path: null, httpOnly: false, sameSite: null })).toBe(
+      'a=b; Domain=xn--bcher-kva.example',
+    );
     expect(() => dumpCookie('a', 'b', { domain: 'a\u0000ü.example' })).toThrow(/pass a host name/);
   });
 

@@ -1,28 +1,59 @@
 import { describe, expect, it } from 'vitest';
-import { HTTPError, HTTP_ERRORS, MethodNotAllowed, NotFound, RequestedRangeNotSatisfiable, TooManyRequests, Unauthorized, abort, InternalServerError, statusLine } from 'flagon/http';
+import {
+  HTTPError,
+  HTTP_ERRORS,
+  MethodNotAllowed,
+  NotFound,
+  RequestedRangeNotSatisfiable,
+  TooManyRequests,
+  Unauthorized,
+  abort,
+  InternalServerError,
+  statusLine,
+} from 'flagon/http';
 import { createEnviron, runApp } from 'flagon/testing';
 
 describe('statusLine', () => {
   it('names known codes, says UNKNOWN for others in range, and refuses the rest', () => {
-    expect([statusLine(200), statusLine(404), statusLine(418), statusLine(299)]).toEqual(['200 OK', '404 Not Found', "418 I'm a teapot", '299 UNKNOWN']);
+    expect([statusLine(200), statusLine(404), statusLine(418), statusLine(299)]).toEqual([
+      '200 OK',
+      '404 Not Found',
+      "418 I'm a teapot",
+      '299 UNKNOWN',
+    ]);
     for (const bad of [99, 1000, 200.5, Number.NaN]) expect(() => statusLine(bad)).toThrow(RangeError);
   });
 });
 
 describe('HTTP errors', () => {
-  it('render Flask\'s default page', () => {
+  it("render Flask's default page", () => {
     expect(new NotFound().getBody()).toBe(
-      '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n'
-      + '<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+      '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n' +
+        '<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
     );
   });
 
   it('escape the description and turn newlines into <br>', () => {
-    expect(new NotFound('<script>x</script>\nline two').getBody()).toContain('<p>&lt;script&gt;x&lt;/script&gt;<br>line two</p>');
+    expect(new NotFound('<script>x</script>\nline two').getBody()).toContain(
+      '<p>&lt;script&gt;x&lt;/script&gt;<br>line two</p>',
+    );
   });
 
   it('exist for every status the toolkit promises, each with its status and name', () => {
-    const expected = [...Array.from({ length: 19 }, (_, i) => 400 + i), 422, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505];
+    const expected = [
+      ...Array.from({ length: 19 }, (_, i) => 400 + i),
+      422,
+      428,
+      429,
+      431,
+      451,
+      500,
+      501,
+      502,
+      503,
+      504,
+      505,
+    ];
     for (const status of expected) {
       const ErrorClass = HTTP_ERRORS[status]!;
       const error = new ErrorClass();
@@ -35,10 +66,17 @@ describe('HTTP errors', () => {
   });
 
   it('carry their extra headers', () => {
-    expect(new MethodNotAllowed(['GET', 'HEAD']).getHeaders()).toEqual([['Content-Type', 'text/html; charset=utf-8'], ['Allow', 'GET, HEAD']]);
+    expect(new MethodNotAllowed(['GET', 'HEAD']).getHeaders()).toEqual([
+      ['Content-Type', 'text/html; charset=utf-8'],
+      ['Allow', 'GET, HEAD'],
+    ]);
     expect(new RequestedRangeNotSatisfiable({ length: 1000 }).headers.get('Content-Range')).toBe('bytes */1000');
     expect(new TooManyRequests(undefined, { retryAfter: 30 }).headers.get('Retry-After')).toBe('30');
-    expect(new Unauthorized(undefined, { wwwAuthenticate: ['Basic realm="a"', 'Bearer'] }).headers.getAll('WWW-Authenticate')).toHaveLength(2);
+    expect(
+      new Unauthorized(undefined, { wwwAuthenticate: ['Basic realm="a"', 'Bearer'] }).headers.getAll(
+        'WWW-Authenticate',
+      ),
+    ).toHaveLength(2);
   });
 
   it('keep what caused them', () => {
@@ -48,7 +86,11 @@ describe('HTTP errors', () => {
 
   it('are TSGI apps', async () => {
     const response = await runApp(new NotFound().gatewayApp, createEnviron('/missing'));
-    expect([response.status, response.header('content-type'), response.text]).toEqual(['404 Not Found', 'text/html; charset=utf-8', new NotFound().getBody()]);
+    expect([response.status, response.header('content-type'), response.text]).toEqual([
+      '404 Not Found',
+      'text/html; charset=utf-8',
+      new NotFound().getBody(),
+    ]);
   });
 
   it('are thrown by abort(), which names the fix for an unknown status', () => {

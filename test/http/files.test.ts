@@ -8,8 +8,16 @@ describe('safeJoin', () => {
     expect(safeJoin('/srv/static', './a//b')).toBe('/srv/static/a/b');
   });
   it.each([
-    ['../etc/passwd'], ['a/../../etc/passwd'], ['a/..'], ['..'], ['/etc/passwd'], ['a\\..\\b'], ['..\\windows'],
-    ['C:/Windows'], ['c:secret'], ['file\0.txt'],
+    ['../etc/passwd'],
+    ['a/../../etc/passwd'],
+    ['a/..'],
+    ['..'],
+    ['/etc/passwd'],
+    ['a\\..\\b'],
+    ['..\\windows'],
+    ['C:/Windows'],
+    ['c:secret'],
+    ['file\0.txt'],
   ])('rejects %j', (path) => {
     expect(safeJoin('/srv/static', path)).toBeNull();
   });

@@ -12,7 +12,8 @@ describe('quoting header values', () => {
   });
 
   it('unquote only wholly quoted values, and round-trip', () => {
-    for (const value of ['plain', 'a b', 'say "hi" \\o/', '', 'µ']) expect(unquoteHeaderValue(quoteHeaderValue(value))).toBe(value);
+    for (const value of ['plain', 'a b', 'say "hi" \\o/', '', 'µ'])
+      expect(unquoteHeaderValue(quoteHeaderValue(value))).toBe(value);
     expect(unquoteHeaderValue('a"b"')).toBe('a"b"');
     expect(unquoteHeaderValue('"')).toBe('"');
   });
@@ -21,8 +22,17 @@ describe('quoting header values', () => {
 describe('list and dict headers', () => {
   it('dump lists and dictionaries, skipping undefined and writing null as a bare key', () => {
     expect(dumpHeader(['gzip', 'a b', 3])).toBe('gzip, "a b", 3');
-    expect(dumpHeader({ 'max-age': 60, 'no-cache': null, private: undefined, realm: 'my site' })).toBe('max-age=60, no-cache, realm="my site"');
-    expect(dumpHeader(new Map([['a', '1'], ['b', null]]))).toBe('a=1, b');
+    expect(dumpHeader({ 'max-age': 60, 'no-cache': null, private: undefined, realm: 'my site' })).toBe(
+      'max-age=60, no-cache, realm="my site"',
+    );
+    expect(
+      dumpHeader(
+        new Map([
+          ['a', '1'],
+          ['b', null],
+        ]),
+      ),
+    ).toBe('a=1, b');
     expect(dumpHeader([])).toBe('');
   });
 
@@ -33,7 +43,10 @@ describe('list and dict headers', () => {
   });
 
   it('decode RFC 8187 values in a dict header, and leave an unknown charset alone', () => {
-    expect({ ...parseDictHeader("title*=UTF-8''%E2%82%AC%20rates, lang*=ISO-8859-1'en'%E9") }).toEqual({ title: '€ rates', lang: 'é' });
+    expect({ ...parseDictHeader("title*=UTF-8''%E2%82%AC%20rates, lang*=ISO-8859-1'en'%E9") }).toEqual({
+      title: '€ rates',
+      lang: 'é',
+    });
     expect({ ...parseDictHeader("title*=KOI8-R''%C1") }).toEqual({ title: '%C1' });
   });
 

@@ -3,18 +3,29 @@ import { Headers, MultiDict, parseQuery } from 'flagon/http';
 
 describe('Headers', () => {
   it('looks names up without case and keeps order and repeats', () => {
-    const headers = new Headers([['Content-Type', 'text/html'], ['Set-Cookie', 'a=1']]);
+    const headers = new Headers([
+      ['Content-Type', 'text/html'],
+      ['Set-Cookie', 'a=1'],
+    ]);
     headers.add('set-cookie', 'b=2');
     expect(headers.get('CONTENT-TYPE')).toBe('text/html');
     expect(headers.getAll('Set-Cookie')).toEqual(['a=1', 'b=2']);
-    expect(headers.toList()).toEqual([['Content-Type', 'text/html'], ['Set-Cookie', 'a=1'], ['set-cookie', 'b=2']]);
+    expect(headers.toList()).toEqual([
+      ['Content-Type', 'text/html'],
+      ['Set-Cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
     expect(headers.get('missing')).toBeNull();
   });
 
   it('set replaces every value at the first position; delete removes all', () => {
     const headers = new Headers({ A: '1', B: ['2', '3'], C: 4 });
     headers.set('b', 'x');
-    expect(headers.toList()).toEqual([['A', '1'], ['b', 'x'], ['C', '4']]);
+    expect(headers.toList()).toEqual([
+      ['A', '1'],
+      ['b', 'x'],
+      ['C', '4'],
+    ]);
     expect(headers.delete('A')).toBe(true);
     expect(headers.delete('A')).toBe(false);
     expect(headers.setDefault('C', '9')).toBe('4');
@@ -31,11 +42,23 @@ describe('Headers', () => {
   });
 
   it('set keeps the first position and drops later repeats, whatever their case', () => {
-    const headers = new Headers([['X-A', '1'], ['B', '2'], ['x-a', '3'], ['X-A', '4']]);
+    const headers = new Headers([
+      ['X-A', '1'],
+      ['B', '2'],
+      ['x-a', '3'],
+      ['X-A', '4'],
+    ]);
     headers.set('x-A', '9');
-    expect(headers.toList()).toEqual([['x-A', '9'], ['B', '2']]);
+    expect(headers.toList()).toEqual([
+      ['x-A', '9'],
+      ['B', '2'],
+    ]);
     headers.set('C', '5');
-    expect(headers.toList()).toEqual([['x-A', '9'], ['B', '2'], ['C', '5']]);
+    expect(headers.toList()).toEqual([
+      ['x-A', '9'],
+      ['B', '2'],
+      ['C', '5'],
+    ]);
   });
 
   it('checks a value each time it is given, also one it has checked before', () => {
@@ -47,7 +70,10 @@ describe('Headers', () => {
 
   it('toList appends extra fields, checked, without keeping them', () => {
     const headers = new Headers({ A: '1' });
-    expect(headers.toList(['Content-Length', '13'])).toEqual([['A', '1'], ['Content-Length', '13']]);
+    expect(headers.toList(['Content-Length', '13'])).toEqual([
+      ['A', '1'],
+      ['Content-Length', '13'],
+    ]);
     expect(headers.size).toBe(1);
     expect(() => headers.toList(['X-B', 'a\nb'])).toThrow(/CR, LF/);
     expect(() => headers.toList(['Bad Name', 'x'])).toThrow(/not a valid header name/);
@@ -63,10 +89,18 @@ describe('Headers', () => {
 
 describe('MultiDict', () => {
   it('keeps repeated keys, in order', () => {
-    const dict = new MultiDict([['tag', 'a'], ['page', '2'], ['tag', 'b']]);
+    const dict = new MultiDict([
+      ['tag', 'a'],
+      ['page', '2'],
+      ['tag', 'b'],
+    ]);
     expect(dict.get('tag')).toBe('a');
     expect(dict.getAll('tag')).toEqual(['a', 'b']);
-    expect([...dict]).toEqual([['tag', 'a'], ['tag', 'b'], ['page', '2']]);
+    expect([...dict]).toEqual([
+      ['tag', 'a'],
+      ['tag', 'b'],
+      ['page', '2'],
+    ]);
     expect([...dict.keys()]).toEqual(['tag', 'page']);
     expect(dict.size).toBe(2);
     expect(dict.getAll('nope')).toEqual([]);
@@ -83,6 +117,8 @@ describe('MultiDict', () => {
 
   it('parses urlencoded text with repeated keys and + as space', () => {
     const dict = parseQuery('a=1&a=2&b=x+y&c=%C3%A9&empty=');
-    expect(dict.toObjectAll()).toEqual(Object.assign(Object.create(null), { a: ['1', '2'], b: ['x y'], c: ['é'], empty: [''] }));
+    expect(dict.toObjectAll()).toEqual(
+      Object.assign(Object.create(null), { a: ['1', '2'], b: ['x y'], c: ['é'], empty: [''] }),
+    );
   });
 });

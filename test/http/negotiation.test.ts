@@ -15,7 +15,13 @@ describe('HTTP dates', () => {
     expect(parseHttpDate('Sun, 02 Feb 1343 08:49:37 GMT')?.getTime()).toBe(Date.UTC(1343, 1, 2, 8, 49, 37));
   });
   it('reject anything else', () => {
-    for (const bad of ['', 'yesterday', 'Sun, 31 Feb 1994 08:49:37 GMT', 'Sun, 06 Nov 1994 25:00:00 GMT', '1994-11-06T08:49:37Z']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      'Sun, 31 Feb 1994 08:49:37 GMT',
+      'Sun, 06 Nov 1994 25:00:00 GMT',
+      '1994-11-06T08:49:37Z',
+    ]) {
       expect(parseHttpDate(bad)).toBeNull();
     }
   });
@@ -39,7 +45,7 @@ describe('Accept headers', () => {
     expect(parseAccept('a/b, c/d').bestMatch(['c/d', 'a/b'])).toBe('c/d');
     expect(parseAccept(undefined).bestMatch(['x/y', 'z/w'])).toBe('x/y');
   });
-  it('match languages by prefix, with Werkzeug\'s primary-tag fallback', () => {
+  it("match languages by prefix, with Werkzeug's primary-tag fallback", () => {
     const accept = parseAccept('en-US, de;q=0.5', 'language');
     expect(accept.bestMatch(['de', 'fr'])).toBe('de');
     expect(parseAccept('en', 'language').bestMatch(['fr', 'en-GB'])).toBe('en-GB');
@@ -51,25 +57,48 @@ describe('Accept headers', () => {
   });
   it('compare charset aliases and content-coding aliases as one name', () => {
     const charsets = parseAccept('latin1;q=0.5, UTF8, us-ascii;q=0.2', 'plain');
-    expect([charsets.quality('ISO-8859-1'), charsets.quality('utf-8'), charsets.quality('ASCII'), charsets.quality('utf-16')]).toEqual([0.5, 1, 0.2, 0]);
+    expect([
+      charsets.quality('ISO-8859-1'),
+      charsets.quality('utf-8'),
+      charsets.quality('ASCII'),
+      charsets.quality('utf-16'),
+    ]).toEqual([0.5, 1, 0.2, 0]);
     expect(parseAccept('x-gzip, br;q=0.5', 'plain').bestMatch(['br', 'gzip'])).toBe('gzip');
   });
   it('break quality ties by the more specific range, then by the range naming the offer exactly', () => {
-    expect(parseAccept('text/*, application/json').bestMatch(['text/html', 'application/json'])).toBe('application/json');
+    expect(parseAccept('text/*, application/json').bestMatch(['text/html', 'application/json'])).toBe(
+      'application/json',
+    );
     expect(parseAccept('text/html').bestMatch(['text/html; charset=utf-8', 'text/html'])).toBe('text/html');
     expect(parseAccept('en, en-GB', 'language').bestMatch(['en-US', 'en-GB'])).toBe('en-GB');
   });
   it('decode an RFC 8187 q*= before checking it', () => {
-    expect(parseAccept("en, de;q*=UTF-8''0.5, jp;q*=UTF-8''%2B0.5", 'language').items.map((i) => [i.value, i.quality])).toEqual([['en', 1], ['de', 0.5]]);
+    expect(
+      parseAccept("en, de;q*=UTF-8''0.5, jp;q*=UTF-8''%2B0.5", 'language').items.map((i) => [i.value, i.quality]),
+    ).toEqual([
+      ['en', 1],
+      ['de', 0.5],
+    ]);
   });
   it('skip malformed entries, and entries whose q-value is malformed (as Werkzeug; never read as 1)', () => {
-    expect(parseAccept('text/html;q=2, ,foo bar, text/plain;q=0.5').items.map((i) => [i.value, i.quality])).toEqual([['text/plain', 0.5]]);
+    expect(parseAccept('text/html;q=2, ,foo bar, text/plain;q=0.5').items.map((i) => [i.value, i.quality])).toEqual([
+      ['text/plain', 0.5],
+    ]);
     expect(parseAccept('en,jp;q=.5', 'language').items.map((i) => [i.value, i.quality])).toEqual([['en', 1]]);
-    expect(parseAccept('en,jp;q=foo,de;q=1.0001,fr;q=0.999', 'language').items.map((i) => [i.value, i.quality])).toEqual([['en', 1], ['fr', 0.999]]);
+    expect(
+      parseAccept('en,jp;q=foo,de;q=1.0001,fr;q=0.999', 'language').items.map((i) => [i.value, i.quality]),
+    ).toEqual([
+      ['en', 1],
+      ['fr', 0.999],
+    ]);
   });
   it('keep media-type parameters, and match them as RFC 9110 §12.5.1 says', () => {
     const accept = parseAccept('text/html;level=1;q=0.5, text/*;q=0.2, text/html;level=2;q=0.4;ext=1');
-    expect(accept.items.map((i) => [i.value, i.quality])).toEqual([['text/html; level=1', 0.5], ['text/html; level=2', 0.4], ['text/*', 0.2]]);
+    expect(accept.items.map((i) => [i.value, i.quality])).toEqual([
+      ['text/html; level=1', 0.5],
+      ['text/html; level=2', 0.4],
+      ['text/*', 0.2],
+    ]);
     expect(accept.quality('text/html; level=1')).toBe(0.5);
     expect(accept.quality('text/html;LEVEL=2')).toBe(0.4);
     expect(accept.quality('text/html')).toBe(0.2); // the parameterised ranges ask for a variant this offer is not

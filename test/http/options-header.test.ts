@@ -3,18 +3,28 @@ import { dumpOptionsHeader, parseOptionsHeader } from 'flagon/http';
 
 describe('options headers', () => {
   it('read Content-Disposition as browsers send it', () => {
-    const [value, options] = parseOptionsHeader('form-data; name="file"; filename="a \\"b\\".txt"; filename*=UTF-8\'\'%E2%82%AC.txt');
+    const [value, options] = parseOptionsHeader(
+      'form-data; name="file"; filename="a \\"b\\".txt"; filename*=UTF-8\'\'%E2%82%AC.txt',
+    );
     expect(value).toBe('form-data');
     expect({ ...options }).toEqual({ name: 'file', filename: '€.txt' });
   });
 
   it('prefer filename* to filename in either order (RFC 6266 §4.3)', () => {
-    expect(parseOptionsHeader("attachment; filename*=UTF-8''%E2%82%AC.txt; filename=EUR.txt")[1].filename).toBe('€.txt');
+    expect(parseOptionsHeader("attachment; filename*=UTF-8''%E2%82%AC.txt; filename=EUR.txt")[1].filename).toBe(
+      '€.txt',
+    );
     expect(parseOptionsHeader('attachment; filename=a.txt; filename=b.txt')[1].filename).toBe('b.txt');
   });
 
   it('dump a value with parameters, writing *-keys as given', () => {
-    expect(dumpOptionsHeader('attachment', { filename: 'report 1.pdf', 'filename*': "UTF-8''report%201.pdf", size: undefined })).toBe("attachment; filename=\"report 1.pdf\"; filename*=UTF-8''report%201.pdf");
+    expect(
+      dumpOptionsHeader('attachment', {
+        filename: 'report 1.pdf',
+        'filename*': "UTF-8''report%201.pdf",
+        size: undefined,
+      }),
+    ).toBe('attachment; filename="report 1.pdf"; filename*=UTF-8\'\'report%201.pdf');
     expect(dumpOptionsHeader(null, { a: 'b' })).toBe('a=b');
   });
 

@@ -14,7 +14,15 @@ describe('If-Range', () => {
 
 describe('Content-Range', () => {
   it('refuse ranges RFC 9110 §14.4 calls invalid', () => {
-    for (const header of ['bytes 0-100/100', 'bytes 5-4/10', 'bytes 0-1', 'bytes', 'bytes */*', 'bytes 1-2-3/9', null]) {
+    for (const header of [
+      'bytes 0-100/100',
+      'bytes 5-4/10',
+      'bytes 0-1',
+      'bytes',
+      'bytes */*',
+      'bytes 1-2-3/9',
+      null,
+    ]) {
       expect(parseContentRange(header)).toBeNull();
     }
   });

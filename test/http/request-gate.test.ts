@@ -15,11 +15,16 @@ describe('checkRequestHead', () => {
     expect(checkRequestHead(head())).toBeNull();
     expect(status({ httpVersionMinor: 0, headers: [] })).toBeNull();
     expect(status({ method: 'OPTIONS', url: '*' })).toBeNull();
-    expect(status({ headers: ['Host', 'example.com', 'Content-Type', 'a/b', 'Transfer-Encoding', 'Chunked'] })).toBeNull();
+    expect(
+      status({ headers: ['Host', 'example.com', 'Content-Type', 'a/b', 'Transfer-Encoding', 'Chunked'] }),
+    ).toBeNull();
   });
 
   it('answers 505 to versions other than HTTP/1.0 and 1.1 (RFC 9110 §15.6.6)', () => {
-    expect(checkRequestHead(head({ httpVersionMajor: 2, httpVersionMinor: 0 }))).toEqual({ status: 505, reason: 'HTTP/2.0 is not served here; use HTTP/1.1' });
+    expect(checkRequestHead(head({ httpVersionMajor: 2, httpVersionMinor: 0 }))).toEqual({
+      status: 505,
+      reason: 'HTTP/2.0 is not served here; use HTTP/1.1',
+    });
     expect(status({ httpVersionMajor: 0, httpVersionMinor: 9 })).toBe(505);
     expect(status({ httpVersionMajor: 1, httpVersionMinor: 2 })).toBe(505);
   });
@@ -40,7 +45,19 @@ describe('checkRequestHead', () => {
   it('answers 400 to a missing, repeated or invalid Host (RFC 9112 §3.2)', () => {
     expect(status({ headers: [] })).toBe(400);
     expect(status({ headers: ['Host', 'a', 'host', 'a'] })).toBe(400);
-    for (const value of ['', 'a b', 'evil.example/x', 'good@evil.example', 'a:99999999', '[::1', '::1', 'a:-1', 'a\\b', 'a:1:2', 'a%zz']) {
+    for (const value of [
+      '',
+      'a b',
+      'evil.example/x',
+      'good@evil.example',
+      'a:99999999',
+      '[::1',
+      '::1',
+      'a:-1',
+      'a\\b',
+      'a:1:2',
+      'a%zz',
+    ]) {
       expect(status({ headers: ['Host', value] }), value).toBe(400);
     }
   });
@@ -51,8 +68,19 @@ describe('checkRequestHead', () => {
   });
 
   it('accepts only chunked as the final transfer coding: 400 otherwise, 501 for codings before it (RFC 9112 §6)', () => {
-    const te = (...values: string[]): number | null => status({ headers: ['Host', 'a', ...values.flatMap((value) => ['Transfer-Encoding', value])] });
-    for (const value of ['gzip', 'identity', 'deflate', 'compress', 'xchunked', 'chunked, gzip', ' , ', 'chunked, chunked']) expect(te(value), value).toBe(400);
+    const te = (...values: string[]): number | null =>
+      status({ headers: ['Host', 'a', ...values.flatMap((value) => ['Transfer-Encoding', value])] });
+    for (const value of [
+      'gzip',
+      'identity',
+      'deflate',
+      'compress',
+      'xchunked',
+      'chunked, gzip',
+      ' , ',
+      'chunked, chunked',
+    ])
+      expect(te(value), value).toBe(400);
     expect(te('identity, chunked')).toBe(501);
     expect(te('gzip, chunked')).toBe(501);
     expect(te('gzip', 'chunked')).toBe(501);
@@ -63,7 +91,17 @@ describe('checkRequestHead', () => {
 
 describe('isValidHost and absoluteTargetAuthority', () => {
   it('take names, IPv4, bracketed IPv6 and ports up to 65535', () => {
-    for (const value of ['example.com', 'a', '127.0.0.1:5000', '[::1]', '[::1]:443', 'xn--caf-dma.example:65535', 'a:', '[v1.x]']) expect(isValidHost(value), value).toBe(true);
+    for (const value of [
+      'example.com',
+      'a',
+      '127.0.0.1:5000',
+      '[::1]',
+      '[::1]:443',
+      'xn--caf-dma.example:65535',
+      'a:',
+      '[v1.x]',
+    ])
+      expect(isValidHost(value), value).toBe(true);
     expect(isValidHost('a:65536')).toBe(false);
   });
 

@@ -10,10 +10,27 @@ describe('isSafeRedirect', () => {
 
   it('refuses what a browser would take off-site, however it is spelled', () => {
     const offSite = [
-      '//evil.example', '//evil.example/path', '/\\evil.example', '\\\\evil.example', '\\/evil.example', '/\t/evil.example',
-      ' //evil.example', '\n//evil.example', 'https://evil.example', 'HTTP://evil.example', 'http:evil.example', 'https:/evil.example',
-      'javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>',
-      'vbscript:msgbox(1)', 'http://flagon.invalid/', '//user@evil.example', 'http://[::1', 'ftp://example.com/',
+      '//evil.example',
+      '//evil.example/path',
+      '/\\evil.example',
+      '\\\\evil.example',
+      '\\/evil.example',
+      '/\t/evil.example',
+      ' //evil.example',
+      '\n//evil.example',
+      'https://evil.example',
+      'HTTP://evil.example',
+      'http:evil.example',
+      'https:/evil.example',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+      'http://flagon.invalid/',
+      '//user@evil.example',
+      'http://[::1',
+      'ftp://example.com/',
     ];
     for (const target of offSite) expect(isSafeRedirect(target), JSON.stringify(target)).toBe(false);
   });

@@ -3,7 +3,10 @@ import { FlagonError } from 'flagon';
 import { MethodNotAllowed, NotFound } from 'flagon/http';
 import { BuildError, RequestRedirect, Router, ValidationError, type ConverterFactory } from 'flagon/routing';
 
-function routerWith(rules: Array<[string, string, string[]?]>, options: ConstructorParameters<typeof Router>[0] = {}): Router {
+function routerWith(
+  rules: Array<[string, string, string[]?]>,
+  options: ConstructorParameters<typeof Router>[0] = {},
+): Router {
   const router = new Router(options);
   for (const [rule, endpoint, methods] of rules) router.add(rule, { endpoint, methods });
   return router;
@@ -25,7 +28,11 @@ function thrown(fn: () => unknown): unknown {
 
 describe('converters', () => {
   it('string: one segment, with length limits', () => {
-    const router = routerWith([['/a/<name>', 'a'], ['/b/<string(length=2):code>', 'b'], ['/c/<string(minlength=2, maxlength=3):x>', 'c']]);
+    const router = routerWith([
+      ['/a/<name>', 'a'],
+      ['/b/<string(length=2):code>', 'b'],
+      ['/c/<string(minlength=2, maxlength=3):x>', 'c'],
+    ]);
     expect(router.match('/a/hello world').params).toEqual({ name: 'hello world' });
     expect(() => router.match('/a/x/y')).toThrow(NotFound);
     expect(router.match('/b/fr').params).toEqual({ code: 'fr' });
@@ -35,7 +42,12 @@ describe('converters', () => {
   });
 
   it('int: digits, fixedDigits, min, max, signed', () => {
-    const router = routerWith([['/n/<int:n>', 'n'], ['/y/<int(fixedDigits=4):year>', 'y'], ['/r/<int(min=1, max=10):r>', 'r'], ['/s/<int(signed=True):s>', 's']]);
+    const router = routerWith([
+      ['/n/<int:n>', 'n'],
+      ['/y/<int(fixedDigits=4):year>', 'y'],
+      ['/r/<int(min=1, max=10):r>', 'r'],
+      ['/s/<int(signed=True):s>', 's'],
+    ]);
     expect(router.match('/n/42').params).toEqual({ n: 42 });
     expect(() => router.match('/n/4x')).toThrow(NotFound);
     expect(() => router.match('/n/-1')).toThrow(NotFound);
@@ -52,8 +64,20 @@ describe('converters', () => {
 
   it('a custom converter with the built-in patterns still converts its own way', () => {
     // The matcher tests `[^/]{1,}` and `\\d+` without the regex engine; the converter's toValue must still run.
-    const hex: ConverterFactory = () => ({ regex: '\\d+', weight: 50, partIsolating: true, toValue: (text) => `#${text}`, toUrl: String });
-    const word: ConverterFactory = () => ({ regex: '[^/]{1,}', weight: 100, partIsolating: true, toValue: (text) => text.toUpperCase(), toUrl: String });
+    const hex: ConverterFactory = () => ({
+      regex: '\\d+',
+      weight: 50,
+      partIsolating: true,
+      toValue: (text) => `#${text}`,
+      toUrl: String,
+    });
+    const word: ConverterFactory = () => ({
+      regex: '[^/]{1,}',
+      weight: 100,
+      partIsolating: true,
+      toValue: (text) => text.toUpperCase(),
+      toUrl: String,
+    });
     const router = new Router({ converters: { hex, word } });
     router.add('/h/<hex:h>', { endpoint: 'h' });
     router.add('/w/<word:w>', { endpoint: 'w' });
@@ -64,7 +88,10 @@ describe('converters', () => {
   });
 
   it('float: needs a dot, so 1 does not match', () => {
-    const router = routerWith([['/f/<float:x>', 'f'], ['/g/<float(signed=True, max=2.5):x>', 'g']]);
+    const router = routerWith([
+      ['/f/<float:x>', 'f'],
+      ['/g/<float(signed=True, max=2.5):x>', 'g'],
+    ]);
     expect(router.match('/f/1.5').params).toEqual({ x: 1.5 });
     expect(() => router.match('/f/1')).toThrow(NotFound);
     expect(router.match('/g/-2.0').params).toEqual({ x: -2 });
@@ -72,9 +99,15 @@ describe('converters', () => {
   });
 
   it('path takes slashes; uuid and any take what they list', () => {
-    const router = routerWith([['/files/<path:rest>', 'files'], ['/u/<uuid:id>', 'u'], ['/p/<any(about, "help me"):page>', 'p']]);
+    const router = routerWith([
+      ['/files/<path:rest>', 'files'],
+      ['/u/<uuid:id>', 'u'],
+      ['/p/<any(about, "help me"):page>', 'p'],
+    ]);
     expect(router.match('/files/a/b/c.txt').params).toEqual({ rest: 'a/b/c.txt' });
-    expect(router.match('/u/6F9619FF-8B86-D011-B42D-00C04FC964FF').params).toEqual({ id: '6f9619ff-8b86-d011-b42d-00c04fc964ff' });
+    expect(router.match('/u/6F9619FF-8B86-D011-B42D-00C04FC964FF').params).toEqual({
+      id: '6f9619ff-8b86-d011-b42d-00c04fc964ff',
+    });
     expect(() => router.match('/u/not-a-uuid')).toThrow(NotFound);
     expect(router.match('/p/help me').params).toEqual({ page: 'help me' });
     expect(() => router.match('/p/other')).toThrow(NotFound);
@@ -82,13 +115,20 @@ describe('converters', () => {
 
   it('custom converters plug in', () => {
     const list: ConverterFactory = () => ({
-      regex: '[^/]+', weight: 100, partIsolating: true,
+      regex: '[^/]+',
+      weight: 100,
+      partIsolating: true,
       toValue: (text) => text.split(','),
       toUrl: (value) => (value as string[]).map(encodeURIComponent).join(','),
     });
     const even: ConverterFactory = () => ({
-      regex: '\\d+', weight: 50, partIsolating: true,
-      toValue: (text) => { if (Number(text) % 2) throw new ValidationError(); return Number(text); },
+      regex: '\\d+',
+      weight: 50,
+      partIsolating: true,
+      toValue: (text) => {
+        if (Number(text) % 2) throw new ValidationError();
+        return Number(text);
+      },
       toUrl: String,
     });
     const router = new Router({ converters: { list, even } });
@@ -118,7 +158,9 @@ describe('rule strings', () => {
 
   it('treat a duplicate rule with overlapping methods as an error naming both', () => {
     const router = routerWith([['/u/<int:id>', 'user']]);
-    expect(() => router.add('/u/<int:uid>', { endpoint: 'other' })).toThrow(/rule '\/u\/<int:uid>' \(endpoint 'other'\) duplicates rule '\/u\/<int:id>' \(endpoint 'user'\) for GET, HEAD/);
+    expect(() => router.add('/u/<int:uid>', { endpoint: 'other' })).toThrow(
+      /rule '\/u\/<int:uid>' \(endpoint 'other'\) duplicates rule '\/u\/<int:id>' \(endpoint 'user'\) for GET, HEAD/,
+    );
     expect(() => router.add('/u/<int:id>', { endpoint: 'update', methods: ['PUT'] })).not.toThrow();
     expect(() => router.add('/u/<string:id>', { endpoint: 'byname' })).not.toThrow();
     const error = thrown(() => router.add('/u/<int:x>', { endpoint: 'again' }));
@@ -128,7 +170,13 @@ describe('rule strings', () => {
 
 describe('matching, as Werkzeug does', () => {
   it('prefers static parts over converters, and path last', () => {
-    const router = routerWith([['/<path:p>', 'catchall'], ['/users/<name>', 'byname'], ['/users/<int:id>', 'byid'], ['/users/new', 'new'], ['/users/v<int:v>', 'version']]);
+    const router = routerWith([
+      ['/<path:p>', 'catchall'],
+      ['/users/<name>', 'byname'],
+      ['/users/<int:id>', 'byid'],
+      ['/users/new', 'new'],
+      ['/users/v<int:v>', 'version'],
+    ]);
     expect(endpointOf(router, '/users/new')).toBe('new');
     expect(endpointOf(router, '/users/42')).toBe('byid');
     expect(endpointOf(router, '/users/ada')).toBe('byname');
@@ -142,7 +190,9 @@ describe('matching, as Werkzeug does', () => {
 
   it('redirects a branch requested without its slash, absolute, query kept (308)', () => {
     const router = routerWith([['/docs/', 'docs']]);
-    const error = thrown(() => router.match('/docs', { host: 'example.com:8080', scheme: 'https', queryString: 'q=1&r=2', scriptName: '/app' }));
+    const error = thrown(() =>
+      router.match('/docs', { host: 'example.com:8080', scheme: 'https', queryString: 'q=1&r=2', scriptName: '/app' }),
+    );
     expect(error).toBeInstanceOf(RequestRedirect);
     expect((error as RequestRedirect).status).toBe(308);
     expect((error as RequestRedirect).newUrl).toBe('https://example.com:8080/app/docs/?q=1&r=2');
@@ -161,13 +211,20 @@ describe('matching, as Werkzeug does', () => {
   });
 
   it('merges // with a 308', () => {
-    const router = routerWith([['/a/b', 'ab'], ['/c/<int:n>/', 'c']]);
+    const router = routerWith([
+      ['/a/b', 'ab'],
+      ['/c/<int:n>/', 'c'],
+    ]);
     expect((thrown(() => router.match('/a//b', { queryString: 'x=1' })) as RequestRedirect).newUrl).toBe('/a/b?x=1');
     expect((thrown(() => router.match('//c///5/')) as RequestRedirect).newUrl).toBe('/c/5/');
   });
 
   it('answers 405 with Allow as the union of every rule matching the path', () => {
-    const router = routerWith([['/items/<int:id>', 'get'], ['/items/<int:id>', 'put', ['PUT']], ['/items/<name>', 'post', ['POST']]]);
+    const router = routerWith([
+      ['/items/<int:id>', 'get'],
+      ['/items/<int:id>', 'put', ['PUT']],
+      ['/items/<name>', 'post', ['POST']],
+    ]);
     expect(endpointOf(router, '/items/5', 'POST')).toBe('post');
     const error = thrown(() => router.match('/items/5', { method: 'DELETE' })) as MethodNotAllowed;
     expect(error).toBeInstanceOf(MethodNotAllowed);
@@ -192,21 +249,52 @@ describe('matching, as Werkzeug does', () => {
     router.add('/', { endpoint: 'www', subdomain: 'www' });
     router.add('/status', { endpoint: 'status', host: 'admin.internal' });
     expect(router.match('/', { host: 'www.example.com' }).endpoint).toBe('www');
-    expect(router.match('/', { host: 'ada.example.com:8000' })).toMatchObject({ endpoint: 'user_home', params: { user: 'ada' } });
+    expect(router.match('/', { host: 'ada.example.com:8000' })).toMatchObject({
+      endpoint: 'user_home',
+      params: { user: 'ada' },
+    });
     expect(() => router.match('/', { host: 'other.org' })).toThrow(NotFound);
     expect(router.match('/status', { host: 'ADMIN.internal' }).endpoint).toBe('status');
     expect(() => router.match('/status', { host: 'example.com' })).toThrow(NotFound);
     expect(() => new Router().add('/', { endpoint: 'x', subdomain: 'a' })).toThrow(/needs a serverName/);
   });
 
-  it('weighs a path tail with the rest of its rule, as Werkzeug\'s final part', () => {
+  it("weighs a path tail with the rest of its rule, as Werkzeug's final part", () => {
     // Werkzeug 3.1: '/Some/Page/edit' → edit; '/a/b/c' → the tail with the literal 'c', in either registration order.
-    expect(endpointOf(routerWith([['/<a>/<b>/<c>', 'abc'], ['/<path:name>/edit', 'edit']]), '/Some/Page/edit')).toBe('edit');
-    expect(router3('/a/b/c', [['/<path:p>/<a>/<b>', 'pab'], ['/<path:p>/c', 'pc']])).toEqual(['pc', { p: 'a/b' }]);
-    expect(router3('/a/b/c', [['/<path:p>/c', 'pc'], ['/<path:p>/<a>/<b>', 'pab']])).toEqual(['pc', { p: 'a/b' }]);
-    expect(router3('/a/b/d', [['/<path:p>/c', 'pc'], ['/<path:p>/<a>/<b>', 'pab']])).toEqual(['pab', { p: 'a', a: 'b', b: 'd' }]);
+    expect(
+      endpointOf(
+        routerWith([
+          ['/<a>/<b>/<c>', 'abc'],
+          ['/<path:name>/edit', 'edit'],
+        ]),
+        '/Some/Page/edit',
+      ),
+    ).toBe('edit');
+    expect(
+      router3('/a/b/c', [
+        ['/<path:p>/<a>/<b>', 'pab'],
+        ['/<path:p>/c', 'pc'],
+      ]),
+    ).toEqual(['pc', { p: 'a/b' }]);
+    expect(
+      router3('/a/b/c', [
+        ['/<path:p>/c', 'pc'],
+        ['/<path:p>/<a>/<b>', 'pab'],
+      ]),
+    ).toEqual(['pc', { p: 'a/b' }]);
+    expect(
+      router3('/a/b/d', [
+        ['/<path:p>/c', 'pc'],
+        ['/<path:p>/<a>/<b>', 'pab'],
+      ]),
+    ).toEqual(['pab', { p: 'a', a: 'b', b: 'd' }]);
     // Equal static pieces: more parameters first ('/x-1' → '/<a>-<b>', not '/x<b>').
-    expect(router3('/x-1', [['/x<b>', 'xb'], ['/<a>-<b>', 'ab']])).toEqual(['ab', { a: 'x', b: '1' }]);
+    expect(
+      router3('/x-1', [
+        ['/x<b>', 'xb'],
+        ['/<a>-<b>', 'ab'],
+      ]),
+    ).toEqual(['ab', { a: 'x', b: '1' }]);
   });
 
   it('takes a leaf with strictSlashes off with a trailing slash too, without a redirect', () => {
@@ -240,7 +328,8 @@ describe('matching, as Werkzeug does', () => {
 
   it('fixes a doubled slash and a missing branch slash with one redirect', () => {
     const router = routerWith([['/yes/tail/', 'tail']]);
-    for (const path of ['/yes//tail', '/yes//tail/', '/yes/tail']) expect((thrown(() => router.match(path)) as RequestRedirect).newUrl).toBe('/yes/tail/');
+    for (const path of ['/yes//tail', '/yes//tail/', '/yes/tail'])
+      expect((thrown(() => router.match(path)) as RequestRedirect).newUrl).toBe('/yes/tail/');
   });
 
   it('merges the doubled slashes of the rule itself, unless mergeSlashes is off', () => {
@@ -258,19 +347,26 @@ describe('matching, as Werkzeug does', () => {
     const router = new Router({ serverName: 'example.test' });
     router.add('/', { endpoint: 'plain' });
     router.add('/', { endpoint: 'sub', subdomain: 'test' });
-    expect([router.match('/', { host: 'test.example.test' }).endpoint, router.match('/', { host: 'example.test' }).endpoint]).toEqual(['sub', 'plain']);
+    expect([
+      router.match('/', { host: 'test.example.test' }).endpoint,
+      router.match('/', { host: 'example.test' }).endpoint,
+    ]).toEqual(['sub', 'plain']);
   });
 
   it('redirects an app asked for with an empty PATH_INFO to its root (/approot → /approot/)', () => {
     const router = routerWith([['/', 'root']]);
-    expect((thrown(() => router.match('', { scriptName: '/approot', host: 'localhost' })) as RequestRedirect).newUrl).toBe('http://localhost/approot/');
+    expect(
+      (thrown(() => router.match('', { scriptName: '/approot', host: 'localhost' })) as RequestRedirect).newUrl,
+    ).toBe('http://localhost/approot/');
   });
 
   it('names the other host when the canonical rule of defaults lives there', () => {
     const router = new Router();
     router.add('/', { endpoint: 'index', host: 'www.example.test', defaults: { page: 1 } });
     router.add('/page/<int:page>', { endpoint: 'index', host: 'example.test' });
-    expect((thrown(() => router.match('/page/1', { host: 'example.test' })) as RequestRedirect).newUrl).toBe('http://www.example.test/');
+    expect((thrown(() => router.match('/page/1', { host: 'example.test' })) as RequestRedirect).newUrl).toBe(
+      'http://www.example.test/',
+    );
   });
 
   it('finds static rules bound to the server name or a literal subdomain by their subdomain, not the first listed', () => {
@@ -291,35 +387,62 @@ describe('matching, as Werkzeug does', () => {
 });
 
 describe('URL building', () => {
-  const router = routerWith([['/users/<int:id>', 'user'], ['/files/<path:p>', 'file'], ['/search', 'search'], ['/save', 'save', ['POST']]]);
+  const router = routerWith([
+    ['/users/<int:id>', 'user'],
+    ['/files/<path:p>', 'file'],
+    ['/search', 'search'],
+    ['/save', 'save', ['POST']],
+  ]);
 
   it('fills values and appends the rest as a query string', () => {
     expect(router.build('user', { id: 7 })).toBe('/users/7');
-    expect(router.build('search', { q: 'a b&c', tag: ['x', 'y'], empty: undefined })).toBe('/search?q=a+b%26c&tag=x&tag=y');
+    expect(router.build('search', { q: 'a b&c', tag: ['x', 'y'], empty: undefined })).toBe(
+      '/search?q=a+b%26c&tag=x&tag=y',
+    );
     expect(router.build('file', { p: 'dir/my file.txt' })).toBe('/files/dir/my%20file.txt');
   });
 
   it('builds external URLs, anchors and script names', () => {
-    expect(router.build('user', { id: 1 }, { external: true, host: 'example.com', scheme: 'https', anchor: 'top part', scriptName: '/app' })).toBe('https://example.com/app/users/1#top%20part');
+    expect(
+      router.build(
+        'user',
+        { id: 1 },
+        { external: true, host: 'example.com', scheme: 'https', anchor: 'top part', scriptName: '/app' },
+      ),
+    ).toBe('https://example.com/app/users/1#top%20part');
     expect(() => router.build('user', { id: 1 }, { external: true })).toThrow(/needs a host/);
   });
 
-  it('tries the rule that takes the most values first (Werkzeug\'s build order), whatever the registration order', () => {
-    const router = routerWith([['/myview/', 'v'], ['/myview/<int:id>', 'v']]);
+  it("tries the rule that takes the most values first (Werkzeug's build order), whatever the registration order", () => {
+    const router = routerWith([
+      ['/myview/', 'v'],
+      ['/myview/<int:id>', 'v'],
+    ]);
     expect([router.build('v', { id: 42 }), router.build('v')]).toEqual(['/myview/42', '/myview/']);
     const withDefaults = new Router();
     withDefaults.add('/c', { endpoint: 'x' });
     withDefaults.add('/a/<int:id>', { endpoint: 'x' });
     withDefaults.add('/b/', { endpoint: 'x', defaults: { id: 1 } });
-    expect([withDefaults.build('x', { id: 1 }), withDefaults.build('x', { id: 2 }), withDefaults.build('x')]).toEqual(['/b/', '/a/2', '/b/']);
+    expect([withDefaults.build('x', { id: 1 }), withDefaults.build('x', { id: 2 }), withDefaults.build('x')]).toEqual([
+      '/b/',
+      '/a/2',
+      '/b/',
+    ]);
   });
 
   it('prefers the rule on the current host, and GET rules when no method is given', () => {
     const router = new Router();
     router.add('/a', { endpoint: 'page', host: 'one.test' });
     router.add('/b', { endpoint: 'page', host: 'two.test' });
-    expect([router.build('page', {}, { host: 'two.test' }), router.build('page', {}, { host: 'one.test' }), router.build('page', {}, { host: 'three.test' })]).toEqual(['/b', '/a', 'http://one.test/a']);
-    const methods = routerWith([['/submit', 'form', ['POST']], ['/form', 'form', ['GET']]]);
+    expect([
+      router.build('page', {}, { host: 'two.test' }),
+      router.build('page', {}, { host: 'one.test' }),
+      router.build('page', {}, { host: 'three.test' }),
+    ]).toEqual(['/b', '/a', 'http://one.test/a']);
+    const methods = routerWith([
+      ['/submit', 'form', ['POST']],
+      ['/form', 'form', ['GET']],
+    ]);
     expect([methods.build('form'), methods.build('form', {}, { method: 'POST' })]).toEqual(['/form', '/submit']);
   });
 
@@ -356,17 +479,31 @@ describe('building, as Werkzeug does', () => {
   });
 
   it('refuses a value a numeric converter cannot build from, naming the fix', () => {
-    const router = routerWith([['/i/<int:n>', 'i'], ['/f/<float:x>', 'f']]);
-    expect(() => router.build('i', { n: [1] })).toThrow(/the int converter builds from an integer, got the array \[1\]; pass one number/);
+    const router = routerWith([
+      ['/i/<int:n>', 'i'],
+      ['/f/<float:x>', 'f'],
+    ]);
+    expect(() => router.build('i', { n: [1] })).toThrow(
+      /the int converter builds from an integer, got the array \[1\]; pass one number/,
+    );
     expect(() => router.build('i', { n: 'seven' })).toThrow(TypeError);
     expect(() => router.build('f', { x: {} })).toThrow(/the float converter builds from a number/);
-    expect([router.build('i', { n: '42' }), router.build('i', { n: 2.7 }), router.build('f', { x: 2 }), router.build('f', { x: '0.5' })]).toEqual(['/i/42', '/i/2', '/f/2.0', '/f/0.5']);
+    expect([
+      router.build('i', { n: '42' }),
+      router.build('i', { n: 2.7 }),
+      router.build('f', { x: 2 }),
+      router.build('f', { x: '0.5' }),
+    ]).toEqual(['/i/42', '/i/2', '/f/2.0', '/f/0.5']);
   });
 
   it('writes a Unicode host as IDNA in external URLs and redirects', () => {
     const router = routerWith([['/docs/', 'docs']]);
-    expect(router.build('docs', {}, { external: true, host: 'bücher.example:8080' })).toBe('http://xn--bcher-kva.example:8080/docs/');
-    expect((thrown(() => router.match('/docs', { host: 'bücher.example' })) as RequestRedirect).headers.get('Location')).toBe('http://xn--bcher-kva.example/docs/');
+    expect(router.build('docs', {}, { external: true, host: 'bücher.example:8080' })).toBe(
+      'http://xn--bcher-kva.example:8080/docs/',
+    );
+    expect(
+      (thrown(() => router.match('/docs', { host: 'bücher.example' })) as RequestRedirect).headers.get('Location'),
+    ).toBe('http://xn--bcher-kva.example/docs/');
   });
 
   it('suggests the rule meant, by values and by method, in BuildError.suggested', () => {
@@ -375,18 +512,24 @@ describe('building, as Werkzeug does', () => {
     const bySlug = router.add('/user/<slug>/', { endpoint: 'users' });
     const post = router.add('/post', { endpoint: 'submit', methods: ['POST'] });
     router.add('/put', { endpoint: 'submit', methods: ['PUT'] });
-    expect((thrown(() => router.build('users', { slug: 'x' }, { method: 'POST' })) as BuildError).suggested).toBe(bySlug);
+    expect((thrown(() => router.build('users', { slug: 'x' }, { method: 'POST' })) as BuildError).suggested).toBe(
+      bySlug,
+    );
     expect((thrown(() => router.build('users', { name: 'x' })) as BuildError).suggested).toBe(byId);
     const wrongMethod = thrown(() => router.build('submit', {}, { method: 'DELETE' })) as BuildError;
     expect(wrongMethod.suggested).toBe(post);
-    expect(wrongMethod.message).toBe("Could not build url for endpoint 'submit' ('DELETE'). Did you mean to use methods ['POST']?");
+    expect(wrongMethod.message).toBe(
+      "Could not build url for endpoint 'submit' ('DELETE'). Did you mean to use methods ['POST']?",
+    );
     expect((thrown(() => router.build('userz', {})) as BuildError).message).toContain("Did you mean 'users' instead?");
   });
 });
 
 describe('rule options', () => {
   it('refuses methods given as a string, naming the fix', () => {
-    expect(() => new Router().add('/get', { endpoint: 'get', methods: 'GET' })).toThrow("rule \"/get\": methods must be a list of method names, e.g. methods: ['GET'], not the string 'GET'");
+    expect(() => new Router().add('/get', { endpoint: 'get', methods: 'GET' })).toThrow(
+      "rule \"/get\": methods must be a list of method names, e.g. methods: ['GET'], not the string 'GET'",
+    );
   });
 
   it('redirects an alias to the URL its endpoint builds, query kept; building skips aliases', () => {
@@ -396,7 +539,9 @@ describe('rule options', () => {
     router.add('/p/<int:n>', { endpoint: 'page' });
     router.add('/page-<int:n>.html', { endpoint: 'page', alias: true });
     expect((thrown(() => router.match('/index.html', { queryString: 'a=1' })) as RequestRedirect).newUrl).toBe('/?a=1');
-    expect((thrown(() => router.match('/page-3.html', { host: 'example.com', scheme: 'https' })) as RequestRedirect).newUrl).toBe('https://example.com/p/3');
+    expect(
+      (thrown(() => router.match('/page-3.html', { host: 'example.com', scheme: 'https' })) as RequestRedirect).newUrl,
+    ).toBe('https://example.com/p/3');
     expect([router.build('index'), router.build('page', { n: 3 })]).toEqual(['/', '/p/3']);
   });
 
@@ -410,7 +555,9 @@ describe('rule options', () => {
   it('says how to fix an alias with no canonical rule', () => {
     const router = new Router();
     router.add('/old', { endpoint: 'lonely', alias: true });
-    expect(() => router.match('/old')).toThrow(/rule '\/old' is an alias of endpoint 'lonely', but no other rule of that endpoint builds a URL from \[\]; add the canonical rule, or drop alias: true/);
+    expect(() => router.match('/old')).toThrow(
+      /rule '\/old' is an alias of endpoint 'lonely', but no other rule of that endpoint builds a URL from \[\]; add the canonical rule, or drop alias: true/,
+    );
   });
 });
 
@@ -425,7 +572,10 @@ describe('subdomains under a server name', () => {
 
   it('find the subdomain with the port of SERVER_NAME', () => {
     const router = make({ serverName: 'dev.local:5000' });
-    expect(router.match('/', { host: 'ada.dev.local:5000' })).toMatchObject({ endpoint: 'user', params: { user: 'ada' } });
+    expect(router.match('/', { host: 'ada.dev.local:5000' })).toMatchObject({
+      endpoint: 'user',
+      params: { user: 'ada' },
+    });
     expect(router.match('/', { host: 'dev.local:5000' }).endpoint).toBe('index');
     expect(router.build('user', { user: 'bob' }, { host: 'dev.local:5000' })).toBe('http://bob.dev.local:5000/');
     expect(router.build('user', { user: 'bob' }, { host: 'bob.dev.local:5000' })).toBe('/');
@@ -444,11 +594,14 @@ describe('subdomains under a server name', () => {
     expect(tied.build('about', {}, { host: 'example.com' })).toBe('/about');
   });
 
-  it('take the current subdomain from the caller, as Flask without subdomain matching passes \'\'', () => {
+  it("take the current subdomain from the caller, as Flask without subdomain matching passes ''", () => {
     const router = make({ serverName: 'example.com', defaultSubdomain: '' });
     expect(router.match('/about', { host: 'ada.example.com', subdomain: '' }).endpoint).toBe('about');
     expect(router.match('/', { host: 'anything.test', subdomain: '' }).endpoint).toBe('index');
-    expect(router.match('/', { host: 'anything.test', subdomain: 'ada' })).toMatchObject({ endpoint: 'user', params: { user: 'ada' } });
+    expect(router.match('/', { host: 'anything.test', subdomain: 'ada' })).toMatchObject({
+      endpoint: 'user',
+      params: { user: 'ada' },
+    });
     expect(router.allowedMethods('/about', { host: 'ada.example.com', subdomain: '' })).toEqual(['GET', 'HEAD']);
     expect(router.build('about', {}, { host: 'ada.example.com', subdomain: '' })).toBe('/about');
   });
@@ -456,7 +609,10 @@ describe('subdomains under a server name', () => {
 
 describe('hostile paths', () => {
   it('cannot make in-segment patterns backtrack', () => {
-    const router = routerWith([['/<a>-<b>-<c>-<d>/x', 'dashes'], ['/<a>.<b>.<c>', 'dots']]);
+    const router = routerWith([
+      ['/<a>-<b>-<c>-<d>/x', 'dashes'],
+      ['/<a>.<b>.<c>', 'dots'],
+    ]);
     const dashes = `/${'-'.repeat(20_000)}`;
     expect(() => router.match(dashes)).toThrow(NotFound);
     expect(() => router.match(`/${'a-'.repeat(10_000)}`)).toThrow(NotFound);
@@ -465,10 +621,13 @@ describe('hostile paths', () => {
   });
 
   it('keeps path tails polynomial and bounded', () => {
-    const router = routerWith([['/<path:a>/<path:b>/<path:c>/end', 'three'], ['/<path:a>/x/<path:b>/y', 'two']]);
+    const router = routerWith([
+      ['/<path:a>/<path:b>/<path:c>/end', 'three'],
+      ['/<path:a>/x/<path:b>/y', 'two'],
+    ]);
     const segments = 2_000;
     expect(() => router.match(`/${Array(segments).fill('s').join('/')}`)).toThrow(NotFound);
-    const path = `/${Array(segments).fill("s").join("/")}`;
+    const path = `/${Array(segments).fill('s').join('/')}`;
     expect(router.lastMatchSteps).toBeLessThanOrEqual(2_000 + 64 * path.length + 1);
     expect(router.match('/a/b/c/end').params).toEqual({ a: 'a', b: 'b', c: 'c' });
     expect(router.match('/p/q/x/r/s/y').params).toEqual({ a: 'p/q', b: 'r/s' });

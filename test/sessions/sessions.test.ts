@@ -1,13 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { App, MemorySessionStore, Response, ServerSideSessionInterface, flash, getFlashedMessages, redirect, session, signValue } from 'flagon';
+import {
+  App,
+  MemorySessionStore,
+  Response,
+  ServerSideSessionInterface,
+  flash,
+  getFlashedMessages,
+  redirect,
+  session,
+  signValue,
+} from 'flagon';
 
 const SECRET = 'test-secret';
 const newApp = (config: Record<string, unknown> = {}) => {
-  const app = new App(import.meta.url, { config: { TESTING: true, SECRET_KEY: SECRET, ...config }, staticFolder: null });
-  app.get('/set', (req) => { session.user = req.args.get('user') ?? 'ada'; return 'set'; });
+  const app = new App(import.meta.url, {
+    config: { TESTING: true, SECRET_KEY: SECRET, ...config },
+    staticFolder: null,
+  });
+  app.get('/set', (req) => {
+    session.user = req.args.get('user') ?? 'ada';
+    return 'set';
+  });
   app.get('/get', () => `user=${String(session.user ?? 'none')}`);
-  app.get('/permanent', () => { session.permanent = true; session.user = 'ada'; return 'ok'; });
-  app.get('/clear', () => { session.clear(); return 'cleared'; });
+  app.get('/permanent', () => {
+    session.permanent = true;
+    session.user = 'ada';
+    return 'ok';
+  });
+  app.get('/clear', () => {
+    session.clear();
+    return 'cleared';
+  });
   app.get('/untouched', () => 'no session');
   return app;
 };
@@ -25,7 +48,11 @@ describe('the cookie session', () => {
     const client = newApp().testClient();
     await client.get('/set', { query: { user: 'grace' } });
     const read = await client.get('/get');
-    expect([read.text, read.headers.get('Set-Cookie'), read.headers.get('Vary')]).toEqual(['user=grace', null, 'Cookie']);
+    expect([read.text, read.headers.get('Set-Cookie'), read.headers.get('Vary')]).toEqual([
+      'user=grace',
+      null,
+      'Cookie',
+    ]);
     const untouched = await client.get('/untouched');
     expect([untouched.headers.get('Set-Cookie'), untouched.headers.get('Vary')]).toEqual([null, null]);
   });
@@ -41,7 +68,10 @@ describe('the cookie session', () => {
     expect((await client.get('/get')).headers.get('Set-Cookie')).toMatch(/Expires=/);
     // Flask opens the session on every request, so a view that never touches it still refreshes a permanent one.
     const untouched = await client.get('/untouched');
-    expect([untouched.headers.get('Set-Cookie'), untouched.headers.get('Vary')]).toEqual([expect.stringMatching(/^session=.*Expires=/), 'Cookie']);
+    expect([untouched.headers.get('Set-Cookie'), untouched.headers.get('Vary')]).toEqual([
+      expect.stringMatching(/^session=.*Expires=/),
+      'Cookie',
+    ]);
     const noRefresh = newApp({ SESSION_REFRESH_EACH_REQUEST: false }).testClient();
     await noRefresh.get('/permanent');
     const quiet = await noRefresh.get('/untouched');
@@ -52,7 +82,9 @@ describe('the cookie session', () => {
     const client = newApp().testClient();
     await client.get('/set');
     const cleared = await client.get('/clear');
-    expect(cleared.headers.get('Set-Cookie')).toMatch(/^session=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$|^session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$/);
+    expect(cleared.headers.get('Set-Cookie')).toMatch(
+      /^session=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$|^session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$/,
+    );
     expect((await client.get('/get')).text).toBe('user=none');
   });
 
@@ -74,10 +106,18 @@ describe('the cookie session', () => {
   });
 
   it('verifies against SECRET_KEY_FALLBACKS and re-signs with the new key', async () => {
-    const old = cookieValue((await newApp({ SECRET_KEY: 'old-key' }).testClient().get('/set')).headers.get('Set-Cookie'));
+    const old = cookieValue(
+      (await newApp({ SECRET_KEY: 'old-key' }).testClient().get('/set')).headers.get('Set-Cookie'),
+    );
     const rotated = newApp({ SECRET_KEY: 'new-key', SECRET_KEY_FALLBACKS: ['old-key'] });
     expect((await rotated.testClient().get('/get', { cookies: { session: old } })).text).toBe('user=ada');
-    expect((await newApp({ SECRET_KEY: 'new-key' }).testClient().get('/get', { cookies: { session: old } })).text).toBe('user=none');
+    expect(
+      (
+        await newApp({ SECRET_KEY: 'new-key' })
+          .testClient()
+          .get('/get', { cookies: { session: old } })
+      ).text,
+    ).toBe('user=none');
   });
 
   it('refuses expired and future-dated cookies', async () => {
@@ -100,8 +140,14 @@ describe('the cookie session', () => {
 describe('flash', () => {
   it('survives a redirect and is gone once read', async () => {
     const app = newApp();
-    app.post('/save', () => { flash('Saved!'); flash('Careful', 'warning'); return redirect('/show'); });
-    app.get('/show', () => JSON.stringify([getFlashedMessages(), getFlashedMessages({ withCategories: true, categoryFilter: ['warning'] })]));
+    app.post('/save', () => {
+      flash('Saved!');
+      flash('Careful', 'warning');
+      return redirect('/show');
+    });
+    app.get('/show', () =>
+      JSON.stringify([getFlashedMessages(), getFlashedMessages({ withCategories: true, categoryFilter: ['warning'] })]),
+    );
     const client = app.testClient();
     const shown = await client.post('/save', { followRedirects: true });
     expect(JSON.parse(shown.text)).toEqual([['Saved!', 'Careful'], [['warning', 'Careful']]]);
@@ -126,7 +172,9 @@ describe('server-side sessions and sessionTransaction', () => {
 
   it('lets a test set the session directly', async () => {
     const client = newApp().testClient();
-    await client.sessionTransaction((s) => { s.user = 'from-test'; });
+    await client.sessionTransaction((s) => {
+      s.user = 'from-test';
+    });
     expect((await client.get('/get')).text).toBe('user=from-test');
     expect(await client.sessionTransaction((s) => s.user)).toBe('from-test');
   });
@@ -135,9 +183,14 @@ describe('server-side sessions and sessionTransaction', () => {
 describe('session cookie size', () => {
   it('warns past MAX_COOKIE_SIZE', async () => {
     const app = newApp({ MAX_COOKIE_SIZE: 100 });
-    app.get('/big', () => { session.blob = 'x'.repeat(200); return 'big'; });
+    app.get('/big', () => {
+      session.blob = 'x'.repeat(200);
+      return 'big';
+    });
     const warnings: string[] = [];
-    const listener = (warning: Error) => { warnings.push(warning.message); };
+    const listener = (warning: Error) => {
+      warnings.push(warning.message);
+    };
     process.on('warning', listener);
     try {
       await app.testClient().get('/big');
@@ -157,7 +210,9 @@ describe('session cookie size', () => {
         return response;
       });
       const warnings: string[] = [];
-      const listener = (warning: Error) => { warnings.push(warning.message); };
+      const listener = (warning: Error) => {
+        warnings.push(warning.message);
+      };
       process.on('warning', listener);
       try {
         expect((await app.testClient().get('/cookie')).headers.get('Set-Cookie')).toMatch(/^prefs=y{200};/);
@@ -167,7 +222,9 @@ describe('session cookie size', () => {
       }
       return warnings;
     };
-    expect(await seen({ MAX_COOKIE_SIZE: 100 })).toEqual([expect.stringMatching(/'prefs' cookie is \d+ bytes, more than the limit of 100/)]);
+    expect(await seen({ MAX_COOKIE_SIZE: 100 })).toEqual([
+      expect.stringMatching(/'prefs' cookie is \d+ bytes, more than the limit of 100/),
+    ]);
     expect(await seen({})).toEqual([]);
   });
 });

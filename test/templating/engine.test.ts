@@ -14,6 +14,11 @@ describe('NunjucksRenderer', () => {
   });
 
   it("knows Jinja's True, False and None, so ported templates need no edits", () => {
-    expect(new NunjucksRenderer([]).renderString('{{ True }} {{ False }} {{ None is none }} {% if not False %}ok{% endif %}', {})).toBe('true false true ok');
+    expect(
+      new NunjucksRenderer([]).renderString(
+        '{{ True }} {{ False }} {{ None is none }} {% if not False %}ok{% endif %}',
+        {},
+      ),
+    ).toBe('true false true ok');
   });
 });

@@ -10,7 +10,9 @@ class ExplodeError extends Error {}
 
 function renderer(): NunjucksRenderer {
   const engine = new NunjucksRenderer([TEMPLATES]);
-  engine.addFilter('explode', (value: unknown) => { throw new ExplodeError(`cannot explode ${String(value)}`); });
+  engine.addFilter('explode', (value: unknown) => {
+    throw new ExplodeError(`cannot explode ${String(value)}`);
+  });
   return engine;
 }
 
@@ -25,7 +27,8 @@ function failure(render: () => unknown): Error {
 
 /** The `at …` lines of a stack that point into a template file, as `fn @ file:line:column`. */
 function templateFrames(error: Error): string[] {
-  return (error.stack ?? '').split('\n')
+  return (error.stack ?? '')
+    .split('\n')
     .map((line) => /^\s+at (.+) \((.+\.html):(\d+):(\d+)\)$/.exec(line))
     .filter((match) => match !== null)
     .map((match) => `${match![1]} @ ${match![2]!.slice(TEMPLATES.length)}:${match![3]}:${match![4]}`);
@@ -45,7 +48,9 @@ describe('template errors', () => {
   it('calling something undefined names it, says how to fix it, and points at the call (not one line above)', () => {
     const error = failure(() => renderer().render('errors/undefined-call.html', { user: 'ada' }));
     expect(error).toBeInstanceOf(TemplateError);
-    expect(error.message).toBe("`greet` is undefined, so it cannot be called: pass it to renderTemplate() in the context, or register it with app.templateGlobal('greet', fn) (errors/undefined-call.html, line 3, column 6)");
+    expect(error.message).toBe(
+      "`greet` is undefined, so it cannot be called: pass it to renderTemplate() in the context, or register it with app.templateGlobal('greet', fn) (errors/undefined-call.html, line 3, column 6)",
+    );
     expect(error).toMatchObject({ line: 3, column: 6 });
     expect(error.stack!.startsWith(`TemplateError: ${error.message}\n`)).toBe(true);
     expect(templateFrames(error)).toEqual(['top-level template code @ errors/undefined-call.html:3:6']);
@@ -102,18 +107,26 @@ describe('template errors', () => {
     const error = failure(() => renderer().render('errors/includes-broken.html', {}));
     expect(error).toBeInstanceOf(TemplateSyntaxError);
     expect(error).toMatchObject({ template: 'errors/broken.html', line: 3, column: 15 });
-    expect(templateFrames(error)).toEqual(['template @ errors/broken.html:3:15', 'top-level template code @ errors/includes-broken.html:4:4']);
+    expect(templateFrames(error)).toEqual([
+      'template @ errors/broken.html:3:15',
+      'top-level template code @ errors/includes-broken.html:4:4',
+    ]);
   });
 
   it('including a missing template is a TemplateNotFound at the include tag', () => {
     const error = failure(() => renderer().render('errors/includes-missing.html', {}));
     expect(error).toBeInstanceOf(TemplateNotFound);
-    expect(error.message).toBe("template not found: errors/nowhere.html; looked in the app's templates folder, then each blueprint's (errors/includes-missing.html, line 2, column 4)");
+    expect(error.message).toBe(
+      "template not found: errors/nowhere.html; looked in the app's templates folder, then each blueprint's (errors/includes-missing.html, line 2, column 4)",
+    );
   });
 
   it('an error in a macro names the macro, then the line that called it', () => {
     const error = failure(() => renderer().render('errors/macro.html', {}));
-    expect(templateFrames(error)).toEqual(["macro 'card' @ errors/macro.html:3:15", 'top-level template code @ errors/macro.html:6:4']);
+    expect(templateFrames(error)).toEqual([
+      "macro 'card' @ errors/macro.html:3:15",
+      'top-level template code @ errors/macro.html:6:4',
+    ]);
   });
 
   it('a string template reports its line too', () => {
@@ -123,7 +136,9 @@ describe('template errors', () => {
 
   it('an unknown filter names the registration that fixes it', () => {
     const error = failure(() => renderer().renderString('{{ 1 | shout }}', {}));
-    expect(error.message).toBe("unknown filter 'shout': register it with app.templateFilter('shout', fn), or check the name ((template string), line 1, column 8)");
+    expect(error.message).toBe(
+      "unknown filter 'shout': register it with app.templateFilter('shout', fn), or check the name ((template string), line 1, column 8)",
+    );
   });
 
   it('a template that renders fine after one that failed is unaffected', () => {

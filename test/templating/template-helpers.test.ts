@@ -5,9 +5,14 @@ import { abort, App, flash, renderTemplate, renderTemplateString, type Handler }
 const root = new URL('./fixtures/app.ts', import.meta.url).href;
 
 function newApp(index: Handler<'/'> = () => ''): App {
-  const app = new App(root, { name: 'helpers', config: { TESTING: true, SECRET_KEY: 'helpers-secret', SERVER_NAME: 'localhost' } });
+  const app = new App(root, {
+    name: 'helpers',
+    config: { TESTING: true, SECRET_KEY: 'helpers-secret', SERVER_NAME: 'localhost' },
+  });
   app.get('/', { endpoint: 'index' }, index);
-  app.get('/users/<int:id>', function user() { return ''; });
+  app.get('/users/<int:id>', function user() {
+    return '';
+  });
   return app;
 }
 
@@ -20,21 +25,33 @@ async function rendered(app: App, source: string, context: Record<string, unknow
 
 describe('urlFor in templates', () => {
   it("takes Flask's keyword arguments as URL values: url_for('static', filename=…)", async () => {
-    expect(await rendered(newApp(), "{{ urlFor('static', filename='style.css') }} {{ url_for('static', filename='style.css') }}"))
-      .toBe('/static/style.css /static/style.css');
+    expect(
+      await rendered(
+        newApp(),
+        "{{ urlFor('static', filename='style.css') }} {{ url_for('static', filename='style.css') }}",
+      ),
+    ).toBe('/static/style.css /static/style.css');
   });
 
   it('builds endpoints with keyword values, extra ones in the query string, and no __keywords anywhere', async () => {
-    expect(await rendered(newApp(), "{{ urlFor('user', id=7) }} {{ url_for('user', id=7, tab='likes') }}")).toBe('/users/7 /users/7?tab=likes');
+    expect(await rendered(newApp(), "{{ urlFor('user', id=7) }} {{ url_for('user', id=7, tab='likes') }}")).toBe(
+      '/users/7 /users/7?tab=likes',
+    );
   });
 
   it("maps Flask's underscore keywords to the options: _external, _anchor, _scheme, _method", async () => {
-    const html = await rendered(newApp(), "{{ url_for('user', id=7, _anchor='posts') }} {{ url_for('index', _external=True) }} {{ url_for('index', _external=true, _scheme='https') }} {{ url_for('user', id=1, _method='GET') }}");
+    const html = await rendered(
+      newApp(),
+      "{{ url_for('user', id=7, _anchor='posts') }} {{ url_for('index', _external=True) }} {{ url_for('index', _external=true, _scheme='https') }} {{ url_for('user', id=1, _method='GET') }}",
+    );
     expect(html).toBe('/users/7#posts http://localhost/ https://localhost/ /users/1');
   });
 
   it('keeps the positional forms, alone or mixed with keywords', async () => {
-    const html = await rendered(newApp(), "{{ urlFor('user', { id: 7 }) }} {{ urlFor('user', { id: 7 }, { anchor: 'a' }) }} {{ urlFor('user', { id: 7 }, _external=true) }}");
+    const html = await rendered(
+      newApp(),
+      "{{ urlFor('user', { id: 7 }) }} {{ urlFor('user', { id: 7 }, { anchor: 'a' }) }} {{ urlFor('user', { id: 7 }, _external=true) }}",
+    );
     expect(html).toBe('/users/7 /users/7#a http://localhost/users/7');
   });
 
@@ -51,15 +68,18 @@ describe('other helpers under Flask names', () => {
     app.get('/flash', () => {
       flash('one');
       flash('two', 'error');
-      return renderTemplateString([
-        '{% for c, m in get_flashed_messages(with_categories=true) %}{{ c }}:{{ m }} {% endfor %}',
-        '{{ get_flashed_messages(category_filter=["error"]) | join(",") }}',
-        '{{ getFlashedMessages(true, ["message"]) | dump }}',
-        '{{ getFlashedMessages({ withCategories: true, categoryFilter: ["error"] }) | dump }}',
-      ].join('|'));
+      return renderTemplateString(
+        [
+          '{% for c, m in get_flashed_messages(with_categories=true) %}{{ c }}:{{ m }} {% endfor %}',
+          '{{ get_flashed_messages(category_filter=["error"]) | join(",") }}',
+          '{{ getFlashedMessages(true, ["message"]) | dump }}',
+          '{{ getFlashedMessages({ withCategories: true, categoryFilter: ["error"] }) | dump }}',
+        ].join('|'),
+      );
     });
-    expect((await app.testClient().get('/flash')).text)
-      .toBe('message:one error:two |two|[[&quot;message&quot;,&quot;one&quot;]]|[[&quot;error&quot;,&quot;two&quot;]]');
+    expect((await app.testClient().get('/flash')).text).toBe(
+      'message:one error:two |two|[[&quot;message&quot;,&quot;one&quot;]]|[[&quot;error&quot;,&quot;two&quot;]]',
+    );
   });
 
   it('csrf_token() is the session token, as csrfToken()', async () => {
@@ -67,16 +87,22 @@ describe('other helpers under Flask names', () => {
   });
 
   it('tojson writes JSON that cannot close a script tag, and leaves it unescaped', async () => {
-    expect(await rendered(newApp(), '{{ data | tojson }}', { data: { title: "</script><b>'&" } }))
-      .toBe('{"title":"\\u003c/script\\u003e\\u003cb\\u003e\\u0027\\u0026"}');
+    expect(await rendered(newApp(), '{{ data | tojson }}', { data: { title: "</script><b>'&" } })).toBe(
+      '{"title":"\\u003c/script\\u003e\\u003cb\\u003e\\u0027\\u0026"}',
+    );
   });
 
   it("the app's own filters and globals get keyword arguments as a plain last object", async () => {
     const app = newApp();
     const seen: unknown[] = [];
-    app.templateGlobal('link', (href: string, options: Record<string, unknown>) => { seen.push(options); return `${href}|${JSON.stringify(options)}`; });
+    app.templateGlobal('link', (href: string, options: Record<string, unknown>) => {
+      seen.push(options);
+      return `${href}|${JSON.stringify(options)}`;
+    });
     app.templateFilter('pad', (value: string, options: { width: number }) => value.padStart(options.width, '.'));
-    expect(await rendered(app, "{{ link('/a', title='A') }} {{ 'x' | pad(width=3) }}")).toBe('/a|{&quot;title&quot;:&quot;A&quot;} ..x');
+    expect(await rendered(app, "{{ link('/a', title='A') }} {{ 'x' | pad(width=3) }}")).toBe(
+      '/a|{&quot;title&quot;:&quot;A&quot;} ..x',
+    );
     expect(seen).toEqual([{ title: 'A' }]);
   });
 

@@ -8,12 +8,17 @@ import { createApp } from './src/app.js';
 
 const app = createApp();
 if (app.config.SECRET_KEY === 'dev') {
-  console.error("FLAGON_SECRET_KEY is not set: anyone could forge a session signed with the default 'dev' key.\n"
-    + "Set it to a long random value, e.g. FLAGON_SECRET_KEY=$(node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\") npm start");
+  console.error(
+    "FLAGON_SECRET_KEY is not set: anyone could forge a session signed with the default 'dev' key.\n" +
+      "Set it to a long random value, e.g. FLAGON_SECRET_KEY=$(node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\") npm start",
+  );
   process.exit(1);
 }
 
-const server = await serve(app.gatewayApp, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
+const server = await serve(app.gatewayApp, {
+  host: process.env.HOST ?? '127.0.0.1',
+  port: Number(process.env.PORT ?? 8000),
+});
 console.log(`Serving ${app.name} on ${server.url}`);
 
 // Finish the requests in flight before exiting, when the process manager or Ctrl-C asks it to stop.

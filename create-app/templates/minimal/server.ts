@@ -5,7 +5,10 @@
 import { serve } from 'flagon/serving';
 import { app } from './app.js';
 
-const server = await serve(app.gatewayApp, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
+const server = await serve(app.gatewayApp, {
+  host: process.env.HOST ?? '127.0.0.1',
+  port: Number(process.env.PORT ?? 8000),
+});
 console.log(`Serving ${app.name} on ${server.url}`);
 
 // Finish the requests in flight before exiting, when the process manager or Ctrl-C asks it to stop.

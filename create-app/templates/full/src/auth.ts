@@ -3,7 +3,18 @@
  * call on the blueprint with a named function, whose name is its endpoint (`auth.register`). blog.ts shows the other
  * style, decorators on static methods; both end up in the same place.
  */
-import { Blueprint, checkPasswordHash, flash, g, generatePasswordHash, redirect, renderTemplate, session, urlFor, type Request } from 'flagon';
+import {
+  Blueprint,
+  checkPasswordHash,
+  flash,
+  g,
+  generatePasswordHash,
+  redirect,
+  renderTemplate,
+  session,
+  urlFor,
+  type Request,
+} from 'flagon';
 import { getDb, isUniqueViolation } from './db.js';
 
 export interface User {
@@ -50,7 +61,7 @@ auth.route('/login', { methods: ['GET', 'POST'] }, async function login(req) {
     const form = await req.form();
     const user = getDb().get('SELECT * FROM user WHERE username = ?', [form.get('username') ?? '']) as User | null;
     // One message for both mistakes (Flask's tutorial has two), so the form does not tell who has an account.
-    if (user !== null && await checkPasswordHash(user.password, form.get('password') ?? '')) {
+    if (user !== null && (await checkPasswordHash(user.password, form.get('password') ?? ''))) {
       session.clear(); // a fresh session, so nothing from before the login carries over
       session.userId = user.id;
       return redirect(urlFor('blog.index'));
@@ -69,7 +80,8 @@ auth.post('/logout', function logout() {
 // Runs before every request of the app, not only this blueprint's: views and templates read g.user.
 auth.beforeAppRequest(function loadLoggedInUser() {
   const id = session.userId;
-  g.user = id === undefined ? undefined : (getDb().get('SELECT * FROM user WHERE id = ?', [id]) as User | null) ?? undefined;
+  g.user =
+    id === undefined ? undefined : ((getDb().get('SELECT * FROM user WHERE id = ?', [id]) as User | null) ?? undefined);
 });
 
 type View = (this: never, req: never) => unknown;

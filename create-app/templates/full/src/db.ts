@@ -28,7 +28,8 @@ declare module 'flagon' {
 export function getDb(): Database {
   if (g.db === undefined) {
     const file = currentApp.config.DATABASE;
-    if (!existsSync(file)) throw new Error(`The database ${file} does not exist yet: run 'npx flagon init-db' to create it.`);
+    if (!existsSync(file))
+      throw new Error(`The database ${file} does not exist yet: run 'npx flagon init-db' to create it.`);
     g.db = new sqlite.Database(file);
   }
   return g.db;
@@ -49,10 +50,14 @@ export function initDb(): void {
 /** Closes each context's connection when it ends, and adds `npx flagon init-db`. */
 export function initAppDb(app: App): void {
   app.teardownAppcontext(closeDb);
-  app.cli.command('init-db', () => {
-    initDb();
-    console.log(`Initialized the database in ${currentApp.config.DATABASE}.`);
-  }, { help: 'Create the tables, dropping any existing data.' });
+  app.cli.command(
+    'init-db',
+    () => {
+      initDb();
+      console.log(`Initialized the database in ${currentApp.config.DATABASE}.`);
+    },
+    { help: 'Create the tables, dropping any existing data.' },
+  );
 }
 
 /** Whether an error is SQLite refusing a second row with the same value in a UNIQUE column. */

@@ -40,11 +40,14 @@ describe('login', () => {
   test.for([
     ['nobody', 'test'],
     ['test', 'wrong'],
-  ] as const)('refuses username %j with password %j, without saying which was wrong', async ([username, password], { auth }) => {
-    const response = await auth.login(username, password);
-    expect(response.status).toBe(200);
-    expect(response.text).toContain('Incorrect username or password.');
-  });
+  ] as const)(
+    'refuses username %j with password %j, without saying which was wrong',
+    async ([username, password], { auth }) => {
+      const response = await auth.login(username, password);
+      expect(response.status).toBe(200);
+      expect(response.text).toContain('Incorrect username or password.');
+    },
+  );
 });
 
 test('logout forgets the user', async ({ client, auth }) => {

@@ -14,7 +14,10 @@ describe('the database', () => {
   });
 
   test('holds what the fixtures put in it', ({ app }) => {
-    expect(withDb(app, (db) => db.all('SELECT username FROM user ORDER BY id'))).toEqual([{ username: 'test' }, { username: 'other' }]);
+    expect(withDb(app, (db) => db.all('SELECT username FROM user ORDER BY id'))).toEqual([
+      { username: 'test' },
+      { username: 'other' },
+    ]);
   });
 
   test('says how to create it when the file is missing', ({ app }) => {

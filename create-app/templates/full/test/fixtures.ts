@@ -21,7 +21,9 @@ async function seed(app: App): Promise<void> {
   await app.appContext().run(async () => {
     initDb();
     getDb().run('INSERT INTO user (username, password) VALUES (?, ?), (?, ?)', ['test', test!, 'other', other!]);
-    getDb().run("INSERT INTO post (title, body, author_id, created) VALUES ('test title', 'test body', 1, '2018-01-01 00:00:00')");
+    getDb().run(
+      "INSERT INTO post (title, body, author_id, created) VALUES ('test title', 'test body', 1, '2018-01-01 00:00:00')",
+    );
   });
 }
 
