@@ -9,13 +9,13 @@ const tsgiHeaders = [['Content-Type', CONTENT_TYPE]];
 const rawHeaders = { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(BODY.length) };
 
 const listener = createRequestListener(
-  (environ, startResponse) => {
+  (_environ, startResponse) => {
     startResponse('200 OK', tsgiHeaders);
     return [BODY];
   },
   { serverName: '127.0.0.1', serverPort: 5000 },
 );
-const raw = (req, res) => {
+const raw = (_req, res) => {
   res.writeHead(200, rawHeaders);
   res.end(BODY);
 };

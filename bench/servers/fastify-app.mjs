@@ -5,11 +5,11 @@ import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 
 function fastifyApp() {
   const app = Fastify({ logger: false });
-  app.get('/', (request, reply) => {
+  app.get('/', (_request, reply) => {
     reply.type('text/html; charset=utf-8').send(INDEX_BODY);
   });
   for (const route of OTHER_ROUTES)
-    app.get(route, (request, reply) => {
+    app.get(route, (_request, reply) => {
       reply.type('text/html; charset=utf-8').send(route);
     });
   app.get('/users/:id', (request, reply) => {

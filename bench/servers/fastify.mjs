@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { BODY, CONTENT_TYPE, ready } from './common.mjs';
 
 const app = Fastify({ logger: false });
-app.get('/', (request, reply) => {
+app.get('/', (_request, reply) => {
   reply.header('Content-Type', CONTENT_TYPE).send(BODY);
 });
 await app.listen({ host: '127.0.0.1', port: 0 });

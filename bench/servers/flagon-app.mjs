@@ -9,7 +9,9 @@ import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 function flagonApp() {
   const app = new App(import.meta.url, { name: 'bench', staticFolder: null });
   app.get('/', () => INDEX_BODY);
-  OTHER_ROUTES.forEach((route, i) => app.get(route.replace(/:(\w+)/g, '<$1>'), { endpoint: `route${i}` }, () => route));
+  for (const [i, route] of OTHER_ROUTES.entries()) {
+    app.get(route.replace(/:(\w+)/g, '<$1>'), { endpoint: `route${i}` }, () => route);
+  }
   app.get('/users/<int:id>', (req) => ({ id: req.params.id }));
   return app;
 }

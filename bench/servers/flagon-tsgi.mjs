@@ -4,7 +4,7 @@ import { createRequestListener, serve } from '../../dist/serving/index.js';
 import { BODY, CONTENT_TYPE, isMain, ready } from './common.mjs';
 
 const headers = [['Content-Type', CONTENT_TYPE]];
-const hello = (environ, startResponse) => {
+const hello = (_environ, startResponse) => {
   startResponse('200 OK', headers);
   return [BODY];
 };

@@ -7,7 +7,7 @@ import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 const HTML = 'text/html; charset=utf-8';
 const constant = (body) => {
   const headers = { 'Content-Type': HTML, 'Content-Length': String(Buffer.byteLength(body)) };
-  return (req, res) => {
+  return (_req, res) => {
     res.writeHead(200, headers);
     res.end(body);
   };
@@ -23,7 +23,7 @@ export async function httpServer() {
   }
   dynamics.push([
     /^\/users\/(\d+)$/,
-    (req, res, m) => {
+    (_req, res, m) => {
       const body = `${JSON.stringify({ id: Number(m[1]) })}\n`;
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
       res.end(body);

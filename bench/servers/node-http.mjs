@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { BODY, CONTENT_TYPE, ready } from './common.mjs';
 
 const headers = { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(BODY.length) };
-const server = createServer((req, res) => {
+const server = createServer((_req, res) => {
   res.writeHead(200, headers);
   res.end(BODY);
 });

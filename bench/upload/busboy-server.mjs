@@ -8,7 +8,7 @@ const target = process.argv[2];
 const server = createServer((req, res) => {
   const bb = busboy({ headers: req.headers });
   const writes = [];
-  bb.on('file', (name, stream) => {
+  bb.on('file', (_name, stream) => {
     writes.push(pipeline(stream, createWriteStream(target)));
   });
   bb.on('close', async () => {

@@ -16,7 +16,6 @@ import { currentContext } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
 import { Pipeline } from './dispatch.js';
 import type { Scope } from './error-handlers.js';
-import { FlagonError } from './errors.js';
 import type {
   AddUrlRuleOptions,
   ErrorHandler,

@@ -11,6 +11,7 @@
  * }
  * app.beforeRequest(() => { g.user = loadUser(); }); // g.user: User | undefined
  */
+// biome-ignore lint/suspicious/noEmptyInterface: the app fills it in by declaration merging
 export interface AppGlobals {}
 
 /**
@@ -24,6 +25,7 @@ export interface AppGlobals {}
  * }
  * session.userId = 7; // a string here is a compile error
  */
+// biome-ignore lint/suspicious/noEmptyInterface: the app fills it in by declaration merging
 export interface AppSession {}
 
 /**
@@ -37,6 +39,7 @@ export interface AppSession {}
  * }
  * const file: string = currentApp.config.DATABASE;
  */
+// biome-ignore lint/suspicious/noEmptyInterface: the app fills it in by declaration merging
 export interface AppConfig {}
 
 /** `Fallback` until the app declares a field in `Declared`, then `Declared` exactly. */

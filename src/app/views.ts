@@ -6,8 +6,6 @@ import type { ViewFunction } from './handler-types.js';
 /** Flask's `http_method_funcs`: the methods of a MethodView that handle a request method. */
 const HTTP_METHOD_FUNCS = ['get', 'post', 'head', 'options', 'delete', 'put', 'trace', 'patch'] as const;
 
-const AsyncFunction = (async () => undefined).constructor;
-
 /**
  * A wrapper for the view function `asView` makes, as listed in `View.decorators`: it gets a view and returns one.
  *
@@ -83,16 +81,9 @@ export abstract class View {
     // Flask's view reads `view.view_class` per request: `made` is the function handed out, decorators included.
     let made: ClassView | null = null;
     const shared = cls.initEveryRequest ? null : new this(...args);
-    let view: ViewFunction = async function (req: Request): Promise<unknown> {
-      return dispatchOn(shared ?? new made!.viewClass(...args), req);
-    };
+    let view: ViewFunction = (req: Request): unknown => dispatchOn(shared ?? new made!.viewClass(...args), req);
     Object.defineProperty(view, 'name', { value: name });
     for (const decorate of cls.decorators) view = decorate(view);
-    // The App gives AsyncLocalStorage only to async views; a sync decorator would lose the context after an await.
-    if (view.constructor !== AsyncFunction) {
-      const decorated = view;
-      view = async (req: Request): Promise<unknown> => decorated(req);
-    }
     Object.defineProperty(view, 'name', { value: name });
     made = Object.assign(view, {
       methods: cls.methods,

@@ -85,6 +85,7 @@ export interface Authorization {
   readonly qop: string | null;
   readonly algorithm: string | null;
 }
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the properties defined on the prototype below
 export class Authorization {
   readonly type: string;
   readonly parameters: Readonly<Parameters>;
@@ -185,6 +186,7 @@ export interface WWWAuthenticate {
   scope: string | null;
   error: string | null;
 }
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the properties defined on the prototype below
 export class WWWAuthenticate {
   #type: string;
   #parameters: Parameters;

@@ -144,6 +144,7 @@ export interface RequestCacheControl {
   readonly onlyIfCached: boolean;
 }
 // The interface above types the accessors that defineDirectives puts on the prototype.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the properties defined on the prototype below
 export class RequestCacheControl extends CacheControl {}
 defineDirectives(RequestCacheControl.prototype, REQUEST, false);
 
@@ -174,6 +175,7 @@ export interface ResponseCacheControl {
   mustUnderstand: boolean;
   staleWhileRevalidate: number | null;
 }
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the properties defined on the prototype below
 export class ResponseCacheControl extends CacheControl {
   readonly #onUpdate: ((control: ResponseCacheControl) => void) | undefined;
 

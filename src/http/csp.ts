@@ -48,6 +48,7 @@ const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: st
  * String(csp); // "default-src 'self'; img-src 'self' data:; upgrade-insecure-requests"
  */
 export interface ContentSecurityPolicy extends DirectiveProperties {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the properties defined on the prototype below
 export class ContentSecurityPolicy implements Iterable<[string, string]> {
   readonly #directives = new Map<string, string>();
   readonly #onUpdate: ((policy: ContentSecurityPolicy) => void) | undefined;

@@ -299,7 +299,7 @@ export class Rule {
     values: Readonly<Record<string, unknown>>,
     options: QueryOptions = {},
   ): { path: string; query: string; host: string | null; subdomain: string | null } | null {
-    const valueOf = (name: string): unknown => values[name] ?? this.defaults[name];
+    const valueFor = (name: string): unknown => values[name] ?? this.defaults[name];
     const fill = (parts: readonly Part[]): string | null => {
       let out = '';
       for (const part of parts) {
@@ -307,7 +307,7 @@ export class Rule {
           out += quotePath(part.text);
           continue;
         }
-        const value = valueOf(part.name);
+        const value = valueFor(part.name);
         if (value === undefined || value === null) return null;
         try {
           out += part.converter.toUrl(value);

@@ -51,7 +51,7 @@ export function locateApp(option: string | undefined, cwd: string, env: NodeJS.P
   const given = option || env.FLAGON_APP || '';
   if (given) {
     const split = /^(.*?):([A-Za-z_$][\w$]*(?:\(\))?)$/.exec(given);
-    const [path, name] = split && split[1] ? [split[1], split[2]!] : [given, null];
+    const [path, name] = split?.[1] ? [split[1], split[2]!] : [given, null];
     for (const candidate of [path, `${path}.ts`, `${path}.js`, join(path, 'app.ts'), join(path, 'app.js')]) {
       const file = resolve(cwd, candidate);
       if (existsSync(file) && statSync(file).isFile()) return { file, name };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { App, ConfigStore, DEFAULT_CONFIG } from 'flagon';
+import { App, ConfigStore, type DEFAULT_CONFIG } from 'flagon';
 import { app as fixture } from './fixture-app/app.js';
 
 describe('config', () => {

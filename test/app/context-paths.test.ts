@@ -17,18 +17,19 @@ describe('context without hooks', () => {
 
   it('survives awaits in async views and async decorated methods', async () => {
     const app = newApp();
-    @app.routes
-    class Views {
-      @app.get('/static-async') static async s() {
-        await tick();
-        return `static ${request.path}`;
+    (
+      @app.routes
+      class Views {
+        @app.get('/static-async') static async s() {
+          await tick();
+          return `static ${request.path}`;
+        }
+        @app.get('/instance-async') async i(req: Request) {
+          await tick();
+          return `instance ${request.path} ${req.method}`;
+        }
       }
-      @app.get('/instance-async') async i(req: Request) {
-        await tick();
-        return `instance ${request.path} ${req.method}`;
-      }
-    }
-    expect(Views).toBeDefined();
+    );
     const client = app.testClient();
     expect((await client.get('/static-async')).text).toBe('static /static-async');
     expect((await client.get('/instance-async')).text).toBe('instance /instance-async GET');

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { App, currentApp, g, session, type Config } from 'flagon';
+import { App, currentApp, type g, type session, type Config } from 'flagon';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
 /** Routing and URL building through the App, as Flask 3.1 does them (each case checked against it). */
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, FlagonError, urlFor } from 'flagon';
+import { App, Blueprint, type FlagonError, urlFor } from 'flagon';
 import { createEnviron, runApp } from 'flagon/testing';
 
 const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });

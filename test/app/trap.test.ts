@@ -7,7 +7,7 @@ import {
   DEFAULT_CONFIG,
   FlagonError,
   HTTPError,
-  InternalServerError,
+  type InternalServerError,
   MethodNotAllowed,
   RequestRedirect,
 } from 'flagon';

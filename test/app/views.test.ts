@@ -295,6 +295,7 @@ describe('MethodView', () => {
 
   // JavaScript has one parent per class: Flask's multiple inheritance is a mixin here.
   // TypeScript's mixin pattern needs a constructor of `any[]` (TS2545).
+  // biome-ignore lint/suspicious/noExplicitAny: a mixin base needs a constructor of any[] (TS2545)
   type MethodViewClass = new (...args: any[]) => MethodView;
   const WithGet = <B extends MethodViewClass>(Base: B) =>
     class extends Base {

@@ -21,6 +21,7 @@ describe('startShell', () => {
     Object.assign(repl.context, { g }); // as flagon shell does
     const exited = new Promise<void>((resolve) => repl.on('exit', () => resolve()));
     input.write("g.db = 'connection'\n");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the REPL evaluates this template literal
     input.write('`still ${g.db}`\n');
     input.write('.exit\n');
     await exited;

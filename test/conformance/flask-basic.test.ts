@@ -602,7 +602,7 @@ describe('flask tests/test_basic.py', () => {
       evts.push('before');
     });
     app.afterRequest(async (response) => {
-      response.setData(new TextDecoder().decode(await response.getData()) + '|after');
+      response.setData(`${new TextDecoder().decode(await response.getData())}|after`);
       evts.push('after');
       return response;
     });

@@ -437,7 +437,7 @@ describe('flask tests/test_blueprints.py', () => {
       evts.push('before');
     });
     bp.afterRequest(async (response) => {
-      response.setData(new TextDecoder().decode(await response.getData()) + '|after');
+      response.setData(`${new TextDecoder().decode(await response.getData())}|after`);
       evts.push('after');
       return response;
     });
@@ -461,7 +461,7 @@ describe('flask tests/test_blueprints.py', () => {
       evts.push('before');
     });
     bp.afterAppRequest(async (response) => {
-      response.setData(new TextDecoder().decode(await response.getData()) + '|after');
+      response.setData(`${new TextDecoder().decode(await response.getData())}|after`);
       evts.push('after');
       return response;
     });

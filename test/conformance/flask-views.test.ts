@@ -3,7 +3,7 @@
  * 22d924701a6ae2e4cd01e9a15bbaf3946094af65). BSD-3-Clause, Copyright 2010 Pallets: see LICENSE-pallets.txt.
  */
 import { describe, expect, it } from 'vitest';
-import { App, MethodView, Response, View, makeResponse, request, type Request } from 'flagon';
+import { type App, MethodView, Response, View, makeResponse, request, type Request } from 'flagon';
 import { flaskApp } from './support.js';
 
 const allow = (rv: { headers: { get(name: string): string | null } }): string[] =>

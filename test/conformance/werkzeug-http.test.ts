@@ -504,12 +504,12 @@ describe('werkzeug tests/test_http.py', () => {
     // Werkzeug's expected value is the WSGI latin-1 "encoding dance" of this string; a JS string has no such step.
     const val = dumpCookie('fö', 'fö', { httpOnly: false, sameSite: null });
     expect(val).toBe('fö="f\\303\\266"; Path=/');
-    expect(parseCookie(val)['fö']).toBe('fö');
+    expect(parseCookie(val).fö).toBe('fö');
   });
 
   it('test_cookie_unicode_parsing', () => {
     // The header as a WSGI server hands it over: UTF-8 bytes read as latin-1.
-    expect(parseCookie('fÃ¶=fÃ¶')['fö']).toBe('fö');
+    expect(parseCookie('fÃ¶=fÃ¶').fö).toBe('fö');
   });
 
   it('test_cookie_domain_encoding', () => {

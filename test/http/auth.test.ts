@@ -7,7 +7,7 @@ describe('Authorization', () => {
     expect(header).toBe(`Basic ${Buffer.from('jürgen:pa:ss wörd').toString('base64')}`);
     const parsed = Authorization.fromHeader(header);
     expect([parsed?.username, parsed?.password]).toEqual(['jürgen', 'pa:ss wörd']);
-    expect(Authorization.fromHeader('basic ' + Buffer.from('nopassword').toString('base64'))?.password).toBe('');
+    expect(Authorization.fromHeader(`basic ${Buffer.from('nopassword').toString('base64')}`)?.password).toBe('');
   });
 
   it('refuse Basic credentials that are not base64 rather than guess', () => {

@@ -4,8 +4,10 @@ import { MAX_COOKIE_SIZE, deleteCookieValue, dumpCookie, parseCookie } from 'fla
 describe('cookies', () => {
   it('parse into a null-prototype object, first value winning', () => {
     const cookies = parseCookie('a=1; b=hello%20world; a=2; __proto__=x');
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: asks Object.prototype itself, on purpose
     expect(Object.prototype.isPrototypeOf(cookies)).toBe(false); // no Object.prototype in the chain
     expect('toString' in cookies).toBe(false);
+    // biome-ignore lint/suspicious/noProto: __proto__ is an ordinary cookie name here, the point of the test
     expect([cookies.a, cookies.b, cookies.__proto__]).toEqual(['1', 'hello world', 'x']);
     expect(parseCookie(undefined)).toEqual(Object.create(null));
   });

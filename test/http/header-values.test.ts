@@ -53,6 +53,7 @@ describe('list and dict headers', () => {
   it('return a null-prototype object, so __proto__ is an ordinary key', () => {
     const parsed = parseDictHeader('__proto__=x, constructor');
     expect(Object.getPrototypeOf(parsed)).toBeNull();
+    // biome-ignore lint/suspicious/noProto: __proto__ is an ordinary key here, the point of the test
     expect([parsed.__proto__, parsed.constructor]).toEqual(['x', null]);
   });
 });

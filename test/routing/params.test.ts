@@ -17,6 +17,7 @@ describe('PathParams', () => {
     expectTypeOf<PathParams<'/<any(\'a b\', "c"):page>'>>().toEqualTypeOf<{ page: 'a b' | 'c' }>();
   });
   it('gives {} for a static rule and a loose record for a plain string', () => {
+    // biome-ignore lint/complexity/noBannedTypes: {} is exactly PathParams' type for a rule without parameters
     expectTypeOf<PathParams<'/about'>>().toEqualTypeOf<{}>();
     expectTypeOf<PathParams<string>>().toEqualTypeOf<Record<string, unknown>>();
   });

@@ -60,7 +60,7 @@ export class AuthActions {
 }
 
 export const test = base.extend<{ app: App; client: TestClient; auth: AuthActions }>({
-  // The `{}` must stay, even empty: vitest reads from this pattern which other fixtures a fixture needs.
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixtures a fixture needs from this pattern
   app: async ({}, use) => {
     const folder = mkdtempSync(join(tmpdir(), 'blog-test-'));
     const app = createApp({ TESTING: true, DATABASE: join(folder, 'blog.sqlite') });
