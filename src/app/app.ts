@@ -12,7 +12,6 @@ import { staticFolderOf, staticRoute, type AppOptions } from './app-options.js';
 import type { Blueprint, BlueprintRegisterOptions } from './blueprint.js';
 import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { ConfigStore, requestOptionsOf, type Config } from './config.js';
-import { currentContext } from './context.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
 import { Pipeline } from './dispatch.js';
 import type { Scope } from './error-handlers.js';
@@ -37,10 +36,10 @@ import {
   type TemplateFunctionRegistrar,
   type TemplateGlobalRegistrar,
 } from './templates.js';
-
-type Predicate = (...args: never[]) => boolean;
 import type { SessionInterface } from './types.js';
 import { buildUrlFor, type UrlBuildErrorHandler, type UrlForOptions } from './url-for.js';
+
+type Predicate = (...args: never[]) => boolean;
 
 /**
  * The application: routes, hooks, error handlers and config, and `gatewayApp`, the TSGI app that serves them. Wrap
@@ -140,11 +139,8 @@ export class App extends Scaffold {
    * app.templateFilter('shout', (s: string) => s.toUpperCase());
    * app.templateFilter(function reverse(s: string) { return [...s].reverse().join(''); });
    */
-  readonly templateFilter = templateRegistrar<TemplateFunctionRegistrar>(
-    'templateFilter',
-    true,
-    () => this.assertSetup('templateFilter'),
-    (name, fn) => this.templates.addFilter(name, fn as TemplateFunction),
+  readonly templateFilter = this.#templateRegistrar<TemplateFunctionRegistrar>('templateFilter', true, (name, fn) =>
+    this.templates.addFilter(name, fn as TemplateFunction),
   );
 
   /**
@@ -154,11 +150,8 @@ export class App extends Scaffold {
    * app.templateGlobal('siteName', 'Flagon');
    * app.templateGlobal(function year() { return new Date().getFullYear(); }); // {{ year() }}
    */
-  readonly templateGlobal = templateRegistrar<TemplateGlobalRegistrar>(
-    'templateGlobal',
-    false,
-    () => this.assertSetup('templateGlobal'),
-    (name, value) => this.templates.addGlobal(name, value),
+  readonly templateGlobal = this.#templateRegistrar<TemplateGlobalRegistrar>('templateGlobal', false, (name, value) =>
+    this.templates.addGlobal(name, value),
   );
 
   /**
@@ -167,12 +160,15 @@ export class App extends Scaffold {
    * @example
    * app.templateTest('even', (n: number) => n % 2 === 0);
    */
-  readonly templateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>(
+  readonly templateTest = this.#templateRegistrar<TemplateFunctionRegistrar<Predicate>>(
     'templateTest',
     true,
-    () => this.assertSetup('templateTest'),
     (name, fn) => this.templates.addTest(name, fn as Predicate),
   );
+
+  #templateRegistrar<R>(kind: string, needsFunction: boolean, register: (name: string, value: unknown) => void): R {
+    return templateRegistrar<R>(kind, needsFunction, () => this.assertSetup(kind), register);
+  }
 
   /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */
   contextProcessor<F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext): F {
@@ -258,24 +254,7 @@ export class App extends Scaffold {
    * app.urlFor('user', { id: 7 }); // '/users/7' inside a request
    */
   urlFor(endpoint: string, values: Record<string, unknown> = {}, options: UrlForOptions = {}): string {
-    const context = currentContext();
-    const request = context?.app === this ? context.request : null;
-    const blueprint = this.#registry.hooks.blueprintsOf(context?.match?.endpoint)[0];
-    const subdomain = this.subdomainMatching ? undefined : ''; // without matching, every request is on SERVER_NAME
-    return buildUrlFor(
-      {
-        router: this.router,
-        config: this.config,
-        hooks: this.#registry.hooks,
-        handlers: this.urlBuildErrorHandlers,
-        request,
-        blueprint,
-        subdomain,
-      },
-      endpoint,
-      values,
-      options,
-    );
+    return buildUrlFor(this, this.#registry.hooks, endpoint, values, options);
   }
 
   /**

@@ -6,7 +6,6 @@ import type { Response } from '../wrappers/response.js';
 import type { Session } from '../sessions/session.js';
 import type { BodyChunks } from '../gateway/types.js';
 import type { GlobalsType, SessionDataType } from './declared-types.js';
-import type { UrlForOptions } from './url-for.js';
 import { FlagonError } from './errors.js';
 
 /** The part of the App a context and the helpers need; keeps this module free of a cycle with app.ts. */
@@ -14,8 +13,8 @@ export interface ContextApp {
   readonly name: string;
   /** Opens the request's session (a null session when sessions are unavailable). */
   openSession(request: Request): Session;
-  /** Builds a URL for an endpoint, for the `urlFor` helper. */
-  urlFor(endpoint: string, values?: Record<string, unknown>, options?: UrlForOptions): string;
+  /** Builds a URL for an endpoint, for the `urlFor` helper (options: url-for.ts's UrlForOptions). */
+  urlFor(endpoint: string, values?: Record<string, unknown>, options?: object): string;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** @module The request pipeline (layer L3): what `app.gatewayApp` does with one request, top to bottom, as Flask's `wsgi_app` and `full_dispatch_request`. */
 import { isPromiseLike } from '../gateway/response.js';
 import type { Body, Environ, StartResponse } from '../gateway/types.js';
-import { BadRequest, HTTPError, InternalServerError } from '../http/errors.js';
+import { HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
 import type { Router } from '../routing/router.js';
 import type { Session } from '../sessions/session.js';
@@ -11,6 +11,7 @@ import { PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected } from './app-co
 import type { Config } from './config.js';
 import { chunksInContext, makeContext, runInContext, type Context, type ContextApp } from './context.js';
 import { missingView } from './endpoint-aliases.js';
+import { matchRequest } from './request-match.js';
 import { trapsHttpError } from './error-handlers.js';
 import type { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
@@ -68,7 +69,8 @@ export class Pipeline {
   }
 
   #run(context: Context, environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
-    this.#match(context); // inside the context: converters may read `request` and `session`, as in Flask
+    // Inside the context: converters may read `request` and `session`, as in Flask.
+    matchRequest(context, this.#app.router, this.#config.TRUSTED_HOSTS !== null, this.#subdomain());
     const plan = this.#registry.plan(context.match?.endpoint ?? null);
     if (!plan.fast) return this.#respond(context, plan, environ, startResponse);
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
@@ -94,25 +96,6 @@ export class Pipeline {
       return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
     made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
     return this.#body(context, plan, made, environ, startResponse, null);
-  }
-
-  /** Routing: the match, or the routing error that dispatch raises after the before-hooks, as Flask does. */
-  #match(context: Context): void {
-    const request = context.request!;
-    try {
-      if (this.#config.TRUSTED_HOSTS && request.host === '') {
-        throw new BadRequest(`The host '${request.environ.HTTP_HOST ?? ''}' is not in TRUSTED_HOSTS.`);
-      }
-      // An empty PATH_INFO (an app mounted at /approot, asked for /approot) must reach the router as '', which
-      // redirects to /approot/ as Werkzeug does; request.path would already say '/'.
-      const path = request.environ.PATH_INFO === '' ? '' : request.path;
-      context.match = this.#app.router.match(path, new RequestMatchOptions(request, this.#subdomain()));
-      request.params = context.match.params;
-      request.urlRule = context.match.rule;
-    } catch (error) {
-      context.routingError = error;
-      if (error instanceof HTTPError) request.routingException = error;
-    }
   }
 
   /** The async path, `viewResult` when the short branch already called the view. */
@@ -304,32 +287,3 @@ export class Pipeline {
 }
 
 type AfterHook = (response: Response) => Response | void | Promise<Response | void>;
-
-/**
- * What the router reads of a request, through getters: it needs the host only for host rules and the rest only to
- * build a redirect, so the common request computes neither. (A class: V8 allocates it far faster than a literal with
- * getters.)
- */
-class RequestMatchOptions {
-  readonly #request: Request;
-  readonly subdomain: string | undefined;
-  constructor(request: Request, subdomain: string | undefined) {
-    this.#request = request;
-    this.subdomain = subdomain;
-  }
-  get method(): string {
-    return this.#request.method;
-  }
-  get host(): string {
-    return this.#request.host;
-  }
-  get scheme(): 'http' | 'https' {
-    return this.#request.scheme;
-  }
-  get scriptName(): string {
-    return this.#request.scriptRoot;
-  }
-  get queryString(): string {
-    return this.#request.environ.QUERY_STRING;
-  }
-}

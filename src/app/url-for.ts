@@ -3,6 +3,7 @@ import { BuildError } from '../routing/errors.js';
 import type { BuildOptions, Router } from '../routing/router.js';
 import type { Request } from '../wrappers/request.js';
 import type { Config } from './config.js';
+import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
 import type { HookRegistry } from './request-plan.js';
 
@@ -27,18 +28,21 @@ export type UrlBuildErrorHandler = (
   values: Record<string, unknown>,
 ) => string | null | undefined;
 
-/** What building a URL needs from the App: its router, config, urlDefaults hooks, and where the request is. */
-export interface UrlForScope {
+/** What building a URL needs from the App. */
+export interface UrlForApp {
   readonly router: Router;
   readonly config: Config;
+  readonly urlBuildErrorHandlers: readonly UrlBuildErrorHandler[];
+  readonly subdomainMatching: boolean;
+}
+
+/** Where the URL is built from: the app, its urlDefaults hooks, and the request this app is handling, if any. */
+interface UrlForScope {
+  readonly app: UrlForApp;
   readonly hooks: HookRegistry;
-  readonly handlers: readonly UrlBuildErrorHandler[];
-  /** The request being handled by this app, or `null` outside one. */
   readonly request: Request | null;
   /** The innermost blueprint of the current endpoint, for `.name`. */
   readonly blueprint: string | undefined;
-  /** The current subdomain when the App does no subdomain matching (`''`), else found from the request's host. */
-  readonly subdomain: string | undefined;
 }
 
 /**
@@ -46,14 +50,22 @@ export interface UrlForScope {
  * one; a scheme makes it external. The urlDefaults of the blueprints the *target* belongs to apply, outermost first.
  *
  * @example
- * buildUrlFor(scope, 'user', { id: 7 }, {}); // '/users/7'
+ * buildUrlFor(app, hooks, 'user', { id: 7 }, {}); // '/users/7'
  */
 export function buildUrlFor(
-  scope: UrlForScope,
+  app: UrlForApp,
+  hooks: HookRegistry,
   endpoint: string,
   values: Record<string, unknown>,
   options: UrlForOptions,
 ): string {
+  const context = currentContext();
+  const scope: UrlForScope = {
+    app,
+    hooks,
+    request: context?.app === (app as object) ? context.request : null,
+    blueprint: hooks.blueprintsOf(context?.match?.endpoint)[0],
+  };
   let name = endpoint;
   if (name.startsWith('.')) name = scope.blueprint ? `${scope.blueprint}${name}` : name.slice(1);
   const filled = { ...values };
@@ -71,20 +83,21 @@ export function buildUrlFor(
     return build(scope, name, filled, options);
   } catch (error) {
     if (!(error instanceof BuildError)) throw error;
-    return handleBuildError(scope.handlers, error, name, filled);
+    return handleBuildError(app.urlBuildErrorHandlers, error, name, filled);
   }
 }
 
 function build(scope: UrlForScope, name: string, values: Record<string, unknown>, options: UrlForOptions): string {
-  const { request, config } = scope;
+  const { request } = scope;
+  const { config, router } = scope.app;
   if (request) {
     const external = options.external ?? (options.scheme !== undefined ? true : undefined);
-    return scope.router.build(name, values, {
+    return router.build(name, values, {
       ...options,
       external,
       scheme: options.scheme ?? request.scheme,
       host: request.host,
-      subdomain: scope.subdomain,
+      subdomain: scope.app.subdomainMatching ? undefined : '', // without matching, every request is on SERVER_NAME
       scriptName: request.scriptRoot,
     });
   }
@@ -94,7 +107,7 @@ function build(scope: UrlForScope, name: string, values: Record<string, unknown>
       "Unable to build URLs outside an active request without 'SERVER_NAME' configured. Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed.",
     );
   }
-  return scope.router.build(name, values, {
+  return router.build(name, values, {
     ...options,
     external: options.external ?? true,
     host: config.SERVER_NAME,

@@ -34,7 +34,7 @@ describe('the public surface', () => {
     for (const [file, source] of files) {
       if (file.endsWith('index.ts')) continue;
       const declaration =
-        /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*)?export\s+(?:async\s+|abstract\s+)?(?:const|function\*?|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
+        /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*(?:\/\/[^\n]*\n\s*)*)?export\s+(?:async\s+|abstract\s+)?(?:const|function\*?|class|interface|type)\s+([A-Za-z_$][\w$]*)/g;
       for (const match of source.matchAll(declaration)) {
         const name = match[2]!;
         if (!names.has(name)) continue;
