@@ -217,7 +217,7 @@ export class Router {
         redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
       },
       this.#converters,
-      this.#serverName(),
+      () => this.#serverName(),
       this.#options.defaultSubdomain,
     );
     for (const other of this.#rules) {

@@ -179,25 +179,29 @@ export class Rule {
   /** The rule without parameter names, to find duplicates. */
   readonly signature: string;
   /** The host the rule answers, as written or as its subdomain and the server name make it: `<user>.example.com`. */
-  readonly hostPattern: string | null;
+  get hostPattern(): string | null {
+    return this.subdomain === null ? this.#hostOption : this.#fullHost(this.subdomain);
+  }
+  readonly #hostOption: string | null;
   /**
    * The subdomain pattern of a rule bound to a server name (`''` for the server name itself), else null. Such a rule
    * matches the request's subdomain, not its whole host, so the server name's port is never in the way.
    */
   readonly subdomain: string | null;
-  readonly #serverName: string;
+  readonly #serverName: () => string;
   /** What the request's domain is tested against: the host pattern, or the subdomain pattern of a subdomain rule. */
   readonly host: { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; parts: Part[] } | null;
 
   /**
-   * `serverName` binds subdomain rules to the server's own name; `defaultSubdomain` is the subdomain of rules that
-   * name neither a subdomain nor a host (Werkzeug's `Map.default_subdomain`): unset, they answer any host.
+   * `serverName` gives the server's own name, read when a URL is built, so SERVER_NAME may be set after the rule;
+   * `defaultSubdomain` is the subdomain of rules that name neither a subdomain nor a host (Werkzeug's
+   * `Map.default_subdomain`): unset, they answer any host.
    */
   constructor(
     rule: string,
     options: RuleOptions,
     converters: Readonly<Record<string, ConverterFactory>> = DEFAULT_CONVERTERS,
-    serverName?: string,
+    serverName: () => string | undefined = () => undefined,
     defaultSubdomain?: string,
   ) {
     const where = `rule ${JSON.stringify(rule)}`;
@@ -256,17 +260,16 @@ export class Rule {
     this.segments = segments;
     this.isBranch = rule.length > 1 && rule.endsWith('/');
 
-    if (options.subdomain !== undefined && !serverName)
+    if (options.subdomain !== undefined && !serverName())
       throw new TypeError(
         `${where} has a subdomain, so the router needs a serverName: set SERVER_NAME (app.config.SERVER_NAME = 'example.com') before adding subdomain rules`,
       );
-    this.#serverName = serverName ?? '';
-    // A subdomain wins over a host, as before host matching and subdomains were told apart.
-    this.subdomain = !serverName
-      ? null
-      : (options.subdomain ?? (options.host === undefined ? (defaultSubdomain ?? null) : null));
+    this.#serverName = () => serverName() ?? '';
+    // A subdomain wins over a host, as before host matching and subdomains were told apart. A rule with neither gets
+    // the default subdomain whether or not the server name is known yet, as Werkzeug's Rule.bind.
+    this.subdomain = options.subdomain ?? (options.host === undefined ? (defaultSubdomain ?? null) : null);
+    this.#hostOption = options.host ?? null;
     const domain = this.subdomain ?? options.host ?? null;
-    this.hostPattern = this.subdomain === null ? domain : this.#fullHost(this.subdomain);
     if (domain === null) {
       this.host = null;
     } else {
@@ -286,7 +289,7 @@ export class Rule {
     // No parameters, and no host or only a literal subdomain (the server name itself, when SERVER_NAME is set): the
     // router finds it by a map lookup and a string compare, without the walk.
     this.isStatic = names.length === 0 && (this.host === null || this.subdomain !== null);
-    this.signature = `${this.hostPattern ?? ''}|${rule.replace(PARAM, (_m, spec: string) => `<${SPEC.exec(spec)?.[1] ?? 'default'}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
+    this.signature = `${this.subdomain === null ? (this.#hostOption ?? '') : `.${this.subdomain}`}|${rule.replace(PARAM, (_m, spec: string) => `<${SPEC.exec(spec)?.[1] ?? 'default'}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
   }
 
   /**
@@ -355,8 +358,11 @@ export class Rule {
     return new URLSearchParams(items.map(([key, item]): [string, string] => [key, String(item)])).toString();
   }
 
-  #fullHost(subdomain: string): string {
-    return subdomain === '' ? this.#serverName : `${subdomain}.${this.#serverName}`;
+  /** The rule's host from its subdomain; `null` while the server name is unknown (the rule then answers any host). */
+  #fullHost(subdomain: string): string | null {
+    const serverName = this.#serverName();
+    if (serverName === '') return null;
+    return subdomain === '' ? serverName : `${subdomain}.${serverName}`;
   }
 }
 

@@ -1,4 +1,8 @@
 /** Routing and URL building through the App, as Flask 3.1 does them (each case checked against it). */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { App, Blueprint, type FlagonError, urlFor } from 'flagon';
 import { createEnviron, runApp } from 'flagon/testing';
@@ -17,6 +21,25 @@ describe("the App and Flask's routing", () => {
     expect(() => newApp().route('/', { subdomain: 'x' }, () => 'x')).toThrow(
       /set SERVER_NAME \(app\.config\.SERVER_NAME = 'example\.com'\) before adding subdomain rules/,
     );
+  });
+
+  it('ties rules without a subdomain to SERVER_NAME itself, even when it is set after them (Flask 3.1: 404 on another host)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'flagon-subdomain-'));
+    mkdirSync(join(root, 'static'));
+    writeFileSync(join(root, 'static', 'app.css'), 'body {}');
+    const app = new App(pathToFileURL(join(root, 'app.js')).href, {
+      config: { TESTING: true },
+      subdomainMatching: true,
+    });
+    app.get('/', () => 'index');
+    app.config.SERVER_NAME = 'example.com';
+    const client = app.testClient();
+    expect((await client.get('/', { headers: { Host: 'example.com' } })).status).toBe(200);
+    expect((await client.get('/', { headers: { Host: 'other.example.com' } })).status).toBe(404);
+    // The static route, added by new App() before any config could be set, behaves the same.
+    expect((await client.get('/static/app.css', { headers: { Host: 'example.com' } })).status).toBe(200);
+    expect((await client.get('/static/app.css', { headers: { Host: 'other.example.com' } })).status).toBe(404);
+    rmSync(root, { recursive: true });
   });
 
   it('joins the subdomains of nested blueprints (api in parent → api.parent)', async () => {
