@@ -17,11 +17,17 @@ async function readRequest(socket: Socket): Promise<{ head: string; body: Buffer
     buffered = Buffer.concat([buffered, chunk as Buffer]);
     if (headEnd < 0) {
       headEnd = buffered.indexOf('\r\n\r\n');
-      if (headEnd < 0) { if (buffered.length > 16_384) return null; continue; }
+      if (headEnd < 0) {
+        if (buffered.length > 16_384) return null;
+        continue;
+      }
       length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(buffered.subarray(0, headEnd).toString('latin1'))?.[1] ?? 0);
     }
     if (buffered.length >= headEnd + 4 + length) {
-      return { head: buffered.subarray(0, headEnd).toString('latin1'), body: buffered.subarray(headEnd + 4, headEnd + 4 + length) };
+      return {
+        head: buffered.subarray(0, headEnd).toString('latin1'),
+        body: buffered.subarray(headEnd + 4, headEnd + 4 + length),
+      };
     }
   }
   return null;
@@ -34,15 +40,31 @@ function buildEnviron(head: string, body: Buffer, socket: Socket, port: number):
   if (!method || !target?.startsWith('/') || !protocol?.startsWith('HTTP/')) return null;
   const { pathInfo, queryString } = splitRequestTarget(target);
   const environ: Environ = {
-    REQUEST_METHOD: method, SCRIPT_NAME: '', PATH_INFO: pathInfo, QUERY_STRING: queryString, REQUEST_URI: target,
-    SERVER_NAME: '127.0.0.1', SERVER_PORT: String(port), SERVER_PROTOCOL: protocol,
-    REMOTE_ADDR: socket.remoteAddress ?? '', REMOTE_PORT: String(socket.remotePort ?? ''),
-    'tsgi.version': TSGI_VERSION, 'tsgi.url_scheme': 'http',
-    'tsgi.input': (async function* () { if (body.length) yield body; })(), 'tsgi.input_terminated': true,
+    REQUEST_METHOD: method,
+    SCRIPT_NAME: '',
+    PATH_INFO: pathInfo,
+    QUERY_STRING: queryString,
+    REQUEST_URI: target,
+    SERVER_NAME: '127.0.0.1',
+    SERVER_PORT: String(port),
+    SERVER_PROTOCOL: protocol,
+    REMOTE_ADDR: socket.remoteAddress ?? '',
+    REMOTE_PORT: String(socket.remotePort ?? ''),
+    'tsgi.version': TSGI_VERSION,
+    'tsgi.url_scheme': 'http',
+    'tsgi.input': (async function* () {
+      if (body.length) yield body;
+    })(),
+    'tsgi.input_terminated': true,
     'tsgi.errors': { write: (text) => process.stderr.write(text), flush: () => {} },
-    'tsgi.multithread': false, 'tsgi.multiprocess': false, 'tsgi.run_once': false,
+    'tsgi.multithread': false,
+    'tsgi.multiprocess': false,
+    'tsgi.run_once': false,
   };
-  const flat = headerLines.flatMap((line) => { const colon = line.indexOf(':'); return [line.slice(0, colon), line.slice(colon + 1).trim()]; });
+  const flat = headerLines.flatMap((line) => {
+    const colon = line.indexOf(':');
+    return [line.slice(0, colon), line.slice(colon + 1).trim()];
+  });
   addRequestHeaders(environ, flat);
   return environ;
 }
@@ -61,7 +83,11 @@ async function respond(app: GatewayApp, environ: Environ, socket: Socket): Promi
     socket.write(`HTTP/1.1 ${status}\r\n${lines}${framing}Connection: close\r\n\r\n`, 'latin1');
     sent = true;
   };
-  const write = (chunk: BodyChunk): void => { if (chunk.length === 0) return; if (!sent) sendHead(); socket.write(chunk); };
+  const write = (chunk: BodyChunk): void => {
+    if (chunk.length === 0) return;
+    if (!sent) sendHead();
+    socket.write(chunk);
+  };
   let body: Body | undefined;
   try {
     body = await app(environ, (newStatus, newHeaders, excInfo) => {
@@ -70,7 +96,8 @@ async function respond(app: GatewayApp, environ: Environ, socket: Socket): Promi
       return write;
     });
     const hasLength = headers.some(([name]) => name.toLowerCase() === 'content-length');
-    if (Array.isArray(body) && !sent) sendHead(hasLength ? undefined : body.reduce((n: number, c: BodyChunk) => n + chunkByteLength(c), 0));
+    if (Array.isArray(body) && !sent)
+      sendHead(hasLength ? undefined : body.reduce((n: number, c: BodyChunk) => n + chunkByteLength(c), 0));
     for await (const chunk of body) {
       if (chunk.length === 0) continue; // empty, string or bytes
       if (!sent) sendHead();
@@ -80,8 +107,12 @@ async function respond(app: GatewayApp, environ: Environ, socket: Socket): Promi
     socket.end();
   } catch (error) {
     process.stderr.write(`error in the app: ${String(error)}\n`);
-    if (sent) socket.destroy(); // the client must see a truncated response, not a clean end
-    else socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 22\r\nConnection: close\r\n\r\nInternal Server Error\n');
+    if (sent)
+      socket.destroy(); // the client must see a truncated response, not a clean end
+    else
+      socket.end(
+        'HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 22\r\nConnection: close\r\n\r\nInternal Server Error\n',
+      );
   } finally {
     await body?.close?.();
   }
@@ -93,12 +124,19 @@ export async function serveRaw(app: GatewayApp, port = 5000, host = '127.0.0.1')
     socket.on('error', () => socket.destroy());
     const request = await readRequest(socket);
     const environ = request && buildEnviron(request.head, request.body, socket, bound);
-    if (!environ) { socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'); return; }
+    if (!environ) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     await respond(app, environ, socket);
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const bound = (server.address() as { port: number }).port;
-  return { url: `http://${host}:${bound}`, port: bound, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://${host}:${bound}`,
+    port: bound,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,7 +1,24 @@
 /** @module runCgi (layer L4): run a TSGI app as a CGI script (RFC 3875), as Python's wsgiref CGIHandler runs a WSGI app. */
 import { TSGI_VERSION } from '../gateway/environ.js';
-import { HTTP_TOKEN, chunkByteLength, describeChunk, isBodyChunk, isHopByHop, parseStatusCode, toBytes } from '../gateway/response.js';
-import type { Body, BodyChunk, Environ, ErrorStream, GatewayApp, HeaderList, StartResponse, WriteFn } from '../gateway/types.js';
+import {
+  HTTP_TOKEN,
+  chunkByteLength,
+  describeChunk,
+  isBodyChunk,
+  isHopByHop,
+  parseStatusCode,
+  toBytes,
+} from '../gateway/response.js';
+import type {
+  Body,
+  BodyChunk,
+  Environ,
+  ErrorStream,
+  GatewayApp,
+  HeaderList,
+  StartResponse,
+  WriteFn,
+} from '../gateway/types.js';
 import { quotePath } from '../gateway/url.js';
 
 /** The part of a readable stream runCgi uses: iteration (process.stdin, a file stream, a generator, a list). */
@@ -35,7 +52,16 @@ export interface CgiOptions {
 
 const encoder = new TextEncoder();
 /** RFC 3875 §4.1 meta-variables besides the required ones, kept when the server sets them (REMOTE_USER, …). */
-const OPTIONAL_KEYS = ['CONTENT_TYPE', 'AUTH_TYPE', 'REMOTE_USER', 'REMOTE_IDENT', 'REMOTE_HOST', 'PATH_TRANSLATED', 'GATEWAY_INTERFACE', 'SERVER_SOFTWARE'] as const;
+const OPTIONAL_KEYS = [
+  'CONTENT_TYPE',
+  'AUTH_TYPE',
+  'REMOTE_USER',
+  'REMOTE_IDENT',
+  'REMOTE_HOST',
+  'PATH_TRANSLATED',
+  'GATEWAY_INTERFACE',
+  'SERVER_SOFTWARE',
+] as const;
 
 /**
  * The request body: at most `length` bytes of `stdin`, then the stream is let go. RFC 3875 §4.2: the script MUST NOT
@@ -53,7 +79,9 @@ async function* readBody(stdin: () => Input, length: number): AsyncGenerator<Uin
     left -= bytes.byteLength;
     yield bytes;
   }
-  throw new Error(`the request body ended after ${length - left} of its ${length} bytes (CONTENT_LENGTH): the client or the server stopped sending`);
+  throw new Error(
+    `the request body ended after ${length - left} of its ${length} bytes (CONTENT_LENGTH): the client or the server stopped sending`,
+  );
 }
 
 /**
@@ -61,7 +89,11 @@ async function* readBody(stdin: () => Input, length: number): AsyncGenerator<Uin
  * HTTPS `on` (or `1`) means https. REQUEST_URI, which CGI does not define but lighttpd, Apache and nginx set, is
  * rebuilt from the path and query when the server left it out.
  */
-function cgiEnviron(env: Readonly<Record<string, string | undefined>>, input: AsyncIterable<Uint8Array>, errors: ErrorStream): Environ {
+function cgiEnviron(
+  env: Readonly<Record<string, string | undefined>>,
+  input: AsyncIterable<Uint8Array>,
+  errors: ErrorStream,
+): Environ {
   const get = (key: string, fallback = ''): string => env[key] ?? fallback;
   let scriptName = get('SCRIPT_NAME');
   let pathInfo = get('PATH_INFO');
@@ -97,7 +129,8 @@ function cgiEnviron(env: Readonly<Record<string, string | undefined>>, input: As
   const length = env.CONTENT_LENGTH;
   if (length !== undefined && /^\d+$/.test(length)) environ.CONTENT_LENGTH = length;
   for (const key of OPTIONAL_KEYS) if (env[key] !== undefined && env[key] !== '') environ[key] = env[key];
-  for (const [key, value] of Object.entries(env)) if (key.startsWith('HTTP_') && value !== undefined) environ[key as `HTTP_${string}`] = value;
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith('HTTP_') && value !== undefined) environ[key as `HTTP_${string}`] = value;
   return environ;
 }
 
@@ -106,10 +139,17 @@ function headerBlock(status: string, headers: HeaderList, length: number | null)
   let text = `Status: ${status}\r\n`;
   let hasLength = false;
   for (const [name, value] of headers) {
-    if (!HTTP_TOKEN.test(name)) throw new TypeError(`the header name ${JSON.stringify(name)} is not an HTTP token (docs/gateway.md §4.2)`);
+    if (!HTTP_TOKEN.test(name))
+      throw new TypeError(`the header name ${JSON.stringify(name)} is not an HTTP token (docs/gateway.md §4.2)`);
     // CR, LF and NUL would let the value start headers of its own (response splitting).
-    if (/[\r\n\0]|[^\x00-\xff]/.test(value)) throw new TypeError(`the value of the header ${name} holds CR, LF, NUL or a character beyond Latin-1 (docs/gateway.md §4.2)`);
-    if (isHopByHop(name)) throw new TypeError(`the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`);
+    if (/[\r\n\0]|[^\x00-\xff]/.test(value))
+      throw new TypeError(
+        `the value of the header ${name} holds CR, LF, NUL or a character beyond Latin-1 (docs/gateway.md §4.2)`,
+      );
+    if (isHopByHop(name))
+      throw new TypeError(
+        `the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`,
+      );
     if (name.toLowerCase() === 'content-length') hasLength = true;
     text += `${name}: ${value}\r\n`;
   }
@@ -174,7 +214,8 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
   let headersSent = false;
   const pending: Uint8Array[] = [];
   const sendHeaders = (knownLength: number | null): void => {
-    if (status === undefined) throw new Error('the application produced a body without calling startResponse() first (docs/gateway.md §5.2)');
+    if (status === undefined)
+      throw new Error('the application produced a body without calling startResponse() first (docs/gateway.md §5.2)');
     const code = parseStatusCode(status);
     // §6.2: never on 204 or 304; on HEAD only a length GET would have, not a 0 for a body that was skipped.
     const addLength = knownLength !== null && code !== 204 && code !== 304 && (knownLength > 0 || !noBody);
@@ -182,7 +223,8 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
     headersSent = true;
   };
   const write: WriteFn = (chunk) => {
-    if (!isBodyChunk(chunk)) throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
+    if (!isBodyChunk(chunk))
+      throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
     if (chunk.length === 0) return;
     if (!headersSent) sendHeaders(null);
     if (!noBody) pending.push(toBytes(chunk));
@@ -191,11 +233,17 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
     if (excInfo !== undefined) {
       if (headersSent) throw excInfo; // too late to change the status (docs/gateway.md §4.3)
     } else if (status !== undefined) {
-      throw new Error('startResponse() was called twice; to replace the status after an error, pass the error as excInfo (docs/gateway.md §4.3)');
+      throw new Error(
+        'startResponse() was called twice; to replace the status after an error, pass the error as excInfo (docs/gateway.md §4.3)',
+      );
     }
     const code = parseStatusCode(newStatus);
-    if (code < 200 || code > 599) throw new TypeError(`startResponse() needs a final status line such as '200 OK', got ${JSON.stringify(newStatus)} (docs/gateway.md §4.1)`);
-    if (!Array.isArray(newHeaders)) throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
+    if (code < 200 || code > 599)
+      throw new TypeError(
+        `startResponse() needs a final status line such as '200 OK', got ${JSON.stringify(newStatus)} (docs/gateway.md §4.1)`,
+      );
+    if (!Array.isArray(newHeaders))
+      throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
     status = newStatus;
     headers = newHeaders;
     return write;
@@ -207,9 +255,16 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
   let body: Body | undefined;
   try {
     body = await app(environ, startResponse);
-    if (typeof body !== 'object' || body === null) throw new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`);
+    if (typeof body !== 'object' || body === null)
+      throw new TypeError(
+        `the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`,
+      );
     if (Array.isArray(body)) {
-      for (const [index, chunk] of body.entries()) if (!isBodyChunk(chunk)) throw new TypeError(`body chunk ${index} is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
+      for (const [index, chunk] of body.entries())
+        if (!isBodyChunk(chunk))
+          throw new TypeError(
+            `body chunk ${index} is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`,
+          );
       const chunks = body as BodyChunk[];
       if (!headersSent) sendHeaders(chunks.reduce((sum, chunk) => sum + chunkByteLength(chunk), 0));
       if (!noBody) for (const chunk of chunks) if (chunk.length > 0) pending.push(toBytes(chunk));
@@ -220,11 +275,15 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
         // HEAD with the headers known: the body is not read (docs/gateway.md §6.2), only stopped so that a
         // generator's finally blocks run (§5.3), then closed below.
         const iterable = body as Partial<AsyncIterable<BodyChunk> & Iterable<BodyChunk>>;
-        const iterator: Partial<AsyncIterator<BodyChunk> | Iterator<BodyChunk>> | undefined = iterable[Symbol.asyncIterator]?.() ?? iterable[Symbol.iterator]?.();
+        const iterator: Partial<AsyncIterator<BodyChunk> | Iterator<BodyChunk>> | undefined =
+          iterable[Symbol.asyncIterator]?.() ?? iterable[Symbol.iterator]?.();
         await iterator?.return?.();
       } else {
         for await (const chunk of body as AsyncIterable<unknown>) {
-          if (!isBodyChunk(chunk)) throw new TypeError(`a body chunk is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
+          if (!isBodyChunk(chunk))
+            throw new TypeError(
+              `a body chunk is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`,
+            );
           if (chunk.length === 0) continue; // empty, string or bytes
           if (!headersSent) sendHeaders(null);
           if (noBody) break; // HEAD: the headers were all it needed
@@ -237,12 +296,16 @@ export async function runCgi(app: GatewayApp, options: CgiOptions = {}): Promise
     }
     return 0;
   } catch (error) {
-    errors.write(`Error in the CGI app for ${environ.REQUEST_METHOD} ${environ.REQUEST_URI}:\n${(error as Error)?.stack ?? String(error)}\n`);
+    errors.write(
+      `Error in the CGI app for ${environ.REQUEST_METHOD} ${environ.REQUEST_URI}:\n${(error as Error)?.stack ?? String(error)}\n`,
+    );
     if (!headersSent) {
       // §6.3: the error's text stays in the log; the client learns only that it failed.
       const text = encoder.encode('Internal Server Error\n');
       pending.length = 0;
-      pending.push(headerBlock('500 Internal Server Error', [['Content-Type', 'text/plain; charset=utf-8']], text.byteLength));
+      pending.push(
+        headerBlock('500 Internal Server Error', [['Content-Type', 'text/plain; charset=utf-8']], text.byteLength),
+      );
       if (!noBody) pending.push(text);
       headersSent = true;
       await flush().catch(() => undefined);

@@ -1,5 +1,14 @@
 /** @module One TSGI call answered as a WHATWG Response (layer L4): startResponse, list and streamed bodies, HEAD, errors and close() (docs/gateway.md §4–§6). */
-import { callClose, checkStartResponse, chunkByteLength, describeChunk, isBodyChunk, isHopByHop, isPromiseLike, toBytes } from '../gateway/response.js';
+import {
+  callClose,
+  checkStartResponse,
+  chunkByteLength,
+  describeChunk,
+  isBodyChunk,
+  isHopByHop,
+  isPromiseLike,
+  toBytes,
+} from '../gateway/response.js';
 import type { Body, BodyChunk, Environ, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
 
 /** How a {@link FetchExchange} reports errors; `debug` is read only when a 500 is built. */
@@ -10,7 +19,6 @@ export interface FetchExchangeOptions {
 type Step = IteratorResult<unknown>;
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
-
 function describe(value: unknown): string {
   return value instanceof Error ? (value.stack ?? String(value)) : String(value);
 }
@@ -19,7 +27,8 @@ function chunkError(where: string, chunk: unknown): TypeError {
   return new TypeError(`${where} ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
 }
 
-const totalLength = (chunks: readonly BodyChunk[]): number => chunks.reduce((sum, chunk) => sum + chunkByteLength(chunk), 0);
+const totalLength = (chunks: readonly BodyChunk[]): number =>
+  chunks.reduce((sum, chunk) => sum + chunkByteLength(chunk), 0);
 
 /**
  * Runs one TSGI call and turns what it returns into a `Response`. A list body becomes one buffer with a
@@ -54,8 +63,12 @@ export class FetchExchange {
   };
 
   readonly #write = (chunk: BodyChunk): void => {
-    if (!isBodyChunk(chunk)) throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
-    if (this.#returned) throw new Error('write() was called after the application returned its body; yield the chunk from the body instead (docs/gateway.md §4.4)');
+    if (!isBodyChunk(chunk))
+      throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
+    if (this.#returned)
+      throw new Error(
+        'write() was called after the application returned its body; yield the chunk from the body instead (docs/gateway.md §4.4)',
+      );
     if (chunk.length > 0) this.#written.push(chunk);
   };
 
@@ -70,9 +83,14 @@ export class FetchExchange {
       this.#returned = true;
     }
     if (Array.isArray(body)) return this.#fromList(body);
-    if (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body)) return this.#fromStream(body);
+    if (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body))
+      return this.#fromStream(body);
     this.#closeBody(body);
-    return this.#fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`));
+    return this.#fail(
+      new TypeError(
+        `the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`,
+      ),
+    );
   }
 
   #fromList(chunks: readonly unknown[]): Response {
@@ -94,9 +112,13 @@ export class FetchExchange {
   }
 
   async #fromStream(body: Body): Promise<Response> {
-    const iterator: AnyIterator = Symbol.asyncIterator in body ? (body as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (body as Iterable<unknown>)[Symbol.iterator]();
+    const iterator: AnyIterator =
+      Symbol.asyncIterator in body
+        ? (body as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+        : (body as Iterable<unknown>)[Symbol.iterator]();
     const first = [...this.#written];
-    const bodyless = this.#environ.REQUEST_METHOD === 'HEAD' || this.#code === 204 || this.#code === 205 || this.#code === 304;
+    const bodyless =
+      this.#environ.REQUEST_METHOD === 'HEAD' || this.#code === 204 || this.#code === 205 || this.#code === 304;
     // The status and headers are known and no byte may follow them: read no chunk for nothing (§6.2).
     if (this.#status !== undefined && bodyless) return this.#headersOnly(body, iterator, first);
     for (;;) {
@@ -125,7 +147,10 @@ export class FetchExchange {
       }
       if (chunk.length === 0) continue; // empty, string or bytes: nothing to send
       first.push(chunk);
-      if (this.#status !== undefined && (this.#environ.REQUEST_METHOD === 'HEAD' || this.#code === 204 || this.#code === 205 || this.#code === 304)) {
+      if (
+        this.#status !== undefined &&
+        (this.#environ.REQUEST_METHOD === 'HEAD' || this.#code === 204 || this.#code === 205 || this.#code === 304)
+      ) {
         return this.#headersOnly(body, iterator, []);
       }
       try {
@@ -156,57 +181,60 @@ export class FetchExchange {
     const log = (what: string, error: unknown): void => this.#log(what, error);
     const close = (): void => this.#closeBody(body);
     const stop = (): Promise<void> => returnIterator(iterator, log);
-    return new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const chunk of first) controller.enqueue(toBytes(chunk));
-      },
-      async pull(controller) {
-        pulling = true;
-        try {
-          for (;;) {
-            let step: Step;
-            try {
-              step = await iterator.next();
-            } catch (error) {
-              log('error in the application', error); // after the headers: the runtime cuts the response short (§6.3)
-              if (!cancelled) controller.error(error);
-              close();
+    return new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          for (const chunk of first) controller.enqueue(toBytes(chunk));
+        },
+        async pull(controller) {
+          pulling = true;
+          try {
+            for (;;) {
+              let step: Step;
+              try {
+                step = await iterator.next();
+              } catch (error) {
+                log('error in the application', error); // after the headers: the runtime cuts the response short (§6.3)
+                if (!cancelled) controller.error(error);
+                close();
+                return;
+              }
+              if (cancelled) {
+                // The consumer went away while this chunk was being made: close() already ran; now stop the iterator.
+                if (!step.done) await stop();
+                return;
+              }
+              if (step.done) {
+                controller.close();
+                close();
+                return;
+              }
+              const chunk = step.value;
+              if (!isBodyChunk(chunk)) {
+                const error = chunkError('the body yielded', chunk);
+                log('error in the application', error);
+                controller.error(error);
+                await stop();
+                close();
+                return;
+              }
+              if (chunk.length === 0) continue;
+              controller.enqueue(toBytes(chunk)); // a byte stream: the runtime writes it as it is
               return;
             }
-            if (cancelled) {
-              // The consumer went away while this chunk was being made: close() already ran; now stop the iterator.
-              if (!step.done) await stop();
-              return;
-            }
-            if (step.done) {
-              controller.close();
-              close();
-              return;
-            }
-            const chunk = step.value;
-            if (!isBodyChunk(chunk)) {
-              const error = chunkError('the body yielded', chunk);
-              log('error in the application', error);
-              controller.error(error);
-              await stop();
-              close();
-              return;
-            }
-            if (chunk.length === 0) continue;
-            controller.enqueue(toBytes(chunk)); // a byte stream: the runtime writes it as it is
-            return;
+          } finally {
+            pulling = false;
           }
-        } finally {
-          pulling = false;
-        }
+        },
+        async cancel() {
+          // The client went away: close() at once, even while the app is still making a chunk (docs/gateway.md §5.3).
+          cancelled = true;
+          close();
+          if (!pulling) await stop();
+        },
       },
-      async cancel() {
-        // The client went away: close() at once, even while the app is still making a chunk (docs/gateway.md §5.3).
-        cancelled = true;
-        close();
-        if (!pulling) await stop();
-      },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
   }
 
   /** Builds the Response from the status and headers; `length` ≥ 0 adds Content-Length when the app gave none. */
@@ -220,7 +248,10 @@ export class FetchExchange {
     let hasLength = false;
     for (const pair of headers) {
       const [name, value] = pair;
-      if (isHopByHop(name)) throw new TypeError(`the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`);
+      if (isHopByHop(name))
+        throw new TypeError(
+          `the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`,
+        );
       if (name.toLowerCase() === 'content-length') hasLength = true;
       out.append(name, value); // throws on a bad name or a value with CR, LF or NUL: refused as §4.2 says
     }
@@ -228,8 +259,13 @@ export class FetchExchange {
     const head = this.#environ.REQUEST_METHOD === 'HEAD';
     const noBody = head || code === 204 || code === 205 || code === 304;
     // RFC 9110 §8.6: no Content-Length on 204 and 304; for HEAD only a length that is known (§9.3.2).
-    if (!hasLength && length >= 0 && code !== 204 && code !== 304 && (length > 0 || !head)) out.set('Content-Length', String(length));
-    const response = new Response(noBody ? null : makeBody(), { status: code, statusText: status.slice(4), headers: out });
+    if (!hasLength && length >= 0 && code !== 204 && code !== 304 && (length > 0 || !head))
+      out.set('Content-Length', String(length));
+    const response = new Response(noBody ? null : makeBody(), {
+      status: code,
+      statusText: status.slice(4),
+      headers: out,
+    });
     this.#headersSent = true;
     return response;
   }
@@ -242,7 +278,8 @@ export class FetchExchange {
   /** An error before the headers: logged, and a 500 whose body shows the error only in debug mode (docs/gateway.md §6.3). */
   #fail(error: unknown): Response {
     this.#log('error in the application', error);
-    const text = this.#options.debug === true ? `Internal Server Error\n\n${describe(error)}\n` : 'Internal Server Error\n';
+    const text =
+      this.#options.debug === true ? `Internal Server Error\n\n${describe(error)}\n` : 'Internal Server Error\n';
     const bytes = new TextEncoder().encode(text);
     this.#headersSent = true;
     return new Response(this.#environ.REQUEST_METHOD === 'HEAD' ? null : bytes, {
@@ -262,7 +299,9 @@ export class FetchExchange {
   #log(what: string, error: unknown): void {
     try {
       const environ = this.#environ;
-      environ['tsgi.errors'].write(`[flagon] ${what} (${environ.REQUEST_METHOD} ${environ.REQUEST_URI}):\n${describe(error)}\n`);
+      environ['tsgi.errors'].write(
+        `[flagon] ${what} (${environ.REQUEST_METHOD} ${environ.REQUEST_URI}):\n${describe(error)}\n`,
+      );
     } catch {
       // a broken error stream must not break the response
     }

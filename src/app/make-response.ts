@@ -17,10 +17,18 @@ type TupleHeaders = HeadersInit;
  * const rv: ResponseReturnValue = ['Created', 201, { Location: '/items/1' }];
  */
 export type ResponseReturnValue =
-  | string | Uint8Array | Response | globalThis.Response | GatewayApp
-  | Record<string, unknown> | readonly unknown[]
-  | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>
-  | readonly [unknown, number] | readonly [unknown, number, TupleHeaders] | readonly [unknown, TupleHeaders];
+  | string
+  | Uint8Array
+  | Response
+  | globalThis.Response
+  | GatewayApp
+  | Record<string, unknown>
+  | readonly unknown[]
+  | Iterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>
+  | readonly [unknown, number]
+  | readonly [unknown, number, TupleHeaders]
+  | readonly [unknown, TupleHeaders];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -30,19 +38,37 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function isHeadersLike(value: unknown): value is TupleHeaders {
   if (value instanceof Headers) return true;
-  if (Array.isArray(value)) return value.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string');
-  return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+  if (Array.isArray(value))
+    return value.every(
+      (pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string',
+    );
+  return (
+    isPlainObject(value) &&
+    Object.values(value).every(
+      (v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
+    )
+  );
 }
 
 function isBody(value: unknown): boolean {
-  return typeof value === 'string' || value instanceof Uint8Array || value instanceof Response || isPlainObject(value) || Array.isArray(value)
-    || typeof value === 'function' || (typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value));
+  return (
+    typeof value === 'string' ||
+    value instanceof Uint8Array ||
+    value instanceof Response ||
+    isPlainObject(value) ||
+    Array.isArray(value) ||
+    typeof value === 'function' ||
+    (typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value))
+  );
 }
 
 /** `[body, status]`, `[body, status, headers]` or `[body, headers]`; anything else in an array is JSON. */
 function asTuple(value: readonly unknown[]): { body: unknown; status?: number; headers?: TupleHeaders } | null {
   if (value.length < 2 || value.length > 3 || !isBody(value[0])) return null;
-  if (value.length === 3) return typeof value[1] === 'number' && isHeadersLike(value[2]) ? { body: value[0], status: value[1], headers: value[2] } : null;
+  if (value.length === 3)
+    return typeof value[1] === 'number' && isHeadersLike(value[2])
+      ? { body: value[0], status: value[1], headers: value[2] }
+      : null;
   if (typeof value[1] === 'number') return { body: value[0], status: value[1] };
   return isHeadersLike(value[1]) ? { body: value[0], headers: value[1] } : null;
 }
@@ -56,13 +82,17 @@ const JSON_INIT: ResponseInit = Object.freeze({ contentType: 'application/json' 
  * return jsonify({ ok: true });
  */
 export function jsonify(value: unknown, status = 200): Response {
-  return new Response(`${JSON.stringify(value)}\n`, status === 200 ? JSON_INIT : { status, contentType: 'application/json' });
+  return new Response(
+    `${JSON.stringify(value)}\n`,
+    status === 200 ? JSON_INIT : { status, contentType: 'application/json' },
+  );
 }
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined (did you forget a return?)';
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array that is neither JSON-able as a tuple nor [body, status, headers]: ${JSON.stringify(value).slice(0, 80)}`;
+  if (Array.isArray(value))
+    return `an array that is neither JSON-able as a tuple nor [body, status, headers]: ${JSON.stringify(value).slice(0, 80)}`;
   return `a ${typeof value}${typeof value === 'object' ? ` (${(value as object).constructor?.name ?? 'Object'})` : `: ${String(value).slice(0, 40)}`}`;
 }
 
@@ -84,7 +114,8 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
     if (tuple === null) return jsonify(value);
     const apply = (response: Response): Response => {
       if (tuple.status !== undefined) response.status = tuple.status;
-      if (tuple.headers !== undefined) for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
+      if (tuple.headers !== undefined)
+        for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
       return response;
     };
     const made = makeResponse(tuple.body, endpoint, environ);
@@ -95,8 +126,11 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
   if (typeof value === 'object' && value !== null && (Symbol.asyncIterator in value || Symbol.iterator in value)) {
     return new Response(value as AsyncIterable<string | Uint8Array>);
   }
-  throw new FlagonError('FLAGON_ERR_BAD_RETURN', `The view function for '${endpoint}' did not return a valid response: it returned ${describe(value)}. `
-    + 'Return a string, bytes, an object or array (JSON), a Response (Flagon\'s or Fetch\'s), an iterable, a TSGI app, or a tuple [body, status, headers].');
+  throw new FlagonError(
+    'FLAGON_ERR_BAD_RETURN',
+    `The view function for '${endpoint}' did not return a valid response: it returned ${describe(value)}. ` +
+      "Return a string, bytes, an object or array (JSON), a Response (Flagon's or Fetch's), an iterable, a TSGI app, or a tuple [body, status, headers].",
+  );
 }
 
 /**
@@ -130,9 +164,15 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
   const body: Body = await app(environ, (s, h) => {
     status = s;
     headers = h;
-    return (chunk) => { pushed.push(chunk); };
+    return (chunk) => {
+      pushed.push(chunk);
+    };
   });
-  const iterator = (Symbol.asyncIterator in body ? (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator]() : (body as Iterable<BodyChunk>)[Symbol.iterator]()) as AsyncIterator<BodyChunk> | Iterator<BodyChunk>;
+  const iterator = (
+    Symbol.asyncIterator in body
+      ? (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator]()
+      : (body as Iterable<BodyChunk>)[Symbol.iterator]()
+  ) as AsyncIterator<BodyChunk> | Iterator<BodyChunk>;
   // An app may call startResponse lazily, from inside its body: read until it has.
   const early: BodyChunk[] = [];
   let done = false;
@@ -141,7 +181,8 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
     if (step.done) done = true;
     else early.push(step.value);
   }
-  if (status === '') throw new FlagonError('FLAGON_ERR_BAD_RETURN', 'the TSGI app a view returned never called startResponse()');
+  if (status === '')
+    throw new FlagonError('FLAGON_ERR_BAD_RETURN', 'the TSGI app a view returned never called startResponse()');
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -178,4 +219,3 @@ export function redirect(location: string, status = 302): Response {
   const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(uri)}">${escapeHtml(location)}</a>. If not, click the link.\n`;
   return new Response(body, { status, headers: { Location: uri } });
 }
-

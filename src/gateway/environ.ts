@@ -83,7 +83,12 @@ export function requestHeaders(environ: Environ): Array<[string, string]> {
     if (key.startsWith('HTTP_')) name = key.slice(5);
     else if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') name = key;
     else continue;
-    out.push([name.toLowerCase().replace(/(^|_)([a-z])/g, (_m, sep: string, ch: string) => `${sep ? '-' : ''}${ch.toUpperCase()}`), value]);
+    out.push([
+      name
+        .toLowerCase()
+        .replace(/(^|_)([a-z])/g, (_m, sep: string, ch: string) => `${sep ? '-' : ''}${ch.toUpperCase()}`),
+      value,
+    ]);
   }
   return out;
 }

@@ -1,6 +1,24 @@
 /** @module flagon/gateway: the TSGI 1.0 interface (types, environ and URL helpers, lint). Re-exports only. */
-export type { Body, BodyChunks, Environ, ErrorStream, GatewayApp, HeaderList, InputStream, StartResponse, TSGIVersion, WriteFn } from './types.js';
-export { TSGI_VERSION, addRequestHeaders, environKeyForHeader, getContentLength, joinHeaderValue, requestHeaders } from './environ.js';
+export type {
+  Body,
+  BodyChunks,
+  Environ,
+  ErrorStream,
+  GatewayApp,
+  HeaderList,
+  InputStream,
+  StartResponse,
+  TSGIVersion,
+  WriteFn,
+} from './types.js';
+export {
+  TSGI_VERSION,
+  addRequestHeaders,
+  environKeyForHeader,
+  getContentLength,
+  joinHeaderValue,
+  requestHeaders,
+} from './environ.js';
 export { decodePathInfo, getCurrentUrl, getHost, quotePath, shiftPathInfo, splitRequestTarget } from './url.js';
 export type { CurrentUrlOptions, RequestTarget } from './url.js';
 export { HTTP_TOKEN, checkStartResponse, isHopByHop, parseStatusCode } from './response.js';

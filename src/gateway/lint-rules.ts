@@ -42,12 +42,24 @@ export const LINT_RULES = {
   'input.read-twice': { side: 'app', section: '3.4', title: 'tsgi.input is read at most once' },
   'errors.write': { side: 'app', section: '3.4', title: 'tsgi.errors.write() takes a string' },
   'start-response.status': { side: 'app', section: '4.1', title: 'the status is "NNN Reason", 200-599, latin-1' },
-  'start-response.headers': { side: 'app', section: '4.2', title: 'headers are an array of [name, value] string pairs' },
+  'start-response.headers': {
+    side: 'app',
+    section: '4.2',
+    title: 'headers are an array of [name, value] string pairs',
+  },
   'start-response.header-name': { side: 'app', section: '4.2', title: 'a header name is an HTTP token' },
-  'start-response.header-value': { side: 'app', section: '4.2', title: 'a header value is latin-1 with no CR, LF or NUL' },
+  'start-response.header-value': {
+    side: 'app',
+    section: '4.2',
+    title: 'a header value is latin-1 with no CR, LF or NUL',
+  },
   'start-response.hop-by-hop': { side: 'app', section: '4.2', title: 'applications send no hop-by-hop headers' },
   'start-response.twice': { side: 'app', section: '4.3', title: 'a second startResponse() call passes excInfo' },
-  'start-response.rethrow': { side: 'server', section: '4.3', title: 'after headers are sent, the server rethrows excInfo' },
+  'start-response.rethrow': {
+    side: 'server',
+    section: '4.3',
+    title: 'after headers are sent, the server rethrows excInfo',
+  },
   'start-response.write': { side: 'server', section: '4.4', title: 'startResponse() returns a write() function' },
   'write.chunk': { side: 'app', section: '4.4', title: 'write() takes a Uint8Array' },
   'write.after-return': { side: 'app', section: '4.4', title: 'write() is used only before the application returns' },
@@ -58,7 +70,11 @@ export const LINT_RULES = {
   'body.forbidden': { side: 'app', section: '6.2', title: '1xx, 204 and 304 responses carry no body' },
   'body.content-length': { side: 'app', section: '6.1', title: 'the body has exactly Content-Length bytes' },
   'server.iterate-twice': { side: 'server', section: '5.3', title: 'the server iterates the body once' },
-  'server.iterate-after-close': { side: 'server', section: '5.3', title: 'the server stops iterating once it called close()' },
+  'server.iterate-after-close': {
+    side: 'server',
+    section: '5.3',
+    title: 'the server stops iterating once it called close()',
+  },
   'server.close-twice': { side: 'server', section: '5.3', title: 'the server calls close() exactly once' },
 } as const satisfies Record<string, RuleInfo>;
 
@@ -94,12 +110,26 @@ export class LintError extends Error {
 }
 
 const REQUIRED_STRINGS = [
-  'REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'REQUEST_URI',
-  'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL', 'REMOTE_ADDR', 'REMOTE_PORT',
+  'REQUEST_METHOD',
+  'SCRIPT_NAME',
+  'PATH_INFO',
+  'QUERY_STRING',
+  'REQUEST_URI',
+  'SERVER_NAME',
+  'SERVER_PORT',
+  'SERVER_PROTOCOL',
+  'REMOTE_ADDR',
+  'REMOTE_PORT',
 ] as const;
 const REQUIRED_TSGI = [
-  'tsgi.version', 'tsgi.url_scheme', 'tsgi.input', 'tsgi.input_terminated', 'tsgi.errors',
-  'tsgi.multithread', 'tsgi.multiprocess', 'tsgi.run_once',
+  'tsgi.version',
+  'tsgi.url_scheme',
+  'tsgi.input',
+  'tsgi.input_terminated',
+  'tsgi.errors',
+  'tsgi.multithread',
+  'tsgi.multiprocess',
+  'tsgi.run_once',
 ] as const;
 const FLAGS = ['tsgi.input_terminated', 'tsgi.multithread', 'tsgi.multiprocess', 'tsgi.run_once'] as const;
 
@@ -121,7 +151,8 @@ export function checkEnviron(environ: Environ): void {
     if (!(key in environ)) throw new LintError('environ.missing-key', `the environ has no ${key}`);
   }
   for (const key of REQUIRED_STRINGS) {
-    if (typeof environ[key] !== 'string') throw new LintError('environ.not-string', `${key} is a ${typeof environ[key]}`);
+    if (typeof environ[key] !== 'string')
+      throw new LintError('environ.not-string', `${key} is a ${typeof environ[key]}`);
   }
   for (const key of ['CONTENT_TYPE', 'CONTENT_LENGTH'] as const) {
     if (key in environ && typeof environ[key] !== 'string') {
@@ -151,7 +182,10 @@ export function checkEnviron(environ: Environ): void {
 function checkPaths(environ: Environ): void {
   const { SCRIPT_NAME: script, PATH_INFO: path } = environ;
   if (script !== '' && (!script.startsWith('/') || script.endsWith('/'))) {
-    throw new LintError('environ.paths', `SCRIPT_NAME ${show(script)} must be '' or start with "/" and not end with one`);
+    throw new LintError(
+      'environ.paths',
+      `SCRIPT_NAME ${show(script)} must be '' or start with "/" and not end with one`,
+    );
   }
   const asterisk = path === '*' && environ.REQUEST_METHOD === 'OPTIONS';
   if (path !== '' && !path.startsWith('/') && !asterisk) {
@@ -169,7 +203,8 @@ function checkHeaderKeys(environ: Environ): void {
     }
     if (key.startsWith('HTTP_')) {
       if (!/^HTTP_[A-Z0-9_]+$/.test(key)) throw new LintError('environ.header-key', `${show(key)} is not upper case`);
-      if (typeof environ[key] !== 'string') throw new LintError('environ.not-string', `${key} is a ${typeof environ[key]}`);
+      if (typeof environ[key] !== 'string')
+        throw new LintError('environ.not-string', `${key} is a ${typeof environ[key]}`);
     }
   }
 }
@@ -180,14 +215,24 @@ function checkTsgiKeys(environ: Environ): void {
     throw new LintError('environ.tsgi-version', `tsgi.version is ${JSON.stringify(version)}`);
   }
   const scheme: unknown = environ['tsgi.url_scheme'];
-  if (scheme !== 'http' && scheme !== 'https') throw new LintError('environ.url-scheme', `tsgi.url_scheme is ${show(scheme)}`);
+  if (scheme !== 'http' && scheme !== 'https')
+    throw new LintError('environ.url-scheme', `tsgi.url_scheme is ${show(scheme)}`);
   const input: unknown = environ['tsgi.input'];
-  if (typeof input !== 'object' || input === null || typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
+  if (
+    typeof input !== 'object' ||
+    input === null ||
+    typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function'
+  ) {
     throw new LintError('environ.input', 'tsgi.input has no [Symbol.asyncIterator]');
   }
   const errors: unknown = environ['tsgi.errors'];
   const stream = errors as { write?: unknown; flush?: unknown } | null;
-  if (typeof stream !== 'object' || stream === null || typeof stream.write !== 'function' || typeof stream.flush !== 'function') {
+  if (
+    typeof stream !== 'object' ||
+    stream === null ||
+    typeof stream.write !== 'function' ||
+    typeof stream.flush !== 'function'
+  ) {
     throw new LintError('environ.errors', 'tsgi.errors needs write(text) and flush()');
   }
   for (const key of FLAGS) {

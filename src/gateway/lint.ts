@@ -26,12 +26,15 @@ export function lint(app: GatewayApp): GatewayApp {
   };
 }
 
-
 function lintInput(input: InputStream): InputStream {
   let used = false;
   return {
     [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-      if (used) throw new LintError('input.read-twice', 'tsgi.input was iterated a second time; buffer it if you need it again');
+      if (used)
+        throw new LintError(
+          'input.read-twice',
+          'tsgi.input was iterated a second time; buffer it if you need it again',
+        );
       used = true;
       const inner = input[Symbol.asyncIterator]();
       return {
@@ -66,25 +69,34 @@ function lintErrors(errors: ErrorStream): ErrorStream {
 function checkStatus(status: unknown): number {
   const code = typeof status === 'string' ? parseStatusCode(status) : -1;
   if (code < 200 || code > 599 || /[^\x20-\x7e\x80-\xff]/.test(status as string)) {
-    throw new LintError('start-response.status', `startResponse() got the status ${JSON.stringify(status)}; write e.g. '200 OK'`);
+    throw new LintError(
+      'start-response.status',
+      `startResponse() got the status ${JSON.stringify(status)}; write e.g. '200 OK'`,
+    );
   }
   return code;
 }
 
 /** Checks the header list and returns the declared Content-Length, or null. */
 function checkHeaders(headers: unknown): number | null {
-  if (!Array.isArray(headers)) throw new LintError('start-response.headers', `headers are a ${typeof headers}, not an array`);
+  if (!Array.isArray(headers))
+    throw new LintError('start-response.headers', `headers are a ${typeof headers}, not an array`);
   let length: number | null = null;
   for (const pair of headers as unknown[]) {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
       throw new LintError('start-response.headers', `${JSON.stringify(pair)} is not a [name, value] pair of strings`);
     }
     const [name, value] = pair as [string, string];
-    if (!TOKEN.test(name)) throw new LintError('start-response.header-name', `${JSON.stringify(name)} is not a valid header name`);
+    if (!TOKEN.test(name))
+      throw new LintError('start-response.header-name', `${JSON.stringify(name)} is not a valid header name`);
     if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
-      throw new LintError('start-response.header-value', `the value of ${name} has a control or non-latin-1 character: ${JSON.stringify(value)}`);
+      throw new LintError(
+        'start-response.header-value',
+        `the value of ${name} has a control or non-latin-1 character: ${JSON.stringify(value)}`,
+      );
     }
-    if (isHopByHop(name)) throw new LintError('start-response.hop-by-hop', `${name} is hop-by-hop; the server manages the connection`);
+    if (isHopByHop(name))
+      throw new LintError('start-response.hop-by-hop', `${name} is hop-by-hop; the server manages the connection`);
     if (name.toLowerCase() === 'content-length') length = Number(value);
   }
   return length;
@@ -113,10 +125,14 @@ class LintedExchange {
       const length = checkHeaders(headers);
       if (excInfo !== undefined && this.#headersSent) {
         serverStart(status, headers, excInfo); // a correct server throws excInfo here
-        throw new LintError('start-response.rethrow', 'startResponse(…, excInfo) after the headers were sent returned instead of rethrowing');
+        throw new LintError(
+          'start-response.rethrow',
+          'startResponse(…, excInfo) after the headers were sent returned instead of rethrowing',
+        );
       }
       const write = serverStart(status, headers, excInfo);
-      if (typeof write !== 'function') throw new LintError('start-response.write', `startResponse() returned ${typeof write}`);
+      if (typeof write !== 'function')
+        throw new LintError('start-response.write', `startResponse() returned ${typeof write}`);
       this.#started = true;
       this.#code = code;
       this.#declaredLength = length;
@@ -126,8 +142,10 @@ class LintedExchange {
 
   #wrapWrite(write: WriteFn): WriteFn {
     return (chunk) => {
-      if (!(chunk instanceof Uint8Array)) throw new LintError('write.chunk', `write() got a ${typeof chunk}; encode text first`);
-      if (this.#returned) throw new LintError('write.after-return', 'write() was called after the application returned its body');
+      if (!(chunk instanceof Uint8Array))
+        throw new LintError('write.chunk', `write() got a ${typeof chunk}; encode text first`);
+      if (this.#returned)
+        throw new LintError('write.after-return', 'write() was called after the application returned its body');
       this.#countChunk(chunk);
       write(chunk);
     };
@@ -142,26 +160,37 @@ class LintedExchange {
     this.#headersSent = true;
     this.#bytes += chunk.byteLength;
     if (!this.#head && this.#declaredLength !== null && this.#bytes > this.#declaredLength) {
-      throw new LintError('body.content-length', `the body passed Content-Length ${this.#declaredLength} (${this.#bytes} bytes so far)`);
+      throw new LintError(
+        'body.content-length',
+        `the body passed Content-Length ${this.#declaredLength} (${this.#bytes} bytes so far)`,
+      );
     }
   }
 
   wrapBody(body: unknown): Body {
     this.#returned = true;
     if (typeof body === 'string' || body instanceof Uint8Array) {
-      throw new LintError('app.result', `the application returned a ${typeof body === 'string' ? 'string' : 'Uint8Array'}; return [chunk] instead`);
+      throw new LintError(
+        'app.result',
+        `the application returned a ${typeof body === 'string' ? 'string' : 'Uint8Array'}; return [chunk] instead`,
+      );
     }
     const chunks = body as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
     const sync = typeof chunks?.[Symbol.iterator] === 'function';
     if (!sync && typeof chunks?.[Symbol.asyncIterator] !== 'function') {
-      throw new LintError('app.result', `the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array`);
+      throw new LintError(
+        'app.result',
+        `the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array`,
+      );
     }
     return new LintedBody(this, body as Body, sync) as unknown as Body;
   }
 
   checkChunk(chunk: unknown): Uint8Array {
-    if (!(chunk instanceof Uint8Array)) throw new LintError('body.chunk', `the body yielded a ${typeof chunk}; chunks are Uint8Array`);
-    if (!this.#started) throw new LintError('body.before-start', 'the body yielded a chunk before startResponse() was called');
+    if (!(chunk instanceof Uint8Array))
+      throw new LintError('body.chunk', `the body yielded a ${typeof chunk}; chunks are Uint8Array`);
+    if (!this.#started)
+      throw new LintError('body.before-start', 'the body yielded a chunk before startResponse() was called');
     this.#countChunk(chunk);
     return chunk;
   }
@@ -170,7 +199,10 @@ class LintedExchange {
     if (!this.#started) throw new LintError('body.no-start', 'the body ended and startResponse() was never called');
     const bodyAllowed = this.#code >= 200 && this.#code !== 204 && this.#code !== 304;
     if (bodyAllowed && !this.#head && this.#declaredLength !== null && this.#bytes !== this.#declaredLength) {
-      throw new LintError('body.content-length', `the body had ${this.#bytes} bytes but Content-Length said ${this.#declaredLength}`);
+      throw new LintError(
+        'body.content-length',
+        `the body had ${this.#bytes} bytes but Content-Length said ${this.#declaredLength}`,
+      );
     }
   }
 }
@@ -192,12 +224,14 @@ class LintedBody {
 
   #begin(): void {
     if (this.#iterated) throw new LintError('server.iterate-twice', 'the server iterated the body a second time');
-    if (this.#closed) throw new LintError('server.iterate-after-close', 'the server iterated the body after calling close()');
+    if (this.#closed)
+      throw new LintError('server.iterate-after-close', 'the server iterated the body after calling close()');
     this.#iterated = true;
   }
 
   #step(step: IteratorResult<unknown>): IteratorResult<Uint8Array> {
-    if (this.#closed) throw new LintError('server.iterate-after-close', 'the server asked for a chunk after calling close()');
+    if (this.#closed)
+      throw new LintError('server.iterate-after-close', 'the server asked for a chunk after calling close()');
     if (step.done) {
       this.#exchange.checkEnd();
       return { done: true, value: undefined };

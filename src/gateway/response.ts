@@ -62,17 +62,28 @@ export function isHopByHop(name: string): boolean {
  * @example
  * const code = checkStartResponse('200 OK', [['Content-Type', 'text/plain']], undefined, false, false); // 200
  */
-export function checkStartResponse(status: string, headers: unknown, excInfo: unknown, started: boolean, headersSent: boolean): number {
+export function checkStartResponse(
+  status: string,
+  headers: unknown,
+  excInfo: unknown,
+  started: boolean,
+  headersSent: boolean,
+): number {
   if (excInfo !== undefined) {
     if (headersSent) throw excInfo; // too late to change the status: PEP 3333's rule
   } else if (started) {
-    throw new Error('startResponse() was called twice; to replace the status after an error, pass the error as excInfo (docs/gateway.md §4.3)');
+    throw new Error(
+      'startResponse() was called twice; to replace the status after an error, pass the error as excInfo (docs/gateway.md §4.3)',
+    );
   }
   const code = parseStatusCode(status);
   if (code < 200 || code > 599) {
-    throw new TypeError(`startResponse() needs a final status line such as '200 OK', got ${JSON.stringify(status)} (docs/gateway.md §4.1)`);
+    throw new TypeError(
+      `startResponse() needs a final status line such as '200 OK', got ${JSON.stringify(status)} (docs/gateway.md §4.1)`,
+    );
   }
-  if (!Array.isArray(headers)) throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
+  if (!Array.isArray(headers))
+    throw new TypeError('startResponse() takes headers as an array of [name, value] pairs (docs/gateway.md §4.2)');
   return code;
 }
 

@@ -33,9 +33,17 @@ export interface DebugOptions {
  * @example
  * const html = renderDebugPage(new Error('boom'), environ);
  */
-export function renderDebugPage(error: unknown, environ: Environ | null, title = 'An unhandled error escaped the app while it handled this request.'): string {
+export function renderDebugPage(
+  error: unknown,
+  environ: Environ | null,
+  title = 'An unhandled error escaped the app while it handled this request.',
+): string {
   const chain: Array<{ name: string; message: string; frames: StackFrame[] }> = [];
-  for (let current: unknown = error; current !== undefined && chain.length < 5; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current !== undefined && chain.length < 5;
+    current = (current as { cause?: unknown }).cause
+  ) {
     chain.push({ name: errorName(current), message: errorMessage(current), frames: stackFrames(current) });
     if (!(current instanceof Error)) break;
   }
@@ -50,7 +58,11 @@ export function renderDebugPage(error: unknown, environ: Environ | null, title =
       url: getCurrentUrl(environ),
       headers: requestHeaders(environ),
     },
-    environ: environ && Object.keys(environ).sort().map((key) => [key, describe(environ[key])]),
+    environ:
+      environ &&
+      Object.keys(environ)
+        .sort()
+        .map((key) => [key, describe(environ[key])]),
     footer: `Flagon debugger, Node ${process.version}, process ${process.pid}.`,
   });
 }
@@ -107,10 +119,14 @@ export function debuggedApp(app: GatewayApp, options: DebugOptions = {}): Gatewa
 }
 
 function errorPage(error: unknown, environ: Environ, startResponse: StartResponse, started: boolean): Body {
-  const stack = error instanceof Error ? error.stack ?? String(error) : String(error);
+  const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
   environ['tsgi.errors'].write(`Error on request ${environ.REQUEST_METHOD} ${environ.REQUEST_URI}:\n${stack}\n`);
   const page = encoder.encode(renderDebugPage(error, environ));
-  const headers: HeaderList = [['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', String(page.length)], ['Cache-Control', 'no-store']];
+  const headers: HeaderList = [
+    ['Content-Type', 'text/html; charset=utf-8'],
+    ['Content-Length', String(page.length)],
+    ['Cache-Control', 'no-store'],
+  ];
   // A second startResponse must carry the error (docs/gateway.md §4.3): it replaces headers not yet sent, or rethrows.
   startResponse('500 Internal Server Error', headers, started ? error : undefined);
   return [page];
@@ -119,7 +135,10 @@ function errorPage(error: unknown, environ: Environ, startResponse: StartRespons
 function refuseHost(host: string, startResponse: StartResponse): Body {
   const text = `Bad Request: the Host '${host}' is not this machine. In debug mode the dev server answers only to localhost, 127.0.0.1, [::1] and the host it is bound to, because the debug page shows source code (a defence against DNS rebinding). Use http://127.0.0.1:<port>/, or bind to this name with --host.\n`;
   const body = encoder.encode(text);
-  startResponse('400 Bad Request', [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', String(body.length)]]);
+  startResponse('400 Bad Request', [
+    ['Content-Type', 'text/plain; charset=utf-8'],
+    ['Content-Length', String(body.length)],
+  ]);
   return [body];
 }
 

@@ -19,8 +19,8 @@ export interface ExchangeOptions {
 
 /** Single-chunk bodies up to this size are sent as text when they are ASCII (see #sendArray); bigger ones stay zero-copy. */
 const SMALL_TEXT = 512;
-const asciiText = (chunk: Uint8Array): string => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)).toString();
-
+const asciiText = (chunk: Uint8Array): string =>
+  (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)).toString();
 
 function describe(value: unknown): string {
   return value instanceof Error ? (value.stack ?? String(value)) : String(value);
@@ -67,7 +67,8 @@ export class NodeExchange implements Expirable {
 
   /** The legacy `write(chunk)` (docs/gateway.md §4.4): sends headers with chunked framing, then the chunk. */
   readonly write = (chunk: Uint8Array): void => {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
+    if (!(chunk instanceof Uint8Array))
+      throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
     if (chunk.byteLength === 0) return;
     if (this.#expired) return;
     if (!this.#headersSent) this.#sendHeaders(-1);
@@ -85,7 +86,11 @@ export class NodeExchange implements Expirable {
       return;
     }
     if (Array.isArray(result)) this.#sendArray(result);
-    else if (isPromiseLike(result)) result.then((body) => this.#send(body), (error: unknown) => this.#fail(error));
+    else if (isPromiseLike(result))
+      result.then(
+        (body) => this.#send(body),
+        (error: unknown) => this.#fail(error),
+      );
     else this.#send(result);
   }
 
@@ -107,7 +112,14 @@ export class NodeExchange implements Expirable {
     if (!res.destroyed && !res.headersSent) {
       const text = 'Service Unavailable: the application did not answer in time\n';
       res.shouldKeepAlive = false;
-      res.writeHead(503, 'Service Unavailable', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(text.length), 'Connection', 'close']);
+      res.writeHead(503, 'Service Unavailable', [
+        'Content-Type',
+        'text/plain; charset=utf-8',
+        'Content-Length',
+        String(text.length),
+        'Connection',
+        'close',
+      ]);
       res.end(text);
     }
     if (this.#body !== undefined) this.#closeBody(this.#body);
@@ -122,7 +134,11 @@ export class NodeExchange implements Expirable {
     } else if (typeof body === 'object' && body !== null && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
       this.#stream(body).catch((error: unknown) => this.#fail(error));
     } else {
-      this.#fail(new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`));
+      this.#fail(
+        new TypeError(
+          `the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`,
+        ),
+      );
       this.#closeBody(body);
     }
   }
@@ -136,7 +152,10 @@ export class NodeExchange implements Expirable {
       let total = 0;
       for (let i = 0; i < chunks.length; i++) {
         const chunk = chunks[i];
-        if (!(chunk instanceof Uint8Array)) throw new TypeError(`body chunk ${i} is a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`);
+        if (!(chunk instanceof Uint8Array))
+          throw new TypeError(
+            `body chunk ${i} is a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`,
+          );
         total += chunk.byteLength;
       }
       if (!this.#headersSent) this.#sendHeaders(total);
@@ -161,7 +180,9 @@ export class NodeExchange implements Expirable {
   async #stream(body: Body): Promise<void> {
     const res = this.#res;
     const iterator: Iterator<unknown> | AsyncIterator<unknown> =
-      Symbol.asyncIterator in body ? (body as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (body as Iterable<unknown>)[Symbol.iterator]();
+      Symbol.asyncIterator in body
+        ? (body as AsyncIterable<unknown>)[Symbol.asyncIterator]()
+        : (body as Iterable<unknown>)[Symbol.iterator]();
     // The client going away closes the body at once, so a stream waiting for data can release what it holds.
     const onClose = (): void => {
       if (res.writableFinished) return;
@@ -189,7 +210,10 @@ export class NodeExchange implements Expirable {
         if (step.done) finished = true;
         if (step.done || this.#aborted || this.#expired) break;
         const chunk = step.value;
-        if (!(chunk instanceof Uint8Array)) throw new TypeError(`the body yielded a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`);
+        if (!(chunk instanceof Uint8Array))
+          throw new TypeError(
+            `the body yielded a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`,
+          );
         if (chunk.byteLength === 0) continue;
         if (!this.#headersSent) this.#sendHeaders(-1);
         if (head) break; // the headers are the whole answer (docs/gateway.md §6.2)
@@ -303,14 +327,23 @@ export class NodeExchange implements Expirable {
     let hasLength = false;
     for (let i = 0; i < headers.length; i++) {
       const name = headers[i]![0];
-      if (isHopByHop(name)) throw new TypeError(`the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`);
-      if (name.length === 14 && (name === 'Content-Length' || name.toLowerCase() === 'content-length')) hasLength = true;
+      if (isHopByHop(name))
+        throw new TypeError(
+          `the application sent the hop-by-hop header ${name}; the server manages the connection (docs/gateway.md §4.2)`,
+        );
+      if (name.length === 14 && (name === 'Content-Length' || name.toLowerCase() === 'content-length'))
+        hasLength = true;
     }
     const code = this.#code;
     // RFC 9110 §8.6: no Content-Length on 204; on 304 it would describe the selected representation, which we do not know.
     // A HEAD answer with no bytes says nothing of GET's length (the app may have skipped a body it could not measure):
     // a Content-Length of 0 would be a false one (RFC 9110 §9.3.2).
-    const addLength = !hasLength && knownLength >= 0 && code !== 204 && code !== 304 && (knownLength > 0 || this.#environ.REQUEST_METHOD !== 'HEAD');
+    const addLength =
+      !hasLength &&
+      knownLength >= 0 &&
+      code !== 204 &&
+      code !== 304 &&
+      (knownLength > 0 || this.#environ.REQUEST_METHOD !== 'HEAD');
     // Node takes headers as one flat list; sized up front, since a list grown by push reserves room for 17 entries.
     const flat: string[] = new Array(headers.length * 2 + (addLength ? 2 : 0));
     for (let i = 0; i < headers.length; i++) {
@@ -350,7 +383,12 @@ export class NodeExchange implements Expirable {
       if (res.destroyed) return;
       const text = this.#options.debug ? `Internal Server Error\n\n${describe(error)}\n` : 'Internal Server Error\n';
       const body = Buffer.from(text);
-      res.writeHead(500, 'Internal Server Error', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.byteLength)]);
+      res.writeHead(500, 'Internal Server Error', [
+        'Content-Type',
+        'text/plain; charset=utf-8',
+        'Content-Length',
+        String(body.byteLength),
+      ]);
       res.end(body);
     } catch (secondError) {
       this.#log('error while sending the 500 response', secondError);
@@ -368,7 +406,9 @@ export class NodeExchange implements Expirable {
   #log(what: string, error: unknown): void {
     try {
       const environ = this.#environ;
-      this.#options.errors.write(`[flagon] ${what} (${environ.REQUEST_METHOD} ${environ.REQUEST_URI}):\n${describe(error)}\n`);
+      this.#options.errors.write(
+        `[flagon] ${what} (${environ.REQUEST_METHOD} ${environ.REQUEST_URI}):\n${describe(error)}\n`,
+      );
     } catch {
       // a broken error stream must not take the server down
     }
@@ -377,5 +417,7 @@ export class NodeExchange implements Expirable {
 
 /** Bytes a socket holds that the kernel has not taken: its stream buffer and libuv's write queue. */
 function queuedBytes(socket: { writableLength: number }): number {
-  return socket.writableLength + ((socket as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize ?? 0);
+  return (
+    socket.writableLength + ((socket as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize ?? 0)
+  );
 }

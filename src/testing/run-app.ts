@@ -42,7 +42,8 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
   const sent = (): boolean => chunks.some((chunk) => chunk.byteLength > 0);
   const write = (chunk: BodyChunk): void => {
     if (status === undefined) throw new Error('write() was called before startResponse() (docs/gateway.md §4.4)');
-    if (!isBodyChunk(chunk)) throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
+    if (!isBodyChunk(chunk))
+      throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
     chunks.push(toBytes(chunk));
   };
   const startResponse: StartResponse = (newStatus, newHeaders, excInfo?) => {
@@ -58,7 +59,9 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
 
   const body: Body = await app(environ, startResponse);
   if (typeof body !== 'object' || body === null) {
-    throw new TypeError(`the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`);
+    throw new TypeError(
+      `the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`,
+    );
   }
   try {
     if (Symbol.asyncIterator in body) {
@@ -69,7 +72,8 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
   } finally {
     await body.close?.();
   }
-  if (status === undefined) throw new Error('the application returned without calling startResponse() (docs/gateway.md §5.2)');
+  if (status === undefined)
+    throw new Error('the application returned without calling startResponse() (docs/gateway.md §5.2)');
   const statusCode = parseStatusCode(status);
   const bodyless = environ.REQUEST_METHOD === 'HEAD' || statusCode < 200 || statusCode === 204 || statusCode === 304;
   const bytes = bodyless ? new Uint8Array(0) : concat(chunks);
@@ -88,7 +92,10 @@ export async function runApp(app: GatewayApp, environ: Environ): Promise<AppResp
 }
 
 function collect(chunks: Uint8Array[], chunk: unknown): void {
-  if (!isBodyChunk(chunk)) throw new TypeError(`the body yielded ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`);
+  if (!isBodyChunk(chunk))
+    throw new TypeError(
+      `the body yielded ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`,
+    );
   chunks.push(toBytes(chunk));
 }
 

@@ -20,7 +20,13 @@ import type { Request } from './request.js';
  * @example
  * const body: ResponseBody = (async function* () { yield 'streamed '; yield 'text'; })();
  */
-export type ResponseBody = string | Uint8Array | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> | null | undefined;
+export type ResponseBody =
+  | string
+  | Uint8Array
+  | Iterable<Uint8Array | string>
+  | AsyncIterable<Uint8Array | string>
+  | null
+  | undefined;
 
 /**
  * Status, headers and media type of a new {@link Response}.
@@ -83,7 +89,9 @@ const isNodeStream = (body: Releasable): boolean => typeof body.destroy === 'fun
 function chunkBytes(chunk: unknown, index: number): Uint8Array {
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
   if (chunk instanceof Uint8Array) return chunk;
-  throw new TypeError(`body chunk ${index} is ${chunk === null ? 'null' : `a ${typeof chunk}`}; a Response's chunks are strings or bytes`);
+  throw new TypeError(
+    `body chunk ${index} is ${chunk === null ? 'null' : `a ${typeof chunk}`}; a Response's chunks are strings or bytes`,
+  );
 }
 
 function toSource(body: ResponseBody): Source {
@@ -93,7 +101,8 @@ function toSource(body: ResponseBody): Source {
   // A list of chunks is all in memory already: one body of known length, as Werkzeug sets Content-Length for a
   // sequence. All text stays text; a mix becomes bytes.
   if (Array.isArray(body)) {
-    if (body.every((chunk) => typeof chunk === 'string')) return { kind: 'text', text: (body as string[]).join(''), length: -1 };
+    if (body.every((chunk) => typeof chunk === 'string'))
+      return { kind: 'text', text: (body as string[]).join(''), length: -1 };
     return { kind: 'bytes', bytes: Buffer.concat(body.map(chunkBytes)) };
   }
   // From now on the response owns the stream: an error it emits before anyone reads it (a missing file, EMFILE) must
@@ -117,7 +126,9 @@ function releaseChunks(chunks: Chunks): Promise<void> | undefined {
   const pending: unknown[] = [];
   if (typeof body.return === 'function') pending.push(body.return());
   if (typeof body.close === 'function') pending.push(body.close());
-  const promises = pending.filter((value): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function');
+  const promises = pending.filter(
+    (value): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function',
+  );
   return promises.length === 0 ? undefined : Promise.all(promises).then(() => undefined);
 }
 
@@ -174,13 +185,15 @@ export class Response {
   constructor(body?: ResponseBody, init: ResponseInit = NO_INIT) {
     if (init.status !== undefined) this.status = init.status;
     this.#source = toSource(body);
-    this.#contentType = init.contentType === undefined && init.mimetype === undefined
-      ? DEFAULT_CONTENT_TYPE
-      : checkHeaderValue('Content-Type', init.contentType ?? contentTypeFor(init.mimetype!));
+    this.#contentType =
+      init.contentType === undefined && init.mimetype === undefined
+        ? DEFAULT_CONTENT_TYPE
+        : checkHeaderValue('Content-Type', init.contentType ?? contentTypeFor(init.mimetype!));
     if (init.headers !== undefined) {
       const headers = new Headers(init.headers);
       // A Content-Type among the headers wins over the default, not over an explicit contentType or mimetype.
-      if (init.contentType !== undefined || init.mimetype !== undefined || !headers.has('Content-Type')) headers.set('Content-Type', this.#contentType);
+      if (init.contentType !== undefined || init.mimetype !== undefined || !headers.has('Content-Type'))
+        headers.set('Content-Type', this.#contentType);
       this.#headers = headers;
     }
   }
@@ -202,7 +215,8 @@ export class Response {
   }
 
   set status(code: number) {
-    if (!Number.isInteger(code) || code < 100 || code > 999) throw new RangeError(`${code} is not an HTTP status code (100-999)`);
+    if (!Number.isInteger(code) || code < 100 || code > 999)
+      throw new RangeError(`${code} is not an HTTP status code (100-999)`);
     this.#status = code;
   }
 
@@ -327,7 +341,10 @@ export class Response {
     // The SHA-1 of a string is that of its UTF-8 bytes, so text and the same text as bytes get one tag.
     if (source.kind === 'text') this.setEtag(generateEtag(source.text), weak);
     else if (source.kind === 'bytes') this.setEtag(generateEtag(source.bytes), weak);
-    else throw new TypeError('addEtag() needs the body in memory: call `await response.getData()` first, or setEtag() with a tag of your own');
+    else
+      throw new TypeError(
+        'addEtag() needs the body in memory: call `await response.getData()` first, or setEtag() with a tag of your own',
+      );
   }
 
   set lastModified(date: Date | number | null) {
@@ -353,10 +370,16 @@ export class Response {
     const header = (name: string): string | null => request.headers.get(name);
     if (!this.headers.has('Date')) this.headers.set('Date', httpDate());
     const validators = { etag: this.headers.get('ETag'), lastModified: this.lastModified };
-    const outcome = evaluatePreconditions({
-      method: request.method, ifMatch: header('If-Match'), ifNoneMatch: header('If-None-Match'),
-      ifModifiedSince: header('If-Modified-Since'), ifUnmodifiedSince: header('If-Unmodified-Since'),
-    }, validators);
+    const outcome = evaluatePreconditions(
+      {
+        method: request.method,
+        ifMatch: header('If-Match'),
+        ifNoneMatch: header('If-None-Match'),
+        ifModifiedSince: header('If-Modified-Since'),
+        ifUnmodifiedSince: header('If-Unmodified-Since'),
+      },
+      validators,
+    );
     if (outcome === 'precondition-failed') return this.#becomeError(new PreconditionFailed());
     if (outcome === 'not-modified') {
       const length = this.contentLength;
@@ -367,7 +390,12 @@ export class Response {
       return this;
     }
     const size = this.contentLength;
-    if ((options.acceptRanges ?? true) && size !== null && this.#status === 200 && (request.method === 'GET' || request.method === 'HEAD')) {
+    if (
+      (options.acceptRanges ?? true) &&
+      size !== null &&
+      this.#status === 200 &&
+      (request.method === 'GET' || request.method === 'HEAD')
+    ) {
       this.headers.set('Accept-Ranges', 'bytes');
       const rangeHeader = header('Range');
       if (rangeHeader && ifRangeMatches(header('If-Range'), validators)) {
@@ -429,7 +457,10 @@ export class Response {
   /** A read stream over a file body; from its open handle, if it has one, which stays open for the next reader. */
   #readFile(source: Extract<Source, { kind: 'file' }>): ReadStream {
     const options = { start: source.start, end: source.end };
-    const file = source.handle === null ? createReadStream(source.path, options) : createReadStream(source.path, { ...options, fd: source.handle, autoClose: false });
+    const file =
+      source.handle === null
+        ? createReadStream(source.path, options)
+        : createReadStream(source.path, { ...options, fd: source.handle, autoClose: false });
     file.on('error', ignoreLateError); // reading reports it; a destroyed stream's late one must not crash the process
     this.#reading.add(file);
     file.once('close', () => this.#reading.delete(file));
@@ -443,28 +474,46 @@ export class Response {
 
   #respond(head: boolean, startResponse: StartResponse): Body {
     if (this.#unsizedCookies !== null) {
-      for (const { name, header, warn } of this.#unsizedCookies) checkCookieSize(name, header, this.maxCookieSize, warn);
+      for (const { name, header, warn } of this.#unsizedCookies)
+        checkCookieSize(name, header, this.maxCookieSize, warn);
       this.#unsizedCookies = null;
     }
     const status = this.#status;
     const headers = this.#headers;
     if (status < 200 || status === 204) {
       const list = headers === null ? [['Content-Type', this.#contentType] as [string, string]] : headers.toList();
-      startResponse(statusLine(status), list.filter(([name]) => name.toLowerCase() !== 'content-length')); // RFC 9110 §8.6
+      startResponse(
+        statusLine(status),
+        list.filter(([name]) => name.toLowerCase() !== 'content-length'),
+      ); // RFC 9110 §8.6
     } else if (headers === null) {
       // Nobody asked for the headers, so they are the Content-Type alone (checked in the constructor).
       const length = status === 304 ? null : this.contentLength;
-      startResponse(statusLine(status), length === null ? [['Content-Type', this.#contentType]] : [['Content-Type', this.#contentType], ['Content-Length', String(length)]]);
+      startResponse(
+        statusLine(status),
+        length === null
+          ? [['Content-Type', this.#contentType]]
+          : [
+              ['Content-Type', this.#contentType],
+              ['Content-Length', String(length)],
+            ],
+      );
     } else {
       const length = status === 304 || headers.has('Content-Length') ? null : this.contentLength;
-      startResponse(statusLine(status), length === null ? headers.toList() : headers.toList(['Content-Length', String(length)]));
+      startResponse(
+        statusLine(status),
+        length === null ? headers.toList() : headers.toList(['Content-Length', String(length)]),
+      );
     }
     const source = this.#source;
     if (head || status < 200 || status === 204 || status === 304) {
       // No body goes out, so what it holds is released now, not when (or if) the server calls close().
       const released = this.#release();
       if (released === undefined) return [];
-      const outcome = released.then(() => null, (error: unknown) => ({ error }));
+      const outcome = released.then(
+        () => null,
+        (error: unknown) => ({ error }),
+      );
       return Object.assign([], {
         close: async (): Promise<void> => {
           const failed = await outcome;

@@ -15,7 +15,13 @@ const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** An error stream that keeps what it is told, to check what the handler logs. */
 function recorder(): ErrorStream & { text: string } {
-  const stream = { text: '', write(text: string) { stream.text += text; }, flush() {} };
+  const stream = {
+    text: '',
+    write(text: string) {
+      stream.text += text;
+    },
+    flush() {},
+  };
   return stream;
 }
 
@@ -26,7 +32,9 @@ fetchSuite('app.fetch in-process on Node', () => ({
 }));
 
 let server: RunningServer;
-beforeAll(async () => { server = await serve(suiteApp.gatewayApp, { port: 0, errors: silentStream }); });
+beforeAll(async () => {
+  server = await serve(suiteApp.gatewayApp, { port: 0, errors: silentStream });
+});
 afterAll(() => server.close());
 fetchSuite('serve() on Node, for comparison', () => ({
   send: (path, init) => fetch(`${server.url}${path}`, init),
@@ -37,21 +45,35 @@ fetchSuite('serve() on Node, for comparison', () => ({
 describe('the environ a Fetch request becomes', () => {
   it('follows docs/gateway.md §3 (checked by lint) and keeps the raw target', async () => {
     let seen: Environ | undefined;
-    const handler = toFetchHandler(lint((environ, startResponse) => {
-      seen = environ;
-      startResponse('200 OK', [['Content-Type', 'text/plain']]);
-      return [bytes('ok')];
-    }));
-    const response = await handler(new Request('https://example.com:8443/caf%C3%A9/a%2Fb?q=1&r', { headers: { 'X-Request-Id': 'r1', Cookie: 'a=1' } }));
+    const handler = toFetchHandler(
+      lint((environ, startResponse) => {
+        seen = environ;
+        startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        return [bytes('ok')];
+      }),
+    );
+    const response = await handler(
+      new Request('https://example.com:8443/caf%C3%A9/a%2Fb?q=1&r', {
+        headers: { 'X-Request-Id': 'r1', Cookie: 'a=1' },
+      }),
+    );
     expect(await response.text()).toBe('ok');
     expect(seen).toMatchObject({
-      REQUEST_METHOD: 'GET', SCRIPT_NAME: '', PATH_INFO: '/café/a/b', QUERY_STRING: 'q=1&r', REQUEST_URI: '/caf%C3%A9/a%2Fb?q=1&r',
-      SERVER_NAME: 'example.com', SERVER_PORT: '8443', SERVER_PROTOCOL: 'HTTP/1.1', 'tsgi.url_scheme': 'https',
-      HTTP_X_REQUEST_ID: 'r1', HTTP_COOKIE: 'a=1',
+      REQUEST_METHOD: 'GET',
+      SCRIPT_NAME: '',
+      PATH_INFO: '/café/a/b',
+      QUERY_STRING: 'q=1&r',
+      REQUEST_URI: '/caf%C3%A9/a%2Fb?q=1&r',
+      SERVER_NAME: 'example.com',
+      SERVER_PORT: '8443',
+      SERVER_PROTOCOL: 'HTTP/1.1',
+      'tsgi.url_scheme': 'https',
+      HTTP_X_REQUEST_ID: 'r1',
+      HTTP_COOKIE: 'a=1',
     });
   });
 
-  it('takes the peer from Deno\'s info or Bun\'s server, and passes the runtime\'s arguments on', async () => {
+  it("takes the peer from Deno's info or Bun's server, and passes the runtime's arguments on", async () => {
     let seen: Environ | undefined;
     const handler = toFetchHandler((environ, startResponse) => {
       seen = environ;
@@ -60,34 +82,62 @@ describe('the environ a Fetch request becomes', () => {
     });
     const deno = { remoteAddr: { transport: 'tcp', hostname: '10.0.0.5', port: 51000 } };
     await handler(new Request('http://localhost/'), deno);
-    expect([seen?.REMOTE_ADDR, seen?.REMOTE_PORT, seen?.['flagon.fetch.context']]).toEqual(['10.0.0.5', '51000', [deno]]);
-    const bun = { requestIP: (request: Request) => (request.url === 'http://localhost/' ? { address: '::1', port: 40000, family: 'IPv6' } : null) };
+    expect([seen?.REMOTE_ADDR, seen?.REMOTE_PORT, seen?.['flagon.fetch.context']]).toEqual([
+      '10.0.0.5',
+      '51000',
+      [deno],
+    ]);
+    const bun = {
+      requestIP: (request: Request) =>
+        request.url === 'http://localhost/' ? { address: '::1', port: 40000, family: 'IPv6' } : null,
+    };
     await handler(new Request('http://localhost/'), bun);
     expect([seen?.REMOTE_ADDR, seen?.REMOTE_PORT]).toEqual(['::1', '40000']);
   });
 
   it('serves under basePath: SCRIPT_NAME, URLs built under it, and 404 outside it without calling the app', async () => {
     const mounted = new App(import.meta.url, { name: 'based', staticFolder: null });
-    mounted.get('/users/<int:id>', { endpoint: 'user' }, (req) => ({ script: req.scriptRoot, path: req.path, self: urlFor('user', { id: req.params.id }) }));
+    mounted.get('/users/<int:id>', { endpoint: 'user' }, (req) => ({
+      script: req.scriptRoot,
+      path: req.path,
+      self: urlFor('user', { id: req.params.id }),
+    }));
     const handler = toFetchHandler(mounted.gatewayApp, { basePath: '/blog' });
-    expect(await (await handler(new Request('http://localhost/blog/users/3'))).json()).toEqual({ script: '/blog', path: '/users/3', self: '/blog/users/3' });
+    expect(await (await handler(new Request('http://localhost/blog/users/3'))).json()).toEqual({
+      script: '/blog',
+      path: '/users/3',
+      self: '/blog/users/3',
+    });
     const outside = await handler(new Request('http://localhost/blogger/users/3'));
     expect([outside.status, await outside.text()]).toEqual([404, 'Not Found: this app is served under /blog\n']);
   });
 
   it('says how to fix a bad basePath, a missing app, and a node request passed to it', async () => {
-    const ok: GatewayApp = (_environ, startResponse) => { startResponse('200 OK', []); return []; };
-    expect(() => toFetchHandler(ok, { basePath: 'blog/' })).toThrow("basePath \"blog/\" must start with '/' and not end with one; write '/blog'");
-    expect(() => toFetchHandler(undefined as unknown as GatewayApp)).toThrow('pass app.gatewayApp, or use app.fetch for a Flagon App');
+    const ok: GatewayApp = (_environ, startResponse) => {
+      startResponse('200 OK', []);
+      return [];
+    };
+    expect(() => toFetchHandler(ok, { basePath: 'blog/' })).toThrow(
+      "basePath \"blog/\" must start with '/' and not end with one; write '/blog'",
+    );
+    expect(() => toFetchHandler(undefined as unknown as GatewayApp)).toThrow(
+      'pass app.gatewayApp, or use app.fetch for a Flagon App',
+    );
     const nodeRequest = { url: '/', headers: { host: 'x' } } as unknown as IncomingMessage;
-    await expect(toFetchHandler(ok)(nodeRequest as unknown as Request)).rejects.toThrow('on node:http serve the app with serve(app.gatewayApp)');
+    await expect(toFetchHandler(ok)(nodeRequest as unknown as Request)).rejects.toThrow(
+      'on node:http serve the app with serve(app.gatewayApp)',
+    );
   });
 });
 
 describe('the request body', () => {
   it('survives a client that goes away after the app stopped listening to the body', async () => {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const body = new ReadableStream<Uint8Array>({ start(c) { controller = c; } });
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+      },
+    });
     let firstChunk: Promise<void> | undefined;
     const handler = toFetchHandler((environ, startResponse) => {
       // A reader that takes one chunk and leaves the stream flowing with no listener, as an unpiped parser does.
@@ -96,7 +146,9 @@ describe('the request body', () => {
       startResponse('413 Content Too Large', []);
       return [bytes('too big')];
     });
-    const response = await handler(new Request('http://localhost/', { method: 'POST', body, duplex: 'half' } as RequestInit));
+    const response = await handler(
+      new Request('http://localhost/', { method: 'POST', body, duplex: 'half' } as RequestInit),
+    );
     controller.enqueue(bytes('first'));
     await firstChunk;
     controller.error(new Error('client went away'));
@@ -114,19 +166,29 @@ describe('app.fetch', () => {
     expect(app.fetch).toBe(handler);
     expect(new App(import.meta.url, { name: 'other', staticFolder: null }).fetch).not.toBe(handler);
     const inner = app.gatewayApp;
-    app.gatewayApp = (environ, startResponse) => inner(environ, (status, headers, excInfo) => startResponse(status, [...headers, ['X-Wrapped', 'yes']], excInfo));
+    app.gatewayApp = (environ, startResponse) =>
+      inner(environ, (status, headers, excInfo) => startResponse(status, [...headers, ['X-Wrapped', 'yes']], excInfo));
     const response = await handler(new Request('http://localhost/'));
     expect([await response.text(), response.headers.get('x-wrapped')]).toEqual(['index', 'yes']);
     const errors = recorder();
-    const broken = toFetchHandler(() => { throw new Error('middleware broke'); }, { errors });
+    const broken = toFetchHandler(
+      () => {
+        throw new Error('middleware broke');
+      },
+      { errors },
+    );
     expect(await (await broken(new Request('http://localhost/'))).text()).toBe('Internal Server Error\n');
     expect(errors.text).toContain('middleware broke');
-    app.gatewayApp = () => { throw new Error('middleware broke'); };
+    app.gatewayApp = () => {
+      throw new Error('middleware broke');
+    };
     app.config.DEBUG = true;
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
-      expect(await (await app.fetch(new Request('http://localhost/'))).text()).toMatch(/^Internal Server Error\n\nError: middleware broke\n {4}at /);
+      expect(await (await app.fetch(new Request('http://localhost/'))).text()).toMatch(
+        /^Internal Server Error\n\nError: middleware broke\n {4}at /,
+      );
     } finally {
       process.stderr.write = write;
     }
@@ -135,9 +197,14 @@ describe('app.fetch', () => {
 
 describe('bodies and close()', () => {
   /** A streamed body that counts its reads and its close() calls. */
-  function counted(chunks: Array<Uint8Array | string | Error>, tail?: Promise<never>): Body & { reads: number; closes: number; returned: boolean } {
+  function counted(
+    chunks: Array<Uint8Array | string | Error>,
+    tail?: Promise<never>,
+  ): Body & { reads: number; closes: number; returned: boolean } {
     const body = {
-      reads: 0, closes: 0, returned: false,
+      reads: 0,
+      closes: 0,
+      returned: false,
       [Symbol.asyncIterator]() {
         let i = 0;
         return {
@@ -151,22 +218,46 @@ describe('bodies and close()', () => {
             if (tail) return tail;
             return { done: true, value: undefined };
           },
-          return: async (): Promise<IteratorResult<Uint8Array>> => { body.returned = true; return { done: true, value: undefined }; },
+          return: async (): Promise<IteratorResult<Uint8Array>> => {
+            body.returned = true;
+            return { done: true, value: undefined };
+          },
         };
       },
-      close() { body.closes++; },
+      close() {
+        body.closes++;
+      },
     };
     return body;
   }
-  const streaming = (body: Body, status = '200 OK', eager = true): GatewayApp => (_environ, startResponse) => {
-    if (eager) startResponse(status, [['Content-Type', 'text/plain']]);
-    return body;
-  };
+  const streaming =
+    (body: Body, status = '200 OK', eager = true): GatewayApp =>
+    (_environ, startResponse) => {
+      if (eager) startResponse(status, [['Content-Type', 'text/plain']]);
+      return body;
+    };
 
   it('gives a list body a Content-Length and closes it at once', async () => {
-    const body = Object.assign([bytes('hello '), bytes('world')], { closes: 0, close() { body.closes++; } });
-    const response = await toFetchHandler((_e, startResponse) => { startResponse('201 Created', [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']]); return body; })(new Request('http://localhost/'));
-    expect([response.status, response.statusText, response.headers.get('content-length'), response.headers.getSetCookie(), body.closes]).toEqual([201, 'Created', '11', ['a=1', 'b=2'], 1]);
+    const body = Object.assign([bytes('hello '), bytes('world')], {
+      closes: 0,
+      close() {
+        body.closes++;
+      },
+    });
+    const response = await toFetchHandler((_e, startResponse) => {
+      startResponse('201 Created', [
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+      ]);
+      return body;
+    })(new Request('http://localhost/'));
+    expect([
+      response.status,
+      response.statusText,
+      response.headers.get('content-length'),
+      response.headers.getSetCookie(),
+      body.closes,
+    ]).toEqual([201, 'Created', '11', ['a=1', 'b=2'], 1]);
     expect(await response.text()).toBe('hello world');
   });
 
@@ -192,7 +283,9 @@ describe('bodies and close()', () => {
 
   it('closes at once when the consumer cancels while the app is still making a chunk', async () => {
     let release!: () => void;
-    const pending = new Promise<never>((_resolve, reject) => { release = () => reject(new Error('released')); });
+    const pending = new Promise<never>((_resolve, reject) => {
+      release = () => reject(new Error('released'));
+    });
     const body = counted([bytes('first')], pending);
     const response = await toFetchHandler(streaming(body), { errors: silentStream })(new Request('http://localhost/'));
     const reader = response.body!.getReader();
@@ -221,10 +314,23 @@ describe('bodies and close()', () => {
     const text = counted(['not bytes']);
     cases.push(['a chunk was a string', streaming(text), text]);
     const hop = counted([bytes('x')]);
-    cases.push(['a hop-by-hop header', (_e, startResponse) => { startResponse('200 OK', [['Connection', 'close']]); return hop; }, hop]);
+    cases.push([
+      'a hop-by-hop header',
+      (_e, startResponse) => {
+        startResponse('200 OK', [['Connection', 'close']]);
+        return hop;
+      },
+      hop,
+    ]);
     const lazy = counted([bytes('x')]);
     cases.push(['no startResponse before the body', streaming(lazy, '200 OK', false), lazy]);
-    cases.push(['the app rejected', async () => { throw new Error('rejected'); }, null]);
+    cases.push([
+      'the app rejected',
+      async () => {
+        throw new Error('rejected');
+      },
+      null,
+    ]);
     for (const [what, app, body] of cases) {
       const errors = recorder();
       const response = await toFetchHandler(app, { errors })(new Request('http://localhost/'));
@@ -247,7 +353,11 @@ describe('bodies and close()', () => {
       startResponse('200 OK', []);
       return (async function* () {
         yield bytes('sent');
-        try { startResponse('500 Internal Server Error', [], new Error('too late')); } catch (error) { rethrown = error; }
+        try {
+          startResponse('500 Internal Server Error', [], new Error('too late'));
+        } catch (error) {
+          rethrown = error;
+        }
       })();
     })(new Request('http://localhost/'));
     expect(await late.text()).toBe('sent');
@@ -261,12 +371,27 @@ describe('bodies and close()', () => {
       return [bytes('returned')];
     })(new Request('http://localhost/'));
     expect([pushed.headers.get('content-length'), await pushed.text()]).toEqual(['15', 'pushed returned']);
-    for (const [method, status] of [['HEAD', '200 OK'], ['GET', '204 No Content'], ['GET', '304 Not Modified']] as const) {
+    for (const [method, status] of [
+      ['HEAD', '200 OK'],
+      ['GET', '204 No Content'],
+      ['GET', '304 Not Modified'],
+    ] as const) {
       const body = counted([bytes('never read')]);
       const response = await toFetchHandler(streaming(body, status))(new Request('http://localhost/', { method }));
-      expect([method, status, response.body, response.headers.get('content-length'), body.reads, body.returned, body.closes]).toEqual([method, status, null, null, 0, true, 1]);
+      expect([
+        method,
+        status,
+        response.body,
+        response.headers.get('content-length'),
+        body.reads,
+        body.returned,
+        body.closes,
+      ]).toEqual([method, status, null, null, 0, true, 1]);
     }
-    const headList = await toFetchHandler((_e, startResponse) => { startResponse('200 OK', []); return [bytes('12345')]; })(new Request('http://localhost/', { method: 'HEAD' }));
+    const headList = await toFetchHandler((_e, startResponse) => {
+      startResponse('200 OK', []);
+      return [bytes('12345')];
+    })(new Request('http://localhost/', { method: 'HEAD' }));
     expect([headList.body, headList.headers.get('content-length')]).toEqual([null, '5']);
   });
 });

@@ -11,7 +11,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function start(app: GatewayApp, options: ServeOptions = {}): Promise<RunningServer & { errors: CollectingStream }> {
+async function start(
+  app: GatewayApp,
+  options: ServeOptions = {},
+): Promise<RunningServer & { errors: CollectingStream }> {
   const errors = collectingStream();
   const server = await serve(app, { port: 0, errors, ...options });
   running.push(server);
@@ -22,7 +25,9 @@ async function start(app: GatewayApp, options: ServeOptions = {}): Promise<Runni
 function trackedBody(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Body & { closeCalls: number } {
   const body = {
     closeCalls: 0,
-    close() { body.closeCalls++; },
+    close() {
+      body.closeCalls++;
+    },
     ...(Symbol.asyncIterator in chunks
       ? { [Symbol.asyncIterator]: () => (chunks as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]() }
       : { [Symbol.iterator]: () => (chunks as Iterable<Uint8Array>)[Symbol.iterator]() }),
@@ -30,10 +35,12 @@ function trackedBody(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): 
   return body as Body & { closeCalls: number };
 }
 
-const text = (body: string, status = '200 OK'): GatewayApp => (_environ, startResponse) => {
-  startResponse(status, [['Content-Type', 'text/plain; charset=utf-8']]);
-  return [bytes(body)];
-};
+const text =
+  (body: string, status = '200 OK'): GatewayApp =>
+  (_environ, startResponse) => {
+    startResponse(status, [['Content-Type', 'text/plain; charset=utf-8']]);
+    return [bytes(body)];
+  };
 
 describe('serve()', () => {
   it('binds 127.0.0.1 by default, reports the port, and answers', async () => {
@@ -42,7 +49,11 @@ describe('serve()', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
     expect(server.port).toBeGreaterThan(0);
     const response = await fetchRaw(server.url);
-    expect([response.status, response.text, response.headers['content-type']]).toEqual([200, 'hello', 'text/plain; charset=utf-8']);
+    expect([response.status, response.text, response.headers['content-type']]).toEqual([
+      200,
+      'hello',
+      'text/plain; charset=utf-8',
+    ]);
   });
 
   it('applies the documented timeouts and header limit', async () => {
@@ -52,7 +63,9 @@ describe('serve()', () => {
     expect(server.server.keepAliveTimeout).toBe(SERVE_DEFAULTS.keepAliveTimeout);
     expect((server.server as unknown as { maxHeaderSize: number }).maxHeaderSize).toBe(SERVE_DEFAULTS.maxHeaderSize);
     const custom = await start(text('x'), { headersTimeout: 1000, requestTimeout: 2000, keepAliveTimeout: 300 });
-    expect([custom.server.headersTimeout, custom.server.requestTimeout, custom.server.keepAliveTimeout]).toEqual([1000, 2000, 300]);
+    expect([custom.server.headersTimeout, custom.server.requestTimeout, custom.server.keepAliveTimeout]).toEqual([
+      1000, 2000, 300,
+    ]);
   });
 
   it('answers 431 to a head larger than maxHeaderSize', async () => {
@@ -73,8 +86,13 @@ describe('serve()', () => {
     const app: GatewayApp = async (environ, startResponse) => {
       seen = { ...environ };
       // a plain object: reads, `in` and enumeration work as on any object literal
-      plain = [Object.getPrototypeOf(environ) === Object.prototype, 'HTTP_ACCEPT' in environ, 'HTTP_MISSING' in environ,
-        Object.keys(environ).includes('PATH_INFO'), JSON.stringify(Object.keys(environ)) === JSON.stringify(Object.keys(seen))];
+      plain = [
+        Object.getPrototypeOf(environ) === Object.prototype,
+        'HTTP_ACCEPT' in environ,
+        'HTTP_MISSING' in environ,
+        Object.keys(environ).includes('PATH_INFO'),
+        JSON.stringify(Object.keys(environ)) === JSON.stringify(Object.keys(seen)),
+      ];
       for await (const chunk of environ['tsgi.input']) received += Buffer.from(chunk).toString();
       startResponse('200 OK', []);
       return [];
@@ -82,17 +100,31 @@ describe('serve()', () => {
     const server = await start(lint(app));
     const response = await fetchRaw(`${server.url}/caf%C3%A9/%FF?x=%20y&z`, {
       method: 'POST',
-      headers: { 'Content-Type': 'text/plain', 'X-Forwarded-For': '1.1.1.1', 'X_Forwarded_For': '6.6.6.6', Accept: 'a' },
+      headers: { 'Content-Type': 'text/plain', 'X-Forwarded-For': '1.1.1.1', X_Forwarded_For: '6.6.6.6', Accept: 'a' },
       body: 'payload',
     });
     expect(response.status).toBe(200);
     expect(seen).toMatchObject({
-      REQUEST_METHOD: 'POST', SCRIPT_NAME: '', PATH_INFO: '/café/\uFFFD', QUERY_STRING: 'x=%20y&z',
-      REQUEST_URI: '/caf%C3%A9/%FF?x=%20y&z', SERVER_NAME: '127.0.0.1', SERVER_PORT: String(server.port),
-      SERVER_PROTOCOL: 'HTTP/1.1', REMOTE_ADDR: '127.0.0.1', CONTENT_TYPE: 'text/plain', CONTENT_LENGTH: '7',
-      HTTP_X_FORWARDED_FOR: '1.1.1.1', HTTP_ACCEPT: 'a', HTTP_HOST: `127.0.0.1:${server.port}`,
-      'tsgi.version': [1, 0], 'tsgi.url_scheme': 'http', 'tsgi.input_terminated': true,
-      'tsgi.multithread': false, 'tsgi.multiprocess': false, 'tsgi.run_once': false,
+      REQUEST_METHOD: 'POST',
+      SCRIPT_NAME: '',
+      PATH_INFO: '/café/\uFFFD',
+      QUERY_STRING: 'x=%20y&z',
+      REQUEST_URI: '/caf%C3%A9/%FF?x=%20y&z',
+      SERVER_NAME: '127.0.0.1',
+      SERVER_PORT: String(server.port),
+      SERVER_PROTOCOL: 'HTTP/1.1',
+      REMOTE_ADDR: '127.0.0.1',
+      CONTENT_TYPE: 'text/plain',
+      CONTENT_LENGTH: '7',
+      HTTP_X_FORWARDED_FOR: '1.1.1.1',
+      HTTP_ACCEPT: 'a',
+      HTTP_HOST: `127.0.0.1:${server.port}`,
+      'tsgi.version': [1, 0],
+      'tsgi.url_scheme': 'http',
+      'tsgi.input_terminated': true,
+      'tsgi.multithread': false,
+      'tsgi.multiprocess': false,
+      'tsgi.run_once': false,
     });
     expect(seen?.REMOTE_PORT).toMatch(/^\d+$/);
     expect(Object.keys(seen ?? {})).not.toContain('HTTP_CONTENT_TYPE');
@@ -102,8 +134,15 @@ describe('serve()', () => {
 
   it('joins repeated headers, cookies with "; "', async () => {
     let seen: Environ | undefined;
-    const server = await start((environ, startResponse) => { seen = environ; startResponse('204 No Content', []); return []; });
-    await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nAccept: a\r\nAccept: b\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: close\r\n\r\n');
+    const server = await start((environ, startResponse) => {
+      seen = environ;
+      startResponse('204 No Content', []);
+      return [];
+    });
+    await exchangeRaw(
+      server.port,
+      'GET / HTTP/1.1\r\nHost: x\r\nAccept: a\r\nAccept: b\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: close\r\n\r\n',
+    );
     expect([seen?.HTTP_ACCEPT, seen?.HTTP_COOKIE]).toEqual(['a, b', 'a=1; b=2']);
   });
 
@@ -116,18 +155,27 @@ describe('serve()', () => {
     await new Promise<void>((resolve) => mounted.listen(0, '127.0.0.1', resolve));
     try {
       const port = (mounted.address() as AddressInfo).port;
-      const ask = (requests: number) => new Promise<{ local: number; answer: string }>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(requests - 1) + 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      const ask = (requests: number) =>
+        new Promise<{ local: number; answer: string }>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(
+              'GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(requests - 1) +
+                'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+            );
+          });
+          let answer = '';
+          socket.on('data', (data: Buffer) => {
+            answer += data.toString('latin1');
+          });
+          socket.on('end', () => resolve({ local: socket.localPort!, answer }));
+          socket.on('error', reject);
         });
-        let answer = '';
-        socket.on('data', (data: Buffer) => { answer += data.toString('latin1'); });
-        socket.on('end', () => resolve({ local: socket.localPort!, answer }));
-        socket.on('error', reject);
-      });
       const [first, second] = await Promise.all([ask(2), ask(1)]);
       const bodies = (answer: string) => [...answer.matchAll(/\r\n\r\n([^|]*)\|/g)].map((m) => m[1]);
-      expect(bodies(first.answer)).toEqual([`127.0.0.1 ${first.local} 127.0.0.1 ${port}`, `127.0.0.1 ${first.local} 127.0.0.1 ${port}`]);
+      expect(bodies(first.answer)).toEqual([
+        `127.0.0.1 ${first.local} 127.0.0.1 ${port}`,
+        `127.0.0.1 ${first.local} 127.0.0.1 ${port}`,
+      ]);
       expect(bodies(second.answer)).toEqual([`127.0.0.1 ${second.local} 127.0.0.1 ${port}`]);
     } finally {
       await new Promise((resolve) => mounted.close(resolve));
@@ -136,7 +184,9 @@ describe('serve()', () => {
 
   it('rejects a request with two Host headers, or none in HTTP/1.1, with 400 (RFC 9112 §3.2)', async () => {
     const server = await start(text('never'));
-    expect(await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*more than one Host/);
+    expect(await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*more than one Host/,
+    );
     expect(await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
     expect(await exchangeRaw(server.port, 'GET / HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*never$/);
   });
@@ -173,12 +223,19 @@ describe('serve() framing', () => {
     });
     for (const [name, body] of Object.entries(bodies)) {
       const response = await fetchRaw(`${server.url}/${name}`);
-      expect([name, response.headers['content-length'], [...response.body]]).toEqual([name, String(body.byteLength), [...body]]);
+      expect([name, response.headers['content-length'], [...response.body]]).toEqual([
+        name,
+        String(body.byteLength),
+        [...body],
+      ]);
     }
   });
 
   it('adds up a list of chunks into Content-Length', async () => {
-    const server = await start((_e, startResponse) => { startResponse('200 OK', []); return [bytes('ab'), bytes(''), bytes('cde')]; });
+    const server = await start((_e, startResponse) => {
+      startResponse('200 OK', []);
+      return [bytes('ab'), bytes(''), bytes('cde')];
+    });
     const raw = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/Content-Length: 5\r\n/);
     expect(raw.endsWith('\r\n\r\nabcde')).toBe(true);
@@ -187,13 +244,18 @@ describe('serve() framing', () => {
   it('keeps the Content-Length the app declared', async () => {
     const server = await start((_e, startResponse) => {
       startResponse('200 OK', [['Content-Length', '3']]);
-      return (function* () { yield bytes('abc'); })();
+      return (function* () {
+        yield bytes('abc');
+      })();
     });
     const raw = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/Content-Length: 3\r\n/);
     expect(raw).not.toMatch(/Transfer-Encoding/);
     // in any case: a list body with the app's own lower-case content-length gets no second one
-    const lower = await start((_e, startResponse) => { startResponse('200 OK', [['content-length', '2']]); return [bytes('ab')]; });
+    const lower = await start((_e, startResponse) => {
+      startResponse('200 OK', [['content-length', '2']]);
+      return [bytes('ab')];
+    });
     const rawLower = await exchangeRaw(lower.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(rawLower.match(/content-length/gi)).toHaveLength(1);
     expect(rawLower.endsWith('\r\n\r\nab')).toBe(true);
@@ -202,7 +264,11 @@ describe('serve() framing', () => {
   it('streams generators and async generators with chunked framing', async () => {
     const server = await start(async (_e, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']]);
-      return (async function* () { yield bytes('one,'); await sleep(5); yield bytes('two'); })();
+      return (async function* () {
+        yield bytes('one,');
+        await sleep(5);
+        yield bytes('two');
+      })();
     });
     const raw = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/Transfer-Encoding: chunked\r\n/);
@@ -210,11 +276,13 @@ describe('serve() framing', () => {
   });
 
   it('sends headers with the first non-empty chunk, so startResponse may come late', async () => {
-    const server = await start((_e, startResponse) => (function* () {
-      yield bytes('');
-      startResponse('201 Created', [['X-Late', 'yes']]);
-      yield bytes('made');
-    })());
+    const server = await start((_e, startResponse) =>
+      (function* () {
+        yield bytes('');
+        startResponse('201 Created', [['X-Late', 'yes']]);
+        yield bytes('made');
+      })(),
+    );
     const response = await fetchRaw(server.url);
     expect([response.status, response.headers['x-late'], response.text]).toEqual([201, 'yes', 'made']);
   });
@@ -238,8 +306,18 @@ describe('serve() framing', () => {
 
   it('reads nothing of a streamed body for HEAD when its headers are known, and closes it', async () => {
     let produced = 0;
-    const body = trackedBody((function* () { for (;;) { produced++; yield bytes('x'); } })());
-    const server = await start((_e, startResponse) => { startResponse('200 OK', []); return body; });
+    const body = trackedBody(
+      (function* () {
+        for (;;) {
+          produced++;
+          yield bytes('x');
+        }
+      })(),
+    );
+    const server = await start((_e, startResponse) => {
+      startResponse('200 OK', []);
+      return body;
+    });
     const raw = await exchangeRaw(server.port, 'HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(raw).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(produced).toBe(0);
@@ -248,7 +326,10 @@ describe('serve() framing', () => {
 
   it('sends no Content-Length and no body with 204 and 304', async () => {
     for (const status of ['204 No Content', '304 Not Modified']) {
-      const server = await start((_e, startResponse) => { startResponse(status, [['ETag', '"x"']]); return [bytes('ignored')]; });
+      const server = await start((_e, startResponse) => {
+        startResponse(status, [['ETag', '"x"']]);
+        return [bytes('ignored')];
+      });
       const raw = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
       expect(raw).toMatch(new RegExp(`^HTTP/1\\.1 ${status}\\r\\n`));
       expect(raw).not.toMatch(/Content-Length|Transfer-Encoding|ignored/);
@@ -260,7 +341,12 @@ describe('serve() framing', () => {
     const chunk = new Uint8Array(64 * 1024);
     const server = await start((_e, startResponse) => {
       startResponse('200 OK', []);
-      return (function* () { for (let i = 0; i < 1000; i++) { produced++; yield chunk; } })(); // 64 MB if nothing stops it
+      return (function* () {
+        for (let i = 0; i < 1000; i++) {
+          produced++;
+          yield chunk;
+        }
+      })(); // 64 MB if nothing stops it
     });
     const { connect } = await import('node:net');
     const socket = connect(server.port, '127.0.0.1');
@@ -277,14 +363,25 @@ describe('serve() framing', () => {
 
 describe('serve() errors', () => {
   it('turns a throw before the headers into a plain 500 without the stack, and logs it', async () => {
-    const server = await start(() => { throw new Error('secret detail'); });
+    const server = await start(() => {
+      throw new Error('secret detail');
+    });
     const response = await fetchRaw(server.url);
-    expect([response.status, response.headers['content-type'], response.text]).toEqual([500, 'text/plain; charset=utf-8', 'Internal Server Error\n']);
+    expect([response.status, response.headers['content-type'], response.text]).toEqual([
+      500,
+      'text/plain; charset=utf-8',
+      'Internal Server Error\n',
+    ]);
     expect(server.errors.text).toMatch(/error in the application \(GET \/\):\nError: secret detail/);
   });
 
   it('shows the stack in the 500 only in debug mode', async () => {
-    const server = await start(async () => { throw new Error('debug detail'); }, { debug: true });
+    const server = await start(
+      async () => {
+        throw new Error('debug detail');
+      },
+      { debug: true },
+    );
     const response = await fetchRaw(server.url);
     expect(response.status).toBe(500);
     expect(response.text).toMatch(/Error: debug detail\n\s+at /);
@@ -292,16 +389,57 @@ describe('serve() errors', () => {
 
   it.each<[string, GatewayApp]>([
     ['no startResponse', () => []],
-    ['a string body', (_e, s) => { s('200 OK', []); return 'text' as unknown as Body; }],
-    ['a string chunk', (_e, s) => { s('200 OK', []); return ['text'] as unknown as Body; }],
-    ['a bad status', (_e, s) => { s('OK', []); return []; }],
-    ['a header with CR LF', (_e, s) => { s('200 OK', [['X-A', 'a\r\nSet-Cookie: evil=1']]); return [bytes('x')]; }],
-    ['a hop-by-hop header', (_e, s) => { s('200 OK', [['Transfer-Encoding', 'gzip']]); return [bytes('x')]; }],
-    ['startResponse twice', (_e, s) => { s('200 OK', []); s('201 Created', []); return []; }],
+    [
+      'a string body',
+      (_e, s) => {
+        s('200 OK', []);
+        return 'text' as unknown as Body;
+      },
+    ],
+    [
+      'a string chunk',
+      (_e, s) => {
+        s('200 OK', []);
+        return ['text'] as unknown as Body;
+      },
+    ],
+    [
+      'a bad status',
+      (_e, s) => {
+        s('OK', []);
+        return [];
+      },
+    ],
+    [
+      'a header with CR LF',
+      (_e, s) => {
+        s('200 OK', [['X-A', 'a\r\nSet-Cookie: evil=1']]);
+        return [bytes('x')];
+      },
+    ],
+    [
+      'a hop-by-hop header',
+      (_e, s) => {
+        s('200 OK', [['Transfer-Encoding', 'gzip']]);
+        return [bytes('x')];
+      },
+    ],
+    [
+      'startResponse twice',
+      (_e, s) => {
+        s('200 OK', []);
+        s('201 Created', []);
+        return [];
+      },
+    ],
   ])('answers 500 to an app that breaks the spec: %s', async (_name, app) => {
     const server = await start(app);
     const response = await fetchRaw(server.url);
-    expect([response.status, response.statusMessage, response.text]).toEqual([500, 'Internal Server Error', 'Internal Server Error\n']);
+    expect([response.status, response.statusMessage, response.text]).toEqual([
+      500,
+      'Internal Server Error',
+      'Internal Server Error\n',
+    ]);
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 
@@ -316,8 +454,16 @@ describe('serve() errors', () => {
   });
 
   it('cuts the connection when the body throws after the first chunk, and calls close()', async () => {
-    const body = trackedBody((function* () { yield bytes('first chunk'); throw new Error('mid-stream'); })());
-    const server = await start((_e, startResponse) => { startResponse('200 OK', []); return body; });
+    const body = trackedBody(
+      (function* () {
+        yield bytes('first chunk');
+        throw new Error('mid-stream');
+      })(),
+    );
+    const server = await start((_e, startResponse) => {
+      startResponse('200 OK', []);
+      return body;
+    });
     const response = await fetchRaw(server.url);
     expect(response.status).toBe(200);
     expect(response.text).toBe('first chunk');
@@ -329,18 +475,23 @@ describe('serve() errors', () => {
   it('cuts a Content-Length response short too, so the client cannot mistake it for complete', async () => {
     const server = await start((_e, startResponse) => {
       startResponse('200 OK', [['Content-Length', '100']]);
-      return (async function* () { yield bytes('ten bytes!'); throw new Error('gone'); })();
+      return (async function* () {
+        yield bytes('ten bytes!');
+        throw new Error('gone');
+      })();
     });
     const response = await fetchRaw(server.url);
     expect([response.text, response.complete]).toEqual(['ten bytes!', false]);
   });
 
   it('rethrows excInfo once the headers are out, which cuts the connection', async () => {
-    const server = await start((_e, startResponse) => (function* () {
-      startResponse('200 OK', []);
-      yield bytes('partial');
-      startResponse('500 Internal Server Error', [], new Error('too late'));
-    })());
+    const server = await start((_e, startResponse) =>
+      (function* () {
+        startResponse('200 OK', []);
+        yield bytes('partial');
+        startResponse('500 Internal Server Error', [], new Error('too late'));
+      })(),
+    );
     const response = await fetchRaw(server.url);
     expect([response.status, response.complete]).toEqual([200, false]);
     expect(server.errors.text).toContain('too late');
@@ -348,11 +499,26 @@ describe('serve() errors', () => {
 
   it('calls close() exactly once when the body finishes, throws before the headers, or the client leaves', async () => {
     const finished = trackedBody([bytes('done')]);
-    const throwsEarly = trackedBody((function* () { throw new Error('early'); })());
+    const throwsEarly = trackedBody(
+      (function* () {
+        throw new Error('early');
+      })(),
+    );
     let produced = 0;
-    const endless = trackedBody((async function* () { for (;;) { produced++; yield bytes('tick\n'); await sleep(5); } })());
+    const endless = trackedBody(
+      (async function* () {
+        for (;;) {
+          produced++;
+          yield bytes('tick\n');
+          await sleep(5);
+        }
+      })(),
+    );
     const bodies: Record<string, Body> = { '/finished': finished, '/early': throwsEarly, '/endless': endless };
-    const server = await start((environ, startResponse) => { startResponse('200 OK', []); return bodies[environ.PATH_INFO]!; });
+    const server = await start((environ, startResponse) => {
+      startResponse('200 OK', []);
+      return bodies[environ.PATH_INFO]!;
+    });
 
     expect((await fetchRaw(`${server.url}/finished`)).text).toBe('done');
     expect((await fetchRaw(`${server.url}/early`)).status).toBe(500);
@@ -374,7 +540,16 @@ describe('serve() errors', () => {
     const server = await start((environ, startResponse) => {
       startResponse('200 OK', []);
       return Object.assign([bytes('ok')], {
-        close: environ.PATH_INFO === '/sync' ? () => { calls++; throw new Error('close threw'); } : async () => { calls++; throw new Error('close rejected'); },
+        close:
+          environ.PATH_INFO === '/sync'
+            ? () => {
+                calls++;
+                throw new Error('close threw');
+              }
+            : async () => {
+                calls++;
+                throw new Error('close rejected');
+              },
       });
     });
     expect((await fetchRaw(`${server.url}/sync`)).text).toBe('ok');
