@@ -3,17 +3,15 @@ export { App } from './app.js';
 export type { AppOptions } from './app-options.js';
 export type { UrlBuildErrorHandler, UrlForOptions } from './url-for.js';
 export type { AppContext } from './app-context.js';
-export { AppCli, BUILTIN_COMMANDS, CliError, UsageError, parseCliArgs } from './cli-commands.js';
+export { CliError, UsageError, parseCliArgs } from './cli-args.js';
+export type { CliArgs, CliOption, CliOptions, CliOptionValues } from './cli-args.js';
+export { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 export type {
   AppCliSetup,
-  CliArgs,
   CliCommand,
   CliCommandDecorator,
   CliCommandOptions,
   CliHandler,
-  CliOption,
-  CliOptions,
-  CliOptionValues,
   ResolvedCli,
 } from './cli-commands.js';
 export { ConfigStore, DEFAULT_CONFIG } from './config.js';

@@ -1,7 +1,8 @@
 /** @module An app's own commands on the command line (layer L5): `flagon <name>` runs `app.cli`'s command, with help and exit codes as Click gives them. */
 import { inspect } from 'node:util';
 import type { App } from '../app/app.js';
-import { BUILTIN_COMMANDS, CliError, type AppCli, type CliCommand, type ResolvedCli } from '../app/cli-commands.js';
+import { CliError } from '../app/cli-args.js';
+import { BUILTIN_COMMANDS, type AppCli, type CliCommand, type ResolvedCli } from '../app/cli-commands.js';
 
 const firstLine = (text: string): string => text.trim().split('\n')[0] ?? '';
 const indent = (text: string): string =>
