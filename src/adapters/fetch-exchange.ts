@@ -6,7 +6,6 @@ import {
   describeChunk,
   isBodyChunk,
   isHopByHop,
-  isPromiseLike,
   toBytes,
 } from '../gateway/response.js';
 import type { Body, BodyChunk, Environ, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';

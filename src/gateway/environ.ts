@@ -2,12 +2,13 @@
 import type { Environ, TSGIVersion } from './types.js';
 
 /**
- * The value every TSGI 1.0 server puts in `environ['tsgi.version']`.
+ * The value every TSGI 1.1 server puts in `environ['tsgi.version']`: a server that says `[1, 1]` takes string body
+ * chunks and sends them as UTF-8 (docs/gateway.md §3.4, §5.1).
  *
  * @example
  * const environ = { ...otherKeys, 'tsgi.version': TSGI_VERSION };
  */
-export const TSGI_VERSION: TSGIVersion = Object.freeze([1, 0] as const);
+export const TSGI_VERSION: TSGIVersion = Object.freeze([1, 1] as const);
 
 const keyCache = new Map<string, string | null>();
 const KEY_CACHE_LIMIT = 512; // header names are attacker-chosen: the cache must not grow without bound

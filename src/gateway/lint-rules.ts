@@ -33,7 +33,11 @@ export const LINT_RULES = {
   'environ.protocol': { side: 'server', section: '3.1', title: 'SERVER_PROTOCOL looks like HTTP/1.1' },
   'environ.paths': { side: 'server', section: '3.2', title: 'SCRIPT_NAME and PATH_INFO have the right shape' },
   'environ.header-key': { side: 'server', section: '3.3', title: 'request headers use HTTP_* keys in upper case' },
-  'environ.tsgi-version': { side: 'server', section: '3.4', title: 'tsgi.version is [1, 0]' },
+  'environ.tsgi-version': {
+    side: 'server',
+    section: '3.4',
+    title: 'tsgi.version is [1, 1] (or [1, 0] from a TSGI 1.0 server)',
+  },
   'environ.url-scheme': { side: 'server', section: '3.4', title: "tsgi.url_scheme is 'http' or 'https'" },
   'environ.input': { side: 'server', section: '3.4', title: 'tsgi.input is an AsyncIterable<Uint8Array>' },
   'environ.errors': { side: 'server', section: '3.4', title: 'tsgi.errors has write() and flush()' },
@@ -61,10 +65,18 @@ export const LINT_RULES = {
     title: 'after headers are sent, the server rethrows excInfo',
   },
   'start-response.write': { side: 'server', section: '4.4', title: 'startResponse() returns a write() function' },
-  'write.chunk': { side: 'app', section: '4.4', title: 'write() takes a Uint8Array' },
+  'write.chunk': {
+    side: 'app',
+    section: '4.4',
+    title: 'write() takes a Uint8Array or a string (bytes only on a TSGI 1.0 server)',
+  },
   'write.after-return': { side: 'app', section: '4.4', title: 'write() is used only before the application returns' },
   'app.result': { side: 'app', section: '5.1', title: 'the application returns an iterable of chunks' },
-  'body.chunk': { side: 'app', section: '5.1', title: 'body chunks are Uint8Array, never strings' },
+  'body.chunk': {
+    side: 'app',
+    section: '5.1',
+    title: 'body chunks are Uint8Array or string (bytes only on a TSGI 1.0 server)',
+  },
   'body.before-start': { side: 'app', section: '5.2', title: 'startResponse() comes before the first chunk' },
   'body.no-start': { side: 'app', section: '5.2', title: 'startResponse() is called by the end of the body' },
   'body.forbidden': { side: 'app', section: '6.2', title: '1xx, 204 and 304 responses carry no body' },
@@ -210,8 +222,9 @@ function checkHeaderKeys(environ: Environ): void {
 }
 
 function checkTsgiKeys(environ: Environ): void {
-  const version = environ['tsgi.version'];
-  if (!Array.isArray(version) || version[0] !== 1 || version[1] !== 0) {
+  const version: unknown = environ['tsgi.version'];
+  // A 1.1 server sends [1, 1]; a 1.0 server's [1, 0] is still a valid environ (its apps send bytes only).
+  if (!Array.isArray(version) || version.length !== 2 || version[0] !== 1 || (version[1] !== 0 && version[1] !== 1)) {
     throw new LintError('environ.tsgi-version', `tsgi.version is ${JSON.stringify(version)}`);
   }
   const scheme: unknown = environ['tsgi.url_scheme'];

@@ -1,13 +1,31 @@
 /** @module lint(app): a middleware that checks both sides of every TSGI call against docs/gateway.md, in the spirit of wsgiref.validate (layer L0). */
 import { checkEnviron, LintError } from './lint-rules.js';
-import { HTTP_TOKEN as TOKEN, isHopByHop, isPromiseLike, parseStatusCode } from './response.js';
-import type { Body, Environ, ErrorStream, GatewayApp, InputStream, StartResponse, WriteFn } from './types.js';
+import {
+  HTTP_TOKEN as TOKEN,
+  chunkByteLength,
+  describeChunk,
+  isHopByHop,
+  isPromiseLike,
+  parseStatusCode,
+} from './response.js';
+import type {
+  Body,
+  BodyChunk,
+  Environ,
+  ErrorStream,
+  GatewayApp,
+  InputStream,
+  StartResponse,
+  WriteFn,
+} from './types.js';
 
 /**
  * Wraps an application so that every TSGI rule is checked on both sides: the environ and `tsgi.input` the server
  * provides, the `startResponse` calls and body the application produces, and how the server iterates and closes
  * that body. The first violation throws a {@link LintError} naming the side, the rule and the section of
- * docs/gateway.md. Use it in tests and while writing servers or middleware; it costs too much for production.
+ * docs/gateway.md. Body chunks may be bytes or strings (TSGI 1.1); under a server whose environ says
+ * `tsgi.version` `[1, 0]`, a string chunk is an error that names the fix (`encodeTextChunks`). Use it in tests and
+ * while writing servers or middleware; it costs too much for production.
  *
  * @example
  * import { lint } from 'flagon/gateway';
@@ -19,12 +37,17 @@ export function lint(app: GatewayApp): GatewayApp {
     checkEnviron(environ);
     environ['tsgi.input'] = lintInput(environ['tsgi.input']);
     environ['tsgi.errors'] = lintErrors(environ['tsgi.errors']);
-    const exchange = new LintedExchange(environ.REQUEST_METHOD === 'HEAD');
+    const exchange = new LintedExchange(environ.REQUEST_METHOD === 'HEAD', environ['tsgi.version'][1] === 0);
     const result = app(environ, exchange.wrapStartResponse(startResponse));
     if (isPromiseLike(result)) return Promise.resolve(result).then((body) => exchange.wrapBody(body));
     return exchange.wrapBody(result);
   };
 }
+
+/** What lint says about a string chunk under a server whose environ says TSGI 1.0. */
+const TEXT_ON_1_0 =
+  'a string chunk went to a server whose tsgi.version is [1, 0], which takes bytes only; ' +
+  "wrap the app in encodeTextChunks() from 'flagon/middleware', or encode the text yourself";
 
 function lintInput(input: InputStream): InputStream {
   let used = false;
@@ -111,9 +134,12 @@ class LintedExchange {
   #returned = false;
   #bytes = 0;
   readonly #head: boolean;
+  /** The server speaks TSGI 1.0: it takes bytes only. */
+  readonly #bytesOnly: boolean;
 
-  constructor(head: boolean) {
+  constructor(head: boolean, bytesOnly: boolean) {
     this.#head = head;
+    this.#bytesOnly = bytesOnly;
   }
 
   wrapStartResponse(serverStart: StartResponse): StartResponse {
@@ -142,8 +168,10 @@ class LintedExchange {
 
   #wrapWrite(write: WriteFn): WriteFn {
     return (chunk) => {
-      if (!(chunk instanceof Uint8Array))
-        throw new LintError('write.chunk', `write() got a ${typeof chunk}; encode text first`);
+      if (!(chunk instanceof Uint8Array) && typeof chunk !== 'string') {
+        throw new LintError('write.chunk', `write() got ${describeChunk(chunk)}; pass a string or a Uint8Array`);
+      }
+      if (typeof chunk === 'string' && this.#bytesOnly) throw new LintError('write.chunk', TEXT_ON_1_0);
       if (this.#returned)
         throw new LintError('write.after-return', 'write() was called after the application returned its body');
       this.#countChunk(chunk);
@@ -151,14 +179,15 @@ class LintedExchange {
     };
   }
 
-  #countChunk(chunk: Uint8Array): void {
-    if (chunk.byteLength === 0) return;
+  #countChunk(chunk: BodyChunk): void {
+    if (chunk.length === 0) return;
+    const size = chunkByteLength(chunk);
     const code = this.#code;
     if (code < 200 || code === 204 || code === 304) {
-      throw new LintError('body.forbidden', `a ${code} response sent ${chunk.byteLength} body bytes`);
+      throw new LintError('body.forbidden', `a ${code} response sent ${size} body bytes`);
     }
     this.#headersSent = true;
-    this.#bytes += chunk.byteLength;
+    this.#bytes += size;
     if (!this.#head && this.#declaredLength !== null && this.#bytes > this.#declaredLength) {
       throw new LintError(
         'body.content-length',
@@ -180,15 +209,20 @@ class LintedExchange {
     if (!sync && typeof chunks?.[Symbol.asyncIterator] !== 'function') {
       throw new LintError(
         'app.result',
-        `the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array`,
+        `the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks`,
       );
     }
     return new LintedBody(this, body as Body, sync) as unknown as Body;
   }
 
-  checkChunk(chunk: unknown): Uint8Array {
-    if (!(chunk instanceof Uint8Array))
-      throw new LintError('body.chunk', `the body yielded a ${typeof chunk}; chunks are Uint8Array`);
+  checkChunk(chunk: unknown): BodyChunk {
+    if (!(chunk instanceof Uint8Array) && typeof chunk !== 'string') {
+      throw new LintError(
+        'body.chunk',
+        `the body yielded ${describeChunk(chunk)}; a chunk is a string or a Uint8Array`,
+      );
+    }
+    if (typeof chunk === 'string' && this.#bytesOnly) throw new LintError('body.chunk', TEXT_ON_1_0);
     if (!this.#started)
       throw new LintError('body.before-start', 'the body yielded a chunk before startResponse() was called');
     this.#countChunk(chunk);
@@ -218,8 +252,8 @@ class LintedBody {
     this.#exchange = exchange;
     this.#inner = inner;
     // Keep the body's kind, so a server's sync fast path is still exercised under lint.
-    if (sync) (this as unknown as Iterable<Uint8Array>)[Symbol.iterator] = () => this.#syncIterator();
-    else (this as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] = () => this.#asyncIterator();
+    if (sync) (this as unknown as Iterable<BodyChunk>)[Symbol.iterator] = () => this.#syncIterator();
+    else (this as unknown as AsyncIterable<BodyChunk>)[Symbol.asyncIterator] = () => this.#asyncIterator();
   }
 
   #begin(): void {
@@ -229,7 +263,7 @@ class LintedBody {
     this.#iterated = true;
   }
 
-  #step(step: IteratorResult<unknown>): IteratorResult<Uint8Array> {
+  #step(step: IteratorResult<unknown>): IteratorResult<BodyChunk> {
     if (this.#closed)
       throw new LintError('server.iterate-after-close', 'the server asked for a chunk after calling close()');
     if (step.done) {
@@ -239,7 +273,7 @@ class LintedBody {
     return { done: false, value: this.#exchange.checkChunk(step.value) };
   }
 
-  #syncIterator(): Iterator<Uint8Array> {
+  #syncIterator(): Iterator<BodyChunk> {
     this.#begin();
     const inner = (this.#inner as Iterable<unknown>)[Symbol.iterator]();
     return {
@@ -251,7 +285,7 @@ class LintedBody {
     };
   }
 
-  #asyncIterator(): AsyncIterator<Uint8Array> {
+  #asyncIterator(): AsyncIterator<BodyChunk> {
     this.#begin();
     const inner = (this.#inner as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     return {

@@ -1,4 +1,5 @@
-/** @module The response side of TSGI as pure functions (layer L0): status lines and header rules shared by servers and lint (docs/gateway.md §4). */
+/** @module The response side of TSGI as pure functions (layer L0): status lines, header rules and body chunks shared by servers and lint (docs/gateway.md §4, §5). */
+import type { BodyChunk } from './types.js';
 
 /**
  * An HTTP token (RFC 9110 §5.6.2): what a header name or a method must be.
@@ -114,4 +115,75 @@ export function callClose(body: unknown, onError: (error: unknown) => void): voi
   } catch (error) {
     onError(error);
   }
+}
+
+/**
+ * Whether a value is a TSGI 1.1 body chunk: a `Uint8Array` (a `Buffer` is one) or a string (docs/gateway.md §5.1).
+ *
+ * @example
+ * isBodyChunk('text');              // true
+ * isBodyChunk(new Uint8Array(2));   // true
+ * isBodyChunk(42);                  // false
+ */
+export function isBodyChunk(value: unknown): value is BodyChunk {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
+/**
+ * The number of bytes a body chunk puts on the wire: `byteLength` for bytes, the length of the UTF-8 encoding for a
+ * string (never its `.length`, which counts UTF-16 code units: `'é'` is 1 unit and 2 bytes). A lone surrogate
+ * counts 3 bytes, the U+FFFD that UTF-8 encoders write for it. Pure JavaScript, so it runs on every runtime; a
+ * server on Node may use `Buffer.byteLength(text, 'utf8')`, which gives the same number.
+ *
+ * @example
+ * chunkByteLength('héllo ☃');            // 10
+ * chunkByteLength(new Uint8Array(4));    // 4
+ */
+export function chunkByteLength(chunk: BodyChunk): number {
+  if (typeof chunk !== 'string') return chunk.byteLength;
+  const units = chunk.length;
+  let bytes = units;
+  for (let i = 0; i < units; i++) {
+    const code = chunk.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) {
+      bytes += 1;
+    } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < units && (chunk.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: two units, four bytes
+      i++;
+    } else {
+      bytes += 2; // three bytes: the rest of the BMP, and a lone surrogate (written as U+FFFD)
+    }
+  }
+  return bytes;
+}
+
+/**
+ * What a value that should have been a body chunk was, for an error message: `a number (42)`, `null`,
+ * `an object (Object)`, `an array`. Never the contents of a string or an object, which may be large or private.
+ *
+ * @example
+ * throw new TypeError(`the body yielded ${describeChunk(42)}; chunks are strings or Uint8Array`); // 'a number (42)'
+ */
+export function describeChunk(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `a ${typeof value} (${String(value)})`;
+  return `a ${typeof value}`;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A body chunk as bytes: a string is encoded as UTF-8, bytes are returned as they are (not copied). For servers and
+ * tools that need bytes (a TSGI 1.0 server, a test collecting the body); a Node server hands strings to
+ * `res.write()` instead, which encodes them on the way out at no extra cost.
+ *
+ * @example
+ * toBytes('☃');                         // Uint8Array [0xe2, 0x98, 0x83]
+ */
+export function toBytes(chunk: BodyChunk): Uint8Array {
+  return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
 }

@@ -1,12 +1,14 @@
-/** @module TSGI 1.0 as types (layer L0): what a server hands an application and what the application hands back. See docs/gateway.md. */
+/** @module TSGI 1.1 as types (layer L0): what a server hands an application and what the application hands back. See docs/gateway.md. */
 
 /**
- * The TSGI version this module describes, as it appears in `environ['tsgi.version']` (docs/gateway.md §3.4).
+ * The TSGI version this module describes, as a TSGI 1.1 server puts it in `environ['tsgi.version']`
+ * (docs/gateway.md §3.4). An environ from a server that speaks only TSGI 1.0 says `[1, 0]`: read the minor version
+ * before you hand that server a string chunk.
  *
  * @example
- * const [major]: TSGIVersion = environ['tsgi.version'];
+ * const [major, minor]: TSGIVersion = environ['tsgi.version'];
  */
-export type TSGIVersion = readonly [major: 1, minor: 0];
+export type TSGIVersion = readonly [major: 1, minor: 1];
 
 /**
  * The `tsgi.errors` stream: text an application wants the server to log (docs/gateway.md §3.4).
@@ -38,13 +40,15 @@ export type HeaderList = Array<[name: string, value: string]>;
 
 /**
  * The legacy `write(chunk)` callable returned by `startResponse`, for apps ported from push-style APIs (docs/gateway.md §4.4).
- * Prefer returning a body iterable: `write` cannot apply back-pressure.
+ * It takes the same chunks as a body: bytes, or a string sent as UTF-8. Prefer returning a body iterable: `write`
+ * cannot apply back-pressure.
  *
  * @example
  * const write: WriteFn = startResponse('200 OK', []);
- * write(new TextEncoder().encode('pushed'));
+ * write('pushed ');
+ * write(new TextEncoder().encode('bytes'));
  */
-export type WriteFn = (chunk: Uint8Array) => void;
+export type WriteFn = (chunk: BodyChunk) => void;
 
 /**
  * Begins the response: `startResponse('200 OK', [['Content-Type', 'text/plain']])` (docs/gateway.md §4).
@@ -60,20 +64,30 @@ export type WriteFn = (chunk: Uint8Array) => void;
 export type StartResponse = (status: string, headers: HeaderList, excInfo?: unknown) => WriteFn;
 
 /**
- * The chunks of a response body: bytes, never strings (docs/gateway.md §5.1).
+ * One chunk of a response body (docs/gateway.md §5.1): bytes, or a string, which the server sends as its UTF-8
+ * encoding (TSGI 1.1). Empty chunks of either kind are skipped.
  *
  * @example
- * async function* countdown(): AsyncGenerator<Uint8Array> { for (let i = 3; i > 0; i--) yield new TextEncoder().encode(`${i}\n`); }
- * const chunks: BodyChunks = countdown();
+ * const text: BodyChunk = 'Hello, World!';
+ * const bytes: BodyChunk = new Uint8Array([0xff, 0xd8]);
  */
-export type BodyChunks = Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+export type BodyChunk = Uint8Array | string;
 
 /**
- * A response body: a sync or async iterable of byte chunks with an optional `close()`, which the server calls exactly once
- * however the response ends (docs/gateway.md §5.3).
+ * The chunks of a response body: bytes or strings, in any mix (docs/gateway.md §5.1).
  *
  * @example
- * const body: Body = [new TextEncoder().encode('hello')];
+ * async function* countdown(): AsyncGenerator<string> { for (let i = 3; i > 0; i--) yield `${i}\n`; }
+ * const chunks: BodyChunks = countdown();
+ */
+export type BodyChunks = Iterable<BodyChunk> | AsyncIterable<BodyChunk>;
+
+/**
+ * A response body: a sync or async iterable of chunks (bytes or strings) with an optional `close()`, which the server
+ * calls exactly once however the response ends (docs/gateway.md §5.3).
+ *
+ * @example
+ * const body: Body = ['hello, ', new TextEncoder().encode('world')];
  */
 export type Body = BodyChunks & { close?(): void | Promise<void> };
 
@@ -107,7 +121,8 @@ export interface Environ {
   SERVER_PROTOCOL: string;
   REMOTE_ADDR: string;
   REMOTE_PORT: string;
-  'tsgi.version': TSGIVersion;
+  /** `[1, 1]` from a TSGI 1.1 server (Flagon's); `[1, 0]` from one that speaks only TSGI 1.0 and takes bytes only. */
+  'tsgi.version': TSGIVersion | readonly [major: 1, minor: 0];
   'tsgi.url_scheme': 'http' | 'https';
   'tsgi.input': InputStream;
   'tsgi.input_terminated': boolean;
@@ -128,7 +143,7 @@ export interface Environ {
  * @example
  * const hello: GatewayApp = (environ, startResponse) => {
  *   startResponse('200 OK', [['Content-Type', 'text/plain; charset=utf-8']]);
- *   return [new TextEncoder().encode('Hello, World!')];
+ *   return ['Hello, World!'];
  * };
  */
 export type GatewayApp = (environ: Environ, startResponse: StartResponse) => Body | Promise<Body>;

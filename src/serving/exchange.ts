@@ -1,8 +1,15 @@
 /** @module One request/response exchange between a TSGI app and node:http (layer L4): startResponse, framing, back-pressure, errors and close() (docs/gateway.md §4–§6). */
 import { isAscii } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
-import { callClose, checkStartResponse, isHopByHop, isPromiseLike } from '../gateway/response.js';
-import type { Body, Environ, ErrorStream, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
+import {
+  callClose,
+  checkStartResponse,
+  describeChunk,
+  isBodyChunk,
+  isHopByHop,
+  isPromiseLike,
+} from '../gateway/response.js';
+import type { Body, BodyChunk, Environ, ErrorStream, GatewayApp, HeaderList, WriteFn } from '../gateway/types.js';
 import type { Deadlines, Expirable } from './deadlines.js';
 
 /**
@@ -29,7 +36,8 @@ function describe(value: unknown): string {
 /**
  * Runs one TSGI call against a node:http response. The sync path (the app returns an array of chunks) finishes
  * without a single `await`: one `writeHead` with Content-Length and one `end(chunk)`, which Node sends in one write.
- * Anything else streams with chunked framing and waits for `drain` when the socket is full.
+ * Anything else streams with chunked framing and waits for `drain` when the socket is full. String chunks (TSGI 1.1)
+ * go to `res.write`/`res.end` as they are: node encodes them as UTF-8 on the way out, so no TextEncoder pass is made.
  */
 export class NodeExchange implements Expirable {
   readonly #res: ServerResponse;
@@ -66,10 +74,10 @@ export class NodeExchange implements Expirable {
   };
 
   /** The legacy `write(chunk)` (docs/gateway.md §4.4): sends headers with chunked framing, then the chunk. */
-  readonly write = (chunk: Uint8Array): void => {
-    if (!(chunk instanceof Uint8Array))
-      throw new TypeError(`write() takes a Uint8Array, got ${typeof chunk} (docs/gateway.md §4.4)`);
-    if (chunk.byteLength === 0) return;
+  readonly write = (chunk: BodyChunk): void => {
+    if (!isBodyChunk(chunk))
+      throw new TypeError(`write() takes a string or a Uint8Array, got ${describeChunk(chunk)} (docs/gateway.md §4.4)`);
+    if (chunk.length === 0) return; // an empty chunk, string or bytes, must not end a chunked response
     if (this.#expired) return;
     if (!this.#headersSent) this.#sendHeaders(-1);
     if (!this.#res.write(chunk)) this.#armWriteTimeout();
@@ -136,7 +144,7 @@ export class NodeExchange implements Expirable {
     } else {
       this.#fail(
         new TypeError(
-          `the application returned ${body === null ? 'null' : typeof body}, not an iterable of Uint8Array chunks (docs/gateway.md §5.1)`,
+          `the application returned ${body === null ? 'null' : typeof body}, not an iterable of chunks (docs/gateway.md §5.1)`,
         ),
       );
       this.#closeBody(body);
@@ -152,21 +160,26 @@ export class NodeExchange implements Expirable {
       let total = 0;
       for (let i = 0; i < chunks.length; i++) {
         const chunk = chunks[i];
-        if (!(chunk instanceof Uint8Array))
+        // The length on the wire: a string's UTF-8 bytes, never its .length (UTF-16 units).
+        if (typeof chunk === 'string') total += Buffer.byteLength(chunk, 'utf8');
+        else if (chunk instanceof Uint8Array) total += chunk.byteLength;
+        else
           throw new TypeError(
-            `body chunk ${i} is a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`,
+            `body chunk ${i} is ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`,
           );
-        total += chunk.byteLength;
       }
       if (!this.#headersSent) this.#sendHeaders(total);
       if (chunks.length === 1) {
-        const chunk = chunks[0] as Uint8Array;
-        // A short ASCII body goes to node as a string, so node sends head and body as one string where a Buffer costs
-        // it a write of two mixed parts (0.2-0.4 µs of ~4 per request, bench/NOTES-app-user.md). ASCII bytes become
-        // one character each and are encoded back to the very same bytes.
-        this.#res.end(chunk.byteLength <= SMALL_TEXT && isAscii(chunk) ? asciiText(chunk) : chunk);
+        const chunk = chunks[0] as BodyChunk;
+        // A string goes to node as it is (node encodes it as UTF-8 with the head, in one write). A short ASCII body
+        // of bytes goes as a string too, so node sends head and body as one string where a Buffer costs it a write
+        // of two mixed parts (0.2-0.4 µs of ~4 per request, bench/NOTES-app-user.md). ASCII bytes become one
+        // character each and are encoded back to the very same bytes.
+        this.#res.end(
+          typeof chunk === 'string' || chunk.byteLength > SMALL_TEXT || !isAscii(chunk) ? chunk : asciiText(chunk),
+        );
       } else {
-        for (const chunk of chunks as Uint8Array[]) if (chunk.byteLength > 0) this.#res.write(chunk);
+        for (const chunk of chunks as BodyChunk[]) if (chunk.length > 0) this.#res.write(chunk);
         this.#res.end();
       }
       // More than the socket takes at once may wait in memory: a client that stops reading must not hold it forever.
@@ -210,11 +223,11 @@ export class NodeExchange implements Expirable {
         if (step.done) finished = true;
         if (step.done || this.#aborted || this.#expired) break;
         const chunk = step.value;
-        if (!(chunk instanceof Uint8Array))
+        if (!isBodyChunk(chunk))
           throw new TypeError(
-            `the body yielded a ${typeof chunk}; chunks are Uint8Array, never strings (docs/gateway.md §5.1)`,
+            `the body yielded ${describeChunk(chunk)}; chunks are strings or Uint8Array (docs/gateway.md §5.1)`,
           );
-        if (chunk.byteLength === 0) continue;
+        if (chunk.length === 0) continue; // an empty chunk, string or bytes, must not end the chunked response
         if (!this.#headersSent) this.#sendHeaders(-1);
         if (head) break; // the headers are the whole answer (docs/gateway.md §6.2)
         if (!res.write(chunk)) await this.#drain();

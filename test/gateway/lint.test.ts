@@ -376,10 +376,10 @@ const cases: Array<[LintRule, string, () => Promise<unknown>]> = [
   ],
   [
     'write.chunk',
-    'write() with a string',
+    'write() with a number',
     () =>
       viaRunApp((_e, start) => {
-        start('200 OK', [])('text' as unknown as Uint8Array);
+        start('200 OK', [])(42 as unknown as Uint8Array);
         return [];
       }),
   ],
@@ -424,11 +424,11 @@ const cases: Array<[LintRule, string, () => Promise<unknown>]> = [
   ],
   [
     'body.chunk',
-    'the body yields a string',
+    'the body yields a number',
     () =>
       viaRunApp((_e, start) => {
         start('200 OK', []);
-        return ['text'] as unknown as Body;
+        return [42] as unknown as Body;
       }),
   ],
   ['body.before-start', 'a chunk before startResponse', () => viaRunApp(() => [bytes('early')])],

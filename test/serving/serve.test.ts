@@ -119,7 +119,7 @@ describe('serve()', () => {
       HTTP_X_FORWARDED_FOR: '1.1.1.1',
       HTTP_ACCEPT: 'a',
       HTTP_HOST: `127.0.0.1:${server.port}`,
-      'tsgi.version': [1, 0],
+      'tsgi.version': [1, 1],
       'tsgi.url_scheme': 'http',
       'tsgi.input_terminated': true,
       'tsgi.multithread': false,
@@ -397,10 +397,10 @@ describe('serve() errors', () => {
       },
     ],
     [
-      'a string chunk',
+      'a number chunk',
       (_e, s) => {
         s('200 OK', []);
-        return ['text'] as unknown as Body;
+        return [42] as unknown as Body;
       },
     ],
     [
@@ -500,6 +500,7 @@ describe('serve() errors', () => {
   it('calls close() exactly once when the body finishes, throws before the headers, or the client leaves', async () => {
     const finished = trackedBody([bytes('done')]);
     const throwsEarly = trackedBody(
+      // biome-ignore lint/correctness/useYield: a body that throws before its first chunk is the case under test
       (function* () {
         throw new Error('early');
       })(),
