@@ -23,12 +23,11 @@ import type {
 } from './handler-types.js';
 import {
   templateRegistrar,
-  type AppTemplates,
-  type ContextProcessor,
   type TemplateFunction,
   type TemplateFunctionRegistrar,
   type TemplateGlobalRegistrar,
-} from './templates.js';
+} from './template-registration.js';
+import type { AppTemplates, ContextProcessor } from './templates.js';
 
 type Predicate = (...args: never[]) => boolean;
 /** The app-wide template registrations are recorded, and #record checks the blueprint's setup guard. */

@@ -56,6 +56,7 @@ export {
   streamTemplate,
   streamTemplateString,
 } from './templates.js';
-export type { ContextProcessor, TemplateDecorator, TemplateFunction } from './templates.js';
+export type { ContextProcessor } from './templates.js';
+export type { TemplateDecorator, TemplateFunction } from './template-registration.js';
 export type { TemplateRenderer } from './types.js';
 export type { ClassView, ViewClass, ViewDecorator } from './views.js';

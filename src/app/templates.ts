@@ -4,11 +4,18 @@ import { splitKeywords } from '../templating/keywords.js';
 import type { UrlForOptions } from './url-for.js';
 import type { Config } from './config.js';
 import { currentContext, g, request, session } from './context.js';
-import { bindMethod, isDecoratorContext } from './decorators.js';
 import { FlagonError } from './errors.js';
 import { getFlashedMessages, urlFor } from './helpers.js';
 import { csrfToken } from './security.js';
 import type { TemplateRenderer } from './types.js';
+
+// The registration forms moved to template-registration.ts; app.ts still imports them from here.
+export {
+  templateRegistrar,
+  type TemplateFunction,
+  type TemplateFunctionRegistrar,
+  type TemplateGlobalRegistrar,
+} from './template-registration.js';
 
 /**
  * A context processor: returns extra variables for every template.
@@ -17,121 +24,6 @@ import type { TemplateRenderer } from './types.js';
  * const withUser: ContextProcessor = () => ({ user: g.user });
  */
 export type ContextProcessor = () => Record<string, unknown>;
-
-/**
- * A template filter, test or global function, as registered.
- *
- * @example
- * const shout: TemplateFunction = (s: string) => s.toUpperCase();
- */
-export type TemplateFunction = (...args: never[]) => unknown;
-
-/**
- * What `bp.appTemplateFilter(name?)` (and the test and global forms) return: call it with a function, or put it on a
- * static method. Without a name, the function's (or method's) name is used.
- *
- * @example
- * const reverse: TemplateDecorator = bp.appTemplateFilter('reverse');
- * reverse((s: string) => [...s].reverse().join(''));
- */
-export interface TemplateDecorator<F extends TemplateFunction = TemplateFunction> {
-  <G extends F>(fn: G): G;
-  <This>(value: (this: This, ...args: never[]) => ReturnType<F>, context: ClassMethodDecoratorContext<This>): void;
-}
-
-/**
- * The forms of `app.templateFilter` and `bp.appTemplateFilter` (and of the test forms, with `F` a predicate): `(fn)`,
- * named after the function; `(name, fn)`; `(name?)`, a decorator; or a bare decorator on a static method.
- *
- * @example
- * const addFilter: TemplateFunctionRegistrar = app.templateFilter;
- * addFilter('shout', (s: string) => s.toUpperCase());
- */
-export interface TemplateFunctionRegistrar<F extends TemplateFunction = TemplateFunction> {
-  <G extends F>(fn: G): G;
-  <G extends F>(name: string, fn: G): G;
-  (name?: string): TemplateDecorator<F>;
-  <This>(method: (this: This, ...args: never[]) => ReturnType<F>, context: ClassMethodDecoratorContext<This>): void;
-}
-
-/**
- * The forms of `app.templateGlobal` and `bp.appTemplateGlobal`: those of {@link TemplateFunctionRegistrar}, except that
- * with a name the value may be anything.
- *
- * @example
- * const addGlobal: TemplateGlobalRegistrar = app.templateGlobal;
- * addGlobal('siteName', 'Flagon');
- */
-export interface TemplateGlobalRegistrar {
-  <G extends TemplateFunction>(fn: G): G;
-  <T>(name: string, value: T): T;
-  (name?: string): TemplateDecorator;
-  <This>(method: (this: This, ...args: never[]) => unknown, context: ClassMethodDecoratorContext<This>): void;
-}
-
-/**
- * A registration function of one of the forms above: `guard` runs first (a setup check), then `register` gets the
- * name and the value. Usable as a bare decorator, since it needs no `this`.
- *
- * @example
- * readonly templateTest = templateRegistrar<TemplateFunctionRegistrar<Predicate>>('templateTest', true, guard, addTest);
- */
-export function templateRegistrar<R>(
-  where: string,
-  needsFunction: boolean,
-  guard: () => void,
-  register: (name: string, value: unknown) => void,
-): R {
-  return ((...args: unknown[]) => {
-    guard();
-    return templateRegistration(where, args, needsFunction, register);
-  }) as R;
-}
-
-function nameOf(fn: TemplateFunction, where: string): string {
-  if (fn.name) return fn.name;
-  throw new FlagonError(
-    'FLAGON_ERR_BAD_ARGUMENT',
-    `${where}() got an anonymous function, so it has no name to register it under: give one, as in ${where}('reverse', fn)`,
-  );
-}
-
-/**
- * The forms of Flask's `app_template_filter`, `add_app_template_filter` (and their test and global kin) in one call:
- * `(name, value)` and `(fn)` register now, `(name?)` returns a {@link TemplateDecorator}, and `(method, context)` is
- * the bare decorator. A missing name is the function's or method's, as in Flask. `register` gets the result.
- *
- * @example
- * appTemplateFilter(...args: unknown[]) { return templateRegistration('appTemplateFilter', args, true, register); }
- */
-export function templateRegistration(
-  where: string,
-  args: readonly unknown[],
-  needsFunction: boolean,
-  register: (name: string, value: unknown) => void,
-): unknown {
-  const [first, second] = args;
-  if (typeof first === 'function') {
-    if (isDecoratorContext(second))
-      return void register(String(second.name), bindMethod(first as TemplateFunction, second, `@${where}`));
-    register(nameOf(first as TemplateFunction, where), first);
-    return first;
-  }
-  if (first !== undefined && typeof first !== 'string')
-    throw new TypeError(`${where}() takes a name and a function, or a function: ${where}('reverse', fn)`);
-  if (args.length >= 2) {
-    if (needsFunction && typeof second !== 'function')
-      throw new TypeError(`${where}('${first}', …) needs a function, got ${typeof second}`);
-    register(first!, second);
-    return second;
-  }
-  return (value: TemplateFunction, context?: unknown) => {
-    if (isDecoratorContext(context))
-      return void register(first ?? String(context.name), bindMethod(value, context, `@${where}`));
-    register(first ?? nameOf(value, where), value);
-    return value;
-  };
-}
 
 /**
  * The App's template setup, made into a renderer on the first render (after setup, so nothing registered is missed).
