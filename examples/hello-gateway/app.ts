@@ -15,5 +15,5 @@ export const hello: GatewayApp = (environ, startResponse) => {
   const name = new URLSearchParams(environ.QUERY_STRING).get('name') || 'World';
   const page = `<!doctype html>\n<title>Hello</title>\n<h1>Hello, ${escapeHtml(name)}!</h1>\n`;
   startResponse('200 OK', [['Content-Type', 'text/html; charset=utf-8']]);
-  return [encoder.encode(page)]; // bytes, never strings: one chunk, so the server sends Content-Length
+  return [encoder.encode(page)]; // bytes (a string would do too, as UTF-8): one chunk, so the server sends Content-Length
 };
