@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { Config } from './config.js';
 import type { AddUrlRuleOptions } from './handler-types.js';
-import { staticUrlPathFor } from './scaffold.js';
+import { staticUrlPathFor } from './default-names.js';
 
 /**
  * Options of `new App(import.meta.url, options)`.

@@ -7,7 +7,8 @@ import type { Config } from './config.js';
 import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
 import { bindMethod } from './decorators.js';
-import { endpointFromRule, Scaffold, staticUrlPathFor } from './scaffold.js';
+import { endpointFromRule, staticUrlPathFor } from './default-names.js';
+import { Scaffold } from './scaffold.js';
 import type {
   AddUrlRuleOptions,
   AfterRequestHook,

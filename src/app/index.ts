@@ -29,7 +29,7 @@ export type { ResponseReturnValue } from './make-response.js';
 export { Logger } from './logger.js';
 export { checkCsrf, checkPasswordHash, csrfToken, generatePasswordHash } from './security.js';
 export type { PasswordHashOptions } from './security.js';
-export { endpointFromRule } from './scaffold.js';
+export { endpointFromRule } from './default-names.js';
 export type {
   AddUrlRuleOptions,
   AfterRequestHook,

@@ -9,7 +9,7 @@ import { ErrorHandlers } from './error-handlers.js';
 import { FlagonError } from './errors.js';
 import type { AddUrlRuleOptions, TeardownHook, ViewFunction } from './handler-types.js';
 import { HookRegistry, type EndpointPlan } from './request-plan.js';
-import { endpointFromRule } from './scaffold.js';
+import { endpointFromRule } from './default-names.js';
 
 /**
  * What an App has registered. The App's setup methods write here (behind the setup guard); the pipeline reads it.

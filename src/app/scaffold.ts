@@ -2,6 +2,7 @@
 import { FlagonError } from '../gateway/errors.js';
 import type { Request } from '../wrappers/request.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
+import { endpointFromRule } from './default-names.js';
 import type {
   AddUrlRuleOptions,
   AfterRequestHook,
@@ -35,26 +36,6 @@ export interface SetupEnded {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/**
- * An endpoint for an anonymous handler, made from its rule: `/` → `index`, `/users/<int:id>` → `users_id`; a
- * route without GET gets its methods appended (`login_post`).
- *
- * @example
- * endpointFromRule('/users/<int:id>', ['GET']); // 'users_id'
- */
-export function endpointFromRule(rule: string, methods: readonly string[]): string {
-  const base =
-    rule
-      .replace(/<(?:[^:>]*:)?([^>]+)>/g, '$1')
-      .split('/')
-      .filter(Boolean)
-      .join('_')
-      .replace(/\W+/g, '_') || 'index';
-  return methods.includes('GET') || methods.length === 0
-    ? base
-    : `${base}_${methods.map((m) => m.toLowerCase()).join('_')}`;
-}
 
 /**
  * The registration methods App and Blueprint share. Each accepts the builder form (`app.get(rule, handler)`) and the
@@ -304,16 +285,4 @@ export abstract class Scaffold {
     }
     return (value, context) => this.addErrorHandler(key, bindMethod(value, context, '@errorHandler') as ErrorHandler);
   }
-}
-
-/**
- * Flask's default static URL path: the static folder's own name under the root, so `staticFolder: 'public'` is served
- * at `/public/…`, and a folder given as `''` (the app's own folder) at `/…`.
- *
- * @example
- * staticUrlPathFor('assets/'); // '/assets'
- */
-export function staticUrlPathFor(folder: string): string {
-  const name = folder.replace(/\/+$/, '').split('/').pop() ?? '';
-  return `/${name}`.replace(/\/$/, '');
 }
