@@ -1,13 +1,21 @@
 /** @module Blueprint (layer L3): a group of routes, hooks and error handlers recorded now and replayed on registration, as Flask's. */
-import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendFromDirectory } from '../wrappers/send-file.js';
-import type { Config } from './config.js';
+import {
+  addStaticRoute,
+  joinPrefix,
+  placementOf,
+  type BlueprintApp,
+  type BlueprintOptions,
+  type BlueprintRegisterOptions,
+  type BlueprintSetupState,
+  type Placement,
+  type Predicate,
+} from './blueprint-setup.js';
 import { AppCli } from './cli-commands.js';
 import { FlagonError } from './errors.js';
 import { bindMethod } from './decorators.js';
-import { endpointFromRule, staticUrlPathFor } from './default-names.js';
+import { endpointFromRule } from './default-names.js';
 import { Scaffold } from './scaffold.js';
 import type {
   AddUrlRuleOptions,
@@ -28,107 +36,15 @@ import {
   type TemplateFunctionRegistrar,
   type TemplateGlobalRegistrar,
 } from './template-registration.js';
-import type { AppTemplates, ContextProcessor } from './templates.js';
+import type { ContextProcessor } from './templates.js';
 
-type Predicate = (...args: never[]) => boolean;
+// The options moved to blueprint-setup.ts; app.ts still imports BlueprintRegisterOptions from here.
+export type { BlueprintRegisterOptions } from './blueprint-setup.js';
+
 /** The app-wide template registrations are recorded, and #record checks the blueprint's setup guard. */
 const noGuard = (): void => undefined;
 
-/**
- * Options of `new Blueprint(name, import.meta.url, options)`.
- *
- * @example
- * new Blueprint('admin', import.meta.url, { urlPrefix: '/admin', staticFolder: 'static' });
- */
-export interface BlueprintOptions {
-  /** Prefix of every rule: `/admin`. */
-  urlPrefix?: string;
-  subdomain?: string;
-  /** Default values for every rule's view (and for building). */
-  urlDefaults?: Record<string, unknown>;
-  /** Folder of the blueprint's own static files, relative to its module; served under its prefix. */
-  staticFolder?: string | null;
-  /** URL prefix of those files under the blueprint's prefix. Default: the folder's name, as Flask. */
-  staticUrlPath?: string;
-  /** Serve static files reached through a symlink that leaves `staticFolder`. Default `false` (404), as the App's. */
-  staticFollowSymlinks?: boolean;
-  /** Folder of its templates (used by the templating layer). */
-  templateFolder?: string | null;
-  /**
-   * The group its `cli` commands go under: default the blueprint's name (`flagon auth create-user`); `null` puts them
-   * at the top level (`flagon create-user`), as Flask's `cli_group`.
-   */
-  cliGroup?: string | null;
-}
-
-/**
- * Options of `app.registerBlueprint(bp, options)` and `bp.registerBlueprint(child, options)`.
- *
- * @example
- * app.registerBlueprint(api, { urlPrefix: '/api/v2', name: 'api_v2' });
- */
-export interface BlueprintRegisterOptions {
-  urlPrefix?: string;
-  subdomain?: string;
-  urlDefaults?: Record<string, unknown>;
-  /** Register under another name, to register the same blueprint twice. */
-  name?: string;
-  /** Overrides the blueprint's `cliGroup` for this registration. */
-  cliGroup?: string | null;
-}
-
-/**
- * What a blueprint's recorded setup calls on the app it is registered on (the App has all of it; an interface, so
- * blueprint.ts and app.ts do not import each other).
- *
- * @example
- * const host: BlueprintApp = new App(import.meta.url); // what app.registerBlueprint(bp) hands the blueprint
- */
-export interface BlueprintApp {
-  readonly config: Config;
-  readonly templates: AppTemplates;
-  endpoint(name: string, view: Handler): Handler;
-  templateFilter: TemplateFunctionRegistrar;
-  templateGlobal: TemplateGlobalRegistrar;
-  templateTest: TemplateFunctionRegistrar<Predicate>;
-  contextProcessor(fn: ContextProcessor): ContextProcessor;
-}
-
-/**
- * What the app hands a blueprint while registering it: the only doors into the app's registries.
- *
- * @example
- * blueprint.register(state, {}); // called by app.registerBlueprint
- */
-export interface BlueprintSetupState {
-  readonly app: BlueprintApp;
-  addUrlRule(rule: string, options: AddUrlRuleOptions): void;
-  addHook(kind: HookKind, fn: (...args: never[]) => unknown, scope: string | null): void;
-  addErrorHandler(key: ErrorKey, fn: ErrorHandler, scope: string | null): void;
-  claimName(name: string, owner: Blueprint): void;
-  /** Adds a template folder after the app's (so the app's templates win). */
-  addTemplateFolder(folder: string): void;
-  /** Adds the blueprint's commands to `app.cli`: as the group `group`, or at the top level for `null`. */
-  addCli(group: string | null, cli: AppCli): void;
-}
-
-/** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain and defaults. */
-interface Placement {
-  name: string;
-  /** The blueprint's first registration on this app (Flask's `first_registration`, which `record_once` checks). */
-  first: boolean;
-  urlPrefix: string | undefined;
-  subdomain: string | undefined;
-  urlDefaults: Record<string, unknown>;
-}
-
 type Deferred = (state: BlueprintSetupState, placement: Placement) => void;
-
-/** Flask's prefix joining: `/admin/` + `/users` → `/admin/users`; an empty rule is the prefix itself. */
-function joinPrefix(prefix: string | undefined, rule: string): string {
-  if (prefix === undefined) return rule;
-  return rule ? `${prefix.replace(/\/+$/, '')}/${rule.replace(/^\/+/, '')}` : prefix;
-}
 
 /**
  * A set of routes and hooks to register on an app, possibly under a URL prefix and more than once. Its endpoints are
@@ -354,16 +270,7 @@ export class Blueprint extends Scaffold {
       throw new FlagonError('FLAGON_ERR_BLUEPRINT', `blueprint name '${own}' may not contain a dot`);
     const name = parent ? `${parent.name}.${own}` : own;
     state.claimName(name, this);
-    let urlPrefix = options.urlPrefix ?? this.options.urlPrefix;
-    if (parent?.urlPrefix !== undefined)
-      urlPrefix = urlPrefix === undefined ? parent.urlPrefix : joinPrefix(parent.urlPrefix, urlPrefix);
-    const placement: Placement = {
-      name,
-      first: !this.#apps.has(state.app),
-      urlPrefix,
-      subdomain: joinSubdomain(options.subdomain ?? this.options.subdomain, parent?.subdomain),
-      urlDefaults: { ...parent?.urlDefaults, ...this.options.urlDefaults, ...options.urlDefaults },
-    };
+    const placement = placementOf(name, !this.#apps.has(state.app), this.options, options, parent);
     this.endSetup({
       target: `the blueprint '${this.name}'`,
       what: 'the blueprint',
@@ -371,7 +278,7 @@ export class Blueprint extends Scaffold {
       before: 'registering it',
     });
     this.#apps.add(state.app);
-    this.#registerStatic(state, placement);
+    addStaticRoute(state, placement, this.rootPath, this.options);
     if (this.options.templateFolder) state.addTemplateFolder(join(this.rootPath, this.options.templateFolder));
     for (const deferred of this.#deferred) deferred(state, placement);
     // Flask's rule: an explicit cliGroup (null included) wins, else the group takes the registered name.
@@ -384,29 +291,4 @@ export class Blueprint extends Scaffold {
     if (!this.cli.isEmpty) state.addCli(cliGroup, this.cli);
     for (const [child, childOptions] of this.#children) child.register(state, childOptions, placement);
   }
-
-  #registerStatic(state: BlueprintSetupState, at: Placement): void {
-    const folder = this.options.staticFolder;
-    if (!folder) return;
-    const path = join(this.rootPath, folder);
-    if (!existsSync(path) || !statSync(path).isDirectory()) return;
-    const urlPath = this.options.staticUrlPath ?? staticUrlPathFor(folder);
-    const followSymlinks = this.options.staticFollowSymlinks ?? false;
-    state.addUrlRule(joinPrefix(at.urlPrefix, `${urlPath.replace(/\/$/, '')}/<path:filename>`), {
-      endpoint: `${at.name}.static`,
-      view: (req) =>
-        sendFromDirectory(path, String(req.params.filename), {
-          request: req,
-          maxAge: state.app.config.SEND_FILE_MAX_AGE_DEFAULT,
-          followSymlinks,
-        }),
-    });
-  }
-}
-
-/** A nested blueprint's subdomain sits under its parent's: 'api' in 'parent' is 'api.parent' (Flask). */
-function joinSubdomain(own: string | undefined, parent: string | undefined): string | undefined {
-  if (own === undefined) return parent;
-  if (parent === undefined || parent === '') return own;
-  return own === '' ? parent : `${own}.${parent}`;
 }

@@ -47,7 +47,7 @@ export type {
 } from './handler-types.js';
 export type { ConfigValues } from '../validation/config-schema.js';
 export { Blueprint } from './blueprint.js';
-export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint.js';
+export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } from './blueprint-setup.js';
 export { MethodView, View } from './views.js';
 export {
   AppTemplates,

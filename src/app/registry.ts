@@ -1,7 +1,7 @@
 /** @module The App's registries (layer L3): views by endpoint, hooks, error handlers, blueprint names and teardown-appcontext hooks, and what a new rule is checked against. */
 import type { Router } from '../routing/router.js';
 import type { Rule } from '../routing/rule.js';
-import type { BlueprintApp, BlueprintSetupState } from './blueprint.js';
+import type { BlueprintApp, BlueprintSetupState } from './blueprint-setup.js';
 import type { AppCli } from './cli-commands.js';
 import type { Config } from './config.js';
 import { addRuleOrAlias } from './endpoint-aliases.js';
