@@ -15,8 +15,17 @@ export interface FastifyHost {
   /** The prefix the plugin was registered under, parents' included (`register(plugin, { prefix })`). */
   readonly prefix: string;
   removeAllContentTypeParsers(): unknown;
-  addContentTypeParser(contentType: string, parser: (request: never, payload: never, done: (error: Error | null, body?: undefined) => void) => void): unknown;
-  all(path: string, handler: (request: { readonly raw: IncomingMessage }, reply: { readonly raw: ServerResponse; hijack(): unknown }) => void): unknown;
+  addContentTypeParser(
+    contentType: string,
+    parser: (request: never, payload: never, done: (error: Error | null, body?: undefined) => void) => void,
+  ): unknown;
+  all(
+    path: string,
+    handler: (
+      request: { readonly raw: IncomingMessage },
+      reply: { readonly raw: ServerResponse; hijack(): unknown },
+    ) => void,
+  ): unknown;
 }
 
 /**
@@ -48,7 +57,11 @@ export interface FlagonPluginOptions extends ListenerOptions {
  */
 export function flagonPlugin(instance: FastifyHost, options: FlagonPluginOptions, done: (error?: Error) => void): void {
   if (typeof options?.app !== 'function') {
-    done(new TypeError('flagonPlugin needs the TSGI app to mount: fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: \'/flagon\' })'));
+    done(
+      new TypeError(
+        "flagonPlugin needs the TSGI app to mount: fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: '/flagon' })",
+      ),
+    );
     return;
   }
   let handler: NodeHandler;
@@ -63,7 +76,10 @@ export function flagonPlugin(instance: FastifyHost, options: FlagonPluginOptions
   // that reads nothing leaves the stream for tsgi.input, where the app's own limits (MAX_CONTENT_LENGTH) apply.
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null));
-  const route = (request: { readonly raw: IncomingMessage }, reply: { readonly raw: ServerResponse; hijack(): unknown }): void => {
+  const route = (
+    request: { readonly raw: IncomingMessage },
+    reply: { readonly raw: ServerResponse; hijack(): unknown },
+  ): void => {
     reply.hijack();
     handler(request.raw, reply.raw);
   };

@@ -41,7 +41,9 @@ function checkBasePath(basePath: string | undefined): string {
   if (basePath === undefined || basePath === '' || basePath === '/') return '';
   if (typeof basePath !== 'string' || !basePath.startsWith('/') || basePath.endsWith('/')) {
     const fixed = `/${String(basePath).replace(/^\/+|\/+$/g, '')}`;
-    throw new TypeError(`toFetchHandler(): basePath ${JSON.stringify(basePath)} must start with '/' and not end with one; write '${fixed}' (it becomes SCRIPT_NAME, docs/gateway.md §3.2)`);
+    throw new TypeError(
+      `toFetchHandler(): basePath ${JSON.stringify(basePath)} must start with '/' and not end with one; write '${fixed}' (it becomes SCRIPT_NAME, docs/gateway.md §3.2)`,
+    );
   }
   return basePath;
 }
@@ -49,13 +51,20 @@ function checkBasePath(basePath: string | undefined): string {
 function checkRequest(request: unknown): asserts request is Request {
   const candidate = request as { url?: unknown; headers?: { get?: unknown } } | null;
   if (typeof candidate?.url !== 'string' || typeof candidate.headers?.get !== 'function') {
-    throw new TypeError('a Fetch handler takes a WHATWG Request; on node:http serve the app with serve(app.gatewayApp) or createRequestListener(app.gatewayApp) instead');
+    throw new TypeError(
+      'a Fetch handler takes a WHATWG Request; on node:http serve the app with serve(app.gatewayApp) or createRequestListener(app.gatewayApp) instead',
+    );
   }
 }
 
 /** The peer as the runtime reports it: Deno passes `{ remoteAddr }`, Bun passes its server, which has `requestIP()`. */
 function peerOf(request: Request, context: readonly unknown[]): [address: string, port: string] {
-  const first = context[0] as { remoteAddr?: { hostname?: unknown; port?: unknown }; requestIP?: (request: Request) => { address?: unknown; port?: unknown } | null } | undefined;
+  const first = context[0] as
+    | {
+        remoteAddr?: { hostname?: unknown; port?: unknown };
+        requestIP?: (request: Request) => { address?: unknown; port?: unknown } | null;
+      }
+    | undefined;
   const deno = first?.remoteAddr;
   if (typeof deno?.hostname === 'string') return [deno.hostname, String(deno.port ?? '')];
   if (typeof first?.requestIP === 'function') {
@@ -80,7 +89,12 @@ function inputOf(body: ReadableStream<Uint8Array> | null): InputStream {
  * is a node Readable over `request.body`, which pulls from the body only as the app reads, so a streamed upload
  * reaches the app as it arrives.
  */
-function fetchEnviron(request: Request, context: readonly unknown[], basePath: string, errors: ErrorStream): Environ | null {
+function fetchEnviron(
+  request: Request,
+  context: readonly unknown[],
+  basePath: string,
+  errors: ErrorStream,
+): Environ | null {
   const url = new URL(request.url);
   let pathInfo = decodePathInfo(url.pathname);
   if (basePath !== '') {
@@ -139,7 +153,9 @@ function notUnderBase(basePath: string): Response {
  */
 export function toFetchHandler(app: GatewayApp, options: FetchHandlerOptions = {}): FetchHandler {
   if (typeof app !== 'function') {
-    throw new TypeError('toFetchHandler(app): app is not a TSGI app; pass app.gatewayApp, or use app.fetch for a Flagon App');
+    throw new TypeError(
+      'toFetchHandler(app): app is not a TSGI app; pass app.gatewayApp, or use app.fetch for a Flagon App',
+    );
   }
   const basePath = checkBasePath(options.basePath);
   return async function fetchHandler(request: Request, ...context: unknown[]): Promise<Response> {
@@ -178,7 +194,9 @@ Object.defineProperty(App.prototype, 'fetch', {
     if (handler === undefined) {
       const app = this;
       handler = toFetchHandler((environ, startResponse) => app.gatewayApp(environ, startResponse), {
-        get debug() { return app.config.DEBUG === true; },
+        get debug() {
+          return app.config.DEBUG === true;
+        },
       });
       appHandlers.set(this, handler);
     }

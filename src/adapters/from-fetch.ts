@@ -40,16 +40,19 @@ function requestUrl(environ: Environ, strip: boolean): string {
 /** `tsgi.input` as a request body stream that reads a chunk only when the Fetch app asks for one. */
 function inputStream(environ: Environ): ReadableStream<Uint8Array> {
   const iterator = environ['tsgi.input'][Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const step = await iterator.next();
-      if (step.done) controller.close();
-      else controller.enqueue(step.value);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const step = await iterator.next();
+        if (step.done) controller.close();
+        else controller.enqueue(step.value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
     },
-    async cancel() {
-      await iterator.return?.();
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 function hasBody(environ: Environ): boolean {
@@ -99,7 +102,9 @@ function responseBody(response: Response): Body {
  */
 export function fromFetchHandler(fetchApp: FetchApp, options: FromFetchOptions = {}): GatewayApp {
   if (typeof fetchApp !== 'function') {
-    throw new TypeError('fromFetchHandler(fetch): pass the Fetch app\'s handler function, e.g. honoApp.fetch (it is already bound)');
+    throw new TypeError(
+      "fromFetchHandler(fetch): pass the Fetch app's handler function, e.g. honoApp.fetch (it is already bound)",
+    );
   }
   const strip = options.stripScriptName === true;
   return async function fetchApplication(environ, startResponse) {
@@ -113,7 +118,9 @@ export function fromFetchHandler(fetchApp: FetchApp, options: FromFetchOptions =
     if (withBody) init.duplex = 'half'; // required by the Fetch spec for a streamed request body
     const response = await fetchApp(new Request(requestUrl(environ, strip), init), environ);
     if (!(response instanceof Response)) {
-      throw new TypeError(`the Fetch app returned ${response === null ? 'null' : typeof response}, not a Response; did you forget to return one?`);
+      throw new TypeError(
+        `the Fetch app returned ${response === null ? 'null' : typeof response}, not a Response; did you forget to return one?`,
+      );
     }
     const headers: Array<[string, string]> = [];
     for (const [name, value] of response.headers) {
@@ -122,7 +129,8 @@ export function fromFetchHandler(fetchApp: FetchApp, options: FromFetchOptions =
       headers.push([name, value]);
     }
     for (const cookie of response.headers.getSetCookie()) headers.push(['set-cookie', cookie]);
-    const status = response.statusText === '' ? statusLine(response.status) : `${response.status} ${response.statusText}`;
+    const status =
+      response.statusText === '' ? statusLine(response.status) : `${response.status} ${response.statusText}`;
     startResponse(status, headers);
     if (environ.REQUEST_METHOD === 'HEAD') {
       await response.body?.cancel();

@@ -15,7 +15,6 @@ import { quotePath } from '../gateway/url.js';
  */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
-
 /** Response bytes the listener may write ahead of the TSGI server before its writes wait (`res.write()` returns false). */
 const AHEAD = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
@@ -149,10 +148,18 @@ class MountSocket extends Duplex {
   }
 
   // What ServerResponse and Express call on a real socket.
-  setTimeout(): this { return this; }
-  setNoDelay(): this { return this; }
-  setKeepAlive(): this { return this; }
-  destroySoon(): void { this.destroy(); }
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  destroySoon(): void {
+    this.destroy();
+  }
 }
 
 /** The status and headers node wrote, without the hop-by-hop ones (the TSGI server owns the connection, §4.2). */
@@ -180,7 +187,9 @@ function mountedRequest(environ: Environ, socket: MountSocket): IncomingMessage 
   req.httpVersion = `${major}.${minor}`;
   req.method = environ.REQUEST_METHOD;
   // The path below the mount, as Express gives a sub-app; the mount itself is baseUrl, the whole target originalUrl.
-  req.url = quotePath(environ.PATH_INFO === '' ? '/' : environ.PATH_INFO) + (environ.QUERY_STRING === '' ? '' : `?${environ.QUERY_STRING}`);
+  req.url =
+    quotePath(environ.PATH_INFO === '' ? '/' : environ.PATH_INFO) +
+    (environ.QUERY_STRING === '' ? '' : `?${environ.QUERY_STRING}`);
   Object.assign(req, { baseUrl: environ.SCRIPT_NAME, originalUrl: environ.REQUEST_URI || req.url });
   const headers = requestHeaders(environ);
   req.rawHeaders = headers.flat();
@@ -262,7 +271,9 @@ function mountedResponse(req: IncomingMessage, socket: MountSocket): ServerRespo
  */
 export function fromNodeListener(listener: NodeListener): GatewayApp {
   if (typeof listener !== 'function') {
-    throw new TypeError('fromNodeListener(listener): pass a (req, res) function, e.g. an Express app (express() returns one)');
+    throw new TypeError(
+      'fromNodeListener(listener): pass a (req, res) function, e.g. an Express app (express() returns one)',
+    );
   }
   return async function nodeApplication(environ, startResponse) {
     const socket = new MountSocket(environ);
@@ -277,7 +288,10 @@ export function fromNodeListener(listener: NodeListener): GatewayApp {
     };
     try {
       const result = listener(req, res);
-      if (isPromiseLike(result)) result.then(undefined, (error: unknown) => socket.fail(error instanceof Error ? error : new Error(String(error))));
+      if (isPromiseLike(result))
+        result.then(undefined, (error: unknown) =>
+          socket.fail(error instanceof Error ? error : new Error(String(error))),
+        );
       const head = await socket.head;
       startResponse(head.status, head.headers);
     } catch (error) {

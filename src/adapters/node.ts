@@ -130,7 +130,11 @@ export function toNodeHandler(app: GatewayApp, options: NodeHandlerOptions = {})
           next(error);
         } else {
           log(errors, error);
-          answer(res, 500, options.debug === true ? `Internal Server Error\n\n${error.message}\n` : 'Internal Server Error\n');
+          answer(
+            res,
+            500,
+            options.debug === true ? `Internal Server Error\n\n${error.message}\n` : 'Internal Server Error\n',
+          );
         }
         return;
       }
@@ -150,7 +154,10 @@ export function toNodeHandler(app: GatewayApp, options: NodeHandlerOptions = {})
 function checkPrefix(prefix: string | undefined): string {
   if (prefix === undefined || prefix === '' || prefix === '/') return '';
   if (typeof prefix !== 'string' || !prefix.startsWith('/') || /[?#]/.test(prefix)) {
-    throw new MountError('FLAGON_ERR_MOUNT', `the prefix ${JSON.stringify(prefix)} is not a path: give one that starts with '/' and has no '?' or '#', such as '/flagon'`);
+    throw new MountError(
+      'FLAGON_ERR_MOUNT',
+      `the prefix ${JSON.stringify(prefix)} is not a path: give one that starts with '/' and has no '?' or '#', such as '/flagon'`,
+    );
   }
   return prefix.replace(/\/+$/, '');
 }
@@ -172,7 +179,11 @@ function mountOf(req: MountedRequest, prefix: string): Mount | null {
     scriptName = scriptName.replace(/\/$/, '');
   }
   if (prefix !== '') {
-    if (!pathInfo.startsWith(prefix) || (pathInfo.length > prefix.length && pathInfo.charCodeAt(prefix.length) !== 47 /* / */)) return null;
+    if (
+      !pathInfo.startsWith(prefix) ||
+      (pathInfo.length > prefix.length && pathInfo.charCodeAt(prefix.length) !== 47) /* / */
+    )
+      return null;
     scriptName += prefix;
     pathInfo = pathInfo.slice(prefix.length);
     // A bare '/flagon' is '/' inside, as Express and Connect see it, so the app's index route answers it.
@@ -192,16 +203,21 @@ function bodyConsumedError(req: MountedRequest): MountError {
   return new MountError(
     'FLAGON_ERR_BODY_CONSUMED',
     `the request body of ${where} was read before it reached Flagon: a body parser (express.json(), express.urlencoded(), ` +
-      'body-parser) runs in front of the mount. Mount Flagon before the body parsers (host.use(\'/flagon\', ' +
-      'toNodeHandler(app.gatewayApp)) above host.use(express.json())), or give the parsers only to the host\'s own ' +
-      'routes (host.post(\'/api/items\', express.json(), handler)); Flagon reads its own bodies (await request.json(), ' +
+      "body-parser) runs in front of the mount. Mount Flagon before the body parsers (host.use('/flagon', " +
+      "toNodeHandler(app.gatewayApp)) above host.use(express.json())), or give the parsers only to the host's own " +
+      "routes (host.post('/api/items', express.json(), handler)); Flagon reads its own bodies (await request.json(), " +
       'await request.form()).',
   );
 }
 
 function answer(res: ServerResponse, status: 404 | 500, text: string): void {
   const body = Buffer.from(text);
-  res.writeHead(status, status === 404 ? 'Not Found' : 'Internal Server Error', ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(body.byteLength)]);
+  res.writeHead(status, status === 404 ? 'Not Found' : 'Internal Server Error', [
+    'Content-Type',
+    'text/plain; charset=utf-8',
+    'Content-Length',
+    String(body.byteLength),
+  ]);
   res.end(body);
 }
 

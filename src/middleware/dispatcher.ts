@@ -7,11 +7,15 @@ import type { GatewayApp } from '../gateway/types.js';
  */
 function checkPrefix(prefix: string): void {
   if (prefix === '' || prefix === '/') {
-    throw new TypeError(`dispatcher(): '${prefix}' cannot be a mount prefix: the root belongs to the fallback app, the first argument`);
+    throw new TypeError(
+      `dispatcher(): '${prefix}' cannot be a mount prefix: the root belongs to the fallback app, the first argument`,
+    );
   }
   if (!prefix.startsWith('/') || prefix.endsWith('/')) {
     const fixed = `/${prefix.replace(/^\/+|\/+$/g, '')}`;
-    throw new TypeError(`dispatcher(): the mount prefix '${prefix}' must start with '/' and not end with one; write '${fixed}'`);
+    throw new TypeError(
+      `dispatcher(): the mount prefix '${prefix}' must start with '/' and not end with one; write '${fixed}'`,
+    );
   }
 }
 
@@ -29,13 +33,17 @@ function checkPrefix(prefix: string): void {
  */
 export function dispatcher(fallback: GatewayApp, mounts: Readonly<Record<string, GatewayApp>>): GatewayApp {
   if (typeof fallback !== 'function') {
-    throw new TypeError('dispatcher(fallback, mounts): the fallback is not a TSGI app; pass one, e.g. app.gatewayApp, or a 404 app');
+    throw new TypeError(
+      'dispatcher(fallback, mounts): the fallback is not a TSGI app; pass one, e.g. app.gatewayApp, or a 404 app',
+    );
   }
   const table = new Map<string, GatewayApp>();
   for (const [prefix, app] of Object.entries(mounts)) {
     checkPrefix(prefix);
     if (typeof app !== 'function') {
-      throw new TypeError(`dispatcher(): the app mounted at '${prefix}' is not a TSGI app; pass app.gatewayApp for a Flagon App`);
+      throw new TypeError(
+        `dispatcher(): the app mounted at '${prefix}' is not a TSGI app; pass app.gatewayApp for a Flagon App`,
+      );
     }
     table.set(prefix, app);
   }

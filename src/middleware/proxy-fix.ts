@@ -50,7 +50,13 @@ export interface ProxyFixOriginal {
  */
 export const PROXY_FIX_ORIGINAL = 'flagon.proxy_fix.orig';
 
-const HEADERS = [['xFor', 1], ['xProto', 1], ['xHost', 0], ['xPort', 0], ['xPrefix', 0]] as const;
+const HEADERS = [
+  ['xFor', 1],
+  ['xProto', 1],
+  ['xHost', 0],
+  ['xPort', 0],
+  ['xPrefix', 0],
+] as const;
 
 /**
  * The value set by the proxy `trusted` hops away: the `trusted`-th value from the right. Each proxy appends what it
@@ -87,12 +93,15 @@ function splitPort(host: string): [string, string | null] {
  * app.gatewayApp = proxyFix(app.gatewayApp, { xFor: 1, xProto: 1, xHost: 1, xPrefix: 1 });
  */
 export function proxyFix(app: GatewayApp, options: ProxyFixOptions = {}): GatewayApp {
-  if (typeof app !== 'function') throw new TypeError('proxyFix(app): app is not a TSGI app; pass app.gatewayApp for a Flagon App');
+  if (typeof app !== 'function')
+    throw new TypeError('proxyFix(app): app is not a TSGI app; pass app.gatewayApp for a Flagon App');
   const counts = {} as Record<(typeof HEADERS)[number][0], number>;
   for (const [name, fallback] of HEADERS) {
     const value = options[name] ?? fallback;
     if (!Number.isSafeInteger(value) || value < 0) {
-      throw new TypeError(`proxyFix(): ${name} is ${String(value)}; it counts the proxies that set the header, a whole number from 0 (ignore it) up`);
+      throw new TypeError(
+        `proxyFix(): ${name} is ${String(value)}; it counts the proxies that set the header, a whole number from 0 (ignore it) up`,
+      );
     }
     counts[name] = value;
   }

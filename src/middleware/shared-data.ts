@@ -36,15 +36,23 @@ export interface SharedDataOptions {
 }
 
 /** One export: the URL prefix (no trailing `/`, `''` for the root), and a folder or a single file. */
-interface Export { prefix: string; target: string; kind: 'directory' | 'file' }
+interface Export {
+  prefix: string;
+  target: string;
+  kind: 'directory' | 'file';
+}
 
 const DEFAULT_MAX_AGE = 12 * 60 * 60;
 
 function compileExports(exports: Readonly<Record<string, string>>): Export[] {
   const table: Export[] = [];
   for (const [key, target] of Object.entries(exports)) {
-    if (!key.startsWith('/')) throw new TypeError(`sharedData(): the URL prefix '${key}' must start with '/'; write '/${key}'`);
-    if (typeof target !== 'string' || target === '') throw new TypeError(`sharedData(): '${key}' maps to ${JSON.stringify(target)}; give the path of a folder or a file`);
+    if (!key.startsWith('/'))
+      throw new TypeError(`sharedData(): the URL prefix '${key}' must start with '/'; write '/${key}'`);
+    if (typeof target !== 'string' || target === '')
+      throw new TypeError(
+        `sharedData(): '${key}' maps to ${JSON.stringify(target)}; give the path of a folder or a file`,
+      );
     // As Werkzeug: what is a file now is served as one file, anything else (a folder, or nothing yet) as a folder.
     const kind = statSync(target, { throwIfNoEntry: false })?.isFile() ? 'file' : 'directory';
     table.push({ prefix: key.replace(/\/+$/, ''), target: resolve(target), kind });
@@ -72,8 +80,15 @@ function below(entry: Export, path: string): string | null {
  * import { sharedData } from 'flagon/middleware';
  * app.gatewayApp = sharedData(app.gatewayApp, { '/static': 'public', '/favicon.ico': 'public/favicon.ico' });
  */
-export function sharedData(app: GatewayApp, exports: Readonly<Record<string, string>>, options: SharedDataOptions = {}): GatewayApp {
-  if (typeof app !== 'function') throw new TypeError('sharedData(app, exports): app is not a TSGI app; pass app.gatewayApp for a Flagon App, or a 404 app');
+export function sharedData(
+  app: GatewayApp,
+  exports: Readonly<Record<string, string>>,
+  options: SharedDataOptions = {},
+): GatewayApp {
+  if (typeof app !== 'function')
+    throw new TypeError(
+      'sharedData(app, exports): app is not a TSGI app; pass app.gatewayApp for a Flagon App, or a 404 app',
+    );
   const table = compileExports(exports);
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge;
   const fileOptions: SendFileOptions = { maxAge: maxAge !== null && maxAge > 0 ? maxAge : null };
@@ -88,7 +103,10 @@ export function sharedData(app: GatewayApp, exports: Readonly<Record<string, str
       if (rest === null || !isAllowed(rest)) continue;
       const request = new Request(environ);
       const name = entry.kind === 'file' ? entry.target : rest;
-      const mimetype = fallbackMimetype !== undefined && mimeTypeFor(name) === 'application/octet-stream' ? fallbackMimetype : undefined;
+      const mimetype =
+        fallbackMimetype !== undefined && mimeTypeFor(name) === 'application/octet-stream'
+          ? fallbackMimetype
+          : undefined;
       const send = { ...fileOptions, request, ...(mimetype === undefined ? {} : { mimetype }) };
       try {
         return entry.kind === 'file'

@@ -56,7 +56,10 @@ export interface TestClientOptions {
 }
 
 /** Where one request goes: the base URL (scheme, host, script root) and the path below it, query included. */
-interface Target { baseUrl: string; path: string }
+interface Target {
+  baseUrl: string;
+  path: string;
+}
 
 /** RFC 3986 appendix B, as Python's urlsplit: scheme, authority, path, query; the fragment is dropped. */
 const URL_PARTS = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?/;
@@ -82,7 +85,13 @@ export class TestResponse {
   readonly history: TestResponse[];
   readonly request: { method: string; path: string };
 
-  constructor(statusLine: string, headers: Headers, body: Uint8Array, request: { method: string; path: string }, history: TestResponse[] = []) {
+  constructor(
+    statusLine: string,
+    headers: Headers,
+    body: Uint8Array,
+    request: { method: string; path: string },
+    history: TestResponse[] = [],
+  ) {
     this.statusLine = statusLine;
     this.status = Number(statusLine.slice(0, 3));
     this.headers = headers;
@@ -125,13 +134,27 @@ export class TestClient {
     this.#allowSubdomainRedirects = options.allowSubdomainRedirects ?? false;
   }
 
-  get(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('GET', path, options); }
-  post(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('POST', path, options); }
-  put(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('PUT', path, options); }
-  patch(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('PATCH', path, options); }
-  delete(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('DELETE', path, options); }
-  head(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('HEAD', path, options); }
-  options(path: string, options?: TestRequestOptions): Promise<TestResponse> { return this.open('OPTIONS', path, options); }
+  get(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('GET', path, options);
+  }
+  post(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('POST', path, options);
+  }
+  put(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('PUT', path, options);
+  }
+  patch(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('PATCH', path, options);
+  }
+  delete(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('DELETE', path, options);
+  }
+  head(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('HEAD', path, options);
+  }
+  options(path: string, options?: TestRequestOptions): Promise<TestResponse> {
+    return this.open('OPTIONS', path, options);
+  }
 
   /**
    * Sends one request (and follows redirects when asked). As Flask's test client, it goes to the app's
@@ -144,7 +167,10 @@ export class TestClient {
     let current = { method: method.toUpperCase(), target: this.#target(path, options), shown: path, options };
     for (;;) {
       const key = `${current.method} ${current.target.baseUrl} ${current.target.path} ${JSON.stringify(current.options.json ?? current.options.form ?? current.options.data ?? '')}`;
-      if (seen.has(key)) throw new Error(`redirect loop: ${[...history.map((r) => `${r.request.method} ${r.request.path}`), `${current.method} ${current.shown}`].join(' → ')}`);
+      if (seen.has(key))
+        throw new Error(
+          `redirect loop: ${[...history.map((r) => `${r.request.method} ${r.request.path}`), `${current.method} ${current.shown}`].join(' → ')}`,
+        );
       seen.add(key);
       const response = await this.#send(current.method, current.target, current.shown, current.options, history);
       const location = response.headers.get('Location');
@@ -154,7 +180,12 @@ export class TestClient {
       const keepBody = response.status === 307 || response.status === 308;
       const nextMethod = keepBody || current.method === 'HEAD' ? current.method : 'GET';
       const target = this.#redirectTarget(location, current.target);
-      current = { method: nextMethod, target, shown: target.path, options: keepBody ? current.options : { headers: current.options.headers, followRedirects: true } };
+      current = {
+        method: nextMethod,
+        target,
+        shown: target.path,
+        options: keepBody ? current.options : { headers: current.options.headers, followRedirects: true },
+      };
     }
   }
 
@@ -162,7 +193,9 @@ export class TestClient {
   #target(path: string, options: TestRequestOptions): Target {
     if (options.baseUrl !== undefined) {
       if (options.subdomain !== undefined || options.scheme !== undefined) {
-        throw new TypeError('Cannot pass "subdomain" or "scheme" with "baseUrl": put the subdomain and scheme in the baseUrl');
+        throw new TypeError(
+          'Cannot pass "subdomain" or "scheme" with "baseUrl": put the subdomain and scheme in the baseUrl',
+        );
       }
       return { baseUrl: options.baseUrl, path };
     }
@@ -171,7 +204,9 @@ export class TestClient {
     if (options.subdomain) host = `${options.subdomain}.${host}`;
     const [, scheme, authority, pathPart = '', query] = URL_PARTS.exec(path)!;
     if (scheme !== undefined && !/^https?$/i.test(scheme)) {
-      throw new TypeError(`client.open(${JSON.stringify(path)}): the test client sends http and https requests; give a path ('/x') or an http(s) URL`);
+      throw new TypeError(
+        `client.open(${JSON.stringify(path)}): the test client sends http and https requests; give a path ('/x') or an http(s) URL`,
+      );
     }
     const root = (config?.APPLICATION_ROOT ?? '/').replace(/^\/+/, '');
     return {
@@ -187,16 +222,24 @@ export class TestClient {
    */
   #redirectTarget(location: string, from: Target): Target {
     const base = new URL(from.baseUrl);
-    const next = new URL(location, `${from.baseUrl.replace(/\/+$/, '')}${from.path.startsWith('/') ? '' : '/'}${from.path}`);
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`Cannot follow a redirect to ${location}: the test client follows http and https URLs only.`);
+    const next = new URL(
+      location,
+      `${from.baseUrl.replace(/\/+$/, '')}${from.path.startsWith('/') ? '' : '/'}${from.path}`,
+    );
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      throw new Error(`Cannot follow a redirect to ${location}: the test client follows http and https URLs only.`);
     const toName = next.hostname.split('.');
     const fromName = base.hostname.split('.');
     if (toName.join('.') !== fromName.join('.')) {
       if (toName.slice(-fromName.length).join('.') !== fromName.join('.')) {
-        throw new Error(`Following external redirects is not supported: ${location} is not on ${base.hostname}, where the app under test is.`);
+        throw new Error(
+          `Following external redirects is not supported: ${location} is not on ${base.hostname}, where the app under test is.`,
+        );
       }
       if (!this.#allowSubdomainRedirects) {
-        throw new Error(`Following subdomain redirects is not enabled: pass { allowSubdomainRedirects: true } to testClient() to follow ${location}.`);
+        throw new Error(
+          `Following subdomain redirects is not enabled: pass { allowSubdomainRedirects: true } to testClient() to follow ${location}.`,
+        );
       }
     }
     let scriptRoot = base.pathname.replace(/\/+$/, '');
@@ -207,7 +250,13 @@ export class TestClient {
     return { baseUrl: `${next.protocol}//${next.host}${scriptRoot}`, path: `${path}${next.search}` };
   }
 
-  async #send(method: string, target: Target, shown: string, options: TestRequestOptions, history: TestResponse[]): Promise<TestResponse> {
+  async #send(
+    method: string,
+    target: Target,
+    shown: string,
+    options: TestRequestOptions,
+    history: TestResponse[],
+  ): Promise<TestResponse> {
     const headers = new Headers(options.headers);
     let body: string | Uint8Array | undefined = options.data;
     if (options.json !== undefined) {
@@ -216,16 +265,26 @@ export class TestClient {
     } else if (options.form !== undefined) {
       const params = options.form instanceof URLSearchParams ? options.form : new URLSearchParams();
       if (!(options.form instanceof URLSearchParams)) {
-        for (const [key, value] of Object.entries(options.form)) for (const item of typeof value === 'string' ? [value] : value) params.append(key, item);
+        for (const [key, value] of Object.entries(options.form))
+          for (const item of typeof value === 'string' ? [value] : value) params.append(key, item);
       }
       body = params.toString();
       headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
     }
     const jar = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
     if (jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
-    const environ = createEnviron(target.path, { method, headers, body, query: options.query, baseUrl: target.baseUrl });
+    const environ = createEnviron(target.path, {
+      method,
+      headers,
+      body,
+      query: options.query,
+      baseUrl: target.baseUrl,
+    });
     const preserved = this.#preserved;
-    if (preserved !== null) environ[PRESERVE_CONTEXT_KEY] = (context: Context) => { preserved.last = context; };
+    if (preserved !== null)
+      environ[PRESERVE_CONTEXT_KEY] = (context: Context) => {
+        preserved.last = context;
+      };
     const result = await runApp(this.#app.gatewayApp, environ);
     const responseHeaders = new Headers(result.headers);
     for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie);
@@ -279,9 +338,12 @@ export class TestClient {
     if (!(app instanceof App)) throw new TypeError('sessionTransaction() needs a client made by app.testClient()');
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     // The request a view would see, host and root included, as Flask's test_request_context from the client.
-    const request = new Request(createEnviron('/', { headers: cookie ? { Cookie: cookie } : {}, baseUrl: this.#target('/', {}).baseUrl }));
+    const request = new Request(
+      createEnviron('/', { headers: cookie ? { Cookie: cookie } : {}, baseUrl: this.#target('/', {}).baseUrl }),
+    );
     const session = app.openSession(request);
-    if (session.isNull) throw new FlagonError('FLAGON_ERR_CONFIG', 'Session backend did not open a session: set SECRET_KEY on the app.');
+    if (session.isNull)
+      throw new FlagonError('FLAGON_ERR_CONFIG', 'Session backend did not open a session: set SECRET_KEY on the app.');
     const result = await fn(session);
     const response = new Response();
     await app.sessionInterface.saveSession(app, session, response);

@@ -10,7 +10,10 @@ import type { HeadersInit } from '../http/headers.js';
  * @example
  * const query: QueryInit = { page: 2, tag: ['a', 'b'] }; // page=2&tag=a&tag=b
  */
-export type QueryInit = string | URLSearchParams | Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>;
+export type QueryInit =
+  | string
+  | URLSearchParams
+  | Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>;
 
 /**
  * A request body: text (sent as UTF-8), bytes, or chunks (sent without Content-Length, like a chunked upload).
@@ -82,22 +85,41 @@ function toInput(body: BodyInit | undefined): { input: InputStream; length: numb
   if (body === undefined) return { input: (async function* () {})(), length: 0 };
   if (typeof body === 'string' || body instanceof Uint8Array) {
     const bytes = typeof body === 'string' ? encoder.encode(body) : body;
-    return { input: (async function* () { if (bytes.byteLength > 0) yield bytes; })(), length: bytes.byteLength };
+    return {
+      input: (async function* () {
+        if (bytes.byteLength > 0) yield bytes;
+      })(),
+      length: bytes.byteLength,
+    };
   }
   // A generator object is its own iterator: once read, it stays read, like a socket.
-  return { input: (async function* () { yield* body; })(), length: undefined };
+  return {
+    input: (async function* () {
+      yield* body;
+    })(),
+    length: undefined,
+  };
 }
 
 /** The parts of a base URL, as Werkzeug's `EnvironBuilder.base_url` takes it apart. */
-interface BaseUrl { scheme: 'http' | 'https'; host: string; scriptRoot: string }
+interface BaseUrl {
+  scheme: 'http' | 'https';
+  host: string;
+  scriptRoot: string;
+}
 
 function parseBaseUrl(baseUrl: string): BaseUrl {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)([?#].*)?$/.exec(baseUrl);
   const scheme = match?.[1]?.toLowerCase();
   if (match === null || (scheme !== 'http' && scheme !== 'https')) {
-    throw new TypeError(`baseUrl ${JSON.stringify(baseUrl)} is not an http(s) URL; give one such as 'http://localhost/' or 'https://example.com/app'`);
+    throw new TypeError(
+      `baseUrl ${JSON.stringify(baseUrl)} is not an http(s) URL; give one such as 'http://localhost/' or 'https://example.com/app'`,
+    );
   }
-  if (match[4] !== undefined) throw new TypeError(`baseUrl ${JSON.stringify(baseUrl)} has a query string or fragment; pass those with the path instead`);
+  if (match[4] !== undefined)
+    throw new TypeError(
+      `baseUrl ${JSON.stringify(baseUrl)} has a query string or fragment; pass those with the path instead`,
+    );
   return { scheme, host: match[2]!, scriptRoot: match[3]!.replace(/\/+$/, '') };
 }
 
@@ -156,7 +178,8 @@ export function createEnviron(path = '/', options: EnvironOptions = {}): Environ
   const flat = flattenHeaders(options.headers);
   if (!flat.some((name, i) => i % 2 === 0 && name.toLowerCase() === 'host')) flat.unshift('Host', host);
   addRequestHeaders(environ, flat);
-  if (environ.CONTENT_LENGTH === undefined && length !== undefined && length > 0) environ.CONTENT_LENGTH = String(length);
+  if (environ.CONTENT_LENGTH === undefined && length !== undefined && length > 0)
+    environ.CONTENT_LENGTH = String(length);
   return Object.assign(environ, options.extra);
 }
 

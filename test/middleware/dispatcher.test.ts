@@ -9,7 +9,9 @@ import { TestClient, createEnviron, runApp } from 'flagon/testing';
 function echo(name: string): GatewayApp {
   return (environ, startResponse) => {
     startResponse('200 OK', [['Content-Type', 'application/json']]);
-    return [new TextEncoder().encode(JSON.stringify({ app: name, script: environ.SCRIPT_NAME, path: environ.PATH_INFO }))];
+    return [
+      new TextEncoder().encode(JSON.stringify({ app: name, script: environ.SCRIPT_NAME, path: environ.PATH_INFO })),
+    ];
   };
 }
 
@@ -43,7 +45,10 @@ describe('dispatcher', () => {
 
   it('mounts Flagon apps whose URLs and redirects stay under the prefix', async () => {
     const api = new App(import.meta.url, { name: 'api' });
-    api.get('/users/<int:id>', { endpoint: 'user' }, (req) => ({ id: req.params.id, self: urlFor('user', { id: req.params.id }) }));
+    api.get('/users/<int:id>', { endpoint: 'user' }, (req) => ({
+      id: req.params.id,
+      self: urlFor('user', { id: req.params.id }),
+    }));
     api.get('/old', () => redirect(urlFor('user', { id: 1 })));
     api.get('/list/', () => 'list');
     api.get('/', () => 'api index');
@@ -63,10 +68,14 @@ describe('dispatcher', () => {
   });
 
   it('names the fix for a prefix of the wrong shape or a mount that is not an app', () => {
-    expect(() => dispatcher(echo('root'), { 'api': echo('api') })).toThrow("the mount prefix 'api' must start with '/' and not end with one; write '/api'");
+    expect(() => dispatcher(echo('root'), { api: echo('api') })).toThrow(
+      "the mount prefix 'api' must start with '/' and not end with one; write '/api'",
+    );
     expect(() => dispatcher(echo('root'), { '/api/': echo('api') })).toThrow("write '/api'");
     expect(() => dispatcher(echo('root'), { '/': echo('api') })).toThrow(/the root belongs to the fallback app/);
     const notAnApp = new App(import.meta.url, { name: 'x' }) as unknown as GatewayApp;
-    expect(() => dispatcher(echo('root'), { '/x': notAnApp })).toThrow("the app mounted at '/x' is not a TSGI app; pass app.gatewayApp for a Flagon App");
+    expect(() => dispatcher(echo('root'), { '/x': notAnApp })).toThrow(
+      "the app mounted at '/x' is not a TSGI app; pass app.gatewayApp for a Flagon App",
+    );
   });
 });

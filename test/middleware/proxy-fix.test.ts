@@ -15,24 +15,45 @@ const show: GatewayApp = (environ, startResponse) => {
 };
 
 /** A request as it reaches the app from a proxy at 10.0.0.1 that talks to it as http://internal:8080. */
-async function through(options: ProxyFixOptions, headers: Record<string, string>): Promise<{ seen: Record<string, string>; original: Record<string, string> }> {
+async function through(
+  options: ProxyFixOptions,
+  headers: Record<string, string>,
+): Promise<{ seen: Record<string, string>; original: Record<string, string> }> {
   const environ: Environ = createEnviron('/', { host: 'internal:8080', remoteAddr: '10.0.0.1', headers });
   const response = await runApp(lint(proxyFix(show, options)), environ);
   return JSON.parse(response.text) as { seen: Record<string, string>; original: Record<string, string> };
 }
 
-const BEFORE = { REMOTE_ADDR: '10.0.0.1', 'tsgi.url_scheme': 'http', HTTP_HOST: 'internal:8080', SERVER_NAME: 'internal', SERVER_PORT: '8080', SCRIPT_NAME: '' };
+const BEFORE = {
+  REMOTE_ADDR: '10.0.0.1',
+  'tsgi.url_scheme': 'http',
+  HTTP_HOST: 'internal:8080',
+  SERVER_NAME: 'internal',
+  SERVER_PORT: '8080',
+  SCRIPT_NAME: '',
+};
 
 describe('proxyFix', () => {
   // Each row's result was taken from werkzeug.middleware.proxy_fix.ProxyFix on the same environ.
   it.each<[ProxyFixOptions, Record<string, string>, Partial<typeof BEFORE>]>([
-    [{}, { 'X-Forwarded-For': '1.2.3.4, 5.6.7.8', 'X-Forwarded-Proto': 'https' }, { REMOTE_ADDR: '5.6.7.8', 'tsgi.url_scheme': 'https' }],
+    [
+      {},
+      { 'X-Forwarded-For': '1.2.3.4, 5.6.7.8', 'X-Forwarded-Proto': 'https' },
+      { REMOTE_ADDR: '5.6.7.8', 'tsgi.url_scheme': 'https' },
+    ],
     [{ xFor: 2 }, { 'X-Forwarded-For': '1.2.3.4, 5.6.7.8' }, { REMOTE_ADDR: '1.2.3.4' }],
     [{ xFor: 3 }, { 'X-Forwarded-For': '1.2.3.4, 5.6.7.8' }, {}],
-    [{ xHost: 1, xPort: 1, xPrefix: 1 }, { 'X-Forwarded-Host': 'spoof, example.com:8443', 'X-Forwarded-Port': '443', 'X-Forwarded-Prefix': '/app' },
-      { HTTP_HOST: 'example.com:443', SERVER_NAME: 'example.com', SERVER_PORT: '443', SCRIPT_NAME: '/app' }],
+    [
+      { xHost: 1, xPort: 1, xPrefix: 1 },
+      { 'X-Forwarded-Host': 'spoof, example.com:8443', 'X-Forwarded-Port': '443', 'X-Forwarded-Prefix': '/app' },
+      { HTTP_HOST: 'example.com:443', SERVER_NAME: 'example.com', SERVER_PORT: '443', SCRIPT_NAME: '/app' },
+    ],
     [{ xHost: 1 }, { 'X-Forwarded-Host': '[::1]' }, { HTTP_HOST: '[::1]', SERVER_NAME: '[::1]' }],
-    [{ xHost: 1 }, { 'X-Forwarded-Host': '[::1]:5000' }, { HTTP_HOST: '[::1]:5000', SERVER_NAME: '[::1]', SERVER_PORT: '5000' }],
+    [
+      { xHost: 1 },
+      { 'X-Forwarded-Host': '[::1]:5000' },
+      { HTTP_HOST: '[::1]:5000', SERVER_NAME: '[::1]', SERVER_PORT: '5000' },
+    ],
     [{ xPort: 1 }, { 'X-Forwarded-Port': '8443' }, { HTTP_HOST: 'internal:8443', SERVER_PORT: '8443' }],
     [{}, { 'X-Forwarded-For': '"1.2.3.4", ' }, { REMOTE_ADDR: '1.2.3.4' }],
     [{}, { 'X-Forwarded-For': 'a,,b' }, { REMOTE_ADDR: 'b' }],
@@ -46,9 +67,20 @@ describe('proxyFix', () => {
   it('trusts only as many values as there are proxies: spoofed values on the left are ignored', async () => {
     // The client sent its own X-Forwarded-For and -Host; the one proxy appended what it saw.
     const spoofed = { 'X-Forwarded-For': '127.0.0.1, 203.0.113.9', 'X-Forwarded-Host': 'admin.internal, shop.example' };
-    expect((await through({ xFor: 1, xHost: 1 }, spoofed)).seen).toMatchObject({ REMOTE_ADDR: '203.0.113.9', HTTP_HOST: 'shop.example' });
+    expect((await through({ xFor: 1, xHost: 1 }, spoofed)).seen).toMatchObject({
+      REMOTE_ADDR: '203.0.113.9',
+      HTTP_HOST: 'shop.example',
+    });
     // Headers whose count is 0 are not trusted at all, however they look.
-    const ignored = await through({ xFor: 0, xProto: 0 }, { 'X-Forwarded-For': '1.1.1.1', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Prefix': '/evil' });
+    const ignored = await through(
+      { xFor: 0, xProto: 0 },
+      {
+        'X-Forwarded-For': '1.1.1.1',
+        'X-Forwarded-Proto': 'https',
+        'X-Forwarded-Host': 'evil.example',
+        'X-Forwarded-Prefix': '/evil',
+      },
+    );
     expect(ignored.seen).toEqual(BEFORE);
     // Two proxies configured but the request passed one (the client went round the first): nothing is trusted.
     expect((await through({ xFor: 2 }, { 'X-Forwarded-For': '198.51.100.7' })).seen.REMOTE_ADDR).toBe('10.0.0.1');
@@ -64,16 +96,26 @@ describe('proxyFix', () => {
 
   it('makes a Flagon App see the client: remote address, scheme, host and prefix in external URLs', async () => {
     const app = new App(import.meta.url, { name: 'behind-nginx' });
-    app.get('/where', { endpoint: 'where' }, (req) => ({ addr: req.remoteAddr, url: urlFor('where', {}, { external: true }) }));
+    app.get('/where', { endpoint: 'where' }, (req) => ({
+      addr: req.remoteAddr,
+      url: urlFor('where', {}, { external: true }),
+    }));
     app.gatewayApp = proxyFix(app.gatewayApp, { xFor: 1, xProto: 1, xHost: 1, xPrefix: 1 });
     const response = await new TestClient(app).get('/where', {
-      headers: { 'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'shop.example', 'X-Forwarded-Prefix': '/store' },
+      headers: {
+        'X-Forwarded-For': '203.0.113.9',
+        'X-Forwarded-Proto': 'https',
+        'X-Forwarded-Host': 'shop.example',
+        'X-Forwarded-Prefix': '/store',
+      },
     });
     expect(response.json).toEqual({ addr: '203.0.113.9', url: 'https://shop.example/store/where' });
   });
 
   it('names the fix for a count that is not a whole number', () => {
-    expect(() => proxyFix(show, { xFor: -1 })).toThrow('proxyFix(): xFor is -1; it counts the proxies that set the header, a whole number from 0 (ignore it) up');
+    expect(() => proxyFix(show, { xFor: -1 })).toThrow(
+      'proxyFix(): xFor is -1; it counts the proxies that set the header, a whole number from 0 (ignore it) up',
+    );
     expect(() => proxyFix(show, { xHost: 1.5 })).toThrow(/xHost is 1.5/);
     expect(() => proxyFix({} as GatewayApp)).toThrow('pass app.gatewayApp for a Flagon App');
   });

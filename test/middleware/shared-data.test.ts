@@ -30,7 +30,9 @@ const fallback: GatewayApp = (environ, startResponse) => {
   return [new TextEncoder().encode(`app: ${environ.REQUEST_METHOD} ${environ.PATH_INFO}`)];
 };
 
-const served = lint(sharedData(fallback, { '/static': pub, '/static/more': extra, '/favicon.ico': join(root, 'favicon.ico') }));
+const served = lint(
+  sharedData(fallback, { '/static': pub, '/static/more': extra, '/favicon.ico': join(root, 'favicon.ico') }),
+);
 const client = new TestClient({ gatewayApp: served });
 
 describe('sharedData', () => {
@@ -43,7 +45,9 @@ describe('sharedData', () => {
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=43200');
     expect(response.headers.get('ETag')).toMatch(/^"[0-9a-f]+-15"$/);
     // The file's own mtime, to the second (HTTP dates have whole seconds), not a window around the clock.
-    expect(new Date(response.headers.get('Last-Modified')!).getTime()).toBe(Math.floor(statSync(join(pub, 'css', 'site.css')).mtimeMs / 1000) * 1000);
+    expect(new Date(response.headers.get('Last-Modified')!).getTime()).toBe(
+      Math.floor(statSync(join(pub, 'css', 'site.css')).mtimeMs / 1000) * 1000,
+    );
     expect(response.headers.get('Accept-Ranges')).toBe('bytes');
   });
 
@@ -54,7 +58,9 @@ describe('sharedData', () => {
     expect(byTag.status).toBe(304);
     expect(byTag.body.byteLength).toBe(0);
     expect(byTag.headers.get('ETag')).toBe(etag);
-    const byDate = await client.get('/static/hello.txt', { headers: { 'If-Modified-Since': first.headers.get('Last-Modified')! } });
+    const byDate = await client.get('/static/hello.txt', {
+      headers: { 'If-Modified-Since': first.headers.get('Last-Modified')! },
+    });
     expect(byDate.status).toBe(304);
     const part = await client.get('/static/hello.txt', { headers: { Range: 'bytes=7-12' } });
     expect(part.status).toBe(206);
@@ -76,7 +82,11 @@ describe('sharedData', () => {
 
   it('serves a single mounted file at its exact path only', async () => {
     const icon = await client.get('/favicon.ico');
-    expect([icon.status, icon.text, icon.headers.get('Content-Type')]).toEqual([200, 'ICO', 'image/vnd.microsoft.icon']);
+    expect([icon.status, icon.text, icon.headers.get('Content-Type')]).toEqual([
+      200,
+      'ICO',
+      'image/vnd.microsoft.icon',
+    ]);
     expect((await client.get('/favicon.ico/x')).text).toBe('app: GET /favicon.ico/x');
   });
 
@@ -87,7 +97,15 @@ describe('sharedData', () => {
   });
 
   it('falls through to the app for what it does not serve', async () => {
-    for (const path of ['/static/missing.txt', '/static/css', '/static/css/', '/static/empty-dir/', '/static', '/staticx/hello.txt', '/other']) {
+    for (const path of [
+      '/static/missing.txt',
+      '/static/css',
+      '/static/css/',
+      '/static/empty-dir/',
+      '/static',
+      '/staticx/hello.txt',
+      '/other',
+    ]) {
       expect((await client.get(path)).text, path).toBe(`app: GET ${path}`);
     }
     expect((await client.post('/static/hello.txt')).text).toBe('app: POST /static/hello.txt');
@@ -96,7 +114,13 @@ describe('sharedData', () => {
 
   it('never leaves the folder: dot-dot, absolute paths, encoded separators and links out fall through', async () => {
     // PATH_INFO is decoded once by the server, so %2e%2e arrives as '..' and is refused like it.
-    for (const path of ['/static/../outside.txt', '/static/%2e%2e/outside.txt', '/static/css/..%2F..%2Foutside.txt', '/static//etc/passwd', '/static/leak.txt']) {
+    for (const path of [
+      '/static/../outside.txt',
+      '/static/%2e%2e/outside.txt',
+      '/static/css/..%2F..%2Foutside.txt',
+      '/static//etc/passwd',
+      '/static/leak.txt',
+    ]) {
       const response = await runApp(served, createEnviron(path));
       expect(response.text, path).toMatch(/^app: GET /);
     }
@@ -111,7 +135,15 @@ describe('sharedData', () => {
 
   it('takes maxAge, fallbackMimetype and isAllowed', async () => {
     const tuned = new TestClient({
-      gatewayApp: sharedData(fallback, { '/': pub }, { maxAge: 0, fallbackMimetype: 'text/plain', isAllowed: (path) => !path.split('/').some((part) => part.startsWith('.')) }),
+      gatewayApp: sharedData(
+        fallback,
+        { '/': pub },
+        {
+          maxAge: 0,
+          fallbackMimetype: 'text/plain',
+          isAllowed: (path) => !path.split('/').some((part) => part.startsWith('.')),
+        },
+      ),
     });
     const response = await tuned.get('/hello.txt');
     expect(response.headers.get('Cache-Control')).toBe('no-cache');
@@ -123,7 +155,11 @@ describe('sharedData', () => {
   });
 
   it('names the fix for a prefix without a slash or a mount without a path', () => {
-    expect(() => sharedData(fallback, { static: pub })).toThrow("the URL prefix 'static' must start with '/'; write '/static'");
-    expect(() => sharedData(fallback, { '/static': '' })).toThrow("'/static' maps to \"\"; give the path of a folder or a file");
+    expect(() => sharedData(fallback, { static: pub })).toThrow(
+      "the URL prefix 'static' must start with '/'; write '/static'",
+    );
+    expect(() => sharedData(fallback, { '/static': '' })).toThrow(
+      '\'/static\' maps to ""; give the path of a folder or a file',
+    );
   });
 });
