@@ -41,8 +41,13 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
     maxHeaderSize: SERVE_DEFAULTS.maxHeaderSize,
   });
   trackResponses(server);
-  const wrapped = options.debug ? debuggedApp(app, { allowedHosts: [options.host, ...(options.allowedHosts ?? [])] }) : app;
-  server.on('request', createRequestListener(wrapped, { debug: options.debug, serverName: options.host, serverPort: options.port }));
+  const wrapped = options.debug
+    ? debuggedApp(app, { allowedHosts: [options.host, ...(options.allowedHosts ?? [])] })
+    : app;
+  server.on(
+    'request',
+    createRequestListener(wrapped, { debug: options.debug, serverName: options.host, serverPort: options.port }),
+  );
   if (options.log ?? true) logRequests(server);
   return server;
 }
@@ -122,10 +127,16 @@ export function banner(info: { name: string; debug: boolean; url: string; host: 
   const lines = [
     ` * Serving Flagon app '${info.name}'`,
     ` * Debug mode: ${info.debug ? 'on' : 'off'}`,
-    warn('WARNING: This is a development server. Do not use it in a production deployment. Use a production TSGI server instead.'),
+    warn(
+      'WARNING: This is a development server. Do not use it in a production deployment. Use a production TSGI server instead.',
+    ),
   ];
   if (!LOOPBACK.has(info.host)) {
-    lines.push(warn(`WARNING: Listening on ${info.host}, beyond this machine: anyone who can reach it can use the app${info.debug ? ', and in debug mode error pages show your source code' : ''}.`));
+    lines.push(
+      warn(
+        `WARNING: Listening on ${info.host}, beyond this machine: anyone who can reach it can use the app${info.debug ? ', and in debug mode error pages show your source code' : ''}.`,
+      ),
+    );
     if (info.host === '0.0.0.0' || info.host === '::') lines.push(` * Running on all addresses (${info.host})`);
   }
   lines.push(` * Running on ${info.url}`, 'Press CTRL+C to quit');

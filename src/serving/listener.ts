@@ -24,7 +24,12 @@ export const kRefused = Symbol('flagon.refused');
 const kPending = Symbol('flagon.pending');
 const kOnIdle = Symbol('flagon.onIdle');
 const kLatest = Symbol('flagon.latest');
-type GatedSocket = Socket & { [kRefused]?: true; [kPending]?: number; [kOnIdle]?: () => void; [kLatest]?: IncomingMessage };
+type GatedSocket = Socket & {
+  [kRefused]?: true;
+  [kPending]?: number;
+  [kOnIdle]?: () => void;
+  [kLatest]?: IncomingMessage;
+};
 
 /**
  * Pipelined requests that may wait for their turn on one connection. Browsers do not pipeline, and tools that do send
@@ -169,6 +174,13 @@ function refuse(socket: GatedSocket, res: ServerResponse, refusal: HeadRefusal):
   const line = statusLine(refusal.status);
   const body = `${line.slice(4)}: ${refusal.reason}\n`;
   res.shouldKeepAlive = false;
-  res.writeHead(refusal.status, line.slice(4), ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close']);
+  res.writeHead(refusal.status, line.slice(4), [
+    'Content-Type',
+    'text/plain; charset=utf-8',
+    'Content-Length',
+    String(Buffer.byteLength(body)),
+    'Connection',
+    'close',
+  ]);
   res.end(body);
 }

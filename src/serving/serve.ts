@@ -114,10 +114,19 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
     const body = 'Not Implemented: this server makes no CONNECT tunnels\n';
     // After the answers to the requests before it on this connection, in order (RFC 9112 §9.3.2).
     whenIdle(socket, () => {
-      socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
     });
   });
-  server.on('request', createRequestListener(app, { ...options, serverName: options.serverName ?? settings.host, serverPort: options.serverPort ?? port }));
+  server.on(
+    'request',
+    createRequestListener(app, {
+      ...options,
+      serverName: options.serverName ?? settings.host,
+      serverPort: options.serverPort ?? port,
+    }),
+  );
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${urlHost}:${port}`,
@@ -150,7 +159,9 @@ function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
       return 408;
     case 'HPE_INVALID_VERSION': {
       // A well-formed version we do not serve (HTTP/1.2, HTTP/3.0) is a 505, as nginx answers; a garbled one a 400.
-      const line = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ \S+ HTTP\/(\d)\.(\d)\r?\n/.exec(error.rawPacket?.toString('latin1', 0, 8192) ?? '');
+      const line = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+ \S+ HTTP\/(\d)\.(\d)\r?\n/.exec(
+        error.rawPacket?.toString('latin1', 0, 8192) ?? '',
+      );
       return line !== null && !(line[1] === '1' && (line[2] === '0' || line[2] === '1')) ? 505 : 400;
     }
     default:
@@ -162,7 +173,10 @@ function clientErrorStatus(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
  * Node's parser refused what a client sent (or the client went away). Answer with the right status and close, as
  * node's default does, but with 505 for versions, and without cutting off a refusal of the gate still on its way.
  */
-function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket & { [kRefused]?: true }): void {
+function answerClientError(
+  error: NodeJS.ErrnoException & { rawPacket?: Buffer },
+  socket: Socket & { [kRefused]?: true },
+): void {
   if (socket[kRefused] === true) {
     // The gate already answered this head; what follows it is the body nobody can frame. Flush the answer, then close.
     socket.destroySoon();
@@ -177,7 +191,9 @@ function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
   const body = `${line.slice(4)}\n`;
   whenIdle(socket, () => {
     if (!socket.writable) return;
-    socket.end(`HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
     socket.destroySoon();
   });
 }

@@ -71,15 +71,23 @@ export function contentDisposition(kind: 'attachment' | 'inline', name: string):
  * @example
  * return sendFile('reports/2026.pdf', { asAttachment: true, request });
  */
-export async function sendFile(source: string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: SendFileOptions = {}): Promise<Response> {
+export async function sendFile(
+  source: string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: SendFileOptions = {},
+): Promise<Response> {
   const path = typeof source === 'string' ? source : null;
   const info = path === null ? null : await stat(path);
   if (path !== null && !info!.isFile()) throw new TypeError(`sendFile(): ${path} is not a file`);
-  return fileResponse(path ?? source as AsyncIterable<Uint8Array>, path, info, options);
+  return fileResponse(path ?? (source as AsyncIterable<Uint8Array>), path, info, options);
 }
 
 /** The response of sendFile: `name` gives the type and download name, `info` the length and validators. */
-function fileResponse(source: string | FileHandle | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, name: string | null, info: Stats | null, options: SendFileOptions): Response {
+function fileResponse(
+  source: string | FileHandle | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  name: string | null,
+  info: Stats | null,
+  options: SendFileOptions,
+): Response {
   const named = options.downloadName ?? name;
   if (options.mimetype === undefined && named === null) {
     throw new TypeError('sendFile() of a stream needs a mimetype or a downloadName to know what it sends');
@@ -91,7 +99,10 @@ function fileResponse(source: string | FileHandle | AsyncIterable<Uint8Array> | 
   if (options.asAttachment || options.downloadName !== undefined) {
     if (named === null) throw new TypeError('sendFile() as an attachment of a stream needs a downloadName');
     const name = options.downloadName ?? named.split('/').pop()!;
-    response.headers.set('Content-Disposition', contentDisposition(options.asAttachment ? 'attachment' : 'inline', name));
+    response.headers.set(
+      'Content-Disposition',
+      contentDisposition(options.asAttachment ? 'attachment' : 'inline', name),
+    );
   }
   const maxAge = options.maxAge ?? null;
   if (maxAge !== null && maxAge > 0) {
@@ -122,7 +133,8 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  */
 function outOfResources(error: unknown): void {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'EMFILE' || code === 'ENFILE') throw new ServiceUnavailable('The server is out of file descriptors; try again shortly.');
+  if (code === 'EMFILE' || code === 'ENFILE')
+    throw new ServiceUnavailable('The server is out of file descriptors; try again shortly.');
   if (code === 'ENOMEM') throw new ServiceUnavailable('The server is out of memory; try again shortly.');
 }
 
@@ -165,7 +177,11 @@ async function openBeneath(root: string, path: string): Promise<{ handle: FileHa
  * @example
  * app.get('/uploads/<path:name>', (req) => sendFromDirectory('uploads', req.params.name, { request: req }));
  */
-export async function sendFromDirectory(directory: string, path: string, options: SendFromDirectoryOptions = {}): Promise<Response> {
+export async function sendFromDirectory(
+  directory: string,
+  path: string,
+  options: SendFromDirectoryOptions = {},
+): Promise<Response> {
   // 'style.css/' names a folder, not the file: 404, as Werkzeug (isfile) and nginx answer.
   if (path.endsWith('/')) throw new NotFound();
   const full = safeJoin(directory, path);
