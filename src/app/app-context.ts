@@ -77,17 +77,17 @@ export function throwCollected(errors: readonly unknown[], what: string): void {
 
 /**
  * Makes `app.appContext()`. Without teardown hooks `run` is `runInContext` and nothing more. With them: after a
- * synchronous `fn` they run at once (a promise a hook returns is not waited for; its failure goes to `report`), after
+ * synchronous `fn` they run at once (a promise a hook returns is not waited for; its failure is logged), after
  * an async one they are awaited before `run`'s promise settles. An error of `fn` wins over the hooks' (those go to
- * `report`); when `fn` succeeded, a hook's error is `run`'s.
+ * logged); when `fn` succeeded, a hook's error is `run`'s.
  *
  * @example
- * const context = makeAppContext(app, hooks, (error) => app.logger.error('teardown failed', error));
+ * const context = makeAppContext(app, hooks, app.logger);
  */
 export function makeAppContext(
   app: ContextApp,
   hooks: readonly TeardownHook[],
-  report: (error: unknown) => void,
+  logger: { error(message: string, error: unknown): void },
 ): AppContext {
   const context = makeContext(app, null);
   const within = <T>(fn: () => T): T => runInContext(context, fn);
@@ -102,6 +102,8 @@ export function makeAppContext(
     return done.then((errors) => throwCollected(errors, 'teardown-appcontext hooks'));
   };
   /** Ends the context after `fn` failed: the hooks' own failures are reported, never thrown over `fn`'s error. */
+  const report = (error: unknown): void =>
+    logger.error('A teardown-appcontext hook failed after the app context had failed', error);
   const endAfterFailure = (error: unknown): void | Promise<void> => {
     const done = tearDown(error);
     if (Array.isArray(done)) return done.forEach(report);

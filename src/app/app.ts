@@ -9,7 +9,8 @@ import { createSession, type Session } from '../sessions/session.js';
 import type { Request } from '../wrappers/request.js';
 import { makeAppContext, type AppContext } from './app-context.js';
 import { staticFolderOf, staticRoute, type AppOptions } from './app-options.js';
-import type { Blueprint, BlueprintRegisterOptions } from './blueprint.js';
+import type { Blueprint } from './blueprint.js';
+import type { BlueprintRegisterOptions } from './blueprint-setup.js';
 import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
 import { ConfigStore, requestOptionsOf, type Config } from './config.js';
 import { bindMethod, isDecoratorContext } from './decorators.js';
@@ -26,20 +27,13 @@ import type {
 import { instancePathFor } from './instance.js';
 import { Logger } from './logger.js';
 import { AppRegistry } from './registry.js';
-import { Scaffold } from './scaffold.js';
+import { APP_SETUP_ENDED, Scaffold } from './scaffold.js';
 import { csrfProtection } from './security.js';
-import {
-  AppTemplates,
-  templateRegistrar,
-  type ContextProcessor,
-  type TemplateFunction,
-  type TemplateFunctionRegistrar,
-  type TemplateGlobalRegistrar,
-} from './templates.js';
+import { appTemplateRegistrars, type TemplateFunctionRegistrar } from './template-registration.js';
+import type { TemplateGlobalRegistrar, TemplatePredicate } from './template-registration.js';
+import { AppTemplates, type ContextProcessor } from './templates.js';
 import type { SessionInterface } from './types.js';
 import { buildUrlFor, type UrlBuildErrorHandler, type UrlForOptions } from './url-for.js';
-
-type Predicate = (...args: never[]) => boolean;
 
 /**
  * The application: routes, hooks, error handlers and config, and `gatewayApp`, the TSGI app that serves them. Wrap
@@ -54,11 +48,7 @@ export class App extends Scaffold {
   readonly name: string;
   /** The folder the app module lives in. */
   readonly rootPath: string;
-  /**
-   * The instance folder, for files that are neither code nor in version control: config with secrets, a SQLite file.
-   * Flagon never creates it. `app.config.fromFile('config.json', { silent: true })` reads from it with
-   * `instanceRelativeConfig`.
-   */
+  /** The instance folder (Flask's `instance_path`), for config with secrets or a SQLite file; never created. */
   readonly instancePath: string;
   readonly config: Config;
   readonly router: Router;
@@ -94,37 +84,28 @@ export class App extends Scaffold {
 
   constructor(importMetaUrl: string, options: AppOptions = {}) {
     super();
-    this.contextProcessor = this.contextProcessor.bind(this); // usable as bare decorators
     this.teardownAppcontext = this.teardownAppcontext.bind(this);
     this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.instancePath = instancePathFor(this.rootPath, options.instancePath);
-    this.config = new ConfigStore(options.config, {
-      rootPath: options.instanceRelativeConfig ? this.instancePath : this.rootPath,
-    }) as Config;
-    // SERVER_NAME is read when a rule is added; rules without a subdomain belong to the server name itself (Werkzeug's Map).
+    const configRoot = options.instanceRelativeConfig ? this.instancePath : this.rootPath;
+    this.config = new ConfigStore(options.config, { rootPath: configRoot }) as Config;
+    // Rules without a subdomain belong to SERVER_NAME itself, read when a rule is used (Werkzeug's Map).
     this.router = new Router({ serverName: () => this.config.SERVER_NAME, defaultSubdomain: '' });
     this.subdomainMatching = options.subdomainMatching ?? false;
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);
     // An async wrapper, so the teardown-appcontext hooks are awaited even after a synchronous command.
-    this.cli = new AppCli({
-      owner: 'the app',
-      reserved: BUILTIN_COMMANDS,
-      run: (fn) => this.appContext().run(async () => fn()),
-    });
+    const run = (fn: () => unknown): Promise<unknown> => this.appContext().run(async () => fn());
+    this.cli = new AppCli({ owner: 'the app', reserved: BUILTIN_COMMANDS, run });
     this.templates.folders.push(join(this.rootPath, options.templateFolder ?? 'templates'));
-    const registry = (this.#registry = new AppRegistry(this.router, this.config));
-    const endSetup = {
-      target: 'the app',
-      what: 'the application',
-      because: 'It has already handled its first request',
-      before: 'running it',
-    };
-    const pipeline = new Pipeline(this, registry, requestOptionsOf(this.config), () => this.endSetup(endSetup));
-    this.gatewayApp = function flagonApp(environ, startResponse) {
-      return pipeline.handle(environ, startResponse);
-    };
+    // templateFilter, templateGlobal, templateTest and contextProcessor: functions, so bare decorators work too
+    const registrars = appTemplateRegistrars(this.templates, (method) => this.assertSetup(method));
+    Object.assign(this, registrars);
+    this.#registry = new AppRegistry(this.router, this.config);
+    const endSetup = (): void => this.endSetup(APP_SETUP_ENDED);
+    const pipeline = new Pipeline(this, this.#registry, requestOptionsOf(this.config), endSetup);
+    this.gatewayApp = pipeline.handle.bind(pipeline);
     const found = staticFolderOf(this.rootPath, options);
     this.staticFolder = found?.path ?? null;
     if (found !== null)
@@ -139,9 +120,7 @@ export class App extends Scaffold {
    * app.templateFilter('shout', (s: string) => s.toUpperCase());
    * app.templateFilter(function reverse(s: string) { return [...s].reverse().join(''); });
    */
-  readonly templateFilter = this.#templateRegistrar<TemplateFunctionRegistrar>('templateFilter', true, (name, fn) =>
-    this.templates.addFilter(name, fn as TemplateFunction),
-  );
+  readonly templateFilter!: TemplateFunctionRegistrar;
 
   /**
    * A template global: with a name, any value; a function alone is named after itself. The forms of `templateFilter`.
@@ -150,9 +129,7 @@ export class App extends Scaffold {
    * app.templateGlobal('siteName', 'Flagon');
    * app.templateGlobal(function year() { return new Date().getFullYear(); }); // {{ year() }}
    */
-  readonly templateGlobal = this.#templateRegistrar<TemplateGlobalRegistrar>('templateGlobal', false, (name, value) =>
-    this.templates.addGlobal(name, value),
-  );
+  readonly templateGlobal!: TemplateGlobalRegistrar;
 
   /**
    * A template test for `{% if n is even %}`. The forms of {@link App.templateFilter}.
@@ -160,22 +137,10 @@ export class App extends Scaffold {
    * @example
    * app.templateTest('even', (n: number) => n % 2 === 0);
    */
-  readonly templateTest = this.#templateRegistrar<TemplateFunctionRegistrar<Predicate>>(
-    'templateTest',
-    true,
-    (name, fn) => this.templates.addTest(name, fn as Predicate),
-  );
-
-  #templateRegistrar<R>(kind: string, needsFunction: boolean, register: (name: string, value: unknown) => void): R {
-    return templateRegistrar<R>(kind, needsFunction, () => this.assertSetup(kind), register);
-  }
+  readonly templateTest!: TemplateFunctionRegistrar<TemplatePredicate>;
 
   /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */
-  contextProcessor<F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext): F {
-    this.assertSetup('contextProcessor');
-    this.templates.addContextProcessor(context ? bindMethod(fn, context, '@contextProcessor') : fn);
-    return fn;
-  }
+  readonly contextProcessor!: <F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext) => F;
 
   /**
    * Switches on CSRF protection: POST, PUT, PATCH and DELETE need the session's `csrfToken()` (form field
@@ -265,9 +230,7 @@ export class App extends Scaffold {
    * await app.appContext().run(async () => { currentApp.logger.info('migrating'); });
    */
   appContext(): AppContext {
-    return makeAppContext(this, this.#registry.appTeardown, (error) =>
-      this.logger.error('A teardown-appcontext hook failed after the app context had failed', error),
-    );
+    return makeAppContext(this, this.#registry.appTeardown, this.logger);
   }
 
   /**
@@ -280,9 +243,8 @@ export class App extends Scaffold {
    */
   teardownAppcontext<F extends TeardownHook>(fn: F, context?: ClassMethodDecoratorContext): F {
     this.assertSetup('teardownAppcontext');
-    this.#registry.appTeardown.push(
-      isDecoratorContext(context) ? (bindMethod(fn, context, '@teardownAppcontext') as TeardownHook) : fn,
-    );
+    const hook = isDecoratorContext(context) ? bindMethod(fn, context, '@teardownAppcontext') : fn;
+    this.#registry.appTeardown.push(hook as TeardownHook);
     return fn;
   }
 }

@@ -39,7 +39,6 @@ import {
 import type { ContextProcessor } from './templates.js';
 
 // The options moved to blueprint-setup.ts; app.ts still imports BlueprintRegisterOptions from here.
-export type { BlueprintRegisterOptions } from './blueprint-setup.js';
 
 /** The app-wide template registrations are recorded, and #record checks the blueprint's setup guard. */
 const noGuard = (): void => undefined;

@@ -37,6 +37,14 @@ export interface SetupEnded {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** How the App's setup ends: with its first request (Flask's wording). @example app.endSetup(APP_SETUP_ENDED) */
+export const APP_SETUP_ENDED: SetupEnded = {
+  target: 'the app',
+  what: 'the application',
+  because: 'It has already handled its first request',
+  before: 'running it',
+};
+
 /**
  * The registration methods App and Blueprint share. Each accepts the builder form (`app.get(rule, handler)`) and the
  * decorator form (`@app.get(rule)` on a method); both call the same `addUrlRule` or `addHook`, so there is one path.

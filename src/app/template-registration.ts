@@ -1,5 +1,6 @@
 /** @module Template registration (layer L3): the call and decorator forms of `app.templateFilter`, `app.templateGlobal`, `app.templateTest` and their `bp.appTemplate*` kin, in one function. */
 import { bindMethod, isDecoratorContext } from './decorators.js';
+import type { ContextProcessor } from './templates.js';
 import { FlagonError } from './errors.js';
 
 /**
@@ -9,6 +10,14 @@ import { FlagonError } from './errors.js';
  * const shout: TemplateFunction = (s: string) => s.toUpperCase();
  */
 export type TemplateFunction = (...args: never[]) => unknown;
+
+/**
+ * A template test: a function that answers `{% if value is name %}`.
+ *
+ * @example
+ * const even: TemplatePredicate = (n: number) => n % 2 === 0;
+ */
+export type TemplatePredicate = (...args: never[]) => boolean;
 
 /**
  * What `bp.appTemplateFilter(name?)` (and the test and global forms) return: call it with a function, or put it on a
@@ -114,5 +123,40 @@ export function templateRegistration(
       return void register(first ?? String(context.name), bindMethod(value, context, `@${where}`));
     register(first ?? nameOf(value, where), value);
     return value;
+  };
+}
+
+/**
+ * The App's `templateFilter`, `templateGlobal`, `templateTest` and `contextProcessor` over its template setup; each
+ * calls `guard` with its name first (the App's setup guard), and none needs `this`, so all work as bare decorators.
+ *
+ * @example
+ * const { templateFilter } = appTemplateRegistrars(app.templates, () => {});
+ */
+export function appTemplateRegistrars(
+  templates: {
+    addFilter(name: string, fn: TemplateFunction): void;
+    addGlobal(name: string, value: unknown): void;
+    addTest(name: string, fn: TemplatePredicate): void;
+    addContextProcessor(fn: ContextProcessor): void;
+  },
+  guard: (method: string) => void,
+): {
+  templateFilter: TemplateFunctionRegistrar;
+  templateGlobal: TemplateGlobalRegistrar;
+  templateTest: TemplateFunctionRegistrar<TemplatePredicate>;
+  contextProcessor: <F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext) => F;
+} {
+  const make = <R>(method: string, needsFunction: boolean, register: (name: string, value: unknown) => void): R =>
+    templateRegistrar<R>(method, needsFunction, () => guard(method), register);
+  return {
+    templateFilter: make('templateFilter', true, (name, fn) => templates.addFilter(name, fn as TemplateFunction)),
+    templateGlobal: make('templateGlobal', false, (name, value) => templates.addGlobal(name, value)),
+    templateTest: make('templateTest', true, (name, fn) => templates.addTest(name, fn as TemplatePredicate)),
+    contextProcessor: (fn, context) => {
+      guard('contextProcessor');
+      templates.addContextProcessor(context ? bindMethod(fn, context, '@contextProcessor') : fn);
+      return fn;
+    },
   };
 }

@@ -9,14 +9,6 @@ import { getFlashedMessages, urlFor } from './helpers.js';
 import { csrfToken } from './security.js';
 import type { TemplateRenderer } from './types.js';
 
-// The registration forms moved to template-registration.ts; app.ts still imports them from here.
-export {
-  templateRegistrar,
-  type TemplateFunction,
-  type TemplateFunctionRegistrar,
-  type TemplateGlobalRegistrar,
-} from './template-registration.js';
-
 /**
  * A context processor: returns extra variables for every template.
  *
