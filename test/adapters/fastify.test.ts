@@ -14,13 +14,15 @@ async function listen(fastify: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
 }
 
-describe('fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: \'/flagon\' })', () => {
+describe("fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: '/flagon' })", () => {
   const fastify = Fastify();
   const hookSaw: string[] = [];
   let base = '';
   beforeAll(async () => {
     // A host-wide hook added before the plugin runs for the plugin's routes too: the host keeps its say.
-    fastify.addHook('onRequest', async (request) => { hookSaw.push(request.url); });
+    fastify.addHook('onRequest', async (request) => {
+      hookSaw.push(request.url);
+    });
     fastify.get('/', async () => 'host home');
     // Fastify's own JSON parser stays in force outside the plugin.
     fastify.post('/api/items', async (request) => ({ parsedByFastify: request.body }));
@@ -29,19 +31,20 @@ describe('fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: \'/flago
   });
   afterAll(() => fastify.close());
 
-  it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () => mountedChecks.routeAndUrlFor(base));
+  it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () =>
+    mountedChecks.routeAndUrlFor(base));
   it('keeps the 308 slash redirect under the prefix', () => mountedChecks.slashRedirect(base));
   it('keeps redirect(urlFor(…)) under the prefix', () => mountedChecks.redirectToUrlFor(base));
   it('serves the static route under the prefix', () => mountedChecks.staticFile(base));
-  it('answers /flagon and /flagon/ with the app\'s index', () => mountedChecks.index(base));
+  it("answers /flagon and /flagon/ with the app's index", () => mountedChecks.index(base));
   it('hands a posted form to Flagon unread', () => mountedChecks.form(base));
   it('hands a JSON body to Flagon unread, though Fastify parses JSON by default', () => mountedChecks.json(base));
-  it('hands a 5 MB multipart upload to Flagon, past Fastify\'s 1 MiB bodyLimit', () => mountedChecks.bigUpload(base));
+  it("hands a 5 MB multipart upload to Flagon, past Fastify's 1 MiB bodyLimit", () => mountedChecks.bigUpload(base));
   it('answers an error in the app with a 500 and keeps the host serving', () => mountedChecks.appErrorIs500(base));
 
   it('hands over bodies of any content type, or none, as the app sees them', async () => {
+    const host = Fastify();
     const probeBase = await (async () => {
-      const host = Fastify();
       const probe: GatewayApp = async (environ, startResponse) => {
         const chunks: Uint8Array[] = [];
         for await (const chunk of environ['tsgi.input']) chunks.push(chunk);
@@ -49,7 +52,6 @@ describe('fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: \'/flago
         return [new TextEncoder().encode(`${environ.CONTENT_TYPE ?? '-'}|${Buffer.concat(chunks).toString()}`)];
       };
       await host.register(flagonPlugin, { app: probe, prefix: '/p' });
-      afterAll(() => host.close());
       return listen(host);
     })();
     const cases: Array<[Record<string, string>, string]> = [
@@ -57,9 +59,13 @@ describe('fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: \'/flago
       [{ 'Content-Type': 'application/x-unknown; charset=utf-8' }, 'application/x-unknown; charset=utf-8|a,b'],
       [{}, '-|a,b'],
     ];
-    for (const [headers, expected] of cases) {
-      const response = await fetchRaw(`${probeBase}/p/x`, { method: 'PUT', headers, body: 'a,b' });
-      expect([response.status, response.text]).toEqual([200, expected]);
+    try {
+      for (const [headers, expected] of cases) {
+        const response = await fetchRaw(`${probeBase}/p/x`, { method: 'PUT', headers, body: 'a,b' });
+        expect([response.status, response.text]).toEqual([200, expected]);
+      }
+    } finally {
+      await host.close();
     }
   });
 
@@ -67,12 +73,19 @@ describe('fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: \'/flago
     expect((await fetchRaw(`${base}/`)).text).toBe('host home');
     const missing = await fetchRaw(`${base}/flagonish/users/7`);
     expect(missing.status).toBe(404);
-    expect(JSON.parse(missing.text)).toMatchObject({ message: 'Route GET:/flagonish/users/7 not found', statusCode: 404 });
-    const parsed = await fetchRaw(`${base}/api/items`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    expect(JSON.parse(missing.text)).toMatchObject({
+      message: 'Route GET:/flagonish/users/7 not found',
+      statusCode: 404,
+    });
+    const parsed = await fetchRaw(`${base}/api/items`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(parsed.text).toBe('{"parsedByFastify":{"a":1}}');
   });
 
-  it('runs the host\'s onRequest hooks for the plugin\'s routes', async () => {
+  it("runs the host's onRequest hooks for the plugin's routes", async () => {
     hookSaw.length = 0;
     await fetchRaw(`${base}/flagon/users/2`);
     expect(hookSaw).toEqual(['/flagon/users/2']);
@@ -93,7 +106,12 @@ describe('flagonPlugin inside nested prefixes', () => {
       startResponse('204 No Content', []);
       return [];
     };
-    await fastify.register(async (api) => { await api.register(flagonPlugin, { app: probe, prefix: '/flagon' }); }, { prefix: '/api' });
+    await fastify.register(
+      async (api) => {
+        await api.register(flagonPlugin, { app: probe, prefix: '/flagon' });
+      },
+      { prefix: '/api' },
+    );
     try {
       const base = await listen(fastify);
       expect((await fetchRaw(`${base}/api/flagon/caf%C3%A9?q=1`)).status).toBe(204);
@@ -105,7 +123,9 @@ describe('flagonPlugin inside nested prefixes', () => {
 
   it('fails the registration, naming the fix, without an app', async () => {
     const fastify = Fastify();
-    await expect(fastify.register(flagonPlugin, { prefix: '/flagon' } as never).ready()).rejects.toThrow(/fastify\.register\(flagonPlugin, \{ app: app\.gatewayApp/);
+    await expect(fastify.register(flagonPlugin, { prefix: '/flagon' } as never).ready()).rejects.toThrow(
+      /fastify\.register\(flagonPlugin, \{ app: app\.gatewayApp/,
+    );
     await fastify.close();
   });
 });

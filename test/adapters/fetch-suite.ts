@@ -18,7 +18,12 @@ export interface SuiteTarget {
 }
 
 /** Polls `probe` until it gives a value that `done` accepts; the state endpoint is how a stream reports progress. */
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -28,11 +33,16 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, wh
   }
 }
 
-interface StreamState { produced: number; closed: number; received: number }
+interface StreamState {
+  produced: number;
+  closed: number;
+  received: number;
+}
 
 /** Registers the suite against the target `connect()` gives (called in a test, once the target is up). */
 export function fetchSuite(name: string, connect: () => SuiteTarget): void {
-  const state = async (id: string): Promise<StreamState> => (await (await connect().send(`/state/${id}`)).json()) as StreamState;
+  const state = async (id: string): Promise<StreamState> =>
+    (await (await connect().send(`/state/${id}`)).json()) as StreamState;
 
   describe(name, () => {
     it('routes, with JSON, 404, 405 with Allow, and HEAD with the GET length and no body', async () => {
@@ -45,14 +55,29 @@ export function fetchSuite(name: string, connect: () => SuiteTarget): void {
       const wrong = await send('/users/7', { method: 'DELETE' });
       expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'GET, HEAD, OPTIONS']);
       const head = await send('/users/7', { method: 'HEAD' });
-      expect([head.status, head.headers.get('content-length'), await head.text()]).toEqual([200, String(Buffer.byteLength(text)), '']);
+      expect([head.status, head.headers.get('content-length'), await head.text()]).toEqual([
+        200,
+        String(Buffer.byteLength(text)),
+        '',
+      ]);
     });
 
     it('reads a JSON body and a form post with repeated fields', async () => {
       const { send } = connect();
-      const json = await send('/json', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"pen":{"colour":"blue"}}' });
+      const json = await send('/json', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"pen":{"colour":"blue"}}',
+      });
       expect(await json.json()).toEqual({ received: { pen: { colour: 'blue' } } });
-      const form = await send('/form', { method: 'POST', body: new URLSearchParams([['name', 'Ada Lovelace'], ['tag', 'a'], ['tag', 'b']]) });
+      const form = await send('/form', {
+        method: 'POST',
+        body: new URLSearchParams([
+          ['name', 'Ada Lovelace'],
+          ['tag', 'a'],
+          ['tag', 'b'],
+        ]),
+      });
       expect(await form.json()).toEqual({ name: 'Ada Lovelace', tags: ['a', 'b'] });
     });
 
@@ -81,7 +106,10 @@ export function fetchSuite(name: string, connect: () => SuiteTarget): void {
       form.set('file', new Blob([bytes], { type: 'application/octet-stream' }), 'report.bin');
       const upload = await connect().send('/upload', { method: 'POST', body: form });
       expect(await upload.json()).toEqual({
-        title: 'café report', filename: 'report.bin', type: 'application/octet-stream', size: bytes.byteLength,
+        title: 'café report',
+        filename: 'report.bin',
+        type: 'application/octet-stream',
+        size: bytes.byteLength,
         sha256: createHash('sha256').update(bytes).digest('hex'),
       });
     });
@@ -112,7 +140,11 @@ export function fetchSuite(name: string, connect: () => SuiteTarget): void {
       expect(during.produced).toBeLessThan(STREAM_CHUNKS);
       expect(during.closed).toBe(0);
       await reader.cancel();
-      const after = await until(() => state(id), (s) => s.closed > 0, 'close() after the cancel');
+      const after = await until(
+        () => state(id),
+        (s) => s.closed > 0,
+        'close() after the cancel',
+      );
       expect(after.closed).toBe(1);
       expect(after.produced).toBeLessThan(STREAM_CHUNKS);
     });
@@ -121,11 +153,24 @@ export function fetchSuite(name: string, connect: () => SuiteTarget): void {
       const { send } = connect();
       const id = randomUUID();
       let controller!: ReadableStreamDefaultController<Uint8Array>;
-      const body = new ReadableStream<Uint8Array>({ start(c) { controller = c; } });
-      const answer = send(`/upload-progress/${id}`, { method: 'POST', body, duplex: 'half', headers: { 'Content-Type': 'application/octet-stream' } });
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          controller = c;
+        },
+      });
+      const answer = send(`/upload-progress/${id}`, {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
       controller.enqueue(new Uint8Array(64 * 1024).fill(1));
       // The app has the first 64 KiB while the client still holds the rest: nothing waited for the whole body.
-      const first = await until(() => state(id), (s) => s.received >= 64 * 1024, 'the first chunk to reach the app');
+      const first = await until(
+        () => state(id),
+        (s) => s.received >= 64 * 1024,
+        'the first chunk to reach the app',
+      );
       expect(first.received).toBe(64 * 1024);
       controller.enqueue(new Uint8Array(32 * 1024).fill(2));
       controller.close();

@@ -12,7 +12,13 @@ import { dispatcher } from 'flagon/middleware';
 import { serve, type RunningServer } from 'flagon/serving';
 import { fetchRaw } from '../helpers/http.js';
 
-const errors: ErrorStream & { text: string } = { text: '', write(text: string) { errors.text += text; }, flush() {} };
+const errors: ErrorStream & { text: string } = {
+  text: '',
+  write(text: string) {
+    errors.text += text;
+  },
+  flush() {},
+};
 
 const flagon = new App(import.meta.url, { name: 'host', staticFolder: null });
 flagon.get('/users/<int:id>', (req) => ({ flagon: req.params.id }));
@@ -20,7 +26,9 @@ flagon.get('/users/<int:id>', (req) => ({ flagon: req.params.id }));
 /** What the endless stream did: chunks made, and whether its cancel() ran. */
 const ticker = { made: 0, cancelled: 0 };
 const hono = new Hono<{ Bindings: Environ }>().basePath('/hono');
-hono.get('/hello', (c) => c.json({ path: c.req.path, url: c.req.url, scriptName: c.env.SCRIPT_NAME, pathInfo: c.env.PATH_INFO }));
+hono.get('/hello', (c) =>
+  c.json({ path: c.req.path, url: c.req.url, scriptName: c.env.SCRIPT_NAME, pathInfo: c.env.PATH_INFO }),
+);
 hono.post('/count', async (c) => {
   let size = 0;
   let chunks = 0;
@@ -30,25 +38,41 @@ hono.post('/count', async (c) => {
   }
   return c.json({ size, streamed: chunks > 1 });
 });
-hono.post('/headers', async (c) => c.json({ size: (await c.req.arrayBuffer()).byteLength, te: c.req.header('transfer-encoding') ?? null, connection: c.req.header('connection') ?? null }));
+hono.post('/headers', async (c) =>
+  c.json({
+    size: (await c.req.arrayBuffer()).byteLength,
+    te: c.req.header('transfer-encoding') ?? null,
+    connection: c.req.header('connection') ?? null,
+  }),
+);
 hono.post('/json', async (c) => c.json({ got: await c.req.json() }, 201));
 hono.get('/cookies', (c) => {
   c.header('Set-Cookie', 'a=1; Path=/hono', { append: true });
   c.header('Set-Cookie', 'b=2; Path=/hono', { append: true });
   return c.text('two cookies');
 });
-hono.get('/ticker', () => new Response(new ReadableStream({
-  pull(controller) {
-    ticker.made++;
-    controller.enqueue(new Uint8Array(64 * 1024).fill(116));
-  },
-  cancel() {
-    ticker.cancelled++;
-  },
-}, { highWaterMark: 0 })));
+hono.get(
+  '/ticker',
+  () =>
+    new Response(
+      new ReadableStream(
+        {
+          pull(controller) {
+            ticker.made++;
+            controller.enqueue(new Uint8Array(64 * 1024).fill(116));
+          },
+          cancel() {
+            ticker.cancelled++;
+          },
+        },
+        { highWaterMark: 0 },
+      ),
+    ),
+);
 hono.get('/not-a-response', () => 'oops' as unknown as Response);
 
-const plain = (request: Request): Response => new Response(`plain sees ${new URL(request.url).pathname}${new URL(request.url).search}`);
+const plain = (request: Request): Response =>
+  new Response(`plain sees ${new URL(request.url).pathname}${new URL(request.url).search}`);
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -63,7 +87,12 @@ afterAll(() => server.close());
 describe('a Hono app mounted with fromFetchHandler', () => {
   it('answers its own routes under its base path, sees the environ as c.env, and leaves the rest to Flagon', async () => {
     const hello = await fetch(`${server.url}/hono/hello?x=1`);
-    expect(await hello.json()).toEqual({ path: '/hono/hello', url: `${server.url}/hono/hello?x=1`, scriptName: '/hono', pathInfo: '/hello' });
+    expect(await hello.json()).toEqual({
+      path: '/hono/hello',
+      url: `${server.url}/hono/hello?x=1`,
+      scriptName: '/hono',
+      pathInfo: '/hello',
+    });
     const missing = await fetch(`${server.url}/hono/nope`);
     expect([missing.status, await missing.text()]).toEqual([404, '404 Not Found']);
     expect(await (await fetch(`${server.url}/users/7`)).json()).toEqual({ flagon: 7 });
@@ -71,13 +100,26 @@ describe('a Hono app mounted with fromFetchHandler', () => {
 
   it('gets the request body streamed from tsgi.input, and JSON with its status', async () => {
     const big = new Uint8Array(5 * 1024 * 1024).fill(7);
-    expect(await (await fetch(`${server.url}/hono/count`, { method: 'POST', body: big })).json()).toEqual({ size: big.byteLength, streamed: true });
-    const json = await fetch(`${server.url}/hono/json`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":[1,2]}' });
+    expect(await (await fetch(`${server.url}/hono/count`, { method: 'POST', body: big })).json()).toEqual({
+      size: big.byteLength,
+      streamed: true,
+    });
+    const json = await fetch(`${server.url}/hono/json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":[1,2]}',
+    });
     expect([json.status, await json.json()]).toEqual([201, { got: { a: [1, 2] } }]);
   });
 
   it('gets a chunked upload without the hop-by-hop headers of the connection it came on', async () => {
-    const body = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(new Uint8Array(1000)); c.enqueue(new Uint8Array(500)); c.close(); } });
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(1000));
+        c.enqueue(new Uint8Array(500));
+        c.close();
+      },
+    });
     const response = await fetch(`${server.url}/hono/headers`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     expect(await response.json()).toEqual({ size: 1500, te: null, connection: null });
   });
@@ -107,7 +149,9 @@ describe('a Hono app mounted with fromFetchHandler', () => {
     errors.text = '';
     const response = await fetch(`${server.url}/hono/not-a-response`);
     expect(response.status).toBe(500);
-    expect(errors.text).toContain('TypeError: the Fetch app returned string, not a Response; did you forget to return one?');
+    expect(errors.text).toContain(
+      'TypeError: the Fetch app returned string, not a Response; did you forget to return one?',
+    );
   });
 });
 
@@ -117,6 +161,8 @@ describe('a bare Fetch function with stripScriptName', () => {
   });
 
   it('says what to pass when given something else', () => {
-    expect(() => fromFetchHandler(hono as unknown as (request: Request) => Response)).toThrow("pass the Fetch app's handler function, e.g. honoApp.fetch");
+    expect(() => fromFetchHandler(hono as unknown as (request: Request) => Response)).toThrow(
+      "pass the Fetch app's handler function, e.g. honoApp.fetch",
+    );
   });
 });

@@ -13,7 +13,13 @@ import { dispatcher } from 'flagon/middleware';
 import { serve, type RunningServer } from 'flagon/serving';
 import { fetchRaw } from '../helpers/http.js';
 
-const errors: ErrorStream & { text: string } = { text: '', write(text: string) { errors.text += text; }, flush() {} };
+const errors: ErrorStream & { text: string } = {
+  text: '',
+  write(text: string) {
+    errors.text += text;
+  },
+  flush() {},
+};
 
 const flagon = new App(import.meta.url, { name: 'host', staticFolder: null });
 flagon.get('/users/<int:id>', (req) => ({ flagon: req.params.id }));
@@ -24,13 +30,28 @@ const CHUNK = 256 * 1024;
 
 const legacy = express();
 legacy.get('/hello', (req, res) => {
-  res.json({ baseUrl: req.baseUrl, path: req.path, url: req.url, originalUrl: req.originalUrl, ip: req.ip, protocol: req.protocol, hostname: req.hostname, query: req.query });
+  res.json({
+    baseUrl: req.baseUrl,
+    path: req.path,
+    url: req.url,
+    originalUrl: req.originalUrl,
+    ip: req.ip,
+    protocol: req.protocol,
+    hostname: req.hostname,
+    query: req.query,
+  });
 });
-legacy.post('/json', express.json(), (req, res) => { res.status(201).json({ got: req.body as unknown }); });
-legacy.post('/form', express.urlencoded({ extended: false }), (req, res) => { res.json(req.body as unknown); });
+legacy.post('/json', express.json(), (req, res) => {
+  res.status(201).json({ got: req.body as unknown });
+});
+legacy.post('/form', express.urlencoded({ extended: false }), (req, res) => {
+  res.json(req.body as unknown);
+});
 legacy.post('/count', (req, res) => {
   let size = 0;
-  req.on('data', (chunk: Buffer) => { size += chunk.byteLength; });
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.byteLength;
+  });
   req.on('end', () => res.json({ size, complete: req.complete }));
 });
 legacy.get('/cookies', (_req, res) => {
@@ -38,8 +59,12 @@ legacy.get('/cookies', (_req, res) => {
 });
 legacy.get('/away', (req, res) => res.redirect(`${req.baseUrl}/hello`));
 legacy.get('/feed', (_req, res) => {
-  res.on('close', () => { if (!res.writableFinished) feed.closedEarly++; });
-  res.on('finish', () => { feed.finished++; });
+  res.on('close', () => {
+    if (!res.writableFinished) feed.closedEarly++;
+  });
+  res.on('finish', () => {
+    feed.finished++;
+  });
   res.setHeader('Content-Type', 'application/octet-stream');
   const chunk = Buffer.alloc(CHUNK, 102);
   const pump = (): void => {
@@ -67,9 +92,15 @@ beforeAll(async () => {
   const site = dispatcher(flagon.gatewayApp, {
     '/express': fromNodeListener(legacy),
     '/framed': fromNodeListener(framed),
-    '/throws': fromNodeListener(() => { throw new Error('listener exploded'); }),
-    '/hangs-up': fromNodeListener((_req, res) => { res.destroy(); }),
-    '/rejects': fromNodeListener(async () => { throw new Error('async listener failed'); }),
+    '/throws': fromNodeListener(() => {
+      throw new Error('listener exploded');
+    }),
+    '/hangs-up': fromNodeListener((_req, res) => {
+      res.destroy();
+    }),
+    '/rejects': fromNodeListener(async () => {
+      throw new Error('async listener failed');
+    }),
   });
   server = await serve(site, { port: 0, errors });
 });
@@ -79,8 +110,14 @@ describe('an Express app mounted with fromNodeListener', () => {
   it('sees its mount as req.baseUrl and the path below it, and answers its own 404', async () => {
     const hello = await fetch(`${server.url}/express/hello?x=1&y=caf%C3%A9`);
     expect(await hello.json()).toEqual({
-      baseUrl: '/express', path: '/hello', url: '/hello?x=1&y=caf%C3%A9', originalUrl: '/express/hello?x=1&y=caf%C3%A9',
-      ip: '127.0.0.1', protocol: 'http', hostname: '127.0.0.1', query: { x: '1', y: 'café' },
+      baseUrl: '/express',
+      path: '/hello',
+      url: '/hello?x=1&y=caf%C3%A9',
+      originalUrl: '/express/hello?x=1&y=caf%C3%A9',
+      ip: '127.0.0.1',
+      protocol: 'http',
+      hostname: '127.0.0.1',
+      query: { x: '1', y: 'café' },
     });
     expect(hello.headers.get('x-powered-by')).toBe('Express');
     const missing = await fetch(`${server.url}/express/nope`);
@@ -89,12 +126,22 @@ describe('an Express app mounted with fromNodeListener', () => {
   });
 
   it('parses JSON and form bodies with its own parsers, and reads a 5 MB body to the end', async () => {
-    const json = await fetch(`${server.url}/express/json`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":[1,2]}' });
+    const json = await fetch(`${server.url}/express/json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":[1,2]}',
+    });
     expect([json.status, await json.json()]).toEqual([201, { got: { a: [1, 2] } }]);
-    const form = await fetch(`${server.url}/express/form`, { method: 'POST', body: new URLSearchParams({ name: 'Ada', lang: 'en' }) });
+    const form = await fetch(`${server.url}/express/form`, {
+      method: 'POST',
+      body: new URLSearchParams({ name: 'Ada', lang: 'en' }),
+    });
     expect(await form.json()).toEqual({ name: 'Ada', lang: 'en' });
     const big = new Uint8Array(5 * 1024 * 1024).fill(9);
-    expect(await (await fetch(`${server.url}/express/count`, { method: 'POST', body: big })).json()).toEqual({ size: big.byteLength, complete: true });
+    expect(await (await fetch(`${server.url}/express/count`, { method: 'POST', body: big })).json()).toEqual({
+      size: big.byteLength,
+      complete: true,
+    });
   });
 
   it('sends each Set-Cookie apart, redirects under the mount, and answers HEAD with its length and no body', async () => {
@@ -126,7 +173,11 @@ describe('an Express app mounted with fromNodeListener', () => {
 describe('node listeners that do it their own way', () => {
   it('gets plain bytes from a listener that sets Transfer-Encoding itself', async () => {
     const response = await fetchRaw(`${server.url}/framed`);
-    expect([response.status, response.text, response.headers['transfer-encoding']]).toEqual([200, 'one two', 'chunked']);
+    expect([response.status, response.text, response.headers['transfer-encoding']]).toEqual([
+      200,
+      'one two',
+      'chunked',
+    ]);
   });
 
   it('answers 500 when the listener throws, rejects or hangs up before answering, and logs why', async () => {
@@ -141,6 +192,8 @@ describe('node listeners that do it their own way', () => {
   });
 
   it('says what to pass when given something else', () => {
-    expect(() => fromNodeListener({} as unknown as () => void)).toThrow('pass a (req, res) function, e.g. an Express app');
+    expect(() => fromNodeListener({} as unknown as () => void)).toThrow(
+      'pass a (req, res) function, e.g. an Express app',
+    );
   });
 });

@@ -47,12 +47,15 @@ beforeAll(async () => {
   await run('tar', ['-xzf', tarball, '-C', unpacked]);
   renameSync(join(unpacked, 'package'), join(project.dir, 'node_modules', 'flagon'));
   symlinkSync(join(ROOT, 'node_modules'), join(project.dir, 'node_modules', 'flagon', 'node_modules'), 'dir');
-  for (const name of ['express', 'fastify']) symlinkSync(join(ROOT, 'node_modules', name), join(project.dir, 'node_modules', name), 'dir');
+  for (const name of ['express', 'fastify'])
+    symlinkSync(join(ROOT, 'node_modules', name), join(project.dir, 'node_modules', name), 'dir');
   const started = spawn(process.execPath, ['host.mjs'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   child = started;
   let out = '';
   let err = '';
-  started.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+  started.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
   // Both hosts print their port once listening: that line, not a delay, is the signal to start.
   await new Promise<void>((resolve, reject) => {
     started.stdout.on('data', (chunk: Buffer) => {
@@ -74,7 +77,11 @@ describe.each(['express', 'fastify'])('the installed package in %s', (host) => {
     const base = `http://127.0.0.1:${ports[host]}`;
     const user = await fetchRaw(`${base}/flagon/users/7`);
     expect([user.status, JSON.parse(user.text)]).toEqual([200, { id: 7, self: '/flagon/users/7' }]);
-    const form = await fetchRaw(`${base}/flagon/form`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const form = await fetchRaw(`${base}/flagon/form`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(JSON.parse(form.text)).toEqual({ a: ['1'] });
     expect((await fetchRaw(`${base}/elsewhere`)).status).toBe(404);
   });

@@ -23,13 +23,21 @@ export function createMountedApp(): App {
   app.get('/docs/', () => 'docs');
   app.get('/go', () => redirect(urlFor('user', { id: 3 })));
   app.post('/form', async (req) => (await req.form()).toObjectAll());
-  app.post('/echo', async (req) => ({ type: req.mimetype, body: await req.json() as unknown }));
+  app.post('/echo', async (req) => ({ type: req.mimetype, body: (await req.json()) as unknown }));
   app.post('/upload', async (req) => {
     const file = (await req.files()).get('file');
     if (file === undefined) return ['no file', 400];
-    return { filename: file.filename, size: file.size, sha256: createHash('sha256').update(await file.bytes()).digest('hex') };
+    return {
+      filename: file.filename,
+      size: file.size,
+      sha256: createHash('sha256')
+        .update(await file.bytes())
+        .digest('hex'),
+    };
   });
-  app.get('/boom', () => { throw new Error('the view failed'); });
+  app.get('/boom', () => {
+    throw new Error('the view failed');
+  });
   return app;
 }
 
@@ -39,11 +47,17 @@ export function upload(size: number): { body: Buffer; contentType: string; sha25
   const data = Buffer.alloc(size);
   for (let i = 0; i < size; i++) data[i] = (i * 31 + 7) & 0xff;
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     data,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}`, sha256: createHash('sha256').update(data).digest('hex') };
+  return {
+    body,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    sha256: createHash('sha256').update(data).digest('hex'),
+  };
 }
 
 const json = (response: TestResponse): unknown => JSON.parse(response.text);
@@ -102,13 +116,21 @@ export const mountedChecks = {
   },
 
   async json(base: string): Promise<void> {
-    const response = await fetchRaw(`${base}/flagon/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"n":[1,2]}' });
+    const response = await fetchRaw(`${base}/flagon/echo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"n":[1,2]}',
+    });
     expect([response.status, json(response)]).toEqual([200, { type: 'application/json', body: { n: [1, 2] } }]);
   },
 
   async bigUpload(base: string): Promise<void> {
     const { body, contentType, sha256 } = upload(5 * 1024 * 1024);
-    const response = await fetchRaw(`${base}/flagon/upload`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+    const response = await fetchRaw(`${base}/flagon/upload`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType },
+      body,
+    });
     expect([response.status, json(response)]).toEqual([200, { filename: 'big.bin', size: 5 * 1024 * 1024, sha256 }]);
   },
 
@@ -116,7 +138,10 @@ export const mountedChecks = {
     // The App logs the exception to standard error; keep it, to see that the app (not the host) handled it.
     const logged: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((text: string) => { logged.push(String(text)); return true; }) as typeof process.stderr.write;
+    process.stderr.write = ((text: string) => {
+      logged.push(String(text));
+      return true;
+    }) as typeof process.stderr.write;
     let response: TestResponse;
     try {
       response = await fetchRaw(`${base}/flagon/boom`);

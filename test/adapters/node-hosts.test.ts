@@ -12,7 +12,13 @@ import { createMountedApp, mountedChecks } from './mounted-app.js';
 /** An error stream that keeps what it is given, so a test can assert what was logged. */
 function memoryStream(): ErrorStream & { text: () => string } {
   const lines: string[] = [];
-  return { write: (text: string) => { lines.push(text); }, flush: () => {}, text: () => lines.join('') };
+  return {
+    write: (text: string) => {
+      lines.push(text);
+    },
+    flush: () => {},
+    text: () => lines.join(''),
+  };
 }
 
 async function listen(server: Server): Promise<string> {
@@ -28,7 +34,9 @@ function stop(server: Server): Promise<void> {
 const app = createMountedApp();
 const errors = memoryStream();
 const servers: Server[] = [];
-afterAll(async () => { await Promise.all(servers.map(stop)); });
+afterAll(async () => {
+  await Promise.all(servers.map(stop));
+});
 
 async function start(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   const server = createServer(listener);
@@ -36,23 +44,28 @@ async function start(listener: (req: IncomingMessage, res: ServerResponse) => vo
   return listen(server);
 }
 
-describe('Express 5: host.use(\'/flagon\', toNodeHandler(app.gatewayApp))', () => {
+describe("Express 5: host.use('/flagon', toNodeHandler(app.gatewayApp))", () => {
   let base = '';
   beforeAll(async () => {
     const host = express();
-    host.get('/', (_req, res) => { res.send('host home'); });
+    host.get('/', (_req, res) => {
+      res.send('host home');
+    });
     host.use('/flagon', toNodeHandler(app.gatewayApp, { errors }));
     // After the mount, as the docs say: the mount's bodies are Flagon's, the host's own routes still get parsed JSON.
     host.use(express.json());
-    host.post('/api/items', (req, res) => { res.json({ parsedByExpress: req.body as unknown }); });
+    host.post('/api/items', (req, res) => {
+      res.json({ parsedByExpress: req.body as unknown });
+    });
     base = await start(host);
   });
 
-  it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () => mountedChecks.routeAndUrlFor(base));
+  it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () =>
+    mountedChecks.routeAndUrlFor(base));
   it('keeps the 308 slash redirect under the prefix', () => mountedChecks.slashRedirect(base));
   it('keeps redirect(urlFor(…)) under the prefix', () => mountedChecks.redirectToUrlFor(base));
   it('serves the static route under the prefix', () => mountedChecks.staticFile(base));
-  it('answers /flagon and /flagon/ with the app\'s index', () => mountedChecks.index(base));
+  it("answers /flagon and /flagon/ with the app's index", () => mountedChecks.index(base));
   it('hands a posted form to Flagon unread', () => mountedChecks.form(base));
   it('hands a JSON body to Flagon unread', () => mountedChecks.json(base));
   it('hands a 5 MB multipart upload to Flagon', () => mountedChecks.bigUpload(base));
@@ -63,7 +76,11 @@ describe('Express 5: host.use(\'/flagon\', toNodeHandler(app.gatewayApp))', () =
     const missing = await fetchRaw(`${base}/flagonish/users/7`);
     expect(missing.status).toBe(404);
     expect(missing.text).toContain('Cannot GET /flagonish/users/7'); // Express's finalhandler, not Flagon
-    const parsed = await fetchRaw(`${base}/api/items`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' });
+    const parsed = await fetchRaw(`${base}/api/items`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(parsed.text).toBe('{"parsedByExpress":{"a":1}}');
   });
 
@@ -80,7 +97,9 @@ describe('Express 5: host.use(\'/flagon\', toNodeHandler(app.gatewayApp))', () =
     outer.use('/api', router);
     const outerBase = await start(outer);
     expect((await fetchRaw(`${outerBase}/api/teams/caf%C3%A9/flagon/users/%C3%A9t%C3%A9?x=1`)).status).toBe(204);
-    expect(seen).toEqual([['/api/teams/café/flagon', '/users/été', '/api/teams/caf%C3%A9/flagon/users/%C3%A9t%C3%A9?x=1']]);
+    expect(seen).toEqual([
+      ['/api/teams/café/flagon', '/users/été', '/api/teams/caf%C3%A9/flagon/users/%C3%A9t%C3%A9?x=1'],
+    ]);
   });
 });
 
@@ -94,10 +113,16 @@ describe('a body parser in front of the mount', () => {
   });
 
   it('is an error that names the fix when it has read the body', async () => {
-    const response = await fetchRaw(`${base}/flagon/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"n":1}' });
+    const response = await fetchRaw(`${base}/flagon/echo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"n":1}',
+    });
     expect(response.status).toBe(500);
     // Express's own error page (it shows messages outside production): the error went to the host's next(error).
-    expect(response.text).toContain('MountError: the request body of POST /flagon/echo was read before it reached Flagon');
+    expect(response.text).toContain(
+      'MountError: the request body of POST /flagon/echo was read before it reached Flagon',
+    );
     expect(response.text).toContain('Mount Flagon before the body parsers');
   });
 
@@ -110,8 +135,14 @@ describe('a body parser in front of the mount', () => {
     const log = memoryStream();
     const handler = toNodeHandler(app.gatewayApp, { errors: log });
     const parser = express.json();
-    const bare = await start((req, res) => { parser(req as express.Request, res as express.Response, () => handler(req, res)); });
-    const response = await fetchRaw(`${bare}/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const bare = await start((req, res) => {
+      parser(req as express.Request, res as express.Response, () => handler(req, res));
+    });
+    const response = await fetchRaw(`${bare}/echo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect([response.status, response.text]).toEqual([500, 'Internal Server Error\n']);
     expect(log.text()).toContain('Mount Flagon before the body parsers');
   });
@@ -121,9 +152,16 @@ describe('a body parser in front of the mount', () => {
     const host = express();
     host.use(express.json());
     host.use('/flagon', toNodeHandler(app.gatewayApp));
-    host.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => { caught.push(error); res.status(500).end(); });
+    host.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      caught.push(error);
+      res.status(500).end();
+    });
     const hostBase = await start(host);
-    await fetchRaw(`${hostBase}/flagon/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '[]' });
+    await fetchRaw(`${hostBase}/flagon/echo`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '[]',
+    });
     expect(caught).toHaveLength(1);
     expect(caught[0]).toBeInstanceOf(MountError);
     expect((caught[0] as MountError).code).toBe('FLAGON_ERR_BODY_CONSUMED');
@@ -142,10 +180,11 @@ describe('Connect: SCRIPT_NAME from originalUrl minus the stripped url', () => {
     base = await start(host);
   });
 
-  it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () => mountedChecks.routeAndUrlFor(base));
+  it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () =>
+    mountedChecks.routeAndUrlFor(base));
   it('keeps the 308 slash redirect under the prefix', () => mountedChecks.slashRedirect(base));
   it('keeps redirect(urlFor(…)) under the prefix', () => mountedChecks.redirectToUrlFor(base));
-  it('answers /flagon and /flagon/ with the app\'s index', () => mountedChecks.index(base));
+  it("answers /flagon and /flagon/ with the app's index", () => mountedChecks.index(base));
   it('hands a posted form and a 5 MB upload to Flagon', async () => {
     await mountedChecks.form(base);
     await mountedChecks.bigUpload(base);
@@ -162,14 +201,17 @@ describe('plain node:http', () => {
     expect(JSON.parse(response.text)).toMatchObject({ self: '/users/7', scriptRoot: '', static: '/static/hello.txt' });
   });
 
-  describe('with { prefix: \'/flagon\' }', () => {
+  describe("with { prefix: '/flagon' }", () => {
     let base = '';
-    beforeAll(async () => { base = await start(toNodeHandler(app.gatewayApp, { errors, prefix: '/flagon/' })); });
+    beforeAll(async () => {
+      base = await start(toNodeHandler(app.gatewayApp, { errors, prefix: '/flagon/' }));
+    });
 
-    it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () => mountedChecks.routeAndUrlFor(base));
+    it('answers /flagon/users/7 with SCRIPT_NAME /flagon, and urlFor builds /flagon/…', () =>
+      mountedChecks.routeAndUrlFor(base));
     it('keeps the 308 slash redirect under the prefix', () => mountedChecks.slashRedirect(base));
     it('keeps redirect(urlFor(…)) under the prefix', () => mountedChecks.redirectToUrlFor(base));
-    it('answers /flagon and /flagon/ with the app\'s index', () => mountedChecks.index(base));
+    it("answers /flagon and /flagon/ with the app's index", () => mountedChecks.index(base));
     it('hands a posted form and a 5 MB upload to Flagon', async () => {
       await mountedChecks.form(base);
       await mountedChecks.bigUpload(base);

@@ -16,11 +16,19 @@ import { fetchSuite } from './fetch-suite.js';
 const run = promisify(execFile);
 const FIXTURES = join(ROOT, 'test', 'adapters', 'fixtures');
 
-interface Runtime { name: string; bin: string; args: (script: string, mode: string) => string[] }
+interface Runtime {
+  name: string;
+  bin: string;
+  args: (script: string, mode: string) => string[];
+}
 const RUNTIMES: Runtime[] = [
   { name: 'Bun', bin: join(ROOT, 'node_modules', '.bin', 'bun'), args: (script, mode) => [script, mode] },
   // --sloppy-imports: the fixtures import './suite-app.js' as tsc wants; Deno then finds suite-app.ts.
-  { name: 'Deno', bin: join(ROOT, 'node_modules', '.bin', 'deno'), args: (script, mode) => ['run', '--allow-all', '--sloppy-imports', script, mode] },
+  {
+    name: 'Deno',
+    bin: join(ROOT, 'node_modules', '.bin', 'deno'),
+    args: (script, mode) => ['run', '--allow-all', '--sloppy-imports', script, mode],
+  },
 ];
 const available = RUNTIMES.filter((runtime) => existsSync(runtime.bin));
 
@@ -35,8 +43,12 @@ async function setUpScratch(): Promise<void> {
   await run('tar', ['-xzf', tarball, '-C', join(scratch, 'unpacked')]);
   renameSync(join(scratch, 'unpacked', 'package'), join(scratch, 'node_modules', 'flagon'));
   symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules', 'flagon', 'node_modules'), 'dir');
-  for (const name of ['suite-app.ts', 'runtime-server.ts', 'templates']) cpSync(join(FIXTURES, name), join(scratch, name), { recursive: true });
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'flagon-runtime-suite', type: 'module', private: true }));
+  for (const name of ['suite-app.ts', 'runtime-server.ts', 'templates'])
+    cpSync(join(FIXTURES, name), join(scratch, name), { recursive: true });
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'flagon-runtime-suite', type: 'module', private: true }),
+  );
 }
 
 /** Starts the fixture server and resolves with its port once it prints `listening on <port>`. */
@@ -49,7 +61,10 @@ function startServer(runtime: Runtime, mode: string): Promise<{ child: ChildProc
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${runtime.name} ${mode}: no "listening on" within 20 s\n${out}${err}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${runtime.name} ${mode}: no "listening on" within 20 s\n${out}${err}`)),
+      20_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening on (\d+)/.exec(out);
@@ -58,7 +73,9 @@ function startServer(runtime: Runtime, mode: string): Promise<{ child: ChildProc
         resolve({ child, port: Number(match[1]) });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${runtime.name} ${mode} exited with ${code} before listening:\n${out}${err}`));
@@ -76,19 +93,30 @@ function stopServer(child: ChildProcess | undefined): Promise<void> {
 
 if (available.length > 0) {
   beforeAll(setUpScratch, 120_000);
-  afterAll(() => { if (scratch !== '') rmSync(scratch, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (scratch !== '') rmSync(scratch, { recursive: true, force: true });
+  });
 }
 
 for (const runtime of RUNTIMES) {
   const missing = !available.includes(runtime);
   const skipped = missing ? ` (skipped: ${runtime.bin} is missing; run npm ci)` : '';
-  for (const [mode, label] of [['fetch', `${runtime.name}, natively through app.fetch`], ['serve', `${runtime.name}, through serve() on its node:http`]] as const) {
+  for (const [mode, label] of [
+    ['fetch', `${runtime.name}, natively through app.fetch`],
+    ['serve', `${runtime.name}, through serve() on its node:http`],
+  ] as const) {
     describe.skipIf(missing)(`${label}${skipped}`, () => {
       let server: { child: ChildProcess; port: number } | undefined;
-      beforeAll(async () => { server = await startServer(runtime, mode); }, 30_000);
+      beforeAll(async () => {
+        server = await startServer(runtime, mode);
+      }, 30_000);
       afterAll(() => stopServer(server?.child));
       // Socket buffers on both sides and the runtime's own stream buffers sit between the app and the reader.
-      fetchSuite(runtime.name, () => ({ send: (path, init) => fetch(`http://127.0.0.1:${server!.port}${path}`, init), slack: 32 * 1024 * 1024, runtime: runtime.name.toLowerCase() }));
+      fetchSuite(runtime.name, () => ({
+        send: (path, init) => fetch(`http://127.0.0.1:${server!.port}${path}`, init),
+        slack: 32 * 1024 * 1024,
+        runtime: runtime.name.toLowerCase(),
+      }));
     });
   }
 }

@@ -6,29 +6,56 @@ import { fetchRaw } from '../helpers/http.js';
 
 const app = new App(import.meta.url, { name: 'http-app', staticFolder: null });
 const events: string[] = [];
-app.beforeRequest((req) => { events.push(`before ${req.path}`); g.start = 'set'; });
-app.afterRequest((response) => { response.headers.set('X-After', 'yes'); events.push('after'); return response; });
-app.teardownRequest(() => { events.push('teardown'); });
+app.beforeRequest((req) => {
+  events.push(`before ${req.path}`);
+  g.start = 'set';
+});
+app.afterRequest((response) => {
+  response.headers.set('X-After', 'yes');
+  events.push('after');
+  return response;
+});
+app.teardownRequest(() => {
+  events.push('teardown');
+});
 app.errorHandler(404, () => ['custom not found', 404]);
 app.get('/users/<int:id>', (req) => ({ id: req.params.id, g: g.start }));
-app.post('/items', async (req) => [await req.json() as object, 201]);
-app.get('/boom', () => { throw new Error('hidden'); });
-app.get('/stream', () => (async function* () { yield `path=${request.path};`; yield 'done'; })());
+app.post('/items', async (req) => [(await req.json()) as object, 201]);
+app.get('/boom', () => {
+  throw new Error('hidden');
+});
+app.get('/stream', () =>
+  (async function* () {
+    yield `path=${request.path};`;
+    yield 'done';
+  })(),
+);
 
 let server: RunningServer;
-beforeAll(async () => { server = await serve(app.gatewayApp, { port: 0, errors: silentStream }); });
+beforeAll(async () => {
+  server = await serve(app.gatewayApp, { port: 0, errors: silentStream });
+});
 afterAll(() => server.close());
 
 describe('the App over HTTP', () => {
   it('runs hooks, the view and teardown around a real request', async () => {
     events.length = 0;
     const response = await fetchRaw(`${server.url}/users/7`);
-    expect([response.status, response.text, response.headers['x-after'], response.headers['content-type']]).toEqual([200, '{"id":7,"g":"set"}\n', 'yes', 'application/json']);
+    expect([response.status, response.text, response.headers['x-after'], response.headers['content-type']]).toEqual([
+      200,
+      '{"id":7,"g":"set"}\n',
+      'yes',
+      'application/json',
+    ]);
     expect(events).toEqual(['before /users/7', 'after', 'teardown']);
   });
 
   it('parses JSON bodies and answers with status tuples', async () => {
-    const response = await fetchRaw(`${server.url}/items`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"pen"}' });
+    const response = await fetchRaw(`${server.url}/items`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"name":"pen"}',
+    });
     expect([response.status, response.text]).toEqual([201, '{"name":"pen"}\n']);
   });
 
@@ -61,20 +88,25 @@ describe('the App over HTTP', () => {
 });
 
 describe('app.run()', () => {
-  it('serves the app on 127.0.0.1 and prints Flask\'s banner with the warning', async () => {
+  it("serves the app on 127.0.0.1 and prints Flask's banner with the warning", async () => {
     const small = new App(import.meta.url, { name: 'runner', staticFolder: null });
     small.get('/', () => 'ran');
     const printed: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => { printed.push(String(chunk)); return true; }) as typeof process.stdout.write;
-    let running;
+    process.stdout.write = ((chunk: string) => {
+      printed.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    let running: Awaited<ReturnType<typeof small.run>> | undefined;
     try {
       running = await small.run({ port: 0, debug: true, reload: false, log: false });
     } finally {
       process.stdout.write = write;
     }
     try {
-      expect(printed.join('')).toMatch(/^ \* Serving Flagon app 'runner'\n \* Debug mode: on\nWARNING: This is a development server\. .*\n \* Running on http:\/\/127\.0\.0\.1:\d+\nPress CTRL\+C to quit\n$/);
+      expect(printed.join('')).toMatch(
+        /^ \* Serving Flagon app 'runner'\n \* Debug mode: on\nWARNING: This is a development server\. .*\n \* Running on http:\/\/127\.0\.0\.1:\d+\nPress CTRL\+C to quit\n$/,
+      );
       expect((await fetchRaw(`${running.url}/`)).text).toBe('ran');
     } finally {
       await running.close();
@@ -85,8 +117,15 @@ describe('app.run()', () => {
 describe('sessions over HTTP', () => {
   it('set the exact cookie, vary on Cookie, and read it back', async () => {
     const { session } = await import('flagon');
-    const withSession = new App(import.meta.url, { name: 'sessions', config: { SECRET_KEY: 'http-secret' }, staticFolder: null });
-    withSession.get('/login', () => { session.user = 'ada'; return 'in'; });
+    const withSession = new App(import.meta.url, {
+      name: 'sessions',
+      config: { SECRET_KEY: 'http-secret' },
+      staticFolder: null,
+    });
+    withSession.get('/login', () => {
+      session.user = 'ada';
+      return 'in';
+    });
     withSession.get('/me', () => `me=${String(session.user ?? 'anonymous')}`);
     const running = await serve(withSession.gatewayApp, { port: 0, errors: silentStream });
     try {
@@ -96,7 +135,9 @@ describe('sessions over HTTP', () => {
       expect(login.headers.vary).toBe('Cookie');
       const me = await fetchRaw(`${running.url}/me`, { headers: { Cookie: setCookie.split(';')[0]! } });
       expect(me.text).toBe('me=ada');
-      expect((await fetchRaw(`${running.url}/me`, { headers: { Cookie: 'session=forged.value.here' } })).text).toBe('me=anonymous');
+      expect((await fetchRaw(`${running.url}/me`, { headers: { Cookie: 'session=forged.value.here' } })).text).toBe(
+        'me=anonymous',
+      );
     } finally {
       await running.close();
     }
@@ -112,7 +153,9 @@ describe('templates over HTTP', () => {
     site.templateFilter('shout', (s: string) => s.toUpperCase());
     site.templateGlobal('siteName', 'Flagon');
     site.templateTest('even', (n: number) => n % 2 === 0);
-    site.registerBlueprint(new Blueprint('bp', new URL('../app/fixture-bp/x.ts', import.meta.url).href, { templateFolder: 'templates' }));
+    site.registerBlueprint(
+      new Blueprint('bp', new URL('../app/fixture-bp/x.ts', import.meta.url).href, { templateFolder: 'templates' }),
+    );
     site.get('/html', () => renderTemplate('escape.html', { value: '<script>alert(1)</script>' }));
     site.get('/txt', () => renderTemplate('escape.txt', { value: '<script>alert(1)</script>' }));
     site.get('/extras', () => renderTemplate('extras.html', { name: 'ada' }));
@@ -132,12 +175,26 @@ describe('templates over HTTP', () => {
 describe('sessions, flash and CSRF over HTTP', () => {
   it('keep permanent sessions ~31 days, delete emptied ones, flash across a redirect, and guard forms', async () => {
     const { session, flash, getFlashedMessages, redirect, renderTemplateString } = await import('flagon');
-    const site = new App(import.meta.url, { name: 'forms', config: { SECRET_KEY: 'forms-secret' }, staticFolder: null });
+    const site = new App(import.meta.url, {
+      name: 'forms',
+      config: { SECRET_KEY: 'forms-secret' },
+      staticFolder: null,
+    });
     site.enableCsrf();
-    site.get('/remember', () => { session.permanent = true; session.user = 'ada'; return 'ok'; });
-    site.get('/logout', () => { session.clear(); return 'bye'; });
+    site.get('/remember', () => {
+      session.permanent = true;
+      session.user = 'ada';
+      return 'ok';
+    });
+    site.get('/logout', () => {
+      session.clear();
+      return 'bye';
+    });
     site.get('/form', () => renderTemplateString('<input name=csrf_token value="{{ csrfToken() }}">'));
-    site.post('/save', () => { flash('Saved!'); return redirect('/done'); });
+    site.post('/save', () => {
+      flash('Saved!');
+      return redirect('/done');
+    });
     site.get('/done', () => getFlashedMessages().join(','));
     site.get('/who', () => String(session.user ?? 'nobody'));
     const running = await serve(site.gatewayApp, { port: 0, errors: silentStream });
@@ -149,21 +206,37 @@ describe('sessions, flash and CSRF over HTTP', () => {
       const expires = Date.parse(/Expires=([^;]+)/.exec(String(remember.headers['set-cookie']))![1]!);
       expect(expires).toBeGreaterThanOrEqual(before + 31 * 86400_000); // bracketed by the clock, not a tolerance
       expect(expires).toBeLessThanOrEqual(after + 31 * 86400_000);
-      const logout = await fetchRaw(`${running.url}/logout`, { headers: { Cookie: cookieOf(remember.headers['set-cookie']) } });
-      expect(String(logout.headers['set-cookie'])).toMatch(/^session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$/);
+      const logout = await fetchRaw(`${running.url}/logout`, {
+        headers: { Cookie: cookieOf(remember.headers['set-cookie']) },
+      });
+      expect(String(logout.headers['set-cookie'])).toMatch(
+        /^session=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly$/,
+      );
 
       const form = await fetchRaw(`${running.url}/form`);
       const token = /value="([^"]+)"/.exec(form.text)![1]!;
       const jar = cookieOf(form.headers['set-cookie']);
-      const refused = await fetchRaw(`${running.url}/save`, { method: 'POST', headers: { Cookie: jar, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+      const refused = await fetchRaw(`${running.url}/save`, {
+        method: 'POST',
+        headers: { Cookie: jar, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      });
       expect(refused.status).toBe(400);
-      const saved = await fetchRaw(`${running.url}/save`, { method: 'POST', headers: { Cookie: jar, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `csrf_token=${token}` });
+      const saved = await fetchRaw(`${running.url}/save`, {
+        method: 'POST',
+        headers: { Cookie: jar, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `csrf_token=${token}`,
+      });
       expect([saved.status, saved.headers.location]).toEqual([302, '/done']);
-      const done = await fetchRaw(`${running.url}/done`, { headers: { Cookie: cookieOf(saved.headers['set-cookie']) } });
+      const done = await fetchRaw(`${running.url}/done`, {
+        headers: { Cookie: cookieOf(saved.headers['set-cookie']) },
+      });
       expect(done.text).toBe('Saved!');
 
       const tampered = cookieOf(remember.headers['set-cookie']).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-      expect((await fetchRaw(`${running.url}/who`, { headers: { Cookie: cookieOf(remember.headers['set-cookie']) } })).text).toBe('ada');
+      expect(
+        (await fetchRaw(`${running.url}/who`, { headers: { Cookie: cookieOf(remember.headers['set-cookie']) } })).text,
+      ).toBe('ada');
       expect((await fetchRaw(`${running.url}/who`, { headers: { Cookie: tampered } })).text).toBe('nobody');
     } finally {
       await running.close();

@@ -7,7 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSettings } from '../../src/cli/run.js';
 import { readDotenv } from '../../src/serving/app-loader.js';
-import { commonJsProblem, formatHooksUrl, hasModuleSyntax, moduleFormat, packageType } from '../../src/serving/module-format.js';
+import {
+  commonJsProblem,
+  formatHooksUrl,
+  hasModuleSyntax,
+  moduleFormat,
+  packageType,
+} from '../../src/serving/module-format.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'flagon-loader-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -19,17 +25,33 @@ function write(path: string, text: string): string {
 }
 
 const ESM_APP = "import { App } from 'flagon';\nexport const app = new App(import.meta.url);\n";
-const CJS_APP = "const { App } = require('flagon');\nmodule.exports = new App(require('node:url').pathToFileURL(__filename).href);\n";
+const CJS_APP =
+  "const { App } = require('flagon');\nmodule.exports = new App(require('node:url').pathToFileURL(__filename).href);\n";
 
 describe('hasModuleSyntax', () => {
   it('sees import/export statements and import.meta', () => {
-    for (const source of [ESM_APP, "import './side-effect.js';", 'export default app;', 'export { app };', 'const here = import.meta.url;', "x();\nimport * as path from 'node:path';", 'export async function createApp() {}'] as const) {
+    for (const source of [
+      ESM_APP,
+      "import './side-effect.js';",
+      'export default app;',
+      'export { app };',
+      'const here = import.meta.url;',
+      "x();\nimport * as path from 'node:path';",
+      'export async function createApp() {}',
+    ] as const) {
       expect(hasModuleSyntax(source), source).toBe(true);
     }
   });
 
   it('does not take CommonJS, comments, dynamic import() or look-alike names for it', () => {
-    for (const source of [CJS_APP, "// import { App } from 'flagon';\nmodule.exports = 1;", "/*\n * export const x = 1;\n */", "const m = await import('./x.js');", 'important = exported + 1;', "import fs = require('node:fs');\nexport = app;"] as const) {
+    for (const source of [
+      CJS_APP,
+      "// import { App } from 'flagon';\nmodule.exports = 1;",
+      '/*\n * export const x = 1;\n */',
+      "const m = await import('./x.js');",
+      'important = exported + 1;',
+      "import fs = require('node:fs');\nexport = app;",
+    ] as const) {
       expect(hasModuleSyntax(source), source).toBe(false);
     }
   });
@@ -61,7 +83,9 @@ describe('moduleFormat', () => {
 
 describe('commonJsProblem', () => {
   it('names the fix for import.meta in a file loaded as CommonJS, and passes the rest', () => {
-    expect(commonJsProblem('/srv/app.cts', ESM_APP)).toMatch(/^\/srv\/app\.cts uses import\.meta, which only ES modules have, but \.cts files are CommonJS\. Rename it to \/srv\/app\.ts .*new App\(require\('node:url'\)\.pathToFileURL\(__filename\)\.href\)/);
+    expect(commonJsProblem('/srv/app.cts', ESM_APP)).toMatch(
+      /^\/srv\/app\.cts uses import\.meta, which only ES modules have, but \.cts files are CommonJS\. Rename it to \/srv\/app\.ts .*new App\(require\('node:url'\)\.pathToFileURL\(__filename\)\.href\)/,
+    );
     expect(commonJsProblem('/srv/app.cjs', ESM_APP)).toMatch(/Rename it to \/srv\/app\.mjs/);
     expect(commonJsProblem('/srv/app.cts', CJS_APP)).toBeNull();
   });

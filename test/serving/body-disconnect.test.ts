@@ -9,7 +9,12 @@ import type { Request } from 'flagon/wrappers';
 import { fetchRaw } from '../helpers/http.js';
 
 const collected: string[] = [];
-const errors: ErrorStream = { write: (text) => { collected.push(text); }, flush: () => undefined };
+const errors: ErrorStream = {
+  write: (text) => {
+    collected.push(text);
+  },
+  flush: () => undefined,
+};
 const logged: string[] = [];
 const serverErrors: unknown[] = [];
 const caught: unknown[] = [];
@@ -17,8 +22,13 @@ let entered: (() => void) | null = null;
 let closed: (() => void) | null = null;
 
 const app = new App(import.meta.url, { name: 'disconnects', staticFolder: null });
-app.logger.error = (message: string) => { logged.push(message); }; // the App logs a crash here ("Exception on …")
-app.errorHandler(500, (error) => { serverErrors.push(error); return ['server error', 500]; });
+app.logger.error = (message: string) => {
+  logged.push(message);
+}; // the App logs a crash here ("Exception on …")
+app.errorHandler(500, (error) => {
+  serverErrors.push(error);
+  return ['server error', 500];
+});
 const readers: Record<string, (req: Request) => Promise<unknown>> = {
   json: (req) => req.json(),
   text: (req) => req.text(),
@@ -55,30 +65,46 @@ function onClose(inner: GatewayApp): GatewayApp {
 }
 
 let server: RunningServer;
-beforeAll(async () => { server = await serve(onClose(app.gatewayApp), { port: 0, errors }); });
+beforeAll(async () => {
+  server = await serve(onClose(app.gatewayApp), { port: 0, errors });
+});
 afterAll(() => server.close());
 
-const TYPES: Record<string, string> = { json: 'application/json', text: 'text/plain', bytes: 'application/octet-stream', form: 'application/x-www-form-urlencoded' };
+const TYPES: Record<string, string> = {
+  json: 'application/json',
+  text: 'text/plain',
+  bytes: 'application/octet-stream',
+  form: 'application/x-www-form-urlencoded',
+};
 
 describe('a client that disconnects mid-body', () => {
-  it.each(Object.keys(readers))('during %s(): ClientDisconnected, no crash log, no 500 handler, the server lives', async (name) => {
-    caught.length = 0;
-    const inView = new Promise<void>((resolve) => { entered = resolve; });
-    const over = new Promise<void>((resolve) => { closed = resolve; });
-    const socket = connect(server.port, '127.0.0.1');
-    socket.on('error', () => undefined);
-    // Half of the declared 1,000 bytes, then the connection goes while the view awaits the rest.
-    socket.write(`POST /${name} HTTP/1.1\r\nHost: x\r\nContent-Type: ${TYPES[name]}\r\nContent-Length: 1000\r\n\r\n${name === 'form' ? 'a=' : '"'}${'x'.repeat(498)}`);
-    await inView;
-    socket.destroy();
-    await over;
-    expect(caught).toHaveLength(1);
-    expect(caught[0]).toBeInstanceOf(ClientDisconnected);
-    expect(caught[0]).toBeInstanceOf(BadRequest);
-    expect(logged).toEqual([]);
-    expect(serverErrors).toEqual([]);
-    expect(collected).toEqual([]);
-    const alive = await fetchRaw(`${server.url}/`);
-    expect([alive.status, alive.text]).toEqual([200, 'alive']);
-  });
+  it.each(Object.keys(readers))(
+    'during %s(): ClientDisconnected, no crash log, no 500 handler, the server lives',
+    async (name) => {
+      caught.length = 0;
+      const inView = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const over = new Promise<void>((resolve) => {
+        closed = resolve;
+      });
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      // Half of the declared 1,000 bytes, then the connection goes while the view awaits the rest.
+      socket.write(
+        `POST /${name} HTTP/1.1\r\nHost: x\r\nContent-Type: ${TYPES[name]}\r\nContent-Length: 1000\r\n\r\n${name === 'form' ? 'a=' : '"'}${'x'.repeat(498)}`,
+      );
+      await inView;
+      socket.destroy();
+      await over;
+      expect(caught).toHaveLength(1);
+      expect(caught[0]).toBeInstanceOf(ClientDisconnected);
+      expect(caught[0]).toBeInstanceOf(BadRequest);
+      expect(logged).toEqual([]);
+      expect(serverErrors).toEqual([]);
+      expect(collected).toEqual([]);
+      const alive = await fetchRaw(`${server.url}/`);
+      expect([alive.status, alive.text]).toEqual([200, 'alive']);
+    },
+  );
 });

@@ -4,22 +4,36 @@ import { App, renderTemplate } from 'flagon';
 import { debuggedApp, serve, silentStream, type RunningServer } from 'flagon/serving';
 import { fetchRaw } from '../helpers/http.js';
 
-const app = new App(new URL('../templating/fixtures/app.ts', import.meta.url).href, { name: 'debug-templates', staticFolder: null, config: { DEBUG: true } });
-app.templateFilter('explode', (value: unknown) => { throw new RangeError(`cannot explode ${String(value)}`); });
+const app = new App(new URL('../templating/fixtures/app.ts', import.meta.url).href, {
+  name: 'debug-templates',
+  staticFolder: null,
+  config: { DEBUG: true },
+});
+app.templateFilter('explode', (value: unknown) => {
+  throw new RangeError(`cannot explode ${String(value)}`);
+});
 app.get('/child', () => renderTemplate('errors/child-block.html'));
 app.get('/include', () => renderTemplate('errors/includes-filter.html', { items: ['x'] }));
 app.get('/syntax', () => renderTemplate('errors/includes-broken.html'));
 
 let server: RunningServer;
-beforeAll(async () => { server = await serve(debuggedApp(app.gatewayApp), { port: 0, host: '127.0.0.1', errors: silentStream }); });
+beforeAll(async () => {
+  server = await serve(debuggedApp(app.gatewayApp), { port: 0, host: '127.0.0.1', errors: silentStream });
+});
 afterAll(() => server.close());
 
 /** The debug page's frames, in order: the header text and, when source is shown, the highlighted line. */
 function frames(html: string): Array<{ kind: string; where: string; current: string | null }> {
   const found: Array<{ kind: string; where: string; current: string | null }> = [];
-  for (const match of html.matchAll(/<(?:div|details) class="frame ([a-z]+)">\s*<(?:div class="where"|summary)>(.*?)<\/(?:div|summary)>\s*(?:<pre class="source">(.*?)<\/pre>)?/gs)) {
+  for (const match of html.matchAll(
+    /<(?:div|details) class="frame ([a-z]+)">\s*<(?:div class="where"|summary)>(.*?)<\/(?:div|summary)>\s*(?:<pre class="source">(.*?)<\/pre>)?/gs,
+  )) {
     const current = /<span class="current"><span class="no">(\d+)<\/span>(.*?)<\/span>/.exec(match[3] ?? '');
-    found.push({ kind: match[1]!, where: match[2]!.replace(/<[^>]+>/g, ''), current: current ? `${current[1]}: ${current[2]}` : null });
+    found.push({
+      kind: match[1]!,
+      where: match[2]!.replace(/<[^>]+>/g, ''),
+      current: current ? `${current[1]}: ${current[2]}` : null,
+    });
   }
   return found;
 }
@@ -32,10 +46,28 @@ describe('the debug page for template errors', () => {
     expect(response.text.split('(errors/child-block.html, line 5, column 9)')).toHaveLength(2);
     expect(response.text).not.toContain('Template render error');
     const templateFrames = frames(response.text).filter((frame) => frame.where.includes('.html:'));
-    expect(templateFrames.map(({ kind, where, current }) => ({ kind, where: where.replace(/ \/\S+\/templates\//, ' '), current }))).toEqual([
-      { kind: 'app', where: "block &#39;body&#39; errors/child-block.html:5:9", current: '5:   &lt;p&gt;{{ missing() }}&lt;/p&gt;' },
-      { kind: 'app', where: 'top-level template code errors/layout.html:3:4', current: '3: {% block body %}{% endblock %}' },
-      { kind: 'app', where: 'top-level template code errors/child-block.html:1:4', current: '1: {% extends &quot;errors/layout.html&quot; %}' },
+    expect(
+      templateFrames.map(({ kind, where, current }) => ({
+        kind,
+        where: where.replace(/ \/\S+\/templates\//, ' '),
+        current,
+      })),
+    ).toEqual([
+      {
+        kind: 'app',
+        where: 'block &#39;body&#39; errors/child-block.html:5:9',
+        current: '5:   &lt;p&gt;{{ missing() }}&lt;/p&gt;',
+      },
+      {
+        kind: 'app',
+        where: 'top-level template code errors/layout.html:3:4',
+        current: '3: {% block body %}{% endblock %}',
+      },
+      {
+        kind: 'app',
+        where: 'top-level template code errors/child-block.html:1:4',
+        current: '1: {% extends &quot;errors/layout.html&quot; %}',
+      },
     ]);
   });
 
@@ -59,6 +91,8 @@ describe('the debug page for template errors', () => {
     expect(shown[0]).toMatchObject({ kind: 'app', current: '3: {{ user.name( }}' });
     expect(shown[0]!.where).toMatch(/^template \S+errors\/broken\.html:3:15$/);
     expect(shown.find((frame) => frame.where.includes('errors/includes-broken.html:4:4'))?.kind).toBe('app');
-    expect(shown.filter((frame) => frame.where.includes('node_modules')).every((frame) => frame.kind === 'library')).toBe(true);
+    expect(
+      shown.filter((frame) => frame.where.includes('node_modules')).every((frame) => frame.kind === 'library'),
+    ).toBe(true);
   });
 });

@@ -7,9 +7,19 @@ import { createEnviron, runApp } from '../../src/testing/index.js';
 
 function appWithErrors(debug: boolean): App {
   const app = new App(import.meta.url, { name: 'debugged', staticFolder: null, config: { DEBUG: debug } });
-  app.get('/sync', () => { throw new TypeError('<img src=x onerror=alert(1)>'); });
-  app.get('/async', async () => { await Promise.resolve(); throw new Error('late', { cause: new RangeError('the cause') }); });
-  app.get('/stream', () => (async function* () { throw new Error('before the first chunk'); })());
+  app.get('/sync', () => {
+    throw new TypeError('<img src=x onerror=alert(1)>');
+  });
+  app.get('/async', async () => {
+    await Promise.resolve();
+    throw new Error('late', { cause: new RangeError('the cause') });
+  });
+  app.get('/stream', () =>
+    // biome-ignore lint/correctness/useYield: a generator that fails before its first chunk is the point
+    (async function* () {
+      throw new Error('before the first chunk');
+    })(),
+  );
   app.get('/ok', () => 'fine');
   return app;
 }
@@ -71,7 +81,9 @@ describe('renderDebugPage and stackFrames', () => {
   });
 
   it("takes a syntax error's location from esbuild's message", () => {
-    const error = new Error(`Transform failed with 1 error:\n${new URL(import.meta.url).pathname}:3:5: ERROR: Expected ";"`);
+    const error = new Error(
+      `Transform failed with 1 error:\n${new URL(import.meta.url).pathname}:3:5: ERROR: Expected ";"`,
+    );
     const [frame] = stackFrames(error);
     expect(frame).toMatchObject({ line: 3, column: 5, fn: '(where the code fails to parse)' });
     expect(frame!.source.some((line) => line.current)).toBe(true);

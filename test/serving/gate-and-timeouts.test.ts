@@ -10,7 +10,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function start(app: GatewayApp, options: ServeOptions = {}): Promise<RunningServer & { errors: CollectingStream }> {
+async function start(
+  app: GatewayApp,
+  options: ServeOptions = {},
+): Promise<RunningServer & { errors: CollectingStream }> {
   const errors = collectingStream();
   const server = await serve(app, { port: 0, errors, closeTimeout: 100, ...options });
   running.push(server);
@@ -40,10 +43,22 @@ describe('the request gate of serve() (docs/gateway.md §6.6)', () => {
     ['an unclosed IPv6 literal', 'GET / HTTP/1.1\r\nHost: [::1\r\n\r\n', 400],
     ['* with GET', 'GET * HTTP/1.1\r\nHost: a\r\n\r\n', 400],
     ['an absolute target with userinfo', 'GET http://good@evil.example/ HTTP/1.1\r\nHost: a\r\n\r\n', 400],
-    ['two Content-Type fields', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Type: a/b\r\nContent-Type: c/d\r\nContent-Length: 0\r\n\r\n', 400],
+    [
+      'two Content-Type fields',
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Type: a/b\r\nContent-Type: c/d\r\nContent-Length: 0\r\n\r\n',
+      400,
+    ],
     ['chunked under HTTP/1.0', 'POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
-    ['identity before chunked', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\n', 501],
-    ['gzip before chunked, over two lines', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 501],
+    [
+      'identity before chunked',
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity, chunked\r\n\r\n0\r\n\r\n',
+      501,
+    ],
+    [
+      'gzip before chunked, over two lines',
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      501,
+    ],
     ['gzip as the final coding', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nabc', 400],
     ['xchunked', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n', 400],
     ['a head over 16 KiB', `GET / HTTP/1.1\r\nHost: a\r\nX: ${'a'.repeat(17_000)}\r\n\r\n`, 431],
@@ -62,7 +77,10 @@ describe('the request gate of serve() (docs/gateway.md §6.6)', () => {
   it('never serves a request smuggled behind a refused head', async () => {
     const app = countingApp();
     const server = await start(app);
-    const answer = await exchangeRaw(server.port, 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n');
+    const answer = await exchangeRaw(
+      server.port,
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n',
+    );
     expect(answer.match(/HTTP\/1\.1 /g)).toHaveLength(1);
     expect(app.calls).toBe(0);
   });
@@ -70,8 +88,12 @@ describe('the request gate of serve() (docs/gateway.md §6.6)', () => {
   it('serves OPTIONS *, and an absolute-form target with its authority as the host (RFC 9112 §3.2.2)', async () => {
     const app = countingApp();
     const server = await start(app);
-    expect(await exchangeRaw(server.port, 'OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK/);
-    expect(await exchangeRaw(server.port, 'GET http://x.example:81/p HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(/host=x\.example:81$/);
+    expect(await exchangeRaw(server.port, 'OPTIONS * HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 200 OK/,
+    );
+    expect(
+      await exchangeRaw(server.port, 'GET http://x.example:81/p HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+    ).toMatch(/host=x\.example:81$/);
     expect(app.calls).toBe(2);
   });
 });
@@ -80,12 +102,19 @@ describe('the handler timeout of serve()', () => {
   it('answers 503 and closes when the app gives no headers in time, and closes a body that comes later', async () => {
     let release: (() => void) | undefined;
     let closed = 0;
-    const app: GatewayApp = (_environ, startResponse) => new Promise<Body>((resolve) => {
-      release = () => {
-        startResponse('200 OK', []);
-        resolve(Object.assign([bytes('late')], { close: () => { closed++; } }));
-      };
-    });
+    const app: GatewayApp = (_environ, startResponse) =>
+      new Promise<Body>((resolve) => {
+        release = () => {
+          startResponse('200 OK', []);
+          resolve(
+            Object.assign([bytes('late')], {
+              close: () => {
+                closed++;
+              },
+            }),
+          );
+        };
+      });
     const server = await start(app, { handlerTimeout: 200 });
     const response = await fetchRaw(`${server.url}/slow`);
     expect(response.status).toBe(503);
@@ -100,12 +129,19 @@ describe('the handler timeout of serve()', () => {
     let closed = 0;
     const app: GatewayApp = (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/event-stream']]);
-      return Object.assign((async function* events() {
-        for (let i = 0; i < 4; i++) {
-          yield bytes(`data: ${i}\n\n`);
-          await new Promise((resolve) => setTimeout(resolve, 120)); // longer, in all, than the handler timeout
-        }
-      })(), { close: () => { closed++; } });
+      return Object.assign(
+        (async function* events() {
+          for (let i = 0; i < 4; i++) {
+            yield bytes(`data: ${i}\n\n`);
+            await new Promise((resolve) => setTimeout(resolve, 120)); // longer, in all, than the handler timeout
+          }
+        })(),
+        {
+          close: () => {
+            closed++;
+          },
+        },
+      );
     };
     const server = await start(app, { handlerTimeout: 100, writeTimeout: 100 });
     const response = await fetchRaw(`${server.url}/events`);
@@ -117,9 +153,13 @@ describe('the handler timeout of serve()', () => {
 
   it('is off with handlerTimeout: 0', async () => {
     let answer: (() => void) | undefined;
-    const app: GatewayApp = (_environ, startResponse) => new Promise<Body>((resolve) => {
-      answer = () => { startResponse('200 OK', []); resolve([bytes('done')]); };
-    });
+    const app: GatewayApp = (_environ, startResponse) =>
+      new Promise<Body>((resolve) => {
+        answer = () => {
+          startResponse('200 OK', []);
+          resolve([bytes('done')]);
+        };
+      });
     const server = await start(app, { handlerTimeout: 0 });
     const pending = fetchRaw(`${server.url}/`);
     await expect.poll(() => answer !== undefined).toBe(true);
@@ -136,7 +176,16 @@ describe('the write timeout of serve()', () => {
     const chunk = new Uint8Array(256 * 1024);
     const app: GatewayApp = (_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
-      return Object.assign((function* forever() { for (;;) yield chunk; })(), { close: () => { closed++; } });
+      return Object.assign(
+        (function* forever() {
+          for (;;) yield chunk;
+        })(),
+        {
+          close: () => {
+            closed++;
+          },
+        },
+      );
     };
     const server = await start(app, { writeTimeout: 200 });
     const socket = connect(server.port, '127.0.0.1');
@@ -145,7 +194,9 @@ describe('the write timeout of serve()', () => {
     socket.on('error', () => {});
     await expect.poll(() => closed, { timeout: 5_000 }).toBe(1);
     expect(server.errors.text).toContain('writeTimeout');
-    const open = await new Promise<number>((resolve) => server.server.getConnections((_error, count) => resolve(count)));
+    const open = await new Promise<number>((resolve) =>
+      server.server.getConnections((_error, count) => resolve(count)),
+    );
     expect(open).toBe(0);
     socket.destroy();
   });
@@ -158,7 +209,9 @@ describe('HEAD through serve()', () => {
       return environ.REQUEST_METHOD === 'HEAD' && environ.PATH_INFO === '/empty' ? [] : [bytes('hello')];
     };
     const server = await start(app);
-    expect(await exchangeRaw(server.port, 'HEAD /counted HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(/Content-Length: 5\r\n/);
+    expect(await exchangeRaw(server.port, 'HEAD /counted HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toMatch(
+      /Content-Length: 5\r\n/,
+    );
     const empty = await exchangeRaw(server.port, 'HEAD /empty HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
     expect(empty).not.toMatch(/content-length: 0/i);
     const get = await exchangeRaw(server.port, 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');

@@ -8,15 +8,39 @@ import { exchangeRaw } from '../helpers/http.js';
 /** Browser captures from Werkzeug's test suite (BSD-3-Clause, see the folder's LICENSE-werkzeug.txt). */
 const FIXTURES = new URL('../fixtures/multipart/', import.meta.url);
 const CAPTURES: Array<[string, string, Record<string, [string, string]>]> = [
-  ['firefox3-2png1txt', '---------------------------186454651713519341951581030105', { file1: ['anchor.png', 'image/png'], file2: ['application_edit.png', 'image/png'] }],
-  ['firefox3-2pnglongtext', '---------------------------14904044739787191031754711748', { file1: ['accept.png', 'image/png'], file2: ['add.png', 'image/png'] }],
-  ['opera8-2png1txt', '----------zEO9jQKmLc2Cq88c23Dx19', { file1: ['arrow_branch.png', 'image/png'], file2: ['award_star_bronze_1.png', 'image/png'] }],
-  ['webkit3-2png1txt', '----WebKitFormBoundaryjdSFhcARk8fyGNy6', { file1: ['gtk-apply.png', 'image/png'], file2: ['gtk-no.png', 'image/png'] }],
-  ['ie6-2png1txt', '---------------------------7d91b03a20128', { file1: ['file1.png', 'image/x-png'], file2: ['file2.png', 'image/x-png'] }],
+  [
+    'firefox3-2png1txt',
+    '---------------------------186454651713519341951581030105',
+    { file1: ['anchor.png', 'image/png'], file2: ['application_edit.png', 'image/png'] },
+  ],
+  [
+    'firefox3-2pnglongtext',
+    '---------------------------14904044739787191031754711748',
+    { file1: ['accept.png', 'image/png'], file2: ['add.png', 'image/png'] },
+  ],
+  [
+    'opera8-2png1txt',
+    '----------zEO9jQKmLc2Cq88c23Dx19',
+    { file1: ['arrow_branch.png', 'image/png'], file2: ['award_star_bronze_1.png', 'image/png'] },
+  ],
+  [
+    'webkit3-2png1txt',
+    '----WebKitFormBoundaryjdSFhcARk8fyGNy6',
+    { file1: ['gtk-apply.png', 'image/png'], file2: ['gtk-no.png', 'image/png'] },
+  ],
+  [
+    'ie6-2png1txt',
+    '---------------------------7d91b03a20128',
+    { file1: ['file1.png', 'image/x-png'], file2: ['file2.png', 'image/x-png'] },
+  ],
 ];
 
 let seenSpools: string[] = [];
-const app = new App(import.meta.url, { name: 'uploads', config: { MAX_FORM_MEMORY_SIZE: 100, MAX_FORM_PARTS: 3, MAX_CONTENT_LENGTH: 2_000_000 }, staticFolder: null });
+const app = new App(import.meta.url, {
+  name: 'uploads',
+  config: { MAX_FORM_MEMORY_SIZE: 100, MAX_FORM_PARTS: 3, MAX_CONTENT_LENGTH: 2_000_000 },
+  staticFolder: null,
+});
 app.post('/upload', async (req) => {
   const form = await req.form();
   const files = await req.files();
@@ -27,7 +51,13 @@ app.post('/upload', async (req) => {
       seenSpools.push(path);
       expect((statSync(path).mode & 0o777).toString(8)).toBe('600');
     }
-    return { filename: file.filename, contentType: file.contentType, size: file.size, hex: Buffer.from(bytes).toString('hex'), spooled: file.spooled };
+    return {
+      filename: file.filename,
+      contentType: file.contentType,
+      size: file.size,
+      hex: Buffer.from(bytes).toString('hex'),
+      spooled: file.spooled,
+    };
   };
   const out: Record<string, unknown> = { fields: form.toObjectAll(), files: {} };
   for (const [name, file] of files) (out.files as Record<string, unknown>)[name] = await describeFile(file);
@@ -35,23 +65,40 @@ app.post('/upload', async (req) => {
 });
 
 let server: RunningServer;
-beforeAll(async () => { server = await serve(app.gatewayApp, { port: 0, errors: silentStream }); });
+beforeAll(async () => {
+  server = await serve(app.gatewayApp, { port: 0, errors: silentStream });
+});
 afterAll(() => server.close());
 
-function post(body: Buffer, contentType: string, extraHeaders = ''): Promise<{ status: number; json: () => Record<string, any>; text: string }> {
+/** What the test app answers: its form fields and, per file field, what it saw of the file. */
+type Echo = Record<string, unknown> & { files: Record<string, Record<string, unknown>> };
+function post(
+  body: Buffer,
+  contentType: string,
+  extraHeaders = '',
+): Promise<{ status: number; json: () => Echo; text: string }> {
   const head = `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n${extraHeaders}\r\n`;
   return exchangeRaw(server.port, Buffer.concat([Buffer.from(head, 'latin1'), body])).then((raw) => {
     const status = Number(raw.slice(9, 12));
     const text = Buffer.from(raw.slice(raw.indexOf('\r\n\r\n') + 4), 'latin1').toString('utf8');
-    return { status, text, json: () => JSON.parse(text) as Record<string, any> };
+    return { status, text, json: () => JSON.parse(text) as Echo };
   });
 }
 
-function multipart(boundary: string, parts: Array<{ name: string; value: string | Buffer; filename?: string; type?: string }>): Buffer {
+function multipart(
+  boundary: string,
+  parts: Array<{ name: string; value: string | Buffer; filename?: string; type?: string }>,
+): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename === undefined ? '' : `; filename="${part.filename}"`}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`), Buffer.from(part.value), Buffer.from('\r\n'));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${part.type ? `Content-Type: ${part.type}\r\n` : ''}\r\n`,
+      ),
+      Buffer.from(part.value),
+      Buffer.from('\r\n'),
+    );
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return Buffer.concat(chunks);
@@ -67,16 +114,31 @@ describe('real browser captures', () => {
     const json = response.json();
     // text.txt ends with a newline that is not part of the field (the README's table shows the values)
     // text.txt is stored with LF line ends and a final newline; the field's value is the README's (CRLF inside).
-    expect(json.fields).toEqual({ text: [readFileSync(new URL(`${dir}/text.txt`, FIXTURES), 'utf8').replace(/\n$/, '').replace(/\n/g, '\r\n')] });
+    expect(json.fields).toEqual({
+      text: [
+        readFileSync(new URL(`${dir}/text.txt`, FIXTURES), 'utf8')
+          .replace(/\n$/, '')
+          .replace(/\n/g, '\r\n'),
+      ],
+    });
     for (const [field, [filename, contentType]] of Object.entries(expected)) {
       const file = readFileSync(new URL(`${dir}/${field}.png`, FIXTURES));
-      expect(json.files[field]).toEqual({ filename, contentType, size: file.length, hex: file.toString('hex'), spooled: false });
+      expect(json.files[field]).toEqual({
+        filename,
+        contentType,
+        size: file.length,
+        hex: file.toString('hex'),
+        spooled: false,
+      });
     }
   });
 
-  it('reduces IE 7\'s full path to the last component', async () => {
+  it("reduces IE 7's full path to the last component", async () => {
     // This capture is stored with bare LF line ends (od shows no CR anywhere); IE 7 sent CRLF, as multipart requires.
-    const body = Buffer.from(readFileSync(new URL('ie7_full_path_request.http', FIXTURES), 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+    const body = Buffer.from(
+      readFileSync(new URL('ie7_full_path_request.http', FIXTURES), 'latin1').replace(/\r?\n/g, '\r\n'),
+      'latin1',
+    );
     const saved = app.config.MAX_FORM_PARTS;
     app.config.MAX_FORM_PARTS = 1000;
     app.config.MAX_FORM_MEMORY_SIZE = 100_000;
@@ -84,7 +146,9 @@ describe('real browser captures', () => {
     app.config.MAX_FORM_PARTS = saved;
     app.config.MAX_FORM_MEMORY_SIZE = 100;
     expect(response.status).toBe(200);
-    expect(response.json().files.cb_file_upload_multiple.filename).toBe('Sellersburg Town Council Meeting 02-22-2010doc.doc');
+    expect(response.json().files.cb_file_upload_multiple?.filename).toBe(
+      'Sellersburg Town Council Meeting 02-22-2010doc.doc',
+    );
   });
 });
 
@@ -98,17 +162,59 @@ describe('limits, at the limit and one past it', () => {
     expect([over.status, over.text.includes('passed the limit of 100 bytes')]).toEqual([413, true]);
   });
   it('MAX_FORM_PARTS', async () => {
-    expect((await post(multipart(B, [1, 2].map((n) => ({ name: `f${n}`, value: 'v' }))), type)).status).toBe(200);
-    expect((await post(multipart(B, [1, 2, 3].map((n) => ({ name: `f${n}`, value: 'v' }))), type)).status).toBe(200);
-    expect((await post(multipart(B, [1, 2, 3, 4].map((n) => ({ name: `f${n}`, value: 'v' }))), type)).status).toBe(413);
+    expect(
+      (
+        await post(
+          multipart(
+            B,
+            [1, 2].map((n) => ({ name: `f${n}`, value: 'v' })),
+          ),
+          type,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post(
+          multipart(
+            B,
+            [1, 2, 3].map((n) => ({ name: `f${n}`, value: 'v' })),
+          ),
+          type,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await post(
+          multipart(
+            B,
+            [1, 2, 3, 4].map((n) => ({ name: `f${n}`, value: 'v' })),
+          ),
+          type,
+        )
+      ).status,
+    ).toBe(413);
   });
   it('a per-file limit', async () => {
     const request = (size: number) => multipart(B, [{ name: 'f', value: Buffer.alloc(size), filename: 'a.bin' }]);
     const limited = new App(import.meta.url, { name: 'files', staticFolder: null });
-    limited.post('/upload', async (req) => { req.maxFileSize = 1000; return { size: (await req.files()).get('f')?.size ?? null }; });
+    limited.post('/upload', async (req) => {
+      req.maxFileSize = 1000;
+      return { size: (await req.files()).get('f')?.size ?? null };
+    });
     const running = await serve(limited.gatewayApp, { port: 0, errors: silentStream });
     try {
-      const send = (body: Buffer) => exchangeRaw(running.port, Buffer.concat([Buffer.from(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+      const send = (body: Buffer) =>
+        exchangeRaw(
+          running.port,
+          Buffer.concat([
+            Buffer.from(
+              `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+            ),
+            body,
+          ]),
+        );
       expect(await send(request(1000))).toMatch(/^HTTP\/1\.1 200 [\s\S]*\{"size":1000\}/);
       expect(await send(request(1001))).toMatch(/^HTTP\/1\.1 413 /);
     } finally {
@@ -132,13 +238,18 @@ describe('malformed bodies and cleanup', () => {
     expect([noBoundary.status, noBoundary.text.includes('cannot be read')]).toEqual([400, true]);
     const truncated = multipart('cut', [{ name: 'f', value: 'x'.repeat(50), filename: 'a.txt' }]).subarray(0, 60);
     expect((await post(truncated, 'multipart/form-data; boundary=cut')).status).toBe(400);
-    expect((await post(multipart('ok', [{ name: 'a', value: 'fine' }]), 'multipart/form-data; boundary=ok')).json().fields).toEqual({ a: ['fine'] });
+    expect(
+      (await post(multipart('ok', [{ name: 'a', value: 'fine' }]), 'multipart/form-data; boundary=ok')).json().fields,
+    ).toEqual({ a: ['fine'] });
   });
 
   it('spools files past 500 kB to a 0600 temp file and removes it when the request ends', async () => {
     seenSpools = [];
     const big = Buffer.alloc(600_000, 7);
-    const response = await post(multipart('big', [{ name: 'upload', value: big, filename: 'big.bin', type: 'application/octet-stream' }]), 'multipart/form-data; boundary=big');
+    const response = await post(
+      multipart('big', [{ name: 'upload', value: big, filename: 'big.bin', type: 'application/octet-stream' }]),
+      'multipart/form-data; boundary=big',
+    );
     expect(response.status).toBe(200);
     expect(response.json().files.upload).toMatchObject({ size: 600_000, spooled: true });
     expect(seenSpools).toHaveLength(1);
@@ -159,7 +270,8 @@ describe('streaming parts and aborted uploads', () => {
       const seen: string[] = [];
       for await (const part of req.parts()) {
         if (part.kind === 'field') seen.push(`field ${part.name}=${part.value}`);
-        else if (part.name === 'skip') seen.push(`skipped ${part.filename}`); // never read: drained for us
+        else if (part.name === 'skip')
+          seen.push(`skipped ${part.filename}`); // never read: drained for us
         else {
           await pipeline(part.stream, createWriteStream(join(dir, 'out.bin')));
           seen.push(`file ${part.filename}`);
@@ -170,10 +282,28 @@ describe('streaming parts and aborted uploads', () => {
     const running = await serve(streaming.gatewayApp, { port: 0, errors: silentStream });
     try {
       const big = Buffer.alloc(3_000_000, 9);
-      const body = multipart('st', [{ name: 'title', value: 'hello' }, { name: 'skip', value: Buffer.alloc(100_000), filename: 'skip.bin' }, { name: 'upload', value: big, filename: 'C:\\Users\\ada\\big.bin' }, { name: 'after', value: 'end' }]);
-      const raw = await exchangeRaw(running.port, Buffer.concat([Buffer.from(`POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=st\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+      const body = multipart('st', [
+        { name: 'title', value: 'hello' },
+        { name: 'skip', value: Buffer.alloc(100_000), filename: 'skip.bin' },
+        { name: 'upload', value: big, filename: 'C:\\Users\\ada\\big.bin' },
+        { name: 'after', value: 'end' },
+      ]);
+      const raw = await exchangeRaw(
+        running.port,
+        Buffer.concat([
+          Buffer.from(
+            `POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=st\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+          ),
+          body,
+        ]),
+      );
       expect(raw).toMatch(/^HTTP\/1\.1 200 /);
-      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual(['field title=hello', 'skipped skip.bin', 'file big.bin', 'field after=end']);
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual([
+        'field title=hello',
+        'skipped skip.bin',
+        'file big.bin',
+        'field after=end',
+      ]);
       expect(read(join(dir, 'out.bin')).equals(big)).toBe(true);
     } finally {
       await running.close();
@@ -188,7 +318,10 @@ describe('streaming parts and aborted uploads', () => {
     const fds = () => readdirSync('/proc/self/fd').length;
     const uploads = new App(import.meta.url, { name: 'aborts', staticFolder: null });
     let started = 0;
-    uploads.post('/upload', async (req) => { started++; return { n: (await req.files()).size }; });
+    uploads.post('/upload', async (req) => {
+      started++;
+      return { n: (await req.files()).size };
+    });
     const running = await serve(uploads.gatewayApp, { port: 0, errors: silentStream });
     try {
       const tempsBefore = temps();
@@ -199,12 +332,16 @@ describe('streaming parts and aborted uploads', () => {
       for (let i = 0; i < 100; i++) {
         await new Promise<void>((resolve) => {
           const socket = connect(running.port, '127.0.0.1', () => {
-            socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=ab\r\nContent-Length: ${body.length}\r\n\r\n`);
-            socket.write(half, () => setTimeout(() => {
-              if (temps() > tempsBefore) sawTemp++; // spooling had begun: the abort has a file to clean up
-              socket.destroy();
-              resolve();
-            }, 15));
+            socket.write(
+              `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=ab\r\nContent-Length: ${body.length}\r\n\r\n`,
+            );
+            socket.write(half, () =>
+              setTimeout(() => {
+                if (temps() > tempsBefore) sawTemp++; // spooling had begun: the abort has a file to clean up
+                socket.destroy();
+                resolve();
+              }, 15),
+            );
           });
           socket.on('error', () => resolve());
         });
@@ -227,18 +364,33 @@ describe('413s reach the client and clean up', () => {
     const { tmpdir } = await import('node:os');
     const { fetchRaw } = await import('../helpers/http.js');
     const temps = () => readdirSync(tmpdir()).filter((name) => name.startsWith('flagon-upload-')).length;
-    const limited = new App(import.meta.url, { name: 'limited', config: { MAX_CONTENT_LENGTH: 1_000_000 }, staticFolder: null });
+    const limited = new App(import.meta.url, {
+      name: 'limited',
+      config: { MAX_CONTENT_LENGTH: 1_000_000 },
+      staticFolder: null,
+    });
     limited.post('/upload', async (req) => ({ n: (await req.files()).size }));
-    limited.post('/per-file', async (req) => { req.maxFileSize = 700_000; return { n: (await req.files()).size }; });
+    limited.post('/per-file', async (req) => {
+      req.maxFileSize = 700_000;
+      return { n: (await req.files()).size };
+    });
     const running = await serve(limited.gatewayApp, { port: 0, errors: silentStream });
     try {
       const before = temps();
       const declaredOver = multipart('big', [{ name: 'f', value: Buffer.alloc(5_000_000), filename: 'a.bin' }]);
-      const response = await fetchRaw(`${running.url}/upload`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=big' }, body: declaredOver });
+      const response = await fetchRaw(`${running.url}/upload`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=big' },
+        body: declaredOver,
+      });
       expect([response.status, response.text.includes('413 Content Too Large')]).toEqual([413, true]);
       // spooled past 500 kB, then over the per-file limit mid-file: 413, and the temp file is gone
       const perFile = multipart('pf', [{ name: 'f', value: Buffer.alloc(800_000), filename: 'b.bin' }]);
-      const mid = await fetchRaw(`${running.url}/per-file`, { method: 'POST', headers: { 'Content-Type': 'multipart/form-data; boundary=pf' }, body: perFile });
+      const mid = await fetchRaw(`${running.url}/per-file`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=pf' },
+        body: perFile,
+      });
       expect(mid.status).toBe(413);
       expect(temps()).toBe(before);
     } finally {

@@ -31,7 +31,10 @@ async function until(cli: RunningCli, path: string, expected: string, timeoutMs 
   for (;;) {
     const { text } = await fetchRaw(`${cli.url}${path}`);
     if (text === expected) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`still '${text.slice(0, 200)}' after ${timeoutMs} ms; stdout:\n${cli.stdout()}\nstderr:\n${cli.stderr()}`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(
+        `still '${text.slice(0, 200)}' after ${timeoutMs} ms; stdout:\n${cli.stdout()}\nstderr:\n${cli.stderr()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -59,18 +62,22 @@ describe('flagon run --debug (reloader, debug page)', () => {
     project.remove();
   });
 
-  it('prints Flask\'s banner with the chosen port and serves the TypeScript app (decorators, no build step)', async () => {
-    expect(cli.stdout()).toMatch(/^ \* Serving Flagon app 'reload-demo'\n \* Debug mode: on\nWARNING: This is a development server\. Do not use it in a production deployment\. Use a production TSGI server instead\.\n \* Running on http:\/\/127\.0\.0\.1:\d+\nPress CTRL\+C to quit\n/);
+  it("prints Flask's banner with the chosen port and serves the TypeScript app (decorators, no build step)", async () => {
+    expect(cli.stdout()).toMatch(
+      /^ \* Serving Flagon app 'reload-demo'\n \* Debug mode: on\nWARNING: This is a development server\. Do not use it in a production deployment\. Use a production TSGI server instead\.\n \* Running on http:\/\/127\.0\.0\.1:\d+\nPress CTRL\+C to quit\n/,
+    );
     expect(cli.url).not.toMatch(/:0$/);
     const response = await fetchRaw(`${cli.url}/`);
     expect(response.status).toBe(200);
     expect(response.text).toBe('Hello, v1');
   });
 
-  it('logs each request in Werkzeug\'s format', async () => {
+  it("logs each request in Werkzeug's format", async () => {
     await fetchRaw(`${cli.url}/?q=1`);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(cli.stderr()).toMatch(/127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4} \d{2}:\d{2}:\d{2}\] "GET \/\?q=1 HTTP\/1\.1" 200 -\n/);
+    expect(cli.stderr()).toMatch(
+      /127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4} \d{2}:\d{2}:\d{2}\] "GET \/\?q=1 HTTP\/1\.1" 200 -\n/,
+    );
   });
 
   it('reloads an edited view, and says so', async () => {
@@ -159,11 +166,18 @@ describe('app.run({ debug: true }) from a script', () => {
       'server.ts': "import { app } from './app.js';\nawait app.run({ port: 0, debug: true });\n",
     });
     const loader = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const child = spawn(process.execPath, ['--import', loader, 'server.ts'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, ['--import', loader, 'server.ts'], {
+      cwd: project.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     try {
-      for (let i = 0; i < 300 && !/Running on (http\S+)/.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 300 && !/Running on (http\S+)/.test(out); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const url = /Running on (http\S+)/.exec(out)![1]!;
       expect(out).toMatch(/ \* Serving Flagon app 'reload-demo'\n \* Debug mode: on\n/);
       const cli = { url, stdout: () => out, stderr: () => '' } as RunningCli;

@@ -2,16 +2,30 @@
 import { describe, expect, it } from 'vitest';
 import { formatRequestLog } from '../../src/serving/request-log.js';
 
-const entry = { remoteAddr: '127.0.0.1', method: 'GET', target: '/', httpVersion: '1.1', status: 200, time: new Date(2026, 10, 21, 10, 0, 0) };
+const entry = {
+  remoteAddr: '127.0.0.1',
+  method: 'GET',
+  target: '/',
+  httpVersion: '1.1',
+  status: 200,
+  time: new Date(2026, 10, 21, 10, 0, 0),
+};
 
 describe('formatRequestLog', () => {
   it("writes Werkzeug's line, in local time", () => {
     expect(formatRequestLog(entry)).toBe('127.0.0.1 - - [21/Nov/2026 10:00:00] "GET / HTTP/1.1" 200 -');
-    expect(formatRequestLog({ ...entry, method: 'POST', target: '/notes?x=1', status: 302, time: new Date(2026, 0, 2, 3, 4, 5) }))
-      .toBe('127.0.0.1 - - [02/Jan/2026 03:04:05] "POST /notes?x=1 HTTP/1.1" 302 -');
+    expect(
+      formatRequestLog({
+        ...entry,
+        method: 'POST',
+        target: '/notes?x=1',
+        status: 302,
+        time: new Date(2026, 0, 2, 3, 4, 5),
+      }),
+    ).toBe('127.0.0.1 - - [02/Jan/2026 03:04:05] "POST /notes?x=1 HTTP/1.1" 302 -');
   });
 
-  it("colours the request line and status as Werkzeug does on a terminal", () => {
+  it('colours the request line and status as Werkzeug does on a terminal', () => {
     const coloured = (status: number): string => formatRequestLog({ ...entry, status }, true);
     expect(coloured(200)).toBe('127.0.0.1 - - [21/Nov/2026 10:00:00] "GET / HTTP/1.1" 200 -');
     expect(coloured(101)).toContain('\x1b[1m"GET / HTTP/1.1" 101\x1b[0m');
@@ -23,6 +37,8 @@ describe('formatRequestLog', () => {
   });
 
   it('escapes control characters a client put in the target, so it cannot forge lines or drive the terminal', () => {
-    expect(formatRequestLog({ ...entry, target: '/a\n127.0.0.1 - - fake\x1b[2J' })).toBe('127.0.0.1 - - [21/Nov/2026 10:00:00] "GET /a\\x0a127.0.0.1 - - fake\\x1b[2J HTTP/1.1" 200 -');
+    expect(formatRequestLog({ ...entry, target: '/a\n127.0.0.1 - - fake\x1b[2J' })).toBe(
+      '127.0.0.1 - - [21/Nov/2026 10:00:00] "GET /a\\x0a127.0.0.1 - - fake\\x1b[2J HTTP/1.1" 200 -',
+    );
   });
 });

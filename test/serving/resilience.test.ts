@@ -32,21 +32,26 @@ async function hammer(path: string, count: number, concurrency = 50): Promise<Ma
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const statuses = new Map<number, number>();
   let next = 0;
-  const one = (): Promise<void> => new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-        resolve();
-      });
-    }).on('error', reject).end();
-  });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      next++;
-      await one();
-    }
-  }));
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
+          resolve();
+        });
+      })
+        .on('error', reject)
+        .end();
+    });
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        await one();
+      }
+    }),
+  );
   agent.destroy();
   return statuses;
 }
@@ -63,7 +68,13 @@ describe('an app that fails on every request', () => {
 
 describe('createRequestListener() in a server of your own', () => {
   it('still rejects an HTTP/1.1 request without Host when Node does not', async () => {
-    const server = createServer({ requireHostHeader: false }, createRequestListener((_e, start) => { start('200 OK', []); return []; }));
+    const server = createServer(
+      { requireHostHeader: false },
+      createRequestListener((_e, start) => {
+        start('200 OK', []);
+        return [];
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address() as { port: number };
     try {

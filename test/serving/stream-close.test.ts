@@ -26,26 +26,38 @@ app.get('/missing-bare', () => createReadStream(missing));
 let innerCloses = 0;
 const inner: GatewayApp = (_environ, startResponse) => {
   startResponse('200 OK', [['Content-Type', 'text/plain']]);
-  return Object.assign([new TextEncoder().encode('inner')], { close: () => { innerCloses++; } });
+  return Object.assign([new TextEncoder().encode('inner')], {
+    close: () => {
+      innerCloses++;
+    },
+  });
 };
 app.get('/tsgi', () => inner);
 
 /** One keep-alive connection for every request, so the client's own sockets do not move the count. */
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 let server: RunningServer;
-beforeAll(async () => { server = await serve(app.gatewayApp, { port: 0, errors: silentStream }); });
+beforeAll(async () => {
+  server = await serve(app.gatewayApp, { port: 0, errors: silentStream });
+});
 afterAll(async () => {
   agent.destroy();
   await server.close();
 });
 
-interface Answer { status: number; body: string; headers: Record<string, string | string[] | undefined> }
+interface Answer {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
 function send(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${server.url}${path}`, { method, headers, agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       res.on('error', reject);
     });

@@ -25,25 +25,32 @@ router.add('/etag', { endpoint: 'etag', methods: ['GET', 'PUT'] });
 router.add('/echo', { endpoint: 'echo', methods: ['POST'] });
 router.add('/static/<path:filename>', { endpoint: 'static' });
 
-const app = Request.application(async (request) => {
-  const { endpoint, params } = router.match(request.path, {
-    method: request.method, host: request.host, scheme: request.scheme, scriptName: request.scriptRoot, queryString: request.environ.QUERY_STRING,
-  });
-  request.params = params;
-  switch (endpoint) {
-    case 'etag': {
-      const response = new Response('0123456789', { mimetype: 'text/plain' });
-      response.setEtag('v2');
-      return response.makeConditional(request);
+const app = Request.application(
+  async (request) => {
+    const { endpoint, params } = router.match(request.path, {
+      method: request.method,
+      host: request.host,
+      scheme: request.scheme,
+      scriptName: request.scriptRoot,
+      queryString: request.environ.QUERY_STRING,
+    });
+    request.params = params;
+    switch (endpoint) {
+      case 'etag': {
+        const response = new Response('0123456789', { mimetype: 'text/plain' });
+        response.setEtag('v2');
+        return response.makeConditional(request);
+      }
+      case 'echo':
+        return new Response(JSON.stringify(await request.json()), { mimetype: 'application/json' });
+      case 'static':
+        return sendFromDirectory(files, String(params.filename), { request });
+      default:
+        return new Response(`${endpoint} ${JSON.stringify(params)}`, { mimetype: 'text/plain' });
     }
-    case 'echo':
-      return new Response(JSON.stringify(await request.json()), { mimetype: 'application/json' });
-    case 'static':
-      return sendFromDirectory(files, String(params.filename), { request });
-    default:
-      return new Response(`${endpoint} ${JSON.stringify(params)}`, { mimetype: 'text/plain' });
-  }
-}, { maxContentLength: 1024 });
+  },
+  { maxContentLength: 1024 },
+);
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -52,7 +59,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const url = (path: string): string => `${server.url}${path}`;
-const raw = (head: string): Promise<string> => exchangeRaw(server.port, `${head}\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+const raw = (head: string): Promise<string> =>
+  exchangeRaw(server.port, `${head}\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
 
 describe('routing over HTTP', () => {
   it('redirects /docs to /docs/ with 308 to the absolute URL, query kept', async () => {
@@ -94,7 +102,12 @@ describe('conditional requests over HTTP', () => {
   });
   it('206 with Content-Range for one range', async () => {
     const response = await fetchRaw(url('/etag'), { headers: { Range: 'bytes=3-5' } });
-    expect([response.status, response.text, response.headers['content-range'], response.headers['content-length']]).toEqual([206, '345', 'bytes 3-5/10', '3']);
+    expect([
+      response.status,
+      response.text,
+      response.headers['content-range'],
+      response.headers['content-length'],
+    ]).toEqual([206, '345', 'bytes 3-5/10', '3']);
   });
   it('416 with bytes */N for a range past the end', async () => {
     const response = await fetchRaw(url('/etag'), { headers: { Range: 'bytes=20-' } });
@@ -107,23 +120,52 @@ describe('conditional requests over HTTP', () => {
 
 describe('request bodies over HTTP', () => {
   it('413 before reading a body whose declared length is over the limit', async () => {
-    const response = await fetchRaw(url('/echo'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `"${'x'.repeat(5000)}"` });
+    const response = await fetchRaw(url('/echo'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: `"${'x'.repeat(5000)}"`,
+    });
     expect(response.status).toBe(413);
     expect(response.text).toContain('<title>413 Content Too Large</title>');
   });
   it('413 for a chunked body that passes the limit', async () => {
     const chunk = 'x'.repeat(600);
     const body = `258\r\n${chunk}\r\n258\r\n${chunk}\r\n0\r\n\r\n`;
-    const text = await exchangeRaw(server.port, `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body}`);
+    const text = await exchangeRaw(
+      server.port,
+      `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body}`,
+    );
     expect(text).toMatch(/^HTTP\/1\.1 413 /);
   });
   it('415 for JSON with the wrong content type, 400 for malformed JSON', async () => {
-    expect((await fetchRaw(url('/echo'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    const bad = await fetchRaw(url('/echo'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{oops' });
+    expect(
+      (await fetchRaw(url('/echo'), { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' })).status,
+    ).toBe(415);
+    const bad = await fetchRaw(url('/echo'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{oops',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).not.toContain('JSON at position'); // no parser detail outside debug
-    expect((await fetchRaw(url('/echo'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"__proto__":{}}' })).status).toBe(400);
-    expect((await fetchRaw(url('/echo'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"a":[1]}' })).text).toBe('{"a":[1]}');
+    expect(
+      (
+        await fetchRaw(url('/echo'), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"__proto__":{}}',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await fetchRaw(url('/echo'), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"a":[1]}',
+        })
+      ).text,
+    ).toBe('{"a":[1]}');
   });
 });
 

@@ -7,7 +7,9 @@ app.post('/upload', async (req) => {
   const file = (await req.files()).get('f');
   // The request never ends: the process dies with the temp file still open for this request.
   process.stdout.write(`${JSON.stringify({ spooled: file?.spooled ?? false })}\n`);
-  setImmediate(() => { throw new Error('crashed on purpose with an upload in flight'); });
+  setImmediate(() => {
+    throw new Error('crashed on purpose with an upload in flight');
+  });
   return new Promise<never>(() => undefined);
 });
 const server = await serve(app.gatewayApp, { port: 0, errors: silentStream });

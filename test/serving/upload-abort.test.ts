@@ -32,7 +32,9 @@ const B = 'abortboundary';
 /** One file part of `size` bytes, as a browser sends it. */
 function fileBody(size: number): Buffer {
   return Buffer.concat([
-    Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${B}\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     Buffer.alloc(size, 1),
     Buffer.from(`\r\n--${B}--\r\n`),
   ]);
@@ -49,7 +51,11 @@ class SpoolWatch {
       if (!name?.startsWith('flagon-upload-') || this.#seen.has(name)) return; // a second event for a name is its removal
       this.#seen.add(name);
       this.created++;
-      this.#waiters = this.#waiters.filter((waiter) => (waiter.count <= this.created ? (waiter.resolve(), false) : true));
+      this.#waiters = this.#waiters.filter((waiter) => {
+        if (waiter.count > this.created) return true;
+        waiter.resolve();
+        return false;
+      });
     });
   }
   until(count: number): Promise<void> {
@@ -66,7 +72,11 @@ class Counter {
   #waiters: Array<{ count: number; resolve: () => void }> = [];
   add(): void {
     this.value++;
-    this.#waiters = this.#waiters.filter((waiter) => (waiter.count <= this.value ? (waiter.resolve(), false) : true));
+    this.#waiters = this.#waiters.filter((waiter) => {
+      if (waiter.count > this.value) return true;
+      waiter.resolve();
+      return false;
+    });
   }
   until(count: number): Promise<void> {
     return count <= this.value ? Promise.resolve() : new Promise((resolve) => this.#waiters.push({ count, resolve }));
@@ -115,12 +125,23 @@ async function abortHalfway(port: number, path: string, spools: SpoolWatch): Pro
 
 /** Uncaught exceptions while a test runs (vitest reports them too, but then the test itself says what went wrong). */
 const uncaught: unknown[] = [];
-const recordUncaught = (error: unknown): void => { uncaught.push(error); };
-beforeAll(() => { process.on('uncaughtException', recordUncaught); });
-afterAll(() => { process.off('uncaughtException', recordUncaught); });
+const recordUncaught = (error: unknown): void => {
+  uncaught.push(error);
+};
+beforeAll(() => {
+  process.on('uncaughtException', recordUncaught);
+});
+afterAll(() => {
+  process.off('uncaughtException', recordUncaught);
+});
 
 const collected: string[] = [];
-const errors: ErrorStream = { write: (text) => { collected.push(text); }, flush: () => undefined };
+const errors: ErrorStream = {
+  write: (text) => {
+    collected.push(text);
+  },
+  flush: () => undefined,
+};
 let running: RunningServer | null = null;
 let spools: SpoolWatch | null = null;
 afterEach(async () => {
@@ -164,7 +185,11 @@ describe('uploads aborted halfway', () => {
     expect(uploadsIn(dir)).toEqual([]);
     const after = await fetchRaw(`${running.url}/`);
     expect([after.status, after.text]).toEqual([200, 'still here']);
-    const refused = await fetchRaw(`${running.url}/no-such-page`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${B}` }, body: fileBody(600_000) });
+    const refused = await fetchRaw(`${running.url}/no-such-page`, {
+      method: 'POST',
+      headers: { 'Content-Type': `multipart/form-data; boundary=${B}` },
+      body: fileBody(600_000),
+    });
     expect(refused.status).toBe(400); // a complete upload without a token: CSRF says no, and its temp file goes too
     await counts.closed.until(102);
     expect(uploadsIn(dir)).toEqual([]);
@@ -174,22 +199,40 @@ describe('uploads aborted halfway', () => {
 describe('a temp dir that cannot be written', () => {
   it.each([
     ['missing (ENOENT)', (dir: string) => join(dir, 'missing'), 'ENOENT'],
-    ['a file, not a directory (ENOTDIR)', (dir: string) => { writeFileSync(join(dir, 'file'), ''); return join(dir, 'file'); }, 'ENOTDIR'],
-  ])('%s: a complete upload is answered 507 with the reason logged, never left hanging', async (_name, makeTemp, code) => {
-    const dir = useTempDir(`unwritable-${code}`);
-    process.env.TMPDIR = makeTemp(dir);
-    const app = new App(import.meta.url, { name: 'no-disk', staticFolder: null });
-    app.post('/upload', async (req) => ({ n: (await req.files()).size }));
-    app.post('/small', async (req) => ({ n: (await req.files()).get('f')?.size }));
-    running = await serve(app.gatewayApp, { port: 0, errors });
-    const response = await fetchRaw(`${running.url}/upload`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${B}` }, body: fileBody(600_000) });
-    expect(response.status).toBe(507);
-    expect(response.text).toContain('Insufficient Storage');
-    expect(collected.join('')).toMatch(new RegExp(`cannot write the upload temp file .*${code}`));
-    // a file small enough to stay in memory needs no temp dir
-    const small = await fetchRaw(`${running.url}/small`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${B}` }, body: fileBody(1000) });
-    expect([small.status, JSON.parse(small.text)]).toEqual([200, { n: 1000 }]);
-  });
+    [
+      'a file, not a directory (ENOTDIR)',
+      (dir: string) => {
+        writeFileSync(join(dir, 'file'), '');
+        return join(dir, 'file');
+      },
+      'ENOTDIR',
+    ],
+  ])(
+    '%s: a complete upload is answered 507 with the reason logged, never left hanging',
+    async (_name, makeTemp, code) => {
+      const dir = useTempDir(`unwritable-${code}`);
+      process.env.TMPDIR = makeTemp(dir);
+      const app = new App(import.meta.url, { name: 'no-disk', staticFolder: null });
+      app.post('/upload', async (req) => ({ n: (await req.files()).size }));
+      app.post('/small', async (req) => ({ n: (await req.files()).get('f')?.size }));
+      running = await serve(app.gatewayApp, { port: 0, errors });
+      const response = await fetchRaw(`${running.url}/upload`, {
+        method: 'POST',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${B}` },
+        body: fileBody(600_000),
+      });
+      expect(response.status).toBe(507);
+      expect(response.text).toContain('Insufficient Storage');
+      expect(collected.join('')).toMatch(new RegExp(`cannot write the upload temp file .*${code}`));
+      // a file small enough to stay in memory needs no temp dir
+      const small = await fetchRaw(`${running.url}/small`, {
+        method: 'POST',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${B}` },
+        body: fileBody(1000),
+      });
+      expect([small.status, JSON.parse(small.text)]).toEqual([200, { n: 1000 }]);
+    },
+  );
 });
 
 describe('a process that dies with an upload in flight', () => {
@@ -203,15 +246,25 @@ describe('a process that dies with an upload in flight', () => {
     const lines: Array<Record<string, unknown>> = [];
     let waiting: (() => void) | null = null;
     child.stdout!.on('data', (data: Buffer) => {
-      for (const line of data.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of data.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       waiting?.();
     });
     let stderr = '';
-    child.stderr!.on('data', (data: Buffer) => { stderr += data.toString(); });
+    child.stderr!.on('data', (data: Buffer) => {
+      stderr += data.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    if (lines.length === 0) await new Promise<void>((resolve) => { waiting = resolve; });
+    if (lines.length === 0)
+      await new Promise<void>((resolve) => {
+        waiting = resolve;
+      });
     const { port } = lines[0] as { port: number };
-    fetchRaw(`http://127.0.0.1:${port}/upload`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${B}` }, body: fileBody(600_000) }).catch(() => undefined);
+    fetchRaw(`http://127.0.0.1:${port}/upload`, {
+      method: 'POST',
+      headers: { 'Content-Type': `multipart/form-data; boundary=${B}` },
+      body: fileBody(600_000),
+    }).catch(() => undefined);
     expect(await exited).toBe(1);
     expect(lines[1]).toEqual({ spooled: true });
     expect(stderr).toContain('crashed on purpose');

@@ -24,14 +24,25 @@ describe('watchTree', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const changes = (options: { exclude?: string[]; extra?: string[] } = {}): { seen: string[]; next(): Promise<string> } => {
+  const changes = (
+    options: { exclude?: string[]; extra?: string[] } = {},
+  ): { seen: string[]; next(): Promise<string> } => {
     const seen: string[] = [];
     let wake: ((file: string) => void) | null = null;
-    watcher = watchTree({ roots: [dir, ...(options.extra ?? [])], exclude: options.exclude, debounceMs: 30 }, (file) => {
-      seen.push(file);
-      wake?.(file);
-    });
-    return { seen, next: () => new Promise((resolve) => { wake = resolve; }) };
+    watcher = watchTree(
+      { roots: [dir, ...(options.extra ?? [])], exclude: options.exclude, debounceMs: 30 },
+      (file) => {
+        seen.push(file);
+        wake?.(file);
+      },
+    );
+    return {
+      seen,
+      next: () =>
+        new Promise((resolve) => {
+          wake = resolve;
+        }),
+    };
   };
   const settle = (ms = 150): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,7 +64,8 @@ describe('watchTree', () => {
 
   it('ignores node_modules, .git, dist, editor swap files, data files and --exclude-patterns; watches named files of any kind', async () => {
     dir = mkdtempSync(join(tmpdir(), 'flagon-watch-'));
-    for (const folder of ['node_modules/pkg', '.git', 'dist', 'generated']) mkdirSync(join(dir, folder), { recursive: true });
+    for (const folder of ['node_modules/pkg', '.git', 'dist', 'generated'])
+      mkdirSync(join(dir, folder), { recursive: true });
     writeFileSync(join(dir, 'settings.cfg'), 'a=1');
     const { seen } = changes({ exclude: ['generated/**'], extra: [join(dir, 'settings.cfg')] });
     writeFileSync(join(dir, 'node_modules', 'pkg', 'index.js'), '1');

@@ -4,7 +4,11 @@ import { App, currentApp, g, redirect, request, session } from 'flagon';
 import type { Environ } from 'flagon/gateway';
 
 function newApp() {
-  const app = new App(import.meta.url, { name: 'ctx', config: { TESTING: true, SECRET_KEY: 'test' }, staticFolder: null });
+  const app = new App(import.meta.url, {
+    name: 'ctx',
+    config: { TESTING: true, SECRET_KEY: 'test' },
+    staticFolder: null,
+  });
   app.get('/', () => {
     g.user = 'ada';
     session.seen = true;
@@ -24,7 +28,7 @@ function newApp() {
 }
 
 describe('client.context', () => {
-  it('shows the last request\'s g, session and request after it ends', async () => {
+  it("shows the last request's g, session and request after it ends", async () => {
     const app = newApp();
     const client = app.testClient();
     await client.context(async () => {
@@ -64,7 +68,9 @@ describe('client.context', () => {
 
   it('sees what the teardown hooks did, as they have run', async () => {
     const app = newApp();
-    app.teardownRequest(() => { g.closed = true; });
+    app.teardownRequest(() => {
+      g.closed = true;
+    });
     const client = app.testClient();
     await client.context(async () => {
       await client.get('/');
@@ -75,7 +81,9 @@ describe('client.context', () => {
   it('starts from a session set with sessionTransaction', async () => {
     const app = newApp();
     const client = app.testClient();
-    await client.sessionTransaction((s) => { s.visits = 41; });
+    await client.sessionTransaction((s) => {
+      s.visits = 41;
+    });
     await client.context(async () => {
       expect((await client.get('/count')).text).toBe('42');
       expect(session.visits).toBe(42);

@@ -7,21 +7,38 @@ describe('the test client', () => {
   it('sends query, JSON, forms and raw data', async () => {
     const app = newApp();
     app.route('/echo', { methods: ['GET', 'POST'] }, async (req) => ({
-      args: req.args.toObjectAll(), json: req.isJson ? await req.json() : null,
-      form: (await req.form()).toObjectAll(), type: req.mimetype,
+      args: req.args.toObjectAll(),
+      json: req.isJson ? await req.json() : null,
+      form: (await req.form()).toObjectAll(),
+      type: req.mimetype,
     }));
     const client = app.testClient();
     expect((await client.get('/echo', { query: { a: ['1', '2'] } })).json).toMatchObject({ args: { a: ['1', '2'] } });
-    expect((await client.post('/echo', { json: { x: 1 } })).json).toMatchObject({ json: { x: 1 }, type: 'application/json' });
-    expect((await client.post('/echo', { form: { tag: ['a', 'b'] } })).json).toMatchObject({ form: { tag: ['a', 'b'] } });
-    expect((await client.post('/echo', { data: 'raw', headers: { 'Content-Type': 'text/plain' } })).json).toMatchObject({ type: 'text/plain' });
+    expect((await client.post('/echo', { json: { x: 1 } })).json).toMatchObject({
+      json: { x: 1 },
+      type: 'application/json',
+    });
+    expect((await client.post('/echo', { form: { tag: ['a', 'b'] } })).json).toMatchObject({
+      form: { tag: ['a', 'b'] },
+    });
+    expect((await client.post('/echo', { data: 'raw', headers: { 'Content-Type': 'text/plain' } })).json).toMatchObject(
+      { type: 'text/plain' },
+    );
   });
 
   it('keeps cookies across requests and forgets deleted ones', async () => {
     const app = newApp();
-    app.get('/set', () => { const r = redirect('/show'); r.setCookie('user', 'ada lovelace'); return r; });
+    app.get('/set', () => {
+      const r = redirect('/show');
+      r.setCookie('user', 'ada lovelace');
+      return r;
+    });
     app.get('/show', (req) => `user=${req.cookies.user ?? 'none'}`);
-    app.get('/logout', () => { const r = redirect('/show'); r.deleteCookie('user'); return r; });
+    app.get('/logout', () => {
+      const r = redirect('/show');
+      r.deleteCookie('user');
+      return r;
+    });
     const client = app.testClient();
     const shown = await client.get('/set', { followRedirects: true });
     expect([shown.text, shown.history.map((r) => r.status)]).toEqual(['user=ada lovelace', [302]]);
@@ -48,6 +65,8 @@ describe('the test client', () => {
     const app = newApp();
     app.get('/a', () => redirect('/b'));
     app.get('/b', () => redirect('/a'));
-    await expect(app.testClient().get('/a', { followRedirects: true })).rejects.toThrow('redirect loop: GET /a → GET /b → GET /a');
+    await expect(app.testClient().get('/a', { followRedirects: true })).rejects.toThrow(
+      'redirect loop: GET /a → GET /b → GET /a',
+    );
   });
 });

@@ -8,14 +8,27 @@ import { createEnviron, runApp } from 'flagon/testing';
 import { Request, Response, contentDisposition, sendFile, sendFromDirectory } from 'flagon/wrappers';
 
 const run = (response: Response, method = 'GET') => runApp(response.gatewayApp, createEnviron('/', { method }));
-const requestWith = (headers: Record<string, string>, method = 'GET') => new Request(createEnviron('/', { method, headers }));
+const requestWith = (headers: Record<string, string>, method = 'GET') =>
+  new Request(createEnviron('/', { method, headers }));
 
 describe('Response', () => {
   it('defaults to text/html; charset=utf-8 and takes strings, bytes and iterables', async () => {
     expect((await run(new Response('<p>hi</p>'))).header('Content-Type')).toBe('text/html; charset=utf-8');
     expect((await run(new Response(new Uint8Array([104, 105]), { mimetype: 'text/plain' }))).text).toBe('hi');
     expect((await run(new Response(['a', new TextEncoder().encode('b')]))).text).toBe('ab');
-    expect((await run(new Response((async function* () { yield 'x'; yield 'y'; })(), { status: 201 }))).status).toBe('201 Created');
+    expect(
+      (
+        await run(
+          new Response(
+            (async function* () {
+              yield 'x';
+              yield 'y';
+            })(),
+            { status: 201 },
+          ),
+        )
+      ).status,
+    ).toBe('201 Created');
   });
 
   it('sends Content-Length when known and no body for HEAD, keeping the length', async () => {
@@ -26,7 +39,9 @@ describe('Response', () => {
     // A list of chunks is in memory already: its length is known, as Werkzeug's for a sequence.
     const list = await run(new Response(['ab', new TextEncoder().encode('cd'), 'é']));
     expect([list.header('Content-Length'), list.text]).toEqual(['6', 'abcdé']);
-    expect(() => new Response([1] as unknown as string[])).toThrow(/body chunk 0 is a number; a Response's chunks are strings or bytes/);
+    expect(() => new Response([1] as unknown as string[])).toThrow(
+      /body chunk 0 is a number; a Response's chunks are strings or bytes/,
+    );
   });
 
   it('sends the same headers whether or not they were looked at, and refuses a Content-Type that would split them', async () => {
@@ -34,14 +49,23 @@ describe('Response', () => {
     const touched = new Response('hi', { contentType: 'text/plain' });
     expect(touched.headers.get('content-type')).toBe('text/plain');
     touched.headers.add('X-Extra', '1');
-    expect(untouched.headers).toEqual([['Content-Type', 'text/plain'], ['Content-Length', '2']]);
-    expect((await run(touched)).headers).toEqual([['Content-Type', 'text/plain'], ['X-Extra', '1'], ['Content-Length', '2']]);
-    expect((await run(new Response('x', { headers: { 'Content-Type': 'text/csv' } }))).header('Content-Type')).toBe('text/csv');
+    expect(untouched.headers).toEqual([
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', '2'],
+    ]);
+    expect((await run(touched)).headers).toEqual([
+      ['Content-Type', 'text/plain'],
+      ['X-Extra', '1'],
+      ['Content-Length', '2'],
+    ]);
+    expect((await run(new Response('x', { headers: { 'Content-Type': 'text/csv' } }))).header('Content-Type')).toBe(
+      'text/csv',
+    );
     expect(() => new Response('x', { contentType: 'text/html\r\nSet-Cookie: evil=1' })).toThrow(/CR, LF/);
     expect(() => new Response('x', { mimetype: 'text/\nplain' })).toThrow(/CR, LF/);
   });
 
-  it('keeps cacheControl and the Cache-Control header in step, as Werkzeug\'s', () => {
+  it("keeps cacheControl and the Cache-Control header in step, as Werkzeug's", () => {
     const response = new Response('x', { headers: { 'Cache-Control': 'no-store' } });
     expect(response.cacheControl.noStore).toBe(true);
     const control = response.cacheControl;
@@ -72,7 +96,12 @@ describe('Response', () => {
     expect(response.headers.get('ETag')).toBe('"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"');
     response.makeConditional(requestWith({ 'If-None-Match': '"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"' }));
     const sent = await run(response);
-    expect([sent.statusCode, sent.header('Content-Length'), sent.body.byteLength, sent.header('ETag')]).toEqual([304, '5', 0, '"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"']);
+    expect([sent.statusCode, sent.header('Content-Length'), sent.body.byteLength, sent.header('ETag')]).toEqual([
+      304,
+      '5',
+      0,
+      '"aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"',
+    ]);
   });
 
   it('answers 412, 206 and 416', async () => {
@@ -84,7 +113,13 @@ describe('Response', () => {
     const partial = new Response('0123456789');
     partial.makeConditional(requestWith({ Range: 'bytes=2-4' }));
     const sent = await run(partial);
-    expect([sent.statusCode, sent.text, sent.header('Content-Range'), sent.header('Content-Length'), sent.header('Accept-Ranges')]).toEqual([206, '234', 'bytes 2-4/10', '3', 'bytes']);
+    expect([
+      sent.statusCode,
+      sent.text,
+      sent.header('Content-Range'),
+      sent.header('Content-Length'),
+      sent.header('Accept-Ranges'),
+    ]).toEqual([206, '234', 'bytes 2-4/10', '3', 'bytes']);
 
     const unsatisfiable = new Response('0123456789');
     unsatisfiable.makeConditional(requestWith({ Range: 'bytes=50-' }));
@@ -104,7 +139,9 @@ describe('a Response owns its body and releases what it does not send', () => {
   const counted = (fail = false) => {
     const calls = { returned: 0 };
     const body = {
-      [Symbol.asyncIterator]() { return this; },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
       next: async () => ({ done: false as const, value: 'x' }),
       return: async () => {
         calls.returned++;
@@ -123,7 +160,13 @@ describe('a Response owns its body and releases what it does not send', () => {
     const acts: Array<[string, (response: Response) => unknown]> = [
       ['HEAD', (response) => run(response, 'HEAD')],
       ['304', (response) => run(notModified(response))],
-      ['204', (response) => { response.status = 204; return run(response); }],
+      [
+        '204',
+        (response) => {
+          response.status = 204;
+          return run(response);
+        },
+      ],
       ['setData', (response) => response.setData('other')],
       ['close', (response) => response.close()],
     ];
@@ -166,15 +209,25 @@ describe('sendFile and sendFromDirectory', () => {
     const response = await sendFile(join(dir, 'notes.txt'));
     const sent = await run(response);
     expect(sent.text).toBe('hello file');
-    expect([sent.header('Content-Type'), sent.header('Content-Length'), sent.header('Cache-Control')]).toEqual(['text/plain; charset=utf-8', '10', 'no-cache']);
+    expect([sent.header('Content-Type'), sent.header('Content-Length'), sent.header('Cache-Control')]).toEqual([
+      'text/plain; charset=utf-8',
+      '10',
+      'no-cache',
+    ]);
     expect(sent.header('ETag')).toMatch(/^"[0-9a-f]+-a"$/);
     expect(sent.header('Last-Modified')).toMatch(/GMT$/);
   });
 
   it('sets max-age, attachments and RFC 8187 names', async () => {
-    const response = await sendFile(join(dir, 'notes.txt'), { maxAge: 60, asAttachment: true, downloadName: 'résumé.txt' });
+    const response = await sendFile(join(dir, 'notes.txt'), {
+      maxAge: 60,
+      asAttachment: true,
+      downloadName: 'résumé.txt',
+    });
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=60');
-    expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="resume.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`);
+    expect(response.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="resume.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`,
+    );
     expect(contentDisposition('inline', 'a "b".txt')).toBe('inline; filename="a \\"b\\".txt"');
   });
 
@@ -196,12 +249,27 @@ describe('sendFile and sendFromDirectory', () => {
   });
 
   it('sends a stream, which needs a type and carries only the validators given', async () => {
-    const stream = (async function* () { yield new TextEncoder().encode('streamed'); })();
-    const response = await sendFile(stream, { downloadName: 'log.txt', etag: 'v1', request: requestWith({ 'If-None-Match': '"v1"' }) });
-    expect([response.status, response.headers.get('Content-Disposition'), response.headers.get('Last-Modified')]).toEqual([304, 'inline; filename="log.txt"', null]);
+    const stream = (async function* () {
+      yield new TextEncoder().encode('streamed');
+    })();
+    const response = await sendFile(stream, {
+      downloadName: 'log.txt',
+      etag: 'v1',
+      request: requestWith({ 'If-None-Match': '"v1"' }),
+    });
+    expect([
+      response.status,
+      response.headers.get('Content-Disposition'),
+      response.headers.get('Last-Modified'),
+    ]).toEqual([304, 'inline; filename="log.txt"', null]);
     const plain = await sendFile([new TextEncoder().encode('abc')], { mimetype: 'text/csv' });
     const sent = await run(plain);
-    expect([sent.text, sent.header('Content-Type'), sent.header('ETag'), sent.header('Content-Length')]).toEqual(['abc', 'text/csv; charset=utf-8', null, '3']);
+    expect([sent.text, sent.header('Content-Type'), sent.header('ETag'), sent.header('Content-Length')]).toEqual([
+      'abc',
+      'text/csv; charset=utf-8',
+      null,
+      '3',
+    ]);
     await expect(sendFile([new Uint8Array(1)])).rejects.toThrow(/needs a mimetype or a downloadName/);
   });
 

@@ -29,7 +29,12 @@ symlinkSync('../inside.txt', join(root, 'sub', 'up-in.txt'));
 symlinkSync('root', join(base, 'current')); // a served folder that is itself a link, as a deploy's `current`
 
 const LEAVING = ['link-out.txt', 'absolute-out.txt', 'dir-out/inner.txt'];
-const STAYING: Array<[string, string]> = [['inside.txt', 'inside'], ['link-in.css', 'inside'], ['dir-in/deep.txt', 'deep'], ['sub/up-in.txt', 'inside']];
+const STAYING: Array<[string, string]> = [
+  ['inside.txt', 'inside'],
+  ['link-in.css', 'inside'],
+  ['dir-in/deep.txt', 'deep'],
+  ['sub/up-in.txt', 'inside'],
+];
 
 const send = async (response: Response, method = 'GET') => runApp(response.gatewayApp, createEnviron('/', { method }));
 
@@ -86,11 +91,15 @@ describe('sendFromDirectory and symlinks', () => {
 
 describe('sendFromDirectory out of file descriptors', () => {
   it('answers 503, not 404, for a file it cannot open for want of descriptors', async () => {
-    const child = spawnSync('bash', ['-c', 'ulimit -n 200 && exec "$0" --import tsx test/wrappers/out-of-fds.child.ts', process.execPath], {
-      cwd: fileURLToPath(new URL('../../', import.meta.url)),
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'test/tsconfig.json' },
-      encoding: 'utf8',
-    });
+    const child = spawnSync(
+      'bash',
+      ['-c', 'ulimit -n 200 && exec "$0" --import tsx test/wrappers/out-of-fds.child.ts', process.execPath],
+      {
+        cwd: fileURLToPath(new URL('../../', import.meta.url)),
+        env: { ...process.env, TSX_TSCONFIG_PATH: 'test/tsconfig.json' },
+        encoding: 'utf8',
+      },
+    );
     expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
     const { outcomes } = JSON.parse(child.stdout) as { outcomes: string[] };
     expect(outcomes).toContain('503');
@@ -102,13 +111,20 @@ describe('static routes and symlinks', () => {
   const appModule = pathToFileURL(join(base, 'app.js')).href;
   const make = (options: { app?: boolean; blueprint?: boolean } = {}): App => {
     const app = new App(appModule, { name: 'links', staticFolder: 'root', staticFollowSymlinks: options.app });
-    app.registerBlueprint(new Blueprint('bp', appModule, { urlPrefix: '/bp', staticFolder: 'root', staticFollowSymlinks: options.blueprint }));
+    app.registerBlueprint(
+      new Blueprint('bp', appModule, {
+        urlPrefix: '/bp',
+        staticFolder: 'root',
+        staticFollowSymlinks: options.blueprint,
+      }),
+    );
     return app;
   };
 
   it('answer 404 for links that leave the folder and serve the ones that stay, by default', async () => {
     const client = make().testClient();
-    for (const prefix of ['/root', '/bp/root']) { // Flask's default URL path: the folder's name
+    for (const prefix of ['/root', '/bp/root']) {
+      // Flask's default URL path: the folder's name
       for (const path of LEAVING) expect([path, (await client.get(`${prefix}/${path}`)).status]).toEqual([path, 404]);
       for (const [path, text] of STAYING) {
         const response = await client.get(`${prefix}/${path}`);
@@ -123,6 +139,9 @@ describe('static routes and symlinks', () => {
     expect((await client.get('/root/dir-out/inner.txt')).text).toBe('inner secret');
     expect((await client.get('/bp/root/link-out.txt')).status).toBe(404);
     const blueprint = make({ blueprint: true }).testClient();
-    expect([(await blueprint.get('/bp/root/absolute-out.txt')).text, (await blueprint.get('/root/absolute-out.txt')).status]).toEqual(['secret', 404]);
+    expect([
+      (await blueprint.get('/bp/root/absolute-out.txt')).text,
+      (await blueprint.get('/root/absolute-out.txt')).status,
+    ]).toEqual(['secret', 404]);
   });
 });
