@@ -62,6 +62,13 @@ describe('checkRequestHead', () => {
     }
   });
 
+  it('checks every Host, whatever passed just before it (the gate remembers only the last valid one)', () => {
+    for (const bad of ['', 'good@evil.example', 'a b', 'example.com:99999999']) {
+      expect(status({ headers: ['Host', 'example.com'] })).toBeNull();
+      expect(status({ headers: ['Host', bad] })).toBe(400);
+    }
+  });
+
   it('answers 400 to two Content-Type or Content-Length fields', () => {
     expect(status({ headers: ['Host', 'a', 'Content-Type', 'a/b', 'content-type', 'c/d'] })).toBe(400);
     expect(status({ headers: ['Host', 'a', 'Content-Length', '1', 'Content-Length', '1'] })).toBe(400);
