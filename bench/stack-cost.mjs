@@ -127,7 +127,7 @@ if (args.child) {
 } else {
   const rounds = Number(args.rounds);
   const lines = [
-    '## Whole stack without sockets: CPU per request (`npm run bench:stack`)',
+    `## Whole stack without sockets, Node ${process.versions.node.split('.')[0]}: CPU per request (\`npm run bench:stack\`)`,
     '',
     'Made by `bench/stack-cost.mjs`: the App-benchmark servers each get a real `http.Server`, fed 16 pipelined requests',
     'at a time through an in-memory connection; no kernel, no load generator. Each figure is the median over rounds of',
@@ -138,8 +138,8 @@ if (args.child) {
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${release()}, Node ${process.version}`,
     '',
-    '| path | server | CPU µs/req | × node:http | + µs over node:http |',
-    '| --- | --- | ---: | ---: | ---: |',
+    '| path | server | CPU µs/req | × node:http | + µs over node:http | × fastify |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const path of PATHS) {
     const servers = SERVERS.filter((s) => s.paths === undefined || s.paths.includes(path));
@@ -151,13 +151,15 @@ if (args.child) {
       }
     }
     const base = median(samples.get(servers[0].name));
+    const fastify = median(samples.get('fastify'));
     for (const server of servers) {
       const cost = median(samples.get(server.name));
-      const row = `| \`${path}\` | ${server.name} | ${cost.toFixed(2)} | ${(cost / base).toFixed(3)} | ${(cost - base).toFixed(2)} |`;
+      const row = `| \`${path}\` | ${server.name} | ${cost.toFixed(2)} | ${(cost / base).toFixed(3)} | ${(cost - base).toFixed(2)} | ${(cost / fastify).toFixed(3)} |`;
       console.log(row);
       lines.push(row);
     }
   }
-  writeSection(args.out, 'stack', `${lines.join('\n')}\n`);
+  // One section per Node major: the issue's goal is read on Node 20 and on Node 24, from the same checkout.
+  writeSection(args.out, `stack-node${process.versions.node.split('.')[0]}`, `${lines.join('\n')}\n`);
   console.log(`\nwrote ${args.out}`);
 }

@@ -14,7 +14,7 @@ const AsyncFunction = (async () => undefined).constructor;
  * `null` when empty (Fastify's null hook arrays), so the pipeline skips a phase with one test.
  *
  * @example
- * const plan = hooks.plan('admin.index', view, []);
+ * const plan = hooks.plan('admin.index', app.viewFunctions, []);
  * if (plan.before !== null) for (const hook of plan.before) await hook(request);
  */
 export interface EndpointPlan {
@@ -75,18 +75,24 @@ export class HookRegistry {
   }
 
   /**
-   * The plan of requests to `endpoint` (`null`: routing failed), made on the first call. `appTeardown` are the app's
-   * teardown-appcontext hooks, which end every request.
+   * The plan of requests to `endpoint` (`null`: routing failed), made on the first call: one map lookup per request
+   * after that. `views` are the app's views by endpoint; `appTeardown` its teardown-appcontext hooks, which end every
+   * request.
    */
-  plan(endpoint: string | null, view: ViewFunction | undefined, appTeardown: readonly TeardownHook[]): EndpointPlan {
+  plan(
+    endpoint: string | null,
+    views: ReadonlyMap<string, ViewFunction>,
+    appTeardown: readonly TeardownHook[],
+  ): EndpointPlan {
     let plan = this.#plans.get(endpoint);
     if (plan === undefined) {
+      const view = endpoint === null ? undefined : views.get(endpoint);
       const inner = [...this.blueprintsOf(endpoint)]; // innermost first
       const outer = [null, ...[...inner].reverse()]; // the app, then the blueprints from the outermost in
       const teardown = [...appTeardown, ...outer.flatMap((scope) => this.for('teardown', scope) as TeardownHook[])];
       plan = {
         endpoint,
-        view: endpoint === null ? undefined : view,
+        view,
         scopes: [...inner, null],
         urlValuePreprocessors: orNull(outer.flatMap((scope) => this.for('urlValuePreprocessor', scope))),
         before: orNull(outer.flatMap((scope) => this.for('before', scope))),
