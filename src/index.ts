@@ -7,5 +7,6 @@ export * from './app/index.js';
 export { TemplateError, TemplateNotFound, TemplateSyntaxError, type TemplateLocation } from './templating/index.js';
 export * from './sessions/index.js';
 export * from './serving/index.js';
+export * from './dev/index.js';
 export * from './testing/index.js';
 export * from './adapters/index.js';

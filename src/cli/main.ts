@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { inspect, parseArgs } from 'node:util';
 import { g } from '../app/context.js';
 import { currentApp } from '../app/current-app.js';
-import { importApp, locateApp, NoAppError, readDotenv } from '../serving/app-loader.js';
+import { importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.js';
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';

@@ -1,8 +1,8 @@
 /** @module `flagon run` (layer L5): read the options and environment as `flask run` does, then serve with or without the reloader. */
 import { delimiter } from 'node:path';
-import { importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../serving/app-loader.js';
-import { banner, createDevServer, listenOn } from '../serving/dev-server.js';
-import { startReloader } from '../serving/reloader.js';
+import { importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../dev/app-loader.js';
+import { banner, createDevServer, listenOn } from '../dev/dev-server.js';
+import { startReloader } from '../dev/reloader.js';
 
 /**
  * The settings of one `flagon run`, after options, `.env` files and environment variables are merged.

@@ -9,7 +9,7 @@ import { HTTPError, MethodNotAllowed, NotFound } from '../http/errors.js';
 import { escapeHtml } from '../http/html.js';
 import { safeJoin } from '../http/safe-join.js';
 import { sharedData } from '../middleware/shared-data.js';
-import { logRequests } from '../serving/request-log.js';
+import { logRequests } from '../dev/request-log.js';
 import { serve } from '../serving/serve.js';
 import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';

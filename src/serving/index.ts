@@ -1,30 +1,6 @@
-/** @module flagon/serving: serve TSGI apps on node:http, and the development server (reloader, debug page, request log). Re-exports only. */
+/** @module flagon/serving: the production bridge: serve TSGI apps on node:http (the development server is flagon/dev). Re-exports only. */
 export { serve, SERVE_DEFAULTS } from './serve.js';
 export type { RunningServer, ServeOptions } from './serve.js';
 export { createRequestListener } from './listener.js';
 export type { ListenerOptions, NodeRequestListener } from './listener.js';
 export { silentStream, stderrStream } from './error-stream.js';
-export { startApp } from './app-run.js';
-export type { RunOptions, RunningApp } from './app-run.js';
-export { debuggedApp, isLocalHost, renderDebugPage } from './debug-page.js';
-export type { DebugOptions } from './debug-page.js';
-export { stackFrames } from './stack-frames.js';
-export type { SourceLine, StackFrame } from './stack-frames.js';
-export { formatRequestLog, logRequests } from './request-log.js';
-export type { RequestLogEntry } from './request-log.js';
-export { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
-export type { DevServerOptions } from './dev-server.js';
-export { startReloader } from './reloader.js';
-export type { Reloader, ReloaderOptions } from './reloader.js';
-export {
-  APP_CANDIDATES,
-  importApp,
-  locateApp,
-  NoAppError,
-  projectRoot,
-  readDotenv,
-  registerTypeScript,
-} from './app-loader.js';
-export type { AppSpec } from './app-loader.js';
-export { globToRegExp, watchTree, WATCHED_EXTENSIONS, WATCH_IGNORED_DIRS } from './watcher.js';
-export type { TreeWatcher, WatchOptions } from './watcher.js';

@@ -37,7 +37,7 @@ describe('the layer rules of ARCHITECTURE.md', () => {
     [
       'node:http outside serving',
       { 'app/a.ts': "import { createServer } from 'node:http';" },
-      /only serving\/, adapters\/ and cli\/ touch node:http/,
+      /only serving\/, dev\/, adapters\/ and cli\/ touch node:http/,
     ],
     ['node:fs in a sans-IO folder', { 'http/a.ts': "import { readFileSync } from 'node:fs';" }, /http\/ is sans-IO/],
     [

@@ -17,6 +17,7 @@ export const LAYERS: Record<string, number> = {
   validation: 3,
   testing: 4,
   serving: 4,
+  dev: 4,
   adapters: 4,
   cli: 5,
 };
@@ -29,7 +30,7 @@ export const LAYERS: Record<string, number> = {
 const ONLY: Record<string, readonly string[]> = { routing: ['http', 'gateway'] };
 /** Node modules that do I/O on sockets or processes: only these folders may import them at run time. */
 const IO_MODULES = /^node:(http|https|http2|net|tls|dgram|child_process|cluster|worker_threads)$/;
-const IO_FOLDERS = new Set(['serving', 'adapters', 'cli']);
+const IO_FOLDERS = new Set(['serving', 'dev', 'adapters', 'cli']);
 /** The sans-IO folders: no node:fs either, not even for types. */
 const SANS_IO = new Set(['gateway', 'http', 'routing']);
 /** Packages that may appear in one file only, inside one folder. */
@@ -89,7 +90,7 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
       ) {
         fail(`${folder}/ is sans-IO: no ${specifier}`);
       } else if (!typeOnly && IO_MODULES.test(specifier) && !IO_FOLDERS.has(folder)) {
-        fail(`only serving/, adapters/ and cli/ touch ${specifier}`);
+        fail(`only serving/, dev/, adapters/ and cli/ touch ${specifier}`);
       }
       const pkg = specifier.split('/')[0]!;
       if (pkg in ONE_FILE) packageUsers.set(pkg, [...(packageUsers.get(pkg) ?? []), file]);

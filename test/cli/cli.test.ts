@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSettings } from '../../src/cli/run.js';
-import { locateApp, readDotenv } from '../../src/serving/app-loader.js';
+import { locateApp, readDotenv } from '../../src/dev/app-loader.js';
 import { fetchRaw } from '../helpers/http.js';
 import { CLI, makeProject, startCli } from '../helpers/dev-server.js';
 

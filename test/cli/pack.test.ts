@@ -42,8 +42,8 @@ describe('npm pack in a fresh clone', () => {
     for (const path of [
       'dist/index.js',
       'dist/cli/main.js',
-      'dist/serving/stack-frames.js.map',
-      'src/serving/stack-frames.ts',
+      'dist/dev/stack-frames.js.map',
+      'src/dev/stack-frames.ts',
       'src/app/app.ts',
       'templates/debug.html',
     ]) {

@@ -3,9 +3,9 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
 import { debuggedApp } from './debug-page.js';
-import { createRequestListener } from './listener.js';
+import { createRequestListener } from '../serving/listener.js';
 import { logRequests } from './request-log.js';
-import { SERVE_DEFAULTS } from './serve.js';
+import { SERVE_DEFAULTS } from '../serving/serve.js';
 
 /**
  * Options of {@link createDevServer}.

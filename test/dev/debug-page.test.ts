@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { App } from 'flagon';
-import { debuggedApp, isLocalHost, renderDebugPage, stackFrames } from '../../src/serving/index.js';
+import { debuggedApp, isLocalHost, renderDebugPage, stackFrames } from '../../src/dev/index.js';
 import { createEnviron, runApp } from '../../src/testing/index.js';
 
 function appWithErrors(debug: boolean): App {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { globToRegExp, watchTree, type TreeWatcher } from '../../src/serving/watcher.js';
+import { globToRegExp, watchTree, type TreeWatcher } from '../../src/dev/watcher.js';
 
 describe('globToRegExp', () => {
   it('lets ** cross folders and keeps * and ? inside one', () => {

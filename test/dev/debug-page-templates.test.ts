@@ -1,7 +1,8 @@
 /** The debug page over real HTTP for errors in templates: the template is a frame, its source shown at the right line. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, renderTemplate } from 'flagon';
-import { debuggedApp, serve, silentStream, type RunningServer } from 'flagon/serving';
+import { debuggedApp } from 'flagon/dev';
+import { serve, silentStream, type RunningServer } from 'flagon/serving';
 import { fetchRaw } from '../helpers/http.js';
 
 const app = new App(new URL('../templating/fixtures/app.ts', import.meta.url).href, {

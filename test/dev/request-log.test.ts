@@ -1,6 +1,6 @@
 /** The dev server's request log: Werkzeug's line, its colours, and no control characters from the client. */
 import { describe, expect, it } from 'vitest';
-import { formatRequestLog } from '../../src/serving/request-log.js';
+import { formatRequestLog } from '../../src/dev/request-log.js';
 
 const entry = {
   remoteAddr: '127.0.0.1',

@@ -33,7 +33,7 @@ export interface StackFrame {
   source: SourceLine[];
 }
 
-// Flagon's own files: two folders up from this one is the package root (dist/serving or src/serving).
+// Flagon's own files: two folders up from this one is the package root (dist/dev or src/dev).
 const FRAMEWORK_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..') + sep;
 const FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
 // esbuild (through tsx) reports syntax errors in the message: "/app/app.ts:6:26: ERROR: Expected ")" but found ";"".

@@ -1,11 +1,11 @@
-/** @module app.run() (layer L4): serve an App from code the way `flagon run` does, banner, request log, debug page and reloader included. The serving layer attaches it, since the App may not import serving. */
+/** @module app.run() (layer L4): serve an App from code the way `flagon run` does, banner, request log, debug page and reloader included. The dev layer attaches it, since the App may not import dev/. */
 import type { Server } from 'node:http';
 import { App } from '../app/app.js';
 import { projectRoot } from './app-loader.js';
 import { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
 import { startReloader } from './reloader.js';
-import { SERVE_DEFAULTS } from './serve.js';
+import { SERVE_DEFAULTS } from '../serving/serve.js';
 
 /**
  * Options of `app.run()`: where to listen, debug mode (the debug page, DEBUG in the app's config) and the reloader.
@@ -140,7 +140,7 @@ function serveForReloader(app: App, host: string, port: number, debug: boolean):
   });
 }
 
-// The App cannot import the serving layer (ARCHITECTURE.md), so the serving layer attaches run() when it loads.
+// The App cannot import the dev layer (ARCHITECTURE.md), so the dev layer attaches run() when it loads.
 App.prototype.run = function run(this: App, options?: RunOptions): Promise<RunningApp> {
   return startApp(this, options);
 };

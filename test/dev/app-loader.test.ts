@@ -6,14 +6,14 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSettings } from '../../src/cli/run.js';
-import { readDotenv } from '../../src/serving/app-loader.js';
+import { readDotenv } from '../../src/dev/app-loader.js';
 import {
   commonJsProblem,
   formatHooksUrl,
   hasModuleSyntax,
   moduleFormat,
   packageType,
-} from '../../src/serving/module-format.js';
+} from '../../src/dev/module-format.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'flagon-loader-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,0 +1,25 @@
+/** @module flagon/dev: the development server (layer L4): `app.run()`, the reloader and its watcher, the debug page, stack frames, the request log, and the app loader `flagon run` uses. Re-exports only. */
+export { startApp } from './app-run.js';
+export type { RunOptions, RunningApp } from './app-run.js';
+export { debuggedApp, isLocalHost, renderDebugPage } from './debug-page.js';
+export type { DebugOptions } from './debug-page.js';
+export { stackFrames } from './stack-frames.js';
+export type { SourceLine, StackFrame } from './stack-frames.js';
+export { formatRequestLog, logRequests } from './request-log.js';
+export type { RequestLogEntry } from './request-log.js';
+export { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
+export type { DevServerOptions } from './dev-server.js';
+export { startReloader } from './reloader.js';
+export type { Reloader, ReloaderOptions } from './reloader.js';
+export {
+  APP_CANDIDATES,
+  importApp,
+  locateApp,
+  NoAppError,
+  projectRoot,
+  readDotenv,
+  registerTypeScript,
+} from './app-loader.js';
+export type { AppSpec } from './app-loader.js';
+export { globToRegExp, watchTree, WATCHED_EXTENSIONS, WATCH_IGNORED_DIRS } from './watcher.js';
+export type { TreeWatcher, WatchOptions } from './watcher.js';
