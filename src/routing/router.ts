@@ -415,7 +415,10 @@ export class Router {
     let first: { rule: Rule; built: Built } | null = null;
     for (const rule of rules) {
       if (method !== undefined && !rule.methods.has(method)) continue;
-      if (Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value))
+      if (
+        rule.hasDefaults &&
+        Object.entries(rule.defaults).some(([key, value]) => values[key] !== undefined && values[key] !== value)
+      )
         continue;
       const built = rule.build(values, query);
       if (built === null) continue;
@@ -462,9 +465,13 @@ export class Router {
   build(endpoint: string, values: Readonly<Record<string, unknown>> = {}, options: BuildOptions = {}): string {
     const method = options.method?.toUpperCase();
     // Werkzeug drops None values first: they are missing parameters and no query item.
-    const given = Object.fromEntries(
-      Object.entries(values).filter(([, value]) => value !== null && value !== undefined),
-    );
+    let given = values;
+    for (const key in values) {
+      if (values[key] === null || values[key] === undefined) {
+        given = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
+        break;
+      }
+    }
     if (!this.#byEndpoint.has(endpoint)) throw this.#buildError(endpoint, given, method);
     const currentHost = options.host ? stripPort(options.host) : undefined;
     const currentSubdomain = this.#hasSubdomainRules ? this.#currentSubdomain(options) : null;

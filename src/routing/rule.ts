@@ -70,7 +70,7 @@ type Part =
  * new Rule('/users/<int:id>', { endpoint: 'user' }).segments.map((s) => s.kind); // ['static', 'pattern']
  */
 export type Segment =
-  | { kind: 'static'; text: string }
+  | { kind: 'static'; text: string /** The text percent-quoted for a URL, made on first build. */; quoted?: string }
   | {
       kind: 'pattern';
       parts: Part[];
@@ -302,43 +302,45 @@ export class Rule {
     values: Readonly<Record<string, unknown>>,
     options: QueryOptions = {},
   ): { path: string; query: string; host: string | null; subdomain: string | null } | null {
-    const valueFor = (name: string): unknown => values[name] ?? this.defaults[name];
-    const fill = (parts: readonly Part[]): string | null => {
-      let out = '';
-      for (const part of parts) {
-        if (part.kind === 'text') {
-          out += quotePath(part.text);
-          continue;
-        }
-        const value = valueFor(part.name);
-        if (value === undefined || value === null) return null;
-        try {
-          out += part.converter.toUrl(value);
-        } catch (error) {
-          if (error instanceof ValidationError) return null;
-          throw error;
-        }
-      }
-      return out;
-    };
-    const pieces: string[] = [];
+    let path = '';
     for (const segment of this.segments) {
+      // Static text is quoted once, when first built: most URLs a page builds share their rule's segments.
       const piece =
         segment.kind === 'static'
-          ? quotePath(segment.text)
-          : fill(segment.kind === 'path' ? [segment.param] : segment.parts);
+          ? (segment.quoted ??= quotePath(segment.text))
+          : this.#fill(segment.kind === 'path' ? [segment.param] : segment.parts, values);
       if (piece === null) return null;
-      pieces.push(piece);
+      path += `/${piece}`;
     }
-    const domain = this.host ? fill(this.host.parts) : null;
+    const domain = this.host ? this.#fill(this.host.parts, values) : null;
     if (this.host && domain === null) return null;
     const host = this.subdomain === null ? domain : this.#fullHost(domain!);
     return {
-      path: `/${pieces.join('/')}`,
+      path: path === '' ? '/' : path,
       query: options.appendUnknown === false ? '' : this.#query(values, options.sortKey),
       host,
       subdomain: this.subdomain === null ? null : domain,
     };
+  }
+
+  /** The parts of a segment (or the host) filled with values; `null` when one is missing or a converter refuses it. */
+  #fill(parts: readonly Part[], values: Readonly<Record<string, unknown>>): string | null {
+    let out = '';
+    for (const part of parts) {
+      if (part.kind === 'text') {
+        out += quotePath(part.text);
+        continue;
+      }
+      const value = values[part.name] ?? this.defaults[part.name];
+      if (value === undefined || value === null) return null;
+      try {
+        out += part.converter.toUrl(value);
+      } catch (error) {
+        if (error instanceof ValidationError) return null;
+        throw error;
+      }
+    }
+    return out;
   }
 
   /** Werkzeug's query items: one per value, one per array item, `null`/`undefined` dropped (Python's None). */
