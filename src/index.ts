@@ -10,3 +10,5 @@ export * from './serving/index.js';
 export * from './dev/index.js';
 export * from './testing/index.js';
 export * from './adapters/index.js';
+// An explicit export wins over the `export *` of app/: the root App has run(), testClient() and fetch.
+export { App } from './root-app.js';

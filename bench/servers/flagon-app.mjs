@@ -2,7 +2,6 @@
 import { createServer } from 'node:http';
 import { App } from '../../dist/app/index.js';
 import { createRequestListener, serve } from '../../dist/serving/index.js';
-import '../../dist/testing/index.js';
 import { isMain, ready } from './common.mjs';
 import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 

@@ -1,7 +1,7 @@
-/** @module A TSGI app as a Fetch handler, `(request: Request) => Promise<Response>`, for Bun, Deno and workers; and `app.fetch` (layer L4). */
+/** @module A TSGI app or an App as a Fetch handler, `(request: Request) => Promise<Response>`, for Bun, Deno and workers; the root App's `app.fetch` (layer L4). */
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { App } from '../app/app.js';
+import type { App } from '../app/app.js';
 import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
 import type { Environ, ErrorStream, GatewayApp, InputStream } from '../gateway/types.js';
 import { decodePathInfo } from '../gateway/url.js';
@@ -144,17 +144,21 @@ function notUnderBase(basePath: string): Response {
  * `tsgi.input` as it arrives, and a streamed TSGI body becomes a `ReadableStream` that asks the app for a chunk only
  * when the runtime reads one, with `close()` called exactly once when it ends, fails or the client cancels. A list
  * body gets a Content-Length; HEAD gets no body; an error before the headers is a 500 (details only with `debug`).
- * For a Flagon App, `app.fetch` is this handler for `app.gatewayApp`.
+ * Given a Flagon App, the handler serves whatever `app.gatewayApp` is when a request comes (middleware added later
+ * included) and shows error details when the app's `DEBUG` is on (unless `debug` says otherwise); the root App's
+ * `app.fetch` is this handler, made once per app.
  *
  * @example
  * import { toFetchHandler } from 'flagon/adapters';
+ * Bun.serve({ port: 8000, fetch: toFetchHandler(app) });
  * const handler = toFetchHandler(proxyFix(app.gatewayApp), { basePath: '/blog' });
- * Bun.serve({ port: 8000, fetch: handler });
+ * Deno.serve({ port: 8000 }, handler);
  */
-export function toFetchHandler(app: GatewayApp, options: FetchHandlerOptions = {}): FetchHandler {
+export function toFetchHandler(app: GatewayApp | App, options: FetchHandlerOptions = {}): FetchHandler {
+  if (isApp(app)) return appHandler(app, options);
   if (typeof app !== 'function') {
     throw new TypeError(
-      'toFetchHandler(app): app is not a TSGI app; pass app.gatewayApp, or use app.fetch for a Flagon App',
+      'toFetchHandler(app): app is neither a TSGI app nor a Flagon App; pass app.gatewayApp or the App itself',
     );
   }
   const basePath = checkBasePath(options.basePath);
@@ -166,40 +170,24 @@ export function toFetchHandler(app: GatewayApp, options: FetchHandlerOptions = {
   };
 }
 
-declare module '../app/app.js' {
-  interface App {
-    /**
-     * The app as a Fetch handler (see {@link toFetchHandler}), for Bun, Deno and workers. It serves whatever
-     * `app.gatewayApp` is when a request comes, middleware included, shows error details only when `DEBUG` is on,
-     * and is the same function on every read, so it can be passed around unbound. Defined by `flagon/adapters`,
-     * which `flagon` loads.
-     *
-     * @example
-     * Bun.serve({ port: 8000, fetch: app.fetch });
-     * Deno.serve({ port: 8000 }, app.fetch);
-     * export default { fetch: app.fetch }; // a worker
-     */
-    readonly fetch: FetchHandler;
-  }
+/** A Flagon App, told apart from a TSGI app without importing the class (a second copy of Flagon has its own). */
+function isApp(app: unknown): app is App {
+  return (
+    typeof app === 'object' &&
+    app !== null &&
+    typeof (app as Partial<App>).gatewayApp === 'function' &&
+    typeof (app as Partial<App>).config === 'object'
+  );
 }
 
-const appHandlers = new WeakMap<App, FetchHandler>();
-
-// The App cannot import the adapters layer (ARCHITECTURE.md), so this layer attaches `fetch` when it loads, as
-// serving/ attaches `run()`.
-Object.defineProperty(App.prototype, 'fetch', {
-  configurable: true,
-  get(this: App): FetchHandler {
-    let handler = appHandlers.get(this);
-    if (handler === undefined) {
-      const app = this;
-      handler = toFetchHandler((environ, startResponse) => app.gatewayApp(environ, startResponse), {
-        get debug() {
-          return app.config.DEBUG === true;
-        },
-      });
-      appHandlers.set(this, handler);
-    }
-    return handler;
-  },
-});
+/** The handler for an App: the current `gatewayApp` per request, DEBUG read per request unless `debug` is given. */
+function appHandler(app: App, options: FetchHandlerOptions): FetchHandler {
+  const live: FetchHandlerOptions = {
+    basePath: options.basePath,
+    errors: options.errors,
+    get debug() {
+      return options.debug ?? app.config.DEBUG === true;
+    },
+  };
+  return toFetchHandler((environ, startResponse) => app.gatewayApp(environ, startResponse), live);
+}

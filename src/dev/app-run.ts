@@ -1,6 +1,6 @@
-/** @module app.run() (layer L4): serve an App from code the way `flagon run` does, banner, request log, debug page and reloader included. The dev layer attaches it, since the App may not import dev/. */
+/** @module run(app) (layer L4): serve an App from code the way `flagon run` does, banner, request log, debug page and reloader included; the root `App`'s `app.run()` calls it. */
 import type { Server } from 'node:http';
-import { App } from '../app/app.js';
+import type { App } from '../app/app.js';
 import { projectRoot } from './app-loader.js';
 import { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
@@ -48,27 +48,19 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-declare module '../app/app.js' {
-  interface App {
-    /**
-     * Serves the app for development on 127.0.0.1:5000 (or `host`/`port`): Flask's banner and warning, the request
-     * log, the debug page with `debug`, and the reloader (on by default with `debug`: the script runs again in a
-     * child on every change). For production, serve `app.gatewayApp` with a production TSGI server.
-     *
-     * @example
-     * await app.run({ port: 8000, debug: true });
-     */
-    run(options?: RunOptions): Promise<RunningApp>;
-  }
-}
-
 /**
- * What `app.run()` does.
+ * Serves an App for development on 127.0.0.1:5000 (or `host`/`port`): Flask's `app.run()`, with its banner and
+ * warning, the request log, the debug page with `debug`, and the reloader (on by default with `debug`: the script runs
+ * again in a child on every change). For production, serve `app.gatewayApp` with `serve()` from `flagon/serving` or
+ * another TSGI server. An App imported from the root module `flagon` has this as `app.run(options)`.
  *
  * @example
- * const running = await startApp(app, { port: 0, banner: false, reload: false });
+ * import { App } from 'flagon/app';
+ * import { run } from 'flagon/dev';
+ * const app = new App(import.meta.url);
+ * await run(app, { port: 8000, debug: true });
  */
-export async function startApp(app: App, options: RunOptions = {}): Promise<RunningApp> {
+export async function run(app: App, options: RunOptions = {}): Promise<RunningApp> {
   if (options.debug !== undefined) app.config.DEBUG = options.debug;
   const debug = app.config.DEBUG;
   const host = options.host ?? process.env.FLAGON_RUN_HOST ?? SERVE_DEFAULTS.host;
@@ -139,8 +131,3 @@ function serveForReloader(app: App, host: string, port: number, debug: boolean):
     send({ type: 'loaded', ok: true, name: app.name });
   });
 }
-
-// The App cannot import the dev layer (ARCHITECTURE.md), so the dev layer attaches run() when it loads.
-App.prototype.run = function run(this: App, options?: RunOptions): Promise<RunningApp> {
-  return startApp(this, options);
-};

@@ -1,5 +1,5 @@
-/** @module flagon/dev: the development server (layer L4): `app.run()`, the reloader and its watcher, the debug page, stack frames, the request log, and the app loader `flagon run` uses. Re-exports only. */
-export { startApp } from './app-run.js';
+/** @module flagon/dev: the development server (layer L4): `run(app)` (the root App's `app.run()`), the reloader and its watcher, the debug page, stack frames, the request log, and the app loader `flagon run` uses. Re-exports only. */
+export { run } from './app-run.js';
 export type { RunOptions, RunningApp } from './app-run.js';
 export { debuggedApp, isLocalHost, renderDebugPage } from './debug-page.js';
 export type { DebugOptions } from './debug-page.js';

@@ -1,4 +1,4 @@
-/** @module TestClient (layer L4): requests to an app in process, with a cookie jar and redirect following; attaches `app.testClient()`. */
+/** @module TestClient (layer L4): requests to an app in process, with a cookie jar and redirect following; `testClient(app)`, the root App's `app.testClient()`. */
 import { App } from '../app/app.js';
 import { PRESERVE_CONTEXT_KEY } from '../app/app-context.js';
 import { makeContext, runInContext, type Context } from '../app/context.js';
@@ -306,7 +306,10 @@ export class TestClient {
    */
   async context<T>(fn: () => T | Promise<T>): Promise<T> {
     const app = this.#app;
-    if (!(app instanceof App)) throw new TypeError('context() needs a client made by app.testClient()');
+    if (!(app instanceof App))
+      throw new TypeError(
+        'context() needs a client of an App: testClient(app) or app.testClient(), not a client of a bare TSGI app',
+      );
     const outer = this.#preserved;
     const preserved: { last: Context | null } = { last: null };
     const own = makeContext(app, null);
@@ -335,7 +338,10 @@ export class TestClient {
    */
   async sessionTransaction<T>(fn: (session: Session) => T | Promise<T>): Promise<T> {
     const app = this.#app;
-    if (!(app instanceof App)) throw new TypeError('sessionTransaction() needs a client made by app.testClient()');
+    if (!(app instanceof App))
+      throw new TypeError(
+        'sessionTransaction() needs a client of an App: testClient(app) or app.testClient(), not a client of a bare TSGI app',
+      );
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     // The request a view would see, host and root included, as Flask's test_request_context from the client.
     const request = new Request(
@@ -368,20 +374,19 @@ export class TestClient {
   }
 }
 
-declare module '../app/app.js' {
-  interface App {
-    /**
-     * A test client for this app (Flask's `app.test_client()`). Its requests go to `SERVER_NAME` (else `localhost`),
-     * below `APPLICATION_ROOT`, over `PREFERRED_URL_SCHEME`, as Flask's.
-     *
-     * @example
-     * const response = await app.testClient().get('/');
-     */
-    testClient(options?: TestClientOptions): TestClient;
-  }
+/**
+ * A test client for an App (Flask's `app.test_client()`). Its requests go to `SERVER_NAME` (else `localhost`), below
+ * `APPLICATION_ROOT`, over `PREFERRED_URL_SCHEME`, as Flask's. An App imported from the root module `flagon` has this
+ * as `app.testClient(options)`.
+ *
+ * @example
+ * import { App } from 'flagon/app';
+ * import { testClient } from 'flagon/testing';
+ * const app = new App(import.meta.url);
+ * app.get('/', () => 'hi');
+ * const response = await testClient(app).get('/');
+ * response.text; // 'hi'
+ */
+export function testClient(app: App, options?: TestClientOptions): TestClient {
+  return new TestClient(app, options);
 }
-
-// The App cannot import the testing layer (ARCHITECTURE.md), so the testing layer attaches the method when it loads.
-App.prototype.testClient = function testClient(this: App, options?: TestClientOptions): TestClient {
-  return new TestClient(this, options);
-};

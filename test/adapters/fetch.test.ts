@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, urlFor } from 'flagon';
+import { App as LayeredApp } from 'flagon/app';
 import { toFetchHandler } from 'flagon/adapters';
 import { lint, type Body, type Environ, type ErrorStream, type GatewayApp, type StartResponse } from 'flagon/gateway';
 import { serve, silentStream, type RunningServer } from 'flagon/serving';
@@ -121,7 +122,7 @@ describe('the environ a Fetch request becomes', () => {
       "basePath \"blog/\" must start with '/' and not end with one; write '/blog'",
     );
     expect(() => toFetchHandler(undefined as unknown as GatewayApp)).toThrow(
-      'pass app.gatewayApp, or use app.fetch for a Flagon App',
+      'app is neither a TSGI app nor a Flagon App; pass app.gatewayApp or the App itself',
     );
     const nodeRequest = { url: '/', headers: { host: 'x' } } as unknown as IncomingMessage;
     await expect(toFetchHandler(ok)(nodeRequest as unknown as Request)).rejects.toThrow(
@@ -192,6 +193,31 @@ describe('app.fetch', () => {
     } finally {
       process.stderr.write = write;
     }
+  });
+});
+
+describe('toFetchHandler(app) for an App', () => {
+  it("serves flagon/app's App, its current gatewayApp, with details in DEBUG unless debug says otherwise", async () => {
+    const app = new LayeredApp(import.meta.url, { name: 'layered', staticFolder: null });
+    app.get('/', () => 'layered');
+    const handler = toFetchHandler(app);
+    expect(await (await handler(new Request('http://localhost/'))).text()).toBe('layered');
+    const inner = app.gatewayApp;
+    app.gatewayApp = (environ, startResponse) =>
+      inner(environ, (status, headers, excInfo) => startResponse(status, [...headers, ['X-Later', 'yes']], excInfo));
+    expect((await handler(new Request('http://localhost/'))).headers.get('x-later')).toBe('yes');
+    app.gatewayApp = () => {
+      throw new Error('middleware broke');
+    };
+    const errors = recorder();
+    const quiet = toFetchHandler(app, { debug: false, errors });
+    app.config.DEBUG = true;
+    expect(await (await quiet(new Request('http://localhost/'))).text()).toBe('Internal Server Error\n');
+    expect(errors.text).toContain('middleware broke');
+    const loud = toFetchHandler(app, { errors: recorder() });
+    expect(await (await loud(new Request('http://localhost/'))).text()).toMatch(
+      /^Internal Server Error\n\nError: middleware broke/,
+    );
   });
 });
 

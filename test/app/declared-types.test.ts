@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { App, currentApp, type g, type session, type Config } from 'flagon';
+import type { App as LayeredApp } from 'flagon/app';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,8 +26,8 @@ describe('declared types', () => {
     expectTypeOf<typeof session.modified>().toEqualTypeOf<boolean>();
   });
 
-  it("type currentApp as the App, so its config has Flask's keys with their types", async () => {
-    expectTypeOf<typeof currentApp>().toEqualTypeOf<App>();
+  it("type currentApp as flagon/app's App, so its config has Flask's keys with their types", async () => {
+    expectTypeOf<typeof currentApp>().toEqualTypeOf<LayeredApp>();
     expectTypeOf<typeof currentApp.config>().toEqualTypeOf<Config>();
     expectTypeOf<typeof currentApp.config.SECRET_KEY>().toEqualTypeOf<string | null>();
     const app = new App(import.meta.url, { config: { SECRET_KEY: 'k', DATABASE: 'x.db' }, staticFolder: null });
