@@ -59,4 +59,6 @@ export {
 export type { ContextProcessor } from './templates.js';
 export type { TemplateDecorator, TemplateFunction } from './template-registration.js';
 export type { TemplateRenderer } from './types.js';
+export { TemplateError, TemplateNotFound, TemplateSyntaxError } from '../templating/index.js';
+export type { TemplateLocation } from '../templating/index.js';
 export type { ClassView, ViewClass, ViewDecorator } from './views.js';

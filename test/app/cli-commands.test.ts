@@ -1,6 +1,7 @@
 /** `app.cli`: registering commands, blueprint groups, argument parsing and running in the app context, in process. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { App, Blueprint, CliError, UsageError, currentApp, g, parseCliArgs, type CliArgs } from 'flagon';
+import { App, Blueprint, currentApp, g } from 'flagon';
+import { CliError, UsageError, parseCliArgs, type CliArgs } from 'flagon/app';
 
 const newApp = () => new App(import.meta.url, { name: 'cli-app', staticFolder: null });
 

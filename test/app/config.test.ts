@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { App, ConfigStore, type DEFAULT_CONFIG } from 'flagon';
+import { App } from 'flagon';
+import { ConfigStore, type DEFAULT_CONFIG } from 'flagon/app';
 import { app as fixture } from './fixture-app/app.js';
 
 describe('config', () => {

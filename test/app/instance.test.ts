@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { App, ConfigStore } from 'flagon';
+import { App } from 'flagon';
+import { ConfigStore } from 'flagon/app';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'flagon-instance-')));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

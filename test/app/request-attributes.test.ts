@@ -1,6 +1,8 @@
 /** What routing tells the request: Flask's endpoint, blueprint, blueprints, url_rule, view_args, routing_exception (checked against Flask 3.1). */
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, createEnviron, g, MethodNotAllowed, NotFound, Request, RequestRedirect, Rule } from 'flagon';
+import { App, Blueprint, g, MethodNotAllowed, NotFound, Request } from 'flagon';
+import { RequestRedirect, Rule } from 'flagon/routing';
+import { createEnviron } from 'flagon/testing';
 
 const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
 

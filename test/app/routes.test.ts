@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { App, type Request, Response, jsonify, redirect, type GatewayApp } from 'flagon';
+import { App, type Request, Response, jsonify, redirect } from 'flagon';
+import type { GatewayApp } from 'flagon/gateway';
 
 const newApp = (config: Record<string, unknown> = {}) =>
   new App(import.meta.url, { config: { TESTING: true, ...config }, staticFolder: null });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { App, checkPasswordHash, csrfToken, generatePasswordHash } from 'flagon';
+import { App } from 'flagon';
+import { checkPasswordHash, csrfToken, generatePasswordHash } from 'flagon/app';
 
 // Made with Python's hashlib.scrypt / pbkdf2_hmac, the primitives Werkzeug's generate_password_hash uses.
 const WERKZEUG_SCRYPT =

@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  App,
-  Blueprint,
-  flash,
-  g,
-  renderTemplate,
-  renderTemplateString,
-  streamTemplate,
-  TemplateSyntaxError,
-} from 'flagon';
+import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate } from 'flagon';
+import { TemplateSyntaxError } from 'flagon/app';
 
 const fixtureUrl = new URL('./fixture-app/app.ts', import.meta.url).href;
 const newApp = (config: Record<string, unknown> = {}) =>

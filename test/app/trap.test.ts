@@ -1,16 +1,8 @@
 /** TRAP_HTTP_EXCEPTIONS and TRAP_BAD_REQUEST_ERRORS, as Flask 3.1's trap_http_exception (each case checked against it). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  abort,
-  App,
-  BadRequest,
-  DEFAULT_CONFIG,
-  FlagonError,
-  HTTPError,
-  type InternalServerError,
-  MethodNotAllowed,
-  RequestRedirect,
-} from 'flagon';
+import { abort, App, BadRequest, FlagonError, HTTPError, type InternalServerError, MethodNotAllowed } from 'flagon';
+import { DEFAULT_CONFIG } from 'flagon/app';
+import { RequestRedirect } from 'flagon/routing';
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  App,
-  Blueprint,
-  MethodView,
-  View,
-  makeResponse,
-  request,
-  type ClassView,
-  type Request,
-  type ViewDecorator,
-} from 'flagon';
+import { App, Blueprint, MethodView, View, makeResponse, request, type Request } from 'flagon';
+import type { ClassView, ViewDecorator } from 'flagon/app';
 
 // Flask 3.1's tests/test_views.py, case by case, plus what Flagon adds (constructor arguments, errors that name the fix).
 const newApp = (config: Record<string, unknown> = {}) =>

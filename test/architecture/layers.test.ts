@@ -30,6 +30,11 @@ describe('the layer rules of ARCHITECTURE.md', () => {
       /nothing inside src imports/,
     ],
     [
+      'anything but src/index.ts importing src/root-app.ts',
+      { 'testing/a.ts': "import { App } from '../root-app.js';" },
+      /only src\/index.ts imports src\/root-app.ts/,
+    ],
+    [
       'a dynamic upward import',
       { 'wrappers/a.ts': "const m = await import('../cli/main.js');" },
       /must not import cli/,

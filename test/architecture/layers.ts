@@ -34,7 +34,12 @@ const IO_FOLDERS = new Set(['serving', 'dev', 'adapters', 'cli']);
 /** The sans-IO folders: no node:fs either, not even for types. */
 const SANS_IO = new Set(['gateway', 'http', 'routing']);
 /** Packages that may appear in one file only, inside one folder. */
-const ONE_FILE: Record<string, string> = { busboy: 'wrappers', nunjucks: 'templating', zod: 'validation' };
+const ONE_FILE: Record<string, string> = {
+  busboy: 'wrappers',
+  nunjucks: 'templating',
+  zod: 'validation',
+  redis: 'sessions',
+};
 
 export interface Violation {
   file: string;
@@ -66,6 +71,10 @@ export function checkLayers(files: ReadonlyMap<string, string>): Violation[] {
         const targetFolder = target.includes('/') ? target.split('/')[0]! : '';
         if (target === 'index.js' || target === 'index.ts') {
           fail('nothing inside src imports src/index.ts');
+          continue;
+        }
+        if ((target === 'root-app.js' || target === 'root-app.ts') && file !== 'index.ts') {
+          fail('only src/index.ts imports src/root-app.ts');
           continue;
         }
         if (folder === '' || targetFolder === folder) continue;

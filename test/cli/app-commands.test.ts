@@ -21,7 +21,8 @@ const TSCONFIG = JSON.stringify({
 });
 
 const APP = `import { writeFileSync } from 'node:fs';
-import { App, Blueprint, CliError, UsageError, currentApp, g } from 'flagon';
+import { App, Blueprint, currentApp, g } from 'flagon';
+import { CliError, UsageError } from 'flagon/app';
 
 export const app = new App(import.meta.url, { name: 'tasks' });
 app.teardownAppcontext(async (error) => {
@@ -120,7 +121,7 @@ describe('flagon NAME', () => {
       flagon(['seed']),
     ]);
     expect(crash.status).toBe(1);
-    expect(crash.stderr).toMatch(/^TypeError: the disk is full\n {4}at .*app\.ts:15/);
+    expect(crash.stderr).toMatch(/^TypeError: the disk is full\n {4}at .*app\.ts:16/);
     expect(crash.stdout).toBe('teardown db=undefined error=the disk is full\n');
     expect([refused.status, refused.stderr]).toEqual([1, 'Error: no database yet: run flagon init-db first\n']);
     expect([usage.status, usage.stderr]).toEqual([2, 'Error: needs-name takes a NAME\n']);

@@ -6,7 +6,8 @@
  * `currentApp` is a proxy.
  */
 import { describe, expect, it } from 'vitest';
-import { FlagonError, currentApp, currentContext, g, jsonify, urlFor } from 'flagon';
+import { FlagonError, currentApp, g, jsonify, urlFor } from 'flagon';
+import { currentContext } from 'flagon/app';
 import { flaskApp } from './support.js';
 import { inRequest, rejection } from './flask-context.js';
 

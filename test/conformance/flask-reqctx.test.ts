@@ -5,20 +5,9 @@
  * Flask test runs inside one runs inside a real request (`inRequest`), and "after pop" is after that request ended.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  App,
-  CookieSessionInterface,
-  FlagonError,
-  currentApp,
-  currentContext,
-  request,
-  session,
-  urlFor,
-  type Request,
-  type Session,
-  type SessionApp,
-  type SessionInterface,
-} from 'flagon';
+import { App, FlagonError, currentApp, request, session, urlFor, type Request } from 'flagon';
+import { currentContext, type SessionApp, type SessionInterface } from 'flagon/app';
+import { CookieSessionInterface, type Session } from 'flagon/sessions';
 import { createEnviron, runApp } from 'flagon/testing';
 import { flaskApp } from './support.js';
 import { inRequest } from './flask-context.js';

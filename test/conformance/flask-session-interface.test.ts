@@ -4,7 +4,9 @@
  * LICENSE-pallets.txt.
  */
 import { describe, expect, it } from 'vitest';
-import { App, createSession, session, type Request, type Session, type SessionInterface } from 'flagon';
+import { App, session, type Request } from 'flagon';
+import type { SessionInterface } from 'flagon/app';
+import { createSession, type Session } from 'flagon/sessions';
 
 describe('flask tests/test_session_interface.py', () => {
   it('test_open_session_with_endpoint', async () => {

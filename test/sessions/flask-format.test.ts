@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { App, CookieSessionInterface, flaskSign, flaskVerify, session } from 'flagon';
+import { App, session } from 'flagon';
+import { CookieSessionInterface, flaskSign, flaskVerify } from 'flagon/sessions';
 
 // Cookies made by Flask itself (Debian's python3-flask); see make_vectors.py beside the file.
 const fixture = JSON.parse(

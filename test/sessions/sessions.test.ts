@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  App,
-  MemorySessionStore,
-  Response,
-  ServerSideSessionInterface,
-  flash,
-  getFlashedMessages,
-  redirect,
-  session,
-  signValue,
-} from 'flagon';
+import { App, Response, flash, getFlashedMessages, redirect, session } from 'flagon';
+import { MemorySessionStore, ServerSideSessionInterface, signValue } from 'flagon/sessions';
 
 const SECRET = 'test-secret';
 const newApp = (config: Record<string, unknown> = {}) => {

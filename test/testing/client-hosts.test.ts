@@ -1,6 +1,8 @@
 /** The test client's host, scheme and script root, from the app's config as Flask's EnvironBuilder (each case checked against Flask 3.1). */
 import { describe, expect, it } from 'vitest';
-import { App, createSession, redirect, TestClient, urlFor, type TestRequestOptions } from 'flagon';
+import { App, redirect, urlFor } from 'flagon';
+import { createSession } from 'flagon/sessions';
+import { TestClient, type TestRequestOptions } from 'flagon/testing';
 
 function newApp(config: Record<string, unknown> = {}): App {
   const app = new App(import.meta.url, { config: { TESTING: true, ...config }, staticFolder: null });

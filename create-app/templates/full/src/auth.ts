@@ -3,18 +3,8 @@
  * call on the blueprint with a named function, whose name is its endpoint (`auth.register`). blog.ts shows the other
  * style, decorators on static methods; both end up in the same place.
  */
-import {
-  Blueprint,
-  checkPasswordHash,
-  flash,
-  g,
-  generatePasswordHash,
-  redirect,
-  renderTemplate,
-  session,
-  urlFor,
-  type Request,
-} from 'flagon';
+import { Blueprint, flash, g, redirect, renderTemplate, session, urlFor, type Request } from 'flagon';
+import { checkPasswordHash, generatePasswordHash } from 'flagon/app';
 import { getDb, isUniqueViolation } from './db.js';
 
 export interface User {

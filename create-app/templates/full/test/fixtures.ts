@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePasswordHash, type App, type TestClient, type TestResponse } from 'flagon';
+import type { App } from 'flagon';
+import { generatePasswordHash } from 'flagon/app';
+import type { TestClient, TestResponse } from 'flagon/testing';
 import type { Database } from 'node-sqlite3-wasm';
 import { test as base } from 'vitest';
 import { createApp } from '../src/app.js';
