@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages some tests need beyond Node, so a clean machine runs the whole suite:
-#   lighttpd   a real CGI server (mod_cgi) for test/adapters/cgi.test.ts, which serves examples/cgi/ through it.
+#   lighttpd      a real CGI server (mod_cgi) for test/adapters/cgi.test.ts, which serves examples/cgi/ through it.
+#   redis-server  a private Redis (unix socket, no persistence) for test/sessions/redis-store.test.ts and
+#                 test/sessions/redis-app.test.ts, the RedisSessionStore's tests.
 # Idempotent: a package already present is left alone, and nothing is fetched. Installing needs root (CI runs as
 # root); as another user it only says what is missing, and the tests that need it skip with a message naming this
 # script. Run it by hand with: sudo .ci/install-system-deps.sh
 set -euo pipefail
 
-packages=(lighttpd)
+packages=(lighttpd redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

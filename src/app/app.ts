@@ -153,9 +153,14 @@ export class App extends Scaffold {
     this.beforeRequest(csrfProtection(options.exempt ?? []));
   }
 
-  /** Opens a request's session through `sessionInterface`; without a SECRET_KEY, a null session that refuses writes. */
-  openSession(request: Request): Session {
-    return this.sessionInterface.openSession(this, request) ?? createSession({}, true);
+  /**
+   * Opens a request's session through `sessionInterface`; without a SECRET_KEY, a null session that refuses writes.
+   * A promise when the interface reads an asynchronous store (Redis) for a request that carries the session cookie.
+   */
+  openSession(request: Request): Session | Promise<Session> {
+    const opened = this.sessionInterface.openSession(this, request);
+    if (opened instanceof Promise) return opened.then((session) => session ?? createSession({}, true));
+    return opened ?? createSession({}, true);
   }
 
   /** Flask's `app.debug`: the config's DEBUG. @example if (app.debug) app.logger.info('debug mode'); */

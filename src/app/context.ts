@@ -11,8 +11,8 @@ import { FlagonError } from './errors.js';
 /** The part of the App a context and the helpers need; keeps this module free of a cycle with app.ts. */
 export interface ContextApp {
   readonly name: string;
-  /** Opens the request's session (a null session when sessions are unavailable). */
-  openSession(request: Request): Session;
+  /** Opens the request's session (a null session when sessions are unavailable); a promise from an async interface. */
+  openSession(request: Request): Session | Promise<Session>;
   /** Builds a URL for an endpoint, for the `urlFor` helper (options: url-for.ts's UrlForOptions). */
   urlFor(endpoint: string, values?: Record<string, unknown>, options?: object): string;
 }
@@ -37,6 +37,13 @@ export interface Context<A extends ContextApp = ContextApp> {
   readonly session: Session;
   /** The session if it was opened, else `null`: only an opened session is saved. */
   readonly openedSession: Session | null;
+  /**
+   * Opens the session now, waiting for an asynchronous session interface (the pipeline does this before user code
+   * runs, for a request with the session cookie); `session` is then the opened session.
+   */
+  openSession(): Session | Promise<Session>;
+  /** The session store failed: the session is dropped, never saved, and `session` throws `error` from now on. */
+  sessionFailed(error: unknown): void;
 }
 
 const storage = new AsyncLocalStorage<Context>();
@@ -102,6 +109,7 @@ class RequestContext<A extends ContextApp> implements Context<A> {
   #g: Record<string, unknown> | null = null;
   #after: Array<(response: Response) => Response | void | Promise<Response | void>> | null = null;
   #session: Session | null = null;
+  #sessionError: { error: unknown } | null = null;
 
   constructor(app: A, request: Request | null) {
     this.app = app;
@@ -118,15 +126,44 @@ class RequestContext<A extends ContextApp> implements Context<A> {
 
   get session(): Session {
     if (this.#session === null) {
-      if (!this.request)
-        throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
-      this.#session = this.app.openSession(this.request);
+      const opened = this.openSession();
+      // instanceof, not a `then` test: reading `then` of a Session would count as reading the session (Vary: Cookie).
+      if (opened instanceof Promise) {
+        opened.then(undefined, () => {}); // refused below; its failure must not surface as an unhandled rejection
+        throw new FlagonError(
+          'FLAGON_ERR_CONFIG',
+          "The session interface's openSession answered with a promise where the App needs the session at once: set " +
+            '`opensAsync = true` on the interface, and answer with a promise only for a request that carries the ' +
+            'session cookie (SESSION_COOKIE_NAME); the App then opens that session before the hooks and the view run.',
+        );
+      }
     }
-    return this.#session;
+    return this.#session!;
   }
 
   get openedSession(): Session | null {
     return this.#session;
+  }
+
+  openSession(): Session | Promise<Session> {
+    if (this.#session !== null) return this.#session;
+    if (this.#sessionError !== null) throw this.#sessionError.error;
+    if (!this.request)
+      throw new FlagonError('FLAGON_ERR_NO_CONTEXT', 'the session exists only while a request is handled');
+    const opened = this.app.openSession(this.request);
+    if (!(opened instanceof Promise)) return (this.#session = opened);
+    return opened.then(
+      (session) => (this.#session = session),
+      (error: unknown) => {
+        this.sessionFailed(error);
+        throw error;
+      },
+    );
+  }
+
+  sessionFailed(error: unknown): void {
+    this.#session = null;
+    this.#sessionError = { error };
   }
 
   /** Whether any afterThisRequest callback was added, without creating the list. */

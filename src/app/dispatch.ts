@@ -4,6 +4,7 @@ import type { Body, Environ, StartResponse } from '../gateway/types.js';
 import { HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
 import type { Router } from '../routing/router.js';
+import { SessionUnavailable } from '../sessions/errors.js';
 import type { Session } from '../sessions/session.js';
 import { Request, type RequestOptions } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
@@ -65,14 +66,47 @@ export class Pipeline {
     const context = makeContext(this.#app, new Request(environ, this.#requestOptions));
     const preserve = environ[PRESERVE_CONTEXT_KEY]; // only a test client inside client.context() sets it
     if (preserve !== undefined) (preserve as (context: Context) => void)(context);
+    if (this.#app.sessionInterface.opensAsync === true)
+      return runInContext(context, () => this.#openSessionFirst(context, environ, startResponse));
     return runInContext(context, () => this.#run(context, environ, startResponse));
   }
 
-  #run(context: Context, environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+  /**
+   * For a session interface that reads an asynchronous store (Redis): a request that carries the session cookie has
+   * its session opened, and awaited, before anything of the app runs, so `session` reads synchronously in converters,
+   * hooks and the view. A store that fails answers as its error (a logged 503), and no hook or view runs. A request
+   * without the cookie goes on at once; its session, if it wants one, is new and opens synchronously.
+   */
+  #openSessionFirst(context: Context, environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+    if (!this.#carriesSessionCookie(context.request!)) return this.#run(context, environ, startResponse);
+    let opened: Session | Promise<Session>;
+    try {
+      opened = context.openSession();
+    } catch (error) {
+      this.#sessionFailed(context, error);
+      return this.#run(context, environ, startResponse, Promise.reject(error));
+    }
+    if (!(opened instanceof Promise)) return this.#run(context, environ, startResponse);
+    return opened.then(
+      () => this.#run(context, environ, startResponse),
+      (error: unknown) => {
+        this.#sessionFailed(context, error);
+        return this.#run(context, environ, startResponse, Promise.reject(error));
+      },
+    );
+  }
+
+  /** `failure`: the session could not be opened; it answers in the view's place, through the error handlers. */
+  #run(
+    context: Context,
+    environ: Environ,
+    startResponse: StartResponse,
+    failure?: Promise<never>,
+  ): Body | Promise<Body> {
     // Inside the context: converters may read `request` and `session`, as in Flask.
     matchRequest(context, this.#app.router, this.#config.TRUSTED_HOSTS !== null, this.#subdomain());
     const plan = this.#registry.plan(context.match?.endpoint ?? null);
-    if (!plan.fast) return this.#respond(context, plan, environ, startResponse);
+    if (failure !== undefined || !plan.fast) return this.#respond(context, plan, environ, startResponse, failure);
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
     let rv: unknown;
     try {
@@ -184,7 +218,10 @@ export class Pipeline {
     } catch (error) {
       if (!fromErrorHandler) {
         response.close(); // a file or stream nothing will send now
-        throw error;
+        if (!(error instanceof SessionUnavailable)) throw error;
+        // The store failed to save: the view's answer must not go out as if its session were kept; the 503 does.
+        this.#sessionFailed(context, error);
+        return this.#finalize(context, plan, await this.#handleUserException(plan, error), true);
       }
       this.#app.logger.error('Request finalizing failed with an error while handling an error', error);
     }
@@ -198,14 +235,30 @@ export class Pipeline {
    */
   #sessionToSave(context: Context): Session | null {
     let session = context.openedSession;
-    if (session === null && this.#config.SESSION_REFRESH_EACH_REQUEST) {
-      const name = this.#config.SESSION_COOKIE_NAME;
-      // A substring test first: most requests have no Cookie header, or not this cookie, and need no parsing.
-      const request = context.request!;
-      if (request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined)
-        session = context.session;
-    }
+    if (
+      session === null &&
+      this.#config.SESSION_REFRESH_EACH_REQUEST &&
+      this.#carriesSessionCookie(context.request!) &&
+      this.#app.sessionInterface.opensAsync !== true // opened before the view, unless its store failed
+    )
+      session = context.session;
     return session === null || session.isNull ? null : session;
+  }
+
+  /** A substring test first: most requests have no Cookie header, or not this cookie, and need no parsing. */
+  #carriesSessionCookie(request: Request): boolean {
+    const name = this.#config.SESSION_COOKIE_NAME;
+    return request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined;
+  }
+
+  /**
+   * The session store failed: the context drops the session (nothing is saved, so the stored one is not overwritten)
+   * and a store that says why (`SessionUnavailable`) gets one log line naming the store and the fix; the error then
+   * answers (a 503) through the error handlers.
+   */
+  #sessionFailed(context: Context, error: unknown): void {
+    context.sessionFailed(error);
+    if (error instanceof SessionUnavailable) this.#app.logger.error(error.message);
   }
 
   /** Flask's handle_user_exception: the handler's answer; an untrapped HTTPError answers as itself; else rethrow. */

@@ -18,11 +18,21 @@ export interface SessionApp {
  * How sessions are loaded and stored, Flask's SessionInterface: `openSession` reads the request (or returns `null`
  * when sessions are unavailable, e.g. without SECRET_KEY), `saveSession` writes to the response.
  *
+ * An interface whose store is over the network sets `opensAsync` and may answer `openSession` with a promise, but
+ * only for a request that carries the session cookie (SESSION_COOKIE_NAME): the App opens such a request's session,
+ * and waits for it, before the before-request hooks and the view run, so `session` stays a plain synchronous object
+ * in user code. A request without the cookie gets its (new, empty) session synchronously and lazily, on first use.
+ * Without `opensAsync` the session is opened lazily, on first use, and `openSession` must answer synchronously (the
+ * cookie session: no cost for a request that never touches the session).
+ *
  * @example
  * app.sessionInterface = new ServerSideSessionInterface(new MemorySessionStore());
+ * app.sessionInterface = new ServerSideSessionInterface(new RedisSessionStore({ url: 'redis://localhost:6379' }));
  */
 export interface SessionInterface {
-  openSession(app: SessionApp, request: Request): Session | null;
+  /** True when `openSession` may answer with a promise for a request that carries the session cookie. */
+  readonly opensAsync?: boolean;
+  openSession(app: SessionApp, request: Request): Session | null | Promise<Session | null>;
   saveSession(app: SessionApp, session: Session, response: Response): void | Promise<void>;
 }
 

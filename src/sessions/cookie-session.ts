@@ -22,6 +22,8 @@ import { signValue, verifyValue } from './signing.js';
  */
 export class CookieSessionInterface implements SessionInterface {
   readonly format: 'flagon' | 'flask';
+  /** Opened synchronously and lazily, on first use: a request that never touches the session pays nothing. */
+  readonly opensAsync = false;
 
   constructor(options: { format?: 'flagon' | 'flask' } = {}) {
     this.format = options.format ?? 'flagon';

@@ -347,7 +347,7 @@ export class TestClient {
     const request = new Request(
       createEnviron('/', { headers: cookie ? { Cookie: cookie } : {}, baseUrl: this.#target('/', {}).baseUrl }),
     );
-    const session = app.openSession(request);
+    const session = await app.openSession(request);
     if (session.isNull)
       throw new FlagonError('FLAGON_ERR_CONFIG', 'Session backend did not open a session: set SECRET_KEY on the app.');
     const result = await fn(session);
