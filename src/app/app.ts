@@ -5,7 +5,7 @@ import type { GatewayApp } from '../gateway/types.js';
 import type { ConverterFactory } from '../routing/converters.js';
 import { Router } from '../routing/router.js';
 import { CookieSessionInterface } from '../sessions/cookie-session.js';
-import { createSession, type Session } from '../sessions/session.js';
+import type { Session } from '../sessions/session.js';
 import type { Request } from '../wrappers/request.js';
 import { makeAppContext, type AppContext } from './app-context.js';
 import { staticFolderOf, staticRoute, type AppOptions } from './app-options.js';
@@ -27,6 +27,7 @@ import type {
 import { instancePathFor } from './instance.js';
 import { Logger } from './logger.js';
 import { AppRegistry } from './registry.js';
+import { openRequestSession } from './request-session.js';
 import { APP_SETUP_ENDED, Scaffold } from './scaffold.js';
 import { csrfProtection } from './security.js';
 import { appTemplateRegistrars, type TemplateFunctionRegistrar } from './template-registration.js';
@@ -143,24 +144,17 @@ export class App extends Scaffold {
   readonly contextProcessor!: <F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext) => F;
 
   /**
-   * Switches on CSRF protection: POST, PUT, PATCH and DELETE need the session's `csrfToken()` (form field
-   * `csrf_token` or header `X-CSRF-Token`), else 400. Endpoints in `exempt` (e.g. a webhook) are skipped.
-   *
-   * @example
-   * app.enableCsrf({ exempt: ['stripe_webhook'] });
+   * Switches on CSRF protection: POST, PUT, PATCH and DELETE need the session's `csrfToken()` (form field `csrf_token`
+   * or header `X-CSRF-Token`), else 400; endpoints in `exempt` (a webhook) are skipped.
+   * @example app.enableCsrf({ exempt: ['stripe_webhook'] });
    */
   enableCsrf(options: { exempt?: readonly string[] } = {}): void {
     this.beforeRequest(csrfProtection(options.exempt ?? []));
   }
 
-  /**
-   * Opens a request's session through `sessionInterface`; without a SECRET_KEY, a null session that refuses writes.
-   * A promise when the interface reads an asynchronous store (Redis) for a request that carries the session cookie.
-   */
+  /** Opens a request's session (see {@link openRequestSession}): a promise for an async store. */
   openSession(request: Request): Session | Promise<Session> {
-    const opened = this.sessionInterface.openSession(this, request);
-    if (opened instanceof Promise) return opened.then((session) => session ?? createSession({}, true));
-    return opened ?? createSession({}, true);
+    return openRequestSession(this, request);
   }
 
   /** Flask's `app.debug`: the config's DEBUG. @example if (app.debug) app.logger.info('debug mode'); */

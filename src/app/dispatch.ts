@@ -5,7 +5,6 @@ import { HTTPError, InternalServerError } from '../http/errors.js';
 import { RequestRedirect } from '../routing/errors.js';
 import type { Router } from '../routing/router.js';
 import { SessionUnavailable } from '../sessions/errors.js';
-import type { Session } from '../sessions/session.js';
 import { Request, type RequestOptions } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import { PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected } from './app-context.js';
@@ -18,6 +17,7 @@ import type { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
 import type { AppRegistry } from './registry.js';
 import type { EndpointPlan } from './request-plan.js';
+import { openSessionFirst, sessionFailed, sessionToSave } from './request-session.js';
 import type { SessionApp, SessionInterface } from './types.js';
 
 /**
@@ -71,28 +71,13 @@ export class Pipeline {
     return runInContext(context, () => this.#run(context, environ, startResponse));
   }
 
-  /**
-   * For a session interface that reads an asynchronous store (Redis): a request that carries the session cookie has
-   * its session opened, and awaited, before anything of the app runs, so `session` reads synchronously in converters,
-   * hooks and the view. A store that fails answers as its error (a logged 503), and no hook or view runs. A request
-   * without the cookie goes on at once; its session, if it wants one, is new and opens synchronously.
-   */
+  /** An async session store (Redis): the session is opened and awaited before anything of the app runs. */
   #openSessionFirst(context: Context, environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
-    if (!this.#carriesSessionCookie(context.request!)) return this.#run(context, environ, startResponse);
-    let opened: Session | Promise<Session>;
-    try {
-      opened = context.openSession();
-    } catch (error) {
-      this.#sessionFailed(context, error);
-      return this.#run(context, environ, startResponse, Promise.reject(error));
-    }
-    if (!(opened instanceof Promise)) return this.#run(context, environ, startResponse);
-    return opened.then(
+    const opening = openSessionFirst(context, this.#app);
+    if (opening === undefined) return this.#run(context, environ, startResponse);
+    return opening.then(
       () => this.#run(context, environ, startResponse),
-      (error: unknown) => {
-        this.#sessionFailed(context, error);
-        return this.#run(context, environ, startResponse, Promise.reject(error));
-      },
+      (error: unknown) => this.#run(context, environ, startResponse, Promise.reject(error)),
     );
   }
 
@@ -126,7 +111,7 @@ export class Pipeline {
         this.#respond(context, plan, environ, startResponse, Promise.resolve(response));
       return made.then(next, (error: unknown) => this.#recover(context, plan, error, environ, startResponse));
     }
-    if (context.hasAfterThisRequest || this.#sessionToSave(context) !== null)
+    if (context.hasAfterThisRequest || sessionToSave(context, this.#app) !== null)
       return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
     made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
     return this.#body(context, plan, made, environ, startResponse, null);
@@ -213,52 +198,19 @@ export class Pipeline {
       if (context.hasAfterThisRequest)
         for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
       if (plan.after !== null) for (const fn of plan.after) response = (await (fn as AfterHook)(response)) ?? response;
-      const session = this.#sessionToSave(context);
+      const session = sessionToSave(context, this.#app);
       if (session !== null) await this.#app.sessionInterface.saveSession(this.#app, session, response);
     } catch (error) {
       if (!fromErrorHandler) {
         response.close(); // a file or stream nothing will send now
         if (!(error instanceof SessionUnavailable)) throw error;
         // The store failed to save: the view's answer must not go out as if its session were kept; the 503 does.
-        this.#sessionFailed(context, error);
+        sessionFailed(context, error, this.#app.logger);
         return this.#finalize(context, plan, await this.#handleUserException(plan, error), true);
       }
       this.#app.logger.error('Request finalizing failed with an error while handling an error', error);
     }
     return response;
-  }
-
-  /**
-   * The session to save, or `null`. Flagon opens a session on first use, where Flask opens it for every request: so a
-   * request that never touched it but carries the session cookie opens it here when SESSION_REFRESH_EACH_REQUEST is
-   * on, and a permanent session gets its fresh expiry, as in Flask.
-   */
-  #sessionToSave(context: Context): Session | null {
-    let session = context.openedSession;
-    if (
-      session === null &&
-      this.#config.SESSION_REFRESH_EACH_REQUEST &&
-      this.#carriesSessionCookie(context.request!) &&
-      this.#app.sessionInterface.opensAsync !== true // opened before the view, unless its store failed
-    )
-      session = context.session;
-    return session === null || session.isNull ? null : session;
-  }
-
-  /** A substring test first: most requests have no Cookie header, or not this cookie, and need no parsing. */
-  #carriesSessionCookie(request: Request): boolean {
-    const name = this.#config.SESSION_COOKIE_NAME;
-    return request.environ.HTTP_COOKIE?.includes(name) === true && request.cookies[name] !== undefined;
-  }
-
-  /**
-   * The session store failed: the context drops the session (nothing is saved, so the stored one is not overwritten)
-   * and a store that says why (`SessionUnavailable`) gets one log line naming the store and the fix; the error then
-   * answers (a 503) through the error handlers.
-   */
-  #sessionFailed(context: Context, error: unknown): void {
-    context.sessionFailed(error);
-    if (error instanceof SessionUnavailable) this.#app.logger.error(error.message);
   }
 
   /** Flask's handle_user_exception: the handler's answer; an untrapped HTTPError answers as itself; else rethrow. */
