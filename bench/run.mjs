@@ -153,11 +153,12 @@ for (const key of chosen) {
 }
 
 const version = (pkg) => JSON.parse(readFileSync(`${here}../node_modules/${pkg}/package.json`, 'utf8')).version;
+const nodeMajor = process.versions.node.split('.')[0];
 const flagonVersion = JSON.parse(readFileSync(`${here}../package.json`, 'utf8')).version;
 const command = `npm run bench -- --scenarios ${chosen.join(',')} --rounds ${rounds} --duration ${duration} --warmup ${warmup} --connections ${connections}`;
 for (const { key, scenario, targets, samples, goal } of report) {
   const lines = [
-    `## ${key === 'http' ? 'HTTP: Flagon, raw node:http and Fastify' : scenario} (\`npm run bench\`)`,
+    `## ${key === 'http' ? 'HTTP: Flagon, raw node:http and Fastify' : scenario}, Node ${nodeMajor} (\`npm run bench\`)`,
     '',
     'Made by `bench/run.mjs`; every figure in this section comes from one run, with the servers interleaved round by round.',
     '',
@@ -212,6 +213,7 @@ for (const { key, scenario, targets, samples, goal } of report) {
   lines.push('', '</details>', '');
   const notesFile = `${here}NOTES-${key}.md`; // how to read the section, kept by hand
   if (existsSync(notesFile)) lines.push(readFileSync(notesFile, 'utf8').trim(), '');
-  writeSection(args.out, key, lines.join('\n'));
+  // One section per scenario and Node major: issue 17's goals are read on Node 20 and on Node 24 from one checkout.
+  writeSection(args.out, `${key}-node${nodeMajor}`, lines.join('\n'));
 }
 console.log(`\nwrote ${args.out}`);
