@@ -1,6 +1,6 @@
 /** @module App contexts (layer L3): `app.appContext()`, and the teardown-appcontext hooks that end every app context and every request. */
 import { isPromiseLike } from '../gateway/response.js';
-import { makeContext, runInContext, type ContextApp } from './context.js';
+import { makeContext, runInContext, type Context, type ContextApp } from './context.js';
 import type { TeardownHook } from './handler-types.js';
 
 /**
@@ -62,6 +62,32 @@ export function runTeardownHooks(
         .then(() => runTeardownHooks(rest, error, errors));
     }
   }
+}
+
+/**
+ * Ends a request in Flask 3.1's order: its teardown-request hooks, then the request closed (uploaded files' temp files
+ * removed), then the teardown-appcontext hooks, all inside its context, with the error that ended it or `null`. All
+ * run; their errors are collected and thrown after.
+ *
+ * @example
+ * await endRequest(context, plan, null);
+ */
+export async function endRequest(
+  context: Context,
+  hooks: { teardownRequest: readonly TeardownHook[] | null; teardownAppcontext: readonly TeardownHook[] | null },
+  error: unknown,
+): Promise<void> {
+  const errors: unknown[] = [];
+  await runInContext(context, async () => {
+    if (hooks.teardownRequest !== null) await runTeardownHooks(hooks.teardownRequest, error, errors);
+    try {
+      await context.request?.close();
+    } catch (closeError) {
+      errors.push(closeError);
+    }
+    if (hooks.teardownAppcontext !== null) await runTeardownHooks(hooks.teardownAppcontext, error, errors);
+  });
+  throwCollected(errors, 'teardown hooks');
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Router } from '../routing/router.js';
 import { SessionUnavailable } from '../sessions/errors.js';
 import { Request, type RequestOptions } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
-import { PRESERVE_CONTEXT_KEY, runTeardownHooks, throwCollected } from './app-context.js';
+import { endRequest, PRESERVE_CONTEXT_KEY } from './app-context.js';
 import type { Config } from './config.js';
 import { chunksInContext, makeContext, runInContext, type Context, type ContextApp } from './context.js';
 import { missingView } from './endpoint-aliases.js';
@@ -17,7 +17,7 @@ import type { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
 import type { AppRegistry } from './registry.js';
 import type { EndpointPlan } from './request-plan.js';
-import { openSessionFirst, sessionFailed, sessionToSave } from './request-session.js';
+import { openSessionFirst, sessionFailed, sessionPending, sessionToSave } from './request-session.js';
 import type { SessionApp, SessionInterface } from './types.js';
 
 /**
@@ -95,7 +95,7 @@ export class Pipeline {
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
     let rv: unknown;
     try {
-      rv = this.#view(context, plan);
+      rv = this.#view(context);
     } catch (error) {
       return this.#respond(context, plan, environ, startResponse, Promise.reject(error));
     }
@@ -111,7 +111,7 @@ export class Pipeline {
         this.#respond(context, plan, environ, startResponse, Promise.resolve(response));
       return made.then(next, (error: unknown) => this.#recover(context, plan, error, environ, startResponse));
     }
-    if (context.hasAfterThisRequest || sessionToSave(context, this.#app) !== null)
+    if (context.hasAfterThisRequest || sessionPending(context, this.#app))
       return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
     made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
     return this.#body(context, plan, made, environ, startResponse, null);
@@ -141,7 +141,7 @@ export class Pipeline {
       if (viewResult !== undefined) rv = await viewResult;
       else {
         rv = await this.#preprocess(context, plan);
-        if (rv === undefined) rv = await this.#view(context, plan);
+        if (rv === undefined) rv = await this.#view(context);
       }
     } catch (error) {
       rv = await this.#handleUserException(plan, error);
@@ -168,7 +168,7 @@ export class Pipeline {
   }
 
   /** Flask's dispatch_request: the routing error, the automatic OPTIONS answer, or the view's return value. */
-  #view(context: Context, plan: EndpointPlan): unknown {
+  #view(context: Context): unknown {
     if (context.routingError !== null) throw context.routingError;
     const request = context.request!;
     const { rule, endpoint } = context.match!;
@@ -181,7 +181,8 @@ export class Pipeline {
       response.headers.set('Allow', methods.join(', '));
       return response;
     }
-    const view = plan.view ?? this.#registry.views.get(endpoint); // a view set through viewFunctions after the plan
+    // Looked up per request, not taken from the plan: a view may be replaced through app.viewFunctions, as in Flask.
+    const view = this.#registry.views.get(endpoint);
     if (view === undefined) throw missingView(endpoint, rule.rule);
     return view(request);
   }
@@ -193,11 +194,12 @@ export class Pipeline {
    */
   async #finalize(context: Context, plan: EndpointPlan, rv: unknown, fromErrorHandler: boolean): Promise<Response> {
     let response = await makeResponse(rv, plan.endpoint ?? '<no endpoint>', context.request!.environ);
-    response.maxCookieSize = this.#config.MAX_COOKIE_SIZE; // Flask's Response.max_cookie_size reads the config
     try {
       if (context.hasAfterThisRequest)
         for (const fn of context.afterThisRequest) response = (await fn(response)) ?? response;
       if (plan.after !== null) for (const fn of plan.after) response = (await (fn as AfterHook)(response)) ?? response;
+      // Flask's Response.max_cookie_size reads the config; set on the response the hooks settled on.
+      response.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
       const session = sessionToSave(context, this.#app);
       if (session !== null) await this.#app.sessionInterface.saveSession(this.#app, session, response);
     } catch (error) {
@@ -240,8 +242,7 @@ export class Pipeline {
       const handler = this.#registry.errorHandlers.find(serverError, plan.scopes);
       response = await this.#finalize(context, plan, handler ? await handler(serverError) : serverError, true);
     } catch (propagated) {
-      await context.request!.close();
-      await this.#teardown(context, plan, propagated);
+      await endRequest(context, plan, propagated);
       throw propagated;
     }
     return this.#body(context, plan, response, environ, startResponse, error);
@@ -260,29 +261,29 @@ export class Pipeline {
     startResponse: StartResponse,
     failure: unknown,
   ): Body {
-    const body = response.gatewayApp(environ, startResponse) as Body;
     const request = context.request!;
-    if (Array.isArray(body) && plan.teardown === null && !request.needsClose) return body;
+    const ends = plan.teardownRequest !== null || plan.teardownAppcontext !== null || request.needsClose;
+    let body: Body;
+    try {
+      body = response.gatewayApp(environ, startResponse) as Body;
+    } catch (error) {
+      // The server refused the answer (a status startResponse does not take): the request still ends, once.
+      response.close();
+      if (ends) return endRequest(context, plan, error).then(() => Promise.reject(error)) as never;
+      throw error;
+    }
+    if (Array.isArray(body) && !ends) return body;
     const own = (body as { close?: () => void | Promise<void> }).close; // taken before anything is wrapped
     const ownClose = typeof own === 'function' ? own.bind(body) : undefined;
     const close = async (): Promise<void> => {
       try {
-        await ownClose?.();
+        await runInContext(context, () => ownClose?.()); // a generator's `finally` may read `request`
       } finally {
-        await request.close(); // uploaded files' temp files go, whatever happened
-        await this.#teardown(context, plan, failure);
+        await endRequest(context, plan, failure);
       }
     };
     if (Array.isArray(body)) return Object.assign([...(body as readonly unknown[])], { close }) as Body;
     return Object.assign(chunksInContext(context, body), { close });
-  }
-
-  /** Teardown-request hooks, then teardown-appcontext hooks, in the plan's order; all run, errors are collected. */
-  async #teardown(context: Context, plan: EndpointPlan, error: unknown): Promise<void> {
-    if (plan.teardown === null) return;
-    const errors: unknown[] = [];
-    await runInContext(context, () => runTeardownHooks(plan.teardown!, error, errors));
-    throwCollected(errors, 'teardown hooks');
   }
 
   /** `''` without subdomain matching: every request counts as the bare server name (Flask's default). */

@@ -20,8 +20,6 @@ const AsyncFunction = (async () => undefined).constructor;
 export interface EndpointPlan {
   /** `null` when routing failed. */
   readonly endpoint: string | null;
-  /** The view, `undefined` when routing failed or the endpoint has none (an error at dispatch). */
-  readonly view: ViewFunction | undefined;
   /** Where error handlers are looked up: the blueprints innermost first, then the app (`null`). */
   readonly scopes: readonly Scope[];
   /** URL value preprocessors: the app's, then each blueprint's from the outermost in. */
@@ -31,10 +29,12 @@ export interface EndpointPlan {
   /** After-request hooks, innermost blueprint first, each scope's last registered first (Flask's order). */
   readonly after: readonly Hook[] | null;
   /**
-   * Teardown-request hooks, then the app's teardown-appcontext hooks, stored so that `runTeardownHooks` (which calls a
-   * list from its end) runs them in Flask's order: innermost blueprint first, each list last registered first.
+   * Teardown-request hooks, stored so that `runTeardownHooks` (which calls a list from its end) runs them in Flask's
+   * order: innermost blueprint first, each scope's last registered first.
    */
-  readonly teardown: readonly TeardownHook[] | null;
+  readonly teardownRequest: readonly TeardownHook[] | null;
+  /** The app's teardown-appcontext hooks, which end every request after its teardown-request hooks. */
+  readonly teardownAppcontext: readonly TeardownHook[] | null;
   /** A synchronous view and no hooks: the pipeline's short branch, with no promise unless the view returns one. */
   readonly fast: boolean;
 }
@@ -89,18 +89,18 @@ export class HookRegistry {
       const view = endpoint === null ? undefined : views.get(endpoint);
       const inner = [...this.blueprintsOf(endpoint)]; // innermost first
       const outer = [null, ...[...inner].reverse()]; // the app, then the blueprints from the outermost in
-      const teardown = [...appTeardown, ...outer.flatMap((scope) => this.for('teardown', scope) as TeardownHook[])];
       plan = {
         endpoint,
-        view,
         scopes: [...inner, null],
         urlValuePreprocessors: orNull(outer.flatMap((scope) => this.for('urlValuePreprocessor', scope))),
         before: orNull(outer.flatMap((scope) => this.for('before', scope))),
         after: orNull([...inner, null].flatMap((scope) => [...this.for('after', scope)].reverse())),
-        teardown: orNull(teardown),
+        teardownRequest: orNull(outer.flatMap((scope) => this.for('teardown', scope) as TeardownHook[])),
+        teardownAppcontext: orNull([...appTeardown]),
         fast: false,
       };
-      const hooked = plan.urlValuePreprocessors || plan.before || plan.after || plan.teardown;
+      const hooked =
+        plan.urlValuePreprocessors || plan.before || plan.after || plan.teardownRequest || plan.teardownAppcontext;
       plan = { ...plan, fast: !hooked && view !== undefined && view.constructor !== AsyncFunction };
       this.#plans.set(endpoint, plan);
     }

@@ -90,6 +90,21 @@ export function sessionToSave(context: Context, app: SessionHost): Session | nul
 }
 
 /**
+ * Whether the short branch must leave the request to the async path for its session: a session to save, or a store
+ * that failed when asked (the async path answers that failure, a 503 or a 500, through the error handlers).
+ *
+ * @example
+ * if (sessionPending(context, app)) return respondAsync();
+ */
+export function sessionPending(context: Context, app: SessionHost): boolean {
+  try {
+    return sessionToSave(context, app) !== null;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * The session store failed: the context drops the session (nothing is saved, so the stored one is not overwritten)
  * and a store that says why (`SessionUnavailable`) gets one log line naming the store and the fix.
  *

@@ -187,7 +187,7 @@ export class RedisSessionStore implements SessionStore {
     const reason = offline ? `${message}: ${this.#lastError!.message}` : message;
     const what = { read: 'read', save: 'saved', delete: 'deleted' }[action];
     if (this.#url !== null) {
-      const where = this.#url.replace(/\/\/[^/@]*@/, '//'); // no password in a log
+      const where = withoutCredentials(this.#url); // no password in a log
       return `Redis at ${where} did not answer (${reason}), so the session could not be ${what}: start Redis, or fix the url given to RedisSessionStore.`;
     }
     const fix =
@@ -195,5 +195,18 @@ export class RedisSessionStore implements SessionStore {
         ? 'connect it (await client.connect()) before serving requests'
         : 'start Redis, or check the options of the client given to RedisSessionStore';
     return `Redis did not answer the client given to RedisSessionStore (${reason}), so the session could not be ${what}: ${fix}.`;
+  }
+}
+
+/** A Redis URL without its user and password, whatever characters they hold; the URL as given if it does not parse. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url.replace(/\/\/.*@/, '//');
   }
 }

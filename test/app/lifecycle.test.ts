@@ -16,7 +16,9 @@ import {
   urlFor,
   abort,
 } from 'flagon';
-import type { GatewayApp } from 'flagon/gateway';
+import type { GatewayApp, StartResponse } from 'flagon/gateway';
+import { SessionUnavailable } from 'flagon/sessions';
+import { createEnviron } from 'flagon/testing';
 
 const newApp = (config: Record<string, unknown> = {}) =>
   new App(import.meta.url, { name: 'lifecycle', config: { TESTING: true, ...config }, staticFolder: null });
@@ -407,5 +409,121 @@ describe('makeResponse', () => {
       response.headers.get('x-wrapped'),
       response.headers.get('content-type'),
     ]).toEqual([202, 'from an app', 'yes', 'text/plain']);
+  });
+});
+
+describe('the pipeline at its edges (found by review; each failed before)', () => {
+  it('answers a session store that fails on the short branch through the error handlers, as the async path does', async () => {
+    const app = newApp({ SECRET_KEY: 'k', TESTING: false });
+    app.sessionInterface = {
+      openSession() {
+        throw new SessionUnavailable('the test store is down: start it');
+      },
+      saveSession() {},
+    };
+    app.errorHandler(503, () => ['sessions are down', 503]);
+    app.get('/', () => 'plain view, no hooks');
+    const response = await quietly(() => app.testClient().get('/', { headers: { Cookie: 'session=abc' } }));
+    expect([response.status, response.text]).toEqual([503, 'sessions are down']);
+  });
+
+  it('serves a view replaced through viewFunctions after the first request', async () => {
+    const app = newApp();
+    app.get('/', function index() {
+      return 'old';
+    });
+    const client = app.testClient();
+    expect((await client.get('/')).text).toBe('old');
+    app.viewFunctions.set('index', () => 'new');
+    expect((await client.get('/')).text).toBe('new');
+  });
+
+  it('runs the teardown hooks once when the server refuses the answer (a status startResponse does not take)', async () => {
+    const app = newApp({ TESTING: false });
+    let teardowns = 0;
+    app.teardownRequest(() => {
+      teardowns++;
+    });
+    app.get('/', () => ['x', 600]);
+    const refusing: StartResponse = (status) => {
+      throw new TypeError(`no final status: ${status}`);
+    };
+    await expect(Promise.resolve().then(() => app.gatewayApp(createEnviron('/'), refusing))).rejects.toThrow(
+      /no final status/,
+    );
+    expect(teardowns).toBe(1);
+  });
+
+  it("closes a streamed body inside the request context, so a generator's finally can read request", async () => {
+    const app = newApp();
+    const seen: string[] = [];
+    app.get('/stream', () =>
+      (function* () {
+        try {
+          yield 'a';
+          yield 'b';
+        } finally {
+          seen.push(request.path);
+        }
+      })(),
+    );
+    const body = (await app.gatewayApp(createEnviron('/stream'), () => () => undefined)) as Iterable<string> & {
+      close(): Promise<void>;
+    };
+    const iterator = body[Symbol.iterator]();
+    expect(iterator.next().value).toBe('a');
+    // The client went away after the first chunk: the server closes the body without finishing it.
+    await body.close();
+    expect(seen).toEqual(['/stream']);
+  });
+
+  it('runs teardown-request hooks before the request is closed and teardown-appcontext after (Flask 3.1)', async () => {
+    const app = newApp();
+    const order: string[] = [];
+    app.teardownRequest(() => {
+      order.push('teardown request');
+    });
+    app.teardownAppcontext(() => {
+      order.push('teardown appcontext');
+    });
+    app.post('/upload', async (req) => {
+      const form = await req.form();
+      const close = req.close.bind(req);
+      req.close = async () => {
+        order.push('request closed');
+        await close();
+      };
+      return String(form.get('a'));
+    });
+    const multipart = [
+      '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n',
+      '--b\r\nContent-Disposition: form-data; name="f"; filename="f.txt"\r\nContent-Type: text/plain\r\n\r\nx\r\n',
+      '--b--\r\n',
+    ].join('');
+    const headers = { 'Content-Type': 'multipart/form-data; boundary=b' };
+    const response = await app.testClient().post('/upload', { data: multipart, headers });
+    expect(response.text).toBe('1');
+    expect(order).toEqual(['teardown request', 'request closed', 'teardown appcontext']);
+  });
+
+  it('applies MAX_COOKIE_SIZE to the response an after-request hook returns', async () => {
+    const app = newApp({ MAX_COOKIE_SIZE: 10 });
+    const warnings: string[] = [];
+    app.afterRequest(() => {
+      const fresh = new Response('replaced');
+      fresh.setCookie('big', 'x'.repeat(50));
+      return fresh;
+    });
+    app.get('/', () => 'view');
+    const warn = process.emitWarning;
+    process.emitWarning = ((message: string | Error) => {
+      warnings.push(String(message));
+    }) as typeof process.emitWarning;
+    try {
+      await app.testClient().get('/');
+    } finally {
+      process.emitWarning = warn;
+    }
+    expect(warnings.join('\n')).toMatch(/big/);
   });
 });
