@@ -33,6 +33,9 @@ flagon run [options]
   --reload / --no-reload     restart on file changes (default: on in debug mode)
   --extra-files FILES        more files to watch (repeat, or separate with '${process.platform === 'win32' ? ';' : ':'}')
   --exclude-patterns GLOBS   files not to watch, as globs (repeat, or separate likewise)
+  --cert FILE|adhoc          serve HTTPS with this PEM certificate, or 'adhoc' for a throwaway
+                             self-signed one (browsers warn about it) (FLAGON_RUN_CERT)
+  --key FILE                 the certificate's private key, PEM; required with --cert FILE (FLAGON_RUN_KEY)
 
 flagon routes [--app PATH[:NAME]] [--sort endpoint|methods|rule] [--all-methods]
 flagon shell [--app PATH[:NAME]]
@@ -156,6 +159,8 @@ async function runCommand(args: string[]): Promise<number> {
       'no-reload': { type: 'boolean' },
       'extra-files': { type: 'string', multiple: true },
       'exclude-patterns': { type: 'string', multiple: true },
+      cert: { type: 'string' },
+      key: { type: 'string' },
     },
   });
   const stop = await run(runSettings(values as RunFlags, process.cwd(), process.env));

@@ -1,8 +1,10 @@
 /** @module `flagon run` (layer L5): read the options and environment as `flask run` does, then serve with or without the reloader. */
 import { delimiter } from 'node:path';
 import { importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../dev/app-loader.js';
-import { banner, createDevServer, listenOn } from '../dev/dev-server.js';
+import { banner, createDevServer, devServerUrl, listenOn } from '../dev/dev-server.js';
 import { startReloader } from '../dev/reloader.js';
+import { loadTls, type TlsMaterial } from '../dev/tls.js';
+import { FlagonError } from '../gateway/errors.js';
 
 /**
  * The settings of one `flagon run`, after options, `.env` files and environment variables are merged.
@@ -19,6 +21,10 @@ export interface RunSettings {
   extraFiles: string[];
   excludePatterns: string[];
   dotenvFiles: string[];
+  /** `--cert`: a certificate's PEM file, or `adhoc`; `null` for plain HTTP. */
+  cert: string | null;
+  /** `--key`: the PEM file of the certificate's private key. */
+  key: string | null;
 }
 
 /**
@@ -37,6 +43,8 @@ export interface RunFlags {
   'no-reload'?: boolean;
   'extra-files'?: string[];
   'exclude-patterns'?: string[];
+  cert?: string;
+  key?: string;
 }
 
 /** A mistake on the command line: the message says which option and what it accepts. */
@@ -46,9 +54,9 @@ export class UsageError extends Error {
 
 /**
  * Merges the flags with the environment the way Flask does: an option beats its variable (`FLAGON_APP`,
- * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`), variables from `.env`/`.flagonenv` (the current folder's,
- * read before the app is looked for, then the app's) fill in what the environment lacks, and the reloader is on in
- * debug mode unless `--no-reload`.
+ * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`, `FLAGON_RUN_CERT`, `FLAGON_RUN_KEY`), variables from
+ * `.env`/`.flagonenv` (the current folder's, read before the app is looked for, then the app's) fill in what the
+ * environment lacks, and the reloader is on in debug mode unless `--no-reload`.
  *
  * @example
  * runSettings({ port: '8000' }, '/srv/notes', process.env).port; // 8000
@@ -75,7 +83,28 @@ export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv
     extraFiles: split(flags['extra-files']),
     excludePatterns: split(flags['exclude-patterns']),
     dotenvFiles: dotenv.files,
+    cert: flags.cert ?? env.FLAGON_RUN_CERT ?? null,
+    key: flags.key ?? env.FLAGON_RUN_KEY ?? null,
   };
+}
+
+/**
+ * Reads `--cert`/`--key` (see `loadTls`), turning a mistake in them into a {@link UsageError} (exit code 2) that names
+ * the option, the file and the fix, as Flask's `--cert` and `--key` do.
+ *
+ * @example
+ * const tls = await runTls({ ...settings, cert: 'adhoc', key: null }); // a throwaway self-signed certificate
+ */
+export async function runTls(settings: Pick<RunSettings, 'cert' | 'key' | 'host'>): Promise<TlsMaterial | null> {
+  try {
+    return await loadTls(
+      { cert: settings.cert, key: settings.key },
+      { names: { cert: '--cert', key: '--key' }, host: settings.host },
+    );
+  } catch (error) {
+    if (error instanceof FlagonError && error.code === 'FLAGON_ERR_BAD_ARGUMENT') throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function isTrue(value: string | undefined): boolean {
@@ -90,6 +119,7 @@ function isTrue(value: string | undefined): boolean {
  * const stop = await run(runSettings({ debug: true }, process.cwd(), process.env));
  */
 export async function run(settings: RunSettings): Promise<() => Promise<void>> {
+  const tls = await runTls(settings); // before the port is bound and the app is loaded
   if (settings.reload) {
     const reloader = await startReloader({
       app: settings.spec,
@@ -98,6 +128,7 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
       debug: settings.debug,
       watch: [projectRoot(settings.spec.file), ...settings.dotenvFiles, ...settings.extraFiles],
       exclude: settings.excludePatterns,
+      tls,
     });
     return reloader.close;
   }
@@ -108,6 +139,7 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
     host: settings.host,
     port: settings.port,
     allowedHosts: app.config.TRUSTED_HOSTS ?? [],
+    tls,
   });
   await listenOn(server, { port: settings.port, host: settings.host }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE')
@@ -117,9 +149,16 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
     throw error;
   });
   const port = (server.address() as { port: number }).port;
-  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  const url = devServerUrl(settings.host, port, tls !== null);
   process.stdout.write(
-    banner({ name: app.name, debug: app.config.DEBUG, url, host: settings.host, colour: process.stdout.isTTY }),
+    banner({
+      name: app.name,
+      debug: app.config.DEBUG,
+      url,
+      host: settings.host,
+      colour: process.stdout.isTTY,
+      adhoc: tls?.adhoc,
+    }),
   );
   return () => new Promise((resolve) => server.close(() => resolve()));
 }

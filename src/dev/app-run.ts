@@ -2,16 +2,18 @@
 import type { Server } from 'node:http';
 import type { App } from '../app/app.js';
 import { projectRoot } from './app-loader.js';
-import { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
+import { banner, createDevServer, devServerUrl, drainServer, listenOn } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
 import { startReloader } from './reloader.js';
+import { loadTls } from './tls.js';
 import { SERVE_DEFAULTS } from '../serving/serve.js';
 
 /**
- * Options of `app.run()`: where to listen, debug mode (the debug page, DEBUG in the app's config) and the reloader.
+ * Options of `app.run()`: where to listen, HTTPS, debug mode (the debug page, DEBUG in the app's config) and the
+ * reloader.
  *
  * @example
- * await app.run({ host: "127.0.0.1", port: 8000, debug: true });
+ * await app.run({ host: "127.0.0.1", port: 8000, debug: true, cert: "adhoc" });
  */
 export interface RunOptions {
   /** Default `127.0.0.1` (or `FLAGON_RUN_HOST`). */
@@ -30,6 +32,13 @@ export interface RunOptions {
   banner?: boolean;
   /** Log each request. Default true. */
   log?: boolean;
+  /**
+   * Serve HTTPS: a certificate's PEM file (with `key`), or `'adhoc'` for a throwaway self-signed one made at start
+   * (browsers warn about it). For development only: in production, TLS belongs to a proxy in front.
+   */
+  cert?: string;
+  /** The PEM file of `cert`'s private key; not used with `cert: 'adhoc'`. */
+  key?: string;
 }
 
 /**
@@ -50,9 +59,11 @@ export interface RunningApp {
 
 /**
  * Serves an App for development on 127.0.0.1:5000 (or `host`/`port`): Flask's `app.run()`, with its banner and
- * warning, the request log, the debug page with `debug`, and the reloader (on by default with `debug`: the script runs
- * again in a child on every change). For production, serve `app.gatewayApp` with `serve()` from `flagon/serving` or
- * another TSGI server. An App imported from the root module `flagon` has this as `app.run(options)`.
+ * warning, the request log, the debug page with `debug`, HTTPS with `cert` (and `key`), and the reloader (on by
+ * default with `debug`: the script runs again in a child on every change). A bad `cert` or `key` throws a
+ * `FlagonError` (`FLAGON_ERR_BAD_ARGUMENT`) before any port is bound. For production, serve `app.gatewayApp` with
+ * `serve()` from `flagon/serving` or another TSGI server. An App imported from the root module `flagon` has this as
+ * `app.run(options)`.
  *
  * @example
  * import { App } from 'flagon/app';
@@ -73,7 +84,8 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
     return { url: '', host, port, server: null, close: async () => undefined };
   }
   if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) {
-    // A child of the reloader: the parent bound the socket, and its address is in the environment.
+    // A child of the reloader: the parent bound the socket, its address is in the environment, and the certificate
+    // comes with the message to listen (the parent read or made it once for every child).
     return serveForReloader(
       app,
       process.env.FLAGON_RUN_HOST ?? host,
@@ -81,6 +93,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
       debug,
     );
   }
+  const tls = await loadTls({ cert: options.cert, key: options.key }, { host });
   if (options.reload ?? debug) {
     const script = process.argv[1];
     const roots = [script ? projectRoot(script) : process.cwd(), ...(options.extraFiles ?? [])];
@@ -91,6 +104,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
       debug,
       watch: roots,
       exclude: options.excludePatterns,
+      tls,
     });
     return { url: reloader.url, host, port: reloader.port, server: null, close: reloader.close };
   }
@@ -100,30 +114,41 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
     port,
     allowedHosts: app.config.TRUSTED_HOSTS ?? [],
     log: options.log,
+    tls,
   });
   await listenOn(server, { port, host });
   const bound = (server.address() as { port: number }).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  const url = devServerUrl(host, bound, tls !== null);
   if (options.banner ?? true)
-    process.stdout.write(banner({ name: app.name, debug, url, host, colour: process.stdout.isTTY }));
+    process.stdout.write(banner({ name: app.name, debug, url, host, colour: process.stdout.isTTY, adhoc: tls?.adhoc }));
   return { url, host, port: bound, server, close: () => drainServer(server, 0, 5_000) };
 }
 
 /** In a child of the reloader: say the app is loaded, listen on the parent's socket when told, drain when told. */
 function serveForReloader(app: App, host: string, port: number, debug: boolean): Promise<RunningApp> {
-  const server = createDevServer(app.gatewayApp, { debug, host, port, allowedHosts: app.config.TRUSTED_HOSTS ?? [] });
+  let server: Server | null = null;
   const send = (message: ChildMessage): void => void process.send?.(message);
   process.on('SIGINT', () => undefined); // Ctrl+C reaches the whole process group; the parent stops the children
   process.on('disconnect', () => process.exit(0));
   return new Promise((resolve) => {
     process.on('message', (message: ParentMessage, handle?: object) => {
       if (message.type === 'listen' && handle) {
-        void listenOn(server, handle).then(() => {
+        const { tls } = message;
+        const listening = createDevServer(app.gatewayApp, {
+          debug,
+          host,
+          port,
+          allowedHosts: app.config.TRUSTED_HOSTS ?? [],
+          tls,
+        });
+        server = listening;
+        void listenOn(listening, handle).then(() => {
           send({ type: 'listening' });
-          resolve({ url: `http://${host}:${port}`, host, port, server, close: () => drainServer(server) });
+          const url = devServerUrl(host, port, tls !== null);
+          resolve({ url, host, port, server: listening, close: () => drainServer(listening) });
         });
       } else if (message.type === 'drain') {
-        const drained = drainServer(server);
+        const drained = server ? drainServer(server) : Promise.resolve();
         send({ type: 'stopped' });
         void drained.then(() => process.exit(0));
       }

@@ -1,11 +1,13 @@
-/** @module The development server's parts (layer L4): a node:http server with the debug page and request log, listening on a handed-over socket, draining without dropping a request; the banner. */
+/** @module The development server's parts (layer L4): a node:http (or node:https) server with the debug page and request log, listening on a handed-over socket, draining without dropping a request; the banner. */
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
 import { debuggedApp } from './debug-page.js';
 import { createRequestListener } from '../serving/listener.js';
 import { logRequests } from './request-log.js';
 import { SERVE_DEFAULTS } from '../serving/serve.js';
+import type { TlsMaterial } from './tls.js';
 
 /**
  * Options of {@link createDevServer}.
@@ -23,30 +25,42 @@ export interface DevServerOptions {
   allowedHosts?: readonly string[];
   /** Log each request in Werkzeug's format. Default true. */
   log?: boolean;
+  /** Serve HTTPS with this certificate and key (from `loadTls`); `tsgi.url_scheme` is then `https`. */
+  tls?: TlsMaterial | null;
 }
 
 /**
- * A node:http server for development: Flagon's listener over the app (wrapped by the debug page in debug mode), the
- * request log, and the same timeouts as `serve()`. It does not listen yet: see {@link listenOn}.
+ * A node:http server for development (node:https with `tls`): Flagon's listener over the app (wrapped by the debug
+ * page in debug mode), the request log, and the same timeouts as `serve()`. It does not listen yet: see
+ * {@link listenOn}.
  *
  * @example
  * const server = createDevServer(app.gatewayApp, { debug: true, host: '127.0.0.1', port: 5000 });
  * server.listen(5000, '127.0.0.1');
  */
 export function createDevServer(app: GatewayApp, options: DevServerOptions): Server {
-  const server = createServer({
+  const timeouts = {
     headersTimeout: SERVE_DEFAULTS.headersTimeout,
     requestTimeout: SERVE_DEFAULTS.requestTimeout,
     keepAliveTimeout: SERVE_DEFAULTS.keepAliveTimeout,
     maxHeaderSize: SERVE_DEFAULTS.maxHeaderSize,
-  });
+  };
+  const tls = options.tls;
+  const server: Server = tls
+    ? createHttpsServer({ ...timeouts, cert: tls.cert, key: tls.key })
+    : createServer(timeouts);
   trackResponses(server);
   const wrapped = options.debug
     ? debuggedApp(app, { allowedHosts: [options.host, ...(options.allowedHosts ?? [])] })
     : app;
   server.on(
     'request',
-    createRequestListener(wrapped, { debug: options.debug, serverName: options.host, serverPort: options.port }),
+    createRequestListener(wrapped, {
+      debug: options.debug,
+      serverName: options.host,
+      serverPort: options.port,
+      urlScheme: tls ? 'https' : 'http',
+    }),
   );
   if (options.log ?? true) logRequests(server);
   return server;
@@ -113,16 +127,33 @@ function inFlight(server: Server): Iterable<ServerResponse> {
   return responses.get(server) ?? [];
 }
 
+/**
+ * The URL a dev server answers on: `https` when it serves TLS, an IPv6 host in brackets.
+ *
+ * @example
+ * devServerUrl('::1', 5000, true); // 'https://[::1]:5000'
+ */
+export function devServerUrl(host: string, port: number, secure: boolean): string {
+  return `${secure ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /**
  * Flask's startup banner: the app, debug mode, the development-server warning (every start), a second warning when
- * bound beyond this machine, and the URL.
+ * bound beyond this machine, a note on a throwaway certificate (`adhoc`), and the URL.
  *
  * @example
  * process.stdout.write(banner({ name: 'notes', debug: true, url: 'http://127.0.0.1:5000', host: '127.0.0.1' }));
  */
-export function banner(info: { name: string; debug: boolean; url: string; host: string; colour?: boolean }): string {
+export function banner(info: {
+  name: string;
+  debug: boolean;
+  url: string;
+  host: string;
+  colour?: boolean;
+  adhoc?: boolean;
+}): string {
   const warn = (text: string): string => (info.colour ? `\x1b[31m\x1b[1m${text}\x1b[0m` : text);
   const lines = [
     ` * Serving Flagon app '${info.name}'`,
@@ -139,6 +170,10 @@ export function banner(info: { name: string; debug: boolean; url: string; host: 
     );
     if (info.host === '0.0.0.0' || info.host === '::') lines.push(` * Running on all addresses (${info.host})`);
   }
+  if (info.adhoc)
+    lines.push(
+      ' * HTTPS with a throwaway self-signed certificate (adhoc): browsers warn about it once per run; curl needs -k',
+    );
   lines.push(` * Running on ${info.url}`, 'Press CTRL+C to quit');
   return `${lines.join('\n')}\n`;
 }

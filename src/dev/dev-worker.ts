@@ -1,20 +1,22 @@
 /** @module The reloader's child process (layer L4): warm before it is needed, it loads the app, listens on the parent's socket, drains. */
 // It starts before it is needed and loads Flagon and tsx while the current child still serves (the slow part of a
-// start), then waits: on `load` it imports the app, on `listen` it listens on the socket the parent owns, on `drain`
-// it finishes its requests and exits. If the app fails to load, it serves a page that explains the error instead,
-// so the parent never has to restart in a loop.
+// start), then waits: on `load` it imports the app, on `listen` it listens on the socket the parent owns (with the
+// parent's certificate under HTTPS: one per run, so a browser's exception for an adhoc one lasts across reloads), on
+// `drain` it finishes its requests and exits. If the app fails to load, it serves a page that explains the error
+// instead, so the parent never has to restart in a loop.
 import type { Server } from 'node:http';
 import type { App } from '../app/app.js';
 import type { Body, GatewayApp } from '../gateway/types.js';
 import { importApp, registerTypeScript, type AppSpec } from './app-loader.js';
 import { renderDebugPage } from './debug-page.js';
-import { createDevServer, drainServer, listenOn } from './dev-server.js';
+import { createDevServer, type DevServerOptions, drainServer, listenOn } from './dev-server.js';
+import type { TlsMaterial } from './tls.js';
 
 /** What the parent asks of a child. */
 export type ParentMessage =
   | { type: 'load'; spec: AppSpec; debug: boolean; host: string; port: number; env: Record<string, string> }
   | { type: 'page'; title: string; message: string; debug: boolean; host: string; port: number }
-  | { type: 'listen' }
+  | { type: 'listen'; tls: TlsMaterial | null }
   | { type: 'drain' };
 
 /** What a child tells its parent. */
@@ -28,6 +30,8 @@ const send = (message: ChildMessage): void => {
   process.send?.(message);
 };
 
+/** What to serve once told to listen: the server is made then, with the TLS material the `listen` message brings. */
+let serving: { app: GatewayApp; options: DevServerOptions } | null = null;
 let server: Server | null = null;
 let handle: object | null = null;
 
@@ -57,11 +61,10 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   } catch (error) {
     process.stderr.write(`Error: the app failed to load:\n${error instanceof Error ? error.stack : String(error)}\n`);
     const title = 'The app failed to load. Fix the error and save: the server reloads by itself.';
-    server = createDevServer(explainingApp(error, title, message.debug), {
-      debug: false,
-      host: message.host,
-      port: message.port,
-    });
+    serving = {
+      app: explainingApp(error, title, message.debug),
+      options: { debug: false, host: message.host, port: message.port },
+    };
     send({
       type: 'loaded',
       ok: false,
@@ -72,12 +75,10 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   }
   if (message.debug) app.config.DEBUG = true;
   const trusted = app.config.TRUSTED_HOSTS ?? [];
-  server = createDevServer(app.gatewayApp, {
-    debug: app.config.DEBUG,
-    host: message.host,
-    port: message.port,
-    allowedHosts: trusted,
-  });
+  serving = {
+    app: app.gatewayApp,
+    options: { debug: app.config.DEBUG, host: message.host, port: message.port, allowedHosts: trusted },
+  };
   send({ type: 'loaded', ok: true, name: app.name });
 }
 
@@ -89,15 +90,15 @@ process.on('message', (message: ParentMessage, sentHandle?: object) => {
         await load(message);
         break;
       case 'page':
-        server = createDevServer(explainingApp(new Error(message.message), message.title, message.debug), {
-          debug: false,
-          host: message.host,
-          port: message.port,
-        });
+        serving = {
+          app: explainingApp(new Error(message.message), message.title, message.debug),
+          options: { debug: false, host: message.host, port: message.port },
+        };
         send({ type: 'loaded', ok: false, name: 'page', error: message.message });
         break;
       case 'listen':
-        await listenOn(server!, handle!);
+        server = createDevServer(serving!.app, { ...serving!.options, tls: message.tls });
+        await listenOn(server, handle!);
         send({ type: 'listening' });
         break;
       case 'drain': {

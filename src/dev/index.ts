@@ -1,4 +1,4 @@
-/** @module flagon/dev: the development server (layer L4): `run(app)` (the root App's `app.run()`), the reloader and its watcher, the debug page, stack frames, the request log, and the app loader `flagon run` uses. Re-exports only. */
+/** @module flagon/dev: the development server (layer L4): `run(app)` (the root App's `app.run()`), the reloader and its watcher, the debug page, stack frames, the request log, HTTPS (`loadTls`), and the app loader `flagon run` uses. Re-exports only. */
 export { run } from './app-run.js';
 export type { RunOptions, RunningApp } from './app-run.js';
 export { debuggedApp, isLocalHost, renderDebugPage } from './debug-page.js';
@@ -7,8 +7,10 @@ export { stackFrames } from './stack-frames.js';
 export type { SourceLine, StackFrame } from './stack-frames.js';
 export { formatRequestLog, logRequests } from './request-log.js';
 export type { RequestLogEntry } from './request-log.js';
-export { banner, createDevServer, drainServer, listenOn } from './dev-server.js';
+export { banner, createDevServer, devServerUrl, drainServer, listenOn } from './dev-server.js';
 export type { DevServerOptions } from './dev-server.js';
+export { loadTls } from './tls.js';
+export type { TlsFiles, TlsMaterial, TlsOptionNames } from './tls.js';
 export { startReloader } from './reloader.js';
 export type { Reloader, ReloaderOptions } from './reloader.js';
 export {

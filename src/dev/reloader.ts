@@ -10,8 +10,9 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getSystemErrorName } from 'node:util';
 import { readDotenv, type AppSpec } from './app-loader.js';
-import { banner } from './dev-server.js';
+import { banner, devServerUrl } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
+import type { TlsMaterial } from './tls.js';
 import { watchTree, type TreeWatcher } from './watcher.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ReloaderOptions {
   exclude?: readonly string[];
   /** Where the banner and reload notices go. Default: standard output. */
   write?: (text: string) => void;
+  /** Serve HTTPS: every child listens with this certificate (made once, so an adhoc one survives reloads). */
+  tls?: TlsMaterial | null;
 }
 
 /**
@@ -126,8 +129,8 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
     );
   }
   const port = address.port;
-  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${urlHost}:${port}`;
+  const tls = options.tls ?? null;
+  const url = devServerUrl(options.host, port, tls !== null);
   const warm = options.app ? flagonEntry(options.app.file) : null;
   let active: Child | null = null;
   let standby: Child | null = null;
@@ -192,7 +195,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
       old.send({ type: 'drain' });
       await old.expect('stopped', 1_000).catch(() => old.kill()); // a child stuck in a loop is killed, not waited for
     }
-    next.send({ type: 'listen' }, handle);
+    next.send({ type: 'listen', tls }, handle);
     await next.expect('listening');
     active = next;
     next.onUnexpectedExit = (how) => {
@@ -248,7 +251,16 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   const watcher: TreeWatcher = watchTree({ roots: options.watch, exclude: options.exclude }, (changed) => {
     void reload(changed).catch((error: unknown) => write(` * Reload failed: ${(error as Error).message}\n`));
   });
-  write(banner({ name: first.name, debug: options.debug, url, host: options.host, colour: process.stdout.isTTY }));
+  write(
+    banner({
+      name: first.name,
+      debug: options.debug,
+      url,
+      host: options.host,
+      colour: process.stdout.isTTY,
+      adhoc: tls?.adhoc,
+    }),
+  );
   write(
     ` * Restarting with fs.watch (${watcher.size} folders and files watched under ${options.watch.map((p) => relative(process.cwd(), p) || '.').join(', ')})\n`,
   );
