@@ -176,13 +176,19 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
   // An app may call startResponse lazily, from inside its body: read until it has.
   const early: BodyChunk[] = [];
   let done = false;
-  while (status === '' && !done) {
-    const step = await iterator.next();
-    if (step.done) done = true;
-    else early.push(step.value);
+  try {
+    while (status === '' && !done) {
+      const step = await iterator.next();
+      if (step.done) done = true;
+      else early.push(step.value);
+    }
+    if (status === '')
+      throw new FlagonError('FLAGON_ERR_BAD_RETURN', 'the TSGI app a view returned never called startResponse()');
+  } catch (error) {
+    // No Response will own this body: release what it holds (a file, a stream) before the error goes on (§5.3).
+    await callCloseAndWait(body);
+    throw error;
   }
-  if (status === '')
-    throw new FlagonError('FLAGON_ERR_BAD_RETURN', 'the TSGI app a view returned never called startResponse()');
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -218,4 +224,13 @@ export function redirect(location: string, status = 302): Response {
   const uri = location.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
   const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(uri)}">${escapeHtml(location)}</a>. If not, click the link.\n`;
   return new Response(body, { status, headers: { Location: uri } });
+}
+
+/** Calls a body's close() once, waiting for it; a failure to close must not hide the error that made us close it. */
+async function callCloseAndWait(body: Body): Promise<void> {
+  try {
+    await body.close?.();
+  } catch {
+    // the caller rethrows the first error
+  }
 }

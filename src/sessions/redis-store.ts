@@ -69,6 +69,8 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: Promise<typeof import('redis')> | null = null;
   readonly #timeout: number;
   #client: RedisSessionClient | Promise<RedisSessionClient> | null = null;
+  /** Counts close() calls, so a connection begun before one is not kept after it. */
+  #epoch = 0;
   /** The client the store made from `url`, which `close()` closes. */
   #own: { readonly isOpen: boolean; readonly isReady: boolean; close(): Promise<void>; destroy(): void } | null = null;
   /** The last connection error, the reason a command failed while the client is offline. */
@@ -124,10 +126,11 @@ export class RedisSessionStore implements SessionStore {
    * await store.close();
    */
   async close(): Promise<void> {
+    this.#epoch++; // a connection still being made is dropped when it comes (see #connect)
     const own = this.#own;
-    if (own === null) return;
     this.#own = null;
     this.#client = null;
+    if (own === null) return;
     if (own.isReady) await own.close();
     else if (own.isOpen) own.destroy(); // still trying to reach Redis: nothing to flush
   }
@@ -147,7 +150,10 @@ export class RedisSessionStore implements SessionStore {
    * process finds Redis ready; later, while Redis is away, a command fails at once.
    */
   async #connect(url: string): Promise<RedisSessionClient> {
+    const epoch = this.#epoch;
     const { createClient } = await this.#redis!;
+    // close() ran while the client library loaded: make no client, which nothing would ever close.
+    if (epoch !== this.#epoch) throw new Error('The client is closed');
     const timeout = this.#timeout;
     const client = createClient({
       url,
@@ -160,10 +166,12 @@ export class RedisSessionStore implements SessionStore {
       const settle = (): void => {
         client.off('ready', settle);
         client.off('error', settle);
+        client.off('end', settle);
         resolve();
       };
       client.on('ready', settle);
       client.on('error', settle);
+      client.on('end', settle); // close() destroyed it before it was ready: the waiting command fails, never hangs
     });
     client.connect().catch((error: Error) => {
       this.#lastError = error; // given up (closed by close()): the next command says the client is closed

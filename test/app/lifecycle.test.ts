@@ -527,3 +527,28 @@ describe('the pipeline at its edges (found by review; each failed before)', () =
     expect(warnings.join('\n')).toMatch(/big/);
   });
 });
+
+describe('a TSGI app returned by a view', () => {
+  it('has its body closed when it never starts a response, or fails before it does', async () => {
+    const app = newApp({ TESTING: false });
+    const closed: string[] = [];
+    const never: GatewayApp = () => Object.assign(['x'], { close: () => void closed.push('never') });
+    const failing: GatewayApp = () =>
+      Object.assign(
+        {
+          [Symbol.iterator]: () => ({
+            next(): IteratorResult<string> {
+              throw new Error('the body failed before startResponse');
+            },
+          }),
+        },
+        { close: () => void closed.push('failing') },
+      );
+    app.get('/never', () => never);
+    app.get('/failing', () => failing);
+    const client = app.testClient();
+    expect((await quietly(() => client.get('/never'))).status).toBe(500);
+    expect((await quietly(() => client.get('/failing'))).status).toBe(500);
+    expect(closed).toEqual(['never', 'failing']);
+  });
+});
