@@ -289,7 +289,10 @@ export class Rule {
     // No parameters, and no host or only a literal subdomain (the server name itself, when SERVER_NAME is set): the
     // router finds it by a map lookup and a string compare, without the walk.
     this.isStatic = names.length === 0 && (this.host === null || this.subdomain !== null);
-    this.signature = `${this.subdomain === null ? (this.#hostOption ?? '') : `.${this.subdomain}`}|${rule.replace(PARAM, (_m, spec: string) => `<${SPEC.exec(spec)?.[1] ?? 'default'}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
+    // The host a rule answers, for duplicate detection: its full host when the server name is known now (so a host
+    // rule and a subdomain rule for the same host collide, as before), else its subdomain.
+    const domainKey = this.subdomain === null ? (this.#hostOption ?? '') : (this.hostPattern ?? `.${this.subdomain}`);
+    this.signature = `${domainKey}|${rule.replace(PARAM, (_m, spec: string) => `<${SPEC.exec(spec)?.[1] ?? 'default'}(${SPEC.exec(spec)?.[2] ?? ''})>`)}`;
   }
 
   /**

@@ -156,6 +156,13 @@ describe('rule strings', () => {
     expect(() => new Router().add(rule, { endpoint: 'e' })).toThrow(message);
   });
 
+  it('treat a host rule for the server name itself as a duplicate of a rule on the default subdomain', () => {
+    const router = new Router({ serverName: 'example.com', defaultSubdomain: '' });
+    router.add('/x', { endpoint: 'plain' });
+    expect(() => router.add('/x', { endpoint: 'hosted', host: 'example.com' })).toThrow(/duplicates rule '\/x'/);
+    expect(() => router.add('/x', { endpoint: 'api', subdomain: 'api' })).not.toThrow();
+  });
+
   it('treat a duplicate rule with overlapping methods as an error naming both', () => {
     const router = routerWith([['/u/<int:id>', 'user']]);
     expect(() => router.add('/u/<int:uid>', { endpoint: 'other' })).toThrow(
