@@ -8,6 +8,7 @@ import { importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';
+import { serveCommand } from './serve.js';
 import { startShell } from './shell.js';
 import { staticCommand } from './static.js';
 
@@ -15,6 +16,7 @@ const HELP = `Usage: flagon [--app PATH[:NAME]] <command> [options]
 
 Commands:
   run       serve the app for development, with the reloader and debug page
+  serve     serve the app in production: a primary process and pre-forked workers (gunicorn)
   routes    list the app's routes
   shell     a Node REPL with the app loaded and an app context
   static    serve a folder's files, with listings (python -m http.server); needs no app
@@ -36,6 +38,15 @@ flagon run [options]
   --cert FILE|adhoc          serve HTTPS with this PEM certificate, or 'adhoc' for a throwaway
                              self-signed one (browsers warn about it) (FLAGON_RUN_CERT)
   --key FILE                 the certificate's private key, PEM; required with --cert FILE (FLAGON_RUN_KEY)
+
+flagon serve [options]
+  --app PATH[:NAME]           the app's module
+  -b, --bind ADDRESS          where to listen: HOST:PORT, [IPv6]:PORT or unix:/PATH (a stale socket
+                              file is removed first); repeat for more (default 127.0.0.1:8000)
+  -w, --workers N             worker processes, each loading the app once (default: the CPU count)
+  --graceful-timeout SECONDS  on SIGTERM/SIGINT, how long requests in flight may take before the
+                              workers are killed (default 30)
+  Never debug, never the reloader. A worker that dies is replaced; one that fails to boot stops the server.
 
 flagon routes [--app PATH[:NAME]] [--sort endpoint|methods|rule] [--all-methods]
 flagon shell [--app PATH[:NAME]]
@@ -61,7 +72,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (leading) {
     appOption = leading[1] ?? rest.shift();
     [command, ...rest] = rest;
-    if (command === 'run' || command === 'routes' || command === 'shell') rest = ['--app', appOption ?? '', ...rest];
+    if (command === 'run' || command === 'serve' || command === 'routes' || command === 'shell')
+      rest = ['--app', appOption ?? '', ...rest];
   }
   if (command === '--version' || command === '-V') {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -73,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP + (await appCommandsListing(appOption)));
     return command === undefined ? 2 : 0;
   }
-  const builtin = command === 'run' || command === 'routes' || command === 'shell';
+  const builtin = command === 'run' || command === 'serve' || command === 'routes' || command === 'shell';
   if (builtin && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(HELP);
     return 0;
@@ -82,6 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case 'routes':
         return await routesCommand(rest);
       case 'shell':

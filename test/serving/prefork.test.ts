@@ -1,0 +1,262 @@
+/**
+ * `flagon serve`: a primary (node:cluster) pre-forking workers, as gunicorn. Runs dist/cli/main.js (npm run build
+ * first) on test/fixtures/prefork-app, over real HTTP on 127.0.0.1 and over a UNIX socket.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { type Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { CLI } from '../helpers/dev-server.js';
+
+const APP = fileURLToPath(new URL('../fixtures/prefork-app/app.ts', import.meta.url));
+const dirs: string[] = [];
+const started: ChildProcess[] = [];
+const workerPids = new Set<number>();
+
+afterEach(() => {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pid of workerPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  }
+  workerPids.clear();
+});
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'flagon-prefork-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A port nothing listens on now: cluster workers share the primary's port, so port 0 cannot be passed. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Primary {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  /** Resolves when standard output has printed `count` lines matching `pattern` (global); returns the matches. */
+  waitFor(pattern: RegExp, count?: number, timeoutMs?: number): Promise<RegExpMatchArray[]>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startServe(args: string[], env: Record<string, string> = {}): Primary {
+  const child = spawn(process.execPath, [CLI, 'serve', '--app', APP, ...args], {
+    env: { ...process.env, FLAGON_APP: '', FLAGON_DEBUG: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const match of out.matchAll(/pid: (\d+)/g)) workerPids.add(Number(match[1]));
+    for (const listener of listeners) listener();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const waitFor = (pattern: RegExp, count = 1, timeoutMs = 15_000): Promise<RegExpMatchArray[]> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const matches = [...out.matchAll(pattern)];
+        if (matches.length >= count) {
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(matches);
+        }
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`timed out waiting for ${count} × ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
+      }, timeoutMs);
+      listeners.add(check);
+      void exited.then(({ code }) => {
+        if (!listeners.has(check)) return;
+        listeners.delete(check);
+        clearTimeout(timer);
+        reject(new Error(`flagon serve exited (${code}) before ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
+      });
+      check();
+    });
+  return { child, out: () => out, err: () => err, waitFor, exited };
+}
+
+interface Answer {
+  status: number;
+  pid: number;
+  body: string;
+}
+
+function get(
+  target: { port: number } | { socketPath: string },
+  path = '/',
+  agent: Agent | false = false,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', ...target, path, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode!, pid: Number(res.headers['x-worker-pid']), body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Resolves when a file whose name matches `pattern` exists in `dir`. */
+function fileAppears(dir: string, pattern: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    const find = (): string | undefined => readdirSync(dir).find((name) => pattern.test(name));
+    const watcher = watch(dir, () => {
+      const name = find();
+      if (name) {
+        watcher.close();
+        resolve(name);
+      }
+    });
+    const now = find();
+    if (now) {
+      watcher.close();
+      resolve(now);
+    }
+  });
+}
+
+const BOOTED = /Worker booted \(pid: (\d+)\)/g;
+
+describe('flagon serve', () => {
+  it('forks the workers asked for, and both answer', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '2']);
+    await primary.waitFor(new RegExp(`Listening at: http://127\\.0\\.0\\.1:${port} \\((\\d+)\\)`, 'g'));
+    const booted = await primary.waitFor(BOOTED, 2);
+    const pids = new Set(booted.map((match) => Number(match[1])));
+    expect(pids.size).toBe(2);
+    expect(primary.out()).toContain(`(${primary.child.pid})`);
+    const seen = new Set<number>();
+    for (let i = 0; i < 40 && seen.size < 2; i += 1) {
+      const answer = await get({ port });
+      expect(answer).toMatchObject({ status: 200, body: 'hello from a worker' });
+      seen.add(answer.pid);
+    }
+    expect(seen).toEqual(pids);
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('replaces a worker killed with SIGKILL within a second, and keeps answering', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '2']);
+    const booted = await primary.waitFor(BOOTED, 2);
+    const victim = Number(booted[0]![1]);
+    const forksBefore = [...primary.out().matchAll(/Booting worker with pid: (\d+)/g)].length;
+    const killedAt = Date.now();
+    process.kill(victim, 'SIGKILL');
+    const forks = await primary.waitFor(/Booting worker with pid: (\d+)/g, forksBefore + 1, 1_000);
+    expect(Date.now() - killedAt).toBeLessThan(1_000);
+    const replacement = Number(forks.at(-1)![1]);
+    expect(replacement).not.toBe(victim);
+    expect(primary.out()).toMatch(new RegExp(`Worker \\(pid:${victim}\\) exited with signal SIGKILL`));
+    await primary.waitFor(BOOTED, 3);
+    for (let i = 0; i < 10; i += 1) {
+      const answer = await get({ port });
+      expect(answer.status).toBe(200);
+      expect(answer.pid).not.toBe(victim);
+    }
+    primary.child.kill('SIGTERM');
+    expect((await primary.exited).code).toBe(0);
+  });
+
+  it('on SIGTERM lets a request in flight finish, closes idle keep-alive connections, and exits 0', {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort();
+    const dir = tempDir();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1', '--graceful-timeout', '20'], {
+      PREFORK_TEST_DIR: dir,
+    });
+    await primary.waitFor(BOOTED, 1);
+    const { Agent: HttpAgent } = await import('node:http');
+    const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    expect((await get({ port }, '/', keepAlive)).status).toBe(200); // leaves an idle keep-alive connection
+    const slow = get({ port }, '/slow');
+    await fileAppears(dir, /^started-\d+$/);
+    primary.child.kill('SIGTERM');
+    await primary.waitFor(/Handling signal: SIGTERM/g);
+    expect(primary.child.exitCode).toBe(null); // waiting for the request in flight
+    const releasedAt = Date.now();
+    writeFileSync(join(dir, 'release'), '');
+    expect(await slow).toMatchObject({ status: 200, body: 'slow done' });
+    expect(await primary.exited).toEqual({ code: 0, signal: null });
+    // Well within keepAliveTimeout (5 s): the idle keep-alive connection did not hold the worker up.
+    expect(Date.now() - releasedAt).toBeLessThan(4_000);
+    keepAlive.destroy();
+  });
+
+  it('stops with the error, non-zero, when the app fails to boot, forking no more than --workers', {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '3'], { PREFORK_FAIL: '1' });
+    const { code } = await primary.exited;
+    expect(code).not.toBe(0);
+    expect(code).not.toBe(null);
+    expect(primary.err()).toContain('prefork-app refuses to boot (PREFORK_FAIL=1)');
+    const forks = [...primary.out().matchAll(/Booting worker with pid: (\d+)/g)];
+    expect(forks.length).toBeGreaterThanOrEqual(1);
+    expect(forks.length).toBeLessThanOrEqual(3);
+  });
+
+  it('serves on a unix: bind, removing a stale socket file first', { timeout: 30_000 }, async () => {
+    const dir = tempDir();
+    const socketPath = join(dir, 'app.sock');
+    // A stale socket file, as a server killed without closing leaves.
+    const stale = spawn(
+      process.execPath,
+      ['-e', `require('node:net').createServer().listen(${JSON.stringify(socketPath)}, () => console.log('up'))`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    started.push(stale);
+    await new Promise((resolve) => stale.stdout!.once('data', resolve));
+    stale.kill('SIGKILL');
+    await new Promise((resolve) => stale.once('exit', resolve));
+    expect(existsSync(socketPath)).toBe(true);
+    const primary = startServe(['--bind', `unix:${socketPath}`, '--workers', '2']);
+    await primary.waitFor(new RegExp(`Listening at: unix:${socketPath.replace(/[.]/g, '\\.')} \\(\\d+\\)`, 'g'));
+    const booted = await primary.waitFor(BOOTED, 2);
+    const answer = await get({ socketPath });
+    expect(answer).toMatchObject({ status: 200, body: 'hello from a worker' });
+    expect(booted.map((match) => Number(match[1]))).toContain(answer.pid);
+    primary.child.kill('SIGTERM');
+    expect((await primary.exited).code).toBe(0);
+  });
+});
