@@ -113,7 +113,13 @@ function runPrimary(options: PreforkOptions, binds: readonly Bind[]): Promise<nu
       if (stopping && Object.keys(cluster.workers ?? {}).length === 0) {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
-        log(`Shutting down: ${exitCode === WORKER_BOOT_ERROR ? 'worker failed to boot' : 'all workers stopped'}`);
+        const why =
+          exitCode === WORKER_BOOT_ERROR
+            ? 'worker failed to boot'
+            : exitCode === 0
+              ? 'all workers stopped'
+              : 'all workers stopped, not all cleanly';
+        log(`Shutting down: ${why}`);
         resolve(exitCode);
       }
     };

@@ -120,7 +120,7 @@ describe('flagon run', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^Error: Could not find the app 'missing\.ts'.*--app PATH\[:NAME\]/);
     expect(flagon(['run', '--colour']).stderr).toMatch(/Unknown option '--colour'/);
-    expect(flagon(['serve']).stderr).toMatch(/no such command 'serve'/);
+    expect(flagon(['deploy']).stderr).toMatch(/no such command 'deploy'/);
   });
 
   it('says the port is taken, with and without the reloader, and exits 2', async () => {

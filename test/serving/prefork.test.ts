@@ -222,6 +222,27 @@ describe('flagon serve', () => {
     keepAlive.destroy();
   });
 
+  it('kills the workers still busy after --graceful-timeout, and exits 1', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const dir = tempDir();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1', '--graceful-timeout', '1'], {
+      PREFORK_TEST_DIR: dir,
+    });
+    const [booted] = await primary.waitFor(BOOTED, 1);
+    const slow = get({ port }, '/slow').then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await fileAppears(dir, /^started-\d+$/);
+    const signalledAt = Date.now();
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toEqual({ code: 1, signal: null });
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1_000);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    expect(await slow).toBe('cut');
+    expect(primary.out()).toContain(`Worker (pid:${booted![1]}) did not stop within 1000 ms: killing it`);
+  });
+
   it('stops with the error, non-zero, when the app fails to boot, forking no more than --workers', {
     timeout: 30_000,
   }, async () => {
