@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import type { GatewayApp } from '../gateway/types.js';
 import { createRequestListener } from './listener.js';
-import { SERVE_DEFAULTS } from './serve.js';
+import { answerProtocolErrors, SERVE_DEFAULTS } from './serve.js';
 
 /**
  * Where a worker listens: a TCP host and port, or a UNIX socket's path.
@@ -188,6 +188,7 @@ async function runWorker(options: PreforkOptions, binds: readonly Bind[]): Promi
         maxHeaderSize: SERVE_DEFAULTS.maxHeaderSize,
         connectionsCheckingInterval: SERVE_DEFAULTS.connectionsCheckingInterval,
       });
+      answerProtocolErrors(server); // what the parser refuses, and CONNECT, answered as serve() does
       // When stopping, a keep-alive connection is closed as soon as its response is done.
       server.on('request', (_req, res) => {
         res.on('finish', () => {

@@ -107,18 +107,7 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
     });
   });
   const { port } = server.address() as AddressInfo;
-  server.on('clientError', answerClientError);
-  // CONNECT asks for a tunnel, which this server does not make (RFC 9110 §9.3.6): without a listener node would just
-  // drop the connection, leaving the client to guess.
-  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
-    const body = 'Not Implemented: this server makes no CONNECT tunnels\n';
-    // After the answers to the requests before it on this connection, in order (RFC 9112 §9.3.2).
-    whenIdle(socket, () => {
-      socket.end(
-        `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    });
-  });
+  answerProtocolErrors(server);
   server.on(
     'request',
     createRequestListener(app, {
@@ -135,6 +124,29 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
     server,
     close: () => closeServer(server, settings.closeTimeout ?? 5_000),
   };
+}
+
+/**
+ * The answers a Flagon server gives before any application runs, shared by `serve()` and the workers of
+ * `flagon serve`: what node's HTTP parser refuses gets its status (400, 408, 413, 431, 505, docs/gateway.md §6.6)
+ * after the answers before it, and CONNECT gets 501, since this server makes no tunnels (RFC 9110 §9.3.6): without a
+ * listener node would drop the connection, leaving the client to guess.
+ *
+ * @example
+ * const server = createServer(options);
+ * answerProtocolErrors(server);
+ */
+export function answerProtocolErrors(server: Server): void {
+  server.on('clientError', answerClientError);
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    const body = 'Not Implemented: this server makes no CONNECT tunnels\n';
+    // After the answers to the requests before it on this connection, in order (RFC 9112 §9.3.2).
+    whenIdle(socket, () => {
+      socket.end(
+        `HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
+  });
 }
 
 function closeServer(server: Server, timeout: number): Promise<void> {

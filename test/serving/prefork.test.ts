@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { type Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -169,6 +169,29 @@ describe('flagon serve', () => {
       seen.add(answer.pid);
     }
     expect(seen).toEqual(pids);
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("answers what the parser refuses and CONNECT as serve() does: 431 and 501, not node's bare 400", {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1']);
+    await primary.waitFor(BOOTED, 1);
+    const raw = (text: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        let answer = '';
+        const socket = connect(port, '127.0.0.1', () => socket.write(text));
+        socket.on('data', (chunk: Buffer) => {
+          answer += chunk.toString('latin1');
+        });
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const huge = `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`;
+    expect(await raw(huge)).toMatch(/^HTTP\/1\.1 431 /);
+    expect(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toMatch(/^HTTP\/1\.1 501 /);
     primary.child.kill('SIGTERM');
     expect(await primary.exited).toEqual({ code: 0, signal: null });
   });
