@@ -4,14 +4,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, cpSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCgi, type CgiOptions } from 'flagon/adapters';
 import type { Environ, GatewayApp } from 'flagon/gateway';
 import { makeProject, REPO } from '../helpers/dev-server.js';
-import { fetchRaw } from '../helpers/http.js';
+import { fetchRaw, freePort } from '../helpers/http.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -255,17 +254,6 @@ if (LIGHTTPD === null) {
   console.warn(
     'test/adapters/cgi.test.ts: lighttpd is not installed and could not be (not root?); the CGI server tests are skipped. Run: sudo .ci/install-system-deps.sh',
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe.skipIf(LIGHTTPD === null)('examples/cgi/ under lighttpd (mod_cgi)', () => {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, FlagonError, request, urlFor } from 'flagon';
 import { loadTls, type RunningApp, run } from 'flagon/dev';
 import { CLI, makeProject, REPO } from '../helpers/dev-server.js';
+import { freePort } from '../helpers/http.js';
 
 const OPENSSL = '/usr/bin/openssl';
 const CURL = '/usr/bin/curl';
@@ -99,16 +100,6 @@ async function runCaptured(
   } finally {
     process.stdout.write = write;
   }
-}
-
-/** A port nothing listens on now (bound and released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

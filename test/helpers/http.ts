@@ -1,6 +1,6 @@
 /** Test helpers that talk real HTTP to servers on 127.0.0.1: a request that reports truncation, and a raw socket exchange. */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 export interface TestResponse {
   status: number;
@@ -75,3 +75,18 @@ export function firstDataEvent(port: number, text: string): Promise<string> {
 
 export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A port nothing listens on now (bound on 127.0.0.1 and released), for a server that cannot take port 0: one whose
+ * port must be known before it starts (cluster workers share the primary's; a config file names it).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

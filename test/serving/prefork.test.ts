@@ -5,12 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { type Agent, request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/dev-server.js';
+import { freePort } from '../helpers/http.js';
 
 const APP = fileURLToPath(new URL('../fixtures/prefork-app/app.ts', import.meta.url));
 const dirs: string[] = [];
@@ -37,18 +38,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'flagon-prefork-'));
   dirs.push(dir);
   return dir;
-}
-
-/** A port nothing listens on now: cluster workers share the primary's port, so port 0 cannot be passed. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Primary {
