@@ -3,12 +3,18 @@
 #   lighttpd      a real CGI server (mod_cgi) for test/adapters/cgi.test.ts, which serves examples/cgi/ through it.
 #   redis-server  a private Redis (unix socket, no persistence) for test/sessions/redis-store.test.ts and
 #                 test/sessions/redis-app.test.ts, the RedisSessionStore's tests.
+#   nginx         a real reverse proxy in front of two `flagon serve` instances, for
+#                 test/serving/behind-nginx.test.ts. On Debian 12 the `nginx` package is the core binary itself,
+#                 with proxy, upstream, ssl and http_v2 compiled in; nginx-light adds only the echo module and
+#                 nginx-core/-full add mail, stream, geoip, image-filter and xslt, so `nginx` is the smallest that
+#                 has what the test and docs/deployment.md use. The test starts its own nginx (-p, -c); the
+#                 Debian service it may start on port 80 is not used.
 # Idempotent: a package already present is left alone, and nothing is fetched. Installing needs root (CI runs as
 # root); as another user it only says what is missing, and the tests that need it skip with a message naming this
 # script. Run it by hand with: sudo .ci/install-system-deps.sh
 set -euo pipefail
 
-packages=(lighttpd redis-server)
+packages=(lighttpd redis-server nginx)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
