@@ -1,4 +1,5 @@
 /** @module proxyFix (layer L2): trust the X-Forwarded-* headers of a known number of proxies, as Werkzeug's ProxyFix. */
+import { BlockList, isIP } from 'node:net';
 import { decodePathInfo } from '../gateway/url.js';
 import type { Environ, GatewayApp } from '../gateway/types.js';
 import { parseListHeader } from '../http/header-values.js';
@@ -22,6 +23,13 @@ export interface ProxyFixOptions {
   xPort?: number;
   /** `X-Forwarded-Prefix` sets `SCRIPT_NAME` (the app is mounted there by the proxy). Default 0. */
   xPrefix?: number;
+  /**
+   * The peers whose headers are read at all: IP addresses (`'127.0.0.1'`, `'::1'`) and networks (`'10.0.0.0/8'`), or
+   * `'*'` for any. A request from another address is passed on untouched, so a client that reaches the server
+   * directly cannot choose its address. A peer with no IP address (a UNIX socket, which only local processes can
+   * reach) is trusted, as gunicorn's `forwarded_allow_ips`. Default `['*']`: Werkzeug's ProxyFix has no such list.
+   */
+  trustedProxies?: readonly string[];
 }
 
 /**
@@ -106,7 +114,10 @@ export function proxyFix(app: GatewayApp, options: ProxyFixOptions = {}): Gatewa
     counts[name] = value;
   }
   const { xFor, xProto, xHost, xPort, xPrefix } = counts;
+  const trusted = trustedPeers(options.trustedProxies ?? ['*']);
   return function proxyFixed(environ: Environ, startResponse) {
+    if (trusted !== null && environ.REMOTE_ADDR !== '' && !isTrusted(trusted, environ.REMOTE_ADDR))
+      return app(environ, startResponse);
     const original: ProxyFixOriginal = {
       REMOTE_ADDR: environ.REMOTE_ADDR,
       'tsgi.url_scheme': environ['tsgi.url_scheme'],
@@ -142,4 +153,38 @@ export function proxyFix(app: GatewayApp, options: ProxyFixOptions = {}): Gatewa
 
     return app(environ, startResponse);
   };
+}
+
+/** The peers of `trustedProxies` as a BlockList, or `null` for any (`'*'`); a malformed entry throws, naming it. */
+function trustedPeers(entries: readonly string[]): BlockList | null {
+  if (entries.includes('*')) return null;
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.trim().split('/');
+    const family = isIP(address);
+    const prefix = Number(bits);
+    const valid =
+      family !== 0 &&
+      extra === undefined &&
+      (bits === undefined || (/^\d+$/.test(bits) && prefix <= (family === 4 ? 32 : 128)));
+    if (!valid)
+      throw new TypeError(
+        `proxyFix(): trustedProxies has '${entry}'; give IP addresses ('127.0.0.1', '::1'), networks ('10.0.0.0/8') or '*' for any peer`,
+      );
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, prefix, type);
+  }
+  return list;
+}
+
+/** Whether the peer is in the list; an IPv4 peer seen as `::ffff:a.b.c.d` (a dual-stack socket) counts as `a.b.c.d`. */
+function isTrusted(list: BlockList, address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return list.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    return list.check(address, 'ipv6') || (mapped !== null && list.check(mapped[1]!, 'ipv4'));
+  }
+  return false;
 }

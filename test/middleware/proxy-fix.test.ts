@@ -119,4 +119,34 @@ describe('proxyFix', () => {
     expect(() => proxyFix(show, { xHost: 1.5 })).toThrow(/xHost is 1.5/);
     expect(() => proxyFix({} as GatewayApp)).toThrow('pass app.gatewayApp for a Flagon App');
   });
+
+  it('reads the headers only from trustedProxies: a client that reaches the server directly cannot choose its address', async () => {
+    const forged = { 'X-Forwarded-For': '6.6.6.6', 'X-Forwarded-Proto': 'https' };
+    const from = async (remoteAddr: string, trustedProxies: string[]): Promise<Record<string, string>> => {
+      const environ = createEnviron('/', { host: 'internal:8080', remoteAddr, headers: forged });
+      return (
+        JSON.parse((await runApp(lint(proxyFix(show, { trustedProxies })), environ)).text) as {
+          seen: Record<string, string>;
+        }
+      ).seen;
+    };
+    expect(await from('10.0.0.1', ['127.0.0.1', '::1'])).toEqual(BEFORE);
+    expect(await from('127.0.0.1', ['127.0.0.1', '::1'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' });
+    expect(await from('10.1.2.3', ['10.0.0.0/8'])).toMatchObject({
+      REMOTE_ADDR: '6.6.6.6',
+      'tsgi.url_scheme': 'https',
+    });
+    expect(await from('11.0.0.1', ['10.0.0.0/8'])).toMatchObject({
+      REMOTE_ADDR: '11.0.0.1',
+      'tsgi.url_scheme': 'http',
+    });
+    expect(await from('::ffff:127.0.0.1', ['127.0.0.1'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' });
+    expect(await from('fd00::7', ['fd00::/8'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' });
+    expect(await from('', ['127.0.0.1'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' }); // a UNIX socket's peer
+    expect(await from('203.0.113.9', ['*'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' });
+    expect(() => proxyFix(show, { trustedProxies: ['localhost'] })).toThrow(
+      "proxyFix(): trustedProxies has 'localhost'; give IP addresses ('127.0.0.1', '::1'), networks ('10.0.0.0/8') or '*' for any peer",
+    );
+    expect(() => proxyFix(show, { trustedProxies: ['10.0.0.0/33'] })).toThrow(/trustedProxies has '10.0.0.0\/33'/);
+  });
 });
