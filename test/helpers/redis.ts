@@ -1,6 +1,7 @@
 /**
- * A private redis-server for the Redis session tests: no TCP port, a unix socket in a temp folder, no persistence.
- * Started and stopped by PID; ready when it says so on stdout. redis-server comes from .ci/install-system-deps.sh.
+ * A private redis-server for the tests that need Redis (test/sessions, test/serving/behind-nginx): no TCP port, a
+ * unix socket in a temp folder, no persistence. Started and stopped by PID; ready when it says so on stdout.
+ * redis-server comes from .ci/install-system-deps.sh.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';

@@ -17,7 +17,7 @@ import {
   SessionUnavailable,
 } from 'flagon/sessions';
 import { fetchRaw, type TestResponse } from '../helpers/http.js';
-import { MISSING_REDIS, REDIS_SERVER, type RedisProcess, startRedis } from './redis-server.js';
+import { MISSING_REDIS, REDIS_SERVER, type RedisProcess, startRedis } from '../helpers/redis.js';
 import { waitFor } from './store-conformance.js';
 
 if (REDIS_SERVER === null) console.warn(`test/sessions/redis-app.test.ts: ${MISSING_REDIS}`);

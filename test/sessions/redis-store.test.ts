@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore, SessionUnavailable } from 'flagon/sessions';
-import { MISSING_REDIS, REDIS_SERVER, type RedisProcess, startRedis } from './redis-server.js';
+import { MISSING_REDIS, REDIS_SERVER, type RedisProcess, startRedis } from '../helpers/redis.js';
 import { describeSessionStore, newId, waitFor } from './store-conformance.js';
 
 if (REDIS_SERVER === null) console.warn(`test/sessions/redis-store.test.ts: ${MISSING_REDIS}`);
