@@ -1,7 +1,7 @@
 /** @module proxyFix (layer L2): trust the X-Forwarded-* headers of a known number of proxies, as Werkzeug's ProxyFix. */
-import { BlockList, isIP } from 'node:net';
 import { decodePathInfo } from '../gateway/url.js';
 import type { Environ, GatewayApp } from '../gateway/types.js';
+import { AddressList } from '../http/addresses.js';
 import { parseListHeader } from '../http/header-values.js';
 
 /**
@@ -114,9 +114,10 @@ export function proxyFix(app: GatewayApp, options: ProxyFixOptions = {}): Gatewa
     counts[name] = value;
   }
   const { xFor, xProto, xHost, xPort, xPrefix } = counts;
-  const trusted = trustedPeers(options.trustedProxies ?? ['*']);
+  const trusted = trustedProxies(options.trustedProxies ?? ['*']);
   return function proxyFixed(environ: Environ, startResponse) {
-    if (trusted !== null && environ.REMOTE_ADDR !== '' && !isTrusted(trusted, environ.REMOTE_ADDR))
+    // A peer with no IP address came through a UNIX socket, which only local processes reach: trusted.
+    if (!trusted.any && environ.REMOTE_ADDR !== '' && !trusted.has(environ.REMOTE_ADDR))
       return app(environ, startResponse);
     const original: ProxyFixOriginal = {
       REMOTE_ADDR: environ.REMOTE_ADDR,
@@ -155,36 +156,10 @@ export function proxyFix(app: GatewayApp, options: ProxyFixOptions = {}): Gatewa
   };
 }
 
-/** The peers of `trustedProxies` as a BlockList, or `null` for any (`'*'`); a malformed entry throws, naming it. */
-function trustedPeers(entries: readonly string[]): BlockList | null {
-  if (entries.includes('*')) return null;
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = '', bits, extra] = entry.trim().split('/');
-    const family = isIP(address);
-    const prefix = Number(bits);
-    const valid =
-      family !== 0 &&
-      extra === undefined &&
-      (bits === undefined || (/^\d+$/.test(bits) && prefix <= (family === 4 ? 32 : 128)));
-    if (!valid)
-      throw new TypeError(
-        `proxyFix(): trustedProxies has '${entry}'; give IP addresses ('127.0.0.1', '::1'), networks ('10.0.0.0/8') or '*' for any peer`,
-      );
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, prefix, type);
+function trustedProxies(entries: readonly string[]): AddressList {
+  try {
+    return AddressList.parse(entries);
+  } catch (error) {
+    throw new TypeError(`proxyFix(): trustedProxies has ${(error as Error).message}`);
   }
-  return list;
-}
-
-/** Whether the peer is in the list; an IPv4 peer seen as `::ffff:a.b.c.d` (a dual-stack socket) counts as `a.b.c.d`. */
-function isTrusted(list: BlockList, address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return list.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    return list.check(address, 'ipv6') || (mapped !== null && list.check(mapped[1]!, 'ipv4'));
-  }
-  return false;
 }

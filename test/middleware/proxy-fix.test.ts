@@ -145,7 +145,7 @@ describe('proxyFix', () => {
     expect(await from('', ['127.0.0.1'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' }); // a UNIX socket's peer
     expect(await from('203.0.113.9', ['*'])).toMatchObject({ REMOTE_ADDR: '6.6.6.6' });
     expect(() => proxyFix(show, { trustedProxies: ['localhost'] })).toThrow(
-      "proxyFix(): trustedProxies has 'localhost'; give IP addresses ('127.0.0.1', '::1'), networks ('10.0.0.0/8') or '*' for any peer",
+      "proxyFix(): trustedProxies has 'localhost', not an IP address or network; give addresses ('127.0.0.1', '::1'), networks ('10.0.0.0/8') or '*' for any",
     );
     expect(() => proxyFix(show, { trustedProxies: ['10.0.0.0/33'] })).toThrow(/trustedProxies has '10.0.0.0\/33'/);
   });
