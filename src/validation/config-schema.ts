@@ -60,3 +60,41 @@ export function checkConfig(values: Record<string, unknown>): string[] {
   const result = CONFIG_SCHEMA.partial().safeParse(known);
   return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
+
+/**
+ * The settings of `flagon serve` (gunicorn's) as a `flagon.config.ts` file may give them: counts and seconds are
+ * whole numbers (`workers` from 1), `bind` and `forwardedAllowIps` a string or a list of strings.
+ *
+ * @example
+ * SERVE_SCHEMA.shape.workers.safeParse(0).success; // false
+ */
+export const SERVE_SCHEMA = z.object({
+  app: z.string().min(1),
+  bind: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  workers: z.number().int().min(1),
+  timeout: seconds,
+  gracefulTimeout: seconds,
+  maxRequests: z.number().int().nonnegative(),
+  maxRequestsJitter: z.number().int().nonnegative(),
+  keepAlive: seconds,
+  accessLog: z.string().min(1).nullable(),
+  forwardedAllowIps: z.union([z.string(), z.array(z.string().min(1))]),
+  cert: z.string().min(1).nullable(),
+  key: z.string().min(1).nullable(),
+  preload: z.boolean(),
+});
+
+/**
+ * The keys of {@link SERVE_SCHEMA} whose values are wrong, in the order given. Unknown keys are not checked here.
+ *
+ * @example
+ * invalidServeKeys({ workers: 0, timeout: 10 }); // ['workers']
+ */
+export function invalidServeKeys(values: Record<string, unknown>): string[] {
+  return Object.entries(values)
+    .filter(([key, value]) => {
+      const schema = SERVE_SCHEMA.shape[key as keyof typeof SERVE_SCHEMA.shape];
+      return schema !== undefined && !schema.safeParse(value).success;
+    })
+    .map(([key]) => key);
+}
