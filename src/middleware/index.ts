@@ -1,4 +1,6 @@
 /** @module flagon/middleware: TSGI apps that wrap TSGI apps, Werkzeug's middleware set (layer L2). Re-exports only. */
+export { accessLog } from './access-log.js';
+export type { AccessLogOptions } from './access-log.js';
 export { dispatcher } from './dispatcher.js';
 export { encodeTextChunks } from './encode-text-chunks.js';
 export { PROXY_FIX_ORIGINAL, proxyFix } from './proxy-fix.js';
