@@ -8,6 +8,7 @@ import { importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';
+import { SERVE_HELP } from './serve-config.js';
 import { serveCommand } from './serve.js';
 import { startShell } from './shell.js';
 import { staticCommand } from './static.js';
@@ -39,15 +40,7 @@ flagon run [options]
                              self-signed one (browsers warn about it) (FLAGON_RUN_CERT)
   --key FILE                 the certificate's private key, PEM; required with --cert FILE (FLAGON_RUN_KEY)
 
-flagon serve [options]
-  --app PATH[:NAME]           the app's module
-  -b, --bind ADDRESS          where to listen: HOST:PORT, [IPv6]:PORT or unix:/PATH (a stale socket
-                              file is removed first); repeat for more (default 127.0.0.1:8000)
-  -w, --workers N             worker processes, each loading the app once (default: the CPU count)
-  --graceful-timeout SECONDS  on SIGTERM/SIGINT, how long requests in flight may take before the
-                              workers are killed (default 30)
-  Never debug, never the reloader. A worker that dies is replaced; one that fails to boot stops the server.
-
+${SERVE_HELP}
 flagon routes [--app PATH[:NAME]] [--sort endpoint|methods|rule] [--all-methods]
 flagon shell [--app PATH[:NAME]]
 flagon static [DIR] [--port N] [--bind HOST]

@@ -1,45 +1,62 @@
 /** @module `flagon serve` (layer L5): the production server, a primary that pre-forks workers running the app, as gunicorn. */
-import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { closeSync, openSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FlagonError } from '../gateway/errors.js';
 import { importApp, locateApp, readDotenv } from '../dev/app-loader.js';
+import { loadTls } from '../dev/tls.js';
 import { type Bind, parseBind, prefork } from '../serving/prefork.js';
+import { resolveServeSettings } from './serve-config.js';
 import { UsageError } from './run.js';
 
 /**
- * `flagon serve [--app APP] [--bind HOST:PORT|unix:PATH]... [--workers N] [--graceful-timeout SECONDS]`. Resolves
- * with the exit code in the primary; never in a worker. Never debug, never the reloader, whatever the environment says.
+ * `flagon serve [options]` (see `SERVE_HELP`): resolves the settings (config file < `FLAGON_` environment < command
+ * line), checks what can be checked before forking (the app's file, the binds, the certificate, the access log's
+ * file), then runs {@link prefork}. Resolves with the exit code in the primary; never in a worker. Never debug, never
+ * the reloader, whatever the environment says.
  *
  * @example
  * process.exit(await serveCommand(['--app', 'app.ts', '--bind', '0.0.0.0:8000', '--workers', '4']));
  */
 export async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      app: { type: 'string' },
-      bind: { type: 'string', short: 'b', multiple: true },
-      workers: { type: 'string', short: 'w' },
-      'graceful-timeout': { type: 'string' },
-    },
-  });
-  const binds: Bind[] = [];
-  for (const text of values.bind ?? []) {
+  const cwd = process.cwd();
+  // As `flagon routes`: the current folder's .flagonenv/.env first (they may set FLAGON_APP or FLAGON_WORKERS).
+  for (const [key, value] of Object.entries(readDotenv(null).values)) process.env[key] ??= value;
+  const settings = await resolveServeSettings(args, process.env, cwd);
+  const binds: Bind[] = settings.bind.map((text) => {
     try {
-      binds.push(parseBind(text));
+      return parseBind(text);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+  });
+  if (settings.cert?.toLowerCase() === 'adhoc')
+    throw new UsageError(
+      '--cert adhoc is for development (flagon run): give flagon serve a real certificate and key, or terminate TLS in nginx',
+    );
+  let tls: { cert: string; key: string } | null;
+  try {
+    tls = await loadTls({ cert: settings.cert, key: settings.key }, { names: { cert: '--cert', key: '--key' }, cwd });
+  } catch (error) {
+    if (error instanceof FlagonError) throw new UsageError(error.message);
+    throw error;
   }
-  const workers = positive(values.workers, '--workers', availableParallelism());
-  const graceful = positive(values['graceful-timeout'], '--graceful-timeout', 30);
-  // As `flagon routes`: the current folder's .flagonenv/.env (they may set FLAGON_APP), then the app's folder's.
-  for (const [key, value] of Object.entries(readDotenv(null).values)) process.env[key] ??= value;
-  const spec = locateApp(values.app, process.cwd()); // in the primary too: no app found fails before any fork
+  const accessLog =
+    settings.accessLog === null || settings.accessLog === '-' ? settings.accessLog : resolve(cwd, settings.accessLog);
+  if (accessLog !== null && accessLog !== '-') checkWritable(accessLog);
+  const spec = locateApp(settings.app, cwd); // in the primary too: no app found fails before any fork
   for (const [key, value] of Object.entries(readDotenv(spec.file).values)) process.env[key] ??= value;
   return prefork({
     binds,
-    workers,
-    gracefulTimeout: graceful * 1000,
+    workers: settings.workers,
+    timeout: settings.timeout * 1000,
+    gracefulTimeout: settings.gracefulTimeout * 1000,
+    maxRequests: settings.maxRequests,
+    maxRequestsJitter: settings.maxRequestsJitter,
+    keepAliveTimeout: settings.keepAlive * 1000,
+    accessLog,
+    forwardedAllowIps: settings.forwardedAllowIps,
+    tls,
+    preload: settings.preload,
     load: async () => {
       const app = await importApp(spec);
       app.config.DEBUG = false; // production: never the debug page, whatever FLAGON_DEBUG or the app says
@@ -48,9 +65,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
 }
 
-function positive(text: string | undefined, option: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1) throw new UsageError(`${option} takes a whole number from 1, not '${text}'`);
-  return value;
+/** Opens the access log's file for appending once, so a wrong path fails here, named, before any worker starts. */
+function checkWritable(path: string): void {
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (error) {
+    throw new UsageError(`--access-log ${path}: cannot open it for appending (${(error as Error).message})`);
+  }
 }

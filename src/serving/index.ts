@@ -4,3 +4,5 @@ export type { RunningServer, ServeOptions } from './serve.js';
 export { createRequestListener } from './listener.js';
 export type { ListenerOptions, NodeRequestListener } from './listener.js';
 export { silentStream, stderrStream } from './error-stream.js';
+export { APP_LOAD_ERROR, parseBind, prefork, WORKER_BOOT_ERROR } from './prefork.js';
+export type { Bind, PreforkOptions } from './prefork.js';
