@@ -22,7 +22,7 @@ export interface AccessLogOptions {
    * "%{User-agent}i"`. `'common'`: the same without the last two fields.
    */
   format?: 'combined' | 'common';
-  /** The clock, for tests: the time a request started. Default `() => new Date()`. */
+  /** The clock, for tests: called once per request, as it starts. Default: the system clock (`Date.now()`). */
   now?: () => Date;
 }
 
@@ -42,8 +42,9 @@ function formatTime(date: Date): string {
 
 // Printable ASCII except `"` and `\`: what may go into a log line as it is. Anything else is escaped, Apache's
 // ap_escape_logitem rule (mod_log_config), so a client cannot end a field, forge a line or send terminal escapes.
-const UNSAFE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-const UNSAFE_ALL = /[\ud800-\udbff][\udc00-\udfff]|[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+// (A class of the unsafe characters, not a negated one of the safe: V8 tests it about a third faster.)
+const UNSAFE = /[\x00-\x1f"\\\x7f-\uffff]/;
+const UNSAFE_ALL = /[\ud800-\udbff][\udc00-\udfff]|[\x00-\x1f"\\\x7f-\uffff]/g;
 const encoder = new TextEncoder();
 const hex = (byte: number): string => (byte < 16 ? `\\x0${byte.toString(16)}` : `\\x${byte.toString(16)}`);
 
@@ -84,7 +85,8 @@ function requestTarget(environ: Environ): string {
 interface AccessLogger {
   readonly stream: { write(text: string): unknown };
   readonly combined: boolean;
-  time(date: Date): string;
+  /** `%t` of a time in milliseconds since the epoch. */
+  time(started: number): string;
 }
 
 /**
@@ -94,7 +96,8 @@ interface AccessLogger {
 class AccessLogEntry {
   readonly #logger: AccessLogger;
   readonly #environ: Environ;
-  readonly #started: Date;
+  /** Milliseconds since the epoch: a number, since a Date is needed only once a second (see accessLog). */
+  readonly #started: number;
   readonly #serverStartResponse: StartResponse;
   /** A HEAD answer has no body on the wire, whatever the app yields (docs/gateway.md §6.2). */
   readonly #head: boolean;
@@ -106,7 +109,7 @@ class AccessLogEntry {
   #closed = false;
   #written = false;
 
-  constructor(logger: AccessLogger, environ: Environ, started: Date, startResponse: StartResponse) {
+  constructor(logger: AccessLogger, environ: Environ, started: number, startResponse: StartResponse) {
     this.#logger = logger;
     this.#environ = environ;
     this.#started = started;
@@ -326,24 +329,24 @@ export function accessLog(app: GatewayApp, options: AccessLogOptions): GatewayAp
   if (format !== 'combined' && format !== 'common') {
     throw new TypeError(`accessLog(): format is ${JSON.stringify(format)}; use 'combined' (the default) or 'common'`);
   }
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   // %t changes once a second; under load many requests share it, so the last one is kept.
   let cachedSecond = Number.NaN;
   let cachedTime = '';
   const logger: AccessLogger = {
     stream,
     combined: format === 'combined',
-    time(date) {
-      const second = Math.floor(date.getTime() / 1000);
+    time(started) {
+      const second = Math.floor(started / 1000);
       if (second !== cachedSecond) {
         cachedSecond = second;
-        cachedTime = formatTime(date);
+        cachedTime = formatTime(new Date(started));
       }
       return cachedTime;
     },
   };
   return function accessLogged(environ: Environ, startResponse: StartResponse) {
-    const entry = new AccessLogEntry(logger, environ, now(), startResponse);
+    const entry = new AccessLogEntry(logger, environ, now ? now().getTime() : Date.now(), startResponse);
     let result: Body | Promise<Body>;
     try {
       result = app(environ, entry.startResponse);
