@@ -143,13 +143,13 @@ class AccessLogEntry {
     }
   }
 
-  /** The app threw or rejected, or its body did: logged as a 500 unless bytes already went out. */
-  fail(): void {
+  /** Iterating the body threw: logged as a 500 unless bytes already went out. */
+  markFailed(): void {
     this.#failed = true;
   }
 
-  /** The app threw before returning a body: there is no body whose close() would write the line. */
-  failed(): void {
+  /** The app threw (or returned no body): there is no body whose close() would write the line, so it is written now. */
+  failBeforeBody(): void {
     this.#failed = true;
     this.#emit();
   }
@@ -172,14 +172,16 @@ class AccessLogEntry {
       // A list is the server's fast path (Content-Length, one write): it stays a list. A copy, since the app may
       // return the same constant array every time, and the close() added must not land on it.
       for (let i = 0; i < body.length; i++) this.count(body[i]);
-      return Object.assign(body.slice() as BodyChunk[], { close: () => this.close(body) });
+      const list: BodyChunk[] & { close?: () => void | Promise<void> } = body.slice();
+      list.close = () => this.close(body);
+      return list;
     }
     if (typeof body === 'object' && body !== null) {
       if (Symbol.asyncIterator in body) return new AsyncLoggedBody(body as AsyncIterable<BodyChunk>, this);
       if (Symbol.iterator in body) return new SyncLoggedBody(body as Iterable<BodyChunk>, this);
     }
     // Not a body: the server answers 500 (§5.1) and has nothing of ours to close.
-    this.failed();
+    this.failBeforeBody();
     return body;
   }
 
@@ -230,7 +232,7 @@ class SyncLoggedBody implements Iterable<BodyChunk>, Iterator<BodyChunk> {
     try {
       step = this.#iterator!.next();
     } catch (error) {
-      this.#entry.fail();
+      this.#entry.markFailed();
       throw error;
     }
     if (step.done !== true) this.#entry.count(step.value);
@@ -268,7 +270,7 @@ class AsyncLoggedBody implements AsyncIterable<BodyChunk>, AsyncIterator<BodyChu
   };
 
   readonly #failed = (error: unknown): never => {
-    this.#entry.fail();
+    this.#entry.markFailed();
     throw error;
   };
 
@@ -276,7 +278,7 @@ class AsyncLoggedBody implements AsyncIterable<BodyChunk>, AsyncIterator<BodyChu
     try {
       return this.#iterator!.next().then(this.#counted, this.#failed);
     } catch (error) {
-      this.#entry.fail();
+      this.#entry.markFailed();
       return Promise.reject(error);
     }
   }
@@ -351,14 +353,14 @@ export function accessLog(app: GatewayApp, options: AccessLogOptions): GatewayAp
     try {
       result = app(environ, entry.startResponse);
     } catch (error) {
-      entry.failed();
+      entry.failBeforeBody();
       throw error;
     }
     if (!isPromiseLike(result)) return entry.wrap(result);
     return Promise.resolve(result).then(
       (body) => entry.wrap(body),
       (error: unknown) => {
-        entry.failed();
+        entry.failBeforeBody();
         throw error;
       },
     );
