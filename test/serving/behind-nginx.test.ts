@@ -121,12 +121,12 @@ describe.skipIf(missing !== null)('Flagon behind nginx: two flagon serve instanc
     const tcpPort = await freePort();
     const socket = join(dir, 'flagon.sock');
     const env = { REDIS_URL: redis.url, NGINX_TEST_DIR: dir, SECRET_KEY: 'one secret for every instance' };
-    servers.push(
-      ...(await Promise.all([
-        startServe(`127.0.0.1:${tcpPort}`, { ...env, NGINX_TEST_INSTANCE: 'tcp' }),
-        startServe(`unix:${socket}`, { ...env, NGINX_TEST_INSTANCE: 'unix' }),
-      ])),
-    );
+    const started = await Promise.allSettled([
+      startServe(`127.0.0.1:${tcpPort}`, { ...env, NGINX_TEST_INSTANCE: 'tcp' }),
+      startServe(`unix:${socket}`, { ...env, NGINX_TEST_INSTANCE: 'unix' }),
+    ]);
+    for (const result of started) if (result.status === 'fulfilled') servers.push(result.value); // afterAll stops them
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     // The certificate `flagon run --cert adhoc` makes (src/dev/adhoc-cert.ts), written where nginx reads it.
     const tls = (await loadTls({ cert: 'adhoc' }))!;
     ca = tls.cert;
