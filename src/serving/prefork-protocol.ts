@@ -74,14 +74,19 @@ export const APP_LOAD_ERROR = 4;
 
 /**
  * The messages between the primary and its workers, over the cluster's IPC channel. A worker says `ready` once it
- * listens on every bind, `alive` every quarter of the timeout (at most every second), and `retire` once it has served
- * its `maxRequests`; the primary says `stop` to make it drain and exit.
+ * listens on every bind, `alive` every quarter of the timeout (at most every second), `retire` once it has served
+ * its `maxRequests`, and `drained` once its servers are closed; the primary says `stop` to make it drain, and `exit`
+ * in answer to `drained`. That last exchange keeps the worker alive until the primary has read everything it sent
+ * before: a connection node:cluster handed over just as the worker closed comes back to the primary, which hands it
+ * to another worker, instead of dying with the process.
  */
 export type PreforkMessage =
   | { flagon: 'ready' }
   | { flagon: 'alive' }
   | { flagon: 'retire'; served: number }
-  | { flagon: 'stop' };
+  | { flagon: 'drained' }
+  | { flagon: 'stop' }
+  | { flagon: 'exit' };
 
 /**
  * The `flagon` value of a message from the other side, or `undefined` for messages that are not ours.

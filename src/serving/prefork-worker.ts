@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import type { GatewayApp } from '../gateway/types.js';
 import { accessLog } from '../middleware/access-log.js';
 import { proxyFix } from '../middleware/proxy-fix.js';
+import { ServerDrain } from './drain.js';
 import { createRequestListener } from './listener.js';
 import {
   type Bind,
@@ -36,8 +37,7 @@ function wrap(app: GatewayApp, options: PreforkOptions): GatewayApp {
 export async function runWorker(options: PreforkOptions, binds: readonly Bind[]): Promise<number> {
   const timeout = options.timeout ?? 30_000;
   if (timeout > 0) setInterval(() => process.send?.({ flagon: 'alive' }), heartbeatInterval(timeout));
-  const servers: Server[] = [];
-  let stopping = false;
+  const drains: ServerDrain[] = [];
   const keepAlive = options.keepAliveTimeout ?? SERVE_DEFAULTS.keepAliveTimeout;
   const limit =
     (options.maxRequests ?? 0) > 0
@@ -64,37 +64,38 @@ export async function runWorker(options: PreforkOptions, binds: readonly Bind[])
         urlScheme: options.tls ? 'https' : 'http',
         ...('path' in bind ? {} : { serverName: bind.host, serverPort: bind.port }),
       });
+      const drain = new ServerDrain(server, options.tls != null);
       server.on('request', (req, res) => {
-        // Draining (or no keep-alive wanted): this answer says Connection: close and its connection ends with it.
-        if (stopping || keepAlive === 0) res.shouldKeepAlive = false;
+        drain.request(req, res); // draining: this answer says Connection: close, and its connection ends with it
+        if (keepAlive === 0) res.shouldKeepAlive = false;
         served += 1;
         if (served === limit) process.send?.({ flagon: 'retire', served });
         listener(req, res);
       });
       await listen(server, bind);
-      servers.push(server);
+      drains.push(drain);
     }
   } catch (error) {
     process.stderr.write(`Worker (pid:${process.pid}) failed to boot:\n${inspect(error)}\n`);
     process.exit(WORKER_BOOT_ERROR);
   }
+  let open = drains.length;
   const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    let open = servers.length;
-    for (const server of servers) {
-      server.close(() => {
+    for (const drain of drains)
+      drain.start(() => {
         open -= 1;
-        if (open === 0) process.exit(0);
+        // Exit when the primary answers (see PreforkMessage), or at once without a primary to answer.
+        if (open > 0) return;
+        if (!process.send) process.exit(0);
+        process.send({ flagon: 'drained' }, undefined, {}, (error) => {
+          if (error) process.exit(0);
+        });
       });
-    }
-    // close() closed the idle connections; those busy now close when their answer is done (checked every 100 ms).
-    setInterval(() => {
-      for (const server of servers) server.closeIdleConnections();
-    }, 100).unref();
   };
   process.on('message', (message: unknown) => {
-    if (messageKind(message) === 'stop') stop();
+    const kind = messageKind(message);
+    if (kind === 'stop') stop();
+    else if (kind === 'exit') process.exit(0);
   });
   // Ctrl-C reaches the whole process group: a worker stops as gracefully as the primary asks it to.
   process.on('SIGTERM', stop);

@@ -3,144 +3,19 @@
  * first) on test/fixtures/prefork-app, over real HTTP on 127.0.0.1 and over a UNIX socket.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { type Agent, request } from 'node:http';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/dev-server.js';
 import { freePort } from '../helpers/http.js';
+import { BOOTED, fileAppears, get, killServes, removeTempDirs, startServe, tempDir } from '../helpers/prefork.js';
 
-const APP = fileURLToPath(new URL('../fixtures/prefork-app/app.ts', import.meta.url));
-const dirs: string[] = [];
-const started: ChildProcess[] = [];
-const workerPids = new Set<number>();
-
+const holders: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of started.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const pid of workerPids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone, as it should be
-    }
-  }
-  workerPids.clear();
+  killServes();
+  for (const child of holders.splice(0)) child.kill('SIGKILL');
 });
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'flagon-prefork-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Primary {
-  child: ChildProcess;
-  out(): string;
-  err(): string;
-  /** Resolves when standard output has printed `count` lines matching `pattern` (global); returns the matches. */
-  waitFor(pattern: RegExp, count?: number, timeoutMs?: number): Promise<RegExpMatchArray[]>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startServe(args: string[], env: Record<string, string> = {}): Primary {
-  const child = spawn(process.execPath, [CLI, 'serve', '--app', APP, ...args], {
-    env: { ...process.env, FLAGON_APP: '', FLAGON_DEBUG: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const match of out.matchAll(/pid: (\d+)/g)) workerPids.add(Number(match[1]));
-    for (const listener of listeners) listener();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const waitFor = (pattern: RegExp, count = 1, timeoutMs = 15_000): Promise<RegExpMatchArray[]> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const matches = [...out.matchAll(pattern)];
-        if (matches.length >= count) {
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(matches);
-        }
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        reject(new Error(`timed out waiting for ${count} × ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-      }, timeoutMs);
-      listeners.add(check);
-      void exited.then(({ code }) => {
-        if (!listeners.has(check)) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        reject(new Error(`flagon serve exited (${code}) before ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-      });
-      check();
-    });
-  return { child, out: () => out, err: () => err, waitFor, exited };
-}
-
-interface Answer {
-  status: number;
-  pid: number;
-  body: string;
-}
-
-function get(
-  target: { port: number } | { socketPath: string },
-  path = '/',
-  agent: Agent | false = false,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', ...target, path, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode!, pid: Number(res.headers['x-worker-pid']), body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Resolves when a file whose name matches `pattern` exists in `dir`. */
-function fileAppears(dir: string, pattern: RegExp): Promise<string> {
-  return new Promise((resolve) => {
-    const find = (): string | undefined => readdirSync(dir).find((name) => pattern.test(name));
-    const watcher = watch(dir, () => {
-      const name = find();
-      if (name) {
-        watcher.close();
-        resolve(name);
-      }
-    });
-    const now = find();
-    if (now) {
-      watcher.close();
-      resolve(now);
-    }
-  });
-}
-
-const BOOTED = /Worker booted \(pid: (\d+)\)/g;
+afterAll(removeTempDirs);
 
 describe('flagon serve', () => {
   it('forks the workers asked for, and both answer', { timeout: 30_000 }, async () => {
@@ -278,7 +153,7 @@ describe('flagon serve', () => {
       ['-e', `require('node:net').createServer().listen(${JSON.stringify(socketPath)}, () => console.log('up'))`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    started.push(stale);
+    holders.push(stale);
     await new Promise((resolve) => stale.stdout!.once('data', resolve));
     stale.kill('SIGKILL');
     await new Promise((resolve) => stale.once('exit', resolve));
