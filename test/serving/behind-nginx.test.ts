@@ -5,7 +5,6 @@
  * ports, socket and certificate put in place of the docs' ones. Runs dist/cli/main.js (npm run build first) on
  * test/fixtures/nginx-app; skips, naming .ci/install-system-deps.sh, when nginx or redis-server is missing.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
@@ -14,9 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTls } from 'flagon/dev';
-import { CLI, REPO } from '../helpers/dev-server.js';
+import { REPO } from '../helpers/dev-server.js';
 import { freePort } from '../helpers/http.js';
 import { MISSING_NGINX, NGINX, type NginxProcess, startNginx } from '../helpers/nginx.js';
+import { BOOTED, killServes, type Primary, startServe } from '../helpers/prefork.js';
 import { MISSING_REDIS, REDIS_SERVER, type RedisProcess, startRedis } from '../helpers/redis.js';
 import { waitFor } from '../sessions/store-conformance.js';
 
@@ -47,57 +47,16 @@ function localise(conf: string, swaps: readonly (readonly [string, string])[]): 
   return out;
 }
 
-interface Serve {
-  child: ChildProcess;
-  out(): string;
-  err(): string;
-  stop(): Promise<void>;
-}
-
-/** `flagon serve` on one bind; resolves once its worker booted and the bind is listening. */
-function startServe(bind: string, env: Record<string, string>): Promise<Serve> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--app',
-      APP,
-      '--bind',
-      bind,
-      '--workers',
-      '1',
-      '--forwarded-allow-ips',
-      '127.0.0.1',
-      '--graceful-timeout',
-      '5',
-    ],
-    { env: { ...process.env, FLAGON_APP: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+/** `flagon serve` on one bind with one worker; resolves once the worker booted and the bind is listening. */
+async function startInstance(bind: string, env: Record<string, string>): Promise<Primary> {
+  const primary = startServe(
+    ['--bind', bind, '--workers', '1', '--forwarded-allow-ips', '127.0.0.1', '--graceful-timeout', '5'],
+    env,
+    { app: APP },
   );
-  let out = '';
-  let err = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const serve: Serve = {
-    child,
-    out: () => out,
-    err: () => err,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/Listening at: /.test(out) && /Worker booted/.test(out)) resolve(serve);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`flagon serve --bind ${bind} exited (${code}) before it booted:\n${out}\n${err}`)),
-    );
-  });
+  await primary.waitFor(/Listening at: /g);
+  await primary.waitFor(BOOTED);
+  return primary;
 }
 
 interface Answer {
@@ -113,7 +72,7 @@ describe.skipIf(missing !== null)('Flagon behind nginx: two flagon serve instanc
   let ca: string;
   let httpsPort: number;
   let httpPort: number;
-  const servers: Serve[] = [];
+  const servers: Primary[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flagon-nginx-'));
@@ -121,12 +80,12 @@ describe.skipIf(missing !== null)('Flagon behind nginx: two flagon serve instanc
     const tcpPort = await freePort();
     const socket = join(dir, 'flagon.sock');
     const env = { REDIS_URL: redis.url, NGINX_TEST_DIR: dir, SECRET_KEY: 'one secret for every instance' };
-    const started = await Promise.allSettled([
-      startServe(`127.0.0.1:${tcpPort}`, { ...env, NGINX_TEST_INSTANCE: 'tcp' }),
-      startServe(`unix:${socket}`, { ...env, NGINX_TEST_INSTANCE: 'unix' }),
-    ]);
-    for (const result of started) if (result.status === 'fulfilled') servers.push(result.value); // afterAll stops them
-    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    servers.push(
+      ...(await Promise.all([
+        startInstance(`127.0.0.1:${tcpPort}`, { ...env, NGINX_TEST_INSTANCE: 'tcp' }),
+        startInstance(`unix:${socket}`, { ...env, NGINX_TEST_INSTANCE: 'unix' }),
+      ])),
+    );
     // The certificate `flagon run --cert adhoc` makes (src/dev/adhoc-cert.ts), written where nginx reads it.
     const tls = (await loadTls({ cert: 'adhoc' }))!;
     ca = tls.cert;
@@ -146,7 +105,10 @@ describe.skipIf(missing !== null)('Flagon behind nginx: two flagon serve instanc
 
   afterAll(async () => {
     await nginx?.stop();
-    await Promise.all(servers.map((server) => server.stop()));
+    // SIGTERM, as systemd stops them; anything still running (a failed start) is killed by killServes.
+    for (const server of servers) server.child.kill('SIGTERM');
+    await Promise.all(servers.map((server) => server.exited));
+    killServes();
     await redis?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
