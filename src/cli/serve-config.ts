@@ -208,6 +208,10 @@ export async function resolveServeSettings(
 
   const cert = (merged.cert as string | null | undefined) ?? null;
   const key = (merged.key as string | null | undefined) ?? null;
+  if (cert?.toLowerCase() === 'adhoc')
+    throw new UsageError(
+      `cert is adhoc (by ${origin.cert}): a throwaway certificate is for development (flagon run --cert adhoc). Give flagon serve a real certificate and key, or let nginx terminate TLS.`,
+    );
   if ((cert === null) !== (key === null)) {
     const [given, missing] = cert !== null ? (['cert', 'key'] as const) : (['key', 'cert'] as const);
     throw new UsageError(

@@ -29,10 +29,6 @@ export async function serveCommand(args: string[]): Promise<number> {
       throw new UsageError((error as Error).message);
     }
   });
-  if (settings.cert?.toLowerCase() === 'adhoc')
-    throw new UsageError(
-      '--cert adhoc is for development (flagon run): give flagon serve a real certificate and key, or terminate TLS in nginx',
-    );
   let tls: { cert: string; key: string } | null;
   try {
     tls = await loadTls({ cert: settings.cert, key: settings.key }, { names: { cert: '--cert', key: '--key' }, cwd });

@@ -16,6 +16,8 @@ interface Member {
   worker: Worker;
   pid: number;
   state: 'booting' | 'ready' | 'leaving';
+  /** Whether it ever served (it may have been told to leave while still booting). */
+  booted: boolean;
   lastBeat: number;
   /** Called when it is ready; when it dies before, `failed` decides what happens (default: the primary stops). */
   ready?: () => void;
@@ -97,6 +99,7 @@ class Arbiter {
       worker,
       pid: worker.process.pid ?? 0,
       state: 'booting',
+      booted: false,
       lastBeat: Date.now(),
       ready,
       failed,
@@ -108,6 +111,7 @@ class Arbiter {
       member.lastBeat = Date.now();
       if (kind === 'ready' && member.state === 'booting') {
         member.state = 'ready';
+        member.booted = true;
         this.log(`Worker booted (pid: ${member.pid})`);
         member.ready?.();
       } else if (kind === 'drained') {
@@ -230,7 +234,8 @@ class Arbiter {
     const how = signal ? `signal ${signal}` : `code ${code}`;
     if (member.state === 'leaving') this.log(`Worker (pid:${member.pid}) stopped (exit ${how})`);
     if (this.stopping) {
-      if (code !== 0) this.exitCode ||= 1;
+      // A worker that never served (a failed reload's) says nothing of how the stop went.
+      if (code !== 0 && member.booted) this.exitCode ||= 1;
     } else if (member.state === 'booting') {
       if (member.failed) member.failed();
       else {
