@@ -6,3 +6,5 @@ export type { ListenerOptions, NodeRequestListener } from './listener.js';
 export { silentStream, stderrStream } from './error-stream.js';
 export { APP_LOAD_ERROR, parseBind, prefork, WORKER_BOOT_ERROR } from './prefork.js';
 export type { Bind, PreforkOptions } from './prefork.js';
+export { defineServeConfig } from './serve-settings.js';
+export type { ServeConfig, ServeSettings } from './serve-settings.js';
