@@ -21,6 +21,7 @@ import type {
   ErrorHandler,
   ErrorKey,
   HookKind,
+  RouteSpec,
   TeardownHook,
   ViewFunction,
 } from './handler-types.js';
@@ -181,6 +182,18 @@ export class App extends Scaffold {
   /** Flask's `view_functions`, by endpoint; `app.endpoint()` sets one too, and checks setup. @example app.viewFunctions.set('index', () => 'home'); */
   get viewFunctions(): Map<string, ViewFunction> {
     return this.#registry.views;
+  }
+
+  /**
+   * The schemas and docs routes gave in their options, by endpoint (a blueprint's under `'bp.endpoint'`); only routes
+   * that gave any. Read by the validation and API-document code; change routes through their options instead.
+   *
+   * @example
+   * app.get('/items', { query: pageSchema, summary: 'List items' }, list);
+   * app.routeSpecs.get('list')?.docs.summary; // 'List items'
+   */
+  get routeSpecs(): ReadonlyMap<string, RouteSpec> {
+    return this.#registry.routeSpecs;
   }
 
   protected addView(endpoint: string, view: ViewFunction): void {

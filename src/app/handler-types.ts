@@ -1,18 +1,134 @@
 /** @module The shapes of views, hooks, error handlers and route options (layer L3), shared by App, Blueprint and the pipeline. */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { HeadersInit } from '../http/headers.js';
 import type { PathParams } from '../routing/params.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
 import type { ResponseReturnValue } from './make-response.js';
 
 /**
- * A view: takes the request (with `params` typed from the rule) and returns anything Flask's rules accept.
+ * A schema for route options: any Standard Schema (zod 4, valibot, arktype…), typed here without importing one.
+ *
+ * @example
+ * const page: RouteSchema = z.object({ page: z.number().int() });
+ */
+export type RouteSchema = StandardSchemaV1;
+
+/**
+ * The schemas of a route: each request part validated (and coerced) before the view, the result in `req.valid`;
+ * `response` checks and shapes what the view returns (see docs/validation.md).
+ *
+ * @example
+ * app.get('/items', { query: z.object({ page: z.number().int().default(1) }) }, (req) => ({ page: req.valid.query.page }));
+ */
+export interface RouteSchemas {
+  /** The converted path values (`req.params`). */
+  params?: StandardSchemaV1;
+  /** The query string: one value per key, or every value for an array field. */
+  query?: StandardSchemaV1;
+  /** The request headers, lower-case names. */
+  headers?: StandardSchemaV1;
+  /** The cookies by name. */
+  cookies?: StandardSchemaV1;
+  /** A JSON body (`application/json`, `+json`) or a form (urlencoded, multipart with its files), by Content-Type. */
+  body?: StandardSchemaV1;
+  /** A form only (urlencoded, or multipart with its files). */
+  form?: StandardSchemaV1;
+  /** What the view returns; it goes out as the schema's output (a zod object strips keys it does not name). */
+  response?: StandardSchemaV1;
+}
+
+/**
+ * What a route says about itself for API documents (OpenAPI): nothing here changes how a request is handled.
+ *
+ * @example
+ * app.get('/items', { summary: 'List items', tags: ['items'], responses: { 404: { description: 'No such list' } } }, list);
+ */
+export interface RouteDocs {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  deprecated?: boolean;
+  operationId?: string;
+  /** Other answers than the 200 the response schema describes, by status. */
+  responses?: Record<number, { description: string; schema?: StandardSchemaV1 }>;
+  /** The security requirements (OpenAPI's `security`): `[{ bearer: [] }]`. */
+  security?: Record<string, string[]>[];
+}
+
+/**
+ * What the app keeps of a route's schemas and docs, per endpoint (`app.routeSpecs`); only routes that gave any.
+ * `methods` holds a MethodView's per-method schemas (its static `schemas`), which apply instead of `schemas`.
+ *
+ * @example
+ * app.routeSpecs.get('items')?.schemas.query; // the query schema of the endpoint 'items'
+ */
+export interface RouteSpec {
+  readonly schemas: RouteSchemas;
+  readonly docs: RouteDocs;
+  readonly methods?: Readonly<Partial<Record<string, RouteSchemas>>>;
+}
+
+/** The request parts a schema can validate: the keys of `req.valid`. @example const part: RequestPart = 'query'; */
+export type RequestPart = 'params' | 'query' | 'headers' | 'cookies' | 'body' | 'form';
+
+type Output<T> = T extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<T> : never;
+
+/**
+ * The type of `req.valid` for route options `S`: each request part given a schema, as the schema's output; `params`
+ * is `PathParams<Rule>` when no params schema is given. `unknown` for a route without schemas (`req.valid` throws).
+ * One level deep, no recursion over schemas, so hundreds of routes type-check fast.
+ *
+ * @example
+ * type V = ValidData<{ query: typeof pageSchema }, '/users/<int:id>'>; // { query: { page: number }; params: { id: number } }
+ */
+export type ValidData<S, Rule extends string = string> = [Extract<keyof S, RequestPart | 'response'>] extends [never]
+  ? unknown
+  : { readonly [K in Extract<keyof S, RequestPart>]: Output<S[K]> } & ('params' extends keyof S
+      ? unknown
+      : { readonly params: PathParams<Rule> });
+
+/**
+ * What a view may return when its route has a `response` schema: the schema's input, alone or in a tuple with a
+ * status and headers, or a Response (sent as it is, unchecked). Without one, {@link ResponseReturnValue}.
+ *
+ * @example
+ * const rv: ViewReturn<{ response: typeof itemSchema }> = [{ id: 1, name: 'pen' }, 201];
+ */
+export type ViewReturn<S> = [S] extends [never]
+  ? ResponseReturnValue
+  : S extends { response: infer R extends StandardSchemaV1 }
+    ? TypedReturn<StandardSchemaV1.InferInput<R>>
+    : ResponseReturnValue;
+
+type TypedReturn<T> =
+  | T
+  | Response
+  | globalThis.Response
+  | readonly [T, number]
+  | readonly [T, number, HeadersInit]
+  | readonly [T, HeadersInit];
+
+/**
+ * The request a view of rule `Rule` with route options `S` gets: `params` from the rule, `valid` from the schemas.
+ * Annotate decorated methods and MethodView methods with it.
+ *
+ * @example
+ * const schemas = { query: z.object({ q: z.string() }) };
+ * class Search { @app.get('/search', schemas) static search(req: RouteRequest<'/search', typeof schemas>) { return req.valid.query.q; } }
+ */
+export type RouteRequest<Rule extends string = string, S = unknown> = Request<PathParams<Rule>, ValidData<S, Rule>>;
+
+/**
+ * A view: takes the request (with `params` typed from the rule, `valid` from the route's schemas `S`) and returns
+ * anything Flask's rules accept (with a response schema: its input type).
  *
  * @example
  * const user: Handler<'/users/<int:id>'> = (req) => ({ id: req.params.id });
  */
-export type Handler<Rule extends string = string> = (
-  req: Request<PathParams<Rule>>,
-) => ResponseReturnValue | Promise<ResponseReturnValue>;
+export type Handler<Rule extends string = string, S = unknown> = (
+  req: RouteRequest<Rule, S>,
+) => ViewReturn<S> | Promise<ViewReturn<S>>;
 
 /** A view as stored: the parameters' type is the rule's business, checked where it was registered. */
 export type ViewFunction = (req: Request) => unknown;
@@ -22,8 +138,9 @@ export type ViewFunction = (req: Request) => unknown;
  *
  * @example
  * app.route('/login', { methods: ['GET', 'POST'], endpoint: 'login' }, view);
+ * app.route('/items', { methods: ['POST'], body: itemSchema, summary: 'Add an item' }, add);
  */
-export interface RouteOptions {
+export interface RouteOptions extends RouteSchemas, RouteDocs {
   /** Default `['GET']`; HEAD comes with GET, OPTIONS is automatic unless `provideAutomaticOptions: false`. */
   methods?: readonly string[];
   /** Default: the handler's name, or one made from the rule for anonymous handlers (`/users/<int:id>` → `users_id`). */
@@ -59,8 +176,8 @@ export interface AddUrlRuleOptions extends RouteOptions {
  * @example
  * const about: RouteDecorator<'/about'> = app.get('/about');
  */
-export type RouteDecorator<Rule extends string> = <This>(
-  value: (this: This, req: Request<PathParams<Rule>>) => ResponseReturnValue | Promise<ResponseReturnValue>,
+export type RouteDecorator<Rule extends string, S = unknown> = <This>(
+  value: (this: This, req: RouteRequest<Rule, S>) => ViewReturn<S> | Promise<ViewReturn<S>>,
   context: ClassMethodDecoratorContext<This>,
 ) => void;
 

@@ -39,11 +39,19 @@ export type {
   ErrorKey,
   Handler,
   MethodRouteOptions,
+  RequestPart,
   RouteDecorator,
+  RouteDocs,
   RouteOptions,
+  RouteRequest,
+  RouteSchema,
+  RouteSchemas,
+  RouteSpec,
   TeardownHook,
   UrlDefaultsHook,
   UrlValuePreprocessor,
+  ValidData,
+  ViewReturn,
 } from './handler-types.js';
 export type { ConfigValues } from '../validation/config-schema.js';
 export { Blueprint } from './blueprint.js';

@@ -7,9 +7,10 @@ import type { Config } from './config.js';
 import { addRuleOrAlias } from './endpoint-aliases.js';
 import { ErrorHandlers } from './error-handlers.js';
 import { FlagonError } from './errors.js';
-import type { AddUrlRuleOptions, TeardownHook, ViewFunction } from './handler-types.js';
+import type { AddUrlRuleOptions, RouteSpec, TeardownHook, ViewFunction } from './handler-types.js';
 import { HookRegistry, type EndpointPlan } from './request-plan.js';
 import { endpointFromRule } from './default-names.js';
+import { routeSpecOf } from './route-spec.js';
 
 /**
  * What an App has registered. The App's setup methods write here (behind the setup guard); the pipeline reads it.
@@ -20,6 +21,8 @@ import { endpointFromRule } from './default-names.js';
  */
 export class AppRegistry {
   readonly views = new Map<string, ViewFunction>();
+  /** The schemas and docs of each endpoint whose route gave any (`app.routeSpecs`). */
+  readonly routeSpecs = new Map<string, RouteSpec>();
   readonly hooks = new HookRegistry();
   readonly errorHandlers = new ErrorHandlers();
   /** Rules whose OPTIONS requests the App answers itself. */
@@ -67,6 +70,8 @@ export class AppRegistry {
       subdomain,
     });
     if (automatic) this.autoOptions.add(added);
+    const spec = routeSpecOf(options);
+    if (spec !== null) this.routeSpecs.set(endpoint, spec);
   }
 
   /** Takes a blueprint's registered name; the same name twice is an error that says how to give another. */

@@ -36,6 +36,12 @@ export interface SetupEnded {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** Route options without schemas: the default, so `req.valid` is `unknown` there. */
+type NoSchemas = Record<never, never>;
+/** Any view or decorated method, as the implementations take them (the overloads carry the types). */
+type AnyView = (req: never) => unknown;
+/** What `get()`, `post()`… take as options: a route's, without `methods` (the method is in the name). */
+type MethodOptions = MethodRouteOptions & { methods?: never };
 
 /** How the App's setup ends: with its first request (Flask's wording). @example app.endSetup(APP_SETUP_ENDED) */
 export const APP_SETUP_ENDED: SetupEnded = {
@@ -122,24 +128,21 @@ export abstract class Scaffold {
   }
 
   /**
-   * `route(rule, options, handler)` registers; `route(rule, options?)` returns a method decorator.
+   * `route(rule, options, handler)` registers; `route(rule, options?)` returns a method decorator. Schemas in the
+   * options (`query`, `body`, `response`…) type `req.valid` and the view's return value.
    *
    * @example
    * app.route('/login', { methods: ['GET', 'POST'] }, async (req) => 'form');
    */
-  route<R extends string>(rule: R, options: RouteOptions, handler: Handler<R>): Handler<R>;
-  route<R extends string>(rule: R, options?: RouteOptions): RouteDecorator<R>;
-  route<R extends string>(rule: R, options: RouteOptions = {}, handler?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  route<R extends string, S extends RouteOptions = NoSchemas>(rule: R, options: S, handler: Handler<R, S>): Handler<R, S>;
+  route<R extends string, S extends RouteOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
+  route(rule: string, options: RouteOptions = {}, handler?: AnyView): unknown {
     if (handler) {
       this.#register(rule, options, handler as ViewFunction, handler.name);
       return handler;
     }
-    return (value, context) => {
-      const bound = bindMethod(
-        value as (req: Request) => unknown,
-        context as ClassMethodDecoratorContext,
-        `@route('${rule}')`,
-      );
+    return (value: AnyView, context: ClassMethodDecoratorContext) => {
+      const bound = bindMethod(value as (req: Request) => unknown, context, `@route('${rule}')`);
       this.#register(rule, options, bound, String(context.name));
     };
   }
@@ -154,12 +157,7 @@ export abstract class Scaffold {
     });
   }
 
-  #shortcut<R extends string>(
-    method: Method,
-    rule: R,
-    optionsOrHandler?: MethodRouteOptions | Handler<R>,
-    handler?: Handler<R>,
-  ): Handler<R> | RouteDecorator<R> {
+  #shortcut(method: Method, rule: string, optionsOrHandler?: MethodRouteOptions | AnyView, handler?: AnyView): unknown {
     const options = typeof optionsOrHandler === 'function' ? {} : (optionsOrHandler ?? {});
     const fn = typeof optionsOrHandler === 'function' ? optionsOrHandler : handler;
     if ('methods' in options) {
@@ -168,60 +166,89 @@ export abstract class Scaffold {
       );
     }
     return fn
-      ? this.route(rule, { ...options, methods: [method] }, fn)
+      ? this.route(rule, { ...options, methods: [method] }, fn as Handler)
       : this.route(rule, { ...options, methods: [method] });
   }
 
   /**
    * A GET route (HEAD and OPTIONS come with it). With a handler it registers; without, it is a method decorator.
+   * Schemas in the options validate the request before the view and type `req.valid` (docs/validation.md).
    *
    * @example
    * app.get('/users/<int:id>', (req) => ({ id: req.params.id }));
+   * app.get('/items', { query: z.object({ page: z.number().int().default(1) }) }, (req) => ({ page: req.valid.query.page }));
    */
   get<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
-  get<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
-  get<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  get<R extends string>(rule: R, a?: MethodRouteOptions | Handler<R>, b?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  get<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options: S,
+    handler: Handler<R, S>,
+  ): Handler<R, S>;
+  get<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options?: S,
+  ): RouteDecorator<R, S>;
+  get(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('GET', rule, a, b);
   }
 
   /** A POST route. @example app.post('/items', async (req) => [await req.json() as object, 201]); */
   post<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
-  post<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
-  post<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  post<R extends string>(rule: R, a?: MethodRouteOptions | Handler<R>, b?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  post<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options: S,
+    handler: Handler<R, S>,
+  ): Handler<R, S>;
+  post<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options?: S,
+  ): RouteDecorator<R, S>;
+  post(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('POST', rule, a, b);
   }
 
   /** A PUT route. @example app.put('/items/<int:id>', (req) => ({ replaced: req.params.id })); */
   put<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
-  put<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
-  put<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  put<R extends string>(rule: R, a?: MethodRouteOptions | Handler<R>, b?: Handler<R>): Handler<R> | RouteDecorator<R> {
+  put<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options: S,
+    handler: Handler<R, S>,
+  ): Handler<R, S>;
+  put<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options?: S,
+  ): RouteDecorator<R, S>;
+  put(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('PUT', rule, a, b);
   }
 
   /** A PATCH route. @example app.patch('/items/<int:id>', (req) => ({ patched: req.params.id })); */
   patch<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
-  patch<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
-  patch<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  patch<R extends string>(
+  patch<R extends string, S extends MethodOptions = NoSchemas>(
     rule: R,
-    a?: MethodRouteOptions | Handler<R>,
-    b?: Handler<R>,
-  ): Handler<R> | RouteDecorator<R> {
+    options: S,
+    handler: Handler<R, S>,
+  ): Handler<R, S>;
+  patch<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options?: S,
+  ): RouteDecorator<R, S>;
+  patch(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('PATCH', rule, a, b);
   }
 
   /** A DELETE route. @example app.delete('/items/<int:id>', () => ['', 204]); */
   delete<R extends string>(rule: R, handler: Handler<R>): Handler<R>;
-  delete<R extends string>(rule: R, options: MethodRouteOptions, handler: Handler<R>): Handler<R>;
-  delete<R extends string>(rule: R, options?: MethodRouteOptions): RouteDecorator<R>;
-  delete<R extends string>(
+  delete<R extends string, S extends MethodOptions = NoSchemas>(
     rule: R,
-    a?: MethodRouteOptions | Handler<R>,
-    b?: Handler<R>,
-  ): Handler<R> | RouteDecorator<R> {
+    options: S,
+    handler: Handler<R, S>,
+  ): Handler<R, S>;
+  delete<R extends string, S extends MethodOptions = NoSchemas>(
+    rule: R,
+    options?: S,
+  ): RouteDecorator<R, S>;
+  delete(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('DELETE', rule, a, b);
   }
 

@@ -18,7 +18,8 @@ export type FlagonErrorCode =
   | 'FLAGON_ERR_CLI'
   | 'FLAGON_ERR_BAD_ARGUMENT'
   | 'FLAGON_ERR_DUPLICATE_RULE'
-  | 'FLAGON_ERR_ALIAS';
+  | 'FLAGON_ERR_ALIAS'
+  | 'FLAGON_ERR_NO_VALIDATION';
 
 /**
  * An error in how Flagon is used (not in a request): a route added too late, a bad config value, a view that returns

@@ -1,5 +1,6 @@
 /** @module Request: the environ as a lazy, memoised object with Flask's names, and body readers that read once (layer L2). */
 import { getContentLength, requestHeaders } from '../gateway/environ.js';
+import { FlagonError } from '../gateway/errors.js';
 import { getCurrentUrl, getHost } from '../gateway/url.js';
 import type { Environ, GatewayApp } from '../gateway/types.js';
 import { parseAccept, type Accept } from '../http/accept.js';
@@ -93,7 +94,7 @@ export function blueprintChain(endpoint: string): string[] {
  * request.args.get('page');    // '2'
  * await request.json();        // { name: 'Ada' }
  */
-export class Request<Params = Record<string, unknown>> {
+export class Request<Params = Record<string, unknown>, Valid = unknown> {
   readonly environ: Environ;
   readonly #options: RequestOptions;
   #args?: MultiDict<string>;
@@ -109,6 +110,7 @@ export class Request<Params = Record<string, unknown>> {
   #json?: Promise<unknown>;
   #method?: string;
   #params?: Params;
+  #valid?: Valid;
   #urlRule?: Rule | null;
   #routingException?: HTTPError | null;
   #ownLimits?: Partial<Record<LimitName, number | null>>;
@@ -229,6 +231,26 @@ export class Request<Params = Record<string, unknown>> {
 
   set params(values: Params) {
     this.#params = values;
+  }
+
+  /**
+   * The request parts the route's schemas validated, as their output (`req.valid.query`, `req.valid.body`…), set by
+   * the App before the view. On a route without schemas it throws, naming the fix.
+   *
+   * @example
+   * app.get('/items', { query: z.object({ page: z.coerce.number() }) }, (req) => ({ page: req.valid.query.page }));
+   */
+  get valid(): Valid {
+    if (this.#valid === undefined)
+      throw new FlagonError(
+        'FLAGON_ERR_NO_VALIDATION',
+        `req.valid is only set on a route with schemas, after its before-request hooks: give the route a schema (app.get('${this.path}', { query: z.object({ … }) }, view)) or read req.args, req.json() and req.form() instead`,
+      );
+    return this.#valid;
+  }
+
+  set valid(values: Valid) {
+    this.#valid = values;
   }
 
   /**

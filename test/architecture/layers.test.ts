@@ -66,6 +66,13 @@ describe('the layer rules of ARCHITECTURE.md', () => {
     expect(violations.map((v) => v.rule).join('\n')).toMatch(rule);
   });
 
+  it('allow zod in several files of validation/, and nowhere else', () => {
+    const inside = { 'validation/a.ts': "import { z } from 'zod';", 'validation/b.ts': "import { z } from 'zod';" };
+    expect(checkLayers(new Map(Object.entries(inside)))).toEqual([]);
+    const outside = checkLayers(new Map(Object.entries({ ...inside, 'app/a.ts': "import { z } from 'zod';" })));
+    expect(outside).toEqual([{ file: 'app/a.ts', specifier: 'zod', rule: 'zod belongs in validation/' }]);
+  });
+
   it('allow type-only node:http imports in adapters and same-layer imports', () => {
     const files = new Map(
       Object.entries({

@@ -1,0 +1,70 @@
+/** Type tests of route schemas: `req.valid` typed from the schemas' outputs, `params` from the rule without a params schema, the view's return checked against the response schema's input. */
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { App, type Request } from 'flagon';
+import type { RouteRequest, ValidData, ViewReturn } from 'flagon/app';
+
+const app = new App(import.meta.url);
+const query = z.object({ page: z.number().int().default(1), tags: z.array(z.string()) });
+const body = z.object({ name: z.string(), price: z.number().transform((n) => String(n)) });
+const item = z.object({ id: z.number(), name: z.string() });
+
+describe('route schemas type the request and the view', () => {
+  it('req.valid.query and req.valid.body are the schemas outputs', () => {
+    app.post('/items/<int:id>', { query, body }, (req) => {
+      expectTypeOf(req.valid.query).toEqualTypeOf<{ page: number; tags: string[] }>();
+      expectTypeOf(req.valid.body).toEqualTypeOf<{ name: string; price: string }>();
+      expectTypeOf(req.valid.params).toEqualTypeOf<{ id: number }>();
+      expectTypeOf(req.params).toEqualTypeOf<{ id: number }>();
+      return 'ok';
+    });
+    expect(app.routeSpecs.get('items_id_post')?.schemas.query).toBe(query);
+  });
+
+  it('a params schema replaces PathParams in req.valid.params', () => {
+    app.get('/users/<id>', { params: z.object({ id: z.coerce.number() }) }, (req) => {
+      expectTypeOf(req.valid.params).toEqualTypeOf<{ id: number }>();
+      // @ts-expect-error: no query schema, so no req.valid.query
+      void req.valid.query;
+      return 'ok';
+    });
+  });
+
+  it('a route without schemas has req.valid unknown', () => {
+    app.get('/plain', (req) => {
+      expectTypeOf(req.valid).toBeUnknown();
+      return 'ok';
+    });
+    app.get('/plain2', { strictSlashes: false }, (req) => {
+      expectTypeOf(req.valid).toBeUnknown();
+      return 'ok';
+    });
+  });
+
+  it('the view returns the response schema input, in a tuple, or a Response', () => {
+    app.get('/item', { response: item }, () => ({ id: 1, name: 'pen' }));
+    app.get('/item2', { response: item }, () => [{ id: 1, name: 'pen' }, 201] as const);
+    app.get('/item3', { response: item }, async () => ({ id: 1, name: 'pen' }));
+    // @ts-expect-error: name must be a string
+    app.get('/item4', { response: item }, () => ({ id: 1, name: 2 }));
+    // @ts-expect-error: id is missing
+    app.get('/item5', { response: item }, () => ({ name: 'pen' }));
+    expectTypeOf<ViewReturn<{ response: typeof item }>>().toExtend<unknown>();
+  });
+
+  it('decorators and RouteRequest carry the schemas', () => {
+    const schemas = { query };
+    class Pages {
+      @app.get('/search', schemas)
+      static search(req: RouteRequest<'/search', typeof schemas>) {
+        expectTypeOf(req.valid.query.page).toEqualTypeOf<number>();
+        return 'ok';
+      }
+    }
+    void Pages;
+    expectTypeOf<ValidData<{ query: typeof query }, '/x/<int:n>'>>().toEqualTypeOf<
+      { readonly query: { page: number; tags: string[] } } & { readonly params: { n: number } }
+    >();
+    expectTypeOf<Request['valid']>().toBeUnknown();
+  });
+});
