@@ -27,6 +27,7 @@ import type {
 } from './handler-types.js';
 import { instancePathFor } from './instance.js';
 import { Logger } from './logger.js';
+import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from './openapi.js';
 import { AppRegistry } from './registry.js';
 import { openRequestSession } from './request-session.js';
 import { APP_SETUP_ENDED, Scaffold } from './scaffold.js';
@@ -243,6 +244,18 @@ export class App extends Scaffold {
    */
   appContext(): AppContext {
     return makeAppContext(this, this.#registry.appTeardown, this.logger);
+  }
+
+  /**
+   * The app's OpenAPI 3.1 document (see {@link buildOpenApi}): its rules, their converters, and the schemas and docs
+   * the routes gave. Call it after the routes are registered.
+   *
+   * @example
+   * const doc = app.openapi({ info: { title: 'Shop', version: '1.0.0' } });
+   * doc.paths['/items/{id}']?.get?.operationId; // 'item'
+   */
+  openapi(options: OpenApiOptions = {}): OpenApiDocument {
+    return buildOpenApi(this, options);
   }
 
   /**

@@ -1,5 +1,24 @@
 /** @module flagon/app: the App, its helpers and contexts. Re-exports only. */
 export { App } from './app.js';
+export { buildOpenApi, converterSchema } from './openapi.js';
+export type {
+  OpenApiDocument,
+  OpenApiInfo,
+  OpenApiMediaType,
+  OpenApiMethod,
+  OpenApiOperation,
+  OpenApiOptions,
+  OpenApiParameter,
+  OpenApiPathItem,
+  OpenApiRequestBody,
+  OpenApiResponse,
+  OpenApiSecurityRequirement,
+  OpenApiSecurityScheme,
+  OpenApiServer,
+  OpenApiSource,
+} from './openapi.js';
+export { jsonSchemaOf } from '../validation/json-schema.js';
+export type { JsonSchema, JsonSchemaOptions, SchemaIo } from '../validation/json-schema.js';
 export type { AppOptions } from './app-options.js';
 export type { UrlBuildErrorHandler, UrlForOptions } from './url-for.js';
 export type { AppContext } from './app-context.js';

@@ -1,0 +1,573 @@
+/** @module OpenAPI 3.1 documents (layer L3): the url map's rules, their converters and the routes' schemas and docs, as one document. */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { STATUS_CODES } from '../http/status.js';
+import { parseConverterArgs, type ConverterArgs } from '../routing/converters.js';
+import type { Rule, Segment } from '../routing/rule.js';
+import { jsonSchemaOf, resolveSchemaRef, type JsonSchema, type SchemaIo } from '../validation/json-schema.js';
+import type { RouteDocs, RouteSchemas, RouteSpec } from './handler-types.js';
+import { schemasFor } from './route-spec.js';
+
+/**
+ * The document's `info`: what the API is called and its version.
+ *
+ * @example
+ * const info: OpenApiInfo = { title: 'Shop API', version: '1.2.0', description: 'Orders and items.' };
+ */
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+/**
+ * A server the API answers on (OpenAPI's Server Object).
+ *
+ * @example
+ * const server: OpenApiServer = { url: 'https://api.example.com/v1', description: 'production' };
+ */
+export interface OpenApiServer {
+  url: string;
+  description?: string;
+  variables?: Record<string, { default: string; enum?: string[]; description?: string }>;
+}
+
+/**
+ * How a client authenticates (OpenAPI's Security Scheme Object), listed under `components.securitySchemes`.
+ *
+ * @example
+ * const bearer: OpenApiSecurityScheme = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
+ * const apiKey: OpenApiSecurityScheme = { type: 'apiKey', name: 'X-API-Key', in: 'header' };
+ */
+export type OpenApiSecurityScheme =
+  | { type: 'apiKey'; name: string; in: 'query' | 'header' | 'cookie'; description?: string }
+  | { type: 'http'; scheme: string; bearerFormat?: string; description?: string }
+  | {
+      type: 'oauth2';
+      flows: Partial<
+        Record<
+          'implicit' | 'password' | 'clientCredentials' | 'authorizationCode',
+          { authorizationUrl?: string; tokenUrl?: string; refreshUrl?: string; scopes: Record<string, string> }
+        >
+      >;
+      description?: string;
+    }
+  | { type: 'openIdConnect'; openIdConnectUrl: string; description?: string }
+  | { type: 'mutualTLS'; description?: string };
+
+/**
+ * Schemes that together authorize a request, each with the scopes it needs: `{ bearer: [] }`. A list of them is
+ * "any one of these"; an empty list (`security: []`) makes an operation public.
+ *
+ * @example
+ * const requirement: OpenApiSecurityRequirement = { oauth: ['items:write'] };
+ */
+export type OpenApiSecurityRequirement = Record<string, string[]>;
+
+/**
+ * One parameter of an operation: a path value, a query key, a header or a cookie.
+ *
+ * @example
+ * const page: OpenApiParameter = { name: 'page', in: 'query', required: false, schema: { type: 'integer' } };
+ */
+export interface OpenApiParameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  description?: string;
+  deprecated?: boolean;
+  schema: JsonSchema;
+}
+
+/**
+ * The schema of one media type of a body.
+ *
+ * @example
+ * const json: OpenApiMediaType = { schema: { $ref: '#/components/schemas/Item' } };
+ */
+export interface OpenApiMediaType {
+  schema: JsonSchema;
+}
+
+/**
+ * What an operation takes as its body, by media type.
+ *
+ * @example
+ * const body: OpenApiRequestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+ */
+export interface OpenApiRequestBody {
+  required: boolean;
+  description?: string;
+  content: Record<string, OpenApiMediaType>;
+}
+
+/**
+ * One answer of an operation.
+ *
+ * @example
+ * const notFound: OpenApiResponse = { description: 'No such item' };
+ */
+export interface OpenApiResponse {
+  description: string;
+  content?: Record<string, OpenApiMediaType>;
+}
+
+/**
+ * One method of one path.
+ *
+ * @example
+ * const op: OpenApiOperation = { operationId: 'list_items', responses: { '200': { description: 'OK' } } };
+ */
+export interface OpenApiOperation {
+  operationId: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  deprecated?: boolean;
+  parameters?: OpenApiParameter[];
+  requestBody?: OpenApiRequestBody;
+  responses: Record<string, OpenApiResponse>;
+  security?: OpenApiSecurityRequirement[];
+}
+
+/**
+ * The methods an OpenAPI 3.1 Path Item can hold, lower-case as the document writes them.
+ *
+ * @example
+ * const method: OpenApiMethod = 'get';
+ */
+export type OpenApiMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+
+/**
+ * The operations of one path template, by method.
+ *
+ * @example
+ * const item: OpenApiPathItem = { get: { operationId: 'item', responses: { '200': { description: 'OK' } } } };
+ */
+export type OpenApiPathItem = Partial<Record<OpenApiMethod, OpenApiOperation>>;
+
+/**
+ * An OpenAPI 3.1.0 document, as {@link buildOpenApi} and `app.openapi()` make it: plain data, ready for
+ * `JSON.stringify`.
+ *
+ * @example
+ * const doc: OpenApiDocument = app.openapi({ info: { title: 'Shop', version: '1.0.0' } });
+ * Object.keys(doc.paths); // ['/items', '/items/{id}']
+ */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: OpenApiInfo;
+  servers?: OpenApiServer[];
+  paths: Record<string, OpenApiPathItem>;
+  components?: {
+    schemas?: Record<string, JsonSchema>;
+    securitySchemes?: Record<string, OpenApiSecurityScheme>;
+  };
+  security?: OpenApiSecurityRequirement[];
+  tags?: Array<{ name: string; description?: string }>;
+}
+
+/**
+ * Options of {@link buildOpenApi} and `app.openapi()`.
+ *
+ * @example
+ * app.openapi({
+ *   info: { title: 'Shop', version: '1.0.0' },
+ *   servers: [{ url: 'https://shop.example.com' }],
+ *   securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+ *   security: [{ bearer: [] }],
+ *   exclude: ['health'],
+ * });
+ */
+export interface OpenApiOptions {
+  /** Default title: the app's name; default version `'0.0.0'`. */
+  info?: { title?: string; version?: string; description?: string };
+  servers?: OpenApiServer[];
+  /** Goes to `components.securitySchemes`; name these in `security` and in a route's `security`. */
+  securitySchemes?: Record<string, OpenApiSecurityScheme>;
+  /** The document's default requirements; a route's own `security` replaces them (`[]`: public). */
+  security?: OpenApiSecurityRequirement[];
+  /**
+   * Endpoints to leave out: an endpoint's name (`'health'`), or a blueprint's name for all of its endpoints
+   * (`'apidocs'` leaves out `apidocs.openapi` and `apidocs.docs`). The static routes are always left out.
+   */
+  exclude?: readonly string[];
+  /** Descriptions of tags (a blueprint's tag is its name), listed in the document's `tags`. */
+  tagDescriptions?: Readonly<Record<string, string>>;
+}
+
+/**
+ * What {@link buildOpenApi} reads of an app: its name, its rules and the routes' specs. An `App` is one.
+ *
+ * @example
+ * const source: OpenApiSource = app;
+ */
+export interface OpenApiSource {
+  readonly name: string;
+  readonly router: { readonly rules: readonly Rule[] };
+  readonly routeSpecs: ReadonlyMap<string, RouteSpec>;
+}
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
+/** OpenAPI 3.1 §4.8.12.1: a header parameter with one of these names "SHALL be ignored"; they have their own fields. */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set(['accept', 'content-type', 'authorization']);
+const PROBLEM = 'ValidationProblem';
+
+/**
+ * The RFC 9457 problem body of a 422 (see docs/validation.md): one shared component, referenced by every operation
+ * that validates something in the request.
+ */
+const VALIDATION_PROBLEM: JsonSchema = {
+  type: 'object',
+  description: 'The request did not match its schemas (RFC 9457 problem details); `errors` lists every issue.',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer', const: 422 },
+    detail: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          location: { type: 'string', description: 'Where the issue is: `query.page`, `body.items.0.name`.' },
+          message: { type: 'string' },
+          code: { type: 'string' },
+        },
+        required: ['location', 'message', 'code'],
+      },
+    },
+  },
+  required: ['type', 'title', 'status', 'errors'],
+};
+
+/**
+ * Builds the OpenAPI 3.1.0 document of an app: one path per rule (`/users/<int(min=1):id>` → `/users/{id}`), one
+ * operation per method (not the automatic HEAD and OPTIONS), path parameters typed from the converters, and the
+ * parameters, request bodies and responses of the routes' schemas (JSON Schema from zod 4); summaries, tags,
+ * security from the routes' docs options, and a tag per blueprint. Static-file routes and `exclude`d endpoints are
+ * left out. Also `app.openapi(options)`.
+ *
+ * @example
+ * const doc = buildOpenApi(app, { info: { title: 'Shop', version: '1.0.0' } });
+ * writeFileSync('openapi.json', JSON.stringify(doc, null, 2));
+ */
+export function buildOpenApi(app: OpenApiSource, options: OpenApiOptions = {}): OpenApiDocument {
+  const schemas: Record<string, JsonSchema> = {};
+  const paths: Record<string, OpenApiPathItem> = {};
+  const tags: string[] = [];
+  const exclude = new Set(options.exclude ?? []);
+  const rules = app.router.rules.filter(
+    (rule) =>
+      !rule.buildOnly &&
+      !rule.alias &&
+      rule.endpoint !== 'static' &&
+      !rule.endpoint.endsWith('.static') &&
+      !isExcluded(rule.endpoint, exclude),
+  );
+  // An endpoint with several operations (methods, or rules) names each by its method: `user_get`, `user_put`.
+  const perEndpoint = new Map<string, number>();
+  for (const rule of rules)
+    perEndpoint.set(rule.endpoint, (perEndpoint.get(rule.endpoint) ?? 0) + methodsOf(rule).length);
+  const operationIds = new Set<string>();
+
+  for (const rule of rules) {
+    const spec = app.routeSpecs.get(rule.endpoint);
+    const path = pathTemplate(rule);
+    const item = (paths[path] ??= {});
+    for (const method of methodsOf(rule)) {
+      const key = method.toLowerCase() as OpenApiMethod;
+      if (item[key] !== undefined) continue; // two rules with one template (`<int:id>`, `<uuid:id>`): the first wins
+      const routeSchemas = spec === undefined ? {} : schemasFor(spec, method);
+      const docs = spec?.docs ?? {};
+      const base = docs.operationId ?? rule.endpoint.replaceAll('.', '_');
+      const operationId = uniqueId(perEndpoint.get(rule.endpoint)! > 1 ? `${base}_${key}` : base, operationIds);
+      const operation = buildOperation(rule, routeSchemas, docs, operationId, schemas);
+      for (const tag of operation.tags ?? []) if (!tags.includes(tag)) tags.push(tag);
+      item[key] = operation;
+    }
+    if (Object.keys(item).length === 0) delete paths[path];
+  }
+
+  const doc: OpenApiDocument = {
+    openapi: '3.1.0',
+    info: {
+      title: options.info?.title ?? app.name,
+      version: options.info?.version ?? '0.0.0',
+      ...(options.info?.description === undefined ? {} : { description: options.info.description }),
+    },
+    ...(options.servers === undefined ? {} : { servers: options.servers }),
+    paths,
+  };
+  const components: NonNullable<OpenApiDocument['components']> = {};
+  if (Object.keys(schemas).length > 0) components.schemas = sortKeys(schemas);
+  if (options.securitySchemes !== undefined) components.securitySchemes = options.securitySchemes;
+  if (Object.keys(components).length > 0) doc.components = components;
+  if (options.security !== undefined) doc.security = options.security;
+  if (tags.length > 0) {
+    doc.tags = tags.map((name) => {
+      const description = options.tagDescriptions?.[name];
+      return description === undefined ? { name } : { name, description };
+    });
+  }
+  return doc;
+}
+
+/** The endpoint, or a blueprint it belongs to (`a` and `a.b` for `a.b.c`), is in the set. */
+function isExcluded(endpoint: string, exclude: ReadonlySet<string>): boolean {
+  if (exclude.has(endpoint)) return true;
+  for (let dot = endpoint.indexOf('.'); dot > 0; dot = endpoint.indexOf('.', dot + 1))
+    if (exclude.has(endpoint.slice(0, dot))) return true;
+  return false;
+}
+
+/** The rule's methods as operations: not the HEAD that comes with GET, nor an automatic OPTIONS; known methods only. */
+function methodsOf(rule: Rule): string[] {
+  return [...rule.methods].filter(
+    (method) =>
+      METHODS.has(method) &&
+      !(method === 'HEAD' && rule.methods.has('GET')) &&
+      !(method === 'OPTIONS' && rule.automaticOptions),
+  );
+}
+
+function uniqueId(wanted: string, taken: Set<string>): string {
+  let id = wanted;
+  for (let n = 2; taken.has(id); n++) id = `${wanted}_${n}`;
+  taken.add(id);
+  return id;
+}
+
+/**
+ * The OpenAPI path template of a rule: each `<converter(args):name>` becomes `{name}`, a `<path:…>` included
+ * (OpenAPI has no way to say that a parameter may hold `/`; docs/validation.md says so).
+ */
+function pathTemplate(rule: Rule): string {
+  const path = rule.segments
+    .map((segment) => {
+      if (segment.kind === 'static') return `/${segment.text}`;
+      if (segment.kind === 'path') return `/{${segment.param.name}}`;
+      return `/${segment.parts.map((part) => (part.kind === 'text' ? part.text : `{${part.name}}`)).join('')}`;
+    })
+    .join('');
+  return path === '' ? '/' : path;
+}
+
+type PathParam = Extract<Extract<Segment, { kind: 'path' }>['param'], { kind: 'param' }>;
+
+function pathParams(rule: Rule): PathParam[] {
+  return rule.segments.flatMap((segment) =>
+    segment.kind === 'static' ? [] : segment.kind === 'path' ? [segment.param] : segment.params,
+  );
+}
+
+function buildOperation(
+  rule: Rule,
+  routeSchemas: RouteSchemas,
+  docs: RouteDocs,
+  operationId: string,
+  components: Record<string, JsonSchema>,
+): OpenApiOperation {
+  const toJson = (schema: StandardSchemaV1, io: SchemaIo): JsonSchema => jsonSchemaOf(schema, io, { components });
+  const tags = [...(docs.tags ?? [])];
+  const dot = rule.endpoint.lastIndexOf('.');
+  if (dot > 0 && !tags.includes(rule.endpoint.slice(0, dot))) tags.push(rule.endpoint.slice(0, dot));
+  const parameters = buildParameters(rule, routeSchemas, toJson, components);
+  const requestBody = buildRequestBody(routeSchemas, toJson, components);
+  const responses = buildResponses(routeSchemas, docs, toJson, components);
+  // The order a reader expects: names first, then what goes in, then what comes out.
+  return {
+    operationId,
+    ...(docs.summary === undefined ? {} : { summary: docs.summary }),
+    ...(docs.description === undefined ? {} : { description: docs.description }),
+    ...(tags.length === 0 ? {} : { tags }),
+    ...(docs.deprecated === undefined ? {} : { deprecated: docs.deprecated }),
+    ...(parameters.length === 0 ? {} : { parameters }),
+    ...(requestBody === null ? {} : { requestBody }),
+    responses,
+    ...(docs.security === undefined ? {} : { security: docs.security }),
+  };
+}
+
+/** Path parameters from the converters (or the params schema), then one per property of query, headers, cookies. */
+function buildParameters(
+  rule: Rule,
+  routeSchemas: RouteSchemas,
+  toJson: (schema: StandardSchemaV1, io: SchemaIo) => JsonSchema,
+  components: Readonly<Record<string, JsonSchema>>,
+): OpenApiParameter[] {
+  // A params schema's property describes the value itself, so it wins over the converter's schema.
+  const paramsSchema = routeSchemas.params && resolveSchemaRef(toJson(routeSchemas.params, 'input'), components);
+  const parameters: OpenApiParameter[] = pathParams(rule).map((param) => ({
+    name: param.name,
+    in: 'path',
+    required: true,
+    schema: propertiesOf(paramsSchema)[param.name] ?? converterSchema(param.converterName, param.args),
+  }));
+  const parts = [
+    ['query', routeSchemas.query],
+    ['header', routeSchemas.headers],
+    ['cookie', routeSchemas.cookies],
+  ] as const;
+  for (const [where, schema] of parts) {
+    if (schema === undefined) continue;
+    const json = resolveSchemaRef(toJson(schema, 'input'), components);
+    const required = new Set(Array.isArray(json.required) ? (json.required as string[]) : []);
+    for (const [name, property] of Object.entries(propertiesOf(json))) {
+      if (where === 'header' && RESERVED_HEADERS.has(name.toLowerCase())) continue;
+      const parameter: OpenApiParameter = { name, in: where, required: required.has(name), schema: property };
+      if (typeof property.description === 'string') parameter.description = property.description;
+      if (property.deprecated === true) parameter.deprecated = true;
+      parameters.push(parameter);
+    }
+  }
+  return parameters;
+}
+
+/**
+ * The body by media type: a `body` schema as JSON (as a multipart form when it has a file, which JSON cannot carry), a
+ * `form` schema as both form encodings (multipart only when it has a file).
+ */
+function buildRequestBody(
+  routeSchemas: RouteSchemas,
+  toJson: (schema: StandardSchemaV1, io: SchemaIo) => JsonSchema,
+  components: Readonly<Record<string, JsonSchema>>,
+): OpenApiRequestBody | null {
+  const content: Record<string, OpenApiMediaType> = {};
+  if (routeSchemas.body !== undefined) {
+    const schema = toJson(routeSchemas.body, 'input');
+    if (hasBinary(schema, components)) content['multipart/form-data'] = { schema };
+    else content['application/json'] = { schema };
+  }
+  if (routeSchemas.form !== undefined) {
+    const schema = toJson(routeSchemas.form, 'input');
+    if (!hasBinary(schema, components)) content['application/x-www-form-urlencoded'] = { schema };
+    content['multipart/form-data'] = { schema };
+  }
+  return Object.keys(content).length > 0 ? { required: true, content } : null;
+}
+
+function buildResponses(
+  routeSchemas: RouteSchemas,
+  docs: RouteDocs,
+  toJson: (schema: StandardSchemaV1, io: SchemaIo) => JsonSchema,
+  components: Record<string, JsonSchema>,
+): Record<string, OpenApiResponse> {
+  const given = Object.entries(docs.responses ?? {}).map(([status, response]) => ({
+    status: Number(status),
+    response,
+  }));
+  // The response schema describes the 200, or the route's first documented 2xx when it names one (a 201 Created).
+  const success =
+    given
+      .map((g) => g.status)
+      .filter((s) => s >= 200 && s < 300)
+      .sort((a, b) => a - b)[0] ?? 200;
+  const responses: Record<string, OpenApiResponse> = {};
+  const own = given.find((g) => g.status === success)?.response;
+  const successSchema = own?.schema ?? routeSchemas.response;
+  responses[String(success)] = {
+    description: own?.description ?? STATUS_CODES[success] ?? 'OK',
+    ...(successSchema ? { content: { 'application/json': { schema: toJson(successSchema, 'output') } } } : {}),
+  };
+  const validates = (['params', 'query', 'headers', 'cookies', 'body', 'form'] as const).some(
+    (part) => routeSchemas[part] !== undefined,
+  );
+  if (validates) {
+    components[PROBLEM] ??= VALIDATION_PROBLEM;
+    responses['422'] = {
+      description: 'The request did not match its schemas',
+      content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM}` } } },
+    };
+  }
+  for (const { status, response } of given) {
+    if (status === success) continue;
+    responses[String(status)] = {
+      description: response.description,
+      ...(response.schema ? { content: { 'application/json': { schema: toJson(response.schema, 'output') } } } : {}),
+    };
+  }
+  return sortKeys(responses);
+}
+
+function propertiesOf(schema: JsonSchema | undefined): Record<string, JsonSchema> {
+  const properties = schema?.properties;
+  return properties !== null && typeof properties === 'object' ? (properties as Record<string, JsonSchema>) : {};
+}
+
+/** A file field anywhere in the top level of a form schema: zod's `z.file()` is `format: binary`. */
+function hasBinary(schema: JsonSchema, components: Readonly<Record<string, JsonSchema>>): boolean {
+  const isBinary = (property: JsonSchema): boolean => {
+    const resolved = resolveSchemaRef(property, components);
+    if (resolved.format === 'binary' || resolved.contentMediaType !== undefined) return true;
+    const items = resolved.items;
+    if (items !== null && typeof items === 'object' && !Array.isArray(items)) return isBinary(items as JsonSchema);
+    const variants = [resolved.anyOf, resolved.oneOf].flatMap((v) => (Array.isArray(v) ? (v as JsonSchema[]) : []));
+    return variants.some(isBinary);
+  };
+  return Object.values(propertiesOf(resolveSchemaRef(schema, components))).some(isBinary);
+}
+
+function numberArg(args: ConverterArgs, name: string, position: number): number | undefined {
+  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const value = args.keyword[name] ?? args.keyword[snake] ?? args.positional[position];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * The JSON Schema of a path value from its converter and the arguments written in the rule, as the converter reads
+ * them (src/routing/converters.ts): `int` an integer (not below 0 unless `signed`), `float` a number, `uuid` a
+ * string of format uuid, `any(a, b)` an enum, `string` its lengths, `path` and custom converters a string.
+ *
+ * @example
+ * converterSchema('int', 'min=1, max=99'); // { type: 'integer', minimum: 1, maximum: 99 }
+ * converterSchema('any', 'json, xml');     // { type: 'string', enum: ['json', 'xml'] }
+ */
+export function converterSchema(converter: string, argText = ''): JsonSchema {
+  let args: ConverterArgs;
+  try {
+    args = parseConverterArgs(argText);
+  } catch {
+    args = { positional: [], keyword: {} };
+  }
+  const signed = args.keyword.signed === true;
+  switch (converter) {
+    case 'int': {
+      const fixedDigits = numberArg(args, 'fixedDigits', 0);
+      const schema: JsonSchema = { type: 'integer' };
+      const min = numberArg(args, 'min', 1);
+      const max = numberArg(args, 'max', 2);
+      // Without `signed` the converter matches digits only: never below 0.
+      if (min !== undefined || !signed) schema.minimum = Math.max(min ?? 0, signed ? Number.NEGATIVE_INFINITY : 0);
+      if (max !== undefined) schema.maximum = max;
+      // On the wire the value is text: `pattern` documents the zero-padding (JSON Schema applies it to strings only).
+      if (fixedDigits !== undefined) schema.pattern = `^${signed ? '-?' : ''}\\d{${fixedDigits}}$`;
+      return schema;
+    }
+    case 'float': {
+      const schema: JsonSchema = { type: 'number' };
+      const min = numberArg(args, 'min', 0);
+      const max = numberArg(args, 'max', 1);
+      if (min !== undefined || !signed) schema.minimum = Math.max(min ?? 0, signed ? Number.NEGATIVE_INFINITY : 0);
+      if (max !== undefined) schema.maximum = max;
+      return schema;
+    }
+    case 'uuid':
+      return { type: 'string', format: 'uuid' };
+    case 'any':
+      return { type: 'string', enum: args.positional.map(String) };
+    case 'default':
+    case 'string': {
+      const length = numberArg(args, 'length', 2);
+      const schema: JsonSchema = { type: 'string', minLength: length ?? numberArg(args, 'minlength', 0) ?? 1 };
+      const max = length ?? numberArg(args, 'maxlength', 1);
+      if (max !== undefined) schema.maxLength = max;
+      return schema;
+    }
+    default:
+      return { type: 'string' };
+  }
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
