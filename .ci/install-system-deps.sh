@@ -11,12 +11,14 @@
 #                 Debian service it may start on port 80 is not used.
 #   curl openssl  a real HTTPS client and a CA for test/dev/https.test.ts and test/serving/prefork-options.test.ts
 #                 (`curl --cacert`, `curl -k`), which skip without them: a slim image may have neither.
+#   chromium      a real browser, driven headless by playwright-core (a devDependency, which downloads no browser of
+#                 its own), for test/app/api-docs-browser.test.ts: the API docs page renders the routes offline.
 # Idempotent: a package already present is left alone, and nothing is fetched. Installing needs root (CI runs as
 # root); as another user it only says what is missing, and the tests that need it skip with a message naming this
 # script. Run it by hand with: sudo .ci/install-system-deps.sh
 set -euo pipefail
 
-packages=(lighttpd redis-server nginx curl openssl)
+packages=(lighttpd redis-server nginx curl openssl chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -19,6 +19,8 @@ export type {
 } from './openapi.js';
 export { jsonSchemaOf } from '../validation/json-schema.js';
 export type { JsonSchema, JsonSchemaOptions, SchemaIo } from '../validation/json-schema.js';
+export { APIDOCS_ENDPOINTS, apiDocs } from './api-docs.js';
+export type { ApiDocsOptions } from './api-docs.js';
 export type { AppOptions } from './app-options.js';
 export type { UrlBuildErrorHandler, UrlForOptions } from './url-for.js';
 export type { AppContext } from './app-context.js';
