@@ -220,7 +220,7 @@ const VALIDATION_PROBLEM: JsonSchema = {
   type: 'object',
   description: 'The request did not match its schemas (RFC 9457 problem details); `errors` lists every issue.',
   properties: {
-    type: { type: 'string' },
+    type: { type: 'string', description: "A URI naming the problem; 'about:blank' by default." },
     title: { type: 'string' },
     status: { type: 'integer', const: 422 },
     detail: { type: 'string' },
@@ -237,7 +237,7 @@ const VALIDATION_PROBLEM: JsonSchema = {
       },
     },
   },
-  required: ['type', 'title', 'status', 'errors'],
+  required: ['type', 'title', 'status', 'detail', 'errors'],
 };
 
 /**

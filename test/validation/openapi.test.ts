@@ -11,6 +11,7 @@ import { App, Blueprint, MethodView } from 'flagon';
 import { converterSchema, jsonSchemaOf, type JsonSchema, type OpenApiDocument } from 'flagon/app';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ValidationError } from '../../src/validation/errors.js';
 import { app as exampleApp, openapiOptions } from '../fixtures/openapi-app/app.js';
 
 const SNAPSHOT = fileURLToPath(new URL('../fixtures/openapi-app/openapi.json', import.meta.url));
@@ -24,6 +25,37 @@ function newApp(): App {
 }
 
 const ok = (): string => 'ok';
+
+/**
+ * Where `value` breaks `schema`, for the keywords the ValidationProblem component uses (type, const, properties with
+ * no others, required, items): enough to tie the documented 422 to the body ValidationError sends.
+ */
+function conforms(value: unknown, schema: JsonSchema, at = '$'): string[] {
+  const types: Record<string, (v: unknown) => boolean> = {
+    object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    array: Array.isArray,
+    string: (v) => typeof v === 'string',
+    integer: Number.isInteger,
+  };
+  const type = schema.type as string | undefined;
+  if (type !== undefined && !types[type]!(value)) return [`${at}: not ${type}`];
+  if ('const' in schema && value !== schema.const) return [`${at}: not ${String(schema.const)}`];
+  const problems: string[] = [];
+  if (type === 'object') {
+    const record = value as Record<string, unknown>;
+    const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    for (const key of (schema.required ?? []) as string[]) if (!(key in record)) problems.push(`${at}.${key}: missing`);
+    for (const [key, item] of Object.entries(record)) {
+      if (properties[key] === undefined) problems.push(`${at}.${key}: not documented`);
+      else problems.push(...conforms(item, properties[key], `${at}.${key}`));
+    }
+  }
+  if (type === 'array') {
+    for (const [i, item] of (value as unknown[]).entries())
+      problems.push(...conforms(item, schema.items as JsonSchema, `${at}[${i}]`));
+  }
+  return problems;
+}
 
 describe('the example app', () => {
   const doc = exampleApp.openapi(openapiOptions);
@@ -246,8 +278,17 @@ describe('responses', () => {
       });
     }
     const problem = doc.components!.schemas!.ValidationProblem!;
-    expect(problem.required).toEqual(['type', 'title', 'status', 'errors']);
+    expect(problem.required).toEqual(['type', 'title', 'status', 'detail', 'errors']);
     expect(Object.keys(problem.properties as object)).toEqual(['type', 'title', 'status', 'detail', 'errors']);
+  });
+
+  it('the ValidationProblem component describes the body a failed validation actually sends', () => {
+    const app = newApp();
+    app.get('/a', { endpoint: 'a', query: z.object({ q: z.string() }) }, ok);
+    const problem = app.openapi().components!.schemas!.ValidationProblem!;
+    const error = new ValidationError([{ location: 'query.page', message: 'Too small', code: 'too_small' }]);
+    expect(conforms(JSON.parse(error.getBody()), problem)).toEqual([]);
+    expect(error.getHeaders()).toContainEqual(['Content-Type', 'application/problem+json']);
   });
 
   it('docs.responses add statuses, and a documented 2xx takes the response schema instead of 200', () => {
