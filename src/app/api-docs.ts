@@ -128,7 +128,8 @@ function uiAssets(ui: 'swagger' | 'scalar'): UiAssets {
     scripts: ['standalone.js'],
     icon: null,
     // Scalar's Vue components inject <style> elements and style attributes at run time, so styles need
-    // 'unsafe-inline' (a nonce cannot cover what a script creates); scripts stay 'self' only.
+    // 'unsafe-inline' (a nonce cannot cover what a script creates). Scripts stay 'self' only: the bundle tries eval()
+    // once, which the policy refuses (a securitypolicyviolation event, no error), and it renders all the same.
     csp: SWAGGER_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
   };
 }
@@ -136,14 +137,22 @@ function uiAssets(ui: 'swagger' | 'scalar'): UiAssets {
 /**
  * Starts the UI on the page's `#api-docs` element, from its data- attributes, so the page has no inline script.
  * Swagger UI: its base layout (no top bar with a URL box, and so no online validator badge); `validatorUrl: null`
- * keeps it from sending the document to validator.swagger.io. Scalar: no fonts from its CDN, no telemetry.
+ * keeps it from sending the document to validator.swagger.io. Scalar: no fonts from its CDN, no telemetry, no
+ * developer toolbar and no AI agent (both talk to Scalar's servers).
  */
 const START_SCRIPT = `(function () {
   'use strict';
   var root = document.getElementById('api-docs');
   var url = root.getAttribute('data-openapi-url');
   if (root.getAttribute('data-ui') === 'scalar') {
-    window.Scalar.createApiReference(root, { url: url, withDefaultFonts: false, telemetry: false, hideClientButton: true });
+    window.Scalar.createApiReference(root, {
+      url: url,
+      withDefaultFonts: false,
+      telemetry: false,
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+    });
     return;
   }
   window.ui = window.SwaggerUIBundle({

@@ -178,8 +178,23 @@ describe('apiDocs', () => {
     const app = new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
     expect(() => apiDocs(app, { docsPath: 'docs' })).toThrow("docsPath must start with '/', as '/docs'");
     expect(() => apiDocs(app, { ui: 'redoc' as 'swagger' })).toThrow("ui must be 'swagger' or 'scalar'");
+    // Scalar is opt-in: its package (about 300 MB installed, with its dependencies) is not Flagon's.
+    expect(() => apiDocs(app, { ui: 'scalar' })).toThrow('run `npm install @scalar/api-reference`');
     apiDocs(app, { document: () => DOCUMENT });
     expect(() => apiDocs(app, { document: () => DOCUMENT })).toThrow(/apidocs/);
+  });
+
+  it('can be put behind a login with a before-request hook on its endpoints, as docs/validation.md shows', async () => {
+    const app = newApp();
+    app.beforeRequest((req) => {
+      if (req.endpoint?.startsWith('apidocs.') && req.headers.get('Authorization') !== 'Bearer s3cret')
+        return ['Log in first', 401];
+    });
+    const client = app.testClient();
+    for (const path of ['/docs', '/openapi.json', '/docs/flagon-api-docs.js', '/docs/assets/swagger-ui.css'])
+      expect((await client.get(path)).status, path).toBe(401);
+    expect((await client.get('/pets')).status).toBe(200);
+    expect((await client.get('/docs', { headers: { Authorization: 'Bearer s3cret' } })).status).toBe(200);
   });
 
   it('is setup: after the first request it throws as any setup method', async () => {
