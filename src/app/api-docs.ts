@@ -191,8 +191,8 @@ function openapiOf(app: App, options: OpenApiOptions): () => OpenApiDocument {
  * @example
  * const app = new App(import.meta.url);
  * app.get('/items', { summary: 'List items' }, () => ({ items: [] }));
- * apiDocs(app);                                      // /openapi.json and /docs (Swagger UI)
- * apiDocs(app, { docsPath: '/reference', ui: 'scalar' }); // or Scalar (npm install @scalar/api-reference)
+ * apiDocs(app, { openapi: { info: { title: 'Shop', version: '1.0.0' } } }); // /openapi.json and /docs (Swagger UI)
+ * // or: apiDocs(app, { docsPath: '/reference', ui: 'scalar' });          // Scalar (npm install @scalar/api-reference)
  */
 export function apiDocs(app: App, options: ApiDocsOptions = {}): Blueprint {
   const openapiPath = options.openapiPath ?? '/openapi.json';
@@ -211,16 +211,18 @@ export function apiDocs(app: App, options: ApiDocsOptions = {}): Blueprint {
 
   let built: Promise<BuiltDocument> | null = null;
   const documentOnce = (): Promise<BuiltDocument> => {
-    built ??= (async () => {
+    if (built !== null) return built;
+    const building = (async () => {
       const document = (await buildDocument()) as { info?: { title?: unknown } };
       const title = typeof document.info?.title === 'string' ? document.info.title : undefined;
       return { json: JSON.stringify(document), title };
     })();
     // A document that failed to build is built again at the next request, not answered 500 for ever.
-    built.catch(() => {
-      built = null;
+    building.catch(() => {
+      if (built === building) built = null;
     });
-    return built;
+    built = building;
+    return building;
   };
 
   const blueprint = new Blueprint('apidocs', import.meta.url);
