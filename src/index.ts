@@ -1,6 +1,7 @@
 /** @module flagon: the public surface, what an app author uses day to day (Flask's `__init__` exports 39 names). Re-exports only; nothing inside src imports this file. */
 // Everything else is imported from its layer's subpath: flagon/gateway, flagon/http, flagon/routing, flagon/wrappers,
-// flagon/middleware, flagon/app, flagon/sessions, flagon/testing, flagon/serving, flagon/dev, flagon/adapters.
+// flagon/middleware, flagon/app, flagon/sessions, flagon/testing, flagon/serving, flagon/dev, flagon/adapters,
+// flagon/validation.
 // test/architecture/root-exports.test.ts pins this list, and docs/app.md shows it.
 
 // The App with run(), testClient() and fetch (src/root-app.ts), and what an app is built from.
@@ -54,3 +55,5 @@ export {
   Unauthorized,
   UnprocessableEntity,
 } from './http/errors.js';
+// The 422 of a request that fails its route's schemas: for app.errorHandler(ValidationError, …).
+export { ValidationError } from './validation/errors.js';

@@ -141,7 +141,8 @@ export class Pipeline {
       if (viewResult !== undefined) rv = await viewResult;
       else {
         rv = await this.#preprocess(context, plan);
-        if (rv === undefined) rv = await this.#view(context);
+        if (rv === undefined)
+          rv = plan.validator === null ? await this.#view(context) : await this.#validated(context, plan);
       }
     } catch (error) {
       rv = await this.#handleUserException(plan, error);
@@ -165,6 +166,20 @@ export class Pipeline {
       if (rv !== undefined && rv !== null) return rv;
     }
     return undefined;
+  }
+
+  /**
+   * The view between its route's schemas: the request parts validated into `req.valid` (a 422 when they fail), the
+   * view's value checked against the response schema and replaced by its output. Not for a routing error or the
+   * automatic OPTIONS answer, which have no view.
+   */
+  async #validated(context: Context, plan: EndpointPlan): Promise<unknown> {
+    const request = context.request!;
+    if (context.routingError !== null) return this.#view(context);
+    if (request.method === 'OPTIONS' && this.#registry.autoOptions.has(context.match!.rule)) return this.#view(context);
+    const validator = plan.validator!;
+    await validator.request(request);
+    return validator.response(await this.#view(context), request, plan.endpoint!);
   }
 
   /** Flask's dispatch_request: the routing error, the automatic OPTIONS answer, or the view's return value. */

@@ -90,4 +90,4 @@ export type { TemplateDecorator, TemplateFunction } from './template-registratio
 export type { TemplateRenderer } from './types.js';
 export { TemplateError, TemplateNotFound, TemplateSyntaxError } from '../templating/index.js';
 export type { TemplateLocation } from '../templating/index.js';
-export type { ClassView, ViewClass, ViewDecorator } from './views.js';
+export type { ClassView, MethodSchemas, ViewClass, ViewDecorator } from './views.js';

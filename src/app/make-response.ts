@@ -151,7 +151,8 @@ export function fromFetchResponse(fetched: globalThis.Response): Response {
 
 /** An HTTPError as a Response: its page, status and headers. */
 export function errorResponse(error: HTTPError): Response {
-  const response = new Response(error.getBody(), { status: error.status });
+  // getHeaders() starts with the error's Content-Type: text/html, or application/problem+json for a ValidationError
+  const response = new Response(error.getBody(), { status: error.status, contentType: error.getHeaders()[0]![1] });
   for (const [name, value] of error.headers) response.headers.add(name, value);
   return response;
 }

@@ -107,6 +107,6 @@ export class AppRegistry {
 
   /** The plan of requests to `endpoint` (`null`: routing failed); see request-plan.ts. */
   plan(endpoint: string | null): EndpointPlan {
-    return this.hooks.plan(endpoint, this.views, this.appTeardown);
+    return this.hooks.plan(endpoint, this.views, this.appTeardown, this.routeSpecs);
   }
 }

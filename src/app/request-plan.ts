@@ -1,7 +1,8 @@
 /** @module Hooks and request plans (layer L3): the hook lists by kind and scope, and, per endpoint, the plan a request follows. */
+import { compileRouteValidator, type RouteValidator } from '../validation/route-validator.js';
 import { blueprintChain } from '../wrappers/request.js';
 import type { Scope } from './error-handlers.js';
-import type { HookKind, TeardownHook, ViewFunction } from './handler-types.js';
+import type { HookKind, RouteSpec, TeardownHook, ViewFunction } from './handler-types.js';
 
 /** A hook as stored: each kind's caller knows its real signature. */
 export type Hook = (...args: never[]) => unknown;
@@ -35,7 +36,12 @@ export interface EndpointPlan {
   readonly teardownRequest: readonly TeardownHook[] | null;
   /** The app's teardown-appcontext hooks, which end every request after its teardown-request hooks. */
   readonly teardownAppcontext: readonly TeardownHook[] | null;
-  /** A synchronous view and no hooks: the pipeline's short branch, with no promise unless the view returns one. */
+  /**
+   * The route's schemas compiled (`null` when it has none): run after the before-request hooks, right before the
+   * view, and on the view's value (as Flask-Pydantic does).
+   */
+  readonly validator: RouteValidator | null;
+  /** A synchronous view, no hooks, no schemas: the pipeline's short branch, with no promise unless the view returns one. */
   readonly fast: boolean;
 }
 
@@ -77,16 +83,18 @@ export class HookRegistry {
   /**
    * The plan of requests to `endpoint` (`null`: routing failed), made on the first call: one map lookup per request
    * after that. `views` are the app's views by endpoint; `appTeardown` its teardown-appcontext hooks, which end every
-   * request.
+   * request; `specs` the routes' schemas, compiled here once.
    */
   plan(
     endpoint: string | null,
     views: ReadonlyMap<string, ViewFunction>,
     appTeardown: readonly TeardownHook[],
+    specs?: ReadonlyMap<string, RouteSpec>,
   ): EndpointPlan {
     let plan = this.#plans.get(endpoint);
     if (plan === undefined) {
       const view = endpoint === null ? undefined : views.get(endpoint);
+      const spec = endpoint === null ? undefined : specs?.get(endpoint);
       const inner = [...this.blueprintsOf(endpoint)]; // innermost first
       const outer = [null, ...[...inner].reverse()]; // the app, then the blueprints from the outermost in
       plan = {
@@ -97,10 +105,16 @@ export class HookRegistry {
         after: orNull([...inner, null].flatMap((scope) => [...this.for('after', scope)].reverse())),
         teardownRequest: orNull(outer.flatMap((scope) => this.for('teardown', scope) as TeardownHook[])),
         teardownAppcontext: orNull([...appTeardown]),
+        validator: spec === undefined ? null : compileRouteValidator(spec),
         fast: false,
       };
       const hooked =
-        plan.urlValuePreprocessors || plan.before || plan.after || plan.teardownRequest || plan.teardownAppcontext;
+        plan.urlValuePreprocessors ||
+        plan.before ||
+        plan.after ||
+        plan.teardownRequest ||
+        plan.teardownAppcontext ||
+        plan.validator;
       plan = { ...plan, fast: !hooked && view !== undefined && view.constructor !== AsyncFunction };
       this.#plans.set(endpoint, plan);
     }

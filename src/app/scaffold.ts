@@ -134,7 +134,11 @@ export abstract class Scaffold {
    * @example
    * app.route('/login', { methods: ['GET', 'POST'] }, async (req) => 'form');
    */
-  route<R extends string, S extends RouteOptions = NoSchemas>(rule: R, options: S, handler: Handler<R, S>): Handler<R, S>;
+  route<R extends string, S extends RouteOptions = NoSchemas>(
+    rule: R,
+    options: S,
+    handler: Handler<R, S>,
+  ): Handler<R, S>;
   route<R extends string, S extends RouteOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   route(rule: string, options: RouteOptions = {}, handler?: AnyView): unknown {
     if (handler) {
@@ -184,10 +188,7 @@ export abstract class Scaffold {
     options: S,
     handler: Handler<R, S>,
   ): Handler<R, S>;
-  get<R extends string, S extends MethodOptions = NoSchemas>(
-    rule: R,
-    options?: S,
-  ): RouteDecorator<R, S>;
+  get<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   get(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('GET', rule, a, b);
   }
@@ -199,10 +200,7 @@ export abstract class Scaffold {
     options: S,
     handler: Handler<R, S>,
   ): Handler<R, S>;
-  post<R extends string, S extends MethodOptions = NoSchemas>(
-    rule: R,
-    options?: S,
-  ): RouteDecorator<R, S>;
+  post<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   post(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('POST', rule, a, b);
   }
@@ -214,10 +212,7 @@ export abstract class Scaffold {
     options: S,
     handler: Handler<R, S>,
   ): Handler<R, S>;
-  put<R extends string, S extends MethodOptions = NoSchemas>(
-    rule: R,
-    options?: S,
-  ): RouteDecorator<R, S>;
+  put<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   put(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('PUT', rule, a, b);
   }
@@ -229,10 +224,7 @@ export abstract class Scaffold {
     options: S,
     handler: Handler<R, S>,
   ): Handler<R, S>;
-  patch<R extends string, S extends MethodOptions = NoSchemas>(
-    rule: R,
-    options?: S,
-  ): RouteDecorator<R, S>;
+  patch<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   patch(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('PATCH', rule, a, b);
   }
@@ -244,10 +236,7 @@ export abstract class Scaffold {
     options: S,
     handler: Handler<R, S>,
   ): Handler<R, S>;
-  delete<R extends string, S extends MethodOptions = NoSchemas>(
-    rule: R,
-    options?: S,
-  ): RouteDecorator<R, S>;
+  delete<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   delete(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
     return this.#shortcut('DELETE', rule, a, b);
   }

@@ -1,10 +1,20 @@
 /** @module Class-based views (layer L3): Flask's View and MethodView, made into view functions by `asView`. */
 import type { Request } from '../wrappers/request.js';
 import { FlagonError } from './errors.js';
-import type { ViewFunction } from './handler-types.js';
+import type { RouteSchemas, ViewFunction } from './handler-types.js';
 
 /** Flask's `http_method_funcs`: the methods of a MethodView that handle a request method. */
 const HTTP_METHOD_FUNCS = ['get', 'post', 'head', 'options', 'delete', 'put', 'trace', 'patch'] as const;
+
+/**
+ * A MethodView's schemas by method function name, as its `static schemas` (read when the view is registered; not
+ * declared on View, so a subclass needs no `override`): each method validates its own request into `req.valid` (type
+ * its `req` as `RouteRequest<Rule, typeof schemas.get>`) and its own response.
+ *
+ * @example
+ * class Items extends MethodView { static schemas = { get: { query: pageSchema }, post: { body: itemSchema } } satisfies MethodSchemas; }
+ */
+export type MethodSchemas = Partial<Record<(typeof HTTP_METHOD_FUNCS)[number], RouteSchemas>>;
 
 /**
  * A wrapper for the view function `asView` makes, as listed in `View.decorators`: it gets a view and returns one.

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as flagon from 'flagon';
 import * as app from 'flagon/app';
 import * as http from 'flagon/http';
+import * as validation from 'flagon/validation';
 import * as wrappers from 'flagon/wrappers';
 
 const VALUES = [
@@ -31,6 +32,8 @@ const VALUES = [
   'TooManyRequests',
   'Unauthorized',
   'UnprocessableEntity',
+  // The 422 of route validation: an app replaces its answer with app.errorHandler(ValidationError, …), as with NotFound.
+  'ValidationError',
   'View',
   'abort',
   'afterThisRequest',
@@ -89,7 +92,7 @@ describe('the root module', () => {
   });
 
   it('re-exports the very objects of the layers, the App aside (a subclass with run, testClient and fetch)', () => {
-    const layers: Record<string, unknown> = { ...http, ...wrappers, ...app };
+    const layers: Record<string, unknown> = { ...http, ...wrappers, ...app, ...validation };
     const different = VALUES.filter((name) => (flagon as Record<string, unknown>)[name] !== layers[name]);
     expect(different).toEqual(['App']);
     expect(Object.getPrototypeOf(flagon.App)).toBe(app.App);

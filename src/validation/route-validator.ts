@@ -1,0 +1,201 @@
+/** @module Route validation (layer L3): a route's schemas compiled once (coercion plans, the order of parts), then run per request before the view, and on the view's value after it. */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { HTTPError, UnsupportedMediaType } from '../http/errors.js';
+import { Headers } from '../http/headers.js';
+import type { MultiDict } from '../http/multidict.js';
+import type { Request } from '../wrappers/request.js';
+import { Response } from '../wrappers/response.js';
+import { coerceEntries, coercionPlan, type CoercionPlan } from './coerce.js';
+import { issueAt, ResponseValidationError, ValidationError, type ValidationIssue } from './errors.js';
+
+/** The request parts, in the order they are validated and their issues listed. */
+const PARTS = ['params', 'query', 'headers', 'cookies', 'body', 'form'] as const;
+type Part = (typeof PARTS)[number];
+
+/**
+ * A route's schemas as the app keeps them (the app's RouteSchemas, structurally: validation/ does not import app/).
+ *
+ * @example
+ * const schemas: SchemaSet = { query: z.object({ page: z.number() }) };
+ */
+export type SchemaSet = Partial<Record<Part | 'response', StandardSchemaV1>>;
+
+/**
+ * What the validator reads of a route's spec: its schemas, and a MethodView's own per method.
+ *
+ * @example
+ * const spec: ValidatedSpec = { schemas: { body: itemSchema }, methods: { GET: { query: pageSchema } } };
+ */
+export interface ValidatedSpec {
+  readonly schemas: SchemaSet;
+  readonly methods?: Readonly<Partial<Record<string, SchemaSet>>>;
+}
+
+interface CompiledPart {
+  readonly part: Part;
+  readonly schema: StandardSchemaV1;
+  readonly plan: CoercionPlan;
+}
+
+interface Compiled {
+  readonly parts: readonly CompiledPart[];
+  readonly response: StandardSchemaV1 | null;
+}
+
+/**
+ * A route's compiled validation: `request` sets `req.valid` (or throws a 422 {@link ValidationError}, a 415 or a
+ * 400); `response` checks the view's value and gives what goes out instead (or throws a
+ * {@link ResponseValidationError}).
+ *
+ * @example
+ * const validator = compileRouteValidator({ schemas: { query } });
+ * await validator?.request(req);
+ * req.valid.query;
+ */
+export interface RouteValidator {
+  request(req: Request): Promise<void>;
+  response(value: unknown, req: Request, endpoint: string): Promise<unknown>;
+}
+
+const NOTHING: Compiled = { parts: [], response: null };
+
+function compile(schemas: SchemaSet): Compiled {
+  const parts: CompiledPart[] = [];
+  for (const part of PARTS) {
+    const schema = schemas[part];
+    if (schema !== undefined) parts.push({ part, schema, plan: coercionPlan(schema) });
+  }
+  return { parts, response: schemas.response ?? null };
+}
+
+/**
+ * Compiles a route's spec, once, after setup: `null` when it has no schema at all (the pipeline then skips the step).
+ *
+ * @example
+ * const validator = compileRouteValidator(app.routeSpecs.get('items')!);
+ */
+export function compileRouteValidator(spec: ValidatedSpec): RouteValidator | null {
+  const own = compile(spec.schemas);
+  const byMethod = new Map<string, Compiled>();
+  for (const [method, schemas] of Object.entries(spec.methods ?? {}))
+    if (schemas !== undefined) byMethod.set(method.toUpperCase(), compile(schemas));
+  const empty = (c: Compiled): boolean => c.parts.length === 0 && c.response === null;
+  if (empty(own) && [...byMethod.values()].every(empty)) return null;
+  const forMethod = (method: string): Compiled =>
+    byMethod.get(method) ??
+    (method === 'HEAD' ? byMethod.get('GET') : undefined) ??
+    (byMethod.size > 0 && empty(own) ? NOTHING : own);
+  return {
+    request: (req) => validateRequest(forMethod(req.method), req),
+    response: (value, req, endpoint) => validateResponse(forMethod(req.method).response, value, endpoint),
+  };
+}
+
+async function validateRequest(compiled: Compiled, req: Request): Promise<void> {
+  const valid: Record<string, unknown> = {};
+  const issues: ValidationIssue[] = [];
+  for (const { part, schema, plan } of compiled.parts) {
+    const input = await readPart(req, part, plan);
+    let result = schema['~standard'].validate(input);
+    if (result instanceof Promise) result = await result;
+    if (result.issues) for (const issue of result.issues) issues.push(issueAt(part, issue));
+    else valid[part] = result.value;
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  // Without a params schema, req.valid.params is the converted path values (its type is PathParams<Rule>).
+  if (!('params' in valid)) valid.params = req.params;
+  req.valid = Object.freeze(valid);
+}
+
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
+
+async function readPart(req: Request, part: Part, plan: CoercionPlan): Promise<unknown> {
+  switch (part) {
+    case 'params':
+      return coerceEntries(
+        Object.entries(req.params as Record<string, unknown>).map(([k, v]) => [k, [v]] as const),
+        plan,
+      );
+    case 'query':
+      return coerceEntries(grouped(req.args), plan);
+    case 'headers':
+      return coerceEntries(headerEntries(req.headers), plan);
+    case 'cookies':
+      return coerceEntries(
+        Object.entries(req.cookies).flatMap(([k, v]) => (v === undefined ? [] : [[k, [v]] as const])),
+        plan,
+      );
+    case 'body':
+      if (req.isJson) return req.json(); // malformed JSON: the Request's 400
+      if (FORM_TYPES.has(req.mimetype)) return formInput(req, plan);
+      throw new UnsupportedMediaType(
+        `This endpoint takes a JSON body (application/json) or a form (application/x-www-form-urlencoded, multipart/form-data); the request's Content-Type was ${req.contentType ? `'${req.contentType}'` : 'missing'}.`,
+      );
+    case 'form':
+      if (FORM_TYPES.has(req.mimetype)) return formInput(req, plan);
+      throw new UnsupportedMediaType(
+        `This endpoint takes a form (application/x-www-form-urlencoded or multipart/form-data); the request's Content-Type was ${req.contentType ? `'${req.contentType}'` : 'missing'}.`,
+      );
+  }
+}
+
+/** A MultiDict as key → every value, keys in first-seen order. */
+function grouped(dict: MultiDict<unknown>): Array<readonly [string, unknown[]]> {
+  return [...dict.keys()].map((key) => [key, dict.getAll(key)] as const);
+}
+
+/** Header names lower-cased; a header sent twice gives both values. */
+function headerEntries(headers: Headers): Array<readonly [string, string[]]> {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), value]);
+  }
+  return [...byName];
+}
+
+/** The form's fields, and for multipart its files under their field names (a file field's values are FileStorage). */
+async function formInput(req: Request, plan: CoercionPlan): Promise<Record<string, unknown>> {
+  const entries = new Map<string, unknown[]>(grouped(await req.form()));
+  if (req.mimetype === 'multipart/form-data') {
+    for (const [key, files] of grouped(await req.files())) entries.set(key, [...(entries.get(key) ?? []), ...files]);
+  }
+  return coerceEntries(entries, plan);
+}
+
+/** `[body, status]`, `[body, status, headers]`, `[body, headers]`: makeResponse's tuples, whose body is checked. */
+function tupleBody(value: readonly unknown[]): boolean {
+  if (value.length === 3) return typeof value[1] === 'number';
+  if (value.length !== 2) return false;
+  const second = value[1];
+  if (typeof second === 'number' || second instanceof Headers) return true;
+  if (Array.isArray(second))
+    return (
+      second.length > 0 &&
+      second.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string')
+    );
+  return (
+    typeof second === 'object' &&
+    second !== null &&
+    Object.getPrototypeOf(second) === Object.prototype &&
+    Object.keys(second).length > 0 &&
+    Object.values(second).every((v) => typeof v === 'string')
+  );
+}
+
+async function validateResponse(schema: StandardSchemaV1 | null, value: unknown, endpoint: string): Promise<unknown> {
+  if (schema === null) return value;
+  // A Response (or an error, or a TSGI app) is sent as it is: the view took charge of the bytes.
+  if (value instanceof Response || value instanceof globalThis.Response || value instanceof HTTPError) return value;
+  if (typeof value === 'function') return value;
+  const tuple = Array.isArray(value) && tupleBody(value);
+  const body = tuple ? (value as unknown[])[0] : value;
+  let result = schema['~standard'].validate(body);
+  if (result instanceof Promise) result = await result;
+  if (result.issues)
+    throw new ResponseValidationError(
+      endpoint,
+      result.issues.map((issue) => issueAt('response', issue)),
+    );
+  return tuple ? [result.value, ...(value as unknown[]).slice(1)] : result.value;
+}
