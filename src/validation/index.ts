@@ -3,3 +3,5 @@ export { fileSchema } from './file-schema.js';
 export type { FileSchemaOptions } from './file-schema.js';
 export { ResponseValidationError, ValidationError } from './errors.js';
 export type { ValidationIssue } from './errors.js';
+export { validateForm } from './form.js';
+export type { FormResult } from './form.js';
