@@ -36,6 +36,7 @@ function conforms(value: unknown, schema: JsonSchema, at = '$'): string[] {
     array: Array.isArray,
     string: (v) => typeof v === 'string',
     integer: Number.isInteger,
+    number: (v) => typeof v === 'number',
   };
   const type = schema.type as string | undefined;
   if (type !== undefined && !types[type]!(value)) return [`${at}: not ${type}`];
@@ -91,6 +92,20 @@ describe('the example app', () => {
       '/compare/{ids}',
       '/users/{id}',
     ]);
+  });
+
+  it('answers as it documents: the 201 an Item, the 422 a ValidationProblem, the query coerced', async () => {
+    const client = exampleApp.testClient();
+    const schemas = doc.components!.schemas!;
+    const created = await client.post('/items/', { json: { name: 'lamp', price: 30 } });
+    expect(created.status).toBe(201);
+    expect(conforms(created.json, schemas.Item!)).toEqual([]);
+    const refused = await client.post('/items/', { json: { name: '', price: -1 } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(conforms(refused.json, schemas.ValidationProblem!)).toEqual([]);
+    expect((await client.get('/items/?page=2')).status).toBe(200);
+    expect((await client.get('/items/?page=0')).status).toBe(422);
   });
 
   it('the validator refuses a broken document (so the check above means something)', async () => {
