@@ -1,211 +1,41 @@
 /** @module OpenAPI 3.1 documents (layer L3): the url map's rules, their converters and the routes' schemas and docs, as one document. */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { STATUS_CODES } from '../http/status.js';
-import { parseConverterArgs, type ConverterArgs } from '../routing/converters.js';
 import type { Rule, Segment } from '../routing/rule.js';
 import { jsonSchemaOf, resolveSchemaRef, type JsonSchema, type SchemaIo } from '../validation/json-schema.js';
-import type { RouteDocs, RouteSchemas, RouteSpec } from './handler-types.js';
+import type { RouteDocs, RouteSchemas } from './handler-types.js';
+import { converterSchema } from './openapi-converters.js';
+import type {
+  OpenApiDocument,
+  OpenApiMediaType,
+  OpenApiMethod,
+  OpenApiOperation,
+  OpenApiOptions,
+  OpenApiParameter,
+  OpenApiPathItem,
+  OpenApiRequestBody,
+  OpenApiResponse,
+  OpenApiSource,
+} from './openapi-types.js';
 import { schemasFor } from './route-spec.js';
 
-/**
- * The document's `info`: what the API is called and its version.
- *
- * @example
- * const info: OpenApiInfo = { title: 'Shop API', version: '1.2.0', description: 'Orders and items.' };
- */
-export interface OpenApiInfo {
-  title: string;
-  version: string;
-  description?: string;
-}
-
-/**
- * A server the API answers on (OpenAPI's Server Object).
- *
- * @example
- * const server: OpenApiServer = { url: 'https://api.example.com/v1', description: 'production' };
- */
-export interface OpenApiServer {
-  url: string;
-  description?: string;
-  variables?: Record<string, { default: string; enum?: string[]; description?: string }>;
-}
-
-/**
- * How a client authenticates (OpenAPI's Security Scheme Object), listed under `components.securitySchemes`.
- *
- * @example
- * const bearer: OpenApiSecurityScheme = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
- * const apiKey: OpenApiSecurityScheme = { type: 'apiKey', name: 'X-API-Key', in: 'header' };
- */
-export type OpenApiSecurityScheme =
-  | { type: 'apiKey'; name: string; in: 'query' | 'header' | 'cookie'; description?: string }
-  | { type: 'http'; scheme: string; bearerFormat?: string; description?: string }
-  | {
-      type: 'oauth2';
-      flows: Partial<
-        Record<
-          'implicit' | 'password' | 'clientCredentials' | 'authorizationCode',
-          { authorizationUrl?: string; tokenUrl?: string; refreshUrl?: string; scopes: Record<string, string> }
-        >
-      >;
-      description?: string;
-    }
-  | { type: 'openIdConnect'; openIdConnectUrl: string; description?: string }
-  | { type: 'mutualTLS'; description?: string };
-
-/**
- * Schemes that together authorize a request, each with the scopes it needs: `{ bearer: [] }`. A list of them is
- * "any one of these"; an empty list (`security: []`) makes an operation public.
- *
- * @example
- * const requirement: OpenApiSecurityRequirement = { oauth: ['items:write'] };
- */
-export type OpenApiSecurityRequirement = Record<string, string[]>;
-
-/**
- * One parameter of an operation: a path value, a query key, a header or a cookie.
- *
- * @example
- * const page: OpenApiParameter = { name: 'page', in: 'query', required: false, schema: { type: 'integer' } };
- */
-export interface OpenApiParameter {
-  name: string;
-  in: 'path' | 'query' | 'header' | 'cookie';
-  required: boolean;
-  description?: string;
-  deprecated?: boolean;
-  schema: JsonSchema;
-}
-
-/**
- * The schema of one media type of a body.
- *
- * @example
- * const json: OpenApiMediaType = { schema: { $ref: '#/components/schemas/Item' } };
- */
-export interface OpenApiMediaType {
-  schema: JsonSchema;
-}
-
-/**
- * What an operation takes as its body, by media type.
- *
- * @example
- * const body: OpenApiRequestBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
- */
-export interface OpenApiRequestBody {
-  required: boolean;
-  description?: string;
-  content: Record<string, OpenApiMediaType>;
-}
-
-/**
- * One answer of an operation.
- *
- * @example
- * const notFound: OpenApiResponse = { description: 'No such item' };
- */
-export interface OpenApiResponse {
-  description: string;
-  content?: Record<string, OpenApiMediaType>;
-}
-
-/**
- * One method of one path.
- *
- * @example
- * const op: OpenApiOperation = { operationId: 'list_items', responses: { '200': { description: 'OK' } } };
- */
-export interface OpenApiOperation {
-  operationId: string;
-  summary?: string;
-  description?: string;
-  tags?: string[];
-  deprecated?: boolean;
-  parameters?: OpenApiParameter[];
-  requestBody?: OpenApiRequestBody;
-  responses: Record<string, OpenApiResponse>;
-  security?: OpenApiSecurityRequirement[];
-}
-
-/**
- * The methods an OpenAPI 3.1 Path Item can hold, lower-case as the document writes them.
- *
- * @example
- * const method: OpenApiMethod = 'get';
- */
-export type OpenApiMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
-
-/**
- * The operations of one path template, by method.
- *
- * @example
- * const item: OpenApiPathItem = { get: { operationId: 'item', responses: { '200': { description: 'OK' } } } };
- */
-export type OpenApiPathItem = Partial<Record<OpenApiMethod, OpenApiOperation>>;
-
-/**
- * An OpenAPI 3.1.0 document, as {@link buildOpenApi} and `app.openapi()` make it: plain data, ready for
- * `JSON.stringify`.
- *
- * @example
- * const doc: OpenApiDocument = app.openapi({ info: { title: 'Shop', version: '1.0.0' } });
- * Object.keys(doc.paths); // ['/items', '/items/{id}']
- */
-export interface OpenApiDocument {
-  openapi: '3.1.0';
-  info: OpenApiInfo;
-  servers?: OpenApiServer[];
-  paths: Record<string, OpenApiPathItem>;
-  components?: {
-    schemas?: Record<string, JsonSchema>;
-    securitySchemes?: Record<string, OpenApiSecurityScheme>;
-  };
-  security?: OpenApiSecurityRequirement[];
-  tags?: Array<{ name: string; description?: string }>;
-}
-
-/**
- * Options of {@link buildOpenApi} and `app.openapi()`.
- *
- * @example
- * app.openapi({
- *   info: { title: 'Shop', version: '1.0.0' },
- *   servers: [{ url: 'https://shop.example.com' }],
- *   securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
- *   security: [{ bearer: [] }],
- *   exclude: ['health'],
- * });
- */
-export interface OpenApiOptions {
-  /** Default title: the app's name; default version `'0.0.0'`. */
-  info?: { title?: string; version?: string; description?: string };
-  servers?: OpenApiServer[];
-  /** Goes to `components.securitySchemes`; name these in `security` and in a route's `security`. */
-  securitySchemes?: Record<string, OpenApiSecurityScheme>;
-  /** The document's default requirements; a route's own `security` replaces them (`[]`: public). */
-  security?: OpenApiSecurityRequirement[];
-  /**
-   * Endpoints to leave out: an endpoint's name (`'health'`), or a blueprint's name for all of its endpoints
-   * (`'apidocs'` leaves out `apidocs.openapi` and `apidocs.docs`). The static routes are always left out.
-   */
-  exclude?: readonly string[];
-  /** Descriptions of tags (a blueprint's tag is its name), listed in the document's `tags`. */
-  tagDescriptions?: Readonly<Record<string, string>>;
-}
-
-/**
- * What {@link buildOpenApi} reads of an app: its name, its rules and the routes' specs. An `App` is one.
- *
- * @example
- * const source: OpenApiSource = app;
- */
-export interface OpenApiSource {
-  readonly name: string;
-  readonly router: { readonly rules: readonly Rule[] };
-  readonly routeSpecs: ReadonlyMap<string, RouteSpec>;
-}
+export { converterSchema } from './openapi-converters.js';
+export type {
+  OpenApiDocument,
+  OpenApiInfo,
+  OpenApiMediaType,
+  OpenApiMethod,
+  OpenApiOperation,
+  OpenApiOptions,
+  OpenApiParameter,
+  OpenApiPathItem,
+  OpenApiRequestBody,
+  OpenApiResponse,
+  OpenApiSecurityRequirement,
+  OpenApiSecurityScheme,
+  OpenApiServer,
+  OpenApiSource,
+} from './openapi-types.js';
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
 /** OpenAPI 3.1 §4.8.12.1: a header parameter with one of these names "SHALL be ignored"; they have their own fields. */
@@ -505,67 +335,6 @@ function hasBinary(schema: JsonSchema, components: Readonly<Record<string, JsonS
     return variants.some(isBinary);
   };
   return Object.values(propertiesOf(resolveSchemaRef(schema, components))).some(isBinary);
-}
-
-function numberArg(args: ConverterArgs, name: string, position: number): number | undefined {
-  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  const value = args.keyword[name] ?? args.keyword[snake] ?? args.positional[position];
-  return typeof value === 'number' ? value : undefined;
-}
-
-/**
- * The JSON Schema of a path value from its converter and the arguments written in the rule, as the converter reads
- * them (src/routing/converters.ts): `int` an integer (not below 0 unless `signed`), `float` a number, `uuid` a
- * string of format uuid, `any(a, b)` an enum, `string` its lengths, `path` and custom converters a string.
- *
- * @example
- * converterSchema('int', 'min=1, max=99'); // { type: 'integer', minimum: 1, maximum: 99 }
- * converterSchema('any', 'json, xml');     // { type: 'string', enum: ['json', 'xml'] }
- */
-export function converterSchema(converter: string, argText = ''): JsonSchema {
-  let args: ConverterArgs;
-  try {
-    args = parseConverterArgs(argText);
-  } catch {
-    args = { positional: [], keyword: {} };
-  }
-  const signed = args.keyword.signed === true;
-  switch (converter) {
-    case 'int': {
-      const fixedDigits = numberArg(args, 'fixedDigits', 0);
-      const schema: JsonSchema = { type: 'integer' };
-      const min = numberArg(args, 'min', 1);
-      const max = numberArg(args, 'max', 2);
-      // Without `signed` the converter matches digits only: never below 0.
-      if (min !== undefined || !signed) schema.minimum = Math.max(min ?? 0, signed ? Number.NEGATIVE_INFINITY : 0);
-      if (max !== undefined) schema.maximum = max;
-      // On the wire the value is text: `pattern` documents the zero-padding (JSON Schema applies it to strings only).
-      if (fixedDigits !== undefined) schema.pattern = `^${signed ? '-?' : ''}\\d{${fixedDigits}}$`;
-      return schema;
-    }
-    case 'float': {
-      const schema: JsonSchema = { type: 'number' };
-      const min = numberArg(args, 'min', 0);
-      const max = numberArg(args, 'max', 1);
-      if (min !== undefined || !signed) schema.minimum = Math.max(min ?? 0, signed ? Number.NEGATIVE_INFINITY : 0);
-      if (max !== undefined) schema.maximum = max;
-      return schema;
-    }
-    case 'uuid':
-      return { type: 'string', format: 'uuid' };
-    case 'any':
-      return { type: 'string', enum: args.positional.map(String) };
-    case 'default':
-    case 'string': {
-      const length = numberArg(args, 'length', 2);
-      const schema: JsonSchema = { type: 'string', minLength: length ?? numberArg(args, 'minlength', 0) ?? 1 };
-      const max = length ?? numberArg(args, 'maxlength', 1);
-      if (max !== undefined) schema.maxLength = max;
-      return schema;
-    }
-    default:
-      return { type: 'string' };
-  }
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

@@ -60,7 +60,14 @@ function quoteSegment(value: string, keepSlash: boolean): string {
   return keepSlash ? quoted.replaceAll('%2F', '/') : quoted;
 }
 
-function numberArg(args: ConverterArgs, name: string, position: number): number | undefined {
+/**
+ * A converter's number argument by name (camelCase or snake_case) or position, `undefined` when absent or `None`;
+ * anything else but a number throws.
+ *
+ * @example
+ * numberArg(parseConverterArgs('min=1, max_value=9'), 'maxValue', 1); // 9
+ */
+export function numberArg(args: ConverterArgs, name: string, position: number): number | undefined {
   const value =
     args.keyword[name] ??
     args.keyword[name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] ??
