@@ -1,5 +1,6 @@
 /** Route validation through the test client: every request part validated and coerced, the 422 problem details, 415, error handlers, response schemas, and where validation runs in the pipeline. */
 import { describe, expect, it } from 'vitest';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
 import { App, MethodView, type Request, ValidationError } from 'flagon';
 import type { MethodSchemas, RouteRequest } from 'flagon/app';
@@ -82,6 +83,42 @@ describe('query validation and coercion', () => {
       detail: '1 problem in the request',
       errors: [{ location: 'query.page', message: 'Too small: expected number to be >=1', code: 'too_small' }],
     });
+  });
+});
+
+describe('a Standard Schema that is not zod', () => {
+  it('gets no coercion: strings, and arrays for repeated keys', async () => {
+    const seen: unknown[] = [];
+    const passThrough: StandardSchemaV1<unknown, unknown> = {
+      '~standard': {
+        version: 1,
+        vendor: 'handmade',
+        validate: (value) => {
+          seen.push(value);
+          return { value };
+        },
+      },
+    };
+    const app = newApp();
+    app.get('/raw', { query: passThrough }, () => 'ok');
+    await app.testClient().get('/raw?page=2&on=true&tag=a&tag=b');
+    expect(seen).toEqual([{ page: '2', on: 'true', tag: ['a', 'b'] }]);
+  });
+
+  it('reports its issues, with code "invalid" when it gives none', async () => {
+    const failing: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'handmade',
+        validate: async () => ({ issues: [{ message: 'no', path: [{ key: 'page' }] }] }),
+      },
+    };
+    const app = newApp();
+    app.get('/raw', { query: failing }, () => 'unreached');
+    const rv = await app.testClient().get('/raw');
+    expect((rv.json as { errors: unknown[] }).errors).toEqual([
+      { location: 'query.page', message: 'no', code: 'invalid' },
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
 /** Type tests of route schemas: `req.valid` typed from the schemas' outputs, `params` from the rule without a params schema, the view's return checked against the response schema's input. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { App, type Request } from 'flagon';
+import { App, type FileStorage, type Request } from 'flagon';
+import { fileSchema } from 'flagon/validation';
 import type { RouteRequest, ValidData, ViewReturn } from 'flagon/app';
 
 const app = new App(import.meta.url);
@@ -50,6 +51,14 @@ describe('route schemas type the request and the view', () => {
     // @ts-expect-error: id is missing
     app.get('/item5', { response: item }, () => ({ name: 'pen' }));
     expectTypeOf<ViewReturn<{ response: typeof item }>>().toExtend<unknown>();
+  });
+
+  it('fileSchema gives a required FileStorage', () => {
+    app.post('/upload', { form: z.object({ file: fileSchema(), more: z.array(fileSchema()).optional() }) }, (req) => {
+      expectTypeOf(req.valid.form.file).toEqualTypeOf<FileStorage>();
+      expectTypeOf(req.valid.form.more).toEqualTypeOf<FileStorage[] | undefined>();
+      return 'ok';
+    });
   });
 
   it('decorators and RouteRequest carry the schemas', () => {
