@@ -15,6 +15,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const TEMPLATES = {
   minimal: { hint: 'one app.ts, one test', firstSteps: [] },
   full: { hint: "Flask's tutorial blog: blueprints, templates, login, CSRF, SQLite", firstSteps: ['npx flagon init-db'] },
+  api: { hint: 'a JSON API: zod schemas, 422 problem details, OpenAPI and its docs page', firstSteps: [] },
 };
 
 /**

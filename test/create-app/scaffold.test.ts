@@ -2,7 +2,8 @@
  * `npm create flagon@latest`, end to end: create-flagon packed as it is published, run as npm runs it, writing each
  * template against the framework packed from this checkout; then each project's own `npm install`, `npm test`,
  * `npm run typecheck`, `npm run dev` over real HTTP and, for the full template, `npx flagon init-db`, a register and
- * login round through the forms, and `npm start`.
+ * login round through the forms, and `npm start`; for the api template, a note created and the docs page with its
+ * assets over HTTP.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,8 +40,8 @@ beforeAll(async () => {
 describe('the create-flagon package', () => {
   it('ships its templates, with .gitignore as _gitignore (npm drops .gitignore files)', () => {
     const templates = join(work, 'packed', 'package', 'templates');
-    expect(readdirSync(templates).sort()).toEqual(['full', 'minimal']);
-    for (const template of ['full', 'minimal']) {
+    expect(readdirSync(templates).sort()).toEqual(['api', 'full', 'minimal']);
+    for (const template of ['api', 'full', 'minimal']) {
       expect(existsSync(join(templates, template, '_gitignore'))).toBe(true);
       expect(existsSync(join(templates, template, 'package.json'))).toBe(true);
     }
@@ -57,7 +58,7 @@ describe('the create-flagon package', () => {
       "missing the project folder: put it first, as in 'create-flagon my-app --template minimal'",
     );
     await expect(createFlagon(['app-x'])).rejects.toThrow(
-      'missing --template: pass --template minimal or --template full',
+      'missing --template: pass --template minimal or --template full or --template api',
     );
     await expect(createFlagon(['app-x', '--template', 'huge'])).rejects.toThrow("no template 'huge'");
     await expect(createFlagon(['app-x', '--template', 'minimal', '--colour'])).rejects.toThrow(
@@ -131,6 +132,7 @@ function keepCookies(jar: Map<string, string>, response: Response): void {
 describe('the generated projects', () => {
   const minimal = join(work, 'hello');
   const full = join(work, 'blog');
+  const api = join(work, 'notes-api');
 
   beforeAll(async () => {
     const create = (target: string, template: string, extra: string[]) =>
@@ -153,17 +155,19 @@ describe('the generated projects', () => {
         work,
       );
     // The full project is installed by create-flagon itself (npm reads these settings from the environment); the
-    // minimal one with --no-install, then by hand as its printed steps say. Both at once: each mostly waits on npm.
+    // minimal and api ones with --no-install, then by hand as the printed steps say. All at once: each mostly waits
+    // on npm.
+    const install = (project: string) =>
+      run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], project);
     await Promise.all([
       create(full, 'full', []).then(({ stdout }) => expect(stdout).toContain('npx flagon init-db')),
-      create(minimal, 'minimal', ['--no-install']).then(() =>
-        run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], minimal),
-      ),
+      create(minimal, 'minimal', ['--no-install']).then(() => install(minimal)),
+      create(api, 'api', ['--no-install']).then(() => install(api)),
     ]);
-  }, 240_000);
+  }, 300_000);
 
   it('are ES modules whose dev script passes arguments on to flagon run --debug', () => {
-    for (const project of [minimal, full]) {
+    for (const project of [minimal, full, api]) {
       const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
         type: string;
         scripts: Record<string, string>;
@@ -190,6 +194,41 @@ describe('the generated projects', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<h1>Hello from Flagon!</h1>');
       expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('api: npm test passes (the routes, the 422 problem details, the OpenAPI document), and it type-checks', async () => {
+    const { stdout } = await run('npm', ['test'], api);
+    expect(stdout).toMatch(/Tests\s+11 passed/);
+    await run('npm', ['run', 'typecheck'], api);
+  }, 60_000);
+
+  it('api: npm run dev -- --port 0 serves the API, /openapi.json and the docs page with its assets', async () => {
+    const server = await startServer('npm', ['run', 'dev', '--', '--port', '0'], api);
+    try {
+      const created = await fetch(`${server.url}/notes`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: 'Over HTTP', secret: 'dropped' }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('Location')).toBe('/notes/1');
+      expect(await created.json()).toMatchObject({ id: 1, title: 'Over HTTP', body: '', tags: [] });
+      const invalid = await fetch(`${server.url}/notes?page=0`);
+      expect(invalid.status).toBe(422);
+      expect(invalid.headers.get('Content-Type')).toBe('application/problem+json');
+      const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(doc.paths).sort()).toEqual(['/notes', '/notes/{id}']);
+      const page = await fetch(`${server.url}/docs`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const assets = [...html.matchAll(/(?:src|href)="([^"]*\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        expect((await fetch(new URL(asset, `${server.url}/docs`))).status, asset).toBe(200);
+      }
     } finally {
       await server.stop();
     }
