@@ -4,6 +4,18 @@ export type { AccessLogOptions } from './access-log.js';
 export { dispatcher } from './dispatcher.js';
 export { encodeTextChunks } from './encode-text-chunks.js';
 export { PROXY_FIX_ORIGINAL, proxyFix } from './proxy-fix.js';
+export { profiler } from './profiler.js';
+export type { ProfiledRequest, ProfilerOptions } from './profiler.js';
+export { formatProfileTable, summarizeProfile } from './profile-table.js';
+export type {
+  CpuProfile,
+  CpuProfileCallFrame,
+  CpuProfileNode,
+  ProfileRestriction,
+  ProfileRow,
+  ProfileSummary,
+  ProfileTableInput,
+} from './profile-table.js';
 export type { ProxyFixOptions, ProxyFixOriginal } from './proxy-fix.js';
 export { sharedData } from './shared-data.js';
 export type { SharedDataOptions } from './shared-data.js';
