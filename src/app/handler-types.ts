@@ -4,7 +4,7 @@ import type { HeadersInit } from '../http/headers.js';
 import type { PathParams } from '../routing/params.js';
 import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
-import type { ResponseReturnValue } from './make-response.js';
+import type { ResponseBody, ResponseReturnValue } from './make-response.js';
 
 /**
  * A schema for route options: any Standard Schema (zod 4, valibot, arktype…), typed here without importing one.
@@ -95,19 +95,24 @@ export type ValidData<S, Rule extends string = string> = [Extract<keyof S, Reque
  * @example
  * const rv: ViewReturn<{ response: typeof itemSchema }> = [{ id: 1, name: 'pen' }, 201];
  */
-export type ViewReturn<S> = [S] extends [never]
-  ? ResponseReturnValue
-  : S extends { response: infer R extends StandardSchemaV1 }
-    ? TypedReturn<StandardSchemaV1.InferInput<R>>
-    : ResponseReturnValue;
-
-type TypedReturn<T> =
-  | T
+export type ViewReturn<S> =
+  | ReturnBody<S>
   | Response
   | globalThis.Response
-  | readonly [T, number]
-  | readonly [T, number, HeadersInit]
-  | readonly [T, HeadersInit];
+  | readonly [ReturnBody<S>, number]
+  | readonly [ReturnBody<S>, number, HeadersInit]
+  | readonly [ReturnBody<S>, HeadersInit];
+
+/**
+ * The body part of a view's return: the response schema's input, or without one anything Flask's rules take. The
+ * tuples stay outside this conditional on purpose: while TypeScript is still inferring `S`, a conditional is
+ * unresolved, and only a union that shows its tuples types `return [item, 201]` as a tuple rather than an array.
+ */
+type ReturnBody<S> = [S] extends [never]
+  ? ResponseBody
+  : S extends { response: infer R extends StandardSchemaV1 }
+    ? StandardSchemaV1.InferInput<R>
+    : ResponseBody;
 
 /**
  * The request a view of rule `Rule` with route options `S` gets: `params` from the rule, `valid` from the schemas.

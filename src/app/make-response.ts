@@ -10,13 +10,13 @@ import { FlagonError } from './errors.js';
 type TupleHeaders = HeadersInit;
 
 /**
- * What a view may return (Flask's rules): text; bytes; a plain object or array (JSON); a Response (Flagon's, or the global Fetch one); an iterable or
- * async iterable (streamed); a TSGI app; or a tuple `[body, status]`, `[body, status, headers]`, `[body, headers]`.
+ * What a view may return on its own (not in a tuple): a body, a Response, a TSGI app, a dict or list for JSON, or an
+ * iterable of chunks.
  *
  * @example
- * const rv: ResponseReturnValue = ['Created', 201, { Location: '/items/1' }];
+ * const body: ResponseBody = { ok: true };
  */
-export type ResponseReturnValue =
+export type ResponseBody =
   | string
   | Uint8Array
   | Response
@@ -25,7 +25,17 @@ export type ResponseReturnValue =
   | Record<string, unknown>
   | readonly unknown[]
   | Iterable<string | Uint8Array>
-  | AsyncIterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>;
+
+/**
+ * What a view may return (Flask's rules): text; bytes; a plain object or array (JSON); a Response (Flagon's, or the global Fetch one); an iterable or
+ * async iterable (streamed); a TSGI app; or a tuple `[body, status]`, `[body, status, headers]`, `[body, headers]`.
+ *
+ * @example
+ * const rv: ResponseReturnValue = ['Created', 201, { Location: '/items/1' }];
+ */
+export type ResponseReturnValue =
+  | ResponseBody
   | readonly [unknown, number]
   | readonly [unknown, number, TupleHeaders]
   | readonly [unknown, TupleHeaders];

@@ -46,6 +46,14 @@ describe('route schemas type the request and the view', () => {
     app.get('/item', { response: item }, () => ({ id: 1, name: 'pen' }));
     app.get('/item2', { response: item }, () => [{ id: 1, name: 'pen' }, 201] as const);
     app.get('/item3', { response: item }, async () => ({ id: 1, name: 'pen' }));
+    // A tuple without `as const`, as Flask users write it: typed as a tuple, not an array (failed before 1f0b6a7's fix).
+    app.post('/item6', { response: item }, () => [{ id: 1, name: 'pen' }, 201]);
+    app.post('/item7', { response: item }, () => {
+      return [{ id: 1, name: 'pen' }, 201, { Location: '/items/1' }];
+    });
+    // @ts-expect-error: the tuple's body is checked too
+    app.post('/item8', { response: item }, () => [{ id: 'one', name: 'pen' }, 201]);
+    app.get('/plain', () => ['Created', 201]);
     // @ts-expect-error: name must be a string
     app.get('/item4', { response: item }, () => ({ id: 1, name: 2 }));
     // @ts-expect-error: id is missing
