@@ -53,7 +53,7 @@ describe('route schemas type the request and the view', () => {
     });
     // @ts-expect-error: the tuple's body is checked too
     app.post('/item8', { response: item }, () => [{ id: 'one', name: 'pen' }, 201]);
-    app.get('/plain', () => ['Created', 201]);
+    app.get('/created', () => ['Created', 201]);
     // @ts-expect-error: name must be a string
     app.get('/item4', { response: item }, () => ({ id: 1, name: 2 }));
     // @ts-expect-error: id is missing
