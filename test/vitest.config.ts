@@ -15,7 +15,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'examples/*/tests/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
