@@ -99,6 +99,15 @@ describe.skipIf(REDIS_SERVER === null)('examples/shortly', () => {
     expect(await redisClient.get('last-url-id')).toBe('2');
   });
 
+  it('gives one id to a new URL shortened twice at once (SET NX on the reverse key)', async () => {
+    const [first, second] = await Promise.all([
+      shorten('https://example.com/race'),
+      shorten('https://example.com/race'),
+    ]);
+    expect([first, second]).toEqual(['/1+', '/1+']);
+    expect((await client.get('/1+')).text).toContain('<div>https://example.com/race</div>');
+  });
+
   it('answers an invalid URL with the form again, the error and the URL as typed', async () => {
     for (const url of ['javascript:alert(1)', 'not a url', '<script>x</script>']) {
       const response = await client.post('/', { form: { url } });
