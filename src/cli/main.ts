@@ -10,7 +10,6 @@ import { formatRoutes, type RouteSort } from './routes.js';
 import { run, runSettings, UsageError, type RunFlags } from './run.js';
 import { SERVE_HELP } from './serve-config.js';
 import { serveCommand } from './serve.js';
-import { startShell } from './shell.js';
 import { staticCommand } from './static.js';
 
 const HELP = `Usage: flagon [--app PATH[:NAME]] <command> [options]
@@ -203,6 +202,9 @@ async function routesCommand(args: string[]): Promise<number> {
 async function shellCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: COMMON });
   const { app, file } = await loadForCommand(values.app);
+  // Loaded here only: node:repl loads node:domain, which makes every EventEmitter and async resource of the process
+  // pay for domain tracking (seen as ~2% of a `flagon serve` worker's CPU, plus async hooks).
+  const { startShell } = await import('./shell.js');
   const repl = startShell(app, file);
   Object.assign(repl.context, { currentApp, g });
   return new Promise<number>((resolve) => repl.on('exit', () => resolve(0)));

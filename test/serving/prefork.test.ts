@@ -33,6 +33,8 @@ describe('flagon serve', () => {
       seen.add(answer.pid);
     }
     expect(seen).toEqual(pids);
+    // node:repl (for `flagon shell`) loads node:domain, which slows every EventEmitter: never in a worker.
+    expect(JSON.parse((await get({ port }, '/loaded')).body)).toEqual({ domain: false, repl: false });
     primary.child.kill('SIGTERM');
     expect(await primary.exited).toEqual({ code: 0, signal: null });
   });
