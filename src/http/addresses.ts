@@ -111,10 +111,19 @@ export class AddressList {
    */
   has(address: string): boolean {
     if (this.any) return true;
+    // Behind a proxy nearly every request comes from the same peer: remember the last answer.
+    if (address === this.#lastAddress) return this.#lastAnswer;
     const bytes = parseAddress(address);
-    if (bytes === null) return false;
-    return this.networks.some((network) => network.bytes.length === bytes.length && inPrefix(network, bytes));
+    const answer =
+      bytes !== null &&
+      this.networks.some((network) => network.bytes.length === bytes.length && inPrefix(network, bytes));
+    this.#lastAddress = address;
+    this.#lastAnswer = answer;
+    return answer;
   }
+
+  #lastAddress: string | null = null;
+  #lastAnswer = false;
 }
 
 function inPrefix(network: { bytes: Uint8Array; bits: number }, bytes: Uint8Array): boolean {

@@ -48,6 +48,14 @@ describe('AddressList', () => {
     for (const no of ['127.0.0.2', '::2', '11.0.0.1', '192.168.1.127', 'fe00::1', '', 'unix', '::ffff:11.0.0.1'])
       expect(list.has(no), no).toBe(false);
     expect(list.any).toBe(false);
+    // The same peer asked twice in a row (the memo), then another, then the first again.
+    expect([
+      list.has('10.0.0.9'),
+      list.has('10.0.0.9'),
+      list.has('11.0.0.9'),
+      list.has('11.0.0.9'),
+      list.has('10.0.0.9'),
+    ]).toEqual([true, true, false, false, true]);
   });
 
   it("'*' is every peer, even one with no address", () => {
