@@ -5,6 +5,7 @@ import type { Request } from '../wrappers/request.js';
 import type { Response } from '../wrappers/response.js';
 import type { Session } from '../sessions/session.js';
 import type { BodyChunks } from '../gateway/types.js';
+import type { RequestRecorder } from './request-recorder.js';
 import type { GlobalsType, SessionDataType } from './declared-types.js';
 import { FlagonError } from './errors.js';
 
@@ -44,6 +45,11 @@ export interface Context<A extends ContextApp = ContextApp> {
   openSession(): Session | Promise<Session>;
   /** The session store failed: the session is dropped, never saved, and `session` throws `error` from now on. */
   sessionFailed(error: unknown): void;
+  /**
+   * The request inspector's recorder, set only on a traced request (never declared on the class: an untraced context
+   * keeps its shape and pays nothing).
+   */
+  recorder?: RequestRecorder;
 }
 
 const storage = new AsyncLocalStorage<Context>();

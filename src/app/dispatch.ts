@@ -18,6 +18,8 @@ import { errorResponse, makeResponse } from './make-response.js';
 import type { AppRegistry } from './registry.js';
 import type { EndpointPlan } from './request-plan.js';
 import { openSessionFirst, sessionFailed, sessionPending, sessionToSave } from './request-session.js';
+import { RECORDER_KEY, type RequestRecorder } from './request-recorder.js';
+import { traceMatched, tracedPlan } from './request-trace.js';
 import type { SessionApp, SessionInterface } from './types.js';
 
 /**
@@ -90,6 +92,9 @@ export class Pipeline {
   ): Body | Promise<Body> {
     // Inside the context: converters may read `request` and `session`, as in Flask.
     matchRequest(context, this.#app.router, this.#config.TRUSTED_HOSTS !== null, this.#subdomain());
+    // The request inspector's recorder (debug mode): the one read an untraced request pays for tracing.
+    const recorder = environ[RECORDER_KEY] as RequestRecorder | undefined;
+    if (recorder !== undefined) return this.#traced(recorder, context, environ, startResponse, failure);
     const plan = this.#registry.plan(context.match?.endpoint ?? null);
     if (failure !== undefined || !plan.fast) return this.#respond(context, plan, environ, startResponse, failure);
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
@@ -115,6 +120,26 @@ export class Pipeline {
       return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
     made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
     return this.#body(context, plan, made, environ, startResponse, null);
+  }
+
+  /** A request the inspector traces: the same path as an untraced one, minus the short branch, with its steps recorded. */
+  #traced(
+    recorder: RequestRecorder,
+    context: Context,
+    environ: Environ,
+    startResponse: StartResponse,
+    failure?: Promise<never>,
+  ): Promise<Body> {
+    context.recorder = recorder;
+    traceMatched(recorder, context, this.#app, environ);
+    const endpoint = context.match?.endpoint ?? null;
+    const view = endpoint === null ? null : (this.#registry.views.get(endpoint)?.name ?? null);
+    const plan = tracedPlan(
+      this.#registry.plan(endpoint),
+      recorder,
+      endpoint === null ? null : `${endpoint} (${view || 'anonymous'})`,
+    );
+    return this.#respond(context, plan, environ, startResponse, failure);
   }
 
   /** The async path, `viewResult` when the short branch already called the view. */

@@ -7,6 +7,8 @@ import { currentContext, g, request, session } from './context.js';
 import { FlagonError } from './errors.js';
 import { getFlashedMessages, urlFor } from './helpers.js';
 import { csrfToken } from './security.js';
+import { activeRecorders } from './request-recorder.js';
+import { traceRender } from './request-trace.js';
 import type { TemplateRenderer } from './types.js';
 
 /**
@@ -172,6 +174,10 @@ function templatesOfCurrentApp(what: string): AppTemplates {
  */
 export function renderTemplate(names: string | readonly string[], context: Record<string, unknown> = {}): string {
   const templates = templatesOfCurrentApp('renderTemplate()');
+  if (activeRecorders() > 0) {
+    const full = templates.context(context);
+    return traceRender(names, context, full, () => templates.renderer.render(names, full));
+  }
   return templates.renderer.render(names, templates.context(context));
 }
 
@@ -183,6 +189,10 @@ export function renderTemplate(names: string | readonly string[], context: Recor
  */
 export function renderTemplateString(source: string, context: Record<string, unknown> = {}): string {
   const templates = templatesOfCurrentApp('renderTemplateString()');
+  if (activeRecorders() > 0) {
+    const full = templates.context(context);
+    return traceRender('(a template string)', context, full, () => templates.renderer.renderString(source, full));
+  }
   return templates.renderer.renderString(source, templates.context(context));
 }
 

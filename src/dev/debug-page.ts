@@ -97,10 +97,10 @@ export function isLocalHost(host: string, allowed: readonly string[] = []): bool
  * await serve(debuggedApp(app.gatewayApp), { port: 5000 });
  */
 export function debuggedApp(app: GatewayApp, options: DebugOptions = {}): GatewayApp {
-  const allowed = (options.allowedHosts ?? []).filter((host) => !['0.0.0.0', '::', ''].includes(host));
+  const refused = hostCheck(options.allowedHosts);
   return function debugged(environ, startResponse) {
-    const host = environ.HTTP_HOST ?? '';
-    if (host !== '' && !isLocalHost(host, allowed)) return refuseHost(host, startResponse);
+    const refusal = refused(environ, startResponse);
+    if (refusal !== null) return refusal;
     let started = false;
     const tracking: StartResponse = (status, headers, excInfo) => {
       started = true;
@@ -115,6 +115,26 @@ export function debuggedApp(app: GatewayApp, options: DebugOptions = {}): Gatewa
     }
     if (isPromise(result)) return result.then((body) => guardBody(body, fail), fail);
     return guardBody(result, fail);
+  };
+}
+
+/**
+ * The debug mode's Host check, for every part of the dev server that shows source or requests (the debug page, the
+ * request inspector): a function that answers a Host that is not this machine (see {@link isLocalHost}) with a 400
+ * and returns its body, or returns `null` to let the request through.
+ *
+ * @example
+ * const refused = hostCheck(['myapp.test']);
+ * const refusal = refused(environ, startResponse);
+ * if (refusal !== null) return refusal;
+ */
+export function hostCheck(
+  allowedHosts: readonly string[] = [],
+): (environ: Environ, startResponse: StartResponse) => Body | null {
+  const allowed = allowedHosts.filter((host) => !['0.0.0.0', '::', ''].includes(host));
+  return function checkHost(environ, startResponse) {
+    const host = environ.HTTP_HOST ?? '';
+    return host !== '' && !isLocalHost(host, allowed) ? refuseHost(host, startResponse) : null;
   };
 }
 

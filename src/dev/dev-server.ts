@@ -4,10 +4,27 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
 import { debuggedApp } from './debug-page.js';
+import { inspector, type InspectorOptions } from './inspector.js';
 import { createRequestListener } from '../serving/listener.js';
 import { logRequests } from './request-log.js';
 import { SERVE_DEFAULTS } from '../serving/serve.js';
+import { profiler } from '../middleware/profiler.js';
 import type { TlsMaterial } from './tls.js';
+
+/**
+ * The profiler's settings a dev server takes (`flagon run --profile [DIR]`): plain data, since the reloader sends them
+ * to each child over IPC. Tables go to standard output; see `profiler` in `flagon/middleware` for the rest.
+ *
+ * @example
+ * const profile: DevProfileOptions = { dir: '/srv/notes/profiles', restrictions: [25] };
+ */
+export interface DevProfileOptions {
+  /** The folder for one `.cpuprofile` per request, or `null` for the tables only. */
+  dir: string | null;
+  /** pstats-like restrictions on each table: a row count, or a regular expression's source. */
+  restrictions?: Array<number | string>;
+  sortBy?: 'self' | 'total';
+}
 
 /**
  * Options of {@link createDevServer}.
@@ -27,11 +44,18 @@ export interface DevServerOptions {
   log?: boolean;
   /** Serve HTTPS with this certificate and key (from `loadTls`); `tsgi.url_scheme` is then `https`. */
   tls?: TlsMaterial | null;
+  /** Profile each request (`flagon run --profile`): the profiler wraps the app, inside the debug page. */
+  profile?: DevProfileOptions | null;
+  /**
+   * The request inspector at `/__flagon__/` in debug mode (see `inspector`): its options, or `false` to leave it
+   * off. Never on without debug.
+   */
+  inspector?: boolean | InspectorOptions;
 }
 
 /**
  * A node:http server for development (node:https with `tls`): Flagon's listener over the app (wrapped by the debug
- * page in debug mode), the request log, and the same timeouts as `serve()`. It does not listen yet: see
+ * page and the request inspector in debug mode), the request log, and the same timeouts as `serve()`. It does not listen yet: see
  * {@link listenOn}.
  *
  * @example
@@ -50,9 +74,12 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
     ? createHttpsServer({ ...timeouts, cert: tls.cert, key: tls.key })
     : createServer(timeouts);
   trackResponses(server);
-  const wrapped = options.debug
-    ? debuggedApp(app, { allowedHosts: [options.host, ...(options.allowedHosts ?? [])] })
-    : app;
+  const profiled = options.profile ? profiler(app, { ...options.profile }) : app;
+  const allowedHosts = [options.host, ...(options.allowedHosts ?? [])];
+  let wrapped = options.debug ? debuggedApp(profiled, { allowedHosts }) : profiled;
+  // Outside the debug page: the inspector sees the environ as the server built it, and the debug page's 500s.
+  if (options.debug && options.inspector !== false)
+    wrapped = inspector(wrapped, { allowedHosts, ...(options.inspector === true ? {} : options.inspector) });
   server.on(
     'request',
     createRequestListener(wrapped, {

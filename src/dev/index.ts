@@ -1,14 +1,16 @@
 /** @module flagon/dev: the development server (layer L4): `run(app)` (the root App's `app.run()`), the reloader and its watcher, the debug page, stack frames, the request log, HTTPS (`loadTls`), and the app loader `flagon run` uses. Re-exports only. */
 export { run } from './app-run.js';
 export type { RunOptions, RunningApp } from './app-run.js';
-export { debuggedApp, isLocalHost, renderDebugPage } from './debug-page.js';
+export { debuggedApp, hostCheck, isLocalHost, renderDebugPage } from './debug-page.js';
 export type { DebugOptions } from './debug-page.js';
+export { inspector, RequestRing } from './inspector.js';
+export type { InspectedRequest, InspectorOptions } from './inspector.js';
 export { stackFrames } from './stack-frames.js';
 export type { SourceLine, StackFrame } from './stack-frames.js';
 export { formatRequestLog, logRequests } from './request-log.js';
 export type { RequestLogEntry } from './request-log.js';
 export { banner, createDevServer, devServerUrl, drainServer, listenOn } from './dev-server.js';
-export type { DevServerOptions } from './dev-server.js';
+export type { DevProfileOptions, DevServerOptions } from './dev-server.js';
 export { loadTls } from './tls.js';
 export type { TlsFiles, TlsMaterial, TlsOptionNames } from './tls.js';
 export { startReloader } from './reloader.js';

@@ -1,0 +1,195 @@
+/** The request inspector in process: what the App records through the recorder, the pages, the link, the Host check. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { App, renderTemplate, session } from 'flagon';
+import { RECORDER_KEY, RequestRecorder } from '../../src/app/request-recorder.js';
+import { explainMatch } from '../../src/routing/explain.js';
+import { Router } from 'flagon/routing';
+import { inspector } from 'flagon/dev';
+import type { GatewayApp } from 'flagon/gateway';
+import { createEnviron, runApp, TestClient } from 'flagon/testing';
+
+/** The JSON of a request's page, as far as these tests read it. */
+interface Details {
+  [key: string]: unknown;
+  method: string;
+  target: string;
+  status: string;
+  duration: string;
+  match: { rule: string; endpoint: string; values: unknown[]; tried: Array<{ rule: string; outcome: string }> };
+  steps: Array<{ kind: string; name: string }>;
+  templates: Array<{ name: string; keys: string[]; allKeys: string[] }>;
+  session: unknown[];
+  environ: Array<{ key: string; source: string; value: string }>;
+  timing: { bars: Array<{ label: string }> };
+}
+
+function blogApp(): App {
+  const folder = mkdtempSync(join(tmpdir(), 'flagon-inspector-'));
+  mkdirSync(join(folder, 'templates'));
+  writeFileSync(join(folder, 'templates', 'post.html'), '<html><body><h1>{{ title }}</h1><p>{{ n }}</p></body></html>');
+  const app = new App(pathToFileURL(join(folder, 'app.js')).href, { name: 'blog', staticFolder: null });
+  app.config.SECRET_KEY = 'inspector-test';
+  app.config.TESTING = true;
+  app.beforeRequest(function loadUser() {
+    return undefined;
+  });
+  app.beforeRequest(async function countVisit() {
+    const data = session as unknown as { visits?: number };
+    data.visits = (data.visits ?? 0) + 1;
+  });
+  app.afterRequest(function addHeader(response) {
+    response.headers.set('X-Seen', 'yes');
+  });
+  app.get('/', function index() {
+    return 'home';
+  });
+  app.get('/posts/<int:id>', function showPost(req) {
+    return renderTemplate('post.html', { title: 'A post', n: req.params.id });
+  });
+  return app;
+}
+
+async function json(gateway: GatewayApp, path: string): Promise<Details> {
+  const response = await runApp(gateway, createEnviron(path));
+  expect(response.statusCode).toBe(200);
+  return JSON.parse(response.text);
+}
+
+describe('the request inspector', () => {
+  it('records the match, the rules tried, the hooks in order, the template, the session and timings', async () => {
+    const gateway = inspector(blogApp().gatewayApp);
+    const client = new TestClient({ gatewayApp: gateway });
+    await client.get('/');
+    const page = await client.get('/posts/7?x=1', { headers: { 'User-Agent': 'probe/1' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('X-Seen')).toBe('yes');
+
+    const r = await json(gateway, '/__flagon__/2.json');
+    expect(r.method).toBe('GET');
+    expect(r.target).toBe('/posts/7?x=1');
+    expect(r.status).toBe('200 OK');
+    expect(r.match.rule).toBe('/posts/<int:id>');
+    expect(r.match.endpoint).toBe('showPost');
+    expect(r.match.values).toEqual([{ key: 'id', value: '7', type: 'number' }]);
+    const tried = Object.fromEntries(r.match.tried.map((t) => [t.rule, t.outcome]));
+    expect(tried['/posts/<int:id>']).toBe('matched');
+    expect(tried['/']).toBe('no match');
+    expect(r.steps.map((s) => `${s.kind}:${s.name}`)).toEqual([
+      'before_request:loadUser',
+      'before_request:countVisit',
+      'view:showPost (showPost)',
+      'after_request:addHeader',
+    ]);
+    expect(r.templates).toHaveLength(1);
+    expect(r.templates[0]!.name).toBe('post.html');
+    expect(r.templates[0]!.keys).toEqual(['n', 'title']);
+    expect(r.templates[0]!.allKeys).toContain('session');
+    // The first request set visits to 1 (its cookie came back), this one to 2.
+    expect(r.session).toEqual([{ key: 'visits', before: '1', after: '2', change: 'changed' }]);
+    const environ: Record<string, { source: string; value: string }> = Object.fromEntries(
+      r.environ.map((e) => [e.key, e]),
+    );
+    expect(environ.PATH_INFO!.source).toBe('the request line');
+    expect(environ.PATH_INFO!.value).toBe('/posts/7');
+    expect(environ.HTTP_USER_AGENT!.source).toBe('the User-Agent header');
+    expect(environ.REMOTE_ADDR!.source).toBe("the socket (the peer's address)");
+    expect(environ['tsgi.version']!.source).toBe('the server');
+    expect(environ[RECORDER_KEY]!.source).toBe('the request inspector');
+    const labels = r.timing.bars.map((bar) => bar.label);
+    expect(labels.slice(0, 5)).toEqual([
+      'server → app',
+      'hooks',
+      'view',
+      'after hooks, session',
+      'response started → body sent',
+    ]);
+    expect(labels).toContain('template: post.html');
+    expect(r.duration).toMatch(/^\d+\.\d\d ms$/);
+  });
+
+  it('lists requests newest first, and does not record its own pages', async () => {
+    const gateway = inspector(blogApp().gatewayApp);
+    await runApp(gateway, createEnviron('/'));
+    await runApp(gateway, createEnviron('/posts/3'));
+    await runApp(gateway, createEnviron('/__flagon__/1'));
+    const list = await runApp(gateway, createEnviron('/__flagon__/'));
+    expect(list.header('Content-Security-Policy')).toContain("default-src 'none'");
+    const targets = [...list.text.matchAll(/<td class="target"><a href="\/__flagon__\/(\d+)">([^<]*)</g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(targets).toEqual(['2 /posts/3', '1 /']);
+    const css = await runApp(gateway, createEnviron('/__flagon__/inspector.css'));
+    expect(css.header('Content-Type')).toBe('text/css; charset=utf-8');
+    expect((await runApp(gateway, createEnviron('/__flagon__'))).header('Location')).toBe('/__flagon__/');
+    expect((await runApp(gateway, createEnviron('/__flagon__/99'))).statusCode).toBe(404);
+  });
+
+  it("renders a request's page with the sections, autoescaped", async () => {
+    const gateway = inspector(blogApp().gatewayApp);
+    await runApp(gateway, createEnviron('/posts/5', { headers: { 'X-Evil': '<script>alert(1)</script>' } }));
+    const page = await runApp(gateway, createEnviron('/__flagon__/1'));
+    expect(page.text).toContain('<code id="matched-rule">/posts/&lt;int:id&gt;</code>');
+    expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.text).not.toContain('<script>');
+    expect(page.text).toContain('<svg class="timing"');
+    expect(page.text).toContain('the X-Evil header');
+  });
+
+  it('keeps the last `size` requests', async () => {
+    const gateway = inspector(blogApp().gatewayApp, { size: 2 });
+    for (let i = 0; i < 3; i++) await runApp(gateway, createEnviron('/'));
+    expect((await runApp(gateway, createEnviron('/__flagon__/1'))).statusCode).toBe(404);
+    expect((await runApp(gateway, createEnviron('/__flagon__/3'))).statusCode).toBe(200);
+  });
+
+  it('puts a link into HTML pages before </body>, with Content-Length adjusted; not into other types', async () => {
+    const gateway = inspector(blogApp().gatewayApp);
+    const html = await runApp(gateway, createEnviron('/posts/1'));
+    expect(html.text).toMatch(/<p>1<\/p><a id="flagon-inspector-link" href="\/__flagon__\/1"[^>]*>[^<]*<\/a><\/body>/);
+    expect(Number(html.header('Content-Length'))).toBe(html.body.byteLength);
+    // A string view answers text/html, but without </body> it is no page: left as it is.
+    expect((await runApp(gateway, createEnviron('/'))).text).toBe('home');
+    const json = await runApp(gateway, createEnviron('/__flagon__/1.json'));
+    expect(json.text).not.toContain('flagon-inspector-link');
+    const off = inspector(blogApp().gatewayApp, { link: false });
+    expect((await runApp(off, createEnviron('/posts/1'))).text).not.toContain('flagon-inspector-link');
+  });
+
+  it('answers its pages only to local Host names, as the debug page does', async () => {
+    const gateway = inspector(blogApp().gatewayApp, { path: '/_inspect' });
+    await runApp(gateway, createEnviron('/'));
+    const foreign = await runApp(gateway, createEnviron('/_inspect/1', { host: 'evil.example' }));
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.text).toContain("the Host 'evil.example' is not this machine");
+    expect((await runApp(gateway, createEnviron('/_inspect/1', { host: 'localhost:5000' }))).statusCode).toBe(200);
+  });
+
+  it('records nothing and changes nothing for an App request without a recorder', async () => {
+    const app = blogApp();
+    const plain = await runApp(app.gatewayApp, createEnviron('/posts/2'));
+    expect(plain.text).not.toContain('flagon-inspector-link');
+    const recorder = new RequestRecorder();
+    const traced = await runApp(app.gatewayApp, createEnviron('/posts/2', { extra: { [RECORDER_KEY]: recorder } }));
+    recorder.finish();
+    expect(traced.text).toBe(plain.text);
+    expect(traced.headers).toEqual(plain.headers);
+    expect(recorder.match?.values).toEqual({ id: 2 });
+  });
+});
+
+describe('explainMatch', () => {
+  it('says what each rule made of a path', () => {
+    const router = new Router();
+    router.add('/users/<int:id>', { endpoint: 'user' });
+    router.add('/users/<name>', { endpoint: 'byName', methods: ['POST'] });
+    router.add('/docs/', { endpoint: 'docs' });
+    const outcomes = (path: string) => explainMatch(router.rules, path, 'GET').map((t) => t.outcome);
+    expect(outcomes('/users/7')).toEqual(['matched', 'method not allowed', 'no match']);
+    expect(explainMatch(router.rules, '/users/7', 'GET')[0]!.values).toEqual({ id: 7 });
+    expect(outcomes('/docs')).toEqual(['no match', 'no match', 'needs a trailing slash']);
+  });
+});
