@@ -9,7 +9,7 @@
  * and which needs a network or a compiler. The WebAssembly build installs as plain files and still reads and writes
  * an ordinary SQLite file, so the tutorial's SQL is kept word for word.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { currentApp, g, type App } from 'flagon';
 import sqlite, { type Database } from 'node-sqlite3-wasm';
 
@@ -24,13 +24,20 @@ declare module 'flagon' {
 }
 
 /**
- * The connection of this request or command, opened on first use and kept on `g` until the app context ends.
+ * The connection of this request or command, opened on first use and kept on `g` until the app context ends. A
+ * missing database file is an error that says how to create it, where SQLite would make an empty file and fail
+ * later with "no such table".
  *
  * @example
  * const post = getDb().get('SELECT * FROM post WHERE id = ?', [1]);
  */
 export function getDb(): Database {
-  g.db ??= new sqlite.Database(currentApp.config.DATABASE);
+  if (g.db === undefined) {
+    const file = currentApp.config.DATABASE;
+    if (!existsSync(file))
+      throw new Error(`The database ${file} does not exist yet: run 'flagon --app flaskr init-db' to create it.`);
+    g.db = new sqlite.Database(file);
+  }
   return g.db;
 }
 
@@ -52,7 +59,8 @@ export function closeDb(): void {
  * await app.appContext().run(() => initDb());
  */
 export function initDb(): void {
-  getDb().exec(readFileSync(new URL('./schema.sql', import.meta.url), 'utf8'));
+  g.db ??= new sqlite.Database(currentApp.config.DATABASE); // creates the file: getDb() would refuse a missing one
+  g.db.exec(readFileSync(new URL('./schema.sql', import.meta.url), 'utf8'));
 }
 
 /**

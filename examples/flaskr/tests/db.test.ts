@@ -1,5 +1,7 @@
 /** Flask's tutorial: tests/test_db.py. */
+import { dirname, join } from 'node:path';
 import { expect, vi } from 'vitest';
+import { createApp } from '../flaskr/app.js';
 import { getDb } from '../flaskr/db.js';
 import { test, withDb } from './conftest.js';
 
@@ -10,6 +12,12 @@ test('getDb() is one connection per app context, closed when the context ends', 
     return db;
   });
   expect(() => db.get('SELECT 1')).toThrow('closed');
+});
+
+// Not in Flask's tutorial, where SQLite makes an empty file and the first query fails with "no such table".
+test('getDb() says how to create a database that does not exist yet', ({ app }) => {
+  const fresh = createApp({ TESTING: true, DATABASE: join(dirname(app.config.DATABASE), 'missing.sqlite') });
+  expect(() => fresh.appContext().run(() => getDb())).toThrow("run 'flagon --app flaskr init-db' to create it");
 });
 
 // Flask's test_cli_runner().invoke(args=['init-db']): the command runs in process, in an app context, as
