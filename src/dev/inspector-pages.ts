@@ -18,7 +18,7 @@ const CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
- * One bar of the timing chart, in the chart's units (the request's whole time is 760 wide).
+ * One bar of the timing chart, in the chart's units (the request's whole time is 700 wide).
  *
  * @example
  * const bar: TimingBar = { label: 'view: index', x: 230, width: 120, y: 4, kind: 'view', ms: '1.20' };
@@ -35,7 +35,7 @@ export interface TimingBar {
 }
 
 const LEFT = 230;
-const WIDTH = 760;
+const WIDTH = 700;
 const ROW = 22;
 
 /**
@@ -60,7 +60,7 @@ export function timingBars(recorder: RequestRecorder, total: number): TimingBar[
       width,
       y: 4 + bars.length * ROW,
       ms: (stop - start).toFixed(2),
-      msX: Math.min(x + width + 4, 950),
+      msX: Math.min(x + width + 4, 945),
     });
   };
   const app = at('app');
@@ -70,8 +70,11 @@ export function timingBars(recorder: RequestRecorder, total: number): TimingBar[
   else {
     const view = at('view');
     const made = at('response made');
+    const hooks = at('hooks') ?? app;
     add('server → app', 'server', 0, app);
-    add('hooks', 'hooks', at('hooks') ?? app, view ?? made ?? started);
+    // Explaining the match and copying the environ and session: what tracing adds, shown so it is not mistaken for hooks.
+    add("tracing (the inspector's own cost)", 'tracing', app, hooks);
+    add('hooks', 'hooks', hooks, view ?? made ?? started);
     add('view', 'view', view, made);
     add('after hooks, session', 'after', made, started);
   }

@@ -16,7 +16,7 @@ export interface RuleTrial {
   outcome: 'matched' | 'method not allowed' | 'needs a trailing slash' | 'no match';
   /** Converted values when `outcome` is `matched`. */
   values: Record<string, unknown> | null;
-  /** The rule is bound to a host or subdomain: that part was not checked here. */
+  /** The rule is bound to a host or a named subdomain: that part was not checked here. */
   hostRule: boolean;
 }
 
@@ -53,7 +53,8 @@ export function explainMatch(rules: readonly Rule[], path: string, method: strin
       methods: [...rule.methods].sort(),
       outcome,
       values: walked.match ? { ...walked.match.params } : null,
-      hostRule: rule.host !== null,
+      // A rule of the default subdomain ('') answers the bare server name: not worth a note.
+      hostRule: rule.subdomain !== null ? rule.subdomain !== '' : rule.host !== null,
     });
   }
   return trials;

@@ -100,8 +100,9 @@ describe('the request inspector', () => {
     expect(environ['tsgi.version']!.source).toBe('the server');
     expect(environ[RECORDER_KEY]!.source).toBe('the request inspector');
     const labels = r.timing.bars.map((bar) => bar.label);
-    expect(labels.slice(0, 5)).toEqual([
+    expect(labels.slice(0, 6)).toEqual([
       'server → app',
+      "tracing (the inspector's own cost)",
       'hooks',
       'view',
       'after hooks, session',
