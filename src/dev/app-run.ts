@@ -6,6 +6,7 @@ import { banner, createDevServer, devServerUrl, drainServer, listenOn } from './
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
 import { startReloader } from './reloader.js';
 import { loadTls } from './tls.js';
+import type { InspectorOptions } from './inspector.js';
 import { SERVE_DEFAULTS } from '../serving/serve.js';
 
 /**
@@ -39,6 +40,8 @@ export interface RunOptions {
   cert?: string;
   /** The PEM file of `cert`'s private key; not used with `cert: 'adhoc'`. */
   key?: string;
+  /** The request inspector at `/__flagon__/` in debug mode: its options, or `false` to leave it off. Default on. */
+  inspector?: boolean | InspectorOptions;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
       process.env.FLAGON_RUN_HOST ?? host,
       Number(process.env.FLAGON_RUN_PORT ?? port),
       debug,
+      options.inspector,
     );
   }
   const tls = await loadTls({ cert: options.cert, key: options.key }, { host });
@@ -115,6 +119,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
     allowedHosts: app.config.TRUSTED_HOSTS ?? [],
     log: options.log,
     tls,
+    inspector: options.inspector,
   });
   await listenOn(server, { port, host });
   const bound = (server.address() as { port: number }).port;
@@ -125,7 +130,13 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
 }
 
 /** In a child of the reloader: say the app is loaded, listen on the parent's socket when told, drain when told. */
-function serveForReloader(app: App, host: string, port: number, debug: boolean): Promise<RunningApp> {
+function serveForReloader(
+  app: App,
+  host: string,
+  port: number,
+  debug: boolean,
+  inspector?: RunOptions['inspector'],
+): Promise<RunningApp> {
   let server: Server | null = null;
   const send = (message: ChildMessage): void => void process.send?.(message);
   process.on('SIGINT', () => undefined); // Ctrl+C reaches the whole process group; the parent stops the children
@@ -140,6 +151,7 @@ function serveForReloader(app: App, host: string, port: number, debug: boolean):
           port,
           allowedHosts: app.config.TRUSTED_HOSTS ?? [],
           tls,
+          inspector,
         });
         server = listening;
         void listenOn(listening, handle).then(() => {

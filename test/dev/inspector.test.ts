@@ -8,7 +8,8 @@ import { App, renderTemplate, session } from 'flagon';
 import { RECORDER_KEY, RequestRecorder } from '../../src/app/request-recorder.js';
 import { explainMatch } from '../../src/routing/explain.js';
 import { Router } from 'flagon/routing';
-import { inspector } from 'flagon/dev';
+import { inspector, run } from 'flagon/dev';
+import { fetchRaw } from '../helpers/http.js';
 import type { GatewayApp } from 'flagon/gateway';
 import { createEnviron, runApp, TestClient } from 'flagon/testing';
 
@@ -192,5 +193,40 @@ describe('explainMatch', () => {
     expect(outcomes('/users/7')).toEqual(['matched', 'method not allowed', 'no match']);
     expect(explainMatch(router.rules, '/users/7', 'GET')[0]!.values).toEqual({ id: 7 });
     expect(outcomes('/docs')).toEqual(['no match', 'no match', 'needs a trailing slash']);
+  });
+});
+
+describe('the development server and the inspector', () => {
+  const quiet = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const errors = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      return await fn();
+    } finally {
+      process.stderr.write = errors;
+    }
+  };
+
+  it('serves it over HTTP in debug mode only, and not with inspector: false', async () => {
+    for (const [options, expected] of [
+      [{ debug: true }, 200],
+      [{ debug: true, inspector: false }, 404],
+      [{ debug: false }, 404],
+      [{ debug: true, inspector: { path: '/_requests/' } }, 404],
+    ] as const) {
+      const app = blogApp();
+      app.config.TESTING = false;
+      const running = await run(app, { port: 0, reload: false, banner: false, log: false, ...options });
+      try {
+        await fetchRaw(`${running.url}/`);
+        const list = await quiet(() => fetchRaw(`${running.url}/__flagon__/`));
+        expect(list.status, JSON.stringify(options)).toBe(expected);
+        if (expected === 200) expect(list.text).toContain('<td class="target"><a href="/__flagon__/1">/</a></td>');
+        if ('inspector' in options && options.inspector)
+          expect((await fetchRaw(`${running.url}/_requests/1`)).status).toBe(200);
+      } finally {
+        await running.close();
+      }
+    }
   });
 });
