@@ -4,6 +4,7 @@ import { HTTPError } from '../http/errors.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
 import { escapeHtml } from '../http/html.js';
 import { Response, type ResponseInit } from '../wrappers/response.js';
+import { readReturnTuple } from '../wrappers/return-tuple.js';
 import { FlagonError } from './errors.js';
 
 /** A headers value in a returned tuple: a record, a list of pairs, or Headers. */
@@ -46,43 +47,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function isHeadersLike(value: unknown): value is TupleHeaders {
-  if (value instanceof Headers) return true;
-  if (Array.isArray(value))
-    return value.every(
-      (pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string',
-    );
-  return (
-    isPlainObject(value) &&
-    Object.values(value).every(
-      (v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
-    )
-  );
-}
-
-function isBody(value: unknown): boolean {
-  return (
-    typeof value === 'string' ||
-    value instanceof Uint8Array ||
-    value instanceof Response ||
-    isPlainObject(value) ||
-    Array.isArray(value) ||
-    typeof value === 'function' ||
-    (typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value))
-  );
-}
-
-/** `[body, status]`, `[body, status, headers]` or `[body, headers]`; anything else in an array is JSON. */
-function asTuple(value: readonly unknown[]): { body: unknown; status?: number; headers?: TupleHeaders } | null {
-  if (value.length < 2 || value.length > 3 || !isBody(value[0])) return null;
-  if (value.length === 3)
-    return typeof value[1] === 'number' && isHeadersLike(value[2])
-      ? { body: value[0], status: value[1], headers: value[2] }
-      : null;
-  if (typeof value[1] === 'number') return { body: value[0], status: value[1] };
-  return isHeadersLike(value[1]) ? { body: value[0], headers: value[1] } : null;
-}
-
 const JSON_INIT: ResponseInit = Object.freeze({ contentType: 'application/json' });
 
 /**
@@ -120,12 +84,16 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
   if (value instanceof HTTPError) return errorResponse(value);
   if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value);
   if (Array.isArray(value)) {
-    const tuple = asTuple(value);
+    const tuple = readReturnTuple(value);
     if (tuple === null) return jsonify(value);
     const apply = (response: Response): Response => {
       if (tuple.status !== undefined) response.status = tuple.status;
-      if (tuple.headers !== undefined)
-        for (const [name, header] of new Headers(tuple.headers)) response.headers.set(name, header);
+      if (tuple.headers !== undefined) {
+        // Werkzeug's Headers.update: a name given replaces the response's own, with every value given for it
+        const given = new Headers(tuple.headers);
+        for (const [name] of given) response.headers.delete(name);
+        for (const [name, header] of given) response.headers.add(name, header);
+      }
       return response;
     };
     const made = makeResponse(tuple.body, endpoint, environ);

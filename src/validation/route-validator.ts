@@ -1,10 +1,11 @@
 /** @module Route validation (layer L3): a route's schemas compiled once (coercion plans, the order of parts), then run per request before the view, and on the view's value after it. */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { HTTPError, UnsupportedMediaType } from '../http/errors.js';
-import { Headers } from '../http/headers.js';
+import type { Headers } from '../http/headers.js';
 import type { MultiDict } from '../http/multidict.js';
 import type { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
+import { readReturnTuple } from '../wrappers/return-tuple.js';
 import { coerceEntries, coercionPlan, type CoercionPlan } from './coerce.js';
 import { issueAt, ResponseValidationError, ValidationError, type ValidationIssue } from './errors.js';
 
@@ -163,39 +164,41 @@ async function formInput(req: Request, plan: CoercionPlan): Promise<Record<strin
   return coerceEntries(entries, plan);
 }
 
-/** `[body, status]`, `[body, status, headers]`, `[body, headers]`: makeResponse's tuples, whose body is checked. */
-function tupleBody(value: readonly unknown[]): boolean {
-  if (value.length === 3) return typeof value[1] === 'number';
-  if (value.length !== 2) return false;
-  const second = value[1];
-  if (typeof second === 'number' || second instanceof Headers) return true;
-  if (Array.isArray(second))
-    return (
-      second.length > 0 &&
-      second.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string')
-    );
-  return (
-    typeof second === 'object' &&
-    second !== null &&
-    Object.getPrototypeOf(second) === Object.prototype &&
-    Object.keys(second).length > 0 &&
-    Object.values(second).every((v) => typeof v === 'string')
-  );
-}
-
 async function validateResponse(schema: StandardSchemaV1 | null, value: unknown, endpoint: string): Promise<unknown> {
   if (schema === null) return value;
   // A Response (or an error, or a TSGI app) is sent as it is: the view took charge of the bytes.
   if (value instanceof Response || value instanceof globalThis.Response || value instanceof HTTPError) return value;
   if (typeof value === 'function') return value;
-  const tuple = Array.isArray(value) && tupleBody(value);
-  const body = tuple ? (value as unknown[])[0] : value;
-  let result = schema['~standard'].validate(body);
-  if (result instanceof Promise) result = await result;
-  if (result.issues)
-    throw new ResponseValidationError(
-      endpoint,
-      result.issues.map((issue) => issueAt('response', issue)),
-    );
-  return tuple ? [result.value, ...(value as unknown[]).slice(1)] : result.value;
+  const whole = await check(schema, value);
+  if (Array.isArray(value)) {
+    // A list the schema accepts is the body, whatever its items look like ([1, 2] is not [body, status]).
+    if (!whole.issues) return jsonList(whole.value);
+    // Otherwise it may be a tuple, read by makeResponse's own test; its body is what the schema describes.
+    const tuple = readReturnTuple(value);
+    if (tuple !== null) {
+      const body = await check(schema, tuple.body);
+      if (body.issues) throw rejected(endpoint, body.issues);
+      const out = Array.isArray(body.value) ? jsonList(body.value) : body.value;
+      return [out, ...value.slice(1)];
+    }
+  }
+  if (whole.issues) throw rejected(endpoint, whole.issues);
+  return whole.value;
+}
+
+async function check(schema: StandardSchemaV1, value: unknown): Promise<StandardSchemaV1.Result<unknown>> {
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise ? await result : result;
+}
+
+function rejected(endpoint: string, issues: ReadonlyArray<StandardSchemaV1.Issue>): ResponseValidationError {
+  return new ResponseValidationError(
+    endpoint,
+    issues.map((issue) => issueAt('response', issue)),
+  );
+}
+
+/** A schema's list output as JSON (jsonify's bytes), so makeResponse never reads it again as a tuple. */
+function jsonList(value: unknown): Response {
+  return new Response(`${JSON.stringify(value)}\n`, { contentType: 'application/json' });
 }

@@ -1,0 +1,65 @@
+/** @module The tuple test of Flask's return-value rules (layer L2): whether a view's array is `[body, status, headers]` or a JSON list; one place, read by make-response and by route validation. */
+import { Headers, type HeadersInit } from '../http/headers.js';
+import { Response } from './response.js';
+
+/**
+ * A view's array read as a tuple: its body, and the status and headers it sets.
+ *
+ * @example
+ * const tuple: ReturnTuple = { body: 'Created', status: 201, headers: { Location: '/items/1' } };
+ */
+export interface ReturnTuple {
+  readonly body: unknown;
+  readonly status?: number;
+  readonly headers?: HeadersInit;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function isHeadersLike(value: unknown): value is HeadersInit {
+  if (value instanceof Headers) return true;
+  if (Array.isArray(value))
+    return value.every(
+      (pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string',
+    );
+  return (
+    isPlainObject(value) &&
+    Object.values(value).every(
+      (v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
+    )
+  );
+}
+
+function isBody(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    value instanceof Uint8Array ||
+    value instanceof Response ||
+    isPlainObject(value) ||
+    Array.isArray(value) ||
+    typeof value === 'function' ||
+    (typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value))
+  );
+}
+
+/**
+ * `[body, status]`, `[body, status, headers]` or `[body, headers]` (a headers value: a record of strings or string
+ * lists, a list of pairs, or Headers); `null` for any other array, which a view's return sends as JSON.
+ *
+ * @example
+ * readReturnTuple(['Created', 201]); // { body: 'Created', status: 201 }
+ * readReturnTuple([1, 2]); // null: a JSON list
+ */
+export function readReturnTuple(value: readonly unknown[]): ReturnTuple | null {
+  if (value.length < 2 || value.length > 3 || !isBody(value[0])) return null;
+  if (value.length === 3)
+    return typeof value[1] === 'number' && isHeadersLike(value[2])
+      ? { body: value[0], status: value[1], headers: value[2] }
+      : null;
+  if (typeof value[1] === 'number') return { body: value[0], status: value[1] };
+  return isHeadersLike(value[1]) ? { body: value[0], headers: value[1] } : null;
+}

