@@ -7,7 +7,7 @@ import { currentApp } from '../app/current-app.js';
 import { importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.js';
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
-import { run, runSettings, UsageError, type RunFlags } from './run.js';
+import { expandProfileFlag, run, runSettings, UsageError, type RunFlags } from './run.js';
 import { SERVE_HELP } from './serve-config.js';
 import { serveCommand } from './serve.js';
 import { staticCommand } from './static.js';
@@ -38,6 +38,9 @@ flagon run [options]
   --cert FILE|adhoc          serve HTTPS with this PEM certificate, or 'adhoc' for a throwaway
                              self-signed one (browsers warn about it) (FLAGON_RUN_CERT)
   --key FILE                 the certificate's private key, PEM; required with --cert FILE (FLAGON_RUN_KEY)
+  --profile [DIR]            profile each request: a table of the functions it ran, and a .cpuprofile
+                             file per request in DIR (default ./profiles; --profile= for tables only)
+                             (FLAGON_RUN_PROFILE)
 
 ${SERVE_HELP}
 flagon routes [--app PATH[:NAME]] [--sort endpoint|methods|rule] [--all-methods]
@@ -154,7 +157,7 @@ async function appCommand(appOption: string | undefined, command: string, args: 
 
 async function runCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
-    args,
+    args: expandProfileFlag(args),
     options: {
       ...COMMON,
       host: { type: 'string' },
@@ -167,6 +170,7 @@ async function runCommand(args: string[]): Promise<number> {
       'exclude-patterns': { type: 'string', multiple: true },
       cert: { type: 'string' },
       key: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const stop = await run(runSettings(values as RunFlags, process.cwd(), process.env));

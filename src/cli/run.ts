@@ -1,7 +1,7 @@
 /** @module `flagon run` (layer L5): read the options and environment as `flask run` does, then serve with or without the reloader. */
-import { delimiter } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 import { importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../dev/app-loader.js';
-import { banner, createDevServer, devServerUrl, listenOn } from '../dev/dev-server.js';
+import { banner, createDevServer, type DevProfileOptions, devServerUrl, listenOn } from '../dev/dev-server.js';
 import { startReloader } from '../dev/reloader.js';
 import { loadTls, type TlsMaterial } from '../dev/tls.js';
 import { FlagonError } from '../gateway/errors.js';
@@ -25,6 +25,8 @@ export interface RunSettings {
   cert: string | null;
   /** `--key`: the PEM file of the certificate's private key. */
   key: string | null;
+  /** `--profile [DIR]`: profile each request, writing `.cpuprofile` files into `dir` (absolute) or none; `null`: off. */
+  profile: DevProfileOptions | null;
 }
 
 /**
@@ -45,6 +47,8 @@ export interface RunFlags {
   'exclude-patterns'?: string[];
   cert?: string;
   key?: string;
+  /** `--profile DIR`; `''` for the tables only. {@link expandProfileFlag} turns a bare `--profile` into the default. */
+  profile?: string;
 }
 
 /** A mistake on the command line: the message says which option and what it accepts. */
@@ -54,7 +58,7 @@ export class UsageError extends Error {
 
 /**
  * Merges the flags with the environment the way Flask does: an option beats its variable (`FLAGON_APP`,
- * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`, `FLAGON_RUN_CERT`, `FLAGON_RUN_KEY`), variables from
+ * `FLAGON_DEBUG`, `FLAGON_RUN_HOST`, `FLAGON_RUN_PORT`, `FLAGON_RUN_CERT`, `FLAGON_RUN_KEY`, `FLAGON_RUN_PROFILE`), variables from
  * `.env`/`.flagonenv` (the current folder's, read before the app is looked for, then the app's) fill in what the
  * environment lacks, and the reloader is on in debug mode unless `--no-reload`.
  *
@@ -85,7 +89,45 @@ export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv
     dotenvFiles: dotenv.files,
     cert: flags.cert ?? env.FLAGON_RUN_CERT ?? null,
     key: flags.key ?? env.FLAGON_RUN_KEY ?? null,
+    profile: profileSettings(flags.profile ?? env.FLAGON_RUN_PROFILE, cwd),
   };
+}
+
+/** Where a bare `flagon run --profile` writes its `.cpuprofile` files, under the current folder. */
+export const DEFAULT_PROFILE_DIR = 'profiles';
+
+/**
+ * `--profile` takes an optional value, which node:util's parseArgs cannot express: a bare `--profile` (last, or
+ * before another option) becomes `--profile=profiles`, and `--profile DIR` becomes `--profile=DIR`. `flagon run`
+ * takes no positional arguments, so a word after `--profile` can only be its folder.
+ *
+ * @example
+ * expandProfileFlag(['--profile', '--port', '0']); // ['--profile=profiles', '--port', '0']
+ */
+export function expandProfileFlag(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg !== '--profile') out.push(arg);
+    else if (args[i + 1] === undefined || args[i + 1]!.startsWith('-')) out.push(`--profile=${DEFAULT_PROFILE_DIR}`);
+    else out.push(`--profile=${args[++i]}`);
+  }
+  return out;
+}
+
+function profileSettings(value: string | undefined, cwd: string): DevProfileOptions | null {
+  if (value === undefined) return null;
+  // Every row, as ProfilerMiddleware prints them: a shorter table could leave out the view, whose own time is small.
+  return { dir: value === '' ? null : resolve(cwd, value) };
+}
+
+/** The banner's line on profiling, for `flagon run --profile`. */
+function profileNotice(profile: DevProfileOptions): string {
+  const files =
+    profile.dir === null
+      ? ''
+      : `, and a .cpuprofile file per request in ${profile.dir} (open it in Chrome DevTools' Performance panel or speedscope)`;
+  return ` * Profiling each request: a table of the functions it ran, by self time, here${files}\n`;
 }
 
 /**
@@ -129,7 +171,9 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
       watch: [projectRoot(settings.spec.file), ...settings.dotenvFiles, ...settings.extraFiles],
       exclude: settings.excludePatterns,
       tls,
+      profile: settings.profile,
     });
+    if (settings.profile) process.stdout.write(profileNotice(settings.profile));
     return reloader.close;
   }
   const app = await importApp(settings.spec);
@@ -140,6 +184,7 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
     port: settings.port,
     allowedHosts: app.config.TRUSTED_HOSTS ?? [],
     tls,
+    profile: settings.profile,
   });
   await listenOn(server, { port: settings.port, host: settings.host }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE')
@@ -160,5 +205,6 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
       adhoc: tls?.adhoc,
     }),
   );
+  if (settings.profile) process.stdout.write(profileNotice(settings.profile));
   return () => new Promise((resolve) => server.close(() => resolve()));
 }

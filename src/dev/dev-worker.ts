@@ -9,12 +9,20 @@ import type { App } from '../app/app.js';
 import type { Body, GatewayApp } from '../gateway/types.js';
 import { importApp, registerTypeScript, type AppSpec } from './app-loader.js';
 import { renderDebugPage } from './debug-page.js';
-import { createDevServer, type DevServerOptions, drainServer, listenOn } from './dev-server.js';
+import { createDevServer, type DevProfileOptions, type DevServerOptions, drainServer, listenOn } from './dev-server.js';
 import type { TlsMaterial } from './tls.js';
 
 /** What the parent asks of a child. */
 export type ParentMessage =
-  | { type: 'load'; spec: AppSpec; debug: boolean; host: string; port: number; env: Record<string, string> }
+  | {
+      type: 'load';
+      spec: AppSpec;
+      debug: boolean;
+      host: string;
+      port: number;
+      env: Record<string, string>;
+      profile?: DevProfileOptions | null;
+    }
   | { type: 'page'; title: string; message: string; debug: boolean; host: string; port: number }
   | { type: 'listen'; tls: TlsMaterial | null }
   | { type: 'drain' };
@@ -77,7 +85,13 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
   const trusted = app.config.TRUSTED_HOSTS ?? [];
   serving = {
     app: app.gatewayApp,
-    options: { debug: app.config.DEBUG, host: message.host, port: message.port, allowedHosts: trusted },
+    options: {
+      debug: app.config.DEBUG,
+      host: message.host,
+      port: message.port,
+      allowedHosts: trusted,
+      profile: message.profile,
+    },
   };
   send({ type: 'loaded', ok: true, name: app.name });
 }

@@ -10,7 +10,7 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getSystemErrorName } from 'node:util';
 import { readDotenv, type AppSpec } from './app-loader.js';
-import { banner, devServerUrl } from './dev-server.js';
+import { banner, type DevProfileOptions, devServerUrl } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
 import type { TlsMaterial } from './tls.js';
 import { watchTree, type TreeWatcher } from './watcher.js';
@@ -35,6 +35,8 @@ export interface ReloaderOptions {
   write?: (text: string) => void;
   /** Serve HTTPS: every child listens with this certificate (made once, so an adhoc one survives reloads). */
   tls?: TlsMaterial | null;
+  /** Profile each request in every child (`flagon run --profile`). */
+  profile?: DevProfileOptions | null;
 }
 
 /**
@@ -166,7 +168,8 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
         const ready = child.ready ?? child.expect('standby');
         standby = null;
         await ready;
-        child.send({ type: 'load', spec: options.app, debug: options.debug, host: options.host, port, env });
+        const { profile } = options;
+        child.send({ type: 'load', spec: options.app, debug: options.debug, host: options.host, port, env, profile });
         return { child, name: (await child.expect('loaded')).name };
       }
       const child = spawnScript();

@@ -171,18 +171,19 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
 }
 
 /**
- * Rows sorted by self time (`'self'`, pstats' `'time'`) or total time (`'total'`, pstats' `'cumulative'`), the other
- * time breaking ties, then the name.
+ * Rows sorted by self time (`'self'`, pstats' `'time'`; ties: more total time first) or total time (`'total'`, pstats'
+ * `'cumulative'`; ties: less self time first, so that a caller whose time is all its callee's comes before it), then
+ * by name.
  *
  * @example
  * sortRows(summary.rows, 'total')[0].functionName; // the outermost function, usually the server's
  */
 export function sortRows(rows: readonly ProfileRow[], by: 'self' | 'total'): ProfileRow[] {
-  const first = by === 'self' ? 'selfMs' : 'totalMs';
-  const second = by === 'self' ? 'totalMs' : 'selfMs';
-  return [...rows].sort(
-    (a, b) => b[first] - a[first] || b[second] - a[second] || a.functionName.localeCompare(b.functionName),
-  );
+  const order =
+    by === 'self'
+      ? (a: ProfileRow, b: ProfileRow) => b.selfMs - a.selfMs || b.totalMs - a.totalMs
+      : (a: ProfileRow, b: ProfileRow) => b.totalMs - a.totalMs || a.selfMs - b.selfMs;
+  return [...rows].sort((a, b) => order(a, b) || a.functionName.localeCompare(b.functionName));
 }
 
 /** The text a string or RegExp restriction is matched against, pstats' `file:line(function)`. */

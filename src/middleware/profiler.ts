@@ -1,6 +1,8 @@
 /** @module profiler (layer L2): Werkzeug's ProfilerMiddleware on V8's sampling CPU profiler (node:inspector): a table per request, and a .cpuprofile file that Chrome DevTools and speedscope open. */
 import { Session } from 'node:inspector';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { findSourceMap, type SourceMap } from 'node:module';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPromiseLike } from '../gateway/response.js';
@@ -150,19 +152,60 @@ function formatName(format: string, request: ProfiledRequest): string {
   return format.replace(PLACEHOLDER, (_whole, field: string) => String(request[field as keyof ProfiledRequest]));
 }
 
-/** Writes the profile under a name not taken yet (`wx`), adding `-2`, `-3`… before the extension when it is. */
+/**
+ * Writes the profile under a name not taken yet, adding `-2`, `-3`… before the extension when it is. The file appears
+ * whole or not at all (written aside, then hard-linked into place, which fails rather than replaces), so a tool
+ * watching the folder never opens half a profile.
+ */
 async function writeProfile(dir: string, name: string, json: string): Promise<string> {
   await mkdir(dir, { recursive: true });
+  const aside = join(dir, `.${process.pid}.${++written}.cpuprofile.tmp`);
+  await writeFile(aside, json);
   const dot = name.lastIndexOf('.');
   const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  for (let attempt = 1; ; attempt++) {
-    const file = join(dir, attempt === 1 ? name : `${stem}-${attempt}${extension}`);
-    try {
-      await writeFile(file, json, { flag: 'wx' });
-      return file;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 1000) throw error;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const file = join(dir, attempt === 1 ? name : `${stem}-${attempt}${extension}`);
+      try {
+        // A file system without hard links (FAT, some network shares): an exclusive copy, whole if not atomic.
+        await link(aside, file).catch((error: NodeJS.ErrnoException) =>
+          error.code === 'EEXIST' ? Promise.reject(error) : copyFile(aside, file, constants.COPYFILE_EXCL),
+        );
+        return file;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 1000) throw error;
+      }
     }
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
+}
+let written = 0;
+
+/**
+ * Moves each call frame from the code V8 ran to the source it came from, where the runtime has a source map for it
+ * (tsx's TypeScript always; other files with `--enable-source-maps`): without this, a `.ts` app's functions all sit on
+ * line 1 of tsx's output. The file's URL becomes the source's, so a line number never points into another file.
+ */
+function mapToSources(profile: CpuProfile): void {
+  const maps = new Map<string, SourceMap | undefined>();
+  for (const { callFrame: frame } of profile.nodes) {
+    if (frame.lineNumber < 0 || !frame.url.startsWith('file:')) continue;
+    if (!maps.has(frame.url)) {
+      let map: SourceMap | undefined;
+      try {
+        map = findSourceMap(frame.url) ?? findSourceMap(fileURLToPath(frame.url));
+      } catch {
+        map = undefined;
+      }
+      maps.set(frame.url, map);
+    }
+    const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
+    if (entry === undefined || !('originalLine' in entry) || typeof entry.originalLine !== 'number') continue;
+    frame.lineNumber = entry.originalLine;
+    frame.columnNumber = entry.originalColumn;
+    // Sources are URLs relative to the generated file's (the Source Map spec); Node gives them absolute.
+    if (entry.originalSource) frame.url = new URL(entry.originalSource, frame.url).href;
   }
 }
 
@@ -206,6 +249,7 @@ class ProfileRun {
     } finally {
       release();
     }
+    mapToSources(profile);
     const environ = this.#environ;
     const settings = this.#settings;
     const pathInfo = typeof environ.PATH_INFO === 'string' ? environ.PATH_INFO : '';
