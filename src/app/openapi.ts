@@ -48,7 +48,7 @@ const PROBLEM = 'ValidationProblem';
  */
 const VALIDATION_PROBLEM: JsonSchema = {
   type: 'object',
-  description: 'The request did not match its schemas (RFC 9457 problem details); `errors` lists every issue.',
+  description: 'The request did not match its schemas (RFC 9457 problem details); `errors` lists the first 50 issues, `detail` says how many there were.',
   properties: {
     type: { type: 'string', description: "A URI naming the problem; 'about:blank' by default." },
     title: { type: 'string' },
@@ -56,6 +56,7 @@ const VALIDATION_PROBLEM: JsonSchema = {
     detail: { type: 'string' },
     errors: {
       type: 'array',
+      maxItems: 50,
       items: {
         type: 'object',
         properties: {

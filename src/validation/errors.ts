@@ -33,6 +33,9 @@ export function issueAt(part: string, issue: StandardSchemaV1.Issue): Validation
   };
 }
 
+/** How many issues a 422 body lists; `ValidationError.issues` keeps them all. */
+const LISTED = 50;
+
 /**
  * 422 Unprocessable Content: the request is well-formed, but its values fail the route's schemas (RFC 9110
  * §15.5.21; 400 stays for syntax, 415 for the content type). Its body is RFC 9457 problem details,
@@ -43,22 +46,27 @@ export function issueAt(part: string, issue: StandardSchemaV1.Issue): Validation
  * app.errorHandler(ValidationError, (e) => [{ errors: e.issues.map((i) => i.location) }, 400]);
  */
 export class ValidationError extends UnprocessableEntity {
-  /** Every problem found, in the order params, query, headers, cookies, body, form. */
+  /** Every problem found, in the order params, query, headers, cookies, body, form (the body lists the first 50). */
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[]) {
-    super(`${issues.length} ${issues.length === 1 ? 'problem' : 'problems'} in the request`);
+    const count = `${issues.length} ${issues.length === 1 ? 'problem' : 'problems'} in the request`;
+    super(issues.length > LISTED ? `${count}; the first ${LISTED} are listed` : count);
     this.issues = Object.freeze([...issues]);
   }
 
-  /** The problem details (RFC 9457 §3): type, title, status, detail, and the issues as `errors`. */
+  /**
+   * The problem details (RFC 9457 §3): type, title, status, detail, and the first 50 issues as `errors` (`detail`
+   * gives the total). The cap keeps the answer in proportion to the request: a 1 MB array of wrong items would
+   * otherwise give tens of MB of issues.
+   */
   override getBody(): string {
     return JSON.stringify({
       type: 'about:blank',
       title: 'Unprocessable Content',
       status: 422,
       detail: this.description,
-      errors: this.issues,
+      errors: this.issues.length > LISTED ? this.issues.slice(0, LISTED) : this.issues,
     });
   }
 

@@ -45,3 +45,31 @@ describe('a response schema reads tuples as makeResponse does', () => {
     await expect(client.get('/bad')).rejects.toThrow(/response\.id: /);
   });
 });
+
+describe('a failed validation answers in proportion', () => {
+  it('lists the first 50 issues and says how many there were', async () => {
+    const app = newApp();
+    app.post('/numbers', { body: z.array(z.number()) }, () => 'unreached');
+    const rv = await app.testClient().post('/numbers', { json: Array.from({ length: 5000 }, () => 'x') });
+    expect(rv.status).toBe(422);
+    const problem = rv.json as { detail: string; errors: Array<{ location: string }> };
+    expect(problem.detail).toBe('5000 problems in the request; the first 50 are listed');
+    expect(problem.errors.map((e) => e.location)).toEqual(Array.from({ length: 50 }, (_, i) => `body.${i}`));
+    expect(rv.body.length).toBeLessThan(10_000);
+  });
+
+  it('keeps every issue on the error for an error handler', async () => {
+    const app = newApp();
+    app.post('/numbers', { body: z.array(z.number()) }, () => 'unreached');
+    app.errorHandler(422, (e: { issues: readonly unknown[] }) => `${e.issues.length}`);
+    expect((await app.testClient().post('/numbers', { json: Array.from({ length: 60 }, () => 'x') })).text).toBe('60');
+  });
+
+  it('says nothing of a cap when every issue is listed', async () => {
+    const app = newApp();
+    app.post('/numbers', { body: z.array(z.number()) }, () => 'unreached');
+    const rv = await app.testClient().post('/numbers', { json: Array.from({ length: 50 }, () => 'x') });
+    expect((rv.json as { detail: string; errors: unknown[] }).detail).toBe('50 problems in the request');
+    expect((rv.json as { errors: unknown[] }).errors).toHaveLength(50);
+  });
+});
