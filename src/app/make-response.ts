@@ -127,11 +127,17 @@ export function fromFetchResponse(fetched: globalThis.Response): Response {
   return response;
 }
 
-/** An HTTPError as a Response: its page, status and headers. */
+/** An HTTPError as a Response: its page, status and the headers of its `getHeaders()` (Werkzeug's get_response). */
 export function errorResponse(error: HTTPError): Response {
-  // getHeaders() starts with the error's Content-Type: text/html, or application/problem+json for a ValidationError
-  const response = new Response(error.getBody(), { status: error.status, contentType: error.getHeaders()[0]![1] });
-  for (const [name, value] of error.headers) response.headers.add(name, value);
+  // Content-Type by name, the last given winning (the error's own headers follow the default); a subclass whose
+  // getHeaders() names none gets the default page's type
+  let contentType = 'text/html; charset=utf-8';
+  const rest: Array<[string, string]> = [];
+  for (const [name, value] of error.getHeaders())
+    if (name.toLowerCase() === 'content-type') contentType = value;
+    else rest.push([name, value]);
+  const response = new Response(error.getBody(), { status: error.status, contentType });
+  for (const [name, value] of rest) response.headers.add(name, value);
   return response;
 }
 

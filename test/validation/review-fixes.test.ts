@@ -1,7 +1,7 @@
 /** Route validation at its edges, each case a bug the review of issue 19 reproduced: tuples read as makeResponse reads them, a capped 422, bodiless requests, empty file and form fields, unions, deep nesting. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { App } from 'flagon';
+import { App, HTTPError } from 'flagon';
 
 const newApp = (config: Record<string, unknown> = { TESTING: true }): App =>
   new App(import.meta.url, { config: { SECRET_KEY: 'k', ...config } });
@@ -71,5 +71,37 @@ describe('a failed validation answers in proportion', () => {
     const rv = await app.testClient().post('/numbers', { json: Array.from({ length: 50 }, () => 'x') });
     expect((rv.json as { detail: string; errors: unknown[] }).detail).toBe('50 problems in the request');
     expect((rv.json as { errors: unknown[] }).errors).toHaveLength(50);
+  });
+});
+
+describe('an HTTPError whose getHeaders() does not start with Content-Type', () => {
+  class SlowDown extends HTTPError {
+    static override readonly status = 429;
+    constructor(readonly list: Array<[string, string]>) {
+      super('Slow down.');
+    }
+    override getHeaders(): Array<[string, string]> {
+      return this.list;
+    }
+  }
+
+  it('answers text/html with the headers it gives, or with none', async () => {
+    const app = newApp();
+    app.get('/later', () => {
+      throw new SlowDown([['Retry-After', '5']]);
+    });
+    app.get('/bare', () => {
+      throw new SlowDown([]);
+    });
+    const client = app.testClient();
+    const later = await client.get('/later');
+    expect([later.status, later.headers.get('Content-Type'), later.headers.get('Retry-After')]).toEqual([
+      429,
+      'text/html; charset=utf-8',
+      '5',
+    ]);
+    const bare = await client.get('/bare');
+    expect([bare.status, bare.headers.get('Content-Type')]).toEqual([429, 'text/html; charset=utf-8']);
+    expect(bare.text).toContain('Slow down.');
   });
 });
