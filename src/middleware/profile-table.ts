@@ -171,6 +171,55 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
 }
 
 /**
+ * Drops what a profile recorded in its first `micros` microseconds, in place: V8's profiler spends its first tens of
+ * milliseconds (at `Profiler.start`) listing the code already compiled, which is no part of the request. Samples
+ * before the cut go, `startTime` moves to it, hit counts are counted again from the samples left, and nodes no sample
+ * reaches any more are pruned (with their line ticks, which no longer add up).
+ *
+ * @example
+ * trimProfileStart(profile, 25_000); // the profile now starts 25 ms later
+ */
+export function trimProfileStart(profile: CpuProfile, micros: number): void {
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const cut = Math.min(profile.startTime + Math.max(0, micros), profile.endTime);
+  let time = profile.startTime;
+  let first = 0;
+  while (first < samples.length && time + (deltas[first] ?? 0) < cut) time += deltas[first++] ?? 0;
+  const kept = samples.slice(first);
+  const keptDeltas = deltas.slice(first);
+  if (keptDeltas.length > 0) keptDeltas[0] = time + keptDeltas[0]! - cut;
+  profile.startTime = cut;
+  profile.samples = kept;
+  profile.timeDeltas = keptDeltas;
+  if (first === 0) return;
+  const hits = new Map<number, number>();
+  for (const id of kept) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const reached = new Set<number>();
+  const visit = (node: CpuProfileNode): boolean => {
+    let any = (hits.get(node.id) ?? 0) > 0;
+    for (const child of node.children ?? []) {
+      const childNode = byId.get(child);
+      if (childNode !== undefined && visit(childNode)) any = true;
+    }
+    if (any) reached.add(node.id);
+    return any;
+  };
+  const root = profile.nodes[0];
+  if (root === undefined) return;
+  visit(root);
+  reached.add(root.id);
+  profile.nodes = profile.nodes.filter((node) => reached.has(node.id));
+  for (const node of profile.nodes) {
+    const count = hits.get(node.id) ?? 0;
+    if (node.hitCount !== count) delete node.positionTicks;
+    node.hitCount = count;
+    if (node.children) node.children = node.children.filter((child) => reached.has(child));
+  }
+}
+
+/**
  * Rows sorted by self time (`'self'`, pstats' `'time'`; ties: more total time first) or total time (`'total'`, pstats'
  * `'cumulative'`; ties: less self time first, so that a caller whose time is all its callee's comes before it), then
  * by name.
