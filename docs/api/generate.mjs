@@ -22,7 +22,8 @@ export async function resolve(specifier, context, next) {
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outArg = process.argv.indexOf('--out');
-const out = outArg === -1 ? path.join(root, 'docs/api') : path.resolve(process.argv[outArg + 1] ?? '');
+if (outArg !== -1 && !process.argv[outArg + 1]) throw new Error('docs/api/generate.mjs: --out needs a folder');
+const out = outArg === -1 ? path.join(root, 'docs/api') : path.resolve(process.argv[outArg + 1]);
 
 /** package.json "exports" → [import name, source entry file], e.g. ['flagon/http', 'src/http/index.ts']. */
 async function entryPoints() {
