@@ -108,7 +108,7 @@ export function buildOpenApi(app: OpenApiSource, options: OpenApiOptions = {}): 
     for (const method of methodsOf(rule)) {
       const key = method.toLowerCase() as OpenApiMethod;
       if (item[key] !== undefined) continue; // two rules with one template (`<int:id>`, `<uuid:id>`): the first wins
-      const routeSchemas = spec === undefined ? {} : schemasFor(spec, method);
+      const routeSchemas = spec === undefined ? {} : bodyless(method, schemasFor(spec, method));
       const docs = spec?.docs ?? {};
       const base = docs.operationId ?? rule.endpoint.replaceAll('.', '_');
       const operationId = uniqueId(perEndpoint.get(rule.endpoint)! > 1 ? `${base}_${key}` : base, operationIds);
@@ -149,6 +149,13 @@ function isExcluded(endpoint: string, exclude: ReadonlySet<string>): boolean {
   for (let dot = endpoint.indexOf('.'); dot > 0; dot = endpoint.indexOf('.', dot + 1))
     if (exclude.has(endpoint.slice(0, dot))) return true;
   return false;
+}
+
+/** A GET or HEAD without its body and form schemas: validation skips them there (docs/validation.md). */
+function bodyless(method: string, schemas: RouteSchemas): RouteSchemas {
+  if (method !== 'GET' && method !== 'HEAD') return schemas;
+  const { body: _body, form: _form, ...rest } = schemas;
+  return rest;
 }
 
 /** The rule's methods as operations: not the HEAD that comes with GET, nor an automatic OPTIONS; known methods only. */

@@ -96,6 +96,8 @@ async function validateRequest(compiled: Compiled, req: Request): Promise<void> 
   const valid: Record<string, unknown> = {};
   const issues: ValidationIssue[] = [];
   for (const { part, schema, plan } of compiled.parts) {
+    // A GET or HEAD has no body to check: the page a GET+POST form route renders, or a list beside its create.
+    if ((part === 'body' || part === 'form') && (req.method === 'GET' || req.method === 'HEAD')) continue;
     const input = await readPart(req, part, plan);
     let result = schema['~standard'].validate(input);
     if (result instanceof Promise) result = await result;
@@ -129,15 +131,27 @@ async function readPart(req: Request, part: Part, plan: CoercionPlan): Promise<u
     case 'body':
       if (req.isJson) return req.json(); // malformed JSON: the Request's 400
       if (FORM_TYPES.has(req.mimetype)) return formInput(req, plan);
+      if (await isBodiless(req)) return undefined;
       throw new UnsupportedMediaType(
         `This endpoint takes a JSON body (application/json) or a form (application/x-www-form-urlencoded, multipart/form-data); the request's Content-Type was ${req.contentType ? `'${req.contentType}'` : 'missing'}.`,
       );
     case 'form':
       if (FORM_TYPES.has(req.mimetype)) return formInput(req, plan);
+      if (await isBodiless(req)) return undefined;
       throw new UnsupportedMediaType(
         `This endpoint takes a form (application/x-www-form-urlencoded or multipart/form-data); the request's Content-Type was ${req.contentType ? `'${req.contentType}'` : 'missing'}.`,
       );
   }
+}
+
+/**
+ * No Content-Type and no bytes: a request sent without a body (a DELETE, a POST of nothing). Its schema gets
+ * `undefined`, so `.optional()` passes and a required body is a 422 rather than a 415 about a type never sent.
+ */
+async function isBodiless(req: Request): Promise<boolean> {
+  if (req.contentType !== '') return false;
+  if (req.contentLength === 0) return true;
+  return (await req.bytes()).length === 0;
 }
 
 /** A MultiDict as key → every value, keys in first-seen order. */

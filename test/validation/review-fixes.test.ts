@@ -105,3 +105,61 @@ describe('an HTTPError whose getHeaders() does not start with Content-Type', () 
     expect(bare.text).toContain('Slow down.');
   });
 });
+
+describe('a request without a body', () => {
+  const signup = z.object({ email: z.string() });
+
+  it('skips body and form schemas on GET and HEAD (a GET+POST form route renders its page)', async () => {
+    const app = newApp();
+    app.route('/signup', { methods: ['GET', 'POST'], form: signup }, (req) =>
+      req.method === 'POST' ? `hello ${req.valid.form.email}` : 'the form',
+    );
+    app.route('/items', { methods: ['GET', 'POST'], body: signup }, (req) =>
+      req.method === 'POST' ? req.valid.body.email : 'the list',
+    );
+    const client = app.testClient();
+    expect([(await client.get('/signup')).status, (await client.get('/signup')).text]).toEqual([200, 'the form']);
+    expect((await client.head('/signup')).status).toBe(200);
+    expect((await client.get('/items')).text).toBe('the list');
+    expect((await client.post('/signup', { form: { email: 'a@b.co' } })).text).toBe('hello a@b.co');
+  });
+
+  it('validates undefined: an optional body passes, a required one is a 422 that says required', async () => {
+    const app = newApp();
+    app.delete('/items/1', { body: z.object({ reason: z.string() }).optional() }, (req) => ({
+      reason: req.valid.body?.reason ?? null,
+    }));
+    app.post('/items', { body: signup }, () => 'unreached');
+    app.post('/signup', { form: signup }, () => 'unreached');
+    const client = app.testClient();
+    const deleted = await client.delete('/items/1');
+    expect([deleted.status, deleted.json]).toEqual([200, { reason: null }]);
+    for (const path of ['/items', '/signup']) {
+      const rv = await client.post(path);
+      expect(rv.status).toBe(422);
+      const part = path === '/items' ? 'body' : 'form';
+      expect((rv.json as { errors: unknown[] }).errors).toEqual([
+        { location: part, message: 'Invalid input: expected object, received undefined', code: 'invalid_type' },
+      ]);
+    }
+  });
+
+  it('still answers 415 for a body of another type, or bytes with no Content-Type', async () => {
+    const app = newApp();
+    app.post('/items', { body: signup }, () => 'unreached');
+    const client = app.testClient();
+    expect((await client.post('/items', { data: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+    expect((await client.post('/items', { data: 'email=a' })).status).toBe(415);
+  });
+});
+
+describe('the OpenAPI document of a GET+POST form route', () => {
+  it('gives the GET no request body, as validation skips it', () => {
+    const app = newApp();
+    app.route('/signup', { methods: ['GET', 'POST'], form: z.object({ email: z.string() }) }, () => 'page');
+    const path = app.openapi().paths['/signup'] as Record<string, { requestBody?: unknown; responses: object }>;
+    expect(path.get!.requestBody).toBeUndefined();
+    expect(Object.keys(path.get!.responses)).toEqual(['200']);
+    expect(Object.keys(path.post!.requestBody as object)).toContain('content');
+  });
+});

@@ -234,7 +234,7 @@ describe('bodies and forms', () => {
     expect(rv.json).toEqual({ name: 'pen', price: 2.5, tags: ['a', 'b'] });
   });
 
-  it('answers 415 for a body schema and another or no content type, 400 for malformed JSON', async () => {
+  it('answers 415 for a body schema and another content type, 400 for malformed JSON', async () => {
     const app = newApp();
     app.post('/items', { body: item }, () => 'unreached');
     app.post('/form', { form: item }, () => 'unreached');
@@ -242,7 +242,7 @@ describe('bodies and forms', () => {
     const text = await client.post('/items', { data: 'name=pen', headers: { 'Content-Type': 'text/plain' } });
     expect(text.status).toBe(415);
     expect(text.text).toContain('Content-Type was &#39;text/plain&#39;');
-    expect((await client.post('/items')).status).toBe(415);
+    expect((await client.post('/items', { data: 'name=pen' })).status).toBe(415);
     expect((await client.post('/form', { json: { name: 'pen', price: 1 } })).status).toBe(415);
     const malformed = await client.post('/items', {
       data: '{"name":',
