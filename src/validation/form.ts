@@ -42,12 +42,7 @@ export async function validateForm<S extends StandardSchemaV1>(
   if (plan === undefined) plans.set(schema, (plan = coercionPlan(schema)));
   const form = await req.form();
   const fields = [...form.keys()].map((key) => [key, form.getAll(key)] as const);
-  const entries = new Map<string, unknown[]>(fields);
-  if (req.mimetype === 'multipart/form-data') {
-    const files = await req.files();
-    for (const key of files.keys()) entries.set(key, [...(entries.get(key) ?? []), ...files.getAll(key)]);
-  }
-  let result = schema['~standard'].validate(coerceEntries(entries, plan));
+  let result = schema['~standard'].validate(coerceEntries(await formEntries(req), plan));
   if (result instanceof Promise) result = await result;
   if (!result.issues) return { ok: true, data: result.value as StandardSchemaV1.InferOutput<S> };
   const errors = new Map<string, string[]>();
@@ -59,4 +54,26 @@ export async function validateForm<S extends StandardSchemaV1>(
     errors.set(field, [...(errors.get(field) ?? []), issue.message]);
   }
   return { ok: false, errors: Object.fromEntries(errors), values: coerceEntries(fields, null) };
+}
+
+/**
+ * A form's values by field name, in first-seen order: its text fields, and for multipart its files (FileStorage)
+ * beside them. A file part with no filename and no bytes, what a browser sends for an `<input type=file>` left
+ * empty, is no file: it is dropped, so a required file is missing and an optional one absent (Werkzeug's FileStorage
+ * is falsy without a filename; Flask-WTF's FileRequired rejects it). Route validation reads forms with it too.
+ *
+ * @example
+ * coerceEntries(await formEntries(req), plan);
+ */
+export async function formEntries(req: Request): Promise<Map<string, unknown[]>> {
+  const form = await req.form();
+  const entries = new Map<string, unknown[]>([...form.keys()].map((key) => [key, form.getAll(key)] as const));
+  if (req.mimetype === 'multipart/form-data') {
+    const files = await req.files();
+    for (const key of files.keys()) {
+      const sent = files.getAll(key).filter((file) => file.filename !== '' || file.size > 0);
+      if (sent.length > 0) entries.set(key, [...(entries.get(key) ?? []), ...sent]);
+    }
+  }
+  return entries;
 }

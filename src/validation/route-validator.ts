@@ -7,6 +7,7 @@ import type { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import { readReturnTuple } from '../wrappers/return-tuple.js';
 import { coerceEntries, coercionPlan, type CoercionPlan } from './coerce.js';
+import { formEntries } from './form.js';
 import { issueAt, ResponseValidationError, ValidationError, type ValidationIssue } from './errors.js';
 
 /** The request parts, in the order they are validated and their issues listed. */
@@ -169,13 +170,9 @@ function headerEntries(headers: Headers): Array<readonly [string, string[]]> {
   return [...byName];
 }
 
-/** The form's fields, and for multipart its files under their field names (a file field's values are FileStorage). */
+/** The form's fields, and for multipart its files under their field names (an empty file input dropped). */
 async function formInput(req: Request, plan: CoercionPlan): Promise<Record<string, unknown>> {
-  const entries = new Map<string, unknown[]>(grouped(await req.form()));
-  if (req.mimetype === 'multipart/form-data') {
-    for (const [key, files] of grouped(await req.files())) entries.set(key, [...(entries.get(key) ?? []), ...files]);
-  }
-  return coerceEntries(entries, plan);
+  return coerceEntries(await formEntries(req), plan);
 }
 
 async function validateResponse(schema: StandardSchemaV1 | null, value: unknown, endpoint: string): Promise<unknown> {

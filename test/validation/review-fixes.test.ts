@@ -2,6 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { App, HTTPError } from 'flagon';
+import { fileSchema, validateForm } from 'flagon/validation';
+
+/** A browser's multipart body: text fields, and `<input type=file>` parts (filename "" and no bytes when left empty). */
+function multipart(fields: Array<[string, string | { filename: string; content: string }]>) {
+  const boundary = 'XbOuNdArY';
+  let data = '';
+  for (const [name, value] of fields) {
+    data += `--${boundary}\r\n`;
+    if (typeof value === 'string') data += `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    else
+      data += `Content-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${value.content}\r\n`;
+  }
+  data += `--${boundary}--\r\n`;
+  return { data, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } };
+}
 
 const newApp = (config: Record<string, unknown> = { TESTING: true }): App =>
   new App(import.meta.url, { config: { SECRET_KEY: 'k', ...config } });
@@ -161,5 +176,37 @@ describe('the OpenAPI document of a GET+POST form route', () => {
     expect(path.get!.requestBody).toBeUndefined();
     expect(Object.keys(path.get!.responses)).toEqual(['200']);
     expect(Object.keys(path.post!.requestBody as object)).toContain('content');
+  });
+});
+
+describe('an <input type=file> left empty', () => {
+  const empty = { filename: '', content: '' };
+  const upload = z.object({ title: z.string(), avatar: fileSchema() });
+  const maybe = z.object({ title: z.string(), avatar: fileSchema().optional() });
+
+  it('is no file: a required one is a 422, an optional one is absent', async () => {
+    const app = newApp();
+    app.post('/required', { form: upload }, () => 'unreached');
+    app.post('/optional', { form: maybe }, (req) => ({ avatar: req.valid.form.avatar?.filename ?? null }));
+    const client = app.testClient();
+    const required = await client.post('/required', multipart([['title', 't'], ['avatar', empty]]));
+    expect(required.status).toBe(422);
+    expect((required.json as { errors: unknown[] }).errors).toEqual([
+      { location: 'form.avatar', message: 'Expected a file upload', code: 'custom' },
+    ]);
+    const optional = await client.post('/optional', multipart([['title', 't'], ['avatar', empty]]));
+    expect([optional.status, optional.json]).toEqual([200, { avatar: null }]);
+    const sent = await client.post('/optional', multipart([['title', 't'], ['avatar', { filename: 'a.txt', content: '' }]]));
+    expect(sent.json).toEqual({ avatar: 'a.txt' });
+  });
+
+  it('is no file to validateForm either', async () => {
+    const app = newApp();
+    app.post('/form', async (req) => {
+      const form = await validateForm(req, upload);
+      return form.ok ? 'ok' : form.errors;
+    });
+    const rv = await app.testClient().post('/form', multipart([['title', 't'], ['avatar', empty]]));
+    expect(rv.json).toEqual({ avatar: ['Expected a file upload'] });
   });
 });
