@@ -120,9 +120,12 @@ export function coerceEntries(
   plan: CoercionPlan,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, values] of entries) {
-    if (values.length === 0) continue;
+  for (const [key, given] of entries) {
     const field = plan?.get(key);
+    // An empty value of a number or boolean field is no value (FastAPI's Form, an HTML input left blank): `.optional()`
+    // passes, a default applies, and z.coerce.number() never reads '' as 0.
+    const values = field !== undefined && (field.number || field.boolean) ? given.filter((v) => v !== '') : given;
+    if (values.length === 0) continue;
     let value: unknown;
     if (field === undefined) value = values.length > 1 ? [...values] : values[0];
     else if (field.array) value = values.map((v) => coerceValue(v, field));

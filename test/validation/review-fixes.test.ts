@@ -210,3 +210,30 @@ describe('an <input type=file> left empty', () => {
     expect(rv.json).toEqual({ avatar: ['Expected a file upload'] });
   });
 });
+
+describe('an empty value for a number or boolean field', () => {
+  const query = z.object({
+    age: z.number().optional(),
+    draft: z.boolean().optional(),
+    limit: z.coerce.number().default(10),
+    ids: z.array(z.number()).optional(),
+    q: z.string().optional(),
+  });
+
+  it('is missing in a query: optional passes, a default applies, z.coerce.number() never reads it as 0', async () => {
+    const app = newApp();
+    app.get('/items', { query }, (req) => ({ ...req.valid.query }));
+    const rv = await app.testClient().get('/items?age=&draft=&limit=&ids=&ids=2&q=');
+    expect([rv.status, rv.json]).toEqual([200, { limit: 10, ids: [2], q: '' }]);
+  });
+
+  it('is missing in a form: a required number says so', async () => {
+    const app = newApp();
+    app.post('/signup', { form: z.object({ age: z.number() }) }, () => 'unreached');
+    const rv = await app.testClient().post('/signup', { form: { age: '' } });
+    expect(rv.status).toBe(422);
+    expect((rv.json as { errors: unknown[] }).errors).toEqual([
+      { location: 'form.age', message: 'Invalid input: expected number, received undefined', code: 'invalid_type' },
+    ]);
+  });
+});
