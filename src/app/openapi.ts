@@ -48,7 +48,8 @@ const PROBLEM = 'ValidationProblem';
  */
 const VALIDATION_PROBLEM: JsonSchema = {
   type: 'object',
-  description: 'The request did not match its schemas (RFC 9457 problem details); `errors` lists the first 50 issues, `detail` says how many there were.',
+  description:
+    'The request did not match its schemas (RFC 9457 problem details); `errors` lists the first 50 issues, `detail` says how many there were.',
   properties: {
     type: { type: 'string', description: "A URI naming the problem; 'about:blank' by default." },
     title: { type: 'string' },
