@@ -72,8 +72,14 @@ function typesOf(root: JsonSchema, schema: JsonSchema): Set<string> {
   const types = new Set<string>();
   for (const member of members(root, schema)) {
     const type = member.type;
-    if (typeof type === 'string') types.add(type);
-    else if (Array.isArray(type)) for (const t of type) types.add(String(t));
+    // A literal or enum takes only its own words, not any text: it must not stop `?limit=5` from being a number
+    // in `z.union([z.number(), z.literal('all')])` (a numeric literal word, `z.literal('5')`, then gets the number).
+    const literal = 'const' in member || 'enum' in member;
+    const add = (t: string): void => {
+      if (!(literal && t === 'string')) types.add(t);
+    };
+    if (typeof type === 'string') add(type);
+    else if (Array.isArray(type)) for (const t of type) add(String(t));
   }
   return types;
 }

@@ -237,3 +237,18 @@ describe('an empty value for a number or boolean field', () => {
     ]);
   });
 });
+
+describe('a union of a number and a string literal', () => {
+  it('still turns numeric text into a number, and keeps the literal', async () => {
+    const app = newApp();
+    const query = z.object({
+      limit: z.union([z.number().int(), z.literal('all')]),
+      mode: z.union([z.boolean(), z.enum(['auto'])]).optional(),
+    });
+    app.get('/items', { query }, (req) => ({ ...req.valid.query }));
+    const client = app.testClient();
+    expect((await client.get('/items?limit=5&mode=true')).json).toEqual({ limit: 5, mode: true });
+    expect((await client.get('/items?limit=all&mode=auto')).json).toEqual({ limit: 'all', mode: 'auto' });
+    expect((await client.get('/items?limit=some')).status).toBe(422);
+  });
+});
