@@ -1,6 +1,6 @@
 /** @module Route validation (layer L3): a route's schemas compiled once (coercion plans, the order of parts), then run per request before the view, and on the view's value after it. */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { HTTPError, UnsupportedMediaType } from '../http/errors.js';
+import { BadRequest, HTTPError, UnsupportedMediaType } from '../http/errors.js';
 import type { Headers } from '../http/headers.js';
 import type { MultiDict } from '../http/multidict.js';
 import type { Request } from '../wrappers/request.js';
@@ -100,8 +100,7 @@ async function validateRequest(compiled: Compiled, req: Request): Promise<void> 
     // A GET or HEAD has no body to check: the page a GET+POST form route renders, or a list beside its create.
     if ((part === 'body' || part === 'form') && (req.method === 'GET' || req.method === 'HEAD')) continue;
     const input = await readPart(req, part, plan);
-    let result = schema['~standard'].validate(input);
-    if (result instanceof Promise) result = await result;
+    const result = await checkInput(schema, input);
     if (result.issues) for (const issue of result.issues) issues.push(issueAt(part, issue));
     else valid[part] = result.value;
   }
@@ -109,6 +108,21 @@ async function validateRequest(compiled: Compiled, req: Request): Promise<void> 
   // Without a params schema, req.valid.params is the converted path values (its type is PathParams<Rule>).
   if (!('params' in valid)) valid.params = req.params;
   req.valid = Object.freeze(valid);
+}
+
+/**
+ * A request value through its schema. A recursive schema (`z.lazy`) recurses once per level, so JSON nested a few
+ * thousand deep overflows the stack: that is the client's doing, a 400, not a 500 on every such request.
+ */
+async function checkInput(schema: StandardSchemaV1, input: unknown): Promise<StandardSchemaV1.Result<unknown>> {
+  try {
+    const result = schema['~standard'].validate(input);
+    return result instanceof Promise ? await result : result;
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new BadRequest('The request is too deeply nested to validate.', { cause: error });
+    throw error;
+  }
 }
 
 const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);

@@ -252,3 +252,21 @@ describe('a union of a number and a string literal', () => {
     expect((await client.get('/items?limit=some')).status).toBe(422);
   });
 });
+
+describe('a recursive body nested very deep', () => {
+  interface Node {
+    child?: Node;
+  }
+  const node: z.ZodType<Node> = z.lazy(() => z.object({ child: node.optional() }));
+
+  it('answers 400 "too deeply nested", not a 500 from a stack overflow', async () => {
+    const app = newApp({ TESTING: false });
+    app.post('/tree', { body: node }, () => 'ok');
+    const client = app.testClient();
+    const deep = `${'{"child":'.repeat(2000)}{}${'}'.repeat(2000)}`;
+    const rv = await client.post('/tree', { data: deep, headers: { 'Content-Type': 'application/json' } });
+    expect(rv.status).toBe(400);
+    expect(rv.text).toContain('too deeply nested');
+    expect((await client.post('/tree', { json: { child: { child: {} } } })).text).toBe('ok');
+  });
+});
