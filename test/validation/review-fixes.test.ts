@@ -189,14 +189,32 @@ describe('an <input type=file> left empty', () => {
     app.post('/required', { form: upload }, () => 'unreached');
     app.post('/optional', { form: maybe }, (req) => ({ avatar: req.valid.form.avatar?.filename ?? null }));
     const client = app.testClient();
-    const required = await client.post('/required', multipart([['title', 't'], ['avatar', empty]]));
+    const required = await client.post(
+      '/required',
+      multipart([
+        ['title', 't'],
+        ['avatar', empty],
+      ]),
+    );
     expect(required.status).toBe(422);
     expect((required.json as { errors: unknown[] }).errors).toEqual([
       { location: 'form.avatar', message: 'Expected a file upload', code: 'custom' },
     ]);
-    const optional = await client.post('/optional', multipart([['title', 't'], ['avatar', empty]]));
+    const optional = await client.post(
+      '/optional',
+      multipart([
+        ['title', 't'],
+        ['avatar', empty],
+      ]),
+    );
     expect([optional.status, optional.json]).toEqual([200, { avatar: null }]);
-    const sent = await client.post('/optional', multipart([['title', 't'], ['avatar', { filename: 'a.txt', content: '' }]]));
+    const sent = await client.post(
+      '/optional',
+      multipart([
+        ['title', 't'],
+        ['avatar', { filename: 'a.txt', content: '' }],
+      ]),
+    );
     expect(sent.json).toEqual({ avatar: 'a.txt' });
   });
 
@@ -206,7 +224,13 @@ describe('an <input type=file> left empty', () => {
       const form = await validateForm(req, upload);
       return form.ok ? 'ok' : form.errors;
     });
-    const rv = await app.testClient().post('/form', multipart([['title', 't'], ['avatar', empty]]));
+    const rv = await app.testClient().post(
+      '/form',
+      multipart([
+        ['title', 't'],
+        ['avatar', empty],
+      ]),
+    );
     expect(rv.json).toEqual({ avatar: ['Expected a file upload'] });
   });
 });
