@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NotFound } from '../http/errors.js';
 import { NunjucksRenderer } from '../templating/engine.js';
 import type { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
@@ -184,7 +185,8 @@ function openapiOf(app: App, options: OpenApiOptions): () => OpenApiDocument {
  * Serves the app's OpenAPI document and an API docs page, as a Flask extension does: it registers a blueprint named
  * `apidocs` on the app (call it during setup) with `GET openapiPath` (the document, `application/json`, built once at
  * the first request and kept), `GET docsPath` (the page, under a `'self'`-only Content-Security-Policy) and
- * `GET <docsPath>/assets/<path>` (the UI's files, from its npm package on disk, with ETag and Last-Modified). Nothing
+ * `GET <docsPath>/assets/<path>` (the files the page loads, from the UI's npm package on disk, with ETag and
+ * Last-Modified; the package's other files are a 404). Nothing
  * is loaded from a CDN: the page works offline. The endpoints are `apidocs.openapi`, `apidocs.docs`,
  * `apidocs.start` and `apidocs.asset`.
  *
@@ -249,12 +251,21 @@ export function apiDocs(app: App, options: ApiDocsOptions = {}): Blueprint {
   blueprint.get(joinPrefix(docsPath, 'flagon-api-docs.js'), { endpoint: 'start' }, (req) =>
     revalidated(new Response(START_SCRIPT, { mimetype: 'text/javascript' }), req),
   );
-  blueprint.get(joinPrefix(docsPath, 'assets/<path:filename>'), { endpoint: 'asset' }, (req) =>
-    sendFromDirectory(assets.folder, String(req.params.filename), {
+  // Only the files the page loads: the package's folder also holds a demo index.html that loads petstore.swagger.io
+  // with no CSP, its package.json, and megabytes of source maps, none of which is for the docs page's visitors.
+  const served = new Set<string>([
+    ...assets.stylesheets,
+    ...assets.scripts,
+    ...(assets.icon === null ? [] : [assets.icon]),
+  ]);
+  blueprint.get(joinPrefix(docsPath, 'assets/<path:filename>'), { endpoint: 'asset' }, (req) => {
+    const filename = String(req.params.filename);
+    if (!served.has(filename)) throw new NotFound();
+    return sendFromDirectory(assets.folder, filename, {
       request: req,
       maxAge: app.config.SEND_FILE_MAX_AGE_DEFAULT,
-    }),
-  );
+    });
+  });
   app.registerBlueprint(blueprint);
   return blueprint;
 }

@@ -149,6 +149,19 @@ describe('apiDocs', () => {
     expect((await client.get('/docs/assets/..%2F..%2Fpackage.json')).status).toBe(404);
   });
 
+  it("serves only the files the page loads, not the rest of the package's folder", async () => {
+    const client = newApp().testClient();
+    // swagger-ui-dist's demo index.html loads petstore.swagger.io and has no CSP; the rest is not for browsers
+    for (const file of [
+      'index.html',
+      'package.json',
+      'swagger-ui-bundle.js.map',
+      'swagger-initializer.js',
+      'README.md',
+    ])
+      expect((await client.get(`/docs/assets/${file}`)).status, file).toBe(404);
+  });
+
   it('serves the start script, which reads its settings from the page and names no other origin', async () => {
     const client = newApp().testClient();
     const response = await client.get('/docs/flagon-api-docs.js');
