@@ -128,7 +128,7 @@ export function traceRender(
 function recording<T extends Hook>(fn: T, kind: string, recorder: RequestRecorder): T {
   const name = fn.name || '(anonymous)';
   // A named wrapper, so a stack trace through a traced request still names the hook.
-  const wrapper = {
+  const recordingHook = {
     [name](this: unknown, ...args: never[]): unknown {
       const step: TraceStep = { kind, name, start: recorder.now(), end: null, error: null };
       recorder.steps.push(step);
@@ -157,7 +157,7 @@ function recording<T extends Hook>(fn: T, kind: string, recorder: RequestRecorde
       );
     },
   }[name]!;
-  return wrapper as unknown as T;
+  return recordingHook as unknown as T;
 }
 
 function orNull<T>(list: T[]): T[] | null {

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { Server as NetServer } from 'node:net';
 import type { GatewayApp } from '../gateway/types.js';
 import { debuggedApp } from './debug-page.js';
-import { inspector, type InspectorOptions } from './inspector.js';
+import { attachProfile, inspector, type InspectorOptions } from './inspector.js';
 import { createRequestListener } from '../serving/listener.js';
 import { logRequests } from './request-log.js';
 import { SERVE_DEFAULTS } from '../serving/serve.js';
@@ -74,11 +74,18 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
     ? createHttpsServer({ ...timeouts, cert: tls.cert, key: tls.key })
     : createServer(timeouts);
   trackResponses(server);
-  const profiled = options.profile ? profiler(app, { ...options.profile }) : app;
+  const inspecting = options.debug && options.inspector !== false;
+  // With the inspector on, each profile also goes to the request's page, drawn as a flame graph.
+  const profiled = options.profile
+    ? profiler(app, {
+        ...options.profile,
+        ...(inspecting ? { onProfile: (profile, _request, environ) => attachProfile(environ, profile) } : {}),
+      })
+    : app;
   const allowedHosts = [options.host, ...(options.allowedHosts ?? [])];
   let wrapped = options.debug ? debuggedApp(profiled, { allowedHosts }) : profiled;
   // Outside the debug page: the inspector sees the environ as the server built it, and the debug page's 500s.
-  if (options.debug && options.inspector !== false)
+  if (inspecting)
     wrapped = inspector(wrapped, { allowedHosts, ...(options.inspector === true ? {} : options.inspector) });
   server.on(
     'request',

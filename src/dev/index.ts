@@ -3,7 +3,7 @@ export { run } from './app-run.js';
 export type { RunOptions, RunningApp } from './app-run.js';
 export { debuggedApp, hostCheck, isLocalHost, renderDebugPage } from './debug-page.js';
 export type { DebugOptions } from './debug-page.js';
-export { inspector, RequestRing } from './inspector.js';
+export { attachProfile, inspector, RequestRing } from './inspector.js';
 export type { InspectedRequest, InspectorOptions } from './inspector.js';
 export { stackFrames } from './stack-frames.js';
 export type { SourceLine, StackFrame } from './stack-frames.js';

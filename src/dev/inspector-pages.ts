@@ -6,6 +6,7 @@ import type { Body, Environ, HeaderList, StartResponse } from '../gateway/types.
 import type { RequestRecorder, TracePhase } from '../app/request-recorder.js';
 import { NunjucksRenderer } from '../templating/engine.js';
 import { environEntries } from './inspector-environ.js';
+import { flameGraph } from './inspector-flame.js';
 import type { InspectedRequest, RequestRing } from './inspector-ring.js';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
@@ -167,6 +168,7 @@ export function requestDetails(entry: InspectedRequest): Record<string, unknown>
     session: sessionRows(recorder.sessionBefore, recorder.sessionAfter),
     hasSession: recorder.sessionBefore !== null || recorder.sessionAfter !== null,
     headers: entry.headers ?? [],
+    flame: entry.profile === null ? null : flameGraph(entry.profile),
     timing: { bars, height: 8 + bars.length * ROW, left: LEFT, width: WIDTH },
   };
 }
@@ -211,6 +213,7 @@ export function servePage(
     stylesheet ??= readFileSync(resolve(TEMPLATES, 'inspector.css'));
     return respond(startResponse, '200 OK', 'text/css; charset=utf-8', stylesheet);
   }
+  if (rest === 'compare') return comparePage(ring, base, environ, startResponse);
   const found = /^(\d+)(\.json)?$/.exec(rest);
   const entry = found ? ring.get(Number(found[1])) : undefined;
   if (entry === undefined) {
@@ -221,10 +224,36 @@ export function servePage(
   }
   const details = requestDetails(entry);
   if (found![2]) return respond(startResponse, '200 OK', 'application/json', JSON.stringify(details, null, 2));
+  // Other requests with a profile, to compare this one with.
+  const others = ring
+    .list()
+    .filter((other) => other.profile !== null && other.id !== entry.id)
+    .map(summary);
   return respond(
     startResponse,
     '200 OK',
     'text/html; charset=utf-8',
-    render('inspector-request.html', { base, r: details }),
+    render('inspector-request.html', { base, r: details, others }),
+  );
+}
+
+/** Two requests side by side, each with its flame graph: `compare?a=<id>&b=<id>`. */
+function comparePage(ring: RequestRing, base: string, environ: Environ, startResponse: StartResponse): Body {
+  const query = new URLSearchParams(environ.QUERY_STRING);
+  const ids = [query.get('a'), query.get('b')];
+  const entries = ids.map((id) => (id !== null && /^\d+$/.test(id) ? ring.get(Number(id)) : undefined));
+  if (entries.some((entry) => entry === undefined)) {
+    const text = `Compare two requests the inspector keeps: ${base}compare?a=<id>&b=<id> (got a=${ids[0] ?? ''}, b=${ids[1] ?? ''}). See ${base}\n`;
+    return respond(startResponse, '404 Not Found', 'text/plain; charset=utf-8', text);
+  }
+  const sides = (entries as InspectedRequest[]).map((entry) => ({
+    ...summary(entry),
+    flame: entry.profile === null ? null : flameGraph(entry.profile),
+  }));
+  return respond(
+    startResponse,
+    '200 OK',
+    'text/html; charset=utf-8',
+    render('inspector-compare.html', { base, sides }),
   );
 }

@@ -1,6 +1,7 @@
 /** @module The request inspector's memory (layer L4): the last requests, each with the environ as the server built it, the App's recorder and the response. */
 import type { HeaderList } from '../gateway/types.js';
 import type { RequestRecorder } from '../app/request-recorder.js';
+import type { CpuProfile } from '../middleware/profile-table.js';
 
 /**
  * One request as the inspector keeps it: the environ as the server built it, the App's recorder, the response's
@@ -27,6 +28,8 @@ export interface InspectedRequest {
   duration: number | null;
   /** An error the app threw or its body raised. */
   error: string | null;
+  /** Its V8 CPU profile, when the profiler ran inside the inspector (`flagon run --debug --profile`). */
+  profile: CpuProfile | null;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Socket } from 'node:net';
 import type { Body, BodyChunk, Environ, GatewayApp, HeaderList, StartResponse, WriteFn } from '../gateway/types.js';
 import { isPromiseLike } from '../gateway/response.js';
+import type { CpuProfile } from '../middleware/profile-table.js';
 import { RECORDER_KEY, RequestRecorder } from '../app/request-recorder.js';
 import { hostCheck } from './debug-page.js';
 import { snapshotEnviron } from './inspector-environ.js';
@@ -62,6 +63,24 @@ export function inspector(app: GatewayApp, options: InspectorOptions = {}): Gate
   };
 }
 
+const byRecorder = new WeakMap<RequestRecorder, InspectedRequest>();
+
+/**
+ * Gives the inspector a request's CPU profile, for its page's flame graph: the profiler's `onProfile` when it runs
+ * inside the inspector. The request is found through the recorder in its environ; a request the inspector did not
+ * record is ignored.
+ *
+ * @example
+ * const app = inspector(profiler(gatewayApp, { onProfile: (profile, _info, environ) => attachProfile(environ, profile) }));
+ */
+export function attachProfile(environ: Environ, profile: CpuProfile): void {
+  const recorder = environ[RECORDER_KEY];
+  if (recorder instanceof RequestRecorder) {
+    const entry = byRecorder.get(recorder);
+    if (entry !== undefined) entry.profile = profile;
+  }
+}
+
 function record(
   app: GatewayApp,
   ring: RequestRing,
@@ -85,8 +104,10 @@ function record(
     headers: null,
     duration: null,
     error: null,
+    profile: null,
   };
   ring.add(entry);
+  byRecorder.set(recorder, entry);
   environ[RECORDER_KEY] = recorder;
 
   // An HTML page's start is held back until its body is known, to put the link in and fix Content-Length.

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, renderTemplate, session } from 'flagon';
-import { run, type RunningApp } from 'flagon/dev';
+import { createDevServer, drainServer, listenOn, run, type RunningApp } from 'flagon/dev';
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM)
@@ -177,5 +177,63 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
     expect(await page.evaluate('window.cspViolations')).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it("shows a profiled request's flame graph, and two requests side by side", async () => {
+    // The dev server as `flagon run --debug --profile=` makes it: the profiler inside the debug page and the inspector.
+    const server = createDevServer(shop().gatewayApp, {
+      debug: true,
+      host: '127.0.0.1',
+      port: 0,
+      log: false,
+      profile: { dir: null },
+    });
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (() => true) as typeof process.stdout.write; // each request's profile table
+    try {
+      await listenOn(server, { port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
+      const page = await context.newPage();
+      for (const id of [1, 2]) await page.goto(`${base}/items/${id}`);
+      // A profile is handed over once the profiler has stopped, after the response: wait for both.
+      for (const id of [1, 2])
+        await expect
+          .poll(
+            async () =>
+              ((await (await fetch(`${base}/__flagon__/${id}.json`)).json()) as { flame: unknown }).flame !== null,
+            {
+              timeout: 10_000,
+            },
+          )
+          .toBe(true);
+
+      await page.goto(`${base}/__flagon__/2`);
+      await page.waitForSelector('#profile svg.flame g.fg rect');
+      const boxes = await page.locator('#profile svg.flame g.fg').evaluateAll((groups) =>
+        groups.map((g) => ({
+          title: g.querySelector('title')?.textContent ?? '',
+          width: Number(g.querySelector('rect')?.getAttribute('width')),
+        })),
+      );
+      expect(boxes[0]!.title).toMatch(/^\(root\): [\d.]+ ms/);
+      expect(boxes[0]!.width).toBe(1000);
+      expect(boxes.some((box) => /\.ts:\d+: /.test(box.title))).toBe(true); // source frames, mapped to .ts
+      const box = await page.locator('#profile svg.flame').boundingBox();
+      expect(box?.height).toBeGreaterThan(30);
+      await page.screenshot({ path: join(shots, 'profile.png'), fullPage: true });
+
+      await page.click('#profile a.compare');
+      await page.waitForSelector('#side-2 svg.flame');
+      await expect(page.locator('#side-1 h2 a').textContent()).resolves.toBe('2');
+      await expect(page.locator('#side-2 h2 a').textContent()).resolves.toBe('1');
+      expect(await page.locator('svg.flame').count()).toBe(2);
+      await page.screenshot({ path: join(shots, 'compare.png'), fullPage: true });
+      await context.close();
+    } finally {
+      process.stdout.write = write;
+      await drainServer(server, 0, 1_000);
+    }
   });
 });

@@ -8,7 +8,9 @@ import { App, renderTemplate, session } from 'flagon';
 import { RECORDER_KEY, RequestRecorder } from '../../src/app/request-recorder.js';
 import { explainMatch } from '../../src/routing/explain.js';
 import { Router } from 'flagon/routing';
-import { inspector, run } from 'flagon/dev';
+import { attachProfile, inspector, run } from 'flagon/dev';
+import { profiler } from 'flagon/middleware';
+import { flameGraph } from '../../src/dev/inspector-flame.js';
 import { fetchRaw } from '../helpers/http.js';
 import type { GatewayApp } from 'flagon/gateway';
 import { createEnviron, runApp, TestClient } from 'flagon/testing';
@@ -26,6 +28,7 @@ interface Details {
   session: unknown[];
   environ: Array<{ key: string; source: string; value: string }>;
   timing: { bars: Array<{ label: string }> };
+  flame: unknown;
 }
 
 function blogApp(): App {
@@ -228,5 +231,68 @@ describe('the development server and the inspector', () => {
         await running.close();
       }
     }
+  });
+});
+
+describe('profiles in the inspector', () => {
+  const frame = (functionName: string, url = 'file:///app/app.ts', lineNumber = 3) => ({
+    functionName,
+    scriptId: '1',
+    url,
+    lineNumber,
+    columnNumber: 0,
+  });
+
+  it('draws a flame graph: each function as wide as its time on the stack, callees above callers', () => {
+    const graph = flameGraph({
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '', -1), children: [2, 4] },
+        { id: 2, callFrame: frame('handle'), children: [3] },
+        { id: 3, callFrame: frame('slowPart', 'file:///app/node_modules/lib/index.js') },
+        { id: 4, callFrame: frame('(idle)', '', -1) },
+      ],
+      startTime: 0,
+      endTime: 1000,
+      // handle alone for 100 µs, slowPart for 300 µs, idle for 600 µs (left out)
+      samples: [2, 3, 3, 3, 4, 4, 4, 4, 4, 4],
+      timeDeltas: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100],
+    });
+    const box = (label: string) => graph.boxes.find((b) => b.label === label)!;
+    expect(graph.totalMs).toBe(0.4);
+    expect(box('(root)').width).toBe(1000);
+    expect(box('handle').width).toBe(1000);
+    expect(box('slowPart').width).toBe(750);
+    expect(box('slowPart').y).toBeLessThan(box('handle').y); // drawn above its caller
+    expect(box('slowPart').kind).toBe('lib');
+    expect(box('handle').kind).toBe('app');
+    expect(box('handle').title).toBe('handle app/app.ts:4: 0.40 ms (self 0.10 ms)');
+    expect(graph.boxes.some((b) => b.label === '(idle)')).toBe(false);
+    expect(graph.top[0]).toEqual({ name: 'slowPart', where: 'lib/index.js:4', selfMs: '0.30 ms', totalMs: '0.30 ms' });
+  });
+
+  it("shows a profiled request's flame graph, and two requests side by side", async () => {
+    const app = blogApp();
+    const profiled = profiler(app.gatewayApp, {
+      stream: null,
+      onProfile: (profile, _request, environ) => attachProfile(environ, profile),
+    });
+    const gateway = inspector(profiled);
+    await runApp(gateway, createEnviron('/posts/1'));
+    await runApp(gateway, createEnviron('/posts/2'));
+    // The profile comes once the profiler has stopped, after the body's close: wait for it.
+    await expect
+      .poll(async () => (await json(gateway, '/__flagon__/2.json')).flame !== null, { timeout: 10_000 })
+      .toBe(true);
+    await expect.poll(async () => (await json(gateway, '/__flagon__/1.json')).flame !== null).toBe(true);
+    const page = await runApp(gateway, createEnviron('/__flagon__/2'));
+    expect(page.text).toContain('<svg class="flame"');
+    // Source code's functions (Flagon's here), sampled every 100 µs: the view itself may be too quick to be sampled.
+    expect(page.text).toMatch(/<g class="fg app">\s*<title>[^<]+\.ts:\d+: [\d.]+ ms \(self [\d.]+ ms\)<\/title>/);
+    expect(page.text).toContain('href="/__flagon__/compare?a=2&amp;b=1"');
+    const compare = await runApp(gateway, createEnviron('/__flagon__/compare', { query: { a: '1', b: '2' } }));
+    expect(compare.statusCode).toBe(200);
+    expect(compare.text.match(/<svg class="flame"/g)).toHaveLength(2);
+    expect(compare.text).toContain('<a href="/__flagon__/1">1</a>');
+    expect((await runApp(gateway, createEnviron('/__flagon__/compare?a=1&b=77'))).statusCode).toBe(404);
   });
 });
