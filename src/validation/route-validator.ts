@@ -174,7 +174,10 @@ function grouped(dict: MultiDict<unknown>): Array<readonly [string, unknown[]]> 
   return [...dict.keys()].map((key) => [key, dict.getAll(key)] as const);
 }
 
-/** Header names lower-cased; a header sent twice gives both values. */
+/**
+ * Header names lower-cased, each with its one value: the environ joins a header sent twice with ', ' (RFC 9110
+ * §5.3), so an array schema gets one item holding both; split it in the schema if you need the parts.
+ */
 function headerEntries(headers: Headers): Array<readonly [string, string[]]> {
   const byName = new Map<string, string[]>();
   for (const [name, value] of headers) {

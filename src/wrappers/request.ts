@@ -244,7 +244,7 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
     if (this.#valid === undefined)
       throw new FlagonError(
         'FLAGON_ERR_NO_VALIDATION',
-        `req.valid is only set on a route with schemas, after its before-request hooks: give the route a schema (app.get('${this.path}', { query: z.object({ … }) }, view)) or read req.args, req.json() and req.form() instead`,
+        `req.valid is only set on a route with schemas, after its before-request hooks: give the route a schema (app.get('${this.#urlRule?.rule ?? this.path}', { query: z.object({ … }) }, view)) or read req.args, req.json() and req.form() instead`,
       );
     return this.#valid;
   }

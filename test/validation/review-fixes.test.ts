@@ -294,3 +294,19 @@ describe('a recursive body nested very deep', () => {
     expect((await client.post('/tree', { json: { child: { child: {} } } })).text).toBe('ok');
   });
 });
+
+describe('req.valid on a route without schemas', () => {
+  it('throws FLAGON_ERR_NO_VALIDATION citing the rule, not the requested path', async () => {
+    const app = newApp();
+    app.get('/items/<int:id>', (req) => (req as unknown as { valid: unknown }).valid as never);
+    const thrown = await app
+      .testClient()
+      .get('/items/7')
+      .then(
+        () => null,
+        (error: unknown) => error as { code?: string; message: string },
+      );
+    expect(thrown?.code).toBe('FLAGON_ERR_NO_VALIDATION');
+    expect(thrown?.message).toContain("app.get('/items/<int:id>', { query: z.object({ … }) }, view)");
+  });
+});
