@@ -92,7 +92,8 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
     createRequestListener(wrapped, {
       debug: options.debug,
       serverName: options.host,
-      serverPort: options.port,
+      // Port 0 means any free port: the one bound is the socket's, which the listener reads when given none.
+      serverPort: options.port === 0 ? undefined : options.port,
       urlScheme: tls ? 'https' : 'http',
     }),
   );

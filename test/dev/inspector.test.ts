@@ -234,6 +234,22 @@ describe('the development server and the inspector', () => {
   });
 });
 
+describe('SERVER_PORT on a dev server asked for port 0', () => {
+  it('is the port it is bound to, read off the socket, not 0', async () => {
+    const app = blogApp();
+    app.get('/port', (req) => String(req.environ.SERVER_PORT));
+    const running = await run(app, { port: 0, debug: true, reload: false, banner: false, log: false });
+    try {
+      expect((await fetchRaw(`${running.url}/port`)).text).toBe(String(running.port));
+      const json = JSON.parse((await fetchRaw(`${running.url}/__flagon__/1.json`)).text) as Details;
+      const entry = json.environ.find((e) => e.key === 'SERVER_PORT')!;
+      expect(entry.source).toBe('the socket (its local port)');
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe('profiles in the inspector', () => {
   const frame = (functionName: string, url = 'file:///app/app.ts', lineNumber = 3) => ({
     functionName,
