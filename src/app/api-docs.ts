@@ -38,8 +38,9 @@ export interface ApiDocsOptions {
    */
   document?: () => object | Promise<object>;
   /**
-   * The UI: `'swagger'` (default) is Swagger UI from `swagger-ui-dist`, a dependency of Flagon; `'scalar'` is Scalar's
-   * API reference from `@scalar/api-reference`, which you install yourself (`npm install @scalar/api-reference`).
+   * The UI: `'swagger'` (default) is Swagger UI from `swagger-ui-dist`, an optional peer dependency of Flagon
+   * (`npm install swagger-ui-dist`); `'scalar'` is Scalar's API reference from `@scalar/api-reference`, which you
+   * install yourself too (`npm install @scalar/api-reference`).
    */
   ui?: 'swagger' | 'scalar';
 }
@@ -106,7 +107,7 @@ function uiAssets(ui: 'swagger' | 'scalar'): UiAssets {
     if (found === null)
       throw new FlagonError(
         'FLAGON_ERR_BAD_ARGUMENT',
-        "apiDocs(app): the package 'swagger-ui-dist' (a dependency of flagon) is not installed: run `npm install`",
+        "apiDocs(app) shows Swagger UI from the package 'swagger-ui-dist', an optional peer dependency of flagon that is not installed: run `npm install swagger-ui-dist`, or use ui: 'scalar' (npm install @scalar/api-reference)",
       );
     return {
       ...found,
@@ -186,9 +187,8 @@ function openapiOf(app: App, options: OpenApiOptions): () => OpenApiDocument {
  * `apidocs` on the app (call it during setup) with `GET openapiPath` (the document, `application/json`, built once at
  * the first request and kept), `GET docsPath` (the page, under a `'self'`-only Content-Security-Policy) and
  * `GET <docsPath>/assets/<path>` (the files the page loads, from the UI's npm package on disk, with ETag and
- * Last-Modified; the package's other files are a 404). Nothing
- * is loaded from a CDN: the page works offline. The endpoints are `apidocs.openapi`, `apidocs.docs`,
- * `apidocs.start` and `apidocs.asset`.
+ * Last-Modified; the package's other files are a 404). Nothing is loaded from a CDN: the page works offline. The
+ * endpoints are `apidocs.openapi`, `apidocs.docs`, `apidocs.start` and `apidocs.asset`.
  *
  * @example
  * const app = new App(import.meta.url);
