@@ -9,7 +9,7 @@ import { RECORDER_KEY, RequestRecorder } from '../../src/app/request-recorder.js
 import { explainMatch } from '../../src/routing/explain.js';
 import { Router } from 'flagon/routing';
 import { attachProfile, inspector, run } from 'flagon/dev';
-import { profiler } from 'flagon/middleware';
+import { dispatcher, profiler } from 'flagon/middleware';
 import { flameGraph } from '../../src/dev/inspector-flame.js';
 import { fetchRaw } from '../helpers/http.js';
 import type { GatewayApp } from 'flagon/gateway';
@@ -26,7 +26,7 @@ interface Details {
   steps: Array<{ kind: string; name: string }>;
   templates: Array<{ name: string; keys: string[]; allKeys: string[] }>;
   session: unknown[];
-  environ: Array<{ key: string; source: string; value: string }>;
+  environ: Array<{ key: string; source: string; value: string; appValue: string | null }>;
   timing: { bars: Array<{ label: string }> };
   flame: unknown;
 }
@@ -142,6 +142,28 @@ describe('the request inspector', () => {
     expect(page.text).not.toContain('<script>');
     expect(page.text).toContain('<svg class="timing"');
     expect(page.text).toContain('the X-Evil header');
+  });
+
+  it('shows what a middleware changed before the App got the environ', async () => {
+    const mounted = dispatcher(
+      (_environ, startResponse) => {
+        startResponse('404 Not Found', []);
+        return [];
+      },
+      { '/blog': blogApp().gatewayApp },
+    );
+    const gateway = inspector(mounted);
+    expect((await runApp(gateway, createEnviron('/blog/posts/3'))).statusCode).toBe(200);
+    const r = await json(gateway, '/__flagon__/1.json');
+    const environ = Object.fromEntries(r.environ.map((e) => [e.key, e]));
+    expect(environ.SCRIPT_NAME).toMatchObject({
+      value: '',
+      appValue: '/blog',
+      source: 'the server; then changed by a middleware',
+    });
+    expect(environ.PATH_INFO).toMatchObject({ value: '/blog/posts/3', appValue: '/posts/3' });
+    expect(environ.REQUEST_METHOD).toMatchObject({ appValue: null, source: 'the request line' });
+    expect(r.match.rule).toBe('/posts/<int:id>');
   });
 
   it('keeps the last `size` requests', async () => {
@@ -288,13 +310,20 @@ describe('profiles in the inspector', () => {
 
   it("shows a profiled request's flame graph, and two requests side by side", async () => {
     const app = blogApp();
+    // A view that keeps the CPU busy for 5 ms: sampled every 100 µs, it cannot be missed.
+    app.get('/busy/<int:n>', function busyView(req) {
+      const until = performance.now() + 5;
+      let spins = 0;
+      while (performance.now() < until) spins++;
+      return `${req.params.n}: ${spins > 0}`;
+    });
     const profiled = profiler(app.gatewayApp, {
       stream: null,
       onProfile: (profile, _request, environ) => attachProfile(environ, profile),
     });
     const gateway = inspector(profiled);
-    await runApp(gateway, createEnviron('/posts/1'));
-    await runApp(gateway, createEnviron('/posts/2'));
+    await runApp(gateway, createEnviron('/busy/1'));
+    await runApp(gateway, createEnviron('/busy/2'));
     // The profile comes once the profiler has stopped, after the body's close: wait for it.
     await expect
       .poll(async () => (await json(gateway, '/__flagon__/2.json')).flame !== null, { timeout: 10_000 })
@@ -302,7 +331,11 @@ describe('profiles in the inspector', () => {
     await expect.poll(async () => (await json(gateway, '/__flagon__/1.json')).flame !== null).toBe(true);
     const page = await runApp(gateway, createEnviron('/__flagon__/2'));
     expect(page.text).toContain('<svg class="flame"');
-    // Source code's functions (Flagon's here), sampled every 100 µs: the view itself may be too quick to be sampled.
+    // The root spans the whole width; source frames (TypeScript's, Flagon's or this file's) are named with their line.
+    // Which functions the 100 µs sampler caught varies with the machine's load: no single one is asserted.
+    expect(page.text).toMatch(
+      /<title>\(root\): [\d.]+ ms \(self [\d.]+ ms\)<\/title>\s*<rect x="0" y="\d+" width="1000"/,
+    );
     expect(page.text).toMatch(/<g class="fg app">\s*<title>[^<]+\.ts:\d+: [\d.]+ ms \(self [\d.]+ ms\)<\/title>/);
     expect(page.text).toContain('href="/__flagon__/compare?a=2&amp;b=1"');
     const compare = await runApp(gateway, createEnviron('/__flagon__/compare', { query: { a: '1', b: '2' } }));
