@@ -171,28 +171,37 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
 }
 
 /**
- * Drops what a profile recorded in its first `micros` microseconds, in place: V8's profiler spends its first tens of
- * milliseconds (at `Profiler.start`) listing the code already compiled, which is no part of the request. Samples
- * before the cut go, `startTime` moves to it, hit counts are counted again from the samples left, and nodes no sample
- * reaches any more are pruned (with their line ticks, which no longer add up).
+ * Keeps what a profile recorded from `from` to `to` microseconds after its `startTime`, in place. V8's profiler spends
+ * its first tens of milliseconds (at `Profiler.start`) listing the code already compiled, and its last ones
+ * (`Profiler.stop`) building the profile: neither is part of the request. Samples outside go, `startTime` and
+ * `endTime` move to the cuts, hit counts are counted again from the samples left, and nodes no sample reaches any more
+ * are pruned (with their line ticks, which no longer add up).
  *
  * @example
- * trimProfileStart(profile, 25_000); // the profile now starts 25 ms later
+ * trimProfile(profile, 25_000, 60_000); // the 35 ms from 25 ms to 60 ms after the start
  */
-export function trimProfileStart(profile: CpuProfile, micros: number): void {
+export function trimProfile(profile: CpuProfile, from: number, to = Number.POSITIVE_INFINITY): void {
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  const cut = Math.min(profile.startTime + Math.max(0, micros), profile.endTime);
+  const end = Math.min(profile.startTime + Math.max(0, to), profile.endTime);
+  const start = Math.min(profile.startTime + Math.max(0, from), end);
+  const kept: number[] = [];
+  const keptDeltas: number[] = [];
   let time = profile.startTime;
-  let first = 0;
-  while (first < samples.length && time + (deltas[first] ?? 0) < cut) time += deltas[first++] ?? 0;
-  const kept = samples.slice(first);
-  const keptDeltas = deltas.slice(first);
-  if (keptDeltas.length > 0) keptDeltas[0] = time + keptDeltas[0]! - cut;
-  profile.startTime = cut;
+  let previous = start;
+  for (let i = 0; i < samples.length; i++) {
+    time += deltas[i] ?? 0;
+    if (time < start || time > end) continue;
+    kept.push(samples[i]!);
+    keptDeltas.push(time - previous);
+    previous = time;
+  }
+  const dropped = samples.length - kept.length;
+  profile.startTime = start;
+  profile.endTime = end;
   profile.samples = kept;
   profile.timeDeltas = keptDeltas;
-  if (first === 0) return;
+  if (dropped === 0) return;
   const hits = new Map<number, number>();
   for (const id of kept) hits.set(id, (hits.get(id) ?? 0) + 1);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));

@@ -11,7 +11,7 @@ import {
   formatProfileTable,
   quoteForLog,
   summarizeProfile,
-  trimProfileStart,
+  trimProfile,
   type CpuProfile,
   type ProfileRestriction,
 } from './profile-table.js';
@@ -232,13 +232,19 @@ class ProfileRun {
   readonly #time = Date.now();
   #finished: Promise<void> | null = null;
 
-  /** Microseconds `Profiler.start` took: V8 listing the code already compiled, cut from the profile. */
-  readonly #startup: number;
+  /**
+   * The monotonic clock (`process.hrtime`, the clock V8 stamps samples with, in ns) just before `Profiler.start`, and
+   * when it had started: what V8 did in between (listing the code already compiled) is cut from the profile, as is
+   * what `Profiler.stop` does after the body's close.
+   */
+  readonly #beforeStart: bigint;
+  readonly #afterStart: bigint;
 
-  constructor(environ: Environ, settings: Settings, startup: number) {
+  constructor(environ: Environ, settings: Settings, beforeStart: bigint, afterStart: bigint) {
     this.#environ = environ;
     this.#settings = settings;
-    this.#startup = startup;
+    this.#beforeStart = beforeStart;
+    this.#afterStart = afterStart;
   }
 
   /** Stops the profiler, hands it to the next request, then prints the table, writes the file, calls onProfile. */
@@ -248,16 +254,25 @@ class ProfileRun {
   }
 
   async #finish(): Promise<void> {
+    const environ = this.#environ;
+    const settings = this.#settings;
     let profile: CpuProfile;
+    const beforeStop = process.hrtime.bigint();
     try {
       ({ profile } = await post<{ profile: CpuProfile }>('Profiler.stop'));
+    } catch (error) {
+      // Never an app's error in its place, nor an unhandled rejection: the request is just not profiled.
+      environ['tsgi.errors']?.write(
+        `profiler: V8's profiler did not stop, so this request has no profile: ${String(error)}\n`,
+      );
+      return;
     } finally {
       release();
     }
-    trimProfileStart(profile, this.#startup);
+    // Offsets from the moment before Profiler.start, which is V8's startTime to within some microseconds.
+    const micros = (at: bigint): number => Number(at - this.#beforeStart) / 1000;
+    trimProfile(profile, micros(this.#afterStart), micros(beforeStop));
     mapToSources(profile);
-    const environ = this.#environ;
-    const settings = this.#settings;
     const pathInfo = typeof environ.PATH_INFO === 'string' ? environ.PATH_INFO : '';
     const request: ProfiledRequest = {
       method: typeof environ.REQUEST_METHOD === 'string' ? environ.REQUEST_METHOD : 'GET',
@@ -443,13 +458,14 @@ export function profiler(app: GatewayApp, options: ProfilerOptions = {}): Gatewa
       );
       return app(environ, startResponse);
     }
-    let startedAfter: number;
+    let beforeStart: bigint;
+    let afterStart: bigint;
     try {
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: settings.samplingInterval });
-      const before = process.hrtime.bigint();
+      beforeStart = process.hrtime.bigint();
       await post('Profiler.start');
-      startedAfter = Number(process.hrtime.bigint() - before) / 1000;
+      afterStart = process.hrtime.bigint();
     } catch (error) {
       release();
       environ['tsgi.errors']?.write(
@@ -457,7 +473,7 @@ export function profiler(app: GatewayApp, options: ProfilerOptions = {}): Gatewa
       );
       return app(environ, startResponse);
     }
-    const run = new ProfileRun(environ, settings, startedAfter);
+    const run = new ProfileRun(environ, settings, beforeStart, afterStart);
     let body: Body;
     try {
       const result = app(environ, startResponse);
