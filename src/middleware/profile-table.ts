@@ -321,6 +321,8 @@ export interface ProfileTableInput {
 }
 
 const RULE = '-'.repeat(80);
+/** Below this many samples, the table says the profile tells little. */
+const FEW_SAMPLES = 5;
 
 /**
  * The table ProfilerMiddleware prints, for a V8 profile: a rule, `PATH: '/users/7'`, the samples and the time they
@@ -345,6 +347,9 @@ export function formatProfileTable(input: ProfileTableInput): string {
     ...notes.map((note) => `   ${note}`),
     '',
   ];
+  // V8's sampler starts late and ticks unevenly at this scale: a request of a millisecond may get no sample at all.
+  if (summary.sampleCount < FEW_SAMPLES)
+    lines.push('   Few samples: the request was too short for a sampling profiler to see; profile a slower one', '');
   const names = rows.map((row) => row.functionName);
   const width = Math.min(40, Math.max(8, ...names.map((name) => name.length)));
   lines.push(`   self ms   total ms  ${'function'.padEnd(width)}  url:line`);

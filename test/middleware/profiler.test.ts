@@ -406,6 +406,15 @@ describe('summarizeProfile', () => {
       samplingInterval: 1000,
     });
     expect(text).toContain("PATH: '/it\\'s'");
+    expect(text).not.toContain('Few samples');
+    const empty = formatProfileTable({
+      path: '/quick',
+      summary: summarizeProfile({ ...profile, samples: [2], timeDeltas: [0] }),
+      sortBy: 'self',
+      restrictions: [],
+      samplingInterval: 100,
+    });
+    expect(empty).toContain('   Few samples: the request was too short for a sampling profiler to see');
     expect(text).toContain('List reduced from 3 to 2 due to restriction <0.5>');
     expect(text).toContain('     1.000      6.000  view      file:///srv/app.ts:2\n');
     expect(text).toContain('     4.000      4.000  fib       file:///srv/app.ts:11\n');
