@@ -174,8 +174,19 @@ function record(
   } catch (error) {
     return failed(error);
   }
-  if (isPromiseLike(result)) return Promise.resolve(result).then(answer, failed);
-  return answer(result);
+  // A start the server refuses (a bad status) throws here: the body is closed, and the record ended all the same.
+  const settle = (body: Body): Body => {
+    try {
+      return answer(body);
+    } catch (error) {
+      void Promise.resolve()
+        .then(() => body.close?.())
+        .catch(() => undefined);
+      return failed(error);
+    }
+  };
+  if (isPromiseLike(result)) return Promise.resolve(result as Promise<Body>).then(settle, failed);
+  return settle(result);
 }
 
 /** The body with `after` run once its own close is done; `failed` sees an error raised while it is iterated. */

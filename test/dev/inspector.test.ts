@@ -186,6 +186,23 @@ describe('the request inspector', () => {
     expect((await runApp(off, createEnviron('/posts/1'))).text).not.toContain('flagon-inspector-link');
   });
 
+  it('ends the record and closes the body when the server refuses a held-back HTML start', async () => {
+    let closed = false;
+    const page: GatewayApp = (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/html']]);
+      return Object.assign(['<body>hi</body>'], { close: () => void (closed = true) });
+    };
+    const gateway = inspector(page);
+    const refusing = () => {
+      throw new Error('the server refused the start');
+    };
+    expect(() => gateway(createEnviron('/'), refusing)).toThrow('the server refused the start');
+    await expect.poll(() => closed).toBe(true);
+    const r = await json(gateway, '/__flagon__/1.json');
+    expect(r.error).toBe('Error: the server refused the start');
+    expect(r.duration).toMatch(/ ms$/);
+  });
+
   it('answers its pages only to local Host names, as the debug page does', async () => {
     const gateway = inspector(blogApp().gatewayApp, { path: '/_inspect' });
     await runApp(gateway, createEnviron('/'));
