@@ -115,7 +115,8 @@ class Arbiter {
         this.log(`Worker booted (pid: ${member.pid})`);
         member.ready?.();
       } else if (kind === 'drained') {
-        member.worker.send({ flagon: 'exit' });
+        // Killed by the graceful timeout in between, the worker has no channel left: sending would throw.
+        if (member.worker.isConnected()) member.worker.send({ flagon: 'exit' });
       } else if (kind === 'retire' && member.state === 'ready' && !this.stopping) {
         const served = (message as { served: number }).served;
         this.log(`Worker (pid:${member.pid}) has served ${served} requests (--max-requests): replacing it`);
