@@ -179,7 +179,8 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
     await context.close();
   });
 
-  it("shows a profiled request's flame graph, and two requests side by side", async () => {
+  // Two profiled requests, then two pages in a browser: 20 s was too short once on a loaded 2-core CI run (Node 24).
+  it("shows a profiled request's flame graph, and two requests side by side", { timeout: 60_000 }, async () => {
     // The dev server as `flagon run --debug --profile=` makes it: the profiler inside the debug page and the inspector.
     const server = createDevServer(shop().gatewayApp, {
       debug: true,
