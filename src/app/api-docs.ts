@@ -12,7 +12,7 @@ import type { App } from './app.js';
 import { Blueprint } from './blueprint.js';
 import { joinPrefix } from './blueprint-setup.js';
 import { FlagonError } from './errors.js';
-import type { OpenApiDocument, OpenApiOptions } from './openapi.js';
+import type { OpenApiDocument, OpenApiOptions } from './openapi-types.js';
 
 /**
  * Options of {@link apiDocs}.

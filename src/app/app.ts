@@ -27,7 +27,8 @@ import type {
 } from './handler-types.js';
 import { instancePathFor } from './instance.js';
 import { Logger } from './logger.js';
-import { buildOpenApi, type OpenApiDocument, type OpenApiOptions } from './openapi.js';
+import { buildOpenApi } from './openapi.js';
+import type { OpenApiDocument, OpenApiOptions } from './openapi-types.js';
 import { AppRegistry } from './registry.js';
 import { openRequestSession } from './request-session.js';
 import { APP_SETUP_ENDED, Scaffold } from './scaffold.js';

@@ -1,6 +1,7 @@
 /** @module flagon/app: the App, its helpers and contexts. Re-exports only. */
 export { App } from './app.js';
-export { buildOpenApi, converterSchema } from './openapi.js';
+export { buildOpenApi } from './openapi.js';
+export { converterSchema } from './openapi-converters.js';
 export type {
   OpenApiDocument,
   OpenApiInfo,
@@ -16,7 +17,7 @@ export type {
   OpenApiSecurityScheme,
   OpenApiServer,
   OpenApiSource,
-} from './openapi.js';
+} from './openapi-types.js';
 export { jsonSchemaOf } from '../validation/json-schema.js';
 export type { JsonSchema, JsonSchemaOptions, SchemaIo } from '../validation/json-schema.js';
 export { APIDOCS_ENDPOINTS, apiDocs } from './api-docs.js';

@@ -19,24 +19,6 @@ import type {
 } from './openapi-types.js';
 import { schemasFor } from './route-spec.js';
 
-export { converterSchema } from './openapi-converters.js';
-export type {
-  OpenApiDocument,
-  OpenApiInfo,
-  OpenApiMediaType,
-  OpenApiMethod,
-  OpenApiOperation,
-  OpenApiOptions,
-  OpenApiParameter,
-  OpenApiPathItem,
-  OpenApiRequestBody,
-  OpenApiResponse,
-  OpenApiSecurityRequirement,
-  OpenApiSecurityScheme,
-  OpenApiServer,
-  OpenApiSource,
-} from './openapi-types.js';
-
 const METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']);
 /** OpenAPI 3.1 §4.8.12.1: a header parameter with one of these names "SHALL be ignored"; they have their own fields. */
 const RESERVED_HEADERS: ReadonlySet<string> = new Set(['accept', 'content-type', 'authorization']);
