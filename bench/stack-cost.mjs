@@ -16,6 +16,8 @@ const SERVERS = [
   { name: 'node:http', file: 'servers/node-http-app.mjs' },
   { name: 'fastify', file: 'servers/fastify-app.mjs' },
   { name: 'flagon App', file: 'servers/flagon-app.mjs' },
+  // Fastify with a request context on AsyncLocalStorage, which Flagon's App always has (@fastify/request-context).
+  { name: 'fastify + context', file: 'servers/fastify-context-app.mjs' },
   // The floor under any App: Flagon's gateway with a TSGI app that returns constant bytes (text/plain, same size).
   { name: 'flagon gateway, no App', file: 'servers/flagon-tsgi.mjs', paths: ['/'] },
 ];
@@ -138,8 +140,8 @@ if (args.child) {
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Linux ${release()}, Node ${process.version}`,
     '',
-    '| path | server | CPU µs/req | × node:http | + µs over node:http | × fastify |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| path | server | CPU µs/req | × node:http | + µs over node:http | × fastify | × fastify + context |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const path of PATHS) {
     const servers = SERVERS.filter((s) => s.paths === undefined || s.paths.includes(path));
@@ -152,9 +154,10 @@ if (args.child) {
     }
     const base = median(samples.get(servers[0].name));
     const fastify = median(samples.get('fastify'));
+    const withContext = median(samples.get('fastify + context'));
     for (const server of servers) {
       const cost = median(samples.get(server.name));
-      const row = `| \`${path}\` | ${server.name} | ${cost.toFixed(2)} | ${(cost / base).toFixed(3)} | ${(cost - base).toFixed(2)} | ${(cost / fastify).toFixed(3)} |`;
+      const row = `| \`${path}\` | ${server.name} | ${cost.toFixed(2)} | ${(cost / base).toFixed(3)} | ${(cost - base).toFixed(2)} | ${(cost / fastify).toFixed(3)} | ${(cost / withContext).toFixed(3)} |`;
       console.log(row);
       lines.push(row);
     }

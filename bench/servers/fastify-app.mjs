@@ -3,8 +3,10 @@ import Fastify from 'fastify';
 import { isMain, ready } from './common.mjs';
 import { INDEX_BODY, OTHER_ROUTES } from './routes.mjs';
 
-function fastifyApp() {
+/** The app; `before` runs on it first (bench/servers/fastify-context-app.mjs registers a plugin there). */
+export function fastifyApp(before = () => {}) {
   const app = Fastify({ logger: false });
+  before(app);
   app.get('/', (_request, reply) => {
     reply.type('text/html; charset=utf-8').send(INDEX_BODY);
   });
