@@ -2,11 +2,12 @@
 // Benchmark runner: raw node:http, Fastify and Flagon, same run, interleaved rounds, ratios to node:http.
 // Usage: npm run bench -- [--rounds 5] [--duration 10] [--warmup 3] [--connections 50] [--out bench/RESULTS.md]
 // Each server runs in its own process pinned to CPU 0 and autocannon in another pinned to CPU 1 (when taskset exists).
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { canPin, fixed, median, pinned, runLoad } from './harness.mjs';
 import { writeSection } from './results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -73,19 +74,10 @@ const chosen = args.scenarios === 'all' ? Object.keys(SCENARIOS) : args.scenario
 for (const key of chosen)
   if (!(key in SCENARIOS)) throw new Error(`unknown scenario ${key}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 
-const taskset = (() => {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return cpus().length >= 2;
-  } catch {
-    return false;
-  }
-})();
-const pinned = (cpu, command) =>
-  taskset ? ['taskset', ['-c', String(cpu), ...command]] : [command[0], command.slice(1)];
+const taskset = canPin();
 
 function startServer(file) {
-  const [cmd, cmdArgs] = pinned(0, [process.execPath, `${here}${file}`]);
+  const [cmd, cmdArgs] = pinned(taskset, 0, [process.execPath, `${here}${file}`]);
   const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message.port));
@@ -99,19 +91,7 @@ function startServer(file) {
   return { child, port, cpu };
 }
 
-function load(url, seconds) {
-  const [cmd, cmdArgs] = pinned(1, [process.execPath, `${here}load.mjs`, url, String(seconds), String(connections)]);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.on('data', (data) => {
-      out += data;
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited with ${code}`)),
-    );
-  });
-}
+const load = (url, seconds) => runLoad(url, seconds, connections, taskset);
 
 async function measure(target, path) {
   const server = startServer(target.file);
@@ -128,13 +108,6 @@ async function measure(target, path) {
     server.child.kill();
   }
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const fixed = (value, digits) => value.toFixed(digits);
 
 const report = [];
 for (const key of chosen) {

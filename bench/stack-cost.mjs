@@ -9,6 +9,7 @@ import { cpus, release } from 'node:os';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './harness.mjs';
 import { writeSection } from './results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -108,12 +109,6 @@ function measure(file, path, requests) {
     proc.once('exit', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`${file} exited with ${code}`))));
   });
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 const { values: args } = parseArgs({
   options: {

@@ -13,6 +13,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { canPin, fixed, median, pinned as pinnedIf, runLoad } from '../harness.mjs';
 import { writeSection } from '../results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -71,17 +72,8 @@ const chosen = args.scenarios.split(',');
 for (const key of chosen)
   if (!(key in SCENARIOS)) throw new Error(`unknown scenario ${key}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 
-const taskset = (() => {
-  if (args.pin === 'off') return false;
-  try {
-    execFileSync('taskset', ['-c', '0', 'true']);
-    return cpus().length >= 2;
-  } catch {
-    return false;
-  }
-})();
-const pinned = (cpu, command) =>
-  taskset ? ['taskset', ['-c', String(cpu), ...command]] : [command[0], command.slice(1)];
+const taskset = args.pin !== 'off' && canPin();
+const pinned = (cpu, command) => pinnedIf(taskset, cpu, command);
 
 // CPU time from /proc, summed over the primary and its workers (the same way for every server, one process or many).
 const TICK_US = (() => {
@@ -196,19 +188,7 @@ async function stopServer(target, server) {
   }
 }
 
-function load(url, seconds) {
-  const [cmd, cmdArgs] = pinned(1, [node, `${root}bench/load.mjs`, url, String(seconds), String(connections)]);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.on('data', (data) => {
-      out += data;
-    });
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited with ${code}`)),
-    );
-  });
-}
+const load = (url, seconds) => runLoad(url, seconds, connections, taskset);
 
 async function measure(target, path) {
   const server = await startServer(target, path);
@@ -265,12 +245,6 @@ async function quietest(target, path) {
   return best;
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const fixed = (value, digits) => value.toFixed(digits);
 const percent = (value) => (Number.isNaN(value) ? '–' : `${fixed(Math.max(0, value) * 100, 1)}%`);
 
 const loadStart = loadavg()

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import findMyWay from 'find-my-way';
 import { Router } from '../../dist/routing/index.js';
+import { median } from '../harness.mjs';
 import { writeSection } from '../results.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -97,11 +98,6 @@ for (let round = 1; round <= rounds; round++) {
   }
   console.log(`round ${round} done`);
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 const lines = [
   "## Router: Hono's cases over 1,000 rules (`npm run bench:router`)",
