@@ -31,7 +31,11 @@ flagon run [options]
   --app PATH[:NAME]          the app's module
   --host HOST                address to bind (FLAGON_RUN_HOST; default 127.0.0.1)
   --port PORT                port (FLAGON_RUN_PORT; default 5000; 0 picks a free one)
-  --debug / --no-debug       debug mode: the debug page, and the reloader (FLAGON_DEBUG)
+  --debug / --no-debug       debug mode: the debug page, the request inspector, and the reloader (FLAGON_DEBUG)
+  --debugger / --no-debugger the debug page for errors in debug mode (default on; off: a plain 500, the stack
+                             in the terminal)
+  --inspector / --no-inspector
+                             the request inspector at /__flagon__/ in debug mode (default on)
   --reload / --no-reload     restart on file changes (default: on in debug mode)
   --extra-files FILES        more files to watch (repeat, or separate with '${process.platform === 'win32' ? ';' : ':'}')
   --exclude-patterns GLOBS   files not to watch, as globs (repeat, or separate likewise)
@@ -164,6 +168,10 @@ async function runCommand(args: string[]): Promise<number> {
       port: { type: 'string', short: 'p' },
       debug: { type: 'boolean' },
       'no-debug': { type: 'boolean' },
+      debugger: { type: 'boolean' },
+      'no-debugger': { type: 'boolean' },
+      inspector: { type: 'boolean' },
+      'no-inspector': { type: 'boolean' },
       reload: { type: 'boolean' },
       'no-reload': { type: 'boolean' },
       'extra-files': { type: 'string', multiple: true },

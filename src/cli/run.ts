@@ -17,6 +17,10 @@ export interface RunSettings {
   host: string;
   port: number;
   debug: boolean;
+  /** In debug mode, the debug page for unhandled errors (`--debugger/--no-debugger`, Flask's); default on. */
+  debugger: boolean;
+  /** In debug mode, the request inspector at `/__flagon__/` (`--inspector/--no-inspector`); default on. */
+  inspector: boolean;
   reload: boolean;
   extraFiles: string[];
   excludePatterns: string[];
@@ -41,6 +45,10 @@ export interface RunFlags {
   port?: string;
   debug?: boolean;
   'no-debug'?: boolean;
+  debugger?: boolean;
+  'no-debugger'?: boolean;
+  inspector?: boolean;
+  'no-inspector'?: boolean;
   reload?: boolean;
   'no-reload'?: boolean;
   'extra-files'?: string[];
@@ -83,6 +91,8 @@ export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv
     host: flags.host ?? env.FLAGON_RUN_HOST ?? '127.0.0.1',
     port,
     debug,
+    debugger: flags['no-debugger'] ? false : (flags.debugger ?? true),
+    inspector: flags['no-inspector'] ? false : (flags.inspector ?? true),
     reload: flags['no-reload'] ? false : (flags.reload ?? debug),
     extraFiles: split(flags['extra-files']),
     excludePatterns: split(flags['exclude-patterns']),
@@ -172,6 +182,8 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
       exclude: settings.excludePatterns,
       tls,
       profile: settings.profile,
+      debugger: settings.debugger,
+      inspector: settings.inspector,
     });
     if (settings.profile) process.stdout.write(profileNotice(settings.profile));
     return reloader.close;
@@ -180,6 +192,8 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
   if (settings.debug) app.config.DEBUG = true;
   const server = createDevServer(app.gatewayApp, {
     debug: app.config.DEBUG,
+    debugger: settings.debugger,
+    inspector: settings.inspector,
     host: settings.host,
     port: settings.port,
     allowedHosts: app.config.TRUSTED_HOSTS ?? [],

@@ -42,6 +42,11 @@ export interface RunOptions {
   key?: string;
   /** The request inspector at `/__flagon__/` in debug mode: its options, or `false` to leave it off. Default on. */
   inspector?: boolean | InspectorOptions;
+  /**
+   * The debug page for unhandled errors in debug mode, Flask's `use_debugger`. `false` leaves it off (a plain 500,
+   * the stack in the terminal) while the rest of debug mode stays. Default on.
+   */
+  debugger?: boolean;
 }
 
 /**
@@ -94,7 +99,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
       process.env.FLAGON_RUN_HOST ?? host,
       Number(process.env.FLAGON_RUN_PORT ?? port),
       debug,
-      options.inspector,
+      options,
     );
   }
   const tls = await loadTls({ cert: options.cert, key: options.key }, { host });
@@ -106,6 +111,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
       host,
       port,
       debug,
+      debugger: options.debugger,
       watch: roots,
       exclude: options.excludePatterns,
       tls,
@@ -114,6 +120,7 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
   }
   const server = createDevServer(app.gatewayApp, {
     debug,
+    debugger: options.debugger,
     host,
     port,
     allowedHosts: app.config.TRUSTED_HOSTS ?? [],
@@ -135,7 +142,7 @@ function serveForReloader(
   host: string,
   port: number,
   debug: boolean,
-  inspector?: RunOptions['inspector'],
+  { inspector, debugger: debugPage }: Pick<RunOptions, 'inspector' | 'debugger'>,
 ): Promise<RunningApp> {
   let server: Server | null = null;
   const send = (message: ChildMessage): void => void process.send?.(message);
@@ -152,6 +159,7 @@ function serveForReloader(
           allowedHosts: app.config.TRUSTED_HOSTS ?? [],
           tls,
           inspector,
+          debugger: debugPage,
         });
         server = listening;
         void listenOn(listening, handle).then(() => {

@@ -33,8 +33,13 @@ export interface DevProfileOptions {
  * const options: DevServerOptions = { debug: true, host: '127.0.0.1', port: 5000 };
  */
 export interface DevServerOptions {
-  /** The debug page for unhandled errors, and the Host check that goes with it. */
+  /** Debug mode: the debug page (unless `debugger` is `false`) and the request inspector (unless `inspector` is). */
   debug: boolean;
+  /**
+   * In debug mode, the debug page for unhandled errors (with the Host check that guards it), Flask's `use_debugger`.
+   * `false` leaves it off: an error answers a plain 500 and its stack goes to the terminal. Default `true`.
+   */
+  debugger?: boolean;
   /** The address the socket is bound to, for SERVER_NAME and the debug mode's Host check. */
   host: string;
   port: number;
@@ -74,6 +79,7 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
     ? createHttpsServer({ ...timeouts, cert: tls.cert, key: tls.key })
     : createServer(timeouts);
   trackResponses(server);
+  const debugging = options.debug && options.debugger !== false;
   const inspecting = options.debug && options.inspector !== false;
   // With the inspector on, each profile also goes to the request's page, drawn as a flame graph.
   const profiled = options.profile
@@ -83,14 +89,14 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
       })
     : app;
   const allowedHosts = [options.host, ...(options.allowedHosts ?? [])];
-  let wrapped = options.debug ? debuggedApp(profiled, { allowedHosts }) : profiled;
+  let wrapped = debugging ? debuggedApp(profiled, { allowedHosts }) : profiled;
   // Outside the debug page: the inspector sees the environ as the server built it, and the debug page's 500s.
   if (inspecting)
     wrapped = inspector(wrapped, { allowedHosts, ...(options.inspector === true ? {} : options.inspector) });
   server.on(
     'request',
     createRequestListener(wrapped, {
-      debug: options.debug,
+      debug: debugging,
       serverName: options.host,
       // Port 0 means any free port: the one bound is the socket's, which the listener reads when given none.
       serverPort: options.port === 0 ? undefined : options.port,

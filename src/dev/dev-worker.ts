@@ -18,6 +18,9 @@ export type ParentMessage =
       type: 'load';
       spec: AppSpec;
       debug: boolean;
+      /** The debug page and the request inspector, in debug mode (`--no-debugger`, `--no-inspector`). */
+      debugger: boolean;
+      inspector: boolean;
       host: string;
       port: number;
       env: Record<string, string>;
@@ -87,6 +90,8 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
     app: app.gatewayApp,
     options: {
       debug: app.config.DEBUG,
+      debugger: message.debugger,
+      inspector: message.inspector,
       host: message.host,
       port: message.port,
       allowedHosts: trusted,

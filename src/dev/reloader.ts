@@ -37,6 +37,10 @@ export interface ReloaderOptions {
   tls?: TlsMaterial | null;
   /** Profile each request in every child (`flagon run --profile`). */
   profile?: DevProfileOptions | null;
+  /** The debug page in debug mode (`flagon run --no-debugger` turns it off). Default `true`. */
+  debugger?: boolean;
+  /** The request inspector in debug mode (`flagon run --no-inspector` turns it off). Default `true`. */
+  inspector?: boolean;
 }
 
 /**
@@ -169,7 +173,17 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
         standby = null;
         await ready;
         const { profile } = options;
-        child.send({ type: 'load', spec: options.app, debug: options.debug, host: options.host, port, env, profile });
+        child.send({
+          type: 'load',
+          spec: options.app,
+          debug: options.debug,
+          debugger: options.debugger ?? true,
+          inspector: options.inspector ?? true,
+          host: options.host,
+          port,
+          env,
+          profile,
+        });
         return { child, name: (await child.expect('loaded')).name };
       }
       const child = spawnScript();
@@ -267,7 +281,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   write(
     ` * Restarting with fs.watch (${watcher.size} folders and files watched under ${options.watch.map((p) => relative(process.cwd(), p) || '.').join(', ')})\n`,
   );
-  if (options.debug) write(' * Debugger is active!\n');
+  if (options.debug && options.debugger !== false) write(' * Debugger is active!\n');
 
   return {
     url,
