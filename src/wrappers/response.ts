@@ -179,8 +179,11 @@ export class Response {
    */
   maxCookieSize: number = MAX_COOKIE_SIZE;
   #source: Source;
-  /** The read streams of a file body in flight, all destroyed by close(); each request's own body close() ends its own. */
-  readonly #reading = new Set<ReadStream>();
+  /**
+   * The read streams of a file body in flight, all destroyed by close(); each request's own body close() ends its own.
+   * Made on the first read: most responses are never files.
+   */
+  #reading: Set<ReadStream> | null = null;
 
   constructor(body?: ResponseBody, init: ResponseInit = NO_INIT) {
     if (init.status !== undefined) this.status = init.status;
@@ -438,8 +441,10 @@ export class Response {
    * response.close(); // the file descriptor is closed though nothing was read
    */
   close(): void {
-    for (const file of this.#reading) file.destroy();
-    this.#reading.clear();
+    if (this.#reading !== null) {
+      for (const file of this.#reading) file.destroy();
+      this.#reading.clear();
+    }
     this.#release()?.catch(ignoreLateError);
   }
 
@@ -462,8 +467,9 @@ export class Response {
         ? createReadStream(source.path, options)
         : createReadStream(source.path, { ...options, fd: source.handle, autoClose: false });
     file.on('error', ignoreLateError); // reading reports it; a destroyed stream's late one must not crash the process
-    this.#reading.add(file);
-    file.once('close', () => this.#reading.delete(file));
+    const reading = (this.#reading ??= new Set());
+    reading.add(file);
+    file.once('close', () => reading.delete(file));
     return file;
   }
 
