@@ -31,11 +31,11 @@ import { buildOpenApi } from './openapi.js';
 import type { OpenApiDocument, OpenApiOptions } from './openapi-types.js';
 import { AppRegistry } from './registry.js';
 import { openRequestSession } from './request-session.js';
-import { APP_SETUP_ENDED, Scaffold } from './scaffold.js';
+import { Scaffold } from './scaffold.js';
 import { csrfProtection } from './security.js';
-import { appTemplateRegistrars, type TemplateFunctionRegistrar } from './template-registration.js';
-import type { TemplateGlobalRegistrar, TemplatePredicate } from './template-registration.js';
-import { AppTemplates, type ContextProcessor } from './templates.js';
+import { APP_SETUP_ENDED } from './setup-guard.js';
+import { type AppTemplateMethods, appTemplateRegistrars } from './template-registration.js';
+import { AppTemplates } from './templates.js';
 import type { SessionInterface } from './types.js';
 import { buildUrlFor, type UrlBuildErrorHandler, type UrlForOptions } from './url-for.js';
 
@@ -48,6 +48,7 @@ import { buildUrlFor, type UrlBuildErrorHandler, type UrlForOptions } from './ur
  * app.get('/', () => 'Hello, World!');
  * app.get('/users/<int:id>', (req) => ({ id: req.params.id }));
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the template methods set in the constructor
 export class App extends Scaffold {
   readonly name: string;
   /** The folder the app module lives in. */
@@ -115,36 +116,6 @@ export class App extends Scaffold {
     if (found !== null)
       this.addUrlRule(`${found.urlPath}/<path:filename>`, staticRoute(found.path, this.config, options));
   }
-
-  /**
-   * A template filter, Flask's `template_filter` / `add_template_filter`, for `{{ name | shout }}`: the forms of
-   * {@link TemplateFunctionRegistrar}, `@app.templateFilter` on a static method included.
-   *
-   * @example
-   * app.templateFilter('shout', (s: string) => s.toUpperCase());
-   * app.templateFilter(function reverse(s: string) { return [...s].reverse().join(''); });
-   */
-  readonly templateFilter!: TemplateFunctionRegistrar;
-
-  /**
-   * A template global: with a name, any value; a function alone is named after itself. The forms of `templateFilter`.
-   *
-   * @example
-   * app.templateGlobal('siteName', 'Flagon');
-   * app.templateGlobal(function year() { return new Date().getFullYear(); }); // {{ year() }}
-   */
-  readonly templateGlobal!: TemplateGlobalRegistrar;
-
-  /**
-   * A template test for `{% if n is even %}`. The forms of {@link App.templateFilter}.
-   *
-   * @example
-   * app.templateTest('even', (n: number) => n % 2 === 0);
-   */
-  readonly templateTest!: TemplateFunctionRegistrar<TemplatePredicate>;
-
-  /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */
-  readonly contextProcessor!: <F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext) => F;
 
   /**
    * Switches on CSRF protection: POST, PUT, PATCH and DELETE need the session's `csrfToken()` (form field `csrf_token`
@@ -274,3 +245,6 @@ export class App extends Scaffold {
     return fn;
   }
 }
+
+// The interface merged into the class types the template methods its constructor sets (appTemplateRegistrars).
+export interface App extends AppTemplateMethods {}

@@ -9,9 +9,9 @@ import { Request, type RequestOptions } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import { endRequest, PRESERVE_CONTEXT_KEY } from './app-context.js';
 import type { Config } from './config.js';
-import { chunksInContext, makeContext, runInContext, type Context, type ContextApp } from './context.js';
+import { makeContext, runInContext, type Context, type ContextApp } from './context.js';
 import { missingView } from './endpoint-aliases.js';
-import { matchRequest } from './request-match.js';
+import { matchRequest, optionsResponse } from './request-match.js';
 import { trapsHttpError } from './error-handlers.js';
 import type { Logger } from './logger.js';
 import { errorResponse, makeResponse } from './make-response.js';
@@ -19,7 +19,8 @@ import type { AppRegistry } from './registry.js';
 import type { EndpointPlan } from './request-plan.js';
 import { openSessionFirst, sessionFailed, sessionPending, sessionToSave } from './request-session.js';
 import { RECORDER_KEY, type RequestRecorder } from './request-recorder.js';
-import { traceMatched, tracedPlan } from './request-trace.js';
+import { responseBody } from './response-body.js';
+import { traceRequest } from './request-trace.js';
 import type { SessionApp, SessionInterface } from './types.js';
 
 /**
@@ -94,7 +95,10 @@ export class Pipeline {
     matchRequest(context, this.#app.router, this.#config.TRUSTED_HOSTS !== null, this.#subdomain());
     // The request inspector's recorder (debug mode): the one read an untraced request pays for tracing.
     const recorder = environ[RECORDER_KEY] as RequestRecorder | undefined;
-    if (recorder !== undefined) return this.#traced(recorder, context, environ, startResponse, failure);
+    if (recorder !== undefined) {
+      const traced = traceRequest(recorder, context, this.#app, this.#registry, environ);
+      return this.#respond(context, traced, environ, startResponse, failure);
+    }
     const plan = this.#registry.plan(context.match?.endpoint ?? null);
     if (failure !== undefined || !plan.fast) return this.#respond(context, plan, environ, startResponse, failure);
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
@@ -119,27 +123,7 @@ export class Pipeline {
     if (context.hasAfterThisRequest || sessionPending(context, this.#app))
       return this.#respond(context, plan, environ, startResponse, Promise.resolve(made));
     made.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
-    return this.#body(context, plan, made, environ, startResponse, null);
-  }
-
-  /** A request the inspector traces: the same path as an untraced one, minus the short branch, with its steps recorded. */
-  #traced(
-    recorder: RequestRecorder,
-    context: Context,
-    environ: Environ,
-    startResponse: StartResponse,
-    failure?: Promise<never>,
-  ): Promise<Body> {
-    context.recorder = recorder;
-    traceMatched(recorder, context, this.#app, environ);
-    const endpoint = context.match?.endpoint ?? null;
-    const view = endpoint === null ? null : (this.#registry.views.get(endpoint)?.name ?? null);
-    const plan = tracedPlan(
-      this.#registry.plan(endpoint),
-      recorder,
-      endpoint === null ? null : `${endpoint} (${view || 'anonymous'})`,
-    );
-    return this.#respond(context, plan, environ, startResponse, failure);
+    return responseBody(context, plan, made, environ, startResponse, null);
   }
 
   /** The async path, `viewResult` when the short branch already called the view. */
@@ -156,7 +140,7 @@ export class Pipeline {
     } catch (error) {
       return this.#recover(context, plan, error, environ, startResponse);
     }
-    return this.#body(context, plan, response, environ, startResponse, null);
+    return responseBody(context, plan, response, environ, startResponse, null);
   }
 
   /** Flask's full_dispatch_request: the before-hooks, then the view; an error goes to its handler; then finalize. */
@@ -212,15 +196,8 @@ export class Pipeline {
     if (context.routingError !== null) throw context.routingError;
     const request = context.request!;
     const { rule, endpoint } = context.match!;
-    if (request.method === 'OPTIONS' && this.#registry.autoOptions.has(rule)) {
-      const response = new Response();
-      const methods = this.#app.router.allowedMethods(request.path, {
-        host: request.host,
-        subdomain: this.#subdomain(),
-      });
-      response.headers.set('Allow', methods.join(', '));
-      return response;
-    }
+    if (request.method === 'OPTIONS' && this.#registry.autoOptions.has(rule))
+      return optionsResponse(this.#app.router, request, this.#subdomain());
     // Looked up per request, not taken from the plan: a view may be replaced through app.viewFunctions, as in Flask.
     const view = this.#registry.views.get(endpoint);
     if (view === undefined) throw missingView(endpoint, rule.rule);
@@ -285,45 +262,7 @@ export class Pipeline {
       await endRequest(context, plan, propagated);
       throw propagated;
     }
-    return this.#body(context, plan, response, environ, startResponse, error);
-  }
-
-  /**
-   * The body the server gets. The response's own TSGI call makes it; when the request has teardown hooks or upload
-   * files to delete, its `close()` does that after the body's own close; the chunks of a streamed body are produced
-   * inside the request's context, so `request` and `g` work in generators.
-   */
-  #body(
-    context: Context,
-    plan: EndpointPlan,
-    response: Response,
-    environ: Environ,
-    startResponse: StartResponse,
-    failure: unknown,
-  ): Body {
-    const request = context.request!;
-    const ends = plan.teardownRequest !== null || plan.teardownAppcontext !== null || request.needsClose;
-    let body: Body;
-    try {
-      body = response.gatewayApp(environ, startResponse) as Body;
-    } catch (error) {
-      // The server refused the answer (a status startResponse does not take): the request still ends, once.
-      response.close();
-      if (ends) return endRequest(context, plan, error).then(() => Promise.reject(error)) as never;
-      throw error;
-    }
-    if (Array.isArray(body) && !ends) return body;
-    const own = (body as { close?: () => void | Promise<void> }).close; // taken before anything is wrapped
-    const ownClose = typeof own === 'function' ? own.bind(body) : undefined;
-    const close = async (): Promise<void> => {
-      try {
-        await runInContext(context, () => ownClose?.()); // a generator's `finally` may read `request`
-      } finally {
-        await endRequest(context, plan, failure);
-      }
-    };
-    if (Array.isArray(body)) return Object.assign([...(body as readonly unknown[])], { close }) as Body;
-    return Object.assign(chunksInContext(context, body), { close });
+    return responseBody(context, plan, response, environ, startResponse, error);
   }
 
   /** `''` without subdomain matching: every request counts as the bare server name (Flask's default). */

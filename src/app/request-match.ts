@@ -2,6 +2,7 @@
 import { BadRequest, HTTPError } from '../http/errors.js';
 import type { Router } from '../routing/router.js';
 import type { Request } from '../wrappers/request.js';
+import { Response } from '../wrappers/response.js';
 import type { Context } from './context.js';
 
 /**
@@ -28,6 +29,20 @@ export function matchRequest(context: Context, router: Router, trustedHosts: boo
     context.routingError = error;
     if (error instanceof HTTPError) request.routingException = error;
   }
+}
+
+/**
+ * The automatic answer to OPTIONS on a rule that did not list it (Flask's `provide_automatic_options`): an empty 200
+ * whose `Allow` names every method the URL answers to.
+ *
+ * @example
+ * optionsResponse(app.router, request, '').headers.get('Allow'); // 'GET, HEAD, OPTIONS'
+ */
+export function optionsResponse(router: Router, request: Request, subdomain: '' | undefined): Response {
+  const response = new Response();
+  const methods = router.allowedMethods(request.path, { host: request.host, subdomain });
+  response.headers.set('Allow', methods.join(', '));
+  return response;
 }
 
 /**

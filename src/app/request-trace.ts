@@ -65,6 +65,32 @@ export function traceMatched(
 }
 
 /**
+ * Starts tracing a matched request: the context carries the recorder, the match is recorded (see
+ * {@link traceMatched}), and the plan to run is the endpoint's, traced (see {@link tracedPlan}). The request then
+ * takes the same path as an untraced one, minus the short branch.
+ *
+ * @example
+ * const plan = traceRequest(recorder, context, app, registry, environ);
+ */
+export function traceRequest(
+  recorder: RequestRecorder,
+  context: Context,
+  app: ContextApp & { readonly router: Router; readonly config: Config },
+  registry: { plan(endpoint: string | null): EndpointPlan; readonly views: ReadonlyMap<string, { name: string }> },
+  environ: Environ,
+): EndpointPlan {
+  context.recorder = recorder;
+  traceMatched(recorder, context, app, environ);
+  const endpoint = context.match?.endpoint ?? null;
+  const view = endpoint === null ? null : (registry.views.get(endpoint)?.name ?? null);
+  return tracedPlan(
+    registry.plan(endpoint),
+    recorder,
+    endpoint === null ? null : `${endpoint} (${view || 'anonymous'})`,
+  );
+}
+
+/**
  * The plan of a traced request: every hook wrapped to record its kind, name and time, a step for the view (which
  * starts after the last before-request hook, and ends when the response is made), and never the short branch.
  *

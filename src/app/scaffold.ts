@@ -1,8 +1,8 @@
 /** @module Scaffold (layer L3): the registration API App and Blueprint share; builder calls and decorators both end in addUrlRule or one hook registry. */
-import { FlagonError } from '../gateway/errors.js';
 import type { Request } from '../wrappers/request.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
 import { endpointFromRule } from './default-names.js';
+import { type SetupEnded, setupFinished } from './setup-guard.js';
 import type {
   AddUrlRuleOptions,
   AfterRequestHook,
@@ -21,20 +21,6 @@ import type {
   ViewFunction,
 } from './handler-types.js';
 
-/**
- * Why setup has ended, in the words of Flask's setup-method error: what was set up, what ended it, and when setup
- * must be done instead.
- *
- * @example
- * const ended: SetupEnded = { target: 'the app', what: 'the application', because: 'It has already handled its first request', before: 'running it' };
- */
-export interface SetupEnded {
-  readonly target: string;
-  readonly what: string;
-  readonly because: string;
-  readonly before: string;
-}
-
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Route options without schemas: the default, so `req.valid` is `unknown` there. */
 type NoSchemas = Record<never, never>;
@@ -42,14 +28,6 @@ type NoSchemas = Record<never, never>;
 type AnyView = (req: never) => unknown;
 /** What `get()`, `post()`… take as options: a route's, without `methods` (the method is in the name). */
 type MethodOptions = MethodRouteOptions & { methods?: never };
-
-/** How the App's setup ends: with its first request (Flask's wording). @example app.endSetup(APP_SETUP_ENDED) */
-export const APP_SETUP_ENDED: SetupEnded = {
-  target: 'the app',
-  what: 'the application',
-  because: 'It has already handled its first request',
-  before: 'running it',
-};
 
 /**
  * The registration methods App and Blueprint share. Each accepts the builder form (`app.get(rule, handler)`) and the
@@ -88,12 +66,7 @@ export abstract class Scaffold {
    * since a change now would reach some requests (or some registrations) and not others.
    */
   protected assertSetup(method: string): void {
-    const ended = this.#setupEnded;
-    if (ended === null) return;
-    throw new FlagonError(
-      'FLAGON_ERR_SETUP_FINISHED',
-      `The setup method '${method}' can no longer be called on ${ended.target}. ${ended.because}, any changes will not be applied consistently. Make sure all imports, decorators, functions, etc. needed to set up ${ended.what} are done before ${ended.before}.`,
-    );
+    if (this.#setupEnded !== null) throw setupFinished(method, this.#setupEnded);
   }
 
   /** Registers a rule; the one way routes get in. */

@@ -127,6 +127,45 @@ export function templateRegistration(
 }
 
 /**
+ * The App's template methods, made by {@link appTemplateRegistrars} and set by the App's constructor: functions, not
+ * methods, so the bare decorator forms (`@app.templateFilter` on a static method) need no `this`.
+ *
+ * @example
+ * app.templateFilter('shout', (s: string) => s.toUpperCase());
+ */
+export interface AppTemplateMethods {
+  /**
+   * A template filter, Flask's `template_filter` / `add_template_filter`, for `{{ name | shout }}`: the forms of
+   * {@link TemplateFunctionRegistrar}, `@app.templateFilter` on a static method included.
+   *
+   * @example
+   * app.templateFilter('shout', (s: string) => s.toUpperCase());
+   * app.templateFilter(function reverse(s: string) { return [...s].reverse().join(''); });
+   */
+  readonly templateFilter: TemplateFunctionRegistrar;
+
+  /**
+   * A template global: with a name, any value; a function alone is named after itself. The forms of `templateFilter`.
+   *
+   * @example
+   * app.templateGlobal('siteName', 'Flagon');
+   * app.templateGlobal(function year() { return new Date().getFullYear(); }); // {{ year() }}
+   */
+  readonly templateGlobal: TemplateGlobalRegistrar;
+
+  /**
+   * A template test for `{% if n is even %}`. The forms of `templateFilter`.
+   *
+   * @example
+   * app.templateTest('even', (n: number) => n % 2 === 0);
+   */
+  readonly templateTest: TemplateFunctionRegistrar<TemplatePredicate>;
+
+  /** Adds variables to every template context; explicit render arguments win. @example app.contextProcessor(() => ({ year: 2026 })); */
+  readonly contextProcessor: <F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext) => F;
+}
+
+/**
  * The App's `templateFilter`, `templateGlobal`, `templateTest` and `contextProcessor` over its template setup; each
  * calls `guard` with its name first (the App's setup guard), and none needs `this`, so all work as bare decorators.
  *
@@ -141,12 +180,7 @@ export function appTemplateRegistrars(
     addContextProcessor(fn: ContextProcessor): void;
   },
   guard: (method: string) => void,
-): {
-  templateFilter: TemplateFunctionRegistrar;
-  templateGlobal: TemplateGlobalRegistrar;
-  templateTest: TemplateFunctionRegistrar<TemplatePredicate>;
-  contextProcessor: <F extends ContextProcessor>(fn: F, context?: ClassMethodDecoratorContext) => F;
-} {
+): AppTemplateMethods {
   const make = <R>(method: string, needsFunction: boolean, register: (name: string, value: unknown) => void): R =>
     templateRegistrar<R>(method, needsFunction, () => guard(method), register);
   return {
