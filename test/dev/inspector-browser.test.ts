@@ -37,6 +37,14 @@ function shop(): App {
     const data = session as unknown as { visits?: number };
     return renderTemplate('item.html', { name: 'Teapot', id: req.params.id, visits: data.visits });
   });
+  // 20 ms of CPU in a function of this file: its profile always has samples in it. A request as quick as /items/<id>
+  // may leave a profile with no sample outside (idle) on a loaded machine, hence a flame graph with no boxes.
+  app.get('/work/<int:n>', function busyWork(req) {
+    const until = performance.now() + 20;
+    let sum = 0;
+    while (performance.now() < until) sum += Math.sqrt(sum + req.params.n);
+    return `worked: ${sum > 0}`;
+  });
   return app;
 }
 
@@ -197,7 +205,7 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
       const page = await context.newPage();
-      for (const id of [1, 2]) await page.goto(`${base}/items/${id}`);
+      for (const n of [1, 2]) await page.goto(`${base}/work/${n}`);
       // A profile is handed over once the profiler has stopped, after the response: wait for both.
       for (const id of [1, 2])
         await expect
@@ -221,6 +229,7 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
       expect(boxes[0]!.title).toMatch(/^\(root\): [\d.]+ ms/);
       expect(boxes[0]!.width).toBe(1000);
       expect(boxes.some((box) => /\.ts:\d+: /.test(box.title))).toBe(true); // source frames, mapped to .ts
+      expect(boxes.some((box) => /^busyWork .*inspector-browser\.test\.ts:\d+: /.test(box.title))).toBe(true);
       const box = await page.locator('#profile svg.flame').boundingBox();
       expect(box?.height).toBeGreaterThan(30);
       await page.screenshot({ path: join(shots, 'profile.png'), fullPage: true });

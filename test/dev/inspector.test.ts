@@ -361,4 +361,30 @@ describe('profiles in the inspector', () => {
     expect(compare.text).toContain('<a href="/__flagon__/1">1</a>');
     expect((await runApp(gateway, createEnviron('/__flagon__/compare?a=1&b=77'))).statusCode).toBe(404);
   });
+
+  it('says so when a profile has no CPU sample outside idle time, where it drew an empty graph', async () => {
+    // What a request quicker than the sampling interval can leave on a loaded machine: idle samples only.
+    const idleOnly = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '', -1), children: [2] },
+        { id: 2, callFrame: frame('(idle)', '', -1) },
+      ],
+      startTime: 0,
+      endTime: 300,
+      samples: [2, 2, 2],
+      timeDeltas: [100, 100, 100],
+    };
+    expect(flameGraph(idleOnly).boxes).toEqual([]);
+    const quick: GatewayApp = (environ, startResponse) => {
+      attachProfile(environ, idleOnly);
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return ['quick'];
+    };
+    const gateway = inspector(quick);
+    await runApp(gateway, createEnviron('/quick'));
+    const page = await runApp(gateway, createEnviron('/__flagon__/1'));
+    expect(page.statusCode).toBe(200);
+    expect(page.text).toContain('This profile has no CPU samples outside idle time');
+    expect(page.text).not.toContain('<svg class="flame"');
+  });
 });
