@@ -37,8 +37,9 @@ function shop(): App {
     const data = session as unknown as { visits?: number };
     return renderTemplate('item.html', { name: 'Teapot', id: req.params.id, visits: data.visits });
   });
-  // 20 ms of CPU in a function of this file: its profile always has samples in it. A request as quick as /items/<id>
-  // may leave a profile with no sample outside (idle) on a loaded machine, hence a flame graph with no boxes.
+  // 20 ms of CPU: its profile always has samples outside (idle). A request as quick as /items/<id> may leave a profile
+  // with none on a loaded machine, hence a flame graph with no boxes. (Not asserted by name: the optimizing compiler
+  // may inline busyWork into its caller, and the sampler then counts its time there.)
   app.get('/work/<int:n>', function busyWork(req) {
     const until = performance.now() + 20;
     let sum = 0;
@@ -229,7 +230,6 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
       expect(boxes[0]!.title).toMatch(/^\(root\): [\d.]+ ms/);
       expect(boxes[0]!.width).toBe(1000);
       expect(boxes.some((box) => /\.ts:\d+: /.test(box.title))).toBe(true); // source frames, mapped to .ts
-      expect(boxes.some((box) => /^busyWork .*inspector-browser\.test\.ts:\d+: /.test(box.title))).toBe(true);
       const box = await page.locator('#profile svg.flame').boundingBox();
       expect(box?.height).toBeGreaterThan(30);
       await page.screenshot({ path: join(shots, 'profile.png'), fullPage: true });
