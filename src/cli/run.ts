@@ -213,6 +213,7 @@ export async function run(settings: RunSettings): Promise<() => Promise<void>> {
     banner({
       name: app.name,
       debug: app.config.DEBUG,
+      debugger: settings.debugger,
       url,
       host: settings.host,
       colour: process.stdout.isTTY,

@@ -132,7 +132,17 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
   const bound = (server.address() as { port: number }).port;
   const url = devServerUrl(host, bound, tls !== null);
   if (options.banner ?? true)
-    process.stdout.write(banner({ name: app.name, debug, url, host, colour: process.stdout.isTTY, adhoc: tls?.adhoc }));
+    process.stdout.write(
+      banner({
+        name: app.name,
+        debug,
+        debugger: options.debugger,
+        url,
+        host,
+        colour: process.stdout.isTTY,
+        adhoc: tls?.adhoc,
+      }),
+    );
   return { url, host, port: bound, server, close: () => drainServer(server, 0, 5_000) };
 }
 

@@ -190,6 +190,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export function banner(info: {
   name: string;
   debug: boolean;
+  /** The debug page is off (`--no-debugger`): error pages show no source, and the warning does not say they do. */
+  debugger?: boolean;
   url: string;
   host: string;
   colour?: boolean;
@@ -206,7 +208,7 @@ export function banner(info: {
   if (!LOOPBACK.has(info.host)) {
     lines.push(
       warn(
-        `WARNING: Listening on ${info.host}, beyond this machine: anyone who can reach it can use the app${info.debug ? ', and in debug mode error pages show your source code' : ''}.`,
+        `WARNING: Listening on ${info.host}, beyond this machine: anyone who can reach it can use the app${info.debug && info.debugger !== false ? ', and in debug mode error pages show your source code' : ''}.`,
       ),
     );
     if (info.host === '0.0.0.0' || info.host === '::') lines.push(` * Running on all addresses (${info.host})`);

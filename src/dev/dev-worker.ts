@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { App } from '../app/app.js';
 import type { Body, GatewayApp } from '../gateway/types.js';
 import { importApp, registerTypeScript, type AppSpec } from './app-loader.js';
-import { renderDebugPage } from './debug-page.js';
+import { hostCheck, renderDebugPage } from './debug-page.js';
 import { createDevServer, type DevProfileOptions, type DevServerOptions, drainServer, listenOn } from './dev-server.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -26,7 +26,7 @@ export type ParentMessage =
       env: Record<string, string>;
       profile?: DevProfileOptions | null;
     }
-  | { type: 'page'; title: string; message: string; debug: boolean; host: string; port: number }
+  | { type: 'page'; title: string; message: string; debug: boolean; debugger: boolean; host: string; port: number }
   | { type: 'listen'; tls: TlsMaterial | null }
   | { type: 'drain' };
 
@@ -46,10 +46,17 @@ let serving: { app: GatewayApp; options: DevServerOptions } | null = null;
 let server: Server | null = null;
 let handle: object | null = null;
 
-/** A gateway app that answers every request with a 500 explaining why the real app is not there. */
-function explainingApp(error: unknown, title: string, debug: boolean): GatewayApp {
+/**
+ * A gateway app that answers every request with a 500 explaining why the real app is not there: the debug page when
+ * `debugPage` (debug mode with the debugger on), which, as the app's own, answers only to a local Host or the bound
+ * `host` (a page elsewhere that points its name at this machine must not read the source it shows).
+ */
+function explainingApp(error: unknown, title: string, debugPage: boolean, host: string): GatewayApp {
+  const refused = debugPage ? hostCheck([host]) : null;
   return function explain(environ, startResponse): Body {
-    const html = debug
+    const refusal = refused === null ? null : refused(environ, startResponse);
+    if (refusal !== null) return refusal;
+    const html = debugPage
       ? renderDebugPage(error, environ, title)
       : `<!doctype html>\n<title>App not loaded</title>\n<h1>App not loaded</h1>\n<p>${title} The error is in the terminal.</p>\n`;
     const body = new TextEncoder().encode(html);
@@ -73,7 +80,7 @@ async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<
     process.stderr.write(`Error: the app failed to load:\n${error instanceof Error ? error.stack : String(error)}\n`);
     const title = 'The app failed to load. Fix the error and save: the server reloads by itself.';
     serving = {
-      app: explainingApp(error, title, message.debug),
+      app: explainingApp(error, title, message.debug && message.debugger, message.host),
       options: { debug: false, host: message.host, port: message.port },
     };
     send({
@@ -110,7 +117,12 @@ process.on('message', (message: ParentMessage, sentHandle?: object) => {
         break;
       case 'page':
         serving = {
-          app: explainingApp(new Error(message.message), message.title, message.debug),
+          app: explainingApp(
+            new Error(message.message),
+            message.title,
+            message.debug && message.debugger,
+            message.host,
+          ),
           options: { debug: false, host: message.host, port: message.port },
         };
         send({ type: 'loaded', ok: false, name: 'page', error: message.message });

@@ -197,6 +197,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
         title: 'The app process exited while it loaded. Fix the error and save: the server reloads by itself.',
         message,
         debug: options.debug,
+        debugger: options.debugger ?? true,
         host: options.host,
         port,
       });
@@ -255,6 +256,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
       title: 'The app process exited. Fix the cause and save: the server restarts it.',
       message: 'The app process exited; its error is in the terminal.',
       debug: options.debug,
+      debugger: options.debugger ?? true,
       host: options.host,
       port,
     });
@@ -272,6 +274,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
     banner({
       name: first.name,
       debug: options.debug,
+      debugger: options.debugger,
       url,
       host: options.host,
       colour: process.stdout.isTTY,

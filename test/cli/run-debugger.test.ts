@@ -57,7 +57,9 @@ describe('flagon run --debugger/--inspector settings', () => {
 describe.each([
   ['without the reloader', ['--no-reload']],
   ['with the reloader', []],
-])('flagon run --debug %s', (_name, reload) => {
+])('flagon run --debug %s', (name, reload) => {
+  const withReloader = name === 'with the reloader';
+
   it('serves the debug page and the inspector by default', async () => {
     const cli = await startCli(project.dir, ['run', '--debug', '--port', '0', ...reload], { FLAGON_APP: '' });
     try {
@@ -66,28 +68,78 @@ describe.each([
       expect(failed.text).toContain('the view failed on purpose');
       expect(failed.text).toContain('explodingView');
       expect((await fetchRaw(`${cli.url}/__flagon__/`)).status).toBe(200);
+      if (withReloader) expect(cli.stdout()).toContain(' * Debugger is active!');
     } finally {
       await cli.stop();
     }
   });
 
-  it('--no-debugger --no-inspector: a plain 500 with the stack in the terminal, and no /__flagon__/', async () => {
-    const cli = await startCli(
-      project.dir,
-      ['run', '--debug', '--no-debugger', '--no-inspector', '--port', '0', ...reload],
-      { FLAGON_APP: '' },
-    );
+  it('--no-debugger: a plain 500 with the stack in the terminal; the inspector stays', async () => {
+    const cli = await startCli(project.dir, ['run', '--debug', '--no-debugger', '--port', '0', ...reload], {
+      FLAGON_APP: '',
+    });
     try {
       const failed = await fetchRaw(`${cli.url}/boom`);
       expect(failed.status).toBe(500);
       expect(failed.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(failed.text).toBe('Internal Server Error\n');
       await stderrMatch(cli, /RangeError: the view failed on purpose\n\s+at explodingView/);
-      expect((await fetchRaw(`${cli.url}/__flagon__/`)).status).toBe(404);
-      const home = await fetchRaw(`${cli.url}/`);
-      expect(home.text).toBe('home');
+      expect((await fetchRaw(`${cli.url}/__flagon__/`)).status).toBe(200);
+      expect((await fetchRaw(`${cli.url}/`)).text).toBe('home');
       expect(cli.stdout()).toContain(' * Debug mode: on');
       expect(cli.stdout()).not.toContain('Debugger is active');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--no-inspector: no /__flagon__/; the debug page stays', async () => {
+    const cli = await startCli(project.dir, ['run', '--debug', '--no-inspector', '--port', '0', ...reload], {
+      FLAGON_APP: '',
+    });
+    try {
+      expect((await fetchRaw(`${cli.url}/__flagon__/`)).status).toBe(404);
+      const failed = await fetchRaw(`${cli.url}/boom`);
+      expect(failed.status).toBe(500);
+      expect(failed.text).toContain('explodingView');
+    } finally {
+      await cli.stop();
+    }
+  });
+});
+
+describe("flagon run --debug with an app that fails to load (the reloader's page)", () => {
+  const broken = makeProject({
+    'app.ts': `import { App } from 'flagon';
+export const app = new App(import.meta.url);
+throw new TypeError('the app module failed on purpose');
+`,
+  });
+  afterAll(() => broken.remove());
+
+  it("shows the debug page to local names only: a foreign Host gets 400, as for the app's own errors", async () => {
+    const cli = await startCli(broken.dir, ['run', '--debug', '--port', '0'], { FLAGON_APP: '' });
+    try {
+      const local = await fetchRaw(`${cli.url}/`);
+      expect(local.status).toBe(500);
+      expect(local.text).toContain('the app module failed on purpose');
+      // DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 must not read the source shown.
+      const foreign = await fetchRaw(`${cli.url}/`, { headers: { Host: 'evil.example' } });
+      expect(foreign.status).toBe(400);
+      expect(foreign.text).not.toContain('the app module failed on purpose');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--no-debugger: the plain "App not loaded" page, without the error', async () => {
+    const cli = await startCli(broken.dir, ['run', '--debug', '--no-debugger', '--port', '0'], { FLAGON_APP: '' });
+    try {
+      const page = await fetchRaw(`${cli.url}/`);
+      expect(page.status).toBe(500);
+      expect(page.text).toContain('<h1>App not loaded</h1>');
+      expect(page.text).not.toContain('the app module failed on purpose');
+      await stderrMatch(cli, /TypeError: the app module failed on purpose/);
     } finally {
       await cli.stop();
     }

@@ -26,4 +26,23 @@ describe('run(app)', () => {
       process.stderr.write = errors;
     }
   });
+
+  it('debugger: false keeps debug mode without the debug page: a plain 500', async () => {
+    const app = new App(import.meta.url, { name: 'no-debugger-run', staticFolder: null });
+    app.get('/boom', () => {
+      throw new Error('view broke');
+    });
+    const errors = process.stderr.write.bind(process.stderr);
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    const running = await run(app, { port: 0, debug: true, debugger: false, reload: false, banner: false, log: false });
+    try {
+      expect(app.config.DEBUG).toBe(true);
+      const boom = await fetchRaw(`${running.url}/boom`);
+      expect(boom.status).toBe(500);
+      expect(boom.text).toBe('Internal Server Error\n');
+    } finally {
+      await running.close();
+      process.stderr.write = errors;
+    }
+  });
 });
