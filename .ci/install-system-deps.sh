@@ -2,7 +2,7 @@
 # Installs the Debian packages some tests need beyond Node, so a clean machine runs the whole suite:
 #   lighttpd      a real CGI server (mod_cgi) for test/adapters/cgi.test.ts, which serves examples/cgi/ through it.
 #   redis-server  a private Redis (unix socket, no persistence) for test/sessions/redis-store.test.ts and
-#                 test/sessions/redis-app.test.ts, the RedisSessionStore's tests.
+#                 test/e2e/redis-sessions-app.test.ts, the RedisSessionStore's tests.
 #   nginx         a real reverse proxy in front of two `flagon serve` instances, for
 #                 test/serving/behind-nginx.test.ts. On Debian 12 the `nginx` package is the core binary itself,
 #                 with proxy, upstream, ssl and http_v2 compiled in; nginx-light adds only the echo module and
@@ -12,7 +12,7 @@
 #   curl openssl  a real HTTPS client and a CA for test/dev/https.test.ts and test/serving/prefork-options.test.ts
 #                 (`curl --cacert`, `curl -k`), which skip without them: a slim image may have neither.
 #   chromium      a real browser, driven headless by playwright-core (a devDependency, which downloads no browser of
-#                 its own), for test/app/api-docs-browser.test.ts: the API docs page renders the routes offline.
+#                 its own), for test/e2e/api-docs-browser.test.ts: the API docs page renders the routes offline.
 # Idempotent: a package already present is left alone, and nothing is fetched. Installing needs root (CI runs as
 # root); as another user it only says what is missing, and the tests that need it skip with a message naming this
 # script. Run it by hand with: sudo .ci/install-system-deps.sh

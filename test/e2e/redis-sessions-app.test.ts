@@ -18,9 +18,9 @@ import {
 } from 'flagon/sessions';
 import { fetchRaw, type TestResponse } from '../helpers/http.js';
 import { MISSING_REDIS, REDIS_SERVER, type RedisProcess, startRedis } from '../helpers/redis.js';
-import { waitFor } from './store-conformance.js';
+import { waitFor } from '../sessions/store-conformance.js';
 
-if (REDIS_SERVER === null) console.warn(`test/sessions/redis-app.test.ts: ${MISSING_REDIS}`);
+if (REDIS_SERVER === null) console.warn(`test/e2e/redis-sessions-app.test.ts: ${MISSING_REDIS}`);
 
 const LIFETIME = 3600;
 const PREFIX = 'flagon:session:';
