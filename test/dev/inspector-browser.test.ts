@@ -5,20 +5,17 @@
  * Needs /usr/bin/chromium (.ci/install-system-deps.sh installs it); without it the test skips, naming that script.
  * Screenshots go to a temp folder the run prints.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, renderTemplate, session } from 'flagon';
 import { createDevServer, drainServer, listenOn, run, type RunningApp } from 'flagon/dev';
+import { launchChromium, missingChromium, watchProblems } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM)
-  ? null
-  : `${CHROMIUM} is missing: run .ci/install-system-deps.sh (as root) to install chromium`;
-if (missing) console.warn(`inspector-browser.test.ts skips: ${missing}`);
+const missing = missingChromium('inspector-browser.test.ts');
 
 function shop(): App {
   const root = mkdtempSync(join(tmpdir(), 'flagon-inspector-app-'));
@@ -79,10 +76,7 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
 
   beforeAll(async () => {
     ({ running, url: origin } = await startDevServer(shop()));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -96,17 +90,7 @@ describe.skipIf(missing !== null)('the request inspector in headless Chromium', 
     // The browser's own /favicon.ico would be a 404 (a console error) and a request of its own: answered here.
     await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    await page.addInitScript({
-      content: `window.cspViolations = [];
-        document.addEventListener('securitypolicyviolation', (event) => {
-          window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
-        });`,
-    });
+    const problems = await watchProblems(page);
 
     // Twice: the second request brings the session cookie the first set.
     await page.goto(`${origin}/items/42`);

@@ -4,20 +4,17 @@
  * and the routes' methods and paths read from the DOM. Needs /usr/bin/chromium (.ci/install-system-deps.sh installs
  * it); without it the test skips, naming that script. A screenshot goes to a temp folder the run prints.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, Blueprint } from 'flagon';
 import { apiDocs } from 'flagon/app';
 import { serve, type RunningServer } from 'flagon/serving';
+import { launchChromium, missingChromium, watchProblems } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = existsSync(CHROMIUM)
-  ? null
-  : `${CHROMIUM} is missing: run .ci/install-system-deps.sh (as root) to install chromium`;
-if (missing) console.warn(`api-docs-browser.test.ts skips: ${missing}`);
+const missing = missingChromium('api-docs-browser.test.ts');
 
 /** The routes of the app below, as the page must list them. */
 const ROUTES = [
@@ -58,10 +55,7 @@ describe.skipIf(missing !== null)('the API docs page in headless Chromium', () =
 
   beforeAll(async () => {
     server = await serve(petShop().gatewayApp, { host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -85,18 +79,7 @@ describe.skipIf(missing !== null)('the API docs page in headless Chromium', () =
       }
     });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    // Every CSP violation (an inline script or style, eval, a font or image from elsewhere) fires this event.
-    await page.addInitScript({
-      content: `window.cspViolations = [];
-        document.addEventListener('securitypolicyviolation', (event) => {
-          window.cspViolations.push(event.violatedDirective + ' ' + event.blockedURI);
-        });`,
-    });
+    const problems = await watchProblems(page);
 
     const response = await page.goto(`${origin}/docs`);
     expect(response?.status()).toBe(200);
