@@ -5,48 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { checkConfig, type ConfigValues } from '../validation/config-schema.js';
 import type { RequestOptions } from '../wrappers/request.js';
 import type { AppConfig } from './declared-types.js';
+import { DEFAULT_CONFIG } from './config-defaults.js';
 import { FlagonError } from './errors.js';
-
-/**
- * Flask's defaults, as documented for Flask 3.1 (sizes in bytes, durations in seconds). Two keys are Flagon's:
- * `JSON_PROTOTYPE_KEYS`, what `request.json()` does with `__proto__`, `constructor` and `prototype` keys, and
- * `MAX_BODY_MEMORY_SIZE`, the most a buffered body read (`bytes()`, `text()`, `json()`, urlencoded `form()`) holds in
- * memory, 1 MiB as Fastify's bodyLimit, since Flask's MAX_CONTENT_LENGTH of `null` would let any client fill memory.
- *
- * @example
- * DEFAULT_CONFIG.PERMANENT_SESSION_LIFETIME; // 2678400 (31 days)
- */
-export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
-  DEBUG: false,
-  TESTING: false,
-  PROPAGATE_EXCEPTIONS: null,
-  TRAP_HTTP_EXCEPTIONS: false,
-  TRAP_BAD_REQUEST_ERRORS: null,
-  SECRET_KEY: null,
-  SECRET_KEY_FALLBACKS: [],
-  PERMANENT_SESSION_LIFETIME: 31 * 24 * 60 * 60,
-  SESSION_COOKIE_NAME: 'session',
-  SESSION_COOKIE_DOMAIN: null,
-  SESSION_COOKIE_PATH: null,
-  SESSION_COOKIE_HTTPONLY: true,
-  SESSION_COOKIE_SECURE: false,
-  SESSION_COOKIE_PARTITIONED: false,
-  SESSION_COOKIE_SAMESITE: null,
-  SESSION_REFRESH_EACH_REQUEST: true,
-  MAX_CONTENT_LENGTH: null,
-  MAX_FORM_MEMORY_SIZE: 500_000,
-  MAX_FORM_PARTS: 1_000,
-  MAX_BODY_MEMORY_SIZE: 1_048_576,
-  MAX_COOKIE_SIZE: 4093,
-  SEND_FILE_MAX_AGE_DEFAULT: null,
-  SERVER_NAME: null,
-  APPLICATION_ROOT: '/',
-  PREFERRED_URL_SCHEME: 'http',
-  TRUSTED_HOSTS: null,
-  TEMPLATES_AUTO_RELOAD: null,
-  PROVIDE_AUTOMATIC_OPTIONS: true,
-  JSON_PROTOTYPE_KEYS: 'reject',
-});
 
 function check(values: Record<string, unknown>, source: string): void {
   const problems = checkConfig(values);
@@ -82,6 +42,24 @@ function missingFile(file: string, cause?: unknown): FlagonError {
   );
 }
 
+/**
+ * A class whose static fields hold settings, for `config.fromObject`.
+ *
+ * @example
+ * class Settings { static DEBUG = false }
+ * const source: ConfigClass = Settings;
+ */
+export type ConfigClass = abstract new (...args: never[]) => unknown;
+
+/** An object's own entries; a class's static entries, its bases' first, so a subclass's value wins. */
+function ownAndInherited(values: object): Array<[string, unknown]> {
+  if (typeof values !== 'function') return Object.entries(values);
+  const chain: object[] = [];
+  for (let at: object | null = values; at !== null && at !== Function.prototype; at = Object.getPrototypeOf(at))
+    chain.unshift(at);
+  return chain.flatMap((klass) => Object.entries(klass));
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -110,9 +88,17 @@ export class ConfigStore {
     return this.#rootPath;
   }
 
-  /** Sets keys from an object; only upper-case keys are taken, as in Flask. */
-  fromObject(values: Record<string, unknown>, source = 'an object'): this {
-    const upper = Object.fromEntries(Object.entries(values).filter(([key]) => key === key.toUpperCase()));
+  /**
+   * Sets keys from an object, or from a class's static fields with those it inherits (Flask's config classes, a
+   * `ProductionConfig` that extends a `Config`); only upper-case keys are taken, as in Flask.
+   *
+   * @example
+   * class Settings { static DEBUG = false; static DATABASE = 'app.db' }
+   * class Production extends Settings { static DATABASE = '/var/lib/app/app.db' }
+   * app.config.fromObject(Production); // DEBUG false, DATABASE the production one
+   */
+  fromObject(values: Record<string, unknown> | ConfigClass, source = 'an object'): this {
+    const upper = Object.fromEntries(ownAndInherited(values).filter(([key]) => key === key.toUpperCase()));
     check(upper, source);
     Object.assign(this, upper);
     return this;

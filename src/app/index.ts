@@ -36,8 +36,9 @@ export type {
   CliHandler,
   ResolvedCli,
 } from './cli-commands.js';
-export { ConfigStore, DEFAULT_CONFIG } from './config.js';
-export type { Config, ConfigFileOptions } from './config.js';
+export { ConfigStore } from './config.js';
+export { DEFAULT_CONFIG } from './config-defaults.js';
+export type { Config, ConfigClass, ConfigFileOptions } from './config.js';
 export { currentContext, g, request, session } from './context.js';
 export { currentApp } from './current-app.js';
 export type { AppConfig, AppGlobals, AppSession } from './declared-types.js';
@@ -45,6 +46,7 @@ export type { Context } from './context.js';
 export { FlagonError } from './errors.js';
 export type { FlagonErrorCode } from './errors.js';
 export { afterThisRequest, flash, getFlashedMessages, makeResponse, urlFor } from './helpers.js';
+export { sendFile, sendFromDirectory } from './send-file.js';
 export type { SessionApp, SessionInterface } from './types.js';
 export { jsonify, redirect } from './make-response.js';
 export type { ResponseReturnValue } from './make-response.js';

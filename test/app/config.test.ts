@@ -53,6 +53,34 @@ describe('config', () => {
     writeFileSync(join(dir, 'bad.json'), '{ not json');
     expect(() => app.config.fromFile(join(dir, 'bad.json'))).toThrow(/cannot load config file .*bad.json/);
   });
+
+  it("loads a config class with the static fields it inherits, the subclass's value winning (Flask's pattern)", () => {
+    class Settings {
+      static DEBUG = false;
+      static DATABASE = 'dev.db';
+      static lowercase = 'ignored';
+    }
+    class Production extends Settings {
+      static override DATABASE = '/var/lib/app/app.db';
+      static WORKERS = 4;
+    }
+    const app = new App(import.meta.url, { staticFolder: null });
+    app.config.DEBUG = true;
+    app.config.fromObject(Production);
+    expect([app.config.DEBUG, app.config.DATABASE, app.config.WORKERS, app.config.lowercase]).toEqual([
+      false,
+      '/var/lib/app/app.db',
+      4,
+      undefined,
+    ]);
+    expect(Object.keys(app.config)).not.toContain('prototype');
+    class Broken extends Settings {
+      static MAX_CONTENT_LENGTH = 'lots';
+    }
+    expect(() => app.config.fromObject(Broken, 'Broken')).toThrow(
+      /invalid config from Broken:\n {2}MAX_CONTENT_LENGTH/,
+    );
+  });
 });
 
 describe('the app folder', () => {
