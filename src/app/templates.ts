@@ -3,7 +3,8 @@ import { NunjucksRenderer } from '../templating/engine.js';
 import { splitKeywords } from '../templating/keywords.js';
 import type { UrlForOptions } from './url-for.js';
 import type { Config } from './config.js';
-import { currentContext, g, request, session } from './context.js';
+import type { Request } from '../wrappers/request.js';
+import { currentContext, g, session } from './context.js';
 import { FlagonError } from './errors.js';
 import { getFlashedMessages, urlFor } from './helpers.js';
 import { csrfToken } from './security.js';
@@ -74,7 +75,7 @@ export class AppTemplates {
 
   /** Flask's template context: the standard globals, then context processors, then the explicit values (which win). */
   context(explicit: Record<string, unknown>): Record<string, unknown> {
-    const inRequest = currentContext()?.request != null;
+    const current = currentContext()?.request ?? null;
     // Each helper under Flagon's name and Flask's, so templates ported from Flask (`url_for`, Flask-WTF's `csrf_token`)
     // render as they are.
     const base: Record<string, unknown> = {
@@ -86,7 +87,7 @@ export class AppTemplates {
       get_flashed_messages: templateFlashedMessages,
       csrfToken,
       csrf_token: csrfToken,
-      ...(inRequest ? { request, session } : {}),
+      ...(current !== null ? { request: templateRequest(current), session } : {}),
     };
     // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
     for (const scope of [null, ...blueprintsOf(currentContext()?.match?.endpoint)]) {
@@ -94,6 +95,38 @@ export class AppTemplates {
     }
     return Object.assign(base, explicit);
   }
+}
+
+/** What Jinja's fallback reads an item from: the query's MultiDict, the request's Headers. */
+interface ItemLookup {
+  get(name: string): unknown;
+}
+
+/** Methods of a proxied object run on the object itself, whose private fields a proxy does not have. */
+function unproxied(target: object, key: string | symbol): unknown {
+  const value: unknown = Reflect.get(target, key, target);
+  return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+}
+
+/** `lookup.name` is the attribute if there is one, else `lookup.get(name)`: Jinja's `getattr`, then `getitem`. */
+function withItems<T extends ItemLookup>(lookup: T): T {
+  return new Proxy(lookup, {
+    get: (target, key) => (typeof key === 'string' && !(key in target) ? target.get(key) : unproxied(target, key)),
+  });
+}
+
+/**
+ * The request as templates see it. Jinja reads `a.b` and `a['b']` as the attribute, else the item, so Flask templates
+ * write `{{ request.args.q }}` and `{{ request.headers['User-Agent'] }}`; the query and the headers get that fallback
+ * here (`request.args.get('q')` works as well). The rest is the Request as it is.
+ */
+function templateRequest(actual: Request): Request {
+  return new Proxy(actual, {
+    get(target, key) {
+      if (key === 'args' || key === 'headers') return withItems(target[key]);
+      return unproxied(target, key);
+    },
+  });
 }
 
 /** The blueprints of an endpoint, outermost first: 'a.b.view' → ['a', 'a.b']. */

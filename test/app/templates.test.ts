@@ -70,6 +70,41 @@ describe('templates', () => {
     expect((await app.testClient().get('/')).text).toBe('/ / tpl-secret ada one,two');
   });
 
+  it("read request.args and request.headers items as Jinja does: request.args.q, request.headers['User-Agent']", async () => {
+    const app = newApp();
+    app.get('/search', () =>
+      renderTemplateString(
+        [
+          '{{ request.args.q }}',
+          "{{ request.args['q'] }}",
+          "{{ request.args.get('q') }}",
+          "{{ request.args.getAll('tag') | join(',') }}",
+          '{{ request.args.missing }}',
+          "{{ request.headers['User-Agent'] }}",
+          '{{ request.headers.Accept }}',
+          "{{ request.headers.get('accept') }}",
+          '{{ request.path }}',
+          '{% for key, value in request.args %}{{ key }}={{ value }};{% endfor %}',
+        ].join('|'),
+      ),
+    );
+    const rv = await app
+      .testClient()
+      .get('/search?q=%3Cb%3Etea%3C%2Fb%3E&tag=a&tag=b', { headers: { 'User-Agent': 'curl/8', Accept: 'text/html' } });
+    expect(rv.text.split('|')).toEqual([
+      '&lt;b&gt;tea&lt;/b&gt;', // still autoescaped
+      '&lt;b&gt;tea&lt;/b&gt;',
+      '&lt;b&gt;tea&lt;/b&gt;',
+      'a,b',
+      '',
+      'curl/8',
+      'text/html',
+      'text/html',
+      '/search',
+      'q=&lt;b&gt;tea&lt;/b&gt;;tag=a;tag=b;',
+    ]);
+  });
+
   it('name the template file and line in errors, once', async () => {
     const app = newApp();
     app.get('/broken', () => renderTemplate('broken.html'));
