@@ -129,6 +129,9 @@ export interface CompileEnvironment {
   opts: { throwOnUndefined?: boolean };
 }
 
+/** One line break at the very end of a template's source (Jinja splits lines on all three). */
+const FINAL_NEWLINE = /(?:\r\n|\r|\n)$/;
+
 /**
  * Compiles a template the way nunjucks's `Template` would, but keeps a map from the generated code to template lines,
  * and names the code with a `flagon-template:` URL so that stack frames in it can be told apart. Syntax errors are
@@ -144,9 +147,10 @@ export function compileTemplate(
   file: string | null,
   env: CompileEnvironment,
 ): CompiledTemplate {
+  // Jinja's keep_trailing_newline=False, which Flask keeps: one newline at the end of the source is not output.
   const preprocessed = env.extensionsList.reduce(
     (text, extension) => extension.preprocess?.(text, name) ?? text,
-    source,
+    source.replace(FINAL_NEWLINE, ''),
   );
   const compiler = new LocatingCompiler(name, env.opts.throwOnUndefined ?? false);
   const ast = parse(preprocessed, env.extensionsList, env.opts);

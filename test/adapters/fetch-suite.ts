@@ -96,7 +96,7 @@ export function fetchSuite(name: string, connect: () => SuiteTarget): void {
     it('renders a template, escaped', async () => {
       const page = await connect().send('/hello/%3Cb%3EAda');
       expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
-      expect(await page.text()).toBe('<h1>Hello, &lt;b&gt;Ada!</h1>\n<p>/hello/&lt;b&gt;Ada</p>\n');
+      expect(await page.text()).toBe('<h1>Hello, &lt;b&gt;Ada!</h1>\n<p>/hello/&lt;b&gt;Ada</p>');
     });
 
     it('takes a 1 MiB multipart upload whole', async () => {

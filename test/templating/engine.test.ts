@@ -21,4 +21,15 @@ describe('NunjucksRenderer', () => {
       ),
     ).toBe('true false true ok');
   });
+
+  it("drops one final newline of a template's source, as Jinja (keep_trailing_newline=False)", () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    expect(
+      ['Hello\n', 'Hello\n\n', 'Hello\r\n', 'Hello\r', 'Hello', '{% if 1 %}x{% endif %}\n'].map((source) =>
+        engine.renderString(source, {}),
+      ),
+    ).toEqual(['Hello', 'Hello\n', 'Hello', 'Hello', 'Hello', 'x']);
+    // Each file loses its own, an included one too: what Flask renders from the same two files.
+    expect(engine.render('newline/letter.txt', { name: 'Grace' })).toBe('Dear Grace,\nAda!');
+  });
 });
