@@ -8,6 +8,20 @@
  */
 export type MultiDictInit<V> = Iterable<readonly [string, V]> | Record<string, V | readonly V[]>;
 
+const NOT_CONVERTED: unique symbol = Symbol('not converted');
+
+/** `type(value)`, or `fallback` when the conversion fails: a conversion error thrown, or `NaN` returned. */
+function convert<V, T, D>(value: V, type: (value: V) => T, fallback: D): T | D {
+  let converted: T;
+  try {
+    converted = type(value);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) return fallback;
+    throw error;
+  }
+  return Number.isNaN(converted) ? fallback : converted;
+}
+
 /**
  * A map from keys to one or more values, keeping the order of first appearance, like Werkzeug's MultiDict and the
  * web's URLSearchParams. `get` gives the first value, `getAll` every one; iterating gives every `[key, value]` pair.
@@ -34,14 +48,43 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     }
   }
 
-  /** The first value for a key, or `undefined`. */
-  get(key: string): V | undefined {
-    return this.#map.get(key)?.[0];
+  /**
+   * The first value for a key, or `defaultValue` (`undefined` unless given). With `type`, as Werkzeug's
+   * `get(key, default, type)`: the value converted, or `defaultValue` when it cannot be: `type` throws a `TypeError`,
+   * `RangeError` or `SyntaxError` (JavaScript's conversion errors, Python's `ValueError`) or returns `NaN`.
+   *
+   * @example
+   * const page = req.args.get('page', 1, Number);   // ?page=3 → 3; ?page=x or no page → 1 (but Number('') is 0)
+   * const sort = req.args.get('sort', 'date');      // string | 'date'
+   */
+  get(key: string): V | undefined;
+  get<D>(key: string, defaultValue: D): V | D;
+  get<T, D>(key: string, defaultValue: D, type: (value: V) => T): T | D;
+  get<T, D>(key: string, defaultValue?: D, type?: (value: V) => T): V | T | D | undefined {
+    const values = this.#map.get(key);
+    if (values === undefined) return defaultValue;
+    return type === undefined ? values[0] : convert(values[0]!, type, defaultValue);
   }
 
-  /** Every value for a key, in order (a new array). */
-  getAll(key: string): V[] {
-    return [...(this.#map.get(key) ?? [])];
+  /**
+   * Every value for a key, in order (a new array). With `type`, the values converted, leaving out those that cannot
+   * be (as {@link MultiDict.get} decides), as Werkzeug's `getlist(key, type)`.
+   *
+   * @example
+   * req.args.getAll('tag');          // ?tag=a&tag=b → ['a', 'b']
+   * req.args.getAll('id', Number);   // ?id=1&id=x&id=3 → [1, 3]
+   */
+  getAll(key: string): V[];
+  getAll<T>(key: string, type: (value: V) => T): T[];
+  getAll<T>(key: string, type?: (value: V) => T): Array<V | T> {
+    const values = this.#map.get(key) ?? [];
+    if (type === undefined) return [...values];
+    const out: T[] = [];
+    for (const value of values) {
+      const converted = convert(value, type, NOT_CONVERTED);
+      if (converted !== NOT_CONVERTED) out.push(converted);
+    }
+    return out;
   }
 
   has(key: string): boolean {

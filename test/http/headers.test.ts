@@ -88,6 +88,31 @@ describe('Headers', () => {
 });
 
 describe('MultiDict', () => {
+  it("takes Werkzeug's default and type: get(key, default, type), getAll(key, type)", () => {
+    const args = parseQuery('page=2&bad=x&empty=&n=1&n=y&n=3&big=12345678901234567890&big=nope');
+    // What Werkzeug's MultiDict answers for the same query (int for Number, and Python's ValueError for NaN).
+    expect(args.get('page', 1, Number)).toBe(2);
+    expect(args.get('bad', 1, Number)).toBe(1);
+    expect(args.get('missing', 1, Number)).toBe(1);
+    expect(args.get('missing', undefined, Number)).toBeUndefined();
+    expect(args.get('sort', 'date')).toBe('date');
+    expect(args.get('page', 'date')).toBe('2');
+    expect(args.getAll('n', Number)).toEqual([1, 3]);
+    expect(args.getAll('n')).toEqual(['1', 'y', '3']);
+    // A converter that throws one of JavaScript's conversion errors is a failed conversion too (BigInt: SyntaxError).
+    expect(args.get('big', 0n, BigInt)).toBe(12345678901234567890n);
+    expect(args.getAll('big', BigInt)).toEqual([12345678901234567890n]);
+    expect(args.get('bad', null, (text) => JSON.parse(text) as unknown)).toBeNull();
+    // Any other error is a bug in the converter, and is not hidden.
+    const broken = (): never => {
+      throw new Error('converter bug');
+    };
+    expect(() => args.get('page', 1, broken)).toThrow('converter bug');
+    // JavaScript's Number('') is 0 (Python's int('') raises): parseInt makes an empty value the default.
+    expect(args.get('empty', 1, Number)).toBe(0);
+    expect(args.get('empty', 1, (text) => Number.parseInt(text, 10))).toBe(1);
+  });
+
   it('keeps repeated keys, in order', () => {
     const dict = new MultiDict([
       ['tag', 'a'],
