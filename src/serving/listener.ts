@@ -101,6 +101,7 @@ export function createRequestListener(app: GatewayApp, options: ListenerOptions 
     deadlines: handlerTimeout > 0 ? new Deadlines(handlerTimeout) : null,
     writeTimeout: options.writeTimeout ?? LISTENER_DEFAULTS.writeTimeout,
   };
+  const serving: Serving = { app, info, options: exchangeOptions };
   return function tsgiRequestListener(req, res) {
     const socket = req.socket as GatedSocket;
     // Behind a refusal: its answer says Connection: close and ends the socket, so this request is never served. The
@@ -123,8 +124,28 @@ export function createRequestListener(app: GatewayApp, options: ListenerOptions 
       socket.destroy();
       return;
     }
-    res.once('socket', () => new NodeExchange(res, buildEnviron(req, info), exchangeOptions).run(app));
+    const queued = res as QueuedResponse;
+    queued[kQueuedRequest] = req;
+    queued[kServing] = serving;
+    res.on('socket', runQueued); // one listener for all, no closure per request; 'socket' comes once per response
   };
+}
+
+/** What a listener serves with, the same for each of its requests. */
+interface Serving {
+  app: GatewayApp;
+  info: ServerInfo;
+  options: ExchangeOptions;
+}
+
+/** A pipelined request waiting for its turn, and how to serve it then (see the listener). */
+const kQueuedRequest = Symbol('flagon.queuedRequest');
+const kServing = Symbol('flagon.serving');
+type QueuedResponse = ServerResponse & { [kQueuedRequest]?: IncomingMessage; [kServing]?: Serving };
+
+function runQueued(this: QueuedResponse): void {
+  const { app, info, options } = this[kServing]!;
+  new NodeExchange(this, buildEnviron(this[kQueuedRequest]!, info), options).run(app);
 }
 
 const kSocket = Symbol('flagon.socket');
