@@ -1,4 +1,5 @@
 /** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface. */
+import { AutoescapeTag } from './autoescape-tag.js';
 import type { TemplateRenderer } from '../app/types.js';
 import { compileTemplate, type CompileEnvironment } from './compiler.js';
 import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } from './errors.js';
@@ -140,6 +141,7 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   // Jinja spells its constants True, False and None; ported Flask templates (`_external=True`) keep working.
   env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null);
   env.addFilter('tojson', tojson);
+  env.addExtension('autoescape', new AutoescapeTag());
   return env;
 }
 

@@ -102,8 +102,7 @@ describe('flask tests/test_templating.py', () => {
     expect((await app.testClient().get('/?foo=42')).text).toBe('42');
   });
 
-  // MISSING: nunjucks has no {% autoescape %} block, so Flask's escaping_template.html does not compile.
-  it.fails('test_escaping', async () => {
+  it('test_escaping', async () => {
     const app = flaskApp();
     const text = '<p>Hello World!';
     app.route('/', {}, function index() {
@@ -128,8 +127,7 @@ describe('flask tests/test_templating.py', () => {
     expect((await app.testClient().get('/')).text.split('\n')).toEqual(['&lt;p&gt;Hello World!', '<p>Hello World!']);
   });
 
-  // MISSING: as test_escaping: non_escaping_template.txt uses {% autoescape %} blocks.
-  it.fails('test_no_escaping', async () => {
+  it('test_no_escaping', async () => {
     const app = flaskApp();
     const text = '<p>Hello World!';
     app.route('/', {}, function index() {

@@ -32,4 +32,28 @@ describe('NunjucksRenderer', () => {
     // Each file loses its own, an included one too: what Flask renders from the same two files.
     expect(engine.render('newline/letter.txt', { name: 'Grace' })).toBe('Dear Grace,\nAda!');
   });
+
+  it("has Jinja's {% autoescape %} block, which sets escaping for its body only, even when the body throws", () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    engine.addFilter('explode', () => {
+      throw new Error('boom');
+    });
+    const x = '<b>';
+    expect(
+      engine.renderString('{{ x }}|{% autoescape false %}{{ x }}{% endautoescape %}|{{ x }}', { x }),
+    ).toBe('&lt;b&gt;|<b>|&lt;b&gt;');
+    // Nested blocks, and `True`/`False` as Jinja spells them too.
+    expect(
+      engine.renderString(
+        '{% autoescape False %}{{ x }}{% autoescape true %}{{ x }}{% endautoescape %}{{ x }}{% endautoescape %}',
+        { x },
+      ),
+    ).toBe('<b>&lt;b&gt;<b>');
+    // A text template (no autoescaping) can turn it on for a block.
+    expect(engine.render('autoescape/note.txt', { x })).toBe('<b> &lt;b&gt; <b>');
+    expect(() => engine.renderString('{% autoescape false %}{{ x | explode }}{% endautoescape %}', { x })).toThrow(
+      'boom',
+    );
+    expect(engine.renderString('{{ x }}', { x })).toBe('&lt;b&gt;'); // the failed block put escaping back
+  });
 });
