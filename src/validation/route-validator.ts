@@ -202,12 +202,14 @@ async function validateResponse(schema: StandardSchemaV1 | null, value: unknown,
     // A list the schema accepts is the body, whatever its items look like ([1, 2] is not [body, status]).
     if (!whole.issues) return jsonList(whole.value);
     // Otherwise it may be a tuple, read by makeResponse's own test; its body is what the schema describes.
-    const tuple = readReturnTuple(value);
+    // The schema refused the array as the body, so `[record, headers]` is a body and its headers here.
+    const tuple = readReturnTuple(value, { recordThenHeaders: true });
     if (tuple !== null) {
       const body = await check(schema, tuple.body);
       if (body.issues) throw rejected(endpoint, body.issues);
       const out = Array.isArray(body.value) ? jsonList(body.value) : body.value;
-      return [out, ...value.slice(1)];
+      // With the status spelled out, makeResponse reads it as the tuple it is (it takes two records for a list).
+      return [out, tuple.status ?? 200, ...(tuple.headers === undefined ? [] : [tuple.headers])];
     }
   }
   if (whole.issues) throw rejected(endpoint, whole.issues);

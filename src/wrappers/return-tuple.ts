@@ -48,18 +48,29 @@ function isBody(value: unknown): boolean {
 
 /**
  * `[body, status]`, `[body, status, headers]` or `[body, headers]` (a headers value: a record of strings or string
- * lists, a list of pairs, or Headers); `null` for any other array, which a view's return sends as JSON.
+ * lists, a list of pairs, or Headers; a record only after a body that is not a record or an array); `null` for any
+ * other array, which a view's return sends as JSON.
  *
  * @example
  * readReturnTuple(['Created', 201]); // { body: 'Created', status: 201 }
  * readReturnTuple([1, 2]); // null: a JSON list
+ * readReturnTuple([{ name: 'ada' }, { name: 'bob' }]); // null: a JSON list of two records, not a body and headers
+ * readReturnTuple([{ id: 1 }, { Link: '</a>' }], { recordThenHeaders: true }); // { body: { id: 1 }, headers: … }
  */
-export function readReturnTuple(value: readonly unknown[]): ReturnTuple | null {
+export function readReturnTuple(
+  value: readonly unknown[],
+  options: { recordThenHeaders?: boolean } = {},
+): ReturnTuple | null {
   if (value.length < 2 || value.length > 3 || !isBody(value[0])) return null;
   if (value.length === 3)
     return typeof value[1] === 'number' && isHeadersLike(value[2])
       ? { body: value[0], status: value[1], headers: value[2] }
       : null;
   if (typeof value[1] === 'number') return { body: value[0], status: value[1] };
+  // Two records are data far more often than a JSON body and its headers (a list of two users, `[{name: 'ada'},
+  // {name: 'bob'}]`): a record of headers follows only a body that is not JSON; `[json, 200, headers]` sets both.
+  // (`recordThenHeaders`: the caller knows the array is no body, as a route whose response schema refused it.)
+  if (!options.recordThenHeaders && isPlainObject(value[1]) && (isPlainObject(value[0]) || Array.isArray(value[0])))
+    return null;
   return isHeadersLike(value[1]) ? { body: value[0], headers: value[1] } : null;
 }

@@ -34,7 +34,10 @@ describe('routes', () => {
     app.get('/list', () => [1, 2, 3]);
     app.get('/created', () => ['made', 201]);
     app.get('/headers', () => ['x', 200, { 'X-A': '1' }]);
-    app.get('/only-headers', () => [{ ok: true }, { 'X-B': '2' }]);
+    app.get('/only-headers', () => ['<p>x</p>', { 'X-B': '2' }]);
+    app.get('/json-headers', () => [{ ok: true }, 200, { 'X-B': '2' }]);
+    // Two records are a list of two, whatever their values: never a body and headers taken from data.
+    app.get('/two-users', () => [{ name: 'ada' }, { name: 'bob', 'Set-Cookie': 'admin=1' }]);
     app.get('/response', () => new Response('r', { status: 418 }));
     app.get('/stream', () =>
       (async function* () {
@@ -55,7 +58,15 @@ describe('routes', () => {
     expect((await client.get('/created')).status).toBe(201);
     expect((await client.get('/headers')).headers.get('X-A')).toBe('1');
     const onlyHeaders = await client.get('/only-headers');
-    expect([onlyHeaders.json, onlyHeaders.headers.get('X-B')]).toEqual([{ ok: true }, '2']);
+    expect([onlyHeaders.text, onlyHeaders.headers.get('X-B')]).toEqual(['<p>x</p>', '2']);
+    const jsonHeaders = await client.get('/json-headers');
+    expect([jsonHeaders.json, jsonHeaders.headers.get('X-B')]).toEqual([{ ok: true }, '2']);
+    const twoUsers = await client.get('/two-users');
+    expect([twoUsers.json, twoUsers.headers.get('name'), twoUsers.headers.get('Set-Cookie')]).toEqual([
+      [{ name: 'ada' }, { name: 'bob', 'Set-Cookie': 'admin=1' }],
+      null,
+      null,
+    ]);
     expect((await client.get('/response')).status).toBe(418);
     expect((await client.get('/stream')).text).toBe('ab');
     expect((await client.get('/async')).text).toBe('later');
