@@ -39,9 +39,9 @@ describe('NunjucksRenderer', () => {
       throw new Error('boom');
     });
     const x = '<b>';
-    expect(
-      engine.renderString('{{ x }}|{% autoescape false %}{{ x }}{% endautoescape %}|{{ x }}', { x }),
-    ).toBe('&lt;b&gt;|<b>|&lt;b&gt;');
+    expect(engine.renderString('{{ x }}|{% autoescape false %}{{ x }}{% endautoescape %}|{{ x }}', { x })).toBe(
+      '&lt;b&gt;|<b>|&lt;b&gt;',
+    );
     // Nested blocks, and `True`/`False` as Jinja spells them too.
     expect(
       engine.renderString(
