@@ -1,6 +1,7 @@
 /** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
 import { createHash } from 'node:crypto';
-import { Compiler, parse, transform, type AstNode } from './nunjucks.js';
+import { Compiler, groupNodePrototype, parse, transform, type AstNode } from './nunjucks.js';
+import { templateOperators } from './truthiness.js';
 
 /** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
 export interface TemplatePosition {
@@ -34,7 +35,7 @@ interface Marker {
 export const TEMPLATE_URL_SCHEME = 'flagon-template:';
 const compiled = new Map<string, CompiledTemplate>();
 const MAX_COMPILED = 1000;
-// `new Function(body)` puts the body two lines down: "function anonymous(\n) {\n" comes first.
+// `new Function('flagon', body)` puts the body two lines down: "function anonymous(flagon\n) {\n" comes first.
 const FUNCTION_BODY_LINE = measureBodyLine();
 
 // Nodes that only name or hold a value: code after them belongs to the tag or call around them (the frame of an
@@ -52,8 +53,17 @@ const CANNOT_THROW = new Set([
 ]);
 
 /**
+ * `target` under Jinja's truth test: a node the compiler takes as an expression (a Group, by its prototype) that
+ * {@link LocatingCompiler} compiles as `flagon.truthy(target)`. No line of its own: its target has one.
+ */
+function truthyOf(target: AstNode): AstNode {
+  return Object.create(groupNodePrototype, { typename: { value: 'Truthy' }, target: { value: target } }) as AstNode;
+}
+
+/**
  * The compiler nunjucks uses, recording as it writes code which template node each stretch of code comes from, and
- * in which function (top level, block, macro). Nothing is added to the code itself: rendering costs the same.
+ * in which function (top level, block, macro). Conditions (`if`, inline `if`, `not`, `and`, `or`) take Jinja's truth
+ * test (`flagon.truthy`, from {@link templateOperators}): an empty list or dict is false, as in Flask's templates.
  */
 class LocatingCompiler extends Compiler {
   readonly markers: Marker[] = [];
@@ -94,6 +104,54 @@ class LocatingCompiler extends Compiler {
     } finally {
       this.#fn = outer;
     }
+  }
+
+  override compileIf(node: AstNode, frame: unknown, async?: boolean): void {
+    const cond = node.cond!;
+    node.cond = truthyOf(cond);
+    try {
+      super.compileIf(node, frame, async);
+    } finally {
+      node.cond = cond;
+    }
+  }
+
+  override compileInlineIf(node: AstNode, frame: unknown): void {
+    const cond = node.cond!;
+    node.cond = truthyOf(cond);
+    try {
+      super.compileInlineIf(node, frame);
+    } finally {
+      node.cond = cond;
+    }
+  }
+
+  compileNot(node: AstNode, frame: unknown): void {
+    this._emit('!');
+    this.compile(truthyOf(node.target!), frame);
+  }
+
+  /** Python's `or` and `and` give one of their operands; the right one is evaluated only when it is the answer. */
+  compileOr(node: AstNode, frame: unknown): void {
+    this.#operator('or', node, frame);
+  }
+
+  compileAnd(node: AstNode, frame: unknown): void {
+    this.#operator('and', node, frame);
+  }
+
+  compileTruthy(node: AstNode, frame: unknown): void {
+    this._emit('flagon.truthy(');
+    this.compile(node.target!, frame);
+    this._emit(')');
+  }
+
+  #operator(name: 'or' | 'and', node: AstNode, frame: unknown): void {
+    this._emit(`flagon.${name}(`);
+    this.compile(node.left!, frame);
+    this._emit(', function () { return ');
+    this.compile(node.right!, frame);
+    this._emit('; })');
   }
 
   override compileExtends(node: AstNode, frame: unknown): void {
@@ -161,7 +219,7 @@ export function compileTemplate(
     .digest('hex')
     .slice(0, 16)}`;
   // How nunjucks itself turns compiled code into functions; the sourceURL names the code in stack frames.
-  const props = new Function(`${code}\n//# sourceURL=${url}`)() as Record<string, unknown>;
+  const props = new Function('flagon', `${code}\n//# sourceURL=${url}`)(templateOperators) as Record<string, unknown>;
   const template: CompiledTemplate = { name, file, props, markers: compiler.markers };
   // Keyed by content: recompiling an unchanged template (auto-reload) replaces its entry instead of adding one; the
   // oldest go past a bound, as string templates can be made from data (a frame in one then stays as V8 wrote it).
@@ -199,7 +257,7 @@ export function templateAt(
 function measureBodyLine(): number {
   try {
     // Measures where V8 puts a Function body, for templateAt.
-    new Function('throw new Error()\n//# sourceURL=flagon-probe')();
+    new Function('flagon', 'throw new Error()\n//# sourceURL=flagon-probe')();
   } catch (error) {
     const match = /flagon-probe:(\d+):\d+/.exec((error as Error).stack ?? '');
     if (match) return Number(match[1]);

@@ -1,5 +1,6 @@
 /** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface. */
 import { AutoescapeTag } from './autoescape-tag.js';
+import { isTruthy } from './truthiness.js';
 import type { TemplateRenderer } from '../app/types.js';
 import { compileTemplate, type CompileEnvironment } from './compiler.js';
 import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } from './errors.js';
@@ -141,6 +142,7 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   // Jinja spells its constants True, False and None; ported Flask templates (`_external=True`) keep working.
   env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null);
   env.addFilter('tojson', tojson);
+  env.addFilter('default', defaultFilter).addFilter('d', defaultFilter);
   env.addExtension('autoescape', new AutoescapeTag());
   return env;
 }
@@ -164,6 +166,16 @@ function renderExplained(render: () => string, top: { name: string; file: string
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/**
+ * Jinja's `default(value, default_value='', boolean=False)`: the default for an undefined value, or with `boolean`
+ * for any value Jinja counts as false (an empty list too, where nunjucks's own filter asks JavaScript).
+ */
+function defaultFilter(value: unknown, fallback: unknown = '', boolean: unknown = false): unknown {
+  const keywords = boolean as { boolean?: unknown; __keywords?: true } | null;
+  const test = typeof keywords === 'object' && keywords?.__keywords === true ? keywords.boolean : boolean;
+  return (test ? isTruthy(value) : value !== undefined) ? value : fallback;
 }
 
 const HTML_UNSAFE_IN_JSON: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' };

@@ -5,6 +5,9 @@ import nunjucks from 'nunjucks';
 /** The parts of a nunjucks AST node Flagon reads. */
 export interface AstNode {
   typename: string;
+  cond?: AstNode;
+  left?: AstNode;
+  right?: AstNode;
   lineno?: number;
   colno?: number;
   name?: AstNode & { value?: string };
@@ -19,10 +22,18 @@ export interface NunjucksCompiler {
   _compileMacro(node: AstNode, frame: unknown): string;
   compile(node: AstNode, frame?: unknown): void;
   compileExtends(node: AstNode, frame: unknown): void;
+  compileIf(node: AstNode, frame: unknown, async?: boolean): void;
+  compileInlineIf(node: AstNode, frame: unknown): void;
   getCode(): string;
 }
 
+/** The parts of nunjucks's AST node classes Flagon uses. */
+interface NodeClasses {
+  Group: { prototype: AstNode };
+}
+
 interface Internals {
+  nodes: NodeClasses;
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
   parser: { parse(src: string, extensions: unknown[], opts: object): AstNode };
   lib: { TemplateError: new (...args: never[]) => Error };
@@ -32,6 +43,8 @@ const internals = nunjucks as unknown as Internals;
 
 export const { Environment, FileSystemLoader, Template } = nunjucks;
 export type { ConfigureOptions } from 'nunjucks';
+/** The prototype of nunjucks's Group node: a node made from it passes the compiler's type checks for expressions. */
+export const groupNodePrototype = internals.nodes.Group.prototype;
 /** nunjucks's compiler class, to extend. */
 export const { Compiler } = internals.compiler;
 /** Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`). */

@@ -70,6 +70,36 @@ describe('templates', () => {
     expect((await app.testClient().get('/')).text).toBe('/ / tpl-secret ada one,two');
   });
 
+  it('test conditions as Jinja does: an empty list or dict is false, and `or`/`and` give an operand', async () => {
+    const app = newApp();
+    // The template and the expected text are what Flask 3.1 renders (python3, render_template_string, same values).
+    const template = [
+      '{% if posts %}has{% else %}No posts{% endif %}',
+      '{% if not posts %}none{% endif %}',
+      "{{ posts or 'x' }}",
+      '{{ user and user.name }}',
+      "{{ empty and 'never' }}",
+      '{{ 1 or boom() }}', // short-circuit: boom is never looked up, so nothing fails
+      "{{ 'yes' if d else 'no' }}",
+      '{% if d %}d{% elif full %}full{% endif %}',
+      "{{ posts|default('dflt', true) }}",
+      "{{ zero|default('z', true) }}",
+      "{{ missing|default('m') }}",
+      "{{ zero|default('kept') }}",
+      '{% if request.args %}args{% else %}no args{% endif %}',
+      '{% if not (posts or d) %}both empty{% endif %}',
+      "{{ 0.0 or 'f' }}",
+      "{{ '' or 's' }}",
+      '{{ full and full.a }}',
+    ].join('|');
+    app.get('/', () =>
+      renderTemplateString(template, { posts: [], user: { name: 'ada' }, empty: '', d: {}, full: { a: 1 }, zero: 0 }),
+    );
+    expect((await app.testClient().get('/')).text).toBe(
+      'No posts|none|x|ada||1|no|full|dflt|z|m|0|no args|both empty|f|s|1',
+    );
+  });
+
   it("read request.args and request.headers items as Jinja does: request.args.q, request.headers['User-Agent']", async () => {
     const app = newApp();
     app.get('/search', () =>

@@ -1,0 +1,35 @@
+/** @module Jinja's (Python's) truth test for templates (layer L3): what `if`, `not`, `and`, `or` and `default(…, true)` ask. */
+
+/**
+ * Whether a value counts as true in a Jinja template, as Python decides: `undefined`, `null`, `false`, `0`, `NaN`,
+ * `''`, an empty array, an empty plain object (a dict), and an empty Map, Set or MultiDict (anything with a numeric
+ * `size` of 0) are false; so is empty safe text. Every other value is true. JavaScript's own test says `[]` and `{}`
+ * are true, which turns Flask's `{% if posts %}…{% else %}No posts{% endif %}` around.
+ *
+ * @example
+ * isTruthy([]);        // false, as in Jinja
+ * isTruthy({ a: 1 });  // true
+ */
+export function isTruthy(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return Boolean(value);
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof String) return value.length > 0; // nunjucks's safe text is a String object
+  const size = (value as { size?: unknown }).size;
+  if (typeof size === 'number') return size > 0;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto === Object.prototype || proto === null) {
+    for (const key in value) if (Object.hasOwn(value, key)) return true;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * What compiled templates call for `a or b` and `a and b`: Python's operators return one of their operands, chosen
+ * by {@link isTruthy}; the right one is a function, so it is evaluated only when needed (short-circuit).
+ */
+export const templateOperators = Object.freeze({
+  truthy: isTruthy,
+  or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
+  and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),
+});
