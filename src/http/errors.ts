@@ -56,6 +56,22 @@ export class HTTPError extends Error {
     return STATUS_CODES[this.status] ?? 'Unknown';
   }
 
+  /** The status, under Werkzeug's name for it (`e.code` in Flask error handlers). @example jsonify({ code: e.code }); */
+  get code(): number {
+    return this.status;
+  }
+
+  /**
+   * `404 Not Found: The requested URL…`, as Werkzeug's `str(e)`, for `${e}` and `{{ error }}` in a template (an
+   * Error's own toString would put the name in front once more).
+   *
+   * @example
+   * String(new NotFound('No such user.')); // '404 Not Found: No such user.'
+   */
+  override toString(): string {
+    return this.message;
+  }
+
   /** Flask's default error page. */
   getBody(): string {
     const name = escapeHtml(this.name);

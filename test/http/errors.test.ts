@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BadRequest,
   HTTPError,
   HTTP_ERRORS,
   MethodNotAllowed,
@@ -63,6 +64,19 @@ describe('HTTP errors', () => {
       expect(error.expose).toBe(status < 500);
       expect(error.getBody()).toContain(`<title>${status} `);
     }
+  });
+
+  it("print as Werkzeug's str(e), and answer to e.code as well as e.status", () => {
+    const missing = new NotFound('No such user.');
+    expect([String(missing), `${missing}`, missing.code, missing.status]).toEqual([
+      '404 Not Found: No such user.',
+      '404 Not Found: No such user.',
+      404,
+      404,
+    ]);
+    expect(String(new BadRequest())).toBe(
+      '400 Bad Request: The browser (or proxy) sent a request that this server could not understand.',
+    );
   });
 
   it('carry their extra headers', () => {
