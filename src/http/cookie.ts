@@ -11,6 +11,10 @@ import { serialize } from 'cookie';
 export interface CookieOptions {
   /** Seconds until the cookie expires; also sets Expires for old clients. */
   maxAge?: number;
+  /**
+   * When the cookie expires: a Date, or milliseconds since the epoch as `Date.now()` counts them. Werkzeug's
+   * `expires` takes seconds: a port of `expires=time() + 3600` is `Date.now() + 3_600_000` (or `maxAge: 3600`).
+   */
   expires?: Date | number;
   /** Default `/`. */
   path?: string | null;
