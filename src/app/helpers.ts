@@ -3,7 +3,8 @@ import { Response } from '../wrappers/response.js';
 import type { UrlForOptions } from './url-for.js';
 import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
-import { makeResponse as toResponse } from './make-response.js';
+import type { HeadersInit } from '../http/headers.js';
+import { applyTuple, makeResponse as toResponse } from './make-response.js';
 
 function context(what: string) {
   const found = currentContext();
@@ -40,17 +41,26 @@ export function afterThisRequest(fn: (response: Response) => Response | void | P
 
 /**
  * Flask's `make_response`: a Response from anything a view may return, to change it before returning; with no
- * argument, an empty `200` to fill in.
+ * argument, an empty `200` to fill in. As in Flask, several arguments are a tuple: `(body, status)`,
+ * `(body, status, headers)` or `(body, headers)`, whatever the body is.
  *
  * @example
- * const response = await makeResponse(['Created', 201]);
+ * const response = await makeResponse('Created', 201, { Location: '/items/1' });
  * response.headers.set('X-Id', '1');
  */
-export async function makeResponse(...args: [value?: unknown]): Promise<Response> {
+export async function makeResponse(
+  ...args:
+    | []
+    | [value: unknown]
+    | [body: unknown, status: number, headers?: HeadersInit]
+    | [body: unknown, headers: HeadersInit]
+): Promise<Response> {
   if (args.length === 0) return new Response(); // Flask: make_response() is the app's response class, empty
-  const [value] = args;
   const found = currentContext();
-  return toResponse(value, found?.match?.endpoint ?? '<makeResponse>', found?.request?.environ);
+  const made = await toResponse(args[0], found?.match?.endpoint ?? '<makeResponse>', found?.request?.environ);
+  if (args.length === 1) return made;
+  const [, second, third] = args;
+  return typeof second === 'number' ? applyTuple(made, second, third) : applyTuple(made, undefined, second);
 }
 
 /** A flashed message: `[category, message]`. */

@@ -84,6 +84,23 @@ function isFetchResponse(value: unknown): value is globalThis.Response {
 }
 
 /**
+ * Sets a tuple's status and headers on the response made from its body. Headers as Werkzeug's `Headers.update`: a
+ * name given replaces the response's own, with every value given for it.
+ *
+ * @example
+ * applyTuple(new Response('made'), 201, { Location: '/items/1' });
+ */
+export function applyTuple(response: Response, status?: number, headers?: HeadersInit): Response {
+  if (status !== undefined) response.status = status;
+  if (headers !== undefined) {
+    const given = new Headers(headers);
+    for (const [name] of given) response.headers.delete(name);
+    for (const [name, header] of given) response.headers.add(name, header);
+  }
+  return response;
+}
+
+/**
  * Turns what a view returned into a Response, by Flask's rules; synchronous except for a returned TSGI app, which is
  * called with `environ` (without one, a returned app is an error). Anything else (undefined, a number, a bad tuple)
  * throws a `FlagonError` that names the view.
@@ -99,16 +116,7 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
   if (Array.isArray(value)) {
     const tuple = readReturnTuple(value);
     if (tuple === null) return jsonify(value);
-    const apply = (response: Response): Response => {
-      if (tuple.status !== undefined) response.status = tuple.status;
-      if (tuple.headers !== undefined) {
-        // Werkzeug's Headers.update: a name given replaces the response's own, with every value given for it
-        const given = new Headers(tuple.headers);
-        for (const [name] of given) response.headers.delete(name);
-        for (const [name, header] of given) response.headers.add(name, header);
-      }
-      return response;
-    };
+    const apply = (response: Response): Response => applyTuple(response, tuple.status, tuple.headers);
     const made = makeResponse(tuple.body, endpoint, environ);
     return made instanceof Response ? apply(made) : made.then(apply);
   }

@@ -995,7 +995,7 @@ describe('flask tests/test_basic.py', () => {
         'Awesome',
         'text/html',
       ]);
-      rv = await makeResponse(['W00t', 404]);
+      rv = await makeResponse('W00t', 404);
       expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([
         404,
         'W00t',
@@ -1017,19 +1017,15 @@ describe('flask tests/test_basic.py', () => {
   it('test_make_response_with_response_instance', async () => {
     const app = flaskApp();
     await inRequest(app, async () => {
-      let rv = await makeResponse([jsonify({ msg: 'W00t' }), 400]);
+      let rv = await makeResponse(jsonify({ msg: 'W00t' }), 400);
       expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([
         400,
         '{"msg":"W00t"}\n',
         'application/json',
       ]);
-      rv = await makeResponse([new Response(''), 400]);
+      rv = await makeResponse(new Response(''), 400);
       expect([rv.status, new TextDecoder().decode(await rv.getData()), rv.mimetype]).toEqual([400, '', 'text/html']);
-      rv = await makeResponse([
-        new Response('', { headers: { 'Content-Type': 'text/html' } }),
-        400,
-        [['X-Foo', 'bar']],
-      ]);
+      rv = await makeResponse(new Response('', { headers: { 'Content-Type': 'text/html' } }), 400, [['X-Foo', 'bar']]);
       expect([rv.status, rv.headers.get('Content-Type'), rv.headers.get('X-Foo')]).toEqual([400, 'text/html', 'bar']);
     });
   });

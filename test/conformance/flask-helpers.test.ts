@@ -283,6 +283,15 @@ describe('flask tests/test_helpers.py', () => {
       });
     });
 
+    it('test_make_response (several arguments are a tuple, a record body with headers too)', async () => {
+      const app = flaskApp();
+      const rv = await inRequest(app, () => makeResponse({ ok: true }, { 'X-B': '2' }));
+      expect([rv.status, rv.mimetype, rv.headers.get('X-B')]).toEqual([200, 'application/json', '2']);
+      expect(new TextDecoder().decode(await rv.getData())).toBe('{"ok":true}\n');
+      const one = await inRequest(app, () => makeResponse(['W00t', 404])); // one array: read as a view's return
+      expect(one.status).toBe(404);
+    });
+
     it('test_make_response (no argument)', async () => {
       const app = flaskApp();
       const rv = await inRequest(app, () => makeResponse());
