@@ -234,6 +234,7 @@ export class Pipeline {
 
   /** Flask's handle_user_exception: the handler's answer; an untrapped HTTPError answers as itself; else rethrow. */
   async #handleUserException(plan: EndpointPlan, error: unknown): Promise<unknown> {
+    if (error instanceof HTTPError && error.response !== null) return error.response; // abort(response): as it is
     const answered = error instanceof HTTPError && !trapsHttpError(this.#config, error);
     if (answered && error instanceof RequestRedirect) return errorResponse(error); // routing redirects skip handlers
     const handler = this.#registry.errorHandlers.find(error, plan.scopes);

@@ -112,7 +112,8 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
   if (value instanceof Response) return value;
   if (typeof value === 'string' || value instanceof Uint8Array) return new Response(value);
   if (isFetchResponse(value)) return fromFetchResponse(value);
-  if (value instanceof HTTPError) return errorResponse(value);
+  if (value instanceof HTTPError)
+    return value.response === null ? errorResponse(value) : makeResponse(value.response, endpoint, environ);
   if (Array.isArray(value)) {
     const tuple = readReturnTuple(value);
     if (tuple === null) return jsonify(value);

@@ -15,6 +15,21 @@ export interface HTTPErrorOptions {
   headers?: HeadersInit;
   /** What caused this error, kept for logs and error handlers. */
   cause?: unknown;
+  /**
+   * A response that answers in this error's place, as Werkzeug's `HTTPException(response=…)`: the App sends it as it
+   * is (a Response, or anything a view may return), without running error handlers. `abort(response)` sets it.
+   */
+  response?: AbortResponse;
+}
+
+/**
+ * What `abort()` takes besides a status: a response object with its status (Flagon's Response, or the Fetch one).
+ *
+ * @example
+ * const response: AbortResponse = new Response('Slow down', { status: 429 });
+ */
+export interface AbortResponse {
+  readonly status: number;
 }
 
 const encoder = new TextEncoder();
@@ -37,6 +52,8 @@ export class HTTPError extends Error {
   readonly headers: Headers;
   /** Whether the description may be shown to the client; a 5xx may describe internals. */
   readonly expose: boolean;
+  /** The response that answers in this error's place (`abort(response)`), or `null`. */
+  readonly response: AbortResponse | null;
 
   constructor(description?: string, options: HTTPErrorOptions = {}) {
     const ctor = new.target as typeof HTTPError;
@@ -49,6 +66,7 @@ export class HTTPError extends Error {
     this.description = text;
     this.headers = new Headers(options.headers);
     this.expose = ctor.status < 500;
+    this.response = options.response ?? null;
   }
 
   /** The status phrase, `'Not Found'`, as Werkzeug's `name`. */
@@ -418,12 +436,17 @@ export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => 
 
 /**
  * Throws the {@link HTTPError} for a status, as Flask's `abort(404)`. An unknown status is a programming error and
- * throws a plain `Error` that says so.
+ * throws a plain `Error` that says so. Given a response instead, as Flask's `abort(response)`, it throws an error
+ * that carries it: the App answers with that response, and no error handler runs.
  *
  * @example
  * if (!user) abort(404, 'No such user.');
+ * if (tooMany) abort(new Response('Slow down', { status: 429, headers: { 'Retry-After': '60' } }));
  */
-export function abort(status: number, description?: string): never {
+export function abort(status: number, description?: string): never;
+export function abort(response: AbortResponse): never;
+export function abort(status: number | AbortResponse, description?: string): never {
+  if (typeof status !== 'number') throw new HTTPError(undefined, { response: status });
   const ErrorClass = HTTP_ERRORS[status];
   if (ErrorClass === undefined) {
     throw new Error(

@@ -67,4 +67,4 @@ export {
   HTTP_ERRORS,
   abort,
 } from './errors.js';
-export type { HTTPErrorOptions } from './errors.js';
+export type { AbortResponse, HTTPErrorOptions } from './errors.js';

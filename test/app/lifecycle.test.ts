@@ -181,6 +181,30 @@ describe('error handlers', () => {
     expect([declined.status, declined.text]).toEqual([402, 'payment: CardDeclined']);
   });
 
+  it("answer abort(response) with that response, no error handler run, after-hooks still run (Flask's abort)", async () => {
+    const app = newApp();
+    const handled: string[] = [];
+    app.errorHandler(HTTPError, (e: HTTPError) => {
+      handled.push(String(e.status));
+      return ['handled', 500];
+    });
+    app.afterRequest((r: Response) => {
+      r.headers.set('X-After', 'yes');
+      return r;
+    });
+    app.get('/teapot', async () => abort(await makeResponse('custom', 418)));
+    app.get('/slow', () => abort(new Response('Slow down', { status: 429, headers: { 'Retry-After': '60' } })));
+    app.get('/fetch', () => abort(new globalThis.Response('from fetch', { status: 409 })));
+    const client = app.testClient();
+    const teapot = await client.get('/teapot');
+    expect([teapot.status, teapot.text, teapot.headers.get('X-After')]).toEqual([418, 'custom', 'yes']);
+    const slow = await client.get('/slow');
+    expect([slow.status, slow.text, slow.headers.get('Retry-After')]).toEqual([429, 'Slow down', '60']);
+    const fetched = await client.get('/fetch');
+    expect([fetched.status, fetched.text]).toEqual([409, 'from fetch']);
+    expect(handled).toEqual([]);
+  });
+
   it('turn an unhandled error into a 500 for the 500 handler, and still run after-hooks', async () => {
     const app = newApp({ TESTING: false });
     let afterRan = false;
