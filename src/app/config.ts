@@ -51,13 +51,16 @@ function missingFile(file: string, cause?: unknown): FlagonError {
  */
 export type ConfigClass = abstract new (...args: never[]) => unknown;
 
-/** An object's own entries; a class's static entries, its bases' first, so a subclass's value wins. */
+/**
+ * An object's own entries; a class's static fields and getters, with its bases', each read on the class itself so a
+ * subclass's value wins (`static get DATABASE() { return process.env.DB }` counts, as a property in Flask's dir()).
+ */
 function ownAndInherited(values: object): Array<[string, unknown]> {
   if (typeof values !== 'function') return Object.entries(values);
-  const chain: object[] = [];
+  const names = new Set<string>();
   for (let at: object | null = values; at !== null && at !== Function.prototype; at = Object.getPrototypeOf(at))
-    chain.unshift(at);
-  return chain.flatMap((klass) => Object.entries(klass));
+    for (const name of Object.getOwnPropertyNames(at)) if (name !== 'prototype') names.add(name);
+  return [...names].map((name) => [name, Reflect.get(values, name) as unknown]);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

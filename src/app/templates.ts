@@ -111,7 +111,9 @@ function unproxied(target: object, key: string | symbol): unknown {
 /** `lookup.name` is the attribute if there is one, else `lookup.get(name)`: Jinja's `getattr`, then `getitem`. */
 function withItems<T extends ItemLookup>(lookup: T): T {
   return new Proxy(lookup, {
-    get: (target, key) => (typeof key === 'string' && !(key in target) ? target.get(key) : unproxied(target, key)),
+    // A missing item is Jinja's undefined (so `default()` applies), not the `null` Headers.get gives.
+    get: (target, key) =>
+      typeof key === 'string' && !(key in target) ? (target.get(key) ?? undefined) : unproxied(target, key),
   });
 }
 

@@ -102,8 +102,13 @@ export class HTTPError extends Error {
     return [['Content-Type', 'text/html; charset=utf-8'], ...this.headers.toList()];
   }
 
-  /** This error as a TSGI app that answers any request with its page. */
+  /**
+   * This error as a TSGI app that answers any request with its page, or with its `response` when that is a TSGI
+   * response (Flagon's Response; a Fetch Response is converted by the App, not here).
+   */
   get gatewayApp(): GatewayApp {
+    const replacement = (this.response as { gatewayApp?: unknown } | null)?.gatewayApp;
+    if (typeof replacement === 'function') return replacement as GatewayApp;
     return (_environ, startResponse) => {
       startResponse(statusLine(this.status), this.getHeaders());
       return [encoder.encode(this.getBody())];
@@ -434,6 +439,17 @@ export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => 
   ),
 );
 
+/** Flagon's Response (a TSGI app) or the Fetch one, told by shape: the http layer knows neither class. */
+function isResponse(value: unknown): value is AbortResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as { status?: unknown; gatewayApp?: unknown; arrayBuffer?: unknown; headers?: unknown };
+  return (
+    typeof candidate.status === 'number' &&
+    typeof candidate.headers === 'object' &&
+    (typeof candidate.gatewayApp === 'function' || typeof candidate.arrayBuffer === 'function')
+  );
+}
+
 /**
  * Throws the {@link HTTPError} for a status, as Flask's `abort(404)`. An unknown status is a programming error and
  * throws a plain `Error` that says so. Given a response instead, as Flask's `abort(response)`, it throws an error
@@ -446,7 +462,13 @@ export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => 
 export function abort(status: number, description?: string): never;
 export function abort(response: AbortResponse): never;
 export function abort(status: number | AbortResponse, description?: string): never {
-  if (typeof status !== 'number') throw new HTTPError(undefined, { response: status });
+  if (typeof status !== 'number') {
+    if (!isResponse(status))
+      throw new TypeError(
+        `abort() takes a status number, abort(404), or a Response, abort(new Response('Slow down', { status: 429 })); got ${typeof status === 'object' ? 'an object that is no Response' : JSON.stringify(status)}`,
+      );
+    throw new HTTPError(undefined, { response: status });
+  }
   const ErrorClass = HTTP_ERRORS[status];
   if (ErrorClass === undefined) {
     throw new Error(

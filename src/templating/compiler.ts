@@ -1,6 +1,7 @@
 /** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
 import { createHash } from 'node:crypto';
 import { Compiler, groupNodePrototype, parse, transform, type AstNode } from './nunjucks.js';
+import { autoescapeSetting } from './autoescape-tag.js';
 import { templateOperators } from './truthiness.js';
 
 /** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
@@ -72,7 +73,11 @@ class LocatingCompiler extends Compiler {
   #fn = 'top-level template code';
   #extendsAt: TemplatePosition | null = null;
 
-  override _emit(code: string): void {
+  /** Inside `{% autoescape %}`: the setting its outputs are written with (see AutoescapeTag), else `null`. */
+  #autoescape: boolean | null = null;
+
+  override _emit(text: string): void {
+    const code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
     super._emit(code);
     const lastBreak = code.lastIndexOf('\n');
     if (lastBreak === -1) {
@@ -152,6 +157,16 @@ class LocatingCompiler extends Compiler {
     this._emit(', function () { return ');
     this.compile(node.right!, frame);
     this._emit('; })');
+  }
+
+  override compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void {
+    const outer = this.#autoescape;
+    if (node.extName === 'autoescape') this.#autoescape = autoescapeSetting(node.args?.children[0]);
+    try {
+      super.compileCallExtension(node, frame, async);
+    } finally {
+      this.#autoescape = outer;
+    }
   }
 
   override compileExtends(node: AstNode, frame: unknown): void {

@@ -6,6 +6,8 @@ import nunjucks from 'nunjucks';
 export interface AstNode {
   typename: string;
   cond?: AstNode;
+  extName?: string;
+  args?: { children: Array<{ typename: string; value?: unknown }> };
   left?: AstNode;
   right?: AstNode;
   lineno?: number;
@@ -23,6 +25,7 @@ export interface NunjucksCompiler {
   compile(node: AstNode, frame?: unknown): void;
   compileExtends(node: AstNode, frame: unknown): void;
   compileIf(node: AstNode, frame: unknown, async?: boolean): void;
+  compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void;
   compileInlineIf(node: AstNode, frame: unknown): void;
   getCode(): string;
 }

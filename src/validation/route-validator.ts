@@ -202,9 +202,11 @@ async function validateResponse(schema: StandardSchemaV1 | null, value: unknown,
     // A list the schema accepts is the body, whatever its items look like ([1, 2] is not [body, status]).
     if (!whole.issues) return jsonList(whole.value);
     // Otherwise it may be a tuple, read by makeResponse's own test; its body is what the schema describes.
-    // The schema refused the array as the body, so `[record, headers]` is a body and its headers here.
+    // The schema refused the array as the body, so `[record, headers]` is a body and its headers here, unless the
+    // second record is one more body (two users where the route returns one): then the list is what was returned.
     const tuple = readReturnTuple(value, { recordThenHeaders: true });
-    if (tuple !== null) {
+    const secondIsBody = tuple?.status === undefined && !(await check(schema, value[1])).issues;
+    if (tuple !== null && !secondIsBody) {
       const body = await check(schema, tuple.body);
       if (body.issues) throw rejected(endpoint, body.issues);
       const out = Array.isArray(body.value) ? jsonList(body.value) : body.value;

@@ -74,6 +74,13 @@ describe('config', () => {
       undefined,
     ]);
     expect(Object.keys(app.config)).not.toContain('prototype');
+    class FromEnvironment extends Production {
+      static get SERVER_NAME() {
+        return 'example.com';
+      }
+    }
+    app.config.fromObject(FromEnvironment);
+    expect([app.config.SERVER_NAME, app.config.DATABASE]).toEqual(['example.com', '/var/lib/app/app.db']);
     class Broken extends Settings {
       static MAX_CONTENT_LENGTH = 'lots';
     }

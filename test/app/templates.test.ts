@@ -91,12 +91,21 @@ describe('templates', () => {
       "{{ 0.0 or 'f' }}",
       "{{ '' or 's' }}",
       '{{ full and full.a }}',
+      '{% if file %}file{% endif %}', // a record with a size field of 0 is a record, not an empty collection
     ].join('|');
     app.get('/', () =>
-      renderTemplateString(template, { posts: [], user: { name: 'ada' }, empty: '', d: {}, full: { a: 1 }, zero: 0 }),
+      renderTemplateString(template, {
+        posts: [],
+        user: { name: 'ada' },
+        empty: '',
+        d: {},
+        full: { a: 1 },
+        zero: 0,
+        file: { name: 'x', size: 0 },
+      }),
     );
     expect((await app.testClient().get('/')).text).toBe(
-      'No posts|none|x|ada||1|no|full|dflt|z|m|0|no args|both empty|f|s|1',
+      'No posts|none|x|ada||1|no|full|dflt|z|m|0|no args|both empty|f|s|1|file',
     );
   });
 
@@ -113,6 +122,7 @@ describe('templates', () => {
           "{{ request.headers['User-Agent'] }}",
           '{{ request.headers.Accept }}',
           "{{ request.headers.get('accept') }}",
+          "{{ request.headers['X-Missing'] | default('none') }}",
           '{{ request.path }}',
           '{% for key, value in request.args %}{{ key }}={{ value }};{% endfor %}',
         ].join('|'),
@@ -130,6 +140,7 @@ describe('templates', () => {
       'curl/8',
       'text/html',
       'text/html',
+      'none',
       '/search',
       'q=&lt;b&gt;tea&lt;/b&gt;;tag=a;tag=b;',
     ]);

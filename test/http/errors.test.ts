@@ -13,6 +13,7 @@ import {
   statusLine,
 } from 'flagon/http';
 import { createEnviron, runApp } from 'flagon/testing';
+import { Request, Response } from 'flagon/wrappers';
 
 describe('statusLine', () => {
   it('names known codes, says UNKNOWN for others in range, and refuses the rest', () => {
@@ -112,5 +113,22 @@ describe('HTTP errors', () => {
     expect(() => abort(403, 'Members only.')).toThrow('403 Forbidden: Members only.');
     expect(() => abort(416)).toThrow(RequestedRangeNotSatisfiable);
     expect(() => abort(299)).toThrow(/no HTTP error class for that status/);
+  });
+
+  it("abort(response) carries the response, which answers in the error page's place; anything else is refused", async () => {
+    const app = Request.application(() =>
+      abort(new Response('Slow down', { status: 429, headers: { 'Retry-After': '9' } })),
+    );
+    const answer = await runApp(app, createEnviron('/'));
+    expect([answer.status, answer.header('retry-after'), answer.text]).toEqual([
+      '429 Too Many Requests',
+      '9',
+      'Slow down',
+    ]);
+    // A JavaScript caller's string, or an object that only has a status, is a mistake, not a response.
+    expect(() => abort('404' as unknown as number)).toThrow(
+      /abort\(\) takes a status number, abort\(404\), or a Response/,
+    );
+    expect(() => abort({ status: 404 } as never)).toThrow(/an object that is no Response/);
   });
 });

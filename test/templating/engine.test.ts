@@ -56,4 +56,15 @@ describe('NunjucksRenderer', () => {
     );
     expect(engine.renderString('{{ x }}', { x })).toBe('&lt;b&gt;'); // the failed block put escaping back
   });
+
+  it('{% autoescape false %} leaves a macro defined outside it and an included template escaped, as Jinja', () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    const source =
+      '{% macro m(v) %}<{{ v }}>{% endmacro %}{% autoescape false %}{{ m(x) }}|{% include "autoescape/part.html" %}|{{ x }}{% endautoescape %}';
+    // What Flask renders from the same template and part.html (python3, Flask 3.1).
+    expect(engine.renderString(source, { x: '<b>' })).toBe('<&lt;b&gt;>|[&lt;b&gt;]|<b>');
+    expect(() => engine.renderString('{% autoescape flag %}{% endautoescape %}', { flag: false })).toThrow(
+      /autoescape takes true or false/,
+    );
+  });
 });

@@ -49,6 +49,13 @@ describe('a response schema reads tuples as makeResponse does', () => {
     expect([plain.status, plain.json]).toEqual([200, { id: 2 }]);
   });
 
+  it('refuses two bodies where the route returns one, never taking the second for headers', async () => {
+    const app = newApp();
+    const user = z.object({ name: z.string() });
+    app.get('/user', { response: user }, () => [{ name: 'ada' }, { name: 'bob', 'Set-Cookie': 'admin=1' }] as never);
+    await expect(app.testClient().get('/user')).rejects.toThrow(/response: /);
+  });
+
   it('checks the body of a tuple and sends an array body as JSON with the status', async () => {
     const app = newApp();
     const names = z.array(z.object({ name: z.string() }));
