@@ -1,8 +1,8 @@
 /** @module Jinja's `{% autoescape %}` block for nunjucks (layer L3), which has no such tag. */
 import { markSafe } from './nunjucks.js';
 
-/** The parts of nunjucks's parser an extension uses (nunjucks documents them for custom tags). */
-interface TagParser {
+/** The parts of nunjucks's parser a tag uses (nunjucks documents them for custom tags). */
+export interface TagParser {
   nextToken(): { value: string; lineno: number; colno: number };
   parseSignature(throwErrors: null, noParens: true): { children: Array<{ typename: string; value?: unknown }> };
   advanceAfterBlockEnd(name?: string): void;
@@ -10,7 +10,7 @@ interface TagParser {
   fail(message: string, lineno?: number, colno?: number): never;
 }
 
-interface TagNodes {
+export interface TagNodes {
   CallExtension: new (extension: object, method: string, args: unknown, contentArgs: unknown[]) => unknown;
 }
 

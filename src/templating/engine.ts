@@ -1,5 +1,6 @@
 /** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface. */
 import { AutoescapeTag } from './autoescape-tag.js';
+import { WithTag } from './with-tag.js';
 import { isTruthy } from './truthiness.js';
 import type { TemplateRenderer } from '../app/types.js';
 import { compileTemplate, type CompileEnvironment } from './compiler.js';
@@ -143,7 +144,7 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null);
   env.addFilter('tojson', tojson);
   env.addFilter('default', defaultFilter).addFilter('d', defaultFilter);
-  env.addExtension('autoescape', new AutoescapeTag());
+  env.addExtension('autoescape', new AutoescapeTag()).addExtension('with', new WithTag());
   return env;
 }
 

@@ -70,6 +70,23 @@ describe('templates', () => {
     expect((await app.testClient().get('/')).text).toBe('/ / tpl-secret ada one,two');
   });
 
+  it("render Flask's message-flashing snippet as written ({% with %}, {% if messages %})", async () => {
+    const app = newApp();
+    const snippet =
+      '{% with messages = get_flashed_messages() %}{% if messages %}<ul>{% for message in messages %}<li>{{ message }}</li>{% endfor %}</ul>{% endif %}{% endwith %}';
+    app.get('/', () => {
+      flash('saved <ok>');
+      flash('again');
+      return renderTemplateString(`${snippet}|${snippet}`);
+    });
+    app.get('/quiet', () => renderTemplateString(`[${snippet}]`));
+    const client = app.testClient();
+    // Flask 3.1 renders the same for the same two messages (the second read gets them again, within one request).
+    const list = '<ul><li>saved &lt;ok&gt;</li><li>again</li></ul>';
+    expect((await client.get('/')).text).toBe(`${list}|${list}`);
+    expect((await client.get('/quiet')).text).toBe('[]');
+  });
+
   it('test conditions as Jinja does: an empty list or dict is false, and `or`/`and` give an operand', async () => {
     const app = newApp();
     // The template and the expected text are what Flask 3.1 renders (python3, render_template_string, same values).

@@ -67,4 +67,19 @@ describe('NunjucksRenderer', () => {
       /autoescape takes true or false/,
     );
   });
+
+  it("has Jinja's {% with %} block: names for its body, seen by includes, put back after it (even after a throw)", () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    engine.addFilter('explode', () => {
+      throw new Error('boom');
+    });
+    // What Flask renders from the same template and who.html (python3, Flask 3.1).
+    const source =
+      '{{ who }}|{% with who = "<b>", n = 2 %}{{ who }}{{ n }}{% include "autoescape/who.html" %}{% endwith %}|{{ who }}|{{ n }}';
+    expect(engine.renderString(source, { who: 'ada' })).toBe('ada|&lt;b&gt;2<i>&lt;b&gt;</i>|ada|');
+    expect(() => engine.renderString('{% with who = 1 %}{{ who | explode }}{% endwith %}', { who: 'ada' })).toThrow(
+      'boom',
+    );
+    expect(() => engine.renderString('{% with who %}{% endwith %}', {})).toThrow(/with takes names and values/);
+  });
 });
