@@ -159,6 +159,12 @@ class LocatingCompiler extends Compiler {
     this._emit('; })');
   }
 
+  /** nunjucks's loop variables, and Jinja's `loop.cycle(…)`, which nunjucks does not have. */
+  override _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void {
+    super._emitLoopBindings(node, arr, i, len);
+    this._emitLine(`frame.set("loop.cycle", flagon.cycle(${i}));`);
+  }
+
   override compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void {
     const outer = this.#autoescape;
     if (node.extName === 'autoescape') this.#autoescape = autoescapeSetting(node.args?.children[0]);

@@ -26,6 +26,7 @@ export interface NunjucksCompiler {
   compileExtends(node: AstNode, frame: unknown): void;
   compileIf(node: AstNode, frame: unknown, async?: boolean): void;
   compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void;
+  _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void;
   compileInlineIf(node: AstNode, frame: unknown): void;
   getCode(): string;
 }

@@ -82,4 +82,14 @@ describe('NunjucksRenderer', () => {
     );
     expect(() => engine.renderString('{% with who %}{% endwith %}', {})).toThrow(/with takes names and values/);
   });
+
+  it("gives loops Jinja's loop.cycle(…), over lists and over a dict's pairs", () => {
+    const engine = new NunjucksRenderer([]);
+    // Flask renders the same with `d.items()` for the pairs.
+    const source =
+      '{% for x in xs %}<tr class={{ loop.cycle("odd", "even") }}>{{ x }}{% endfor %}|{% for k, v in d %}{{ loop.cycle("a", "b", "c") }}{% endfor %}';
+    expect(engine.renderString(source, { xs: [1, 2, 3], d: { p: 1, q: 2, r: 3, s: 4 } })).toBe(
+      '<tr class=odd>1<tr class=even>2<tr class=odd>3|abca',
+    );
+  });
 });
