@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { Compiler, groupNodePrototype, parse, transform, type AstNode } from './nunjucks.js';
 import { autoescapeSetting } from './autoescape-tag.js';
-import { templateOperators } from './truthiness.js';
+import { templateOperators } from './runtime.js';
 
 /** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
 export interface TemplatePosition {
@@ -77,7 +77,13 @@ class LocatingCompiler extends Compiler {
   #autoescape: boolean | null = null;
 
   override _emit(text: string): void {
-    const code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
+    let code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
+    // Member lookups take Python's dict methods (flagon.member); a one-name loop walks a dict's keys (flagon.iterate).
+    code = code.replaceAll('runtime.memberLookup(', 'flagon.member(');
+    if (this.#oneNameLoop && code.includes('runtime.fromIterator(')) {
+      code = code.replace('runtime.fromIterator(', 'flagon.iterate(');
+      this.#oneNameLoop = false;
+    }
     super._emit(code);
     const lastBreak = code.lastIndexOf('\n');
     if (lastBreak === -1) {
@@ -157,6 +163,14 @@ class LocatingCompiler extends Compiler {
     this._emit(', function () { return ');
     this.compile(node.right!, frame);
     this._emit('; })');
+  }
+
+  /** Set from a one-name `{% for %}` until its iterable is converted (the first fromIterator it writes). */
+  #oneNameLoop = false;
+
+  override compileFor(node: AstNode, frame: unknown): void {
+    this.#oneNameLoop = node.name?.typename !== 'Array';
+    super.compileFor(node, frame);
   }
 
   /** nunjucks's loop variables, and Jinja's `loop.cycle(…)`, which nunjucks does not have. */

@@ -27,6 +27,7 @@ export interface NunjucksCompiler {
   compileIf(node: AstNode, frame: unknown, async?: boolean): void;
   compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void;
   _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void;
+  compileFor(node: AstNode, frame: unknown): void;
   compileInlineIf(node: AstNode, frame: unknown): void;
   getCode(): string;
 }

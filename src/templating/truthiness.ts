@@ -26,19 +26,3 @@ export function isTruthy(value: unknown): boolean {
     return value.size > 0;
   return true;
 }
-
-/**
- * What compiled templates call for `a or b` and `a and b`: Python's operators return one of their operands, chosen
- * by {@link isTruthy}; the right one is a function, so it is evaluated only when needed (short-circuit). And
- * `loop.cycle`, which nunjucks's loops lack.
- */
-export const templateOperators = Object.freeze({
-  truthy: isTruthy,
-  or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
-  and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),
-  /** Jinja's `loop.cycle('odd', 'even')`: the value for the loop's `index0`, going round the ones given. */
-  cycle:
-    (index0: number) =>
-    (...values: unknown[]): unknown =>
-      values.length === 0 ? undefined : values[index0 % values.length],
-});

@@ -92,4 +92,32 @@ describe('NunjucksRenderer', () => {
       '<tr class=odd>1<tr class=even>2<tr class=odd>3|abca',
     );
   });
+
+  it("gives dicts Python's items(), keys(), values() and get(), and walks a dict's keys in a one-name loop", () => {
+    const engine = new NunjucksRenderer([]);
+    // Flask renders exactly this from the same template and values (python3, Flask 3.1).
+    const source = [
+      '{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}',
+      '{% for k in d %}{{ k }},{% endfor %}',
+      '{{ d.get("a") }}',
+      '{{ d.get("zz", "dflt") }}',
+      '{{ d.keys()|list|length }}',
+      '{% for v in d.values() %}{{ v }}{% endfor %}',
+      '{% for name, errors in errs.items() %}{{ name }}: {{ errors|join(", ") }};{% endfor %}',
+    ].join('|');
+    const values = { d: { a: 1, b: 2 }, errs: { email: ['required', 'invalid'] } };
+    expect(engine.renderString(source, values)).toBe('a=1;b=2;|a,b,|1|dflt|2|12|email: required, invalid;');
+    // A record's own field of that name, and an object's own method, come first; lists and pairs loop as before.
+    expect(
+      engine.renderString(
+        '{{ r.items }}|{{ s.toUpperCase() }}|{% for x in xs %}{{ x }}{% endfor %}|{% for k, v in d %}{{ k }}{{ v }}{% endfor %}',
+        {
+          r: { items: 3 },
+          s: 'ok',
+          xs: [1, 2],
+          d: { a: 1 },
+        },
+      ),
+    ).toBe('3|OK|12|a1');
+  });
 });
