@@ -176,7 +176,8 @@ class LocatingCompiler extends Compiler {
   /** nunjucks's loop variables, and Jinja's `loop.cycle(…)`, which nunjucks does not have. */
   override _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void {
     super._emitLoopBindings(node, arr, i, len);
-    this._emitLine(`frame.set("loop.cycle", flagon.cycle(${i}));`);
+    // The loop object lives as long as the loop's frame: set once, not per item (frame.set splits its name each time).
+    this._emitLine(`if (${i} === 0) frame.set("loop.cycle", flagon.cycle);`);
   }
 
   override compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void {

@@ -56,9 +56,8 @@ export const templateOperators = Object.freeze({
   truthy: isTruthy,
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
   and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),
-  /** Jinja's `loop.cycle('odd', 'even')`: the value for the loop's `index0`, going round the ones given. */
-  cycle:
-    (index0: number) =>
-    (...values: unknown[]): unknown =>
-      values.length === 0 ? undefined : values[index0 % values.length],
+  /** Jinja's `loop.cycle('odd', 'even')`: one function for every loop, called on the loop (member lookups bind it). */
+  cycle(this: { index0: number }, ...values: unknown[]): unknown {
+    return values.length === 0 ? undefined : values[this.index0 % values.length];
+  },
 });
