@@ -76,14 +76,20 @@ class LocatingCompiler extends Compiler {
   /** Inside `{% autoescape %}`: the setting its outputs are written with (see AutoescapeTag), else `null`. */
   #autoescape: boolean | null = null;
 
-  override _emit(text: string): void {
-    let code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
-    // Member lookups take Python's dict methods (flagon.member); a one-name loop walks a dict's keys (flagon.iterate).
-    code = code.replaceAll('runtime.memberLookup(', 'flagon.member(');
-    if (this.#oneNameLoop && code.includes('runtime.fromIterator(')) {
-      code = code.replace('runtime.fromIterator(', 'flagon.iterate(');
-      this.#oneNameLoop = false;
+  /** Writing a string literal (template text included): the rewrites below must not touch what a template says. */
+  #literal = false;
+
+  override compileLiteral(node: AstNode, frame: unknown): void {
+    this.#literal = true;
+    try {
+      super.compileLiteral(node, frame);
+    } finally {
+      this.#literal = false;
     }
+  }
+
+  override _emit(text: string): void {
+    const code = this.#literal ? text : this.#rewrite(text);
     super._emit(code);
     const lastBreak = code.lastIndexOf('\n');
     if (lastBreak === -1) {
@@ -163,6 +169,18 @@ class LocatingCompiler extends Compiler {
     this._emit(', function () { return ');
     this.compile(node.right!, frame);
     this._emit('; })');
+  }
+
+  /** nunjucks's code with Flagon's runtime: the block's autoescape, member lookups, a one-name loop's iterable. */
+  #rewrite(text: string): string {
+    let code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
+    // Member lookups take Python's dict methods (flagon.member); a one-name loop walks a dict's keys (flagon.iterate).
+    code = code.replaceAll('runtime.memberLookup(', 'flagon.member(');
+    if (this.#oneNameLoop && code.includes('runtime.fromIterator(')) {
+      code = code.replace('runtime.fromIterator(', 'flagon.iterate(');
+      this.#oneNameLoop = false;
+    }
+    return code;
   }
 
   /** Set from a one-name `{% for %}` until its iterable is converted (the first fromIterator it writes). */

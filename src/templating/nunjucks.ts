@@ -28,6 +28,7 @@ export interface NunjucksCompiler {
   compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void;
   _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void;
   compileFor(node: AstNode, frame: unknown): void;
+  compileLiteral(node: AstNode, frame: unknown): void;
   compileInlineIf(node: AstNode, frame: unknown): void;
   getCode(): string;
 }

@@ -119,5 +119,13 @@ describe('NunjucksRenderer', () => {
         },
       ),
     ).toBe('3|OK|12|a1');
+    // Template text that spells the runtime's names is output as it is, inside an autoescape block too.
+    const spelled = 'runtime.memberLookup( runtime.fromIterator( env.opts.autoescape';
+    expect(
+      engine.renderString(
+        `${spelled}|{% autoescape false %}${spelled}{% endautoescape %}|{% for x in [1] %}${spelled}{% endfor %}`,
+        {},
+      ),
+    ).toBe(`${spelled}|${spelled}|${spelled}`);
   });
 });
