@@ -1,5 +1,7 @@
 /** @module Jinja's `{% autoescape %}` block for nunjucks (layer L3), which has no such tag. */
-import { markSafe } from './nunjucks.js';
+import { defineNode } from './nunjucks.js';
+
+const AutoescapeNode = defineNode('Autoescape', ['args', 'body']);
 
 /** The parts of nunjucks's parser a tag uses (nunjucks documents them for custom tags). */
 export interface TagParser {
@@ -8,10 +10,6 @@ export interface TagParser {
   advanceAfterBlockEnd(name?: string): void;
   parseUntilBlocks(...names: string[]): unknown;
   fail(message: string, lineno?: number, colno?: number): never;
-}
-
-export interface TagNodes {
-  CallExtension: new (extension: object, method: string, args: unknown, contentArgs: unknown[]) => unknown;
 }
 
 const SPELLINGS: Record<string, boolean> = { true: true, True: true, false: false, False: false };
@@ -26,8 +24,8 @@ export function autoescapeSetting(arg: { typename: string; value?: unknown } | u
 /**
  * `{% autoescape false %}…{% endautoescape %}` (or `true`): Jinja's block that turns autoescaping off or on for the
  * output written in it, whatever the template's own setting. The setting is fixed when the template compiles: the
- * compiler (LocatingCompiler) writes the block's outputs with it, so a macro defined elsewhere or an included template
- * keeps its own escaping, as in Jinja. At render time the block only hands its text on, marked safe.
+ * compiler (LocatingCompiler's `compileAutoescape`) writes the block's outputs with it, so a macro defined elsewhere,
+ * an included template or a `{% block %}` inside keeps the template's own escaping, as in Jinja.
  *
  * @example
  * env.addExtension('autoescape', new AutoescapeTag());
@@ -36,7 +34,7 @@ export function autoescapeSetting(arg: { typename: string; value?: unknown } | u
 export class AutoescapeTag {
   readonly tags = ['autoescape'];
 
-  parse(parser: TagParser, nodes: TagNodes): unknown {
+  parse(parser: TagParser): unknown {
     const tag = parser.nextToken();
     const args = parser.parseSignature(null, true);
     if (args.children.length !== 1 || autoescapeSetting(args.children[0]) === null)
@@ -44,10 +42,6 @@ export class AutoescapeTag {
     parser.advanceAfterBlockEnd(tag.value);
     const body = parser.parseUntilBlocks('endautoescape');
     parser.advanceAfterBlockEnd();
-    return new nodes.CallExtension(this, 'run', args, [body]);
-  }
-
-  run(_context: unknown, _enabled: boolean, body: () => string): unknown {
-    return markSafe(body());
+    return new AutoescapeNode(tag.lineno, tag.colno, args, body);
   }
 }

@@ -1,8 +1,9 @@
 /** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
 import { createHash } from 'node:crypto';
-import { Compiler, groupNodePrototype, parse, transform, type AstNode } from './nunjucks.js';
+import { type AstNode, Compiler, type CompileFrame, groupNodePrototype, parse, transform } from './nunjucks.js';
 import { autoescapeSetting } from './autoescape-tag.js';
-import { templateOperators } from './runtime.js';
+import { isDictMethod, templateOperators } from './runtime.js';
+import { compileScope, compileWith, setReachesPastWith } from './with-tag.js';
 
 /** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
 export interface TemplatePosition {
@@ -101,6 +102,7 @@ class LocatingCompiler extends Compiler {
   }
 
   override _emitLine(code: string): void {
+    if (this.#setting) code = code.replace(SET_LINE, 'flagon.set(frame, $1, $2);');
     if (code.startsWith('cb(null, ')) this.#mark(this.#last(), true);
     // The parent's root runs where the child's root ends: that frame stands for the {% extends %} tag.
     else if (code.startsWith('parentTemplate.rootRenderFunc(')) this.#mark(this.#extendsAt ?? this.#last(), false);
@@ -198,14 +200,70 @@ class LocatingCompiler extends Compiler {
     this._emitLine(`if (${i} === 0) frame.set("loop.cycle", flagon.cycle);`);
   }
 
-  override compileCallExtension(node: AstNode, frame: unknown, async?: boolean): void {
+  /** `{% autoescape %}`: its body written with its setting (see AutoescapeTag), in a scope of its own as in Jinja. */
+  compileAutoescape(node: AstNode, frame: CompileFrame): void {
     const outer = this.#autoescape;
-    if (node.extName === 'autoescape') this.#autoescape = autoescapeSetting(node.args?.children[0]);
+    this.#autoescape = autoescapeSetting(node.args?.children[0]);
     try {
-      super.compileCallExtension(node, frame, async);
+      compileScope(this, [], node.body!, frame);
     } finally {
       this.#autoescape = outer;
     }
+  }
+
+  /** `{% with %}`: a scope of its own (see WithTag). */
+  compileWith(node: AstNode & { args: AstNode }, frame: CompileFrame): void {
+    compileWith(this, node, frame);
+  }
+
+  /** A `{% set %}` inside a with block stays in it: it gets a variable of its own where it would write one outside. */
+  override compileSet(node: AstNode, frame: CompileFrame): void {
+    for (const { value: name } of node.targets ?? [])
+      if (name !== undefined && setReachesPastWith(frame, name)) {
+        const id = this._tmpid();
+        this._emitLine(`var ${id};`);
+        frame.set(name, id);
+      }
+    const outer = this.#setting; // a set block's body may hold sets of its own
+    this.#setting = true;
+    try {
+      super.compileSet(node, frame);
+    } finally {
+      this.#setting = outer;
+    }
+  }
+
+  /** Writing a `{% set %}`: its run-time set is Flagon's (`flagon.set`, which stops at isolated scopes). */
+  #setting = false;
+
+  /** `{% set s %}…{% endset %}` holds what its body wrote, already escaped: Jinja marks it safe, not to escape twice. */
+  override compileCapture(node: AstNode, frame: unknown): void {
+    this._emit('flagon.captured(env.opts.autoescape, ');
+    super.compileCapture(node, frame);
+    this._emit(')');
+  }
+
+  /** The name being called by the FunCall being written: `d.items()` takes the dict's method, not a key `items`. */
+  #callee: AstNode | undefined;
+
+  override compileFunCall(node: AstNode, frame: unknown): void {
+    const outer = this.#callee;
+    this.#callee = node.name;
+    try {
+      super.compileFunCall(node, frame);
+    } finally {
+      this.#callee = outer;
+    }
+  }
+
+  override compileLookupVal(node: AstNode, frame: unknown): void {
+    if (node !== this.#callee || node.val?.typename !== 'Literal' || !isDictMethod(node.val.value)) {
+      super.compileLookupVal(node, frame);
+      return;
+    }
+    this._emit('flagon.method((');
+    this._compileExpression(node.target!, frame);
+    this._emit(`), ${JSON.stringify(node.val.value)})`);
   }
 
   override compileExtends(node: AstNode, frame: unknown): void {
@@ -240,6 +298,9 @@ export interface CompileEnvironment {
   extensionsList: Array<{ preprocess?: (source: string, name: string) => string }>;
   opts: { throwOnUndefined?: boolean };
 }
+
+/** The line nunjucks's compileSet writes to set a name in the run-time scope (looking past isolated scopes). */
+const SET_LINE = /^frame\.set\(("\w+"), (t_\d+), true\);$/;
 
 /** One line break at the very end of a template's source (Jinja splits lines on all three). */
 const FINAL_NEWLINE = /(?:\r\n|\r|\n)$/;

@@ -8,6 +8,7 @@ import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } fr
 import { withPlainKeywords } from './keywords.js';
 import {
   Environment as NunjucksEnvironment,
+  copySafeness,
   FileSystemLoader,
   markSafe,
   Template,
@@ -144,6 +145,15 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null);
   env.addFilter('tojson', tojson);
   env.addFilter('default', defaultFilter).addFilter('d', defaultFilter);
+  env
+    .addFilter(
+      'upper',
+      caseFilter((text) => text.toUpperCase()),
+    )
+    .addFilter(
+      'lower',
+      caseFilter((text) => text.toLowerCase()),
+    );
   env.addExtension('autoescape', new AutoescapeTag()).addExtension('with', new WithTag());
   return env;
 }
@@ -177,6 +187,15 @@ function defaultFilter(value: unknown, fallback: unknown = '', boolean: unknown 
   const keywords = boolean as { boolean?: unknown; __keywords?: true } | null;
   const test = typeof keywords === 'object' && keywords?.__keywords === true ? keywords.boolean : boolean;
   return (test ? isTruthy(value) : value !== undefined) ? value : fallback;
+}
+
+/**
+ * Jinja's `upper` and `lower`: text marked safe stays safe (Markup's methods keep it), so `{% filter upper %}` and
+ * `{{ html | safe | upper }}` are not escaped a second time; nunjucks's own two drop the mark.
+ */
+function caseFilter(change: (text: string) => string): (value: unknown) => unknown {
+  return (value) =>
+    copySafeness(value, change(value === undefined || value === null || value === false ? '' : String(value)));
 }
 
 const HTML_UNSAFE_IN_JSON: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' };

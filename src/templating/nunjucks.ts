@@ -14,6 +14,18 @@ export interface AstNode {
   colno?: number;
   name?: AstNode & { value?: string };
   target?: AstNode;
+  val?: AstNode & { value?: unknown };
+  body?: AstNode;
+  targets?: Array<AstNode & { value?: string }>;
+}
+
+/** A compile-time scope of nunjucks's compiler (its runtime `Frame` class): which JavaScript variable holds a name. */
+export interface CompileFrame {
+  variables: Record<string, string | undefined>;
+  parent: CompileFrame | undefined;
+  set(name: string, id: string): void;
+  lookup(name: string): string | null | undefined;
+  push(isolateWrites?: boolean): CompileFrame;
 }
 
 /** The parts of nunjucks's (undocumented) Compiler that Flagon's compiler builds on. */
@@ -30,20 +42,30 @@ export interface NunjucksCompiler {
   compileFor(node: AstNode, frame: unknown): void;
   compileLiteral(node: AstNode, frame: unknown): void;
   compileInlineIf(node: AstNode, frame: unknown): void;
+  compileSet(node: AstNode, frame: unknown): void;
+  compileFunCall(node: AstNode, frame: unknown): void;
+  compileLookupVal(node: AstNode, frame: unknown): void;
+  compileCapture(node: AstNode, frame: unknown): void;
+  _compileExpression(node: AstNode, frame: unknown): void;
+  _tmpid(): string;
   getCode(): string;
 }
 
 /** The parts of nunjucks's AST node classes Flagon uses. */
 interface NodeClasses {
   Group: { prototype: AstNode };
+  Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
 }
+
+/** A node class made by {@link defineNode}: its constructor takes the line, the column and the fields in order. */
+export type TagNodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
 
 interface Internals {
   nodes: NodeClasses;
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
   parser: { parse(src: string, extensions: unknown[], opts: object): AstNode };
   lib: { TemplateError: new (...args: never[]) => Error };
-  runtime: { markSafe(value: string): unknown };
+  runtime: { markSafe(value: string): unknown; copySafeness(from: unknown, text: string): unknown };
 }
 const internals = nunjucks as unknown as Internals;
 
@@ -51,6 +73,17 @@ export const { Environment, FileSystemLoader, Template } = nunjucks;
 export type { ConfigureOptions } from 'nunjucks';
 /** The prototype of nunjucks's Group node: a node made from it passes the compiler's type checks for expressions. */
 export const groupNodePrototype = internals.nodes.Group.prototype;
+/**
+ * A node class for a tag Flagon's compiler writes itself (`compile<name>`), where a nunjucks extension's
+ * CallExtension would hide what is inside from nunjucks's own passes: its `fields` are walked as nunjucks walks its
+ * own nodes, so a `{% block %}` inside the tag is found.
+ *
+ * @example
+ * const WithNode = defineNode('With', ['args', 'body']); // compiled by LocatingCompiler.compileWith
+ */
+export function defineNode(name: string, fields: string[]): TagNodeClass {
+  return internals.nodes.Node.extend(name, { fields });
+}
 /** nunjucks's compiler class, to extend. */
 export const { Compiler } = internals.compiler;
 /** Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`). */
@@ -63,3 +96,5 @@ export const { transform } = createRequire(import.meta.url)('nunjucks/src/transf
 export const NunjucksTemplateError = internals.lib.TemplateError;
 /** Marks text as safe HTML for nunjucks's autoescaping. */
 export const markSafe = (text: string): unknown => internals.runtime.markSafe(text);
+/** `text`, marked safe when `from` is (nunjucks's own filters keep safeness this way). */
+export const copySafeness = (from: unknown, text: string): unknown => internals.runtime.copySafeness(from, text);

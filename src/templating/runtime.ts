@@ -1,5 +1,6 @@
 /** @module What compiled templates call (layer L3): Jinja's operators, loop.cycle and Python's dict methods, which nunjucks lacks. */
 import { MultiDict } from '../http/multidict.js';
+import { markSafe } from './nunjucks.js';
 import { isTruthy } from './truthiness.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -8,13 +9,36 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Python's dict methods, for a plain object that has no property of that name (`form.errors.items()`). */
+/** Python's dict methods, for a plain object (`form.errors.items()`); `get` gives `null` (None) for a missing key. */
 const DICT_METHODS: Record<string, (dict: Record<string, unknown>) => (...args: unknown[]) => unknown> = {
   items: (dict) => () => Object.entries(dict),
   keys: (dict) => () => Object.keys(dict),
   values: (dict) => () => Object.values(dict),
-  get: (dict) => (key, fallback) => (Object.hasOwn(dict, String(key)) ? dict[String(key)] : fallback),
+  get:
+    (dict) =>
+    (key, fallback = null) =>
+      Object.hasOwn(dict, String(key)) ? dict[String(key)] : fallback,
 };
+
+/**
+ * Whether `name` is one of Python's dict methods that templates may call on a plain object.
+ *
+ * @example
+ * isDictMethod('items'); // true
+ */
+export function isDictMethod(name: unknown): name is string {
+  return typeof name === 'string' && Object.hasOwn(DICT_METHODS, name);
+}
+
+/**
+ * A call `obj.name(…)` where `name` is a dict method: on a plain object whose `name` is not a function of its own
+ * the dict's method, even when the object has a key of that name (`{'items': 3}.items()`, as in Python); else the
+ * member as {@link member} finds it.
+ */
+function method(obj: unknown, name: string): unknown {
+  if (isPlainObject(obj) && typeof obj[name] !== 'function') return DICT_METHODS[name]!(obj);
+  return member(obj, name);
+}
 
 /**
  * nunjucks's `a.b` (its runtime's memberLookup: a method comes back bound to its object), and for a plain object
@@ -42,6 +66,29 @@ function iterate(value: unknown): unknown {
   return value;
 }
 
+/** nunjucks's run-time scope (its `Frame`): the names set in it, the scope around it, and whether sets stop at it. */
+interface Frame {
+  variables: Record<string, unknown>;
+  parent: Frame | undefined;
+  isolateWrites?: boolean;
+}
+
+/**
+ * `{% set name = value %}`: the nearest scope that has the name takes the value, but no scope past one that isolates
+ * its writes (a with or autoescape block, a block, a macro, an included template); else the current scope. nunjucks's
+ * own set looks past every scope but the first, so a set in a loop inside a with block reached the template.
+ */
+function set(frame: Frame, name: string, value: unknown): void {
+  for (let scope: Frame | undefined = frame; scope; scope = scope.parent) {
+    if (scope.variables[name] !== undefined) {
+      scope.variables[name] = value;
+      return;
+    }
+    if (scope.isolateWrites) break;
+  }
+  frame.variables[name] = value;
+}
+
 /**
  * What compiled templates call, as `flagon.…`: Jinja's truth test, `or` and `and` (Python's operators return one of
  * their operands, chosen by {@link isTruthy}; the right one is a function, evaluated only when needed), `loop.cycle`,
@@ -52,7 +99,11 @@ function iterate(value: unknown): unknown {
  */
 export const templateOperators = Object.freeze({
   member,
+  method,
+  set,
   iterate,
+  /** What a `{% set s %}…{% endset %}` body wrote: already escaped under autoescape, so marked safe (Jinja's Markup). */
+  captured: (autoescape: unknown, text: string): unknown => (autoescape ? markSafe(text) : text),
   truthy: isTruthy,
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
   and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),

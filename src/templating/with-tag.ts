@@ -1,18 +1,18 @@
-/** @module Jinja's `{% with %}` block for nunjucks (layer L3), which has no such tag. */
-import type { TagNodes, TagParser } from './autoescape-tag.js';
-import { markSafe } from './nunjucks.js';
+/** @module Jinja's `{% with %}` block for nunjucks (layer L3), which has no such tag: parsed here, compiled as a scope. */
+import type { TagParser } from './autoescape-tag.js';
+import { type AstNode, type CompileFrame, defineNode } from './nunjucks.js';
 
-/** The render-time context nunjucks passes to an extension's method: `ctx` holds this render's variables. */
-interface TagContext {
-  ctx: Record<string, unknown>;
-}
+const WithNode = defineNode('With', ['args', 'body']);
+
+/** The with blocks' compile-time scopes: a `{% set %}` inside one never writes past it. */
+const withScopes = new WeakSet<CompileFrame>();
 
 /**
  * `{% with messages = get_flashed_messages() %}…{% endwith %}`: Jinja's block that names values for its body only
- * (Flask's docs show message flashing with it). The names are set in the render's variables while the body renders,
- * so included templates and macros called inside see them too, and are put back afterwards, even when the body
- * throws. A `{% set %}` or loop variable of the same name around the block wins inside it, as nunjucks looks there
- * first.
+ * (Flask's docs show message flashing with it). It is a scope, as in Jinja: the values are computed first, around
+ * the block (`{% with a = 1, b = a %}` reads the outer `a`), a name shadows the same name around the block, and a
+ * `{% set %}` inside stays inside. Included templates and call blocks inside see the names; macros defined elsewhere
+ * do not. The compiler writes it (LocatingCompiler's `compileWith`), so blocks inside it are found.
  *
  * @example
  * env.addExtension('with', new WithTag());
@@ -21,33 +21,88 @@ interface TagContext {
 export class WithTag {
   readonly tags = ['with'];
 
-  parse(parser: TagParser, nodes: TagNodes): unknown {
+  parse(parser: TagParser): unknown {
     const tag = parser.nextToken();
     const args = parser.parseSignature(null, true);
-    const named = args.children.every((arg) => arg.typename === 'KeywordArgs');
+    const named = args.children.length > 0 && args.children.every((arg) => arg.typename === 'KeywordArgs');
     if (!named) parser.fail('with takes names and values: {% with total = items | length %}', tag.lineno, tag.colno);
     parser.advanceAfterBlockEnd(tag.value);
     const body = parser.parseUntilBlocks('endwith');
     parser.advanceAfterBlockEnd();
-    return new nodes.CallExtension(this, 'run', args, [body]);
+    return new WithNode(tag.lineno, tag.colno, args, body);
   }
+}
 
-  run(context: TagContext, ...rest: unknown[]): unknown {
-    const body = rest.pop() as () => string;
-    const values = (rest[0] ?? {}) as Record<string, unknown>;
-    const ctx = context.ctx;
-    const saved: Array<[string, boolean, unknown]> = [];
-    for (const [name, value] of Object.entries(values)) {
-      if (name === '__keywords') continue;
-      saved.push([name, Object.hasOwn(ctx, name), ctx[name]]);
-      ctx[name] = value;
-    }
-    try {
-      return markSafe(body()); // already escaped as it rendered
-    } finally {
-      for (const [name, had, value] of saved.reverse())
-        if (had) ctx[name] = value;
-        else delete ctx[name];
-    }
+/** What {@link compileWith} writes with: nunjucks's compiler (LocatingCompiler). */
+export interface ScopeWriter {
+  _tmpid(): string;
+  _emit(code: string): void;
+  _emitLine(code: string): void;
+  _compileExpression(node: AstNode, frame: unknown): void;
+  compile(node: AstNode, frame?: unknown): void;
+}
+
+interface Pair {
+  key: AstNode & { value: string };
+  value: AstNode;
+}
+
+/**
+ * Writes a `With` node as nunjucks writes a loop's scope: each value into a variable, then a frame holding the names
+ * (isolated, so a `{% set %}` in it stays in it) for the body, popped after it.
+ *
+ * @example
+ * compileWith(compiler, node, frame); // from LocatingCompiler.compileWith
+ */
+export function compileWith(writer: ScopeWriter, node: AstNode & { args: AstNode }, frame: CompileFrame): void {
+  const pairs = (node.args as unknown as { children: Array<{ children: Pair[] }> }).children.flatMap(
+    (keywords) => keywords.children,
+  );
+  const names = pairs.map((pair): [string, string] => {
+    const id = writer._tmpid();
+    writer._emit(`var ${id} = `);
+    writer._compileExpression(pair.value, frame);
+    writer._emitLine(';');
+    return [pair.key.value, id];
+  });
+  compileScope(writer, names, node.body!, frame);
+}
+
+/**
+ * Writes `body` in a scope of its own, as Jinja's `{% with %}` and `{% autoescape %}` blocks are: `names` (a name and
+ * the variable holding its value) are set in it, and a `{% set %}` in it stays in it.
+ *
+ * @example
+ * compileScope(compiler, [], node.body, frame); // {% autoescape %}: a scope without names
+ */
+export function compileScope(
+  writer: ScopeWriter,
+  names: ReadonlyArray<readonly [name: string, id: string]>,
+  body: AstNode,
+  frame: CompileFrame,
+): void {
+  const scope = frame.push(true);
+  withScopes.add(scope);
+  writer._emitLine('frame = frame.push(true);');
+  for (const [name, id] of names) {
+    scope.set(name, id);
+    writer._emitLine(`frame.set(${JSON.stringify(name)}, ${id});`);
   }
+  writer.compile(body, scope);
+  writer._emitLine('frame = frame.pop();');
+}
+
+/**
+ * Whether a `{% set name %}` in `frame` would write to a variable of a scope outside a with block (nunjucks's
+ * compiler reuses whichever variable holds the name): the set then needs a variable of its own.
+ *
+ * @example
+ * if (setReachesPastWith(frame, 'total')) frame.set('total', compiler._tmpid());
+ */
+export function setReachesPastWith(frame: CompileFrame, name: string): boolean {
+  for (let scope: CompileFrame | undefined = frame; scope; scope = scope.parent) {
+    if (scope.variables[name] !== undefined) return false;
+    if (withScopes.has(scope)) return frame.lookup(name) != null;
+  }
+  return false;
 }

@@ -68,7 +68,7 @@ describe('NunjucksRenderer', () => {
     );
   });
 
-  it("has Jinja's {% with %} block: names for its body, seen by includes, put back after it (even after a throw)", () => {
+  it("has Jinja's {% with %} block: names for its body, seen by includes, gone after it (even after a throw)", () => {
     const engine = new NunjucksRenderer([TEMPLATES]);
     engine.addFilter('explode', () => {
       throw new Error('boom');
@@ -127,5 +127,85 @@ describe('NunjucksRenderer', () => {
         {},
       ),
     ).toBe(`${spelled}|${spelled}|${spelled}`);
+  });
+
+  it('makes {% with %} a scope as Jinja does: values read around it, a set inside stays inside', () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) => engine.renderString(source, { n: 'outer' });
+    // Each expected string is what Flask renders from the same template (python3, Flask 3.1).
+    expect(render('{% with a = 1 %}{% set s = 2 %}{% set a = 3 %}{{ a }}{{ s }}{% endwith %}|{{ s }}|{{ a }}')).toBe(
+      '32||',
+    );
+    expect(render('{% set x = 1 %}{% with x = 2 %}{{ x }}{% set x = 3 %}{{ x }}{% endwith %}{{ x }}')).toBe('231');
+    expect(render('{% set y = 1 %}{% with x = 2 %}{% set y = 5 %}{{ y }}{% endwith %}{{ y }}')).toBe('51');
+    expect(
+      render('{% set y = 1 %}{% with a = 1 %}{% for i in [1] %}{% set y = 7 %}{% endfor %}{{ y }}{% endwith %}{{ y }}'),
+    ).toBe('11');
+    expect(render('{% for i in [1, 2] %}{% with a = 1 %}{% set i = 5 %}{% endwith %}{{ i }}{% endfor %}')).toBe('12');
+    expect(render('{% set a = 9 %}{% with a = 1, b = a %}{{ a }}{{ b }}{% endwith %}')).toBe('19');
+    expect(render('{% with a = 1 %}{% with a = a + 1 %}{{ a }}{% endwith %}{{ a }}{% endwith %}')).toBe('21');
+    expect(render('{% for i in [1, 2] %}{% with i = i * 10 %}{{ i }}{% endwith %}{{ i }};{% endfor %}')).toBe(
+      '101;202;',
+    );
+    expect(
+      render('{% with a = 1 %}{% set s %}{% set q = 2 %}{{ q }}{% endset %}{{ s }}{% endwith %}|{{ s }}|{{ q }}'),
+    ).toBe('2||');
+    // A macro defined elsewhere does not see the names; a call block, written inside, does.
+    expect(render('{% macro m() %}m:{{ n }}{% endmacro %}{% with n = 7 %}{{ m() }}{% endwith %}')).toBe('m:outer');
+    expect(
+      render(
+        '{% macro m() %}[{{ caller() }}]{% endmacro %}{% with n = 3 %}{% call m() %}n={{ n }}{% endcall %}{% endwith %}',
+      ),
+    ).toBe('[n=3]');
+    // A set in a macro's loop writes neither the macro's names nor the template's.
+    expect(
+      render(
+        '{% macro m() %}{% for i in [1] %}{% set z = 2 %}{% endfor %}{{ z }}{% endmacro %}{% set z = 1 %}{{ m() }}{{ z }}',
+      ),
+    ).toBe('11');
+  });
+
+  it('finds a {% block %} inside {% with %} or {% autoescape %}, which keeps the escaping of the template', () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    // What Flask renders from the same templates (python3, Flask 3.1); nunjucks said "unknown block" before.
+    expect(engine.render('scopes/with-base.html', {})).toBe('[base]');
+    expect(engine.render('scopes/with-child.html', {})).toBe('[child]');
+    expect(engine.render('scopes/child.html', { h: '<b>' })).toBe('[<b>|x=4]');
+    expect(
+      engine.renderString('{% autoescape false %}{% block b %}{{ h }}{% endblock %}{% endautoescape %}', { h: '<b>' }),
+    ).toBe('&lt;b&gt;');
+    // An autoescape block is a scope too: a set inside it stays inside.
+    expect(engine.renderString('{% autoescape false %}{% set s = 1 %}{{ s }}{% endautoescape %}|{{ s }}', {})).toBe(
+      '1|',
+    );
+  });
+
+  it("calls a dict's items(), keys(), values() and get() even when it has keys of those names, as Python", () => {
+    const engine = new NunjucksRenderer([]);
+    const d = { items: 1, get: 2, a: 'x' };
+    // What Flask renders from the same template and dict (python3, Flask 3.1); a user's keys made it throw before.
+    const source =
+      '{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}|{{ d.get("items") }}|{{ d.keys()|join(",") }}|{{ d.values()|join(",") }}|{% if d.get("zz") is none %}none{% endif %}';
+    expect(engine.renderString(source, { d })).toBe('items=1;get=2;a=x;|1|items,get,a|1,2,x|none');
+    // Not called, the name reads the key: a record's field `items` is the common case in JavaScript.
+    expect(engine.renderString('{{ d.items }}', { d })).toBe('1');
+  });
+
+  it('does not escape twice what a {% set %} block or a {% filter %} block wrote, as Jinja', () => {
+    const engine = new NunjucksRenderer([]);
+    const values = { h: '<b>' };
+    // What Flask renders from the same templates (python3, Flask 3.1).
+    expect(engine.renderString('{% set s %}{{ "<a>" }}{% endset %}{{ s }}', values)).toBe('&lt;a&gt;');
+    expect(engine.renderString('{% set s %}<i>{{ h }}</i>{% endset %}{{ s }}|{{ s | length }}', values)).toBe(
+      '<i>&lt;b&gt;</i>|16',
+    );
+    expect(engine.renderString('{% filter upper %}{{ "<a>" }}x{% endfilter %}', values)).toBe('&LT;A&GT;X');
+    expect(engine.renderString('{{ h|safe|upper }}|{{ h|lower }}|{{ h|safe|lower }}', values)).toBe(
+      '<B>|&lt;b&gt;|<b>',
+    );
+    // With escaping off, the set block holds plain text: escaped where it is output under escaping.
+    expect(
+      engine.renderString('{% autoescape false %}{% set s %}{{ h }}{% endset %}{{ s }}{% endautoescape %}', values),
+    ).toBe('<b>');
   });
 });
