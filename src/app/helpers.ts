@@ -4,7 +4,7 @@ import type { UrlForOptions } from './url-for.js';
 import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
 import type { HeadersInit } from '../http/headers.js';
-import { applyTuple, makeResponse as toResponse } from './make-response.js';
+import { applyTuple, makeBodyResponse, makeResponse as toResponse } from './make-response.js';
 
 function context(what: string) {
   const found = currentContext();
@@ -57,8 +57,10 @@ export async function makeResponse(
 ): Promise<Response> {
   if (args.length === 0) return new Response(); // Flask: make_response() is the app's response class, empty
   const found = currentContext();
-  const made = await toResponse(args[0], found?.match?.endpoint ?? '<makeResponse>', found?.request?.environ);
-  if (args.length === 1) return made;
+  const endpoint = found?.match?.endpoint ?? '<makeResponse>';
+  const environ = found?.request?.environ;
+  if (args.length === 1) return await toResponse(args[0], endpoint, environ);
+  const made = await makeBodyResponse(args[0], endpoint, environ);
   const [, second, third] = args;
   return typeof second === 'number' ? applyTuple(made, second, third) : applyTuple(made, undefined, second);
 }

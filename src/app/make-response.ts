@@ -118,7 +118,7 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
     const tuple = readReturnTuple(value);
     if (tuple === null) return jsonify(value);
     const apply = (response: Response): Response => applyTuple(response, tuple.status, tuple.headers);
-    const made = makeResponse(tuple.body, endpoint, environ);
+    const made = makeBodyResponse(tuple.body, endpoint, environ);
     return made instanceof Response ? apply(made) : made.then(apply);
   }
   if (isPlainObject(value)) return jsonify(value);
@@ -131,6 +131,18 @@ export function makeResponse(value: unknown, endpoint: string, environ?: Environ
     `The view function for '${endpoint}' did not return a valid response: it returned ${describe(value)}. ` +
       "Return a string, bytes, an object or array (JSON), a Response (Flagon's or Fetch's), an iterable, a TSGI app, or a tuple [body, status, headers].",
   );
+}
+
+/**
+ * The response for the body of a tuple (`[body, status, headers]`, or `makeResponse(body, status)`): as
+ * {@link makeResponse}, except that an array is JSON, never a tuple inside the tuple (Flask's
+ * `return ['python', 404], 201` is a 201 with a list).
+ *
+ * @example
+ * const made = await makeBodyResponse(['python', 404], 'index'); // JSON ["python",404], 200
+ */
+export function makeBodyResponse(body: unknown, endpoint: string, environ?: Environ): Response | Promise<Response> {
+  return Array.isArray(body) ? jsonify(body) : makeResponse(body, endpoint, environ);
 }
 
 /**

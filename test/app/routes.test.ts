@@ -38,6 +38,8 @@ describe('routes', () => {
     app.get('/json-headers', () => [{ ok: true }, 200, { 'X-B': '2' }]);
     // Two records are a list of two, whatever their values: never a body and headers taken from data.
     app.get('/two-users', () => [{ name: 'ada' }, { name: 'bob', 'Set-Cookie': 'admin=1' }]);
+    // Inside a tuple an array is the body, JSON, as in Flask (`return ['python', 404], 201` is a 201 list).
+    app.get('/list-in-tuple', () => [['python', 404], 201]);
     app.get('/response', () => new Response('r', { status: 418 }));
     app.get('/stream', () =>
       (async function* () {
@@ -67,6 +69,8 @@ describe('routes', () => {
       null,
       null,
     ]);
+    const listInTuple = await client.get('/list-in-tuple');
+    expect([listInTuple.status, listInTuple.json]).toEqual([201, ['python', 404]]);
     expect((await client.get('/response')).status).toBe(418);
     expect((await client.get('/stream')).text).toBe('ab');
     expect((await client.get('/async')).text).toBe('later');

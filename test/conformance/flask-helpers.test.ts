@@ -290,6 +290,10 @@ describe('flask tests/test_helpers.py', () => {
       expect(new TextDecoder().decode(await rv.getData())).toBe('{"ok":true}\n');
       const one = await inRequest(app, () => makeResponse(['W00t', 404])); // one array: read as a view's return
       expect(one.status).toBe(404);
+      // With a status after it, an array is the body: JSON, as Flask's make_response(['python', 404], 201).
+      const list = await inRequest(app, () => makeResponse(['python', 404], 201));
+      const text = new TextDecoder().decode(await list.getData());
+      expect([list.status, list.mimetype, text]).toEqual([201, 'application/json', '["python",404]\n']);
     });
 
     it('test_make_response (no argument)', async () => {
