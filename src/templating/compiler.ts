@@ -243,6 +243,18 @@ class LocatingCompiler extends Compiler {
     this._emit(')');
   }
 
+  /**
+   * `a ~ b`: Jinja's concatenation (`flagon.concat`): undefined and none add nothing, and under autoescaping a safe
+   * part keeps its HTML while the other is escaped. nunjucks's `a + "" + b` wrote `undefined` and escaped both.
+   */
+  override compileConcat(node: AstNode, frame: unknown): void {
+    this._emit('flagon.concat(env.opts.autoescape, ');
+    this.compile(node.left!, frame);
+    this._emit(', ');
+    this.compile(node.right!, frame);
+    this._emit(')');
+  }
+
   /** The name being called by the FunCall being written: `d.items()` takes the dict's method, not a key `items`. */
   #callee: AstNode | undefined;
 

@@ -6,6 +6,10 @@ import type { TemplateRenderer } from '../app/types.js';
 import { compileTemplate, type CompileEnvironment } from './compiler.js';
 import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } from './errors.js';
 import { withPlainKeywords } from './keywords.js';
+import { collectionFilters } from './jinja-filters.js';
+import { withSignature, type Filter } from './jinja-signature.js';
+import { jinjaTests } from './jinja-tests.js';
+import { textFilters } from './jinja-text.js';
 import {
   Environment as NunjucksEnvironment,
   copySafeness,
@@ -154,8 +158,28 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
       'lower',
       caseFilter((text) => text.toLowerCase()),
     );
+  addJinjaFilters(env);
   env.addExtension('autoescape', new AutoescapeTag()).addExtension('with', new WithTag());
   return env;
+}
+
+/**
+ * Jinja's filters and tests, where nunjucks lacks them or differs: keyword arguments, attribute paths, test arguments
+ * and Python's semantics (see jinja-filters.ts and jinja-text.ts). nunjucks's own `center` and `length` do what
+ * Jinja's do: `center` learns Jinja's keyword name, `length` is `count` too.
+ */
+function addJinjaFilters(env: Environment): void {
+  const builtin = (name: string) => env.getFilter(name) as unknown as Filter;
+  const [center, length] = [builtin('center'), builtin('length')];
+  env.addFilter(
+    'center',
+    withSignature('center', { width: 80 }, function (value, { width }) {
+      return center.call(this, value, width);
+    }),
+  );
+  env.addFilter('count', length);
+  for (const [name, filter] of Object.entries({ ...collectionFilters, ...textFilters })) env.addFilter(name, filter);
+  Object.assign((env as unknown as { tests: Record<string, unknown> }).tests, jinjaTests);
 }
 
 function loadCompiled<T>(compile: () => T, name: string, file: string | null): T {

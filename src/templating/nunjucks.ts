@@ -46,6 +46,7 @@ export interface NunjucksCompiler {
   compileFunCall(node: AstNode, frame: unknown): void;
   compileLookupVal(node: AstNode, frame: unknown): void;
   compileCapture(node: AstNode, frame: unknown): void;
+  compileConcat(node: AstNode, frame: unknown): void;
   _compileExpression(node: AstNode, frame: unknown): void;
   _tmpid(): string;
   getCode(): string;
@@ -64,8 +65,12 @@ interface Internals {
   nodes: NodeClasses;
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
   parser: { parse(src: string, extensions: unknown[], opts: object): AstNode };
-  lib: { TemplateError: new (...args: never[]) => Error };
-  runtime: { markSafe(value: string): unknown; copySafeness(from: unknown, text: string): unknown };
+  lib: { TemplateError: new (...args: never[]) => Error; escape(text: string): string };
+  runtime: {
+    markSafe(value: string): unknown;
+    copySafeness(from: unknown, text: string): unknown;
+    SafeString: new (text: string) => object;
+  };
 }
 const internals = nunjucks as unknown as Internals;
 
@@ -98,3 +103,7 @@ export const NunjucksTemplateError = internals.lib.TemplateError;
 export const markSafe = (text: string): unknown => internals.runtime.markSafe(text);
 /** `text`, marked safe when `from` is (nunjucks's own filters keep safeness this way). */
 export const copySafeness = (from: unknown, text: string): unknown => internals.runtime.copySafeness(from, text);
+/** Whether `value` is text marked safe (nunjucks's SafeString, Jinja's Markup). */
+export const isMarkedSafe = (value: unknown): boolean => value instanceof internals.runtime.SafeString;
+/** `&`, `<`, `>`, `"`, `'` (and `\\`) as HTML entities: nunjucks's autoescaping. */
+export const escapeHtml = (text: string): string => internals.lib.escape(text);

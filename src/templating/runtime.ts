@@ -1,6 +1,7 @@
 /** @module What compiled templates call (layer L3): Jinja's operators, loop.cycle and Python's dict methods, which nunjucks lacks. */
 import { MultiDict } from '../http/multidict.js';
-import { markSafe } from './nunjucks.js';
+import { escapeUnlessSafe, printable } from './jinja-signature.js';
+import { isMarkedSafe, markSafe } from './nunjucks.js';
 import { isTruthy } from './truthiness.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -104,6 +105,11 @@ export const templateOperators = Object.freeze({
   iterate,
   /** What a `{% set s %}…{% endset %}` body wrote: already escaped under autoescape, so marked safe (Jinja's Markup). */
   captured: (autoescape: unknown, text: string): unknown => (autoescape ? markSafe(text) : text),
+  /** Jinja's `left ~ right`: none and undefined add nothing; under autoescape a safe part keeps its HTML. */
+  concat: (autoescape: unknown, left: unknown, right: unknown): unknown =>
+    autoescape && (isMarkedSafe(left) || isMarkedSafe(right))
+      ? markSafe(escapeUnlessSafe(left) + escapeUnlessSafe(right))
+      : printable(left) + printable(right),
   truthy: isTruthy,
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
   and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),

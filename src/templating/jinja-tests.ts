@@ -1,0 +1,45 @@
+/** @module Jinja's tests that nunjucks lacks (layer L3): `in`, `none`, `boolean`, `integer`, the operator names. */
+import { MultiDict } from '../http/multidict.js';
+import { isMarkedSafe } from './nunjucks.js';
+
+/** Python's `value in container`: a substring of text, an item of a list or set, a key of a dict. */
+function contains(value: unknown, container: unknown): boolean {
+  if (typeof container === 'string' || isMarkedSafe(container)) return String(container).includes(String(value));
+  if (Array.isArray(container)) return container.includes(value);
+  if (container instanceof Map || container instanceof Set || container instanceof MultiDict) {
+    return container.has(value as string);
+  }
+  if (typeof container === 'object' && container !== null) {
+    if (Symbol.iterator in container) return [...(container as Iterable<unknown>)].includes(value);
+    return Object.hasOwn(container, String(value));
+  }
+  throw new TypeError(`argument of type '${typeof container}' is not iterable`);
+}
+
+type Test = (value: unknown, ...args: unknown[]) => boolean;
+const order = (a: unknown, b: unknown): [number, number] => [a as number, b as number];
+
+/**
+ * Jinja's tests that nunjucks lacks, by name: `in`, `none`, `true`, `false`, `boolean`, `integer`, `float`,
+ * `sequence`, and the operator spellings `==`, `!=`, `<`, `<=`, `>`, `>=` that `select('>', 2)` uses.
+ *
+ * @example
+ * for (const [name, test] of Object.entries(jinjaTests)) env.addTest(name, test);
+ */
+export const jinjaTests: Readonly<Record<string, Test>> = {
+  in: contains,
+  none: (value) => value === null,
+  true: (value) => value === true,
+  false: (value) => value === false,
+  boolean: (value) => typeof value === 'boolean',
+  integer: (value) => Number.isInteger(value),
+  float: (value) => typeof value === 'number' && !Number.isInteger(value),
+  sequence: (value) =>
+    typeof value === 'string' || Array.isArray(value) || (typeof value === 'object' && value !== null),
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '<': (a, b) => ((x, y) => x < y)(...order(a, b)),
+  '<=': (a, b) => ((x, y) => x <= y)(...order(a, b)),
+  '>': (a, b) => ((x, y) => x > y)(...order(a, b)),
+  '>=': (a, b) => ((x, y) => x >= y)(...order(a, b)),
+};

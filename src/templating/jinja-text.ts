@@ -1,0 +1,281 @@
+/** @module Jinja's filters over text and numbers (layer L3): the ones nunjucks lacks, and its own where they differ. */
+import { copySafeness, escapeHtml, isMarkedSafe, markSafe } from './nunjucks.js';
+import { isTruthy } from './truthiness.js';
+import { escapeUnlessSafe, pairs, printable, withSignature, type Filter, type FilterThis } from './jinja-signature.js';
+import { splitKeywords } from './keywords.js';
+import { pythonFixed, pythonFormat } from './python-format.js';
+
+/** Jinja's `format`: Python's `%` formatting; a safe template escapes its arguments and stays safe. */
+function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {
+  const { positional, keywords } = splitKeywords(args);
+  if (positional.length > 0 && keywords !== null) {
+    throw new TypeError("format can't handle positional and keyword arguments at the same time");
+  }
+  if (!isMarkedSafe(value)) return pythonFormat(printable(value), positional, keywords);
+  return markSafe(pythonFormat(String(value), positional, keywords, (arg) => markSafe(escapeUnlessSafe(arg))));
+}
+
+const DECIMAL_PREFIXES = ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+const BINARY_PREFIXES = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
+
+/** Jinja's `filesizeformat(binary=False)`: `123.5 kB`, or `120.6 KiB` with binary prefixes. */
+const filesizeformat = withSignature('filesizeformat', { binary: false }, (value, { binary }) => {
+  const bytes = Number(value);
+  const base = isTruthy(binary) ? 1024 : 1000;
+  const prefixes = isTruthy(binary) ? BINARY_PREFIXES : DECIMAL_PREFIXES;
+  if (bytes === 1) return '1 Byte';
+  if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+  let index = 0;
+  while (index < prefixes.length - 1 && bytes >= base ** (index + 2)) index++;
+  return `${pythonFixed((base * bytes) / base ** (index + 2), 1)} ${prefixes[index]}`;
+});
+
+/** Jinja's `truncate(length=255, killwords=False, end='...', leeway=5)`: text up to `length + leeway` is left whole. */
+const truncate = withSignature(
+  'truncate',
+  { length: 255, killwords: false, end: '...', leeway: 5 },
+  (value, { length, killwords, end, leeway }) => {
+    const text = printable(value);
+    const [size, tail] = [Number(length), printable(end)];
+    if (tail.length > size) throw new TypeError(`expected length >= ${tail.length}, got ${size}`);
+    if (Number(leeway) < 0) throw new TypeError(`expected leeway >= 0, got ${String(leeway)}`);
+    if (text.length <= size + Number(leeway)) return value;
+    const kept = text.slice(0, size - tail.length);
+    const cut = isTruthy(killwords) || !kept.includes(' ') ? kept : kept.slice(0, kept.lastIndexOf(' '));
+    return copySafeness(value, cut + tail);
+  },
+);
+
+/** Python's textwrap chunks: runs of whitespace and words, hyphenated words split after their hyphens. */
+const CHUNKS = /(\s+)/;
+const HYPHENATED_CHUNKS = /(\s+|(?<=\p{L}{2}-|\p{L}-\p{L}-)(?=\p{L}-?\p{L}))/u;
+
+/** One line wrapped as Python's `textwrap.wrap` does (whitespace kept inside lines, dropped at their ends). */
+function wrapLine(line: string, width: number, breakLong: boolean, breakOnHyphens: boolean): string[] {
+  const chunks = line
+    .split(breakOnHyphens ? HYPHENATED_CHUNKS : CHUNKS)
+    .filter(Boolean)
+    .reverse();
+  const blank = (chunk: string | undefined) => chunk !== undefined && chunk.trim() === '';
+  const lines: string[] = [];
+  while (chunks.length > 0) {
+    if (lines.length > 0 && blank(chunks.at(-1))) chunks.pop();
+    const current: string[] = [];
+    let length = 0;
+    while (chunks.length > 0 && length + chunks.at(-1)!.length <= width) {
+      length += chunks.at(-1)!.length;
+      current.push(chunks.pop()!);
+    }
+    const long = chunks.at(-1);
+    if (long !== undefined && long.length > width) {
+      const room = Math.max(width - length, 1);
+      if (breakLong) {
+        const hyphen = breakOnHyphens ? long.lastIndexOf('-', room - 1) : -1;
+        const end = hyphen > 0 && /[^-]/.test(long.slice(0, hyphen)) ? hyphen + 1 : room;
+        current.push(long.slice(0, end));
+        chunks[chunks.length - 1] = long.slice(end);
+      } else if (current.length === 0) current.push(chunks.pop()!);
+    }
+    if (blank(current.at(-1))) current.pop();
+    if (current.length > 0) lines.push(current.join(''));
+  }
+  return lines;
+}
+
+/** Jinja's `wordwrap(width=79, break_long_words=True, wrapstring='\n', break_on_hyphens=True)`, line by line. */
+const wordwrap = withSignature(
+  'wordwrap',
+  { width: 79, break_long_words: true, wrapstring: '\n', break_on_hyphens: true },
+  (value, { width, break_long_words, wrapstring, break_on_hyphens }) => {
+    const separator = printable(wrapstring);
+    return printable(value)
+      .split(/\r\n|\r|\n/)
+      .map((line) =>
+        wrapLine(line, Number(width), isTruthy(break_long_words), isTruthy(break_on_hyphens)).join(separator),
+      )
+      .join(separator);
+  },
+);
+
+/** Python's `str.replace`: at most `count` replacements (all when negative); an empty `old` goes between characters. */
+function replaceText(text: string, old: string, replacement: string, count: number): string {
+  const limit = count < 0 ? Infinity : count;
+  if (old === '') {
+    const characters = [...text];
+    return (
+      characters.map((char, index) => (index < limit ? replacement : '') + char).join('') +
+      (characters.length < limit ? replacement : '')
+    );
+  }
+  let [result, from, done] = ['', 0, 0];
+  for (let at = text.indexOf(old); at !== -1 && done < limit; at = text.indexOf(old, from), done++) {
+    result += text.slice(from, at) + replacement;
+    from = at + old.length;
+  }
+  return result + text.slice(from);
+}
+
+/**
+ * Jinja's `replace(old, new, count=None)`: under autoescaping, when the text or either argument is safe, the text
+ * and the replacement are escaped unless safe and the result is safe, so `(html|safe)|replace('NAME', name)` does
+ * not let `name`'s HTML through, and `text|replace('\n', '<br>'|safe)` breaks lines of escaped text.
+ */
+const replace = withSignature(
+  'replace',
+  { old: undefined, new: undefined, count: null },
+  function (this: FilterThis, value, { old, new: replacement, count }) {
+    const limit = count === null || count === undefined ? -1 : Math.trunc(Number(count));
+    if (!this.env.opts.autoescape || ![value, old, replacement].some(isMarkedSafe)) {
+      return replaceText(printable(value), printable(old), printable(replacement), limit);
+    }
+    // Markup's replace: the text and the replacement escaped unless safe, what is looked for as it is.
+    return markSafe(replaceText(escapeUnlessSafe(value), printable(old), escapeUnlessSafe(replacement), limit));
+  },
+);
+
+/** Jinja's `title`: each word capitalised, words starting after a space, `-`, `(`, `{`, `[` or `<`. */
+function title(value: unknown): string {
+  return printable(value)
+    .split(/([-\s({[<]+)/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
+    .join('');
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** Jinja's `striptags`: tags and comments gone, whitespace collapsed, entities read back (`&amp;` is `&`). */
+function striptags(value: unknown): string {
+  return printable(value)
+    .replace(/<!--[\s\S]*?-->|<[^>]*>/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ')
+    .replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+      if (name.startsWith('#')) {
+        const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+      }
+      return ENTITIES[name.toLowerCase()] ?? entity;
+    });
+}
+
+/** Jinja's `indent(width=4, first=False, blank=False)`: lines after the first indented, blank ones only if asked. */
+const indent = withSignature('indent', { width: 4, first: false, blank: false }, (value, { width, first, blank }) => {
+  const padding = typeof width === 'string' ? width : ' '.repeat(Number(width));
+  const [head = '', ...rest] = printable(value).split(/\r\n|\r|\n/);
+  const lines = rest.map((line) => (line || isTruthy(blank) ? padding + line : line));
+  const text = [head, ...lines].join('\n');
+  return copySafeness(value, isTruthy(first) ? padding + text : text);
+});
+
+/** Jinja's `round(precision=0, method='common')`: `common` is Python's round (ties to even), or `ceil`, `floor`. */
+const round = withSignature('round', { precision: 0, method: 'common' }, (value, { precision, method }) => {
+  const [x, digits] = [Number(value), Math.trunc(Number(precision))];
+  if (method !== 'common' && method !== 'ceil' && method !== 'floor') {
+    throw new TypeError('method must be common, ceil or floor');
+  }
+  if (method === 'common' && digits >= 0) return Number(pythonFixed(x, digits));
+  const scale = 10 ** digits;
+  return method === 'common' ? Number(pythonFixed(x * scale, 0)) / scale : Math[method](x * scale) / scale;
+});
+
+const DIGITS: Record<number, RegExp> = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^\d+$/, 16: /^[\da-f]+$/i };
+
+function parseInteger(text: string, base: number): number | null {
+  const match = /^\s*([+-]?)(0[box])?([\da-z_]+)\s*$/i.exec(text);
+  if (match === null) return null;
+  const [, sign, prefix, body] = match as unknown as [string, string, string | undefined, string];
+  const radix = prefix ? { b: 2, o: 8, x: 16 }[prefix[1]!.toLowerCase() as 'b' | 'o' | 'x'] : base === 0 ? 10 : base;
+  if (prefix && base !== 0 && base !== radix) return null;
+  const digits = body.replaceAll(/(?<=[\da-z])_(?=[\da-z])/gi, '');
+  if (!DIGITS[radix]?.test(digits)) return null;
+  return Number.parseInt(sign + digits, radix);
+}
+
+const FLOAT = /^\s*[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:e[+-]?\d+)?|\d(?:_?\d)*\.|inf(?:inity)?|nan)\s*$/i;
+
+function pythonFloat(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return Number(value);
+  if (typeof value !== 'string' && !isMarkedSafe(value)) return null;
+  const text = String(value);
+  if (!FLOAT.test(text)) return null;
+  const plain = text.trim().replaceAll('_', '').toLowerCase();
+  if (plain.endsWith('nan')) return Number.NaN;
+  return plain.includes('inf') ? (plain.startsWith('-') ? -Infinity : Infinity) : Number(plain);
+}
+
+/** Jinja's `int(default=0, base=10)`: text in the base (`0x` prefixes with base 16), or a number truncated. */
+const int = withSignature('int', { default: 0, base: 10 }, (value, { default: fallback, base }) => {
+  const parsed = typeof value === 'string' || isMarkedSafe(value) ? parseInteger(String(value), Number(base)) : null;
+  if (parsed !== null) return parsed;
+  const float = pythonFloat(value);
+  return float === null || !Number.isFinite(float) ? fallback : Math.trunc(float);
+});
+
+/** Jinja's `float(default=0.0)`. */
+const float = withSignature('float', { default: 0 }, (value, { default: fallback }) => pythonFloat(value) ?? fallback);
+
+/** Python's `quote`: everything but letters, digits and `_.-~` (and `/` outside a query) percent-encoded as UTF-8. */
+function urlQuote(value: unknown, forQuery: boolean): string {
+  const encoded = encodeURIComponent(printable(value)).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return forQuery ? encoded.replaceAll('%20', '+') : encoded.replaceAll('%2F', '/');
+}
+
+/** Jinja's `urlencode`: text quoted for a URL path, a dict or a list of pairs as a query string. */
+function urlencode(value: unknown): string {
+  if (typeof value !== 'object' || value === null || isMarkedSafe(value)) return urlQuote(value, false);
+  const items = Array.isArray(value) ? (value as Array<[unknown, unknown]>) : pairs(value);
+  return items.map(([key, item]) => `${urlQuote(key, true)}=${urlQuote(item, true)}`).join('&');
+}
+
+/** Jinja's `trim(chars=None)`: whitespace, or the given characters, off both ends. */
+const trim = withSignature('trim', { chars: null }, (value, { chars }) => {
+  const text = printable(value);
+  if (chars === null || chars === undefined) return copySafeness(value, text.trim());
+  const set = new Set(printable(chars));
+  let [start, end] = [0, text.length];
+  while (start < end && set.has(text[start]!)) start++;
+  while (end > start && set.has(text[end - 1]!)) end--;
+  return copySafeness(value, text.slice(start, end));
+});
+
+/** Jinja's `xmlattr(autospace=True)`: a dict as escaped `key="value"` attributes, skipping none and undefined. */
+const xmlattr = withSignature('xmlattr', { autospace: true }, function (this: FilterThis, value, { autospace }) {
+  const attributes = pairs(value)
+    .filter(([, item]) => item !== null && item !== undefined)
+    .map(([key, item]) => {
+      if (/[\s/>=]/.test(String(key))) throw new TypeError(`Invalid character in attribute name: '${String(key)}'`);
+      return `${escapeHtml(String(key))}="${escapeUnlessSafe(item)}"`;
+    })
+    .join(' ');
+  const text = isTruthy(autospace) && attributes ? ` ${attributes}` : attributes;
+  return this.env.opts.autoescape ? markSafe(text) : text;
+});
+
+/**
+ * Jinja's text and number filters by name, for the template environment: where nunjucks has one of the name, this
+ * one replaces it.
+ *
+ * @example
+ * for (const [name, filter] of Object.entries(textFilters)) env.addFilter(name, filter);
+ */
+export const textFilters: Readonly<Record<string, Filter>> = {
+  format,
+  replace,
+  filesizeformat,
+  truncate,
+  wordwrap,
+  title,
+  striptags,
+  indent,
+  round,
+  int,
+  float,
+  urlencode,
+  trim,
+  xmlattr,
+};
