@@ -92,6 +92,17 @@ export class ConfigStore {
   }
 
   /**
+   * A key's value, or `fallback` when it is not set: Flask's `config.get('KEY', default)`, in code and in templates.
+   *
+   * @example
+   * app.config.get('MAIL_SERVER', 'localhost');
+   */
+  get(key: string, fallback?: unknown): unknown {
+    const value = Object.hasOwn(this, key) ? (this as Record<string, unknown>)[key] : undefined;
+    return value === undefined ? fallback : value;
+  }
+
+  /**
    * Sets keys from an object, or from a class's static fields with those it inherits (Flask's config classes, a
    * `ProductionConfig` that extends a `Config`); only upper-case keys are taken, as in Flask.
    *

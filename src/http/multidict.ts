@@ -123,6 +123,23 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     for (const [key, values] of this.#map) for (const value of values) yield [key, value];
   }
 
+  /**
+   * Werkzeug's `items()`: each key with its first value, or with `multi` every pair (as iterating does), so
+   * `{% for key, value in request.args.items() %}` reads as in Flask.
+   *
+   * @example
+   * [...new MultiDict([['a', '1'], ['a', '2']]).items()]; // [['a', '1']]
+   */
+  *items(multi = false): IterableIterator<[string, V]> {
+    if (multi) yield* this.entries();
+    else for (const [key, values] of this.#map) yield [key, values[0]!];
+  }
+
+  /** Werkzeug's `values()`: each key's first value. */
+  *values(): IterableIterator<V> {
+    for (const values of this.#map.values()) yield values[0]!;
+  }
+
   [Symbol.iterator](): IterableIterator<[string, V]> {
     return this.entries();
   }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { type AstNode, Compiler, type CompileFrame, groupNodePrototype, parse, transform } from './nunjucks.js';
 import { autoescapeSetting } from './autoescape-tag.js';
 import { isDictMethod, templateOperators } from './runtime.js';
-import { compileScope, compileWith, setReachesPastWith } from './with-tag.js';
+import { compileScope, compileWith, insideScope, setReachesPastWith } from './with-tag.js';
 
 /** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
 export interface TemplatePosition {
@@ -39,6 +39,18 @@ const compiled = new Map<string, CompiledTemplate>();
 const MAX_COMPILED = 1000;
 // `new Function('flagon', body)` puts the body two lines down: "function anonymous(flagon\n) {\n" comes first.
 const FUNCTION_BODY_LINE = measureBodyLine();
+
+/** nunjucks's comparison operators, as it writes them in JavaScript. */
+const COMPARE_OPERATORS: Record<string, string> = {
+  '==': '==',
+  '===': '===',
+  '!=': '!=',
+  '!==': '!==',
+  '<': '<',
+  '>': '>',
+  '<=': '<=',
+  '>=': '>=',
+};
 
 // Nodes that only name or hold a value: code after them belongs to the tag or call around them (the frame of an
 // include's render is the {% include %} tag, not the quoted name in it).
@@ -102,6 +114,11 @@ class LocatingCompiler extends Compiler {
   }
 
   override _emitLine(code: string): void {
+    // A macro or call block written with autoescape off returns plain text, as Jinja's: escaped where it is output
+    // with autoescape on (nunjucks marks every macro's result safe).
+    if (this.#autoescape === false && code.startsWith('return new runtime.SafeString(')) {
+      code = code.replace('return new runtime.SafeString(', 'return String(');
+    }
     if (this.#setting) code = code.replace(SET_LINE, 'flagon.set(frame, $1, $2);');
     if (code.startsWith('cb(null, ')) this.#mark(this.#last(), true);
     // The parent's root runs where the child's root ends: that frame stands for the {% extends %} tag.
@@ -119,9 +136,40 @@ class LocatingCompiler extends Compiler {
     const outer = this.#fn;
     this.#fn = node.name?.value === undefined ? 'call block' : `macro '${node.name.value}'`;
     try {
-      return super._compileMacro(node, frame);
+      // A macro defined inside a with or autoescape block closes over the block's names, as Jinja's does: nunjucks
+      // writes it as a call block, on the frame it is defined in, rather than on a frame of its own.
+      const defined = frame ?? (insideScope(this.#macroFrame) ? this.#macroFrame : undefined);
+      return super._compileMacro(node, defined);
     } finally {
       this.#fn = outer;
+    }
+  }
+
+  /** The frame a `{% macro %}` being written is defined in (nunjucks's compileMacro does not hand it on). */
+  #macroFrame: CompileFrame | undefined;
+
+  override compileMacro(node: AstNode, frame: CompileFrame): void {
+    const outer = this.#macroFrame;
+    this.#macroFrame = frame;
+    try {
+      super.compileMacro(node, frame);
+    } finally {
+      this.#macroFrame = outer;
+    }
+  }
+
+  /**
+   * `a == b`, `a < b`…: text marked safe compares as the text it holds (as Jinja's Markup, a str), where nunjucks
+   * compared two String objects by identity.
+   */
+  override compileCompare(node: AstNode, frame: unknown): void {
+    this._emit('flagon.plain(');
+    this.compile(node.expr!, frame);
+    this._emit(')');
+    for (const op of node.ops ?? []) {
+      this._emit(` ${COMPARE_OPERATORS[op.type]} flagon.plain(`);
+      this.compile(op.expr, frame);
+      this._emit(')');
     }
   }
 
@@ -177,7 +225,9 @@ class LocatingCompiler extends Compiler {
   #rewrite(text: string): string {
     let code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
     // Member lookups take Python's dict methods (flagon.member); a one-name loop walks a dict's keys (flagon.iterate).
-    code = code.replaceAll('runtime.memberLookup(', 'flagon.member(');
+    code = code
+      .replaceAll('runtime.memberLookup(', 'flagon.member(')
+      .replaceAll('runtime.inOperator(', 'flagon.contains(');
     if (this.#oneNameLoop && code.includes('runtime.fromIterator(')) {
       code = code.replace('runtime.fromIterator(', 'flagon.iterate(');
       this.#oneNameLoop = false;

@@ -14,6 +14,7 @@ import {
   Environment as NunjucksEnvironment,
   copySafeness,
   FileSystemLoader,
+  isMarkedSafe,
   markSafe,
   Template,
   type ConfigureOptions,
@@ -231,6 +232,8 @@ const HTML_UNSAFE_IN_JSON: Record<string, string> = { '<': '\\u003c', '>': '\\u0
  */
 function tojson(value: unknown, indent?: unknown): unknown {
   const spaces = typeof indent === 'number' ? indent : (indent as { indent?: number } | undefined)?.indent;
-  const text = JSON.stringify(value, null, spaces) ?? 'null';
+  // Safe text (a set block, `x|safe`) is JSON's string, not the String object nunjucks keeps it in.
+  const text =
+    JSON.stringify(value, (_key, item: unknown) => (isMarkedSafe(item) ? String(item) : item), spaces) ?? 'null';
   return markSafe(text.replace(/[<>&']/g, (char) => HTML_UNSAFE_IN_JSON[char]!));
 }

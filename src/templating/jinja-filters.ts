@@ -1,5 +1,5 @@
 /** @module Jinja's filters over lists and dicts (layer L3): the ones nunjucks lacks, and its own where they differ. */
-import { markSafe, isMarkedSafe } from './nunjucks.js';
+import { copySafeness, isMarkedSafe, markSafe } from './nunjucks.js';
 import { templateOperators } from './runtime.js';
 import { isTruthy } from './truthiness.js';
 import {
@@ -204,6 +204,12 @@ export const collectionFilters: Readonly<Record<string, Filter>> = {
   batch,
   slice,
   items: (value) => pairs(value),
+  first: (value) => sequence(value)[0],
+  last: (value) => sequence(value).at(-1),
+  reverse: (value) =>
+    typeof value === 'string' || isMarkedSafe(value)
+      ? copySafeness(value, [...String(value)].reverse().join(''))
+      : [...sequence(value)].reverse(),
   list: (value) => [...sequence(value)],
   attr: withSignature('attr', { name: undefined }, (value, { name }) => templateOperators.member(value, String(name))),
 };

@@ -1,4 +1,5 @@
 /** @module Jinja's filter signatures and item lookups (layer L3): what the filter modules share. */
+import { MultiDict } from '../http/multidict.js';
 import { splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe } from './nunjucks.js';
 
@@ -64,10 +65,11 @@ export function sequence(value: unknown): unknown[] {
   throw new TypeError(`'${typeof value}' object is not iterable`);
 }
 
-/** A dict's `(key, value)` pairs: a plain object's entries, a Map's; anything else is Jinja's TypeError. */
+/** A dict's `(key, value)` pairs: a plain object's entries, a Map's, a MultiDict's first values; anything else is Jinja's TypeError. */
 export function pairs(value: unknown): Array<[unknown, unknown]> {
   if (value === undefined || value === null) return [];
   if (value instanceof Map) return [...(value as Map<unknown, unknown>).entries()];
+  if (value instanceof MultiDict) return [...(value as MultiDict<unknown>).items()];
   if (typeof value === 'object' && !Array.isArray(value) && !(Symbol.iterator in value)) return Object.entries(value);
   throw new TypeError('Can only get item pairs from a mapping.');
 }

@@ -2,10 +2,17 @@
 import { MultiDict } from '../http/multidict.js';
 import { isMarkedSafe } from './nunjucks.js';
 
-/** Python's `value in container`: a substring of text, an item of a list or set, a key of a dict. */
-function contains(value: unknown, container: unknown): boolean {
+/**
+ * Python's `value in container`: a substring of text (safe text too), an item of a list or set, a key of a dict;
+ * the template's `in` operator and the `in` test.
+ *
+ * @example
+ * contains('b', 'abc'); // true
+ */
+export function contains(value: unknown, container: unknown): boolean {
   if (typeof container === 'string' || isMarkedSafe(container)) return String(container).includes(String(value));
-  if (Array.isArray(container)) return container.includes(value);
+  // Python compares with ==: safe text as the text it holds.
+  if (Array.isArray(container)) return container.some((item) => item === value || plainText(item) === plainText(value));
   if (container instanceof Map || container instanceof Set || container instanceof MultiDict) {
     return container.has(value as string);
   }
@@ -16,11 +23,15 @@ function contains(value: unknown, container: unknown): boolean {
   throw new TypeError(`argument of type '${typeof container}' is not iterable`);
 }
 
+function plainText(value: unknown): unknown {
+  return isMarkedSafe(value) ? String(value) : value;
+}
+
 type Test = (value: unknown, ...args: unknown[]) => boolean;
 const order = (a: unknown, b: unknown): [number, number] => [a as number, b as number];
 
 /**
- * Jinja's tests that nunjucks lacks, by name: `in`, `none`, `true`, `false`, `boolean`, `integer`, `float`,
+ * Jinja's tests that nunjucks lacks or has otherwise, by name: `string` (safe text is a string), `in`, `none`, `true`, `false`, `boolean`, `integer`, `float`,
  * `sequence`, and the operator spellings `==`, `!=`, `<`, `<=`, `>`, `>=` that `select('>', 2)` uses.
  *
  * @example
@@ -28,6 +39,7 @@ const order = (a: unknown, b: unknown): [number, number] => [a as number, b as n
  */
 export const jinjaTests: Readonly<Record<string, Test>> = {
   in: contains,
+  string: (value) => typeof value === 'string' || isMarkedSafe(value),
   none: (value) => value === null,
   true: (value) => value === true,
   false: (value) => value === false,

@@ -16,6 +16,8 @@ export interface AstNode {
   target?: AstNode;
   val?: AstNode & { value?: unknown };
   body?: AstNode;
+  expr?: AstNode;
+  ops?: Array<{ type: string; expr: AstNode }>;
   targets?: Array<AstNode & { value?: string }>;
 }
 
@@ -47,6 +49,8 @@ export interface NunjucksCompiler {
   compileLookupVal(node: AstNode, frame: unknown): void;
   compileCapture(node: AstNode, frame: unknown): void;
   compileConcat(node: AstNode, frame: unknown): void;
+  compileCompare(node: AstNode, frame: unknown): void;
+  compileMacro(node: AstNode, frame: unknown): void;
   _compileExpression(node: AstNode, frame: unknown): void;
   _tmpid(): string;
   getCode(): string;
@@ -54,6 +58,7 @@ export interface NunjucksCompiler {
 
 /** The parts of nunjucks's AST node classes Flagon uses. */
 interface NodeClasses {
+  [typename: string]: unknown;
   Group: { prototype: AstNode };
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
 }
@@ -87,7 +92,11 @@ export const groupNodePrototype = internals.nodes.Group.prototype;
  * const WithNode = defineNode('With', ['args', 'body']); // compiled by LocatingCompiler.compileWith
  */
 export function defineNode(name: string, fields: string[]): TagNodeClass {
-  return internals.nodes.Node.extend(name, { fields });
+  if (internals.nodes[name] !== undefined) throw new Error(`nunjucks already has a node named ${name}`);
+  const node = internals.nodes.Node.extend(name, { fields });
+  // nunjucks's transformer rebuilds a node it changes (a `super()` lifted out of it) from its class by this name.
+  internals.nodes[name] = node;
+  return node;
 }
 /** nunjucks's compiler class, to extend. */
 export const { Compiler } = internals.compiler;

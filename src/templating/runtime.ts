@@ -2,6 +2,7 @@
 import { MultiDict } from '../http/multidict.js';
 import { escapeUnlessSafe, printable } from './jinja-signature.js';
 import { isMarkedSafe, markSafe } from './nunjucks.js';
+import { contains } from './jinja-tests.js';
 import { isTruthy } from './truthiness.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -47,6 +48,8 @@ function method(obj: unknown, name: string): unknown {
  */
 function member(obj: unknown, name: string): unknown {
   if (obj === undefined || obj === null) return undefined;
+  // Safe text is a String object without the string's indexes: `s[0]` reads the text.
+  if (isMarkedSafe(obj)) return member(String(obj), name);
   const target = obj as Record<string, unknown>;
   const value = target[name];
   if (typeof value === 'function')
@@ -111,6 +114,10 @@ export const templateOperators = Object.freeze({
       ? markSafe(escapeUnlessSafe(left) + escapeUnlessSafe(right))
       : printable(left) + printable(right),
   truthy: isTruthy,
+  /** A comparison's operand: safe text as its text, so `a == b` compares two set blocks' text. */
+  plain: (value: unknown): unknown => (isMarkedSafe(value) ? String(value) : value),
+  /** Jinja's `a in b` (see {@link contains}), safe text included. */
+  contains: (value: unknown, container: unknown): boolean => contains(value, container),
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
   and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),
   /** Jinja's `loop.cycle('odd', 'even')`: one function for every loop, called on the loop (member lookups bind it). */

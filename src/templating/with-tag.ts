@@ -11,8 +11,8 @@ const withScopes = new WeakSet<CompileFrame>();
  * `{% with messages = get_flashed_messages() %}…{% endwith %}`: Jinja's block that names values for its body only
  * (Flask's docs show message flashing with it). It is a scope, as in Jinja: the values are computed first, around
  * the block (`{% with a = 1, b = a %}` reads the outer `a`), a name shadows the same name around the block, and a
- * `{% set %}` inside stays inside. Included templates and call blocks inside see the names; macros defined elsewhere
- * do not. The compiler writes it (LocatingCompiler's `compileWith`), so blocks inside it are found.
+ * `{% set %}` inside stays inside. Included templates, call blocks and macros defined inside see the names; macros
+ * defined elsewhere do not. The compiler writes it (LocatingCompiler's `compileWith`), so blocks inside it are found.
  *
  * @example
  * env.addExtension('with', new WithTag());
@@ -24,7 +24,8 @@ export class WithTag {
   parse(parser: TagParser): unknown {
     const tag = parser.nextToken();
     const args = parser.parseSignature(null, true);
-    const named = args.children.length > 0 && args.children.every((arg) => arg.typename === 'KeywordArgs');
+    // `{% with %}` alone is a scope with no names: a `{% set %}` inside stays inside.
+    const named = args.children.every((arg) => arg.typename === 'KeywordArgs');
     if (!named) parser.fail('with takes names and values: {% with total = items | length %}', tag.lineno, tag.colno);
     parser.advanceAfterBlockEnd(tag.value);
     const body = parser.parseUntilBlocks('endwith');
@@ -90,6 +91,17 @@ export function compileScope(
   }
   writer.compile(body, scope);
   writer._emitLine('frame = frame.pop();');
+}
+
+/**
+ * Whether `frame` is inside a with or autoescape block: a macro defined there closes over the block's names.
+ *
+ * @example
+ * if (insideScope(frame)) compileMacroWithFrame(node, frame);
+ */
+export function insideScope(frame: CompileFrame | undefined): boolean {
+  for (let scope = frame; scope; scope = scope.parent) if (withScopes.has(scope)) return true;
+  return false;
 }
 
 /**

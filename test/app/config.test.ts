@@ -54,6 +54,17 @@ describe('config', () => {
     expect(() => app.config.fromFile(join(dir, 'bad.json'))).toThrow(/cannot load config file .*bad.json/);
   });
 
+  it("has Flask's config.get(key, default), which reads only settings", () => {
+    const config = new ConfigStore({ MAIL_SERVER: 'smtp.example.com' });
+    expect(config.get('MAIL_SERVER', 'localhost')).toBe('smtp.example.com');
+    expect(config.get('MAIL_PORT', 25)).toBe(25);
+    expect(config.get('MAIL_PORT')).toBeUndefined();
+    expect(config.get('DEBUG')).toBe(false);
+    // Methods and the folder are not settings.
+    expect(config.get('fromObject', 'none')).toBe('none');
+    expect(config.get('rootPath', 'none')).toBe('none');
+  });
+
   it("loads a config class with the static fields it inherits, the subclass's value winning (Flask's pattern)", () => {
     class Settings {
       static DEBUG = false;

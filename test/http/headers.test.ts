@@ -113,6 +113,21 @@ describe('MultiDict', () => {
     expect(args.get('empty', 1, (text) => Number.parseInt(text, 10))).toBe(1);
   });
 
+  it("has Werkzeug's items() (first values; every pair with multi) and values()", () => {
+    const args = parseQuery('tag=a&page=2&tag=b');
+    // What Werkzeug's MultiDict gives for the same query.
+    expect([...args.items()]).toEqual([
+      ['tag', 'a'],
+      ['page', '2'],
+    ]);
+    expect([...args.items(true)]).toEqual([
+      ['tag', 'a'],
+      ['tag', 'b'],
+      ['page', '2'],
+    ]);
+    expect([...args.values()]).toEqual(['a', '2']);
+  });
+
   it('keeps repeated keys, in order', () => {
     const dict = new MultiDict([
       ['tag', 'a'],

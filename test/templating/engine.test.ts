@@ -180,6 +180,72 @@ describe('NunjucksRenderer', () => {
     );
   });
 
+  it('super() inside {% with %} or {% autoescape %}, macros defined inside them and an empty {% with %}, as Jinja', () => {
+    const engine = new NunjucksRenderer([TEMPLATES]);
+    // What Flask renders from the same templates (python3, Flask 3.1). super() in either block was
+    // "nodes[ast.typename] is not a constructor"; a macro defined in the block did not see its names.
+    expect(engine.render('scopes/super.html', {})).toBe('[base2|base|(base)]');
+    const render = (source: string) => engine.renderString(source, {});
+    expect(
+      render('{% with x = 1 %}{% set y = 2 %}{% macro m() %}{{ x }}{{ y }}{% endmacro %}{{ m() }}{% endwith %}'),
+    ).toBe('12');
+    expect(
+      render(
+        '{% autoescape true %}{% set title = "T" %}{% macro h() %}<h1>{{ title }}</h1>{% endmacro %}{{ h() }}{% endautoescape %}',
+      ),
+    ).toBe('<h1>T</h1>');
+    expect(
+      render(
+        '{% macro outer() %}{% with x = 3 %}{% macro inner() %}{{ x }}{% endmacro %}{{ inner() }}{% endwith %}{% endmacro %}{{ outer() }}',
+      ),
+    ).toBe('3');
+    expect(render('{% set x = 0 %}{% with %}{% set x = 1 %}{{ x }}{% endwith %}|{{ x }}')).toBe('1|0');
+  });
+
+  it('escapes what a macro or call block written with autoescape off returns, where it is output escaped', () => {
+    const engine = new NunjucksRenderer([]);
+    const values = { u: '<i>' };
+    // What Flask renders (python3, Flask 3.1): Jinja's macros return Markup only where autoescape was on.
+    expect(
+      engine.renderString(
+        '{% macro box() %}<div>{{ caller() }}</div>{% endmacro %}{% autoescape false %}{% call box() %}{{ u }}{% endcall %}{% endautoescape %}',
+        values,
+      ),
+    ).toBe('<div>&lt;i&gt;</div>');
+    expect(
+      engine.renderString(
+        '{% autoescape false %}{% macro m(v) %}{{ v }}{% endmacro %}{% with r = m(u) %}{% autoescape true %}{{ r }}{% endautoescape %}{% endwith %}{% endautoescape %}',
+        values,
+      ),
+    ).toBe('&lt;i&gt;');
+    expect(engine.renderString('{% macro m() %}<b>{% endmacro %}{{ m() }}', values)).toBe('<b>');
+  });
+
+  it('treats what a {% set %} block captured as text: tojson, indexes, in, ==, first, reverse', () => {
+    const engine = new NunjucksRenderer([]);
+    // What Flask renders (python3, Flask 3.1), but for JavaScript's true and tojson's compact separators.
+    expect(
+      engine.renderString(
+        '{% set s %}abc{% endset %}{{ s|tojson }} {{ {"k": s}|tojson }} {{ s|first }}{{ s[0] }} {{ s|reverse }} {{ s|urlencode }} {{ s is string }} {{ s in ["abc"] }} {{ "b" in s }} {{ s|last }}',
+        {},
+      ),
+    ).toBe('"abc" {"k":"abc"} aa cba abc true true true c');
+    expect(
+      engine.renderString(
+        '{% set e %}{% endset %}{{ [e]|select|list|length }}{% set a %}x{% endset %}{% set b %}x{% endset %}{{ a == b }} {{ a == "x" }} {{ a != b }}',
+        {},
+      ),
+    ).toBe('0true true false');
+    // The injection the captured text's safeness opened: replace escapes what it puts into safe text.
+    const name = '<script>x</script>';
+    expect(engine.renderString('{% filter replace("NAME", name) %}<p>Hi NAME</p>{% endfilter %}', { name })).toBe(
+      '<p>Hi &lt;script&gt;x&lt;/script&gt;</p>',
+    );
+    expect(engine.renderString('{% set g %}<p>Hi NAME</p>{% endset %}{{ g|replace("NAME", name) }}', { name })).toBe(
+      '<p>Hi &lt;script&gt;x&lt;/script&gt;</p>',
+    );
+  });
+
   it("calls a dict's items(), keys(), values() and get() even when it has keys of those names, as Python", () => {
     const engine = new NunjucksRenderer([]);
     const d = { items: 1, get: 2, a: 'x' };

@@ -106,6 +106,17 @@ describe('other helpers under Flask names', () => {
     expect(seen).toEqual([{ title: 'A' }]);
   });
 
+  it('config.get(), request.args.items() and request.args|dictsort work as in a Flask template', async () => {
+    const app = newApp();
+    app.config.fromObject({ GREETING: 'hi' });
+    const source =
+      "{{ config.get('DEBUG') }}|{{ config.get('GREETING', 'x') }}|{{ config.get('NOPE', 'x') }}|{% for k, v in request.args.items() %}{{ k }}={{ v }};{% endfor %}|{{ request.args|dictsort|length }}";
+    app.get('/items', () => renderTemplateString(source));
+    // What Flask renders for the same template and query (python3, Flask 3.1), but for JavaScript's false.
+    // Both were "`config.get` is undefined" and "`request.args.items` is undefined" (a 500).
+    expect((await app.testClient().get('/items?q=1&r=2&q=3')).text).toBe('false|hi|x|q=1;r=2;|2');
+  });
+
   it('an HTTP error raised by a helper in a template keeps its status, as abort() does in a Jinja template', async () => {
     const app = newApp();
     app.templateGlobal('abortWith', (status: number) => abort(status));
