@@ -50,14 +50,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const JSON_INIT: ResponseInit = Object.freeze({ contentType: 'application/json' });
 
 /**
- * Flask's `jsonify`: compact JSON with a trailing newline, `application/json`.
+ * Flask's `jsonify`: compact JSON with a trailing newline, `application/json`; `undefined` (Flask's `jsonify()`)
+ * is `null`.
  *
  * @example
  * return jsonify({ ok: true });
  */
 export function jsonify(value: unknown, status = 200): Response {
   return new Response(
-    `${JSON.stringify(value)}\n`,
+    `${JSON.stringify(value) ?? 'null'}\n`,
     status === 200 ? JSON_INIT : { status, contentType: 'application/json' },
   );
 }
@@ -235,13 +236,15 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
 
 /**
  * Flask's `redirect`: a 302 (or `status`) with Location, and a small HTML body that links to the target, escaped.
+ * Characters a URI may not hold (a space, non-ASCII, `<`, `"`…) are percent-encoded in Location, as Werkzeug's.
  *
  * @example
  * return redirect(urlFor('index'));
  */
 export function redirect(location: string, status = 302): Response {
-  const uri = location.replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
-  const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(uri)}">${escapeHtml(location)}</a>. If not, click the link.\n`;
+  // As Werkzeug's Location (iri_to_uri): what a URI may not hold is percent-encoded, non-ASCII as UTF-8.
+  const uri = location.replace(/[^\x21-\x7e]|["<>\\^`{|}]/gu, (char) => encodeURIComponent(char));
+  const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(location)}">${escapeHtml(location)}</a>. If not, click the link.\n`;
   return new Response(body, { status, headers: { Location: uri } });
 }
 

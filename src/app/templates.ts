@@ -137,9 +137,6 @@ function blueprintsOf(endpoint: string | undefined): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
-// Flask's url_for takes its options as underscore keywords, so that every other keyword can be a URL value.
-const URL_FOR_OPTIONS = { _external: 'external', _anchor: 'anchor', _method: 'method', _scheme: 'scheme' } as const;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -156,13 +153,8 @@ function templateUrlFor(endpoint: unknown, ...rest: unknown[]): string {
       "urlFor() in a template takes an endpoint name, then values as keywords or an object: urlFor('user', id=7) or urlFor('user', { id: 7 }), with options as _external=true, _anchor, _method, _scheme",
     );
   }
-  const allValues: Record<string, unknown> = { ...values };
-  const allOptions: Record<string, unknown> = { ...options };
-  for (const [key, value] of Object.entries(keywords ?? {})) {
-    if (Object.hasOwn(URL_FOR_OPTIONS, key)) allOptions[URL_FOR_OPTIONS[key as keyof typeof URL_FOR_OPTIONS]] = value;
-    else allValues[key] = value;
-  }
-  return urlFor(endpoint, allValues, allOptions as UrlForOptions);
+  // Underscore keywords (`_external=True`) are options: urlFor splits them from the values.
+  return urlFor(endpoint, { ...values, ...keywords }, options as UrlForOptions);
 }
 
 /**

@@ -28,6 +28,31 @@ export type UrlBuildErrorHandler = (
   values: Record<string, unknown>,
 ) => string | null | undefined;
 
+/** Flask's url_for takes its options as underscore keywords, so that every other keyword can be a URL value. */
+const UNDERSCORE_OPTIONS = { _external: 'external', _anchor: 'anchor', _method: 'method', _scheme: 'scheme' } as const;
+
+/**
+ * Splits Flask's underscore options out of URL values: `{ id: 7, _external: true }` is the value `id` and the option
+ * `external`, as `url_for('user', id=7, _external=True)`; options given as such win.
+ *
+ * @example
+ * splitUnderscoreOptions({ id: 7, _anchor: 'posts' }, {}); // [{ id: 7 }, { anchor: 'posts' }]
+ */
+export function splitUnderscoreOptions(
+  values: Record<string, unknown>,
+  options: UrlForOptions,
+): [Record<string, unknown>, UrlForOptions] {
+  if (!Object.keys(values).some((key) => Object.hasOwn(UNDERSCORE_OPTIONS, key))) return [values, options];
+  const rest: Record<string, unknown> = {};
+  const fromValues: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (Object.hasOwn(UNDERSCORE_OPTIONS, key))
+      fromValues[UNDERSCORE_OPTIONS[key as keyof typeof UNDERSCORE_OPTIONS]] = value;
+    else rest[key] = value;
+  }
+  return [rest, { ...fromValues, ...options }];
+}
+
 /** What building a URL needs from the App. */
 export interface UrlForApp {
   readonly router: Router;
@@ -47,7 +72,8 @@ interface UrlForScope {
 
 /**
  * The URL of `endpoint` as Flask's url_for builds it: relative inside a request, external with SERVER_NAME outside
- * one; a scheme makes it external. The urlDefaults of the blueprints the *target* belongs to apply, outermost first.
+ * one; a scheme makes it external. Flask's underscore options may come with the values (`{ id: 7, _external: true }`).
+ * The urlDefaults of the blueprints the *target* belongs to apply, outermost first.
  *
  * @example
  * buildUrlFor(app, hooks, 'user', { id: 7 }, {}); // '/users/7'
@@ -56,9 +82,10 @@ export function buildUrlFor(
   app: UrlForApp,
   hooks: HookRegistry,
   endpoint: string,
-  values: Record<string, unknown>,
-  options: UrlForOptions,
+  given: Record<string, unknown>,
+  givenOptions: UrlForOptions,
 ): string {
+  const [values, options] = splitUnderscoreOptions(given, givenOptions);
   const context = currentContext();
   const scope: UrlForScope = {
     app,

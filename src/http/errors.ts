@@ -340,6 +340,17 @@ export class InternalServerError extends HTTPError {
   static override readonly status = 500;
   static override readonly description =
     'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.';
+
+  /**
+   * The error a view threw that this 500 stands for (`cause`), under Flask's name, `e.original_exception`;
+   * `undefined` for a 500 raised as such (`abort(500)`).
+   *
+   * @example
+   * app.errorHandler(500, (e) => (e instanceof InternalServerError && e.originalException instanceof DatabaseError ? ['DB down', 503] : e));
+   */
+  get originalException(): unknown {
+    return this.cause;
+  }
 }
 
 /** 501. @example throw new NotImplemented(); */

@@ -39,6 +39,11 @@ export interface TestRequestOptions {
    * (Flask's `base_url=`); not with `scheme` or `subdomain`.
    */
   baseUrl?: string;
+  /**
+   * Environ keys for this request, over the computed ones and the client's `environ` (Flask's `environ_overrides`):
+   * `{ REMOTE_ADDR: '10.0.0.1' }` is the client's address.
+   */
+  environ?: Record<string, unknown>;
 }
 
 /**
@@ -53,6 +58,8 @@ export interface TestClientOptions {
    * `allow_subdomain_redirects`. Default false: such a redirect is an error, and so is one to another host.
    */
   allowSubdomainRedirects?: boolean;
+  /** Environ keys for every request, over the computed ones (Flask's `client.environ_base`). */
+  environ?: Record<string, unknown>;
 }
 
 /** Where one request goes: the base URL (scheme, host, script root) and the path below it, query included. */
@@ -124,6 +131,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export class TestClient {
   readonly #app: { gatewayApp: GatewayApp };
   readonly #allowSubdomainRedirects: boolean;
+  readonly #environ: Record<string, unknown> | undefined;
   /** The cookie jar: name to raw value. */
   readonly cookies = new Map<string, string>();
   /** Inside `context()`: where the App hands over each request's context. */
@@ -132,6 +140,7 @@ export class TestClient {
   constructor(app: { gatewayApp: GatewayApp }, options: TestClientOptions = {}) {
     this.#app = app;
     this.#allowSubdomainRedirects = options.allowSubdomainRedirects ?? false;
+    this.#environ = options.environ;
   }
 
   get(path: string, options?: TestRequestOptions): Promise<TestResponse> {
@@ -279,6 +288,10 @@ export class TestClient {
       body,
       query: options.query,
       baseUrl: target.baseUrl,
+      extra:
+        this.#environ === undefined && options.environ === undefined
+          ? undefined
+          : { ...this.#environ, ...options.environ },
     });
     const preserved = this.#preserved;
     if (preserved !== null)

@@ -34,6 +34,31 @@ function isHeadersLike(value: unknown): value is HeadersInit {
   );
 }
 
+type Scalar = string | number | boolean | bigint;
+const isScalar = (value: unknown): value is Scalar => ['string', 'number', 'boolean', 'bigint'].includes(typeof value);
+
+/**
+ * The headers of `[body, status, headers]`, whose status already makes it a tuple: as Werkzeug's headers, a value
+ * that is a number (`{ 'X-Count': 5 }`) is its text, and `undefined` or `null` (an optional header) is left out.
+ * `null` when the third item is no headers value at all.
+ */
+function statusTupleHeaders(value: unknown): HeadersInit | null {
+  if (value instanceof Headers) return value;
+  const pairs: unknown[] | null = Array.isArray(value) ? value : isPlainObject(value) ? Object.entries(value) : null;
+  if (pairs === null) return null;
+  const headers: Array<[string, string]> = [];
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') return null;
+    const [name, given] = pair as [string, unknown];
+    for (const item of Array.isArray(given) ? given : [given]) {
+      if (item === undefined || item === null) continue;
+      if (!isScalar(item)) return null;
+      headers.push([name, String(item)]);
+    }
+  }
+  return headers;
+}
+
 function isBody(value: unknown): boolean {
   return (
     typeof value === 'string' ||
@@ -49,7 +74,8 @@ function isBody(value: unknown): boolean {
 /**
  * `[body, status]`, `[body, status, headers]` or `[body, headers]` (a headers value: a record of strings or string
  * lists, a list of pairs, or Headers; a record only after a body that is not a record or an array); `null` for any
- * other array, which a view's return sends as JSON.
+ * other array, which a view's return sends as JSON. After a status, header values may be numbers (sent as text) or
+ * `undefined` (left out), as Flask's `return 'made', 201, {'X-Count': 5}`.
  *
  * @example
  * readReturnTuple(['Created', 201]); // { body: 'Created', status: 201 }
@@ -62,10 +88,10 @@ export function readReturnTuple(
   options: { recordThenHeaders?: boolean } = {},
 ): ReturnTuple | null {
   if (value.length < 2 || value.length > 3 || !isBody(value[0])) return null;
-  if (value.length === 3)
-    return typeof value[1] === 'number' && isHeadersLike(value[2])
-      ? { body: value[0], status: value[1], headers: value[2] }
-      : null;
+  if (value.length === 3) {
+    const headers = typeof value[1] === 'number' ? statusTupleHeaders(value[2]) : null;
+    return headers === null ? null : { body: value[0], status: value[1] as number, headers };
+  }
   if (typeof value[1] === 'number') return { body: value[0], status: value[1] };
   // Two records are data far more often than a JSON body and its headers (a list of two users, `[{name: 'ada'},
   // {name: 'bob'}]`): a record of headers follows only a body that is not JSON; `[json, 200, headers]` sets both.

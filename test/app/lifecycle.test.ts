@@ -208,7 +208,11 @@ describe('error handlers', () => {
   it('turn an unhandled error into a 500 for the 500 handler, and still run after-hooks', async () => {
     const app = newApp({ TESTING: false });
     let afterRan = false;
-    app.errorHandler(500, (e: InternalServerError) => [`sorry: ${(e.cause as Error).message}`, 500]);
+    // Flask's name for the original error, e.original_exception, and cause.
+    app.errorHandler(500, (e: InternalServerError) => [
+      `sorry: ${(e.originalException as Error).message} ${e.cause === e.originalException}`,
+      500,
+    ]);
     app.afterRequest((r: Response) => {
       afterRan = true;
       return r;
@@ -217,7 +221,7 @@ describe('error handlers', () => {
       throw new Error('database down');
     });
     const response = await quietly(() => app.testClient().get('/boom'));
-    expect([response.status, response.text, afterRan]).toEqual([500, 'sorry: database down', true]);
+    expect([response.status, response.text, afterRan]).toEqual([500, 'sorry: database down true', true]);
   });
 
   it("release the view's streamed body when an after-hook or the session save fails", async () => {
@@ -283,6 +287,25 @@ describe('urlFor', () => {
       [urlFor('user', { id: 3, tab: 'posts' }), urlFor('user', { id: 3 }, { external: true, anchor: 'top' })].join(' '),
     );
     expect((await app.testClient().get('/')).text).toBe('/users/3?tab=posts http://localhost/users/3#top');
+  });
+
+  it("takes Flask's underscore options among the values, as url_for('user', id=3, _external=True)", async () => {
+    const app = newApp();
+    app.get('/users/<int:id>', function user() {
+      return 'u';
+    });
+    app.get('/', () =>
+      [
+        urlFor('user', { id: 3, _external: true, _anchor: 'top' }),
+        urlFor('user', { id: 3, _scheme: 'https' }),
+        app.urlFor('user', { id: 3, _anchor: 'a b' }, { anchor: 'given' }),
+      ].join(' '),
+    );
+    // Flask's url_for for the same calls (python3, Flask 3.1); the option object, when given, wins. They were
+    // query arguments before: /users/3?_external=true&_anchor=top.
+    expect((await app.testClient().get('/')).text).toBe(
+      'http://localhost/users/3#top https://localhost/users/3 /users/3#given',
+    );
   });
 
   it('needs SERVER_NAME outside a request, and says so', () => {

@@ -34,6 +34,8 @@ describe('routes', () => {
     app.get('/list', () => [1, 2, 3]);
     app.get('/created', () => ['made', 201]);
     app.get('/headers', () => ['x', 200, { 'X-A': '1' }]);
+    // After a status, header values may be numbers, and an optional one undefined (Flask: `'made', 201, {'X-Count': 5}`).
+    app.get('/number-header', () => ['made', 201, { 'X-Count': 5, 'X-Optional': undefined, 'X-Tags': ['a', 2] }]);
     app.get('/only-headers', () => ['<p>x</p>', { 'X-B': '2' }]);
     app.get('/json-headers', () => [{ ok: true }, 200, { 'X-B': '2' }]);
     // Two records are a list of two, whatever their values: never a body and headers taken from data.
@@ -53,12 +55,21 @@ describe('routes', () => {
     });
     app.get('/tsgi', () => echo);
     app.get('/json', () => jsonify({ a: 1 }, 202));
+    app.get('/json-nothing', () => jsonify(undefined));
     app.get('/go', () => redirect('/target?x=<y>'));
     const client = app.testClient();
     expect((await client.get('/bytes')).text).toBe('hi');
     expect((await client.get('/list')).json).toEqual([1, 2, 3]);
     expect((await client.get('/created')).status).toBe(201);
     expect((await client.get('/headers')).headers.get('X-A')).toBe('1');
+    const numberHeader = await client.get('/number-header');
+    expect([
+      numberHeader.status,
+      numberHeader.text,
+      numberHeader.headers.get('X-Count'),
+      numberHeader.headers.has('X-Optional'),
+      numberHeader.headers.getAll('X-Tags'),
+    ]).toEqual([201, 'made', '5', false, ['a', '2']]);
     const onlyHeaders = await client.get('/only-headers');
     expect([onlyHeaders.text, onlyHeaders.headers.get('X-B')]).toEqual(['<p>x</p>', '2']);
     const jsonHeaders = await client.get('/json-headers');
@@ -77,8 +88,11 @@ describe('routes', () => {
     const tsgi = await client.get('/tsgi');
     expect([tsgi.status, tsgi.headers.get('X-From'), tsgi.text]).toEqual([202, 'tsgi', '/tsgi']);
     expect([(await client.get('/json')).status, (await client.get('/json')).json]).toEqual([202, { a: 1 }]);
+    // Flask's jsonify() is `null\n`; it was `undefined\n`, labelled JSON.
+    expect((await client.get('/json-nothing')).text).toBe('null\n');
     const go = await client.get('/go');
-    expect([go.status, go.headers.get('Location')]).toEqual([302, '/target?x=<y>']);
+    // Werkzeug's Location for the same redirect (python3, Werkzeug 3.1): `<` and `>` percent-encoded.
+    expect([go.status, go.headers.get('Location')]).toEqual([302, '/target?x=%3Cy%3E']);
     expect(go.text).toContain('href="/target?x=&lt;y&gt;"');
   });
 

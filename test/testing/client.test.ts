@@ -69,4 +69,15 @@ describe('the test client', () => {
       'redirect loop: GET /a → GET /b → GET /a',
     );
   });
+
+  it("sets environ keys for every request and for one, as Flask's environ_base and environ_overrides", async () => {
+    const app = newApp();
+    app.get('/who', (req) => `${req.remoteAddr} ${String(req.environ['tsgi.custom'] ?? '-')}`);
+    const client = app.testClient({ environ: { REMOTE_ADDR: '10.0.0.1' } });
+    expect((await client.get('/who')).text).toBe('10.0.0.1 -');
+    expect((await client.get('/who', { environ: { REMOTE_ADDR: '10.0.0.2', 'tsgi.custom': 'x' } })).text).toBe(
+      '10.0.0.2 x',
+    );
+    expect((await app.testClient().get('/who')).text).toBe('127.0.0.1 -');
+  });
 });
