@@ -12,6 +12,17 @@ import { HookRegistry, type EndpointPlan } from './request-plan.js';
 import { endpointFromRule } from './default-names.js';
 import { routeSpecOf } from './route-spec.js';
 
+/** A view as an error names it: its function name, or that it has none. */
+function viewName(view: ViewFunction): string {
+  return view.name ? `'${view.name}'` : 'an anonymous function';
+}
+
+/** A rule's methods as a person lists them: `GET`, `GET|POST`, without the HEAD and OPTIONS the App adds. */
+function describeMethods(methods: Iterable<string>): string {
+  const named = [...methods].filter((method) => method !== 'HEAD' && method !== 'OPTIONS');
+  return (named.length > 0 ? named : [...methods]).join('|');
+}
+
 /**
  * What an App has registered. The App's setup methods write here (behind the setup guard); the pipeline reads it.
  *
@@ -46,9 +57,13 @@ export class AppRegistry {
     if (view) {
       const existing = this.views.get(endpoint);
       if (existing && existing !== view) {
+        const taken = this.#router
+          .rulesFor(endpoint)
+          .map((taking) => `${describeMethods(taking.methods)} ${taking.rule}`)
+          .join(', ');
         throw new FlagonError(
           'FLAGON_ERR_ENDPOINT_CONFLICT',
-          `View function mapping is overwriting an existing endpoint function: '${endpoint}' is taken by ${existing.name || 'an anonymous function'} and would be taken by ${view.name || 'an anonymous function'}. Give one of them another endpoint: { endpoint: '…' }.`,
+          `View function mapping is overwriting an existing endpoint function: '${endpoint}' is taken by ${viewName(existing)}${taken ? ` (${taken})` : ''} and would be taken by ${viewName(view)} (${describeMethods(methods)} ${rule}). Give one of them another endpoint: { endpoint: '…' }, or a function name of its own.`,
         );
       }
       this.views.set(endpoint, view);

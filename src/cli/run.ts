@@ -171,6 +171,8 @@ function isTrue(value: string | undefined): boolean {
  * const stop = await run(runSettings({ debug: true }, process.cwd(), process.env));
  */
 export async function run(settings: RunSettings): Promise<() => Promise<void>> {
+  // serve() on this port in the app module (the README's first example) is ignored: the command serves the app there.
+  process.env.FLAGON_RUN_SERVING_PORT = String(settings.port);
   const tls = await runTls(settings); // before the port is bound and the app is loaded
   if (settings.reload) {
     const reloader = await startReloader({

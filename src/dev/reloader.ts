@@ -164,7 +164,8 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   };
 
   /** Loads the app in a fresh child; if it cannot, a child that serves a page saying why. */
-  const prepare = async (): Promise<{ child: Child; name: string }> => {
+  /** A child with the app loaded (`ok`), or with a page saying why it is not. */
+  const prepare = async (): Promise<{ child: Child; name: string; ok: boolean }> => {
     const env = options.app ? readDotenv(options.app.file).values : {};
     try {
       if (options.app) {
@@ -184,10 +185,12 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
           env,
           profile,
         });
-        return { child, name: (await child.expect('loaded')).name };
+        const { name, ok } = await child.expect('loaded');
+        return { child, name, ok };
       }
       const child = spawnScript();
-      return { child, name: (await child.expect('loaded')).name };
+      const { name, ok } = await child.expect('loaded');
+      return { child, name, ok };
     } catch (error) {
       const child = spawnWorker();
       await child.expect('standby');
@@ -202,7 +205,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
         port,
       });
       await child.expect('loaded');
-      return { child, name: options.app?.file ?? 'app' };
+      return { child, name: options.app?.file ?? 'app', ok: false };
     }
   };
 
@@ -233,9 +236,10 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
     try {
       if (file) write(` * Detected change in '${file}', reloading\n`);
       const started = performance.now();
-      const { child } = file === null && active === null ? await crashedPage() : await prepare();
+      const { child, ok } = file === null && active === null ? await crashedPage() : await prepare();
       await swap(child);
-      if (file) write(` * Reloaded in ${Math.round(performance.now() - started)} ms\n`);
+      if (file && ok) write(` * Reloaded in ${Math.round(performance.now() - started)} ms\n`);
+      else if (file) write(' * The app failed to load (its error is above); a page says so until the next change.\n');
       if (!standby) nextStandby();
     } finally {
       busy = false;
@@ -248,7 +252,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   };
 
   // After a crash, the page stays until a file changes: restarting at once could loop forever.
-  const crashedPage = async (): Promise<{ child: Child; name: string }> => {
+  const crashedPage = async (): Promise<{ child: Child; name: string; ok: boolean }> => {
     const child = spawnWorker();
     await child.expect('standby');
     child.send({
@@ -261,7 +265,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
       port,
     });
     await child.expect('loaded');
-    return { child, name: 'app' };
+    return { child, name: 'app', ok: false };
   };
 
   const first = await prepare();
@@ -282,7 +286,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
     }),
   );
   write(
-    ` * Restarting with fs.watch (${watcher.size} folders and files watched under ${options.watch.map((p) => relative(process.cwd(), p) || '.').join(', ')})\n`,
+    ` * Restarting with fs.watch (${watcher.size} ${watcher.size === 1 ? 'folder or file' : 'folders and files'} watched under ${options.watch.map((p) => relative(process.cwd(), p) || '.').join(', ')})\n`,
   );
   if (options.debug && options.debugger !== false) write(' * Debugger is active!\n');
 

@@ -76,7 +76,24 @@ export interface RunningServer {
 }
 
 /**
- * Serves a TSGI app over HTTP/1.1 on node:http. Resolves once the port is bound.
+ * Whether `flagon run` serves the app on `port` itself: then a `serve()` in the module it loads (the README's first
+ * example, kept) would only fail to bind, as Flask's `app.run()` under `flask run`.
+ */
+function servedByFlagonRun(port: number): boolean {
+  return process.env.FLAGON_RUN_FROM_CLI === 'true' && process.env.FLAGON_RUN_SERVING_PORT === String(port);
+}
+
+function ignoredServe(host: string, port: number): RunningServer {
+  process.stderr.write(
+    ` * Ignoring serve() on port ${port} in the app module: 'flagon run' serves the app there itself. Keep serve() for a script you start with node or tsx.\n`,
+  );
+  return { url: `http://${host}:${port}`, host, port, server: createServer(), close: async () => undefined };
+}
+
+/**
+ * Serves a TSGI app over HTTP/1.1 on node:http. Resolves once the port is bound. Under `flagon run`, a call for the
+ * port the command serves on is ignored, with a notice (the command serves the app; the `server` returned does not
+ * listen).
  *
  * @example
  * import { serve } from 'flagon/serving';
@@ -86,6 +103,7 @@ export interface RunningServer {
  */
 export async function serve(app: GatewayApp, options: ServeOptions = {}): Promise<RunningServer> {
   const settings = { ...SERVE_DEFAULTS, ...stripUndefined(options) };
+  if (servedByFlagonRun(settings.port)) return ignoredServe(settings.host, settings.port);
   const server = createServer({
     headersTimeout: settings.headersTimeout,
     requestTimeout: settings.requestTimeout,

@@ -56,8 +56,10 @@ type LoaderSource = { src: string | { type: 'code'; obj: unknown }; path: string
 export class NunjucksRenderer implements TemplateRenderer {
   readonly #escaped: Environment;
   readonly #raw: Environment;
+  readonly #searchPaths: readonly string[];
 
   constructor(searchPaths: readonly string[], options: { autoReload?: boolean } = {}) {
+    this.#searchPaths = [...searchPaths];
     this.#escaped = makeEnvironment(searchPaths, options.autoReload ?? false, true);
     this.#raw = makeEnvironment(searchPaths, options.autoReload ?? false, false);
   }
@@ -79,10 +81,14 @@ export class NunjucksRenderer implements TemplateRenderer {
       const template = getTemplate.call(this.#environmentFor(name), name, true, null, true);
       // nunjucks gives a no-op template with an empty path for a name that `ignoreMissing` lets through.
       if (!template.path) continue;
-      return renderExplained(() => template.render(context), { name, file: template.path });
+      return renderExplained(() => template.render(context), {
+        name,
+        file: template.path,
+        searchPaths: this.#searchPaths,
+      });
     }
     throw new TemplateNotFound(
-      notFoundMessage(list.join(', ')),
+      notFoundMessage(list.join(', '), this.#searchPaths),
       { template: list.join(', '), file: null, line: null, column: null },
       { located: false },
     );
@@ -100,7 +106,7 @@ export class NunjucksRenderer implements TemplateRenderer {
           context,
         );
       },
-      { name: STRING_TEMPLATE, file: null },
+      { name: STRING_TEMPLATE, file: null, searchPaths: this.#searchPaths },
     );
   }
 
@@ -191,7 +197,10 @@ function loadCompiled<T>(compile: () => T, name: string, file: string | null): T
   }
 }
 
-function renderExplained(render: () => string, top: { name: string; file: string | null }): string {
+function renderExplained(
+  render: () => string,
+  top: { name: string; file: string | null; searchPaths: readonly string[] },
+): string {
   const limit = Error.stackTraceLimit;
   // Rendering is synchronous, so the deeper limit applies to errors raised in it and nothing else.
   Error.stackTraceLimit = Math.max(limit, RENDER_STACK_LIMIT);

@@ -1,4 +1,5 @@
 /** @module Template errors (layer L3): the error classes, and how an error from inside nunjucks becomes one that names its template line. */
+import { isAbsolute, relative } from 'node:path';
 import { templateAt, TEMPLATE_URL_SCHEME, type TemplatePosition } from './compiler.js';
 import { NunjucksTemplateError } from './nunjucks.js';
 
@@ -66,13 +67,22 @@ export class TemplateSyntaxError extends TemplateError {}
 export class TemplateNotFound extends TemplateError {}
 
 /**
- * The message of a {@link TemplateNotFound}, for one name or a list of them.
+ * The message of a {@link TemplateNotFound}, for one name or a list of them, with the folders looked in when known
+ * (below the working folder as relative paths), so a misplaced `templates/` folder shows.
  *
  * @example
  * notFoundMessage('a.html, b.html'); // "template not found: a.html, b.html; looked in the app's templates folder, then each blueprint's"
+ * notFoundMessage('a.html', ['/srv/app/templates']); // from /srv/app: "template not found: a.html; looked in templates"
  */
-export function notFoundMessage(names: string): string {
-  return `template not found: ${names}; looked in the app's templates folder, then each blueprint's`;
+export function notFoundMessage(names: string, searchPaths: readonly string[] | null = null): string {
+  if (searchPaths === null)
+    return `template not found: ${names}; looked in the app's templates folder, then each blueprint's`;
+  if (searchPaths.length === 0) return `template not found: ${names}; there is no templates folder to look in`;
+  const shown = searchPaths.map((folder) => {
+    const below = relative(process.cwd(), folder);
+    return below === '' ? '.' : below.startsWith('..') || isAbsolute(below) ? folder : below;
+  });
+  return `template not found: ${names}; looked in ${shown.join(', then ')}`;
 }
 
 /** `page.html, line 4, column 4`: the one place a template location is written out. */
@@ -127,7 +137,10 @@ function frameLine(frame: TemplateFrame): string {
 }
 
 /** A fix for each error nunjucks raises itself, in words a Flask user knows. */
-function explainNunjucksMessage(message: string): { text: string; notFound: boolean } {
+function explainNunjucksMessage(
+  message: string,
+  searchPaths: readonly string[] | null,
+): { text: string; notFound: boolean } {
   let match = /^Unable to call `(.+)`, which is undefined or falsey$/.exec(message);
   if (match) {
     // nunjucks writes `user.greet` as `user["greet"]`; the template said it with a dot.
@@ -156,7 +169,7 @@ function explainNunjucksMessage(message: string): { text: string; notFound: bool
     };
   }
   if ((match = /^template not found: (.+)$/.exec(message))) {
-    return { text: notFoundMessage(match[1]!), notFound: true };
+    return { text: notFoundMessage(match[1]!, searchPaths), notFound: true };
   }
   return { text: message, notFound: false };
 }
@@ -174,7 +187,10 @@ function isFromNunjucks(error: Error): boolean {
  * errors nunjucks raises (undefined calls, unknown filters, missing includes) become a TemplateError at the right
  * template and line; errors from the app's own code keep their identity, with template frames in their stack.
  */
-export function explainRenderError(thrown: unknown, topTemplate: { name: string; file: string | null }): unknown {
+export function explainRenderError(
+  thrown: unknown,
+  topTemplate: { name: string; file: string | null; searchPaths?: readonly string[] },
+): unknown {
   let error = thrown;
   // nunjucks wraps an error in its TemplateError at each template it passes; the first one thrown is the innermost.
   while (error instanceof NunjucksTemplateError && (error as Error).cause !== undefined) error = (error as Error).cause;
@@ -193,7 +209,7 @@ export function explainRenderError(thrown: unknown, topTemplate: { name: string;
     return error;
   }
   const original = error.message.replace(NUNJUCKS_PREFIX, '');
-  const { text, notFound } = explainNunjucksMessage(original);
+  const { text, notFound } = explainNunjucksMessage(original, topTemplate.searchPaths ?? null);
   const where: TemplateLocation = innermost
     ? { template: innermost.template, file: innermost.file, line: innermost.line, column: innermost.column }
     : { template: topTemplate.name, file: topTemplate.file, line: null, column: null };

@@ -141,7 +141,16 @@ describe('routes', () => {
       app.get('/b', function page() {
         return 'b';
       }),
-    ).toThrow(/'page' is taken by page and would be taken by page/);
+    ).toThrow(
+      "'page' is taken by 'page' (GET /a) and would be taken by 'page' (GET /b). Give one of them another endpoint",
+    );
+    // Two anonymous views whose rules give the same endpoint name: the rules tell them apart.
+    app.get('/', () => 'a');
+    expect(() => app.post('/', () => 'b')).not.toThrow(); // its own endpoint, index_post
+    app.get('/home', { endpoint: 'home' }, () => 'h');
+    expect(() => app.route('/start', { endpoint: 'home', methods: ['GET', 'POST'] }, () => 's')).toThrow(
+      "'home' is taken by an anonymous function (GET /home) and would be taken by an anonymous function (GET|POST /start)",
+    );
     const shared = () => 'same';
     app.get('/c', { endpoint: 'shared' }, shared);
     expect(() => app.get('/d', { endpoint: 'shared' }, shared)).not.toThrow();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSettings } from '../../src/cli/run.js';
 import { locateApp, readDotenv } from '../../src/dev/app-loader.js';
-import { fetchRaw } from '../helpers/http.js';
+import { fetchRaw, freePort } from '../helpers/http.js';
 import { CLI, makeProject, startCli } from '../helpers/dev-server.js';
 
 const APP = `import { App, Blueprint } from 'flagon';
@@ -157,6 +157,30 @@ describe('flagon run', () => {
       expect(cli.stdout()).toContain(' * Running on all addresses (0.0.0.0)');
     } finally {
       await cli.stop();
+    }
+  });
+});
+
+describe("a module that calls serve() itself, as the README's first example", () => {
+  it.each([
+    ['with the reloader', ['--debug']],
+    ['in one process', ['--no-reload']],
+  ])('is served by the command on that port, %s, and its serve() is ignored with a note', async (_mode, flags) => {
+    const port = await freePort();
+    const scripted = makeProject({
+      'app.ts': `import { App } from 'flagon';\nimport { serve } from 'flagon/serving';\nexport const app = new App(import.meta.url);\napp.get('/', () => 'Hello, World!');\nawait serve(app.gatewayApp, { port: ${port} });\n`,
+    });
+    try {
+      // Before, the app module's serve() found the command's port taken: EADDRINUSE, and the dev server exited.
+      const cli = await startCli(scripted.dir, ['run', '--port', String(port), ...flags]);
+      try {
+        expect((await fetchRaw(`${cli.url}/`)).text).toBe('Hello, World!');
+        expect(cli.stderr()).toContain(`Ignoring serve() on port ${port} in the app module`);
+      } finally {
+        await cli.stop();
+      }
+    } finally {
+      scripted.remove();
     }
   });
 });

@@ -106,12 +106,16 @@ describe('flagon run --debug (reloader, debug page)', () => {
   });
 
   it('serves a page explaining a syntax error, keeps running, and recovers on the next save', async () => {
+    const reloads = (cli.stdout().match(/Reloaded in/g) ?? []).length;
     project.write('app.ts', view('Hello, v3').replace('return greeting;', 'return greeting;;)'));
     const response = await untilStatus(cli, 500);
     expect(response.text).toContain('The app failed to load');
     expect(response.text).toMatch(/app\.ts:9:\d+/);
     expect(response.text).toContain('return greeting;;)');
     expect(cli.process.exitCode).toBe(null);
+    // The terminal says the reload failed, not "Reloaded in …" (which it said before).
+    await cli.waitFor(/ \* The app failed to load \(its error is above\)/);
+    expect((cli.stdout().match(/Reloaded in/g) ?? []).length).toBe(reloads);
     project.write('app.ts', view('Hello, v4'));
     await until(cli, '/', 'Hello, v4');
   });

@@ -117,7 +117,9 @@ describe('template errors', () => {
     const error = failure(() => renderer().render('errors/includes-missing.html', {}));
     expect(error).toBeInstanceOf(TemplateNotFound);
     expect(error.message).toBe(
-      "template not found: errors/nowhere.html; looked in the app's templates folder, then each blueprint's (errors/includes-missing.html, line 2, column 4)",
+      // The folders looked in, below the working folder: a misplaced templates folder shows (it said "the app's
+      // templates folder, then each blueprint's" before).
+      'template not found: errors/nowhere.html; looked in test/templating/fixtures/templates (errors/includes-missing.html, line 2, column 4)',
     );
   });
 
