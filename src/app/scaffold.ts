@@ -1,8 +1,11 @@
 /** @module Scaffold (layer L3): the registration API App and Blueprint share; builder calls and decorators both end in addUrlRule or one hook registry. */
 import type { Request } from '../wrappers/request.js';
+import { blameCaller } from './caller-stack.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
 import { endpointFromRule } from './default-names.js';
+import { notARule, shortcut } from './route-methods.js';
 import { type SetupEnded, setupFinished } from './setup-guard.js';
+import type { AnyView } from './route-methods.js';
 import type {
   AddUrlRuleOptions,
   AfterRequestHook,
@@ -21,11 +24,8 @@ import type {
   ViewFunction,
 } from './handler-types.js';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Route options without schemas: the default, so `req.valid` is `unknown` there. */
 type NoSchemas = Record<never, never>;
-/** Any view or decorated method, as the implementations take them (the overloads carry the types). */
-type AnyView = (req: never) => unknown;
 /** What `get()`, `post()`… take as options: a route's, without `methods` (the method is in the name). */
 type MethodOptions = MethodRouteOptions & { methods?: never };
 
@@ -114,6 +114,7 @@ export abstract class Scaffold {
   ): Handler<R, S>;
   route<R extends string, S extends RouteOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   route(rule: string, options: RouteOptions = {}, handler?: AnyView): unknown {
+    if (typeof rule !== 'string') throw notARule('route', rule, options);
     if (handler) {
       this.#register(rule, options, handler as ViewFunction, handler.name);
       return handler;
@@ -126,25 +127,8 @@ export abstract class Scaffold {
 
   #register(rule: string, options: RouteOptions, view: ViewFunction, name: string): void {
     const methods = options.methods ?? ['GET'];
-    this.addUrlRule(rule, {
-      ...options,
-      methods,
-      endpoint: options.endpoint ?? (name || endpointFromRule(rule, methods)),
-      view,
-    });
-  }
-
-  #shortcut(method: Method, rule: string, optionsOrHandler?: MethodRouteOptions | AnyView, handler?: AnyView): unknown {
-    const options = typeof optionsOrHandler === 'function' ? {} : (optionsOrHandler ?? {});
-    const fn = typeof optionsOrHandler === 'function' ? optionsOrHandler : handler;
-    if ('methods' in options) {
-      throw new TypeError(
-        `app.${method.toLowerCase()}() always means ${method}; to give methods use app.route('${rule}', { methods: [...] }, handler)`,
-      );
-    }
-    return fn
-      ? this.route(rule, { ...options, methods: [method] }, fn as Handler)
-      : this.route(rule, { ...options, methods: [method] });
+    const endpoint = options.endpoint ?? (name || endpointFromRule(rule, methods));
+    blameCaller(() => this.addUrlRule(rule, { ...options, methods, endpoint, view }));
   }
 
   /**
@@ -163,7 +147,7 @@ export abstract class Scaffold {
   ): Handler<R, S>;
   get<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   get(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
-    return this.#shortcut('GET', rule, a, b);
+    return shortcut(this, 'GET', rule, a, b);
   }
 
   /** A POST route. @example app.post('/items', async (req) => [await req.json() as object, 201]); */
@@ -175,7 +159,7 @@ export abstract class Scaffold {
   ): Handler<R, S>;
   post<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   post(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
-    return this.#shortcut('POST', rule, a, b);
+    return shortcut(this, 'POST', rule, a, b);
   }
 
   /** A PUT route. @example app.put('/items/<int:id>', (req) => ({ replaced: req.params.id })); */
@@ -187,7 +171,7 @@ export abstract class Scaffold {
   ): Handler<R, S>;
   put<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   put(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
-    return this.#shortcut('PUT', rule, a, b);
+    return shortcut(this, 'PUT', rule, a, b);
   }
 
   /** A PATCH route. @example app.patch('/items/<int:id>', (req) => ({ patched: req.params.id })); */
@@ -199,7 +183,7 @@ export abstract class Scaffold {
   ): Handler<R, S>;
   patch<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   patch(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
-    return this.#shortcut('PATCH', rule, a, b);
+    return shortcut(this, 'PATCH', rule, a, b);
   }
 
   /** A DELETE route. @example app.delete('/items/<int:id>', () => ['', 204]); */
@@ -211,7 +195,7 @@ export abstract class Scaffold {
   ): Handler<R, S>;
   delete<R extends string, S extends MethodOptions = NoSchemas>(rule: R, options?: S): RouteDecorator<R, S>;
   delete(rule: string, a?: MethodRouteOptions | AnyView, b?: AnyView): unknown {
-    return this.#shortcut('DELETE', rule, a, b);
+    return shortcut(this, 'DELETE', rule, a, b);
   }
 
   /**

@@ -102,7 +102,7 @@ function tokenize(rule: string, converters: Readonly<Record<string, ConverterFac
       throw new SyntaxError(
         `${where}: unknown converter '${converterName}'; known: ${Object.keys(converters)
           .filter((n) => n !== 'default')
-          .join(', ')} (add your own with the router's converters option)`,
+          .join(', ')} (add your own: app.addConverter(name, factory), or the Router's converters option)`,
       );
     }
     const args = spec[2] ?? '';

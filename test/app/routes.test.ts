@@ -156,6 +156,22 @@ describe('routes', () => {
     expect(() => app.get('/d', { endpoint: 'shared' }, shared)).not.toThrow();
   });
 
+  it("point a bad rule's error at the app's line, not at the router's frames", () => {
+    const app = newApp();
+    const error = (() => {
+      try {
+        app.get('/hello/<name', () => 'x');
+      } catch (thrown) {
+        return thrown as Error;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(SyntaxError);
+    // Its first frame is this file (ten frames of the router and the App filled the stack before).
+    expect(error.stack?.split('\n')[1]).toContain('routes.test.ts');
+    expect(() => app.get('/x/<integer:id>', () => 'x')).toThrow('add your own: app.addConverter(name, factory)');
+  });
+
   it('make methods on get() a TypeError', () => {
     const app = newApp();
     expect(() => app.get('/x', { methods: ['POST'] } as never, () => 'x')).toThrow(/app.get\(\) always means GET/);
@@ -278,6 +294,23 @@ describe('decorators', () => {
     });
     await expect(app.testClient().get('/lonely')).rejects.toThrow(
       /Put @app.routes above the class, or make 'view' static/,
+    );
+  });
+
+  it('say that @app.get needs its rule, when written without parentheses', () => {
+    const app = newApp();
+    const withoutParentheses = app.get as unknown as (value: unknown, context: ClassMethodDecoratorContext) => void;
+    // It was "Cannot read properties of undefined (reading 'Scaffold')".
+    expect(
+      () =>
+        class Status {
+          @withoutParentheses static health() {
+            return 'ok';
+          }
+        },
+    ).toThrow("@app.get needs its URL rule: write @app.get('/path') above 'health', with the parentheses");
+    expect(() => app.route(undefined as unknown as string, {}, () => 'x')).toThrow(
+      "app.route() takes the URL rule first, a string such as '/users/<int:id>', not undefined",
     );
   });
 
