@@ -179,9 +179,13 @@ function normalizeSameSite(value: CookieOptions['sameSite']): 'strict' | 'lax' |
 export function dumpCookie(name: string, value: string, options: CookieOptions = {}): string {
   const partitioned = options.partitioned ?? false;
   let expires = options.expires === undefined ? undefined : new Date(options.expires);
-  if (options.maxAge !== undefined && expires === undefined) expires = new Date(Date.now() + options.maxAge * 1000);
+  // Max-Age is whole seconds (RFC 6265 §5.2.2: a browser ignores `Max-Age=1.9`): a computed `ms / 1000` is floored.
+  if (options.maxAge !== undefined && !Number.isFinite(options.maxAge))
+    throw new TypeError(`cookie '${name}': maxAge must be a number of seconds, not ${options.maxAge}`);
+  const maxAge = options.maxAge === undefined ? undefined : Math.floor(options.maxAge);
+  if (maxAge !== undefined && expires === undefined) expires = new Date(Date.now() + maxAge * 1000);
   const header = serialize(name, value, {
-    maxAge: options.maxAge,
+    maxAge,
     expires,
     path: options.path === null ? undefined : (options.path ?? '/'),
     domain: asciiDomain(options.domain),

@@ -8,8 +8,24 @@ import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import type { GatewayApp } from '../gateway/types.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
+import { type CookieScope, readSetCookie, sendsTo } from './cookie-jar.js';
 import { createEnviron, type QueryInit } from './environ.js';
 import { runApp } from './run-app.js';
+
+/** The URL a request goes to: its base (scheme, host, script root) and path. */
+function targetUrl(target: { baseUrl: string; path: string }): URL {
+  return new URL(`${target.baseUrl.replace(/\/+$/, '')}${target.path.startsWith('/') ? '' : '/'}${target.path}`);
+}
+
+/**
+ * A request's options for the GET a 301, 302 or 303 turns it into: no body, and none of the headers that described
+ * it (Werkzeug's resolve_redirect drops Content-Type, Content-Length and Transfer-Encoding).
+ */
+function withoutBody(options: TestRequestOptions): TestRequestOptions {
+  const headers = new Headers(options.headers);
+  for (const name of ['Content-Type', 'Content-Length', 'Transfer-Encoding']) headers.delete(name);
+  return { headers, environ: options.environ, followRedirects: true };
+}
 
 /**
  * Options of one test request.
@@ -22,10 +38,13 @@ export interface TestRequestOptions {
   headers?: HeadersInit;
   /** Sent as JSON with `Content-Type: application/json`. */
   json?: unknown;
-  /** Sent urlencoded; arrays repeat the key. */
-  form?: Record<string, string | readonly string[]> | URLSearchParams;
-  /** A raw body. */
-  data?: string | Uint8Array;
+  /**
+   * Sent urlencoded; arrays repeat the key. A `FormData` is sent as `multipart/form-data`, files included (Flask's
+   * `data={'photo': (BytesIO(…), 'a.png')}`): `form.append('photo', new File([bytes], 'a.png', { type: 'image/png' }))`.
+   */
+  form?: Record<string, string | readonly string[]> | URLSearchParams | FormData;
+  /** A raw body; a `FormData` is sent as `multipart/form-data`, as with `form`. */
+  data?: string | Uint8Array | FormData;
   /** Extra cookies for this request, on top of the jar. */
   cookies?: Record<string, string>;
   /** Follow 301/302/303/307/308 responses, as a browser does. Default false. */
@@ -134,6 +153,8 @@ export class TestClient {
   readonly #environ: Record<string, unknown> | undefined;
   /** The cookie jar: name to raw value. */
   readonly cookies = new Map<string, string>();
+  /** Where each cookie the app set may go (its Domain and Path); a cookie a test sets on `cookies` goes everywhere. */
+  readonly #scopes = new Map<string, CookieScope>();
   /** Inside `context()`: where the App hands over each request's context. */
   #preserved: { last: Context | null } | null = null;
 
@@ -193,7 +214,7 @@ export class TestClient {
         method: nextMethod,
         target,
         shown: target.path,
-        options: keepBody ? current.options : { headers: current.options.headers, followRedirects: true },
+        options: keepBody ? current.options : withoutBody(current.options),
       };
     }
   }
@@ -267,11 +288,18 @@ export class TestClient {
     history: TestResponse[],
   ): Promise<TestResponse> {
     const headers = new Headers(options.headers);
-    let body: string | Uint8Array | undefined = options.data;
-    if (options.json !== undefined) {
+    const multipart =
+      options.form instanceof FormData ? options.form : options.data instanceof FormData ? options.data : null;
+    let body: string | Uint8Array | undefined = options.data instanceof FormData ? undefined : options.data;
+    if (multipart !== null) {
+      // The platform's own encoder, as fetch() sends a FormData: a fresh boundary, files with their names and types.
+      const encoded = new globalThis.Response(multipart);
+      body = new Uint8Array(await encoded.arrayBuffer());
+      headers.setDefault('Content-Type', encoded.headers.get('Content-Type') ?? 'multipart/form-data');
+    } else if (options.json !== undefined) {
       body = JSON.stringify(options.json);
       headers.setDefault('Content-Type', 'application/json');
-    } else if (options.form !== undefined) {
+    } else if (options.form !== undefined && !(options.form instanceof FormData)) {
       const params = options.form instanceof URLSearchParams ? options.form : new URLSearchParams();
       if (!(options.form instanceof URLSearchParams)) {
         for (const [key, value] of Object.entries(options.form))
@@ -280,7 +308,9 @@ export class TestClient {
       body = params.toString();
       headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
     }
-    const jar = new Map([...this.cookies, ...Object.entries(options.cookies ?? {})]);
+    const url = targetUrl(target);
+    const stored = [...this.cookies].filter(([name]) => sendsTo(this.#scopes.get(name), url));
+    const jar = new Map([...stored, ...Object.entries(options.cookies ?? {})]);
     if (jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
     const environ = createEnviron(target.path, {
       method,
@@ -300,7 +330,7 @@ export class TestClient {
       };
     const result = await runApp(this.#app.gatewayApp, environ);
     const responseHeaders = new Headers(result.headers);
-    for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie);
+    for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie, url);
     return new TestResponse(result.status, responseHeaders, result.body, { method, path: shown }, [...history]);
   }
 
@@ -366,24 +396,22 @@ export class TestClient {
     const result = await fn(session);
     const response = new Response();
     await app.sessionInterface.saveSession(app, session, response);
-    for (const setCookie of response.headers.getAll('Set-Cookie')) this.#store(setCookie);
+    for (const setCookie of response.headers.getAll('Set-Cookie'))
+      this.#store(setCookie, targetUrl(this.#target('/', {})));
     return result;
   }
 
-  #store(setCookie: string): void {
-    const [pair = '', ...attributes] = setCookie.split(';');
-    const eq = pair.indexOf('=');
-    if (eq <= 0) return;
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const expired = attributes.some((attribute) => {
-      const [key = '', val = ''] = attribute.split('=').map((s) => s.trim());
-      if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
-      if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
-      return false;
-    });
-    if (expired) this.cookies.delete(name);
-    else this.cookies.set(name, value);
+  /** Keeps (or, expired, drops) a cookie the app set on a response to `url`, with where it may go. */
+  #store(setCookie: string, url: URL): void {
+    const cookie = readSetCookie(setCookie, url);
+    if (cookie === null) return;
+    if (cookie.expired) {
+      this.cookies.delete(cookie.name);
+      this.#scopes.delete(cookie.name);
+    } else {
+      this.cookies.set(cookie.name, cookie.value);
+      this.#scopes.set(cookie.name, cookie.scope);
+    }
   }
 }
 

@@ -64,7 +64,7 @@ export function contentDisposition(kind: 'attachment' | 'inline', name: string):
 
 /**
  * A response that sends a file from disk or a stream, as Flask's `send_file`: media type from the name,
- * `Content-Disposition` when asked, ETag and Last-Modified from the file, `Cache-Control: no-cache` unless `maxAge`
+ * `Content-Disposition` (`inline; filename=…` for a file from disk, `attachment` when asked), ETag and Last-Modified from the file, `Cache-Control: no-cache` unless `maxAge`
  * is given, and with a `request`, conditional answers (304, 412) and, for files, byte ranges (206, 416). A stream
  * needs a `mimetype` or `downloadName`. The path is trusted: for paths from a URL, use {@link sendFromDirectory}.
  *
@@ -96,7 +96,8 @@ function fileResponse(
   if (typeof source === 'string') response.setFile(source, info!.size);
   else if (info !== null) response.setFile(name!, info.size, source as FileHandle);
   else response.setData(source as AsyncIterable<Uint8Array>);
-  if (options.asAttachment || options.downloadName !== undefined) {
+  // A file from disk is named inline too, as Werkzeug's send_file names it (the name a browser saves it under).
+  if (options.asAttachment || options.downloadName !== undefined || name !== null) {
     if (named === null) throw new TypeError('sendFile() as an attachment of a stream needs a downloadName');
     const name = options.downloadName ?? named.split('/').pop()!;
     response.headers.set(

@@ -73,6 +73,12 @@ describe("sendFile from 'flagon'", () => {
     expect(rv.headers.get('Content-Disposition')).toBe('attachment; filename="q3.txt"');
   });
 
+  it('names a file inline, as Werkzeug does (Content-Disposition: inline; filename=q3.txt)', async () => {
+    // Flask's send_file('reports/q3.txt') sends `inline; filename=q3.txt`; a quoted name is the same (RFC 6266).
+    const rv = await makeApp().testClient().get('/report');
+    expect(rv.headers.get('Content-Disposition')).toBe('inline; filename="q3.txt"');
+  });
+
   it('outside a request throws an error that names the toolkit function to use instead', async () => {
     const error = await sendFile('reports/q3.txt').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FlagonError);

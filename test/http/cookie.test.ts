@@ -24,6 +24,14 @@ describe('cookies', () => {
     );
   });
 
+  it('write a fractional Max-Age as whole seconds (a 500 before), and refuse one that is not a number', () => {
+    // Werkzeug writes Max-Age=1.9, which RFC 6265 §5.2.2 has browsers ignore; a whole number is what it meant.
+    expect(dumpCookie('c', 'v', { maxAge: 1.9 })).toMatch(/^c=v; Max-Age=1; Path=\/; Expires=/);
+    expect(() => dumpCookie('c', 'v', { maxAge: Number.NaN })).toThrow(
+      "cookie 'c': maxAge must be a number of seconds, not NaN",
+    );
+  });
+
   it('accept only Strict, Lax or None for SameSite', () => {
     expect(dumpCookie('a', 'b', { sameSite: 'strict' })).toContain('SameSite=Strict');
     expect(dumpCookie('a', 'b', { sameSite: 'None', secure: true })).toContain('SameSite=None');
