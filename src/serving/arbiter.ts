@@ -251,8 +251,12 @@ class Arbiter {
     this.finishIfDone();
   }
 
+  /** Set once the arbiter has said why it shuts down: a halt from a worker's exit handler finishes once, not twice. */
+  private over = false;
+
   private finishIfDone(): void {
-    if (!this.stopping || this.members.size > 0) return;
+    if (!this.stopping || this.members.size > 0 || this.over) return;
+    this.over = true;
     this.finished();
     const why =
       this.exitCode === WORKER_BOOT_ERROR

@@ -76,7 +76,7 @@ export async function runWorker(options: PreforkOptions, binds: readonly Bind[])
       drains.push(drain);
     }
   } catch (error) {
-    process.stderr.write(`Worker (pid:${process.pid}) failed to boot:\n${inspect(error)}\n`);
+    process.stderr.write(`Worker (pid:${process.pid}) failed to boot:${bindProblem(error) ?? `\n${inspect(error)}`}\n`);
     process.exit(WORKER_BOOT_ERROR);
   }
   let open = drains.length;
@@ -114,4 +114,18 @@ function listen(server: Server, bind: Bind): Promise<void> {
     if ('path' in bind) server.listen(bind.path, done);
     else server.listen(bind.port, bind.host, done);
   });
+}
+
+const BIND_HINTS: Record<string, string> = {
+  EADDRINUSE: 'the address is in use; stop what serves there, or pass another --bind',
+  EACCES: 'permission denied; a port below 1024 needs privileges: serve on a higher port behind a proxy',
+  EADDRNOTAVAIL: 'this machine has no such address; bind 127.0.0.1, 0.0.0.0 or one of its own addresses',
+};
+
+/** A bind that failed, in one line that says what to do (` cannot listen on 127.0.0.1:8000 (EADDRINUSE): …`). */
+function bindProblem(error: unknown): string | null {
+  const { code, address, port } = error as { code?: string; address?: string; port?: number };
+  const hint = code === undefined ? undefined : BIND_HINTS[code];
+  if (hint === undefined) return null;
+  return ` cannot listen on ${port === undefined ? String(address) : `${address ?? ''}:${port}`} (${code}): ${hint}`;
 }

@@ -146,6 +146,25 @@ describe('flagon serve', () => {
     expect(forks.length).toBeLessThanOrEqual(3);
   });
 
+  it('says in one line that the address is in use, and says once that it shuts down', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const holder = spawn(process.execPath, [
+      '-e',
+      `require('node:net').createServer().listen(${port}, '127.0.0.1', () => console.log('held'))`,
+    ]);
+    holders.push(holder);
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1']);
+    const { code } = await primary.exited;
+    expect(code).toBe(3);
+    // It printed node's error object with cluster internals, and "Shutting down" twice.
+    expect(primary.err()).toContain(
+      `failed to boot: cannot listen on 127.0.0.1:${port} (EADDRINUSE): the address is in use; stop what serves there, or pass another --bind`,
+    );
+    expect(primary.err()).not.toContain('node:internal');
+    expect(`${primary.out()}${primary.err()}`.match(/Shutting down/g)).toEqual(['Shutting down']);
+  });
+
   it('serves on a unix: bind, removing a stale socket file first', { timeout: 30_000 }, async () => {
     const dir = tempDir();
     const socketPath = join(dir, 'app.sock');
