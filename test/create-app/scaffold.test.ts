@@ -6,6 +6,7 @@
  * assets over HTTP.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +197,21 @@ describe('the generated projects', () => {
       expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
     } finally {
       await server.stop();
+    }
+  }, 60_000);
+
+  it('minimal: npm start on a port in use says so and how to pick another, without a stack', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((holder.address() as AddressInfo).port);
+      const failure = await run('npm', ['start'], minimal, { PORT: port }).catch((error: Error) => error.message);
+      expect(failure).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(failure).toContain('npm start listens where HOST and PORT say, e.g. PORT=8080 npm start');
+      // It was node's report of an uncaught rejection: a caret under server.ts's line and node:net frames.
+      expect(failure).not.toContain('node:net');
+    } finally {
+      holder.close();
     }
   }, 60_000);
 

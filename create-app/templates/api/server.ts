@@ -10,6 +10,10 @@ const app = createApp();
 const server = await serve(app.gatewayApp, {
   host: process.env.HOST ?? '127.0.0.1',
   port: Number(process.env.PORT ?? 8000),
+}).catch((error: Error) => {
+  // A port in use, say: the reason in one line, and how to pick another, rather than a stack.
+  console.error(`${error.message}\nnpm start listens where HOST and PORT say, e.g. PORT=8080 npm start`);
+  process.exit(1);
 });
 console.log(`Serving ${app.name} on ${server.url}`);
 
