@@ -7,7 +7,13 @@ import { parseAccept, type Accept } from '../http/accept.js';
 import { Authorization } from '../http/auth.js';
 import { parseCacheControl, type RequestCacheControl } from '../http/cache-control.js';
 import { parseCookie } from '../http/cookie.js';
-import { BadRequest, HTTPError, RequestEntityTooLarge, UnsupportedMediaType } from '../http/errors.js';
+import {
+  BadRequest,
+  ClientDisconnected,
+  HTTPError,
+  RequestEntityTooLarge,
+  UnsupportedMediaType,
+} from '../http/errors.js';
 import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
 import type { Rule } from '../routing/rule.js';
@@ -108,6 +114,7 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
   #form?: Promise<MultiDict<string>>;
   #multipart?: Promise<ParsedMultipart>;
   #json?: Promise<unknown>;
+  #forcedJson?: Promise<unknown>;
   #method?: string;
   #params?: Params;
   #valid?: Valid;
@@ -520,14 +527,33 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
 
   /**
    * The body parsed as JSON. Not JSON by Content-Type → 415; malformed → 400 (the parser's message only in debug);
-   * `__proto__`, `constructor` or `prototype` keys → 400 unless `jsonPrototypeKeys: 'allow'`.
+   * `__proto__`, `constructor` or `prototype` keys → 400 unless `jsonPrototypeKeys: 'allow'`. As Flask's
+   * `get_json(force, silent)`: `force` parses whatever the Content-Type, `silent` gives `null` instead of those 415
+   * and 400 (a body over the limits is still a 413).
+   *
+   * @example
+   * const data = await req.json<{ name: string }>();
+   * const maybe = await req.json({ silent: true }); // null when it is not JSON
    */
-  json<T = unknown>(): Promise<T> {
-    return (this.#json ??= this.#parseJson()) as Promise<T>;
+  json<T = unknown>(options?: { force?: boolean; silent?: false }): Promise<T>;
+  json<T = unknown>(options: { force?: boolean; silent: true }): Promise<T | null>;
+  json<T = unknown>(options: { force?: boolean; silent?: boolean } = {}): Promise<T | null> {
+    const parsed =
+      options.force && !this.isJson
+        ? (this.#forcedJson ??= this.#parseJson(true))
+        : (this.#json ??= this.#parseJson(false));
+    if (!options.silent) return parsed as Promise<T>;
+    return (parsed as Promise<T>).catch((error: unknown) => {
+      const notJson =
+        error instanceof UnsupportedMediaType ||
+        (error instanceof BadRequest && !(error instanceof ClientDisconnected));
+      if (notJson) return null;
+      throw error;
+    });
   }
 
-  async #parseJson(): Promise<unknown> {
-    if (!this.isJson)
+  async #parseJson(force: boolean): Promise<unknown> {
+    if (!force && !this.isJson)
       throw new UnsupportedMediaType(
         `Did not attempt to load JSON data because the request Content-Type was not 'application/json'.`,
       );

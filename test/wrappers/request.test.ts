@@ -142,6 +142,21 @@ describe('Request', () => {
     expect(await json('{"ok":true}', 'application/vnd.api+json')).toEqual({ ok: true });
   });
 
+  it("takes Flask's get_json(force, silent): any Content-Type with force, null instead of 415 or 400 with silent", async () => {
+    const post = (body: string, type: string, options: Record<string, number> = {}) =>
+      make('/', { method: 'POST', body, headers: { 'Content-Type': type } }, options);
+    // What Flask's request.get_json answers for the same bodies (python3, Flask 3.1).
+    expect(await post('{"x":1}', 'text/plain').json({ force: true })).toEqual({ x: 1 });
+    expect(await post('{"x":1}', 'text/plain').json({ silent: true })).toBeNull();
+    expect(await post('{bad', 'application/json').json({ silent: true })).toBeNull();
+    expect(await post('{bad', 'text/plain').json({ force: true, silent: true })).toBeNull();
+    await expect(post('{bad', 'text/plain').json({ force: true })).rejects.toBeInstanceOf(BadRequest);
+    // A body over the limit is not "not JSON": still a 413, silent or not.
+    await expect(
+      post('{"x":1}', 'application/json', { maxContentLength: 2 }).json({ silent: true }),
+    ).rejects.toBeInstanceOf(RequestEntityTooLarge);
+  });
+
   it('keeps __proto__, constructor and prototype keys out by default', async () => {
     for (const body of ['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{"x":1}}}}']) {
       await expect(
