@@ -30,6 +30,16 @@ export interface CompileFrame {
   push(isolateWrites?: boolean): CompileFrame;
 }
 
+/** The parts of nunjucks's (undocumented) Parser that Flagon's parse() adjusts. */
+interface NunjucksParser {
+  extensions: unknown[];
+  peekToken(): { type: string };
+  parsePostfix(node: AstNode): AstNode & { args?: { children: AstNode[] } };
+  parseFilterArgs(node: AstNode): AstNode[];
+  fail(message: string, lineno?: number, colno?: number): never;
+  parseAsRoot(): AstNode;
+}
+
 /** The parts of nunjucks's (undocumented) Compiler that Flagon's compiler builds on. */
 export interface NunjucksCompiler {
   _emit(code: string): void;
@@ -69,7 +79,8 @@ export type TagNodeClass = new (lineno: number, colno: number, ...fields: unknow
 interface Internals {
   nodes: NodeClasses;
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
-  parser: { parse(src: string, extensions: unknown[], opts: object): AstNode };
+  parser: { Parser: new (tokens: unknown) => NunjucksParser };
+  lexer: { lex(src: string, opts: object): unknown; TOKEN_LEFT_PAREN: string };
   lib: { TemplateError: new (...args: never[]) => Error; escape(text: string): string };
   runtime: {
     markSafe(value: string): unknown;
@@ -101,7 +112,26 @@ export function defineNode(name: string, fields: string[]): TagNodeClass {
 /** nunjucks's compiler class, to extend. */
 export const { Compiler } = internals.compiler;
 /** Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`). */
-export const parse = internals.parser.parse.bind(internals.parser);
+export function parse(src: string, extensions: unknown[], opts: object): AstNode {
+  const parser: NunjucksParser = new internals.parser.Parser(internals.lexer.lex(src, opts));
+  parser.extensions = extensions;
+  const parseFilterArgs = parser.parseFilterArgs.bind(parser);
+  // `users|first(…).name` made nunjucks read `.name` as the filter's call and crash ("Cannot read properties of
+  // undefined (reading 'children')", no line); Jinja calls it a syntax error, and so does this, at the `.`.
+  parser.parseFilterArgs = (node) => {
+    if (parser.peekToken().type !== internals.lexer.TOKEN_LEFT_PAREN) return parseFilterArgs(node);
+    const call = parser.parsePostfix(node);
+    if (call.args === undefined) {
+      parser.fail(
+        "a filter's arguments cannot be followed by `.name` or `[…]`: put the filter in parentheses, as in `(users|first).name`",
+        call.lineno,
+        call.colno,
+      );
+    }
+    return call.args.children;
+  };
+  return parser.parseAsRoot();
+}
 /** nunjucks's AST pass that rewrites async filters; not on nunjucks's index, it sits beside the compiler (no exports map). */
 export const { transform } = createRequire(import.meta.url)('nunjucks/src/transformer.js') as {
   transform(ast: AstNode, asyncFilters: string[], name: string): AstNode;

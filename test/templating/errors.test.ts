@@ -45,6 +45,16 @@ describe('template errors', () => {
     expect(templateFrames(error)[0]).toBe('template @ errors/broken.html:3:15');
   });
 
+  it("`.name` after a filter's arguments is a syntax error that says to add parentheses, as Jinja's", () => {
+    // Jinja: "expected token 'end of print statement', got '.'"; nunjucks crashed inside its parser, with no line.
+    const error = failure(() => new NunjucksRenderer([]).renderString("{{ users|min(attribute='age').name }}", {}));
+    expect(error).toBeInstanceOf(TemplateSyntaxError);
+    expect(error.message).toMatch(
+      /^a filter's arguments cannot be followed by `\.name` or `\[…\]`: put the filter in parentheses/,
+    );
+    expect(error).toMatchObject({ line: 1 });
+  });
+
   it('calling something undefined names it, says how to fix it, and points at the call (not one line above)', () => {
     const error = failure(() => renderer().render('errors/undefined-call.html', { user: 'ada' }));
     expect(error).toBeInstanceOf(TemplateError);
