@@ -40,6 +40,17 @@ const MAX_COMPILED = 1000;
 // `new Function('flagon', body)` puts the body two lines down: "function anonymous(flagon\n) {\n" comes first.
 const FUNCTION_BODY_LINE = measureBodyLine();
 
+/** Whether a template node, or one inside it, names `name` (a variable, or an attribute as in `loop.previtem`). */
+function mentions(node: unknown, name: string): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if ((node as { value?: unknown }).value === name) return true;
+  for (const field of (node as { fields?: string[] }).fields ?? []) {
+    const child = (node as Record<string, unknown>)[field];
+    if (Array.isArray(child) ? child.some((item) => mentions(item, name)) : mentions(child, name)) return true;
+  }
+  return false;
+}
+
 /** nunjucks's comparison operators, as it writes them in JavaScript. */
 const COMPARE_OPERATORS: Record<string, string> = {
   '==': '==',
@@ -243,11 +254,20 @@ class LocatingCompiler extends Compiler {
     super.compileFor(node, frame);
   }
 
-  /** nunjucks's loop variables, and Jinja's `loop.cycle(…)`, which nunjucks does not have. */
+  /**
+   * nunjucks's loop variables, and Jinja's that nunjucks does not have: `loop.cycle(…)`, and where the loop's body
+   * uses them, `loop.previtem`, `loop.nextitem` and `loop.changed(…)`.
+   */
   override _emitLoopBindings(node: AstNode, arr: string, i: string, len: string): void {
     super._emitLoopBindings(node, arr, i, len);
     // The loop object lives as long as the loop's frame: set once, not per item (frame.set splits its name each time).
     this._emitLine(`if (${i} === 0) frame.set("loop.cycle", flagon.cycle);`);
+    const list = `runtime.isArray(${arr})`;
+    if (mentions(node.body, 'previtem'))
+      this._emitLine(`frame.set("loop.previtem", ${i} > 0 && ${list} ? ${arr}[${i} - 1] : undefined);`);
+    if (mentions(node.body, 'nextitem'))
+      this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 && ${list} ? ${arr}[${i} + 1] : undefined);`);
+    if (mentions(node.body, 'changed')) this._emitLine(`if (${i} === 0) frame.set("loop.changed", flagon.changed());`);
   }
 
   /** `{% autoescape %}`: its body written with its setting (see AutoescapeTag), in a scope of its own as in Jinja. */
@@ -268,7 +288,12 @@ class LocatingCompiler extends Compiler {
 
   /** A `{% set %}` inside a with block stays in it: it gets a variable of its own where it would write one outside. */
   override compileSet(node: AstNode, frame: CompileFrame): void {
-    for (const { value: name } of node.targets ?? [])
+    const targets = node.targets ?? [];
+    if (targets.some((target) => target.typename === 'LookupVal')) {
+      this.#compileNamespaceSet(node, frame);
+      return;
+    }
+    for (const { value: name } of targets)
       if (name !== undefined && setReachesPastWith(frame, name)) {
         const id = this._tmpid();
         this._emitLine(`var ${id};`);
@@ -285,6 +310,27 @@ class LocatingCompiler extends Compiler {
 
   /** Writing a `{% set %}`: its run-time set is Flagon's (`flagon.set`, which stops at isolated scopes). */
   #setting = false;
+
+  /**
+   * Jinja's `{% set ns.found = true %}` on a `namespace()`: the one way a loop's set reaches past the loop. nunjucks
+   * parsed it and then crashed writing it.
+   */
+  #compileNamespaceSet(node: AstNode, frame: CompileFrame): void {
+    const [target, ...more] = node.targets ?? [];
+    if (more.length > 0 || target?.typename !== 'LookupVal' || target.val?.typename !== 'Literal') {
+      this.fail(
+        '{% set %} of an attribute takes one namespace attribute: {% set ns.found = true %}',
+        node.lineno,
+        node.colno,
+      );
+    }
+    this._emit('flagon.setAttribute(');
+    this._compileExpression(target.target!, frame);
+    this._emit(`, ${JSON.stringify(String(target.val.value))}, `);
+    if (node.value) this._compileExpression(node.value as AstNode, frame);
+    else this.compile(node.body!, frame);
+    this._emitLine(');');
+  }
 
   /** `{% set s %}…{% endset %}` holds what its body wrote, already escaped: Jinja marks it safe, not to escape twice. */
   override compileCapture(node: AstNode, frame: unknown): void {

@@ -9,6 +9,7 @@ import { withPlainKeywords } from './keywords.js';
 import { collectionFilters } from './jinja-filters.js';
 import { withSignature, type Filter } from './jinja-signature.js';
 import { jinjaTests } from './jinja-tests.js';
+import { namespace } from './runtime.js';
 import { textFilters } from './jinja-text.js';
 import {
   Environment as NunjucksEnvironment,
@@ -153,7 +154,7 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
     return { ...info, src: { type: 'code', obj: props } };
   };
   // Jinja spells its constants True, False and None; ported Flask templates (`_external=True`) keep working.
-  env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null);
+  env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null).addGlobal('namespace', namespace);
   env.addFilter('tojson', tojson);
   env.addFilter('default', defaultFilter).addFilter('d', defaultFilter);
   env

@@ -16,6 +16,7 @@ export interface AstNode {
   target?: AstNode;
   val?: AstNode & { value?: unknown };
   body?: AstNode;
+  value?: unknown;
   expr?: AstNode;
   ops?: Array<{ type: string; expr: AstNode }>;
   targets?: Array<AstNode & { value?: string }>;
@@ -60,6 +61,7 @@ export interface NunjucksCompiler {
   compileCapture(node: AstNode, frame: unknown): void;
   compileConcat(node: AstNode, frame: unknown): void;
   compileCompare(node: AstNode, frame: unknown): void;
+  fail(message: string, lineno?: number, colno?: number): never;
   compileMacro(node: AstNode, frame: unknown): void;
   _compileExpression(node: AstNode, frame: unknown): void;
   _tmpid(): string;
@@ -81,7 +83,7 @@ interface Internals {
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
   parser: { Parser: new (tokens: unknown) => NunjucksParser };
   lexer: { lex(src: string, opts: object): unknown; TOKEN_LEFT_PAREN: string };
-  lib: { TemplateError: new (...args: never[]) => Error; escape(text: string): string };
+  lib: { TemplateError: new (message: string, lineno?: number, colno?: number) => Error; escape(text: string): string };
   runtime: {
     markSafe(value: string): unknown;
     copySafeness(from: unknown, text: string): unknown;

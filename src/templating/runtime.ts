@@ -1,7 +1,8 @@
 /** @module What compiled templates call (layer L3): Jinja's operators, loop.cycle and Python's dict methods, which nunjucks lacks. */
 import { MultiDict } from '../http/multidict.js';
 import { escapeUnlessSafe, printable } from './jinja-signature.js';
-import { isMarkedSafe, markSafe } from './nunjucks.js';
+import { splitKeywords } from './keywords.js';
+import { isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
 import { isTruthy } from './truthiness.js';
 
@@ -70,6 +71,38 @@ function iterate(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Jinja's `namespace()`: an object whose attributes `{% set ns.name = … %}` may set from inside a loop or a block,
+ * where a plain `{% set %}` stays inside.
+ *
+ * @example
+ * // {% set ns = namespace(found=false) %}{% for x in items %}{% if x.ok %}{% set ns.found = true %}{% endif %}{% endfor %}
+ */
+export class Namespace {
+  [name: string]: unknown;
+}
+
+/** `namespace(found=false)` or `namespace({'a': 1}, b=2)`: a {@link Namespace} holding the values given. */
+export function namespace(...args: unknown[]): Namespace {
+  const { positional, keywords } = splitKeywords(args);
+  const made = new Namespace();
+  for (const values of [...positional, keywords ?? {}]) {
+    if (typeof values !== 'object' || values === null) throw new TypeError('namespace() takes a dict and keywords');
+    for (const [name, value] of Object.entries(values)) made[name] = value;
+  }
+  return made;
+}
+
+/** `{% set ns.name = value %}`: only on a namespace, as in Jinja (a template does not change the app's objects). */
+function setAttribute(target: unknown, name: string, value: unknown): void {
+  if (!(target instanceof Namespace)) {
+    throw new NunjucksTemplateError(
+      `cannot set '${name}' on something that is not a namespace: make it one with {% set ns = namespace(${name}=…) %}`,
+    );
+  }
+  target[name] = value;
+}
+
 /** nunjucks's run-time scope (its `Frame`): the names set in it, the scope around it, and whether sets stop at it. */
 interface Frame {
   variables: Record<string, unknown>;
@@ -105,6 +138,7 @@ export const templateOperators = Object.freeze({
   member,
   method,
   set,
+  setAttribute,
   iterate,
   /** What a `{% set s %}…{% endset %}` body wrote: already escaped under autoescape, so marked safe (Jinja's Markup). */
   captured: (autoescape: unknown, text: string): unknown => (autoescape ? markSafe(text) : text),
@@ -120,6 +154,19 @@ export const templateOperators = Object.freeze({
   contains: (value: unknown, container: unknown): boolean => contains(value, container),
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
   and: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? right() : left),
+  /**
+   * Jinja's `loop.changed(value)`, one per run of a loop: true on the first call, then whenever the values differ
+   * from the previous call's (`{% if loop.changed(post.day) %}<h2>{{ post.day }}</h2>{% endif %}`).
+   */
+  changed(): (...values: unknown[]) => boolean {
+    let last: unknown[] | null = null;
+    return (...values) => {
+      const plainValues = values.map((value) => (isMarkedSafe(value) ? String(value) : value));
+      const same = last !== null && last.length === plainValues.length && last.every((v, i) => v === plainValues[i]);
+      last = plainValues;
+      return !same;
+    };
+  },
   /** Jinja's `loop.cycle('odd', 'even')`: one function for every loop, called on the loop (member lookups bind it). */
   cycle(this: { index0: number }, ...values: unknown[]): unknown {
     return values.length === 0 ? undefined : values[this.index0 % values.length];

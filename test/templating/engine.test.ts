@@ -246,6 +246,63 @@ describe('NunjucksRenderer', () => {
     );
   });
 
+  it("has Jinja's namespace() for sets that reach past a loop, and refuses an attribute set on anything else", () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) => engine.renderString(source, { h: '<i>' });
+    // What Flask renders from the same templates (python3, Flask 3.1), but for JavaScript's true.
+    expect(
+      render(
+        '{% set ns = namespace(found=false) %}{% for x in [1, 2] %}{% if x == 2 %}{% set ns.found = true %}{% endif %}{% endfor %}{{ ns.found }}',
+      ),
+    ).toBe('true');
+    expect(
+      render(
+        '{% set ns = namespace(total=0) %}{% for x in [1, 2, 3] %}{% set ns.total = ns.total + x %}{% endfor %}{{ ns.total }}',
+      ),
+    ).toBe('6');
+    expect(
+      render('{% set ns = namespace({"a": 1}, b=2) %}{{ ns.a }}{{ ns.b }}{% set ns.a = ns.a + 10 %}{{ ns.a }}'),
+    ).toBe('1211');
+    expect(render('{% set ns = namespace() %}{% set ns.html %}<b>{{ h }}</b>{% endset %}{{ ns.html }}')).toBe(
+      '<b>&lt;i&gt;</b>',
+    );
+    // A template does not change the app's objects: Jinja's "cannot assign attribute on non-namespace object".
+    expect(() => render('{% set d = {"a": 1} %}{% set d.a = 2 %}{{ d.a }}')).toThrow(
+      "cannot set 'a' on something that is not a namespace: make it one with {% set ns = namespace(a=…) %}",
+    );
+  });
+
+  it("has Jinja's loop.previtem, loop.nextitem and loop.changed()", () => {
+    const engine = new NunjucksRenderer([]);
+    // What Flask renders from the same templates and data (python3, Flask 3.1), but for JavaScript's true and false.
+    expect(
+      engine.renderString('{% for x in xs %}{{ loop.previtem }}-{{ x }}-{{ loop.nextitem }}|{% endfor %}', {
+        xs: [1, 2, 3],
+      }),
+    ).toBe('-1-2|1-2-3|2-3-|');
+    const posts = [
+      { day: 'mon', title: 1 },
+      { day: 'mon', title: 2 },
+      { day: 'tue', title: 3 },
+      { day: 'mon', title: 4 },
+    ];
+    expect(
+      engine.renderString(
+        '{% for p in posts %}{% if loop.changed(p.day) %}[{{ p.day }}]{% endif %}{{ p.title }}{% endfor %}',
+        { posts },
+      ),
+    ).toBe('[mon]12[tue]3[mon]4');
+    // Each run of an inner loop starts afresh.
+    expect(
+      engine.renderString('{% for x in xs %}{% for y in x %}{{ loop.changed(y) }}{% endfor %};{% endfor %}', {
+        xs: [
+          [1, 1],
+          [1, 2],
+        ],
+      }),
+    ).toBe('truefalse;truetrue;');
+  });
+
   it("calls a dict's items(), keys(), values() and get() even when it has keys of those names, as Python", () => {
     const engine = new NunjucksRenderer([]);
     const d = { items: 1, get: 2, a: 'x' };
