@@ -34,7 +34,12 @@ export interface CompileFrame {
 /** The parts of nunjucks's (undocumented) Parser that Flagon's parse() adjusts. */
 interface NunjucksParser {
   extensions: unknown[];
-  peekToken(): { type: string };
+  peekToken(): { type: string; value: string; lineno: number; colno: number };
+  nextToken(): { type: string; value: string; lineno: number; colno: number };
+  skipSymbol(name: string): boolean;
+  parseCompare(): AstNode;
+  parsePrimary(): AstNode;
+  parseIs(): AstNode;
   parsePostfix(node: AstNode): AstNode & { args?: { children: AstNode[] } };
   parseFilterArgs(node: AstNode): AstNode[];
   fail(message: string, lineno?: number, colno?: number): never;
@@ -73,7 +78,25 @@ interface NodeClasses {
   [typename: string]: unknown;
   Group: { prototype: AstNode };
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
+  Symbol: new (lineno: number, colno: number, value: string) => AstNode;
+  FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;
+  NodeList: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
+  Is: new (lineno: number, colno: number, left: AstNode, right: AstNode) => AstNode;
+  Not: new (lineno: number, colno: number, target: AstNode) => AstNode;
 }
+
+/** Tokens that begin the one argument of a test written without parentheses (Jinja's `x is divisibleby 3`). */
+const TEST_ARGUMENT_STARTS = new Set([
+  'symbol',
+  'string',
+  'int',
+  'float',
+  'boolean',
+  'none',
+  'left-paren',
+  'left-bracket',
+  'left-curly',
+]);
 
 /** A node class made by {@link defineNode}: its constructor takes the line, the column and the fields in order. */
 export type TagNodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
@@ -82,7 +105,7 @@ interface Internals {
   nodes: NodeClasses;
   compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NunjucksCompiler };
   parser: { Parser: new (tokens: unknown) => NunjucksParser };
-  lexer: { lex(src: string, opts: object): unknown; TOKEN_LEFT_PAREN: string };
+  lexer: { lex(src: string, opts: object): unknown; TOKEN_LEFT_PAREN: string; TOKEN_SYMBOL: string };
   lib: { TemplateError: new (message: string, lineno?: number, colno?: number) => Error; escape(text: string): string };
   runtime: {
     markSafe(value: string): unknown;
@@ -132,7 +155,41 @@ export function parse(src: string, extensions: unknown[], opts: object): AstNode
     }
     return call.args.children;
   };
+  parser.parseIs = () => parseIs(parser);
   return parser.parseAsRoot();
+}
+
+/**
+ * Jinja's `x is test`, `x is not test`, and a test's single argument without parentheses (`loop.index is divisibleby
+ * 3`, `x is in [1, 2]`, `x is sameas false`), which nunjucks read as a syntax error; `is divisibleby(3)` as before.
+ */
+function parseIs(parser: NunjucksParser): AstNode {
+  const { nodes } = internals;
+  const left = parser.parseCompare();
+  if (!parser.skipSymbol('is')) return left;
+  const negated = parser.skipSymbol('not');
+  let test: AstNode;
+  const name = parser.peekToken();
+  if (name?.type === internals.lexer.TOKEN_SYMBOL) {
+    parser.nextToken();
+    test = new nodes.Symbol(name.lineno, name.colno, name.value);
+    // `divisibleby(3)` is a call; `in [1, 2]` is a test and its argument, not an index.
+    if (parser.peekToken()?.type === internals.lexer.TOKEN_LEFT_PAREN) test = parser.parsePostfix(test);
+    const next = parser.peekToken();
+    const argumentFollows =
+      test.typename === 'Symbol' &&
+      next !== null &&
+      TEST_ARGUMENT_STARTS.has(next.type) &&
+      !(next.type === 'symbol' && ['else', 'or', 'and'].includes(next.value));
+    if (argumentFollows) {
+      const argument = parser.parsePrimary();
+      test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [argument]));
+    }
+  } else {
+    test = parser.parseCompare();
+  }
+  const is = new nodes.Is(left.lineno ?? 0, left.colno ?? 0, left, test);
+  return negated ? new nodes.Not(is.lineno ?? 0, is.colno ?? 0, is) : is;
 }
 /** nunjucks's AST pass that rewrites async filters; not on nunjucks's index, it sits beside the compiler (no exports map). */
 export const { transform } = createRequire(import.meta.url)('nunjucks/src/transformer.js') as {

@@ -272,6 +272,22 @@ describe('NunjucksRenderer', () => {
     );
   });
 
+  it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) => engine.renderString(source, { x: false });
+    // What Jinja renders (python3, Jinja 3.1), but for JavaScript's true; these were syntax errors.
+    expect(render('{% for i in [1, 2, 3, 4, 5, 6] %}{% if i is divisibleby 3 %}{{ i }}{% endif %}{% endfor %}')).toBe(
+      '36',
+    );
+    expect(render('{{ 2 is in [1, 2] }}{{ 3 is not in [1, 2] }}{{ x is sameas false }}{{ 3 is gt 2 }}')).toBe(
+      'truetruetruetrue',
+    );
+    // `and`, `or` and `else` end the test; parentheses still work.
+    expect(render('{{ x is defined and 1 }}|{{ 1 if x is defined else 2 }}|{{ 4 is divisibleby(2) }}')).toBe(
+      '1|1|true',
+    );
+  });
+
   it("has Jinja's loop.previtem, loop.nextitem and loop.changed()", () => {
     const engine = new NunjucksRenderer([]);
     // What Flask renders from the same templates and data (python3, Flask 3.1), but for JavaScript's true and false.
