@@ -1,6 +1,7 @@
 /** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
 import { createHash } from 'node:crypto';
-import { type AstNode, Compiler, type CompileFrame, groupNodePrototype, parse, transform } from './nunjucks.js';
+import { type AstNode, Compiler, type CompileFrame, groupNodePrototype, transform } from './nunjucks.js';
+import { parse } from './parser.js';
 import { autoescapeSetting } from './autoescape-tag.js';
 import { isDictMethod, templateOperators } from './runtime.js';
 import { compileScope, compileWith, insideScope, setReachesPastWith } from './with-tag.js';
@@ -167,6 +168,39 @@ class LocatingCompiler extends Compiler {
     } finally {
       this.#macroFrame = outer;
     }
+  }
+
+  /** `text[1:3]`, `items[:5]`, `s[::-1]`: Python's slice (`flagon.slice`), which nunjucks cannot parse. */
+  compileSlice(
+    node: AstNode & { start: AstNode | null; stop: AstNode | null; step: AstNode | null },
+    frame: unknown,
+  ): void {
+    this._emit('flagon.slice(');
+    this.compile(node.target!, frame);
+    for (const part of [node.start, node.stop, node.step]) {
+      this._emit(', ');
+      if (part === null) this._emit('null');
+      else this.compile(part, frame);
+    }
+    this._emit(')');
+  }
+
+  /** `a % b`: Python's, string formatting included (`flagon.mod`); nunjucks wrote JavaScript's `%` (`NaN` for text). */
+  override compileMod(node: AstNode, frame: unknown): void {
+    this._emit('flagon.mod(');
+    this.compile(node.left!, frame);
+    this._emit(', ');
+    this.compile(node.right!, frame);
+    this._emit(')');
+  }
+
+  /**
+   * `(a, b)`: Jinja's tuple, a list here, where nunjucks wrote JavaScript's comma operator (the last value). One
+   * expression in parentheses stays a grouping.
+   */
+  override compileGroup(node: AstNode, frame: unknown): void {
+    if ((node.children?.length ?? 0) > 1) this.compileArray(node, frame);
+    else super.compileGroup(node, frame);
   }
 
   /**

@@ -3,7 +3,7 @@ import { copySafeness, escapeHtml, isMarkedSafe, markSafe } from './nunjucks.js'
 import { isTruthy } from './truthiness.js';
 import { escapeUnlessSafe, pairs, printable, withSignature, type Filter, type FilterThis } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
-import { pythonFixed, pythonFormat } from './python-format.js';
+import { percentFormat, pythonFixed } from './python-format.js';
 
 /** Jinja's `format`: Python's `%` formatting; a safe template escapes its arguments and stays safe. */
 function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {
@@ -11,9 +11,15 @@ function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {
   if (positional.length > 0 && keywords !== null) {
     throw new TypeError("format can't handle positional and keyword arguments at the same time");
   }
-  if (!isMarkedSafe(value)) return pythonFormat(printable(value), positional, keywords);
-  return markSafe(pythonFormat(String(value), positional, keywords, (arg) => markSafe(escapeUnlessSafe(arg))));
+  return percentFormat(value, keywords ?? positional, SAFE_TEXT);
 }
+
+/** The safe-text functions Python's `%` formatting needs: Markup's rules, with nunjucks's safe strings. */
+export const SAFE_TEXT = {
+  isSafe: isMarkedSafe,
+  escape: (arg: unknown): unknown => markSafe(escapeUnlessSafe(arg)),
+  mark: markSafe,
+};
 
 const DECIMAL_PREFIXES = ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 const BINARY_PREFIXES = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];

@@ -19,6 +19,7 @@ export interface AstNode {
   value?: unknown;
   expr?: AstNode;
   ops?: Array<{ type: string; expr: AstNode }>;
+  children?: AstNode[];
   targets?: Array<AstNode & { value?: string }>;
 }
 
@@ -32,7 +33,7 @@ export interface CompileFrame {
 }
 
 /** The parts of nunjucks's (undocumented) Parser that Flagon's parse() adjusts. */
-interface NunjucksParser {
+export interface NunjucksParser {
   extensions: unknown[];
   peekToken(): { type: string; value: string; lineno: number; colno: number };
   nextToken(): { type: string; value: string; lineno: number; colno: number };
@@ -40,6 +41,9 @@ interface NunjucksParser {
   parseCompare(): AstNode;
   parsePrimary(): AstNode;
   parseIs(): AstNode;
+  parseSignature(): AstNode;
+  parseExpression(): AstNode;
+  skip(type: string): boolean;
   parsePostfix(node: AstNode): AstNode & { args?: { children: AstNode[] } };
   parseFilterArgs(node: AstNode): AstNode[];
   fail(message: string, lineno?: number, colno?: number): never;
@@ -66,6 +70,9 @@ export interface NunjucksCompiler {
   compileCapture(node: AstNode, frame: unknown): void;
   compileConcat(node: AstNode, frame: unknown): void;
   compileCompare(node: AstNode, frame: unknown): void;
+  compileMod(node: AstNode, frame: unknown): void;
+  compileGroup(node: AstNode, frame: unknown): void;
+  compileArray(node: AstNode, frame: unknown): void;
   fail(message: string, lineno?: number, colno?: number): never;
   compileMacro(node: AstNode, frame: unknown): void;
   _compileExpression(node: AstNode, frame: unknown): void;
@@ -74,7 +81,7 @@ export interface NunjucksCompiler {
 }
 
 /** The parts of nunjucks's AST node classes Flagon uses. */
-interface NodeClasses {
+export interface NodeClasses {
   [typename: string]: unknown;
   Group: { prototype: AstNode };
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
@@ -83,20 +90,9 @@ interface NodeClasses {
   NodeList: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
   Is: new (lineno: number, colno: number, left: AstNode, right: AstNode) => AstNode;
   Not: new (lineno: number, colno: number, target: AstNode) => AstNode;
+  LookupVal: new (lineno: number, colno: number, target: AstNode, val: AstNode) => AstNode;
+  Literal: new (lineno: number, colno: number, value: unknown) => AstNode;
 }
-
-/** Tokens that begin the one argument of a test written without parentheses (Jinja's `x is divisibleby 3`). */
-const TEST_ARGUMENT_STARTS = new Set([
-  'symbol',
-  'string',
-  'int',
-  'float',
-  'boolean',
-  'none',
-  'left-paren',
-  'left-bracket',
-  'left-curly',
-]);
 
 /** A node class made by {@link defineNode}: its constructor takes the line, the column and the fields in order. */
 export type TagNodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => AstNode;
@@ -137,60 +133,6 @@ export function defineNode(name: string, fields: string[]): TagNodeClass {
 /** nunjucks's compiler class, to extend. */
 export const { Compiler } = internals.compiler;
 /** Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`). */
-export function parse(src: string, extensions: unknown[], opts: object): AstNode {
-  const parser: NunjucksParser = new internals.parser.Parser(internals.lexer.lex(src, opts));
-  parser.extensions = extensions;
-  const parseFilterArgs = parser.parseFilterArgs.bind(parser);
-  // `users|first(…).name` made nunjucks read `.name` as the filter's call and crash ("Cannot read properties of
-  // undefined (reading 'children')", no line); Jinja calls it a syntax error, and so does this, at the `.`.
-  parser.parseFilterArgs = (node) => {
-    if (parser.peekToken().type !== internals.lexer.TOKEN_LEFT_PAREN) return parseFilterArgs(node);
-    const call = parser.parsePostfix(node);
-    if (call.args === undefined) {
-      parser.fail(
-        "a filter's arguments cannot be followed by `.name` or `[…]`: put the filter in parentheses, as in `(users|first).name`",
-        call.lineno,
-        call.colno,
-      );
-    }
-    return call.args.children;
-  };
-  parser.parseIs = () => parseIs(parser);
-  return parser.parseAsRoot();
-}
-
-/**
- * Jinja's `x is test`, `x is not test`, and a test's single argument without parentheses (`loop.index is divisibleby
- * 3`, `x is in [1, 2]`, `x is sameas false`), which nunjucks read as a syntax error; `is divisibleby(3)` as before.
- */
-function parseIs(parser: NunjucksParser): AstNode {
-  const { nodes } = internals;
-  const left = parser.parseCompare();
-  if (!parser.skipSymbol('is')) return left;
-  const negated = parser.skipSymbol('not');
-  let test: AstNode;
-  const name = parser.peekToken();
-  if (name?.type === internals.lexer.TOKEN_SYMBOL) {
-    parser.nextToken();
-    test = new nodes.Symbol(name.lineno, name.colno, name.value);
-    // `divisibleby(3)` is a call; `in [1, 2]` is a test and its argument, not an index.
-    if (parser.peekToken()?.type === internals.lexer.TOKEN_LEFT_PAREN) test = parser.parsePostfix(test);
-    const next = parser.peekToken();
-    const argumentFollows =
-      test.typename === 'Symbol' &&
-      next !== null &&
-      TEST_ARGUMENT_STARTS.has(next.type) &&
-      !(next.type === 'symbol' && ['else', 'or', 'and'].includes(next.value));
-    if (argumentFollows) {
-      const argument = parser.parsePrimary();
-      test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [argument]));
-    }
-  } else {
-    test = parser.parseCompare();
-  }
-  const is = new nodes.Is(left.lineno ?? 0, left.colno ?? 0, left, test);
-  return negated ? new nodes.Not(is.lineno ?? 0, is.colno ?? 0, is) : is;
-}
 /** nunjucks's AST pass that rewrites async filters; not on nunjucks's index, it sits beside the compiler (no exports map). */
 export const { transform } = createRequire(import.meta.url)('nunjucks/src/transformer.js') as {
   transform(ast: AstNode, asyncFilters: string[], name: string): AstNode;
@@ -205,3 +147,9 @@ export const copySafeness = (from: unknown, text: string): unknown => internals.
 export const isMarkedSafe = (value: unknown): boolean => value instanceof internals.runtime.SafeString;
 /** `&`, `<`, `>`, `"`, `'` (and `\\`) as HTML entities: nunjucks's autoescaping. */
 export const escapeHtml = (text: string): string => internals.lib.escape(text);
+/** nunjucks's AST node classes, for Flagon's parser (parser.ts) to build nodes with. */
+export const nodeClasses: NodeClasses = internals.nodes;
+/** A nunjucks parser over `src`'s tokens, for Flagon's parser (parser.ts) to adjust and run. */
+export function createParser(src: string, opts: object): NunjucksParser {
+  return new internals.parser.Parser(internals.lexer.lex(src, opts));
+}

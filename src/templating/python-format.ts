@@ -98,6 +98,27 @@ function pad(text: string, flags: string, width: number, numeric: boolean): stri
 }
 
 /**
+ * Python's `text % args` as Jinja evaluates it: `args` an array (a tuple) or one value, or a record for `%(name)s`;
+ * safe text (Markup) escapes the arguments and stays safe, as `markupSafe` decides (given here: the safe-text
+ * functions live in the nunjucks binding).
+ *
+ * @example
+ * percentFormat('%.2f', 3.14159, plainText); // '3.14'
+ */
+export function percentFormat(
+  text: unknown,
+  args: unknown,
+  safe: { isSafe(value: unknown): boolean; escape(value: unknown): unknown; mark(text: string): unknown },
+): unknown {
+  const named = typeof args === 'object' && args !== null && !Array.isArray(args) && !safe.isSafe(args);
+  const positional = named ? [] : Array.isArray(args) ? args : [args];
+  const record = named ? (args as Record<string, unknown>) : null;
+  if (!safe.isSafe(text))
+    return pythonFormat(text === undefined || text === null ? '' : String(text), positional, record);
+  return safe.mark(pythonFormat(String(text), positional, record, safe.escape));
+}
+
+/**
  * Python's `template % args` (printf-style): `%s`, `%d`, `%f`, `%e`, `%g`, `%x`, `%o`, `%c`, `%r`, `%%`, with flags
  * (`-`, `0`, `+`, space, `#`), width and precision (`*` takes them from the arguments), and `%(name)s` reading the
  * record `named`. Too few or too many arguments are Python's TypeErrors. `escapeArg` maps each argument first (for a

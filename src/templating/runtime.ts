@@ -2,8 +2,10 @@
 import { MultiDict } from '../http/multidict.js';
 import { escapeUnlessSafe, printable } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
-import { isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
+import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
+import { SAFE_TEXT } from './jinja-text.js';
+import { percentFormat } from './python-format.js';
 import { isTruthy } from './truthiness.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -69,6 +71,38 @@ function iterate(value: unknown): unknown {
   if (value instanceof Map || value instanceof MultiDict) return [...value.keys()];
   if (Symbol.iterator in value) return Array.from(value as Iterable<unknown>);
   return value;
+}
+
+/** Python's slice of `length` items: the indices `[start:stop:step]` takes, negative ones counted from the end. */
+function sliceIndices(length: number, start: unknown, stop: unknown, step: unknown): number[] {
+  const by = step === null || step === undefined ? 1 : Math.trunc(Number(step));
+  if (by === 0 || Number.isNaN(by)) throw new NunjucksTemplateError('a slice step cannot be zero');
+  const [lower, upper] = by > 0 ? [0, length] : [-1, length - 1];
+  const bound = (value: unknown, fallback: number): number => {
+    if (value === null || value === undefined) return fallback;
+    const index = Math.trunc(Number(value));
+    return index < 0 ? Math.max(index + length, lower) : Math.min(index, upper);
+  };
+  const [from, to] = [bound(start, by > 0 ? lower : upper), bound(stop, by > 0 ? upper : lower)];
+  const indices: number[] = [];
+  for (let index = from; by > 0 ? index < to : index > to; index += by) indices.push(index);
+  return indices;
+}
+
+/**
+ * Jinja's `value[start:stop:step]`: a list's items or a text's characters (safe text stays safe); nothing for
+ * undefined or none.
+ */
+function slice(value: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  const text = typeof value === 'string' || isMarkedSafe(value);
+  const items: readonly unknown[] = text
+    ? [...String(value)]
+    : Array.isArray(value)
+      ? value
+      : Array.from(value as Iterable<unknown>);
+  const picked = sliceIndices(items.length, start, stop, step).map((index) => items[index]);
+  return text ? copySafeness(value, picked.join('')) : picked;
 }
 
 /**
@@ -139,6 +173,7 @@ export const templateOperators = Object.freeze({
   method,
   set,
   setAttribute,
+  slice,
   iterate,
   /** What a `{% set s %}…{% endset %}` body wrote: already escaped under autoescape, so marked safe (Jinja's Markup). */
   captured: (autoescape: unknown, text: string): unknown => (autoescape ? markSafe(text) : text),
@@ -147,6 +182,16 @@ export const templateOperators = Object.freeze({
     autoescape && (isMarkedSafe(left) || isMarkedSafe(right))
       ? markSafe(escapeUnlessSafe(left) + escapeUnlessSafe(right))
       : printable(left) + printable(right),
+  /**
+   * Jinja's `a % b`: text formatted as Python's `'%.2f' % price` or `'%s-%s' % (a, b)`, numbers as Python's modulo
+   * (the sign of the divisor: `-7 % 3` is 2).
+   */
+  mod(left: unknown, right: unknown): unknown {
+    if (typeof left === 'string' || isMarkedSafe(left)) return percentFormat(left, right, SAFE_TEXT);
+    const [a, b] = [left as number, right as number];
+    const rest = a % b;
+    return rest !== 0 && rest < 0 !== b < 0 ? rest + b : rest;
+  },
   truthy: isTruthy,
   /** A comparison's operand: safe text as its text, so `a == b` compares two set blocks' text. */
   plain: (value: unknown): unknown => (isMarkedSafe(value) ? String(value) : value),

@@ -288,6 +288,27 @@ describe('NunjucksRenderer', () => {
     );
   });
 
+  it("has Python's slices, % formatting and tuples, as Jinja", () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) =>
+      engine.renderString(source, { x: 'hello', items: [1, 2, 3, 4], h: '<b>x</b>', a: 1, b: '<x>' });
+    // What Jinja renders from the same templates (python3, Jinja 3.1). Slices were syntax errors, `'%.2f' % x` was
+    // NaN, and `(a, b)` was JavaScript's comma operator (its last value).
+    expect(render('{{ x[1:3] }}|{{ x[:2] }}|{{ x[2:] }}|{{ x[-2:] }}|{{ x[::-1] }}|{{ x[::2] }}|{{ x[5:1:-2] }}')).toBe(
+      'el|he|llo|lo|olleh|hlo|ol',
+    );
+    expect(render("{{ items[:2]|join(',') }}|{{ items[-1:]|join }}|{{ (h|safe)[0:3] }}|{{ h[0:3] }}")).toBe(
+      '1,2|4|<b>|&lt;b&gt;',
+    );
+    expect(render("{{ '%s-%s' % (a, b) }}|{{ '%.1f%%' % 12.345 }}|{{ -7 % 3 }}|{{ 7 % -3 }}")).toBe(
+      '1-&lt;x&gt;|12.3%|2|-2',
+    );
+    expect(render("{% for v in (1, 2) %}{{ v }}{% endfor %}|{{ ('<i>%s</i>'|safe) % '<b>' }}")).toBe(
+      '12|<i>&lt;b&gt;</i>',
+    );
+    expect(() => render('{{ x[::0] }}')).toThrow('a slice step cannot be zero');
+  });
+
   it("has Jinja's loop.previtem, loop.nextitem and loop.changed()", () => {
     const engine = new NunjucksRenderer([]);
     // What Flask renders from the same templates and data (python3, Flask 3.1), but for JavaScript's true and false.

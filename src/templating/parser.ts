@@ -1,0 +1,134 @@
+/** @module Template parsing (layer L3): nunjucks's parser, read the way Jinja reads what nunjucks reads otherwise. */
+import { type AstNode, createParser, defineNode, nodeClasses, type NunjucksParser } from './nunjucks.js';
+
+/** `text[1:3]`, `items[:5]`, `s[::-1]`: Jinja's (Python's) slice, compiled by LocatingCompiler.compileSlice. */
+const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step']);
+
+/** Tokens that begin the one argument of a test written without parentheses (Jinja's `x is divisibleby 3`). */
+const TEST_ARGUMENT_STARTS = new Set([
+  'symbol',
+  'string',
+  'int',
+  'float',
+  'boolean',
+  'none',
+  'left-paren',
+  'left-bracket',
+  'left-curly',
+]);
+
+/**
+ * Parses template source into nunjucks's AST (syntax errors carry 1-based `lineno`/`colno`), with Jinja's syntax where
+ * nunjucks reads it otherwise: slices (`body[:200]`), a test's argument without parentheses (`is divisibleby 3`),
+ * and a syntax error, not a crash, for `.name` after a filter's arguments.
+ *
+ * @example
+ * const ast = parse('{{ post.body[:200] }}', env.extensionsList, env.opts);
+ */
+export function parse(src: string, extensions: unknown[], opts: object): AstNode {
+  const parser = createParser(src, opts);
+  parser.extensions = extensions;
+  parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
+  parser.parseIs = () => parseIs(parser);
+  parser.parsePostfix = (node) => parsePostfix(parser, node);
+  return parser.parseAsRoot();
+}
+
+/**
+ * A filter's arguments. `users|first(…).name` made nunjucks read `.name` as the filter's call and crash ("Cannot
+ * read properties of undefined (reading 'children')", no line); Jinja calls it a syntax error, and so does this.
+ */
+function parseFilterArgs(parser: NunjucksParser, node: AstNode): AstNode[] {
+  if (parser.peekToken()?.type !== 'left-paren') return [];
+  const call = parser.parsePostfix(node);
+  if (call.args === undefined) {
+    parser.fail(
+      "a filter's arguments cannot be followed by `.name` or `[…]`: put the filter in parentheses, as in `(users|first).name`",
+      call.lineno,
+      call.colno,
+    );
+  }
+  return call.args.children;
+}
+
+/**
+ * Calls, `.name` and `[index]` after a value, as nunjucks reads them, and Jinja's slices: `[start:stop:step]`, each
+ * part optional.
+ */
+function parsePostfix(parser: NunjucksParser, node: AstNode): AstNode & { args?: { children: AstNode[] } } {
+  const nodes = nodeClasses;
+  let current = node;
+  for (let token = parser.peekToken(); token; token = parser.peekToken()) {
+    if (token.type === 'left-paren') {
+      current = new nodes.FunCall(token.lineno, token.colno, current, parser.parseSignature());
+    } else if (token.type === 'operator' && token.value === '.') {
+      parser.nextToken();
+      const name = parser.nextToken();
+      if (name?.type !== 'symbol')
+        parser.fail(`expected name as lookup value, got ${name?.value}`, name?.lineno, name?.colno);
+      current = new nodes.LookupVal(
+        token.lineno,
+        token.colno,
+        current,
+        new nodes.Literal(name.lineno, name.colno, name.value),
+      );
+    } else if (token.type === 'left-bracket') {
+      current = parseSubscript(parser, current);
+    } else {
+      break;
+    }
+  }
+  return current;
+}
+
+/** `[index]` or `[start:stop:step]` after `target`. */
+function parseSubscript(parser: NunjucksParser, target: AstNode): AstNode {
+  const open = parser.nextToken();
+  const part = (): AstNode | null => {
+    const next = parser.peekToken()?.type;
+    return next === 'colon' || next === 'right-bracket' ? null : parser.parseExpression();
+  };
+  const start = part();
+  if (!parser.skip('colon')) {
+    if (start === null || !parser.skip('right-bracket'))
+      parser.fail('expected one index in [ ]', open.lineno, open.colno);
+    return new nodeClasses.LookupVal(open.lineno, open.colno, target, start);
+  }
+  const stop = part();
+  const step = parser.skip('colon') ? part() : null;
+  if (!parser.skip('right-bracket')) parser.fail('expected ] after a slice', open.lineno, open.colno);
+  return new SliceNode(open.lineno, open.colno, target, start, stop, step);
+}
+
+/**
+ * Jinja's `x is test`, `x is not test`, and a test's single argument without parentheses (`loop.index is divisibleby
+ * 3`, `x is in [1, 2]`, `x is sameas false`), which nunjucks read as a syntax error; `is divisibleby(3)` as before.
+ */
+function parseIs(parser: NunjucksParser): AstNode {
+  const nodes = nodeClasses;
+  const left = parser.parseCompare();
+  if (!parser.skipSymbol('is')) return left;
+  const negated = parser.skipSymbol('not');
+  let test: AstNode;
+  const name = parser.peekToken();
+  if (name?.type === 'symbol') {
+    parser.nextToken();
+    test = new nodes.Symbol(name.lineno, name.colno, name.value);
+    // `divisibleby(3)` is a call; `in [1, 2]` is a test and its argument, not an index.
+    if (parser.peekToken()?.type === 'left-paren') test = parser.parsePostfix(test);
+    const next = parser.peekToken();
+    const argumentFollows =
+      test.typename === 'Symbol' &&
+      next !== null &&
+      TEST_ARGUMENT_STARTS.has(next.type) &&
+      !(next.type === 'symbol' && ['else', 'or', 'and'].includes(next.value));
+    if (argumentFollows) {
+      const argument = parser.parsePrimary();
+      test = new nodes.FunCall(name.lineno, name.colno, test, new nodes.NodeList(name.lineno, name.colno, [argument]));
+    }
+  } else {
+    test = parser.parseCompare();
+  }
+  const is = new nodes.Is(left.lineno ?? 0, left.colno ?? 0, left, test);
+  return negated ? new nodes.Not(is.lineno ?? 0, is.colno ?? 0, is) : is;
+}
