@@ -41,6 +41,41 @@ const MAX_COMPILED = 1000;
 // `new Function('flagon', body)` puts the body two lines down: "function anonymous(flagon\n) {\n" comes first.
 const FUNCTION_BODY_LINE = measureBodyLine();
 
+/**
+ * The compile-time scope a macro defined inside a with or autoescape block is written on: the block's names, but not
+ * those the macro gives itself (its parameters, what it sets), which nunjucks would otherwise take from the block
+ * (`{% with a = 1 %}{% macro m(a=5) %}` read the with's `a`, and a set inside wrote it).
+ */
+function macroView(node: AstNode, frame: CompileFrame): CompileFrame {
+  const view = frame.push(true);
+  const own = new Set<string>();
+  for (const param of node.args?.children ?? []) {
+    const pairs = (param as { children?: Array<{ key?: { value?: unknown } }> }).children;
+    if (param.typename === 'Symbol') own.add(String(param.value));
+    else for (const pair of pairs ?? []) own.add(String(pair.key?.value));
+  }
+  collectSetNames(node.body, own);
+  // `null` is a name known here without a variable: nunjucks then looks it up at run time, in the macro's own frame.
+  for (const name of own) (view.variables as Record<string, string | null>)[name] = null;
+  return view;
+}
+
+function collectSetNames(node: unknown, into: Set<string>): void {
+  if (typeof node !== 'object' || node === null) return;
+  const { typename, targets, fields } = node as {
+    typename?: string;
+    targets?: Array<{ value?: unknown }>;
+    fields?: string[];
+  };
+  if (typename === 'Set')
+    for (const target of targets ?? []) if (typeof target.value === 'string') into.add(target.value);
+  for (const field of fields ?? []) {
+    const child = (node as Record<string, unknown>)[field];
+    if (Array.isArray(child)) for (const item of child) collectSetNames(item, into);
+    else collectSetNames(child, into);
+  }
+}
+
 /** Whether a template node, or one inside it, names `name` (a variable, or an attribute as in `loop.previtem`). */
 function mentions(node: unknown, name: string): boolean {
   if (typeof node !== 'object' || node === null) return false;
@@ -150,7 +185,8 @@ class LocatingCompiler extends Compiler {
     try {
       // A macro defined inside a with or autoescape block closes over the block's names, as Jinja's does: nunjucks
       // writes it as a call block, on the frame it is defined in, rather than on a frame of its own.
-      const defined = frame ?? (insideScope(this.#macroFrame) ? this.#macroFrame : undefined);
+      const inScope = frame === undefined && insideScope(this.#macroFrame);
+      const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
       return super._compileMacro(node, defined);
     } finally {
       this.#fn = outer;
@@ -208,6 +244,19 @@ class LocatingCompiler extends Compiler {
    * compared two String objects by identity.
    */
   override compileCompare(node: AstNode, frame: unknown): void {
+    const ops = node.ops ?? [];
+    if (ops.length > 1) {
+      // `a < b < c` is Python's chain, `a < b and b < c` with `b` read once (JavaScript's compares `true` with `c`).
+      this._emit('flagon.chain(');
+      this.compile(node.expr!, frame);
+      for (const op of ops) {
+        this._emit(`, ${JSON.stringify(COMPARE_OPERATORS[op.type])}, function () { return `);
+        this.compile(op.expr, frame);
+        this._emit('; }');
+      }
+      this._emit(')');
+      return;
+    }
     this._emit('flagon.plain(');
     this.compile(node.expr!, frame);
     this._emit(')');

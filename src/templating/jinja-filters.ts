@@ -65,13 +65,17 @@ const unique = withSignature(
 );
 
 /**
- * Jinja's `join`: under autoescaping, when any item is safe text the others (and the separator) are escaped and the
- * result is safe, so `[user_input, link|safe]|join` keeps the link's HTML and escapes the input.
+ * Jinja's `join`: under autoescaping, when the separator or any item is safe text the rest is escaped and the result
+ * is safe, so `[user_input, link|safe]|join` keeps the link's HTML and escapes the input, and `lines|join('<br>'|safe)`
+ * breaks escaped lines.
  */
 const join = withSignature('join', { d: '', attribute: null }, function (this: FilterThis, value, { d, attribute }) {
   const get = attribute === null ? null : attributeGetter(attribute);
   const items = sequence(value).map((item) => (get ? get(item) : item));
-  if (!this.env.opts.autoescape || !items.some(isMarkedSafe)) return items.map(printable).join(printable(d));
+  // Jinja's do_join: a safe separator (`'<br>'|safe`) or a safe item makes the result safe, the rest escaped.
+  if (!this.env.opts.autoescape || !(isMarkedSafe(d) || items.some(isMarkedSafe))) {
+    return items.map(printable).join(printable(d));
+  }
   return markSafe(items.map(escapeUnlessSafe).join(escapeUnlessSafe(d)));
 });
 

@@ -10,7 +10,13 @@ import { isMarkedSafe } from './nunjucks.js';
  * contains('b', 'abc'); // true
  */
 export function contains(value: unknown, container: unknown): boolean {
-  if (typeof container === 'string' || isMarkedSafe(container)) return String(container).includes(String(value));
+  if (typeof container === 'string' || isMarkedSafe(container)) {
+    if (value === undefined) return false; // an undefined name, as elsewhere in templates, is nothing
+    if (typeof value !== 'string' && !isMarkedSafe(value)) {
+      throw new TypeError(`'in <string>' requires a string on the left, not ${value === null ? 'none' : typeof value}`);
+    }
+    return String(container).includes(String(value));
+  }
   // Python compares with ==: safe text as the text it holds.
   if (Array.isArray(container)) return container.some((item) => item === value || plainText(item) === plainText(value));
   if (container instanceof Map || container instanceof Set || container instanceof MultiDict) {

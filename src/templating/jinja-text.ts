@@ -17,7 +17,11 @@ function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {
 /** The safe-text functions Python's `%` formatting needs: Markup's rules, with nunjucks's safe strings. */
 export const SAFE_TEXT = {
   isSafe: isMarkedSafe,
-  escape: (arg: unknown): unknown => markSafe(escapeUnlessSafe(arg)),
+  // Markup's `%` escapes what is text; a number stays a number, so `%d` and `%.2f` still format it.
+  escape: (arg: unknown): unknown =>
+    typeof arg === 'number' || typeof arg === 'boolean' || typeof arg === 'bigint'
+      ? arg
+      : markSafe(escapeUnlessSafe(arg)),
   mark: markSafe,
 };
 
@@ -27,6 +31,7 @@ const BINARY_PREFIXES = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
 /** Jinja's `filesizeformat(binary=False)`: `123.5 kB`, or `120.6 KiB` with binary prefixes. */
 const filesizeformat = withSignature('filesizeformat', { binary: false }, (value, { binary }) => {
   const bytes = Number(value);
+  if (Number.isNaN(bytes)) throw new TypeError(`filesizeformat needs a number of bytes, not ${JSON.stringify(value)}`);
   const base = isTruthy(binary) ? 1024 : 1000;
   const prefixes = isTruthy(binary) ? BINARY_PREFIXES : DECIMAL_PREFIXES;
   if (bytes === 1) return '1 Byte';
@@ -48,13 +53,29 @@ const truncate = withSignature(
     if (text.length <= size + Number(leeway)) return value;
     const kept = text.slice(0, size - tail.length);
     const cut = isTruthy(killwords) || !kept.includes(' ') ? kept : kept.slice(0, kept.lastIndexOf(' '));
-    return copySafeness(value, cut + tail);
+    // Markup's `+`: safe text stays safe, and what is added to it (`end=user_text`) is escaped.
+    return isMarkedSafe(value) ? markSafe(cut + escapeUnlessSafe(end)) : cut + tail;
   },
 );
 
-/** Python's textwrap chunks: runs of whitespace and words, hyphenated words split after their hyphens. */
-const CHUNKS = /(\s+)/;
-const HYPHENATED_CHUNKS = /(\s+|(?<=\p{L}{2}-|\p{L}-\p{L}-)(?=\p{L}-?\p{L}))/u;
+// Python's textwrap (3.11) splits a line into chunks with these (wordsep_re and wordsep_simple_re): whitespace runs,
+// and words, a hyphenated word split after its hyphens. Its whitespace is these six characters; [^\d\W] is a letter.
+const WHITESPACE = '[\\t\\n\\v\\f\\r ]';
+const WORD_PUNCT = '[\\p{L}\\p{N}_!"\'&.,?]';
+const LETTER = '[\\p{L}\\p{Nl}\\p{No}_]';
+const WORD = '[\\p{L}\\p{N}_]';
+const HYPHENATED_CHUNKS = new RegExp(
+  `(${WHITESPACE}+|(?<=${WORD_PUNCT})-{2,}(?=${WORD})|[^\\t\\n\\v\\f\\r ]+?(?:-(?:(?<=${LETTER}{2}-)|(?<=${LETTER}-${LETTER}-))(?=${LETTER}-?${LETTER})|(?=${WHITESPACE}|$)|(?<=${WORD_PUNCT})(?=-{2,}${WORD})))`,
+  'u',
+);
+const CHUNKS = new RegExp(`(${WHITESPACE}+)`);
+
+/** Python's `str.splitlines()`: every line break it knows, and no empty line after a final one. */
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/);
+  if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  return text === '' ? [] : lines;
+}
 
 /** One line wrapped as Python's `textwrap.wrap` does (whitespace kept inside lines, dropped at their ends). */
 function wrapLine(line: string, width: number, breakLong: boolean, breakOnHyphens: boolean): string[] {
@@ -74,9 +95,10 @@ function wrapLine(line: string, width: number, breakLong: boolean, breakOnHyphen
     }
     const long = chunks.at(-1);
     if (long !== undefined && long.length > width) {
-      const room = Math.max(width - length, 1);
+      // _handle_long_word: the rest of this line, ending after a hyphen in it when there is one.
+      const room = width - length;
       if (breakLong) {
-        const hyphen = breakOnHyphens ? long.lastIndexOf('-', room - 1) : -1;
+        const hyphen = breakOnHyphens && long.length > room ? long.slice(0, room).lastIndexOf('-') : -1;
         const end = hyphen > 0 && /[^-]/.test(long.slice(0, hyphen)) ? hyphen + 1 : room;
         current.push(long.slice(0, end));
         chunks[chunks.length - 1] = long.slice(end);
@@ -88,18 +110,22 @@ function wrapLine(line: string, width: number, breakLong: boolean, breakOnHyphen
   return lines;
 }
 
-/** Jinja's `wordwrap(width=79, break_long_words=True, wrapstring='\n', break_on_hyphens=True)`, line by line. */
+/**
+ * Jinja's `wordwrap(width=79, break_long_words=True, wrapstring='\n', break_on_hyphens=True)`, line by line. A safe
+ * `wrapstring` (`'<br>'|safe`) joins the lines escaped, into safe text.
+ */
 const wordwrap = withSignature(
   'wordwrap',
   { width: 79, break_long_words: true, wrapstring: '\n', break_on_hyphens: true },
   (value, { width, break_long_words, wrapstring, break_on_hyphens }) => {
-    const separator = printable(wrapstring);
-    return printable(value)
-      .split(/\r\n|\r|\n/)
-      .map((line) =>
-        wrapLine(line, Number(width), isTruthy(break_long_words), isTruthy(break_on_hyphens)).join(separator),
-      )
-      .join(separator);
+    const size = Number(width);
+    if (!Number.isInteger(size) || size <= 0) throw new TypeError(`invalid width ${String(width)} (must be > 0)`);
+    const lines = splitLines(printable(value)).flatMap((line) => {
+      const wrapped = wrapLine(line, size, isTruthy(break_long_words), isTruthy(break_on_hyphens));
+      return wrapped.length > 0 ? wrapped : [''];
+    });
+    if (!isMarkedSafe(wrapstring)) return lines.join(printable(wrapstring));
+    return markSafe(lines.map(escapeUnlessSafe).join(String(wrapstring)));
   },
 );
 
@@ -151,8 +177,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /** Jinja's `striptags`: tags and comments gone, whitespace collapsed, entities read back (`&amp;` is `&`). */
 function striptags(value: unknown): string {
-  return printable(value)
-    .replace(/<!--[\s\S]*?-->|<[^>]*>/g, ' ')
+  return removeBetween(removeBetween(printable(value), '<!--', '-->'), '<', '>')
     .split(/\s+/)
     .filter(Boolean)
     .join(' ')
@@ -165,9 +190,25 @@ function striptags(value: unknown): string {
     });
 }
 
+/**
+ * `text` without each stretch from `open` to the next `close` (MarkupSafe's striptags, comments then tags), in one
+ * pass: an `open` with no `close` after it ends the search, so `'<'.repeat(40000)` costs no more than its length.
+ */
+function removeBetween(text: string, open: string, close: string): string {
+  let [kept, from] = ['', 0];
+  for (let start = text.indexOf(open); start !== -1; start = text.indexOf(open, from)) {
+    const end = text.indexOf(close, start + open.length);
+    if (end === -1) break;
+    kept += text.slice(from, start);
+    from = end + close.length;
+  }
+  return kept + text.slice(from);
+}
+
 /** Jinja's `indent(width=4, first=False, blank=False)`: lines after the first indented, blank ones only if asked. */
 const indent = withSignature('indent', { width: 4, first: false, blank: false }, (value, { width, first, blank }) => {
-  const padding = typeof width === 'string' ? width : ' '.repeat(Number(width));
+  const given = typeof width === 'string' ? width : ' '.repeat(Math.max(0, Math.trunc(Number(width)) || 0));
+  const padding = isMarkedSafe(value) ? escapeUnlessSafe(given) : given;
   const [head = '', ...rest] = printable(value).split(/\r\n|\r|\n/);
   const lines = rest.map((line) => (line || isTruthy(blank) ? padding + line : line));
   const text = [head, ...lines].join('\n');
@@ -180,12 +221,20 @@ const round = withSignature('round', { precision: 0, method: 'common' }, (value,
   if (method !== 'common' && method !== 'ceil' && method !== 'floor') {
     throw new TypeError('method must be common, ceil or floor');
   }
-  if (method === 'common' && digits >= 0) return Number(pythonFixed(x, digits));
+  if (method === 'common' && digits >= 0) return digits > 20 ? x : Number(pythonFixed(x, digits));
   const scale = 10 ** digits;
   return method === 'common' ? Number(pythonFixed(x * scale, 0)) / scale : Math[method](x * scale) / scale;
 });
 
-const DIGITS: Record<number, RegExp> = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^\d+$/, 16: /^[\da-f]+$/i };
+/** Whether every character of `digits` is a digit of base `radix` (2 to 36), as Python's `int(text, base)`. */
+function digitsOf(digits: string, radix: number): boolean {
+  if (!Number.isInteger(radix) || radix < 2 || radix > 36 || digits === '') return false;
+  for (const char of digits) {
+    const value = Number.parseInt(char, 36);
+    if (Number.isNaN(value) || value >= radix) return false;
+  }
+  return true;
+}
 
 function parseInteger(text: string, base: number): number | null {
   const match = /^\s*([+-]?)(0[box])?([\da-z_]+)\s*$/i.exec(text);
@@ -194,19 +243,21 @@ function parseInteger(text: string, base: number): number | null {
   const radix = prefix ? { b: 2, o: 8, x: 16 }[prefix[1]!.toLowerCase() as 'b' | 'o' | 'x'] : base === 0 ? 10 : base;
   if (prefix && base !== 0 && base !== radix) return null;
   const digits = body.replaceAll(/(?<=[\da-z])_(?=[\da-z])/gi, '');
-  if (!DIGITS[radix]?.test(digits)) return null;
+  if (!digitsOf(digits, radix)) return null;
   return Number.parseInt(sign + digits, radix);
 }
 
-const FLOAT = /^\s*[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:e[+-]?\d+)?|\d(?:_?\d)*\.|inf(?:inity)?|nan)\s*$/i;
+// Python's float() syntax, written so that no two parts can match the same digits: linear on any input.
+const FLOAT =
+  /^[+-]?(?:(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:e[+-]?\d+(?:_\d+)*)?|inf(?:inity)?|nan)$/i;
 
 function pythonFloat(value: unknown): number | null {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return Number(value);
   if (typeof value !== 'string' && !isMarkedSafe(value)) return null;
-  const text = String(value);
+  const text = String(value).trim();
   if (!FLOAT.test(text)) return null;
-  const plain = text.trim().replaceAll('_', '').toLowerCase();
+  const plain = text.replaceAll('_', '').toLowerCase();
   if (plain.endsWith('nan')) return Number.NaN;
   return plain.includes('inf') ? (plain.startsWith('-') ? -Infinity : Infinity) : Number(plain);
 }

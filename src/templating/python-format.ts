@@ -10,6 +10,8 @@ const SPEC = /%(?:\(([^)]*)\))?([-#0 +]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGc
  * pythonFixed(2.5, 0); // '2'
  */
 export function pythonFixed(x: number, digits: number): string {
+  // toFixed takes up to 100 digits; past that a double's expansion is written out and padded (`'%.150f' % 1.5`).
+  if (digits > 100) return pythonFixed(x, 100).padEnd(pythonFixed(x, 100).length + digits - 100, '0');
   const rounded = x.toFixed(digits);
   if (!Number.isFinite(x)) return rounded;
   const exact = Math.abs(x).toFixed(Math.min(100, digits + 40));

@@ -127,6 +127,25 @@ export function namespace(...args: unknown[]): Namespace {
   return made;
 }
 
+function plainValue(value: unknown): unknown {
+  return isMarkedSafe(value) ? String(value) : value;
+}
+
+type Operand = string | number;
+/** The comparisons templates write, as nunjucks writes them in JavaScript (`==` is loose, as nunjucks's). */
+const COMPARISONS: Record<string, (a: unknown, b: unknown) => boolean> = {
+  // biome-ignore lint/suspicious/noDoubleEquals: nunjucks's `==` is JavaScript's loose equality
+  '==': (a, b) => a == b,
+  '===': (a, b) => a === b,
+  // biome-ignore lint/suspicious/noDoubleEquals: as `==`
+  '!=': (a, b) => a != b,
+  '!==': (a, b) => a !== b,
+  '<': (a, b) => (a as Operand) < (b as Operand),
+  '>': (a, b) => (a as Operand) > (b as Operand),
+  '<=': (a, b) => (a as Operand) <= (b as Operand),
+  '>=': (a, b) => (a as Operand) >= (b as Operand),
+};
+
 /** `{% set ns.name = value %}`: only on a namespace, as in Jinja (a template does not change the app's objects). */
 function setAttribute(target: unknown, name: string, value: unknown): void {
   if (!(target instanceof Namespace)) {
@@ -193,6 +212,16 @@ export const templateOperators = Object.freeze({
     return rest !== 0 && rest < 0 !== b < 0 ? rest + b : rest;
   },
   truthy: isTruthy,
+  /** Python's chained comparison: `chain(a, '<', () => b, '<', () => c)`, each operand read once, as needed. */
+  chain(left: unknown, ...steps: unknown[]): boolean {
+    let current = plainValue(left);
+    for (let index = 0; index < steps.length; index += 2) {
+      const right = plainValue((steps[index + 1] as () => unknown)());
+      if (!COMPARISONS[steps[index] as string]!(current, right)) return false;
+      current = right;
+    }
+    return true;
+  },
   /** A comparison's operand: safe text as its text, so `a == b` compares two set blocks' text. */
   plain: (value: unknown): unknown => (isMarkedSafe(value) ? String(value) : value),
   /** Jinja's `a in b` (see {@link contains}), safe text included. */

@@ -200,6 +200,13 @@ describe('NunjucksRenderer', () => {
       ),
     ).toBe('3');
     expect(render('{% set x = 0 %}{% with %}{% set x = 1 %}{{ x }}{% endwith %}|{{ x }}')).toBe('1|0');
+    // The macro's own parameters and sets are its own, not the block's (`11` and `99` before).
+    expect(render('{% with a = 1 %}{% macro m(a=5) %}{{ a }}{% endmacro %}{{ m() }}{{ m(3) }}{% endwith %}')).toBe(
+      '53',
+    );
+    expect(
+      render('{% with a = 1 %}{% macro m() %}{% set a = 9 %}{{ a }}{% endmacro %}{{ m() }}{{ a }}{% endwith %}'),
+    ).toBe('91');
   });
 
   it('escapes what a macro or call block written with autoescape off returns, where it is output escaped', () => {
