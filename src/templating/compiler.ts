@@ -318,6 +318,13 @@ class LocatingCompiler extends Compiler {
   /** nunjucks's code with Flagon's runtime: the block's autoescape, member lookups, a one-name loop's iterable. */
   #rewrite(text: string): string {
     let code = this.#autoescape === null ? text : text.replaceAll('env.opts.autoescape', String(this.#autoescape));
+    // Filters that escape (join, replace, xmlattr) ask `this.env.opts.autoescape`: inside the block, the block's.
+    if (this.#autoescape !== null && code.includes('.call(context, ')) {
+      code = code.replace(
+        /(env\.getFilter\("[^"]*"\)\.call\()context, /g,
+        `$1flagon.escaping(context, ${this.#autoescape}), `,
+      );
+    }
     // Member lookups take Python's dict methods (flagon.member); a one-name loop walks a dict's keys (flagon.iterate).
     code = code
       .replaceAll('runtime.memberLookup(', 'flagon.member(')

@@ -212,6 +212,11 @@ export const templateOperators = Object.freeze({
     return rest !== 0 && rest < 0 !== b < 0 ? rest + b : rest;
   },
   truthy: isTruthy,
+  /** The render context as a filter inside `{% autoescape %}` sees it: the block's setting as `env.opts.autoescape`. */
+  escaping(context: { env: { opts: object } }, autoescape: boolean): object {
+    const opts = { ...context.env.opts, autoescape };
+    return Object.create(context, { env: { value: Object.create(context.env, { opts: { value: opts } }) } }) as object;
+  },
   /** Python's chained comparison: `chain(a, '<', () => b, '<', () => c)`, each operand read once, as needed. */
   chain(left: unknown, ...steps: unknown[]): boolean {
     let current = plainValue(left);

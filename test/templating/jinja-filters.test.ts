@@ -194,6 +194,9 @@ describe("Jinja's filters", () => {
       '{% autoescape false %}{{ (html|safe) ~ html }}{% endautoescape %}': '<b>x</b><b>x</b>',
       "{{ ('<i>NAME</i>'|safe)|replace('NAME', '<y>') }}": '<i>&lt;y&gt;</i>',
       "{{ '<i>\n'|replace('\n', '<br>'|safe) }} {{ 'a<b'|replace('<', '<br>'|safe) }}": '&lt;i&gt;<br> a&lt;b',
+      // Inside {% autoescape false %} the filters take the block's setting (they escaped as the file does before).
+      "{% autoescape false %}{{ html|replace('x', '<i>'|safe) }}|{{ [html, '<i>'|safe]|join }}|{{ {'t': html}|xmlattr }}{% endautoescape %}":
+        '<b><i></b>|<b>x</b><i>| t="&lt;b&gt;x&lt;/b&gt;"',
       // An undefined name adds nothing (nunjucks wrote `undefined`); none prints empty in Flagon, `None` in Jinja.
       '{{ nothing ~ "x" }}|{{ 1 ~ 2 }}': 'x|12',
     };
