@@ -235,8 +235,16 @@ class LocatingCompiler extends Compiler {
    * expression in parentheses stays a grouping.
    */
   override compileGroup(node: AstNode, frame: unknown): void {
-    if ((node.children?.length ?? 0) > 1) this.compileArray(node, frame);
-    else super.compileGroup(node, frame);
+    if ((node.children?.length ?? 0) <= 1) {
+      super.compileGroup(node, frame);
+      return;
+    }
+    this._emit('flagon.tuple(');
+    node.children!.forEach((child, index) => {
+      if (index > 0) this._emit(', ');
+      this.compile(child, frame);
+    });
+    this._emit(')');
   }
 
   /**
@@ -379,6 +387,9 @@ class LocatingCompiler extends Compiler {
   /** A `{% set %}` inside a with block stays in it: it gets a variable of its own where it would write one outside. */
   override compileSet(node: AstNode, frame: CompileFrame): void {
     const targets = node.targets ?? [];
+    const named = (target: AstNode) => target.typename === 'Symbol' || target.typename === 'LookupVal';
+    if (!targets.every(named))
+      this.fail('{% set %} sets names, or a namespace attribute: {% set ns.found = true %}', node.lineno, node.colno);
     if (targets.some((target) => target.typename === 'LookupVal')) {
       this.#compileNamespaceSet(node, frame);
       return;

@@ -3,7 +3,7 @@ import { copySafeness, escapeHtml, isMarkedSafe, markSafe } from './nunjucks.js'
 import { isTruthy } from './truthiness.js';
 import { escapeUnlessSafe, pairs, printable, withSignature, type Filter, type FilterThis } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
-import { percentFormat, pythonFixed } from './python-format.js';
+import { makeTuple, percentFormat, pythonFixed } from './python-format.js';
 
 /** Jinja's `format`: Python's `%` formatting; a safe template escapes its arguments and stays safe. */
 function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {
@@ -11,17 +11,20 @@ function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {
   if (positional.length > 0 && keywords !== null) {
     throw new TypeError("format can't handle positional and keyword arguments at the same time");
   }
-  return percentFormat(value, keywords ?? positional, SAFE_TEXT);
+  return percentFormat(value, keywords ?? makeTuple(...positional), SAFE_TEXT);
 }
 
 /** The safe-text functions Python's `%` formatting needs: Markup's rules, with nunjucks's safe strings. */
 export const SAFE_TEXT = {
   isSafe: isMarkedSafe,
   // Markup's `%` escapes what is text; a number stays a number, so `%d` and `%.2f` still format it.
-  escape: (arg: unknown): unknown =>
-    typeof arg === 'number' || typeof arg === 'boolean' || typeof arg === 'bigint'
+  escape: (arg: unknown, conversion?: string): unknown => {
+    // `%c` makes a character of a number (`60` is `<`): escaped as text.
+    if (conversion === 'c' && typeof arg === 'number') return markSafe(escapeHtml(String.fromCodePoint(arg)));
+    return typeof arg === 'number' || typeof arg === 'boolean' || typeof arg === 'bigint'
       ? arg
-      : markSafe(escapeUnlessSafe(arg)),
+      : markSafe(escapeUnlessSafe(arg));
+  },
   mark: markSafe,
 };
 
@@ -197,7 +200,7 @@ function striptags(value: unknown): string {
 function removeBetween(text: string, open: string, close: string): string {
   let [kept, from] = ['', 0];
   for (let start = text.indexOf(open); start !== -1; start = text.indexOf(open, from)) {
-    const end = text.indexOf(close, start + open.length);
+    const end = text.indexOf(close, start); // MarkupSafe's find(close, start): `<!-->` is a whole comment
     if (end === -1) break;
     kept += text.slice(from, start);
     from = end + close.length;
@@ -207,8 +210,8 @@ function removeBetween(text: string, open: string, close: string): string {
 
 /** Jinja's `indent(width=4, first=False, blank=False)`: lines after the first indented, blank ones only if asked. */
 const indent = withSignature('indent', { width: 4, first: false, blank: false }, (value, { width, first, blank }) => {
-  const given = typeof width === 'string' ? width : ' '.repeat(Math.max(0, Math.trunc(Number(width)) || 0));
-  const padding = isMarkedSafe(value) ? escapeUnlessSafe(given) : given;
+  // A string width is the template author's own text: Jinja makes it Markup, not escaped (`indent('&nbsp;&nbsp;')`).
+  const padding = typeof width === 'string' ? width : ' '.repeat(Math.max(0, Math.trunc(Number(width)) || 0));
   const [head = '', ...rest] = printable(value).split(/\r\n|\r|\n/);
   const lines = rest.map((line) => (line || isTruthy(blank) ? padding + line : line));
   const text = [head, ...lines].join('\n');
@@ -221,7 +224,7 @@ const round = withSignature('round', { precision: 0, method: 'common' }, (value,
   if (method !== 'common' && method !== 'ceil' && method !== 'floor') {
     throw new TypeError('method must be common, ceil or floor');
   }
-  if (method === 'common' && digits >= 0) return digits > 20 ? x : Number(pythonFixed(x, digits));
+  if (method === 'common' && digits >= 0) return Number(pythonFixed(x, Math.min(digits, 100)));
   const scale = 10 ** digits;
   return method === 'common' ? Number(pythonFixed(x * scale, 0)) / scale : Math[method](x * scale) / scale;
 });

@@ -41,6 +41,9 @@ export interface NunjucksParser {
   parseCompare(): AstNode;
   parsePrimary(): AstNode;
   parseIs(): AstNode;
+  parseMul(): AstNode;
+  parsePow(): AstNode;
+  parseFilter(node: AstNode): AstNode;
   parseSignature(): AstNode;
   parseExpression(): AstNode;
   skip(type: string): boolean;
@@ -122,10 +125,13 @@ export const groupNodePrototype = internals.nodes.Group.prototype;
  *
  * @example
  * const WithNode = defineNode('With', ['args', 'body']); // compiled by LocatingCompiler.compileWith
+ * const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step'], 'LookupVal'); // an expression
  */
-export function defineNode(name: string, fields: string[]): TagNodeClass {
+export function defineNode(name: string, fields: string[], base: 'Node' | 'LookupVal' = 'Node'): TagNodeClass {
   if (internals.nodes[name] !== undefined) throw new Error(`nunjucks already has a node named ${name}`);
-  const node = internals.nodes.Node.extend(name, { fields });
+  // An expression node extends one nunjucks accepts as an expression (its compiler checks node classes).
+  const parent = internals.nodes[base] as { extend(name: string, props: { fields: string[] }): TagNodeClass };
+  const node = parent.extend(name, { fields });
   // nunjucks's transformer rebuilds a node it changes (a `super()` lifted out of it) from its class by this name.
   internals.nodes[name] = node;
   return node;

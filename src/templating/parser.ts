@@ -2,7 +2,7 @@
 import { type AstNode, createParser, defineNode, nodeClasses, type NunjucksParser } from './nunjucks.js';
 
 /** `text[1:3]`, `items[:5]`, `s[::-1]`: Jinja's (Python's) slice, compiled by LocatingCompiler.compileSlice. */
-const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step']);
+const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step'], 'LookupVal');
 
 /** Tokens that begin the one argument of a test written without parentheses (Jinja's `x is divisibleby 3`). */
 const TEST_ARGUMENT_STARTS = new Set([
@@ -31,6 +31,7 @@ export function parse(src: string, extensions: unknown[], opts: object): AstNode
   parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
   parser.parseIs = () => parseIs(parser);
   parser.parsePostfix = (node) => parsePostfix(parser, node);
+  parser.parseMul = () => parseMultiplicative(parser);
   return parser.parseAsRoot();
 }
 
@@ -100,6 +101,32 @@ function parseSubscript(parser: NunjucksParser, target: AstNode): AstNode {
   return new SliceNode(open.lineno, open.colno, target, start, stop, step);
 }
 
+const MULTIPLICATIVE: Record<string, string> = { '*': 'Mul', '/': 'Div', '//': 'FloorDiv', '%': 'Mod' };
+
+/**
+ * `*`, `/`, `//` and `%` at one precedence, left to right, as in Python: nunjucks nested them (`%` tightest), so
+ * `2 * 3 % 4` was `2 * (3 % 4)`, which only JavaScript's own precedence had put right while `%` was written flat.
+ */
+function parseMultiplicative(parser: NunjucksParser): AstNode {
+  let node = parser.parsePow();
+  for (
+    let token = parser.peekToken();
+    token?.type === 'operator' && MULTIPLICATIVE[token.value];
+    token = parser.peekToken()
+  ) {
+    parser.nextToken();
+    const right = parser.parsePow();
+    const Operator = nodeClasses[MULTIPLICATIVE[token.value]!] as new (
+      l: number,
+      c: number,
+      a: AstNode,
+      b: AstNode,
+    ) => AstNode;
+    node = new Operator(node.lineno ?? 0, node.colno ?? 0, node, right);
+  }
+  return node;
+}
+
 /**
  * Jinja's `x is test`, `x is not test`, and a test's single argument without parentheses (`loop.index is divisibleby
  * 3`, `x is in [1, 2]`, `x is sameas false`), which nunjucks read as a syntax error; `is divisibleby(3)` as before.
@@ -130,5 +157,6 @@ function parseIs(parser: NunjucksParser): AstNode {
     test = parser.parseCompare();
   }
   const is = new nodes.Is(left.lineno ?? 0, left.colno ?? 0, left, test);
-  return negated ? new nodes.Not(is.lineno ?? 0, is.colno ?? 0, is) : is;
+  // A filter after the test applies to its result, as in Jinja (`n is odd|string`).
+  return parser.parseFilter(negated ? new nodes.Not(is.lineno ?? 0, is.colno ?? 0, is) : is);
 }

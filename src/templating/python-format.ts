@@ -100,6 +100,23 @@ function pad(text: string, flags: string, width: number, numeric: boolean): stri
 }
 
 /**
+ * Jinja's tuple, `(a, b)` in a template: a list that `%` spreads into its conversions, where a list stays one value
+ * (`'%s' % [1, 2]`).
+ *
+ * @example
+ * makeTuple(1, 2); // [1, 2], a tuple
+ */
+export function makeTuple(...items: unknown[]): unknown[] {
+  return Object.defineProperty(items, TUPLE, { value: true });
+}
+
+const TUPLE = Symbol('tuple');
+
+function isTuple(value: unknown): value is unknown[] {
+  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
+}
+
+/**
  * Python's `text % args` as Jinja evaluates it: `args` an array (a tuple) or one value, or a record for `%(name)s`;
  * safe text (Markup) escapes the arguments and stays safe, as `markupSafe` decides (given here: the safe-text
  * functions live in the nunjucks binding).
@@ -110,10 +127,16 @@ function pad(text: string, flags: string, width: number, numeric: boolean): stri
 export function percentFormat(
   text: unknown,
   args: unknown,
-  safe: { isSafe(value: unknown): boolean; escape(value: unknown): unknown; mark(text: string): unknown },
+  safe: {
+    isSafe(value: unknown): boolean;
+    escape(value: unknown, conversion: string): unknown;
+    mark(text: string): unknown;
+  },
 ): unknown {
-  const named = typeof args === 'object' && args !== null && !Array.isArray(args) && !safe.isSafe(args);
-  const positional = named ? [] : Array.isArray(args) ? args : [args];
+  // A tuple spreads into the conversions; a dict is the mapping of `%(name)s` (else, as any other value, one value).
+  const dict = typeof args === 'object' && args !== null && !Array.isArray(args) && !safe.isSafe(args);
+  const named = dict && /%\(/.test(String(text));
+  const positional = named ? [] : isTuple(args) ? args : [args];
   const record = named ? (args as Record<string, unknown>) : null;
   if (!safe.isSafe(text))
     return pythonFormat(text === undefined || text === null ? '' : String(text), positional, record);
@@ -133,7 +156,7 @@ export function pythonFormat(
   template: string,
   args: readonly unknown[],
   named: Record<string, unknown> | null = null,
-  escapeArg: (value: unknown) => unknown = (value) => value,
+  escapeArg: (value: unknown, conversion: string) => unknown = (value) => value,
 ): string {
   let next = 0;
   const take = (): unknown => {
@@ -147,7 +170,7 @@ export function pythonFormat(
       const size = width === '*' ? Number(take()) : Number(width ?? 0);
       const digits = precision === '*' ? Number(take()) : precision === undefined ? undefined : Number(precision);
       if (key !== undefined && named === null) throw new TypeError('format requires a mapping');
-      const value = escapeArg(key === undefined ? take() : named![key]);
+      const value = escapeArg(key === undefined ? take() : named![key], conversion);
       if (key !== undefined && named !== null && !Object.hasOwn(named, key)) throw new TypeError(`KeyError: '${key}'`);
       const numeric = !'sarc'.includes(conversion);
       return pad(convert(value, conversion, flags, digits), flags, size, numeric);

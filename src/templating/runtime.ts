@@ -5,7 +5,7 @@ import { splitKeywords } from './keywords.js';
 import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
 import { SAFE_TEXT } from './jinja-text.js';
-import { percentFormat } from './python-format.js';
+import { makeTuple, percentFormat } from './python-format.js';
 import { isTruthy } from './truthiness.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -49,10 +49,14 @@ function method(obj: unknown, name: string): unknown {
  * nunjucks's `a.b` (its runtime's memberLookup: a method comes back bound to its object), and for a plain object
  * without such a property Python's dict methods, so `{% for k, v in d.items() %}` works as in Jinja.
  */
-function member(obj: unknown, name: string): unknown {
+function member(obj: unknown, name: string | number): unknown {
   if (obj === undefined || obj === null) return undefined;
   // Safe text is a String object without the string's indexes: `s[0]` reads the text.
   if (isMarkedSafe(obj)) return member(String(obj), name);
+  // Python's negative index counts from the end: `items[-1]` is the last.
+  if (typeof name === 'number' && name < 0 && (Array.isArray(obj) || typeof obj === 'string')) {
+    return obj[obj.length + name];
+  }
   const target = obj as Record<string, unknown>;
   const value = target[name];
   if (typeof value === 'function')
@@ -131,6 +135,23 @@ function plainValue(value: unknown): unknown {
   return isMarkedSafe(value) ? String(value) : value;
 }
 
+/** Python's `==` on template values: by value for lists, dicts and dates (`loop.changed(post.day)` with a Date). */
+function pythonEquals(a: unknown, b: unknown): boolean {
+  const [left, right] = [plainValue(a), plainValue(b)];
+  if (left === right) return true;
+  if (left instanceof Date && right instanceof Date) return left.getTime() === right.getTime();
+  if (Array.isArray(left) && Array.isArray(right))
+    return left.length === right.length && left.every((item, index) => pythonEquals(item, right[index]));
+  if (isPlainObject(left) && isPlainObject(right)) {
+    const keys = Object.keys(left);
+    return (
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => Object.hasOwn(right, key) && pythonEquals(left[key], right[key]))
+    );
+  }
+  return false;
+}
+
 type Operand = string | number;
 /** The comparisons templates write, as nunjucks writes them in JavaScript (`==` is loose, as nunjucks's). */
 const COMPARISONS: Record<string, (a: unknown, b: unknown) => boolean> = {
@@ -148,6 +169,7 @@ const COMPARISONS: Record<string, (a: unknown, b: unknown) => boolean> = {
 
 /** `{% set ns.name = value %}`: only on a namespace, as in Jinja (a template does not change the app's objects). */
 function setAttribute(target: unknown, name: string, value: unknown): void {
+  if (name === '__proto__') throw new NunjucksTemplateError("a namespace has no attribute '__proto__' to set");
   if (!(target instanceof Namespace)) {
     throw new NunjucksTemplateError(
       `cannot set '${name}' on something that is not a namespace: make it one with {% set ns = namespace(${name}=…) %}`,
@@ -193,6 +215,7 @@ export const templateOperators = Object.freeze({
   set,
   setAttribute,
   slice,
+  tuple: makeTuple,
   iterate,
   /** What a `{% set s %}…{% endset %}` body wrote: already escaped under autoescape, so marked safe (Jinja's Markup). */
   captured: (autoescape: unknown, text: string): unknown => (autoescape ? markSafe(text) : text),
@@ -240,8 +263,8 @@ export const templateOperators = Object.freeze({
   changed(): (...values: unknown[]) => boolean {
     let last: unknown[] | null = null;
     return (...values) => {
-      const plainValues = values.map((value) => (isMarkedSafe(value) ? String(value) : value));
-      const same = last !== null && last.length === plainValues.length && last.every((v, i) => v === plainValues[i]);
+      const plainValues = values.map(plainValue);
+      const same = last !== null && pythonEquals(last, plainValues);
       last = plainValues;
       return !same;
     };

@@ -274,12 +274,16 @@ describe('NunjucksRenderer', () => {
       '<b>&lt;i&gt;</b>',
     );
     // A template does not change the app's objects: Jinja's "cannot assign attribute on non-namespace object".
+    expect(() => render('{% set ns = namespace() %}{% set ns.__proto__ = {"x": 1} %}')).toThrow(
+      "a namespace has no attribute '__proto__' to set",
+    );
     expect(() => render('{% set d = {"a": 1} %}{% set d.a = 2 %}{{ d.a }}')).toThrow(
       "cannot set 'a' on something that is not a namespace: make it one with {% set ns = namespace(a=…) %}",
     );
   });
 
   it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
+    expect(new NunjucksRenderer([]).renderString('{{ 3 is odd|string }}', {})).toBe('true'); // the filter takes the result
     const engine = new NunjucksRenderer([]);
     const render = (source: string) => engine.renderString(source, { x: false });
     // What Jinja renders (python3, Jinja 3.1), but for JavaScript's true; these were syntax errors.
@@ -314,6 +318,17 @@ describe('NunjucksRenderer', () => {
       '12|<i>&lt;b&gt;</i>',
     );
     expect(() => render('{{ x[::0] }}')).toThrow('a slice step cannot be zero');
+    // From a review against Jinja 3.1: slices wherever an expression goes (they failed nunjucks's type check outside
+    // output, if and filters), negative indexes, a tuple spread by % where a list stays one value, Python's precedence
+    // for * / // % (`2 * 3 % 4` was 6 once % was compiled apart).
+    expect(
+      render(
+        '{% for i in items[:2] %}{{ i }}{% endfor %}|{% set y = items[1:3] %}{{ y|join }}|{% with y = x[:2] %}{{ y }}{% endwith %}|{{ items[1:2][0] }}|{{ items[-1] }}{{ x[-1] }}',
+      ),
+    ).toBe('12|23|he|2|4o');
+    expect(render("{{ '%s' % items[:2] }}|{{ '%s-%s' % (a, a) }}|{{ '%(k)s' % {'k': 1} }}")).toBe('1,2|1-1|1');
+    expect(render('{{ 2 * 3 % 4 }}|{{ 10 / 4 % 3 }}|{{ 10 * 4 // 3 }}|{{ 7 - 2 * 3 }}')).toBe('2|2.5|13|1');
+    expect(() => render('{% set x[1:2] = 3 %}')).toThrow('{% set %} sets names, or a namespace attribute');
   });
 
   it("has Jinja's loop.previtem, loop.nextitem and loop.changed()", () => {
@@ -336,6 +351,14 @@ describe('NunjucksRenderer', () => {
         { posts },
       ),
     ).toBe('[mon]12[tue]3[mon]4');
+    // By value, as Python's ==: lists and dates too (a Date was never equal to another before).
+    const days = [new Date(0), new Date(0), new Date(1000)];
+    expect(
+      engine.renderString(
+        '{% for i in items %}{{ loop.changed([i]) }}|{% endfor %}{% for d in days %}{% if loop.changed(d) %}[{{ loop.index }}]{% endif %}{% endfor %}',
+        { items: [1, 1, 2], days },
+      ),
+    ).toBe('true|false|true|[1][3]');
     // Each run of an inner loop starts afresh.
     expect(
       engine.renderString('{% for x in xs %}{% for y in x %}{{ loop.changed(y) }}{% endfor %};{% endfor %}', {

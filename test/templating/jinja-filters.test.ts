@@ -259,6 +259,12 @@ describe("Jinja's filters", () => {
     // Markup + text escapes the text: a safe value's end= was let through before.
     expect(render("{{ ('<b>hello world</b>'|safe)|truncate(10, end=y) }}", { y: '<script>' })).toBe('<b&lt;script&gt;');
     expect(render("{{ '%.120f'|format(1.5) }}")).toBe(`1.5${'0'.repeat(119)}`);
+    // The author's indent string is trusted, as Jinja's Markup of it; %c of a number on safe text is escaped text.
+    expect(render("{{ c|safe|indent('&nbsp;&nbsp;') }}", { c: '<p>a</p>\n<p>b</p>' })).toBe(
+      '<p>a</p>\n&nbsp;&nbsp;<p>b</p>',
+    );
+    expect(render("{{ ('<i>%c</i>'|safe)|format(60) }}")).toBe('<i>&lt;</i>');
+    expect(render("{{ '<!-->x<b>'|striptags }}")).toBe('x'); // MarkupSafe's search: `<!-->` is a whole comment
     expect(() => render("{{ 'x'|filesizeformat }}")).toThrow('filesizeformat needs a number of bytes');
     expect(() => render("{{ 1 in 'a1b' }}")).toThrow("'in <string>' requires a string on the left, not number");
   });
