@@ -348,6 +348,16 @@ class LocatingCompiler extends Compiler {
   #oneNameLoop = false;
 
   override compileFor(node: AstNode, frame: unknown): void {
+    // Jinja's loop filter, `{% for x in items if x.ok %}`, reads in nunjucks as `items if x.ok` with no else: a loop
+    // over nothing, silently. Say so, with the ways to write it.
+    const iterable = (node as { arr?: AstNode & { else_?: unknown } }).arr;
+    if (iterable?.typename === 'InlineIf' && !iterable.else_) {
+      this.fail(
+        '{% for x in items if … %} (a loop filter) is not read here: filter first (items|selectattr(…)) or put {% if %} inside the loop',
+        node.lineno,
+        node.colno,
+      );
+    }
     this.#oneNameLoop = node.name?.typename !== 'Array';
     super.compileFor(node, frame);
   }

@@ -329,6 +329,10 @@ describe('NunjucksRenderer', () => {
     expect(render("{{ '%s' % items[:2] }}|{{ '%s-%s' % (a, a) }}|{{ '%(k)s' % {'k': 1} }}")).toBe('1,2|1-1|1');
     expect(render('{{ 2 * 3 % 4 }}|{{ 10 / 4 % 3 }}|{{ 10 * 4 // 3 }}|{{ 7 - 2 * 3 }}')).toBe('2|2.5|13|1');
     expect(() => render('{% set x[1:2] = 3 %}')).toThrow('{% set %} sets names, or a namespace attribute');
+    // A loop filter rendered nothing, silently: it is a syntax error that names the fix.
+    expect(() => render('{% for i in items if i > 1 %}{{ i }}{% endfor %}')).toThrow(
+      '{% for x in items if … %} (a loop filter) is not read here',
+    );
   });
 
   it("has Jinja's loop.previtem, loop.nextitem and loop.changed()", () => {
