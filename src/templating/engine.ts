@@ -7,7 +7,7 @@ import { compileTemplate, type CompileEnvironment } from './compiler.js';
 import { explainRenderError, notFoundMessage, syntaxError, TemplateNotFound } from './errors.js';
 import { withPlainKeywords } from './keywords.js';
 import { collectionFilters } from './jinja-filters.js';
-import { withSignature, type Filter } from './jinja-signature.js';
+import { plainText, withSignature, type Filter } from './jinja-signature.js';
 import { jinjaTests } from './jinja-tests.js';
 import { namespace } from './runtime.js';
 import { textFilters } from './jinja-text.js';
@@ -15,7 +15,6 @@ import {
   Environment as NunjucksEnvironment,
   copySafeness,
   FileSystemLoader,
-  isMarkedSafe,
   markSafe,
   Template,
   type ConfigureOptions,
@@ -243,7 +242,6 @@ const HTML_UNSAFE_IN_JSON: Record<string, string> = { '<': '\\u003c', '>': '\\u0
 function tojson(value: unknown, indent?: unknown): unknown {
   const spaces = typeof indent === 'number' ? indent : (indent as { indent?: number } | undefined)?.indent;
   // Safe text (a set block, `x|safe`) is JSON's string, not the String object nunjucks keeps it in.
-  const text =
-    JSON.stringify(value, (_key, item: unknown) => (isMarkedSafe(item) ? String(item) : item), spaces) ?? 'null';
+  const text = JSON.stringify(value, (_key, item: unknown) => plainText(item), spaces) ?? 'null';
   return markSafe(text.replace(/[<>&']/g, (char) => HTML_UNSAFE_IN_JSON[char]!));
 }

@@ -129,6 +129,16 @@ export function printable(value: unknown): string {
   return value === undefined || value === null ? '' : String(value);
 }
 
+/**
+ * A value as Python compares it: safe text (nunjucks's String object) as the text it holds, anything else as it is.
+ *
+ * @example
+ * plainText(markSafe('<b>')) === '<b>'; // true
+ */
+export function plainText(value: unknown): unknown {
+  return isMarkedSafe(value) ? String(value) : value;
+}
+
 /** Text for HTML: safe text as it is, anything else escaped (Jinja's `escape` of a Markup or a str). */
 export function escapeUnlessSafe(value: unknown): string {
   return isMarkedSafe(value) ? String(value) : escapeHtml(printable(value));

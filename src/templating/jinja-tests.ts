@@ -1,5 +1,6 @@
 /** @module Jinja's tests that nunjucks lacks (layer L3): `in`, `none`, `boolean`, `integer`, the operator names. */
 import { MultiDict } from '../http/multidict.js';
+import { plainText } from './jinja-signature.js';
 import { isMarkedSafe } from './nunjucks.js';
 
 /**
@@ -27,10 +28,6 @@ export function contains(value: unknown, container: unknown): boolean {
     return Object.hasOwn(container, String(value));
   }
   throw new TypeError(`argument of type '${typeof container}' is not iterable`);
-}
-
-function plainText(value: unknown): unknown {
-  return isMarkedSafe(value) ? String(value) : value;
 }
 
 type Test = (value: unknown, ...args: unknown[]) => boolean;

@@ -122,7 +122,7 @@ function isTuple(value: unknown): value is unknown[] {
  * functions live in the nunjucks binding).
  *
  * @example
- * percentFormat('%.2f', 3.14159, plainText); // '3.14'
+ * percentFormat('%.2f', 3.14159, SAFE_TEXT); // '3.14' (SAFE_TEXT from jinja-text.ts)
  */
 export function percentFormat(
   text: unknown,

@@ -1,6 +1,6 @@
 /** @module What compiled templates call (layer L3): Jinja's operators, loop.cycle and Python's dict methods, which nunjucks lacks. */
 import { MultiDict } from '../http/multidict.js';
-import { escapeUnlessSafe, printable } from './jinja-signature.js';
+import { escapeUnlessSafe, plainText, printable } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
 import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
@@ -131,13 +131,9 @@ export function namespace(...args: unknown[]): Namespace {
   return made;
 }
 
-function plainValue(value: unknown): unknown {
-  return isMarkedSafe(value) ? String(value) : value;
-}
-
 /** Python's `==` on template values: by value for lists, dicts and dates (`loop.changed(post.day)` with a Date). */
 function pythonEquals(a: unknown, b: unknown): boolean {
-  const [left, right] = [plainValue(a), plainValue(b)];
+  const [left, right] = [plainText(a), plainText(b)];
   if (left === right) return true;
   if (left instanceof Date && right instanceof Date) return left.getTime() === right.getTime();
   if (Array.isArray(left) && Array.isArray(right))
@@ -242,16 +238,16 @@ export const templateOperators = Object.freeze({
   },
   /** Python's chained comparison: `chain(a, '<', () => b, '<', () => c)`, each operand read once, as needed. */
   chain(left: unknown, ...steps: unknown[]): boolean {
-    let current = plainValue(left);
+    let current = plainText(left);
     for (let index = 0; index < steps.length; index += 2) {
-      const right = plainValue((steps[index + 1] as () => unknown)());
+      const right = plainText((steps[index + 1] as () => unknown)());
       if (!COMPARISONS[steps[index] as string]!(current, right)) return false;
       current = right;
     }
     return true;
   },
   /** A comparison's operand: safe text as its text, so `a == b` compares two set blocks' text. */
-  plain: (value: unknown): unknown => (isMarkedSafe(value) ? String(value) : value),
+  plain: plainText,
   /** Jinja's `a in b` (see {@link contains}), safe text included. */
   contains: (value: unknown, container: unknown): boolean => contains(value, container),
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),
@@ -263,9 +259,9 @@ export const templateOperators = Object.freeze({
   changed(): (...values: unknown[]) => boolean {
     let last: unknown[] | null = null;
     return (...values) => {
-      const plainValues = values.map(plainValue);
-      const same = last !== null && pythonEquals(last, plainValues);
-      last = plainValues;
+      const plainTexts = values.map(plainText);
+      const same = last !== null && pythonEquals(last, plainTexts);
+      last = plainTexts;
       return !same;
     };
   },
