@@ -1,6 +1,14 @@
 /** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
 import { createHash } from 'node:crypto';
-import { type AstNode, Compiler, type CompileFrame, groupNodePrototype, transform } from './nunjucks.js';
+import {
+  type AstNode,
+  Compiler,
+  type CompileFrame,
+  defineNode,
+  groupNodePrototype,
+  nodeClasses,
+  transform,
+} from './nunjucks.js';
 import { parse } from './parser.js';
 import { autoescapeSetting } from './autoescape-tag.js';
 import { isDictMethod, templateOperators } from './runtime.js';
@@ -86,6 +94,12 @@ function mentions(node: unknown, name: string): boolean {
   }
   return false;
 }
+
+/**
+ * One value of a `{% set a, b = pair %}`: item `index` of the unpacked values in the variable `source`. Only the
+ * compiler makes it (a LookupVal, so nunjucks takes it where an expression goes).
+ */
+const UnpackedValue = defineNode('UnpackedValue', ['source', 'index'], 'LookupVal');
 
 /** nunjucks's comparison operators, as it writes them in JavaScript. */
 const COMPARE_OPERATORS: Record<string, string> = {
@@ -249,7 +263,7 @@ class LocatingCompiler extends Compiler {
 
   /**
    * `a == b`, `a < b`…: text marked safe compares as the text it holds (as Jinja's Markup, a str), where nunjucks
-   * compared two String objects by identity.
+   * compared two String objects by identity; lists and dicts are equal by value.
    */
   override compileCompare(node: AstNode, frame: unknown): void {
     const ops = node.ops ?? [];
@@ -265,12 +279,22 @@ class LocatingCompiler extends Compiler {
       this._emit(')');
       return;
     }
+    const op = ops[0];
+    if (op?.type === '==' || op?.type === '!=') {
+      // Lists and dicts compare by value, as Python's (`(1, 2) == (1, 2)`); see flagon.equals.
+      this._emit(op.type === '==' ? 'flagon.equals(' : '!flagon.equals(');
+      this.compile(node.expr!, frame);
+      this._emit(', ');
+      this.compile(op.expr, frame);
+      this._emit(')');
+      return;
+    }
     this._emit('flagon.plain(');
     this.compile(node.expr!, frame);
     this._emit(')');
-    for (const op of node.ops ?? []) {
-      this._emit(` ${COMPARE_OPERATORS[op.type]} flagon.plain(`);
-      this.compile(op.expr, frame);
+    for (const { type, expr } of ops) {
+      this._emit(` ${COMPARE_OPERATORS[type]} flagon.plain(`);
+      this.compile(expr, frame);
       this._emit(')');
     }
   }
@@ -404,6 +428,10 @@ class LocatingCompiler extends Compiler {
       this.#compileNamespaceSet(node, frame);
       return;
     }
+    if (targets.length > 1) {
+      this.#compileUnpackingSet(node, frame);
+      return;
+    }
     for (const { value: name } of targets)
       if (name !== undefined && setReachesPastWith(frame, name)) {
         const id = this._tmpid();
@@ -417,6 +445,27 @@ class LocatingCompiler extends Compiler {
     } finally {
       this.#setting = outer;
     }
+  }
+
+  /**
+   * `{% set a, b = pair %}` unpacks as Python does (`flagon.unpack`: exactly as many values as names, else Python's
+   * error), then sets each name as a one-name set would. nunjucks gave every name the whole value.
+   */
+  #compileUnpackingSet(node: AstNode, frame: CompileFrame): void {
+    const targets = node.targets!;
+    const values = this._tmpid();
+    this._emit(`var ${values} = flagon.unpack(`);
+    if (node.value) this._compileExpression(node.value as AstNode, frame);
+    else this.compile(node.body!, frame);
+    this._emitLine(`, ${targets.length});`);
+    targets.forEach((target, index) => {
+      const value = new UnpackedValue(node.lineno ?? 0, node.colno ?? 0, values, index);
+      this.compileSet(new nodeClasses.Set(node.lineno ?? 0, node.colno ?? 0, [target], value), frame);
+    });
+  }
+
+  compileUnpackedValue(node: AstNode & { source: string; index: number }): void {
+    this._emit(`${node.source}[${node.index}]`);
   }
 
   /** Writing a `{% set %}`: its run-time set is Flagon's (`flagon.set`, which stops at isolated scopes). */

@@ -139,6 +139,36 @@ export function plainText(value: unknown): unknown {
   return isMarkedSafe(value) ? String(value) : value;
 }
 
+/** Whether `value` is a record (a plain object or one without a prototype), which templates treat as a dict. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Python's `==` on template values: by value for lists, dicts and dates (`loop.changed(post.day)` with a Date), safe
+ * text as its text, anything else strictly.
+ *
+ * @example
+ * pythonEquals([1, { a: 2 }], [1, { a: 2 }]); // true
+ */
+export function pythonEquals(a: unknown, b: unknown): boolean {
+  const [left, right] = [plainText(a), plainText(b)];
+  if (left === right) return true;
+  if (left instanceof Date && right instanceof Date) return left.getTime() === right.getTime();
+  if (Array.isArray(left) && Array.isArray(right))
+    return left.length === right.length && left.every((item, index) => pythonEquals(item, right[index]));
+  if (isPlainObject(left) && isPlainObject(right)) {
+    const keys = Object.keys(left);
+    return (
+      keys.length === Object.keys(right).length &&
+      keys.every((key) => Object.hasOwn(right, key) && pythonEquals(left[key], right[key]))
+    );
+  }
+  return false;
+}
+
 /** Text for HTML: safe text as it is, anything else escaped (Jinja's `escape` of a Markup or a str). */
 export function escapeUnlessSafe(value: unknown): string {
   return isMarkedSafe(value) ? String(value) : escapeHtml(printable(value));

@@ -1,6 +1,6 @@
 /** @module Jinja's tests that nunjucks lacks (layer L3): `in`, `none`, `boolean`, `integer`, the operator names. */
 import { MultiDict } from '../http/multidict.js';
-import { plainText } from './jinja-signature.js';
+import { pythonEquals } from './jinja-signature.js';
 import { isMarkedSafe } from './nunjucks.js';
 
 /**
@@ -19,12 +19,13 @@ export function contains(value: unknown, container: unknown): boolean {
     return String(container).includes(String(value));
   }
   // Python compares with ==: safe text as the text it holds.
-  if (Array.isArray(container)) return container.some((item) => item === value || plainText(item) === plainText(value));
+  if (Array.isArray(container)) return container.some((item) => pythonEquals(item, value));
   if (container instanceof Map || container instanceof Set || container instanceof MultiDict) {
     return container.has(value as string);
   }
   if (typeof container === 'object' && container !== null) {
-    if (Symbol.iterator in container) return [...(container as Iterable<unknown>)].includes(value);
+    if (Symbol.iterator in container)
+      return [...(container as Iterable<unknown>)].some((item) => pythonEquals(item, value));
     return Object.hasOwn(container, String(value));
   }
   throw new TypeError(`argument of type '${typeof container}' is not iterable`);
@@ -35,7 +36,8 @@ const order = (a: unknown, b: unknown): [number, number] => [a as number, b as n
 
 /**
  * Jinja's tests that nunjucks lacks or has otherwise, by name: `string` (safe text is a string), `in`, `none`, `true`, `false`, `boolean`, `integer`, `float`,
- * `sequence`, and the operator spellings `==`, `!=`, `<`, `<=`, `>`, `>=` that `select('>', 2)` uses.
+ * `sequence`, `eq`/`equalto`/`ne` (lists and dicts equal by value), and the operator spellings `==`, `!=`, `<`, `<=`,
+ * `>`, `>=` that `select('>', 2)` uses.
  *
  * @example
  * for (const [name, test] of Object.entries(jinjaTests)) env.addTest(name, test);
@@ -51,8 +53,11 @@ export const jinjaTests: Readonly<Record<string, Test>> = {
   float: (value) => typeof value === 'number' && !Number.isInteger(value),
   sequence: (value) =>
     typeof value === 'string' || Array.isArray(value) || (typeof value === 'object' && value !== null),
-  '==': (a, b) => a === b,
-  '!=': (a, b) => a !== b,
+  '==': pythonEquals,
+  eq: pythonEquals,
+  equalto: pythonEquals,
+  '!=': (a, b) => !pythonEquals(a, b),
+  ne: (a, b) => !pythonEquals(a, b),
   '<': (a, b) => ((x, y) => x < y)(...order(a, b)),
   '<=': (a, b) => ((x, y) => x <= y)(...order(a, b)),
   '>': (a, b) => ((x, y) => x > y)(...order(a, b)),

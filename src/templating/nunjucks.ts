@@ -47,10 +47,14 @@ export interface NunjucksParser {
   parseSignature(): AstNode;
   parseExpression(): AstNode;
   skip(type: string): boolean;
+  skipValue(type: string, value: string): boolean;
+  parseUntilBlocks(...names: string[]): AstNode;
+  advanceAfterBlockEnd(name?: string): void;
   parsePostfix(node: AstNode): AstNode & { args?: { children: AstNode[] } };
   parseFilterArgs(node: AstNode): AstNode[];
   fail(message: string, lineno?: number, colno?: number): never;
   parseAsRoot(): AstNode;
+  parseSet(): AstNode;
 }
 
 /** The parts of nunjucks's (undocumented) Compiler that Flagon's compiler builds on. */
@@ -86,7 +90,9 @@ export interface NunjucksCompiler {
 /** The parts of nunjucks's AST node classes Flagon uses. */
 export interface NodeClasses {
   [typename: string]: unknown;
-  Group: { prototype: AstNode };
+  Group: { prototype: AstNode } & (new (lineno: number, colno: number, children: AstNode[]) => AstNode);
+  Set: new (lineno: number, colno: number, targets: AstNode[], value?: AstNode | null) => AstNode;
+  Capture: new (lineno: number, colno: number, body: AstNode) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;

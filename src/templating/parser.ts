@@ -32,7 +32,38 @@ export function parse(src: string, extensions: unknown[], opts: object): AstNode
   parser.parseIs = () => parseIs(parser);
   parser.parsePostfix = (node) => parsePostfix(parser, node);
   parser.parseMul = () => parseMultiplicative(parser);
+  parser.parseSet = () => parseSet(parser);
   return parser.parseAsRoot();
+}
+
+/**
+ * `{% set %}` as Jinja reads it: names (`a, b` or `(a, b)`) that unpack the value when there are several
+ * (compileSet), and a tuple without parentheses as the value (`{% set a, b = 1, 2 %}`), which nunjucks refused.
+ */
+function parseSet(parser: NunjucksParser): AstNode {
+  const nodes = nodeClasses;
+  const tag = parser.peekToken();
+  if (!parser.skipSymbol('set')) parser.fail('parseSet: expected set', tag.lineno, tag.colno);
+  const node = new nodes.Set(tag.lineno, tag.colno, []);
+  const targets = node.targets as AstNode[];
+  do {
+    const target = parser.parsePrimary();
+    if (target.typename === 'Group') targets.push(...(target.children ?? []));
+    else targets.push(target);
+  } while (parser.skip('comma'));
+  if (!parser.skipValue('operator', '=')) {
+    if (!parser.skip('block-end')) parser.fail('expected = or the end of the set tag', tag.lineno, tag.colno);
+    node.body = new nodes.Capture(tag.lineno, tag.colno, parser.parseUntilBlocks('endset'));
+    node.value = null;
+    parser.advanceAfterBlockEnd();
+    return node;
+  }
+  const first = parser.parseExpression();
+  const items = [first];
+  while (parser.skip('comma') && parser.peekToken()?.type !== 'block-end') items.push(parser.parseExpression());
+  node.value = items.length > 1 ? new nodes.Group(first.lineno ?? 0, first.colno ?? 0, items) : first;
+  parser.advanceAfterBlockEnd(tag.value);
+  return node;
 }
 
 /**

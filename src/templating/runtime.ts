@@ -1,18 +1,12 @@
 /** @module What compiled templates call (layer L3): Jinja's operators, loop.cycle and Python's dict methods, which nunjucks lacks. */
 import { MultiDict } from '../http/multidict.js';
-import { escapeUnlessSafe, plainText, printable } from './jinja-signature.js';
+import { escapeUnlessSafe, isPlainObject, plainText, printable, pythonEquals, sequence } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
 import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
 import { SAFE_TEXT } from './jinja-text.js';
 import { makeTuple, percentFormat } from './python-format.js';
 import { isTruthy } from './truthiness.js';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 /** Python's dict methods, for a plain object (`form.errors.items()`); `get` gives `null` (None) for a missing key. */
 const DICT_METHODS: Record<string, (dict: Record<string, unknown>) => (...args: unknown[]) => unknown> = {
@@ -131,31 +125,23 @@ export function namespace(...args: unknown[]): Namespace {
   return made;
 }
 
-/** Python's `==` on template values: by value for lists, dicts and dates (`loop.changed(post.day)` with a Date). */
-function pythonEquals(a: unknown, b: unknown): boolean {
+/**
+ * Jinja's `a == b`: lists, dicts and dates by value as in Python (`(1, 2) == (1, 2)`), safe text as its text, and
+ * anything else with JavaScript's loose `==`, as nunjucks wrote it (so `'1' == 1` stays true in Flagon's templates).
+ */
+function equals(a: unknown, b: unknown): boolean {
   const [left, right] = [plainText(a), plainText(b)];
-  if (left === right) return true;
-  if (left instanceof Date && right instanceof Date) return left.getTime() === right.getTime();
-  if (Array.isArray(left) && Array.isArray(right))
-    return left.length === right.length && left.every((item, index) => pythonEquals(item, right[index]));
-  if (isPlainObject(left) && isPlainObject(right)) {
-    const keys = Object.keys(left);
-    return (
-      keys.length === Object.keys(right).length &&
-      keys.every((key) => Object.hasOwn(right, key) && pythonEquals(left[key], right[key]))
-    );
-  }
-  return false;
+  // biome-ignore lint/suspicious/noDoubleEquals: nunjucks's `==` is JavaScript's loose equality
+  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return left == right;
+  return pythonEquals(left, right);
 }
 
 type Operand = string | number;
 /** The comparisons templates write, as nunjucks writes them in JavaScript (`==` is loose, as nunjucks's). */
 const COMPARISONS: Record<string, (a: unknown, b: unknown) => boolean> = {
-  // biome-ignore lint/suspicious/noDoubleEquals: nunjucks's `==` is JavaScript's loose equality
-  '==': (a, b) => a == b,
+  '==': equals,
   '===': (a, b) => a === b,
-  // biome-ignore lint/suspicious/noDoubleEquals: as `==`
-  '!=': (a, b) => a != b,
+  '!=': (a, b) => !equals(a, b),
   '!==': (a, b) => a !== b,
   '<': (a, b) => (a as Operand) < (b as Operand),
   '>': (a, b) => (a as Operand) > (b as Operand),
@@ -198,6 +184,22 @@ function set(frame: Frame, name: string, value: unknown): void {
 }
 
 /**
+ * `{% set a, b = value %}`: the value's items, as many as there are names, or Python's error for a value that has
+ * more, fewer, or none (a number).
+ */
+function unpack(value: unknown, count: number): unknown[] {
+  let items: unknown[];
+  try {
+    items = sequence(value);
+  } catch {
+    throw new TypeError(`cannot unpack non-iterable ${typeof value} object`);
+  }
+  if (items.length < count) throw new Error(`not enough values to unpack (expected ${count}, got ${items.length})`);
+  if (items.length > count) throw new Error(`too many values to unpack (expected ${count})`);
+  return items;
+}
+
+/**
  * What compiled templates call, as `flagon.…`: Jinja's truth test, `or` and `and` (Python's operators return one of
  * their operands, chosen by {@link isTruthy}; the right one is a function, evaluated only when needed), `loop.cycle`,
  * member lookup with Python's dict methods, and the one-name loop over a dict's keys.
@@ -212,6 +214,7 @@ export const templateOperators = Object.freeze({
   setAttribute,
   slice,
   tuple: makeTuple,
+  unpack,
   iterate,
   /** What a `{% set s %}…{% endset %}` body wrote: already escaped under autoescape, so marked safe (Jinja's Markup). */
   captured: (autoescape: unknown, text: string): unknown => (autoescape ? markSafe(text) : text),
@@ -246,8 +249,9 @@ export const templateOperators = Object.freeze({
     }
     return true;
   },
-  /** A comparison's operand: safe text as its text, so `a == b` compares two set blocks' text. */
+  /** A comparison's operand: safe text as its text, so `a < b` compares two set blocks' text. */
   plain: plainText,
+  equals,
   /** Jinja's `a in b` (see {@link contains}), safe text included. */
   contains: (value: unknown, container: unknown): boolean => contains(value, container),
   or: (left: unknown, right: () => unknown): unknown => (isTruthy(left) ? left : right()),

@@ -282,6 +282,43 @@ describe('NunjucksRenderer', () => {
     );
   });
 
+  it("unpacks `{% set a, b = … %}` as Jinja does, with Python's errors for the wrong count", () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) => engine.renderString(source, { pair: ['x', 'y'], d: { k: 1, j: 2 } });
+    // What Jinja 3.1 renders from the same templates (python3); nunjucks gave every name the whole value.
+    const cases = {
+      '{% set a, b = 1, 2 %}{{ a }}|{{ b }}': '1|2',
+      '{% set a, b = pair %}{{ b }}{{ a }}': 'yx',
+      '{% set (a, b) = "xy" %}{{ a }}-{{ b }}': 'x-y',
+      '{% set a, b = d %}{{ a }}{{ b }}': 'kj',
+      '{% set a, b %}xy{% endset %}{{ a }}-{{ b }}': 'x-y',
+      '{% for p in [[1, 2], [3, 4]] %}{% set a, b = p %}{{ a + b }};{% endfor %}': '3;7;',
+      '{% macro m() %}{% set x, y = 5, 6 %}{{ x * y }}{% endmacro %}{{ m() }}': '30',
+      '{% with %}{% set a, b = 1, 2 %}{{ a }}{% endwith %}[{{ a }}]': '1[]',
+      '{% set a = 1, 2 %}{{ a|length }}': '2',
+    };
+    expect(Object.fromEntries(Object.keys(cases).map((source) => [source, render(source)]))).toEqual(cases);
+    expect(() => render('{% set a, b = [1] %}')).toThrow('not enough values to unpack (expected 2, got 1)');
+    expect(() => render('{% set a, b = [1, 2, 3] %}')).toThrow('too many values to unpack (expected 2)');
+    expect(() => render('{% set a, b = 1 %}')).toThrow('cannot unpack non-iterable number object');
+  });
+
+  it('compares lists and dicts by value, as Python: `==`, `!=`, `in` and the eq/ne tests', () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) => engine.renderString(source, { user: { tags: ['a', 'b'] } });
+    // Jinja 3.1 renders True for each (python3); JavaScript compared the two lists by identity.
+    expect(
+      render(
+        '{{ [1, 2] == [1, 2] }} {{ (1, 2) == (1, 2) }} {{ {"a": [1]} == {"a": [1]} }} {{ user.tags == ["a", "b"] }}',
+      ),
+    ).toBe('true true true true');
+    expect(render('{{ [1] != [1] }} {{ [1] != [2] }} {{ 1 < 2 == 2 }}')).toBe('false true true');
+    expect(render('{{ [1, 2] in [[1, 2]] }} {{ [[1], [2]]|select("==", [2])|list|length }}')).toBe('true 1');
+    expect(render('{{ [1] is eq [1] }} {{ [1] is equalto [1] }} {{ [1] is ne [1] }} {{ [1] is sameas [1] }}')).toBe(
+      'true true false false',
+    );
+  });
+
   it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
     expect(new NunjucksRenderer([]).renderString('{{ 3 is odd|string }}', {})).toBe('true'); // the filter takes the result
     const engine = new NunjucksRenderer([]);
