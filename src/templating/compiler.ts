@@ -237,7 +237,22 @@ class LocatingCompiler extends Compiler {
 
   /** `a % b`: Python's, string formatting included (`flagon.mod`); nunjucks wrote JavaScript's `%` (`NaN` for text). */
   override compileMod(node: AstNode, frame: unknown): void {
-    this._emit('flagon.mod(');
+    this.#compileOperator('mod', node, frame);
+  }
+
+  /** `a + b`: Python's list concatenation (`featured + recent`), where JavaScript made text of two lists. */
+  override compileAdd(node: AstNode, frame: unknown): void {
+    this.#compileOperator('add', node, frame);
+  }
+
+  /** `a * b`: Python's repetition (`'-' * 20`, `[0] * 3`), where JavaScript made NaN. */
+  override compileMul(node: AstNode, frame: unknown): void {
+    this.#compileOperator('multiply', node, frame);
+  }
+
+  /** A binary operator written as a call to Flagon's run-time operator (`flagon.add(a, b)`). */
+  #compileOperator(name: string, node: AstNode, frame: unknown): void {
+    this._emit(`flagon.${name}(`);
     this.compile(node.left!, frame);
     this._emit(', ');
     this.compile(node.right!, frame);

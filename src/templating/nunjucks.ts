@@ -32,11 +32,29 @@ export interface CompileFrame {
   push(isolateWrites?: boolean): CompileFrame;
 }
 
+/** A token of nunjucks's lexer. */
+export interface Token {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+
+/** The parts of nunjucks's (undocumented) lexer that Flagon's parse() adjusts: it hands out tokens one at a time. */
+export interface Tokenizer {
+  readonly str: string;
+  index: number;
+  nextToken(): Token | null;
+  forwardN(count: number): void;
+  backN(count: number): void;
+}
+
 /** The parts of nunjucks's (undocumented) Parser that Flagon's parse() adjusts. */
 export interface NunjucksParser {
   extensions: unknown[];
-  peekToken(): { type: string; value: string; lineno: number; colno: number };
-  nextToken(): { type: string; value: string; lineno: number; colno: number };
+  readonly tokens: Tokenizer;
+  peekToken(): Token;
+  nextToken(): Token;
   skipSymbol(name: string): boolean;
   parseCompare(): AstNode;
   parsePrimary(): AstNode;
@@ -78,6 +96,8 @@ export interface NunjucksCompiler {
   compileConcat(node: AstNode, frame: unknown): void;
   compileCompare(node: AstNode, frame: unknown): void;
   compileMod(node: AstNode, frame: unknown): void;
+  compileAdd(node: AstNode, frame: unknown): void;
+  compileMul(node: AstNode, frame: unknown): void;
   compileGroup(node: AstNode, frame: unknown): void;
   compileArray(node: AstNode, frame: unknown): void;
   fail(message: string, lineno?: number, colno?: number): never;

@@ -1,5 +1,13 @@
 /** @module Template parsing (layer L3): nunjucks's parser, read the way Jinja reads what nunjucks reads otherwise. */
-import { type AstNode, createParser, defineNode, nodeClasses, type NunjucksParser } from './nunjucks.js';
+import {
+  type AstNode,
+  createParser,
+  defineNode,
+  nodeClasses,
+  type NunjucksParser,
+  type Token,
+  type Tokenizer,
+} from './nunjucks.js';
 
 /** `text[1:3]`, `items[:5]`, `s[::-1]`: Jinja's (Python's) slice, compiled by LocatingCompiler.compileSlice. */
 const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step'], 'LookupVal');
@@ -27,6 +35,7 @@ const TEST_ARGUMENT_STARTS = new Set([
  */
 export function parse(src: string, extensions: unknown[], opts: object): AstNode {
   const parser = createParser(src, opts);
+  readPythonNumbers(parser.tokens, (message, token) => parser.fail(message, token.lineno, token.colno));
   parser.extensions = extensions;
   parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
   parser.parseIs = () => parseIs(parser);
@@ -34,6 +43,51 @@ export function parse(src: string, extensions: unknown[], opts: object): AstNode
   parser.parseMul = () => parseMultiplicative(parser);
   parser.parseSet = () => parseSet(parser);
   return parser.parseAsRoot();
+}
+
+/** Python's number literals: `1_000`, `0x1F`, `0o17`, `0b101`, `1e3`, `2.5e-3` (underscores between digits). */
+const PYTHON_NUMBER =
+  /0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?(?:[eE][+-]?\d(?:_?\d)*)?/y;
+
+/**
+ * Numbers as Jinja's lexer reads them. nunjucks's read `1e3`, `0x10` and `1_000` as names (an undefined variable:
+ * nothing printed, no error) and `1.5e3` as a syntax error; and after `.` an index is a number (`items.0.name`),
+ * where nunjucks read `0.` as a float.
+ */
+function readPythonNumbers(tokens: Tokenizer, fail: (message: string, at: Token) => never): void {
+  const nextToken = tokens.nextToken.bind(tokens);
+  let previous: Token | null = null;
+  tokens.nextToken = () => {
+    let token = nextToken();
+    if (token?.type === 'float' && previous?.type === 'operator' && previous.value === '.') {
+      // `items.0.name`: the index, then the `.` again, as its own token.
+      const index = token.value.slice(0, token.value.indexOf('.'));
+      tokens.backN(token.value.length - index.length);
+      token = { ...token, type: 'int', value: index };
+    } else if (
+      token?.type === 'int' ||
+      token?.type === 'float' ||
+      (token?.type === 'symbol' && /^\d/.test(token.value))
+    ) {
+      token = wholeNumber(tokens, token);
+      if (token.type === 'symbol')
+        fail(`'${token.value}' is not a number, and a name cannot start with a digit`, token);
+    }
+    if (token?.type !== 'whitespace') previous = token;
+    return token;
+  };
+}
+
+function wholeNumber(tokens: Tokenizer, token: Token): Token {
+  const start = tokens.index - token.value.length;
+  PYTHON_NUMBER.lastIndex = start;
+  const text = PYTHON_NUMBER.exec(tokens.str)?.[0] ?? '';
+  // A number is followed by something that is not part of a name (`1abc` stays nunjucks's, an unknown name).
+  if (text.length < token.value.length || /\w/.test(tokens.str[start + text.length] ?? '')) return token;
+  tokens.forwardN(text.length - token.value.length);
+  const digits = text.replaceAll('_', '');
+  if (/^0[xob]/i.test(digits)) return { ...token, type: 'int', value: String(Number(digits)) };
+  return { ...token, type: /[.e]/i.test(digits) ? 'float' : 'int', value: digits };
 }
 
 /**
@@ -96,13 +150,15 @@ function parsePostfix(parser: NunjucksParser, node: AstNode): AstNode & { args?:
     } else if (token.type === 'operator' && token.value === '.') {
       parser.nextToken();
       const name = parser.nextToken();
-      if (name?.type !== 'symbol')
+      // `.name`, or `.0` for an index as in Jinja (`items.0.name`).
+      if (name?.type !== 'symbol' && name?.type !== 'int')
         parser.fail(`expected name as lookup value, got ${name?.value}`, name?.lineno, name?.colno);
+      const key = name.type === 'int' ? Number(name.value) : name.value;
       current = new nodes.LookupVal(
         token.lineno,
         token.colno,
         current,
-        new nodes.Literal(name.lineno, name.colno, name.value),
+        new nodes.Literal(name.lineno, name.colno, key),
       );
     } else if (token.type === 'left-bracket') {
       current = parseSubscript(parser, current);

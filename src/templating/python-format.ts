@@ -112,7 +112,8 @@ export function makeTuple(...items: unknown[]): unknown[] {
 
 const TUPLE = Symbol('tuple');
 
-function isTuple(value: unknown): value is unknown[] {
+/** Whether `value` is a tuple made by {@link makeTuple} (`(1, 2)` in a template), not a list. */
+export function isTuple(value: unknown): value is unknown[] {
   return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
 }
 

@@ -5,7 +5,7 @@ import { splitKeywords } from './keywords.js';
 import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
 import { SAFE_TEXT } from './jinja-text.js';
-import { makeTuple, percentFormat } from './python-format.js';
+import { isTuple, makeTuple, percentFormat } from './python-format.js';
 import { isTruthy } from './truthiness.js';
 
 /** Python's dict methods, for a plain object (`form.errors.items()`); `get` gives `null` (None) for a missing key. */
@@ -199,6 +199,26 @@ function unpack(value: unknown, count: number): unknown[] {
   return items;
 }
 
+/** Jinja's `a + b`: two lists (or tuples) joined, as in Python; anything else as JavaScript adds (numbers, text). */
+function add(left: unknown, right: unknown): unknown {
+  if (Array.isArray(left) && Array.isArray(right)) {
+    return isTuple(left) && isTuple(right) ? makeTuple(...left, ...right) : [...left, ...right];
+  }
+  return (left as number) + (right as number);
+}
+
+/** Jinja's `a * b`: text or a list times a whole number repeats it (`'-' * 20`), as in Python; else a product. */
+function multiply(left: unknown, right: unknown): unknown {
+  const [times, repeated] = Number.isInteger(right) ? [right as number, left] : [left as number, right];
+  if (Number.isInteger(times)) {
+    const count = Math.max(0, times);
+    if (typeof repeated === 'string') return repeated.repeat(count);
+    if (isMarkedSafe(repeated)) return markSafe(String(repeated).repeat(count));
+    if (Array.isArray(repeated)) return Array.from({ length: count }, () => repeated).flat(1);
+  }
+  return (left as number) * (right as number);
+}
+
 /**
  * What compiled templates call, as `flagon.…`: Jinja's truth test, `or` and `and` (Python's operators return one of
  * their operands, chosen by {@link isTruthy}; the right one is a function, evaluated only when needed), `loop.cycle`,
@@ -213,6 +233,8 @@ export const templateOperators = Object.freeze({
   set,
   setAttribute,
   slice,
+  add,
+  multiply,
   tuple: makeTuple,
   unpack,
   iterate,

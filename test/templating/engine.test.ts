@@ -319,6 +319,27 @@ describe('NunjucksRenderer', () => {
     );
   });
 
+  it("reads Python's numbers and `items.0`, and adds and repeats lists and text as Python does", () => {
+    const engine = new NunjucksRenderer([]);
+    const render = (source: string) => engine.renderString(source, { featured: [{ n: 'a' }], recent: [{ n: 'b' }] });
+    // Jinja 3.1's output for the same templates (python3), but for JavaScript's one number type (1000, not 1000.0).
+    // Before: the numbers were read as undefined names and printed nothing, `items.0` was a syntax error, lists
+    // added up to text ('[object Object][object Object]') and `'-' * 3` was NaN.
+    const cases = {
+      '{{ 1_000 }} {{ 0x1F }} {{ 0o17 }} {{ 0b101 }} {{ 1e3 }} {{ 1.5e3 }} {{ 2.5e-3 }} {{ 10 - 1E1 }}':
+        '1000 31 15 5 1000 1500 0.0025 0',
+      "{% set u = [{'name': 'ada'}, [1, 2]] %}{{ u.0.name }} {{ u.1.1 }} {{ u.2 }}|": 'ada 2 |',
+      "{{ (featured + recent)|map(attribute='n')|join }} {{ ([1] + [2, 3])|length }} {{ 'a' + 'b' }} {{ 1 + 2 }}":
+        'ab 3 ab 3',
+      "{{ '-' * 3 }} {{ 2 * 'ab' }} {{ ([0] * 3)|length }} {{ 'x' * 0 }}|{{ 2 * 3 }} {{ 2.5 * 2 }}": '--- abab 3 |6 5',
+      "{{ '<' * 2 }} {{ '<i>'|safe * 2 }}": '&lt;&lt; <i><i>',
+      // Text outside the tags is text, digits or not.
+      '1e3 {{ 1e3 }} 0x10 {% set n %}42{% endset %}{{ n }}{% if 1 %}7{% endif %}': '1e3 1000 0x10 427',
+    };
+    expect(Object.fromEntries(Object.keys(cases).map((source) => [source, render(source)]))).toEqual(cases);
+    expect(() => render('{{ 1abc }}')).toThrow("'1abc' is not a number, and a name cannot start with a digit");
+  });
+
   it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
     expect(new NunjucksRenderer([]).renderString('{{ 3 is odd|string }}', {})).toBe('true'); // the filter takes the result
     const engine = new NunjucksRenderer([]);
