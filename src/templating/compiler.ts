@@ -101,6 +101,9 @@ function mentions(node: unknown, name: string): boolean {
  */
 const UnpackedValue = defineNode('UnpackedValue', ['source', 'index'], 'LookupVal');
 
+/** A loop's `{% else %}` body and the loop's names (compileLoopElse); only the compiler makes it. */
+const LoopElse = defineNode('LoopElse', ['body', 'names']);
+
 /** nunjucks's comparison operators, as it writes them in JavaScript. */
 const COMPARE_OPERATORS: Record<string, string> = {
   '==': '==',
@@ -197,15 +200,21 @@ class LocatingCompiler extends Compiler {
     const outer = this.#fn;
     this.#fn = node.name?.value === undefined ? 'call block' : `macro '${node.name.value}'`;
     try {
-      // A macro defined inside a with or autoescape block closes over the block's names, as Jinja's does: nunjucks
-      // writes it as a call block, on the frame it is defined in, rather than on a frame of its own.
-      const inScope = frame === undefined && insideScope(this.#macroFrame);
+      // A macro defined inside a with or autoescape block, or inside another macro, closes over the names there, as
+      // Jinja's does: nunjucks writes it as a call block, on the frame it is defined in, rather than on a frame of its
+      // own (where an inner macro did not see the outer one's arguments).
+      const inScope = frame === undefined && (this.#macroDepth > 0 || insideScope(this.#macroFrame));
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
+      this.#macroDepth++;
       return super._compileMacro(node, defined);
     } finally {
+      this.#macroDepth--;
       this.#fn = outer;
     }
   }
+
+  /** How many macro or call-block bodies the code being written is inside. */
+  #macroDepth = 0;
 
   /** The frame a `{% macro %}` being written is defined in (nunjucks's compileMacro does not hand it on). */
   #macroFrame: CompileFrame | undefined;
@@ -398,7 +407,27 @@ class LocatingCompiler extends Compiler {
       );
     }
     this.#oneNameLoop = node.name?.typename !== 'Array';
-    super.compileFor(node, frame);
+    const loop = node as AstNode & { else_?: AstNode | null };
+    const otherwise = loop.else_;
+    if (otherwise) loop.else_ = new LoopElse(otherwise.lineno ?? 0, otherwise.colno ?? 0, otherwise, node.name);
+    try {
+      super.compileFor(node, frame);
+    } finally {
+      loop.else_ = otherwise;
+    }
+  }
+
+  /**
+   * A loop's `{% else %}`, which runs when the loop ran no time: the loop's names are the names outside it there
+   * (`{% for item in [] %}{% else %}{{ item }}` prints the outer `item`, as in Jinja), where nunjucks gave them the
+   * loop's own variables, never set.
+   */
+  compileLoopElse(node: AstNode & { names: AstNode }, frame: CompileFrame): void {
+    const view = frame.push();
+    const names = node.names.typename === 'Array' ? (node.names.children ?? []) : [node.names];
+    // `null`: a name known here without a variable, looked up at run time (past the loop's frame, where it was not set).
+    for (const name of names) (view.variables as Record<string, string | null>)[String(name.value)] = null;
+    this.compile(node.body!, view);
   }
 
   /**
@@ -585,8 +614,8 @@ export interface CompileEnvironment {
 /** The line nunjucks's compileSet writes to set a name in the run-time scope (looking past isolated scopes). */
 const SET_LINE = /^frame\.set\(("\w+"), (t_\d+), true\);$/;
 
-/** One line break at the very end of a template's source (Jinja splits lines on all three). */
-const FINAL_NEWLINE = /(?:\r\n|\r|\n)$/;
+/** A line break, as Jinja reads them: `\r\n`, `\r` or `\n`. */
+const LINE_BREAK = /\r\n?/g;
 
 /**
  * Compiles a template the way nunjucks's `Template` would, but keeps a map from the generated code to template lines,
@@ -603,10 +632,11 @@ export function compileTemplate(
   file: string | null,
   env: CompileEnvironment,
 ): CompiledTemplate {
-  // Jinja's keep_trailing_newline=False, which Flask keeps: one newline at the end of the source is not output.
+  // Jinja's newline_sequence ('\n': a template saved with Windows line ends writes `\n`) and keep_trailing_newline=False,
+  // which Flask keeps: one newline at the end of the source is not output.
   const preprocessed = env.extensionsList.reduce(
     (text, extension) => extension.preprocess?.(text, name) ?? text,
-    source.replace(FINAL_NEWLINE, ''),
+    source.replace(LINE_BREAK, '\n').replace(/\n$/, ''),
   );
   const compiler = new LocatingCompiler(name, env.opts.throwOnUndefined ?? false);
   const ast = parse(preprocessed, env.extensionsList, env.opts);

@@ -1,6 +1,6 @@
 /** @module Jinja's tests that nunjucks lacks (layer L3): `in`, `none`, `boolean`, `integer`, the operator names. */
 import { MultiDict } from '../http/multidict.js';
-import { pythonEquals } from './jinja-signature.js';
+import { isPlainObject, pythonEquals } from './jinja-signature.js';
 import { isMarkedSafe } from './nunjucks.js';
 
 /**
@@ -36,7 +36,7 @@ const order = (a: unknown, b: unknown): [number, number] => [a as number, b as n
 
 /**
  * Jinja's tests that nunjucks lacks or has otherwise, by name: `string` (safe text is a string), `in`, `none`, `true`, `false`, `boolean`, `integer`, `float`,
- * `sequence`, `eq`/`equalto`/`ne` (lists and dicts equal by value), and the operator spellings `==`, `!=`, `<`, `<=`,
+ * `iterable`, `sequence`, `eq`/`equalto`/`ne` (lists and dicts equal by value), and the operator spellings `==`, `!=`, `<`, `<=`,
  * `>`, `>=` that `select('>', 2)` uses.
  *
  * @example
@@ -51,6 +51,13 @@ export const jinjaTests: Readonly<Record<string, Test>> = {
   boolean: (value) => typeof value === 'boolean',
   integer: (value) => Number.isInteger(value),
   float: (value) => typeof value === 'number' && !Number.isInteger(value),
+  /** What a `for` can loop over: text, lists, dicts and other iterables; undefined too (it loops over nothing). */
+  iterable: (value) =>
+    value === undefined ||
+    typeof value === 'string' ||
+    isMarkedSafe(value) ||
+    isPlainObject(value) ||
+    (typeof value === 'object' && value !== null && Symbol.iterator in value),
   sequence: (value) =>
     typeof value === 'string' || Array.isArray(value) || (typeof value === 'object' && value !== null),
   '==': pythonEquals,

@@ -303,6 +303,11 @@ const trim = withSignature('trim', { chars: null }, (value, { chars }) => {
   return copySafeness(value, text.slice(start, end));
 });
 
+/** Jinja's `wordcount`: how many words (runs of letters, digits and `_`, in any script); 0 for nothing (nunjucks: empty). */
+function wordcount(value: unknown): number {
+  return printable(value).match(/[\p{L}\p{N}_]+/gu)?.length ?? 0;
+}
+
 /** Jinja's `xmlattr(autospace=True)`: a dict as escaped `key="value"` attributes, skipping none and undefined. */
 const xmlattr = withSignature('xmlattr', { autospace: true }, function (this: FilterThis, value, { autospace }) {
   const attributes = pairs(value)
@@ -338,4 +343,5 @@ export const textFilters: Readonly<Record<string, Filter>> = {
   urlencode,
   trim,
   xmlattr,
+  wordcount,
 };

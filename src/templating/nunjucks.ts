@@ -44,9 +44,13 @@ export interface Token {
 export interface Tokenizer {
   readonly str: string;
   index: number;
+  /** Inside `{{ }}` or `{% %}`, where the text is code. */
+  in_code: boolean;
   nextToken(): Token | null;
   forwardN(count: number): void;
   backN(count: number): void;
+  /** Reads a string literal from its opening `quote` to past its closing one. */
+  _parseString(quote: string): string;
 }
 
 /** The parts of nunjucks's (undocumented) Parser that Flagon's parse() adjusts. */
@@ -73,6 +77,8 @@ export interface NunjucksParser {
   fail(message: string, lineno?: number, colno?: number): never;
   parseAsRoot(): AstNode;
   parseSet(): AstNode;
+  parseFilterStatement(): AstNode;
+  parseFilterName(): AstNode;
 }
 
 /** The parts of nunjucks's (undocumented) Compiler that Flagon's compiler builds on. */
@@ -113,6 +119,8 @@ export interface NodeClasses {
   Group: { prototype: AstNode } & (new (lineno: number, colno: number, children: AstNode[]) => AstNode);
   Set: new (lineno: number, colno: number, targets: AstNode[], value?: AstNode | null) => AstNode;
   Capture: new (lineno: number, colno: number, body: AstNode) => AstNode;
+  Filter: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;
+  Output: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;

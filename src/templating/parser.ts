@@ -35,13 +35,14 @@ const TEST_ARGUMENT_STARTS = new Set([
  */
 export function parse(src: string, extensions: unknown[], opts: object): AstNode {
   const parser = createParser(src, opts);
-  readPythonNumbers(parser.tokens, (message, token) => parser.fail(message, token.lineno, token.colno));
+  readAsJinja(parser.tokens, (message, token) => parser.fail(message, token.lineno, token.colno));
   parser.extensions = extensions;
   parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
   parser.parseIs = () => parseIs(parser);
   parser.parsePostfix = (node) => parsePostfix(parser, node);
   parser.parseMul = () => parseMultiplicative(parser);
   parser.parseSet = () => parseSet(parser);
+  parser.parseFilterStatement = () => parseFilterStatement(parser);
   return parser.parseAsRoot();
 }
 
@@ -50,13 +51,17 @@ const PYTHON_NUMBER =
   /0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?(?:[eE][+-]?\d(?:_?\d)*)?/y;
 
 /**
- * Numbers as Jinja's lexer reads them. nunjucks's read `1e3`, `0x10` and `1_000` as names (an undefined variable:
- * nothing printed, no error) and `1.5e3` as a syntax error; and after `.` an index is a number (`items.0.name`),
- * where nunjucks read `0.` as a float.
+ * Tokens as Jinja's lexer reads them, where nunjucks's reads otherwise:
+ * - numbers: nunjucks read `1e3`, `0x10` and `1_000` as names (an undefined variable: nothing printed, no error) and
+ *   `1.5e3` as a syntax error; after `.` an index is a number (`items.0.name`), where nunjucks read `0.` as a float;
+ * - `}}` while a `{` is open closes the dict, not the tag (`{{ "a" in {"a": 1}}}`);
+ * - strings with Python's escapes (readPythonString).
  */
-function readPythonNumbers(tokens: Tokenizer, fail: (message: string, at: Token) => never): void {
+function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => never): void {
+  tokens._parseString = (quote) => readPythonString(tokens, quote);
   const nextToken = tokens.nextToken.bind(tokens);
   let previous: Token | null = null;
+  let openCurlies = 0;
   tokens.nextToken = () => {
     let token = nextToken();
     if (token?.type === 'float' && previous?.type === 'operator' && previous.value === '.') {
@@ -72,10 +77,64 @@ function readPythonNumbers(tokens: Tokenizer, fail: (message: string, at: Token)
       token = wholeNumber(tokens, token);
       if (token.type === 'symbol')
         fail(`'${token.value}' is not a number, and a name cannot start with a digit`, token);
+    } else if (token?.type === 'variable-end' && openCurlies > 0 && token.value === '}}') {
+      tokens.backN(1);
+      tokens.in_code = true;
+      token = { ...token, type: 'right-curly', value: '}' };
     }
+    if (token?.type === 'left-curly') openCurlies++;
+    else if (token?.type === 'right-curly') openCurlies = Math.max(0, openCurlies - 1);
+    else if (token?.type === 'variable-end' || token?.type === 'block-end') openCurlies = 0;
     if (token?.type !== 'whitespace') previous = token;
     return token;
   };
+}
+
+/** Python's one-character escapes in a string literal; a backslash before a line break continues the line. */
+const ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+};
+const ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|([^]))/y;
+
+/**
+ * A string literal from its opening quote, as Python reads one: `'\x41'`, `'\u00e9'`, `'\101'`, `'\n'`…, and an
+ * unknown escape keeps its backslash (`'\d'`); nunjucks knew `\n`, `\t` and `\r` and dropped any other backslash.
+ */
+function readPythonString(tokens: Tokenizer, quote: string): string {
+  const source = tokens.str;
+  let at = tokens.index + 1;
+  let text = '';
+  while (at < source.length && source[at] !== quote) {
+    if (source[at] !== '\\') {
+      text += source[at++];
+      continue;
+    }
+    ESCAPE.lastIndex = at;
+    const match = ESCAPE.exec(source);
+    if (match === null) {
+      text += source[at++];
+      continue;
+    }
+    const [escape, hex2, hex4, hex8, octal, other = ''] = match;
+    const code = hex2 ?? hex4 ?? hex8;
+    if (code !== undefined && Number.parseInt(code, 16) <= 0x10ffff)
+      text += String.fromCodePoint(Number.parseInt(code, 16));
+    else if (octal !== undefined) text += String.fromCodePoint(Number.parseInt(octal, 8));
+    else text += ESCAPES[other] ?? escape;
+    at += escape.length;
+  }
+  tokens.forwardN(at + 1 - tokens.index);
+  return text;
 }
 
 function wholeNumber(tokens: Tokenizer, token: Token): Token {
@@ -106,8 +165,11 @@ function parseSet(parser: NunjucksParser): AstNode {
     else targets.push(target);
   } while (parser.skip('comma'));
   if (!parser.skipValue('operator', '=')) {
+    // `{% set text | trim %}…{% endset %}`: the block's text through filters.
+    const filters = parser.skip('pipe') ? parseFilterSteps(parser) : [];
     if (!parser.skip('block-end')) parser.fail('expected = or the end of the set tag', tag.lineno, tag.colno);
-    node.body = new nodes.Capture(tag.lineno, tag.colno, parser.parseUntilBlocks('endset'));
+    const body = new nodes.Capture(tag.lineno, tag.colno, parser.parseUntilBlocks('endset'));
+    node.body = applyFilters(body, filters);
     node.value = null;
     parser.advanceAfterBlockEnd();
     return node;
@@ -118,6 +180,47 @@ function parseSet(parser: NunjucksParser): AstNode {
   node.value = items.length > 1 ? new nodes.Group(first.lineno ?? 0, first.colno ?? 0, items) : first;
   parser.advanceAfterBlockEnd(tag.value);
   return node;
+}
+
+type FilterStep = [name: AstNode, args: AstNode[]];
+
+/** `name(args)|name(args)…` up to what follows: the filters of a filter block or a set block. */
+function parseFilterSteps(parser: NunjucksParser): FilterStep[] {
+  const steps: FilterStep[] = [];
+  do {
+    const name = parser.parseFilterName();
+    steps.push([name, parser.parseFilterArgs(name)]);
+  } while (parser.skip('pipe'));
+  return steps;
+}
+
+/** `value` through each filter in turn. */
+function applyFilters(value: AstNode, steps: FilterStep[]): AstNode {
+  const { Filter, NodeList } = nodeClasses;
+  return steps.reduce<AstNode>(
+    (node, [name, args]) =>
+      new Filter(
+        name.lineno ?? 0,
+        name.colno ?? 0,
+        name,
+        new NodeList(name.lineno ?? 0, name.colno ?? 0, [node, ...args]),
+      ),
+    value,
+  );
+}
+
+/**
+ * `{% filter upper|replace('A', 'a') %}…{% endfilter %}`: the block's text through a chain of filters, as in Jinja
+ * (nunjucks took one filter and called the `|` a syntax error).
+ */
+function parseFilterStatement(parser: NunjucksParser): AstNode {
+  const tag = parser.peekToken();
+  if (!parser.skipSymbol('filter')) parser.fail('expected filter', tag.lineno, tag.colno);
+  const steps = parseFilterSteps(parser);
+  parser.advanceAfterBlockEnd(tag.value);
+  const body = new nodeClasses.Capture(tag.lineno, tag.colno, parser.parseUntilBlocks('endfilter'));
+  parser.advanceAfterBlockEnd();
+  return new nodeClasses.Output(tag.lineno, tag.colno, [applyFilters(body, steps)]);
 }
 
 /**

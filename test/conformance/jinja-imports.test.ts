@@ -203,9 +203,7 @@ describe('jinja tests/test_imports.py', () => {
     expect(env.render('main', {})).toBe('123');
   });
 
-  // MISSING: a macro defined inside another macro does not see the outer macro's arguments or `set` names (Jinja's
-  // closures), so neither does a template it includes: Flagon renders "()".
-  it.fails('TestIncludes.test_unoptimized_scopes', () => {
+  it('TestIncludes.test_unoptimized_scopes', () => {
     const t = `
             {% macro outer(o) %}
             {% macro inner() %}

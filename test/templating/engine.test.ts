@@ -340,6 +340,17 @@ describe('NunjucksRenderer', () => {
     expect(() => render('{{ 1abc }}')).toThrow("'1abc' is not a number, and a name cannot start with a digit");
   });
 
+  it("reads Python's escapes in string literals, and counts words as Jinja", () => {
+    const engine = new NunjucksRenderer([]);
+    // Jinja 3.1's output for the same template (python3), escaped as nunjucks escapes (`&#92;` for a backslash).
+    // Before: nunjucks knew \n, \t and \r only and dropped any other backslash ('x41', 'u00e9', 'd').
+    expect(
+      engine.renderString("{{ 'a\\x41' }}|{{ '\\u00e9' }}|{{ '\\101' }}|{{ '\\U0001F600' }}|{{ 'a\\d' }}", {}),
+    ).toBe('aA|é|A|😀|a&#92;d');
+    // wordcount of nothing is 0, as Jinja's (nunjucks printed nothing); words in any script count.
+    expect(engine.renderString('{{ missing|wordcount }} {{ "héllo wörld, a-b"|wordcount }}', {})).toBe('0 4');
+  });
+
   it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
     expect(new NunjucksRenderer([]).renderString('{{ 3 is odd|string }}', {})).toBe('true'); // the filter takes the result
     const engine = new NunjucksRenderer([]);
