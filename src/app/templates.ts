@@ -1,5 +1,5 @@
 /** @module Templates for the App (layer L3): search folders, filters, globals, tests and context processors, and the render functions. */
-import { NunjucksRenderer } from '../templating/engine.js';
+import { NunjucksRenderer, type TemplateSyntax } from '../templating/engine.js';
 import { splitKeywords } from '../templating/keywords.js';
 import type { UrlForOptions } from './url-for.js';
 import type { Config } from './config.js';
@@ -35,7 +35,8 @@ export class AppTemplates {
   /** Context processors by scope: `null` for every render, a blueprint's dotted name for its requests only. */
   readonly #processors = new Map<string | null, ContextProcessor[]>();
   readonly #config: Config;
-  #renderer: TemplateRenderer | null = null;
+  #syntax: TemplateSyntax = {};
+  #renderer: NunjucksRenderer | null = null;
 
   constructor(config: Config) {
     this.#config = config;
@@ -54,6 +55,17 @@ export class AppTemplates {
     this.#tests.set(name, fn);
     this.#renderer?.addTest(name, fn);
   }
+  /**
+   * How templates are written: Jinja's `trim_blocks`, `lstrip_blocks`, `keep_trailing_newline` and delimiters, which
+   * Flask apps set on `app.jinja_env`. Templates already compiled are compiled again on their next render.
+   *
+   * @example
+   * app.templates.configure({ trimBlocks: true, lstripBlocks: true }); // Flask: app.jinja_env.trim_blocks = True
+   */
+  configure(syntax: TemplateSyntax): void {
+    this.#syntax = { ...this.#syntax, ...syntax };
+    this.#renderer?.configure(syntax);
+  }
   /** `scope`: a blueprint's dotted name, to run only for requests to its endpoints (Flask's `bp.context_processor`). */
   addContextProcessor(fn: ContextProcessor, scope: string | null = null): void {
     this.#processors.set(scope, [...(this.#processors.get(scope) ?? []), fn]);
@@ -64,6 +76,7 @@ export class AppTemplates {
     if (this.#renderer === null) {
       const renderer = new NunjucksRenderer(this.folders, {
         autoReload: this.#config.TEMPLATES_AUTO_RELOAD ?? this.#config.DEBUG,
+        ...this.#syntax,
       });
       for (const [name, fn] of this.#filters) renderer.addFilter(name, fn);
       for (const [name, value] of this.#globals) renderer.addGlobal(name, value);

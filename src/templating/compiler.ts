@@ -1,5 +1,4 @@
 /** @module Template compilation (layer L3): nunjucks's compiler, plus a map from the generated code back to template lines. */
-import { createHash } from 'node:crypto';
 import {
   type AstNode,
   Compiler,
@@ -12,77 +11,8 @@ import {
 import { parse } from './parser.js';
 import { autoescapeSetting } from './autoescape-tag.js';
 import { isDictMethod, templateOperators } from './runtime.js';
-import { compileScope, compileWith, insideScope, setReachesPastWith } from './with-tag.js';
-
-/** Where in a template a piece of generated code comes from: 1-based line and column, and the code it belongs to. */
-export interface TemplatePosition {
-  line: number;
-  column: number;
-  /** Jinja's words for the code a frame runs: `top-level template code`, `block 'body'`, `macro 'card'`. */
-  fn: string;
-}
-
-/** A compiled template: what nunjucks runs, and what is needed to turn a stack frame in it back into a template line. */
-export interface CompiledTemplate {
-  /** The name it was looked up by (`child.html`), or `(template string)`. */
-  name: string;
-  /** Its file, or `null` for a string template. */
-  file: string | null;
-  /** The `root` and `b_<block>` functions nunjucks's Template runs. */
-  props: Record<string, unknown>;
-  /** Generated-code positions (0-based line, column), in code order, each with the template position it comes from. */
-  markers: Marker[];
-}
-
-interface Marker {
-  jsLine: number;
-  jsColumn: number;
-  at: TemplatePosition;
-  /** The code here only hands a finished result to a callback: a frame here is nunjucks plumbing, not a template line. */
-  end: boolean;
-}
-
-/** Stack frames in compiled templates name this scheme, so an error's stack says which template each frame runs. */
-export const TEMPLATE_URL_SCHEME = 'flagon-template:';
-const compiled = new Map<string, CompiledTemplate>();
-const MAX_COMPILED = 1000;
-// `new Function('flagon', body)` puts the body two lines down: "function anonymous(flagon\n) {\n" comes first.
-const FUNCTION_BODY_LINE = measureBodyLine();
-
-/**
- * The compile-time scope a macro defined inside a with or autoescape block is written on: the block's names, but not
- * those the macro gives itself (its parameters, what it sets), which nunjucks would otherwise take from the block
- * (`{% with a = 1 %}{% macro m(a=5) %}` read the with's `a`, and a set inside wrote it).
- */
-function macroView(node: AstNode, frame: CompileFrame): CompileFrame {
-  const view = frame.push(true);
-  const own = new Set<string>();
-  for (const param of node.args?.children ?? []) {
-    const pairs = (param as { children?: Array<{ key?: { value?: unknown } }> }).children;
-    if (param.typename === 'Symbol') own.add(String(param.value));
-    else for (const pair of pairs ?? []) own.add(String(pair.key?.value));
-  }
-  collectSetNames(node.body, own);
-  // `null` is a name known here without a variable: nunjucks then looks it up at run time, in the macro's own frame.
-  for (const name of own) (view.variables as Record<string, string | null>)[name] = null;
-  return view;
-}
-
-function collectSetNames(node: unknown, into: Set<string>): void {
-  if (typeof node !== 'object' || node === null) return;
-  const { typename, targets, fields } = node as {
-    typename?: string;
-    targets?: Array<{ value?: unknown }>;
-    fields?: string[];
-  };
-  if (typename === 'Set')
-    for (const target of targets ?? []) if (typeof target.value === 'string') into.add(target.value);
-  for (const field of fields ?? []) {
-    const child = (node as Record<string, unknown>)[field];
-    if (Array.isArray(child)) for (const item of child) collectSetNames(item, into);
-    else collectSetNames(child, into);
-  }
-}
+import { compileScope, compileWith, insideScope, macroView, setReachesPastWith } from './with-tag.js';
+import { type CompiledTemplate, makeRunnable, type Marker, type TemplatePosition } from './compiled-templates.js';
 
 /** Whether a template node, or one inside it, names `name` (a variable, or an attribute as in `loop.previtem`). */
 function mentions(node: unknown, name: string): boolean {
@@ -100,6 +30,16 @@ function mentions(node: unknown, name: string): boolean {
  * compiler makes it (a LookupVal, so nunjucks takes it where an expression goes).
  */
 const UnpackedValue = defineNode('UnpackedValue', ['source', 'index'], 'LookupVal');
+
+/** A recursive loop being written: its `for` node, the variable holding its function, and its depth's variable. */
+interface RecursiveLoop {
+  loop: AstNode;
+  self: string;
+  depth: string;
+}
+/** The parameters of a recursive loop's function. */
+const RECURSIVE_ITEMS = '__flagon_loop_items';
+const RECURSIVE_DEPTH = '__flagon_loop_depth';
 
 /** A loop's `{% else %}` body and the loop's names (compileLoopElse); only the compiler makes it. */
 const LoopElse = defineNode('LoopElse', ['body', 'names']);
@@ -184,6 +124,11 @@ class LocatingCompiler extends Compiler {
       code = code.replace('return new runtime.SafeString(', 'return String(');
     }
     if (this.#setting) code = code.replace(SET_LINE, 'flagon.set(frame, $1, $2);');
+    if (this.#withoutContext)
+      code = code.replace(
+        'template.render(context.getVariables(), frame, ',
+        'template.render({}, new runtime.Frame(), ',
+      );
     if (code.startsWith('cb(null, ')) this.#mark(this.#last(), true);
     // The parent's root runs where the child's root ends: that frame stands for the {% extends %} tag.
     else if (code.startsWith('parentTemplate.rootRenderFunc(')) this.#mark(this.#extendsAt ?? this.#last(), false);
@@ -198,7 +143,12 @@ class LocatingCompiler extends Compiler {
 
   override _compileMacro(node: AstNode, frame: unknown): string {
     const outer = this.#fn;
-    this.#fn = node.name?.value === undefined ? 'call block' : `macro '${node.name.value}'`;
+    const recursiveLoop = this.#recursing !== null && node.body?.children?.[0] === this.#recursing.loop;
+    this.#fn = recursiveLoop
+      ? 'recursive loop'
+      : node.name?.value === undefined
+        ? 'call block'
+        : `macro '${node.name.value}'`;
     try {
       // A macro defined inside a with or autoescape block, or inside another macro, closes over the names there, as
       // Jinja's does: nunjucks writes it as a call block, on the frame it is defined in, rather than on a frame of its
@@ -410,11 +360,61 @@ class LocatingCompiler extends Compiler {
     const loop = node as AstNode & { else_?: AstNode | null };
     const otherwise = loop.else_;
     if (otherwise) loop.else_ = new LoopElse(otherwise.lineno ?? 0, otherwise.colno ?? 0, otherwise, node.name);
+    // `loop(…)` in this loop's body is a recursive call only if this is the recursive loop's own `for`.
+    this.#loops.push(this.#recursing?.loop === node ? this.#recursing : null);
     try {
       super.compileFor(node, frame);
     } finally {
+      this.#loops.pop();
       loop.else_ = otherwise;
     }
+  }
+
+  /** The loops being written, innermost last: a recursive loop's call names, `null` for a plain loop. */
+  readonly #loops: Array<RecursiveLoop | null> = [];
+  /** The recursive loop whose `for` is about to be written (compileRecursiveLoop sets it). */
+  #recursing: RecursiveLoop | null = null;
+
+  /**
+   * Jinja's `{% for item in tree recursive %}…{{ loop(item.children) }}…{% endfor %}`: the loop is written as a
+   * function of its items and depth (a call block, so it sees the names where it stands), called with the iterable
+   * and depth 1; `loop(children)` in its body calls it again one level deeper, and `loop.depth`/`loop.depth0` tell the
+   * level.
+   */
+  compileRecursiveLoop(
+    node: AstNode & { loop: AstNode & { arr: AstNode; body: AstNode; else_?: AstNode } },
+    frame: CompileFrame,
+  ): void {
+    const { lineno = 0, colno = 0 } = node;
+    const { Symbol: Name, NodeList, For, Macro } = nodeClasses;
+    const outer = node.loop;
+    const inner = new For(
+      lineno,
+      colno,
+      new Name(lineno, colno, RECURSIVE_ITEMS),
+      outer.name!,
+      outer.body,
+      outer.else_,
+    );
+    const self = this._tmpid();
+    this._emitLine(`var ${self} = {};`);
+    const args = new NodeList(lineno, colno, [
+      new Name(lineno, colno, RECURSIVE_ITEMS),
+      new Name(lineno, colno, RECURSIVE_DEPTH),
+    ]);
+    const macro = new Macro(lineno, colno, new Name(lineno, colno, 'loop'), args, new NodeList(lineno, colno, [inner]));
+    const outerRecursing = this.#recursing;
+    this.#recursing = { loop: inner, self, depth: `l_${RECURSIVE_DEPTH}` };
+    let fn: string;
+    try {
+      fn = this._compileMacro(macro, frame);
+    } finally {
+      this.#recursing = outerRecursing;
+    }
+    this._emitLine(`${self}.fn = ${fn};`);
+    this._emit(`${this.buffer} += runtime.suppressValue(${fn}(`);
+    this._compileExpression(outer.arr, frame);
+    this._emitLine(', 1), env.opts.autoescape);');
   }
 
   /**
@@ -444,6 +444,11 @@ class LocatingCompiler extends Compiler {
     if (mentions(node.body, 'nextitem'))
       this._emitLine(`frame.set("loop.nextitem", ${i} < ${len} - 1 && ${list} ? ${arr}[${i} + 1] : undefined);`);
     if (mentions(node.body, 'changed')) this._emitLine(`if (${i} === 0) frame.set("loop.changed", flagon.changed());`);
+    if (mentions(node.body, 'depth') || mentions(node.body, 'depth0')) {
+      // A plain loop is at depth 1; a recursive one at the depth its function was called with.
+      const depth = this.#loops.at(-1)?.depth ?? '1';
+      this._emitLine(`if (${i} === 0) { frame.set("loop.depth", ${depth}); frame.set("loop.depth0", ${depth} - 1); }`);
+    }
   }
 
   /** `{% autoescape %}`: its body written with its setting (see AutoescapeTag), in a scope of its own as in Jinja. */
@@ -559,6 +564,17 @@ class LocatingCompiler extends Compiler {
   #callee: AstNode | undefined;
 
   override compileFunCall(node: AstNode, frame: unknown): void {
+    const recursive = this.#loops.at(-1);
+    if (recursive && node.name?.typename === 'Symbol' && node.name.value === 'loop') {
+      // `loop(children)` in a recursive loop: the loop again, one level deeper.
+      this._emit(`${recursive.self}.fn(`);
+      for (const argument of node.args?.children ?? []) {
+        this._compileExpression(argument as AstNode, frame);
+        this._emit(', ');
+      }
+      this._emit(`${recursive.depth} + 1)`);
+      return;
+    }
     const outer = this.#callee;
     this.#callee = node.name;
     try {
@@ -577,6 +593,22 @@ class LocatingCompiler extends Compiler {
     this._compileExpression(node.target!, frame);
     this._emit(`), ${JSON.stringify(node.val.value)})`);
   }
+
+  /**
+   * `{% include … without context %}`: the template sees the environment's globals only (`True`, `namespace`,
+   * `app.templateGlobal`'s), as in Jinja; `with context`, the default, passes the render's names and the local ones.
+   */
+  override compileInclude(node: AstNode & { withoutContext?: boolean }, frame: unknown): void {
+    this.#withoutContext = node.withoutContext === true;
+    try {
+      super.compileInclude(node, frame);
+    } finally {
+      this.#withoutContext = false;
+    }
+  }
+
+  /** Writing an include without context (compileInclude). */
+  #withoutContext = false;
 
   override compileExtends(node: AstNode, frame: unknown): void {
     this.#extendsAt = this.#position(node);
@@ -608,7 +640,7 @@ class LocatingCompiler extends Compiler {
 export interface CompileEnvironment {
   asyncFilters: string[];
   extensionsList: Array<{ preprocess?: (source: string, name: string) => string }>;
-  opts: { throwOnUndefined?: boolean };
+  opts: { throwOnUndefined?: boolean; keepTrailingNewline?: boolean };
 }
 
 /** The line nunjucks's compileSet writes to set a name in the run-time scope (looking past isolated scopes). */
@@ -632,63 +664,16 @@ export function compileTemplate(
   file: string | null,
   env: CompileEnvironment,
 ): CompiledTemplate {
-  // Jinja's newline_sequence ('\n': a template saved with Windows line ends writes `\n`) and keep_trailing_newline=False,
-  // which Flask keeps: one newline at the end of the source is not output.
+  // Jinja's newline_sequence ('\n': a template saved with Windows line ends writes `\n`) and, unless asked otherwise,
+  // keep_trailing_newline=False, which Flask keeps: one newline at the end of the source is not output.
   const preprocessed = env.extensionsList.reduce(
     (text, extension) => extension.preprocess?.(text, name) ?? text,
-    source.replace(LINE_BREAK, '\n').replace(/\n$/, ''),
+    env.opts.keepTrailingNewline
+      ? source.replace(LINE_BREAK, '\n')
+      : source.replace(LINE_BREAK, '\n').replace(/\n$/, ''),
   );
   const compiler = new LocatingCompiler(name, env.opts.throwOnUndefined ?? false);
   const ast = parse(preprocessed, env.extensionsList, env.opts);
   compiler.compile(transform(ast, env.asyncFilters, name));
-  const code = compiler.getCode();
-  const url = `${TEMPLATE_URL_SCHEME}${createHash('sha1')
-    .update(`${file ?? name}\0${code}`)
-    .digest('hex')
-    .slice(0, 16)}`;
-  // How nunjucks itself turns compiled code into functions; the sourceURL names the code in stack frames.
-  const props = new Function('flagon', `${code}\n//# sourceURL=${url}`)(templateOperators) as Record<string, unknown>;
-  const template: CompiledTemplate = { name, file, props, markers: compiler.markers };
-  // Keyed by content: recompiling an unchanged template (auto-reload) replaces its entry instead of adding one; the
-  // oldest go past a bound, as string templates can be made from data (a frame in one then stays as V8 wrote it).
-  compiled.delete(url);
-  compiled.set(url, template);
-  if (compiled.size > MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-  return template;
-}
-
-/**
- * The template position of a stack frame in compiled template code (`flagon-template:<id>`, 1-based line and
- * column as V8 prints them), or `null` when the frame is not in a template compiled here. `end` marks frames that
- * only pass a finished result on, which a traceback leaves out.
- *
- * @example
- * templateAt('flagon-template:3f2a…', 31, 12); // { template, at: { line: 4, column: 4, fn: "block 'body'" }, end: false }
- */
-export function templateAt(
-  url: string,
-  line: number,
-  column: number,
-): { template: CompiledTemplate; at: TemplatePosition; end: boolean } | null {
-  const template = compiled.get(url);
-  if (!template) return null;
-  const jsLine = line - FUNCTION_BODY_LINE;
-  const jsColumn = column - 1;
-  let found: Marker | undefined;
-  for (const marker of template.markers) {
-    if (marker.jsLine > jsLine || (marker.jsLine === jsLine && marker.jsColumn > jsColumn)) break;
-    found = marker;
-  }
-  return found ? { template, at: found.at, end: found.end } : null;
-}
-
-function measureBodyLine(): number {
-  try {
-    // Measures where V8 puts a Function body, for templateAt.
-    new Function('flagon', 'throw new Error()\n//# sourceURL=flagon-probe')();
-  } catch (error) {
-    const match = /flagon-probe:(\d+):\d+/.exec((error as Error).stack ?? '');
-    if (match) return Number(match[1]);
-  }
-  return 3;
+  return makeRunnable(compiler.getCode(), name, file, compiler.markers, templateOperators);
 }

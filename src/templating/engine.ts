@@ -11,11 +11,13 @@ import { plainText, withSignature, type Filter } from './jinja-signature.js';
 import { jinjaTests } from './jinja-tests.js';
 import { namespace } from './runtime.js';
 import { textFilters } from './jinja-text.js';
+import { urlizeFilters } from './jinja-urlize.js';
 import {
   Environment as NunjucksEnvironment,
   copySafeness,
   FileSystemLoader,
   markSafe,
+  NunjucksTemplateError,
   Template,
   type ConfigureOptions,
 } from './nunjucks.js';
@@ -38,6 +40,32 @@ export function autoescapes(name: string): boolean {
 }
 
 type Environment = InstanceType<typeof NunjucksEnvironment> & CompileEnvironment;
+
+/**
+ * How templates are written, Jinja's environment options that Flask apps set (`app.jinja_env.trim_blocks = True`),
+ * under nunjucks's names. Each is off (or Jinja's default) unless set.
+ *
+ * @example
+ * new NunjucksRenderer(['templates'], { trimBlocks: true, lstripBlocks: true });
+ * new NunjucksRenderer(['templates'], { tags: { variableStart: '[[', variableEnd: ']]' } }); // beside Vue's {{ }}
+ */
+export interface TemplateSyntax {
+  /** The first line break after a block tag is not output (Jinja's `trim_blocks`). */
+  trimBlocks?: boolean;
+  /** Spaces and tabs before a block tag at the start of a line are not output (`lstrip_blocks`). */
+  lstripBlocks?: boolean;
+  /** The line break at the end of a template file is output (`keep_trailing_newline`). */
+  keepTrailingNewline?: boolean;
+  /** The delimiters (`block_start_string`…): `{%` `%}`, `{{` `}}`, `{#` `#}` unless given. */
+  tags?: {
+    blockStart?: string;
+    blockEnd?: string;
+    variableStart?: string;
+    variableEnd?: string;
+    commentStart?: string;
+    commentEnd?: string;
+  };
+}
 type LoaderSource = { src: string | { type: 'code'; obj: unknown }; path: string; noCache: boolean };
 
 /**
@@ -58,10 +86,25 @@ export class NunjucksRenderer implements TemplateRenderer {
   readonly #raw: Environment;
   readonly #searchPaths: readonly string[];
 
-  constructor(searchPaths: readonly string[], options: { autoReload?: boolean } = {}) {
+  constructor(searchPaths: readonly string[], options: { autoReload?: boolean } & TemplateSyntax = {}) {
+    const { autoReload = false, ...syntax } = options;
     this.#searchPaths = [...searchPaths];
-    this.#escaped = makeEnvironment(searchPaths, options.autoReload ?? false, true);
-    this.#raw = makeEnvironment(searchPaths, options.autoReload ?? false, false);
+    this.#escaped = makeEnvironment(searchPaths, autoReload, true);
+    this.#raw = makeEnvironment(searchPaths, autoReload, false);
+    this.configure(syntax);
+  }
+
+  /**
+   * Changes how templates are written; templates compiled before are compiled again on their next render.
+   *
+   * @example
+   * engine.configure({ trimBlocks: true, lstripBlocks: true });
+   */
+  configure(syntax: TemplateSyntax): void {
+    for (const env of [this.#escaped, this.#raw]) {
+      Object.assign(env.opts, syntax);
+      for (const loader of (env as unknown as { loaders: Array<{ cache: object }> }).loaders) loader.cache = {};
+    }
   }
 
   #environmentFor(name: string): Environment {
@@ -152,6 +195,7 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
     const { props } = loadCompiled(() => compileTemplate(source, name, info.path, env), name, info.path);
     return { ...info, src: { type: 'code', obj: props } };
   };
+  includeFirstOf(env);
   // Jinja spells its constants True, False and None; ported Flask templates (`_external=True`) keep working.
   env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null).addGlobal('namespace', namespace);
   env.addFilter('tojson', tojson);
@@ -170,6 +214,42 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   return env;
 }
 
+type GetTemplate = (
+  name: unknown,
+  eager: unknown,
+  parent: unknown,
+  ignoreMissing: unknown,
+  done: (error: unknown, template?: { path?: string }) => void,
+) => unknown;
+
+/**
+ * `{% include ['theme/header.html', 'header.html'] %}`: the first of a list of names that exists, as Jinja's `include`
+ * takes one (its `select_template`); nunjucks refused anything but a string. `ignore missing` allows none.
+ */
+function includeFirstOf(env: Environment): void {
+  const target = env as unknown as { getTemplate: GetTemplate };
+  const getTemplate = target.getTemplate.bind(env);
+  target.getTemplate = (name, eager, parent, ignoreMissing, done) => {
+    // The name, or the callback, of nunjucks's other calls (a render's getTemplate returns the template).
+    if (!Array.isArray(name) || typeof done !== 'function')
+      return getTemplate(name, eager, parent, ignoreMissing, done);
+    const names = name.map(String);
+    const next = (index: number): void => {
+      if (index === names.length) {
+        if (ignoreMissing) getTemplate(names[0] ?? '', eager, parent, true, done);
+        else done(new NunjucksTemplateError(`template not found: ${names.join(', ')}`));
+        return;
+      }
+      // nunjucks gives a template with no path for a missing name that ignoreMissing lets through.
+      getTemplate(names[index], eager, parent, true, (error, template) =>
+        error || template?.path ? done(error, template) : next(index + 1),
+      );
+    };
+    next(0);
+    return undefined;
+  };
+}
+
 /**
  * Jinja's filters and tests, where nunjucks lacks them or differs: keyword arguments, attribute paths, test arguments
  * and Python's semantics (see jinja-filters.ts and jinja-text.ts). nunjucks's own `center` and `length` do what
@@ -185,7 +265,8 @@ function addJinjaFilters(env: Environment): void {
     }),
   );
   env.addFilter('count', length);
-  for (const [name, filter] of Object.entries({ ...collectionFilters, ...textFilters })) env.addFilter(name, filter);
+  for (const [name, filter] of Object.entries({ ...collectionFilters, ...textFilters, ...urlizeFilters }))
+    env.addFilter(name, filter);
   Object.assign((env as unknown as { tests: Record<string, unknown> }).tests, jinjaTests);
 }
 

@@ -1,6 +1,6 @@
 /** @module Template errors (layer L3): the error classes, and how an error from inside nunjucks becomes one that names its template line. */
 import { isAbsolute, relative } from 'node:path';
-import { templateAt, TEMPLATE_URL_SCHEME, type TemplatePosition } from './compiler.js';
+import { templateAt, TEMPLATE_URL_SCHEME, type TemplatePosition } from './compiled-templates.js';
 import { NunjucksTemplateError } from './nunjucks.js';
 
 /**

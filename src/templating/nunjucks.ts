@@ -78,6 +78,8 @@ export interface NunjucksParser {
   parseAsRoot(): AstNode;
   parseSet(): AstNode;
   parseFilterStatement(): AstNode;
+  parseFor(): AstNode;
+  parseInclude(): AstNode;
   parseFilterName(): AstNode;
 }
 
@@ -97,6 +99,7 @@ export interface NunjucksCompiler {
   compileInlineIf(node: AstNode, frame: unknown): void;
   compileSet(node: AstNode, frame: unknown): void;
   compileFunCall(node: AstNode, frame: unknown): void;
+  compileInclude(node: AstNode, frame: unknown): void;
   compileLookupVal(node: AstNode, frame: unknown): void;
   compileCapture(node: AstNode, frame: unknown): void;
   compileConcat(node: AstNode, frame: unknown): void;
@@ -111,6 +114,8 @@ export interface NunjucksCompiler {
   _compileExpression(node: AstNode, frame: unknown): void;
   _tmpid(): string;
   getCode(): string;
+  /** The variable the code being written outputs to. */
+  readonly buffer: string;
 }
 
 /** The parts of nunjucks's AST node classes Flagon uses. */
@@ -121,6 +126,16 @@ export interface NodeClasses {
   Capture: new (lineno: number, colno: number, body: AstNode) => AstNode;
   Filter: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;
   Output: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
+  For: new (
+    lineno: number,
+    colno: number,
+    arr: AstNode,
+    name: AstNode,
+    body: AstNode,
+    else_?: AstNode | null,
+  ) => AstNode;
+  Macro: new (lineno: number, colno: number, name: AstNode, args: AstNode, body: AstNode) => AstNode;
+  Include: new (lineno: number, colno: number) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;

@@ -9,6 +9,9 @@ import {
   type Tokenizer,
 } from './nunjucks.js';
 
+/** `{% for item in tree recursive %}`: the For node inside, compiled by LocatingCompiler.compileRecursiveLoop. */
+const RecursiveLoopNode = defineNode('RecursiveLoop', ['loop']);
+
 /** `text[1:3]`, `items[:5]`, `s[::-1]`: Jinja's (Python's) slice, compiled by LocatingCompiler.compileSlice. */
 const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step'], 'LookupVal');
 
@@ -43,6 +46,9 @@ export function parse(src: string, extensions: unknown[], opts: object): AstNode
   parser.parseMul = () => parseMultiplicative(parser);
   parser.parseSet = () => parseSet(parser);
   parser.parseFilterStatement = () => parseFilterStatement(parser);
+  parser.parseInclude = () => parseInclude(parser);
+  const parseFor = parser.parseFor.bind(parser);
+  parser.parseFor = () => parseRecursiveFor(parser, parseFor);
   return parser.parseAsRoot();
 }
 
@@ -54,7 +60,8 @@ const PYTHON_NUMBER =
  * Tokens as Jinja's lexer reads them, where nunjucks's reads otherwise:
  * - numbers: nunjucks read `1e3`, `0x10` and `1_000` as names (an undefined variable: nothing printed, no error) and
  *   `1.5e3` as a syntax error; after `.` an index is a number (`items.0.name`), where nunjucks read `0.` as a float;
- * - `}}` while a `{` is open closes the dict, not the tag (`{{ "a" in {"a": 1}}}`);
+ * - `}}` (a variable end that begins with `}`) while a `{` is open closes the dict, not the tag
+ *   (`{{ "a" in {"a": 1}}}`);
  * - strings with Python's escapes (readPythonString).
  */
 function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => never): void {
@@ -77,8 +84,8 @@ function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => ne
       token = wholeNumber(tokens, token);
       if (token.type === 'symbol')
         fail(`'${token.value}' is not a number, and a name cannot start with a digit`, token);
-    } else if (token?.type === 'variable-end' && openCurlies > 0 && token.value === '}}') {
-      tokens.backN(1);
+    } else if (token?.type === 'variable-end' && openCurlies > 0 && token.value.startsWith('}')) {
+      tokens.backN(token.value.length - 1);
       tokens.in_code = true;
       token = { ...token, type: 'right-curly', value: '}' };
     }
@@ -104,7 +111,7 @@ const ESCAPES: Record<string, string> = {
   v: '\v',
   '\n': '',
 };
-const ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|([^]))/y;
+const ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|([\s\S]))/y;
 
 /**
  * A string literal from its opening quote, as Python reads one: `'\x41'`, `'\u00e9'`, `'\101'`, `'\n'`…, and an
@@ -125,13 +132,13 @@ function readPythonString(tokens: Tokenizer, quote: string): string {
       text += source[at++];
       continue;
     }
-    const [escape, hex2, hex4, hex8, octal, other = ''] = match;
+    const [written, hex2, hex4, hex8, octal, other = ''] = match;
     const code = hex2 ?? hex4 ?? hex8;
     if (code !== undefined && Number.parseInt(code, 16) <= 0x10ffff)
       text += String.fromCodePoint(Number.parseInt(code, 16));
     else if (octal !== undefined) text += String.fromCodePoint(Number.parseInt(octal, 8));
-    else text += ESCAPES[other] ?? escape;
-    at += escape.length;
+    else text += ESCAPES[other] ?? written;
+    at += written.length;
   }
   tokens.forwardN(at + 1 - tokens.index);
   return text;
@@ -178,6 +185,54 @@ function parseSet(parser: NunjucksParser): AstNode {
   const items = [first];
   while (parser.skip('comma') && parser.peekToken()?.type !== 'block-end') items.push(parser.parseExpression());
   node.value = items.length > 1 ? new nodes.Group(first.lineno ?? 0, first.colno ?? 0, items) : first;
+  parser.advanceAfterBlockEnd(tag.value);
+  return node;
+}
+
+/**
+ * A `{% for %}`, and Jinja's recursive loop: `recursive` after the iterable (`{% for item in tree recursive %}`), where
+ * `loop(item.children)` renders the loop again for the children, which nunjucks called a syntax error.
+ */
+function parseRecursiveFor(parser: NunjucksParser, parseFor: () => AstNode): AstNode {
+  const parseExpression = parser.parseExpression;
+  let recursive = false;
+  // The loop's iterable is the first expression parseFor reads; `recursive` follows it.
+  parser.parseExpression = () => {
+    parser.parseExpression = parseExpression;
+    const iterable = parseExpression.call(parser);
+    recursive = parser.skipSymbol('recursive');
+    return iterable;
+  };
+  try {
+    const loop = parseFor();
+    return recursive ? new RecursiveLoopNode(loop.lineno ?? 0, loop.colno ?? 0, loop) : loop;
+  } finally {
+    parser.parseExpression = parseExpression;
+  }
+}
+
+/**
+ * `{% include name [ignore missing] [with context | without context] %}`, as Jinja reads it (nunjucks stopped at the
+ * context part); `name` may be a list, the first template that exists is included (engine.ts).
+ */
+function parseInclude(parser: NunjucksParser): AstNode {
+  const tag = parser.peekToken();
+  if (!parser.skipSymbol('include')) parser.fail('expected include', tag.lineno, tag.colno);
+  const node = new nodeClasses.Include(tag.lineno, tag.colno) as AstNode & {
+    template?: AstNode;
+    ignoreMissing?: boolean;
+    withoutContext?: boolean;
+  };
+  node.template = parser.parseExpression();
+  if (parser.skipSymbol('ignore')) {
+    if (!parser.skipSymbol('missing')) parser.fail('expected missing after ignore', tag.lineno, tag.colno);
+    node.ignoreMissing = true;
+  }
+  const context = parser.skipSymbol('with') ? 'with' : parser.skipSymbol('without') ? 'without' : null;
+  if (context !== null) {
+    if (!parser.skipSymbol('context')) parser.fail(`expected context after ${context}`, tag.lineno, tag.colno);
+    node.withoutContext = context === 'without';
+  }
   parser.advanceAfterBlockEnd(tag.value);
   return node;
 }

@@ -118,3 +118,38 @@ export function setReachesPastWith(frame: CompileFrame, name: string): boolean {
   }
   return false;
 }
+
+/**
+ * The compile-time scope a macro defined inside a with or autoescape block is written on: the block's names, but not
+ * those the macro gives itself (its parameters, what it sets), which nunjucks would otherwise take from the block
+ * (`{% with a = 1 %}{% macro m(a=5) %}` read the with's `a`, and a set inside wrote it).
+ */
+export function macroView(node: AstNode, frame: CompileFrame): CompileFrame {
+  const view = frame.push(true);
+  const own = new Set<string>();
+  for (const param of node.args?.children ?? []) {
+    const pairs = (param as { children?: Array<{ key?: { value?: unknown } }> }).children;
+    if (param.typename === 'Symbol') own.add(String(param.value));
+    else for (const pair of pairs ?? []) own.add(String(pair.key?.value));
+  }
+  collectSetNames(node.body, own);
+  // `null` is a name known here without a variable: nunjucks then looks it up at run time, in the macro's own frame.
+  for (const name of own) (view.variables as Record<string, string | null>)[name] = null;
+  return view;
+}
+
+function collectSetNames(node: unknown, into: Set<string>): void {
+  if (typeof node !== 'object' || node === null) return;
+  const { typename, targets, fields } = node as {
+    typename?: string;
+    targets?: Array<{ value?: unknown }>;
+    fields?: string[];
+  };
+  if (typename === 'Set')
+    for (const target of targets ?? []) if (typeof target.value === 'string') into.add(target.value);
+  for (const field of fields ?? []) {
+    const child = (node as Record<string, unknown>)[field];
+    if (Array.isArray(child)) for (const item of child) collectSetNames(item, into);
+    else collectSetNames(child, into);
+  }
+}

@@ -26,6 +26,26 @@ describe('templates', () => {
     expect((await client.get('/string')).text).toBe('&lt;b&gt;');
   });
 
+  it("take Jinja's trim_blocks, lstrip_blocks and delimiters through app.templates.configure, before or after a render", async () => {
+    const app = newApp();
+    const source = '<ul>\n  {% for x in items %}\n  <li>{{ x }}</li>\n  {% endfor %}\n</ul>';
+    app.get('/', () => renderTemplateString(source, { items: [1, 2] }));
+    const client = app.testClient();
+    expect((await client.get('/')).text).toBe('<ul>\n  \n  <li>1</li>\n  \n  <li>2</li>\n  \n</ul>');
+    // Flask: app.jinja_env.trim_blocks = True; app.jinja_env.lstrip_blocks = True (the same output, via python3).
+    app.templates.configure({ trimBlocks: true, lstripBlocks: true });
+    expect((await client.get('/')).text).toBe('<ul>\n  <li>1</li>\n  <li>2</li>\n</ul>');
+
+    // Set before the first render, for a template file: other delimiters leave Vue's {{ }} to the browser.
+    const folder = mkdtempSync(join(tmpdir(), 'flagon-syntax-'));
+    writeFileSync(join(folder, 'vue.html'), '<p>{{ message }}</p><p>[[ name ]]</p>\n');
+    const vue = newApp();
+    vue.templates.folders.unshift(folder);
+    vue.templates.configure({ tags: { variableStart: '[[', variableEnd: ']]' }, keepTrailingNewline: true });
+    vue.get('/', () => renderTemplate('vue.html', { name: '<Ada>' }));
+    expect((await vue.testClient().get('/')).text).toBe('<p>{{ message }}</p><p>&lt;Ada&gt;</p>\n');
+  });
+
   it('render the first name that exists, and say which were tried', async () => {
     const app = newApp();
     app.get('/first', () => renderTemplate(['missing.html', 'escape.txt'], { value: 1 }));

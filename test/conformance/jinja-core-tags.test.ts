@@ -140,16 +140,14 @@ describe('jinja tests/test_core_tags.py', () => {
     expect(() => tmpl()).toThrow(TypeError);
   });
 
-  // MISSING: recursive loops (`{% for … recursive %}`, `loop(…)`): a syntax error in Flagon.
-  it.fails('TestForLoop.test_recursive', () => {
+  it('TestForLoop.test_recursive', () => {
     const tmpl = fromString(`{% for item in seq recursive -%}
             [{{ item.a }}{% if item.b %}<{{ loop(item.b) }}>{% endif %}]
         {%- endfor %}`);
     expect(tmpl({ seq: RECURSIVE_SEQ })).toBe('[1<[1][2]>][2<[1][2]>][3<[a]>]');
   });
 
-  // MISSING: recursive loops (`{% for … recursive %}`, `loop(…)`): a syntax error in Flagon.
-  it.fails('TestForLoop.test_recursive_lookaround', () => {
+  it('TestForLoop.test_recursive_lookaround', () => {
     const tmpl = fromString(`{% for item in seq recursive -%}
             [{{ loop.previtem.a if loop.previtem is defined else 'x' }}.{{
             item.a }}.{{ loop.nextitem.a if loop.nextitem is defined else 'x'
@@ -158,16 +156,14 @@ describe('jinja tests/test_core_tags.py', () => {
     expect(tmpl({ seq: RECURSIVE_SEQ })).toBe('[x.1.2<[x.1.2][1.2.x]>][1.2.3<[x.1.2][1.2.x]>][2.3.x<[x.a.x]>]');
   });
 
-  // MISSING: recursive loops and `loop.depth0`: a syntax error in Flagon.
-  it.fails('TestForLoop.test_recursive_depth0', () => {
+  it('TestForLoop.test_recursive_depth0', () => {
     const tmpl = fromString(`{% for item in seq recursive -%}
         [{{ loop.depth0 }}:{{ item.a }}{% if item.b %}<{{ loop(item.b) }}>{% endif %}]
         {%- endfor %}`);
     expect(tmpl({ seq: RECURSIVE_SEQ })).toBe('[0:1<[1:1][1:2]>][0:2<[1:1][1:2]>][0:3<[1:a]>]');
   });
 
-  // MISSING: recursive loops and `loop.depth`: a syntax error in Flagon.
-  it.fails('TestForLoop.test_recursive_depth', () => {
+  it('TestForLoop.test_recursive_depth', () => {
     const tmpl = fromString(`{% for item in seq recursive -%}
         [{{ loop.depth }}:{{ item.a }}{% if item.b %}<{{ loop(item.b) }}>{% endif %}]
         {%- endfor %}`);
@@ -235,8 +231,7 @@ describe('jinja tests/test_core_tags.py', () => {
     expect(t({ seq: 'ab' })).toBe(js('TrueFalseTrueFalse'));
   });
 
-  // MISSING: recursive loops: a syntax error in Flagon.
-  it.fails('TestForLoop.test_recursive_empty_loop_iter', () => {
+  it('TestForLoop.test_recursive_empty_loop_iter', () => {
     const t = fromString(`
         {%- for item in foo recursive -%}{%- endfor -%}
         `);

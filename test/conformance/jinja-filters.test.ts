@@ -399,9 +399,7 @@ describe('jinja tests/test_filters.py', () => {
     expect(render('{{ "foo"|upper }}')).toBe('FOO');
   });
 
-  // DIFFERENCE: `urlize` is nunjucks's: no `https://` for a bare domain, no rel="noopener", and `mailto:` links are
-  // prefixed with `http://`.
-  it.fails('TestFilter.test_urlize', () => {
+  it('TestFilter.test_urlize', () => {
     expect(render('{{ "foo example.org bar"|urlize }}')).toBe(
       'foo <a href="https://example.org" rel="noopener">' + 'example.org</a> bar',
     );
@@ -423,16 +421,13 @@ describe('jinja tests/test_filters.py', () => {
     /* N/A: env.policies["urlize.rel"], an Environment policy Flagon does not expose. */
   });
 
-  // DIFFERENCE: `urlize` is nunjucks's, which has no `target` (nor rel="noopener"); the keyword lands in its `length`
-  // argument and the link's text comes out empty.
-  it.fails('TestFilter.test_urlize_target_parameter', () => {
+  it('TestFilter.test_urlize_target_parameter', () => {
     expect(render('{{ "foo http://www.example.com/ bar"|urlize(target="_blank") }}')).toBe(
       'foo <a href="http://www.example.com/" rel="noopener" target="_blank">' + 'http://www.example.com/</a> bar',
     );
   });
 
-  // DIFFERENCE: `urlize` is nunjucks's, which has no `extra_schemes`: `tel:` and `ftp:` links stay text.
-  it.fails('TestFilter.test_urlize_extra_schemes_parameter', () => {
+  it('TestFilter.test_urlize_extra_schemes_parameter', () => {
     expect(
       render('{{ "foo tel:+1-514-555-1234 ftp://localhost bar"|' + 'urlize(extra_schemes=["tel:", "ftp:"]) }}'),
     ).toBe(

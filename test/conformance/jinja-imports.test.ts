@@ -150,9 +150,7 @@ describe('jinja tests/test_imports.py', () => {
     expect(testEnv().renderString('{% include "header" %}', { foo: 42 })).toBe('[42|23]');
   });
 
-  // MISSING: `{% include … with context %}` and `without context` are syntax errors in Flagon ("expected block end in
-  // include statement").
-  it.fails('TestIncludes.test_context_include (with context, without context)', () => {
+  it('TestIncludes.test_context_include (with context, without context)', () => {
     const env = testEnv();
     expect(env.renderString('{% include "header" with context %}', { foo: 42 })).toBe('[42|23]');
     expect(env.renderString('{% include "header" without context %}', { foo: 42 })).toBe('[|23]');
@@ -162,9 +160,7 @@ describe('jinja tests/test_imports.py', () => {
     expect(testEnv().renderString('{% include x %}', { x: 'header', foo: 42 })).toBe('[42|23]');
   });
 
-  // MISSING: including the first of a list of templates; Flagon throws "template names must be a string". Jinja's
-  // TemplatesNotFound (`templates`, `name`) is Flagon's TemplateNotFound naming them all.
-  it.fails('TestIncludes.test_choice_includes', () => {
+  it('TestIncludes.test_choice_includes', () => {
     const env = testEnv();
     expect(env.renderString('{% include ["missing", "header"] %}', { foo: 42 })).toBe('[42|23]');
     expect(env.renderString('{% include ["missing", "missing2"] ignore missing %}', { foo: 42 })).toBe('');
@@ -187,8 +183,7 @@ describe('jinja tests/test_imports.py', () => {
     expect(env.renderString('{% include "missing" ignore missing %}', {})).toBe('');
   });
 
-  // MISSING: `with context` / `without context` after `include` (see test_context_include).
-  it.fails('TestIncludes.test_include_ignoring_missing (with context, without context)', () => {
+  it('TestIncludes.test_include_ignoring_missing (with context, without context)', () => {
     const env = testEnv();
     for (const extra of ['with context', 'without context']) {
       expect(env.renderString(`{% include "missing" ignore missing ${extra} %}`, {})).toBe('');
