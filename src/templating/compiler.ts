@@ -640,7 +640,7 @@ class LocatingCompiler extends Compiler {
 export interface CompileEnvironment {
   asyncFilters: string[];
   extensionsList: Array<{ preprocess?: (source: string, name: string) => string }>;
-  opts: { throwOnUndefined?: boolean; keepTrailingNewline?: boolean };
+  opts: { throwOnUndefined?: boolean; keepTrailingNewline?: boolean; trimBlocks?: boolean; lstripBlocks?: boolean };
 }
 
 /** The line nunjucks's compileSet writes to set a name in the run-time scope (looking past isolated scopes). */

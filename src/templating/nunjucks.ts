@@ -46,6 +46,10 @@ export interface Tokenizer {
   index: number;
   /** Inside `{{ }}` or `{% %}`, where the text is code. */
   in_code: boolean;
+  /** The delimiters it reads. */
+  readonly tags: Readonly<
+    Record<'BLOCK_START' | 'BLOCK_END' | 'VARIABLE_START' | 'VARIABLE_END' | 'COMMENT_START' | 'COMMENT_END', string>
+  >;
   nextToken(): Token | null;
   forwardN(count: number): void;
   backN(count: number): void;

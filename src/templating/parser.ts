@@ -36,8 +36,14 @@ const TEST_ARGUMENT_STARTS = new Set([
  * @example
  * const ast = parse('{{ post.body[:200] }}', env.extensionsList, env.opts);
  */
-export function parse(src: string, extensions: unknown[], opts: object): AstNode {
-  const parser = createParser(src, opts);
+export function parse(
+  src: string,
+  extensions: unknown[],
+  opts: { trimBlocks?: boolean; lstripBlocks?: boolean },
+): AstNode {
+  // trim_blocks and lstrip_blocks are Jinja's here (blockWhitespace), not nunjucks's lexer's.
+  const parser = createParser(src, { ...opts, trimBlocks: false, lstripBlocks: false });
+  blockWhitespace(parser.tokens, opts.trimBlocks === true, opts.lstripBlocks === true);
   readAsJinja(parser.tokens, (message, token) => parser.fail(message, token.lineno, token.colno));
   parser.extensions = extensions;
   parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
@@ -95,6 +101,44 @@ function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => ne
     if (token?.type !== 'whitespace') previous = token;
     return token;
   };
+}
+
+/**
+ * Jinja's `trim_blocks` (the line break after a block tag or a comment is not output) and `lstrip_blocks` (spaces and
+ * tabs from the start of a line to a block tag or a comment are not output), and the `+` that turns them off for one
+ * tag: `{%+ if x %}` keeps the indentation before it, `{% if x +%}` (or `+#}`) the line break after it. nunjucks's lexer knew
+ * neither comments nor `+` (a syntax error).
+ */
+function blockWhitespace(tokens: Tokenizer, trim: boolean, lstrip: boolean): void {
+  const nextToken = tokens.nextToken.bind(tokens);
+  const { BLOCK_START, BLOCK_END, COMMENT_START, COMMENT_END } = tokens.tags;
+  let keepLineBreak = false;
+  const read = (): Token | null => {
+    const start = tokens.index;
+    const token = nextToken();
+    if (token === null) return null;
+    if (token.type === 'data' && lstrip) {
+      const { str, index } = tokens;
+      const beforeTag = str.startsWith(COMMENT_START, index) || str.startsWith(BLOCK_START, index);
+      if (beforeTag && !str.startsWith(`${BLOCK_START}+`, index)) {
+        const kept = token.value.replace(/[ \t]*$/, '');
+        const lineStart = kept === '' ? start === 0 || str[start - 1] === '\n' : kept.endsWith('\n');
+        if (lineStart && kept !== token.value) return kept === '' ? read() : { ...token, value: kept };
+      }
+    } else if (token.type === 'block-start' && tokens.str[tokens.index] === '+') {
+      tokens.forwardN(1);
+    } else if (token.type === 'operator' && token.value === '+' && tokens.str.startsWith(BLOCK_END, tokens.index)) {
+      keepLineBreak = true;
+      return read();
+    }
+    // `{# … +#}` keeps the line break after it too.
+    if (token.type === 'comment' && token.value.endsWith(`+${COMMENT_END}`)) keepLineBreak = true;
+    const ends = token.type === 'block-end' || token.type === 'comment';
+    if (ends && trim && !keepLineBreak && tokens.str[tokens.index] === '\n') tokens.forwardN(1);
+    if (ends) keepLineBreak = false;
+    return token;
+  };
+  tokens.nextToken = read;
 }
 
 /** Python's one-character escapes in a string literal; a backslash before a line break continues the line. */

@@ -735,9 +735,7 @@ and bar comment #}
     expect(renderWith({ lstrip_blocks: true, trim_blocks: true }, '    {% if True %}\n    {% endif %}')).toBe('');
   });
 
-  // MISSING: the `+` modifier (`{%+ … %}`, `{% … +%}`), which turns lstrip_blocks or trim_blocks off for one tag: a
-  // syntax error in nunjucks.
-  it.fails('TestLstripBlocks.test_no_lstrip', () => {
+  it('TestLstripBlocks.test_no_lstrip', () => {
     expect(renderWith({ lstrip_blocks: true, trim_blocks: false }, '    {%+ if True %}\n    {%+ endif %}')).toBe(
       '    \n    ',
     );
@@ -749,9 +747,7 @@ and bar comment #}
     expect(renderWith(env, '    {% if True %}\n    {% endif %}')).toBe('    \n    ');
   });
 
-  // MISSING: the `+` of `{%+ ... %}` (which turns lstrip_blocks off for one tag): a syntax error in nunjucks, "tag
-  // name expected", even with Jinja's default options, where it does nothing.
-  it.fails('TestLstripBlocks.test_lstrip_blocks_false_with_no_lstrip ({%+ if True %})', () => {
+  it('TestLstripBlocks.test_lstrip_blocks_false_with_no_lstrip ({%+ if True %})', () => {
     const env = { lstrip_blocks: false, trim_blocks: false };
     expect(renderWith(env, '    {%+ if True %}\n    {%+ endif %}')).toBe('    \n    ');
   });
@@ -801,9 +797,7 @@ and bar comment #}
     expect(renderWith({ lstrip_blocks: true, trim_blocks: false }, '\n\n\n{% set hello = 1 %}')).toBe('\n\n\n');
   });
 
-  // MISSING: lstrip_blocks and trim_blocks do not apply to comments (`{# … #}`): nunjucks's lexer strips around block
-  // tags only.
-  it.fails('TestLstripBlocks.test_lstrip_comment', () => {
+  it('TestLstripBlocks.test_lstrip_comment', () => {
     expect(renderWith({ lstrip_blocks: true, trim_blocks: false }, '    {# if True #}\nhello\n    {#endif#}')).toBe(
       '\nhello\n',
     );
@@ -1029,9 +1023,7 @@ and bar comment #}
     ).toBe('a=1 b=2 ');
   });
 
-  // MISSING: lstrip_blocks and trim_blocks do not apply to comments (`{# … #}`): nunjucks's lexer strips around block
-  // tags only.
-  it.fails('TestLstripBlocks.test_lstrip_trim_blocks_comment', () => {
+  it('TestLstripBlocks.test_lstrip_trim_blocks_comment', () => {
     expect(
       renderWith(
         { lstrip_blocks: true, trim_blocks: true },
@@ -1235,25 +1227,19 @@ and bar comment #}
     );
   });
 
-  // MISSING: the `+` modifier (`{%+ … %}`, `{% … +%}`), which turns lstrip_blocks or trim_blocks off for one tag: a
-  // syntax error in nunjucks.
-  it.fails('TestTrimBlocks.test_no_trim', () => {
+  it('TestTrimBlocks.test_no_trim', () => {
     expect(renderWith({ trim_blocks: true, lstrip_blocks: false }, '    {% if True +%}\n    {% endif %}')).toBe(
       '    \n    ',
     );
   });
 
-  // MISSING: the `+` modifier (`{%+ … %}`, `{% … +%}`), which turns lstrip_blocks or trim_blocks off for one tag: a
-  // syntax error in nunjucks.
-  it.fails('TestTrimBlocks.test_no_trim_outer', () => {
+  it('TestTrimBlocks.test_no_trim_outer', () => {
     expect(renderWith({ trim_blocks: true, lstrip_blocks: false }, '{% if True %}X{% endif +%}\nmore things')).toBe(
       'X\nmore things',
     );
   });
 
-  // MISSING: the `+` modifier (`{%+ … %}`, `{% … +%}`), which turns lstrip_blocks or trim_blocks off for one tag: a
-  // syntax error in nunjucks.
-  it.fails('TestTrimBlocks.test_lstrip_no_trim', () => {
+  it('TestTrimBlocks.test_lstrip_no_trim', () => {
     expect(renderWith({ trim_blocks: true, lstrip_blocks: true }, '    {% if True +%}\n    {% endif %}')).toBe('\n');
   });
 
@@ -1287,9 +1273,7 @@ c {% endif %}`,
     ).toBe('a b c ');
   });
 
-  // MISSING: the `+` modifier (`{%+ … %}`, `{% … +%}`), which turns lstrip_blocks or trim_blocks off for one tag: a
-  // syntax error in nunjucks.
-  it.fails('TestTrimBlocks.test_no_trim_nested', () => {
+  it('TestTrimBlocks.test_no_trim_nested', () => {
     expect(
       renderWith(
         { trim_blocks: true, lstrip_blocks: true },
@@ -1301,21 +1285,15 @@ c {% endif %}`,
     ).toBe('\na \nb \nc ');
   });
 
-  // MISSING: lstrip_blocks and trim_blocks do not apply to comments (`{# … #}`): nunjucks's lexer strips around block
-  // tags only.
-  it.fails('TestTrimBlocks.test_comment_trim', () => {
+  it('TestTrimBlocks.test_comment_trim', () => {
     expect(renderWith({ trim_blocks: true, lstrip_blocks: true }, '    {# comment #}\n\n  ')).toBe('\n  ');
   });
 
-  // MISSING: lstrip_blocks and trim_blocks do not apply to comments (`{# … #}`): nunjucks's lexer strips around block
-  // tags only.
-  it.fails('TestTrimBlocks.test_comment_no_trim', () => {
+  it('TestTrimBlocks.test_comment_no_trim', () => {
     expect(renderWith({ trim_blocks: true, lstrip_blocks: true }, '    {# comment +#}\n\n  ')).toBe('\n\n  ');
   });
 
-  // MISSING: lstrip_blocks and trim_blocks do not apply to comments (`{# … #}`): nunjucks's lexer strips around block
-  // tags only.
-  it.fails('TestTrimBlocks.test_multiple_comment_trim_lstrip', () => {
+  it('TestTrimBlocks.test_multiple_comment_trim_lstrip', () => {
     expect(
       renderWith(
         { trim_blocks: true, lstrip_blocks: true },
@@ -1324,9 +1302,7 @@ c {% endif %}`,
     ).toBe('\n   \n\n ');
   });
 
-  // MISSING: lstrip_blocks and trim_blocks do not apply to comments (`{# … #}`): nunjucks's lexer strips around block
-  // tags only.
-  it.fails('TestTrimBlocks.test_multiple_comment_no_trim_lstrip', () => {
+  it('TestTrimBlocks.test_multiple_comment_no_trim_lstrip', () => {
     expect(
       renderWith(
         { trim_blocks: true, lstrip_blocks: true },
@@ -1410,9 +1386,7 @@ c {% endif %}`,
     ).toBe('\n\n   ');
   });
 
-  // MISSING: delimiters where one begins another (`<%` and `<%=`, `<?` and `<?=`, `<!--` and `<!--#`): nunjucks's
-  // lexer takes the block tag where Jinja takes the longest.
-  it.fails('TestTrimBlocks.test_no_trim_php_syntax', () => {
+  it('TestTrimBlocks.test_no_trim_php_syntax', () => {
     expect(
       renderWith(
         {
