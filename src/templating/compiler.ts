@@ -612,7 +612,33 @@ class LocatingCompiler extends Compiler {
 
   override compileExtends(node: AstNode, frame: unknown): void {
     this.#extendsAt = this.#position(node);
+    // A template extends one parent: a second {% extends %} that runs is Jinja's error, not a silent switch.
+    this._emitLine('flagon.extendOnce(parentTemplate);');
     super.compileExtends(node, frame);
+  }
+
+  /**
+   * Jinja's `self`: `{{ self.title() }}` renders the block `title` again (as the child template filled it), the way
+   * Flask's layouts repeat a page's title in the heading. A name `self` the template sets or is given wins.
+   */
+  override compileSymbol(node: AstNode, frame: CompileFrame): void {
+    if (node.value === 'self' && !frame.lookup('self')) {
+      this._emit(
+        '(runtime.contextOrFrameLookup(context, frame, "self") ?? flagon.selfBlocks(env, context, frame, runtime))',
+      );
+      return;
+    }
+    super.compileSymbol(node, frame);
+  }
+
+  /** A `required` block that no child template filled is Jinja's error where the block stands. */
+  override compileBlock(node: AstNode & { required?: boolean }, frame: unknown): void {
+    const name = String(node.name?.value);
+    if (node.required)
+      this._emitLine(
+        `flagon.requireBlock(context.getBlock(${JSON.stringify(name)}) !== b_${name}, ${JSON.stringify(name)});`,
+      );
+    super.compileBlock(node, frame);
   }
 
   override compile(node: AstNode, frame?: unknown): void {

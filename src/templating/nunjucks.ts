@@ -84,6 +84,7 @@ export interface NunjucksParser {
   parseFilterStatement(): AstNode;
   parseFor(): AstNode;
   parseInclude(): AstNode;
+  parseBlock(): AstNode;
   parseFilterName(): AstNode;
 }
 
@@ -104,6 +105,8 @@ export interface NunjucksCompiler {
   compileSet(node: AstNode, frame: unknown): void;
   compileFunCall(node: AstNode, frame: unknown): void;
   compileInclude(node: AstNode, frame: unknown): void;
+  compileBlock(node: AstNode, frame: unknown): void;
+  compileSymbol(node: AstNode, frame: unknown): void;
   compileLookupVal(node: AstNode, frame: unknown): void;
   compileCapture(node: AstNode, frame: unknown): void;
   compileConcat(node: AstNode, frame: unknown): void;
@@ -140,6 +143,7 @@ export interface NodeClasses {
   ) => AstNode;
   Macro: new (lineno: number, colno: number, name: AstNode, args: AstNode, body: AstNode) => AstNode;
   Include: new (lineno: number, colno: number) => AstNode;
+  Block: new (lineno: number, colno: number) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;

@@ -53,6 +53,7 @@ export function parse(
   parser.parseSet = () => parseSet(parser);
   parser.parseFilterStatement = () => parseFilterStatement(parser);
   parser.parseInclude = () => parseInclude(parser);
+  parser.parseBlock = () => parseBlock(parser);
   const parseFor = parser.parseFor.bind(parser);
   parser.parseFor = () => parseRecursiveFor(parser, parseFor);
   return parser.parseAsRoot();
@@ -279,6 +280,41 @@ function parseInclude(parser: NunjucksParser): AstNode {
   }
   parser.advanceAfterBlockEnd(tag.value);
   return node;
+}
+
+/**
+ * `{% block name [scoped] [required] %}…{% endblock [name] %}`, as Jinja reads it. `scoped` changes nothing here (a
+ * block already sees the loop it stands in); a `required` block holds nothing but whitespace and comments, and a
+ * child template must fill it (LocatingCompiler.compileBlock).
+ */
+function parseBlock(parser: NunjucksParser): AstNode {
+  const tag = parser.peekToken();
+  if (!parser.skipSymbol('block')) parser.fail('expected block', tag.lineno, tag.colno);
+  const node = new nodeClasses.Block(tag.lineno, tag.colno) as AstNode & { required?: boolean };
+  const name = parser.parsePrimary() as AstNode & { value?: string };
+  if (name.typename !== 'Symbol') parser.fail('a block needs a name: {% block content %}', tag.lineno, tag.colno);
+  node.name = name;
+  parser.skipSymbol('scoped');
+  node.required = parser.skipSymbol('required');
+  parser.advanceAfterBlockEnd(tag.value);
+  node.body = parser.parseUntilBlocks('endblock');
+  if (node.required && !(node.body.children ?? []).every(isBlank)) {
+    parser.fail('Required blocks can only contain comments or whitespace', tag.lineno, tag.colno);
+  }
+  parser.skipSymbol('endblock');
+  parser.skipSymbol(String(name.value));
+  const end = parser.peekToken();
+  if (!end) parser.fail('expected endblock, got end of file', tag.lineno, tag.colno);
+  parser.advanceAfterBlockEnd(end.value);
+  return node;
+}
+
+/** Template text that is only whitespace (comments leave none). */
+function isBlank(node: AstNode): boolean {
+  return (
+    node.typename === 'Output' &&
+    (node.children ?? []).every((child) => child.typename === 'TemplateData' && /^\s*$/.test(String(child.value)))
+  );
 }
 
 type FilterStep = [name: AstNode, args: AstNode[]];

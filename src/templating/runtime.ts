@@ -219,6 +219,20 @@ function multiply(left: unknown, right: unknown): unknown {
   return (left as number) * (right as number);
 }
 
+/** The part of nunjucks's render context `self` needs: a block's function, as the most derived template has it. */
+interface BlockContext {
+  readonly blocks: Record<string, unknown>;
+  getBlock(
+    name: string,
+  ): (
+    env: unknown,
+    context: BlockContext,
+    frame: unknown,
+    runtime: unknown,
+    done: (error: unknown, output?: string) => void,
+  ) => void;
+}
+
 /**
  * What compiled templates call, as `flagon.…`: Jinja's truth test, `or` and `and` (Python's operators return one of
  * their operands, chosen by {@link isTruthy}; the right one is a function, evaluated only when needed), `loop.cycle`,
@@ -233,6 +247,35 @@ export const templateOperators = Object.freeze({
   set,
   setAttribute,
   slice,
+  /**
+   * Jinja's `self`, in a template: `self.title()` renders the block `title` as the most derived template defines
+   * it, marked safe (it is template output).
+   */
+  selfBlocks(env: unknown, context: BlockContext, frame: unknown, runtime: unknown): object {
+    // Printed as Jinja prints it; any name that is not a block is undefined.
+    const reference = { toString: () => '<TemplateReference>' };
+    return new Proxy(reference, {
+      get(target, name) {
+        if (typeof name !== 'string' || !Object.hasOwn(context.blocks, name)) return Reflect.get(target, name);
+        return () => {
+          let rendered = '';
+          context.getBlock(name)(env, context, frame, runtime, (error, output) => {
+            if (error) throw error;
+            rendered = output ?? '';
+          });
+          return markSafe(rendered);
+        };
+      },
+    });
+  },
+  /** Before a second `{% extends %}` runs: Jinja's error (nunjucks switched to the last parent without a word). */
+  extendOnce(parent: unknown): void {
+    if (parent) throw new NunjucksTemplateError('extended multiple times');
+  },
+  /** Where a `required` block stands: `filled` when a child template gave it a body, else Jinja's error. */
+  requireBlock(filled: boolean, name: string): void {
+    if (!filled) throw new NunjucksTemplateError(`Required block '${name}' not found`);
+  },
   add,
   multiply,
   tuple: makeTuple,

@@ -46,6 +46,32 @@ describe('templates', () => {
     expect((await vue.testClient().get('/')).text).toBe('<p>{{ message }}</p><p>&lt;Ada&gt;</p>\n');
   });
 
+  it("render Flask's layout idioms: self.title() repeats a block, a required block must be filled, recursive loops", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'flagon-layout-'));
+    writeFileSync(
+      join(folder, 'layout.html'),
+      '<title>{% block title %}{% endblock %}</title><h1>{{ self.title() }}</h1>{% block body required %}{% endblock %}',
+    );
+    writeFileSync(
+      join(folder, 'page.html'),
+      '{% extends "layout.html" %}{% block title %}{{ name }}{% endblock %}' +
+        '{% block body %}<ul>{% for n in tree recursive %}<li>{{ n.t }}{% if n.c %}<ul>{{ loop(n.c) }}</ul>{% endif %}</li>{% endfor %}</ul>{% endblock %}',
+    );
+    const app = newApp();
+    app.templates.folders.unshift(folder);
+    const tree = [{ t: 'a', c: [{ t: '<b>' }] }, { t: 'c' }];
+    app.get('/page', () => renderTemplate('page.html', { name: 'Tea & <cake>', tree }));
+    app.get('/layout', () => renderTemplate('layout.html'));
+    const client = app.testClient();
+    // Flask 3.1 renders the same two templates to the same text (python3).
+    expect((await client.get('/page')).text).toBe(
+      '<title>Tea &amp; &lt;cake&gt;</title><h1>Tea &amp; &lt;cake&gt;</h1>' +
+        '<ul><li>a<ul><li>&lt;b&gt;</li></ul></li><li>c</li></ul>',
+    );
+    // The layout alone has no body: Jinja's error (Flask: TemplateRuntimeError), raised to the test (TESTING).
+    await expect(client.get('/layout')).rejects.toThrow("Required block 'body' not found");
+  });
+
   it('render the first name that exists, and say which were tried', async () => {
     const app = newApp();
     app.get('/first', () => renderTemplate(['missing.html', 'escape.txt'], { value: 1 }));

@@ -136,15 +136,13 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(() => fixtureEnv().render('working', {})).not.toThrow();
   });
 
-  // DIFFERENCE: `self.foo()` (a block called by name) is not nunjucks's; listed in docs/conformance.md.
-  it.fails('TestInheritance.test_reuse_blocks', () => {
+  it('TestInheritance.test_reuse_blocks', () => {
     expect(fixtureEnv().renderString('{{ self.foo() }}|{% block foo %}42{% endblock %}|{{ self.foo() }}', {})).toBe(
       '42|42|42',
     );
   });
 
-  // DIFFERENCE: `self.x()` (a block called by name) is not nunjucks's; listed in docs/conformance.md.
-  it.fails('TestInheritance.test_preserve_blocks', () => {
+  it('TestInheritance.test_preserve_blocks', () => {
     const env = dictEnv({
       a: '{% if false %}{% block x %}A{% endblock %}{% endif %}{{ self.x() }}',
       b: '{% extends "a" %}{% block x %}B{{ super() }}{% endblock %}',
@@ -173,8 +171,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.render('child', {})).toBe('DEFAULT1CHILD');
   });
 
-  // DIFFERENCE: `scoped` blocks are not nunjucks's; listed in docs/conformance.md.
-  it.fails('TestInheritance.test_scoped_block', () => {
+  it('TestInheritance.test_scoped_block', () => {
     const env = dictEnv({
       'default.html': '{% for item in seq %}[{% block item scoped %}{% endblock %}]{% endfor %}',
     });
@@ -182,8 +179,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.renderString(t, { seq: range(5) })).toBe('[0][1][2][3][4]');
   });
 
-  // DIFFERENCE: `scoped` blocks are not nunjucks's; listed in docs/conformance.md.
-  it.fails('TestInheritance.test_super_in_scoped_block', () => {
+  it('TestInheritance.test_super_in_scoped_block', () => {
     const env = dictEnv({
       'default.html': '{% for item in seq %}[{% block item scoped %}{{ item }}{% endblock %}]{% endfor %}',
     });
@@ -191,8 +187,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.renderString(t, { seq: range(5) })).toBe('[0|0][1|2][2|4][3|6][4|8]');
   });
 
-  // DIFFERENCE: `scoped` blocks are not nunjucks's; listed in docs/conformance.md.
-  it.fails('TestInheritance.test_scoped_block_after_inheritance', () => {
+  it('TestInheritance.test_scoped_block_after_inheritance', () => {
     const env = dictEnv({
       'layout.html': `
             {% block useless %}{% endblock %}
@@ -215,8 +210,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.render('index.html', { the_foo: 42 }).split(/\s+/).filter(Boolean)).toEqual(['43', '44', '45']);
   });
 
-  // MISSING: `required` blocks.
-  it.fails('TestInheritance.test_level1_required', () => {
+  it('TestInheritance.test_level1_required', () => {
     const env = dictEnv({
       default: '{% block x required %}{# comment #}\n {% endblock %}',
       level1: "{% extends 'default' %}{% block x %}[1]{% endblock %}",
@@ -224,8 +218,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.render('level1', {})).toBe('[1]');
   });
 
-  // MISSING: `required` blocks.
-  it.fails('TestInheritance.test_level2_required', () => {
+  it('TestInheritance.test_level2_required', () => {
     const env = dictEnv({
       default: '{% block x required %}{% endblock %}',
       level1: "{% extends 'default' %}{% block x %}[1]{% endblock %}",
@@ -235,8 +228,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.render('level2', {})).toBe('[2]');
   });
 
-  // MISSING: `required` blocks.
-  it.fails('TestInheritance.test_level3_required', () => {
+  it('TestInheritance.test_level3_required', () => {
     const env = dictEnv({
       default: '{% block x required %}{% endblock %}',
       level1: "{% extends 'default' %}",
@@ -248,8 +240,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.render('level3', {})).toBe('[2]');
   });
 
-  // MISSING: `required` blocks.
-  it.fails('TestInheritance.test_invalid_required', () => {
+  it('TestInheritance.test_invalid_required', () => {
     const env = dictEnv({
       empty: '{% block x required %}{% endblock %}',
       blank: '{% block x required %} {# c #}{% endblock %}',
@@ -266,8 +257,7 @@ describe('jinja tests/test_inheritance.py', () => {
     }
   });
 
-  // MISSING: `required` blocks; `scoped` blocks are a DIFFERENCE listed in docs/conformance.md.
-  it.fails('TestInheritance.test_required_with_scope', () => {
+  it('TestInheritance.test_required_with_scope', () => {
     const env = dictEnv({
       default1: '{% for item in seq %}[{% block item scoped required %}{% endblock %}]{% endfor %}',
       child1: "{% extends 'default1' %}{% block item %}{{ item }}{% endblock %}",
@@ -327,8 +317,7 @@ describe('jinja tests/test_inheritance.py', () => {
     expect(env.render('test.html', {}).split(/\s+/).filter(Boolean)).toEqual(['outer_box', 'my_macro']);
   });
 
-  // MISSING: the error for a template extended twice; Flagon renders the last `{% extends %}`'s parent silently.
-  it.fails('TestBugFix.test_double_extends', () => {
+  it('TestBugFix.test_double_extends', () => {
     expect(() => fixtureEnv().render('doublee', {})).toThrow(TemplateError);
     expect(() => fixtureEnv().render('doublee', {})).toThrow(/extended multiple times/);
   });
