@@ -222,8 +222,8 @@ class LocatingCompiler extends Compiler {
    * `(a, b)`: Jinja's tuple, a list here, where nunjucks wrote JavaScript's comma operator (the last value). One
    * expression in parentheses stays a grouping.
    */
-  override compileGroup(node: AstNode, frame: unknown): void {
-    if ((node.children?.length ?? 0) <= 1) {
+  override compileGroup(node: AstNode & { tuple?: boolean }, frame: unknown): void {
+    if ((node.children?.length ?? 0) <= 1 && !node.tuple) {
       super.compileGroup(node, frame);
       return;
     }
@@ -473,12 +473,12 @@ class LocatingCompiler extends Compiler {
     const named = (target: AstNode) => target.typename === 'Symbol' || target.typename === 'LookupVal';
     if (!targets.every(named))
       this.fail('{% set %} sets names, or a namespace attribute: {% set ns.found = true %}', node.lineno, node.colno);
-    if (targets.some((target) => target.typename === 'LookupVal')) {
-      this.#compileNamespaceSet(node, frame);
-      return;
-    }
     if (targets.length > 1) {
       this.#compileUnpackingSet(node, frame);
+      return;
+    }
+    if (targets.some((target) => target.typename === 'LookupVal')) {
+      this.#compileNamespaceSet(node, frame);
       return;
     }
     for (const { value: name } of targets)
@@ -629,6 +629,23 @@ class LocatingCompiler extends Compiler {
       return;
     }
     super.compileSymbol(node, frame);
+  }
+
+  /** `{1: 'one'}`: a number as a dict key, as Jinja allows (a record's key, so `d[1]` finds it); nunjucks refused it. */
+  override compilePair(node: AstNode & { key: AstNode }, frame: unknown): void {
+    const { key } = node;
+    if (key.typename === 'Literal' && typeof key.value === 'number') {
+      node.key = Object.assign(Object.create(Object.getPrototypeOf(key) as object) as AstNode, key, {
+        value: String(key.value),
+      });
+      try {
+        super.compilePair(node, frame);
+      } finally {
+        node.key = key;
+      }
+      return;
+    }
+    super.compilePair(node, frame);
   }
 
   /** A `required` block that no child template filled is Jinja's error where the block stands. */

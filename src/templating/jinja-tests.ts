@@ -31,12 +31,12 @@ export function contains(value: unknown, container: unknown): boolean {
   throw new TypeError(`argument of type '${typeof container}' is not iterable`);
 }
 
-type Test = (value: unknown, ...args: unknown[]) => boolean;
+type Test = (this: { env?: { filters: object; tests: object } }, value: unknown, ...args: unknown[]) => boolean;
 const order = (a: unknown, b: unknown): [number, number] => [a as number, b as number];
 
 /**
  * Jinja's tests that nunjucks lacks or has otherwise, by name: `string` (safe text is a string), `in`, `none`, `true`, `false`, `boolean`, `integer`, `float`,
- * `iterable`, `sequence`, `eq`/`equalto`/`ne` (lists and dicts equal by value), and the operator spellings `==`, `!=`, `<`, `<=`,
+ * `iterable`, `sequence`, `filter`, `test`, `eq`/`equalto`/`ne` (lists and dicts equal by value), and the operator spellings `==`, `!=`, `<`, `<=`,
  * `>`, `>=` that `select('>', 2)` uses.
  *
  * @example
@@ -44,6 +44,14 @@ const order = (a: unknown, b: unknown): [number, number] => [a as number, b as n
  */
 export const jinjaTests: Readonly<Record<string, Test>> = {
   in: contains,
+  /** Whether a filter of that name exists (`{% if 'markdown' is filter %}`). */
+  filter(value) {
+    return typeof value === 'string' && Object.hasOwn(this.env?.filters ?? {}, value);
+  },
+  /** Whether a test of that name exists. */
+  test(value) {
+    return typeof value === 'string' && Object.hasOwn(this.env?.tests ?? {}, value);
+  },
   string: (value) => typeof value === 'string' || isMarkedSafe(value),
   none: (value) => value === null,
   true: (value) => value === true,

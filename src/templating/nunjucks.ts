@@ -85,6 +85,8 @@ export interface NunjucksParser {
   parseFor(): AstNode;
   parseInclude(): AstNode;
   parseBlock(): AstNode;
+  parseAggregate(): AstNode | null;
+  parseWithContext(): boolean | null;
   parseFilterName(): AstNode;
 }
 
@@ -107,6 +109,7 @@ export interface NunjucksCompiler {
   compileInclude(node: AstNode, frame: unknown): void;
   compileBlock(node: AstNode, frame: unknown): void;
   compileSymbol(node: AstNode, frame: unknown): void;
+  compilePair(node: AstNode, frame: unknown): void;
   compileLookupVal(node: AstNode, frame: unknown): void;
   compileCapture(node: AstNode, frame: unknown): void;
   compileConcat(node: AstNode, frame: unknown): void;
@@ -144,6 +147,7 @@ export interface NodeClasses {
   Macro: new (lineno: number, colno: number, name: AstNode, args: AstNode, body: AstNode) => AstNode;
   Include: new (lineno: number, colno: number) => AstNode;
   Block: new (lineno: number, colno: number) => AstNode;
+  Pair: new (lineno: number, colno: number, key: AstNode, value: AstNode) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;

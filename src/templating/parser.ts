@@ -54,6 +54,16 @@ export function parse(
   parser.parseFilterStatement = () => parseFilterStatement(parser);
   parser.parseInclude = () => parseInclude(parser);
   parser.parseBlock = () => parseBlock(parser);
+  parser.parseAggregate = () => parseAggregate(parser);
+  const parseWithContext = parser.parseWithContext.bind(parser);
+  // `{% from 'forms.html' import field, with context %}`: Jinja takes a comma before `with context`.
+  parser.parseWithContext = () => {
+    // The comma is the peeked token: the lexer stands right after it.
+    const { str, index } = parser.tokens;
+    if (parser.peekToken()?.type === 'comma' && /^\s*with(?:out)?\s+context\b/.test(str.slice(index, index + 40)))
+      parser.nextToken();
+    return parseWithContext();
+  };
   const parseFor = parser.parseFor.bind(parser);
   parser.parseFor = () => parseRecursiveFor(parser, parseFor);
   return parser.parseAsRoot();
@@ -213,8 +223,15 @@ function parseSet(parser: NunjucksParser): AstNode {
   const targets = node.targets as AstNode[];
   do {
     const target = parser.parsePrimary();
-    if (target.typename === 'Group') targets.push(...(target.children ?? []));
-    else targets.push(target);
+    for (const name of target.typename === 'Group' ? (target.children ?? []) : [target]) {
+      if ((name as { bracket?: boolean }).bracket)
+        parser.fail(
+          "{% set %} sets names, or a namespace's attribute (ns.found), not an item ([…])",
+          tag.lineno,
+          tag.colno,
+        );
+      targets.push(name);
+    }
   } while (parser.skip('comma'));
   if (!parser.skipValue('operator', '=')) {
     // `{% set text | trim %}…{% endset %}`: the block's text through filters.
@@ -250,6 +267,9 @@ function parseRecursiveFor(parser: NunjucksParser, parseFor: () => AstNode): Ast
   };
   try {
     const loop = parseFor();
+    const names = loop.name?.typename === 'Array' ? (loop.name.children ?? []) : [loop.name];
+    if (names.some((name) => name?.value === 'loop'))
+      parser.fail("a loop's variable cannot be named `loop` (Jinja's loop object): rename it", loop.lineno, loop.colno);
     return recursive ? new RecursiveLoopNode(loop.lineno ?? 0, loop.colno ?? 0, loop) : loop;
   } finally {
     parser.parseExpression = parseExpression;
@@ -315,6 +335,38 @@ function isBlank(node: AstNode): boolean {
     node.typename === 'Output' &&
     (node.children ?? []).every((child) => child.typename === 'TemplateData' && /^\s*$/.test(String(child.value)))
   );
+}
+
+const CLOSING = new Set(['right-paren', 'right-bracket', 'right-curly']);
+
+/**
+ * `(…)`, `[…]` and `{…}` as Jinja reads them: a trailing comma (`[1, 2,]`, `{'a': 1,}`), the empty tuple `()` and
+ * the one-item tuple `(1,)`, which nunjucks called syntax errors (or, for `()`, wrote as JavaScript that did not run).
+ */
+function parseAggregate(parser: NunjucksParser): AstNode | null {
+  const open = parser.nextToken();
+  const kind = { 'left-paren': 'Group', 'left-bracket': 'Array', 'left-curly': 'Dict' }[open.type];
+  if (kind === undefined) return null;
+  const node = new (nodeClasses[kind] as new (lineno: number, colno: number) => AstNode)(open.lineno, open.colno);
+  const children = (node.children ??= []);
+  let commas = 0;
+  while (!CLOSING.has(parser.peekToken()?.type ?? 'right-paren')) {
+    if (children.length > 0) {
+      if (!parser.skip('comma')) parser.fail('expected a comma between items', open.lineno, open.colno);
+      commas++;
+      if (CLOSING.has(parser.peekToken()?.type ?? 'right-paren')) break;
+    }
+    if (kind === 'Dict') {
+      const key = parser.parsePrimary();
+      if (!parser.skip('colon')) parser.fail('expected a colon after the key', open.lineno, open.colno);
+      children.push(new nodeClasses.Pair(key.lineno ?? 0, key.colno ?? 0, key, parser.parseExpression()));
+    } else {
+      children.push(parser.parseExpression());
+    }
+  }
+  parser.nextToken();
+  // `()` and `(1,)` are tuples; `(1)` is a grouping (compileGroup).
+  return kind === 'Group' && (children.length === 0 || commas > 0) ? Object.assign(node, { tuple: true }) : node;
 }
 
 type FilterStep = [name: AstNode, args: AstNode[]];
@@ -418,7 +470,8 @@ function parseSubscript(parser: NunjucksParser, target: AstNode): AstNode {
   if (!parser.skip('colon')) {
     if (start === null || !parser.skip('right-bracket'))
       parser.fail('expected one index in [ ]', open.lineno, open.colno);
-    return new nodeClasses.LookupVal(open.lineno, open.colno, target, start);
+    // Marked for parseSet, which sets names and attributes, not items.
+    return Object.assign(new nodeClasses.LookupVal(open.lineno, open.colno, target, start), { bracket: true });
   }
   const stop = part();
   const step = parser.skip('colon') ? part() : null;

@@ -83,9 +83,7 @@ describe('jinja tests/test_imports.py', () => {
     expect(parses(env, '{% from "foo" import bar with context, %}')).toBe(false);
   });
 
-  // MISSING: a trailing comma before `with context` (`import bar, with context`) is a syntax error in Flagon
-  // ("parseFrom: expected comma").
-  it.fails('TestImports.test_trailing_comma_with_context (a comma before `with context`)', () => {
+  it('TestImports.test_trailing_comma_with_context (a comma before `with context`)', () => {
     const env = testEnv();
     expect(parses(env, '{% from "foo" import bar, baz, with context %}')).toBe(true);
     expect(parses(env, '{% from "foo" import bar, with context %}')).toBe(true);

@@ -289,14 +289,12 @@ describe('jinja tests/test_tests.py', () => {
     expect(() => t({ x: 1 })).toThrow("unknown test 'f'");
   });
 
-  // MISSING: the `filter` test (`{{ 'title' is filter }}`, whether a filter of that name exists): "unknown test".
-  it.fails('test_is_filter', () => {
+  it('test_is_filter', () => {
     expect(fromString("{{ 'title' is filter }}")()).toBe(js('True'));
     expect(fromString("{{ 'bad-name' is filter }}")()).toBe(js('False'));
   });
 
-  // MISSING: the `test` test (`{{ 'number' is test }}`, whether a test of that name exists): "unknown test".
-  it.fails('test_is_test', () => {
+  it('test_is_test', () => {
     expect(fromString("{{ 'number' is test }}")()).toBe(js('True'));
     expect(fromString("{{ 'bad-name' is test }}")()).toBe(js('False'));
   });
