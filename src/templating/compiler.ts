@@ -127,7 +127,7 @@ class LocatingCompiler extends Compiler {
     if (this.#withoutContext)
       code = code.replace(
         'template.render(context.getVariables(), frame, ',
-        'template.render({}, new runtime.Frame(), ',
+        'template.render(flagon.globalsOf(context.getVariables()), new runtime.Frame(), ',
       );
     if (code.startsWith('cb(null, ')) this.#mark(this.#last(), true);
     // The parent's root runs where the child's root ends: that frame stands for the {% extends %} tag.
@@ -348,14 +348,7 @@ class LocatingCompiler extends Compiler {
   override compileFor(node: AstNode, frame: unknown): void {
     // Jinja's loop filter, `{% for x in items if x.ok %}`, reads in nunjucks as `items if x.ok` with no else: a loop
     // over nothing, silently. Say so, with the ways to write it.
-    const iterable = (node as { arr?: AstNode & { else_?: unknown } }).arr;
-    if (iterable?.typename === 'InlineIf' && !iterable.else_) {
-      this.fail(
-        '{% for x in items if … %} (a loop filter) is not read here: filter first (items|selectattr(…)) or put {% if %} inside the loop',
-        node.lineno,
-        node.colno,
-      );
-    }
+    this.#refuseLoopFilter(node);
     this.#oneNameLoop = node.name?.typename !== 'Array';
     const loop = node as AstNode & { else_?: AstNode | null };
     const otherwise = loop.else_;
@@ -367,6 +360,17 @@ class LocatingCompiler extends Compiler {
     } finally {
       this.#loops.pop();
       loop.else_ = otherwise;
+    }
+  }
+
+  #refuseLoopFilter(loop: AstNode): void {
+    const iterable = (loop as { arr?: AstNode & { else_?: unknown } }).arr;
+    if (iterable?.typename === 'InlineIf' && !iterable.else_) {
+      this.fail(
+        '{% for x in items if … %} (a loop filter) is not read here: filter first (items|selectattr(…)) or put {% if %} inside the loop',
+        loop.lineno,
+        loop.colno,
+      );
     }
   }
 
@@ -388,6 +392,8 @@ class LocatingCompiler extends Compiler {
     const { lineno = 0, colno = 0 } = node;
     const { Symbol: Name, NodeList, For, Macro } = nodeClasses;
     const outer = node.loop;
+    // The filter would apply once, to the top level, with the loop's names unset: refused as on any loop.
+    this.#refuseLoopFilter(outer);
     const inner = new For(
       lineno,
       colno,
@@ -567,6 +573,8 @@ class LocatingCompiler extends Compiler {
     const recursive = this.#loops.at(-1);
     if (recursive && node.name?.typename === 'Symbol' && node.name.value === 'loop') {
       // `loop(children)` in a recursive loop: the loop again, one level deeper.
+      if (node.args?.children.length !== 1)
+        this.fail('loop() takes one argument, the items to loop over: loop(item.children)', node.lineno, node.colno);
       this._emit(`${recursive.self}.fn(`);
       for (const argument of node.args?.children ?? []) {
         this._compileExpression(argument as AstNode, frame);
@@ -595,8 +603,9 @@ class LocatingCompiler extends Compiler {
   }
 
   /**
-   * `{% include … without context %}`: the template sees the environment's globals only (`True`, `namespace`,
-   * `app.templateGlobal`'s), as in Jinja; `with context`, the default, passes the render's names and the local ones.
+   * `{% include … without context %}`: the template sees the globals only, as in Jinja: the environment's (`True`,
+   * `namespace`, `app.templateGlobal`'s) and Flask's (`url_for`, `request`, `session`, `g`, `config`…, which Flagon
+   * passes in the render's context); `with context`, the default, passes the render's names and the local ones.
    */
   override compileInclude(node: AstNode & { withoutContext?: boolean }, frame: unknown): void {
     this.#withoutContext = node.withoutContext === true;
@@ -683,7 +692,13 @@ class LocatingCompiler extends Compiler {
 export interface CompileEnvironment {
   asyncFilters: string[];
   extensionsList: Array<{ preprocess?: (source: string, name: string) => string }>;
-  opts: { throwOnUndefined?: boolean; keepTrailingNewline?: boolean; trimBlocks?: boolean; lstripBlocks?: boolean };
+  opts: {
+    throwOnUndefined?: boolean;
+    keepTrailingNewline?: boolean;
+    trimBlocks?: boolean;
+    lstripBlocks?: boolean;
+    newlineSequence?: string;
+  };
 }
 
 /** The line nunjucks's compileSet writes to set a name in the run-time scope (looking past isolated scopes). */

@@ -56,6 +56,8 @@ export interface TemplateSyntax {
   lstripBlocks?: boolean;
   /** The line break at the end of a template file is output (`keep_trailing_newline`). */
   keepTrailingNewline?: boolean;
+  /** What a line break in a template's text is written as (`newline_sequence`): `\n` unless given. */
+  newlineSequence?: '\n' | '\r\n' | '\r';
   /** The delimiters (`block_start_string`…): `{%` `%}`, `{{` `}}`, `{#` `#}` unless given. */
   tags?: {
     blockStart?: string;
@@ -101,8 +103,12 @@ export class NunjucksRenderer implements TemplateRenderer {
    * engine.configure({ trimBlocks: true, lstripBlocks: true });
    */
   configure(syntax: TemplateSyntax): void {
+    // These keys only: anything else in the object (`autoescape`, from a config file) must not reach nunjucks.
+    const { trimBlocks, lstripBlocks, keepTrailingNewline, newlineSequence, tags } = syntax;
+    const known = { trimBlocks, lstripBlocks, keepTrailingNewline, newlineSequence, tags };
+    const given = Object.fromEntries(Object.entries(known).filter(([, value]) => value !== undefined));
     for (const env of [this.#escaped, this.#raw]) {
-      Object.assign(env.opts, syntax);
+      Object.assign(env.opts, given);
       for (const loader of (env as unknown as { loaders: Array<{ cache: object }> }).loaders) loader.cache = {};
     }
   }
@@ -214,6 +220,20 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   return env;
 }
 
+/** A template that renders nothing: what `{% include [...] ignore missing %}` includes when none of the names exists. */
+const NOTHING = {
+  type: 'code',
+  obj: {
+    root: (
+      _env: unknown,
+      _context: unknown,
+      _frame: unknown,
+      _runtime: unknown,
+      done: (e: null, out: string) => void,
+    ) => done(null, ''),
+  },
+} as unknown as string;
+
 type GetTemplate = (
   name: unknown,
   eager: unknown,
@@ -233,11 +253,12 @@ function includeFirstOf(env: Environment): void {
     // The name, or the callback, of nunjucks's other calls (a render's getTemplate returns the template).
     if (!Array.isArray(name) || typeof done !== 'function')
       return getTemplate(name, eager, parent, ignoreMissing, done);
-    const names = name.map(String);
+    // An empty name is missing, as in Jinja (nunjucks would read the folder itself).
+    const names = name.map(String).filter((each) => each !== '');
     const next = (index: number): void => {
       if (index === names.length) {
-        if (ignoreMissing) getTemplate(names[0] ?? '', eager, parent, true, done);
-        else done(new NunjucksTemplateError(`template not found: ${names.join(', ')}`));
+        if (ignoreMissing) done(null, new Template(NOTHING, env, '') as { path?: string });
+        else done(new NunjucksTemplateError(`template not found: ${name.map(String).join(', ')}`));
         return;
       }
       // nunjucks gives a template with no path for a missing name that ignoreMissing lets through.

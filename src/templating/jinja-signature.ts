@@ -2,6 +2,7 @@
 import { MultiDict } from '../http/multidict.js';
 import { splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe } from './nunjucks.js';
+import { isTuple } from './python-format.js';
 
 /** What nunjucks binds `this` to when it calls a filter: the render context, which knows its environment. */
 export interface FilterThis {
@@ -157,8 +158,13 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
   const [left, right] = [plainText(a), plainText(b)];
   if (left === right) return true;
   if (left instanceof Date && right instanceof Date) return left.getTime() === right.getTime();
+  // A tuple is never equal to a list, as in Python: `(1, 2) == [1, 2]` is false.
   if (Array.isArray(left) && Array.isArray(right))
-    return left.length === right.length && left.every((item, index) => pythonEquals(item, right[index]));
+    return (
+      isTuple(left) === isTuple(right) &&
+      left.length === right.length &&
+      left.every((item, index) => pythonEquals(item, right[index]))
+    );
   if (isPlainObject(left) && isPlainObject(right)) {
     const keys = Object.keys(left);
     return (

@@ -44,6 +44,9 @@ export interface Token {
 export interface Tokenizer {
   readonly str: string;
   index: number;
+  /** Where the lexer stands (0-based line and column). */
+  readonly lineno: number;
+  readonly colno: number;
   /** Inside `{{ }}` or `{% %}`, where the text is code. */
   in_code: boolean;
   /** The delimiters it reads. */

@@ -1,6 +1,7 @@
 /** @module Template parsing (layer L3): nunjucks's parser, read the way Jinja reads what nunjucks reads otherwise. */
 import {
   type AstNode,
+  NunjucksTemplateError as TemplateError,
   createParser,
   defineNode,
   nodeClasses,
@@ -39,11 +40,11 @@ const TEST_ARGUMENT_STARTS = new Set([
 export function parse(
   src: string,
   extensions: unknown[],
-  opts: { trimBlocks?: boolean; lstripBlocks?: boolean },
+  opts: { trimBlocks?: boolean; lstripBlocks?: boolean; newlineSequence?: string },
 ): AstNode {
   // trim_blocks and lstrip_blocks are Jinja's here (blockWhitespace), not nunjucks's lexer's.
   const parser = createParser(src, { ...opts, trimBlocks: false, lstripBlocks: false });
-  blockWhitespace(parser.tokens, opts.trimBlocks === true, opts.lstripBlocks === true);
+  blockWhitespace(parser.tokens, opts.trimBlocks === true, opts.lstripBlocks === true, opts.newlineSequence ?? '\n');
   readAsJinja(parser.tokens, (message, token) => parser.fail(message, token.lineno, token.colno));
   parser.extensions = extensions;
   parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
@@ -99,7 +100,9 @@ function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => ne
       (token?.type === 'symbol' && /^\d/.test(token.value))
     ) {
       token = wholeNumber(tokens, token);
-      if (token.type === 'symbol')
+      // `img.2x` is an attribute, as nunjucks read it (Jinja refuses it); anywhere else `2x` is Jinja's syntax error.
+      const attribute = previous?.type === 'operator' && previous.value === '.';
+      if (token.type === 'symbol' && !attribute)
         fail(`'${token.value}' is not a number, and a name cannot start with a digit`, token);
     } else if (token?.type === 'variable-end' && openCurlies > 0 && token.value.startsWith('}')) {
       tokens.backN(token.value.length - 1);
@@ -118,9 +121,9 @@ function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => ne
  * Jinja's `trim_blocks` (the line break after a block tag or a comment is not output) and `lstrip_blocks` (spaces and
  * tabs from the start of a line to a block tag or a comment are not output), and the `+` that turns them off for one
  * tag: `{%+ if x %}` keeps the indentation before it, `{% if x +%}` (or `+#}`) the line break after it. nunjucks's lexer knew
- * neither comments nor `+` (a syntax error).
+ * neither comments nor `+` (a syntax error). And Jinja's `newline_sequence` for the line breaks of the text.
  */
-function blockWhitespace(tokens: Tokenizer, trim: boolean, lstrip: boolean): void {
+function blockWhitespace(tokens: Tokenizer, trim: boolean, lstrip: boolean, newline: string): void {
   const nextToken = tokens.nextToken.bind(tokens);
   const { BLOCK_START, BLOCK_END, COMMENT_START, COMMENT_END } = tokens.tags;
   let keepLineBreak = false;
@@ -147,6 +150,9 @@ function blockWhitespace(tokens: Tokenizer, trim: boolean, lstrip: boolean): voi
     const ends = token.type === 'block-end' || token.type === 'comment';
     if (ends && trim && !keepLineBreak && tokens.str[tokens.index] === '\n') tokens.forwardN(1);
     if (ends) keepLineBreak = false;
+    // Jinja's newline_sequence: the template's text writes its line breaks so (the source has `\n` by now).
+    if (newline !== '\n' && (token.type === 'data' || token.type === 'string'))
+      return { ...token, value: token.value.replaceAll('\n', newline) };
     return token;
   };
   tokens.nextToken = read;
@@ -166,6 +172,8 @@ const ESCAPES: Record<string, string> = {
   v: '\v',
   '\n': '',
 };
+/** The hexadecimal escapes and their digits: a shorter one is Python's (and Jinja's) syntax error. */
+const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 const ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3})|([\s\S]))/y;
 
 /**
@@ -189,8 +197,18 @@ function readPythonString(tokens: Tokenizer, quote: string): string {
     }
     const [written, hex2, hex4, hex8, octal, other = ''] = match;
     const code = hex2 ?? hex4 ?? hex8;
-    if (code !== undefined && Number.parseInt(code, 16) <= 0x10ffff)
-      text += String.fromCodePoint(Number.parseInt(code, 16));
+    if (code === undefined && HEX_ESCAPE_LENGTH[other] !== undefined) {
+      // Python's error: `'C:\Users'` reads `\U` as an escape (write `\\` for a backslash).
+      const digits = 'X'.repeat(HEX_ESCAPE_LENGTH[other]);
+      throw new TemplateError(
+        `truncated \\${other}${digits} escape in a string: write \\\\ for a backslash`,
+        tokens.lineno + 1,
+        tokens.colno + 1,
+      );
+    }
+    if (code !== undefined && Number.parseInt(code, 16) > 0x10ffff)
+      throw new TemplateError(`\\U${code} is not a Unicode character`, tokens.lineno + 1, tokens.colno + 1);
+    if (code !== undefined) text += String.fromCodePoint(Number.parseInt(code, 16));
     else if (octal !== undefined) text += String.fromCodePoint(Number.parseInt(octal, 8));
     else text += ESCAPES[other] ?? written;
     at += written.length;
@@ -207,7 +225,11 @@ function wholeNumber(tokens: Tokenizer, token: Token): Token {
   if (text.length < token.value.length || /\w/.test(tokens.str[start + text.length] ?? '')) return token;
   tokens.forwardN(text.length - token.value.length);
   const digits = text.replaceAll('_', '');
-  if (/^0[xob]/i.test(digits)) return { ...token, type: 'int', value: String(Number(digits)) };
+  if (/^0[xob]/i.test(digits)) {
+    // Past 1e21 a number's text has an exponent, which nunjucks reads only as a float.
+    const value = Number(digits);
+    return { ...token, type: value < 1e21 ? 'int' : 'float', value: String(value) };
+  }
   return { ...token, type: /[.e]/i.test(digits) ? 'float' : 'int', value: digits };
 }
 
@@ -245,8 +267,12 @@ function parseSet(parser: NunjucksParser): AstNode {
   }
   const first = parser.parseExpression();
   const items = [first];
-  while (parser.skip('comma') && parser.peekToken()?.type !== 'block-end') items.push(parser.parseExpression());
-  node.value = items.length > 1 ? new nodes.Group(first.lineno ?? 0, first.colno ?? 0, items) : first;
+  let commas = 0;
+  for (; parser.skip('comma'); commas++)
+    if (parser.peekToken()?.type !== 'block-end') items.push(parser.parseExpression());
+  // `1, 2` and `1,` are tuples, as in Jinja.
+  const tuple = new nodes.Group(first.lineno ?? 0, first.colno ?? 0, items);
+  node.value = commas > 0 ? Object.assign(tuple, { tuple: true }) : first;
   parser.advanceAfterBlockEnd(tag.value);
   return node;
 }

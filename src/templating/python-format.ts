@@ -107,6 +107,16 @@ function pad(text: string, flags: string, width: number, numeric: boolean): stri
  * makeTuple(1, 2); // [1, 2], a tuple
  */
 export function makeTuple(...items: unknown[]): unknown[] {
+  return tupleOf(items);
+}
+
+/**
+ * `items` made a tuple, in place (for lists too long to spread into {@link makeTuple}'s arguments).
+ *
+ * @example
+ * tupleOf([1, 2]); // [1, 2], a tuple
+ */
+export function tupleOf(items: unknown[]): unknown[] {
   return Object.defineProperty(items, TUPLE, { value: true });
 }
 

@@ -5,7 +5,7 @@ import { splitKeywords } from './keywords.js';
 import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
 import { SAFE_TEXT } from './jinja-text.js';
-import { isTuple, makeTuple, percentFormat } from './python-format.js';
+import { isTuple, makeTuple, percentFormat, tupleOf } from './python-format.js';
 import { isTruthy } from './truthiness.js';
 
 /** Python's dict methods, for a plain object (`form.errors.items()`); `get` gives `null` (None) for a missing key. */
@@ -199,13 +199,22 @@ function unpack(value: unknown, count: number): unknown[] {
   return items;
 }
 
-/** Jinja's `a + b`: two lists (or tuples) joined, as in Python; anything else as JavaScript adds (numbers, text). */
+/**
+ * Jinja's `a + b`: two lists (or two tuples) joined, as in Python; text and safe text joined as Markup joins them (the
+ * plain part escaped); anything else as JavaScript adds (numbers, text).
+ */
 function add(left: unknown, right: unknown): unknown {
   if (Array.isArray(left) && Array.isArray(right)) {
-    return isTuple(left) && isTuple(right) ? makeTuple(...left, ...right) : [...left, ...right];
+    const joined = left.concat(right);
+    return isTuple(left) && isTuple(right) ? tupleOf(joined) : joined;
+  }
+  if ((isMarkedSafe(left) || isMarkedSafe(right)) && isText(left) && isText(right)) {
+    return markSafe(escapeUnlessSafe(left) + escapeUnlessSafe(right));
   }
   return (left as number) + (right as number);
 }
+
+const isText = (value: unknown): boolean => typeof value === 'string' || isMarkedSafe(value);
 
 /** Jinja's `a * b`: text or a list times a whole number repeats it (`'-' * 20`), as in Python; else a product. */
 function multiply(left: unknown, right: unknown): unknown {
@@ -214,10 +223,28 @@ function multiply(left: unknown, right: unknown): unknown {
     const count = Math.max(0, times);
     if (typeof repeated === 'string') return repeated.repeat(count);
     if (isMarkedSafe(repeated)) return markSafe(String(repeated).repeat(count));
-    if (Array.isArray(repeated)) return Array.from({ length: count }, () => repeated).flat(1);
+    if (Array.isArray(repeated)) {
+      const list: unknown[] = [];
+      for (let round = 0; round < count; round++) for (const item of repeated) list.push(item);
+      return list;
+    }
   }
   return (left as number) * (right as number);
 }
+
+/** The names Flask's templates have as globals, which Flagon's App passes in each render's context (app/templates.ts). */
+const FLASK_GLOBALS = [
+  'config',
+  'request',
+  'session',
+  'g',
+  'url_for',
+  'urlFor',
+  'get_flashed_messages',
+  'getFlashedMessages',
+  'csrf_token',
+  'csrfToken',
+];
 
 /** The part of nunjucks's render context `self` needs: a block's function, as the most derived template has it. */
 interface BlockContext {
@@ -267,6 +294,13 @@ export const templateOperators = Object.freeze({
         };
       },
     });
+  },
+  /**
+   * What an include without context sees of the render's names: the helpers Flask makes Jinja globals (`url_for`,
+   * `request`, `session`, `g`, `config`, flashed messages, `csrf_token`), under Flask's names and Flagon's.
+   */
+  globalsOf(variables: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(FLASK_GLOBALS.filter((name) => name in variables).map((name) => [name, variables[name]]));
   },
   /** Before a second `{% extends %}` runs: Jinja's error (nunjucks switched to the last parent without a word). */
   extendOnce(parent: unknown): void {

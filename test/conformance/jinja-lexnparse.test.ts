@@ -6,8 +6,8 @@
  * do not either (Flask's rule). `env.globals[...]` and `env.filters[...]` become `addGlobal` and `addFilter`. A check
  * that a template only parses (`env.from_string(src)` with no render) renders it and looks for a TemplateSyntaxError.
  * Environment options (`Environment(lstrip_blocks=True, ...)`, custom delimiters) go through `renderWith`, a
- * NunjucksRenderer with the same options (`app.templates.configure(…)` in an App); line statements and
- * `newline_sequence`, which Flagon does not have, throw there. Jinja's lexer
+ * NunjucksRenderer with the same options (`app.templates.configure(…)` in an App); line statements, which Flagon
+ * does not have, throw there. Jinja's lexer
  * and parser internals (TokenStream, `env.lex`, `env.parse` node classes) are N/A, but for the operator priority a
  * parse tree shows, which a render can check too.
  */
@@ -74,17 +74,18 @@ const JINJA_DEFAULTS: Required<JinjaOptions> = {
 
 /**
  * `Environment(**options).from_string(source).render(**context)`: the options Flagon has (`trimBlocks`,
- * `lstripBlocks`, `keepTrailingNewline`, the delimiters as `tags`) on a renderer of their own; line statements and
- * another newline_sequence, which Flagon has not, throw.
+ * `lstripBlocks`, `keepTrailingNewline`, `newlineSequence`, the delimiters as `tags`) on a renderer of their own;
+ * line statements, which Flagon has not, throw.
  */
 function renderWith(options: JinjaOptions, source: string, context: Record<string, unknown> = {}): string {
   const o = { ...JINJA_DEFAULTS, ...options };
-  for (const key of ['line_statement_prefix', 'line_comment_prefix', 'newline_sequence'] as const)
+  for (const key of ['line_statement_prefix', 'line_comment_prefix'] as const)
     if (o[key] !== JINJA_DEFAULTS[key]) throw new Error(`Flagon has no template option ${key}`);
   const syntax: TemplateSyntax = {
     trimBlocks: o.trim_blocks,
     lstripBlocks: o.lstrip_blocks,
     keepTrailingNewline: o.keep_trailing_newline,
+    newlineSequence: o.newline_sequence as TemplateSyntax['newlineSequence'],
     tags: {
       blockStart: o.block_start_string,
       blockEnd: o.block_end_string,
@@ -210,8 +211,7 @@ foo`,
     expect(result.replaceAll('\n', 'X')).toBe('1X2X3X4');
   });
 
-  // MISSING: `newline_sequence`: Flagon always writes `\n`.
-  it.fails("TestLexer.test_normalizing (newline_sequence='\\r', '\\r\\n')", () => {
+  it("TestLexer.test_normalizing (newline_sequence='\\r', '\\r\\n')", () => {
     for (const seq of ['\r', '\r\n']) {
       const result = renderWith({ newline_sequence: seq }, '1\n2\r\n3\n4\n');
       expect(result.replaceAll(seq, 'X')).toBe('1X2X3X4');

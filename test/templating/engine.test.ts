@@ -1,4 +1,7 @@
 /** NunjucksRenderer itself: per-file autoescaping holds however a template was first reached, and Jinja's constants. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NunjucksRenderer } from '../../src/templating/index.js';
@@ -349,6 +352,42 @@ describe('NunjucksRenderer', () => {
     ).toBe('aA|é|A|😀|a&#92;d');
     // wordcount of nothing is 0, as Jinja's (nunjucks printed nothing); words in any script count.
     expect(engine.renderString('{{ missing|wordcount }} {{ "héllo wörld, a-b"|wordcount }}', {})).toBe('0 4');
+  });
+
+  it('holds what a review of the Jinja work found (filters on recursive loops, options, escapes, includes)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'flagon-review-'));
+    writeFileSync(join(folder, 'nav.txt'), '{{ secret }}|{{ url_for("x") }}');
+    const engine = new NunjucksRenderer([folder]);
+    const tree = [{ n: 'a', hidden: false, c: [{ n: 'SECRET', hidden: true, c: [] }] }];
+    // A loop filter on a recursive loop applied once, with the loop's names unset: every hidden item showed.
+    expect(() =>
+      engine.renderString('{% for x in t if not x.hidden recursive %}{{ x.n }}{{ loop(x.c) }}{% endfor %}', {
+        t: tree,
+      }),
+    ).toThrow('(a loop filter) is not read here');
+    expect(() => engine.renderString('{% for x in t recursive %}{{ loop(x.c, 5) }}{% endfor %}', { t: tree })).toThrow(
+      'loop() takes one argument',
+    );
+    // Only the template options reach nunjucks: `autoescape` in the same object (from a config file) does not.
+    const options = { trimBlocks: true, autoescape: false };
+    expect(new NunjucksRenderer([], options).renderString('{{ x }}', { x: '<s>' })).toBe('&lt;s&gt;');
+    expect(JSON.stringify(new NunjucksRenderer([], { newlineSequence: '\r\n' }).renderString('a\nb', {}))).toBe(
+      JSON.stringify('a\r\nb'),
+    );
+    // Python's errors for a truncated escape (a Windows path), at the string; `img.2x` stays an attribute.
+    expect(() => engine.renderString("x\n{{ 'C:\\Users\\bob' }}", {})).toThrow(
+      /truncated \\UXXXXXXXX escape in a string: write \\\\ for a backslash \(\(template string\), line 2, column 4\)/,
+    );
+    const render = (source: string) =>
+      engine.renderString(source, { img: { '2x': 'big' }, secret: 's', url_for: (name: string) => `/${name}` });
+    expect(render('{{ img.2x }} {{ 0xFFFFFFFFFFFFFFFFFF > 1e21 }} {{ [1, 2] == (1, 2) }} {{ (1, 2) == (1, 2) }}')).toBe(
+      'big true false true',
+    );
+    expect(render("{{ ('<b>'|safe) + '<i>' }} {{ ([0] * 1000000)|length }} {% set t = 1, %}{{ t|length }}")).toBe(
+      '<b>&lt;i&gt; 1000000 1',
+    );
+    // Includes: an empty list with ignore missing, an empty name skipped, and Flask's globals without context.
+    expect(render("{% include [] ignore missing %}|{% include ['', 'nav.txt'] without context %}")).toBe('||/x');
   });
 
   it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
