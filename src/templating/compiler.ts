@@ -124,6 +124,14 @@ class LocatingCompiler extends Compiler {
       code = code.replace('return new runtime.SafeString(', 'return String(');
     }
     if (this.#setting) code = code.replace(SET_LINE, 'flagon.set(frame, $1, $2);');
+    if (MACRO_LINE.test(code)) code = code.replace('runtime.makeMacro(', 'flagon.makeMacro(');
+    if (code === 'kwargs = kwargs || {};' && this.#macroExtras !== null) {
+      // Jinja's varargs and kwargs, for a macro whose body names them.
+      const extras = this._tmpid();
+      super._emitLine(code);
+      code = `var ${extras} = flagon.macroExtras(kwargs, ${JSON.stringify(this.#macroExtras)}); frame.set("varargs", ${extras}[0]); frame.set("kwargs", ${extras}[1]);`;
+      this.#macroExtras = null;
+    }
     if (this.#withoutContext)
       code = code.replace(
         'template.render(context.getVariables(), frame, ',
@@ -156,12 +164,26 @@ class LocatingCompiler extends Compiler {
       const inScope = frame === undefined && (this.#macroDepth > 0 || insideScope(this.#macroFrame));
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
       this.#macroDepth++;
+      const body = node.body;
+      this.#macroExtras =
+        mentions(body, 'varargs') || mentions(body, 'kwargs')
+          ? (node.args?.children ?? []).flatMap((param) =>
+              param.typename === 'Symbol'
+                ? [String(param.value)]
+                : ((param as { children?: Array<{ key?: { value?: unknown } }> }).children ?? []).map((pair) =>
+                    String(pair.key?.value),
+                  ),
+            )
+          : null;
       return super._compileMacro(node, defined);
     } finally {
       this.#macroDepth--;
       this.#fn = outer;
     }
   }
+
+  /** The declared parameters of the macro being started whose body names `varargs` or `kwargs` (else null). */
+  #macroExtras: string[] | null = null;
 
   /** How many macro or call-block bodies the code being written is inside. */
   #macroDepth = 0;
@@ -703,6 +725,9 @@ export interface CompileEnvironment {
 
 /** The line nunjucks's compileSet writes to set a name in the run-time scope (looking past isolated scopes). */
 const SET_LINE = /^frame\.set\(("\w+"), (t_\d+), true\);$/;
+
+/** The line nunjucks's _compileMacro starts a macro with. */
+const MACRO_LINE = /^var macro_t_\d+ = runtime\.makeMacro\($/;
 
 /** A line break, as Jinja reads them: `\r\n`, `\r` or `\n`. */
 const LINE_BREAK = /\r\n?/g;

@@ -171,6 +171,11 @@ interface Internals {
   lexer: { lex(src: string, opts: object): unknown; TOKEN_LEFT_PAREN: string; TOKEN_SYMBOL: string };
   lib: { TemplateError: new (message: string, lineno?: number, colno?: number) => Error; escape(text: string): string };
   runtime: {
+    makeMacro(
+      argNames: string[],
+      kwargNames: string[],
+      fn: (...args: unknown[]) => unknown,
+    ): (...args: unknown[]) => unknown;
     markSafe(value: string): unknown;
     copySafeness(from: unknown, text: string): unknown;
     SafeString: new (text: string) => object;
@@ -211,6 +216,8 @@ export const { transform } = createRequire(import.meta.url)('nunjucks/src/transf
 export const NunjucksTemplateError = internals.lib.TemplateError;
 /** Marks text as safe HTML for nunjucks's autoescaping. */
 export const markSafe = (text: string): unknown => internals.runtime.markSafe(text);
+/** nunjucks's macro maker: binds a call's positional and keyword arguments to the macro's parameters. */
+export const makeMacro = internals.runtime.makeMacro;
 /** `text`, marked safe when `from` is (nunjucks's own filters keep safeness this way). */
 export const copySafeness = (from: unknown, text: string): unknown => internals.runtime.copySafeness(from, text);
 /** Whether `value` is text marked safe (nunjucks's SafeString, Jinja's Markup). */

@@ -2,7 +2,7 @@
 import { MultiDict } from '../http/multidict.js';
 import { escapeUnlessSafe, isPlainObject, plainText, printable, pythonEquals, sequence } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
-import { copySafeness, isMarkedSafe, markSafe, NunjucksTemplateError } from './nunjucks.js';
+import { copySafeness, isMarkedSafe, makeMacro, markSafe, NunjucksTemplateError } from './nunjucks.js';
 import { contains } from './jinja-tests.js';
 import { SAFE_TEXT } from './jinja-text.js';
 import { isTuple, makeTuple, percentFormat, tupleOf } from './python-format.js';
@@ -232,6 +232,41 @@ function multiply(left: unknown, right: unknown): unknown {
   return (left as number) * (right as number);
 }
 
+/** Where a macro call's extra positional arguments travel to the macro's `varargs` (in its keyword arguments). */
+const VARARGS = Symbol('varargs');
+
+/**
+ * nunjucks's macro, keeping what it dropped: positional arguments past the macro's parameters, for Jinja's
+ * `varargs` (macroExtras reads them back).
+ */
+function collectingMacro(
+  argNames: string[],
+  kwargNames: string[],
+  fn: (...args: unknown[]) => unknown,
+): (...args: unknown[]) => unknown {
+  const macro = makeMacro(argNames, kwargNames, fn);
+  const fixed = argNames.length + kwargNames.length;
+  return function (this: unknown, ...args: unknown[]): unknown {
+    const last = args.at(-1) as { __keywords?: true } | undefined;
+    const keywords = typeof last === 'object' && last !== null && last.__keywords === true ? last : null;
+    const positional = keywords ? args.slice(0, -1) : args;
+    if (positional.length <= fixed) return macro.apply(this, args);
+    const extra = { ...keywords, __keywords: true, [VARARGS]: positional.slice(fixed) };
+    return macro.apply(this, [...positional.slice(0, fixed), extra]);
+  };
+}
+
+/**
+ * A macro's `varargs` (positional arguments past its parameters) and `kwargs` (keyword arguments it has no parameter
+ * for), as Jinja gives them to a macro whose body names them.
+ */
+function macroExtras(keywords: Record<string | symbol, unknown>, declared: string[]): [unknown[], object] {
+  const rest = Object.fromEntries(
+    Object.entries(keywords).filter(([name]) => name !== '__keywords' && name !== 'caller' && !declared.includes(name)),
+  );
+  return [(keywords[VARARGS] as unknown[] | undefined) ?? [], rest];
+}
+
 /** The names Flask's templates have as globals, which Flagon's App passes in each render's context (app/templates.ts). */
 const FLASK_GLOBALS = [
   'config',
@@ -274,6 +309,8 @@ export const templateOperators = Object.freeze({
   set,
   setAttribute,
   slice,
+  makeMacro: collectingMacro,
+  macroExtras,
   /**
    * Jinja's `self`, in a template: `self.title()` renders the block `title` as the most derived template defines
    * it, marked safe (it is template output).

@@ -366,8 +366,7 @@ describe('jinja tests/test_core_tags.py', () => {
     ).toThrow(TemplateSyntaxError);
   });
 
-  // MISSING: `varargs` (and `kwargs`) in a macro: extra positional arguments are dropped, `varargs` is undefined.
-  it.fails('TestMacros.test_varargs', () => {
+  it('TestMacros.test_varargs', () => {
     const tmpl = fromString(
       trimBlocks(`\
 {% macro test() %}{{ varargs|join('|') }}{% endmacro %}\

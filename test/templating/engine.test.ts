@@ -390,6 +390,29 @@ describe('NunjucksRenderer', () => {
     expect(render("{% include [] ignore missing %}|{% include ['', 'nav.txt'] without context %}")).toBe('||/x');
   });
 
+  it("gives a macro Jinja's varargs and kwargs: the arguments it has no parameter for", () => {
+    const engine = new NunjucksRenderer([]);
+    // Jinja 3.1 renders the same (python3); nunjucks dropped the extra arguments.
+    const input =
+      "{% macro input(name, type='text') %}<input name={{ name }} type={{ type }}{{ kwargs|xmlattr }}>{% endmacro %}";
+    expect(
+      engine.renderString(`${input}{{ input('q', class='search', id='x') }}|{{ input('p', 'password') }}`, {}),
+    ).toBe('<input name=q type=text class="search" id="x">|<input name=p type=password>');
+    expect(
+      engine.renderString(
+        "{% macro m(a, b=2) %}{{ a }}{{ b }}[{{ varargs|join(',') }}]{% endmacro %}{{ m(1) }} {{ m(1, 3, 4, 5) }}",
+        {},
+      ),
+    ).toBe('12[] 13[4,5]');
+    // A call block's caller is not a keyword argument of the macro.
+    expect(
+      engine.renderString(
+        '{% macro m() %}{{ caller() }}{{ kwargs|length }}{% endmacro %}{% call m() %}c{% endcall %}',
+        {},
+      ),
+    ).toBe('c0');
+  });
+
   it("reads a test's one argument without parentheses, as Jinja: `is divisibleby 3`, `is in [1, 2]`", () => {
     expect(new NunjucksRenderer([]).renderString('{{ 3 is odd|string }}', {})).toBe('true'); // the filter takes the result
     const engine = new NunjucksRenderer([]);
