@@ -679,6 +679,20 @@ class LocatingCompiler extends Compiler {
     super.compilePair(node, frame);
   }
 
+  /** `*items` in a call: the list's items as positional arguments (a JavaScript spread in the argument list). */
+  compileSplat(node: AstNode & { value: AstNode }, frame: unknown): void {
+    this._emit('...flagon.sequence(');
+    this.compile(node.value, frame);
+    this._emit(')');
+  }
+
+  /** `**options` in a call: the dict's entries as keyword arguments (a spread in the keyword arguments' object). */
+  compileKeywordSplat(node: AstNode & { value: AstNode }, frame: unknown): void {
+    this._emit('...flagon.keywords(');
+    this.compile(node.value, frame);
+    this._emit(')');
+  }
+
   /** A `required` block that no child template filled is Jinja's error where the block stands. */
   override compileBlock(node: AstNode & { required?: boolean }, frame: unknown): void {
     const name = String(node.name?.value);

@@ -73,7 +73,8 @@ export interface NunjucksParser {
   parseMul(): AstNode;
   parsePow(): AstNode;
   parseFilter(node: AstNode): AstNode;
-  parseSignature(): AstNode;
+  /** A call's arguments; `null` only when `tolerant` and there are none (no parenthesis). */
+  parseSignature(tolerant?: boolean, noParens?: boolean): AstNode;
   parseExpression(): AstNode;
   skip(type: string): boolean;
   skipValue(type: string, value: string): boolean;
@@ -151,6 +152,7 @@ export interface NodeClasses {
   Include: new (lineno: number, colno: number) => AstNode;
   Block: new (lineno: number, colno: number) => AstNode;
   Pair: new (lineno: number, colno: number, key: AstNode, value: AstNode) => AstNode;
+  KeywordArgs: new (lineno: number, colno: number) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;

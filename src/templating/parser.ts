@@ -13,6 +13,10 @@ import {
 /** `{% for item in tree recursive %}`: the For node inside, compiled by LocatingCompiler.compileRecursiveLoop. */
 const RecursiveLoopNode = defineNode('RecursiveLoop', ['loop']);
 
+/** `f(*items)` and `f(**options)`: a list spread as positional arguments, a dict as keyword arguments. */
+const SplatNode = defineNode('Splat', ['value']);
+const KeywordSplatNode = defineNode('KeywordSplat', ['value']);
+
 /** `text[1:3]`, `items[:5]`, `s[::-1]`: Jinja's (Python's) slice, compiled by LocatingCompiler.compileSlice. */
 const SliceNode = defineNode('Slice', ['target', 'start', 'stop', 'step'], 'LookupVal');
 
@@ -56,6 +60,7 @@ export function parse(
   parser.parseInclude = () => parseInclude(parser);
   parser.parseBlock = () => parseBlock(parser);
   parser.parseAggregate = () => parseAggregate(parser);
+  parser.parseSignature = (tolerant, noParens) => parseSignature(parser, tolerant, noParens);
   const parseWithContext = parser.parseWithContext.bind(parser);
   // `{% from 'forms.html' import field, with context %}`: Jinja takes a comma before `with context`.
   parser.parseWithContext = () => {
@@ -361,6 +366,56 @@ function isBlank(node: AstNode): boolean {
     node.typename === 'Output' &&
     (node.children ?? []).every((child) => child.typename === 'TemplateData' && /^\s*$/.test(String(child.value)))
   );
+}
+
+/**
+ * A call's arguments, as Jinja reads them: positional, then keywords, with Python's `*items` (after the positional
+ * ones) and `**options` (last). nunjucks read neither. `noParens`: a call block's arguments, up to the tag's end.
+ */
+function parseSignature(parser: NunjucksParser, tolerant?: boolean, noParens?: boolean): AstNode {
+  const { NodeList, KeywordArgs, Pair } = nodeClasses;
+  let token = parser.peekToken();
+  if (!noParens && token.type !== 'left-paren') {
+    if (tolerant) return null as unknown as AstNode; // nunjucks's parseCall asks for no arguments this way
+    parser.fail('expected arguments', token.lineno, token.colno);
+  }
+  if (token.type === 'left-paren') token = parser.nextToken();
+  const args = new NodeList(token.lineno, token.colno, []);
+  const keywords = new KeywordArgs(token.lineno, token.colno);
+  let [spread, spreadKeywords] = [false, false];
+  for (let first = true; ; first = false) {
+    token = parser.peekToken();
+    if (!noParens && token.type === 'right-paren') {
+      parser.nextToken();
+      break;
+    }
+    if (noParens && token.type === 'block-end') break;
+    if (!first && !parser.skip('comma')) parser.fail('expected a comma between arguments', token.lineno, token.colno);
+    token = parser.peekToken();
+    if (spreadKeywords) parser.fail('nothing can follow **options in a call', token.lineno, token.colno);
+    if (token.type === 'operator' && token.value === '**') {
+      parser.nextToken();
+      keywords.children!.push(new KeywordSplatNode(token.lineno, token.colno, parser.parseExpression()));
+      spreadKeywords = true;
+    } else if (token.type === 'operator' && token.value === '*') {
+      if (spread) parser.fail('a call takes one *items', token.lineno, token.colno);
+      parser.nextToken();
+      args.children!.push(new SplatNode(token.lineno, token.colno, parser.parseExpression()));
+      spread = true;
+    } else {
+      const argument = parser.parseExpression();
+      if (parser.skipValue('operator', '=')) {
+        keywords.children!.push(
+          new Pair(argument.lineno ?? 0, argument.colno ?? 0, argument, parser.parseExpression()),
+        );
+      } else {
+        if (spread) parser.fail('a positional argument cannot follow *items', token.lineno, token.colno);
+        args.children!.push(argument);
+      }
+    }
+  }
+  if ((keywords.children ?? []).length > 0) args.children!.push(keywords);
+  return args;
 }
 
 const CLOSING = new Set(['right-paren', 'right-bracket', 'right-curly']);

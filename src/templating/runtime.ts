@@ -119,7 +119,8 @@ export function namespace(...args: unknown[]): Namespace {
   const { positional, keywords } = splitKeywords(args);
   const made = new Namespace();
   for (const values of [...positional, keywords ?? {}]) {
-    if (typeof values !== 'object' || values === null) throw new TypeError('namespace() takes a dict and keywords');
+    if (typeof values !== 'object' || values === null)
+      throw new NunjucksTemplateError('namespace() takes a dict and keywords');
     for (const [name, value] of Object.entries(values)) made[name] = value;
   }
   return made;
@@ -192,10 +193,11 @@ function unpack(value: unknown, count: number): unknown[] {
   try {
     items = sequence(value);
   } catch {
-    throw new TypeError(`cannot unpack non-iterable ${typeof value} object`);
+    throw new NunjucksTemplateError(`cannot unpack non-iterable ${typeof value} object`);
   }
-  if (items.length < count) throw new Error(`not enough values to unpack (expected ${count}, got ${items.length})`);
-  if (items.length > count) throw new Error(`too many values to unpack (expected ${count})`);
+  if (items.length < count)
+    throw new NunjucksTemplateError(`not enough values to unpack (expected ${count}, got ${items.length})`);
+  if (items.length > count) throw new NunjucksTemplateError(`too many values to unpack (expected ${count})`);
   return items;
 }
 
@@ -310,6 +312,16 @@ export const templateOperators = Object.freeze({
   setAttribute,
   slice,
   makeMacro: collectingMacro,
+  /** `f(*items)`: the items of a list (or any iterable, or a dict's keys), as Python spreads them. */
+  sequence,
+  /** `f(**options)`: a dict's entries as keyword arguments (a Map's too); anything else is Python's TypeError. */
+  keywords(value: unknown): Record<string, unknown> {
+    if (value instanceof Map) return Object.fromEntries(value);
+    if (isPlainObject(value)) return value;
+    throw new NunjucksTemplateError(
+      `argument after ** must be a mapping, not ${value === null ? 'none' : typeof value}`,
+    );
+  },
   macroExtras,
   /**
    * Jinja's `self`, in a template: `self.title()` renders the block `title` as the most derived template defines

@@ -404,6 +404,17 @@ describe('NunjucksRenderer', () => {
         {},
       ),
     ).toBe('12[] 13[4,5]');
+    // `*items` and `**options` in a call, as Python's: a macro hands its kwargs on; the rules of their order hold.
+    const wrap = `${input}{% macro search(name) %}{{ input(name, 'search', **kwargs) }}{% endmacro %}`;
+    expect(engine.renderString(`${wrap}{{ search('q', id='s') }}`, {})).toBe('<input name=q type=search id="s">');
+    engine.addGlobal('f', (...all: unknown[]) => JSON.stringify(all));
+    const args = { through: ['a', 'b'] };
+    expect(engine.renderString('{{ f(1, *[2, 3], k=4, **{"m": 5})|safe }}', args)).toBe('[1,2,3,{"k":4,"m":5}]');
+    expect(() => engine.renderString('{{ f(*through, 1) }}', args)).toThrow(
+      'a positional argument cannot follow *items',
+    );
+    expect(() => engine.renderString('{{ f(**{}, a=1) }}', args)).toThrow('nothing can follow **options in a call');
+    expect(() => engine.renderString('{{ f(**5) }}', args)).toThrow('argument after ** must be a mapping, not number');
     // A call block's caller is not a keyword argument of the macro.
     expect(
       engine.renderString(
