@@ -56,6 +56,8 @@ export interface Tokenizer {
   nextToken(): Token | null;
   forwardN(count: number): void;
   backN(count: number): void;
+  /** Where trim_blocks last dropped a line break (parser.ts's blockWhitespace), for a raw block to take it back. */
+  trimmedAt?: number;
   /** Reads a string literal from its opening `quote` to past its closing one. */
   _parseString(quote: string): string;
 }
@@ -79,7 +81,6 @@ export interface NunjucksParser {
   skip(type: string): boolean;
   skipValue(type: string, value: string): boolean;
   parseUntilBlocks(...names: string[]): AstNode;
-  advanceAfterBlockEnd(name?: string): void;
   parsePostfix(node: AstNode): AstNode & { args?: { children: AstNode[] } };
   parseFilterArgs(node: AstNode): AstNode[];
   fail(message: string, lineno?: number, colno?: number): never;
@@ -90,6 +91,10 @@ export interface NunjucksParser {
   parseInclude(): AstNode;
   parseBlock(): AstNode;
   parseAggregate(): AstNode | null;
+  parseRaw(name?: string): AstNode;
+  /** Set after a `-%}`: the next text loses its leading whitespace. */
+  dropLeadingWhitespace: boolean;
+  advanceAfterBlockEnd(name?: string): Token;
   parseWithContext(): boolean | null;
   parseFilterName(): AstNode;
 }
@@ -140,6 +145,7 @@ export interface NodeClasses {
   Capture: new (lineno: number, colno: number, body: AstNode) => AstNode;
   Filter: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;
   Output: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
+  TemplateData: new (lineno: number, colno: number, value: string) => AstNode;
   For: new (
     lineno: number,
     colno: number,

@@ -60,6 +60,7 @@ export function parse(
   parser.parseInclude = () => parseInclude(parser);
   parser.parseBlock = () => parseBlock(parser);
   parser.parseAggregate = () => parseAggregate(parser);
+  parser.parseRaw = (name) => parseRaw(parser, name ?? 'raw', opts.trimBlocks === true, opts.lstripBlocks === true);
   parser.parseSignature = (tolerant, noParens) => parseSignature(parser, tolerant, noParens);
   const parseWithContext = parser.parseWithContext.bind(parser);
   // `{% from 'forms.html' import field, with context %}`: Jinja takes a comma before `with context`.
@@ -153,7 +154,10 @@ function blockWhitespace(tokens: Tokenizer, trim: boolean, lstrip: boolean, newl
     // `{# … +#}` keeps the line break after it too.
     if (token.type === 'comment' && token.value.endsWith(`+${COMMENT_END}`)) keepLineBreak = true;
     const ends = token.type === 'block-end' || token.type === 'comment';
-    if (ends && trim && !keepLineBreak && tokens.str[tokens.index] === '\n') tokens.forwardN(1);
+    if (ends && trim && !keepLineBreak && tokens.str[tokens.index] === '\n') {
+      tokens.trimmedAt = tokens.index;
+      tokens.forwardN(1);
+    }
     if (ends) keepLineBreak = false;
     // Jinja's newline_sequence: the template's text writes its line breaks so (the source has `\n` by now).
     if (newline !== '\n' && (token.type === 'data' || token.type === 'string'))
@@ -416,6 +420,45 @@ function parseSignature(parser: NunjucksParser, tolerant?: boolean, noParens?: b
   }
   if ((keywords.children ?? []).length > 0) args.children!.push(keywords);
   return args;
+}
+
+/**
+ * `{% raw %}…{% endraw %}` (or `verbatim`), as Jinja reads it: whitespace control on either tag (`{%- raw -%}`,
+ * `{%- endraw %}`), trim_blocks and lstrip_blocks around the end tag, raw blocks inside counted, and the template's
+ * own delimiters; nunjucks looked for `{% endraw %}` spelled only so.
+ */
+function parseRaw(parser: NunjucksParser, name: string, trim: boolean, lstrip: boolean): AstNode {
+  const tokens = parser.tokens;
+  const begun = parser.advanceAfterBlockEnd();
+  // A `-` on the raw tag strips the start of the raw text, not the text after the block; trim_blocks does not apply
+  // after the raw tag (its line break, dropped by blockWhitespace, belongs to the raw text).
+  const stripStart = begun.value.startsWith('-');
+  parser.dropLeadingWhitespace = false;
+  const start = tokens.trimmedAt === tokens.index - 1 ? tokens.index - 1 : tokens.index;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const { BLOCK_START, BLOCK_END } = tokens.tags;
+  const tag = new RegExp(`${escape(BLOCK_START)}([-+]?)\\s*(${name}|end${name})\\s*([-+]?)${escape(BLOCK_END)}`, 'g');
+  tag.lastIndex = tokens.index;
+  let end: RegExpExecArray | null = null;
+  for (let depth = 1; depth > 0; ) {
+    end = tag.exec(tokens.str);
+    if (end === null) parser.fail(`expected {% end${name} %}`, begun.lineno, begun.colno);
+    depth += end[2] === name ? 1 : -1;
+  }
+  const [whole, before, , after] = end!;
+  let text = tokens.str.slice(start, end!.index);
+  if (stripStart) text = text.replace(/^\s+/, '');
+  if (before === '-') text = text.replace(/\s+$/, '');
+  else if (lstrip && before !== '+') {
+    // Spaces before the end tag at the start of its line (the raw text's own start counts if a line starts there).
+    const atLineStart = start === 0 || tokens.str[start - 1] === '\n';
+    text = text.replace(atLineStart ? /(^|\n)[ \t]+$/ : /(\n)[ \t]+$/, '$1');
+  }
+  tokens.forwardN(end!.index + whole.length - tokens.index);
+  if (after === '-') parser.dropLeadingWhitespace = true;
+  else if (trim && after !== '+' && tokens.str[tokens.index] === '\n') tokens.forwardN(1);
+  const { Output, TemplateData } = nodeClasses;
+  return new Output(begun.lineno, begun.colno, [new TemplateData(begun.lineno, begun.colno, text)]);
 }
 
 const CLOSING = new Set(['right-paren', 'right-bracket', 'right-curly']);
