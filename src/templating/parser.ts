@@ -435,9 +435,12 @@ function parseRaw(parser: NunjucksParser, name: string, trim: boolean, lstrip: b
   const stripStart = begun.value.startsWith('-');
   parser.dropLeadingWhitespace = false;
   const start = tokens.trimmedAt === tokens.index - 1 ? tokens.index - 1 : tokens.index;
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const { BLOCK_START, BLOCK_END } = tokens.tags;
-  const tag = new RegExp(`${escape(BLOCK_START)}([-+]?)\\s*(${name}|end${name})\\s*([-+]?)${escape(BLOCK_END)}`, 'g');
+  const tag = new RegExp(
+    `${literally(BLOCK_START)}([-+]?)\\s*(${name}|end${name})\\s*([-+]?)${literally(BLOCK_END)}`,
+    'g',
+  );
   tag.lastIndex = tokens.index;
   let end: RegExpExecArray | null = null;
   for (let depth = 1; depth > 0; ) {
