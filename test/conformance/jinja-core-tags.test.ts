@@ -1,34 +1,8 @@
-/**
- * Port of Jinja's tests/test_core_tags.py (github.com/pallets/jinja, tag 3.1.6, commit
- * 15206881c006c79667fe5154fe80c01c65410679) to Flagon. BSD-3-Clause, Copyright 2007 Pallets: see LICENSE-pallets.txt.
- * Jinja's `env.from_string(source).render(ctx)` on the `env` fixture (a plain `Environment()`, which does not
- * autoescape) is the source written to a `.txt` file in a temp folder and rendered by a NunjucksRenderer on that
- * folder (`.txt` is not autoescaped, by Flask's rule); `Environment(autoescape=True)` is `renderer.renderString`.
- * The `env_trim` fixture has `trim_blocks=True`, an option Flagon does not expose: `trimBlocks()` applies it to the
- * upstream source by hand (the newline right after a `%}` dropped; python3 renders the two alike).
- * Jinja prints Python's `True`/`False`, Flagon JavaScript's `true`/`false` (docs/conformance.md, "Templates: nunjucks
- * is not Jinja"): expected strings that print booleans go through `js()`, which respells them and nothing else, so
- * those tests still check what the tags do. `tmpl.module` (a template's exported names, Python API) has no Flagon
- * counterpart: a macro read through it is called from the template instead. `TemplateSyntaxError` and
- * `TemplateRuntimeError` become Flagon's TemplateSyntaxError and TemplateError.
- */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NunjucksRenderer, TemplateError, TemplateSyntaxError } from '../../src/templating/index.js';
+import { jinjaEnvironment } from './jinja-support.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'flagon-jinja-core-tags-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const renderer = new NunjucksRenderer([tmp]);
-let templates = 0;
-
-/** Jinja's `Environment().from_string(source)`: the source as a `.txt` file (no autoescaping), rendered on call. */
-function fromString(source: string): (context?: Record<string, unknown>) => string {
-  const name = `t${templates++}.txt`;
-  writeFileSync(join(tmp, name), source);
-  return (context = {}) => renderer.render(name, context);
-}
+const { root, write, fromString } = jinjaEnvironment('core-tags');
 
 /** `Environment(trim_blocks=True)`: the first newline after a block tag is dropped. */
 const trimBlocks = (source: string): string => source.replace(/%}\n/g, '%}');
@@ -399,7 +373,7 @@ describe('jinja tests/test_core_tags.py', () => {
 
   it('TestMacros.test_include', () => {
     // DictLoader({"include": ...}): a file named `include` in the templates' folder.
-    writeFileSync(join(tmp, 'include'), '{% macro test(foo) %}[{{ foo }}]{% endmacro %}');
+    write('{% macro test(foo) %}[{{ foo }}]{% endmacro %}', 'include');
     const tmpl = fromString('{% from "include" import test %}{{ test("foo") }}');
     expect(tmpl()).toBe('[foo]');
   });
@@ -544,15 +518,13 @@ describe('jinja tests/test_core_tags.py', () => {
   });
 
   it('TestSet.test_block_filtered_set', () => {
-    const env = new NunjucksRenderer([tmp]);
+    const env = new NunjucksRenderer([root]);
     const args: unknown[] = [];
     env.addFilter('myfilter', (val: unknown, arg: unknown) => {
       args.push(arg);
       return val;
     });
-    const name = `t${templates++}.txt`;
-    writeFileSync(
-      join(tmp, name),
+    const name = write(
       trimBlocks(
         '{% set a = " xxx " %}' +
           '{% set foo | myfilter(a) | trim | length | string %}' +

@@ -1,33 +1,8 @@
-/**
- * Port of Jinja's tests/test_filters.py (github.com/pallets/jinja, tag 3.1.6, commit
- * 15206881c006c79667fe5154fe80c01c65410679) to Flagon. BSD-3-Clause, Copyright 2007 Pallets: see LICENSE-pallets.txt.
- *
- * Jinja's `env` fixture is a plain `Environment()`, which does not autoescape: its templates are written to `.txt`
- * files in a temp folder and rendered with `renderer.render(name)` (Flask's rule: `.txt` is not escaped), so their
- * output compares as Jinja's. `Environment(autoescape=True)` is `renderer.renderString`, which always escapes as
- * Flask's string templates do. `Markup(text)` is `renderer.markSafe(text)`. Python's namedtuples and dicts become
- * plain objects, `map(...)` iterators arrays, and a class's `__str__` its `toString()` (with Python's `str()` of a
- * list where the value is one). Where JavaScript prints a value otherwise (`True`, `None`, `[1, 2]`, `2.0`), the
- * upstream row stays as Jinja's and is marked; a companion row prints the same value with `tojson` or `join` so the
- * filter itself is still checked.
- */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { NunjucksRenderer, TemplateError } from '../../src/templating/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TemplateError } from '../../src/templating/index.js';
+import { jinjaEnvironment } from './jinja-support.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'flagon-jinja-filters-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-const renderer = new NunjucksRenderer([folder]);
-let templates = 0;
-
-/** `Environment().from_string(source).render(**context)`: no autoescaping, so the source goes to a `.txt` file. */
-function render(source: string, context: Record<string, unknown> = {}): string {
-  const name = `t${templates++}.txt`;
-  writeFileSync(join(folder, name), source);
-  return renderer.render(name, context);
-}
+const { renderer, render, write } = jinjaEnvironment('filters');
 
 /** `Environment(autoescape=True).from_string(source).render(**context)`. */
 function renderEscaped(source: string, context: Record<string, unknown> = {}): string {
@@ -334,8 +309,7 @@ describe('jinja tests/test_filters.py', () => {
     const expected = draws.map((draw) => '1234567890'[Math.floor(draw * 10)]);
     let next = 0;
     vi.spyOn(Math, 'random').mockImplementation(() => draws[next++ % draws.length]!);
-    const name = `t${templates++}.txt`;
-    writeFileSync(join(folder, name), '{{ "1234567890"|random }}');
+    const name = write('{{ "1234567890"|random }}');
     for (const value of expected) expect(renderer.render(name, {})).toBe(value);
   });
 

@@ -1,31 +1,13 @@
-/**
- * Port of Jinja's tests/test_imports.py (github.com/pallets/jinja, tag 3.1.6, commit
- * 15206881c006c79667fe5154fe80c01c65410679) to Flagon. BSD-3-Clause, Copyright 2007 Pallets: see LICENSE-pallets.txt.
- * Jinja's `Environment(loader=DictLoader({...}))` is a NunjucksRenderer on a temp folder holding those templates as
- * files, `env.globals[name] = value` is `renderer.addGlobal(name, value)`, `env.from_string(src).render(ctx)` is
- * `renderer.renderString(src, ctx)` (autoescaped, which changes no output here) and `env.get_template(name).render()`
- * is `renderer.render(name, {})`. Jinja's `from_string(src, globals={...})` (globals of one template) has no Flagon
- * counterpart; those tests give the renderer the global instead (Flask's `app.add_template_global`), which is what a
- * module imported without context sees either way. `from_string` only parses: here a source "parses" when rendering
- * it raises no TemplateSyntaxError (the imported template "foo" exists so that most also render).
- */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NunjucksRenderer, TemplateError, TemplateNotFound, TemplateSyntaxError } from '../../src/templating/index.js';
+import { describe, expect, it } from 'vitest';
+import {
+  type NunjucksRenderer,
+  TemplateError,
+  TemplateNotFound,
+  TemplateSyntaxError,
+} from '../../src/templating/index.js';
+import { jinjaEnvironment } from './jinja-support.js';
 
-const root = mkdtempSync(join(tmpdir(), 'flagon-jinja-imports-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let folders = 0;
-
-/** Jinja's `Environment(loader=DictLoader(templates))`: the templates as files in a folder of their own. */
-function dictEnv(templates: Record<string, string>): NunjucksRenderer {
-  const folder = join(root, String(folders++));
-  mkdirSync(folder);
-  for (const [name, source] of Object.entries(templates)) writeFileSync(join(folder, name), source);
-  return new NunjucksRenderer([folder]);
-}
+const { dictEnv } = jinjaEnvironment('imports');
 
 /** The module's `test_env` fixture (plus "foo", which the syntax tests import from). */
 function testEnv(): NunjucksRenderer {

@@ -1,19 +1,6 @@
-/**
- * Port of Jinja's tests/test_inheritance.py (github.com/pallets/jinja, tag 3.1.6, commit
- * 15206881c006c79667fe5154fe80c01c65410679) to Flagon. BSD-3-Clause, Copyright 2007 Pallets: see LICENSE-pallets.txt.
- * Jinja's `Environment(loader=DictLoader({...}))` is a NunjucksRenderer on a temp folder holding those templates as
- * files; `env.get_template(name).render(ctx)` is `renderer.render(name, ctx)` (names without an extension are not
- * autoescaped, as in Jinja's plain Environment) and `env.from_string(src)` is `renderer.renderString(src, ctx)`.
- * The module's `env` fixture has `trim_blocks=True`, an option Flagon does not expose: its templates are written with
- * that option applied by hand (a newline right after `%}` dropped; python3 renders the two alike), so the tests still
- * check inheritance. `TemplateRuntimeError` and `TemplateSyntaxError` become Flagon's TemplateError and
- * TemplateSyntaxError.
- */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { NunjucksRenderer, TemplateError, TemplateSyntaxError } from '../../src/templating/index.js';
+import { describe, expect, it } from 'vitest';
+import { type NunjucksRenderer, TemplateError, TemplateSyntaxError } from '../../src/templating/index.js';
+import { jinjaEnvironment } from './jinja-support.js';
 
 const LAYOUTTEMPLATE = `\
 |{% block block1 %}block 1 from layout{% endblock %}
@@ -65,17 +52,7 @@ const DOUBLEEXTENDS = `\
 {% endblock %}
 `;
 
-const root = mkdtempSync(join(tmpdir(), 'flagon-jinja-inheritance-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let folders = 0;
-
-/** Jinja's `Environment(loader=DictLoader(templates))`: the templates as files in a folder of their own. */
-function dictEnv(templates: Record<string, string>): NunjucksRenderer {
-  const folder = join(root, String(folders++));
-  mkdirSync(folder);
-  for (const [name, source] of Object.entries(templates)) writeFileSync(join(folder, name), source);
-  return new NunjucksRenderer([folder]);
-}
+const { dictEnv } = jinjaEnvironment('inheritance');
 
 /** The module's `env` fixture: Jinja's `trim_blocks=True` applied to the sources (the newline after a tag dropped). */
 function fixtureEnv(): NunjucksRenderer {

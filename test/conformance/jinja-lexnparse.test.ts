@@ -1,34 +1,8 @@
-/**
- * Port of Jinja's tests/test_lexnparse.py (github.com/pallets/jinja, tag 3.1.6, commit
- * 15206881c006c79667fe5154fe80c01c65410679) to Flagon. BSD-3-Clause, Copyright 2007 Pallets: see LICENSE-pallets.txt.
- * Jinja's `Environment()` fixture is a NunjucksRenderer over a temp folder; `env.from_string(src).render(**ctx)` writes
- * the source to a `.txt` file there and renders it, since a plain Environment does not autoescape and `.txt` templates
- * do not either (Flask's rule). `env.globals[...]` and `env.filters[...]` become `addGlobal` and `addFilter`. A check
- * that a template only parses (`env.from_string(src)` with no render) renders it and looks for a TemplateSyntaxError.
- * Environment options (`Environment(lstrip_blocks=True, ...)`, custom delimiters) go through `renderWith`, a
- * NunjucksRenderer with the same options (`app.templates.configure(…)` in an App); line statements, which Flagon
- * does not have, throw there. Jinja's lexer
- * and parser internals (TokenStream, `env.lex`, `env.parse` node classes) are N/A, but for the operator priority a
- * parse tree shows, which a render can check too.
- */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NunjucksRenderer, type TemplateSyntax, TemplateSyntaxError } from '../../src/templating/index.js';
+import { jinjaEnvironment } from './jinja-support.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'flagon-jinja-lexnparse-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const renderer = new NunjucksRenderer([tmp]);
-let counter = 0;
-
-/** Jinja's `env.from_string(source).render(**context)` on a plain Environment: no autoescaping. */
-function render(source: string, context: Record<string, unknown> = {}): string {
-  const name = `t${counter++}.txt`;
-  writeFileSync(join(tmp, name), source);
-  return renderer.render(name, context);
-}
+const { root, render, fromString } = jinjaEnvironment('lexnparse');
 
 /** The TemplateSyntaxError a source raises, or null: Jinja's `env.from_string(source)`, which only compiles. */
 function syntaxError(source: string, context: Record<string, unknown> = {}): TemplateSyntaxError | null {
@@ -95,9 +69,7 @@ function renderWith(options: JinjaOptions, source: string, context: Record<strin
       commentEnd: o.comment_end_string,
     },
   };
-  const name = `t${counter++}.txt`;
-  writeFileSync(join(tmp, name), source);
-  return new NunjucksRenderer([tmp], syntax).render(name, context);
+  return fromString(source, syntax)(context);
 }
 
 describe('jinja tests/test_lexnparse.py', () => {
@@ -449,7 +421,7 @@ and bar comment #}
   // DIFFERENCE: `*args` and `**kwargs` are read, but a JavaScript function gets keyword arguments as one last object
   // (docs/app.md), not by parameter name: `foo('a', 'b', { c: 'd', e: 'f', g: 'h' })`.
   it.fails('TestSyntax.test_call', () => {
-    const env = new NunjucksRenderer([tmp]);
+    const env = new NunjucksRenderer([root]);
     env.addGlobal('foo', (a: string, b: string, c: string, e: string, g: string) => a + b + c + e + g);
     expect(env.renderString("{{ foo('a', c='d', e='f', *['b'], **{'g': 'h'}) }}", {})).toBe('abdfh');
   });
@@ -696,7 +668,7 @@ and bar comment #}
 
   it('TestSyntax.test_neg_filter_priority', () => {
     // Upstream checks the parse tree (Filter(Neg(1))); here a filter shows what it was given: -1, not 1.
-    const env = new NunjucksRenderer([tmp]);
+    const env = new NunjucksRenderer([root]);
     env.addFilter('foo', (value: number) => `foo(${value})`);
     expect(env.renderString('{{ -1|foo }}', {})).toBe('foo(-1)');
   });

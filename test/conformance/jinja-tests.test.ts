@@ -1,32 +1,8 @@
-/**
- * Port of Jinja's tests/test_tests.py (github.com/pallets/jinja, tag 3.1.6, commit
- * 15206881c006c79667fe5154fe80c01c65410679) to Flagon. BSD-3-Clause, Copyright 2007 Pallets: see LICENSE-pallets.txt.
- * Jinja's `env.from_string(source).render(ctx)` on the `env` fixture (a plain `Environment()`, which does not
- * autoescape) is the source written to a `.txt` file in a temp folder and rendered by a NunjucksRenderer on that
- * folder (`.txt` is not autoescaped, by Flask's rule); `Environment(autoescape=True)` is `renderer.renderString`, and
- * `env.tests[name] = fn` is `renderer.addTest(name, fn)`. `env.call_test(name, value)` becomes the template
- * `{{ value is name }}`. Jinja prints Python's `True`/`False`, Flagon JavaScript's `true`/`false`
- * (docs/conformance.md, "Templates: nunjucks is not Jinja"): expected strings go through `js()`, which respells them
- * and nothing else, so the tests still check what each test answers. `TemplateAssertionError` and
- * `TemplateRuntimeError` become Flagon's TemplateError.
- */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NunjucksRenderer, TemplateError } from '../../src/templating/index.js';
+import { jinjaEnvironment } from './jinja-support.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'flagon-jinja-tests-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const renderer = new NunjucksRenderer([tmp]);
-let templates = 0;
-
-/** Jinja's `Environment().from_string(source)`: the source as a `.txt` file (no autoescaping), rendered on call. */
-function fromString(source: string): (context?: Record<string, unknown>) => string {
-  const name = `t${templates++}.txt`;
-  writeFileSync(join(tmp, name), source);
-  return (context = {}) => renderer.render(name, context);
-}
+const { root, write, fromString } = jinjaEnvironment('tests');
 
 /** Python's printed `True`/`False` as JavaScript prints them. */
 const js = (expected: string): string => expected.replace(/True/g, 'true').replace(/False/g, 'false');
@@ -231,11 +207,9 @@ describe('jinja tests/test_tests.py', () => {
       items.push([x, y]);
       return false;
     };
-    const env = new NunjucksRenderer([tmp]);
+    const env = new NunjucksRenderer([root]);
     env.addTest('matching', matching);
-    const name = `t${templates++}.txt`;
-    writeFileSync(
-      join(tmp, name),
+    const name = write(
       "{{ 'us-west-1' is matching '(us-east-1|ap-northeast-1)'" + " or 'stage' is matching '(dev|stage)' }}",
     );
     expect(env.render(name, {})).toBe(js('False'));
