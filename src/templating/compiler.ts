@@ -28,6 +28,30 @@ interface RecursiveLoop {
 const RECURSIVE_ITEMS = '__flagon_loop_items';
 const RECURSIVE_DEPTH = '__flagon_loop_depth';
 
+/**
+ * A macro's (or call block's) parameters are names, with defaults after `=`: nunjucks also took a string literal or
+ * `**name` there and wrote it into the code as it was.
+ */
+function refuseOddParameters(
+  compiler: { fail(message: string, lineno?: number, colno?: number): never },
+  node: AstNode,
+): void {
+  const params = node.args?.children ?? [];
+  params.forEach((param, index) => {
+    const pairs = (param as { children?: Array<{ key?: AstNode }> }).children ?? [];
+    const defaults = param.typename === 'KeywordArgs' && index === params.length - 1;
+    const names = param.typename === 'Symbol' ? [param as AstNode] : defaults ? pairs.map((pair) => pair.key) : [];
+    if (names.length === 0 || names.some((name) => name?.typename !== 'Symbol')) {
+      const at = param as AstNode;
+      compiler.fail(
+        "a macro's parameters are names, with defaults after = ({% macro field(name, type='text') %})",
+        at.lineno,
+        at.colno,
+      );
+    }
+  });
+}
+
 /** A loop's `{% else %}` body and the loop's names (compileLoopElse); only the compiler makes it. */
 const LoopElse = defineNode('LoopElse', ['body', 'names']);
 
@@ -128,6 +152,7 @@ class LocatingCompiler extends ExpressionCompiler {
       // A macro defined inside a with or autoescape block, or inside another macro, closes over the names there, as
       // Jinja's does: nunjucks writes it as a call block, on the frame it is defined in, rather than on a frame of its
       // own (where an inner macro did not see the outer one's arguments).
+      refuseOddParameters(this, node);
       const inScope = frame === undefined && (this.#macroDepth > 0 || insideScope(this.#macroFrame));
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
       this.#macroDepth++;
@@ -463,9 +488,7 @@ class LocatingCompiler extends ExpressionCompiler {
    */
   override compileSymbol(node: AstNode, frame: CompileFrame): void {
     if (node.value === 'self' && !frame.lookup('self')) {
-      this._emit(
-        '(runtime.contextOrFrameLookup(context, frame, "self") ?? flagon.selfBlocks(env, context, frame, runtime))',
-      );
+      this._emit('(runtime.contextOrFrameLookup(context, frame, "self") ?? flagon.selfBlocks(env, context, runtime))');
       return;
     }
     super.compileSymbol(node, frame);
@@ -474,9 +497,11 @@ class LocatingCompiler extends ExpressionCompiler {
   /** A `required` block that no child template filled is Jinja's error where the block stands. */
   override compileBlock(node: AstNode & { required?: boolean }, frame: unknown): void {
     const name = String(node.name?.value);
+    // At a template's top level a block is written only when the template extends nothing (as nunjucks's own).
+    const written = this.inBlock ? '' : 'parentTemplate || ';
     if (node.required)
       this._emitLine(
-        `flagon.requireBlock(context.getBlock(${JSON.stringify(name)}) !== b_${name}, ${JSON.stringify(name)});`,
+        `flagon.requireBlock(${written}context.getBlock(${JSON.stringify(name)}) !== b_${name}, ${JSON.stringify(name)});`,
       );
     super.compileBlock(node, frame);
   }

@@ -249,7 +249,8 @@ type GetTemplate = (
 function includeFirstOf(env: Environment): void {
   const target = env as unknown as { getTemplate: GetTemplate };
   const getTemplate = target.getTemplate.bind(env);
-  target.getTemplate = (name, eager, parent, ignoreMissing, done) => {
+  target.getTemplate = (given, eager, parent, ignoreMissing, done) => {
+    const name = given === '' ? [given] : given; // an empty name is missing, not the folder itself
     // The name, or the callback, of nunjucks's other calls (a render's getTemplate returns the template).
     if (!Array.isArray(name) || typeof done !== 'function')
       return getTemplate(name, eager, parent, ignoreMissing, done);

@@ -195,19 +195,18 @@ export class ExpressionCompiler extends Compiler {
     this._emit(')');
   }
 
-  /** `{1: 'one'}`: a number as a dict key, as Jinja allows (a record's key, so `d[1]` finds it); nunjucks refused it. */
+  /**
+   * A dict literal's key: text, or a bare name read as text. A number key (`{1: 'one'}`, Jinja's int) is refused with
+   * the fix: a template dict is a JavaScript record, whose keys are text, so `1` and `'1'` would be one key.
+   */
   override compilePair(node: AstNode & { key: AstNode }, frame: unknown): void {
     const { key } = node;
-    if (key.typename === 'Literal' && typeof key.value === 'number') {
-      node.key = Object.assign(Object.create(Object.getPrototypeOf(key) as object) as AstNode, key, {
-        value: String(key.value),
-      });
-      try {
-        super.compilePair(node, frame);
-      } finally {
-        node.key = key;
-      }
-      return;
+    if (key.typename !== 'Symbol' && !(key.typename === 'Literal' && typeof key.value === 'string')) {
+      this.fail(
+        "a dict's keys are text here ({'1': 'one'}): a template dict is a JavaScript record; build other dicts in the view",
+        key.lineno,
+        key.colno,
+      );
     }
     super.compilePair(node, frame);
   }

@@ -135,6 +135,8 @@ export interface NunjucksCompiler {
   getCode(): string;
   /** The variable the code being written outputs to. */
   readonly buffer: string;
+  /** Writing a block's body (not a template's top level). */
+  readonly inBlock: boolean;
 }
 
 /** The parts of nunjucks's AST node classes Flagon uses. */

@@ -60,7 +60,8 @@ export function parse(
   parser.parseInclude = () => parseInclude(parser);
   parser.parseBlock = () => parseBlock(parser);
   parser.parseAggregate = () => parseAggregate(parser);
-  parser.parseRaw = (name) => parseRaw(parser, name ?? 'raw', opts.trimBlocks === true, opts.lstripBlocks === true);
+  parser.parseRaw = (name) =>
+    parseRaw(parser, name ?? 'raw', opts.trimBlocks === true, opts.lstripBlocks === true, opts.newlineSequence ?? '\n');
   parser.parseSignature = (tolerant, noParens) => parseSignature(parser, tolerant, noParens);
   const parseWithContext = parser.parseWithContext.bind(parser);
   // `{% from 'forms.html' import field, with context %}`: Jinja takes a comma before `with context`.
@@ -75,6 +76,9 @@ export function parse(
   parser.parseFor = () => parseRecursiveFor(parser, parseFor);
   return parser.parseAsRoot();
 }
+
+/** A name, as Python (and Jinja) reads one; `$` too, which JavaScript names have and nunjucks templates use. */
+const NAME = /^[\p{ID_Start}_$][\p{ID_Continue}$]*$/u;
 
 /** Python's number literals: `1_000`, `0x1F`, `0o17`, `0b101`, `1e3`, `2.5e-3` (underscores between digits). */
 const PYTHON_NUMBER =
@@ -110,6 +114,9 @@ function readAsJinja(tokens: Tokenizer, fail: (message: string, at: Token) => ne
       const attribute = previous?.type === 'operator' && previous.value === '.';
       if (token.type === 'symbol' && !attribute)
         fail(`'${token.value}' is not a number, and a name cannot start with a digit`, token);
+    } else if (token?.type === 'symbol' && !NAME.test(token.value)) {
+      // nunjucks took any run of characters up to a delimiter as a name (`a"b`, `x;y`), and wrote it into the code.
+      fail(`'${token.value}' is not a name: a name is letters, digits and _ (not starting with a digit)`, token);
     } else if (token?.type === 'variable-end' && openCurlies > 0 && token.value.startsWith('}')) {
       tokens.backN(token.value.length - 1);
       tokens.in_code = true;
@@ -384,18 +391,22 @@ function parseSignature(parser: NunjucksParser, tolerant?: boolean, noParens?: b
     parser.fail('expected arguments', token.lineno, token.colno);
   }
   if (token.type === 'left-paren') token = parser.nextToken();
+  const opening = token;
   const args = new NodeList(token.lineno, token.colno, []);
   const keywords = new KeywordArgs(token.lineno, token.colno);
   let [spread, spreadKeywords] = [false, false];
+  // The next token; the template's end inside the call is a syntax error (nunjucks crashed on it).
+  const peek = () =>
+    parser.peekToken() ?? parser.fail('the template ends inside a call: expected )', opening.lineno, opening.colno);
   for (let first = true; ; first = false) {
-    token = parser.peekToken();
+    token = peek();
     if (!noParens && token.type === 'right-paren') {
       parser.nextToken();
       break;
     }
     if (noParens && token.type === 'block-end') break;
     if (!first && !parser.skip('comma')) parser.fail('expected a comma between arguments', token.lineno, token.colno);
-    token = parser.peekToken();
+    token = peek();
     if (spreadKeywords) parser.fail('nothing can follow **options in a call', token.lineno, token.colno);
     if (token.type === 'operator' && token.value === '**') {
       parser.nextToken();
@@ -424,10 +435,10 @@ function parseSignature(parser: NunjucksParser, tolerant?: boolean, noParens?: b
 
 /**
  * `{% raw %}…{% endraw %}` (or `verbatim`), as Jinja reads it: whitespace control on either tag (`{%- raw -%}`,
- * `{%- endraw %}`), trim_blocks and lstrip_blocks around the end tag, raw blocks inside counted, and the template's
- * own delimiters; nunjucks looked for `{% endraw %}` spelled only so.
+ * `{%- endraw %}`), trim_blocks and lstrip_blocks around the end tag, the first end tag ending it, the template's own
+ * delimiters and line breaks; nunjucks looked for `{% endraw %}` spelled only so.
  */
-function parseRaw(parser: NunjucksParser, name: string, trim: boolean, lstrip: boolean): AstNode {
+function parseRaw(parser: NunjucksParser, name: string, trim: boolean, lstrip: boolean, newline: string): AstNode {
   const tokens = parser.tokens;
   const begun = parser.advanceAfterBlockEnd();
   // A `-` on the raw tag strips the start of the raw text, not the text after the block; trim_blocks does not apply
@@ -442,12 +453,11 @@ function parseRaw(parser: NunjucksParser, name: string, trim: boolean, lstrip: b
     'g',
   );
   tag.lastIndex = tokens.index;
-  let end: RegExpExecArray | null = null;
-  for (let depth = 1; depth > 0; ) {
-    end = tag.exec(tokens.str);
-    if (end === null) parser.fail(`expected {% end${name} %}`, begun.lineno, begun.colno);
-    depth += end[2] === name ? 1 : -1;
-  }
+  // The first end tag ends it, as in Jinja: a raw block shows `{% raw %}` in its text as it is.
+  let end: RegExpExecArray | null;
+  do end = tag.exec(tokens.str);
+  while (end !== null && end[2] === name);
+  if (end === null) parser.fail(`expected {% end${name} %}`, begun.lineno, begun.colno);
   const [whole, before, , after] = end!;
   let text = tokens.str.slice(start, end!.index);
   if (stripStart) text = text.replace(/^\s+/, '');
@@ -461,7 +471,9 @@ function parseRaw(parser: NunjucksParser, name: string, trim: boolean, lstrip: b
   if (after === '-') parser.dropLeadingWhitespace = true;
   else if (trim && after !== '+' && tokens.str[tokens.index] === '\n') tokens.forwardN(1);
   const { Output, TemplateData } = nodeClasses;
-  return new Output(begun.lineno, begun.colno, [new TemplateData(begun.lineno, begun.colno, text)]);
+  return new Output(begun.lineno, begun.colno, [
+    new TemplateData(begun.lineno, begun.colno, text.replaceAll('\n', newline)),
+  ]);
 }
 
 const CLOSING = new Set(['right-paren', 'right-bracket', 'right-curly']);

@@ -266,7 +266,7 @@ function macroExtras(keywords: Record<string | symbol, unknown>, declared: strin
   const rest = Object.fromEntries(
     Object.entries(keywords).filter(([name]) => name !== '__keywords' && name !== 'caller' && !declared.includes(name)),
   );
-  return [(keywords[VARARGS] as unknown[] | undefined) ?? [], rest];
+  return [tupleOf((keywords[VARARGS] as unknown[] | undefined) ?? []), rest];
 }
 
 /** The names Flask's templates have as globals, which Flagon's App passes in each render's context (app/templates.ts). */
@@ -327,15 +327,17 @@ export const templateOperators = Object.freeze({
    * Jinja's `self`, in a template: `self.title()` renders the block `title` as the most derived template defines
    * it, marked safe (it is template output).
    */
-  selfBlocks(env: unknown, context: BlockContext, frame: unknown, runtime: unknown): object {
-    // Printed as Jinja prints it; any name that is not a block is undefined.
-    const reference = { toString: () => '<TemplateReference>' };
+  selfBlocks(env: unknown, context: BlockContext, runtime: unknown): object {
+    // Printed as Jinja prints it; any name that is not a block is undefined (no prototype: no `constructor`).
+    const reference = Object.assign(Object.create(null) as object, { toString: () => '<TemplateReference>' });
+    const Frame = (runtime as { Frame: new () => unknown }).Frame;
     return new Proxy(reference, {
       get(target, name) {
         if (typeof name !== 'string' || !Object.hasOwn(context.blocks, name)) return Reflect.get(target, name);
         return () => {
           let rendered = '';
-          context.getBlock(name)(env, context, frame, runtime, (error, output) => {
+          // A block sees the template's names, not the loop or macro that calls self.name() (as in Jinja).
+          context.getBlock(name)(env, context, new Frame(), runtime, (error, output) => {
             if (error) throw error;
             rendered = output ?? '';
           });

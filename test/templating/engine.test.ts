@@ -386,8 +386,25 @@ describe('NunjucksRenderer', () => {
     expect(render("{{ ('<b>'|safe) + '<i>' }} {{ ([0] * 1000000)|length }} {% set t = 1, %}{{ t|length }}")).toBe(
       '<b>&lt;i&gt; 1000000 1',
     );
+    // From a second review: the first endraw ends a raw block (it threw on text showing `{% raw %}`); names and macro
+    // parameters are names (nunjucks wrote `a"b` or a quoted parameter into the code); the end of a template inside
+    // a call is a syntax error (nunjucks crashed); a number key is refused (it became text: `d['1']` found it).
+    expect(render('{% raw %}Write {% raw %} to start{% endraw %}!')).toBe('Write {% raw %} to start!');
+    expect(() => render("{{ a'b }}")).toThrow("'a'b' is not a name");
+    expect(() => render('{% macro m(\'x"+1+"\' = 1) %}{% endmacro %}')).toThrow("a macro's parameters are names");
+    expect(() => render('{{ range(1,')).toThrow('the template ends inside a call: expected )');
+    expect(() => render("{% set d = {1: 'one'} %}")).toThrow("a dict's keys are text here");
+    expect(render('{% macro m() %}{{ varargs == (1,) }}{% endmacro %}{{ m(1) }} {{ self.constructor }}|')).toBe(
+      'true |',
+    );
+    expect(render('{% block t %}[{{ x }}]{% endblock %}{% for x in [1] %}{{ self.t() }}{% endfor %}')).toBe('[][]');
     // Includes: an empty list with ignore missing, an empty name skipped, and Flask's globals without context.
     expect(render("{% include [] ignore missing %}|{% include ['', 'nav.txt'] without context %}")).toBe('||/x');
+    expect(render("{% include '' ignore missing %}ok")).toBe('ok');
+    // A required block in a child template that extends another is the parent's business, as in Jinja.
+    writeFileSync(join(folder, 'parent.html'), 'A{% block c %}[]{% endblock %}');
+    writeFileSync(join(folder, 'child.html'), "{% extends 'parent.html' %}{% block c required %}{% endblock %}");
+    expect(engine.render('child.html', {})).toBe('A');
   });
 
   it("gives a macro Jinja's varargs and kwargs: the arguments it has no parameter for", () => {
