@@ -97,6 +97,7 @@ class LocatingCompiler extends ExpressionCompiler {
   }
 
   override _emit(text: string): void {
+    this.#releasePop(false);
     const code = this.#literal ? text : this.#rewrite(text);
     super._emit(code);
     const lastBreak = code.lastIndexOf('\n');
@@ -114,8 +115,24 @@ class LocatingCompiler extends ExpressionCompiler {
     if (this.#autoescape === false && code.startsWith('return new runtime.SafeString(')) {
       code = code.replace('return new runtime.SafeString(', 'return String(');
     }
+    // A macro's last line before its return gives the caller its frame back: `frame = callerFrame`, not the pop of
+    // the frame the macro pushed, which (kept from where a call block is defined) is not the caller's.
+    this.#releasePop(code.startsWith('return new runtime.SafeString(') || code.startsWith('return String('));
+    if (code === 'frame = frame.pop();') {
+      this.#heldPop = true;
+      return;
+    }
     if (this.#setting) code = code.replace(SET_LINE, 'flagon.set(frame, $1, $2);');
-    if (MACRO_LINE.test(code)) code = code.replace('runtime.makeMacro(', 'flagon.makeMacro(');
+    if (MACRO_LINE.test(code)) {
+      code = code.replace('runtime.makeMacro(', 'flagon.makeMacro(');
+      // A call block (or a macro inside a macro or a with block) runs in the scope it is written in, as Jinja's
+      // closures do: the frame where it is defined, kept here, where nunjucks took the frame current at the call
+      // (the called macro's, which hid the caller's own names but its positional parameters).
+      if (this.#definedIn !== null) super._emitLine(`var ${this.#definedIn} = frame;`);
+    } else if (code === 'frame = frame.push(true);' && this.#definedIn !== null) {
+      code = `frame = ${this.#definedIn}.push(true);`;
+      this.#definedIn = null;
+    }
     if (code === 'kwargs = kwargs || {};' && this.#macroExtras !== null) {
       // Jinja's varargs and kwargs, for a macro whose body names them.
       const extras = this._tmpid();
@@ -155,6 +172,7 @@ class LocatingCompiler extends ExpressionCompiler {
       refuseOddParameters(this, node);
       const inScope = frame === undefined && (this.#macroDepth > 0 || insideScope(this.#macroFrame));
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
+      this.#definedIn = defined === undefined ? null : this._tmpid();
       this.#macroDepth++;
       const body = node.body;
       this.#macroExtras =
@@ -176,6 +194,18 @@ class LocatingCompiler extends ExpressionCompiler {
 
   /** The declared parameters of the macro being started whose body names `varargs` or `kwargs` (else null). */
   #macroExtras: string[] | null = null;
+
+  /** A `frame = frame.pop();` not written yet: the next line tells whether it ends a macro (#releasePop). */
+  #heldPop = false;
+
+  #releasePop(endsMacro: boolean): void {
+    if (!this.#heldPop) return;
+    this.#heldPop = false;
+    super._emitLine(endsMacro ? 'frame = callerFrame;' : 'frame = frame.pop();');
+  }
+
+  /** The variable keeping the frame a call block or scoped macro being started is defined in (else null). */
+  #definedIn: string | null = null;
 
   /** How many macro or call-block bodies the code being written is inside. */
   #macroDepth = 0;
