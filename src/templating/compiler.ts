@@ -3,7 +3,7 @@ import { type AstNode, type CompileFrame, defineNode, nodeClasses, transform } f
 import { parse } from './parser.js';
 import { autoescapeSetting } from './autoescape-tag.js';
 import { isDictMethod, templateOperators } from './runtime.js';
-import { compileScope, compileWith, insideScope, macroView, setReachesPastWith } from './with-tag.js';
+import { compileScope, compileWith, insideScope, macroView, parameterNames, setReachesPastWith } from './with-tag.js';
 import { type CompiledTemplate, makeRunnable, type Marker, type TemplatePosition } from './compiled-templates.js';
 import { ExpressionCompiler, UnpackedValue } from './expression-compiler.js';
 
@@ -175,16 +175,7 @@ class LocatingCompiler extends ExpressionCompiler {
       this.#definedIn = defined === undefined ? null : this._tmpid();
       this.#macroDepth++;
       const body = node.body;
-      this.#macroExtras =
-        mentions(body, 'varargs') || mentions(body, 'kwargs')
-          ? (node.args?.children ?? []).flatMap((param) =>
-              param.typename === 'Symbol'
-                ? [String(param.value)]
-                : ((param as { children?: Array<{ key?: { value?: unknown } }> }).children ?? []).map((pair) =>
-                    String(pair.key?.value),
-                  ),
-            )
-          : null;
+      this.#macroExtras = mentions(body, 'varargs') || mentions(body, 'kwargs') ? parameterNames(node) : null;
       return super._compileMacro(node, defined);
     } finally {
       this.#macroDepth--;

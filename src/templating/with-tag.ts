@@ -126,16 +126,27 @@ export function setReachesPastWith(frame: CompileFrame, name: string): boolean {
  */
 export function macroView(node: AstNode, frame: CompileFrame): CompileFrame {
   const view = frame.push(true);
-  const own = new Set<string>();
-  for (const param of node.args?.children ?? []) {
-    const pairs = (param as { children?: Array<{ key?: { value?: unknown } }> }).children;
-    if (param.typename === 'Symbol') own.add(String(param.value));
-    else for (const pair of pairs ?? []) own.add(String(pair.key?.value));
-  }
+  const own = new Set(parameterNames(node));
   collectSetNames(node.body, own);
   // `null` is a name known here without a variable: nunjucks then looks it up at run time, in the macro's own frame.
   for (const name of own) (view.variables as Record<string, string | null>)[name] = null;
   return view;
+}
+
+/**
+ * The names of a macro's (or call block's) parameters, those with defaults included.
+ *
+ * @example
+ * parameterNames(macroNode); // ['name', 'type'] for {% macro input(name, type='text') %}
+ */
+export function parameterNames(node: AstNode): string[] {
+  return (node.args?.children ?? []).flatMap((param) =>
+    param.typename === 'Symbol'
+      ? [String(param.value)]
+      : ((param as { children?: Array<{ key?: { value?: unknown } }> }).children ?? []).map((pair) =>
+          String(pair.key?.value),
+        ),
+  );
 }
 
 function collectSetNames(node: unknown, into: Set<string>): void {
