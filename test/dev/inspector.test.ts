@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { App, renderTemplate, session } from 'flagon';
 import { RECORDER_KEY, RequestRecorder } from '../../src/app/request-recorder.js';
 import { explainMatch } from '../../src/routing/explain.js';
@@ -213,6 +213,10 @@ describe('the request inspector', () => {
   });
 
   it('records nothing and changes nothing for an App request without a recorder', async () => {
+    // The signed session cookie carries the time in seconds: a clock that ticks between the two requests would make
+    // their Set-Cookie values differ for a reason that has nothing to do with the recorder.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-01T00:00:00Z') });
+    onTestFinished(() => vi.useRealTimers());
     const app = blogApp();
     const plain = await runApp(app.gatewayApp, createEnviron('/posts/2'));
     expect(plain.text).not.toContain('flagon-inspector-link');
