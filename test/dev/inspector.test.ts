@@ -216,7 +216,9 @@ describe('the request inspector', () => {
     // The signed session cookie carries the time in seconds: a clock that ticks between the two requests would make
     // their Set-Cookie values differ for a reason that has nothing to do with the recorder.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-01T00:00:00Z') });
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const app = blogApp();
     const plain = await runApp(app.gatewayApp, createEnviron('/posts/2'));
     expect(plain.text).not.toContain('flagon-inspector-link');
