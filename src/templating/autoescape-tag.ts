@@ -7,6 +7,7 @@ const AutoescapeNode = defineNode('Autoescape', ['args', 'body']);
 export interface TagParser {
   nextToken(): { value: string; lineno: number; colno: number };
   parseSignature(throwErrors: null, noParens: true): { children: Array<{ typename: string; value?: unknown }> };
+  parseExpression(): unknown;
   advanceAfterBlockEnd(name?: string): void;
   parseUntilBlocks(...names: string[]): unknown;
   fail(message: string, lineno?: number, colno?: number): never;

@@ -2,7 +2,8 @@
 import { type AstNode, type CompileFrame, defineNode, nodeClasses, transform } from './nunjucks.js';
 import { parse } from './parser.js';
 import { autoescapeSetting } from './autoescape-tag.js';
-import { isDictMethod, templateOperators } from './runtime.js';
+import { templateOperators } from './runtime.js';
+import { isPythonMethod } from './python-methods.js';
 import { compileScope, compileWith, insideScope, macroView, parameterNames, setReachesPastWith } from './with-tag.js';
 import { type CompiledTemplate, makeRunnable, type Marker, type TemplatePosition } from './compiled-templates.js';
 import { ExpressionCompiler, UnpackedValue } from './expression-compiler.js';
@@ -361,6 +362,13 @@ class LocatingCompiler extends ExpressionCompiler {
     }
   }
 
+  /** `{% do expr %}` (see DoTag): the expression as a statement, its value dropped. */
+  compileDo(node: AstNode & { expr: AstNode }, frame: CompileFrame): void {
+    this._emit('(');
+    this._compileExpression(node.expr, frame);
+    this._emitLine(');');
+  }
+
   /** `{% with %}`: a scope of its own (see WithTag). */
   compileWith(node: AstNode & { args: AstNode }, frame: CompileFrame): void {
     compileWith(this, node, frame);
@@ -443,7 +451,7 @@ class LocatingCompiler extends ExpressionCompiler {
     this._emit(')');
   }
 
-  /** The name being called by the FunCall being written: `d.items()` takes the dict's method, not a key `items`. */
+  /** The name being called by the FunCall being written: `d.items()` takes the dict's method, not a key `items`; `s.split(',')` str's. */
   #callee: AstNode | undefined;
 
   override compileFunCall(node: AstNode, frame: unknown): void {
@@ -470,7 +478,7 @@ class LocatingCompiler extends ExpressionCompiler {
   }
 
   override compileLookupVal(node: AstNode, frame: unknown): void {
-    if (node !== this.#callee || node.val?.typename !== 'Literal' || !isDictMethod(node.val.value)) {
+    if (node !== this.#callee || node.val?.typename !== 'Literal' || !isPythonMethod(node.val.value)) {
       super.compileLookupVal(node, frame);
       return;
     }

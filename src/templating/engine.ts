@@ -1,6 +1,8 @@
 /** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface. */
 import { AutoescapeTag } from './autoescape-tag.js';
 import { WithTag } from './with-tag.js';
+import { DoTag } from './do-tag.js';
+import { pythonDict } from './python-methods.js';
 import { isTruthy } from './truthiness.js';
 import type { TemplateRenderer } from '../app/types.js';
 import { compileTemplate, type CompileEnvironment } from './compiler.js';
@@ -203,7 +205,12 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   };
   includeFirstOf(env);
   // Jinja spells its constants True, False and None; ported Flask templates (`_external=True`) keep working.
-  env.addGlobal('True', true).addGlobal('False', false).addGlobal('None', null).addGlobal('namespace', namespace);
+  env
+    .addGlobal('True', true)
+    .addGlobal('False', false)
+    .addGlobal('None', null)
+    .addGlobal('namespace', namespace)
+    .addGlobal('dict', pythonDict);
   env.addFilter('tojson', tojson);
   env.addFilter('default', defaultFilter).addFilter('d', defaultFilter);
   env
@@ -216,7 +223,10 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
       caseFilter((text) => text.toLowerCase()),
     );
   addJinjaFilters(env);
-  env.addExtension('autoescape', new AutoescapeTag()).addExtension('with', new WithTag());
+  env
+    .addExtension('autoescape', new AutoescapeTag())
+    .addExtension('with', new WithTag())
+    .addExtension('do', new DoTag());
   return env;
 }
 

@@ -52,6 +52,18 @@ export class ExpressionCompiler extends Compiler {
     this._emit(')');
   }
 
+  /**
+   * The callee's name that nunjucks writes between double quotes into a call's code (for the error when it is
+   * undefined): a string literal's text with its backslashes and line breaks escaped. nunjucks escaped only the quotes,
+   * so `{{ 'a\nb'.split() }}` compiled into code that would not parse.
+   */
+  override _getNodeName(node: AstNode): string {
+    if (node.typename !== 'Literal') return super._getNodeName(node);
+    return String(node.value)
+      .replace(/\\/g, '\\\\')
+      .replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
+
   /** `a % b`: Python's, string formatting included (`flagon.mod`); nunjucks wrote JavaScript's `%` (`NaN` for text). */
   override compileMod(node: AstNode, frame: unknown): void {
     this.#compileOperator('mod', node, frame);

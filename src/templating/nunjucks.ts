@@ -115,6 +115,8 @@ export interface NunjucksCompiler {
   compileInlineIf(node: AstNode, frame: unknown): void;
   compileSet(node: AstNode, frame: unknown): void;
   compileFunCall(node: AstNode, frame: unknown): void;
+  /** The callee's name nunjucks writes into a call's code, for the error when it is undefined. */
+  _getNodeName(node: AstNode): string;
   compileInclude(node: AstNode, frame: unknown): void;
   compileBlock(node: AstNode, frame: unknown): void;
   compileSymbol(node: AstNode, frame: unknown): void;
@@ -163,6 +165,7 @@ export interface NodeClasses {
   KeywordArgs: new (lineno: number, colno: number) => AstNode;
   Node: { extend(name: string, props: { fields: string[] }): TagNodeClass };
   Symbol: new (lineno: number, colno: number, value: string) => AstNode;
+  Array: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
   FunCall: new (lineno: number, colno: number, name: AstNode, args: AstNode) => AstNode;
   NodeList: new (lineno: number, colno: number, children: AstNode[]) => AstNode;
   Is: new (lineno: number, colno: number, left: AstNode, right: AstNode) => AstNode;

@@ -9,9 +9,7 @@ import {
   type Token,
   type Tokenizer,
 } from './nunjucks.js';
-
-/** `{% for item in tree recursive %}`: the For node inside, compiled by LocatingCompiler.compileRecursiveLoop. */
-const RecursiveLoopNode = defineNode('RecursiveLoop', ['loop']);
+import { parseFor } from './for-loop-parser.js';
 
 /** `f(*items)` and `f(**options)`: a list spread as positional arguments, a dict as keyword arguments. */
 const SplatNode = defineNode('Splat', ['value']);
@@ -72,8 +70,8 @@ export function parse(
       parser.nextToken();
     return parseWithContext();
   };
-  const parseFor = parser.parseFor.bind(parser);
-  parser.parseFor = () => parseRecursiveFor(parser, parseFor);
+  const parseNunjucksFor = parser.parseFor.bind(parser);
+  parser.parseFor = () => parseFor(parser, parseNunjucksFor);
   return parser.parseAsRoot();
 }
 
@@ -291,31 +289,6 @@ function parseSet(parser: NunjucksParser): AstNode {
   node.value = commas > 0 ? Object.assign(tuple, { tuple: true }) : first;
   parser.advanceAfterBlockEnd(tag.value);
   return node;
-}
-
-/**
- * A `{% for %}`, and Jinja's recursive loop: `recursive` after the iterable (`{% for item in tree recursive %}`), where
- * `loop(item.children)` renders the loop again for the children, which nunjucks called a syntax error.
- */
-function parseRecursiveFor(parser: NunjucksParser, parseFor: () => AstNode): AstNode {
-  const parseExpression = parser.parseExpression;
-  let recursive = false;
-  // The loop's iterable is the first expression parseFor reads; `recursive` follows it.
-  parser.parseExpression = () => {
-    parser.parseExpression = parseExpression;
-    const iterable = parseExpression.call(parser);
-    recursive = parser.skipSymbol('recursive');
-    return iterable;
-  };
-  try {
-    const loop = parseFor();
-    const names = loop.name?.typename === 'Array' ? (loop.name.children ?? []) : [loop.name];
-    if (names.some((name) => name?.value === 'loop'))
-      parser.fail("a loop's variable cannot be named `loop` (Jinja's loop object): rename it", loop.lineno, loop.colno);
-    return recursive ? new RecursiveLoopNode(loop.lineno ?? 0, loop.colno ?? 0, loop) : loop;
-  } finally {
-    parser.parseExpression = parseExpression;
-  }
 }
 
 /**

@@ -7,36 +7,15 @@ import { contains } from './jinja-tests.js';
 import { SAFE_TEXT } from './jinja-text.js';
 import { isTuple, makeTuple, percentFormat, tupleOf } from './python-format.js';
 import { isTruthy } from './truthiness.js';
-
-/** Python's dict methods, for a plain object (`form.errors.items()`); `get` gives `null` (None) for a missing key. */
-const DICT_METHODS: Record<string, (dict: Record<string, unknown>) => (...args: unknown[]) => unknown> = {
-  items: (dict) => () => Object.entries(dict),
-  keys: (dict) => () => Object.keys(dict),
-  values: (dict) => () => Object.values(dict),
-  get:
-    (dict) =>
-    (key, fallback = null) =>
-      Object.hasOwn(dict, String(key)) ? dict[String(key)] : fallback,
-};
+import { dictMethod, pythonMethod } from './python-methods.js';
 
 /**
- * Whether `name` is one of Python's dict methods that templates may call on a plain object.
- *
- * @example
- * isDictMethod('items'); // true
- */
-export function isDictMethod(name: unknown): name is string {
-  return typeof name === 'string' && Object.hasOwn(DICT_METHODS, name);
-}
-
-/**
- * A call `obj.name(…)` where `name` is a dict method: on a plain object whose `name` is not a function of its own
- * the dict's method, even when the object has a key of that name (`{'items': 3}.items()`, as in Python); else the
+ * A call `obj.name(…)` where `name` is one of Python's methods: the dict's, list's or str's method (see
+ * {@link pythonMethod}), even when a dict has a key of that name (`{'items': 3}.items()`, as in Python); else the
  * member as {@link member} finds it.
  */
 function method(obj: unknown, name: string): unknown {
-  if (isPlainObject(obj) && typeof obj[name] !== 'function') return DICT_METHODS[name]!(obj);
-  return member(obj, name);
+  return pythonMethod(obj, name) ?? member(obj, name);
 }
 
 /**
@@ -53,10 +32,18 @@ function member(obj: unknown, name: string | number): unknown {
   }
   const target = obj as Record<string, unknown>;
   const value = target[name];
-  if (typeof value === 'function')
-    return (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
-  if (value === undefined && isPlainObject(obj) && Object.hasOwn(DICT_METHODS, name)) return DICT_METHODS[name]!(obj);
+  if (typeof value === 'function') return bound(value as (...args: unknown[]) => unknown, obj);
+  if (value === undefined) return dictMethod(obj, name);
   return value;
+}
+
+/**
+ * A function read as `a.b`, bound to `a` as a method; one with properties of its own (`helpers.format`, whose
+ * `helpers.format.date` a template reads next) keeps them, through a Proxy.
+ */
+function bound(fn: (...args: unknown[]) => unknown, self: unknown): (...args: unknown[]) => unknown {
+  if (Object.keys(fn).length === 0) return (...args) => fn.apply(self, args);
+  return new Proxy(fn, { apply: (target, _this, args) => Reflect.apply(target, self, args) });
 }
 
 /**
@@ -100,7 +87,9 @@ function slice(value: unknown, start: unknown, stop: unknown, step: unknown): un
       ? value
       : Array.from(value as Iterable<unknown>);
   const picked = sliceIndices(items.length, start, stop, step).map((index) => items[index]);
-  return text ? copySafeness(value, picked.join('')) : picked;
+  if (text) return copySafeness(value, picked.join(''));
+  // A tuple's slice is a tuple: `'%s-%s' % pair[:2]` spreads it.
+  return isTuple(value) ? tupleOf(picked) : picked;
 }
 
 /**
