@@ -4,6 +4,7 @@ import { splitKeywords } from './keywords.js';
 import { isMarkedSafe, markSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 import { isTuple, makeTuple } from './python-format.js';
 import { type PythonMethod, STR_METHODS } from './python-str-methods.js';
+import { DATE_METHODS } from './python-datetime.js';
 import { pythonStrFormat } from './str-format.js';
 
 type Dict = Record<string, unknown>;
@@ -134,7 +135,7 @@ const LIST_METHODS: Readonly<Record<string, PythonMethod<unknown[]>>> = {
 const TUPLE_METHODS = new Set(['index', 'count']);
 
 /**
- * Whether `name` is one of Python's dict, list or str methods: the compiler writes a call `x.name(…)` of such a name
+ * Whether `name` is one of Python's dict, list, str or datetime methods: the compiler writes a call `x.name(…)` of such a name
  * through {@link pythonMethod}.
  *
  * @example
@@ -143,16 +144,19 @@ const TUPLE_METHODS = new Set(['index', 'count']);
 export function isPythonMethod(name: unknown): name is string {
   return (
     typeof name === 'string' &&
-    (Object.hasOwn(DICT_METHODS, name) || Object.hasOwn(LIST_METHODS, name) || Object.hasOwn(STR_METHODS, name))
+    (Object.hasOwn(DICT_METHODS, name) ||
+      Object.hasOwn(LIST_METHODS, name) ||
+      Object.hasOwn(STR_METHODS, name) ||
+      Object.hasOwn(DATE_METHODS, name))
   );
 }
 
 /**
  * The Python method `name` of `obj`, bound, for a call in a template; `undefined` when `obj` has none of that name
  * (the caller then reads the member as it would otherwise). Text takes str's (`s.split(',')` splits as Python, not as
- * JavaScript); safe text escapes the text it is given and returns safe text, as Markup's methods; an array takes
- * list's; a plain object takes dict's, unless it has a function of that name of its own. Keyword arguments
- * (`l.sort(reverse=true)`) reach the method as keywords.
+ * JavaScript), and safe text Markup's (what it inserts escaped, its text results safe); an array takes list's, a Date
+ * datetime's (`strftime`, `isoformat`), and a plain object dict's, unless it has a function of that name of its own.
+ * Keyword arguments (`l.sort(reverse=true)`) reach the method as keywords.
  *
  * @example
  * pythonMethod({ a: 1 }, 'update')!({ b: 2 }); // the dict is now { a: 1, b: 2 }
@@ -162,6 +166,7 @@ export function pythonMethod(obj: unknown, name: string): ((...args: unknown[]) 
   if (isMarkedSafe(obj) && Object.hasOwn(STR_METHODS, name)) return safeTextMethod(name, String(obj));
   if (Array.isArray(obj) && Object.hasOwn(LIST_METHODS, name) && (!isTuple(obj) || TUPLE_METHODS.has(name)))
     return call(LIST_METHODS[name]!, obj);
+  if (obj instanceof Date && Object.hasOwn(DATE_METHODS, name)) return call(DATE_METHODS[name]!, obj);
   if (isPlainObject(obj) && typeof obj[name] !== 'function' && Object.hasOwn(DICT_METHODS, name))
     return call(DICT_METHODS[name]!, obj);
   return undefined;

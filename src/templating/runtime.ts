@@ -8,6 +8,7 @@ import { SAFE_TEXT } from './jinja-text.js';
 import { isTuple, makeTuple, percentFormat, tupleOf } from './python-format.js';
 import { isTruthy } from './truthiness.js';
 import { dictMethod, pythonMethod } from './python-methods.js';
+import { dateAttribute } from './python-datetime.js';
 
 /**
  * A call `obj.name(…)` where `name` is one of Python's methods: the dict's, list's or str's method (see
@@ -33,7 +34,7 @@ function member(obj: unknown, name: string | number): unknown {
   const target = obj as Record<string, unknown>;
   const value = target[name];
   if (typeof value === 'function') return bound(value as (...args: unknown[]) => unknown, obj);
-  if (value === undefined) return dictMethod(obj, name);
+  if (value === undefined) return obj instanceof Date ? dateAttribute(obj, name) : dictMethod(obj, name);
   return value;
 }
 

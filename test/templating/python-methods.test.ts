@@ -136,6 +136,33 @@ describe("Python's methods in templates", () => {
     expect(renderEach(cases)).toEqual(cases);
   });
 
+  it("datetime's strftime(), isoformat(), weekday() and attributes on a Date, read in local time (a naive datetime)", () => {
+    const dates = {
+      created: new Date(2024, 0, 5, 9, 7, 3, 120),
+      midnight: new Date(2024, 0, 5),
+      newyear: new Date(2021, 0, 3),
+      late: new Date(2024, 11, 30, 23, 0, 0),
+    };
+    const cases = {
+      "{{ created.strftime('%Y-%m-%d') }}|{{ created.strftime('%B %-d, %Y at %I:%M %p') }}|{{ created.strftime('%a %d %b %H:%M:%S.%f') }}":
+        '2024-01-05|January 5, 2024 at 09:07 AM|Fri 05 Jan 09:07:03.120000',
+      "{{ created.strftime('%j %U %W %G-%V-%u %w %y %C %e %k %l %P') }}|{{ created.strftime('%c|%x|%X|%D|%F|%T|%R|%%|%q') }}":
+        '005 00 01 2024-01-5 5 24 20  5  9  9 am|Fri Jan  5 09:07:03 2024|01/05/24|09:07:03|01/05/24|2024-01-05|09:07:03|09:07|%|%q',
+      "{{ created.isoformat() }}|{{ created.isoformat(' ') }}|{{ created.isoformat(timespec='minutes') }}|{{ midnight.isoformat() }}":
+        '2024-01-05T09:07:03.120000|2024-01-05 09:07:03.120000|2024-01-05T09:07|2024-01-05T00:00:00',
+      '{{ created.year }}-{{ created.month }}-{{ created.day }} {{ created.hour }}:{{ created.minute }}:{{ created.second }}.{{ created.microsecond }}|{{ created.weekday() }}{{ created.isoweekday() }}':
+        '2024-1-5 9:7:3.120000|45',
+      "{{ newyear.strftime('%G-%V-%u %U %W %j %I %p %l') }}|{{ late.strftime('%G-%V-%u %U %W %j %I %p') }}":
+        '2020-53-7 01 00 003 12 AM 12|2025-01-1 52 53 365 11 PM',
+      "{% if created.year == 2024 %}this year{% endif %}|{{ created.strftime('<%H>') }}": 'this year|&lt;09&gt;',
+    };
+    const renderer = new NunjucksRenderer([]);
+    const rendered = Object.fromEntries(
+      Object.keys(cases).map((source) => [source, renderer.renderString(source, dates)]),
+    );
+    expect(rendered).toEqual(cases);
+  });
+
   it("a loop's names may be written in parentheses: {% for (key, value) in pairs %}", () => {
     const cases = {
       '{% for (a, b) in pairs %}{{ a }}={{ b }};{% endfor %}': '1=2;3=4;',
