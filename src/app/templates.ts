@@ -1,6 +1,6 @@
 /** @module Templates for the App (layer L3): search folders, filters, globals, tests and context processors, and the render functions. */
 import { NunjucksRenderer, type TemplateSyntax } from '../templating/engine.js';
-import { splitKeywords } from '../templating/keywords.js';
+import { splitKeywords, withPlainKeywordsIfFunction } from '../templating/keywords.js';
 import type { UrlForOptions } from './url-for.js';
 import type { Config } from './config.js';
 import type { Request } from '../wrappers/request.js';
@@ -104,9 +104,9 @@ export class AppTemplates {
     };
     // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
     for (const scope of [null, ...blueprintsOf(currentContext()?.match?.endpoint)]) {
-      for (const processor of this.#processors.get(scope) ?? []) Object.assign(base, processor());
+      for (const processor of this.#processors.get(scope) ?? []) addValues(base, processor());
     }
-    return Object.assign(base, explicit);
+    return addValues(base, explicit);
   }
 }
 
@@ -148,6 +148,15 @@ function templateRequest(actual: Request): Request {
 function blueprintsOf(endpoint: string | undefined): string[] {
   const parts = endpoint?.split('.').slice(0, -1) ?? [];
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+}
+
+/**
+ * `values` added to a template context; their functions take keyword arguments as a plain last object
+ * (`{{ price(9.5, currency='EUR') }}` calls `price(9.5, { currency: 'EUR' })`), as filters and globals do.
+ */
+function addValues(context: Record<string, unknown>, values: Record<string, unknown>): Record<string, unknown> {
+  for (const [name, value] of Object.entries(values)) context[name] = withPlainKeywordsIfFunction(value);
+  return context;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -39,3 +39,23 @@ export function withPlainKeywords<T extends (...args: never[]) => unknown>(fn: T
     },
   });
 }
+
+const plainVersions = new WeakMap<object, unknown>();
+
+/**
+ * A value for a template's context, with {@link withPlainKeywords} applied if it is a function: the functions an app
+ * passes to a render or returns from a context processor get keyword arguments as a plain last object, as its
+ * filters and globals do. One wrapper per function, kept while the function lives.
+ *
+ * @example
+ * const context = { price: withPlainKeywordsIfFunction(formatPrice) }; // {{ price(9.5, currency='EUR') }}
+ */
+export function withPlainKeywordsIfFunction(value: unknown): unknown {
+  if (typeof value !== 'function') return value;
+  let plain = plainVersions.get(value);
+  if (plain === undefined) {
+    plain = withPlainKeywords(value as (...args: never[]) => unknown);
+    plainVersions.set(value, plain);
+  }
+  return plain;
+}

@@ -105,6 +105,30 @@ describe('templates', () => {
     expect((await app.testClient().get('/')).text).toBe('hello 1815 ADA Flagon even');
   });
 
+  it('pass keyword arguments to functions in the context, and from context processors, as one plain object', async () => {
+    // Flask's context-processor idiom: `return dict(format_price=format_price)`, called with keywords.
+    const app = newApp();
+    const seen: unknown[] = [];
+    const formatPrice = (amount: number, options: { currency?: string } = {}) => {
+      seen.push(options);
+      return `${amount.toFixed(2)} ${options.currency ?? 'USD'}`;
+    };
+    app.contextProcessor(() => ({ format_price: formatPrice }));
+    app.get('/', function index() {
+      return renderTemplateString(
+        "{{ format_price(9.5, currency='EUR') }}|{{ tag('a', href='/x') }}|{{ url_for('index') }}",
+        {
+          tag: (name: string, attributes: Record<string, string>) =>
+            `${name}:${Object.entries(attributes)
+              .map(([key, value]) => `${key}=${value}`)
+              .join(',')}`,
+        },
+      );
+    });
+    expect((await app.testClient().get('/')).text).toBe('9.50 EUR|a:href=/x|/');
+    expect(seen).toEqual([{ currency: 'EUR' }]);
+  });
+
   it('give templates request, urlFor, config, g and flashed messages', async () => {
     const app = newApp();
     app.get('/', function index() {
