@@ -12,13 +12,13 @@ const RecursiveLoopNode = defineNode('RecursiveLoop', ['loop']);
 export function parseFor(parser: NunjucksParser, parseNunjucksFor: () => AstNode): AstNode {
   const { parseExpression, parsePrimary } = parser;
   let recursive = false;
-  let grouped: AstNode[] | null = null;
+  let grouped: { names: AstNode[]; tuple: boolean } | null = null;
   // The loop's names are the first primary parseFor reads: `(key, value)` in parentheses is read here.
   parser.parsePrimary = () => {
     parser.parsePrimary = parsePrimary;
     if (parser.peekToken().type !== 'left-paren') return parsePrimary.call(parser);
     grouped = parseGroupedNames(parser, () => parsePrimary.call(parser));
-    return grouped[0]!;
+    return grouped.names[0]!;
   };
   // The loop's iterable is the first expression parseFor reads; `recursive` follows it.
   parser.parseExpression = () => {
@@ -29,16 +29,24 @@ export function parseFor(parser: NunjucksParser, parseNunjucksFor: () => AstNode
   };
   try {
     const loop = parseNunjucksFor();
-    if (grouped !== null && (grouped as AstNode[]).length > 1)
-      loop.name = new nodeClasses.Array(loop.lineno ?? 0, loop.colno ?? 0, grouped) as typeof loop.name;
+    const group = grouped as { names: AstNode[]; tuple: boolean } | null;
     const names = loop.name?.typename === 'Array' ? (loop.name.children ?? []) : [loop.name];
-    if (names.some((name) => name?.typename !== 'Symbol'))
+    // `(a, b), c` and `a, (b, c)` unpack items inside items, which Flagon's loops do not.
+    if ((group !== null && names.length > 1) || names.some((name) => name?.typename !== 'Symbol'))
       parser.fail(
         'a loop unpacks each item into names, {% for key, value in pairs %}; nested parentheses are not supported',
         loop.lineno,
         loop.colno,
       );
-    if (names.some((name) => name?.value === 'loop'))
+    if (group?.tuple && group.names.length === 1)
+      parser.fail(
+        "a loop's names in parentheses are two or more, (key, value): write {% for item in … %} and item[0]",
+        loop.lineno,
+        loop.colno,
+      );
+    if (group?.tuple)
+      loop.name = new nodeClasses.Array(loop.lineno ?? 0, loop.colno ?? 0, group.names) as typeof loop.name;
+    if ([...names, ...(group?.names ?? [])].some((name) => name?.value === 'loop'))
       parser.fail("a loop's variable cannot be named `loop` (Jinja's loop object): rename it", loop.lineno, loop.colno);
     return recursive ? new RecursiveLoopNode(loop.lineno ?? 0, loop.colno ?? 0, loop) : loop;
   } finally {
@@ -47,13 +55,18 @@ export function parseFor(parser: NunjucksParser, parseNunjucksFor: () => AstNode
   }
 }
 
-/** `(key, value)`, a loop's names in parentheses: the names, each read by `readName`. */
-function parseGroupedNames(parser: NunjucksParser, readName: () => AstNode): AstNode[] {
+/** `(key, value)`, a loop's names in parentheses, each read by `readName`; `tuple` unless one name without a comma. */
+function parseGroupedNames(parser: NunjucksParser, readName: () => AstNode): { names: AstNode[]; tuple: boolean } {
   const open = parser.nextToken();
   const names = [readName()];
-  while (parser.skip('comma') && parser.peekToken().type !== 'right-paren') names.push(readName());
+  let tuple = false;
+  while (parser.skip('comma')) {
+    tuple = true;
+    if (parser.peekToken().type === 'right-paren') break;
+    names.push(readName());
+  }
   if (!parser.skip('right-paren')) parser.fail("expected ')' after the loop's names", open.lineno, open.colno);
   if (names.some((name) => name.typename !== 'Symbol'))
     parser.fail('a loop unpacks each item into names, {% for (key, value) in pairs %}', open.lineno, open.colno);
-  return names;
+  return { names, tuple };
 }

@@ -1,11 +1,11 @@
 /** @module Python's dict, list and str methods (layer L3): what `d.update(…)`, `items.append(x)` and `s.upper()` call in a template. */
 import { compare, escapeUnlessSafe, isPlainObject, pairs, pythonEquals, sequence } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
-import { isMarkedSafe, markSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
+import { escapeHtml, isMarkedSafe, markSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 import { isTuple, makeTuple } from './python-format.js';
-import { type PythonMethod, STR_METHODS } from './python-str-methods.js';
+import { type PythonMethod, span, STR_METHODS } from './python-str-methods.js';
 import { DATE_METHODS } from './python-datetime.js';
-import { pythonStrFormat } from './str-format.js';
+import { type FieldFormatter, pythonStrFormat } from './str-format.js';
 
 type Dict = Record<string, unknown>;
 
@@ -81,22 +81,24 @@ function entries(other: unknown): Array<[unknown, unknown]> {
 }
 
 /** The position of `value` in `list` by Python's `==`, or Python's ValueError. */
-function position(list: unknown[], value: unknown, start = 0): number {
-  const index = list.findIndex((item, at) => at >= start && pythonEquals(item, value));
+function position(list: unknown[], value: unknown, start?: unknown, end?: unknown): number {
+  const [from, to] = span(list.length, start, end);
+  const index = list.findIndex((item, at) => at >= from && at < to && pythonEquals(item, value));
   if (index < 0) throw new TemplateError(`ValueError: ${JSON.stringify(value)} is not in list`);
   return index;
 }
 
 /** Python's list methods for an array (a tuple has only `index` and `count`): they change the list in place. */
 const LIST_METHODS: Readonly<Record<string, PythonMethod<unknown[]>>> = {
-  index: (list, [value, start]) => position(list, value, Number(start ?? 0)),
+  index: (list, [value, start, end]) => position(list, value, start, end),
   count: (list, [value]) => list.filter((item) => pythonEquals(item, value)).length,
   append: (list, [value]) => {
     list.push(value);
     return null;
   },
   extend: (list, [values]) => {
-    list.push(...sequence(values));
+    // One push per item: a spread of 200,000 items would overflow the stack.
+    for (const value of sequence(values)) list.push(value);
     return null;
   },
   insert: (list, [at, value]) => {
@@ -162,30 +164,53 @@ export function isPythonMethod(name: unknown): name is string {
  * pythonMethod({ a: 1 }, 'update')!({ b: 2 }); // the dict is now { a: 1, b: 2 }
  */
 export function pythonMethod(obj: unknown, name: string): ((...args: unknown[]) => unknown) | undefined {
-  if (typeof obj === 'string' && Object.hasOwn(STR_METHODS, name)) return call(STR_METHODS[name]!, obj);
+  if (typeof obj === 'string' && Object.hasOwn(STR_METHODS, name)) return call(STR_METHODS[name]!, obj, name);
   if (isMarkedSafe(obj) && Object.hasOwn(STR_METHODS, name)) return safeTextMethod(name, String(obj));
   if (Array.isArray(obj) && Object.hasOwn(LIST_METHODS, name) && (!isTuple(obj) || TUPLE_METHODS.has(name)))
-    return call(LIST_METHODS[name]!, obj);
-  if (obj instanceof Date && Object.hasOwn(DATE_METHODS, name)) return call(DATE_METHODS[name]!, obj);
+    return call(LIST_METHODS[name]!, obj, name);
+  if (obj instanceof Date && Object.hasOwn(DATE_METHODS, name)) return call(DATE_METHODS[name]!, obj, name);
   if (isPlainObject(obj) && typeof obj[name] !== 'function' && Object.hasOwn(DICT_METHODS, name))
-    return call(DICT_METHODS[name]!, obj);
+    return call(DICT_METHODS[name]!, obj, name);
   return undefined;
 }
+
+// The dict methods a template may read without calling (`d.items`, to hand on): others read as a missing field, so a
+// record without a `copy` field prints nothing for `{{ post.copy }}`.
+const READABLE_DICT_METHODS = new Set(['items', 'keys', 'values', 'get']);
 
 /**
  * A dict method for a plain object with no property of that name (`d.items` read without calling it), else
  * `undefined`.
  */
 export function dictMethod(obj: unknown, name: string | number): ((...args: unknown[]) => unknown) | undefined {
-  if (typeof name !== 'string' || !isPlainObject(obj) || !Object.hasOwn(DICT_METHODS, name)) return undefined;
-  return call(DICT_METHODS[name]!, obj);
+  if (typeof name !== 'string' || !isPlainObject(obj) || !READABLE_DICT_METHODS.has(name)) return undefined;
+  return call(DICT_METHODS[name]!, obj, name);
 }
 
-function call<Self>(method: PythonMethod<Self>, self: Self): (...args: unknown[]) => unknown {
+// The list and dict methods that change what they are called on.
+const CHANGING = new Set(['append', 'extend', 'insert', 'remove', 'pop', 'clear', 'reverse', 'sort']);
+for (const name of ['update', 'popitem', 'setdefault']) CHANGING.add(name);
+
+/** `method` bound to `self`, its errors template errors (they get the template's name and line). */
+function call<Self>(method: PythonMethod<Self>, self: Self, name: string): (...args: unknown[]) => unknown {
   return (...args) => {
+    if (CHANGING.has(name) && typeof self === 'object' && self !== null && !Object.isExtensible(self)) {
+      const kind = Array.isArray(self) ? 'list' : 'dict';
+      throw new TemplateError(`${name}() changes the ${kind}, which is read-only (frozen) here: change a copy()`);
+    }
     const { positional, keywords } = splitKeywords(args);
-    return method(self, positional, keywords ?? {});
+    try {
+      return method(self, positional, keywords ?? {});
+    } catch (error) {
+      throw asTemplateError(error);
+    }
   };
+}
+
+/** A JavaScript error (a RangeError for a string too long) or a Python-named one (str.format's KeyError) as a template error. */
+function asTemplateError(error: unknown): unknown {
+  if (error instanceof TemplateError || !(error instanceof Error)) return error;
+  return new TemplateError(error.name === 'Error' ? error.message : `${error.name}: ${error.message}`);
 }
 
 // Markup's methods (MarkupSafe 3): the one argument each escapes (the text it inserts; `join`'s items), and those
@@ -212,22 +237,33 @@ function safeTextMethod(name: string, self: string): (...args: unknown[]) => unk
     const { positional, keywords } = splitKeywords(args);
     const named = keywords ?? {};
     let result: unknown;
-    // format() escapes each field it fills in, after reading the field's attributes (`{0.name}`).
-    if (name === 'format') result = pythonStrFormat(self, positional, named, escapeField);
-    else if (name === 'format_map') result = pythonStrFormat(self, [], (positional[0] ?? {}) as Dict, escapeField);
-    else {
-      const inserted = ESCAPED_ARGUMENT[name];
-      const values = positional.map((value, index) => (index === inserted ? escaped(value) : plain(value)));
-      result = STR_METHODS[name]!(self, values, named);
+    try {
+      // format() escapes each field it fills in, after reading its attributes (`{0.name}`) and applying its spec.
+      if (name === 'format') result = pythonStrFormat(self, positional, named, escapeField);
+      else if (name === 'format_map') result = pythonStrFormat(self, [], (positional[0] ?? {}) as Dict, escapeField);
+      else {
+        const inserted = ESCAPED_ARGUMENT[name];
+        // join()'s items are escaped one by one, whatever holds them (a list, a dict's keys, a string's characters).
+        const insertedValue = (value: unknown) => escaped(name === 'join' ? sequence(value) : value);
+        const values = positional.map((value, index) => (index === inserted ? insertedValue(value) : plain(value)));
+        result = STR_METHODS[name]!(self, values, named);
+      }
+    } catch (error) {
+      throw asTemplateError(error);
     }
     return SAFE_RESULT.has(name) ? safe(result) : result;
   };
 }
 
-/** A field str.format() fills into safe text: escaped, unless safe; numbers stay numbers for their format spec. */
-function escapeField(value: unknown): unknown {
-  return typeof value === 'number' || typeof value === 'boolean' ? value : escapeUnlessSafe(value);
-}
+/**
+ * A field Markup's format() fills in: formatted by its spec, then escaped, so no spec can make markup of the data
+ * (`{:c}` of 60 is `&lt;`); safe text as it is, and, as in MarkupSafe, with no spec.
+ */
+const escapeField: FieldFormatter = (value, spec, format) => {
+  if (!isMarkedSafe(value)) return escapeHtml(format(value, spec));
+  if (spec !== '') throw new TemplateError('Unsupported format specification for Markup.');
+  return String(value);
+};
 
 /** Safe text as the text it holds (a list's items too), so methods take it as text. */
 function plain(value: unknown): unknown {

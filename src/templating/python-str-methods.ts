@@ -1,5 +1,5 @@
 /** @module Python's str methods (layer L3), for Jinja's `name.upper()` and `request.path.startswith('/admin')`. */
-import { NunjucksTemplateError as TemplateError } from './nunjucks.js';
+import { isMarkedSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 import { sequence } from './jinja-signature.js';
 import { makeTuple } from './python-format.js';
 import { pythonStrFormat } from './str-format.js';
@@ -21,17 +21,25 @@ function argument(args: unknown[], keywords: Record<string, unknown>, index: num
 
 function text(value: unknown, method: string): string {
   if (typeof value === 'string') return value;
+  // Safe text is text (Markup is a str): what it becomes in the result is escaped or not as the result is.
+  if (isMarkedSafe(value)) return String(value);
   throw new TemplateError(`${method}() takes text here, not ${value === null ? 'None' : typeof value}`);
 }
 
-/** Python's `start`/`end` of find(), count() and startswith(): slice bounds, negative ones counted from the end. */
-function span(length: number, start: unknown, end: unknown): [number, number] {
+/**
+ * Python's `start` and `end` arguments of find(), count(), startswith() and list.index(), as CPython adjusts them:
+ * negative ones count from the end, `end` stops at the length; a `start` past the end stays there (nothing is found).
+ *
+ * @example
+ * span(4, -1, undefined); // [3, 4]
+ */
+export function span(length: number, start: unknown, end: unknown): [number, number] {
   const at = (value: unknown, fallback: number) => {
     if (value === undefined || value === null) return fallback;
     const n = Math.trunc(Number(value));
-    return Math.min(length, Math.max(0, n < 0 ? length + n : n));
+    return n < 0 ? Math.max(0, length + n) : n;
   };
-  return [at(start, 0), at(end, length)];
+  return [at(start, 0), Math.min(length, at(end, length))];
 }
 
 /** strip()'s characters: whitespace when `chars` is None, else each character of it. */
@@ -41,11 +49,21 @@ function stripper(chars: unknown): (c: string) => boolean {
   return (c) => set.has(c);
 }
 
+/** strip(), lstrip() and rstrip(), a character (a code point: '😀' is one) at a time. */
 function strip(self: string, chars: unknown, left: boolean, right: boolean): string {
   const strips = stripper(chars);
   let [start, end] = [0, self.length];
-  while (left && start < end && strips(self[start]!)) start++;
-  while (right && end > start && strips(self[end - 1]!)) end--;
+  while (left && start < end) {
+    const c = String.fromCodePoint(self.codePointAt(start)!);
+    if (!strips(c)) break;
+    start += c.length;
+  }
+  while (right && end > start) {
+    const pair = end - start >= 2 && /^[\ud800-\udbff][\udc00-\udfff]$/.test(self.slice(end - 2, end));
+    const c = self.slice(pair ? end - 2 : end - 1, end);
+    if (!strips(c)) break;
+    end -= c.length;
+  }
   return self.slice(start, end);
 }
 
@@ -125,6 +143,7 @@ function affix(self: string, args: unknown[], end: boolean): boolean {
   const candidates = Array.isArray(args[0]) ? args[0] : [args[0]];
   return candidates.some((candidate) => {
     const affixText = text(candidate, end ? 'endswith' : 'startswith');
+    if (to - from < affixText.length) return false;
     return end ? window.endsWith(affixText) : window.startsWith(affixText);
   });
 }
@@ -149,7 +168,8 @@ function cased(self: string, upper: boolean): boolean {
 export const STR_METHODS: Readonly<Record<string, PythonMethod<string>>> = {
   upper: (self) => self.toUpperCase(),
   lower: (self) => self.toLowerCase(),
-  casefold: (self) => self.toLowerCase(),
+  // Full case folding, near enough: upper case first makes 'ß' 'ss', as Python's casefold.
+  casefold: (self) => self.toUpperCase().toLowerCase(),
   swapcase: (self) => [...self].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join(''),
   title,
   capitalize: (self) => (self === '' ? '' : self[0]!.toUpperCase() + self.slice(1).toLowerCase()),
@@ -198,7 +218,7 @@ export const STR_METHODS: Readonly<Record<string, PythonMethod<string>>> = {
   join: (self, args) =>
     sequence(args[0])
       .map((item, index) => {
-        if (typeof item === 'string') return item;
+        if (typeof item === 'string' || isMarkedSafe(item)) return String(item);
         throw new TemplateError(`sequence item ${index}: expected str instance, ${typeof item} found`);
       })
       .join(self),

@@ -14,9 +14,15 @@ interface Field {
 interface Call {
   positional: readonly unknown[];
   keywords: Record<string, unknown>;
-  convertArg: (value: unknown) => unknown;
+  formatField: FieldFormatter;
   numbering: { mode: 'auto' | 'manual' | undefined; next: number };
 }
+
+/**
+ * How a field is written: `format(value, spec)` is Python's; a caller may write the value otherwise, or change what
+ * `format` returns (Markup's format escapes it).
+ */
+export type FieldFormatter = (value: unknown, spec: string, format: (value: unknown, spec: string) => string) => string;
 
 /** A format spec's parts, `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`, defaults filled in. */
 type Spec = ReturnType<typeof parseSpec>;
@@ -32,9 +38,9 @@ const ZERO: Decimal = { digits: '0', point: 1 };
 /**
  * Python's `template.format(*positional, **keywords)` as CPython 3.11 does it: `{}`, `{0}` and `{name}` fields with
  * `.attr` and `[key]` chains, `!s`/`!r`/`!a`, the format-spec mini-language with nested `{fields}`, and CPython's errors
- * (a ValueError, IndexError, KeyError... is an `Error` of that name, with CPython's message). `convertArg` maps each
- * field's value, a nested field's too, after lookup and conversion and before the spec formats it (where the caller
- * HTML-escapes for a safe template, as Markup's format does).
+ * (a ValueError, IndexError, KeyError... is an `Error` of that name, with CPython's message). `formatField` formats
+ * each field's value (a nested field's too) after lookup and conversion: by default Python's `format(value, spec)`,
+ * which it is given; a safe template's caller escapes what that returns, as Markup's format does.
  *
  * JavaScript values stand for Python's: a safe integer is an int (so `3.0`, the same number, prints `3`), other numbers
  * are floats (`1e16` prints `1e+16`, as repr does); booleans are bool (`True`, or `1` under a numeric spec). Where
@@ -48,9 +54,9 @@ export function pythonStrFormat(
   template: string,
   positional: readonly unknown[],
   keywords: Record<string, unknown>,
-  convertArg: (value: unknown) => unknown = (value) => value,
+  formatField: FieldFormatter = (value, spec, format) => format(value, spec),
 ): string {
-  return expand(template, { positional, keywords, convertArg, numbering: { mode: undefined, next: 0 } }, 2);
+  return expand(template, { positional, keywords, formatField, numbering: { mode: undefined, next: 0 } }, 2);
 }
 
 /** `template` with its fields replaced; `depth` is the nesting left (CPython expands a spec's fields, not theirs). */
@@ -109,7 +115,7 @@ const CONVERSIONS: Record<string, (value: unknown) => string> = {
   a: (value) => pythonRepr(value).replace(/[^\x00-\x7f]/gu, escapeCodePoint),
 };
 
-/** The field's value, converted, mapped by `convertArg`, and formatted by its spec (whose own fields expanded). */
+/** The field's value, converted, and formatted by its spec (whose own fields expanded) through `formatField`. */
 function renderField(field: Field, call: Call, depth: number): string {
   let value = lookUp(field.name, call);
   if (field.conversion !== '') {
@@ -117,8 +123,8 @@ function renderField(field: Field, call: Call, depth: number): string {
     if (conversion === undefined) throw valueError(`Unknown conversion specifier ${shownCode(field.conversion)}`);
     value = conversion(value);
   }
-  value = call.convertArg(value);
-  return formatValue(value, field.spec.includes('{') ? expand(field.spec, call, depth - 1) : field.spec);
+  const spec = field.spec.includes('{') ? expand(field.spec, call, depth - 1) : field.spec;
+  return call.formatField(value, spec, formatValue);
 }
 
 /** The value a field name reaches: an argument (`0`, the next one, or a keyword), then its `.attr` and `[key]` steps. */

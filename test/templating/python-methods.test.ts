@@ -88,6 +88,38 @@ describe("Python's methods in templates", () => {
     expect(renderEach(cases, SAFE)).toEqual(cases);
   });
 
+  it("escape on safe text what format()'s specs make ({:c} of 60) and each item join() is given, as MarkupSafe's", () => {
+    const context = { a: 60, b: 62, c: 62, s: '<>', i: '<i>', d: { '<a>': 1, b: 2 } };
+    const cases = {
+      "{{ ('<p>{:c}{:c}script{:c}</p>'|safe).format(a, b, c) }}|{{ ('[{:>5}]'|safe).format('<') }}|{{ ('[{:.2}]'|safe).format(s) }}|{{ ('{}'|safe).format(i|safe) }}":
+        '<p>&lt;&gt;script&gt;</p>|[    &lt;]|[&lt;&gt;]|<i>',
+      "{{ (', '|safe).join(s) }}|{{ (', '|safe).join(d) }}|{{ ', '.join([i|safe]) }}|{{ 'a'.replace('a', i|safe) }}":
+        '&lt;, &gt;|&lt;a&gt;, b|&lt;i&gt;|&lt;i&gt;',
+    };
+    const renderer = new NunjucksRenderer([]);
+    const rendered = Object.fromEntries(
+      Object.keys(cases).map((source) => [source, renderer.renderString(source, context)]),
+    );
+    expect(rendered).toEqual(cases);
+    expect(() => renderer.renderString("{{ ('[{:>5}]'|safe).format(i|safe) }}", context)).toThrow(
+      /Unsupported format specification for Markup/,
+    );
+  });
+
+  it('bound find(), count(), startswith() and list.index() as Python does; strip and casefold whole characters', () => {
+    const cases = {
+      "{% for t in [abab.count('', 5), abab.count('', 9), abab.find('', 9), abab.rfind('', 9), abab.startswith('', 9) and 'y' or 'n', abab.startswith('', 4) and 'y' or 'n', abab.find('b', -1)] %}{{ t }},{% endfor %}":
+        '0,0,-1,-1,n,y,3,',
+      "{{ [1, 2, 3, 1].index(1, -1) }}|{{ '\u{1F600}a\u{1F600}'.strip('\u{1F600}') }}|{{ 'Straße'.casefold() }}":
+        '3|a|strasse',
+    };
+    const renderer = new NunjucksRenderer([]);
+    const rendered = Object.fromEntries(
+      Object.keys(cases).map((source) => [source, renderer.renderString(source, { abab: 'abab' })]),
+    );
+    expect(rendered).toEqual(cases);
+  });
+
   it("list's methods change the list in place: append, sort (Python's order), pop, extend, insert, remove, copy", () => {
     const cases = {
       "{% set l = [3, 1] %}{% do l.append(2) %}{{ l|join(',') }}": '3,1,2',
@@ -215,6 +247,26 @@ describe('Python methods beside JavaScript values', () => {
     expect(render("{{ 'a\\nb'.splitlines()|length }}|{{ 'a\\\\b'.split('\\\\')|join('/') }}")).toBe('2|a/b');
   });
 
+  it('extend a list by 200,000 items, and print nothing for a dict method a record lacks ({{ post.copy }})', () => {
+    const long = 'x'.repeat(200_000);
+    expect(
+      render('{% set l = [] %}{% do l.extend(s) %}{{ l|length }}|{{ post.copy }}|{{ post.update }}', {
+        s: long,
+        post: {},
+      }),
+    ).toBe('200000||');
+  });
+
+  it('refuse to change frozen data, and give str.format and size errors a template line', () => {
+    const frozen = { items: Object.freeze([1]), record: Object.freeze({ a: 1 }) };
+    expect(() => render('{% do items.append(2) %}', frozen)).toThrow(/append\(\) changes the list, which is read-only/);
+    expect(() => render('{% do record.update(a=2) %}', frozen)).toThrow(
+      /update\(\) changes the dict, which is read-only/,
+    );
+    expect(() => render("{{ '{x}'.format() }}")).toThrow(/KeyError: 'x'.*line 1/);
+    expect(() => render("{{ 'x'.center(2000000000) }}")).toThrow(/RangeError: Invalid string length.*line 1/);
+  });
+
   it("report Python's errors for a missing item, key or substring", () => {
     expect(() => render('{% set l = [1] %}{% do l.remove(9) %}')).toThrow(/9 is not in list/);
     expect(() => render("{% set d = {} %}{{ d.pop('z') }}")).toThrow(/KeyError: "z"/);
@@ -226,6 +278,9 @@ describe('Python methods beside JavaScript values', () => {
   it('give a syntax error, not a crash, for nested names in a loop and for a do without an expression', () => {
     expect(() => render('{% for a, (b, c) in x %}{% endfor %}')).toThrow(/a loop unpacks each item into names/);
     expect(() => render('{% for (a, (b, c)) in x %}{% endfor %}')).toThrow(/a loop unpacks each item into names/);
+    expect(() => render('{% for (k, v), w in x %}{% endfor %}')).toThrow(/nested parentheses are not supported/);
+    expect(() => render('{% for (k,) in x %}{% endfor %}')).toThrow(/two or more, \(key, value\)/);
+    expect(() => render('{{ [1, 2, 3, 1].index(3, 0, 1) }}')).toThrow(/3 is not in list/);
     expect(() => render('{% do %}')).toThrow(/unexpected token/);
   });
 });

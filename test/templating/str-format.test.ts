@@ -2,7 +2,7 @@
  * Python's str.format() for templates. Every expected string and error below is CPython 3's output for the same call,
  * `template.format(*positional, **keywords)` (python3.11, generated once and pasted here; the test runs no Python), with
  * the arguments written as the JavaScript values that stand for them (an integer float such as 3.0 is left out: in
- * JavaScript it is the int 3). The convertArg rows are `string.Formatter` with `format_field` mapping the value first.
+ * JavaScript it is the int 3). The escaped rows are MarkupSafe 3's `Markup(template).format(...)`.
  * The tests after the tables pin what has no Python counterpart, where the module documents its own way (null prints
  * '', other objects print String(value)), and that a huge width does not hang.
  */
@@ -405,15 +405,23 @@ const ERRORS: ErrorCase[] = [
   ['{0:{1}}', [1, '>{'], {}, 'ValueError', "Unknown format code '{' for object of type 'int'"],
 ];
 
-/** The project's HTML escaping, cut down: what a safe template's `.format()` passes as convertArg. */
-const escapeLt = (value: unknown): unknown => (typeof value === 'string' ? value.replace(/</g, '&lt;') : value);
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 
+/** MarkupSafe's escaping, for a formatter that escapes what `format` returns, as a safe template's `.format()` does. */
+const escapeAfter = (value: unknown, spec: string, format: (value: unknown, spec: string) => string): string =>
+  format(value, spec).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+
+// `str(Markup(template).format(*positional, **keywords))`: the spec applies first, the escaping to what it made.
 const ESCAPED: Case[] = [
-  ['{} & {!r}', ['<b>', '<i>'], {}, "&lt;b> & '&lt;i>'"],
-  ['{:>6}|{:.2f}', ['<', 1.5], {}, '  &lt;|1.50'],
-  ['{0[0]}', [['<x>']], {}, '&lt;x>'],
-  ['{n:<{w}}|', [], { n: '<', w: 3 }, '&lt;|'],
+  ['{} & {!r}', ['<b>', '<i>'], {}, '&lt;b&gt; & &#39;&lt;i&gt;&#39;'],
+  ['{:>6}|{:.2f}', ['<', 1.5], {}, '     &lt;|1.50'],
+  ['{0[0]}', [['<x>']], {}, '&lt;x&gt;'],
+  ['{n:<{w}}|', [], { n: '<', w: 3 }, '&lt;  |'],
   ['{}{}', ['<', 7], {}, '&lt;7'],
+  ['<p>{:c}{:c}</p>', [60, 62], {}, '<p>&lt;&gt;</p>'],
+  ['[{:>5}]', ['<'], {}, '[    &lt;]'],
+  ['[{:.2}]', ['<>'], {}, '[&lt;&gt;]'],
+  ['{0:"^5}', ['x'], {}, '&#34;&#34;x&#34;&#34;'],
 ];
 
 /** The name and message `run` throws with. */
@@ -444,20 +452,25 @@ describe("Python's str.format()", () => {
   });
 
   it.each(ESCAPED)(
-    'applies convertArg after conversion, before the spec: %j',
+    'gives formatField what the spec made of each field, to escape: %j',
     (template, positional, keywords, expected) => {
-      expect(pythonStrFormat(template, positional, keywords, escapeLt)).toBe(expected);
+      expect(pythonStrFormat(template, positional, keywords, escapeAfter)).toBe(expected);
     },
   );
 
-  it('calls convertArg once per field, nested fields included', () => {
+  it('calls formatField once per field, nested fields included, after the conversion', () => {
     const seen: unknown[] = [];
-    const record = (value: unknown): unknown => {
-      seen.push(value);
-      return value;
+    const record = (value: unknown, spec: string, format: (value: unknown, spec: string) => string): string => {
+      seen.push([value, spec]);
+      return format(value, spec);
     };
     expect(pythonStrFormat('{0}{0!r}|{1:{2}}', ['a', 1, '>3'], {}, record)).toBe("a'a'|  1");
-    expect(seen).toEqual(['a', "'a'", 1, '>3']);
+    expect(seen).toEqual([
+      ['a', ''],
+      ["'a'", ''],
+      ['>3', ''],
+      [1, '>3'],
+    ]);
   });
 
   it('prints null and undefined as empty text (as the % formatter does), None under !r', () => {
