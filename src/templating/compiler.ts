@@ -42,6 +42,8 @@ function refuseOddParameters(
     const pairs = (param as { children?: Array<{ key?: AstNode }> }).children ?? [];
     const defaults = param.typename === 'KeywordArgs' && index === params.length - 1;
     const names = param.typename === 'Symbol' ? [param as AstNode] : defaults ? pairs.map((pair) => pair.key) : [];
+    if (param.typename === 'Symbol' && param.value === 'caller')
+      compiler.fail('"caller" argument must be omitted or be given a default (caller=none)', node.lineno, node.colno);
     if (names.length === 0 || names.some((name) => name?.typename !== 'Symbol')) {
       const at = param as AstNode;
       compiler.fail(
@@ -167,11 +169,12 @@ class LocatingCompiler extends ExpressionCompiler {
         ? 'call block'
         : `macro '${node.name.value}'`;
     try {
-      // A macro defined inside a with or autoescape block, or inside another macro, closes over the names there, as
+      // A macro defined inside a with or autoescape block, a loop or another macro, closes over the names there, as
       // Jinja's does: nunjucks writes it as a call block, on the frame it is defined in, rather than on a frame of its
       // own (where an inner macro did not see the outer one's arguments).
       refuseOddParameters(this, node);
-      const inScope = frame === undefined && (this.#macroDepth > 0 || insideScope(this.#macroFrame));
+      const inScope =
+        frame === undefined && (this.#macroDepth > 0 || this.#loops.length > 0 || insideScope(this.#macroFrame));
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
       this.#definedIn = defined === undefined ? null : this._tmpid();
       this.#macroDepth++;
