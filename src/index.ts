@@ -29,7 +29,13 @@ export { g, request, session } from './app/context.js';
 export { afterThisRequest, flash, getFlashedMessages, makeResponse, urlFor } from './app/helpers.js';
 export { jsonify, redirect } from './app/make-response.js';
 export type { ResponseReturnValue } from './app/make-response.js';
-export { renderTemplate, renderTemplateString, streamTemplate, streamTemplateString } from './app/templates.js';
+export {
+  getTemplateAttribute,
+  renderTemplate,
+  renderTemplateString,
+  streamTemplate,
+  streamTemplateString,
+} from './app/templates.js';
 export { FlagonError } from './app/errors.js';
 
 // Request, Response, uploads and files.

@@ -83,6 +83,7 @@ export type { BlueprintOptions, BlueprintRegisterOptions, BlueprintSetupState } 
 export { MethodView, View } from './views.js';
 export {
   AppTemplates,
+  getTemplateAttribute,
   renderTemplate,
   renderTemplateString,
   streamTemplate,

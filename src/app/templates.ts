@@ -1,12 +1,11 @@
 /** @module Templates for the App (layer L3): search folders, filters, globals, tests and context processors, and the render functions. */
 import { NunjucksRenderer, type TemplateSyntax } from '../templating/engine.js';
-import { splitKeywords, withPlainKeywordsIfFunction } from '../templating/keywords.js';
-import type { UrlForOptions } from './url-for.js';
+import { withPlainKeywordsIfFunction } from '../templating/keywords.js';
 import type { Config } from './config.js';
 import type { Request } from '../wrappers/request.js';
 import { currentContext, g, session } from './context.js';
 import { FlagonError } from './errors.js';
-import { getFlashedMessages, urlFor } from './helpers.js';
+import { templateFlashedMessages, templateUrlFor } from './template-helpers.js';
 import { csrfToken } from './security.js';
 import { activeRecorders } from './request-recorder.js';
 import { traceRender } from './request-trace.js';
@@ -159,51 +158,6 @@ function addValues(context: Record<string, unknown>, values: Record<string, unkn
   return context;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * `urlFor` as templates call it: Flask's `url_for('user', id=7, _external=True)` (keywords are values, underscore
- * keywords are options) as well as Flagon's `urlFor('user', { id: 7 }, { external: true })`, or a mix of both.
- */
-function templateUrlFor(endpoint: unknown, ...rest: unknown[]): string {
-  const { positional, keywords } = splitKeywords(rest);
-  const [values = {}, options = {}] = positional;
-  if (typeof endpoint !== 'string' || !isRecord(values) || !isRecord(options) || positional.length > 2) {
-    throw new TypeError(
-      "urlFor() in a template takes an endpoint name, then values as keywords or an object: urlFor('user', id=7) or urlFor('user', { id: 7 }), with options as _external=true, _anchor, _method, _scheme",
-    );
-  }
-  // Underscore keywords (`_external=True`) are options: urlFor splits them from the values.
-  return urlFor(endpoint, { ...values, ...keywords }, options as UrlForOptions);
-}
-
-/**
- * `getFlashedMessages` as templates call it: Flask's `get_flashed_messages(with_categories=true,
- * category_filter=['error'])` (or positionally, `(true, ['error'])`) as well as Flagon's options object.
- */
-function templateFlashedMessages(...args: unknown[]): unknown {
-  const { positional, keywords } = splitKeywords(args);
-  const [first, second] = positional;
-  const options: { withCategories?: boolean; categoryFilter?: readonly string[] } = isRecord(first) ? { ...first } : {};
-  if (typeof first === 'boolean') options.withCategories = first;
-  if (second !== undefined) options.categoryFilter = second as readonly string[];
-  for (const [key, value] of Object.entries(keywords ?? {})) {
-    if (key === 'with_categories' || key === 'withCategories') options.withCategories = Boolean(value);
-    else if (key === 'category_filter' || key === 'categoryFilter') options.categoryFilter = value as readonly string[];
-    else throw new TypeError(`getFlashedMessages() takes with_categories and category_filter, not '${key}'`);
-  }
-  if (options.categoryFilter !== undefined && !Array.isArray(options.categoryFilter)) {
-    throw new TypeError(
-      "getFlashedMessages(): category_filter must be a list of categories, as in category_filter=['error']",
-    );
-  }
-  return options.withCategories
-    ? getFlashedMessages({ ...options, withCategories: true })
-    : getFlashedMessages({ ...options, withCategories: false });
-}
-
 function templatesOfCurrentApp(what: string): AppTemplates {
   const app = currentContext()?.app as { templates?: AppTemplates } | undefined;
   if (!app?.templates)
@@ -243,6 +197,34 @@ export function renderTemplateString(source: string, context: Record<string, unk
     return traceRender('(a template string)', context, full, () => templates.renderer.renderString(source, full));
   }
   return templates.renderer.renderString(source, templates.context(context));
+}
+
+/**
+ * Flask's `get_template_attribute`: a macro of a template (or a value its top level sets), to call from code, such as
+ * a view answering a fetch() with one rendered list item. The template runs once with the template context; a macro
+ * returns its HTML as text (escaped as in the template).
+ *
+ * @example
+ * const hello = getTemplateAttribute('_macros.html', 'hello') as (name: string) => string;
+ * hello('World'); // 'Hello World!' for {% macro hello(name) %}Hello {{ name }}!{% endmacro %}
+ */
+export function getTemplateAttribute(templateName: string, attribute: string): unknown {
+  const templates = templatesOfCurrentApp('getTemplateAttribute()');
+  const exported = templates.renderer.exports(templateName, templates.context({}));
+  if (!Object.hasOwn(exported, attribute)) {
+    const names = Object.keys(exported);
+    throw new FlagonError(
+      'FLAGON_ERR_BAD_ARGUMENT',
+      `${templateName} defines no '${attribute}' at its top level: it defines ${names.length > 0 ? names.join(', ') : 'no macros or names'}`,
+    );
+  }
+  const value = exported[attribute];
+  if (typeof value !== 'function') return value;
+  // A macro gives safe text, a String object: plain text is what code compares and sends.
+  return (...args: unknown[]) => {
+    const result = (value as (...a: unknown[]) => unknown)(...args);
+    return result instanceof String ? String(result) : result;
+  };
 }
 
 /**

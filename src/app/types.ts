@@ -48,4 +48,6 @@ export interface TemplateRenderer {
   addFilter(name: string, fn: (...args: never[]) => unknown): void;
   addGlobal(name: string, value: unknown): void;
   addTest(name: string, fn: (...args: never[]) => boolean): void;
+  /** What a template defines at its top level (macros, `{% set %}` names): Jinja's `template.module`. */
+  exports(name: string, context: Record<string, unknown>): Record<string, unknown>;
 }

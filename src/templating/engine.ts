@@ -121,22 +121,48 @@ export class NunjucksRenderer implements TemplateRenderer {
 
   /** Renders the first of `names` that exists; a missing one is a {@link TemplateNotFound} naming all that were tried. */
   render(names: string | readonly string[], context: Record<string, unknown>): string {
+    const { name, template } = this.#find(names);
+    return renderExplained(() => template.render(context), {
+      name,
+      file: template.path,
+      searchPaths: this.#searchPaths,
+    });
+  }
+
+  /**
+   * What a template defines at its top level, its macros and `{% set %}` names, as Jinja's `template.module`: the
+   * template runs once with `context`, its output dropped. A macro returns safe text.
+   *
+   * @example
+   * renderer.exports('_macros.html', {}).hello('World'); // Hello World!
+   */
+  exports(name: string, context: Record<string, unknown>): Record<string, unknown> {
+    const { template } = this.#find(name);
+    const run = () => {
+      let exported: Record<string, unknown> = {};
+      template.getExported(context, null, (error, names) => {
+        if (error) throw error;
+        exported = names;
+      });
+      return exported;
+    };
+    return renderExplained(run, { name, file: template.path, searchPaths: this.#searchPaths });
+  }
+
+  /** The first of `names` that exists, or a {@link TemplateNotFound} naming all that were tried. */
+  #find(names: string | readonly string[]): { name: string; template: FoundTemplate } {
     const list = typeof names === 'string' ? [names] : names;
     for (const name of list) {
-      const getTemplate = this.#environmentFor(name).getTemplate as unknown as (
+      const env = this.#environmentFor(name);
+      const getTemplate = env.getTemplate as unknown as (
         name: string,
         eager: boolean,
         parent: null,
         ignoreMissing: boolean,
-      ) => InstanceType<typeof Template> & { path: string };
-      const template = getTemplate.call(this.#environmentFor(name), name, true, null, true);
+      ) => FoundTemplate;
+      const template = getTemplate.call(env, name, true, null, true);
       // nunjucks gives a no-op template with an empty path for a name that `ignoreMissing` lets through.
-      if (!template.path) continue;
-      return renderExplained(() => template.render(context), {
-        name,
-        file: template.path,
-        searchPaths: this.#searchPaths,
-      });
+      if (template.path) return { name, template };
     }
     throw new TemplateNotFound(
       notFoundMessage(list.join(', '), this.#searchPaths),
@@ -230,6 +256,16 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   return env;
 }
 
+/** A template nunjucks found: its file, and what runs it. */
+type FoundTemplate = InstanceType<typeof Template> & {
+  path: string;
+  getExported(
+    context: Record<string, unknown>,
+    parentFrame: null,
+    done: (error: unknown, exported: Record<string, unknown>) => void,
+  ): void;
+};
+
 /** A template that renders nothing: what `{% include [...] ignore missing %}` includes when none of the names exists. */
 const NOTHING = {
   type: 'code',
@@ -310,10 +346,10 @@ function loadCompiled<T>(compile: () => T, name: string, file: string | null): T
   }
 }
 
-function renderExplained(
-  render: () => string,
+function renderExplained<T>(
+  render: () => T,
   top: { name: string; file: string | null; searchPaths: readonly string[] },
-): string {
+): T {
   const limit = Error.stackTraceLimit;
   // Rendering is synchronous, so the deeper limit applies to errors raised in it and nothing else.
   Error.stackTraceLimit = Math.max(limit, RENDER_STACK_LIMIT);

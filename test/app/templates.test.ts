@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint, flash, g, renderTemplate, renderTemplateString, streamTemplate } from 'flagon';
+import {
+  App,
+  Blueprint,
+  flash,
+  g,
+  getTemplateAttribute,
+  renderTemplate,
+  renderTemplateString,
+  streamTemplate,
+} from 'flagon';
 import { TemplateSyntaxError } from 'flagon/app';
 
 const fixtureUrl = new URL('./fixture-app/app.ts', import.meta.url).href;
@@ -127,6 +136,21 @@ describe('templates', () => {
     });
     expect((await app.testClient().get('/')).text).toBe('9.50 EUR|a:href=/x|/');
     expect(seen).toEqual([{ currency: 'EUR' }]);
+  });
+
+  it("call a template's macro from a view with getTemplateAttribute, as Flask's get_template_attribute", async () => {
+    const app = newApp();
+    app.post('/items', () => {
+      const item = getTemplateAttribute('_items.html', 'item') as (name: string, done?: boolean) => string;
+      return `${getTemplateAttribute('_items.html', 'title')}: ${item('<milk>')}${item('eggs', true)}`;
+    });
+    const client = app.testClient();
+    expect((await client.post('/items')).text).toBe(
+      'Items: <li class="todo">&lt;milk&gt;</li><li class="done">eggs</li>',
+    );
+    expect(() => app.appContext().run(() => getTemplateAttribute('_items.html', 'itme'))).toThrow(
+      "_items.html defines no 'itme' at its top level: it defines title, item",
+    );
   });
 
   it('give templates request, urlFor, config, g and flashed messages', async () => {

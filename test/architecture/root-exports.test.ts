@@ -41,6 +41,7 @@ const VALUES = [
   'flash',
   'g',
   'getFlashedMessages',
+  'getTemplateAttribute',
   'jsonify',
   'makeResponse',
   'redirect',
