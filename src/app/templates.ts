@@ -1,6 +1,6 @@
 /** @module Templates for the App (layer L3): search folders, filters, globals, tests and context processors, and the render functions. */
 import { NunjucksRenderer, type TemplateSyntax } from '../templating/engine.js';
-import { withPlainKeywordsIfFunction } from '../templating/keywords.js';
+import { asTemplateMacro, withPlainKeywordsIfFunction } from '../templating/keywords.js';
 import type { Config } from './config.js';
 import type { Request } from '../wrappers/request.js';
 import { currentContext, g, session } from './context.js';
@@ -87,6 +87,17 @@ export class AppTemplates {
 
   /** Flask's template context: the standard globals, then context processors, then the explicit values (which win). */
   context(explicit: Record<string, unknown>): Record<string, unknown> {
+    const base = this.globals();
+    // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
+    for (const scope of [null, ...blueprintsOf(currentContext()?.match?.endpoint)]) {
+      // A processor that returns nothing adds nothing.
+      for (const processor of this.#processors.get(scope) ?? []) addValues(base, processor() ?? {});
+    }
+    return addValues(base, explicit);
+  }
+
+  /** What every template sees before context processors (Flask's `jinja_env.globals`): the helpers, the request's objects. */
+  globals(): Record<string, unknown> {
     const current = currentContext()?.request ?? null;
     // Each helper under Flagon's name and Flask's, so templates ported from Flask (`url_for`, Flask-WTF's `csrf_token`)
     // render as they are.
@@ -101,11 +112,7 @@ export class AppTemplates {
       csrf_token: csrfToken,
       ...(current !== null ? { request: templateRequest(current), session } : {}),
     };
-    // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
-    for (const scope of [null, ...blueprintsOf(currentContext()?.match?.endpoint)]) {
-      for (const processor of this.#processors.get(scope) ?? []) addValues(base, processor());
-    }
-    return addValues(base, explicit);
+    return base;
   }
 }
 
@@ -202,7 +209,8 @@ export function renderTemplateString(source: string, context: Record<string, unk
 /**
  * Flask's `get_template_attribute`: a macro of a template (or a value its top level sets), to call from code, such as
  * a view answering a fetch() with one rendered list item. The template runs once with the template context; a macro
- * returns its HTML as text (escaped as in the template).
+ * returns its HTML as text (escaped as in the template). Called from code, a macro takes its arguments by position
+ * (`item('milk', true)`); given back to a render, it is the template's macro again.
  *
  * @example
  * const hello = getTemplateAttribute('_macros.html', 'hello') as (name: string) => string;
@@ -210,7 +218,8 @@ export function renderTemplateString(source: string, context: Record<string, unk
  */
 export function getTemplateAttribute(templateName: string, attribute: string): unknown {
   const templates = templatesOfCurrentApp('getTemplateAttribute()');
-  const exported = templates.renderer.exports(templateName, templates.context({}));
+  // As Flask's template.module: the globals, not the context processors (which may call this).
+  const exported = templates.renderer.exports(templateName, templates.globals());
   if (!Object.hasOwn(exported, attribute)) {
     const names = Object.keys(exported);
     throw new FlagonError(
@@ -220,11 +229,13 @@ export function getTemplateAttribute(templateName: string, attribute: string): u
   }
   const value = exported[attribute];
   if (typeof value !== 'function') return value;
-  // A macro gives safe text, a String object: plain text is what code compares and sends.
-  return (...args: unknown[]) => {
-    const result = (value as (...a: unknown[]) => unknown)(...args);
+  // A macro gives safe text, a String object: plain text is what code compares and sends. Passed to a render again,
+  // the handle is the macro itself (safe text, keyword arguments).
+  const macro = value as (...args: unknown[]) => unknown;
+  return asTemplateMacro((...args: unknown[]) => {
+    const result = macro(...args);
     return result instanceof String ? String(result) : result;
-  };
+  }, macro);
 }
 
 /**

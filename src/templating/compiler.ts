@@ -42,7 +42,8 @@ function refuseOddParameters(
     const pairs = (param as { children?: Array<{ key?: AstNode }> }).children ?? [];
     const defaults = param.typename === 'KeywordArgs' && index === params.length - 1;
     const names = param.typename === 'Symbol' ? [param as AstNode] : defaults ? pairs.map((pair) => pair.key) : [];
-    if (param.typename === 'Symbol' && param.value === 'caller')
+    // As Jinja: only a body that uses `caller` needs it to have a default.
+    if (param.typename === 'Symbol' && param.value === 'caller' && mentions(node.body, 'caller'))
       compiler.fail('"caller" argument must be omitted or be given a default (caller=none)', node.lineno, node.colno);
     if (names.length === 0 || names.some((name) => name?.typename !== 'Symbol')) {
       const at = param as AstNode;

@@ -11,7 +11,7 @@ import { withPlainKeywords } from './keywords.js';
 import { collectionFilters } from './jinja-filters.js';
 import { plainText, withSignature, type Filter } from './jinja-signature.js';
 import { jinjaTests } from './jinja-tests.js';
-import { namespace } from './runtime.js';
+import { Cycler, namespace } from './runtime.js';
 import { textFilters } from './jinja-text.js';
 import { urlizeFilters } from './jinja-urlize.js';
 import {
@@ -236,7 +236,8 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
     .addGlobal('False', false)
     .addGlobal('None', null)
     .addGlobal('namespace', namespace)
-    .addGlobal('dict', pythonDict);
+    .addGlobal('dict', pythonDict)
+    .addGlobal('cycler', (...items: unknown[]) => new Cycler(...items));
   env.addFilter('tojson', tojson);
   env.addFilter('default', defaultFilter).addFilter('d', defaultFilter);
   env

@@ -1,5 +1,6 @@
 /** @module Jinja's filter signatures and item lookups (layer L3): what the filter modules share. */
 import { MultiDict } from '../http/multidict.js';
+import { dateAttribute } from './python-datetime.js';
 import { splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe } from './nunjucks.js';
 import { isTuple } from './python-format.js';
@@ -109,6 +110,8 @@ export function attributeGetter(
 function lookup(container: unknown, key: string | number): unknown {
   if (container === undefined || container === null) return undefined;
   if (container instanceof Map) return container.get(key);
+  // `groupby('created.year')`: a Date's datetime attributes.
+  if (container instanceof Date) return dateAttribute(container, key);
   return (container as Record<string | number, unknown>)[key];
 }
 

@@ -1,7 +1,7 @@
 /** @module Jinja's tests that nunjucks lacks (layer L3): `in`, `none`, `boolean`, `integer`, the operator names. */
 import { MultiDict } from '../http/multidict.js';
 import { isPlainObject, pythonEquals } from './jinja-signature.js';
-import { isMarkedSafe } from './nunjucks.js';
+import { isMarkedSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 
 /**
  * Python's `value in container`: a substring of text (safe text too), an item of a list or set, a key of a dict;
@@ -14,7 +14,9 @@ export function contains(value: unknown, container: unknown): boolean {
   if (typeof container === 'string' || isMarkedSafe(container)) {
     if (value === undefined) return false; // an undefined name, as elsewhere in templates, is nothing
     if (typeof value !== 'string' && !isMarkedSafe(value)) {
-      throw new TypeError(`'in <string>' requires a string on the left, not ${value === null ? 'none' : typeof value}`);
+      throw new TemplateError(
+        `'in <string>' requires a string on the left, not ${value === null ? 'none' : typeof value}`,
+      );
     }
     return String(container).includes(String(value));
   }
@@ -28,7 +30,9 @@ export function contains(value: unknown, container: unknown): boolean {
       return [...(container as Iterable<unknown>)].some((item) => pythonEquals(item, value));
     return Object.hasOwn(container, String(value));
   }
-  throw new TypeError(`argument of type '${typeof container}' is not iterable`);
+  // An undefined name is nothing, as elsewhere in templates: `'x' in missing` is false, as for Jinja's Undefined.
+  if (container === undefined) return false;
+  throw new TemplateError(`argument of type '${container === null ? 'NoneType' : typeof container}' is not iterable`);
 }
 
 type Test = (this: { env?: { filters: object; tests: object } }, value: unknown, ...args: unknown[]) => boolean;

@@ -1,6 +1,6 @@
 /** @module Python's datetime methods for a JavaScript Date (layer L3): `post.created.strftime('%Y-%m-%d')` in a template. */
 import { NunjucksTemplateError as TemplateError } from './nunjucks.js';
-import type { PythonMethod } from './python-str-methods.js';
+import type { PythonMethod } from './keywords.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = [
@@ -20,10 +20,17 @@ const MONTHS = [
 
 const pad = (n: number, width = 2, fill = '0') => String(n).padStart(width, fill);
 
+/** Midnight of a day in local time; years 0 to 99 too (`new Date(50, 0, 1)` would be 1950). */
+function midnightOf(year: number, month: number, date: number): Date {
+  const midnight = new Date(2000, 0, 1);
+  midnight.setFullYear(year, month, date);
+  return midnight;
+}
+
 /** Day of the year, 1 for January 1st. */
 function dayOfYear(date: Date): number {
-  const start = new Date(date.getFullYear(), 0, 1);
-  const today = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  const start = midnightOf(date.getFullYear(), 0, 1);
+  const today = midnightOf(date.getFullYear(), date.getMonth(), date.getDate());
   return Math.round((today.getTime() - start.getTime()) / 86_400_000) + 1;
 }
 
@@ -35,7 +42,7 @@ function weekOfYear(date: Date, firstDay: 0 | 1): number {
 
 /** ISO 8601's year and week (`%G`, `%V`): the week with the year's first Thursday is week 1. */
 function isoWeek(date: Date): [number, number] {
-  const thursday = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 3 - ((date.getDay() + 6) % 7));
+  const thursday = midnightOf(date.getFullYear(), date.getMonth(), date.getDate() + 3 - ((date.getDay() + 6) % 7));
   return [thursday.getFullYear(), Math.floor((dayOfYear(thursday) - 1) / 7) + 1];
 }
 
@@ -103,9 +110,15 @@ export function strftime(date: Date, format: string): string {
   });
 }
 
-/** `isoformat(sep='T', timespec='auto')`: Python's, microseconds written when there are any. */
-function isoformat(date: Date, sep: unknown, timespec: unknown): string {
-  const day = strftime(date, '%Y-%m-%d');
+/**
+ * Python's `datetime.isoformat(sep='T', timespec='auto')` of a Date in local time: microseconds written when there
+ * are any; `str(datetime)` is `isoformat(date, ' ')`.
+ *
+ * @example
+ * isoformat(new Date(2024, 0, 5, 9, 7), ' '); // '2024-01-05 09:07:00'
+ */
+export function isoformat(date: Date, sep: unknown, timespec: unknown): string {
+  const day = `${pad(date.getFullYear(), 4)}-${strftime(date, '%m-%d')}`;
   const parts: Record<string, string> = {
     hours: strftime(date, '%H'),
     minutes: strftime(date, '%H:%M'),
@@ -121,7 +134,10 @@ function isoformat(date: Date, sep: unknown, timespec: unknown): string {
 
 /** Python's datetime methods, for a Date: `strftime`, `isoformat`, `weekday` (Monday 0), `isoweekday`, `timestamp`. */
 export const DATE_METHODS: Readonly<Record<string, PythonMethod<Date>>> = {
-  strftime: (date, [format]) => strftime(date, String(format)),
+  strftime: (date, [format]) => {
+    if (typeof format !== 'string') throw new TemplateError("strftime() takes a format, such as '%Y-%m-%d'");
+    return strftime(date, format);
+  },
   isoformat: (date, args, keywords) => isoformat(date, args[0] ?? keywords.sep, args[1] ?? keywords.timespec),
   weekday: (date) => (date.getDay() + 6) % 7,
   isoweekday: (date) => date.getDay() || 7,

@@ -3,7 +3,8 @@ import { compare, escapeUnlessSafe, isPlainObject, pairs, pythonEquals, sequence
 import { splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe, markSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 import { isTuple, makeTuple } from './python-format.js';
-import { type PythonMethod, span, STR_METHODS } from './python-str-methods.js';
+import { span, STR_METHODS } from './python-str-methods.js';
+import type { PythonMethod } from './keywords.js';
 import { DATE_METHODS } from './python-datetime.js';
 import { type FieldFormatter, pythonStrFormat } from './str-format.js';
 

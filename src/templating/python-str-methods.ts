@@ -3,9 +3,7 @@ import { isMarkedSafe, NunjucksTemplateError as TemplateError } from './nunjucks
 import { sequence } from './jinja-signature.js';
 import { makeTuple } from './python-format.js';
 import { pythonStrFormat } from './str-format.js';
-
-/** One of Python's methods of `self`: the positional arguments, and the keywords (`{}` when there were none). */
-export type PythonMethod<Self> = (self: Self, args: unknown[], keywords: Record<string, unknown>) => unknown;
+import type { PythonMethod } from './keywords.js';
 
 // Python's whitespace (str.isspace), which JavaScript's \s draws a little differently.
 const SPACE = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';

@@ -1,5 +1,6 @@
 /** @module Python's str.format() (layer L3), for Jinja's '{}'.format(x) in templates. */
 import { isPlainObject } from './jinja-signature.js';
+import { dateAttribute, isoformat, strftime } from './python-datetime.js';
 import { isTuple } from './python-format.js';
 
 /** A replacement field as written, `{name!conversion:spec}`, and where the template goes on after it. */
@@ -163,6 +164,9 @@ function argument(first: string, call: Call): unknown {
 
 /** `value.name`, a JavaScript property read; a missing one is Python's AttributeError. */
 function attribute(value: unknown, name: string): unknown {
+  // `{0.year}` of a Date: its datetime attributes.
+  const dated = value instanceof Date ? dateAttribute(value, name) : undefined;
+  if (dated !== undefined) return dated;
   if (value === null || value === undefined || !(name in Object(value))) {
     throw pythonError('AttributeError', `'${typeName(value)}' object has no attribute '${name}'`);
   }
@@ -250,6 +254,8 @@ function escapeCodePoint(char: string): string {
 
 /** `format(value, spec)`: numbers by int's or float's rules, anything else as a string. */
 function formatValue(value: unknown, text: string): string {
+  // A datetime formats with its spec as strftime does (`{:%Y-%m-%d}`), and prints as str(datetime) without one.
+  if (value instanceof Date) return text === '' ? isoformat(value, ' ', 'auto') : strftime(value, text);
   if (text === '') return pythonStr(value);
   const type = typeName(value);
   if (type === 'float') return formatFloat(value as number, parseSpec(text, type, '', '>'), type);

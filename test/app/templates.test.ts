@@ -153,6 +153,25 @@ describe('templates', () => {
     );
   });
 
+  it('give a context processor a macro handle, a render the macro itself, and take processors that return nothing', async () => {
+    const app = newApp();
+    // Flask: a context processor may hand templates a macro (get_template_attribute), with the template globals only.
+    app.contextProcessor(() => ({ item: getTemplateAttribute('_items.html', 'item') }));
+    app.contextProcessor(() => undefined as unknown as Record<string, unknown>);
+    class Counter {
+      static #count = 2;
+      static next() {
+        return ++Counter.#count;
+      }
+    }
+    app.get('/', () =>
+      renderTemplateString("<ul>{{ item('<x>') }}{{ item('y', done=true) }}</ul>{{ Counter.next() }}", { Counter }),
+    );
+    expect((await app.testClient().get('/')).text).toBe(
+      '<ul><li class="todo">&lt;x&gt;</li><li class="done">y</li></ul>3',
+    );
+  });
+
   it('give templates request, urlFor, config, g and flashed messages', async () => {
     const app = newApp();
     app.get('/', function index() {

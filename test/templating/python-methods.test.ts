@@ -195,6 +195,29 @@ describe("Python's methods in templates", () => {
     expect(rendered).toEqual(cases);
   });
 
+  it("read a Date's attributes in filters' attribute paths and in str.format, as a datetime's", () => {
+    const posts = [
+      { t: 'a', created: new Date(2023, 4, 1) },
+      { t: 'b', created: new Date(2024, 0, 2) },
+      { t: 'c', created: new Date(2024, 5, 3) },
+    ];
+    const context = { posts, d: new Date(2024, 0, 5, 9, 7, 3), old: new Date(2000, 5, 1) };
+    context.old.setFullYear(50);
+    const cases = {
+      "{% for g in posts|groupby('created.year') %}{{ g.grouper }}:{{ g.list|map(attribute='t')|join }};{% endfor %}|{{ posts|map(attribute='created.year')|join(',') }}|{{ posts|sort(attribute='created.month')|map(attribute='t')|join }}|{{ posts|selectattr('created.year', 'equalto', 2024)|map(attribute='t')|join }}|{{ posts|sum(attribute='created.month') }}":
+        '2023:a;2024:bc;|2023,2024,2024|bac|bc|12',
+      "{{ '{0.year}/{0.month}'.format(d) }}|{{ '{:%Y-%m-%d}'.format(d) }}|{{ '{}'.format(d) }}|{{ old.isoformat() }}":
+        '2024/1|2024-01-05|2024-01-05 09:07:03|0050-06-01T00:00:00',
+      '{% macro m(a, caller) %}x{{ a }}{% endmacro %}{{ m(1) }}': 'x1',
+    };
+    const renderer = new NunjucksRenderer([]);
+    const rendered = Object.fromEntries(
+      Object.keys(cases).map((source) => [source, renderer.renderString(source, context)]),
+    );
+    expect(rendered).toEqual(cases);
+    expect(() => renderer.renderString('{{ d.strftime() }}', context)).toThrow(/strftime\(\) takes a format/);
+  });
+
   it("a loop's names may be written in parentheses: {% for (key, value) in pairs %}", () => {
     const cases = {
       '{% for (a, b) in pairs %}{{ a }}={{ b }};{% endfor %}': '1=2;3=4;',
