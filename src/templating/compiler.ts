@@ -19,6 +19,17 @@ function mentions(node: unknown, name: string): boolean {
   return false;
 }
 
+/** Whether a template node, or one inside it, is of one of `typenames`. */
+function holds(node: unknown, typenames: readonly string[]): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if (typenames.includes((node as AstNode).typename)) return true;
+  const fields = (node as { fields?: string[] }).fields ?? [];
+  return fields.some((field) => {
+    const child = (node as Record<string, unknown>)[field];
+    return Array.isArray(child) ? child.some((item) => holds(item, typenames)) : holds(child, typenames);
+  });
+}
+
 /** A recursive loop being written: its `for` node, the variable holding its function, and its depth's variable. */
 interface RecursiveLoop {
   loop: AstNode;
@@ -179,11 +190,13 @@ class LocatingCompiler extends ExpressionCompiler {
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
       this.#definedIn = defined === undefined ? null : this._tmpid();
       this.#macroDepth++;
+      this.#loopControls.push(-1);
       const body = node.body;
       this.#macroExtras = mentions(body, 'varargs') || mentions(body, 'kwargs') ? parameterNames(node) : null;
       return super._compileMacro(node, defined);
     } finally {
       this.#macroDepth--;
+      this.#loopControls.pop();
       this.#fn = outer;
     }
   }
@@ -251,12 +264,15 @@ class LocatingCompiler extends ExpressionCompiler {
     const loop = node as AstNode & { else_?: AstNode | null };
     const otherwise = loop.else_;
     if (otherwise) loop.else_ = new LoopElse(otherwise.lineno ?? 0, otherwise.colno ?? 0, otherwise, node.name);
+    this.#refuseLoopControlAfterCallback(node);
     // `loop(…)` in this loop's body is a recursive call only if this is the recursive loop's own `for`.
     this.#loops.push(this.#recursing?.loop === node ? this.#recursing : null);
+    this.#loopControls.push(0);
     try {
       super.compileFor(node, frame);
     } finally {
       this.#loops.pop();
+      this.#loopControls.pop();
       loop.else_ = otherwise;
     }
   }
@@ -331,7 +347,51 @@ class LocatingCompiler extends ExpressionCompiler {
     const names = node.names.typename === 'Array' ? (node.names.children ?? []) : [node.names];
     // `null`: a name known here without a variable, looked up at run time (past the loop's frame, where it was not set).
     for (const name of names) (view.variables as Record<string, string | null>)[String(name.value)] = null;
-    this.compile(node.body!, view);
+    this.#loopControls.push(-1);
+    try {
+      this.compile(node.body!, view);
+    } finally {
+      this.#loopControls.pop();
+    }
+  }
+
+  /**
+   * For each loop being written, innermost last, how many scopes (with, autoescape) its body has opened where a
+   * `{% break %}` or `{% continue %}` is being written; -1 where code runs in a function of its own (a macro, a call or
+   * set block) or in a loop's else, which a loop control cannot leave.
+   */
+  readonly #loopControls: number[] = [];
+
+  /** A scope opened (+1) or closed (-1) in the loop being written. */
+  #nestScope(by: 1 | -1): void {
+    const last = this.#loopControls.length - 1;
+    if (last >= 0 && this.#loopControls[last]! >= 0) this.#loopControls[last]! += by;
+  }
+
+  /** `{% break %}` / `{% continue %}` (see LoopControlTag): the scopes opened in the loop closed, then JavaScript's. */
+  compileLoopControl(node: AstNode & { kind: string }): void {
+    const scopes = this.#loopControls.at(-1);
+    if (scopes === undefined || scopes < 0)
+      this.fail(
+        `{% ${node.kind} %} belongs in a {% for %} loop's body (not in a macro, call or set block)`,
+        node.lineno,
+        node.colno,
+      );
+    this._emitLine(`${scopes > 0 ? `frame = frame${'.pop()'.repeat(scopes)}; ` : ''}${node.kind};`);
+  }
+
+  /**
+   * An include, an import or super() makes the code after it a callback, out of the loop's reach: a loop that has one
+   * and a loop control is refused.
+   */
+  #refuseLoopControlAfterCallback(loop: AstNode): void {
+    const body = (loop as { body?: AstNode }).body;
+    if (!holds(body, ['LoopControl']) || !holds(body, ['Include', 'Import', 'FromImport', 'Super'])) return;
+    this.fail(
+      '{% break %} and {% continue %} do not work in a loop that also has an {% include %}, an {% import %} or super(): move those into a macro',
+      loop.lineno,
+      loop.colno,
+    );
   }
 
   /**
@@ -359,10 +419,12 @@ class LocatingCompiler extends ExpressionCompiler {
   compileAutoescape(node: AstNode, frame: CompileFrame): void {
     const outer = this.#autoescape;
     this.#autoescape = autoescapeSetting(node.args?.children[0]);
+    this.#nestScope(1);
     try {
       compileScope(this, [], node.body!, frame);
     } finally {
       this.#autoescape = outer;
+      this.#nestScope(-1);
     }
   }
 
@@ -375,7 +437,12 @@ class LocatingCompiler extends ExpressionCompiler {
 
   /** `{% with %}`: a scope of its own (see WithTag). */
   compileWith(node: AstNode & { args: AstNode }, frame: CompileFrame): void {
-    compileWith(this, node, frame);
+    this.#nestScope(1);
+    try {
+      compileWith(this, node, frame);
+    } finally {
+      this.#nestScope(-1);
+    }
   }
 
   /** A `{% set %}` inside a with block stays in it: it gets a variable of its own where it would write one outside. */
@@ -451,7 +518,12 @@ class LocatingCompiler extends ExpressionCompiler {
   /** `{% set s %}…{% endset %}` holds what its body wrote, already escaped: Jinja marks it safe, not to escape twice. */
   override compileCapture(node: AstNode, frame: unknown): void {
     this._emit('flagon.captured(env.opts.autoescape, ');
-    super.compileCapture(node, frame);
+    this.#loopControls.push(-1);
+    try {
+      super.compileCapture(node, frame);
+    } finally {
+      this.#loopControls.pop();
+    }
     this._emit(')');
   }
 

@@ -1,7 +1,7 @@
 /** @module The template engine (layer L3): nunjucks behind Flagon's TemplateRenderer interface. */
 import { AutoescapeTag } from './autoescape-tag.js';
 import { WithTag } from './with-tag.js';
-import { DoTag } from './do-tag.js';
+import { DoTag, LoopControlTag } from './statement-tags.js';
 import { pythonDict } from './python-methods.js';
 import { isTruthy } from './truthiness.js';
 import type { TemplateRenderer } from '../app/types.js';
@@ -253,7 +253,8 @@ function makeEnvironment(searchPaths: readonly string[], autoReload: boolean, au
   env
     .addExtension('autoescape', new AutoescapeTag())
     .addExtension('with', new WithTag())
-    .addExtension('do', new DoTag());
+    .addExtension('do', new DoTag())
+    .addExtension('loopcontrols', new LoopControlTag());
   return env;
 }
 
