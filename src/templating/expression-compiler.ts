@@ -58,6 +58,9 @@ export class ExpressionCompiler extends Compiler {
    * so `{{ 'a\nb'.split() }}` compiled into code that would not parse.
    */
   override _getNodeName(node: AstNode): string {
+    // `f|attr('g')(1)`: the call's name is the filter's, `f|attr`.
+    const filtered = node.typename === 'Filter' ? node.args?.children[0] : undefined;
+    if (filtered !== undefined) return `${this._getNodeName(filtered)}|${String(node.name?.value)}`;
     if (node.typename !== 'Literal') return super._getNodeName(node);
     return String(node.value)
       .replace(/\\/g, '\\\\')

@@ -49,7 +49,8 @@ export function parse(
   blockWhitespace(parser.tokens, opts.trimBlocks === true, opts.lstripBlocks === true, opts.newlineSequence ?? '\n');
   readAsJinja(parser.tokens, (message, token) => parser.fail(message, token.lineno, token.colno));
   parser.extensions = extensions;
-  parser.parseFilterArgs = (node) => parseFilterArgs(parser, node);
+  parser.parseFilterArgs = () => parseFilterArgs(parser);
+  parser.parseFilter = (node) => parseFilter(parser, node);
   parser.parseIs = () => parseIs(parser);
   parser.parsePostfix = (node) => parsePostfix(parser, node);
   parser.parseMul = () => parseMultiplicative(parser);
@@ -526,17 +527,35 @@ function parseFilterStatement(parser: NunjucksParser): AstNode {
  * A filter's arguments. `users|first(…).name` made nunjucks read `.name` as the filter's call and crash ("Cannot
  * read properties of undefined (reading 'children')", no line); Jinja calls it a syntax error, and so does this.
  */
-function parseFilterArgs(parser: NunjucksParser, node: AstNode): AstNode[] {
+function parseFilterArgs(parser: NunjucksParser): AstNode[] {
   if (parser.peekToken()?.type !== 'left-paren') return [];
-  const call = parser.parsePostfix(node);
-  if (call.args === undefined) {
+  const args = parser.parseSignature().children ?? [];
+  const next = parser.peekToken();
+  if (next?.type === 'left-bracket' || (next?.type === 'operator' && next.value === '.')) {
     parser.fail(
       "a filter's arguments cannot be followed by `.name` or `[…]`: put the filter in parentheses, as in `(users|first).name`",
-      call.lineno,
-      call.colno,
+      next.lineno,
+      next.colno,
     );
   }
-  return call.args.children;
+  return args;
+}
+
+/**
+ * `value|name(args)|…`, nunjucks's filters, and as in Jinja a call after a filter calls what it gave:
+ * `'a,b'|attr('split')(',')` (nunjucks took the second parentheses as the filter's arguments).
+ */
+function parseFilter(parser: NunjucksParser, node: AstNode): AstNode {
+  const { Filter, NodeList, FunCall } = nodeClasses;
+  let current = node;
+  while (parser.skip('pipe')) {
+    const name = parser.parseFilterName();
+    const args = new NodeList(name.lineno ?? 0, name.colno ?? 0, [current, ...parser.parseFilterArgs(current)]);
+    current = new Filter(name.lineno ?? 0, name.colno ?? 0, name, args);
+    for (let call = parser.peekToken(); call?.type === 'left-paren'; call = parser.peekToken())
+      current = new FunCall(call.lineno, call.colno, current, parser.parseSignature());
+  }
+  return current;
 }
 
 /**

@@ -27,16 +27,13 @@ describe('jinja tests/test_api.py', () => {
     ).toBe('(items, 42)');
   });
 
-  // DIFFERENCE: "" in Flagon. Three causes: `attr('items')` on a dict is its field `items` (42), not the method
-  // (docs/conformance.md); a list prints as JavaScript's; and a call right after a filter's arguments
-  // (`attr("items")()`) is read as the filter's arguments: `attr` gets `()` and returns nothing (see the row below).
+  // DIFFERENCE: `attr('items')` on a dict is its field `items` (42), not the method (docs/conformance.md), so the
+  // call fails; and a list prints as JavaScript's.
   it.fails('TestExtendedAPI.test_item_and_attribute (foo|attr("items")()|list)', () => {
     expect(render('{{ foo|attr("items")()|list }}', { foo: { items: 42 } })).toBe("[('items', 42)]");
   });
 
-  // DIFFERENCE: a call right after a filter's arguments replaces them: `attr("split")(",")` runs `attr(",")`, so
-  // Flagon prints "" where Jinja calls the method `attr` returns ("a+b"); `("a,b"|attr("split"))(",")` gives "a+b".
-  it.fails('TestExtendedAPI.test_item_and_attribute (a call after attr(…), on a string)', () => {
+  it('TestExtendedAPI.test_item_and_attribute (a call after attr(…), on a string)', () => {
     // Jinja renders this source to "a+b" (checked with jinja2 3.1.6).
     expect(render('{{ "a,b"|attr("split")(",")|join("+") }}')).toBe('a+b');
   });

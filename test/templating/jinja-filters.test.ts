@@ -29,6 +29,13 @@ function renderEach(cases: Record<string, string>): Record<string, string> {
 }
 
 describe("Jinja's filters", () => {
+  it('call what a filter gave when parentheses follow its arguments, as Jinja', () => {
+    // nunjucks took the second parentheses as the filter's arguments: attr(',') ran, and printed nothing.
+    expect(render("{{ 'a,b'|attr('split')(',')|join('+') }}|{{ 'a-b'|replace('-', ',')|upper }}")).toBe('a+b|A,B');
+    expect(() => render('{{ f|attr("g")(1) }}')).toThrow(/`f\|attr` is undefined, so it cannot be called/);
+    expect(() => render("{{ users|join(',').name }}")).toThrow(/a filter's arguments cannot be followed by `.name`/);
+  });
+
   it('take keyword arguments and attribute paths: sort, join, sum, dictsort, batch, slice, replace, center', () => {
     const cases = {
       "{{ users|sort(attribute='name')|map(attribute='name')|join(',') }}": 'ada,bob,Cy',
