@@ -1,10 +1,9 @@
 /** @module Python's dict, list and str methods (layer L3): what `d.update(…)`, `items.append(x)` and `s.upper()` call in a template. */
 import { compare, escapeUnlessSafe, isPlainObject, pairs, pythonEquals, sequence } from './jinja-signature.js';
-import { splitKeywords } from './keywords.js';
+import { type PythonMethod, splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe, markSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 import { isTuple, makeTuple } from './python-format.js';
 import { span, STR_METHODS } from './python-str-methods.js';
-import type { PythonMethod } from './keywords.js';
 import { DATE_METHODS } from './python-datetime.js';
 import { type FieldFormatter, pythonStrFormat } from './str-format.js';
 
@@ -49,7 +48,8 @@ const DICT_METHODS: Readonly<Record<string, PythonMethod<Dict>>> = {
     if (!Object.hasOwn(dict, String(key))) setItem(dict, key, fallback);
     return dict[String(key)];
   },
-  copy: (dict) => Object.defineProperties({}, Object.getOwnPropertyDescriptors(dict)),
+  // A plain, changeable copy (of frozen data too); fromEntries keeps a `__proto__` key a key.
+  copy: (dict) => Object.fromEntries(Object.entries(dict)),
   clear: (dict) => {
     for (const key of Object.keys(dict)) delete dict[key];
     return null;

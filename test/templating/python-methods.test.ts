@@ -277,6 +277,7 @@ describe('Python methods beside JavaScript values', () => {
     expect(() => render('{% do record.update(a=2) %}', frozen)).toThrow(
       /update\(\) changes the dict, which is read-only/,
     );
+    expect(render('{% set e = record.copy() %}{% do e.update(a=2) %}{{ e.a }}{{ record.a }}', frozen)).toBe('21');
     expect(() => render("{{ '{x}'.format() }}")).toThrow(/KeyError: 'x'.*line 1/);
     expect(() => render("{{ 'x'.center(2000000000) }}")).toThrow(/RangeError: Invalid string length.*line 1/);
   });
