@@ -19,17 +19,6 @@ function mentions(node: unknown, name: string): boolean {
   return false;
 }
 
-/** Whether a template node, or one inside it, is of one of `typenames`. */
-function holds(node: unknown, typenames: readonly string[]): boolean {
-  if (typeof node !== 'object' || node === null) return false;
-  if (typenames.includes((node as AstNode).typename)) return true;
-  const fields = (node as { fields?: string[] }).fields ?? [];
-  return fields.some((field) => {
-    const child = (node as Record<string, unknown>)[field];
-    return Array.isArray(child) ? child.some((item) => holds(item, typenames)) : holds(child, typenames);
-  });
-}
-
 /** A recursive loop being written: its `for` node, the variable holding its function, and its depth's variable. */
 interface RecursiveLoop {
   loop: AstNode;
@@ -190,7 +179,7 @@ class LocatingCompiler extends ExpressionCompiler {
       const defined = inScope ? macroView(node, this.#macroFrame!) : frame;
       this.#definedIn = defined === undefined ? null : this._tmpid();
       this.#macroDepth++;
-      this.#loopControls.push(-1);
+      this.#loopControls.push(null);
       const body = node.body;
       this.#macroExtras = mentions(body, 'varargs') || mentions(body, 'kwargs') ? parameterNames(node) : null;
       return super._compileMacro(node, defined);
@@ -264,10 +253,9 @@ class LocatingCompiler extends ExpressionCompiler {
     const loop = node as AstNode & { else_?: AstNode | null };
     const otherwise = loop.else_;
     if (otherwise) loop.else_ = new LoopElse(otherwise.lineno ?? 0, otherwise.colno ?? 0, otherwise, node.name);
-    this.#refuseLoopControlAfterCallback(node);
     // `loop(…)` in this loop's body is a recursive call only if this is the recursive loop's own `for`.
     this.#loops.push(this.#recursing?.loop === node ? this.#recursing : null);
-    this.#loopControls.push(0);
+    this.#loopControls.push({ scopes: 0, closersAt: this.#closers.length });
     try {
       super.compileFor(node, frame);
     } finally {
@@ -347,51 +335,73 @@ class LocatingCompiler extends ExpressionCompiler {
     const names = node.names.typename === 'Array' ? (node.names.children ?? []) : [node.names];
     // `null`: a name known here without a variable, looked up at run time (past the loop's frame, where it was not set).
     for (const name of names) (view.variables as Record<string, string | null>)[String(name.value)] = null;
-    this.#loopControls.push(-1);
+    // The else runs after its loop, inside the loop around it (if any): a loop control there is the outer loop's,
+    // with the inner loop's frame still to close.
+    const inner = this.#loopControls.pop();
+    this.#nestScope(1);
     try {
       this.compile(node.body!, view);
+    } finally {
+      this.#nestScope(-1);
+      this.#loopControls.push(inner!);
+    }
+  }
+
+  /**
+   * For each loop being written, innermost last: how many scopes (with, autoescape) its body has opened where a
+   * `{% break %}` or `{% continue %}` is being written, and where its body's entry in #closers is; `null` where code
+   * runs in a function of its own (a macro, a call, set or filter block), which a loop control cannot leave.
+   */
+  readonly #loopControls: Array<{ scopes: number; closersAt: number } | null> = [];
+
+  /**
+   * The callbacks nunjucks had open (`_scopeClosers`) where each region of code being written began, outermost first:
+   * an include, an import, a block or super() writes the code after it, up to the end of its region, as a callback.
+   */
+  readonly #closers: string[] = [];
+
+  override _withScopedSyntax(write: () => void): void {
+    this.#closers.push(this._scopeClosers);
+    try {
+      super._withScopedSyntax(write);
+    } finally {
+      this.#closers.pop();
+    }
+  }
+
+  /** A scope opened (+1) or closed (-1) in the loop being written. */
+  #nestScope(by: 1 | -1): void {
+    const loop = this.#loopControls.at(-1);
+    if (loop) loop.scopes += by;
+  }
+
+  /** Code in a function of its own (a macro, a call, set or filter block): no loop control reaches past it. */
+  #outsideLoops<T>(write: () => T): T {
+    this.#loopControls.push(null);
+    try {
+      return write();
     } finally {
       this.#loopControls.pop();
     }
   }
 
-  /**
-   * For each loop being written, innermost last, how many scopes (with, autoescape) its body has opened where a
-   * `{% break %}` or `{% continue %}` is being written; -1 where code runs in a function of its own (a macro, a call or
-   * set block) or in a loop's else, which a loop control cannot leave.
-   */
-  readonly #loopControls: number[] = [];
-
-  /** A scope opened (+1) or closed (-1) in the loop being written. */
-  #nestScope(by: 1 | -1): void {
-    const last = this.#loopControls.length - 1;
-    if (last >= 0 && this.#loopControls[last]! >= 0) this.#loopControls[last]! += by;
-  }
-
   /** `{% break %}` / `{% continue %}` (see LoopControlTag): the scopes opened in the loop closed, then JavaScript's. */
   compileLoopControl(node: AstNode & { kind: string }): void {
-    const scopes = this.#loopControls.at(-1);
-    if (scopes === undefined || scopes < 0)
+    const loop = this.#loopControls.at(-1);
+    if (!loop)
       this.fail(
-        `{% ${node.kind} %} belongs in a {% for %} loop's body (not in a macro, call or set block)`,
+        `{% ${node.kind} %} belongs in a {% for %} loop's body (not in a macro, a call, set or filter block)`,
         node.lineno,
         node.colno,
       );
-    this._emitLine(`${scopes > 0 ? `frame = frame${'.pop()'.repeat(scopes)}; ` : ''}${node.kind};`);
-  }
-
-  /**
-   * An include, an import or super() makes the code after it a callback, out of the loop's reach: a loop that has one
-   * and a loop control is refused.
-   */
-  #refuseLoopControlAfterCallback(loop: AstNode): void {
-    const body = (loop as { body?: AstNode }).body;
-    if (!holds(body, ['LoopControl']) || !holds(body, ['Include', 'Import', 'FromImport', 'Super'])) return;
-    this.fail(
-      '{% break %} and {% continue %} do not work in a loop that also has an {% include %}, an {% import %} or super(): move those into a macro',
-      loop.lineno,
-      loop.colno,
-    );
+    // The loop's body region is #closers[closersAt]'s successor: any callback opened since is out of the loop's reach.
+    if (this._scopeClosers !== '' || this.#closers.slice(loop.closersAt + 1).some((closers) => closers !== ''))
+      this.fail(
+        `{% ${node.kind} %} after an {% include %}, {% import %}, {% block %} or super() in the same loop is not supported: put the ${node.kind} before it, or that tag in a macro`,
+        node.lineno,
+        node.colno,
+      );
+    this._emitLine(`${loop.scopes > 0 ? `frame = frame${'.pop()'.repeat(loop.scopes)}; ` : ''}${node.kind};`);
   }
 
   /**
@@ -518,12 +528,7 @@ class LocatingCompiler extends ExpressionCompiler {
   /** `{% set s %}…{% endset %}` holds what its body wrote, already escaped: Jinja marks it safe, not to escape twice. */
   override compileCapture(node: AstNode, frame: unknown): void {
     this._emit('flagon.captured(env.opts.autoescape, ');
-    this.#loopControls.push(-1);
-    try {
-      super.compileCapture(node, frame);
-    } finally {
-      this.#loopControls.pop();
-    }
+    this.#outsideLoops(() => super.compileCapture(node, frame));
     this._emit(')');
   }
 

@@ -215,5 +215,6 @@ export const collectionFilters: Readonly<Record<string, Filter>> = {
       ? copySafeness(value, [...String(value)].reverse().join(''))
       : [...sequence(value)].reverse(),
   list: (value) => [...sequence(value)],
-  attr: withSignature('attr', { name: undefined }, (value, { name }) => templateOperators.member(value, String(name))),
+  // Python's methods first, as `x.name(…)` finds them: 'aaa'|attr('replace')('a', 'b') is Python's replace.
+  attr: withSignature('attr', { name: undefined }, (value, { name }) => templateOperators.method(value, String(name))),
 };

@@ -134,6 +134,9 @@ export interface NunjucksCompiler {
   compileMacro(node: AstNode, frame: unknown): void;
   _compileExpression(node: AstNode, frame: unknown): void;
   _tmpid(): string;
+  /** The callbacks open in the code being written (`})` each), closed at the end of its region. */
+  _scopeClosers: string;
+  _withScopedSyntax(write: () => void): void;
   getCode(): string;
   /** The variable the code being written outputs to. */
   readonly buffer: string;

@@ -32,6 +32,10 @@ describe("Jinja's filters", () => {
   it('call what a filter gave when parentheses follow its arguments, as Jinja', () => {
     // nunjucks took the second parentheses as the filter's arguments: attr(',') ran, and printed nothing.
     expect(render("{{ 'a,b'|attr('split')(',')|join('+') }}|{{ 'a-b'|replace('-', ',')|upper }}")).toBe('a+b|A,B');
+    // attr() finds Python's methods as `x.name(…)` does: Python's replace, and split() on whitespace.
+    expect(
+      render("{{ 'aaa'|attr('replace')('a', 'b') }}|{{ 'a b'|attr('split')()|length }}|{{ 'abc'|attr('upper')() }}"),
+    ).toBe('bbb|2|ABC');
     expect(() => render('{{ f|attr("g")(1) }}')).toThrow(/`f\|attr` is undefined, so it cannot be called/);
     expect(() => render("{{ users|join(',').name }}")).toThrow(/a filter's arguments cannot be followed by `.name`/);
   });

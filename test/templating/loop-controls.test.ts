@@ -29,6 +29,20 @@ describe('{% break %} and {% continue %}', () => {
     expect(rendered).toEqual(cases);
   });
 
+  it("work around includes that are not in their way, and in a nested loop's else for the outer loop", () => {
+    const cases = {
+      "{% for i in [1,2,3] %}{% if i == 2 %}{% break %}{% endif %}{% include 'x.html' ignore missing %}{{ i }}{% endfor %}":
+        '1',
+      "{% for i in [1,2,3] %}{% if i == 1 %}{% include 'x.html' ignore missing %}{% endif %}{% if i == 2 %}{% break %}{% endif %}{{ i }}{% endfor %}":
+        '1',
+      "{% for i in [1,2,3] %}{% include 'x.html' ignore missing %}{% for j in [1,2] %}{% break %}{% endfor %}{{ i }}{% endfor %}":
+        '123',
+      '{% for i in [1,2] %}{% with a = 1 %}{% for j in [] %}{% else %}{% with b = 2 %}{% if i == 1 %}{% continue %}{% endif %}{% endwith %}{% endfor %}{% endwith %}{{ i }}{% endfor %}{% set z = 3 %}{{ z }}':
+        '23',
+    };
+    expect(Object.fromEntries(Object.keys(cases).map((source) => [source, render(source)]))).toEqual(cases);
+  });
+
   it('work in a recursive loop, each level its own loop', () => {
     const tree = [{ n: 'a', c: [{ n: 'b' }, { n: 'x' }] }, { n: 'c' }];
     const source =
@@ -39,10 +53,15 @@ describe('{% break %} and {% continue %}', () => {
   it('are syntax errors outside a loop, in a macro inside one, and in a loop with an include', () => {
     expect(() => render('{% break %}')).toThrow(/\{% break %\} belongs in a \{% for %\} loop's body/);
     expect(() => render('{% for i in [1] %}{% macro m() %}{% continue %}{% endmacro %}{% endfor %}')).toThrow(
-      /\{% continue %\} belongs in a \{% for %\} loop's body/,
+      /\{% continue %\} belongs in a \{% for %\} loop's body \(not in a macro, a call, set or filter block\)/,
     );
-    expect(() => render("{% for i in [1] %}{% include 'x.html' %}{% break %}{% endfor %}")).toThrow(
-      /do not work in a loop that also has an \{% include %\}/,
+    // An include, an import, a block or super() writes the code after it as a callback: a loop control there is
+    // refused; before it, in a nested loop, or after the if that holds it, it works.
+    expect(() => render("{% for i in [1] %}{% include 'x.html' ignore missing %}{% break %}{% endfor %}")).toThrow(
+      /\{% break %\} after an \{% include %\}, \{% import %\}, \{% block %\} or super\(\) in the same loop/,
+    );
+    expect(() => render('{% for i in [1] %}{% block b %}{% endblock %}{% continue %}{% endfor %}')).toThrow(
+      /\{% continue %\} after an \{% include %\}/,
     );
   });
 });
