@@ -3,7 +3,7 @@ import { MultiDict } from '../http/multidict.js';
 import { dateAttribute } from './python-datetime.js';
 import { splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe } from './nunjucks.js';
-import { isTuple } from './python-format.js';
+import { isTuple } from './python-tuple.js';
 
 /** What nunjucks binds `this` to when it calls a filter: the render context, which knows its environment. */
 export interface FilterThis {

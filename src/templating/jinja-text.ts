@@ -3,7 +3,8 @@ import { copySafeness, escapeHtml, isMarkedSafe, markSafe } from './nunjucks.js'
 import { isTruthy } from './truthiness.js';
 import { escapeUnlessSafe, pairs, printable, withSignature, type Filter, type FilterThis } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
-import { makeTuple, percentFormat, pythonFixed } from './python-format.js';
+import { percentFormat, pythonFixed } from './python-format.js';
+import { makeTuple } from './python-tuple.js';
 
 /** Jinja's `format`: Python's `%` formatting; a safe template escapes its arguments and stays safe. */
 function format(this: FilterThis, value: unknown, ...args: unknown[]): unknown {

@@ -1,4 +1,6 @@
 /** @module Python's `%` string formatting (layer L3), for Jinja's `format` filter. */
+import { pythonAscii, pythonRepr } from './str-format.js';
+import { isTuple } from './python-tuple.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-#0 +]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g;
 
@@ -37,13 +39,6 @@ function pythonGeneral(x: number, precision: number, alternate: boolean): string
   return text.replace(/\.?0+(?=e|$)/, (match) => (match.startsWith('.') || text.includes('.') ? '' : match));
 }
 
-function pythonRepr(value: unknown): string {
-  if (typeof value === 'string') return value.includes("'") && !value.includes('"') ? `"${value}"` : `'${value}'`;
-  if (value === true || value === false) return value ? 'True' : 'False';
-  if (value === null || value === undefined) return 'None';
-  return String(value);
-}
-
 function number(value: unknown, conversion: string): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return Number(value);
@@ -56,7 +51,13 @@ function convert(value: unknown, conversion: string, flags: string, precision: n
     case 'a':
     case 'r': {
       const text =
-        conversion === 's' ? (value === undefined || value === null ? '' : String(value)) : pythonRepr(value);
+        conversion === 's'
+          ? value === undefined || value === null
+            ? ''
+            : String(value)
+          : conversion === 'r'
+            ? pythonRepr(value)
+            : pythonAscii(value);
       return precision === undefined ? text : text.slice(0, precision);
     }
     case 'c':
@@ -97,34 +98,6 @@ function pad(text: string, flags: string, width: number, numeric: boolean): stri
   if (!numeric || !flags.includes('0')) return signed.padStart(width);
   const sign = /^[-+ ]/.test(signed) ? signed[0]! : '';
   return sign + signed.slice(sign.length).padStart(width - sign.length, '0');
-}
-
-/**
- * Jinja's tuple, `(a, b)` in a template: a list that `%` spreads into its conversions, where a list stays one value
- * (`'%s' % [1, 2]`).
- *
- * @example
- * makeTuple(1, 2); // [1, 2], a tuple
- */
-export function makeTuple(...items: unknown[]): unknown[] {
-  return tupleOf(items);
-}
-
-/**
- * `items` made a tuple, in place (for lists too long to spread into {@link makeTuple}'s arguments).
- *
- * @example
- * tupleOf([1, 2]); // [1, 2], a tuple
- */
-export function tupleOf(items: unknown[]): unknown[] {
-  return Object.defineProperty(items, TUPLE, { value: true });
-}
-
-const TUPLE = Symbol('tuple');
-
-/** Whether `value` is a tuple made by {@link makeTuple} (`(1, 2)` in a template), not a list. */
-export function isTuple(value: unknown): value is unknown[] {
-  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
 }
 
 /**

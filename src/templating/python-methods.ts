@@ -2,7 +2,7 @@
 import { compare, escapeUnlessSafe, isPlainObject, pairs, pythonEquals, sequence } from './jinja-signature.js';
 import { type PythonMethod, splitKeywords } from './keywords.js';
 import { escapeHtml, isMarkedSafe, markSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
-import { isTuple, makeTuple } from './python-format.js';
+import { isTuple, makeTuple } from './python-tuple.js';
 import { span, STR_METHODS } from './python-str-methods.js';
 import { DATE_METHODS } from './python-datetime.js';
 import { type FieldFormatter, pythonStrFormat } from './str-format.js';

@@ -1,7 +1,7 @@
 /** @module Python's str methods (layer L3), for Jinja's `name.upper()` and `request.path.startswith('/admin')`. */
 import { isMarkedSafe, NunjucksTemplateError as TemplateError } from './nunjucks.js';
 import { sequence } from './jinja-signature.js';
-import { makeTuple } from './python-format.js';
+import { makeTuple } from './python-tuple.js';
 import { pythonStrFormat } from './str-format.js';
 import type { PythonMethod } from './keywords.js';
 

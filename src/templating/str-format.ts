@@ -1,7 +1,7 @@
 /** @module Python's str.format() (layer L3), for Jinja's '{}'.format(x) in templates. */
 import { isPlainObject } from './jinja-signature.js';
 import { dateAttribute, isoformat, strftime } from './python-datetime.js';
-import { isTuple } from './python-format.js';
+import { isTuple } from './python-tuple.js';
 
 /** A replacement field as written, `{name!conversion:spec}`, and where the template goes on after it. */
 interface Field {
@@ -113,7 +113,7 @@ function parseField(template: string, start: number): Field {
 const CONVERSIONS: Record<string, (value: unknown) => string> = {
   s: pythonStr,
   r: pythonRepr,
-  a: (value) => pythonRepr(value).replace(/[^\x00-\x7f]/gu, escapeCodePoint),
+  a: pythonAscii,
 };
 
 /** The field's value, converted, and formatted by its spec (whose own fields expanded) through `formatField`. */
@@ -219,8 +219,13 @@ function pythonStr(value: unknown): string {
   return (value < 0 ? '-' : '') + floatBody(Math.abs(value), '', undefined, false);
 }
 
-/** `repr(value)`: quoted strings, `None`, `True`, lists, tuples and dicts of those. */
-function pythonRepr(value: unknown): string {
+/**
+ * Python's `repr(value)`: quoted strings, `None`, `True`, lists, tuples and dicts of those (`{!r}` and `%r`).
+ *
+ * @example
+ * pythonRepr(['a', null, true, { k: 1.5 }]); // "['a', None, True, {'k': 1.5}]"
+ */
+export function pythonRepr(value: unknown): string {
   if (typeof value === 'string') return reprString(value);
   if (value === null || value === undefined) return 'None';
   if (Array.isArray(value)) {
@@ -234,6 +239,16 @@ function pythonRepr(value: unknown): string {
 }
 
 const CONTROL_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Python's `ascii(value)`: its repr with every character beyond ASCII escaped (`{!a}` and `%a`).
+ *
+ * @example
+ * pythonAscii('é'); // "'\\xe9'"
+ */
+export function pythonAscii(value: unknown): string {
+  return pythonRepr(value).replace(/[^\x00-\x7f]/gu, escapeCodePoint);
+}
 
 /** A string's repr: in `'` unless it holds `'` and no `"`; backslashes, that quote and unprintables escaped. */
 function reprString(text: string): string {

@@ -128,6 +128,14 @@ describe("Jinja's filters", () => {
       "{{ '%s'|format(html) }} {{ ('<i>%s</i>'|safe)|format('<b>') }}": '&lt;b&gt;x&lt;/b&gt; <i>&lt;b&gt;</i>',
     };
     expect(renderEach(cases)).toEqual(cases);
+    // %r and %a write Python's repr, as {!r} does (they wrote JavaScript's String(): 1,a and true).
+    const reprs = {
+      "{{ '%r' % [[1, 'a']] }}|{{ '%r' % {'a': [1, 2.5]} }}|{{ '%r' % ((1, 2),) }}":
+        '[[1, &#39;a&#39;]]|{&#39;a&#39;: [1, 2.5]}|(1, 2)',
+      "{{ '%r' % none }} {{ '%r' % true }} {{ '%r' % 1e20 }} {{ '%.3r' % 'abcdef' }} {{ '%a' % 'é' }}":
+        'None True 1e+20 &#39;ab &#39;&#92;xe9&#39;' /* nunjucks escapes a backslash */,
+    };
+    expect(renderEach(reprs)).toEqual(reprs);
     expect(() => render("{{ '%s %s'|format('a') }}")).toThrow('not enough arguments for format string');
     expect(() => render("{{ '%s'|format('a', 'b') }}")).toThrow('not all arguments converted during string formatting');
     expect(() => render("{{ '%d'|format('x') }}")).toThrow('%d format: a real number is required');

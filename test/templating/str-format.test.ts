@@ -7,7 +7,7 @@
  * '', other objects print String(value)), and that a huge width does not hang.
  */
 import { describe, expect, it } from 'vitest';
-import { makeTuple } from '../../src/templating/python-format.js';
+import { makeTuple } from '../../src/templating/python-tuple.js';
 import { pythonStrFormat } from '../../src/templating/str-format.js';
 
 type Case = [template: string, positional: unknown[], keywords: Record<string, unknown>, expected: string];
