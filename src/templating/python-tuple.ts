@@ -1,7 +1,4 @@
-/**
- * @module Jinja's tuples in templates (layer L3): lists marked so that `%` spreads them and repr writes them in
- * parentheses.
- */
+/** @module Jinja's tuples in templates (layer L3): lists that `%` spreads and repr writes in parentheses. */
 
 /**
  * Jinja's tuple, `(a, b)` in a template: a list that `%` spreads into its conversions, where a list stays one value
