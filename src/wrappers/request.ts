@@ -506,10 +506,23 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
 
   /**
    * The body as bytes, read once, within `maxContentLength` and `maxBodyMemorySize` (413 otherwise). A client that
-   * goes away mid-body is a `ClientDisconnected` (400).
+   * goes away mid-body is a `ClientDisconnected` (400). Called before `form()` or `files()`, they parse the bytes it
+   * kept; after them, on a multipart body (parsed as it streams in, not kept), it rejects with a TypeError.
+   *
+   * @example
+   * const raw = await req.bytes(); // e.g. to check a webhook's signature
+   * const form = await req.form(); // parsed from the same bytes
    */
   bytes(): Promise<Uint8Array> {
     if (this.#body) return this.#body;
+    if (this.#multipart) {
+      // A multipart body is parsed as it streams in, and not kept: its bytes are gone.
+      return Promise.reject(
+        new TypeError(
+          'the multipart body was already read by form() or files(), which keep no copy of it; call bytes() first to have both',
+        ),
+      );
+    }
     const { limit, setting } = this.#tightest(['maxContentLength', 'maxBodyMemorySize']);
     return (this.#body = readBody(this.environ, limit, setting));
   }
@@ -596,12 +609,24 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
         new RequestEntityTooLarge(`The request body is ${declared} bytes; the limit is ${limit} (MAX_CONTENT_LENGTH).`),
       ));
     }
-    return (this.#multipart = parseMultipart(this.environ, this.contentType, {
+    const limits = {
       maxContentLength: limit,
       maxFormMemorySize: this.maxFormMemorySize,
       maxFormParts: this.maxFormParts,
       maxFileSize: this.maxFileSize,
-    }));
+    };
+    // bytes() read the body first: the parser reads what it kept (or fails as it did, or as parts() refuses).
+    const source = this.#body?.then(
+      (bytes): Environ => ({
+        ...this.environ,
+        'tsgi.input': (async function* () {
+          yield bytes;
+        })(),
+      }),
+    );
+    return (this.#multipart = source
+      ? source.then((environ) => parseMultipart(environ, this.contentType, limits))
+      : parseMultipart(this.environ, this.contentType, limits));
   }
 
   /**

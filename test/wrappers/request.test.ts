@@ -310,6 +310,24 @@ describe('body limits at the edges, declared and chunked', () => {
     expect((await files.files()).get('f')?.size).toBe(5000);
   });
 
+  it('parses a multipart body bytes() read first, and says so when bytes() comes after form()', async () => {
+    const body = '--foo\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--foo--\r\n';
+    const options = { method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=foo' } };
+    // A hook that checks a signature over the raw body, then the view reads the form (a false 400 before).
+    const first = make('/', options);
+    expect(new TextDecoder().decode(await first.bytes())).toBe(body);
+    expect((await first.form()).get('a')).toBe('x');
+    expect((await first.files()).size).toBe(0);
+    // The other order: the parse kept no copy (bytes() gave a 400 "client disconnected", or nothing when chunked).
+    const second = make('/', options);
+    expect((await second.form()).get('a')).toBe('x');
+    await expect(second.bytes()).rejects.toThrow('call bytes() first to have both');
+    // parts() after bytes() is refused as before, and form() after parts() says why.
+    const streamed = make('/', options);
+    streamed.parts();
+    await expect(streamed.form()).rejects.toThrow('the body is being read by parts()');
+  });
+
   describe('multipart limits', () => {
     const B = 'edge';
     const multipart = (parts: Array<{ name: string; value: string; filename?: string }>): string =>
