@@ -1,5 +1,5 @@
 /** @module Security helpers (layer L3): password hashes in Werkzeug's formats, and per-app CSRF protection. */
-import { pbkdf2, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2, randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { BadRequest } from '../http/errors.js';
 import type { Request } from '../wrappers/request.js';
@@ -22,8 +22,9 @@ const SALT_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
  * await generatePasswordHash('s3cret', { method: 'pbkdf2:sha256:600000' });
  */
 export interface PasswordHashOptions {
-  /** `scrypt` (n=32768, r=8, p=1), `scrypt:N:r:p`, `pbkdf2` (sha256, 1,000,000 rounds) or `pbkdf2:sha256:rounds`. */
+  /** `scrypt` (n=32768, r=8, p=1), `scrypt:N:r:p`, `pbkdf2` (sha256, 1,000,000 rounds) or `pbkdf2:digest:rounds`. */
   method?: string;
+  /** Characters of salt, at least 1; 16 by default, as Werkzeug's. */
   saltLength?: number;
 }
 
@@ -37,7 +38,11 @@ async function derive(method: string, password: string, salt: string): Promise<{
   if (name === 'pbkdf2') {
     const digest = args[0] ?? 'sha256';
     const rounds = Number(args[1] ?? 1_000_000);
-    const key = await pbkdf2Async(password, salt, rounds, digest === 'sha256' ? 32 : 64, digest);
+    // As Python's pbkdf2_hmac: the key is as long as the digest (20 bytes for sha1, 48 for sha384), and hashlib's
+    // names (sha3_256) are OpenSSL's (sha3-256).
+    const openssl = digest.replaceAll('_', '-');
+    const size = createHash(openssl).digest().byteLength;
+    const key = await pbkdf2Async(password, salt, rounds, size, openssl);
     return { method: `pbkdf2:${digest}:${rounds}`, hash: key.toString('hex') };
   }
   throw new FlagonError('FLAGON_ERR_CONFIG', `unknown password hash method '${method}'; use 'scrypt' or 'pbkdf2'`);
@@ -51,9 +56,13 @@ async function derive(method: string, password: string, salt: string): Promise<{
  * const stored = await generatePasswordHash('correct horse');
  */
 export async function generatePasswordHash(password: string, options: PasswordHashOptions = {}): Promise<string> {
-  const salt = Array.from({ length: options.saltLength ?? 16 }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join(
-    '',
-  );
+  const length = options.saltLength ?? 16;
+  if (!Number.isInteger(length) || length < 1)
+    throw new FlagonError(
+      'FLAGON_ERR_CONFIG',
+      `saltLength must be a whole number of at least 1 (16 by default), not ${length}: without a salt, every user with the same password has the same hash`,
+    );
+  const salt = Array.from({ length }, () => SALT_CHARS[randomInt(SALT_CHARS.length)]).join('');
   const { method, hash } = await derive(options.method ?? 'scrypt', password, salt);
   return `${method}$${salt}$${hash}`;
 }

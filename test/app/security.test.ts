@@ -27,6 +27,22 @@ describe('password hashes', () => {
     for (const bad of ['', 'plain', 'md5$x$abc', 'scrypt:32768:8:1$salt$zz'])
       expect(await checkPasswordHash(bad, 'x')).toBe(false);
   });
+
+  it('refuse a hash without salt, and read pbkdf2 with any digest as Werkzeug writes it', async () => {
+    // Unsalted, every user with one password had one hash (`scrypt:32768:8:1$$…`).
+    for (const saltLength of [0, -3, 1.5])
+      await expect(generatePasswordHash('pw', { saltLength })).rejects.toThrow('saltLength must be');
+    // Made by Werkzeug 3.1 (python3: generate_password_hash('secret', 'pbkdf2:<digest>:1000')): the key is as long
+    // as the digest, 20 bytes for sha1, 48 for sha384 (Flagon wrote 64 for any digest but sha256).
+    const werkzeug = [
+      'pbkdf2:sha1:1000$pqrpkIEYgSb7rCrb$f3d32e20c07a3d8bd07c357245becbd769c8a2b5',
+      'pbkdf2:sha384:1000$Lkk1KuKdjspJmM5H$4d4b60fdc8288e260bb4ae7c817eaa93186507a9a4a9f81903ea9bd35044e49efd523cdde58db1ff401b2db090653c09',
+      'pbkdf2:sha3_256:1000$WqVzCN51z8ztIoTr$b168f5cbc8e564f9b048983c01c8d0278ea61e313ec72b3cde7ad8ca0eb6a7cb',
+    ];
+    for (const stored of werkzeug) expect(await checkPasswordHash(stored, 'secret')).toBe(true);
+    const sha1 = await generatePasswordHash('secret', { method: 'pbkdf2:sha1:1000' });
+    expect(sha1).toMatch(/^pbkdf2:sha1:1000\$[A-Za-z0-9]{16}\$[0-9a-f]{40}$/);
+  });
 });
 
 describe('CSRF protection', () => {
