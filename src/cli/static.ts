@@ -123,7 +123,8 @@ function listingApp(root: string, realRoot: string, options: FolderOptions): Gat
     if (!(await stat(real).catch(() => null))?.isDirectory()) throw new NotFound();
     if (!path.endsWith('/')) {
       const query = request.environ.QUERY_STRING;
-      const location = `${quotePath(request.environ.SCRIPT_NAME + path)}/${query ? `?${query}` : ''}`;
+      // One leading slash: `//evil.example/` would send the browser to another site (http.server collapses them too).
+      const location = `${quotePath(`${request.environ.SCRIPT_NAME}/${relative}`)}/${query ? `?${query}` : ''}`;
       return new Response(null, { status: 301, headers: { Location: location } });
     }
     for (const name of INDEX_FILES) {

@@ -18,6 +18,7 @@ const site = join(root, 'site');
 const EVIL = '<img src=x onerror=alert(1)>.txt';
 mkdirSync(join(site, 'docs'), { recursive: true });
 mkdirSync(join(site, 'with index'));
+mkdirSync(join(site, 'evil.example')); // a mirrored site's folder, named as a host
 writeFileSync(join(site, 'Zebra.txt'), 'z');
 writeFileSync(join(site, 'apple.txt'), 'apple pie\n');
 writeFileSync(join(site, 'Banana.TXT'), 'bb');
@@ -92,6 +93,7 @@ describe('flagon static', () => {
       ['apple.txt', 'apple.txt', '10'],
       ['Banana.TXT', 'Banana.TXT', '2'],
       ['docs/', 'docs/', '-'],
+      ['evil.example/', 'evil.example/', '-'],
       // Links out of the folder are not served, so the page tells nothing of what they point to.
       ['leak.txt@', 'leak.txt', '-'],
       ['private-link@', 'private-link', '-'],
@@ -111,6 +113,9 @@ describe('flagon static', () => {
   it('redirects a folder to its slash, and answers it with index.html when there is one', async () => {
     const moved = await fetchRaw(`${url}/docs?x=1`);
     expect([moved.status, moved.headers.location]).toEqual([301, '/docs/?x=1']);
+    // Never to another site: `//evil.example/` is a URL of the host evil.example (it was sent as is).
+    for (const path of ['//evil.example', '/%2fevil.example', '///evil.example'])
+      expect((await fetchRaw(`${url}${path}`)).headers.location).toBe('/evil.example/');
     const index = await fetchRaw(`${url}/with%20index/`);
     expect([index.status, index.text, index.headers['content-type']]).toEqual([
       200,
