@@ -242,10 +242,8 @@ export async function responseFromApp(app: GatewayApp, environ: Environ): Promis
  * return redirect(urlFor('index'));
  */
 export function redirect(location: string, status = 302): Response {
-  // As Werkzeug's Location (iri_to_uri): what a URI may not hold is percent-encoded, non-ASCII as UTF-8.
-  const uri = location.replace(/[^\x21-\x7e]|["<>\\^`{|}]/gu, (char) => encodeURIComponent(char));
   const body = `<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href="${escapeHtml(location)}">${escapeHtml(location)}</a>. If not, click the link.\n`;
-  return new Response(body, { status, headers: { Location: uri } });
+  return new Response(body, { status, headers: { Location: location } }); // made a URI by Headers (iriToUri)
 }
 
 /** Calls a body's close() once, waiting for it; a failure to close must not hide the error that made us close it. */

@@ -109,6 +109,21 @@ const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
 const HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::\d{0,5})?$/;
 
 /**
+ * Whether `host` (a port ignored) is one of `trusted`, where an entry with a leading dot trusts the name and every
+ * subdomain of it: Werkzeug's `host_is_trusted`, for `TRUSTED_HOSTS`.
+ *
+ * @example
+ * hostIsTrusted('api.example.com:8080', ['.example.com']); // true
+ */
+export function hostIsTrusted(host: string, trusted: readonly string[]): boolean {
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  return trusted.some((entry) => {
+    const want = entry.toLowerCase();
+    return want.startsWith('.') ? name === want.slice(1) || name.endsWith(want) : name === want;
+  });
+}
+
+/**
  * The host the client asked for: `HTTP_HOST`, else `SERVER_NAME` and `SERVER_PORT`, with the scheme's default port
  * removed. A value that is not a valid RFC 3986 host gives `''`, so a forged Host never reaches a URL.
  *

@@ -1,6 +1,7 @@
 /** @module Headers: a case-insensitive, ordered multi-map of HTTP header fields, like Werkzeug's Headers (layer L1). */
 import { HTTP_TOKEN } from '../gateway/response.js';
 import type { HeaderList } from '../gateway/types.js';
+import { iriToUri } from './uri.js';
 
 /**
  * Anything {@link Headers} can start from: pairs, a record (arrays repeat the name), or another Headers.
@@ -31,6 +32,8 @@ function checkName(name: string): string {
   return name;
 }
 
+const URI_HEADERS = new Set(['location', 'content-location']);
+
 /**
  * A header value as text, or the TypeError that `Headers.add` throws for one that cannot be sent (CR, LF, NUL, a
  * character beyond latin-1). For code that holds a value before it holds Headers.
@@ -39,6 +42,8 @@ function checkName(name: string): string {
  * checkHeaderValue('Content-Type', 'text/plain'); // 'text/plain'
  */
 export function checkHeaderValue(name: string, value: string | number): string {
+  // A URL header is made a URI first (spaces, non-ASCII, backslashes encoded), as Werkzeug does when it sends it.
+  if ((name.length === 8 || name.length === 16) && URI_HEADERS.has(name.toLowerCase())) value = iriToUri(String(value));
   if (typeof value === 'string' && validValues.has(value)) return value;
   const text = String(value);
   // CR or LF would let a value start a new header (response splitting); NUL and non-latin-1 cannot be sent.

@@ -27,6 +27,7 @@ export { removeEntityHeaders, removeHopByHopHeaders } from './header-filters.js'
 export { contentTypeFor, mimeTypeFor } from './mime.js';
 export { safeJoin, secureFilename } from './safe-join.js';
 export { isSafeRedirect } from './safe-redirect.js';
+export { iriToUri } from './uri.js';
 export type { SafeRedirectOptions } from './safe-redirect.js';
 export { absoluteTargetAuthority, checkRequestHead, isValidHost } from './request-gate.js';
 export type { HeadRefusal, RequestHead } from './request-gate.js';

@@ -1,7 +1,7 @@
 /** @module Request: the environ as a lazy, memoised object with Flask's names, and body readers that read once (layer L2). */
 import { getContentLength, requestHeaders } from '../gateway/environ.js';
 import { FlagonError } from '../gateway/errors.js';
-import { getCurrentUrl, getHost } from '../gateway/url.js';
+import { getCurrentUrl, getHost, hostIsTrusted } from '../gateway/url.js';
 import type { Environ, GatewayApp } from '../gateway/types.js';
 import { parseAccept, type Accept } from '../http/accept.js';
 import { Authorization } from '../http/auth.js';
@@ -392,7 +392,7 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
     if (this.#host !== undefined) return this.#host;
     let host = getHost(this.environ);
     const trusted = this.#options.trustedHosts;
-    if (host && trusted && !isTrusted(host, trusted)) host = '';
+    if (host && trusted && !hostIsTrusted(host, trusted)) host = '';
     return (this.#host = host);
   }
 
@@ -692,13 +692,4 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
       throw new RequestEntityTooLarge(`The request body passed the limit of ${limit} bytes (${setting}).`);
     return parseQuery(new TextDecoder().decode(bytes));
   }
-}
-
-function isTrusted(host: string, trusted: readonly string[]): boolean {
-  const name = host.replace(/:\d+$/, '').toLowerCase();
-  // Werkzeug's rule: a leading dot trusts every subdomain as well.
-  return trusted.some((entry) => {
-    const want = entry.toLowerCase();
-    return want.startsWith('.') ? name === want.slice(1) || name.endsWith(want) : name === want;
-  });
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeRedirect } from 'flagon/http';
+import { redirect } from 'flagon';
+import { iriToUri, isSafeRedirect } from 'flagon/http';
+import { createEnviron, runApp } from 'flagon/testing';
+import { Response } from 'flagon/wrappers';
 
 describe('isSafeRedirect', () => {
   it('accepts paths and relative references on this site', () => {
@@ -43,5 +46,32 @@ describe('isSafeRedirect', () => {
     expect(isSafeRedirect('https://example.com.evil.example/', options)).toBe(false);
     expect(isSafeRedirect('https://example.com@evil.example/', options)).toBe(false);
     expect(isSafeRedirect('javascript://example.com/%0aalert(1)', options)).toBe(false);
+  });
+});
+
+describe('iriToUri', () => {
+  it("makes a URI as Werkzeug's iri_to_uri does, and Location and Content-Location go out as one", async () => {
+    // Werkzeug 3.1.8's answers (python3: werkzeug.urls.iri_to_uri) for the same input.
+    const cases: Record<string, string> = {
+      '/\\\\evil.example': '/%5C%5Cevil.example',
+      'http://☃.net/ü?ä=ö#x y': 'http://xn--n3h.net/%C3%BC?%C3%A4=%C3%B6#x%20y',
+      '//evil.example': '//evil.example',
+      '/a b': '/a%20b',
+      'https://üser:p w@host.example:8080/p': 'https://%C3%BCser:p%20w@host.example:8080/p',
+      '/p?a=[1]': '/p?a=%5B1%5D',
+      'http://[::1]:80/ä': 'http://[::1]:80/%C3%A4',
+      'mailto:ä@x': 'mailto:%C3%A4@x',
+      '/%zz%20': '/%zz%20',
+      'http://xn--n3h.net/': 'http://xn--n3h.net/',
+      '/a|b^c{d}': '/a%7Cb%5Ec%7Bd%7D',
+    };
+    expect(Object.fromEntries(Object.keys(cases).map((iri) => [iri, iriToUri(iri)]))).toEqual(cases);
+    // A hand-set Location from user input was sent as set: `/\\evil.example` is `//evil.example` to a browser.
+    const response = new Response('');
+    response.headers.set('Location', '/\\\\evil.example');
+    response.headers.set('Content-Location', '/ü');
+    const sent = await runApp(response.gatewayApp, createEnviron('/'));
+    expect([sent.header('Location'), sent.header('Content-Location')]).toEqual(['/%5C%5Cevil.example', '/%C3%BC']);
+    expect(redirect('http://☃.example.com/ä').headers.get('Location')).toBe('http://xn--n3h.example.com/%C3%A4');
   });
 });
