@@ -176,7 +176,8 @@ export class NotFound extends HTTPError {
 }
 
 /**
- * 405: the URL exists but not for this method; `Allow` lists the methods that are (RFC 9110 §15.5.6).
+ * 405: the URL exists but not for this method; `Allow` lists the methods that are (RFC 9110 §15.5.6). Text alone
+ * (what `abort(405, 'Read-only')` passes) is the description, with no `Allow`.
  *
  * @example
  * throw new MethodNotAllowed(['GET', 'HEAD', 'OPTIONS']);
@@ -185,9 +186,10 @@ export class MethodNotAllowed extends HTTPError {
   static override readonly status = 405;
   static override readonly description = 'The method is not allowed for the requested URL.';
   readonly validMethods: readonly string[];
-  constructor(validMethods: Iterable<string> = [], description?: string, options: HTTPErrorOptions = {}) {
-    super(description, options);
-    this.validMethods = [...validMethods];
+  constructor(validMethods: Iterable<string> | string = [], description?: string, options: HTTPErrorOptions = {}) {
+    // A string is iterable too: spread, 'Not here' made `Allow: N, o, t, …`.
+    super(typeof validMethods === 'string' ? validMethods : description, options);
+    this.validMethods = typeof validMethods === 'string' ? [] : [...validMethods];
     if (this.validMethods.length > 0) this.headers.set('Allow', this.validMethods.join(', '));
   }
 }
@@ -285,11 +287,35 @@ export class ImATeapot extends HTTPError {
   static override readonly description = 'This server is a teapot, not a coffee machine';
 }
 
+/**
+ * 421: the request reached a server that cannot answer for its host (RFC 9110 §15.5.20).
+ *
+ * @example
+ * throw new MisdirectedRequest();
+ */
+export class MisdirectedRequest extends HTTPError {
+  static override readonly status = 421;
+  static override readonly description = 'The server is not able to produce a response.';
+}
+
 /** 422: well-formed but semantically wrong. @example throw new UnprocessableEntity('end is before start'); */
 export class UnprocessableEntity extends HTTPError {
   static override readonly status = 422;
   static override readonly description =
     'The request was well-formed but was unable to be followed due to semantic errors.';
+}
+
+/** 423 (RFC 4918 §11.3). @example throw new Locked(); */
+export class Locked extends HTTPError {
+  static override readonly status = 423;
+  static override readonly description = 'The resource that is being accessed is locked.';
+}
+
+/** 424 (RFC 4918 §11.4). @example throw new FailedDependency(); */
+export class FailedDependency extends HTTPError {
+  static override readonly status = 424;
+  static override readonly description =
+    'The method could not be performed on the resource because the requested action depended on another action and that action failed.';
 }
 
 /** 428. @example throw new PreconditionRequired(); */
@@ -423,7 +449,10 @@ export const HTTP_ERRORS: Readonly<Record<number, new (description?: string) => 
       UnsupportedMediaType,
       ExpectationFailed,
       ImATeapot,
+      MisdirectedRequest,
       UnprocessableEntity,
+      Locked,
+      FailedDependency,
       PreconditionRequired,
       TooManyRequests,
       RequestHeaderFieldsTooLarge,

@@ -44,7 +44,10 @@ describe('HTTP errors', () => {
   it('exist for every status the toolkit promises, each with its status and name', () => {
     const expected = [
       ...Array.from({ length: 19 }, (_, i) => 400 + i),
+      421, // MisdirectedRequest, Locked and FailedDependency: Werkzeug has them (abort(421) threw a plain Error)
       422,
+      423,
+      424,
       428,
       429,
       431,
@@ -113,6 +116,14 @@ describe('HTTP errors', () => {
     expect(() => abort(403, 'Members only.')).toThrow('403 Forbidden: Members only.');
     expect(() => abort(416)).toThrow(RequestedRangeNotSatisfiable);
     expect(() => abort(299)).toThrow(/no HTTP error class for that status/);
+    // A 405's text is its description (it was spread as the methods: `Allow: N, o, t, ,  , h, e, r, e`).
+    const readOnly = new HTTP_ERRORS[405]!('Not here') as MethodNotAllowed;
+    expect(() => abort(405, 'Not here')).toThrow('405 Method Not Allowed: Not here');
+    expect([readOnly.description, readOnly.headers.get('Allow'), readOnly.validMethods]).toEqual([
+      'Not here',
+      null,
+      [],
+    ]);
   });
 
   it("abort(response) carries the response, which answers in the error page's place; anything else is refused", async () => {
