@@ -1,7 +1,7 @@
 /** @module Reading a request body once, within a limit (layer L2): 413 before reading when the declared length is over, mid-stream otherwise, and ClientDisconnected when the input breaks off. */
 import { getContentLength } from '../gateway/environ.js';
 import type { Environ } from '../gateway/types.js';
-import { ClientDisconnected, RequestEntityTooLarge } from '../http/errors.js';
+import { BadRequest, ClientDisconnected, RequestEntityTooLarge } from '../http/errors.js';
 
 /**
  * Reads `tsgi.input` to the end into one buffer, refusing more than `limit` bytes: a declared Content-Length over the
@@ -84,5 +84,61 @@ export async function* readInput(
   // Werkzeug's LimitedStream rule: a body shorter than its Content-Length means the client went away.
   if (declared !== null && total < declared) {
     throw new ClientDisconnected(`The request body ended after ${total} of its ${declared} bytes.`);
+  }
+}
+
+/**
+ * A decoder for a Content-Type charset (UTF-8 for one TextDecoder does not know); `fatal` throws on bytes it cannot
+ * decode instead of writing U+FFFD.
+ *
+ * @example
+ * decoderFor('latin1').decode(bytes);
+ */
+export function decoderFor(charset: string, fatal = false): { decode(bytes: Uint8Array): string } {
+  try {
+    return new TextDecoder(charset, { fatal });
+  } catch {
+    return new TextDecoder('utf-8', { fatal });
+  }
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A JSON body parsed, or a 400: bytes that are not text in `charset` (as in Flask, not U+FFFD in the data), JSON
+ * that does not parse (the parser's message only when `debug`), and with `prototypeKeys: 'reject'` a `__proto__`,
+ * `constructor` or `prototype` key at any depth.
+ *
+ * @example
+ * parseJsonBody(new TextEncoder().encode('{"a": 1}'), 'utf-8', { debug: false, prototypeKeys: 'reject' }); // { a: 1 }
+ */
+export function parseJsonBody(
+  bytes: Uint8Array,
+  charset: string,
+  options: { debug: boolean; prototypeKeys: 'reject' | 'allow' },
+): unknown {
+  let text: string;
+  try {
+    text = decoderFor(charset, true).decode(bytes);
+  } catch (error) {
+    throw new BadRequest(options.debug ? `Failed to decode JSON object: the body is not valid ${charset}` : undefined, {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(
+      text,
+      options.prototypeKeys === 'reject'
+        ? (key: string, value: unknown) => {
+            if (FORBIDDEN_KEYS.has(key)) throw new BadRequest(`The JSON body has a '${key}' key, which is refused.`);
+            return value;
+          }
+        : undefined,
+    );
+  } catch (error) {
+    if (error instanceof BadRequest) throw error;
+    throw new BadRequest(options.debug ? `Failed to decode JSON object: ${(error as Error).message}` : undefined, {
+      cause: error,
+    });
   }
 }

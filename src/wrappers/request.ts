@@ -17,7 +17,7 @@ import {
 import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
 import type { Rule } from '../routing/rule.js';
-import { readBody } from './body.js';
+import { decoderFor, parseJsonBody, readBody } from './body.js';
 import {
   parseMultipart,
   streamMultipart,
@@ -66,15 +66,6 @@ const LIMITS: Readonly<Record<LimitName, { fallback: number | null; setting: str
   maxFormParts: { fallback: 1_000, setting: 'MAX_FORM_PARTS' },
   maxFileSize: { fallback: null, setting: 'maxFileSize' },
   maxBodyMemorySize: { fallback: BODY_MEMORY_DEFAULT, setting: 'MAX_BODY_MEMORY_SIZE' },
-};
-
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const decoderFor = (charset: string): { decode(bytes: Uint8Array): string } => {
-  try {
-    return new TextDecoder(charset);
-  } catch {
-    return new TextDecoder('utf-8');
-  }
 };
 
 /**
@@ -570,25 +561,10 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
       throw new UnsupportedMediaType(
         `Did not attempt to load JSON data because the request Content-Type was not 'application/json'.`,
       );
-    const text = await this.text();
-    const reject = (this.#options.jsonPrototypeKeys ?? 'reject') === 'reject';
-    try {
-      return JSON.parse(
-        text,
-        reject
-          ? (key: string, value: unknown) => {
-              if (FORBIDDEN_KEYS.has(key)) throw new BadRequest(`The JSON body has a '${key}' key, which is refused.`);
-              return value;
-            }
-          : undefined,
-      );
-    } catch (error) {
-      if (error instanceof BadRequest) throw error;
-      throw new BadRequest(
-        this.#options.debug ? `Failed to decode JSON object: ${(error as Error).message}` : undefined,
-        { cause: error },
-      );
-    }
+    return parseJsonBody(await this.bytes(), this.mimetypeParams.charset ?? 'utf-8', {
+      debug: this.#options.debug ?? false,
+      prototypeKeys: this.#options.jsonPrototypeKeys ?? 'reject',
+    });
   }
 
   /**

@@ -140,6 +140,20 @@ describe('Request', () => {
       /^Failed to decode JSON object: /,
     );
     expect(await json('{"ok":true}', 'application/vnd.api+json')).toEqual({ ok: true });
+    // Bytes that are not UTF-8 are a bad body, as in Flask (they were read as U+FFFD: '"\xff\xfe"' gave '��').
+    const notText = make('/', {
+      method: 'POST',
+      body: new Uint8Array([0x22, 0xff, 0xfe, 0x22]),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    await expect(notText.json()).rejects.toBeInstanceOf(BadRequest);
+    const debugged = make(
+      '/',
+      { method: 'POST', body: new Uint8Array([0x22, 0xc3, 0x22]), headers: { 'Content-Type': 'application/json' } },
+      { debug: true },
+    );
+    await expect(debugged.json()).rejects.toThrow('the body is not valid utf-8');
+    expect(await json('"caf\u00e9 ☃"')).toBe('café ☃');
   });
 
   it("takes Flask's get_json(force, silent): any Content-Type with force, null instead of 415 or 400 with silent", async () => {
