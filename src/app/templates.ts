@@ -91,7 +91,7 @@ export class AppTemplates {
     // Flask's order: the app's processors, then each blueprint's of the request's endpoint, outermost first.
     for (const scope of [null, ...blueprintsOf(currentContext()?.match?.endpoint)]) {
       // A processor that returns nothing adds nothing.
-      for (const processor of this.#processors.get(scope) ?? []) addValues(base, processor() ?? {});
+      for (const processor of this.#processors.get(scope) ?? []) addValues(base, valuesOf(processor));
     }
     return addValues(base, explicit);
   }
@@ -160,6 +160,17 @@ function blueprintsOf(endpoint: string | undefined): string[] {
  * `values` added to a template context; their functions take keyword arguments as a plain last object
  * (`{{ price(9.5, currency='EUR') }}` calls `price(9.5, { currency: 'EUR' })`), as filters and globals do.
  */
+/** What a context processor adds: its record, nothing for `undefined`; a Promise is refused (renders are sync). */
+function valuesOf(processor: ContextProcessor): Record<string, unknown> {
+  const values = processor() ?? {};
+  if (typeof (values as { then?: unknown }).then === 'function')
+    throw new FlagonError(
+      'FLAGON_ERR_BAD_RETURN',
+      `the context processor ${processor.name || '(anonymous)'} returned a Promise, but templates render synchronously: load the data in the view or a beforeRequest hook (into g), and return it from a plain function`,
+    );
+  return values;
+}
+
 function addValues(context: Record<string, unknown>, values: Record<string, unknown>): Record<string, unknown> {
   for (const [name, value] of Object.entries(values)) context[name] = withPlainKeywordsIfFunction(value);
   return context;

@@ -114,6 +114,18 @@ describe('templates', () => {
     expect((await app.testClient().get('/')).text).toBe('hello 1815 ADA Flagon even');
   });
 
+  it('refuse a context processor that returns a Promise, naming it and the fix', async () => {
+    // From plain JavaScript (the type allows no async function): the Promise was spread as nothing, silently.
+    const app = newApp();
+    app.contextProcessor(async function loadUser() {
+      return { user: 'ada' };
+    } as unknown as () => Record<string, unknown>);
+    app.get('/', () => renderTemplateString('[{{ user }}]'));
+    await expect(app.testClient().get('/')).rejects.toThrow(
+      /context processor loadUser returned a Promise, but templates render synchronously: load the data in the view/,
+    );
+  });
+
   it('pass keyword arguments to functions in the context, and from context processors, as one plain object', async () => {
     // Flask's context-processor idiom: `return dict(format_price=format_price)`, called with keywords.
     const app = newApp();
