@@ -7,7 +7,7 @@ import type { ChildMessage, ParentMessage } from './dev-worker.js';
 import { startReloader } from './reloader.js';
 import { loadTls } from './tls.js';
 import type { InspectorOptions } from './inspector.js';
-import { SERVE_DEFAULTS } from '../serving/serve.js';
+import { checkPort, SERVE_DEFAULTS } from '../serving/serve.js';
 
 /**
  * Options of `app.run()`: where to listen, HTTPS, debug mode (the debug page, DEBUG in the app's config) and the
@@ -83,7 +83,10 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
   if (options.debug !== undefined) app.config.DEBUG = options.debug;
   const debug = app.config.DEBUG;
   const host = options.host ?? process.env.FLAGON_RUN_HOST ?? SERVE_DEFAULTS.host;
-  const port = options.port ?? Number(process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port);
+  const port =
+    options.port === undefined && process.env.FLAGON_RUN_PORT !== undefined
+      ? checkPort(Number(process.env.FLAGON_RUN_PORT), 'FLAGON_RUN_PORT')
+      : checkPort(options.port ?? SERVE_DEFAULTS.port);
   if (process.env.FLAGON_RUN_FROM_CLI === 'true') {
     // `flagon run --app server.ts` imports a module that also calls app.run(): the CLI already serves it (Flask does the same).
     process.stderr.write(

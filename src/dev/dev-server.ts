@@ -7,7 +7,7 @@ import { debuggedApp } from './debug-page.js';
 import { attachProfile, inspector, type InspectorOptions } from './inspector.js';
 import { createRequestListener } from '../serving/listener.js';
 import { logRequests } from './request-log.js';
-import { SERVE_DEFAULTS } from '../serving/serve.js';
+import { answerProtocolErrors, SERVE_DEFAULTS } from '../serving/serve.js';
 import { profiler } from '../middleware/profiler.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -73,12 +73,14 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
     requestTimeout: SERVE_DEFAULTS.requestTimeout,
     keepAliveTimeout: SERVE_DEFAULTS.keepAliveTimeout,
     maxHeaderSize: SERVE_DEFAULTS.maxHeaderSize,
+    connectionsCheckingInterval: SERVE_DEFAULTS.connectionsCheckingInterval,
   };
   const tls = options.tls;
   const server: Server = tls
     ? createHttpsServer({ ...timeouts, cert: tls.cert, key: tls.key })
     : createServer(timeouts);
   trackResponses(server);
+  answerProtocolErrors(server); // what the parser refuses after good requests, and CONNECT, answered as serve() does
   const debugging = options.debug && options.debugger !== false;
   const inspecting = options.debug && options.inspector !== false;
   // With the inspector on, each profile also goes to the request's page, drawn as a flame graph.

@@ -1,6 +1,7 @@
 /** @module serve(app): Flagon's TSGI server on node:http, with safe defaults for timeouts and header size (layer L4). */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { FlagonError } from '../gateway/errors.js';
 import type { GatewayApp } from '../gateway/types.js';
 import { statusLine } from '../http/status.js';
 import { createRequestListener, kRefused, LISTENER_DEFAULTS, whenIdle, type ListenerOptions } from './listener.js';
@@ -91,6 +92,21 @@ function ignoredServe(host: string, port: number): RunningServer {
 }
 
 /**
+ * A port as node should get it, or a FlagonError naming the fix: a whole number from 0 (any free port) to 65535. Node
+ * takes `'5000'` as a port but `'abc'` as the path of a Unix socket, and reports neither as an error.
+ *
+ * @example
+ * checkPort(Number(process.env.PORT ?? 5000));
+ */
+export function checkPort(port: unknown, name = 'port'): number {
+  if (typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+  throw new FlagonError(
+    'FLAGON_ERR_BAD_ARGUMENT',
+    `${name} must be a whole number from 0 to 65535 (0 picks a free port), not ${JSON.stringify(port)}; a port read from the environment needs Number(process.env.PORT)`,
+  );
+}
+
+/**
  * Serves a TSGI app over HTTP/1.1 on node:http. Resolves once the port is bound. Under `flagon run`, a call for the
  * port the command serves on is ignored, with a notice (the command serves the app; the `server` returned does not
  * listen).
@@ -103,6 +119,7 @@ function ignoredServe(host: string, port: number): RunningServer {
  */
 export async function serve(app: GatewayApp, options: ServeOptions = {}): Promise<RunningServer> {
   const settings = { ...SERVE_DEFAULTS, ...stripUndefined(options) };
+  checkPort(settings.port);
   if (servedByFlagonRun(settings.port)) return ignoredServe(settings.host, settings.port);
   const server = createServer({
     headersTimeout: settings.headersTimeout,

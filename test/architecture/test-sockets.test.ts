@@ -32,6 +32,7 @@ const SOCKET_FOLDERS = new Set([
 const ALLOWED_FILES = new Map([
   ['middleware/access-log.test.ts', 'what the log line says of bytes actually sent and a client gone mid-body'],
   ['middleware/profiler.test.ts', 'a streamed body profiled until the server closes it'],
+  ['conformance/werkzeug-serving.test.ts', "Werkzeug's test_serving.py: the dev and production servers over sockets"],
 ]);
 
 const SOCKET_IMPORT =

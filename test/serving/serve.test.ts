@@ -79,6 +79,14 @@ describe('serve()', () => {
     await expect(serve(text('x'), { port: first.port })).rejects.toThrow(/already in use.*port: 0/);
   });
 
+  it('refuses a port that is not a whole number from 0 to 65535, before binding anything', async () => {
+    // Node took '5000' as a port, and 'abc' as a Unix socket's path, made in the working folder.
+    for (const port of ['5000', 'abc', 70_000, -1, 80.5, Number.NaN])
+      await expect(serve(text('x'), { port: port as number })).rejects.toThrow(
+        /port must be a whole number from 0 to 65535 \(0 picks a free port\), not /,
+      );
+  });
+
   it('builds an environ that passes lint, with headers, paths and the body', async () => {
     let seen: Environ | undefined;
     let plain: unknown[] = [];
