@@ -27,6 +27,18 @@ export type {
 export { currentApp } from './app/current-app.js';
 export { g, request, session } from './app/context.js';
 export { afterThisRequest, flash, getFlashedMessages, makeResponse, urlFor } from './app/helpers.js';
+export {
+  appcontextPopped,
+  appcontextPushed,
+  appcontextTearingDown,
+  beforeRenderTemplate,
+  gotRequestException,
+  messageFlashed,
+  requestFinished,
+  requestStarted,
+  requestTearingDown,
+  templateRendered,
+} from './app/signals.js';
 export { jsonify, redirect } from './app/make-response.js';
 export type { ResponseReturnValue } from './app/make-response.js';
 export {

@@ -2,6 +2,14 @@
 import { isPromiseLike } from '../gateway/response.js';
 import { makeContext, runInContext, type Context, type ContextApp } from './context.js';
 import type { TeardownHook } from './handler-types.js';
+import {
+  appcontextPopped,
+  appcontextPushed,
+  appcontextTearingDown,
+  endSignals,
+  requestTearingDown,
+  type Signal,
+} from './signals.js';
 
 /**
  * An application context, as `app.appContext()` returns it: `currentApp` and `g` work inside `run` (and `within`),
@@ -80,14 +88,31 @@ export async function endRequest(
   const errors: unknown[] = [];
   await runInContext(context, async () => {
     if (hooks.teardownRequest !== null) await runTeardownHooks(hooks.teardownRequest, error, errors);
+    if (requestTearingDown.hasReceivers) tell(requestTearingDown, context.app, { exc: error }, errors);
     try {
       await context.request?.close();
     } catch (closeError) {
       errors.push(closeError);
     }
     if (hooks.teardownAppcontext !== null) await runTeardownHooks(hooks.teardownAppcontext, error, errors);
+    tellPopped(context.app, error, errors);
   });
   throwCollected(errors, 'teardown hooks');
+}
+
+/** A signal sent at an end: a receiver's error is collected with the hooks', and the others still run. */
+function tell<E extends object>(signal: Signal<E>, app: ContextApp, extra: E, errors: unknown[]): void {
+  try {
+    signal.send(app, extra);
+  } catch (error) {
+    errors.push(error);
+  }
+}
+
+/** The end of an app context, told: `appcontextTearingDown` (after its hooks), then `appcontextPopped`. */
+function tellPopped(app: ContextApp, error: unknown, errors: unknown[]): void {
+  if (appcontextTearingDown.hasReceivers) tell(appcontextTearingDown, app, { exc: error }, errors);
+  if (appcontextPopped.hasReceivers) tell(appcontextPopped, app, {}, errors);
 }
 
 /**
@@ -120,7 +145,11 @@ export function makeAppContext(
   const tearDown = (error: unknown): unknown[] | Promise<unknown[]> => {
     const errors: unknown[] = [];
     const pending = within(() => runTeardownHooks(hooks, error, errors));
-    return pending === undefined ? errors : pending.then(() => errors);
+    const told = (): unknown[] => {
+      within(() => tellPopped(app, error, errors));
+      return errors;
+    };
+    return pending === undefined ? told() : pending.then(told);
   };
   const end = (error: unknown = null): void | Promise<void> => {
     const done = tearDown(error);
@@ -139,10 +168,13 @@ export function makeAppContext(
     within,
     end,
     run<T>(fn: () => T): T {
-      if (hooks.length === 0) return within(fn);
+      if (hooks.length === 0 && !appcontextPushed.hasReceivers && !endSignals()) return within(fn);
       let result: T;
       try {
-        result = within(fn);
+        result = within(() => {
+          if (appcontextPushed.hasReceivers) appcontextPushed.send(app, {});
+          return fn();
+        });
       } catch (error) {
         void endAfterFailure(error);
         throw error;

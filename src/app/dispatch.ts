@@ -20,6 +20,7 @@ import type { EndpointPlan } from './request-plan.js';
 import { openSessionFirst, sessionFailed, sessionPending, sessionToSave } from './request-session.js';
 import { RECORDER_KEY, type RequestRecorder } from './request-recorder.js';
 import { responseBody } from './response-body.js';
+import { appcontextPushed, gotRequestException, requestFinished, requestStarted } from './signals.js';
 import { traceRequest } from './request-trace.js';
 import type { SessionApp, SessionInterface } from './types.js';
 
@@ -91,6 +92,7 @@ export class Pipeline {
     startResponse: StartResponse,
     failure?: Promise<never>,
   ): Body | Promise<Body> {
+    if (appcontextPushed.hasReceivers) appcontextPushed.send(this.#app, {});
     // Inside the context: converters may read `request` and `session`, as in Flask.
     matchRequest(context, this.#app.router, this.#config.TRUSTED_HOSTS !== null, this.#subdomain());
     // The request inspector's recorder (debug mode): the one read an untraced request pays for tracing.
@@ -100,7 +102,9 @@ export class Pipeline {
       return this.#respond(context, traced, environ, startResponse, failure);
     }
     const plan = this.#registry.plan(context.match?.endpoint ?? null);
-    if (failure !== undefined || !plan.fast) return this.#respond(context, plan, environ, startResponse, failure);
+    // Request signals are sent on the async path, which reads as Flask's (receivers may connect at any time).
+    if (failure !== undefined || !plan.fast || requestStarted.hasReceivers || requestFinished.hasReceivers)
+      return this.#respond(context, plan, environ, startResponse, failure);
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
     let rv: unknown;
     try {
@@ -149,6 +153,7 @@ export class Pipeline {
     try {
       if (viewResult !== undefined) rv = await viewResult;
       else {
+        if (requestStarted.hasReceivers) requestStarted.send(this.#app, {});
         rv = await this.#preprocess(context, plan);
         if (rv === undefined)
           rv = plan.validator === null ? await this.#view(context) : await this.#validated(context, plan);
@@ -219,6 +224,7 @@ export class Pipeline {
       response.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
       const session = sessionToSave(context, this.#app);
       if (session !== null) await this.#app.sessionInterface.saveSession(this.#app, session, response);
+      if (requestFinished.hasReceivers) requestFinished.send(this.#app, { response });
     } catch (error) {
       if (!fromErrorHandler) {
         response.close(); // a file or stream nothing will send now
@@ -253,6 +259,7 @@ export class Pipeline {
   ): Promise<Body> {
     let response: Response;
     try {
+      if (gotRequestException.hasReceivers) gotRequestException.send(this.#app, { exception: error });
       if (this.#config.PROPAGATE_EXCEPTIONS ?? (this.#config.TESTING || this.#config.DEBUG)) throw error;
       const request = context.request!;
       this.#app.logger.error(`Exception on ${request.path} [${request.method}]`, error);

@@ -5,6 +5,7 @@ import { currentContext } from './context.js';
 import { FlagonError } from './errors.js';
 import type { HeadersInit } from '../http/headers.js';
 import { applyTuple, makeBodyResponse, makeResponse as toResponse } from './make-response.js';
+import { messageFlashed } from './signals.js';
 
 function context(what: string) {
   const found = currentContext();
@@ -79,6 +80,7 @@ export function flash(message: string, category = 'message'): void {
   const found = context('flash()');
   const flashes = (found.session._flashes as Flash[] | undefined) ?? [];
   found.session._flashes = [...flashes, [category, message]];
+  if (messageFlashed.hasReceivers) messageFlashed.send(found.app, { message, category });
 }
 
 const readFlashes = new WeakMap<object, Flash[]>();

@@ -46,6 +46,20 @@ export type { Context } from './context.js';
 export { FlagonError } from './errors.js';
 export type { FlagonErrorCode } from './errors.js';
 export { afterThisRequest, flash, getFlashedMessages, makeResponse, urlFor } from './helpers.js';
+export {
+  Signal,
+  appcontextPopped,
+  appcontextPushed,
+  appcontextTearingDown,
+  beforeRenderTemplate,
+  gotRequestException,
+  messageFlashed,
+  requestFinished,
+  requestStarted,
+  requestTearingDown,
+  templateRendered,
+} from './signals.js';
+export type { SignalConnection, SignalReceiver, SignalSender, SignalTemplate } from './signals.js';
 export { sendFile, sendFromDirectory } from './send-file.js';
 export type { SessionApp, SessionInterface } from './types.js';
 export { jsonify, redirect } from './make-response.js';

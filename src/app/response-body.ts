@@ -4,6 +4,7 @@ import type { Response } from '../wrappers/response.js';
 import { endRequest } from './app-context.js';
 import { chunksInContext, runInContext, type Context } from './context.js';
 import type { EndpointPlan } from './request-plan.js';
+import { endSignals } from './signals.js';
 
 /**
  * The body the server gets for a request's response. The response's own TSGI call makes it; when the request has
@@ -23,7 +24,7 @@ export function responseBody(
   failure: unknown,
 ): Body {
   const request = context.request!;
-  const ends = plan.teardownRequest !== null || plan.teardownAppcontext !== null || request.needsClose;
+  const ends = plan.teardownRequest !== null || plan.teardownAppcontext !== null || request.needsClose || endSignals();
   let body: Body;
   try {
     body = response.gatewayApp(environ, startResponse) as Body;

@@ -9,6 +9,7 @@ import { templateFlashedMessages, templateUrlFor } from './template-helpers.js';
 import { csrfToken } from './security.js';
 import { activeRecorders } from './request-recorder.js';
 import { traceRender } from './request-trace.js';
+import { beforeRenderTemplate, renderTold, templateRendered, type SignalSender } from './signals.js';
 import type { TemplateRenderer } from './types.js';
 
 /**
@@ -176,14 +177,36 @@ function addValues(context: Record<string, unknown>, values: Record<string, unkn
   return context;
 }
 
-function templatesOfCurrentApp(what: string): AppTemplates {
-  const app = currentContext()?.app as { templates?: AppTemplates } | undefined;
+function templatesOfCurrentApp(what: string): { app: SignalSender; templates: AppTemplates } {
+  const app = currentContext()?.app as (SignalSender & { templates?: AppTemplates }) | undefined;
   if (!app?.templates)
     throw new FlagonError(
       'FLAGON_ERR_NO_CONTEXT',
       `${what} needs an app: call it in a view, or inside app.appContext().run(fn)`,
     );
-  return app.templates;
+  return { app, templates: app.templates };
+}
+
+/**
+ * A render as the App runs it: the template context made, the template signals sent around the render when someone
+ * listens (`name`: the template chosen, `null` for a template string), traced for the request inspector.
+ */
+function renderInApp(
+  what: string,
+  names: string | readonly string[] | null,
+  explicit: Record<string, unknown>,
+  render: (renderer: TemplateRenderer, context: Record<string, unknown>) => string,
+): string {
+  const { app, templates } = templatesOfCurrentApp(what);
+  const context = templates.context(explicit);
+  const { renderer } = templates;
+  let run = (): string => render(renderer, context);
+  if (beforeRenderTemplate.hasReceivers || templateRendered.hasReceivers) {
+    const name = names === null ? null : (renderer.select?.(names) ?? (typeof names === 'string' ? names : names[0]!));
+    run = () => renderTold(app, { name }, context, () => render(renderer, context));
+  }
+  if (activeRecorders() > 0) return traceRender(names ?? '(a template string)', explicit, context, run);
+  return run();
 }
 
 /**
@@ -194,12 +217,7 @@ function templatesOfCurrentApp(what: string): AppTemplates {
  * app.get('/hello/<name>', (req) => renderTemplate('hello.html', { name: req.params.name }));
  */
 export function renderTemplate(names: string | readonly string[], context: Record<string, unknown> = {}): string {
-  const templates = templatesOfCurrentApp('renderTemplate()');
-  if (activeRecorders() > 0) {
-    const full = templates.context(context);
-    return traceRender(names, context, full, () => templates.renderer.render(names, full));
-  }
-  return templates.renderer.render(names, templates.context(context));
+  return renderInApp('renderTemplate()', names, context, (renderer, full) => renderer.render(names, full));
 }
 
 /**
@@ -209,12 +227,7 @@ export function renderTemplate(names: string | readonly string[], context: Recor
  * renderTemplateString('<p>{{ who }}</p>', { who: '<you>' }); // '<p>&lt;you&gt;</p>'
  */
 export function renderTemplateString(source: string, context: Record<string, unknown> = {}): string {
-  const templates = templatesOfCurrentApp('renderTemplateString()');
-  if (activeRecorders() > 0) {
-    const full = templates.context(context);
-    return traceRender('(a template string)', context, full, () => templates.renderer.renderString(source, full));
-  }
-  return templates.renderer.renderString(source, templates.context(context));
+  return renderInApp('renderTemplateString()', null, context, (renderer, full) => renderer.renderString(source, full));
 }
 
 /**
@@ -228,7 +241,7 @@ export function renderTemplateString(source: string, context: Record<string, unk
  * hello('World'); // 'Hello World!' for {% macro hello(name) %}Hello {{ name }}!{% endmacro %}
  */
 export function getTemplateAttribute(templateName: string, attribute: string): unknown {
-  const templates = templatesOfCurrentApp('getTemplateAttribute()');
+  const { templates } = templatesOfCurrentApp('getTemplateAttribute()');
   // As Flask's template.module: the globals, not the context processors (which may call this).
   const exported = templates.renderer.exports(templateName, templates.globals());
   if (!Object.hasOwn(exported, attribute)) {

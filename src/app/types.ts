@@ -44,6 +44,8 @@ export interface SessionInterface {
  */
 export interface TemplateRenderer {
   render(names: string | readonly string[], context: Record<string, unknown>): string;
+  /** The name of the first template of `names` that exists, as `render` would pick it (for the template signals). */
+  select?(names: string | readonly string[]): string;
   renderString(source: string, context: Record<string, unknown>): string;
   addFilter(name: string, fn: (...args: never[]) => unknown): void;
   addGlobal(name: string, value: unknown): void;

@@ -130,6 +130,16 @@ export class NunjucksRenderer implements TemplateRenderer {
   }
 
   /**
+   * The name of the first of `names` that exists, the one `render` would render; TemplateNotFound when none does.
+   *
+   * @example
+   * renderer.select(['user/profile.html', 'profile.html']); // 'profile.html' when the first does not exist
+   */
+  select(names: string | readonly string[]): string {
+    return this.#find(names).name;
+  }
+
+  /**
    * What a template defines at its top level, its macros and `{% set %}` names, as Jinja's `template.module`: the
    * template runs once with `context`, its output dropped. A macro returns safe text.
    *

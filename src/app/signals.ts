@@ -1,0 +1,249 @@
+/** @module Signals (layer L3): Flask's blinker signals, notifications of what an app does that any code can receive. */
+import { isPromiseLike } from '../gateway/response.js';
+import type { Response } from '../wrappers/response.js';
+import type { ContextApp } from './context.js';
+import { FlagonError } from './errors.js';
+
+/**
+ * The app that sends a signal, as receivers see it (an App; the type stays this small so signals need no import of
+ * the App).
+ *
+ * @example
+ * requestStarted.connect((sender: SignalSender) => console.log(sender.name));
+ */
+export interface SignalSender extends ContextApp {
+  readonly logger?: { error(message: string, error: unknown): void };
+}
+
+/**
+ * A function that receives a signal: the app that sent it, and the signal's values by name (Flask's keyword
+ * arguments: `template` and `context`, `response`, `exception`, `exc`, `message` and `category`).
+ *
+ * @example
+ * const record: SignalReceiver<{ response: Response }> = (sender, { response }) => log(response.status);
+ */
+export type SignalReceiver<Extra extends object> = (sender: SignalSender, extra: Extra) => unknown;
+
+/**
+ * A connection that ends when disposed (`using`) or disconnected: {@link Signal.connectedTo}'s answer.
+ *
+ * @example
+ * using _ = templateRendered.connectedTo(record, app);
+ */
+export interface SignalConnection extends Disposable {
+  disconnect(): void;
+}
+
+interface Connection<Extra extends object> {
+  readonly receiver: SignalReceiver<Extra>;
+  readonly sender: object | null;
+}
+
+/**
+ * A named notification, blinker's `Signal`: receivers are called in the order they connected, synchronously, when
+ * the signal is sent; one connected with a sender hears only that sender. A receiver's error goes where the code that
+ * sent the signal would have put its own; a Promise a receiver returns is not waited for, and its failure is logged.
+ * Sending costs nothing while nobody listens.
+ *
+ * @example
+ * const userCreated = new Signal<{ user: User }>('user-created');
+ * userCreated.connect((sender, { user }) => sendWelcome(user), app);
+ * userCreated.send(app, { user });
+ */
+export class Signal<Extra extends object = Record<string, never>> {
+  readonly name: string;
+  // Replaced, never changed in place: a receiver that connects or disconnects during a send changes the next one.
+  #connections: ReadonlyArray<Connection<Extra>> = [];
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Whether any receiver is connected: senders skip the work of sending when none is. */
+  get hasReceivers(): boolean {
+    return this.#connections.length > 0;
+  }
+
+  /**
+   * Connects `receiver`, for every sender or only `sender`; returns it. Connecting it again for the same sender
+   * changes nothing.
+   *
+   * @example
+   * messageFlashed.connect((sender, { message, category }) => audit(category, message), app);
+   */
+  connect<R extends SignalReceiver<Extra>>(receiver: R, sender?: object): R {
+    if (typeof receiver !== 'function')
+      throw new FlagonError(
+        'FLAGON_ERR_BAD_ARGUMENT',
+        `${this.name}.connect() takes a function (sender, extra) => …, not ${receiver === null ? 'null' : typeof receiver}`,
+      );
+    const only = sender ?? null;
+    if (!this.#connections.some((c) => c.receiver === receiver && c.sender === only))
+      this.#connections = [...this.#connections, { receiver, sender: only }];
+    return receiver;
+  }
+
+  /**
+   * Disconnects `receiver`: from `sender` only when given, else from every sender.
+   *
+   * @example
+   * templateRendered.disconnect(record, app);
+   */
+  disconnect(receiver: SignalReceiver<Extra>, sender?: object): void {
+    this.#connections = this.#connections.filter(
+      (c) => c.receiver !== receiver || (sender !== undefined && c.sender !== sender),
+    );
+  }
+
+  /**
+   * Connects `receiver` until the answer is disposed or disconnected: blinker's `connected_to`, for tests.
+   *
+   * @example
+   * const recorded: string[] = [];
+   * using _ = templateRendered.connectedTo((sender, { template }) => recorded.push(template.name ?? ''), app);
+   * await client.get('/');
+   */
+  connectedTo(receiver: SignalReceiver<Extra>, sender?: object): SignalConnection {
+    this.connect(receiver, sender);
+    const disconnect = (): void => this.disconnect(receiver, sender);
+    return { disconnect, [Symbol.dispose]: disconnect };
+  }
+
+  /**
+   * Calls every receiver connected for `sender`, in order, and returns what they returned.
+   *
+   * @example
+   * userCreated.send(app, { user });
+   */
+  send(sender: SignalSender, extra: Extra): unknown[] {
+    const results: unknown[] = [];
+    for (const { receiver, sender: only } of this.#connections) {
+      if (only !== null && only !== sender) continue;
+      const result = receiver(sender, extra);
+      if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.#report(sender, receiver, error));
+      results.push(result);
+    }
+    return results;
+  }
+
+  #report(sender: SignalSender, receiver: SignalReceiver<Extra>, error: unknown): void {
+    const message = `The ${this.name} receiver ${receiver.name || '(anonymous)'} failed`;
+    if (sender.logger) sender.logger.error(message, error);
+    else process.stderr.write(`${message}: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+}
+
+/**
+ * What templateRendered and beforeRenderTemplate tell of the template: its name, `null` for a template string.
+ *
+ * @example
+ * templateRendered.connect((sender, { template }) => console.log(template.name ?? '(a string)'), app);
+ */
+export interface SignalTemplate {
+  readonly name: string | null;
+}
+
+/**
+ * Flask's `template_rendered`: after a template rendered, with the template and the context it saw.
+ *
+ * @example
+ * using _ = templateRendered.connectedTo((sender, { template }) => names.push(template.name), app);
+ */
+export const templateRendered = new Signal<{ template: SignalTemplate; context: Record<string, unknown> }>(
+  'template-rendered',
+);
+/**
+ * Flask's `before_render_template`: before a template renders; a receiver may change the context.
+ *
+ * @example
+ * beforeRenderTemplate.connect((sender, { context }) => { context.now = new Date(); }, app);
+ */
+export const beforeRenderTemplate = new Signal<{ template: SignalTemplate; context: Record<string, unknown> }>(
+  'before-render-template',
+);
+/**
+ * Flask's `request_started`: a request is about to run its before-request hooks and its view.
+ *
+ * @example
+ * requestStarted.connect((sender) => metrics.inc('requests'), app);
+ */
+export const requestStarted = new Signal('request-started');
+/**
+ * Flask's `request_finished`: the response is made, after the after-request hooks and the session save.
+ *
+ * @example
+ * requestFinished.connect((sender, { response }) => metrics.observe(response.status), app);
+ */
+export const requestFinished = new Signal<{ response: Response }>('request-finished');
+/**
+ * Flask's `got_request_exception`: an error no handler answered, before it becomes the 500 (sent in testing too).
+ *
+ * @example
+ * gotRequestException.connect((sender, { exception }) => errorTracker.capture(exception), app);
+ */
+export const gotRequestException = new Signal<{ exception: unknown }>('got-request-exception');
+/**
+ * Flask's `request_tearing_down`: after the teardown-request hooks, with the error the request ended with or `null`.
+ *
+ * @example
+ * requestTearingDown.connect((sender, { exc }) => db.release(), app);
+ */
+export const requestTearingDown = new Signal<{ exc: unknown }>('request-tearing-down');
+/**
+ * Flask's `appcontext_tearing_down`: after the teardown-appcontext hooks, with the error or `null`.
+ *
+ * @example
+ * appcontextTearingDown.connect((sender, { exc }) => pool.release(), app);
+ */
+export const appcontextTearingDown = new Signal<{ exc: unknown }>('appcontext-tearing-down');
+/**
+ * Flask's `appcontext_pushed`: an app context began (every request has one; so does `app.appContext().run()`).
+ *
+ * @example
+ * appcontextPushed.connect((sender) => { g.user = testUser; }, app);
+ */
+export const appcontextPushed = new Signal('appcontext-pushed');
+/**
+ * Flask's `appcontext_popped`: an app context ended, after its teardown.
+ *
+ * @example
+ * appcontextPopped.connect((sender) => log('done'), app);
+ */
+export const appcontextPopped = new Signal('appcontext-popped');
+/**
+ * Flask's `message_flashed`: `flash()` stored a message, with its category.
+ *
+ * @example
+ * messageFlashed.connect((sender, { message, category }) => flashed.push([category, message]), app);
+ */
+export const messageFlashed = new Signal<{ message: string; category: string }>('message-flashed');
+
+/**
+ * A render between `beforeRenderTemplate` (whose receivers may change `context`, the object the render reads) and
+ * `templateRendered`.
+ *
+ * @example
+ * return renderTold(app, { name: 'index.html' }, context, () => renderer.render('index.html', context));
+ */
+export function renderTold(
+  app: SignalSender,
+  template: SignalTemplate,
+  context: Record<string, unknown>,
+  render: () => string,
+): string {
+  if (beforeRenderTemplate.hasReceivers) beforeRenderTemplate.send(app, { template, context });
+  const text = render();
+  if (templateRendered.hasReceivers) templateRendered.send(app, { template, context });
+  return text;
+}
+
+/**
+ * Whether an app context's end has receivers to tell (teardown and popped signals): then a request ends through
+ * its teardown even with no teardown hooks.
+ *
+ * @example
+ * const ends = hooks !== null || endSignals();
+ */
+export function endSignals(): boolean {
+  return requestTearingDown.hasReceivers || appcontextTearingDown.hasReceivers || appcontextPopped.hasReceivers;
+}
