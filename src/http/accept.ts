@@ -190,20 +190,41 @@ export class Accept implements Iterable<AcceptItem> {
     return result;
   }
 
-  /** Werkzeug's fallback: 'en-US' accepted and 'en-GB' offered share the primary tag 'en'. */
+  /**
+   * Werkzeug's fallback when no offer matched: the client's tags cut to their primary subtag (`en-GB` → `en`) and
+   * matched against the offers; else the offers cut the same way and matched against the client's tags, giving back
+   * the first offer with that primary subtag. Two regions of one language (`en-GB`, `en-US`) never match each other.
+   */
   #languageFallback(offers: readonly string[]): string | null {
-    for (const item of this.items) {
-      if (item.quality <= 0) continue;
-      const primary = item.value.toLowerCase().split(/[-_]/)[0];
-      const offer = offers.find((o) => o.toLowerCase().split(/[-_]/)[0] === primary);
-      if (offer !== undefined) return offer;
-    }
-    return null;
+    const cut = this.items.map((item) => ({ value: primaryTag(item.value), quality: item.quality }));
+    const offered = pickLanguage(offers, cut);
+    if (offered !== null) return offered;
+    const primary = pickLanguage(offers.map(primaryTag), this.items);
+    return primary === null ? null : (offers.find((offer) => primaryTag(offer) === primary) ?? null);
   }
 
   [Symbol.iterator](): Iterator<AcceptItem> {
     return this.items[Symbol.iterator]();
   }
+}
+
+const languageTag = (tag: string): string => tag.toLowerCase().replaceAll('_', '-');
+const primaryTag = (tag: string): string => languageTag(tag).split('-', 1)[0]!;
+
+/** Werkzeug's Accept.best_match over exact tags: the best quality wins, the earlier candidate among equals. */
+function pickLanguage(candidates: readonly string[], ranges: ReadonlyArray<{ value: string; quality: number }>) {
+  let result: string | null = null;
+  let best = 0;
+  for (const candidate of candidates) {
+    for (const { value, quality } of ranges) {
+      if (quality <= best) continue;
+      if (value === '*' || languageTag(value) === languageTag(candidate)) {
+        best = quality;
+        result = candidate;
+      }
+    }
+  }
+  return result;
 }
 
 const MAX_ITEMS = 64; // a header with thousands of entries is an attack, not a preference

@@ -26,7 +26,7 @@ function sameName(key: string, lower: string): boolean {
 
 function checkName(name: string): string {
   if (validNames.has(name)) return name;
-  if (!HTTP_TOKEN.test(name))
+  if (typeof name !== 'string' || !HTTP_TOKEN.test(name))
     throw new TypeError(`${JSON.stringify(name)} is not a valid header name (RFC 9110 §5.6.2)`);
   if (validNames.size < MEMO_LIMIT) validNames.add(name);
   return name;
@@ -83,16 +83,31 @@ export class Headers implements Iterable<[string, string]> {
     }
   }
 
+  /**
+   * Headers over `pairs` taken as they are, unchecked (the list is kept, not copied): for the headers of a request,
+   * which a server has already parsed, and which are read here, not sent. A value a server let through that could not
+   * be sent (non-latin-1 from a CGI environment) is then still readable, as in Werkzeug's `EnvironHeaders`; what is
+   * added later is checked as ever.
+   *
+   * @example
+   * const headers = Headers.received(requestHeaders(environ));
+   */
+  static received(pairs: Array<[string, string]>): Headers {
+    const headers = new Headers();
+    headers.#list = pairs;
+    return headers;
+  }
+
   /** The first value of a header, or `null`. */
   get(name: string): string | null {
-    const lower = name.toLowerCase();
+    const lower = String(name).toLowerCase(); // plain JavaScript may look up 42: no such header, not a TypeError
     for (const [key, value] of this.#list) if (sameName(key, lower)) return value;
     return null;
   }
 
   /** Every value of a header, in order. */
   getAll(name: string): string[] {
-    const lower = name.toLowerCase();
+    const lower = String(name).toLowerCase(); // plain JavaScript may look up 42: no such header, not a TypeError
     return this.#list.filter(([key]) => sameName(key, lower)).map(([, value]) => value);
   }
 
@@ -112,7 +127,7 @@ export class Headers implements Iterable<[string, string]> {
   /** Replaces every value of a header with one, at the position of the first. */
   set(name: string, value: string | number): this {
     const checked = checkHeaderValue(checkName(name), value);
-    const lower = name.toLowerCase();
+    const lower = String(name).toLowerCase(); // plain JavaScript may look up 42: no such header, not a TypeError
     const list = this.#list;
     let index = -1;
     let repeated = false;
@@ -140,7 +155,7 @@ export class Headers implements Iterable<[string, string]> {
 
   /** Removes every value of a header; returns whether there was one. */
   delete(name: string): boolean {
-    const lower = name.toLowerCase();
+    const lower = String(name).toLowerCase(); // plain JavaScript may look up 42: no such header, not a TypeError
     const before = this.#list.length;
     this.#list = this.#list.filter(([key]) => !sameName(key, lower));
     return this.#list.length !== before;

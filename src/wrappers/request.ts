@@ -406,7 +406,8 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
 
   /** The request headers. */
   get headers(): Headers {
-    return (this.#headers ??= new Headers(requestHeaders(this.environ)));
+    // What the server parsed, read as it is: a value it let through must not make reading headers throw (a 500).
+    return (this.#headers ??= Headers.received(requestHeaders(this.environ)));
   }
 
   /** Cookies by name (null-prototype object). */

@@ -7,6 +7,7 @@ import { accessSync, constants, cpSync, symlinkSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'flagon';
 import { runCgi, type CgiOptions } from 'flagon/adapters';
 import type { Environ, GatewayApp } from 'flagon/gateway';
 import { makeProject, REPO } from '../helpers/dev-server.js';
@@ -80,6 +81,17 @@ const parse = (out: string): { head: string; body: unknown } => {
 };
 
 describe('runCgi in process', () => {
+  it('reads a header value the server passed that could not be sent (non-latin-1): a 200, not a 500', async () => {
+    // Node reads CGI variables as UTF-8, so a header's bytes arrive as '€'; Request.headers threw the TypeError that
+    // guards what is sent, for any view (and CSRF) that read a header. Werkzeug's EnvironHeaders reads it.
+    const app = new App(import.meta.url, { staticFolder: null });
+    app.get('/', (req) => `${req.headers.get('X-A')} ${req.headers.has('x-a')}`);
+    const { out, status } = await cgi(app.gatewayApp, { HTTP_X_A: '€ ✓' });
+    expect(status).toBe(0);
+    expect(out.split('\r\n')[0]).toBe('Status: 200 OK');
+    expect(Buffer.from(out.split('\r\n\r\n')[1]!, 'latin1').toString()).toBe('€ ✓ true');
+  });
+
   it('builds the environ from the meta-variables and reads exactly CONTENT_LENGTH bytes of stdin', async () => {
     const { out, status } = await cgi(
       inspect,
