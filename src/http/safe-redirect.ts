@@ -1,8 +1,13 @@
 /** @module isSafeRedirect: whether a URL from the client may go into a Location header without an open redirect (layer L1). */
+import { iriToUri } from './uri.js';
 
 // A base on a reserved TLD (RFC 2606): a target that resolves onto it stays on whatever site serves the page.
 const BASE = 'http://flagon.invalid/';
 const BASE_ORIGIN = 'http://flagon.invalid';
+// A second base, over https: a target that stays on the site resolves onto whichever base it is read against; one
+// that names flagon.invalid itself (`//flagon.invalid/`), or a scheme (`http:evil.example` on an https page), does not.
+const OTHER_BASE = 'https://other.flagon.invalid/';
+const OTHER_ORIGIN = 'https://other.flagon.invalid';
 
 /**
  * Options of {@link isSafeRedirect}.
@@ -31,13 +36,21 @@ export interface SafeRedirectOptions {
  * isSafeRedirect('https://example.com/', { allowedHosts: ['example.com'] }); // true
  */
 export function isSafeRedirect(target: string, options: SafeRedirectOptions = {}): boolean {
+  // The value as given and as a Location sends it (iriToUri): both must be safe.
+  const sent = iriToUri(target);
+  return isSafeTarget(target, options) && (sent === target || isSafeTarget(sent, options));
+}
+
+function isSafeTarget(target: string, options: SafeRedirectOptions): boolean {
   let url: URL;
+  let other: URL;
   try {
     url = new URL(target, BASE);
+    other = new URL(target, OTHER_BASE);
   } catch {
     return false;
   }
-  if (url.origin === BASE_ORIGIN) return !/^[a-z][a-z0-9+.-]*:/i.test(target.trim()); // no explicit 'http://flagon.invalid'
+  if (url.origin === BASE_ORIGIN) return other.origin === OTHER_ORIGIN; // relative, not naming flagon.invalid
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
   return options.allowedHosts?.includes(url.host) ?? false;
 }

@@ -7,8 +7,11 @@ const UNSAFE = /[^\x21-\x7e]|["<>\\^`{|}]/u;
 const UNSAFE_ALL = /[^\x21-\x7e]|["<>\\^`{|}]/gu;
 // Outside the authority, brackets are not allowed either (they delimit an IPv6 host only).
 const UNSAFE_AFTER_HOST = /[^\x21-\x7e]|["<>\\^`{|}[\]]/gu;
-// `scheme://authority` or `//authority`, the authority up to the path, query or fragment.
-const AUTHORITY = /^((?:[A-Za-z][A-Za-z0-9+.-]*:)?\/\/)([^/?#\\]*)/;
+// The scheme (if any) and the run of slashes after it, which browsers read with backslashes as slashes.
+const PREFIX = /^([A-Za-z][A-Za-z0-9+.-]*:)?([/\\]*)/;
+// WHATWG's special schemes: for them a backslash is a slash, and an authority follows the scheme however many
+// slashes come between.
+const SPECIAL = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:']);
 
 const quote = (char: string): string => encodeURIComponent(char);
 
@@ -16,7 +19,9 @@ const quote = (char: string): string => encodeURIComponent(char);
  * An IRI (a URL with spaces, non-ASCII or backslashes in it) as a URI that can go in a header: the host in its ASCII
  * (punycode) form, everything else a URI may not hold percent-encoded as UTF-8, `%` left as it is. Werkzeug's
  * `iri_to_uri`; Flagon applies it to `Location` and `Content-Location` when they are set, as Werkzeug does when it
- * sends them.
+ * sends them. It never changes the host a browser reads: a backslash that ends a host, or stands among the slashes
+ * after `http:`, is written as the slash browsers take it for (`//a.example\@b.example` stays on a.example), and the
+ * backslashes of a value without a scheme are encoded before any host is read (`/\evil.example` is a path here).
  *
  * @example
  * iriToUri('http://☃.net/ü?q=a b'); // 'http://xn--n3h.net/%C3%BC?q=a%20b'
@@ -24,9 +29,16 @@ const quote = (char: string): string => encodeURIComponent(char);
  */
 export function iriToUri(iri: string): string {
   if (!UNSAFE.test(iri) && !iri.includes('[')) return iri;
-  const match = AUTHORITY.exec(iri);
-  if (match === null) return iri.replace(UNSAFE_AFTER_HOST, quote);
-  const [whole, start, authority] = match as unknown as [string, string, string];
+  const [prefix, scheme = '', slashes = ''] = PREFIX.exec(iri) as unknown as [string, string?, string?];
+  const special = SPECIAL.has(scheme.toLowerCase());
+  // Without a scheme, encoded (Werkzeug's reading: /\x is a path); after http:, slashes (the browser's reading).
+  const run = special ? slashes.replaceAll('\\', '/') : slashes.replaceAll('\\', '%5C');
+  const rest = iri.slice(prefix.length);
+  if (!special && !run.startsWith('//')) return scheme + run + rest.replace(UNSAFE_AFTER_HOST, quote);
+  const end = rest.search(/[/\\?#]/);
+  const authority = end < 0 ? rest : rest.slice(0, end);
+  // A backslash that ends the host is the slash the browser reads there: encoded, it would join the host's text.
+  const after = end >= 0 && rest[end] === '\\' ? `/${rest.slice(end + 1)}` : end < 0 ? '' : rest.slice(end);
   const at = authority.lastIndexOf('@');
   const userinfo = authority.slice(0, at + 1);
   const hostPort = authority.slice(at + 1);
@@ -35,10 +47,11 @@ export function iriToUri(iri: string): string {
   // An IPv6 literal keeps its brackets; a name gets its ASCII form (a name that has none is quoted as it is).
   const asciiHost = host.startsWith('[') || !UNSAFE.test(host) ? host : domainToASCII(host) || host;
   return (
-    start +
+    scheme +
+    run +
     userinfo.replace(UNSAFE_ALL, quote) +
     asciiHost.replace(UNSAFE_ALL, quote) +
     port +
-    iri.slice(whole.length).replace(UNSAFE_AFTER_HOST, quote)
+    after.replace(UNSAFE_AFTER_HOST, quote)
   );
 }

@@ -75,3 +75,50 @@ describe('iriToUri', () => {
     expect(redirect('http://☃.example.com/ä').headers.get('Location')).toBe('http://xn--n3h.example.com/%C3%A4');
   });
 });
+
+describe('iriToUri and the host a browser reads', () => {
+  it('never sends a browser to a host other than the one it reads in the value as given', () => {
+    // The review's case: `\` ends the host for a browser; encoded as %5C it joined the user info, and a later `@`
+    // made evil.example the host of a value isSafeRedirect had approved (its host was the page's own).
+    expect(iriToUri('//a.example\\@evil.example/')).toBe('//a.example/@evil.example/');
+    expect(iriToUri('https://good.example\\@evil.example/')).toBe('https://good.example/@evil.example/');
+    expect(iriToUri('https:/\\good.example\\@evil.example/')).toBe('https://good.example/@evil.example/');
+    // Every value of up to four pieces: the host a browser reads in what is sent is the one it reads in the value,
+    // or the page's own (a value without a scheme has its backslashes encoded before a host is read, as Werkzeug).
+    const pieces = ['/', '\\', '@', 'a.example', 'b.example', 'http:', 'https:', 'x:', '%5C', ' ', '\t', '?', 'ü'];
+    const base = 'https://page.example/dir/';
+    const hostOf = (url: string): string | null => {
+      try {
+        return new URL(url, base).host;
+      } catch {
+        return null;
+      }
+    };
+    const bad: string[] = [];
+    const walk = (value: string, depth: number): void => {
+      // x: is a scheme without hosts in the web's sense (an opaque host); the rest are what browsers navigate by.
+      if (value !== '' && !value.startsWith('x:')) {
+        const sent = hostOf(iriToUri(value));
+        if (sent !== null && sent !== hostOf(value) && sent !== 'page.example')
+          bad.push(`${value} → ${iriToUri(value)}`);
+      }
+      if (depth < 4) for (const piece of pieces) walk(value + piece, depth + 1);
+    };
+    walk('', 0);
+    expect(bad).toEqual([]);
+  });
+
+  it('lets isSafeRedirect approve only what stays on this site once sent', () => {
+    for (const target of [
+      '//flagon.invalid\\@evil.example/',
+      '//flagon.invalid/',
+      'http://flagon.invalid/',
+      '/\\flagon.invalid',
+    ])
+      expect(isSafeRedirect(target), target).toBe(false);
+    expect(isSafeRedirect('https://good.example\\@evil.example/', { allowedHosts: ['good.example'] })).toBe(true);
+    expect(new URL(redirect('https://good.example\\@evil.example/').headers.get('Location')!).host).toBe(
+      'good.example',
+    );
+  });
+});
