@@ -28,7 +28,13 @@ export interface PasswordHashOptions {
   saltLength?: number;
 }
 
-async function derive(method: string, password: string, salt: string): Promise<{ method: string; hash: string }> {
+/** `keyLength`: a stored hash's length, for pbkdf2 (by default the digest's size, as Python's pbkdf2_hmac). */
+async function derive(
+  method: string,
+  password: string,
+  salt: string,
+  keyLength?: number,
+): Promise<{ method: string; hash: string }> {
   const [name = '', ...args] = method.split(':');
   if (name === 'scrypt') {
     const [n = 32768, r = 8, p = 1] = args.map(Number);
@@ -41,7 +47,8 @@ async function derive(method: string, password: string, salt: string): Promise<{
     // As Python's pbkdf2_hmac: the key is as long as the digest (20 bytes for sha1, 48 for sha384), and hashlib's
     // names (sha3_256) are OpenSSL's (sha3-256).
     const openssl = digest.replaceAll('_', '-');
-    const size = createHash(openssl).digest().byteLength;
+    // Earlier Flagon wrote 64-byte keys for digests other than sha256: the stored length reads those hashes too.
+    const size = keyLength ?? createHash(openssl).digest().byteLength;
     const key = await pbkdf2Async(password, salt, rounds, size, openssl);
     return { method: `pbkdf2:${digest}:${rounds}`, hash: key.toString('hex') };
   }
@@ -79,7 +86,7 @@ export async function checkPasswordHash(stored: string, password: string): Promi
   if (!method || salt === undefined || !hash || !/^[0-9a-f]+$/.test(hash)) return false;
   let computed: string;
   try {
-    computed = (await derive(method, password, salt)).hash;
+    computed = (await derive(method, password, salt, hash.length / 2)).hash;
   } catch {
     return false;
   }

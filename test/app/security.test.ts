@@ -40,6 +40,13 @@ describe('password hashes', () => {
       'pbkdf2:sha3_256:1000$WqVzCN51z8ztIoTr$b168f5cbc8e564f9b048983c01c8d0278ea61e313ec72b3cde7ad8ca0eb6a7cb',
     ];
     for (const stored of werkzeug) expect(await checkPasswordHash(stored, 'secret')).toBe(true);
+    // A sha1 hash earlier Flagon wrote (a 64-byte key) still checks: the stored length decides.
+    expect(
+      await checkPasswordHash(
+        'pbkdf2:sha1:1000$abcdefghijklmnop$d21799432cbd2ecfc4de9a7db33fd8691909eb28ddd67c1ffc8ad5fc510bab16e6f80e1f312a2a9054267e6cb7e23665aae4c68085d80a56aed7667d854bd856',
+        'secret',
+      ),
+    ).toBe(true);
     const sha1 = await generatePasswordHash('secret', { method: 'pbkdf2:sha1:1000' });
     expect(sha1).toMatch(/^pbkdf2:sha1:1000\$[A-Za-z0-9]{16}\$[0-9a-f]{40}$/);
   });
