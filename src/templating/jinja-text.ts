@@ -1,5 +1,6 @@
 /** @module Jinja's filters over text and numbers (layer L3): the ones nunjucks lacks, and its own where they differ. */
 import { copySafeness, escapeHtml, isMarkedSafe, markSafe } from './nunjucks.js';
+import { pythonAscii, pythonRepr } from './str-format.js';
 import { isTruthy } from './truthiness.js';
 import { escapeUnlessSafe, pairs, printable, withSignature, type Filter, type FilterThis } from './jinja-signature.js';
 import { splitKeywords } from './keywords.js';
@@ -22,6 +23,11 @@ export const SAFE_TEXT = {
   escape: (arg: unknown, conversion?: string): unknown => {
     // `%c` makes a character of a number (`60` is `<`): escaped as text.
     if (conversion === 'c' && typeof arg === 'number') return markSafe(escapeHtml(String.fromCodePoint(arg)));
+    // `%r` and `%a` escape the repr (Markup's), not the value: quotes, brackets and None come out as Python writes them.
+    if (conversion === 'r' || conversion === 'a') {
+      const value = isMarkedSafe(arg) ? String(arg) : arg;
+      return markSafe(escapeHtml(conversion === 'r' ? pythonRepr(value) : pythonAscii(value)));
+    }
     return typeof arg === 'number' || typeof arg === 'boolean' || typeof arg === 'bigint'
       ? arg
       : markSafe(escapeUnlessSafe(arg));

@@ -135,6 +135,11 @@ describe("Jinja's filters", () => {
       "{{ '%r' % none }} {{ '%r' % true }} {{ '%r' % 1e20 }} {{ '%.3r' % 'abcdef' }} {{ '%a' % 'é' }}":
         'None True 1e+20 &#39;ab &#39;&#92;xe9&#39;' /* nunjucks escapes a backslash */,
     };
+    // In a safe format string the repr is escaped, not the value first (which left JavaScript's String(): a,1).
+    Object.assign(reprs, {
+      "{{ ('%r'|safe) % '<b>' }}|{{ ('%r'|safe) % [['a', 1]] }}|{{ ('%r'|safe) % {'k': '<b>'} }}|{{ ('%r'|safe) % none }}":
+        '&#39;&lt;b&gt;&#39;|[[&#39;a&#39;, 1]]|{&#39;k&#39;: &#39;&lt;b&gt;&#39;}|None',
+    });
     expect(renderEach(reprs)).toEqual(reprs);
     expect(() => render("{{ '%s %s'|format('a') }}")).toThrow('not enough arguments for format string');
     expect(() => render("{{ '%s'|format('a', 'b') }}")).toThrow('not all arguments converted during string formatting');
