@@ -19,8 +19,8 @@ import { checkPort, SERVE_DEFAULTS } from '../serving/serve.js';
 export interface RunOptions {
   /** Default `127.0.0.1` (or `FLAGON_RUN_HOST`). */
   host?: string;
-  /** Default `5000` (or `FLAGON_RUN_PORT`); `0` picks a free port. */
-  port?: number;
+  /** Default `5000` (or `FLAGON_RUN_PORT`); `0` picks a free port; digits as text too (`process.env.PORT`). */
+  port?: number | string;
   /** Sets the app's DEBUG for this run and turns on the debug page. */
   debug?: boolean;
   /** Restart on source changes (this script runs again in a child). Default: on in debug mode, as in Flask. */
@@ -83,17 +83,25 @@ export async function run(app: App, options: RunOptions = {}): Promise<RunningAp
   if (options.debug !== undefined) app.config.DEBUG = options.debug;
   const debug = app.config.DEBUG;
   const host = options.host ?? process.env.FLAGON_RUN_HOST ?? SERVE_DEFAULTS.host;
-  const port =
-    options.port === undefined && process.env.FLAGON_RUN_PORT !== undefined
-      ? checkPort(Number(process.env.FLAGON_RUN_PORT), 'FLAGON_RUN_PORT')
-      : checkPort(options.port ?? SERVE_DEFAULTS.port);
   if (process.env.FLAGON_RUN_FROM_CLI === 'true') {
     // `flagon run --app server.ts` imports a module that also calls app.run(): the CLI already serves it (Flask does the same).
     process.stderr.write(
       " * Ignoring a call to 'app.run()' that would block the 'flagon' command: the command serves the app itself. Call app.run() only in a script you start with node or tsx.\n",
     );
-    return { url: '', host, port, server: null, close: async () => undefined };
+    return {
+      url: '',
+      host,
+      port: Number(options.port ?? process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port),
+      server: null,
+      close: async () => undefined,
+    };
   }
+  // As Flask's app.run: a port in digits may be text (process.env.PORT); anything else is refused before binding.
+  const given = options.port ?? process.env.FLAGON_RUN_PORT ?? SERVE_DEFAULTS.port;
+  const port = checkPort(
+    typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given,
+    options.port === undefined && process.env.FLAGON_RUN_PORT !== undefined ? 'FLAGON_RUN_PORT' : 'port',
+  );
   if (process.env.FLAGON_RUN_MAIN === 'true' && process.send) {
     // A child of the reloader: the parent bound the socket, its address is in the environment, and the certificate
     // comes with the message to listen (the parent read or made it once for every child).
