@@ -8,8 +8,8 @@ import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
 import type { GatewayApp } from '../gateway/types.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
-import { type CookieScope, readSetCookie, sendsTo } from './cookie-jar.js';
-import { createEnviron, type QueryInit } from './environ.js';
+import { CookieJar, readSetCookie } from './cookie-jar.js';
+import { asciiHost, createEnviron, type QueryInit } from './environ.js';
 import { runApp } from './run-app.js';
 
 /**
@@ -32,7 +32,17 @@ function targetUrl(target: { baseUrl: string; path: string }): URL {
 function withoutBody(options: TestRequestOptions): TestRequestOptions {
   const headers = new Headers(options.headers);
   for (const name of ['Content-Type', 'Content-Length', 'Transfer-Encoding']) headers.delete(name);
-  return { headers, environ: options.environ, followRedirects: true };
+  return { headers, followRedirects: true };
+}
+
+/**
+ * What a redirected request keeps of the first one: its headers (and for 307 and 308 its body), not its `query` (the
+ * Location has its own) nor its `environ` overrides, which belong to the request they were given for (Werkzeug's).
+ */
+function forRedirect(options: TestRequestOptions, keepBody: boolean): TestRequestOptions {
+  if (!keepBody) return withoutBody(options);
+  const { query: _query, environ: _environ, ...kept } = options;
+  return kept;
 }
 
 /**
@@ -85,7 +95,11 @@ export interface TestClientOptions {
    * `allow_subdomain_redirects`. Default false: such a redirect is an error, and so is one to another host.
    */
   allowSubdomainRedirects?: boolean;
-  /** Environ keys for every request, over the computed ones (Flask's `client.environ_base`). */
+  /**
+   * Environ keys for every request, under the computed ones and the request's headers (Flask's
+   * `client.environ_base`): `{ REMOTE_ADDR: '10.0.0.1' }` is the client's address, a `User-Agent` header a request
+   * sends wins over `HTTP_USER_AGENT` here.
+   */
   environ?: Record<string, unknown>;
 }
 
@@ -159,10 +173,8 @@ export class TestClient {
   readonly #app: { gatewayApp: GatewayApp };
   readonly #allowSubdomainRedirects: boolean;
   readonly #environ: Record<string, unknown> | undefined;
-  /** The cookie jar: name to raw value. */
-  readonly cookies = new Map<string, string>();
-  /** Where each cookie the app set may go (its Domain and Path); a cookie a test sets on `cookies` goes everywhere. */
-  readonly #scopes = new Map<string, CookieScope>();
+  /** The cookie jar: one cookie per name, domain and path; read and changed by name (`get`, `set`, `delete`). */
+  readonly cookies = new CookieJar();
   /** Inside `context()`: where the App hands over each request's context. */
   #preserved: { last: Context | null } | null = null;
 
@@ -222,7 +234,7 @@ export class TestClient {
         method: nextMethod,
         target,
         shown: target.path,
-        options: keepBody ? current.options : withoutBody(current.options),
+        options: forRedirect(current.options, keepBody),
       };
     }
   }
@@ -248,7 +260,7 @@ export class TestClient {
     }
     const root = (config?.APPLICATION_ROOT ?? '/').replace(/^\/+/, '');
     return {
-      baseUrl: `${scheme?.toLowerCase() || options.scheme || config?.PREFERRED_URL_SCHEME || 'http'}://${authority || host}/${root}`,
+      baseUrl: `${scheme?.toLowerCase() || options.scheme || config?.PREFERRED_URL_SCHEME || 'http'}://${asciiHost(authority || host)}/${root}`,
       path: query === undefined ? pathPart : `${pathPart}?${query}`,
     };
   }
@@ -295,6 +307,11 @@ export class TestClient {
     options: TestRequestOptions,
     history: TestResponse[],
   ): Promise<TestResponse> {
+    const bodies = (['json', 'form', 'data'] as const).filter((key) => options[key] !== undefined);
+    if (bodies.length > 1)
+      throw new TypeError(
+        `client.open(): pass one body, not ${bodies.join(' and ')}: json for JSON, form for a form (a FormData for files), data for raw bytes`,
+      );
     const headers = new Headers(options.headers);
     const multipart = isFormData(options.form) ? options.form : isFormData(options.data) ? options.data : null;
     let body: string | Uint8Array | undefined = isFormData(options.data) ? undefined : options.data;
@@ -316,19 +333,17 @@ export class TestClient {
       headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
     }
     const url = targetUrl(target);
-    const stored = [...this.cookies].filter(([name]) => sendsTo(this.#scopes.get(name), url));
-    const jar = new Map([...stored, ...Object.entries(options.cookies ?? {})]);
-    if (jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+    const extra = Object.entries(options.cookies ?? {});
+    const sent = [...this.cookies.for(url).filter(([name]) => !Object.hasOwn(options.cookies ?? {}, name)), ...extra];
+    if (sent.length > 0) headers.set('Cookie', sent.map(([name, value]) => `${name}=${value}`).join('; '));
     const environ = createEnviron(target.path, {
       method,
       headers,
       body,
       query: options.query,
       baseUrl: target.baseUrl,
-      extra:
-        this.#environ === undefined && options.environ === undefined
-          ? undefined
-          : { ...this.#environ, ...options.environ },
+      base: this.#environ,
+      extra: options.environ,
     });
     const preserved = this.#preserved;
     if (preserved !== null)
@@ -392,7 +407,10 @@ export class TestClient {
       throw new TypeError(
         'sessionTransaction() needs a client of an App: testClient(app) or app.testClient(), not a client of a bare TSGI app',
       );
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookie = this.cookies
+      .for(targetUrl(this.#target('/', {})))
+      .map(([name, value]) => `${name}=${value}`)
+      .join('; ');
     // The request a view would see, host and root included, as Flask's test_request_context from the client.
     const request = new Request(
       createEnviron('/', { headers: cookie ? { Cookie: cookie } : {}, baseUrl: this.#target('/', {}).baseUrl }),
@@ -411,14 +429,7 @@ export class TestClient {
   /** Keeps (or, expired, drops) a cookie the app set on a response to `url`, with where it may go. */
   #store(setCookie: string, url: URL): void {
     const cookie = readSetCookie(setCookie, url);
-    if (cookie === null) return;
-    if (cookie.expired) {
-      this.cookies.delete(cookie.name);
-      this.#scopes.delete(cookie.name);
-    } else {
-      this.cookies.set(cookie.name, cookie.value);
-      this.#scopes.set(cookie.name, cookie.scope);
-    }
+    if (cookie !== null) this.cookies.store(cookie);
   }
 }
 

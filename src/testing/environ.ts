@@ -1,4 +1,5 @@
 /** @module createEnviron(): a TSGI environ built in memory for tests, with the same rules a server applies (layer L4). */
+import { domainToASCII } from 'node:url';
 import { addRequestHeaders, TSGI_VERSION } from '../gateway/environ.js';
 import { splitRequestTarget } from '../gateway/url.js';
 import type { Environ, ErrorStream, InputStream } from '../gateway/types.js';
@@ -54,7 +55,12 @@ export interface EnvironOptions {
   remotePort?: number | string;
   protocol?: string;
   errors?: ErrorStream;
-  /** More keys, e.g. server or framework extensions; they win over the computed ones. */
+  /**
+   * Keys under the computed ones and the headers (Werkzeug's `environ_base`): a header or an option given wins over
+   * them; `REMOTE_ADDR` and `REMOTE_PORT` are theirs unless `remoteAddr`/`remotePort` is given.
+   */
+  base?: Record<string, unknown>;
+  /** More keys, e.g. server or framework extensions; they win over the computed ones (`environ_overrides`). */
   extra?: Record<string, unknown>;
 }
 
@@ -120,7 +126,14 @@ function parseBaseUrl(baseUrl: string): BaseUrl {
     throw new TypeError(
       `baseUrl ${JSON.stringify(baseUrl)} has a query string or fragment; pass those with the path instead`,
     );
-  return { scheme, host: match[2]!, scriptRoot: match[3]!.replace(/\/+$/, '') };
+  return { scheme, host: asciiHost(match[2]!), scriptRoot: match[3]!.replace(/\/+$/, '') };
+}
+
+/** A host (and port) as a Host header carries it: an internationalised name in its ASCII form (`☃.net` → `xn--n3h.net`). */
+export function asciiHost(host: string): string {
+  if (!/[^\x00-\x7f]/.test(host)) return host;
+  const { name, port } = splitHost(host);
+  return (domainToASCII(name) || name) + (port === undefined ? '' : `:${port}`);
 }
 
 /** A Host header's name and port (`[::1]:8080` → `[::1]`, `8080`); the port is `undefined` when there is none. */
@@ -180,6 +193,14 @@ export function createEnviron(path = '/', options: EnvironOptions = {}): Environ
   addRequestHeaders(environ, flat);
   if (environ.CONTENT_LENGTH === undefined && length !== undefined && length > 0)
     environ.CONTENT_LENGTH = String(length);
+  if (options.base !== undefined) {
+    for (const [key, value] of Object.entries(options.base)) {
+      const defaulted =
+        (key === 'REMOTE_ADDR' && options.remoteAddr === undefined) ||
+        (key === 'REMOTE_PORT' && options.remotePort === undefined);
+      if (defaulted || !(key in environ)) environ[key] = value;
+    }
+  }
   return Object.assign(environ, options.extra);
 }
 

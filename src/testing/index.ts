@@ -3,5 +3,6 @@ export { collectingStream, createEnviron } from './environ.js';
 export type { BodyInit, CollectingStream, EnvironOptions, QueryInit } from './environ.js';
 export { runApp } from './run-app.js';
 export type { AppResponse } from './run-app.js';
+export type { CookieJar } from './cookie-jar.js';
 export { TestClient, TestResponse, testClient } from './client.js';
 export type { TestClientOptions, TestRequestOptions } from './client.js';

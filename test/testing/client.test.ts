@@ -103,10 +103,57 @@ describe('the test client', () => {
     expect((await client.get('/app/page')).text).toBe('everywhere,scoped');
     expect((await client.get('/application')).text).toBe('everywhere');
     expect((await client.get('/other/echo')).text).toBe('everywhere,other');
-    expect((await client.get('https://www.example.com/x')).text).toBe('foreign');
+    // A Domain the setting host is not within is refused whole (RFC 6265 §5.3 step 6; Werkzeug 3.1.8 too).
+    expect((await client.get('https://www.example.com/x')).text).toBe('');
     // A cookie a test sets itself goes everywhere, as before.
     client.cookies.set('manual', '5');
     expect((await client.get('/echo')).text).toBe('everywhere,manual');
+  });
+
+  it('keeps one cookie per name, domain and path, as a browser (it kept one per name)', async () => {
+    // Werkzeug 3.1.8's answers for the same requests (python3): each cookie lives in its own place.
+    const app = newApp();
+    app.get('/a/set', () => {
+      const response = new Response('set');
+      response.setCookie('k', 'a', { path: '/a' });
+      return response;
+    });
+    app.get('/b/del', () => {
+      const response = new Response('deleted');
+      response.deleteCookie('k', { path: '/b' }); // another cookie: /a's stays
+      return response;
+    });
+    app.get('/host', (req) => {
+      const response = new Response(req.cookies.h ?? 'none');
+      if (req.args.get('set') !== undefined) response.setCookie('h', req.host);
+      return response;
+    });
+    app.get('/<path:rest>', (req) => req.headers.get('Cookie') ?? 'none');
+    const client = app.testClient();
+    await client.get('/a/set');
+    await client.get('/b/del');
+    expect((await client.get('/a/x')).text).toBe('k=a');
+    await client.get('http://one.test/host?set');
+    await client.get('http://two.test/host?set');
+    expect((await client.get('http://one.test/host')).text).toBe('one.test');
+    expect((await client.get('http://two.test/host')).text).toBe('two.test');
+    expect(client.cookies.size).toBe(3);
+  });
+
+  it('lets Max-Age win over Expires, and sends a 307 to the Location as it is', async () => {
+    const app = newApp();
+    app.get(
+      '/set',
+      () => new Response('', { headers: { 'Set-Cookie': 'm=1; Max-Age=100; Expires=Thu, 01 Jan 1970 00:00:00 GMT' } }),
+    );
+    app.post('/a', () => redirect('/b?z=9', 307));
+    app.post('/b', (req) => req.fullPath);
+    const client = app.testClient();
+    await client.get('/set');
+    expect(client.cookies.get('m')).toBe('1'); // RFC 6265 §5.3 step 3 (it was deleted)
+    // The first request's query is not added to the Location's again (it asked for /b?z=9&code=307).
+    const moved = await client.post('/a', { query: { code: '307' }, followRedirects: true });
+    expect(moved.text).toBe('/b?z=9');
   });
 
   it('detects redirect loops', async () => {
