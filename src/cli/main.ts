@@ -119,7 +119,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`Error: ${(error as Error).message}\n`);
       return 2;
     }
-    throw error;
+    // Anything else (a command of the app that threw): its stack, and a failing exit, never an uncaught crash.
+    process.stderr.write(`Error: ${inspect(error)}\n`);
+    return 1;
   }
 }
 

@@ -39,6 +39,8 @@ export class NoAppError extends Error {
   override readonly name = 'NoAppError';
 }
 
+const MODULE_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
 /**
  * Finds the app's module as Flask does: `--app` (`PATH[:NAME]`), then `FLAGON_APP`, then the first of
  * {@link APP_CANDIDATES} in `cwd`. A path may leave out `.ts`/`.js`, or name a folder holding `app.ts`.
@@ -52,9 +54,19 @@ export function locateApp(option: string | undefined, cwd: string, env: NodeJS.P
   if (given) {
     const split = /^(.*?):([A-Za-z_$][\w$]*(?:\(\))?)$/.exec(given);
     const [path, name] = split?.[1] ? [split[1], split[2]!] : [given, null];
+    const withArguments = /^(.*?):\s*[A-Za-z_$][\w$]*\s*\(.*\)\s*$/.exec(given);
+    if (name === null && withArguments !== null && existsSync(resolve(cwd, withArguments[1]!)))
+      throw new NoAppError(
+        `'${given}': a factory is called without arguments (--app ${withArguments[1]}:createApp); give it defaults, or read its settings from the environment or a config file.`,
+      );
     for (const candidate of [path, `${path}.ts`, `${path}.js`, join(path, 'app.ts'), join(path, 'app.js')]) {
       const file = resolve(cwd, candidate);
-      if (existsSync(file) && statSync(file).isFile()) return { file, name };
+      if (!existsSync(file) || !statSync(file).isFile()) continue;
+      if (!MODULE_EXTENSIONS.test(file))
+        throw new NoAppError(
+          `'${path}' is not a JavaScript or TypeScript module (.ts, .mts, .cts, .js, .mjs, .cjs): pass the app's module with --app PATH[:NAME].`,
+        );
+      return { file, name };
     }
     throw new NoAppError(
       `Could not find the app '${given}' (looked for ${path}, ${path}.ts, ${path}.js and ${path}/app.ts from ${cwd}). Pass the file with --app PATH[:NAME] or set FLAGON_APP.`,
@@ -212,7 +224,9 @@ export async function importApp(spec: AppSpec): Promise<App> {
       ? ((await import(pathToFileURL(spec.file).href).catch((error: unknown) => {
           throw explainLoadError(error, spec.file);
         })) as Record<string, unknown>)
-      : await requireApp(spec.file);
+      : await requireApp(spec.file).catch((error: unknown) => {
+          throw error instanceof NoAppError ? error : explainLoadError(error, spec.file);
+        });
   const where = `'${spec.file}'`;
   let value: unknown;
   if (spec.name !== null) {
@@ -225,8 +239,17 @@ export async function importApp(spec: AppSpec): Promise<App> {
     if (typeof value === 'function' && (spec.name.endsWith('()') || !isApp(value)))
       value = await (value as () => unknown)();
   } else if (isApp(module.app)) value = module.app;
+  else if (isApp(module.application)) value = module.application;
   else if (isApp(module.default)) value = module.default;
-  else {
+  else if (Object.values(module).some(isApp)) {
+    // As Flask's find_best_app: the module's one App, whatever its name; several are a choice to make.
+    const names = Object.keys(module).filter((key) => isApp(module[key]));
+    if (names.length > 1)
+      throw new NoAppError(
+        `${where} exports several apps (${names.join(', ')}): name the one to use with --app ${spec.file}:NAME.`,
+      );
+    value = module[names[0]!];
+  } else {
     const factory = FACTORIES.find((name) => typeof module[name] === 'function');
     if (factory === undefined)
       throw new NoAppError(
@@ -241,13 +264,26 @@ export async function importApp(spec: AppSpec): Promise<App> {
   return value;
 }
 
-/** CommonJS names used in a file Node runs as an ES module (in a `"type": "module"` package): say how to fix it. */
-function explainLoadError(error: unknown, file: string): unknown {
+/**
+ * Why the app's module did not load, as a NoAppError the command prints in place of a crash (Flask's "While importing
+ * …, an ImportError was raised"): the error and the frames of the user's own code. CommonJS names in a file Node runs
+ * as an ES module (in a `"type": "module"` package) get the fix.
+ */
+function explainLoadError(error: unknown, file: string): NoAppError {
   const match =
     error instanceof ReferenceError
       ? /^(module|exports|require|__filename|__dirname) is not defined/.exec(error.message)
       : null;
-  if (!match) return error;
+  if (!match) {
+    const stack = error instanceof Error ? (error.stack ?? '').split('\n') : [];
+    // Node's own frames and long data: URLs (tsx's loader) say nothing about the user's code.
+    const frames = stack.filter((line) => /^\s+at /.test(line) && !/node:internal|node_modules|data:/.test(line));
+    const what = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+    return new NoAppError(
+      `While importing '${file}', an error was raised: ${what}${frames.length > 0 ? `\n${frames.slice(0, 8).join('\n')}` : ''}`,
+      { cause: error },
+    );
+  }
   const renamed = file.replace(/\.([jt])sx?$/, '.c$1s');
   return new NoAppError(
     `${file} uses CommonJS ('${match[1]}') but is loaded as an ES module, because its package.json says "type": "module". Rename it to ${renamed}, or write it with import/export (export const app = new App(import.meta.url)).`,

@@ -21,6 +21,10 @@ export function createApp() {
 
 const project = makeProject({
   'src/app.ts': APP,
+  'broken-import.ts':
+    "import './not-here.ts';\nimport { App } from 'flagon';\nexport const app = new App(import.meta.url);\n",
+  'notes.txt': 'not a module\n',
+  'factory-args.ts': "import { App } from 'flagon';\nexport const createApp = () => new App(import.meta.url);\n",
   '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n',
   '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n',
 });
@@ -51,6 +55,28 @@ describe('finding the app', () => {
       /--app PATH\[:NAME\], set FLAGON_APP, or create app\.ts/,
     );
     expect(() => locateApp('nope.ts', project.dir, {})).toThrow(/Could not find the app 'nope\.ts'/);
+  });
+
+  it("answers an app that cannot load with one error and its own code's frames, exit 2, never a crash", () => {
+    // An import failing inside the app's module died uncaught: Node's internal stack, a 1.5 kB data: URL, exit 1.
+    const broken = flagon(['routes', '--app', 'broken-import.ts']);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(
+      /^Error: While importing '.*broken-import\.ts', an error was raised: Error: Cannot find module/,
+    );
+    expect(broken.stderr).not.toMatch(/node:internal|data:/);
+    // A file that is no module (it was required as CommonJS: a SyntaxError and a stack).
+    const text = flagon(['routes', '--app', 'notes.txt']);
+    expect([text.status, text.stderr]).toEqual([
+      2,
+      "Error: 'notes.txt' is not a JavaScript or TypeScript module (.ts, .mts, .cts, .js, .mjs, .cjs): pass the app's module with --app PATH[:NAME].\n",
+    ]);
+    // Factory arguments: the file exists, so the message says what --app takes (it looked for a file of that name).
+    const args = flagon(['routes', '--app', 'factory-args.ts:createApp("a", "b")']);
+    expect([args.status, args.stderr]).toEqual([
+      2,
+      `Error: 'factory-args.ts:createApp("a", "b")': a factory is called without arguments (--app factory-args.ts:createApp); give it defaults, or read its settings from the environment or a config file.\n`,
+    ]);
   });
 
   it('reads .flagonenv then .env, and the environment wins over both', () => {
