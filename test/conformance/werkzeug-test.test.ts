@@ -541,7 +541,7 @@ describe('werkzeug tests/test_test.py', () => {
     );
   });
 
-  // DIFFERENCE (looks like a bug, reported): with environ_overrides=create_environ("/", base_url="http://example.com")
+  // MISSING: with environ_overrides=create_environ("/", base_url="http://example.com")
   // Werkzeug's client takes the request's URL from the environ it sent (Host example.com), so the redirect to
   // test.example.com is a subdomain one and is followed. Flagon's client keeps the URL it computed (localhost) for
   // redirects and the cookie jar, whatever HTTP_HOST the `environ` option put in the request, and calls the redirect
