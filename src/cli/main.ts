@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { inspect, parseArgs } from 'node:util';
 import { g } from '../app/context.js';
 import { currentApp } from '../app/current-app.js';
-import { importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.js';
+import { AppLoadError, importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.js';
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { expandProfileFlag, run, runSettings, UsageError, type RunFlags } from './run.js';
@@ -136,7 +136,8 @@ async function appCommandsListing(appOption: string | undefined): Promise<string
     return appCommandsHelp(app, file);
   } catch (error) {
     if (error instanceof NoAppError) {
-      if (asked) process.stderr.write(`Error: ${error.message}\n\n`);
+      // Not found: quiet unless an app was asked for; found but failing to load: always said.
+      if (asked || error instanceof AppLoadError) process.stderr.write(`Error: ${error.message}\n\n`);
     } else {
       process.stderr.write(`The app could not be loaded, so its commands are not listed:\n${inspect(error)}\n\n`);
     }

@@ -36,7 +36,18 @@ export interface AppSpec {
  * try { locateApp(undefined, process.cwd()); } catch (error) { if (error instanceof NoAppError) console.error(error.message); }
  */
 export class NoAppError extends Error {
-  override readonly name = 'NoAppError';
+  override readonly name: string = 'NoAppError';
+}
+
+/**
+ * The app's module was found but failed to load (an import, a syntax error, a throw at its top level): a
+ * {@link NoAppError} that `flagon --help` reports even when no app was asked for.
+ *
+ * @example
+ * if (error instanceof AppLoadError) console.error(error.message); // While importing 'app.ts', an error was raised: …
+ */
+export class AppLoadError extends NoAppError {
+  override readonly name: string = 'AppLoadError';
 }
 
 const MODULE_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -269,7 +280,7 @@ export async function importApp(spec: AppSpec): Promise<App> {
  * …, an ImportError was raised"): the error and the frames of the user's own code. CommonJS names in a file Node runs
  * as an ES module (in a `"type": "module"` package) get the fix.
  */
-function explainLoadError(error: unknown, file: string): NoAppError {
+function explainLoadError(error: unknown, file: string): AppLoadError {
   const match =
     error instanceof ReferenceError
       ? /^(module|exports|require|__filename|__dirname) is not defined/.exec(error.message)
@@ -279,13 +290,13 @@ function explainLoadError(error: unknown, file: string): NoAppError {
     // Node's own frames and long data: URLs (tsx's loader) say nothing about the user's code.
     const frames = stack.filter((line) => /^\s+at /.test(line) && !/node:internal|node_modules|data:/.test(line));
     const what = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
-    return new NoAppError(
+    return new AppLoadError(
       `While importing '${file}', an error was raised: ${what}${frames.length > 0 ? `\n${frames.slice(0, 8).join('\n')}` : ''}`,
       { cause: error },
     );
   }
   const renamed = file.replace(/\.([jt])sx?$/, '.c$1s');
-  return new NoAppError(
+  return new AppLoadError(
     `${file} uses CommonJS ('${match[1]}') but is loaded as an ES module, because its package.json says "type": "module". Rename it to ${renamed}, or write it with import/export (export const app = new App(import.meta.url)).`,
     { cause: error },
   );

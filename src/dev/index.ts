@@ -17,6 +17,7 @@ export { startReloader } from './reloader.js';
 export type { Reloader, ReloaderOptions } from './reloader.js';
 export {
   APP_CANDIDATES,
+  AppLoadError,
   importApp,
   locateApp,
   NoAppError,

@@ -3,11 +3,10 @@
  * runs from src/ through tsx, and the project's tsconfig points 'flagon' at src/ too, so the CLI and the app share one
  * copy of the framework (as they share node_modules/flagon in an installed project; app-commands-packed.test.ts).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeProject, REPO } from '../helpers/dev-server.js';
+import { type ExitedProcess, makeProject, REPO, runToExit } from '../helpers/dev-server.js';
 
 const TSX = join(REPO, 'node_modules/tsx/dist/loader.mjs');
 const MAIN = join(REPO, 'src/cli/main.ts');
@@ -59,31 +58,12 @@ const project = makeProject({
 });
 afterAll(() => project.remove());
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `flagon …` in the project and resolves when it exits. */
-function flagon(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-      cwd: project.dir,
-      env: { ...process.env, FLAGON_APP: '', NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+const flagon = (args: string[]): Promise<ExitedProcess> =>
+  runToExit(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: project.dir,
+    env: { ...process.env, FLAGON_APP: '', NO_COLOR: '1' },
   });
-}
 
 describe('flagon NAME', () => {
   it('loads the app, runs the command in its app context, awaits the teardown hooks, exits 0', async () => {
@@ -201,8 +181,19 @@ describe('help', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: flagon/);
     expect(result.stdout).not.toContain('Commands of the app');
+    // Flask's words: "Error: While importing 'broken', an ImportError was raised", then the help.
     expect(result.stderr).toMatch(
-      /^The app could not be loaded, so its commands are not listed:\nError: cannot import me/,
+      /^Error: While importing '.*broken.*', an error was raised: Error: cannot import me\n/,
     );
+  });
+
+  it('says why an app found by itself (no --app) failed to load, above the help', async () => {
+    const found = await runToExit(process.execPath, ['--import', TSX, MAIN, '--help'], {
+      cwd: join(project.dir, 'broken'),
+      env: { ...process.env, FLAGON_APP: '', NO_COLOR: '1' },
+    });
+    expect(found.status).toBe(0);
+    expect(found.stdout).toMatch(/^Usage: flagon/);
+    expect(found.stderr).toMatch(/^Error: While importing '.*app\.ts', an error was raised: Error: cannot import me\n/);
   });
 });

@@ -11,14 +11,13 @@
  * output). What only the command itself does (`flagon routes`, `--help`, `--version`, the `.flagonenv` switch, the
  * debug flag) runs the built `flagon` bin in a child process, without sockets: those `it`s are in the last blocks.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { App, Blueprint, currentApp, FlagonError } from 'flagon';
 import { type AppCli, CliError, currentContext } from 'flagon/app';
 import { importApp, loadTls, locateApp, NoAppError, readDotenv } from 'flagon/dev';
-import { CLI, makeProject } from '../helpers/dev-server.js';
+import { CLI, makeProject, runToExit } from '../helpers/dev-server.js';
 import { flaskApp } from './support.js';
 
 const flagonApp = (name: string) =>
@@ -166,31 +165,20 @@ async function invoke(
   }
 }
 
+/** The `flagon` bin in a child process, in the test apps' folder, without the FLAGON_* variables of this one. */
+async function flagon(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FLAGON_')));
+  const { status, stdout, stderr } = await runToExit(process.execPath, [CLI, ...args], {
+    cwd: testPath,
+    env: { ...clean, NO_COLOR: '1', ...env },
+  });
+  return { exitCode: status, stdout, stderr };
+}
+
 interface Result {
   exitCode: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** The `flagon` bin in a child process, in the test apps' folder, without the FLAGON_* variables of this one. */
-function flagon(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FLAGON_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: testPath,
-      env: { ...clean, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
 }
 
 describe('flask tests/test_cli.py', () => {

@@ -1,5 +1,5 @@
 /** Test helpers for the `flagon` command: a throwaway project in a temp folder, and the built CLI started on port 0. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,4 +89,28 @@ export async function startCli(cwd: string, args: string[], env: Record<string, 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** What a process that ran to its end wrote, and how it exited. */
+export interface ExitedProcess {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end, collecting its output, without blocking the event loop as spawnSync would. */
+export function runToExit(command: string, args: string[], options: SpawnOptions): Promise<ExitedProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
