@@ -92,7 +92,15 @@ export class Pipeline {
     startResponse: StartResponse,
     failure?: Promise<never>,
   ): Body | Promise<Body> {
-    if (appcontextPushed.hasReceivers) appcontextPushed.send(this.#app, {});
+    if (appcontextPushed.hasReceivers) {
+      try {
+        appcontextPushed.send(this.#app, {});
+      } catch (error) {
+        // A receiver's error is the request's: through the 500 path, and the request still ends (teardown, uploads).
+        const plan = this.#registry.plan(null);
+        return this.#respond(context, plan, environ, startResponse, Promise.reject(error));
+      }
+    }
     // Inside the context: converters may read `request` and `session`, as in Flask.
     matchRequest(context, this.#app.router, this.#config.TRUSTED_HOSTS !== null, this.#subdomain());
     // The request inspector's recorder (debug mode): the one read an untraced request pays for tracing.

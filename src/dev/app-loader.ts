@@ -1,4 +1,6 @@
 /** @module Finding and loading the app for `flagon run`, `routes` and `shell` (layer L4): Flask's discovery rules, `.env` files, TypeScript through tsx. */
+import { spawnSync } from 'node:child_process';
+import { inspect } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module, { createRequire, register } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -261,7 +263,7 @@ export async function importApp(spec: AppSpec): Promise<App> {
       );
     value = module[names[0]!];
   } else {
-    const factory = FACTORIES.find((name) => typeof module[name] === 'function');
+    const factory = [...FACTORIES, 'default'].find((name) => typeof module[name] === 'function');
     if (factory === undefined)
       throw new NoAppError(
         `${where} exports no app: export it as 'app' (export const app = new App(import.meta.url)), as the default export, or export a createApp() factory; or name it with --app ${spec.file}:NAME.`,
@@ -288,8 +290,13 @@ function explainLoadError(error: unknown, file: string): AppLoadError {
   if (!match) {
     const stack = error instanceof Error ? (error.stack ?? '').split('\n') : [];
     // Node's own frames and long data: URLs (tsx's loader) say nothing about the user's code.
-    const frames = stack.filter((line) => /^\s+at /.test(line) && !/node:internal|node_modules|data:/.test(line));
-    const what = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+    const frames = stack.filter(
+      (line) => /^\s+at /.test(line) && !/node:internal|node:events|node_modules|data:/.test(line),
+    );
+    // The whole message (esbuild's names the file and line), capped; for a JavaScript syntax error, its place.
+    const message = error instanceof Error ? error.message : inspect(error, { maxStringLength: 2000 });
+    const place = error instanceof SyntaxError && frames.length === 0 ? syntaxPlace(file) : '';
+    const what = `${place}${error instanceof Error ? `${error.name}: ` : ''}${cap(message)}`;
     return new AppLoadError(
       `While importing '${file}', an error was raised: ${what}${frames.length > 0 ? `\n${frames.slice(0, 8).join('\n')}` : ''}`,
       { cause: error },
@@ -302,11 +309,30 @@ function explainLoadError(error: unknown, file: string): AppLoadError {
   );
 }
 
+/**
+ * Where a JavaScript file's syntax error is, as Node prints it (the file and line, the line, a caret): Node keeps
+ * that out of an ES module's SyntaxError, so `node --check` is asked, only once loading has failed.
+ */
+function syntaxPlace(file: string): string {
+  if (!/\.[cm]?js$/.test(file)) return '';
+  const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+  const lines = (check.stderr ?? '').split('\n');
+  const end = lines.findIndex((line) => line.startsWith('SyntaxError'));
+  return end > 0 ? `${lines.slice(0, end).join('\n').trim()}\n` : '';
+}
+
+/** At most 20 lines and 2,000 characters of an error's message. */
+function cap(message: string): string {
+  const lines = message.split('\n');
+  const kept = lines.slice(0, 20).join('\n');
+  return kept.length > 2000 || lines.length > 20 ? `${kept.slice(0, 2000)}\n…` : kept;
+}
+
 function isApp(value: unknown): value is App {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { gatewayApp?: unknown }).gatewayApp === 'function' &&
-    'router' in value
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return typeof (value as { gatewayApp?: unknown }).gatewayApp === 'function' && 'router' in value;
+  } catch {
+    return false; // a re-exported proxy (`export { request } from 'flagon'`) throws outside a request: no App
+  }
 }

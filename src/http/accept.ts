@@ -195,8 +195,13 @@ export class Accept implements Iterable<AcceptItem> {
    * matched against the offers; else the offers cut the same way and matched against the client's tags, giving back
    * the first offer with that primary subtag. Two regions of one language (`en-GB`, `en-US`) never match each other.
    */
-  #languageFallback(offers: readonly string[]): string | null {
-    const cut = this.items.map((item) => ({ value: primaryTag(item.value), quality: item.quality }));
+  #languageFallback(all: readonly string[]): string | null {
+    // An offer the client refused (a matching range with q=0) never comes back through a primary subtag.
+    const offers = all.filter((offer) => this.#rangeFor(offer)?.quality !== 0);
+    // `*` and refused tags (q=0) have no primary subtag to fall back on: they would bring back refused offers.
+    const cut = this.items
+      .filter((item) => item.value !== '*' && item.quality > 0)
+      .map((item) => ({ value: primaryTag(item.value), quality: item.quality }));
     const offered = pickLanguage(offers, cut);
     if (offered !== null) return offered;
     const primary = pickLanguage(offers.map(primaryTag), this.items);

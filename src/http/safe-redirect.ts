@@ -8,6 +8,7 @@ const BASE_ORIGIN = 'http://flagon.invalid';
 // that names flagon.invalid itself (`//flagon.invalid/`), or a scheme (`http:evil.example` on an https page), does not.
 const OTHER_BASE = 'https://other.flagon.invalid/';
 const OTHER_ORIGIN = 'https://other.flagon.invalid';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Options of {@link isSafeRedirect}.
@@ -36,6 +37,7 @@ export interface SafeRedirectOptions {
  * isSafeRedirect('https://example.com/', { allowedHosts: ['example.com'] }); // true
  */
 export function isSafeRedirect(target: string, options: SafeRedirectOptions = {}): boolean {
+  if (LONE_SURROGATE.test(target)) return false; // cannot be sent at all (iriToUri would throw)
   // The value as given and as a Location sends it (iriToUri): both must be safe.
   const sent = iriToUri(target);
   return isSafeTarget(target, options) && (sent === target || isSafeTarget(sent, options));

@@ -35,7 +35,8 @@ export function iriToUri(iri: string): string {
   const run = special ? slashes.replaceAll('\\', '/') : slashes.replaceAll('\\', '%5C');
   const rest = iri.slice(prefix.length);
   if (!special && !run.startsWith('//')) return scheme + run + rest.replace(UNSAFE_AFTER_HOST, quote);
-  const end = rest.search(/[/\\?#]/);
+  // A backslash ends a host only where browsers read it as a slash: in the special schemes (and a scheme-less value).
+  const end = rest.search(special || scheme === '' ? /[/\\?#]/ : /[/?#]/);
   const authority = end < 0 ? rest : rest.slice(0, end);
   // A backslash that ends the host is the slash the browser reads there: encoded, it would join the host's text.
   const after = end >= 0 && rest[end] === '\\' ? `/${rest.slice(end + 1)}` : end < 0 ? '' : rest.slice(end);
@@ -45,7 +46,8 @@ export function iriToUri(iri: string): string {
   const port = /:\d*$/.exec(hostPort)?.[0] ?? '';
   const host = hostPort.slice(0, hostPort.length - port.length);
   // An IPv6 literal keeps its brackets; a name gets its ASCII form (a name that has none is quoted as it is).
-  const asciiHost = host.startsWith('[') || !UNSAFE.test(host) ? host : domainToASCII(host) || host;
+  const named = special || scheme === '';
+  const asciiHost = host.startsWith('[') || !UNSAFE.test(host) || !named ? host : domainToASCII(host) || host;
   return (
     scheme +
     run +

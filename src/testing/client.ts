@@ -407,8 +407,12 @@ export class TestClient {
       throw new TypeError(
         'sessionTransaction() needs a client of an App: testClient(app) or app.testClient(), not a client of a bare TSGI app',
       );
+    // The cookies a request on the session cookie's path carries (SESSION_COOKIE_PATH, else APPLICATION_ROOT).
+    const base = targetUrl(this.#target('/', {}));
+    const sessionPath = app.config.SESSION_COOKIE_PATH ?? app.config.APPLICATION_ROOT ?? '/';
+    const url = new URL(sessionPath.endsWith('/') ? sessionPath : `${sessionPath}/`, base);
     const cookie = this.cookies
-      .for(targetUrl(this.#target('/', {})))
+      .for(url)
       .map(([name, value]) => `${name}=${value}`)
       .join('; ');
     // The request a view would see, host and root included, as Flask's test_request_context from the client.

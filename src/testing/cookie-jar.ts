@@ -115,8 +115,12 @@ export class CookieJar implements Iterable<[string, string]> {
     return this.get(name) !== undefined;
   }
 
-  /** Adds (or replaces) a cookie that goes with every request, whatever its host and path. */
+  /**
+   * Sets the cookie `name` for every request, whatever its host and path, in place of every cookie of that name (so a
+   * test can forge or replace the one the app set, as Flask's `client.set_cookie`).
+   */
   set(name: string, value: string): this {
+    this.delete(name);
     this.#entries.set(keyOf(name, undefined), { name, value, scope: undefined });
     return this;
   }
@@ -136,8 +140,25 @@ export class CookieJar implements Iterable<[string, string]> {
     this.#entries.clear();
   }
 
-  *[Symbol.iterator](): Iterator<[string, string]> {
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
     for (const { name, value } of this.#entries.values()) yield [name, value];
+  }
+
+  /** `[name, value]` pairs, as a Map's `entries()`. */
+  entries(): IterableIterator<[string, string]> {
+    return this[Symbol.iterator]();
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [name] of this) yield name;
+  }
+
+  *values(): IterableIterator<string> {
+    for (const [, value] of this) yield value;
+  }
+
+  forEach(fn: (value: string, name: string, jar: CookieJar) => void): void {
+    for (const [name, value] of this) fn(value, name, this);
   }
 
   /** Keeps (or, expired, removes) a cookie a response set, in its own place: its name, domain and path. */

@@ -158,6 +158,26 @@ describe("the App's signals", () => {
     }
   });
 
+  it("send an appcontextPushed receiver's error through the 500, and still end the request", async () => {
+    const app = newApp({ TESTING: false });
+    const ended: unknown[] = [];
+    app.get('/', () => 'never');
+    app.teardownRequest((error) => {
+      ended.push(error);
+    });
+    app.errorHandler(500, () => ['handled', 500]);
+    const connection = appcontextPushed.connectedTo(() => {
+      throw new Error('pushed failed');
+    }, app);
+    try {
+      const rv = await app.testClient().get('/');
+      expect([rv.status, rv.text]).toEqual([500, 'handled']);
+      expect(ended).toEqual([new Error('pushed failed')]); // it left handle() with no teardown
+    } finally {
+      connection.disconnect();
+    }
+  });
+
   it('tell of app contexts made by appContext().run()', async () => {
     const app = newApp();
     const heard: string[] = [];

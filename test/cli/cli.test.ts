@@ -24,6 +24,11 @@ const project = makeProject({
   'broken-import.ts':
     "import './not-here.ts';\nimport { App } from 'flagon';\nexport const app = new App(import.meta.url);\n",
   'notes.txt': 'not a module\n',
+  'syntax.mjs': "import { App } from 'flagon';\nexport const app = new App(import.meta.url);\nconst x = ;\n",
+  'proxies.ts':
+    "import { App } from 'flagon';\nexport { currentApp, g, request, session } from 'flagon';\nexport function createApp() { return new App(import.meta.url, { name: 'beside-proxies' }); }\n",
+  'default-factory.ts':
+    "import { App } from 'flagon';\nexport default function build() { return new App(import.meta.url, { name: 'from-default' }); }\n",
   'factory-args.ts': "import { App } from 'flagon';\nexport const createApp = () => new App(import.meta.url);\n",
   '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n',
   '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n',
@@ -65,6 +70,13 @@ describe('finding the app', () => {
       /^Error: While importing '.*broken-import\.ts', an error was raised: Error: Cannot find module/,
     );
     expect(broken.stderr).not.toMatch(/node:internal|data:/);
+    // A syntax error keeps its place: the file, the line and the caret (only the error's name and message came out).
+    const syntax = flagon(['routes', '--app', 'syntax.mjs']);
+    expect(syntax.status).toBe(2);
+    expect(syntax.stderr).toMatch(/syntax\.mjs:3\nconst x = ;\n +\^\n+SyntaxError: Unexpected token ';'/);
+    // Flagon's proxies re-exported beside a factory (reading them outside a request threw), a default factory.
+    expect(flagon(['routes', '--app', 'proxies.ts']).status).toBe(0);
+    expect(flagon(['routes', '--app', 'default-factory.ts']).status).toBe(0);
     // A file that is no module (it was required as CommonJS: a SyntaxError and a stack).
     const text = flagon(['routes', '--app', 'notes.txt']);
     expect([text.status, text.stderr]).toEqual([

@@ -63,6 +63,8 @@ describe('Accept headers', () => {
       ['EN-gb', ['en'], 'en'],
       ['*;q=0.1,de', ['de-CH'], 'de-CH'],
     ];
+    // Werkzeug's answers too: a refused tag (q=0) does not come back through the fallback's `*`.
+    werkzeug.push(['EN-us;q=0, de-AT, fr;q=0, *;q=0.5', ['fr'], null]);
     for (const [header, offers, expected] of werkzeug)
       expect(parseAccept(header, 'language').bestMatch(offers), `${header} ${offers}`).toBe(expected);
   });

@@ -83,6 +83,9 @@ describe('iriToUri and the host a browser reads', () => {
     expect(iriToUri('//a.example\\@evil.example/')).toBe('//a.example/@evil.example/');
     expect(iriToUri('https://good.example\\@evil.example/')).toBe('https://good.example/@evil.example/');
     expect(iriToUri('https:/\\good.example\\@evil.example/')).toBe('https://good.example/@evil.example/');
+    // In other schemes a backslash is no slash: it stays in the host's text, encoded (Werkzeug's), and no IDNA.
+    expect(iriToUri('myapp://evil.example\\@good.example/')).toBe('myapp://evil.example%5C@good.example/');
+    expect(iriToUri('javascript://1\n')).toBe('javascript://1%0A');
     // Every value of up to four pieces: the host a browser reads in what is sent is the one it reads in the value,
     // or the page's own (a value without a scheme has its backslashes encoded before a host is read, as Werkzeug).
     const pieces = ['/', '\\', '@', 'a.example', 'b.example', 'http:', 'https:', 'x:', '%5C', ' ', '\t', '?', 'ü'];
@@ -96,7 +99,8 @@ describe('iriToUri and the host a browser reads', () => {
     };
     const bad: string[] = [];
     const walk = (value: string, depth: number): void => {
-      // x: is a scheme without hosts in the web's sense (an opaque host); the rest are what browsers navigate by.
+      // x: has an opaque host, which new URL() keeps as written and a URI percent-encodes: the same host, spelled
+      // two ways (x://\\ is x://%5C); the special schemes and relative values are checked.
       if (value !== '' && !value.startsWith('x:')) {
         const sent = hostOf(iriToUri(value));
         if (sent !== null && sent !== hostOf(value) && sent !== 'page.example')
@@ -114,6 +118,7 @@ describe('iriToUri and the host a browser reads', () => {
       '//flagon.invalid/',
       'http://flagon.invalid/',
       '/\\flagon.invalid',
+      '/a\ud800', // a lone surrogate: false, not a URIError (a 500)
     ])
       expect(isSafeRedirect(target), target).toBe(false);
     expect(isSafeRedirect('https://good.example\\@evil.example/', { allowedHosts: ['good.example'] })).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { App, Response, redirect } from 'flagon';
+import { App, Response, redirect, session } from 'flagon';
 
 const newApp = () => new App(import.meta.url, { config: { TESTING: true }, staticFolder: null });
 
@@ -154,6 +154,32 @@ describe('the test client', () => {
     // The first request's query is not added to the Location's again (it asked for /b?z=9&code=307).
     const moved = await client.post('/a', { query: { code: '307' }, followRedirects: true });
     expect(moved.text).toBe('/b?z=9');
+  });
+
+  it("lets a test's cookie replace the app's, and opens a session whose cookie has a path of its own", async () => {
+    const app = new App(import.meta.url, {
+      config: { TESTING: true, SECRET_KEY: 's', SESSION_COOKIE_PATH: '/admin' },
+      staticFolder: null,
+    });
+    app.get('/set', () => {
+      const response = new Response('ok');
+      response.setCookie('theme', 'light');
+      return response;
+    });
+    app.get('/theme', (req) => req.cookies.theme ?? 'none');
+    app.post('/admin/login', () => {
+      session.user = 'ada';
+      return 'in';
+    });
+    const client = app.testClient();
+    await client.get('/set');
+    client.cookies.set('theme', 'dark'); // a forged cookie: it was sent after the app's, which the view read
+    expect([(await client.get('/theme')).text, client.cookies.get('theme')]).toEqual(['dark', 'dark']);
+    expect([...client.cookies.keys()]).toEqual(['theme']);
+    expect(Object.fromEntries(client.cookies.entries())).toEqual({ theme: 'dark' });
+    await client.post('/admin/login');
+    // The session cookie lives on /admin: the transaction reads it there (it saw none, and wrote over the login).
+    expect(await client.sessionTransaction((s) => s.user)).toBe('ada');
   });
 
   it('detects redirect loops', async () => {
