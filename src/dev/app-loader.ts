@@ -289,10 +289,9 @@ function explainLoadError(error: unknown, file: string): AppLoadError {
       : null;
   if (!match) {
     const stack = error instanceof Error ? (error.stack ?? '').split('\n') : [];
-    // Node's own frames and long data: URLs (tsx's loader) say nothing about the user's code.
-    const frames = stack.filter(
-      (line) => /^\s+at /.test(line) && !/node:internal|node:events|node_modules|data:/.test(line),
-    );
+    // Node's own frames (`node:internal/…`, and on Node 24 `node:diagnostics_channel`) and long data: URLs (tsx's
+    // loader) say nothing about the user's code.
+    const frames = stack.filter((line) => /^\s+at /.test(line) && !/[( ]node:|node_modules|data:/.test(line));
     // The whole message (esbuild's names the file and line), capped; for a JavaScript syntax error, its place.
     const message = error instanceof Error ? error.message : inspect(error, { maxStringLength: 2000 });
     const place = error instanceof SyntaxError && frames.length === 0 ? syntaxPlace(file) : '';
