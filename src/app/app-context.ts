@@ -22,6 +22,11 @@ import {
 export interface AppContext {
   /** Runs `fn` in the context, then ends it (Flask's `with app.app_context():`). */
   run<T>(fn: () => T): T;
+  /**
+   * Opens a context that spans several calls (a REPL session): sends `appcontextPushed`, as `run` does at its start.
+   * Then `within` runs each call in it, and `end` closes it.
+   */
+  begin(): void;
   /** Runs `fn` in the context without ending it, for a context that spans several calls (a REPL session). */
   within<T>(fn: () => T): T;
   /** Ends the context: runs the teardown hooks with `error`; throws (or rejects with) what they threw. */
@@ -165,6 +170,9 @@ export function makeAppContext(
     return done.then((errors) => errors.forEach(report));
   };
   return {
+    begin(): void {
+      if (appcontextPushed.hasReceivers) within(() => appcontextPushed.send(app, {}));
+    },
     within,
     end,
     run<T>(fn: () => T): T {

@@ -25,6 +25,7 @@ export function startShell(
   // The REPL evaluates each line from an input event, outside any context; enter the session's context for each one.
   // Ending it per line would close what g opened while a line's promise still used it.
   const appContext = app.appContext();
+  appContext.begin();
   (repl as { eval: REPLServer['eval'] }).eval = (code, context, file, callback) =>
     appContext.within(() => evaluate.call(repl, code, context, file, callback));
   repl.on('exit', () => {

@@ -1,7 +1,7 @@
 /** `flagon shell`'s app context: one for the session, as `flask shell` pushes one, torn down when the shell exits. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { App, g } from 'flagon';
+import { App, appcontextPopped, appcontextPushed, g } from 'flagon';
 import { startShell } from '../../src/cli/shell.js';
 
 describe('startShell', () => {
@@ -11,6 +11,12 @@ describe('startShell', () => {
     app.teardownAppcontext(() => {
       closed.push(g.db);
     });
+    // The session is one app context, told at both ends (Flask's shell pushes one with app.app_context()).
+    const told: string[] = [];
+    const pushed = () => told.push('pushed');
+    const popped = () => told.push('popped');
+    appcontextPushed.connect(pushed, app);
+    appcontextPopped.connect(popped, app);
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = '';
@@ -28,5 +34,8 @@ describe('startShell', () => {
     expect(printed).toContain(`Instance: ${app.instancePath}\n`);
     expect(printed).toContain("'still connection'");
     expect(closed).toEqual(['connection']);
+    expect(told).toEqual(['pushed', 'popped']);
+    appcontextPushed.disconnect(pushed, app);
+    appcontextPopped.disconnect(popped, app);
   });
 });
