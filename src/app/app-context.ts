@@ -93,7 +93,7 @@ export async function endRequest(
   const errors: unknown[] = [];
   await runInContext(context, async () => {
     if (hooks.teardownRequest !== null) await runTeardownHooks(hooks.teardownRequest, error, errors);
-    if (requestTearingDown.hasReceivers) tell(requestTearingDown, context.app, { exc: error }, errors);
+    if (requestTearingDown.hasReceiversFor(context.app)) tell(requestTearingDown, context.app, { exc: error }, errors);
     try {
       await context.request?.close();
     } catch (closeError) {
@@ -116,8 +116,8 @@ function tell<E extends object>(signal: Signal<E>, app: ContextApp, extra: E, er
 
 /** The end of an app context, told: `appcontextTearingDown` (after its hooks), then `appcontextPopped`. */
 function tellPopped(app: ContextApp, error: unknown, errors: unknown[]): void {
-  if (appcontextTearingDown.hasReceivers) tell(appcontextTearingDown, app, { exc: error }, errors);
-  if (appcontextPopped.hasReceivers) tell(appcontextPopped, app, {}, errors);
+  if (appcontextTearingDown.hasReceiversFor(app)) tell(appcontextTearingDown, app, { exc: error }, errors);
+  if (appcontextPopped.hasReceiversFor(app)) tell(appcontextPopped, app, {}, errors);
 }
 
 /**
@@ -171,16 +171,16 @@ export function makeAppContext(
   };
   return {
     begin(): void {
-      if (appcontextPushed.hasReceivers) within(() => appcontextPushed.send(app, {}));
+      if (appcontextPushed.hasReceiversFor(app)) within(() => appcontextPushed.send(app, {}));
     },
     within,
     end,
     run<T>(fn: () => T): T {
-      if (hooks.length === 0 && !appcontextPushed.hasReceivers && !endSignals()) return within(fn);
+      if (hooks.length === 0 && !appcontextPushed.hasReceiversFor(app) && !endSignals(app)) return within(fn);
       let result: T;
       try {
         result = within(() => {
-          if (appcontextPushed.hasReceivers) appcontextPushed.send(app, {});
+          if (appcontextPushed.hasReceiversFor(app)) appcontextPushed.send(app, {});
           return fn();
         });
       } catch (error) {

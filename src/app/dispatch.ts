@@ -92,7 +92,7 @@ export class Pipeline {
     startResponse: StartResponse,
     failure?: Promise<never>,
   ): Body | Promise<Body> {
-    if (appcontextPushed.hasReceivers) {
+    if (appcontextPushed.hasReceiversFor(this.#app)) {
       try {
         appcontextPushed.send(this.#app, {});
       } catch (error) {
@@ -111,7 +111,12 @@ export class Pipeline {
     }
     const plan = this.#registry.plan(context.match?.endpoint ?? null);
     // Request signals are sent on the async path, which reads as Flask's (receivers may connect at any time).
-    if (failure !== undefined || !plan.fast || requestStarted.hasReceivers || requestFinished.hasReceivers)
+    if (
+      failure !== undefined ||
+      !plan.fast ||
+      requestStarted.hasReceiversFor(this.#app) ||
+      requestFinished.hasReceiversFor(this.#app)
+    )
       return this.#respond(context, plan, environ, startResponse, failure);
     // The short branch (Hono's #dispatch fast path): the view's value made a Response, nothing to run after it.
     let rv: unknown;
@@ -161,7 +166,7 @@ export class Pipeline {
     try {
       if (viewResult !== undefined) rv = await viewResult;
       else {
-        if (requestStarted.hasReceivers) requestStarted.send(this.#app, {});
+        if (requestStarted.hasReceiversFor(this.#app)) requestStarted.send(this.#app, {});
         rv = await this.#preprocess(context, plan);
         if (rv === undefined)
           rv = plan.validator === null ? await this.#view(context) : await this.#validated(context, plan);
@@ -232,7 +237,7 @@ export class Pipeline {
       response.maxCookieSize = this.#config.MAX_COOKIE_SIZE;
       const session = sessionToSave(context, this.#app);
       if (session !== null) await this.#app.sessionInterface.saveSession(this.#app, session, response);
-      if (requestFinished.hasReceivers) requestFinished.send(this.#app, { response });
+      if (requestFinished.hasReceiversFor(this.#app)) requestFinished.send(this.#app, { response });
     } catch (error) {
       if (!fromErrorHandler) {
         response.close(); // a file or stream nothing will send now
@@ -267,7 +272,7 @@ export class Pipeline {
   ): Promise<Body> {
     let response: Response;
     try {
-      if (gotRequestException.hasReceivers) gotRequestException.send(this.#app, { exception: error });
+      if (gotRequestException.hasReceiversFor(this.#app)) gotRequestException.send(this.#app, { exception: error });
       if (this.#config.PROPAGATE_EXCEPTIONS ?? (this.#config.TESTING || this.#config.DEBUG)) throw error;
       const request = context.request!;
       this.#app.logger.error(`Exception on ${request.path} [${request.method}]`, error);

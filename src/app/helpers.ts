@@ -80,7 +80,7 @@ export function flash(message: string, category = 'message'): void {
   const found = context('flash()');
   const flashes = (found.session._flashes as Flash[] | undefined) ?? [];
   found.session._flashes = [...flashes, [category, message]];
-  if (messageFlashed.hasReceivers) messageFlashed.send(found.app, { message, category });
+  if (messageFlashed.hasReceiversFor(found.app)) messageFlashed.send(found.app, { message, category });
 }
 
 const readFlashes = new WeakMap<object, Flash[]>();

@@ -24,7 +24,8 @@ export function responseBody(
   failure: unknown,
 ): Body {
   const request = context.request!;
-  const ends = plan.teardownRequest !== null || plan.teardownAppcontext !== null || request.needsClose || endSignals();
+  const ends =
+    plan.teardownRequest !== null || plan.teardownAppcontext !== null || request.needsClose || endSignals(context.app);
   let body: Body;
   try {
     body = response.gatewayApp(environ, startResponse) as Body;

@@ -36,14 +36,16 @@ export interface SignalConnection extends Disposable {
 
 interface Connection<Extra extends object> {
   readonly receiver: SignalReceiver<Extra>;
-  readonly sender: object | null;
+  /** `null` for every sender; else the one sender, held weakly (blinker's default) so an app can be collected. */
+  readonly sender: WeakRef<object> | null;
 }
 
 /**
  * A named notification, blinker's `Signal`: receivers are called in the order they connected, synchronously, when
  * the signal is sent; one connected with a sender hears only that sender. A receiver's error goes where the code that
  * sent the signal would have put its own; a Promise a receiver returns is not waited for, and its failure is logged.
- * Sending costs nothing while nobody listens.
+ * Sending costs nothing while nobody listens for that sender. A sender is held weakly, as blinker holds it: an app
+ * that receivers were connected for (in a test, say) can be collected, and its connections go with it.
  *
  * @example
  * const userCreated = new Signal<{ user: User }>('user-created');
@@ -54,14 +56,33 @@ export class Signal<Extra extends object = Record<string, never>> {
   readonly name: string;
   // Replaced, never changed in place: a receiver that connects or disconnects during a send changes the next one.
   #connections: ReadonlyArray<Connection<Extra>> = [];
+  /** How many connections are for every sender; the senders with connections of their own. */
+  #forAny = 0;
+  #senders = new WeakSet<object>();
+  // Drops the connections of a sender that was collected.
+  #collected = new FinalizationRegistry<null>(() => {
+    this.#connections = this.#connections.filter((c) => c.sender === null || c.sender.deref() !== undefined);
+  });
 
   constructor(name: string) {
     this.name = name;
   }
 
-  /** Whether any receiver is connected: senders skip the work of sending when none is. */
+  /** Whether any receiver is connected, for any sender. */
   get hasReceivers(): boolean {
     return this.#connections.length > 0;
+  }
+
+  /**
+   * Whether a send from `sender` would call anything (blinker's `has_receivers_for`): senders skip the work of
+   * sending when it would not. One app's receivers leave every other app's requests on their fast path.
+   *
+   * @example
+   * if (requestStarted.hasReceiversFor(app)) requestStarted.send(app, {});
+   */
+  hasReceiversFor(sender: object): boolean {
+    // The length first: with nothing connected (the common case, on every request) no WeakSet is read.
+    return this.#connections.length > 0 && (this.#forAny > 0 || this.#senders.has(sender));
   }
 
   /**
@@ -78,8 +99,15 @@ export class Signal<Extra extends object = Record<string, never>> {
         `${this.name}.connect() takes a function (sender, extra) => …, not ${receiver === null ? 'null' : typeof receiver}`,
       );
     const only = sender ?? null;
-    if (!this.#connections.some((c) => c.receiver === receiver && c.sender === only))
-      this.#connections = [...this.#connections, { receiver, sender: only }];
+    const same = (c: Connection<Extra>): boolean =>
+      c.receiver === receiver && (only === null ? c.sender === null : c.sender?.deref() === only);
+    if (this.#connections.some(same)) return receiver;
+    this.#connections = [...this.#connections, { receiver, sender: only === null ? null : new WeakRef(only) }];
+    if (only === null) this.#forAny += 1;
+    else if (!this.#senders.has(only)) {
+      this.#senders.add(only);
+      this.#collected.register(only, null);
+    }
     return receiver;
   }
 
@@ -90,9 +118,17 @@ export class Signal<Extra extends object = Record<string, never>> {
    * templateRendered.disconnect(record, app);
    */
   disconnect(receiver: SignalReceiver<Extra>, sender?: object): void {
-    this.#connections = this.#connections.filter(
-      (c) => c.receiver !== receiver || (sender !== undefined && c.sender !== sender),
-    );
+    const kept = (c: Connection<Extra>): boolean =>
+      c.receiver !== receiver || (sender !== undefined && c.sender?.deref() !== sender);
+    const dropped = this.#connections.filter((c) => !kept(c));
+    if (dropped.length === 0) return;
+    this.#connections = this.#connections.filter(kept);
+    this.#forAny = this.#connections.filter((c) => c.sender === null).length;
+    for (const { sender: gone } of dropped) {
+      const target = gone?.deref();
+      if (target !== undefined && !this.#connections.some((c) => c.sender?.deref() === target))
+        this.#senders.delete(target);
+    }
   }
 
   /**
@@ -118,7 +154,7 @@ export class Signal<Extra extends object = Record<string, never>> {
   send(sender: SignalSender, extra: Extra): unknown[] {
     const results: unknown[] = [];
     for (const { receiver, sender: only } of this.#connections) {
-      if (only !== null && only !== sender) continue;
+      if (only !== null && only.deref() !== sender) continue;
       const result = receiver(sender, extra);
       if (isPromiseLike(result)) result.then(undefined, (error: unknown) => this.#report(sender, receiver, error));
       results.push(result);
@@ -231,19 +267,23 @@ export function renderTold(
   context: Record<string, unknown>,
   render: () => string,
 ): string {
-  if (beforeRenderTemplate.hasReceivers) beforeRenderTemplate.send(app, { template, context });
+  if (beforeRenderTemplate.hasReceiversFor(app)) beforeRenderTemplate.send(app, { template, context });
   const text = render();
-  if (templateRendered.hasReceivers) templateRendered.send(app, { template, context });
+  if (templateRendered.hasReceiversFor(app)) templateRendered.send(app, { template, context });
   return text;
 }
 
 /**
- * Whether an app context's end has receivers to tell (teardown and popped signals): then a request ends through
- * its teardown even with no teardown hooks.
+ * Whether an app context's end has receivers to tell for `app` (teardown and popped signals): then a request ends
+ * through its teardown even with no teardown hooks.
  *
  * @example
- * const ends = hooks !== null || endSignals();
+ * const ends = hooks !== null || endSignals(app);
  */
-export function endSignals(): boolean {
-  return requestTearingDown.hasReceivers || appcontextTearingDown.hasReceivers || appcontextPopped.hasReceivers;
+export function endSignals(app: object): boolean {
+  return (
+    requestTearingDown.hasReceiversFor(app) ||
+    appcontextTearingDown.hasReceiversFor(app) ||
+    appcontextPopped.hasReceiversFor(app)
+  );
 }

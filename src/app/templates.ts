@@ -201,7 +201,7 @@ function renderInApp(
   const context = templates.context(explicit);
   const { renderer } = templates;
   let run = (): string => render(renderer, context);
-  if (beforeRenderTemplate.hasReceivers || templateRendered.hasReceivers) {
+  if (beforeRenderTemplate.hasReceiversFor(app) || templateRendered.hasReceiversFor(app)) {
     const name = names === null ? null : (renderer.select?.(names) ?? (typeof names === 'string' ? names : names[0]!));
     run = () => renderTold(app, { name }, context, () => render(renderer, context));
   }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   App,
@@ -80,6 +82,37 @@ describe('Signal', () => {
     expect(() => signal.connect('record' as never)).toThrow(
       'async.connect() takes a function (sender, extra) => …, not string',
     );
+  });
+  it("answers hasReceiversFor per sender: one app's receivers leave every other sender's sends empty", () => {
+    const signal = new Signal('per-sender');
+    const [a, b] = [sender(), sender()];
+    const record = () => 'heard';
+    signal.connect(record, a);
+    expect([signal.hasReceiversFor(a), signal.hasReceiversFor(b), signal.hasReceivers]).toEqual([true, false, true]);
+    signal.connect(record); // for every sender too
+    expect(signal.hasReceiversFor(b)).toBe(true);
+    signal.disconnect(record, a); // the one for a goes; the one for every sender stays
+    expect([signal.hasReceiversFor(a), signal.send(a, {})]).toEqual([true, ['heard']]);
+    signal.disconnect(record);
+    expect([signal.hasReceiversFor(a), signal.hasReceiversFor(b), signal.hasReceivers]).toEqual([false, false, false]);
+  });
+
+  it('holds a sender weakly, as blinker: a collected sender takes its connections with it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const signal = new Signal('weak');
+    const record = () => 'heard';
+    // The sender exists only inside this call: nothing but the signal could keep it.
+    ((): void => {
+      signal.connect(record, sender());
+    })();
+    expect(signal.hasReceivers).toBe(true);
+    // The registry's callback runs in a task after a collection: collect until it has (a few rounds at most).
+    for (let round = 0; round < 50 && signal.hasReceivers; round += 1) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(signal.hasReceivers).toBe(false);
   });
 });
 
