@@ -6,7 +6,8 @@ import { FlagonError } from '../app/errors.js';
 import type { Session } from '../sessions/session.js';
 import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
-import type { GatewayApp } from '../gateway/types.js';
+import type { Environ, GatewayApp } from '../gateway/types.js';
+import { getHost, quotePath } from '../gateway/url.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
 import { CookieJar, readSetCookie } from './cookie-jar.js';
 import { asciiHost, createEnviron, type QueryInit } from './environ.js';
@@ -26,23 +27,20 @@ function targetUrl(target: { baseUrl: string; path: string }): URL {
 }
 
 /**
- * A request's options for the GET a 301, 302 or 303 turns it into: no body, and none of the headers that described
- * it (Werkzeug's resolve_redirect drops Content-Type, Content-Length and Transfer-Encoding).
- */
-function withoutBody(options: TestRequestOptions): TestRequestOptions {
-  const headers = new Headers(options.headers);
-  for (const name of ['Content-Type', 'Content-Length', 'Transfer-Encoding']) headers.delete(name);
-  return { headers, followRedirects: true };
-}
-
-/**
- * What a redirected request keeps of the first one: its headers (and for 307 and 308 its body), not its `query` (the
- * Location has its own) nor its `environ` overrides, which belong to the request they were given for (Werkzeug's).
+ * What a redirected request keeps of the first one: its headers but Host, which the Location decides (and for 307
+ * and 308 its body; for the GET a 301, 302 or 303 turns it into, none of the headers that described the body, as
+ * Werkzeug's resolve_redirect drops Content-Type, Content-Length and Transfer-Encoding). Not its `query` (the Location
+ * has its own) nor its `environ` overrides, which belong to the request they were given for (Werkzeug's).
  */
 function forRedirect(options: TestRequestOptions, keepBody: boolean): TestRequestOptions {
-  if (!keepBody) return withoutBody(options);
+  const headers = new Headers(options.headers);
+  headers.delete('Host');
+  if (!keepBody) {
+    for (const name of ['Content-Type', 'Content-Length', 'Transfer-Encoding']) headers.delete(name);
+    return { headers, followRedirects: true };
+  }
   const { query: _query, environ: _environ, ...kept } = options;
-  return kept;
+  return { ...kept, headers };
 }
 
 /**
@@ -107,6 +105,17 @@ export interface TestClientOptions {
 interface Target {
   baseUrl: string;
   path: string;
+}
+
+/** The URL an environ asks for, as a Target (the one the client computed when the environ's host is not valid). */
+function sentTarget(environ: Environ, computed: Target): Target {
+  const host = getHost(environ);
+  if (host === '') return computed;
+  const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
+  return {
+    baseUrl: `${environ['tsgi.url_scheme']}://${host}${quotePath(environ.SCRIPT_NAME)}`,
+    path: `${quotePath(environ.PATH_INFO)}${query}`,
+  };
 }
 
 /** RFC 3986 appendix B, as Python's urlsplit: scheme, authority, path, query; the fragment is dropped. */
@@ -222,14 +231,20 @@ export class TestClient {
           `redirect loop: ${[...history.map((r) => `${r.request.method} ${r.request.path}`), `${current.method} ${current.shown}`].join(' → ')}`,
         );
       seen.add(key);
-      const response = await this.#send(current.method, current.target, current.shown, current.options, history);
+      const { response, sent } = await this.#send(
+        current.method,
+        current.target,
+        current.shown,
+        current.options,
+        history,
+      );
       const location = response.headers.get('Location');
       if (!options.followRedirects || !REDIRECTS.has(response.status) || location === null) return response;
       history.push(response);
       if (history.length > 30) throw new Error('more than 30 redirects');
       const keepBody = response.status === 307 || response.status === 308;
       const nextMethod = keepBody || current.method === 'HEAD' ? current.method : 'GET';
-      const target = this.#redirectTarget(location, current.target);
+      const target = this.#redirectTarget(location, sent);
       current = {
         method: nextMethod,
         target,
@@ -306,7 +321,7 @@ export class TestClient {
     shown: string,
     options: TestRequestOptions,
     history: TestResponse[],
-  ): Promise<TestResponse> {
+  ): Promise<{ response: TestResponse; sent: Target }> {
     const bodies = (['json', 'form', 'data'] as const).filter((key) => options[key] !== undefined);
     if (bodies.length > 1)
       throw new TypeError(
@@ -332,10 +347,6 @@ export class TestClient {
       body = params.toString();
       headers.setDefault('Content-Type', 'application/x-www-form-urlencoded');
     }
-    const url = targetUrl(target);
-    const extra = Object.entries(options.cookies ?? {});
-    const sent = [...this.cookies.for(url).filter(([name]) => !Object.hasOwn(options.cookies ?? {}, name)), ...extra];
-    if (sent.length > 0) headers.set('Cookie', sent.map(([name, value]) => `${name}=${value}`).join('; '));
     const environ = createEnviron(target.path, {
       method,
       headers,
@@ -345,6 +356,14 @@ export class TestClient {
       base: this.#environ,
       extra: options.environ,
     });
+    // As Werkzeug's client: the cookies sent and kept, and the base of a redirect, are those of the URL the environ
+    // says was asked for, which an `environ` HTTP_HOST (or scheme) changes.
+    const sentTo = sentTarget(environ, target);
+    const url = targetUrl(sentTo);
+    const extra = Object.entries(options.cookies ?? {});
+    const sent = [...this.cookies.for(url).filter(([name]) => !Object.hasOwn(options.cookies ?? {}, name)), ...extra];
+    if (sent.length > 0 && options.environ?.HTTP_COOKIE === undefined)
+      environ.HTTP_COOKIE = sent.map(([name, value]) => `${name}=${value}`).join('; ');
     const preserved = this.#preserved;
     if (preserved !== null)
       environ[PRESERVE_CONTEXT_KEY] = (context: Context) => {
@@ -353,7 +372,10 @@ export class TestClient {
     const result = await runApp(this.#app.gatewayApp, environ);
     const responseHeaders = new Headers(result.headers);
     for (const cookie of responseHeaders.getAll('Set-Cookie')) this.#store(cookie, url);
-    return new TestResponse(result.status, responseHeaders, result.body, { method, path: shown }, [...history]);
+    const response = new TestResponse(result.status, responseHeaders, result.body, { method, path: shown }, [
+      ...history,
+    ]);
+    return { response, sent: sentTo };
   }
 
   /**

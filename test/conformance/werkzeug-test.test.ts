@@ -541,12 +541,9 @@ describe('werkzeug tests/test_test.py', () => {
     );
   });
 
-  // MISSING: with environ_overrides=create_environ("/", base_url="http://example.com")
-  // Werkzeug's client takes the request's URL from the environ it sent (Host example.com), so the redirect to
-  // test.example.com is a subdomain one and is followed. Flagon's client keeps the URL it computed (localhost) for
-  // redirects and the cookie jar, whatever HTTP_HOST the `environ` option put in the request, and calls the redirect
-  // external.
-  it.fails('test_follow_external_redirect_on_same_subdomain (environ_overrides=create_environ(...))', async () => {
+  // with environ_overrides=create_environ("/", base_url="http://example.com"): the client takes the request's URL
+  // from the environ it sent (Host example.com), as Werkzeug's, so the redirect to test.example.com is a subdomain one.
+  it('test_follow_external_redirect_on_same_subdomain (environ_overrides=create_environ(...))', async () => {
     const env = createEnviron('/', { baseUrl: 'http://example.com' });
     const c = clientOf(externalSubdomainRedirectDemoApp, { allowSubdomainRedirects: true });
     const response = await c.get('/', { environ: env, followRedirects: true });

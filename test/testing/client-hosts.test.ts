@@ -1,6 +1,6 @@
 /** The test client's host, scheme and script root, from the app's config as Flask's EnvironBuilder (each case checked against Flask 3.1). */
 import { describe, expect, it } from 'vitest';
-import { App, redirect, urlFor } from 'flagon';
+import { App, Response, redirect, urlFor } from 'flagon';
 import { createSession } from 'flagon/sessions';
 import { TestClient, type TestRequestOptions } from 'flagon/testing';
 
@@ -96,6 +96,23 @@ describe('the test client of an App', () => {
     expect(await show({ SERVER_NAME: 'example.com' }, '/x', { headers: { Host: 'h.test' } })).toBe(
       "http HOST=h.test SN=example.com SP=80 SCRIPT='' PATH='/x' QS='' url=http://h.test/x",
     );
+  });
+
+  it('keeps cookies and follows redirects for the host the request was sent to, Host header included', async () => {
+    // As Werkzeug's client (checked with Flask 3.1): the URL the environ asks for decides both.
+    const app = newApp();
+    app.get('/set', () => new Response('ok', { headers: { 'Set-Cookie': 'k=v; Path=/' } }));
+    app.get('/show', (req) => `${req.host} ${req.cookies.k ?? 'none'}`);
+    app.get('/up', () => redirect('http://api.h.test/show'));
+    const client = app.testClient({ allowSubdomainRedirects: true });
+    await client.get('/set', { headers: { Host: 'h.test' } });
+    expect((await client.get('/show', { headers: { Host: 'h.test' } })).text).toBe('h.test v');
+    expect((await client.get('/show')).text).toBe('localhost none');
+    const followed = await client.get('/up', { environ: { HTTP_HOST: 'h.test' }, followRedirects: true });
+    expect(followed.text).toBe('api.h.test none');
+    // A Host header sent by hand is the first request's: the Location names the next one's host.
+    const byHeader = await client.get('/up', { headers: { Host: 'h.test' }, followRedirects: true });
+    expect(byHeader.text).toBe('api.h.test none');
   });
 
   it('follows a redirect below APPLICATION_ROOT, keeping the root', async () => {
