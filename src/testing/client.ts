@@ -6,7 +6,8 @@ import { FlagonError } from '../app/errors.js';
 import type { Session } from '../sessions/session.js';
 import { Request } from '../wrappers/request.js';
 import { Response } from '../wrappers/response.js';
-import type { Environ, GatewayApp } from '../gateway/types.js';
+import type { Environ, ErrorStream, GatewayApp } from '../gateway/types.js';
+import { stderrStream } from '../serving/error-stream.js';
 import { getHost, quotePath } from '../gateway/url.js';
 import { Headers, type HeadersInit } from '../http/headers.js';
 import { CookieJar, readSetCookie } from './cookie-jar.js';
@@ -354,6 +355,8 @@ export class TestClient {
       query: options.query,
       baseUrl: target.baseUrl,
       base: this.#environ,
+      // Werkzeug's client writes wsgi.errors to standard error: the app's log lines of a test show, as in Flask.
+      errors: (this.#environ?.['tsgi.errors'] as ErrorStream | undefined) ?? stderrStream,
       extra: options.environ,
     });
     // As Werkzeug's client: the cookies sent and kept, and the base of a redirect, are those of the URL the environ

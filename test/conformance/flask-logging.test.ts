@@ -63,10 +63,9 @@ describe('flask tests/test_logging.py', () => {
   // N/A: no default handler once logging.root has one: Python's logging tree (handlers on the root logger).
   it.skip('test_existing_handler', () => {});
 
-  // MISSING: app.logger writes to process.stderr always; Flask's default handler writes to the current request's
-  // wsgi.errors (`wsgi_errors_stream`, sys.stderr outside a request), so a server's or test's error stream gets the
-  // app's log lines. Flagon has no `wsgi_errors_stream` either.
-  it.fails('test_wsgi_errors_stream', async () => {
+  // app.logger writes to the current request's tsgi.errors, as Flask's default handler to `wsgi_errors_stream`
+  // (standard error outside a request), so a server's or test's error stream gets the app's log lines.
+  it('test_wsgi_errors_stream', async () => {
     const app = flaskTestApp();
     app.route('/', {}, function index() {
       app.logger.error('test');
@@ -87,9 +86,8 @@ describe('flask tests/test_logging.py', () => {
   // N/A: has_level_handler(logging.getLogger("flask.app")): Python's logging tree (propagation, handler levels).
   it.skip('test_has_level_handler', () => {});
 
-  // MISSING: as test_wsgi_errors_stream: the exception is logged to process.stderr, not to the request's
-  // tsgi.errors (Flask's errors_stream).
-  it.fails('test_log_view_exception', async () => {
+  // As test_wsgi_errors_stream: the exception is logged to the request's tsgi.errors (Flask's errors_stream).
+  it('test_log_view_exception', async () => {
     const app = flaskTestApp();
     app.route('/', {}, function index() {
       throw new Error('test');
