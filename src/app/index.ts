@@ -60,6 +60,7 @@ export {
   templateRendered,
 } from './signals.js';
 export type { SignalConnection, SignalReceiver, SignalSender, SignalTemplate } from './signals.js';
+export type { ResourceMode } from './resources.js';
 export { sendFile, sendFromDirectory } from './send-file.js';
 export type { SessionApp, SessionInterface } from './types.js';
 export { jsonify, redirect } from './make-response.js';

@@ -1,8 +1,10 @@
 /** @module Scaffold (layer L3): the registration API App and Blueprint share; builder calls and decorators both end in addUrlRule or one hook registry. */
+import type { FileHandle } from 'node:fs/promises';
 import type { Request } from '../wrappers/request.js';
 import { blameCaller } from './caller-stack.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
 import { endpointFromRule } from './default-names.js';
+import { openResourceIn, type ResourceMode } from './resources.js';
 import { notARule, shortcut } from './route-methods.js';
 import { type SetupEnded, setupFinished } from './setup-guard.js';
 import type { AnyView } from './route-methods.js';
@@ -67,6 +69,22 @@ export abstract class Scaffold {
    */
   protected assertSetup(method: string): void {
     if (this.#setupEnded !== null) throw setupFinished(method, this.#setupEnded);
+  }
+
+  /** The folder the module that made this app or blueprint lives in. */
+  abstract readonly rootPath: string;
+
+  /**
+   * Flask's `open_resource`: a file relative to {@link rootPath}, opened for reading (a mode that writes throws).
+   * Read it as text with `readFile('utf8')` (or another encoding), as bytes with `readFile()`; close it, or let
+   * `await using` do it.
+   *
+   * @example
+   * await using schema = await app.openResource('schema.sql');
+   * db.exec(await schema.readFile('utf8'));
+   */
+  openResource(resource: string, mode: ResourceMode = 'rb'): Promise<FileHandle> {
+    return openResourceIn(this.rootPath, resource, mode);
   }
 
   /** Registers a rule; the one way routes get in. */

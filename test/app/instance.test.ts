@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { App } from 'flagon';
+import { App, Blueprint } from 'flagon';
 import { ConfigStore } from 'flagon/app';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'flagon-instance-')));
@@ -125,5 +125,23 @@ describe('config files from the instance folder', () => {
       `${join(dir, 'instance', 'absent.ts')} does not exist`,
     );
     await expect(app.config.fromModule('bad.ts')).rejects.toThrow(/invalid config from .*bad\.ts:\n {2}DEBUG/);
+  });
+});
+
+describe('openResource', () => {
+  it("opens a file beside the app's or the blueprint's module, whatever the working folder", async () => {
+    const root = project('resources', {
+      'schema.sql': 'create table t (id int);',
+      'admin/seed.sql': 'insert into t values (1);',
+    });
+    const app = new App(moduleUrl(root), { staticFolder: null });
+    const admin = new Blueprint('admin', moduleUrl(root, 'admin/views.ts'));
+    await using schema = await app.openResource('schema.sql');
+    await using seed = await admin.openResource('seed.sql', 'r');
+    expect([await schema.readFile('utf8'), await seed.readFile('utf8')]).toEqual([
+      'create table t (id int);',
+      'insert into t values (1);',
+    ]);
+    await expect(app.openResource('missing.sql')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

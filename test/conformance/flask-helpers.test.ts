@@ -5,7 +5,8 @@
  * (`app.test_request_context()`) becomes `inRequest`, a view that runs the same code; the fixtures Flask reads
  * (`static/index.html`, `test_apps/subdomaintestmodule/static/hello.txt`) are copied beside this file.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ import {
   urlFor,
   type Request,
 } from 'flagon';
+import type { ResourceMode } from 'flagon/app';
 import { flaskApp } from './support.js';
 import { inRequest } from './flask-context.js';
 
@@ -304,12 +306,41 @@ describe('flask tests/test_helpers.py', () => {
     });
   });
 
-  // MISSING: app.openResource (Flask's open_resource: a file relative to the app's root, modes r/rb/rt, an encoding).
-  it.skip('test_open_resource', () => {});
-  it.skip('test_open_resource_exceptions', () => {
-    /* MISSING: see test_open_resource. */
-  });
-  it.skip('test_open_resource_with_encoding', () => {
-    /* MISSING: see test_open_resource. */
-  });
+  // app.openResource opens a file relative to app.rootPath (this folder) for reading: a FileHandle, which
+  // `await using` closes as Python's `with`.
+  for (const mode of ['r', 'rb', 'rt'] as const) {
+    it(`test_open_resource[${mode}]`, async () => {
+      const app = flaskApp();
+      await using f = await app.openResource('static/index.html', mode);
+      expect(await f.readFile('utf8')).toContain('<h1>Hello World!</h1>');
+    });
+  }
+
+  for (const mode of ['w', 'x', 'a', 'r+']) {
+    it(`test_open_resource_exceptions[${mode}]`, () => {
+      const app = flaskApp();
+      // Flask's ValueError: refused before anything is opened.
+      expect(() => app.openResource('static/index.html', mode as ResourceMode)).toThrow(
+        /Resources can only be opened for reading/,
+      );
+    });
+  }
+
+  // DIFFERENCE: Flask's `encoding=` opens a text file; a FileHandle takes the encoding when it reads.
+  for (const [encoding, node] of [
+    ['utf-8', 'utf8'],
+    ['utf-16-le', 'utf16le'],
+  ] as const) {
+    it(`test_open_resource_with_encoding[${encoding}]`, async () => {
+      const root = mkdtempSync(join(tmpdir(), 'flagon-resource-'));
+      try {
+        writeFileSync(join(root, 'test'), Buffer.from('test', node));
+        const app = new App(pathToFileURL(join(root, 'app.ts')).href, { staticFolder: null });
+        await using f = await app.openResource('test', 'rt');
+        expect(await f.readFile(node)).toBe('test');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
 });
