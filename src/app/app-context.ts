@@ -2,13 +2,13 @@
 import { isPromiseLike } from '../gateway/response.js';
 import { makeContext, runInContext, type Context, type ContextApp } from './context.js';
 import type { TeardownHook } from './handler-types.js';
+import type { Signal } from './signal.js';
 import {
   appcontextPopped,
   appcontextPushed,
   appcontextTearingDown,
   endSignals,
   requestTearingDown,
-  type Signal,
 } from './signals.js';
 
 /**

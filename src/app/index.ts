@@ -46,8 +46,9 @@ export type { Context } from './context.js';
 export { FlagonError } from './errors.js';
 export type { FlagonErrorCode } from './errors.js';
 export { afterThisRequest, flash, getFlashedMessages, makeResponse, urlFor } from './helpers.js';
+export { Signal } from './signal.js';
+export type { SignalConnection, SignalReceiver, SignalSender } from './signal.js';
 export {
-  Signal,
   appcontextPopped,
   appcontextPushed,
   appcontextTearingDown,
@@ -59,7 +60,7 @@ export {
   requestTearingDown,
   templateRendered,
 } from './signals.js';
-export type { SignalConnection, SignalReceiver, SignalSender, SignalTemplate } from './signals.js';
+export type { SignalTemplate } from './signals.js';
 export type { ResourceMode } from './resources.js';
 export { sendFile, sendFromDirectory } from './send-file.js';
 export type { SessionApp, SessionInterface } from './types.js';

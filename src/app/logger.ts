@@ -1,11 +1,45 @@
 /** @module The app's logger (layer L3): levelled lines on the request's error stream, debug lines only in debug mode. */
-import { format } from 'node:util';
+import { inspect } from 'node:util';
 import type { ErrorStream } from '../gateway/types.js';
 import { currentContext } from './context.js';
 
-/** The placeholders util.format fills, and Python's `%r`, `%a`, `%x` read as `%s`. */
-const PLACEHOLDERS = /%[sdifjoOcraxX%]/g;
-const PYTHON_ONLY = /%[raxX]/g;
+/** Python's %-placeholders a log message may hold, and `%%`. */
+const PLACEHOLDER = /%(%|[sdiufxXora])/g;
+
+/**
+ * A log message with its placeholders filled from `args`, as Python's logging (`%s`, `%d`, `%r`, `%x`…), and how many
+ * arguments it took. A message with no arguments is kept as it is, `%` and all.
+ */
+function fill(message: string, args: readonly unknown[]): { text: string; used: number } {
+  if (args.length === 0) return { text: message, used: 0 };
+  let used = 0;
+  const text = message.replace(PLACEHOLDER, (whole, kind: string) => {
+    if (kind === '%') return '%';
+    if (used >= args.length) return whole;
+    const value = args[used++];
+    const number = Number(value);
+    switch (kind) {
+      case 'd':
+      case 'i':
+      case 'u':
+        return String(Math.trunc(number));
+      case 'f':
+        return number.toFixed(6);
+      case 'x':
+      case 'X':
+      case 'o': {
+        const digits = Math.trunc(number).toString(kind === 'o' ? 8 : 16);
+        return kind === 'X' ? digits.toUpperCase() : digits;
+      }
+      case 'r':
+      case 'a':
+        return inspect(value);
+      default:
+        return value instanceof Error ? String(value) : typeof value === 'string' ? value : inspect(value);
+    }
+  });
+  return { text, used };
+}
 
 /**
  * The current request's `tsgi.errors`, Flask's `wsgi_errors_stream`: where the server (or the test) wants the app's
@@ -41,14 +75,21 @@ export class Logger {
     this.#stream = stream;
   }
 
-  #write(level: string, message: string, extra: unknown[]): void {
-    // Python's logging fills `%s` (and `%d`, `%r`…) from the arguments: so does this, with Node's util.format.
-    // As Python's, a message without arguments is written as it is; user text belongs in the arguments, never here.
-    const used = extra.length === 0 ? 0 : (message.match(PLACEHOLDERS)?.filter((found) => found !== '%%').length ?? 0);
-    const text = used > 0 ? format(message.replace(PYTHON_ONLY, '%s'), ...extra.slice(0, used)) : message;
+  #write(level: string, message: unknown, extra: unknown[]): void {
+    // Python's logging fills `%s` (and `%d`, `%r`…) from the arguments: user text belongs in them, never in the
+    // message. A message that is not text (`logger.error(error)` in a catch) is written as it is, an Error with its
+    // stack.
+    const { text, used } =
+      typeof message === 'string'
+        ? fill(message, extra)
+        : { text: message instanceof Error ? (message.stack ?? String(message)) : inspect(message), used: 0 };
     const details = extra
       .slice(used)
-      .map((item) => (item instanceof Error ? `\n${item.stack ?? String(item)}` : ` ${String(item)}`))
+      .map((item) =>
+        item instanceof Error
+          ? `\n${item.stack ?? String(item)}`
+          : ` ${typeof item === 'string' ? item : inspect(item)}`,
+      )
       .join('');
     const line = `[${new Date().toISOString()}] ${level} in ${this.name}: ${text}${details}\n`;
     const stream = this.#stream();
@@ -64,19 +105,19 @@ export class Logger {
     }
   }
 
-  debug(message: string, ...extra: unknown[]): void {
+  debug(message: unknown, ...extra: unknown[]): void {
     if (this.#debugEnabled()) this.#write('DEBUG', message, extra);
   }
 
-  info(message: string, ...extra: unknown[]): void {
+  info(message: unknown, ...extra: unknown[]): void {
     this.#write('INFO', message, extra);
   }
 
-  warn(message: string, ...extra: unknown[]): void {
+  warn(message: unknown, ...extra: unknown[]): void {
     this.#write('WARNING', message, extra);
   }
 
-  error(message: string, ...extra: unknown[]): void {
+  error(message: unknown, ...extra: unknown[]): void {
     this.#write('ERROR', message, extra);
   }
 }

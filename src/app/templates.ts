@@ -9,7 +9,8 @@ import { templateFlashedMessages, templateUrlFor } from './template-helpers.js';
 import { csrfToken } from './security.js';
 import { activeRecorders } from './request-recorder.js';
 import { traceRender } from './request-trace.js';
-import { beforeRenderTemplate, renderTold, templateRendered, type SignalSender } from './signals.js';
+import type { SignalSender } from './signal.js';
+import { beforeRenderTemplate, renderTold, templateRendered } from './signals.js';
 import type { TemplateRenderer } from './types.js';
 
 /**

@@ -257,7 +257,8 @@ export async function importApp(spec: AppSpec): Promise<App> {
   else if (Object.values(module).some(isApp)) {
     // As Flask's find_best_app: the module's one App, whatever its name; several are a choice to make.
     const names = Object.keys(module).filter((key) => isApp(module[key]));
-    // One App under two names (`export { app as web }` beside `export const server = app`) is still one app.
+    // One App under two names (`export { web, web as server }`) is still one app: unlike Flask, which counts names,
+    // since an ES module re-exports under a second name often.
     if (new Set(names.map((key) => module[key])).size > 1)
       throw new NoAppError(
         `${where} exports several apps (${names.join(', ')}): name the one to use with --app ${spec.file}:NAME.`,

@@ -108,15 +108,20 @@ interface Target {
   path: string;
 }
 
-/** The URL an environ asks for, as a Target (the one the client computed when the environ's host is not valid). */
-function sentTarget(environ: Environ, computed: Target): Target {
+/**
+ * The URL an environ asks for, as a Target: the scheme and host it says (a Host header, an `environ` HTTP_HOST), and
+ * the path as the client computed it, raw (`%2F` stays inside its segment), unless `overrides` set the path too. The
+ * computed Target when the environ's host is not valid.
+ */
+function sentTarget(environ: Environ, computed: Target, overrides: Record<string, unknown> | undefined): Target {
   const host = getHost(environ);
   if (host === '') return computed;
-  const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
-  return {
-    baseUrl: `${environ['tsgi.url_scheme']}://${host}${quotePath(environ.SCRIPT_NAME)}`,
-    path: `${quotePath(environ.PATH_INFO)}${query}`,
-  };
+  const origin = `${environ['tsgi.url_scheme']}://${host}`;
+  if (overrides !== undefined && ('PATH_INFO' in overrides || 'SCRIPT_NAME' in overrides)) {
+    const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
+    return { baseUrl: `${origin}${quotePath(environ.SCRIPT_NAME)}`, path: `${quotePath(environ.PATH_INFO)}${query}` };
+  }
+  return { baseUrl: computed.baseUrl.replace(/^[^:]+:\/\/[^/]*/, origin), path: computed.path };
 }
 
 /** RFC 3986 appendix B, as Python's urlsplit: scheme, authority, path, query; the fragment is dropped. */
@@ -361,7 +366,7 @@ export class TestClient {
     });
     // As Werkzeug's client: the cookies sent and kept, and the base of a redirect, are those of the URL the environ
     // says was asked for, which an `environ` HTTP_HOST (or scheme) changes.
-    const sentTo = sentTarget(environ, target);
+    const sentTo = sentTarget(environ, target, options.environ);
     const url = targetUrl(sentTo);
     const extra = Object.entries(options.cookies ?? {});
     const sent = [...this.cookies.for(url).filter(([name]) => !Object.hasOwn(options.cookies ?? {}, name)), ...extra];

@@ -95,6 +95,15 @@ describe('Signal', () => {
     expect([signal.hasReceiversFor(a), signal.send(a, {})]).toEqual([true, ['heard']]);
     signal.disconnect(record);
     expect([signal.hasReceiversFor(a), signal.hasReceiversFor(b), signal.hasReceivers]).toEqual([false, false, false]);
+    // Connected for every sender and for a, it is still one receiver: called once, as blinker's.
+    signal.connect(record);
+    signal.connect(record, a);
+    expect(signal.send(a, {})).toEqual(['heard']);
+    signal.disconnect(record);
+    // A sender is an object (the app): a string is refused with the fix, not a WeakRef TypeError.
+    expect(() => signal.connect(record, 'app' as never)).toThrow(
+      /per-sender\.connect\(receiver, sender\): the sender is the app \(or another object\) to hear, not string app/,
+    );
   });
 
   it('holds a sender weakly, as blinker: a collected sender takes its connections with it', async () => {

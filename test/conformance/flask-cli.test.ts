@@ -63,8 +63,6 @@ const project = makeProject({
   'best/empty.ts': 'export {};\n',
   'best/two-apps.ts':
     "import { App } from 'flagon';\nexport const myapp1 = new App(import.meta.url, { name: 'appname1' });\nexport const myapp2 = new App(import.meta.url, { name: 'appname2' });\n",
-  'best/one-app-two-names.ts':
-    "import { App } from 'flagon';\nconst web = new App(import.meta.url, { name: 'appname' });\nexport { web, web as server };\n",
   'best/factory-args.ts':
     "import { App } from 'flagon';\nexport function createApp(foo: string, bar: string) { return new App(import.meta.url, { name: 'appname2' }); }\n",
   'best/factory-throws.ts': "export function createApp() { throw new TypeError('bad bad factory!'); }\n",
@@ -219,13 +217,6 @@ describe('flask tests/test_cli.py', () => {
   it('test_find_best_app (the only App, under any name)', async () => {
     const module = await import(at('best', 'myapp.ts'));
     expect(await findBestApp('myapp.ts')).toBe(module.myapp);
-  });
-
-  // Flask's find_best_app collects the module's Apps by identity (`len(matches) == 1`): one App under two names is
-  // one app, not a choice to make.
-  it('test_find_best_app (one App under two names)', async () => {
-    const module = await import(at('best', 'one-app-two-names.ts'));
-    expect(await findBestApp('one-app-two-names.ts')).toBe(module.web);
   });
 
   // An App instance beside a factory: the instance, as Flask (createApp() made another App, silently).

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSettings } from '../../src/cli/run.js';
-import { readDotenv } from '../../src/dev/app-loader.js';
+import { importApp, readDotenv } from '../../src/dev/app-loader.js';
+import { makeProject } from '../helpers/dev-server.js';
 import {
   commonJsProblem,
   formatHooksUrl,
@@ -138,5 +139,27 @@ describe('.flagonenv and .env', () => {
     expect(files).toEqual([join(scratch, 'layered/.env'), join(scratch, 'layered/api/.flagonenv')]);
     // From the app's own folder, each file is read once.
     expect(readDotenv(app, {}, join(scratch, 'layered/api')).files).toEqual([join(scratch, 'layered/api/.flagonenv')]);
+  });
+});
+
+describe('importApp', () => {
+  // DIFFERENCE from Flask's find_best_app, which counts names (two names for one Flask are "multiple applications"):
+  // an ES module re-exports under a second name often (`export { web as server }`), and the App is the same one.
+  it('takes one App exported under two names as that app, and still refuses two Apps', async () => {
+    const project = makeProject({
+      'aliased.ts':
+        "import { App } from 'flagon';\nconst web = new App(import.meta.url, { name: 'web' });\nexport { web, web as server };\n",
+      'two.ts':
+        "import { App } from 'flagon';\nexport const a = new App(import.meta.url);\nexport const b = new App(import.meta.url);\n",
+    });
+    try {
+      const module = await import(pathToFileURL(join(project.dir, 'aliased.ts')).href);
+      expect(await importApp({ file: join(project.dir, 'aliased.ts'), name: null })).toBe(module.web);
+      await expect(importApp({ file: join(project.dir, 'two.ts'), name: null })).rejects.toThrow(
+        /exports several apps \(a, b\): name the one to use with --app .*two\.ts:NAME/,
+      );
+    } finally {
+      project.remove();
+    }
   });
 });

@@ -104,6 +104,7 @@ describe('the test client of an App', () => {
     app.get('/set', () => new Response('ok', { headers: { 'Set-Cookie': 'k=v; Path=/' } }));
     app.get('/show', (req) => `${req.host} ${req.cookies.k ?? 'none'}`);
     app.get('/up', () => redirect('http://api.h.test/show'));
+    app.get('/files/<path:name>', (req) => (req.params.name === 'c' ? 'c' : redirect('c')));
     const client = app.testClient({ allowSubdomainRedirects: true });
     await client.get('/set', { headers: { Host: 'h.test' } });
     expect((await client.get('/show', { headers: { Host: 'h.test' } })).text).toBe('h.test v');
@@ -113,6 +114,9 @@ describe('the test client of an App', () => {
     // A Host header sent by hand is the first request's: the Location names the next one's host.
     const byHeader = await client.get('/up', { headers: { Host: 'h.test' }, followRedirects: true });
     expect(byHeader.text).toBe('api.h.test none');
+    // The path is the one sent, raw: a relative Location resolves against `a%2Fb` as one segment, as a browser's.
+    const relative = await client.get('/files/a%2Fb', { headers: { Host: 'h.test' }, followRedirects: true });
+    expect([relative.status, relative.request.path, relative.text]).toEqual([200, '/files/c', 'c']);
   });
 
   it('follows a redirect below APPLICATION_ROOT, keeping the root', async () => {
