@@ -10,6 +10,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from 'flagon';
 import { collectingStream, type TestResponse } from 'flagon/testing';
+import { stderrOf } from '../helpers/stderr.js';
 
 /** Flask's `app` fixture: `Flask("flask_test")`, TESTING, a secret key. */
 function flaskTestApp(): App {
@@ -18,21 +19,6 @@ function flaskTestApp(): App {
     config: { TESTING: true, SECRET_KEY: 'test key' },
     staticFolder: null,
   });
-}
-
-/** What is written to standard error while `fn` runs (and is not shown). */
-async function stderrOf(fn: () => unknown): Promise<string> {
-  let text = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
-    return true;
-  });
-  try {
-    await fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return text;
 }
 
 describe('flask tests/test_logging.py', () => {

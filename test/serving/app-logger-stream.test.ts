@@ -1,8 +1,9 @@
 /** Where `app.logger` writes: the request's `tsgi.errors` (the server's error log), standard error outside one. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from 'flagon';
 import type { ErrorStream } from 'flagon/gateway';
 import { serve, type RunningServer } from 'flagon/serving';
+import { stderrOf } from '../helpers/stderr.js';
 
 const serverLog: string[] = [];
 const errors: ErrorStream = {
@@ -30,21 +31,6 @@ beforeAll(async () => {
   server = await serve(app.gatewayApp, { port: 0, host: '127.0.0.1', errors });
 });
 afterAll(() => server.close());
-
-/** What is written to standard error while `fn` runs (and is not shown). */
-async function stderrOf(fn: () => unknown): Promise<string> {
-  let text = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
-    return true;
-  });
-  try {
-    await fn();
-  } finally {
-    spy.mockRestore();
-  }
-  return text;
-}
 
 describe('app.logger', () => {
   it("writes a view's lines and crashes to the server's error log (Flask's wsgi_errors_stream), %s filled as Python's", async () => {
