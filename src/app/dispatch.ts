@@ -275,7 +275,8 @@ export class Pipeline {
       if (gotRequestException.hasReceiversFor(this.#app)) gotRequestException.send(this.#app, { exception: error });
       if (this.#config.PROPAGATE_EXCEPTIONS ?? (this.#config.TESTING || this.#config.DEBUG)) throw error;
       const request = context.request!;
-      this.#app.logger.error('Exception on %s [%s]', request.path, request.method, error);
+      // (message, error), the shape a replaced logger.error expects; '%' escaped, so a path's '%s' takes nothing.
+      this.#app.logger.error(`Exception on ${request.path} [${request.method}]`.replaceAll('%', '%%'), error);
       const serverError = new InternalServerError(undefined, { cause: error });
       const handler = this.#registry.errorHandlers.find(serverError, plan.scopes);
       response = await this.#finalize(context, plan, handler ? await handler(serverError) : serverError, true);

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagonPlugin } from 'flagon/adapters';
-import type { ErrorStream, GatewayApp } from 'flagon/gateway';
+import type { GatewayApp } from 'flagon/gateway';
 import { fetchRaw } from '../helpers/http.js';
 import { createMountedApp, mountedChecks } from './mounted-app.js';
+import { collectingStream } from 'flagon/testing';
 
-const silent: ErrorStream = { write: () => {}, flush: () => {} };
+const errors = collectingStream();
 
 async function listen(fastify: FastifyInstance): Promise<string> {
   await fastify.listen({ port: 0, host: '127.0.0.1' });
@@ -26,7 +27,7 @@ describe("fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: '/flagon
     fastify.get('/', async () => 'host home');
     // Fastify's own JSON parser stays in force outside the plugin.
     fastify.post('/api/items', async (request) => ({ parsedByFastify: request.body }));
-    await fastify.register(flagonPlugin, { app: createMountedApp().gatewayApp, prefix: '/flagon', errors: silent });
+    await fastify.register(flagonPlugin, { app: createMountedApp().gatewayApp, prefix: '/flagon', errors });
     base = await listen(fastify);
   });
   afterAll(() => fastify.close());
@@ -40,7 +41,8 @@ describe("fastify.register(flagonPlugin, { app: app.gatewayApp, prefix: '/flagon
   it('hands a posted form to Flagon unread', () => mountedChecks.form(base));
   it('hands a JSON body to Flagon unread, though Fastify parses JSON by default', () => mountedChecks.json(base));
   it("hands a 5 MB multipart upload to Flagon, past Fastify's 1 MiB bodyLimit", () => mountedChecks.bigUpload(base));
-  it('answers an error in the app with a 500 and keeps the host serving', () => mountedChecks.appErrorIs500(base));
+  it('answers an error in the app with a 500 and keeps the host serving', () =>
+    mountedChecks.appErrorIs500(base, () => errors.text));
 
   it('hands over bodies of any content type, or none, as the app sees them', async () => {
     const host = Fastify();

@@ -69,7 +69,8 @@ describe("Express 5: host.use('/flagon', toNodeHandler(app.gatewayApp))", () => 
   it('hands a posted form to Flagon unread', () => mountedChecks.form(base));
   it('hands a JSON body to Flagon unread', () => mountedChecks.json(base));
   it('hands a 5 MB multipart upload to Flagon', () => mountedChecks.bigUpload(base));
-  it('answers an error in the app with a 500 and keeps the host serving', () => mountedChecks.appErrorIs500(base));
+  it('answers an error in the app with a 500 and keeps the host serving', () =>
+    mountedChecks.appErrorIs500(base, errors.text));
 
   it('leaves paths outside the prefix to the host, its own 404 included', async () => {
     expect((await fetchRaw(`${base}/`)).text).toBe('host home');
