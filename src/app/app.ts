@@ -1,6 +1,5 @@
 /** @module App (layer L3): the Flask-style application object; `app.gatewayApp` is a TSGI app that runs the request lifecycle. */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { GatewayApp } from '../gateway/types.js';
 import type { ConverterFactory } from '../routing/converters.js';
 import { Router } from '../routing/router.js';
@@ -25,7 +24,7 @@ import type {
   TeardownHook,
   ViewFunction,
 } from './handler-types.js';
-import { instancePathFor } from './instance.js';
+import { instancePathFor, rootPathOf } from './instance.js';
 import { Logger } from './logger.js';
 import { buildOpenApi } from './openapi.js';
 import type { OpenApiDocument, OpenApiOptions } from './openapi-types.js';
@@ -90,7 +89,7 @@ export class App extends Scaffold {
   constructor(importMetaUrl: string, options: AppOptions = {}) {
     super();
     this.teardownAppcontext = this.teardownAppcontext.bind(this);
-    this.rootPath = importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
+    this.rootPath = rootPathOf(importMetaUrl);
     this.name = options.name ?? (this.rootPath.split(/[\\/]/).pop() || 'app');
     this.instancePath = instancePathFor(this.rootPath, options.instancePath);
     const configRoot = options.instanceRelativeConfig ? this.instancePath : this.rootPath;

@@ -1,6 +1,25 @@
 /** @module The instance folder (layer L3): where an app keeps what is neither code nor in version control (config with secrets, a SQLite file), Flask's `instance_path`. */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlagonError } from './errors.js';
+
+/**
+ * An app's root folder from the first argument of `new App(…)`: the folder of a `file:` module URL, else the current
+ * directory (a `data:` or `http:` module has no folder). Anything but a string is refused with the fix, since a
+ * Flask user may write `new App({ … })` or `new App()` where `Flask(__name__)` takes the module's name.
+ *
+ * @example
+ * rootPathOf('file:///srv/notes/src/app.js'); // '/srv/notes/src'
+ */
+export function rootPathOf(importMetaUrl: unknown): string {
+  if (typeof importMetaUrl !== 'string')
+    throw new FlagonError(
+      'FLAGON_ERR_BAD_ARGUMENT',
+      `new App() takes the module's URL first, as Flask(__name__) takes its name, and the options second: new App(import.meta.url, { … }), not new App(${importMetaUrl === undefined ? '' : typeof importMetaUrl})`,
+    );
+  return importMetaUrl.startsWith('file:') ? dirname(fileURLToPath(importMetaUrl)) : process.cwd();
+}
 
 /**
  * The instance folder of an app whose module is in `rootPath`. Given: resolved from `rootPath`. Otherwise

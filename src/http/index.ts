@@ -20,6 +20,7 @@ export { dumpHeader, parseDictHeader, parseListHeader, quoteHeaderValue, unquote
 export { dumpOptionsHeader, parseOptionsHeader } from './options-header.js';
 export type { OptionsHeader } from './options-header.js';
 export { HeaderSet, parseSetHeader } from './header-set.js';
+export { UserAgent } from './user-agent.js';
 export { CacheControl, RequestCacheControl, ResponseCacheControl, parseCacheControl } from './cache-control.js';
 export { ContentSecurityPolicy, parseCSP } from './csp.js';
 export { Authorization, WWWAuthenticate } from './auth.js';

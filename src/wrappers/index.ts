@@ -1,4 +1,6 @@
 /** @module flagon/wrappers: Request and Response over TSGI, and file responses. Re-exports only. */
+export { BaseRequest } from './base-request.js';
+export type { BaseRequestOptions } from './base-request.js';
 export { Request } from './request.js';
 export type { RequestOptions } from './request.js';
 export { Response } from './response.js';

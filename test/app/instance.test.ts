@@ -23,6 +23,25 @@ function project(name: string, files: Record<string, string>): string {
 
 const moduleUrl = (dir: string, file = 'app.ts') => pathToFileURL(join(dir, file)).href;
 
+describe('the root folder from new App(url)', () => {
+  it("is the module's folder for a file: URL and the working folder for another URL", () => {
+    const dir = project('rooted', { 'package.json': '{}' });
+    expect(new App(moduleUrl(dir), { staticFolder: null }).rootPath).toBe(dir);
+    expect(new App('data:text/javascript,', { staticFolder: null }).rootPath).toBe(process.cwd());
+  });
+
+  it('refuses a missing or non-string URL with the fix, not a TypeError from inside', () => {
+    const misuse = [[], [{ config: {} }]] as unknown as Array<[string]>;
+    for (const args of misuse)
+      expect(() => new App(...args)).toThrow(
+        expect.objectContaining({
+          code: 'FLAGON_ERR_BAD_ARGUMENT',
+          message: expect.stringContaining('new App(import.meta.url, { … })'),
+        }),
+      );
+  });
+});
+
 describe('app.instancePath', () => {
   it("defaults to instance/ beside the app's package (the nearest package.json), not inside src/", () => {
     const dir = project('packaged', { 'package.json': '{}', 'src/app.ts': '' });

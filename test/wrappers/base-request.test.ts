@@ -1,0 +1,91 @@
+/**
+ * The request headers Werkzeug's Request reads for you (referrer, userAgent, origin, the conditional headers, …) and
+ * `values()`, beyond the cases ported in test/conformance/werkzeug-wrappers.test.ts: absent and malformed headers,
+ * and a GET body that values() must leave unread.
+ */
+import { describe, expect, it } from 'vitest';
+import { App } from 'flagon';
+import { createEnviron, type EnvironOptions } from 'flagon/testing';
+import { BaseRequest, Request } from 'flagon/wrappers';
+
+const make = (path = '/', options: EnvironOptions = {}): Request => new Request(createEnviron(path, options));
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+describe('header properties', () => {
+  it('read as absent when the client sent no such header', () => {
+    const request = make();
+    expect([request.referrer, request.origin, request.accessControlRequestMethod]).toEqual([null, null, null]);
+    expect([request.date, request.ifModifiedSince, request.ifUnmodifiedSince]).toEqual([null, null, null]);
+    expect([request.maxForwards, request.contentEncoding, request.contentMd5]).toEqual([null, null, null]);
+    expect(request.accessControlRequestHeaders).toBeNull();
+    expect(request.userAgent.string).toBe('');
+    expect(request.ifMatch.isEmpty && request.ifNoneMatch.isEmpty).toBe(true);
+    expect([request.ifRange.etag, request.ifRange.date]).toEqual([null, null]);
+    expect([...request.pragma]).toEqual([]);
+    expect(request.accessRoute).toEqual(['127.0.0.1']);
+  });
+
+  it('read a malformed date or Max-Forwards as absent, not as a 500', () => {
+    const request = make('/', {
+      headers: { Date: 'yesterday', 'If-Modified-Since': '2008-01-22', 'Max-Forwards': '-3' },
+    });
+    expect([request.date, request.ifModifiedSince, request.maxForwards]).toEqual([null, null, null]);
+    expect(make('/', { headers: { 'Max-Forwards': '1e3' } }).maxForwards).toBeNull();
+    expect(make('/', { headers: { 'Max-Forwards': ' 7 ' } }).maxForwards).toBe(7);
+  });
+
+  it('split X-Forwarded-For into the access route, client first, dropping empty items', () => {
+    const request = make('/', { headers: { 'X-Forwarded-For': ' 203.0.113.7 , 10.0.0.2,,' }, remoteAddr: '10.0.0.3' });
+    expect(request.accessRoute).toEqual(['203.0.113.7', '10.0.0.2']);
+    expect(request.remoteAddr).toBe('10.0.0.3');
+  });
+
+  it('parse each header once and keep it', () => {
+    const request = make('/', { headers: { 'User-Agent': 'curl/8.5.0', 'If-None-Match': '"v1"', Pragma: 'no-cache' } });
+    expect(request.userAgent).toBe(request.userAgent);
+    expect(request.ifNoneMatch).toBe(request.ifNoneMatch);
+    expect(request.pragma.has('No-Cache')).toBe(true);
+    expect(`${request.userAgent}`).toBe('curl/8.5.0');
+  });
+
+  it('read If-Range as a date or an entity tag', () => {
+    expect(make('/', { headers: { 'If-Range': '"v2"' } }).ifRange.etag).toBe('v2');
+    expect(make('/', { headers: { 'If-Range': 'Thu, 01 Jan 1970 00:00:00 GMT' } }).ifRange.date?.getTime()).toBe(0);
+  });
+
+  it('are on BaseRequest, which has no body readers', () => {
+    const request = new BaseRequest(createEnviron('/', { headers: { Referer: 'https://example.com/a' } }));
+    expect(request.referrer).toBe('https://example.com/a');
+    expect('form' in request).toBe(false);
+    expect(make()).toBeInstanceOf(BaseRequest);
+  });
+
+  it('reach a view through the App, as Flask users write them', async () => {
+    const app = new App(import.meta.url, { staticFolder: null });
+    app.get('/back', (req) => ({ from: req.referrer, agent: req.userAgent.string }));
+    const response = await app.testClient().get('/back', { headers: { Referer: '/list', 'User-Agent': 'test/1' } });
+    expect(response.json).toEqual({ from: '/list', agent: 'test/1' });
+  });
+});
+
+describe('values()', () => {
+  it('gives the arguments first, then the form, for every method with a body but GET', async () => {
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']) {
+      const values = await make('/?a=1', { method, body: 'a=2&b=3', headers: FORM }).values();
+      expect([method, values.getAll('a'), values.get('b')]).toEqual([method, ['1', '2'], '3']);
+    }
+  });
+
+  it('leaves a GET body unread, so the view can still read it', async () => {
+    const request = make('/?a=1', { method: 'GET', body: 'a=2', headers: FORM });
+    expect([...(await request.values())]).toEqual([['a', '1']]);
+    expect(await request.text()).toBe('a=2');
+  });
+
+  it('is a copy: changing it changes neither args nor the form', async () => {
+    const request = make('/?a=1', { method: 'POST', body: 'b=2', headers: FORM });
+    const values = await request.values();
+    values.set('a', 'x').add('c', '3');
+    expect([request.args.get('a'), (await request.form()).has('c')]).toEqual(['1', false]);
+  });
+});
