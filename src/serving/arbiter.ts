@@ -106,6 +106,12 @@ class Arbiter {
     };
     this.members.set(worker, member);
     this.log(`Booting worker with pid: ${member.pid}`);
+    // A message sent to a worker that has just died (its end closed, its exit not yet seen here) fails with EPIPE or
+    // ERR_IPC_CHANNEL_CLOSED, emitted as 'error': unheard, that would crash the primary. Its exit event follows.
+    worker.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_IPC_CHANNEL_CLOSED')
+        this.log(`Worker (pid:${member.pid}) channel error: ${error.message}`);
+    });
     worker.on('message', (message: unknown) => {
       const kind = messageKind(message);
       member.lastBeat = Date.now();

@@ -43,9 +43,6 @@ export class BaseRequest {
   #headers?: Headers;
   #cookies?: Record<string, string | undefined>;
   #host?: string;
-  #accept?: Map<string, Accept>;
-  #authorization?: Authorization | null;
-  #cacheControl?: RequestCacheControl;
   #parsed?: Map<string, unknown>;
 
   constructor(environ: Environ, options: BaseRequestOptions = {}) {
@@ -191,10 +188,7 @@ export class BaseRequest {
   }
 
   #acceptOf(key: `HTTP_${string}`, kind: 'mime' | 'language' | 'plain'): Accept {
-    this.#accept ??= new Map();
-    let accept = this.#accept.get(key);
-    if (!accept) this.#accept.set(key, (accept = parseAccept(this.environ[key], kind)));
-    return accept;
+    return this.#memo(key, () => parseAccept(this.environ[key], kind));
   }
 
   /**
@@ -206,9 +200,7 @@ export class BaseRequest {
    * if (auth?.type !== 'basic' || !checkUser(auth.username, auth.password)) abort(401);
    */
   get authorization(): Authorization | null {
-    if (this.#authorization === undefined)
-      this.#authorization = Authorization.fromHeader(this.environ.HTTP_AUTHORIZATION);
-    return this.#authorization;
+    return this.#memo('authorization', () => Authorization.fromHeader(this.environ.HTTP_AUTHORIZATION));
   }
 
   /**
@@ -218,7 +210,7 @@ export class BaseRequest {
    * if (req.cacheControl.has('no-cache')) return fresh();
    */
   get cacheControl(): RequestCacheControl {
-    return (this.#cacheControl ??= parseCacheControl(this.environ.HTTP_CACHE_CONTROL));
+    return this.#memo('cacheControl', () => parseCacheControl(this.environ.HTTP_CACHE_CONTROL));
   }
 
   /** A value parsed from the environ on first use, then kept: one map for the headers read rarely. */

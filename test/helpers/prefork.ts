@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI } from './dev-server.js';
+import { expect } from 'vitest';
 
 /** The app the prefork tests serve (test/fixtures/prefork-app/app.ts; its header comment says what it answers). */
 export const PREFORK_APP = fileURLToPath(new URL('../fixtures/prefork-app/app.ts', import.meta.url));
@@ -156,5 +157,14 @@ export function fileAppears(dir: string, pattern: RegExp): Promise<string> {
       watcher.close();
       resolve(now);
     }
+  });
+}
+
+/** Waits for the primary to exit and expects exit code 0, with its output in the failure message when it is not. */
+export async function expectCleanExit(primary: Primary): Promise<void> {
+  const { code, signal } = await primary.exited;
+  expect({ code, signal }, `flagon serve's stdout:\n${primary.out()}\nstderr:\n${primary.err()}`).toEqual({
+    code: 0,
+    signal: null,
   });
 }

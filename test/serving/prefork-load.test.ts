@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/http.js';
 import { type LoadResult, steadyLoad } from '../helpers/load.js';
-import { BOOTED, get, killServes, removeTempDirs, startServe, tempDir } from '../helpers/prefork.js';
+import { BOOTED, get, killServes, removeTempDirs, startServe, tempDir, expectCleanExit } from '../helpers/prefork.js';
 
 afterEach(killServes);
 afterAll(removeTempDirs);
@@ -61,7 +61,7 @@ describe('flagon serve under load', () => {
     // About 2,000 a second held: the load ran for at least 6 s.
     expect(result.sent).toBeGreaterThan(RATE * 6 * 0.9);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 
   it('SIGTERM: every request in flight completes, none fails, and the primary exits within the graceful timeout', {
@@ -129,6 +129,6 @@ describe('flagon serve under load', () => {
     }
     expect(seen).toContain(replacement);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 });

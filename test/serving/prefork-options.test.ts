@@ -11,7 +11,16 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadTls } from '../../src/dev/tls.js';
 import { freePort } from '../helpers/http.js';
-import { BOOTED, get, killServes, PREFORK_APP, removeTempDirs, startServe, tempDir } from '../helpers/prefork.js';
+import {
+  BOOTED,
+  get,
+  killServes,
+  PREFORK_APP,
+  removeTempDirs,
+  startServe,
+  tempDir,
+  expectCleanExit,
+} from '../helpers/prefork.js';
 
 afterEach(killServes);
 afterAll(removeTempDirs);
@@ -67,7 +76,7 @@ describe('flagon serve --timeout', () => {
     expect(answer.status).toBe(200);
     expect(answer.pid).not.toBe(blocked);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 
   it('leaves a busy but unblocked worker alone: a slow request is not a timeout', { timeout: 30_000 }, async () => {
@@ -78,7 +87,7 @@ describe('flagon serve --timeout', () => {
     for (let i = 0; i < 40; i += 1) expect((await get({ port }, '/work')).body).toBe('worked');
     expect(primary.out()).not.toContain('WORKER TIMEOUT');
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 });
 
@@ -113,7 +122,7 @@ describe('flagon serve --max-requests', () => {
     expect(next.status).toBe(200);
     expect(next.pid).not.toBe(firstPid);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 });
 
@@ -133,7 +142,7 @@ describe('flagon serve signals', () => {
     await primary.waitFor(/SIGTTOU; one worker is the fewest: ignored/g);
     expect((await get({ port })).status).toBe(200);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 
   it('SIGHUP with code that no longer loads keeps the old workers serving', { timeout: 30_000 }, async () => {
@@ -150,7 +159,7 @@ describe('flagon serve signals', () => {
     for (let i = 0; i < 4; i += 1) expect(await get({ port }, '/code')).toMatchObject({ status: 200, body: 'good' });
     expect(primary.child.exitCode).toBe(null);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 });
 
@@ -185,7 +194,7 @@ describe('flagon serve connections, logs and proxies', () => {
     );
     expect(lines.find((line) => line.includes('/missing'))).toMatch(/"GET \/missing\?x=1 HTTP\/1\.1" 404 \d+ "-" "-"$/);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 
   it('--forwarded-allow-ips: X-Forwarded-For and -Proto count from listed peers only', {
@@ -268,7 +277,7 @@ describe('flagon serve --cert/--key, --preload, config', () => {
       expect(status).toBe('200');
       expect(JSON.parse(body)).toMatchObject({ scheme: 'https', url: `https://127.0.0.1:${port}/whoami` });
       primary.child.kill('SIGTERM');
-      expect((await primary.exited).code).toBe(0);
+      await expectCleanExit(primary);
     },
   );
 
@@ -310,6 +319,6 @@ describe('flagon serve --cert/--key, --preload, config', () => {
     expect([...primary.out().matchAll(/Booting worker/g)]).toHaveLength(1); // --workers 1 beat the file's 3
     expect((await headers(envPort, '/')).connection).toBe('close'); // the file's keepAlive: 0
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 });

@@ -8,7 +8,16 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/http.js';
-import { BOOTED, fileAppears, get, killServes, removeTempDirs, startServe, tempDir } from '../helpers/prefork.js';
+import {
+  BOOTED,
+  fileAppears,
+  get,
+  killServes,
+  removeTempDirs,
+  startServe,
+  tempDir,
+  expectCleanExit,
+} from '../helpers/prefork.js';
 
 const holders: ChildProcess[] = [];
 afterEach(() => {
@@ -82,7 +91,7 @@ describe('flagon serve', () => {
       expect(answer.pid).not.toBe(victim);
     }
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 
   it('on SIGTERM lets a request in flight finish, closes idle keep-alive connections, and exits 0', {
@@ -186,6 +195,6 @@ describe('flagon serve', () => {
     expect(answer).toMatchObject({ status: 200, body: 'hello from a worker' });
     expect(booted.map((match) => Number(match[1]))).toContain(answer.pid);
     primary.child.kill('SIGTERM');
-    expect((await primary.exited).code).toBe(0);
+    await expectCleanExit(primary);
   });
 });
