@@ -1,7 +1,6 @@
 /** @module flagon/wrappers: Request and Response over TSGI, and file responses. Re-exports only. */
-export { BaseRequest } from './base-request.js';
-export type { BaseRequestOptions } from './base-request.js';
 export { Request } from './request.js';
+export { RequestHeaderProperties } from './request-headers.js';
 export type { RequestOptions } from './request.js';
 export { Response } from './response.js';
 export type { ConditionalOptions, ResponseBody, ResponseInit } from './response.js';
