@@ -212,16 +212,3 @@ export abstract class RequestHeaderProperties {
     return this.environ.HTTP_CONTENT_MD5 ?? null;
   }
 }
-
-/**
- * Puts the getters of {@link RequestHeaderProperties} on a class's prototype, for a class that cannot extend it
- * without a cost on every object it builds (Request).
- *
- * @example
- * class Probe { constructor(readonly environ: Environ) {} }
- * withHeaderProperties(Probe);
- */
-export function withHeaderProperties(target: abstract new (...args: never[]) => { readonly environ: Environ }): void {
-  for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(RequestHeaderProperties.prototype)))
-    if (name !== 'constructor') Object.defineProperty(target.prototype, name, descriptor);
-}

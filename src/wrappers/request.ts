@@ -17,7 +17,8 @@ import {
 import { Headers } from '../http/headers.js';
 import { MultiDict, parseQuery } from '../http/multidict.js';
 import type { Rule } from '../routing/rule.js';
-import { type RequestHeaderProperties, withHeaderProperties } from './request-headers.js';
+import { mixInAccessors } from './accessor-mixin.js';
+import { RequestHeaderProperties } from './request-headers.js';
 import { decoderFor, parseJsonBody, readBody } from './body.js';
 import {
   parseMultipart,
@@ -688,9 +689,9 @@ export class Request<Params = Record<string, unknown>, Valid = unknown> {
 }
 
 // The rarely read header properties (referrer, userAgent, ifNoneMatch, …) are getters of RequestHeaderProperties,
-// copied onto Request's prototype rather than inherited: V8 builds an object of a derived class more slowly (about
-// 6 ns a Request, measured against this flat class), and the App builds one per request.
-withHeaderProperties(Request);
+// copied onto Request's prototype rather than inherited: V8 builds a Request of a derived class more slowly (27
+// against 14 ns, measured with a BaseRequest that declared the fields), and the App builds one per request.
+mixInAccessors(RequestHeaderProperties, Request);
 // The type side of it; merging must repeat the class's type parameters, unused here.
 // biome-ignore lint/correctness/noUnusedVariables: see above
 export interface Request<Params, Valid> extends RequestHeaderProperties {}

@@ -12,7 +12,9 @@ import { checkHeaderValue, Headers, type HeadersInit } from '../http/headers.js'
 import { contentTypeFor } from '../http/mime.js';
 import { contentRange, parseRange } from '../http/range.js';
 import { statusLine } from '../http/status.js';
+import { mixInAccessors } from './accessor-mixin.js';
 import type { Request } from './request.js';
+import { ResponseHeaderProperties } from './response-headers.js';
 
 /**
  * What a response body may be given as; strings are sent as UTF-8.
@@ -156,12 +158,15 @@ function streamBody(chunks: Chunks, close: () => Promise<void> | undefined): Bod
 /**
  * An outgoing response, Werkzeug-style: mutable status and headers, a body, cookie and cache helpers, and
  * `gatewayApp` to send it through any TSGI server. The default Content-Type is `text/html; charset=utf-8`.
+ * Werkzeug's header properties (`vary`, `expires`, `contentSecurityPolicy`, …) are those of
+ * {@link ResponseHeaderProperties}.
  *
  * @example
  * const response = new Response('<h1>Hi</h1>');
  * response.setCookie('seen', '1', { maxAge: 3600 });
  * const json = new Response(JSON.stringify({ ok: true }), { status: 201, mimetype: 'application/json' });
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface's getters are on the prototype (end of file)
 export class Response {
   /** The headers, made on first use: until then the response has just its Content-Type (see `#contentType`). */
   #headers: Headers | null = null;
@@ -540,3 +545,8 @@ export class Response {
     return { [Symbol.asyncIterator]: () => (file as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), close };
   }
 }
+
+// The header properties (vary, expires, contentSecurityPolicy, …) are accessors of ResponseHeaderProperties, copied
+// onto Response's prototype rather than inherited, as Request's are: a derived class costs each object built.
+mixInAccessors(ResponseHeaderProperties, Response);
+export interface Response extends ResponseHeaderProperties {}
