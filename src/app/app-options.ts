@@ -1,6 +1,8 @@
 /** @module The options of `new App()` (layer L3), and the static folder they name. */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlagonError } from './errors.js';
+import type { RouterOptions } from '../routing/router.js';
 import { sendFromDirectory } from '../wrappers/send-file.js';
 import type { Config } from './config.js';
 import type { AddUrlRuleOptions } from './handler-types.js';
@@ -42,6 +44,25 @@ export interface AppOptions {
    * only on SERVER_NAME itself.
    */
   subdomainMatching?: boolean;
+  /**
+   * Match each rule's `host` against the request's whole host (Flask's `host_matching`): every rule then needs a
+   * `host` (`'example.com'`, `'<user>.example.com'`), and one without is refused when added. The static route needs
+   * `staticHost`, or `staticFolder: null`.
+   */
+  hostMatching?: boolean;
+  /** The host the static route answers on, with `hostMatching` (Flask's `static_host`). */
+  staticHost?: string;
+}
+
+/**
+ * The router options of an App: SERVER_NAME read live (so setting it after `new App()` works), rules without a
+ * subdomain tied to the server name itself as Werkzeug's Map does, and host matching when asked for.
+ *
+ * @example
+ * new Router(routerOptionsOf(app.config, { hostMatching: true }));
+ */
+export function routerOptionsOf(config: Config, options: AppOptions): RouterOptions {
+  return { serverName: () => config.SERVER_NAME, defaultSubdomain: '', hostMatching: options.hostMatching === true };
 }
 
 /**
@@ -52,6 +73,17 @@ export interface AppOptions {
  */
 export function staticFolderOf(rootPath: string, options: AppOptions): { path: string; urlPath: string } | null {
   const folder = options.staticFolder === undefined ? 'static' : options.staticFolder;
+  // Flask's two assertions, with the fix named: a static host only means something with host matching, which needs one.
+  if (options.staticHost !== undefined && options.hostMatching !== true)
+    throw new FlagonError(
+      'FLAGON_ERR_HOST_MATCHING',
+      `staticHost '${options.staticHost}' is only used with host matching: add hostMatching: true, or leave staticHost out`,
+    );
+  if (options.hostMatching === true && folder !== null && options.staticHost === undefined)
+    throw new FlagonError(
+      'FLAGON_ERR_HOST_MATCHING',
+      `with hostMatching every rule needs a host, the static route too: give new App() a staticHost ('static.example.com'), or staticFolder: null`,
+    );
   if (folder === null) return null;
   const path = join(rootPath, folder);
   if (!existsSync(path) || !statSync(path).isDirectory()) return null;
@@ -69,6 +101,7 @@ export function staticRoute(folder: string, config: Config, options: AppOptions)
   const followSymlinks = options.staticFollowSymlinks ?? false;
   return {
     endpoint: 'static',
+    ...(options.staticHost === undefined ? {} : { host: options.staticHost }),
     view: (req) =>
       sendFromDirectory(folder, String(req.params.filename), {
         request: req,

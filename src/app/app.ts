@@ -7,7 +7,7 @@ import { CookieSessionInterface } from '../sessions/cookie-session.js';
 import type { Session } from '../sessions/session.js';
 import type { Request } from '../wrappers/request.js';
 import { makeAppContext, type AppContext } from './app-context.js';
-import { staticFolderOf, staticRoute, type AppOptions } from './app-options.js';
+import { routerOptionsOf, staticFolderOf, staticRoute, type AppOptions } from './app-options.js';
 import type { Blueprint } from './blueprint.js';
 import type { BlueprintRegisterOptions } from './blueprint-setup.js';
 import { AppCli, BUILTIN_COMMANDS } from './cli-commands.js';
@@ -94,8 +94,7 @@ export class App extends Scaffold {
     this.instancePath = instancePathFor(this.rootPath, options.instancePath);
     const configRoot = options.instanceRelativeConfig ? this.instancePath : this.rootPath;
     this.config = new ConfigStore(options.config, { rootPath: configRoot }) as Config;
-    // Rules without a subdomain belong to SERVER_NAME itself, read when a rule is used (Werkzeug's Map).
-    this.router = new Router({ serverName: () => this.config.SERVER_NAME, defaultSubdomain: '' });
+    this.router = new Router(routerOptionsOf(this.config, options));
     this.subdomainMatching = options.subdomainMatching ?? false;
     this.logger = new Logger(this.name, () => this.config.DEBUG);
     this.templates = new AppTemplates(this.config);

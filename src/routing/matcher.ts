@@ -44,6 +44,17 @@ function compareWeightings(a: Weighting, b: Weighting): number {
   return 0;
 }
 
+/** The weighting of a host pattern's parts, so that `<name>.example.test` is tried before `<name>`, as in Werkzeug. */
+function hostWeighting(rule: Rule): Weighting {
+  const statics: number[] = [];
+  const args: number[] = [];
+  for (const part of rule.host?.parts ?? []) {
+    if (part.kind === 'text') statics.push(part.text.length);
+    else args.push(part.converter.weight);
+  }
+  return { statics, args };
+}
+
 function weightingOf(segments: readonly Segment[]): Weighting {
   const statics: number[] = [];
   const args: number[] = [];
@@ -158,7 +169,10 @@ export class SegmentTrie {
   #sort(node: Node): void {
     // Werkzeug matches the host as part of the URL: a literal host beats a pattern, a pattern beats no host at all.
     const hostRank = (rule: Rule): number => (rule.host === null ? 2 : rule.host.params.length > 0 ? 1 : 0);
-    node.rules.sort((a, b) => hostRank(a) - hostRank(b));
+    node.rules.sort(
+      (a, b) =>
+        hostRank(a) - hostRank(b) || (hostRank(a) === 1 ? compareWeightings(hostWeighting(a), hostWeighting(b)) : 0),
+    );
     node.dynamic.sort((a, b) => compareWeightings(a.weighting, b.weighting)); // stable: registration order breaks ties
     for (const child of node.static.values()) this.#sort(child);
     for (const edge of node.dynamic) this.#sort(edge.node);

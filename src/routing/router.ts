@@ -32,6 +32,12 @@ export interface RouterOptions {
    * they answer on any host (Flask's default, where SERVER_NAME does not restrict requests).
    */
   defaultSubdomain?: string;
+  /**
+   * Match whole hosts, as Werkzeug's `Map(host_matching=True)`: every rule names the `host` it answers
+   * (`'example.com'`, `'<user>.example.com'`), subdomains and the default subdomain are not used. A rule without a
+   * host is refused, where Werkzeug would add a rule no request can reach.
+   */
+  hostMatching?: boolean;
   /** Sort the query string of built URLs by key (Werkzeug's `sort_parameters`); values of a key keep their order. */
   sortParameters?: boolean;
   /** The sort key for `sortParameters` (Werkzeug's `sort_key`), given `[key, value]`: `([, value]) => value`. */
@@ -208,17 +214,24 @@ export class Router {
    * router.add('/posts/<slug>', { endpoint: 'post', methods: ['GET', 'POST'] });
    */
   add(rule: string, options: RuleOptions): Rule {
+    const hostMatching = this.#options.hostMatching === true;
+    if (hostMatching && options.host === undefined)
+      throw new FlagonError(
+        'FLAGON_ERR_HOST_MATCHING',
+        `rule '${rule}'${options.endpoint ? ` (endpoint '${options.endpoint}')` : ''} has no host, and with host matching no request could reach it: give it one, as app.get('${rule}', { host: 'example.com' }, view) or { host: '<user>.example.com' }`,
+      );
     const compiled = new Rule(
       rule,
       {
         ...options,
+        ...(hostMatching ? { subdomain: undefined } : {}),
         strictSlashes: options.strictSlashes ?? this.#options.strictSlashes,
         mergeSlashes: options.mergeSlashes ?? this.#options.mergeSlashes,
         redirectDefaults: options.redirectDefaults ?? this.#options.redirectDefaults,
       },
       this.#converters,
       () => this.#serverName(),
-      this.#options.defaultSubdomain,
+      hostMatching ? undefined : this.#options.defaultSubdomain,
     );
     for (const other of this.#rules) {
       if (other.signature !== compiled.signature || other.buildOnly || compiled.buildOnly) continue;

@@ -1135,15 +1135,70 @@ describe('flask tests/test_basic.py', () => {
     expect((await app.testClient().get('/catch/all')).text).toBe('catch/all');
   });
 
-  // MISSING: host_matching and static_host on the App (Flask(host_matching=True, static_host='example.com')).
-  it.skip('test_static_route_with_host_matching', () => {});
+  it('test_static_route_with_host_matching', async () => {
+    // Flask's root_path is the tests folder, whose static/ holds index.html; here it is test/conformance/static.
+    const app = new App(import.meta.url, { hostMatching: true, staticHost: 'example.com' });
+    // Flask's test_request_context() is a view here, added before the first request.
+    app.get('/__ctx', { host: 'example.com' }, () => urlFor('static', { filename: 'index.html', _external: true }));
+    const rv = await openWith(app, '/static/index.html', { host: 'example.com' });
+    expect(rv.statusCode).toBe(200);
+
+    expect((await openWith(app, '/__ctx', { host: 'example.com' })).text).toBe('http://example.com/static/index.html');
+    // Providing static_host without host_matching=True should error (Flask's AssertionError).
+    expect(() => new App(import.meta.url, { staticHost: 'example.com' })).toThrow(/hostMatching: true/);
+    // Providing host_matching=True with static_folder but without static_host should error.
+    expect(() => new App(import.meta.url, { hostMatching: true })).toThrow(/staticHost/);
+    // Providing host_matching=True without static_host but with static_folder=None should not error.
+    expect(new App(import.meta.url, { hostMatching: true, staticFolder: null }).staticFolder).toBeNull();
+  });
 
   it.skip('test_request_locals', () => {
     /* N/A: LocalProxy repr and truthiness. */
   });
 
-  // MISSING: subdomain_matching/host_matching switches on the App; see test_server_name_subdomain for the default behaviour.
-  it.skip('test_server_name_matching', () => {});
+  /** Flask's test_server_name_matching app: a host rule with a default, and a subdomain or host rule per name. */
+  function serverNameMatchingApp(subdomainMatching: boolean, hostMatching: boolean): App {
+    const app = new App(import.meta.url, {
+      config: { TESTING: true },
+      subdomainMatching,
+      hostMatching,
+      ...(hostMatching ? { staticHost: 'example.test' } : {}),
+      staticFolder: null,
+    });
+    app.config.SERVER_NAME = 'example.test';
+    const index = (req: { params: { name?: unknown } }) => String(req.params.name);
+    app.route('/', { defaults: { name: 'default' }, host: '<name>' }, index);
+    app.route('/', { subdomain: '<name>', host: '<name>.example.test' }, index);
+    return app;
+  }
+
+  // DIFFERENCE: two things of Werkzeug's differ here. Without host_matching, Werkzeug ignores a rule's host; Flagon
+  // matches it (a rule's host is honoured with or without the switch), so the first rule answers 'example.test'. And
+  // Werkzeug's Rule.match lets a rule's defaults replace what its pattern matched, so `host='<name>'` with
+  // defaults name='default' gives 'default' on any host; Flagon keeps the matched value. The host-matching case that
+  // does not depend on either is the row below.
+  it.fails('test_server_name_matching', async () => {
+    const cases: Array<
+      [subdomainMatching: boolean, hostMatching: boolean, expectSubdomain: string, expectHost: string]
+    > = [
+      [false, false, 'default', 'default'],
+      [true, false, 'abc', '<invalid>'],
+      [false, true, 'abc', 'default'],
+    ];
+    for (const [subdomainMatching, hostMatching, expectSubdomain, expectHost] of cases) {
+      const app = serverNameMatchingApp(subdomainMatching, hostMatching);
+      expect((await openWith(app, '/', { host: 'example.test' })).text).toBe('default');
+      expect((await openWith(app, '/', { host: 'abc.example.test' })).text).toBe(expectSubdomain);
+      const other = await openWith(app, '/', { host: 'xyz.other.test' });
+      if (expectHost === '<invalid>') expect(other.statusCode).toBe(404);
+      else expect(other.text).toBe(expectHost);
+    }
+  });
+
+  it('test_server_name_matching (host_matching: the host rule of a subdomain)', async () => {
+    const app = serverNameMatchingApp(false, true);
+    expect((await openWith(app, '/', { host: 'abc.example.test' })).text).toBe('abc');
+  });
 
   it('test_server_name_subdomain (the default subdomain)', async () => {
     const app = flaskApp();
