@@ -122,7 +122,26 @@ type ReturnBody<S> = [S] extends [never]
  * const schemas = { query: z.object({ q: z.string() }) };
  * class Search { @app.get('/search', schemas) static search(req: RouteRequest<'/search', typeof schemas>) { return req.valid.query.q; } }
  */
-export type RouteRequest<Rule extends string = string, S = unknown> = Request<PathParams<Rule>, ValidData<S, Rule>>;
+export type RouteRequest<Rule extends string = string, S = unknown> = Request<
+  RouteParams<PathParams<Rule> & DomainParams<S>>,
+  ValidData<S, Rule>
+>;
+
+/** The path's and the domain's values as one object type, as an editor shows it. */
+type RouteParams<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * The values a route's `host` or `subdomain` pattern matches, beside the path's: typed from the pattern when the
+ * options keep it as a literal (`as const`), else readable as `unknown` (`String(req.params.user)`).
+ *
+ * @example
+ * type D = DomainParams<{ host: '<user>.example.com' }>; // { user: string }
+ */
+export type DomainParams<S> = S extends { host: infer H extends string }
+  ? PathParams<H>
+  : S extends { subdomain: infer D extends string }
+    ? PathParams<D>
+    : unknown;
 
 /**
  * A view: takes the request (with `params` typed from the rule, `valid` from the route's schemas `S`) and returns

@@ -3,19 +3,33 @@
  * test/conformance/flask-basic.test.ts: a rule without a host is refused with the fix instead of never matching,
  * blueprints' rules too, and the more specific host pattern wins whatever the order the rules were added in.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { App, Blueprint, urlFor } from 'flagon';
 import { Router } from 'flagon/routing';
 
 const hostApp = (): App => new App(import.meta.url, { hostMatching: true, staticFolder: null });
 
 describe('hostMatching', () => {
+  it("types a host's or subdomain's values in req.params: from the pattern written as const, else unknown", () => {
+    const app = new App(import.meta.url, { staticFolder: null, config: { SERVER_NAME: 'example.com' } });
+    app.get('/files/<int:id>', { subdomain: '<team>' }, (req) => {
+      expectTypeOf(req.params.id).toEqualTypeOf<number>();
+      expectTypeOf(req.params.team).toEqualTypeOf<unknown>();
+      return String(req.params.team);
+    });
+    app.get('/<int:id>', { host: '<int:shard>.db.example.com' } as const, (req) => {
+      expectTypeOf(req.params).toEqualTypeOf<{ id: number; shard: number }>();
+      return `shard ${req.params.shard}, row ${req.params.id}`;
+    });
+  });
+
   it('routes by the whole host, and builds external URLs on the rule’s host', async () => {
     const app = hostApp();
     app.get('/', { host: 'example.com' }, () => 'main');
-    // Host parameters are not typed from the pattern (only the path's are): read them as values of the match.
-    const home = (req: { params: object }) => `home of ${String((req.params as { user: string }).user)}`;
-    app.get('/', { host: '<user>.users.example.com', endpoint: 'home' }, home);
+    app.get('/', { host: '<user>.users.example.com', endpoint: 'home' } as const, (req) => {
+      expectTypeOf(req.params).toEqualTypeOf<{ user: string }>();
+      return `home of ${req.params.user}`;
+    });
     app.get('/links', { host: 'example.com' }, () => urlFor('home', { user: 'ada' }));
     const client = app.testClient();
     expect((await client.get('http://example.com/')).text).toBe('main');
