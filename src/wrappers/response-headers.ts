@@ -2,7 +2,7 @@
 import { WWWAuthenticate } from '../http/auth.js';
 import { type ContentSecurityPolicy, parseCSP } from '../http/csp.js';
 import { httpDate, parseHttpDate } from '../http/dates.js';
-import { type HeaderSet, parseSetHeader } from '../http/header-set.js';
+import { HeaderSet, parseSetHeader } from '../http/header-set.js';
 import type { Headers } from '../http/headers.js';
 import { type ContentRange, parseContentRange } from '../http/range-headers.js';
 
@@ -18,7 +18,8 @@ function liveSet(headers: Headers, name: string): HeaderSet {
 }
 
 function writeSet(headers: Headers, name: string, value: SetValue): void {
-  const text = value === null ? '' : typeof value === 'string' ? value : [...value].join(', ');
+  // Items go through a HeaderSet: repeats dropped, and an item with a comma or a space quoted, as the header needs.
+  const text = value === null ? '' : typeof value === 'string' ? value : new HeaderSet(value).toString();
   if (text === '') headers.delete(name);
   else headers.set(name, text);
 }

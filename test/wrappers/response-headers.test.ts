@@ -17,6 +17,8 @@ describe('response header properties', () => {
     expect([...response.vary]).toEqual(['Origin']);
     response.vary.delete('origin');
     expect(response.headers.has('Vary')).toBe(false);
+    response.contentLanguage = ['en', 'EN', 'x-klingon tlh'];
+    expect(response.headers.get('Content-Language')).toBe('en, "x-klingon tlh"');
     response.allow = ['GET'];
     response.allow = null;
     expect(response.headers.has('Allow')).toBe(false);
