@@ -137,11 +137,13 @@ type RouteParams<T> = { [K in keyof T]: T[K] } & {};
  * @example
  * type D = DomainParams<{ host: '<user>.example.com' }>; // { user: string }
  */
-export type DomainParams<S> = S extends { host: infer H extends string }
-  ? PathParams<H>
+export type DomainParams<S> = [S] extends [never]
+  ? unknown
   : S extends { subdomain: infer D extends string }
     ? PathParams<D>
-    : unknown;
+    : S extends { host: infer H extends string }
+      ? PathParams<H>
+      : unknown;
 
 /**
  * A view: takes the request (with `params` typed from the rule, `valid` from the route's schemas `S`) and returns

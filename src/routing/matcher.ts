@@ -171,7 +171,11 @@ export class SegmentTrie {
     const hostRank = (rule: Rule): number => (rule.host === null ? 2 : rule.host.params.length > 0 ? 1 : 0);
     node.rules.sort(
       (a, b) =>
-        hostRank(a) - hostRank(b) || (hostRank(a) === 1 ? compareWeightings(hostWeighting(a), hostWeighting(b)) : 0),
+        hostRank(a) - hostRank(b) ||
+        // Two patterns of one kind (two hosts, or two subdomains): the more specific first, as Werkzeug weighs them.
+        (hostRank(a) === 1 && (a.subdomain === null) === (b.subdomain === null)
+          ? compareWeightings(hostWeighting(a), hostWeighting(b))
+          : 0),
     );
     node.dynamic.sort((a, b) => compareWeightings(a.weighting, b.weighting)); // stable: registration order breaks ties
     for (const child of node.static.values()) this.#sort(child);

@@ -1,8 +1,9 @@
-/** @module The request headers read rarely, as properties with Werkzeug's names (layer L2): the base of Request. */
+/** @module The request headers read rarely, as properties with Werkzeug's names (layer L2): Request's prototype takes them. */
 import type { Environ } from '../gateway/types.js';
 import { parseHttpDate } from '../http/dates.js';
 import { parseEtags, type ETags } from '../http/etag.js';
 import { type HeaderSet, parseSetHeader } from '../http/header-set.js';
+import { parseListHeader } from '../http/header-values.js';
 import { parseIfRange, type IfRange } from '../http/range-headers.js';
 import { UserAgent } from '../http/user-agent.js';
 
@@ -23,7 +24,8 @@ function memo<T>(request: RequestHeaderProperties, key: string, parse: () => T):
 /**
  * The headers Werkzeug's Request reads for you and a view seldom needs: `referrer`, `userAgent`, `origin`,
  * `accessRoute`, the conditional headers and the CORS preflight's. Each is parsed on first use and kept; an absent or
- * unreadable header is `null`, or an empty set for the tag and set headers. {@link Request} has every one of them.
+ * unreadable header is `null`, or an empty set for the tag and set headers. {@link Request} has every one of them,
+ * copied onto its prototype: a Request is not an `instanceof` this class.
  *
  * @example
  * app.get('/back', (req) => redirect(req.referrer ?? urlFor('index')));
@@ -42,15 +44,11 @@ export abstract class RequestHeaderProperties {
    * @example
    * req.accessRoute; // ['203.0.113.7', '10.0.0.2'] from X-Forwarded-For: 203.0.113.7, 10.0.0.2
    */
-  get accessRoute(): string[] {
+  get accessRoute(): readonly string[] {
     return memo(this, 'accessRoute', () => {
       const forwarded = this.environ.HTTP_X_FORWARDED_FOR;
-      if (forwarded !== undefined)
-        return forwarded
-          .split(',')
-          .map((address) => address.trim())
-          .filter(Boolean);
-      return this.environ.REMOTE_ADDR ? [this.environ.REMOTE_ADDR] : [];
+      const route = forwarded === undefined ? [this.environ.REMOTE_ADDR] : parseListHeader(forwarded);
+      return Object.freeze(route.filter(Boolean)); // shared by every reader: frozen, as Werkzeug's ImmutableList
     });
   }
 

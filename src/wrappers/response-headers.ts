@@ -24,9 +24,12 @@ function writeSet(headers: Headers, name: string, value: SetValue): void {
   else headers.set(name, text);
 }
 
+/** A date header from a Date or milliseconds since the epoch (as `new Date(ms)`); an invalid date is refused. */
 function writeDate(headers: Headers, name: string, value: Date | number | null): void {
-  if (value === null) headers.delete(name);
-  else headers.set(name, httpDate(value));
+  if (value === null) return void headers.delete(name);
+  if (Number.isNaN(new Date(value).getTime()))
+    throw new RangeError(`${name} takes a valid Date or milliseconds since the epoch, got ${String(value)}`);
+  headers.set(name, httpDate(value));
 }
 
 /** A policy header, live; emptied, the header goes. (A function: a private method's brand check fails on Response.) */
@@ -56,7 +59,7 @@ function checkSeconds(name: string, seconds: number): number {
  * The response headers Werkzeug's Response reads and writes as properties, each live over `headers`: reading parses
  * the header as it is now, setting writes it, `null` removes it. The set headers (`vary`, `allow`, the CORS lists)
  * are `HeaderSet`s whose changes are written back; `contentSecurityPolicy` and `wwwAuthenticate` too.
- * {@link Response} has every one of them.
+ * {@link Response} has every one of them, copied onto its prototype: a Response is not an `instanceof` this class.
  *
  * @example
  * response.vary.add('Cookie');
@@ -95,7 +98,7 @@ export abstract class ResponseHeaderProperties {
     writeSet(this.headers, 'Content-Language', value);
   }
 
-  /** `Date`, when the response was made (the server adds one when it is missing). */
+  /** `Date`, when the response was made (the server adds one when it is missing); set a Date or epoch milliseconds. */
   get date(): Date | null {
     return parseHttpDate(this.headers.get('Date'));
   }
@@ -104,7 +107,7 @@ export abstract class ResponseHeaderProperties {
     writeDate(this.headers, 'Date', value);
   }
 
-  /** `Expires`, after which a cache holds the response stale; `Cache-Control: max-age` wins over it. */
+  /** `Expires`: a Date or epoch milliseconds, after which a cache holds the response stale; `max-age` wins over it. */
   get expires(): Date | null {
     return parseHttpDate(this.headers.get('Expires'));
   }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { App, Blueprint, urlFor } from 'flagon';
+import type { RouteRequest } from 'flagon/app';
 import { Router } from 'flagon/routing';
 
 const hostApp = (): App => new App(import.meta.url, { hostMatching: true, staticFolder: null });
@@ -17,6 +18,7 @@ describe('hostMatching', () => {
       expectTypeOf(req.params.team).toEqualTypeOf<unknown>();
       return String(req.params.team);
     });
+    expectTypeOf<RouteRequest<'/x/<int:id>', never>['params']>().toEqualTypeOf<{ id: number }>();
     app.get('/<int:id>', { host: '<int:shard>.db.example.com' } as const, (req) => {
       expectTypeOf(req.params).toEqualTypeOf<{ id: number; shard: number }>();
       return `shard ${req.params.shard}, row ${req.params.id}`;

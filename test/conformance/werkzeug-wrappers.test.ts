@@ -807,7 +807,9 @@ describe('werkzeug tests/test_wrappers.py', () => {
         Referer: 'http://www.example.com/',
         Date: 'Sat, 28 Feb 2009 19:04:35 GMT',
         'Max-Forwards': '10',
+        Pragma: 'no-cache',
         'Content-Encoding': 'gzip',
+        'Content-MD5': '9a3bc6dbc47a70db25b84c6e5867a072',
       },
     });
     expect(request.contentType).toBe('text/html; charset=utf-8');
@@ -817,7 +819,9 @@ describe('werkzeug tests/test_wrappers.py', () => {
     expect(request.referrer).toBe('http://www.example.com/');
     expect(request.date).toEqual(new Date(Date.UTC(2009, 1, 28, 19, 4, 35)));
     expect(request.maxForwards).toBe(10);
+    expect(request.pragma.has('no-cache')).toBe(true);
     expect(request.contentEncoding).toBe('gzip');
+    expect(request.contentMd5).toBe('9a3bc6dbc47a70db25b84c6e5867a072');
   });
 
   it('test_request_mimetype_always_lowercase', () => {

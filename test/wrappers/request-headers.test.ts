@@ -37,6 +37,8 @@ describe('header properties', () => {
   it('split X-Forwarded-For into the access route, client first, dropping empty items', () => {
     const request = make('/', { headers: { 'X-Forwarded-For': ' 203.0.113.7 , 10.0.0.2,,' }, remoteAddr: '10.0.0.3' });
     expect(request.accessRoute).toEqual(['203.0.113.7', '10.0.0.2']);
+    expect(Object.isFrozen(request.accessRoute)).toBe(true); // one array for every reader: none may change it
+    expect(make('/', { headers: { 'X-Forwarded-For': '"203.0.113.7", 10.0.0.2' } }).accessRoute[0]).toBe('203.0.113.7');
     expect(request.remoteAddr).toBe('10.0.0.3');
   });
 

@@ -47,6 +47,14 @@ describe('response header properties', () => {
     expect(response.age).toBeNull();
   });
 
+  it('refuse an invalid date rather than send "Invalid Date"', () => {
+    const response = new Response();
+    expect(() => {
+      response.expires = new Date('not a date');
+    }).toThrow(/Expires takes a valid Date or milliseconds since the epoch/);
+    expect(response.headers.has('Expires')).toBe(false);
+  });
+
   it('write nothing when a live header is only read', () => {
     const response = new Response();
     expect(response.wwwAuthenticate.type).toBe('basic');
