@@ -21,7 +21,13 @@ export type Predicate = (...args: never[]) => boolean;
 export interface BlueprintOptions {
   /** Prefix of every rule: `/admin`. */
   urlPrefix?: string;
+  /** Subdomain of every rule, under SERVER_NAME: `'api'`, or `'<user>'`. */
   subdomain?: string;
+  /**
+   * Host of every rule, its static route included (Flagon's; Flask has none): what a blueprint needs with the App's
+   * `hostMatching`, where every rule names its host. A rule's own `host` wins.
+   */
+  host?: string;
   /** Default values for every rule's view (and for building). */
   urlDefaults?: Record<string, unknown>;
   /** Folder of the blueprint's own static files, relative to its module; served under its prefix. */
@@ -48,6 +54,8 @@ export interface BlueprintOptions {
 export interface BlueprintRegisterOptions {
   urlPrefix?: string;
   subdomain?: string;
+  /** Overrides the blueprint's `host` for this registration: `{ host: 'shop.example.com' }`. */
+  host?: string;
   urlDefaults?: Record<string, unknown>;
   /** Register under another name, to register the same blueprint twice. */
   name?: string;
@@ -91,13 +99,15 @@ export interface BlueprintSetupState {
   addCli(group: string | null, cli: AppCli): void;
 }
 
-/** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain and defaults. */
+/** Where a registration puts the blueprint: its dotted name, joined prefix, subdomain, host and defaults. */
 export interface Placement {
   name: string;
   /** The blueprint's first registration on this app (Flask's `first_registration`, which `record_once` checks). */
   first: boolean;
   urlPrefix: string | undefined;
   subdomain: string | undefined;
+  /** The host of its rules: the registration's, the blueprint's, else its parent's. */
+  host: string | undefined;
   urlDefaults: Record<string, unknown>;
 }
 
@@ -130,6 +140,7 @@ export function placementOf(
     first,
     urlPrefix,
     subdomain: joinSubdomain(options.subdomain ?? own.subdomain, parent?.subdomain),
+    host: options.host ?? own.host ?? parent?.host,
     urlDefaults: { ...parent?.urlDefaults, ...own.urlDefaults, ...options.urlDefaults },
   };
 }
@@ -162,6 +173,7 @@ export function addStaticRoute(
   const followSymlinks = options.staticFollowSymlinks ?? false;
   state.addUrlRule(joinPrefix(at.urlPrefix, `${urlPath.replace(/\/$/, '')}/<path:filename>`), {
     endpoint: `${at.name}.static`,
+    ...(at.host === undefined ? {} : { host: at.host }),
     view: (req) =>
       sendFromDirectory(path, String(req.params.filename), {
         request: req,

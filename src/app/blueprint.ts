@@ -117,6 +117,7 @@ export class Blueprint extends Scaffold {
         endpoint: `${at.name}.${options.endpoint ?? (options.view?.name || endpointFromRule(rule, options.methods ?? ['GET']))}`,
         defaults: { ...at.urlDefaults, ...options.defaults },
         subdomain: options.subdomain ?? at.subdomain,
+        host: options.host ?? at.host,
       });
     });
   }

@@ -46,31 +46,31 @@ function compareWeightings(a: Weighting, b: Weighting): number {
 
 /** The weighting of a host pattern's parts, so that `<name>.example.test` is tried before `<name>`, as in Werkzeug. */
 function hostWeighting(rule: Rule): Weighting {
-  const statics: number[] = [];
-  const args: number[] = [];
-  for (const part of rule.host?.parts ?? []) {
-    if (part.kind === 'text') statics.push(part.text.length);
-    else args.push(part.converter.weight);
-  }
-  return { statics, args };
+  const weighting = { statics: [] as number[], args: [] as number[] };
+  weighParts(rule.host?.parts ?? [], weighting);
+  return weighting;
 }
 
 function weightingOf(segments: readonly Segment[]): Weighting {
-  const statics: number[] = [];
-  const args: number[] = [];
+  const weighting = { statics: [] as number[], args: [] as number[] };
   for (const segment of segments) {
     if (segment.kind === 'static') {
-      if (segment.text !== '') statics.push(segment.text.length);
+      if (segment.text !== '') weighting.statics.push(segment.text.length);
     } else if (segment.kind === 'path') {
-      args.push(segment.param.converter.weight);
+      weighting.args.push(segment.param.converter.weight);
     } else {
-      for (const part of segment.parts) {
-        if (part.kind === 'text') statics.push(part.text.length);
-        else args.push(part.converter.weight);
-      }
+      weighParts(segment.parts, weighting);
     }
   }
-  return { statics, args };
+  return weighting;
+}
+
+/** Adds the parts of a pattern to a weighting: a text part by its length, a parameter by its converter's weight. */
+function weighParts(parts: PatternSegment['parts'], into: { statics: number[]; args: number[] }): void {
+  for (const part of parts) {
+    if (part.kind === 'text') into.statics.push(part.text.length);
+    else into.args.push(part.converter.weight);
+  }
 }
 
 /** A dynamic edge out of a node: one single-segment pattern, or a `path` tail with the rest of its rule. */

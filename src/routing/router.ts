@@ -3,7 +3,7 @@ import { FlagonError } from '../gateway/errors.js';
 import { quotePath } from '../gateway/url.js';
 import { MethodNotAllowed, NotFound } from '../http/errors.js';
 import { DEFAULT_CONVERTERS, type ConverterFactory } from './converters.js';
-import { asciiHost, subdomainOf } from './domain.js';
+import { asciiHost, normalizeHost, subdomainOf } from './domain.js';
 import { BuildError, RequestRedirect } from './errors.js';
 import { SegmentTrie, type WalkResult } from './matcher.js';
 import { Rule, type QueryOptions, type RuleOptions } from './rule.js';
@@ -160,7 +160,8 @@ export class Router {
     // A literal subdomain ('' for the server name itself, the common case with SERVER_NAME set): a string compare.
     if (rule.subdomain !== null && rule.host!.params.length === 0)
       return this.#domain.subdomain === rule.subdomain.toLowerCase() ? NO_VALUES : null;
-    const domain = rule.subdomain === null ? stripPort(this.#domain.host) : this.#domain.subdomain;
+    const domain =
+      rule.subdomain !== null ? this.#domain.subdomain : rule.hostHasPort ? this.#domain.host : this.#domain.hostName;
     const m = domain === null ? null : rule.host!.regex.exec(domain);
     if (!m) return null;
     try {
@@ -215,11 +216,7 @@ export class Router {
    */
   add(rule: string, options: RuleOptions): Rule {
     const hostMatching = this.#options.hostMatching === true;
-    if (hostMatching && options.host === undefined)
-      throw new FlagonError(
-        'FLAGON_ERR_HOST_MATCHING',
-        `rule '${rule}'${options.endpoint ? ` (endpoint '${options.endpoint}')` : ''} has no host, and with host matching no request could reach it: give it one, as app.get('${rule}', { host: 'example.com' }, view) or { host: '<user>.example.com' }`,
-      );
+    if (hostMatching) checkHostMatching(rule, options);
     const compiled = new Rule(
       rule,
       {
@@ -346,8 +343,10 @@ export class Router {
   /** What host and subdomain rules are tested against; options are read only when such rules exist (they may be getters). */
   #domainOf(options: Pick<MatchOptions, 'host' | 'subdomain' | 'scheme'>): Domain {
     if (!this.#hasHostRules && !this.#hasSubdomainRules) return NO_DOMAIN;
+    const host = this.#hasHostRules && options.host ? normalizeHost(options.host, options.scheme) : '';
     return {
-      host: this.#hasHostRules ? (options.host ?? '') : '',
+      host,
+      hostName: stripPort(host),
       subdomain: this.#hasSubdomainRules ? this.#currentSubdomain(options) : null,
     };
   }
@@ -486,12 +485,16 @@ export class Router {
       }
     }
     if (!this.#byEndpoint.has(endpoint)) throw this.#buildError(endpoint, given, method);
-    const currentHost = options.host ? stripPort(options.host) : undefined;
+    const currentHost = options.host ? normalizeHost(options.host, options.scheme) : undefined;
+    const currentName = currentHost === undefined ? undefined : stripPort(currentHost);
     const currentSubdomain = this.#hasSubdomainRules ? this.#currentSubdomain(options) : null;
+    // The current host, as a host rule compares it: with the port when its pattern names one.
+    const sameHost = (rule: Rule, built: Built): boolean =>
+      normalizeHost(built.host!, options.scheme) === (rule.hostHasPort ? currentHost : currentName);
     const isHere = (rule: Rule, built: Built): boolean =>
       rule.subdomain !== null
         ? built.subdomain === currentSubdomain
-        : built.host === null || currentHost === undefined || built.host.toLowerCase() === currentHost;
+        : built.host === null || currentHost === undefined || sameHost(rule, built);
     const query: QueryOptions = {
       appendUnknown: options.appendUnknown,
       sortKey: this.#options.sortKey ?? (this.#options.sortParameters ? byKey : undefined),
@@ -505,12 +508,11 @@ export class Router {
     if (found === null) throw this.#buildError(endpoint, given, method);
     const { rule, built } = found;
     let url = `${quotePath(options.scriptName ?? '')}${built.path}${built.query ? `?${built.query}` : ''}${options.anchor ? `#${quoteAnchor(options.anchor)}` : ''}`;
-    const elsewhere =
-      rule.subdomain !== null
-        ? built.subdomain !== currentSubdomain
-        : rule.host !== null && built.host!.toLowerCase() !== currentHost;
-    if (options.external || elsewhere) {
-      const host = built.host ?? options.host;
+    const here =
+      rule.subdomain !== null ? built.subdomain === currentSubdomain : rule.host === null || sameHost(rule, built);
+    if (options.external || !here) {
+      // The request's own host keeps its port: a rule for 'example.com' reached on port 8080 links to port 8080.
+      const host = built.host === null || (here && !rule.hostHasPort) ? (options.host ?? built.host) : built.host;
       if (!host)
         throw new BuildError(
           endpoint,
@@ -560,12 +562,33 @@ export class Router {
 type Built = NonNullable<ReturnType<Rule['build']>>;
 
 interface Domain {
+  /** The request's host, lower case, without the scheme's default port: what a host pattern with a port meets. */
   readonly host: string;
+  /** The host without any port: what a host pattern without one meets. */
+  readonly hostName: string;
   readonly subdomain: string | null;
 }
-const NO_DOMAIN: Domain = { host: '', subdomain: null };
+const NO_DOMAIN: Domain = { host: '', hostName: '', subdomain: null };
 
 const byKey = ([key]: readonly [string, unknown]): string => key;
+
+/**
+ * With host matching every rule names its whole host. A subdomain is not used then (a rule with both, as Flask's
+ * test_server_name_matching writes for either mode, answers its host); given alone, the error says where it goes.
+ */
+function checkHostMatching(rule: string, options: RuleOptions): void {
+  if (options.host !== undefined) return;
+  const which = `rule '${rule}'${options.endpoint ? ` (endpoint '${options.endpoint}')` : ''}`;
+  if (options.subdomain !== undefined)
+    throw new FlagonError(
+      'FLAGON_ERR_HOST_MATCHING',
+      `${which} has the subdomain '${options.subdomain}' and no host; host matching does not use subdomains: write it into the host, as { host: '${options.subdomain || '<sub>'}.example.com' }`,
+    );
+  throw new FlagonError(
+    'FLAGON_ERR_HOST_MATCHING',
+    `${which} has no host, and with host matching no request could reach it: give it one, as app.get('${rule}', { host: 'example.com' }, view) or { host: '<user>.example.com' }; a blueprint's rules take the host of new Blueprint(name, import.meta.url, { host }) or of app.registerBlueprint(bp, { host })`,
+  );
+}
 
 /** A list of names as Werkzeug's messages write them: `['id', 'page']`. */
 function listOf(names: readonly string[]): string {

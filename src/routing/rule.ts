@@ -191,6 +191,11 @@ export class Rule {
   readonly #serverName: () => string;
   /** What the request's domain is tested against: the host pattern, or the subdomain pattern of a subdomain rule. */
   readonly host: { regex: RegExp; params: Array<Extract<Part, { kind: 'param' }>>; parts: Part[] } | null;
+  /**
+   * The host pattern names a port (`localhost:5000`): it is matched against the request's host with its port (the
+   * scheme's default port dropped), as Werkzeug does. A pattern without a port answers its host on any port.
+   */
+  readonly hostHasPort: boolean;
 
   /**
    * `serverName` gives the server's own name, read when a URL is built, so SERVER_NAME may be set after the rule;
@@ -281,6 +286,11 @@ export class Rule {
       this.host = { ...compilePattern(parts, '/', where), parts };
       this.host.regex = new RegExp(this.host.regex.source, 'i');
     }
+    // A colon outside an IPv6 literal's brackets: 'localhost:5000' and 'localhost:<int:port>', not '[::1]'.
+    this.hostHasPort =
+      this.subdomain === null &&
+      this.host !== null &&
+      /:[^\]:]*$/.test(this.host.parts.map((p) => (p.kind === 'text' ? p.text : 'x')).join(''));
 
     const names = [...segments.flatMap(paramsOf), ...(this.host?.params ?? [])].map((p) => p.name);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);

@@ -266,6 +266,48 @@ describe('matching, as Werkzeug does', () => {
     expect(() => new Router().add('/', { endpoint: 'x', subdomain: 'a' })).toThrow(/needs a serverName/);
   });
 
+  it('matches a host pattern with a port against host:port, and one without a port on any port', () => {
+    // Werkzeug 3.1 (host_matching=True): host='localhost:5000' answers Host: localhost:5000; the scheme's default port
+    // is dropped before comparing. Flagon's leniency: a pattern without a port answers its host on any port.
+    const router = new Router({ hostMatching: true });
+    router.add('/', { endpoint: 'dev', host: 'localhost:5000' });
+    router.add('/', { endpoint: 'site', host: 'example.com' });
+    router.add('/p', { endpoint: 'port', host: 'localhost:<int:port>' });
+    router.add('/v6', { endpoint: 'v6', host: '[::1]' });
+    expect(router.match('/', { host: 'localhost:5000' }).endpoint).toBe('dev');
+    expect(router.match('/', { host: 'LOCALHOST:5000' }).endpoint).toBe('dev');
+    expect(() => router.match('/', { host: 'localhost:5001' })).toThrow(NotFound);
+    expect(() => router.match('/', { host: 'localhost' })).toThrow(NotFound);
+    expect(router.match('/', { host: 'example.com:8080' }).endpoint).toBe('site');
+    expect(router.match('/', { host: 'example.com:80' }).endpoint).toBe('site');
+    expect(router.match('/', { host: 'localhost:5000', scheme: 'https' }).endpoint).toBe('dev');
+    expect(router.match('/p', { host: 'localhost:7000' }).params).toEqual({ port: 7000 });
+    expect(router.match('/v6', { host: '[::1]:3000' }).endpoint).toBe('v6');
+  });
+
+  it('keeps the port of the current host in URLs it builds for that host', () => {
+    const router = new Router({ hostMatching: true });
+    router.add('/', { endpoint: 'site', host: 'example.com' });
+    router.add('/dev', { endpoint: 'dev', host: 'localhost:5000' });
+    expect([
+      router.build('site', {}, { host: 'example.com:8080', external: true }),
+      router.build('site', {}, { host: 'example.com:8080' }),
+      router.build('site', {}, { host: 'other.test:8080' }),
+      router.build('dev', {}, { host: 'example.com:8080' }),
+      router.build('dev', {}, { host: 'localhost:5000', external: true }),
+      router.build('dev', {}, { host: 'localhost:5000' }),
+      router.build('dev', {}, { host: 'localhost:6000' }),
+    ]).toEqual([
+      'http://example.com:8080/',
+      '/',
+      'http://example.com/',
+      'http://localhost:5000/dev',
+      'http://localhost:5000/dev',
+      '/dev',
+      'http://localhost:5000/dev',
+    ]);
+  });
+
   it("weighs a path tail with the rest of its rule, as Werkzeug's final part", () => {
     // Werkzeug 3.1: '/Some/Page/edit' → edit; '/a/b/c' → the tail with the literal 'c', in either registration order.
     expect(
