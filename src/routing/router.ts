@@ -107,7 +107,8 @@ export interface BuildOptions {
 /** The host values of a rule whose host has no parameters: none (shared, never written to). */
 const NO_VALUES: Record<string, unknown> = Object.freeze({});
 
-const stripPort = (host: string): string => host.replace(/:\d*$/, '').toLowerCase();
+/** A normalized host without its port (`[::1]:5000` is `[::1]`). */
+const stripPort = (host: string): string => host.replace(/:\d*$/, '');
 const quoteAnchor = (anchor: string): string =>
   encodeURIComponent(anchor).replace(/%(2F|3F|3A|40|21|24|26|27|28|29|2A|2B|2C|3B|3D)/g, (m) => decodeURIComponent(m));
 
@@ -346,7 +347,7 @@ export class Router {
     const host = this.#hasHostRules && options.host ? normalizeHost(options.host, options.scheme) : '';
     return {
       host,
-      hostName: stripPort(host),
+      hostName: host === '' ? '' : stripPort(host),
       subdomain: this.#hasSubdomainRules ? this.#currentSubdomain(options) : null,
     };
   }
