@@ -4,6 +4,7 @@ import { parseHttpDate } from '../http/dates.js';
 import { parseEtags, type ETags } from '../http/etag.js';
 import { type HeaderSet, parseSetHeader } from '../http/header-set.js';
 import { parseListHeader } from '../http/header-values.js';
+import { parseRangeHeader, type Range } from '../http/range.js';
 import { parseIfRange, type IfRange } from '../http/range-headers.js';
 import { UserAgent } from '../http/user-agent.js';
 
@@ -155,6 +156,18 @@ export abstract class RequestHeaderProperties {
    */
   get ifRange(): IfRange {
     return memo(this, 'ifRange', () => parseIfRange(this.environ.HTTP_IF_RANGE));
+  }
+
+  /**
+   * The `Range` header as a {@link Range} (Werkzeug's `request.range`), or `null` when absent or malformed.
+   * `sendFile` and static files answer ranges already; this is for views that serve bytes of their own.
+   *
+   * @example
+   * const part = req.range?.rangeForLength(blob.length); // { start: 0, end: 499 } for Range: bytes=0-499
+   * if (part) return new Response(blob.subarray(part.start, part.end + 1), { status: 206, headers: { 'Content-Range': String(req.range!.makeContentRange(blob.length)) } });
+   */
+  get range(): Range | null {
+    return memo(this, 'range', () => parseRangeHeader(this.environ.HTTP_RANGE));
   }
 
   /**

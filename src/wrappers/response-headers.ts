@@ -4,6 +4,7 @@ import { type ContentSecurityPolicy, parseCSP } from '../http/csp.js';
 import { httpDate, parseHttpDate } from '../http/dates.js';
 import { HeaderSet, parseSetHeader } from '../http/header-set.js';
 import type { Headers } from '../http/headers.js';
+import { dumpOptionsHeader, parseOptionsHeader } from '../http/options-header.js';
 import { type ContentRange, parseContentRange } from '../http/range-headers.js';
 
 /** What a set header (Vary, Allow, …) may be set to: items, one header value, or `null` to remove it. */
@@ -35,6 +36,33 @@ function writeDate(headers: Headers, name: string, value: Date | number | null):
 /** A policy header, live; emptied, the header goes. (A function: a private method's brand check fails on Response.) */
 function livePolicy(headers: Headers, name: string): ContentSecurityPolicy {
   return parseCSP(headers.get(name), (policy) => writeText(headers, name, String(policy) || null));
+}
+
+/**
+ * The Content-Type's parameters, live (Werkzeug's `mimetype_params`, a CallbackDict): setting or deleting a key
+ * writes the header back. Keys are lower case, as the header's parameter names are compared.
+ */
+function liveParams(headers: Headers): Record<string, string> {
+  const [mimetype, params] = parseOptionsHeader(headers.get('Content-Type'));
+  const write = (): void => {
+    if (mimetype === '')
+      throw new TypeError('the response has no Content-Type to add parameters to: set response.mimetype first');
+    headers.set('Content-Type', dumpOptionsHeader(mimetype, params));
+  };
+  return new Proxy(params, {
+    set(target, key, value: unknown) {
+      if (typeof key !== 'string') return false;
+      target[key.toLowerCase()] = String(value);
+      write();
+      return true;
+    },
+    deleteProperty(target, key) {
+      if (typeof key !== 'string') return false;
+      delete target[key.toLowerCase()];
+      write();
+      return true;
+    },
+  });
 }
 
 /** A header read as a string, `null` when absent; set `null` to remove it. */
@@ -70,6 +98,25 @@ function checkSeconds(name: string, seconds: number): number {
 export abstract class ResponseHeaderProperties {
   /** The response's headers: set by {@link Response}. */
   abstract readonly headers: Headers;
+
+  /**
+   * The Content-Type's parameters, live: `{ charset: 'utf-8' }`. Setting or deleting a key rewrites the header;
+   * setting the whole object replaces them all.
+   *
+   * @example
+   * response.mimetypeParams.charset = 'iso-8859-1'; // Content-Type: text/html; charset=iso-8859-1
+   * delete response.mimetypeParams.charset;         // Content-Type: text/html
+   */
+  get mimetypeParams(): Record<string, string> {
+    return liveParams(this.headers);
+  }
+
+  set mimetypeParams(params: Readonly<Record<string, string>>) {
+    const mimetype = parseOptionsHeader(this.headers.get('Content-Type'))[0];
+    if (mimetype === '')
+      throw new TypeError('the response has no Content-Type to add parameters to: set response.mimetype first');
+    this.headers.set('Content-Type', dumpOptionsHeader(mimetype, params));
+  }
 
   /** `Vary`: the request headers the response depends on; live. */
   get vary(): HeaderSet {

@@ -282,8 +282,32 @@ export class Response {
     return this.#source.kind === 'stream';
   }
 
-  /** The body length in bytes when known (text, bytes or a file range), else `null`; text counts its UTF-8 bytes. */
+  /**
+   * The Content-Length: the header when set (a view that knows a stream's length), else the body's length in bytes
+   * when known (text, bytes or a file range), else `null`; text counts its UTF-8 bytes. Setting it sets the header;
+   * `null` removes it, and the body's length is sent when known.
+   *
+   * @example
+   * response.contentLength = size; // a streamed body of a known size: sent with a length, not chunked
+   */
   get contentLength(): number | null {
+    const header = this.#headers?.get('Content-Length');
+    if (header !== undefined && header !== null && /^\d+$/.test(header.trim())) return Number(header.trim());
+    return this.#bodyLength();
+  }
+
+  set contentLength(length: number | null) {
+    if (length === null) {
+      this.#headers?.delete('Content-Length');
+      return;
+    }
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new RangeError(`contentLength takes a whole number of bytes from 0 up, or null; got ${length}`);
+    this.headers.set('Content-Length', String(length));
+  }
+
+  /** The body's length in bytes when known, whatever the Content-Length header says. */
+  #bodyLength(): number | null {
     const source = this.#source;
     if (source.kind === 'text') return textLength(source);
     if (source.kind === 'bytes') return source.bytes.byteLength;
@@ -390,14 +414,14 @@ export class Response {
     );
     if (outcome === 'precondition-failed') return this.#becomeError(new PreconditionFailed());
     if (outcome === 'not-modified') {
-      const length = this.contentLength;
+      const length = this.#bodyLength();
       if (length !== null && !this.headers.has('Content-Length')) this.headers.set('Content-Length', length);
       this.headers.delete('Content-Type'); // §15.4.5: no representation metadata beyond the listed headers
       this.#status = 304;
       this.setData(null);
       return this;
     }
-    const size = this.contentLength;
+    const size = this.#bodyLength();
     if (
       (options.acceptRanges ?? true) &&
       size !== null &&
@@ -499,7 +523,7 @@ export class Response {
       ); // RFC 9110 §8.6
     } else if (headers === null) {
       // Nobody asked for the headers, so they are the Content-Type alone (checked in the constructor).
-      const length = status === 304 ? null : this.contentLength;
+      const length = status === 304 ? null : this.#bodyLength();
       startResponse(
         statusLine(status),
         length === null
@@ -510,7 +534,7 @@ export class Response {
             ],
       );
     } else {
-      const length = status === 304 || headers.has('Content-Length') ? null : this.contentLength;
+      const length = status === 304 || headers.has('Content-Length') ? null : this.#bodyLength();
       startResponse(
         statusLine(status),
         length === null ? headers.toList() : headers.toList(['Content-Length', String(length)]),

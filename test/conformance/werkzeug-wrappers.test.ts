@@ -758,8 +758,21 @@ describe('werkzeug tests/test_wrappers.py', () => {
     expect(response.headers.get('Content-Type')).toBe('text/html; charset=utf-8');
   });
 
-  // MISSING: on Response: mimetypeParams (live) and a contentLength setter; set the Content-Type whole, and the length comes from the body.
-  it.skip('test_common_response_descriptors (mimetype_params, content_length)', () => {});
+  it('test_common_response_descriptors (mimetype_params, content_length)', () => {
+    const response = new Response();
+    response.mimetype = 'text/html';
+    expect({ ...response.mimetypeParams }).toEqual({ charset: 'utf-8' });
+    response.mimetypeParams['x-foo'] = 'yep';
+    delete response.mimetypeParams.charset;
+    expect(response.headers.get('Content-Type')).toBe('text/html; x-foo=yep');
+
+    // DIFFERENCE: Werkzeug's content_length is None until the header is set; Flagon's is the body's length (0 here),
+    // and the header once set. It takes a number, not the string "42".
+    expect(response.contentLength).toBe(0);
+    response.contentLength = 42;
+    expect(response.contentLength).toBe(42);
+    expect(response.headers.get('Content-Length')).toBe('42');
+  });
 
   it('test_common_response_descriptors', () => {
     const response = new Response();
@@ -991,8 +1004,18 @@ describe('werkzeug tests/test_wrappers.py', () => {
     expect((await sent(resp.gatewayApp)).headers.has('content-length')).toBe(false);
   });
 
-  // MISSING: request.range (a Range object with makeContentRange); parseRange(req.headers.get('Range'), size) gives the byte ranges.
-  it.skip('test_ranges', () => {});
+  it('test_ranges', () => {
+    expect(fromValues().range).toBeNull();
+    const req = fromValues('/', { headers: { Range: 'bytes=0-499' } });
+    // Werkzeug's ranges are [start, stop) pairs ([(0, 500)]); Flagon's end is inclusive, as the header writes it.
+    expect(req.range?.ranges).toEqual([{ start: 0, end: 499 }]);
+
+    const resp = new Response();
+    resp.contentRange = req.range!.makeContentRange(1000);
+    expect([resp.contentRange?.units, resp.contentRange?.start, resp.contentRange?.end]).toEqual(['bytes', 0, 499]);
+    expect(resp.contentRange?.length).toBe(1000);
+    expect(resp.headers.get('Content-Range')).toBe('bytes 0-499/1000');
+  });
 
   it('test_ranges (response.content_range)', () => {
     const resp = new Response();

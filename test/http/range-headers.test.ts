@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ContentRange, IfRange, parseContentRange, parseIfRange } from 'flagon/http';
+import {
+  ContentRange,
+  IfRange,
+  parseContentRange,
+  parseIfRange,
+  parseRange,
+  parseRangeHeader,
+  Range,
+} from 'flagon/http';
 
 describe('If-Range', () => {
   it('read a date as a date and anything else as an entity tag', () => {
@@ -38,5 +46,52 @@ describe('Content-Range', () => {
     expect(() => range.set(5, 20)).toThrow(/start <= end < length/);
     expect(range.set(5, 9).toString()).toBe('bytes 5-9/10');
     expect(range.set(0, 99, null).toString()).toBe('bytes 0-99/*');
+  });
+});
+
+describe('Range (the header before a size is known)', () => {
+  it('keeps the ranges as written, and resolves them as parseRange does', () => {
+    const range = parseRangeHeader('bytes=0-499, 1000-, -500')!;
+    expect(range.units).toBe('bytes');
+    expect(range.ranges).toEqual([{ start: 0, end: 499 }, { start: 1000, end: null }, { suffix: 500 }]);
+    expect(String(range)).toBe('bytes=0-499,1000-,-500');
+    expect(range.forLength(1200)).toEqual(parseRange('bytes=0-499, 1000-, -500', 1200));
+    expect(range.forLength(1200)).toEqual([
+      { start: 0, end: 499 },
+      { start: 1000, end: 1199 },
+      { start: 700, end: 1199 },
+    ]);
+    expect(parseRangeHeader('bytes=2000-')!.forLength(1000)).toBe('unsatisfiable');
+  });
+
+  it("gives one range's Content-Range, and none for several (Werkzeug's range_for_length)", () => {
+    expect(String(parseRangeHeader('bytes=-100')!.makeContentRange(1000))).toBe('bytes 900-999/1000');
+    expect(parseRangeHeader('bytes=0-1,5-6')!.makeContentRange(1000)).toBeNull();
+    expect(parseRangeHeader('bytes=1000-')!.rangeForLength(1000)).toBeNull();
+    expect(parseRangeHeader('items=0-9')!.rangeForLength(1000)).toBeNull(); // a unit HTTP does not define
+    expect(parseRange('items=0-9', 1000)).toBeNull();
+  });
+
+  it('reads what parseRange reads, and refuses what it refuses', () => {
+    for (const header of [
+      undefined,
+      '',
+      'bytes=5-1',
+      'bytes=a-b',
+      'bytes=',
+      'bytes=-',
+      'bytes 0-1',
+      `bytes=${Array(40).fill('0-1').join(',')}`,
+    ])
+      expect(parseRangeHeader(header)).toBeNull();
+    // A position too long for a number is still past any size: 416, not the whole file.
+    expect(parseRangeHeader(`bytes=${'9'.repeat(30)}-`)!.forLength(1000)).toBe('unsatisfiable');
+  });
+
+  it('refuses ranges that are not ranges when built by hand, naming the shape', () => {
+    expect(() => new Range('bytes', [{ start: 5, end: 1 }])).toThrow(/0 <= start <= end/);
+    expect(() => new Range('bytes', [{ suffix: -1 }])).toThrow(/\{ suffix \} >= 0/);
+    expect(() => new Range('by tes', [])).toThrow(/units are a token/);
+    expect(new Range('bytes', [{ start: 0, end: null }]).toString()).toBe('bytes=0-');
   });
 });

@@ -1,6 +1,7 @@
 /** The App's request lifecycle over real HTTP, through serve(app.gatewayApp). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App, g, request } from 'flagon';
+import { Response } from 'flagon/wrappers';
 import { serve, silentStream, type RunningServer } from 'flagon/serving';
 import { fetchRaw } from '../helpers/http.js';
 
@@ -240,6 +241,33 @@ describe('sessions, flash and CSRF over HTTP', () => {
       expect((await fetchRaw(`${running.url}/who`, { headers: { Cookie: tampered } })).text).toBe('nobody');
     } finally {
       await running.close();
+    }
+  });
+});
+
+describe('a response whose view set its Content-Length', () => {
+  it('sends a streamed body with that length, not chunked', async () => {
+    const streaming = new App(import.meta.url, { staticFolder: null });
+    streaming.get('/stream', () => {
+      const response = new Response(
+        (async function* () {
+          yield 'hello, ';
+          yield 'world';
+        })(),
+      );
+      response.contentLength = 12;
+      return response;
+    });
+    const server = await serve(streaming.gatewayApp, { port: 0 });
+    try {
+      const answer = await fetchRaw(`http://127.0.0.1:${server.port}/stream`);
+      expect([answer.headers['content-length'], answer.headers['transfer-encoding'], answer.text]).toEqual([
+        '12',
+        undefined,
+        'hello, world',
+      ]);
+    } finally {
+      await server.close();
     }
   });
 });

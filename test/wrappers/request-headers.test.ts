@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { App } from 'flagon';
 import { createEnviron, type EnvironOptions } from 'flagon/testing';
-import { Request } from 'flagon/wrappers';
+import { Request, Response } from 'flagon/wrappers';
 
 const make = (path = '/', options: EnvironOptions = {}): Request => new Request(createEnviron(path, options));
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -71,6 +71,23 @@ describe('header properties', () => {
     app.get('/back', (req) => ({ from: req.referrer, agent: req.userAgent.string }));
     const response = await app.testClient().get('/back', { headers: { Referer: '/list', 'User-Agent': 'test/1' } });
     expect(response.json).toEqual({ from: '/list', agent: 'test/1' });
+  });
+
+  it('give a view the Range it was asked for, to answer 206 with the Content-Range it makes', async () => {
+    const app = new App(import.meta.url, { staticFolder: null });
+    const blob = new TextEncoder().encode('0123456789');
+    app.get('/blob', (req) => {
+      const part = req.range?.rangeForLength(blob.length);
+      if (!part) return new Response(blob);
+      const response = new Response(blob.subarray(part.start, part.end + 1), { status: 206 });
+      response.contentRange = req.range!.makeContentRange(blob.length);
+      return response;
+    });
+    const client = app.testClient();
+    const partial = await client.get('/blob', { headers: { Range: 'bytes=-3' } });
+    expect([partial.status, partial.headers.get('Content-Range'), partial.text]).toEqual([206, 'bytes 7-9/10', '789']);
+    expect((await client.get('/blob', { headers: { Range: 'bytes=0-1,4-5' } })).status).toBe(200);
+    expect(make('/', { headers: { Range: 'bytes=9-1' } }).range).toBeNull();
   });
 });
 

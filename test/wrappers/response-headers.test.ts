@@ -114,4 +114,29 @@ describe('mixInAccessors', () => {
     }
     expect(() => mixInAccessors(Extra, Own)).toThrow('Own has its own size: rename one of the two');
   });
+
+  it('keep the Content-Type parameters live, and refuse parameters without a media type', () => {
+    const response = new Response('x', { contentType: 'text/csv; charset=utf-8; header=present' });
+    expect({ ...response.mimetypeParams }).toEqual({ charset: 'utf-8', header: 'present' });
+    response.mimetypeParams.Charset = 'iso-8859-1';
+    expect(response.headers.get('Content-Type')).toBe('text/csv; charset=iso-8859-1; header=present');
+    response.mimetypeParams = { name: 'my report.csv' };
+    expect(response.headers.get('Content-Type')).toBe('text/csv; name="my report.csv"');
+    response.headers.delete('Content-Type');
+    expect(() => {
+      response.mimetypeParams.charset = 'utf-8';
+    }).toThrow(/set response.mimetype first/);
+  });
+
+  it('read Content-Length from the header once set, else the body, and refuse a length that is not one', () => {
+    const response = new Response('four');
+    expect(response.contentLength).toBe(4);
+    expect(() => {
+      response.contentLength = -1;
+    }).toThrow(/whole number of bytes/);
+    response.contentLength = 10;
+    expect(response.contentLength).toBe(10);
+    response.contentLength = null;
+    expect([response.headers.has('Content-Length'), response.contentLength]).toEqual([false, 4]);
+  });
 });
