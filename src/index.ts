@@ -54,7 +54,7 @@ export { FlagonError } from './app/errors.js';
 export { Request } from './wrappers/request.js';
 export { Response } from './wrappers/response.js';
 export { FileStorage } from './wrappers/multipart.js';
-export { sendFile, sendFromDirectory } from './app/send-file.js';
+export { sendFile, sendFromDirectory, sendStaticFile } from './app/send-file.js';
 
 // abort() and the HTTP errors a view raises most; the rest are in flagon/http.
 export {

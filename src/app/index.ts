@@ -62,7 +62,7 @@ export {
 } from './signals.js';
 export type { SignalTemplate } from './signals.js';
 export type { ResourceMode } from './resources.js';
-export { sendFile, sendFromDirectory } from './send-file.js';
+export { sendFile, sendFromDirectory, sendStaticFile } from './send-file.js';
 export type { SessionApp, SessionInterface } from './types.js';
 export { jsonify, redirect } from './make-response.js';
 export type { ResponseReturnValue } from './make-response.js';

@@ -69,3 +69,22 @@ export async function sendFromDirectory(
   const folder = isAbsolute(directory) ? directory : join(context.app.rootPath, directory);
   return sendFromFolder(folder, path, withAppDefaults(context, options));
 }
+
+/**
+ * Flask's `app.send_static_file`: a file from the app's static folder, as its `static` route sends it (a path that
+ * leaves the folder is a 404; `maxAge` defaults to `SEND_FILE_MAX_AGE_DEFAULT`). The usual use: the page of a
+ * single-page app for every path the browser router owns.
+ *
+ * @example
+ * app.get('/app/<path:rest>', () => sendStaticFile('index.html'));
+ */
+export async function sendStaticFile(filename: string, options: SendFromDirectoryOptions = {}): Promise<Response> {
+  const context = requestContext('sendStaticFile()');
+  const folder = context.app.staticFolder;
+  if (folder === null)
+    throw new FlagonError(
+      'FLAGON_ERR_CONFIG',
+      `sendStaticFile('${filename}') reads the app's static folder, and this app has none: create the folder ('static' beside the module that makes the App, or the staticFolder option names it), or use sendFromDirectory(folder, '${filename}')`,
+    );
+  return sendFromFolder(folder, filename, withAppDefaults(context, options));
+}

@@ -59,6 +59,7 @@ const VALUES = [
   'requestTearingDown',
   'sendFile',
   'sendFromDirectory',
+  'sendStaticFile',
   'session',
   'streamTemplate',
   'streamTemplateString',

@@ -22,6 +22,7 @@ import {
   request,
   sendFile,
   sendFromDirectory,
+  sendStaticFile,
   session,
   urlFor,
   type Request,
@@ -50,15 +51,25 @@ describe('flask tests/test_helpers.py', () => {
     });
 
     it('test_static_file', async () => {
-      // app.send_static_file has no counterpart; the static route is what serves it, so the request goes there.
+      // app.send_static_file is sendStaticFile(name), a function of the current app as sendFile is; and the static
+      // route serves the same file with the same max age.
       const app = staticApp();
-      const client = app.testClient();
-      let rv = await client.get('/static/index.html');
-      expect(rv.status).toBe(200);
+      let rv = await inRequest(app, () => sendStaticFile('index.html'));
       expect(rv.headers.get('Cache-Control') ?? '').not.toMatch(/max-age/);
+      expect(await rv.getData()).toEqual(new Uint8Array(indexHtml));
+      const client = app.testClient();
+      expect((await client.get('/static/index.html')).status).toBe(200);
       app.config.SEND_FILE_MAX_AGE_DEFAULT = 3600;
-      rv = await client.get('/static/index.html');
+      rv = await inRequest(app, () => sendStaticFile('index.html'));
       expect(rv.headers.get('Cache-Control')).toMatch(/max-age=3600/);
+      rv.close();
+      expect((await client.get('/static/index.html')).headers.get('Cache-Control')).toMatch(/max-age=3600/);
+    });
+
+    it('test_static_file (an app without a static folder: the error names the fix)', async () => {
+      await expect(inRequest(flaskApp(), () => sendStaticFile('index.html'))).rejects.toThrow(
+        /this app has none: create the folder/,
+      );
     });
 
     it('test_static_file (send_file reads SEND_FILE_MAX_AGE_DEFAULT)', async () => {
@@ -72,7 +83,7 @@ describe('flask tests/test_helpers.py', () => {
       rv.close();
     });
 
-    // MISSING: app.send_static_file and an overridable app.get_send_file_max_age (StaticFileApp returns 10).
+    // MISSING: an overridable app.get_send_file_max_age (StaticFileApp returns 10).
     it.skip('test_static_file (get_send_file_max_age override)', () => {});
 
     it('test_send_from_directory', async () => {
