@@ -100,6 +100,11 @@ export interface TestClientOptions {
    * sends wins over `HTTP_USER_AGENT` here.
    */
   environ?: Record<string, unknown>;
+  /**
+   * Keep the cookies responses set and send them back (Werkzeug's `use_cookies`). Default true; with false the jar
+   * stays empty, a request sends only its own `cookies`, and `sessionTransaction()` throws.
+   */
+  useCookies?: boolean;
 }
 
 /** Where one request goes: the base URL (scheme, host, script root) and the path below it, query included. */
@@ -188,6 +193,7 @@ export class TestClient {
   readonly #app: { gatewayApp: GatewayApp };
   readonly #allowSubdomainRedirects: boolean;
   readonly #environ: Record<string, unknown> | undefined;
+  readonly #useCookies: boolean;
   /** The cookie jar: one cookie per name, domain and path; read and changed by name (`get`, `set`, `delete`). */
   readonly cookies = new CookieJar();
   /** Inside `context()`: where the App hands over each request's context. */
@@ -197,6 +203,7 @@ export class TestClient {
     this.#app = app;
     this.#allowSubdomainRedirects = options.allowSubdomainRedirects ?? false;
     this.#environ = options.environ;
+    this.#useCookies = options.useCookies ?? true;
   }
 
   get(path: string, options?: TestRequestOptions): Promise<TestResponse> {
@@ -437,6 +444,8 @@ export class TestClient {
       throw new TypeError(
         'sessionTransaction() needs a client of an App: testClient(app) or app.testClient(), not a client of a bare TSGI app',
       );
+    if (!this.#useCookies)
+      throw new TypeError('Cookies are disabled: sessionTransaction() needs a client made with useCookies: true.');
     // The cookies a request on the session cookie's path carries (SESSION_COOKIE_PATH, else APPLICATION_ROOT).
     const base = targetUrl(this.#target('/', {}));
     const sessionPath = app.config.SESSION_COOKIE_PATH ?? app.config.APPLICATION_ROOT ?? '/';
@@ -462,6 +471,7 @@ export class TestClient {
 
   /** Keeps (or, expired, drops) a cookie the app set on a response to `url`, with where it may go. */
   #store(setCookie: string, url: URL): void {
+    if (!this.#useCookies) return;
     const cookie = readSetCookie(setCookie, url);
     if (cookie !== null) this.cookies.store(cookie);
   }

@@ -191,8 +191,10 @@ describe('flask tests/test_testing.py', () => {
     });
   });
 
-  // MISSING: app.testClient({ useCookies: false }) (a client without a cookie jar; session_transaction then says "Cookies are disabled.").
-  it.skip('test_session_transaction_needs_cookies', () => {});
+  it('test_session_transaction_needs_cookies', async () => {
+    const c = flaskApp().testClient({ useCookies: false });
+    await expect(c.sessionTransaction(() => {})).rejects.toThrow(/Cookies are disabled/);
+  });
 
   it('test_test_client_context_binding', async () => {
     const app = flaskApp({ TESTING: false });

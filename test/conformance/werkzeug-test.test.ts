@@ -124,8 +124,12 @@ describe('werkzeug tests/test_test.py', () => {
     expect(response.text).toBe('test=test');
   });
 
-  // MISSING: Client(app, use_cookies=False), a client without a cookie jar; Flagon's client always keeps cookies (clear them with client.cookies.clear()).
-  it.skip('test_disable_cookies', () => {});
+  it('test_disable_cookies', async () => {
+    const c = clientOf(cookieApp, { useCookies: false });
+    await c.get('/');
+    const response = await c.get('/');
+    expect(response.text).toBe('No Cookie');
+  });
 
   it('test_cookie_for_different_path', async () => {
     const c = clientOf(cookieApp);
