@@ -90,6 +90,20 @@ export function staticFolderOf(rootPath: string, options: AppOptions): { path: s
   return { path, urlPath: (options.staticUrlPath ?? staticUrlPathFor(folder)).replace(/\/$/, '') };
 }
 
+/** Whether each app's static route follows symlinks, by the app's config (one per app): what sendStaticFile reads. */
+const staticSymlinks = new WeakMap<Config, boolean>();
+
+/**
+ * Whether the app of `config` serves static files reached through a symlink that leaves the folder
+ * (`staticFollowSymlinks`), so `sendStaticFile` sends what the static route sends.
+ *
+ * @example
+ * sendFromDirectory(app.staticFolder!, name, { followSymlinks: staticFollowsSymlinks(app.config) });
+ */
+export function staticFollowsSymlinks(config: Config): boolean {
+  return staticSymlinks.get(config) ?? false;
+}
+
 /**
  * The `static` endpoint's rule options: files from `folder`, cached for SEND_FILE_MAX_AGE_DEFAULT, symlinks that leave
  * the folder refused unless `staticFollowSymlinks`.
@@ -99,6 +113,7 @@ export function staticFolderOf(rootPath: string, options: AppOptions): { path: s
  */
 export function staticRoute(folder: string, config: Config, options: AppOptions): AddUrlRuleOptions {
   const followSymlinks = options.staticFollowSymlinks ?? false;
+  staticSymlinks.set(config, followSymlinks);
   return {
     endpoint: 'static',
     ...(options.staticHost === undefined ? {} : { host: options.staticHost }),

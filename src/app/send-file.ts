@@ -8,6 +8,7 @@ import {
   type SendFromDirectoryOptions,
 } from '../wrappers/send-file.js';
 import type { App } from './app.js';
+import { staticFollowsSymlinks } from './app-options.js';
 import { currentContext, type Context } from './context.js';
 import { FlagonError } from './errors.js';
 
@@ -86,5 +87,6 @@ export async function sendStaticFile(filename: string, options: SendFromDirector
       'FLAGON_ERR_CONFIG',
       `sendStaticFile('${filename}') reads the app's static folder, and this app has none: create the folder ('static' beside the module that makes the App, or the staticFolder option names it), or use sendFromDirectory(folder, '${filename}')`,
     );
-  return sendFromFolder(folder, filename, withAppDefaults(context, options));
+  const followSymlinks = options.followSymlinks ?? staticFollowsSymlinks(context.app.config);
+  return sendFromFolder(folder, filename, withAppDefaults(context, { ...options, followSymlinks }));
 }

@@ -118,9 +118,18 @@ export class Range {
 /** A position of a range-spec; one past any size stays past it (a 416, not a 200 for a number too long to hold). */
 const position = (digits: string): number => Math.min(Number(digits), Number.MAX_SAFE_INTEGER);
 
+/** Whether the number `a` is below `b`, both written in digits of any length. */
+function isBelow(a: string, b: string): boolean {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length !== y.length ? x.length < y.length : x < y;
+}
+
 /**
- * Parses a Range header whatever its units (Werkzeug's `parse_range_header`); `null` for a header that is absent or
- * malformed, or that lists more than 32 ranges (an amplification attack).
+ * Parses a Range header whatever its units (Werkzeug's `parse_range_header`), the units lower-cased; `null` for a
+ * header that is absent or malformed, or that lists more than 32 ranges (an amplification attack). Unlike Werkzeug,
+ * ranges out of order or overlapping are read (RFC 9110 §14.2 lets a server send them as asked or coalesced), and a
+ * suffix longer than the representation is all of it, as §14.1.2 says.
  *
  * @example
  * parseRangeHeader('bytes=0-499,-500')?.ranges; // [{ start: 0, end: 499 }, { suffix: 500 }]
@@ -143,12 +152,11 @@ export function parseRangeHeader(header: string | null | undefined): Range | nul
       ranges.push({ suffix: position(m[2]!) });
       continue;
     }
-    const start = position(m[1]!);
-    const end = m[2] === '' ? null : position(m[2]!);
-    if (end !== null && end < start) return null; // an invalid range-spec invalidates the header (§14.1.1)
-    ranges.push({ start, end });
+    // An invalid range-spec invalidates the header (§14.1.1): compared as written, before a long one is clamped.
+    if (m[2] !== '' && isBelow(m[2]!, m[1]!)) return null;
+    ranges.push({ start: position(m[1]!), end: m[2] === '' ? null : position(m[2]!) });
   }
-  return new Range(match[1]!, ranges);
+  return new Range(match[1]!.toLowerCase(), ranges);
 }
 
 /**

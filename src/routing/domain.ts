@@ -55,3 +55,18 @@ export function asciiHost(host: string): string {
   const ascii = domainToASCII(match[1]!);
   return ascii === '' ? host : `${ascii}${match[2] ?? ''}`;
 }
+
+/**
+ * The text of a host pattern with each Unicode label in its IDNA form, the rest as written: `.bücher.example` is
+ * `.xn--bcher-kva.example`, so a pattern meets the host as {@link normalizeHost} gives it.
+ *
+ * @example
+ * asciiLabels('.bücher.example'); // '.xn--bcher-kva.example'
+ */
+export function asciiLabels(text: string): string {
+  if (ASCII.test(text)) return text;
+  return text
+    .split('.')
+    .map((label) => (ASCII.test(label) ? label : domainToASCII(label) || label))
+    .join('.');
+}

@@ -172,6 +172,8 @@ export class SegmentTrie {
     node.rules.sort(
       (a, b) =>
         hostRank(a) - hostRank(b) ||
+        // A host with its port is more specific than the host on any port (`localhost:5000` before `localhost`).
+        Number(b.hostHasPort) - Number(a.hostHasPort) ||
         // Two patterns of one kind (two hosts, or two subdomains): the more specific first, as Werkzeug weighs them.
         (hostRank(a) === 1 && (a.subdomain === null) === (b.subdomain === null)
           ? compareWeightings(hostWeighting(a), hostWeighting(b))

@@ -162,7 +162,8 @@ export class Router {
     if (rule.subdomain !== null && rule.host!.params.length === 0)
       return this.#domain.subdomain === rule.subdomain.toLowerCase() ? NO_VALUES : null;
     const domain =
-      rule.subdomain !== null ? this.#domain.subdomain : rule.hostHasPort ? this.#domain.host : this.#domain.hostName;
+      rule.subdomain !== null ? this.#domain.subdomain : rule.hostHasPort ? this.#domain.withPort : this.#domain.name;
+    if (rule.hostLiteral !== null) return domain === rule.hostLiteral ? NO_VALUES : null;
     const m = domain === null ? null : rule.host!.regex.exec(domain);
     if (!m) return null;
     try {
@@ -344,12 +345,11 @@ export class Router {
   /** What host and subdomain rules are tested against; options are read only when such rules exist (they may be getters). */
   #domainOf(options: Pick<MatchOptions, 'host' | 'subdomain' | 'scheme'>): Domain {
     if (!this.#hasHostRules && !this.#hasSubdomainRules) return NO_DOMAIN;
-    const host = this.#hasHostRules && options.host ? normalizeHost(options.host, options.scheme) : '';
-    return {
-      host,
-      hostName: host === '' ? '' : stripPort(host),
-      subdomain: this.#hasSubdomainRules ? this.#currentSubdomain(options) : null,
-    };
+    return new Domain(
+      this.#hasHostRules ? (options.host ?? '') : '',
+      options.scheme,
+      this.#hasSubdomainRules ? this.#currentSubdomain(options) : null,
+    );
   }
 
   /** The request's subdomain: given, or found from its host (Werkzeug's bind_to_environ); null for a host outside the server name. */
@@ -486,16 +486,22 @@ export class Router {
       }
     }
     if (!this.#byEndpoint.has(endpoint)) throw this.#buildError(endpoint, given, method);
-    const currentHost = options.host ? normalizeHost(options.host, options.scheme) : undefined;
-    const currentName = currentHost === undefined ? undefined : stripPort(currentHost);
+    // Only host rules compare hosts, so only a router with some reads the current one.
+    const current = this.#hasHostRules && options.host ? new Domain(options.host, options.scheme, null) : undefined;
     const currentSubdomain = this.#hasSubdomainRules ? this.#currentSubdomain(options) : null;
-    // The current host, as a host rule compares it: with the port when its pattern names one.
-    const sameHost = (rule: Rule, built: Built): boolean =>
-      normalizeHost(built.host!, options.scheme) === (rule.hostHasPort ? currentHost : currentName);
+    // A host rule's URL is on the current host when they meet as matching compares them: with ports for a pattern
+    // that names one, by name alone for a pattern that does not.
+    const sameHost = (rule: Rule, built: Built): boolean => {
+      if (current === undefined) return false;
+      const here = rule.hostHasPort ? current.withPort : current.name;
+      if (rule.hostLiteral !== null) return rule.hostLiteral === here;
+      const host = new Domain(built.host!, options.scheme, null);
+      return (rule.hostHasPort ? host.withPort : host.name) === here;
+    };
     const isHere = (rule: Rule, built: Built): boolean =>
       rule.subdomain !== null
         ? built.subdomain === currentSubdomain
-        : built.host === null || currentHost === undefined || sameHost(rule, built);
+        : built.host === null || current === undefined || sameHost(rule, built);
     const query: QueryOptions = {
       appendUnknown: options.appendUnknown,
       sortKey: this.#options.sortKey ?? (this.#options.sortParameters ? byKey : undefined),
@@ -562,14 +568,44 @@ export class Router {
 
 type Built = NonNullable<ReturnType<Rule['build']>>;
 
-interface Domain {
-  /** The request's host, lower case, without the scheme's default port: what a host pattern with a port meets. */
-  readonly host: string;
-  /** The host without any port: what a host pattern without one meets. */
-  readonly hostName: string;
-  readonly subdomain: string | null;
+/**
+ * What host and subdomain rules meet: the request's subdomain, and its host in the forms host patterns compare,
+ * each made on first use, so a match that reaches no host rule pays for none of them.
+ */
+class Domain {
+  readonly #raw: string;
+  readonly #scheme: 'http' | 'https' | undefined;
+  #host: string | undefined;
+  #name: string | undefined;
+  #withPort: string | undefined;
+
+  constructor(
+    host: string,
+    scheme: 'http' | 'https' | undefined,
+    readonly subdomain: string | null,
+  ) {
+    this.#raw = host;
+    this.#scheme = scheme;
+  }
+
+  /** Lower case, IDNA, the scheme's default port dropped: `example.com`, `localhost:5000`. */
+  get host(): string {
+    return (this.#host ??= this.#raw === '' ? '' : normalizeHost(this.#raw, this.#scheme));
+  }
+
+  /** Without any port: what a host pattern without one meets (it answers on any port). */
+  get name(): string {
+    return (this.#name ??= stripPort(this.host));
+  }
+
+  /** With its port, the default one written out (`example.com:443` over https): what a pattern with a port meets. */
+  get withPort(): string {
+    const host = this.host;
+    return (this.#withPort ??=
+      host === '' || /:\d+$/.test(host) ? host : `${host}:${this.#scheme === 'https' ? 443 : 80}`);
+  }
 }
-const NO_DOMAIN: Domain = { host: '', hostName: '', subdomain: null };
+const NO_DOMAIN = new Domain('', undefined, null);
 
 const byKey = ([key]: readonly [string, unknown]): string => key;
 
@@ -583,7 +619,7 @@ function checkHostMatching(rule: string, options: RuleOptions): void {
   if (options.subdomain !== undefined)
     throw new FlagonError(
       'FLAGON_ERR_HOST_MATCHING',
-      `${which} has the subdomain '${options.subdomain}' and no host; host matching does not use subdomains: write it into the host, as { host: '${options.subdomain || '<sub>'}.example.com' }`,
+      `${which} has the subdomain '${options.subdomain}' and no host; host matching does not use subdomains: write it into the host, as { host: '${options.subdomain ? `${options.subdomain}.` : ''}example.com' }`,
     );
   throw new FlagonError(
     'FLAGON_ERR_HOST_MATCHING',

@@ -1,5 +1,6 @@
 /** @module Rule: one URL rule such as `/users/<int:id>`, parsed once into segments the matcher walks and the builder fills (layer L1). */
 import { quotePath } from '../gateway/url.js';
+import { asciiLabels } from './domain.js';
 import {
   DEFAULT_CONVERTERS,
   parseConverterArgs,
@@ -196,6 +197,8 @@ export class Rule {
    * scheme's default port dropped), as Werkzeug does. A pattern without a port answers its host on any port.
    */
   readonly hostHasPort: boolean;
+  /** A host pattern without parameters, lower case (`example.com`, `localhost:5000`): compared as a string. */
+  readonly hostLiteral: string | null;
 
   /**
    * `serverName` gives the server's own name, read when a URL is built, so SERVER_NAME may be set after the rule;
@@ -278,14 +281,19 @@ export class Rule {
     if (domain === null) {
       this.host = null;
     } else {
+      // A Unicode name is matched and built in its IDNA form, as the request's host is compared (bücher → xn--bcher-kva).
       const parts = tokenize(
         domain,
         converters,
         `${where}, ${this.subdomain === null ? 'host' : 'subdomain'} ${JSON.stringify(domain)}`,
-      );
+      ).map((part) => (part.kind === 'text' ? { ...part, text: asciiLabels(part.text) } : part));
       this.host = { ...compilePattern(parts, '/', where), parts };
       this.host.regex = new RegExp(this.host.regex.source, 'i');
     }
+    this.hostLiteral =
+      this.subdomain === null && this.host !== null && this.host.params.length === 0
+        ? this.host.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('').toLowerCase()
+        : null;
     // A colon outside an IPv6 literal's brackets: 'localhost:5000' and 'localhost:<int:port>', not '[::1]'.
     this.hostHasPort =
       this.subdomain === null &&
@@ -325,7 +333,7 @@ export class Rule {
       if (piece === null) return null;
       path += `/${piece}`;
     }
-    const domain = this.host ? this.#fill(this.host.parts, values) : null;
+    const domain = this.host ? this.#fill(this.host.parts, values, true) : null;
     if (this.host && domain === null) return null;
     const host = this.subdomain === null ? domain : this.#fullHost(domain!);
     return {
@@ -336,12 +344,15 @@ export class Rule {
     };
   }
 
-  /** The parts of a segment (or the host) filled with values; `null` when one is missing or a converter refuses it. */
-  #fill(parts: readonly Part[], values: Readonly<Record<string, unknown>>): string | null {
+  /**
+   * The parts of a segment (or the host) filled with values; `null` when one is missing or a converter refuses it.
+   * A host's text is a name already (`[::1]:5000`, IDNA), not path text to quote.
+   */
+  #fill(parts: readonly Part[], values: Readonly<Record<string, unknown>>, host = false): string | null {
     let out = '';
     for (const part of parts) {
       if (part.kind === 'text') {
-        out += quotePath(part.text);
+        out += host ? part.text : quotePath(part.text);
         continue;
       }
       const value = values[part.name] ?? this.defaults[part.name];

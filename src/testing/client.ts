@@ -376,7 +376,8 @@ export class TestClient {
     const sentTo = sentTarget(environ, target, options.environ);
     const url = targetUrl(sentTo);
     const extra = Object.entries(options.cookies ?? {});
-    const sent = [...this.cookies.for(url).filter(([name]) => !Object.hasOwn(options.cookies ?? {}, name)), ...extra];
+    const jar = this.#useCookies ? this.cookies.for(url) : [];
+    const sent = [...jar.filter(([name]) => !Object.hasOwn(options.cookies ?? {}, name)), ...extra];
     if (sent.length > 0 && options.environ?.HTTP_COOKIE === undefined)
       environ.HTTP_COOKIE = sent.map(([name, value]) => `${name}=${value}`).join('; ');
     const preserved = this.#preserved;

@@ -38,30 +38,66 @@ function livePolicy(headers: Headers, name: string): ContentSecurityPolicy {
   return parseCSP(headers.get(name), (policy) => writeText(headers, name, String(policy) || null));
 }
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Parameters as the header writes them: a value beyond printable ASCII as RFC 8187's `key*=UTF-8''…`. */
+function writeParams(headers: Headers, params: Readonly<Record<string, string>>): void {
+  const [mimetype] = parseOptionsHeader(headers.get('Content-Type'));
+  if (mimetype === '')
+    throw new TypeError('the response has no Content-Type to add parameters to: set response.mimetype first');
+  const written: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (!TOKEN.test(key))
+      throw new TypeError(`a Content-Type parameter is named by a token, got ${JSON.stringify(key)}`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new TypeError(`the Content-Type parameter '${key}' takes a string, got ${String(value)}`);
+    const text = String(value);
+    if (/^[\x20-\x7e]*$/.test(text)) written[key.toLowerCase()] = text;
+    else
+      written[`${key.toLowerCase()}*`] =
+        `UTF-8''${encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+  }
+  headers.set('Content-Type', dumpOptionsHeader(mimetype, written));
+}
+
 /**
- * The Content-Type's parameters, live (Werkzeug's `mimetype_params`, a CallbackDict): setting or deleting a key
- * writes the header back. Keys are lower case, as the header's parameter names are compared.
+ * The Content-Type's parameters, live (Werkzeug's `mimetype_params`, a CallbackDict): every read parses the header as
+ * it is now, and setting or deleting a key writes it back. Keys are compared in lower case, as parameter names are.
  */
 function liveParams(headers: Headers): Record<string, string> {
-  const [mimetype, params] = parseOptionsHeader(headers.get('Content-Type'));
-  const write = (): void => {
-    if (mimetype === '')
-      throw new TypeError('the response has no Content-Type to add parameters to: set response.mimetype first');
-    headers.set('Content-Type', dumpOptionsHeader(mimetype, params));
+  const current = (): Record<string, string> => parseOptionsHeader(headers.get('Content-Type'))[1];
+  const change = (fn: (params: Record<string, string>) => void): true => {
+    const params = current();
+    fn(params);
+    writeParams(headers, params);
+    return true;
   };
-  return new Proxy(params, {
-    set(target, key, value: unknown) {
-      if (typeof key !== 'string') return false;
-      target[key.toLowerCase()] = String(value);
-      write();
-      return true;
+  const own = (key: string | symbol): string | undefined =>
+    typeof key === 'string' ? current()[key.toLowerCase()] : undefined;
+  return new Proxy(Object.create(null) as Record<string, string>, {
+    get: (_target, key) => own(key),
+    has: (_target, key) => own(key) !== undefined,
+    ownKeys: () => Object.keys(current()),
+    getOwnPropertyDescriptor: (_target, key) => {
+      const value = own(key);
+      return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
     },
-    deleteProperty(target, key) {
-      if (typeof key !== 'string') return false;
-      delete target[key.toLowerCase()];
-      write();
-      return true;
-    },
+    set: (_target, key, value: string) =>
+      typeof key === 'string' &&
+      change((params) => {
+        params[key.toLowerCase()] = value;
+      }),
+    defineProperty: (_target, key, descriptor) =>
+      typeof key === 'string' &&
+      'value' in descriptor &&
+      change((params) => {
+        params[key.toLowerCase()] = descriptor.value as string;
+      }),
+    deleteProperty: (_target, key) =>
+      typeof key === 'string' &&
+      change((params) => {
+        delete params[key.toLowerCase()];
+      }),
   });
 }
 
@@ -112,10 +148,7 @@ export abstract class ResponseHeaderProperties {
   }
 
   set mimetypeParams(params: Readonly<Record<string, string>>) {
-    const mimetype = parseOptionsHeader(this.headers.get('Content-Type'))[0];
-    if (mimetype === '')
-      throw new TypeError('the response has no Content-Type to add parameters to: set response.mimetype first');
-    this.headers.set('Content-Type', dumpOptionsHeader(mimetype, params));
+    writeParams(this.headers, params);
   }
 
   /** `Vary`: the request headers the response depends on; live. */

@@ -242,10 +242,14 @@ export class Response {
     this.headers.set('Content-Type', contentTypeFor(value));
   }
 
-  /** Replaces the body; the body it had is released (a stream destroyed, an iterator stopped). */
+  /**
+   * Replaces the body; the body it had is released (a stream destroyed, an iterator stopped), and a Content-Length
+   * set for it is dropped: the new body's length is sent when known.
+   */
   setData(body: ResponseBody): void {
     this.close();
     this.#source = toSource(body);
+    this.#headers?.delete('Content-Length');
   }
 
   /** The whole body as bytes (text encoded as UTF-8); a streamed body is read and kept. */
@@ -414,11 +418,12 @@ export class Response {
     );
     if (outcome === 'precondition-failed') return this.#becomeError(new PreconditionFailed());
     if (outcome === 'not-modified') {
-      const length = this.#bodyLength();
-      if (length !== null && !this.headers.has('Content-Length')) this.headers.set('Content-Length', length);
+      // A 304 keeps the length the 200 would have had (§15.4.5), whether set or the body's.
+      const length = this.#headers?.get('Content-Length') ?? this.#bodyLength();
       this.headers.delete('Content-Type'); // §15.4.5: no representation metadata beyond the listed headers
       this.#status = 304;
       this.setData(null);
+      if (length !== null) this.headers.set('Content-Length', length);
       return this;
     }
     const size = this.#bodyLength();

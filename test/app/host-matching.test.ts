@@ -115,6 +115,7 @@ describe('hostMatching', () => {
         message: expect.stringContaining("{ host: 'api.example.com' }"),
       }),
     );
+    expect(() => app.get('/root', { subdomain: '' }, () => 'root')).toThrow(/as \{ host: 'example\.com' \}/);
     app.get('/both', { subdomain: 'api', host: 'example.com' }, () => 'both');
     const bp = new Blueprint('api', import.meta.url, { subdomain: 'api' });
     bp.get('/', () => 'api');

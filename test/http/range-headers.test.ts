@@ -84,8 +84,12 @@ describe('Range (the header before a size is known)', () => {
       `bytes=${Array(40).fill('0-1').join(',')}`,
     ])
       expect(parseRangeHeader(header)).toBeNull();
-    // A position too long for a number is still past any size: 416, not the whole file.
+    // A position too long for a number is still past any size: 416, not the whole file; a last position before the
+    // first is an invalid header, however long they are.
     expect(parseRangeHeader(`bytes=${'9'.repeat(30)}-`)!.forLength(1000)).toBe('unsatisfiable');
+    expect(parseRangeHeader(`bytes=${'9'.repeat(21)}-9007199254740993`)).toBeNull();
+    expect(parseRangeHeader('bytes=0010-012')!.ranges).toEqual([{ start: 10, end: 12 }]);
+    expect(String(parseRangeHeader('BYTES=0-1'))).toBe('bytes=0-1');
   });
 
   it('refuses ranges that are not ranges when built by hand, naming the shape', () => {

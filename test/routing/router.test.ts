@@ -308,6 +308,47 @@ describe('matching, as Werkzeug does', () => {
     ]);
   });
 
+  it('tries a host with its port before the same host on any port, whichever came first', () => {
+    for (const order of [0, 1]) {
+      const router = new Router({ hostMatching: true });
+      const add = [
+        () => router.add('/', { endpoint: 'any', host: 'localhost' }),
+        () => router.add('/', { endpoint: 'dev', host: 'localhost:5000' }),
+      ];
+      if (order === 1) add.reverse();
+      for (const fn of add) fn();
+      expect([
+        router.match('/', { host: 'localhost:5000' }).endpoint,
+        router.match('/', { host: 'localhost:8080' }).endpoint,
+      ]).toEqual(['dev', 'any']);
+    }
+  });
+
+  it("matches a pattern naming the scheme's default port on a host without one", () => {
+    const router = new Router({ hostMatching: true });
+    router.add('/', { endpoint: 'tls', host: 'secure.test:443' });
+    expect(router.match('/', { host: 'secure.test', scheme: 'https' }).endpoint).toBe('tls');
+    expect(router.match('/', { host: 'secure.test:443', scheme: 'https' }).endpoint).toBe('tls');
+    expect(() => router.match('/', { host: 'secure.test', scheme: 'http' })).toThrow(NotFound);
+    expect(router.build('tls', {}, { host: 'secure.test', scheme: 'https' })).toBe('/');
+  });
+
+  it('matches and builds Unicode and IPv6 host patterns as the request writes the host', () => {
+    const router = new Router({ hostMatching: true });
+    router.add('/', { endpoint: 'books', host: 'bücher.example' });
+    router.add('/v6', { endpoint: 'v6', host: '[::1]' });
+    router.add('/<name>', { endpoint: 'shelf', host: '<shelf>.bücher.example' });
+    expect(router.match('/', { host: 'bücher.example' }).endpoint).toBe('books');
+    expect(router.match('/', { host: 'xn--bcher-kva.example:8080' }).endpoint).toBe('books');
+    expect(router.match('/x', { host: 'a.BÜCHER.example' }).params).toEqual({ name: 'x', shelf: 'a' });
+    expect([
+      router.build('books', {}, { host: 'other.test', external: true }),
+      router.build('v6', {}, { host: '[::1]:5000' }),
+      router.build('v6', {}, { host: '[::1]:5000', external: true }),
+      router.build('v6', {}, { host: 'other.test' }),
+    ]).toEqual(['http://xn--bcher-kva.example/', '/v6', 'http://[::1]:5000/v6', 'http://[::1]/v6']);
+  });
+
   it("weighs a path tail with the rest of its rule, as Werkzeug's final part", () => {
     // Werkzeug 3.1: '/Some/Page/edit' → edit; '/a/b/c' → the tail with the literal 'c', in either registration order.
     expect(

@@ -110,6 +110,21 @@ describe('the test client', () => {
     expect((await client.get('/echo')).text).toBe('everywhere,manual');
   });
 
+  it("with useCookies: false keeps no cookie and sends none from the jar, only a request's own", async () => {
+    const app = newApp();
+    app.get('/set', () => {
+      const response = new Response('set');
+      response.setCookie('kept', '1');
+      return response;
+    });
+    app.get('/echo', (req) => Object.keys(req.cookies).join(','));
+    const client = app.testClient({ useCookies: false });
+    await client.get('/set');
+    client.cookies.set('manual', '5');
+    expect((await client.get('/echo')).text).toBe('');
+    expect((await client.get('/echo', { cookies: { own: '1' } })).text).toBe('own');
+  });
+
   it('keeps one cookie per name, domain and path, as a browser (it kept one per name)', async () => {
     // Werkzeug 3.1.8's answers for the same requests (python3): each cookie lives in its own place.
     const app = newApp();

@@ -128,6 +128,42 @@ describe('mixInAccessors', () => {
     }).toThrow(/set response.mimetype first/);
   });
 
+  it('read the Content-Type anew through a kept params object, in any case, and write only tokens and strings', () => {
+    const response = new Response('x', { mimetype: 'text/html' });
+    const params = response.mimetypeParams;
+    response.mimetype = 'application/json';
+    params.foo = 'bar'; // kept from before the media type changed: the header's media type now is the one kept
+    expect(response.headers.get('Content-Type')).toBe('application/json; foo=bar');
+    params.Charset = 'latin-1';
+    expect([params.Charset, params.CHARSET, 'CHARSET' in params, Object.keys(params)]).toEqual([
+      'latin-1',
+      'latin-1',
+      true,
+      ['foo', 'charset'],
+    ]);
+    Object.defineProperty(params, 'q', { value: '1', enumerable: true, configurable: true, writable: true });
+    expect(response.headers.get('Content-Type')).toBe('application/json; foo=bar; charset=latin-1; q=1');
+    expect(() => {
+      params['a b'] = 'x';
+    }).toThrow(/named by a token/);
+    expect(() => {
+      (params as Record<string, unknown>).u = undefined;
+    }).toThrow(/takes a string/);
+    // A value beyond ASCII is written as RFC 8187 says, and read back decoded.
+    params.title = '€ rates';
+    expect(response.headers.get('Content-Type')).toContain("title*=UTF-8''%E2%82%AC%20rates");
+    expect(params.title).toBe('€ rates');
+    params.x = 'y'; // a later write keeps it
+    expect(response.mimetypeParams.title).toBe('€ rates');
+  });
+
+  it('drop a Content-Length set for a body that setData replaces', () => {
+    const response = new Response('abc');
+    response.contentLength = 3;
+    response.setData('hello world');
+    expect([response.headers.has('Content-Length'), response.contentLength]).toEqual([false, 11]);
+  });
+
   it('read Content-Length from the header once set, else the body, and refuse a length that is not one', () => {
     const response = new Response('four');
     expect(response.contentLength).toBe(4);

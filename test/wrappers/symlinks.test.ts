@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { App, Blueprint } from 'flagon';
+import { App, Blueprint, sendStaticFile } from 'flagon';
 import { NotFound } from 'flagon/http';
 import { createEnviron, runApp } from 'flagon/testing';
 import { Request, type Response, sendFromDirectory } from 'flagon/wrappers';
@@ -143,5 +143,16 @@ describe('static routes and symlinks', () => {
       (await blueprint.get('/bp/root/absolute-out.txt')).text,
       (await blueprint.get('/root/absolute-out.txt')).status,
     ]).toEqual(['secret', 404]);
+  });
+
+  it('send from the static folder with sendStaticFile as the static route does, links followed or not alike', async () => {
+    for (const follow of [false, true]) {
+      const app = make({ app: follow });
+      app.get('/page/<path:name>', (req) => sendStaticFile(String(req.params.name)));
+      const client = app.testClient();
+      const [viaRoute, viaHelper] = [await client.get('/root/link-out.txt'), await client.get('/page/link-out.txt')];
+      expect([follow, viaHelper.status, viaHelper.text]).toEqual([follow, viaRoute.status, viaRoute.text]);
+      expect(viaHelper.status).toBe(follow ? 200 : 404);
+    }
   });
 });
