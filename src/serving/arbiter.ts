@@ -124,8 +124,8 @@ class Arbiter {
         // Killed by the graceful timeout in between, the worker has no channel left: sending would throw.
         if (member.worker.isConnected()) member.worker.send({ flagon: 'exit' });
       } else if (kind === 'retire' && member.state === 'ready' && !this.stopping) {
-        const served = (message as { served: number }).served;
-        this.log(`Worker (pid:${member.pid}) has served ${served} requests (--max-requests): replacing it`);
+        const { reason } = message as { reason: string };
+        this.log(`Worker (pid:${member.pid}) ${reason}: replacing it`);
         this.replace(member);
       }
     });

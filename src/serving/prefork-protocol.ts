@@ -75,15 +75,15 @@ export const APP_LOAD_ERROR = 4;
 /**
  * The messages between the primary and its workers, over the cluster's IPC channel. A worker says `ready` once it
  * listens on every bind, `alive` every quarter of the timeout (at most every second), `retire` once it has served
- * its `maxRequests`, and `drained` once its servers are closed; the primary says `stop` to make it drain, and `exit`
- * in answer to `drained`. That last exchange keeps the worker alive until the primary has read everything it sent
+ * its `maxRequests` or after an uncaught exception (with the reason, for the log), and `drained` once its servers
+ * are closed; the primary says `stop` to make it drain, and `exit` in answer to `drained`. That last exchange keeps the worker alive until the primary has read everything it sent
  * before: a connection node:cluster handed over just as the worker closed comes back to the primary, which hands it
  * to another worker, instead of dying with the process.
  */
 export type PreforkMessage =
   | { flagon: 'ready' }
   | { flagon: 'alive' }
-  | { flagon: 'retire'; served: number }
+  | { flagon: 'retire'; served: number; reason: string }
   | { flagon: 'drained' }
   | { flagon: 'stop' }
   | { flagon: 'exit' };

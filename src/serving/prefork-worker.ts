@@ -15,6 +15,8 @@ import {
   type PreforkOptions,
   WORKER_BOOT_ERROR,
 } from './prefork-protocol.js';
+import { stderrStream } from './error-stream.js';
+import { guardProcess } from './process-guard.js';
 import { answerProtocolErrors, SERVE_DEFAULTS } from './serve.js';
 
 /** The app as the worker serves it: `proxyFix` for the trusted peers outside, the access log inside it. */
@@ -69,7 +71,8 @@ export async function runWorker(options: PreforkOptions, binds: readonly Bind[])
         drain.request(req, res); // draining: this answer says Connection: close, and its connection ends with it
         if (keepAlive === 0) res.shouldKeepAlive = false;
         served += 1;
-        if (served === limit) process.send?.({ flagon: 'retire', served });
+        if (served === limit)
+          process.send?.({ flagon: 'retire', served, reason: `has served ${served} requests (--max-requests)` });
         listener(req, res);
       });
       await listen(server, bind);
@@ -100,6 +103,15 @@ export async function runWorker(options: PreforkOptions, binds: readonly Bind[])
   // Ctrl-C reaches the whole process group: a worker stops as gracefully as the primary asks it to.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // After an uncaught exception the primary starts a new worker first, then this one drains (process-guard.ts);
+  // without a primary it drains and exits.
+  guardProcess(stderrStream, () => {
+    if (process.send) {
+      process.send({ flagon: 'retire', served, reason: 'had an uncaught exception' });
+      return new Promise<never>(() => undefined);
+    }
+    return Promise.all(drains.map((drain) => new Promise<void>((resolve) => drain.start(resolve))));
+  });
   process.send?.({ flagon: 'ready' });
   return new Promise<number>(() => undefined);
 }

@@ -5,6 +5,8 @@ import { FlagonError } from '../gateway/errors.js';
 import type { GatewayApp } from '../gateway/types.js';
 import { statusLine } from '../http/status.js';
 import { createRequestListener, kRefused, LISTENER_DEFAULTS, whenIdle, type ListenerOptions } from './listener.js';
+import { guardProcess } from './process-guard.js';
+import { stderrStream } from './error-stream.js';
 
 /**
  * The defaults of {@link serve}. The timeouts bound how long a slow or silent client can hold a connection
@@ -151,13 +153,19 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
       serverPort: options.serverPort ?? port,
     }),
   );
+  const closeTimeout = settings.closeTimeout ?? 5_000;
+  // An error the app lets escape every request must not end the process for every client (process-guard.ts).
+  const unguard = guardProcess(options.errors ?? stderrStream, () => closeServer(server, closeTimeout));
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${urlHost}:${port}`,
     host: settings.host,
     port,
     server,
-    close: () => closeServer(server, settings.closeTimeout ?? 5_000),
+    close: () => {
+      unguard();
+      return closeServer(server, closeTimeout);
+    },
   };
 }
 

@@ -52,8 +52,13 @@ export interface Primary {
   child: ChildProcess;
   out(): string;
   err(): string;
-  /** Resolves when standard output has printed `count` lines matching `pattern` (global); returns the matches. */
-  waitFor(pattern: RegExp, count?: number, timeoutMs?: number): Promise<RegExpMatchArray[]>;
+  /** Resolves when standard output (or `stream`) has printed `count` matches of `pattern` (global); returns them. */
+  waitFor(
+    pattern: RegExp,
+    count?: number,
+    timeoutMs?: number,
+    stream?: 'stdout' | 'stderr',
+  ): Promise<RegExpMatchArray[]>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -83,14 +88,20 @@ export function startServe(
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     err += chunk.toString();
+    for (const listener of listeners) listener();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const waitFor = (pattern: RegExp, count = 1, timeoutMs = 15_000): Promise<RegExpMatchArray[]> =>
+  const waitFor = (
+    pattern: RegExp,
+    count = 1,
+    timeoutMs = 15_000,
+    stream: 'stdout' | 'stderr' = 'stdout',
+  ): Promise<RegExpMatchArray[]> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
-        const matches = [...out.matchAll(pattern)];
+        const matches = [...(stream === 'stdout' ? out : err).matchAll(pattern)];
         if (matches.length >= count) {
           listeners.delete(check);
           clearTimeout(timer);

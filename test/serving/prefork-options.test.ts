@@ -126,6 +126,46 @@ describe('flagon serve --max-requests', () => {
   });
 });
 
+describe('flagon serve and errors that escape every request', () => {
+  it('logs an unhandled rejection and goes on serving from the same worker', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1']);
+    const [booted] = await primary.waitFor(BOOTED, 1);
+    const pid = Number(booted![1]);
+    expect((await get({ port }, '/reject')).body).toBe('answered before the rejection');
+    await primary.waitFor(/A promise was rejected and nothing handled it; serving goes on/g, 1, 15_000, 'stderr');
+    expect(primary.err()).toContain('a background save failed');
+    const next = await get({ port });
+    expect([next.status, next.pid]).toEqual([200, pid]);
+    primary.child.kill('SIGTERM');
+    await expectCleanExit(primary);
+  });
+
+  it('replaces a worker after an uncaught exception before it drains: no request is refused', {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1']);
+    const [booted] = await primary.waitFor(BOOTED, 1);
+    const pid = Number(booted![1]);
+    expect((await get({ port }, '/throw-later')).body).toBe('answered before the throw');
+    const replaced = primary.waitFor(new RegExp(`Worker \\(pid:${pid}\\) stopped`, 'g'));
+    let stopped = false;
+    void replaced.then(() => {
+      stopped = true;
+    });
+    // Requests all along the handover: each is answered, by the old worker or by the new one.
+    const answers: Array<{ status: number; pid: number }> = [];
+    while (!stopped) answers.push(await get({ port }));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect((await get({ port })).pid).not.toBe(pid);
+    expect(primary.out()).toContain(`Worker (pid:${pid}) had an uncaught exception: replacing it`);
+    expect(primary.err()).toContain('a timer of the app threw');
+    primary.child.kill('SIGTERM');
+    await expectCleanExit(primary);
+  });
+});
+
 describe('flagon serve signals', () => {
   it('SIGTTIN adds a worker, SIGTTOU stops the oldest, never the last', { timeout: 30_000 }, async () => {
     const port = await freePort();

@@ -1,6 +1,6 @@
-/** A server process for upload-abort.test.ts: /upload spools the upload, reports its temp file, then crashes the process. */
+/** A server process for upload-abort.test.ts: /upload spools the upload, reports its temp file, then throws from outside any request, which ends the process (src/serving/process-guard.ts). */
 import { App } from 'flagon';
-import { serve, silentStream } from 'flagon/serving';
+import { serve } from 'flagon/serving';
 
 const app = new App(import.meta.url, { name: 'crashing-uploads', staticFolder: null });
 app.post('/upload', async (req) => {
@@ -12,5 +12,5 @@ app.post('/upload', async (req) => {
   });
   return new Promise<never>(() => undefined);
 });
-const server = await serve(app.gatewayApp, { port: 0, errors: silentStream });
+const server = await serve(app.gatewayApp, { port: 0 });
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);

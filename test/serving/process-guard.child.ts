@@ -1,0 +1,26 @@
+/**
+ * A `serve()` process for process-guard.test.ts: `/reject` leaves a rejected promise unhandled, `/throw-later` throws
+ * from a timer, `/slow` answers when a line arrives on standard input. Prints `{ port }` once it listens.
+ */
+import { once } from 'node:events';
+import { App } from 'flagon';
+import { serve } from 'flagon/serving';
+
+const app = new App(import.meta.url, { name: 'guarded', staticFolder: null });
+app.get('/', () => 'alive');
+app.get('/reject', () => {
+  void Promise.reject(new Error('a background save failed'));
+  return 'answered before the rejection';
+});
+app.get('/throw-later', () => {
+  setTimeout(() => {
+    throw new Error('a timer of the app threw');
+  }, 1);
+  return 'answered before the throw';
+});
+app.get('/slow', async () => {
+  await once(process.stdin, 'data');
+  return 'slow done';
+});
+const server = await serve(app.gatewayApp, { port: 0 });
+process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);

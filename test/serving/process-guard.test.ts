@@ -1,0 +1,69 @@
+/**
+ * A lone `serve()` process and the errors its app lets escape every request (src/serving/process-guard.ts): an
+ * unhandled rejection is logged and serving goes on; an uncaught exception is logged, the requests under way finish,
+ * and the process exits with code 1. Without the guard, Node ended the process at once, for every client.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fetchRaw } from '../helpers/http.js';
+
+function startGuarded() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/serving/process-guard.child.ts'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'test/tsconfig.json' },
+  });
+  let err = '';
+  const waiters = new Set<() => void>();
+  child.stderr.on('data', (data: Buffer) => {
+    err += data.toString();
+    for (const waiter of waiters) waiter();
+  });
+  const port = new Promise<number>((resolve) =>
+    child.stdout.once('data', (data: Buffer) => resolve((JSON.parse(data.toString()) as { port: number }).port)),
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  /** Resolves once standard error says `text`; rejects, with what it said, if the process ends first. */
+  const said = (text: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!err.includes(text)) return;
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      check();
+      void exited.then((code) => {
+        if (waiters.delete(check)) reject(new Error(`the server exited (${code}) before saying ${text}:\n${err}`));
+      });
+    });
+  return { child, port, said, exited, err: () => err };
+}
+
+describe('a serve() process and errors that escape every request', () => {
+  it('logs an unhandled rejection and goes on serving', { timeout: 20_000 }, async () => {
+    const guarded = startGuarded();
+    const url = `http://127.0.0.1:${await guarded.port}`;
+    expect((await fetchRaw(`${url}/reject`)).text).toBe('answered before the rejection');
+    await guarded.said('A promise was rejected and nothing handled it; serving goes on');
+    expect(guarded.err()).toContain('a background save failed');
+    expect((await fetchRaw(url)).text).toBe('alive');
+    guarded.child.kill('SIGTERM');
+    await guarded.exited;
+  });
+
+  it('finishes the requests under way after an uncaught exception, then exits with code 1', {
+    timeout: 20_000,
+  }, async () => {
+    const guarded = startGuarded();
+    const url = `http://127.0.0.1:${await guarded.port}`;
+    const slow = fetchRaw(`${url}/slow`);
+    expect((await fetchRaw(`${url}/throw-later`)).text).toBe('answered before the throw');
+    await guarded.said('An uncaught exception: the requests under way finish');
+    guarded.child.stdin.write('release\n');
+    expect((await slow).text).toBe('slow done');
+    expect(await guarded.exited).toBe(1);
+    expect(guarded.err()).toContain('a timer of the app threw');
+  });
+});
