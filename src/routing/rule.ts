@@ -292,7 +292,10 @@ export class Rule {
     }
     this.hostLiteral =
       this.subdomain === null && this.host !== null && this.host.params.length === 0
-        ? this.host.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('').toLowerCase()
+        ? this.host.parts
+            .map((p) => (p.kind === 'text' ? p.text : ''))
+            .join('')
+            .toLowerCase()
         : null;
     // A colon outside an IPv6 literal's brackets: 'localhost:5000' and 'localhost:<int:port>', not '[::1]'.
     this.hostHasPort =
