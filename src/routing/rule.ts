@@ -384,7 +384,7 @@ export class Rule {
       keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       items.splice(0, items.length, ...keyed.map((k) => k.item));
     }
-    return new URLSearchParams(items.map(([key, item]): [string, string] => [key, String(item)])).toString();
+    return items.map(([key, item]) => `${quoteQuery(key)}=${quoteQuery(String(item))}`).join('&');
   }
 
   /** The rule's host from its subdomain; `null` while the server name is unknown (the rule then answers any host). */
@@ -393,6 +393,21 @@ export class Rule {
     if (serverName === '') return null;
     return subdomain === '' ? serverName : `${subdomain}.${serverName}`;
   }
+}
+
+/** A lone surrogate, which no UTF-8 can encode: written as U+FFFD, as URLSearchParams does. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** What encodeURIComponent quotes and Werkzeug's query does not: `$ , / : ; ? @` (its safe set, with `! ' ( ) * ~`). */
+const QUERY_SAFE = /%(24|2C|2F|3A|3B|3F|40)/g;
+
+/**
+ * A query key or value as Werkzeug's `url_for` writes it (`urlencode(safe="!$'()*,/:;?@")`): a space is `+`, and
+ * `/`, `:` and `@` stay as they are, so `?next=/notes/new` reads as Flask writes it.
+ */
+function quoteQuery(text: string): string {
+  return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'))
+    .replace(/%20/g, '+')
+    .replace(QUERY_SAFE, (escaped) => decodeURIComponent(escaped));
 }
 
 function paramsOf(segment: Segment): Array<Extract<Part, { kind: 'param' }>> {
