@@ -503,10 +503,14 @@ export function abort(status: number, description?: string): never;
 export function abort(response: AbortResponse): never;
 export function abort(status: number | AbortResponse, description?: string): never {
   if (typeof status !== 'number') {
-    if (!isResponse(status))
+    if (!isResponse(status)) {
+      const promised = typeof (status as { then?: unknown } | null)?.then === 'function';
       throw new TypeError(
-        `abort() takes a status number, abort(404), or a Response, abort(new Response('Slow down', { status: 429 })); got ${typeof status === 'object' ? 'an object that is no Response' : JSON.stringify(status)}`,
+        promised
+          ? 'abort() got a promise, not a Response: await it first, abort(await makeResponse(…)) (makeResponse is async)'
+          : `abort() takes a status number, abort(404), or a Response, abort(new Response('Slow down', { status: 429 })); got ${typeof status === 'object' ? 'an object that is no Response' : JSON.stringify(status)}`,
       );
+    }
     throw new HTTPError(undefined, { response: status });
   }
   const ErrorClass = HTTP_ERRORS[status];

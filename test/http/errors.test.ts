@@ -141,5 +141,7 @@ describe('HTTP errors', () => {
       /abort\(\) takes a status number, abort\(404\), or a Response/,
     );
     expect(() => abort({ status: 404 } as never)).toThrow(/an object that is no Response/);
+    // makeResponse is async: a Flask port that forgets the await is told so.
+    expect(() => abort(Promise.resolve(new Response('x')) as never)).toThrow(/got a promise.*await it first/);
   });
 });
