@@ -3,8 +3,9 @@ import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
- * Names never watched, at any depth: dependencies, VCS data, build output, and the files editors write beside the
- * real one while saving (vim's `.swp` and its `4913` probe, Emacs's `.#lock` and `~` backups).
+ * Names never watched, at any depth: dependencies, VCS data, build output, the instance folder (Flask's place for
+ * what the app writes: a SQLite file, uploads, so a write by the app is no reload), and the files editors write
+ * beside the real one while saving (vim's `.swp` and its `4913` probe, Emacs's `.#lock` and `~` backups).
  *
  * @example
  * WATCH_IGNORED_DIRS.has('node_modules'); // true
@@ -19,6 +20,7 @@ export const WATCH_IGNORED_DIRS: ReadonlySet<string> = new Set([
   '.cache',
   '.vite',
   '.turbo',
+  'instance',
 ]);
 /**
  * The files under a watched folder that trigger a reload: code, templates and configuration. Data the app writes

@@ -62,9 +62,9 @@ describe('watchTree', () => {
     expect(await changed).toBe(join(dir, 'templates', 'page.html'));
   });
 
-  it('ignores node_modules, .git, dist, editor swap files, data files and --exclude-patterns; watches named files of any kind', async () => {
+  it('ignores node_modules, .git, dist, instance, editor swap files, data files and --exclude-patterns; watches named files of any kind', async () => {
     dir = mkdtempSync(join(tmpdir(), 'flagon-watch-'));
-    for (const folder of ['node_modules/pkg', '.git', 'dist', 'generated'])
+    for (const folder of ['node_modules/pkg', '.git', 'dist', 'generated', 'instance/uploads'])
       mkdirSync(join(dir, folder), { recursive: true });
     writeFileSync(join(dir, 'settings.cfg'), 'a=1');
     const { seen } = changes({ exclude: ['generated/**'], extra: [join(dir, 'settings.cfg')] });
@@ -72,6 +72,8 @@ describe('watchTree', () => {
     writeFileSync(join(dir, '.git', 'index'), '1');
     writeFileSync(join(dir, 'dist', 'app.js'), '1');
     writeFileSync(join(dir, 'generated', 'types.ts'), '1');
+    writeFileSync(join(dir, 'instance', 'uploads', 'notes.txt'), '1'); // an upload the app saved: no reload
+    writeFileSync(join(dir, 'instance', 'store.json'), '1');
     writeFileSync(join(dir, '.app.ts.swp'), '1');
     writeFileSync(join(dir, 'notes.sqlite'), '1');
     writeFileSync(join(dir, 'server.log'), '1');
