@@ -132,12 +132,14 @@ export function listenOn(server: Server, handle: object | { port: number; host: 
  * connections wait in the shared socket's backlog for the new process), answers what is in flight and whatever
  * arrives on open connections in the next `graceMs` with `Connection: close`, then closes the idle connections and
  * resolves when the last one is gone (cutting any still open after `timeoutMs`). Closing an idle keep-alive
- * connection at once would race a client that is writing its next request on it; the grace lets that request in.
+ * connection at once would race a client that is writing its next request on it; the grace lets that request in. A
+ * second, not 100 ms: on a loaded machine a client's next request on a kept connection came later than 100 ms, found
+ * it closed, and failed ("other side closed"), one reload in a few under a busy test run.
  *
  * @example
  * await drainServer(server); // then process.exit()
  */
-export function drainServer(server: Server, graceMs = 100, timeoutMs = 3_000): Promise<void> {
+export function drainServer(server: Server, graceMs = 1_000, timeoutMs = 3_000): Promise<void> {
   const closing = (res: ServerResponse): void => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };
