@@ -6,6 +6,7 @@ import type { GatewayApp } from '../gateway/types.js';
 import { debuggedApp } from './debug-page.js';
 import { attachProfile, inspector, type InspectorOptions } from './inspector.js';
 import { createRequestListener } from '../serving/listener.js';
+import { guardProcess } from '../serving/process-guard.js';
 import { logRequests } from './request-log.js';
 import { answerProtocolErrors, SERVE_DEFAULTS } from '../serving/serve.js';
 import { profiler } from '../middleware/profiler.js';
@@ -109,8 +110,14 @@ export function createDevServer(app: GatewayApp, options: DevServerOptions): Ser
   return server;
 }
 
+/** The guards of listening dev servers (process-guard.ts), lifted when they drain. */
+const guards = new WeakMap<Server, () => void>();
+
 /**
- * Listens on a socket handle the reloader's parent bound and passed over IPC (or on a port, for a plain run).
+ * Listens on a socket handle the reloader's parent bound and passed over IPC (or on a port, for a plain run). While
+ * it serves, an error the app lets escape every request is logged: a rejection nobody handled and serving goes on,
+ * as Flask's dev server; after an uncaught exception the server drains and the process exits (with the reloader, a
+ * page says so until the next save).
  *
  * @example
  * await listenOn(server, handle);
@@ -120,6 +127,10 @@ export function listenOn(server: Server, handle: object | { port: number; host: 
     server.once('error', reject);
     const done = (): void => {
       server.off('error', reject);
+      guards.set(
+        server,
+        guardProcess(() => drainServer(server)),
+      );
       resolve();
     };
     if ('port' in handle && 'host' in handle) server.listen(handle.port, handle.host, done);
@@ -140,6 +151,8 @@ export function listenOn(server: Server, handle: object | { port: number; host: 
  * await drainServer(server); // then process.exit()
  */
 export function drainServer(server: Server, graceMs = 1_000, timeoutMs = 3_000): Promise<void> {
+  guards.get(server)?.();
+  guards.delete(server);
   const closing = (res: ServerResponse): void => {
     if (!res.headersSent) res.setHeader('Connection', 'close');
   };

@@ -10,8 +10,6 @@ import type { Body, GatewayApp } from '../gateway/types.js';
 import { importApp, registerTypeScript, type AppSpec } from './app-loader.js';
 import { hostCheck, renderDebugPage } from './debug-page.js';
 import { createDevServer, type DevProfileOptions, type DevServerOptions, drainServer, listenOn } from './dev-server.js';
-import { stderrStream } from '../serving/error-stream.js';
-import { guardProcess } from '../serving/process-guard.js';
 import type { TlsMaterial } from './tls.js';
 
 /** What the parent asks of a child. */
@@ -132,9 +130,6 @@ process.on('message', (message: ParentMessage, sentHandle?: object) => {
       case 'listen':
         server = createDevServer(serving!.app, { ...serving!.options, tls: message.tls });
         await listenOn(server, handle!);
-        // A rejection no one handled is logged and serving goes on, as Flask's dev server does; after an uncaught
-        // exception this process drains and exits, and the parent says so until the next save.
-        guardProcess(stderrStream, () => (server?.listening ? drainServer(server) : undefined));
         send({ type: 'listening' });
         break;
       case 'drain': {

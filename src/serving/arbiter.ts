@@ -16,6 +16,8 @@ interface Member {
   worker: Worker;
   pid: number;
   state: 'booting' | 'ready' | 'leaving';
+  /** It asked to be replaced, and its replacement is on its way. */
+  retiring?: boolean;
   /** Whether it ever served (it may have been told to leave while still booting). */
   booted: boolean;
   lastBeat: number;
@@ -123,7 +125,9 @@ class Arbiter {
       } else if (kind === 'drained') {
         // Killed by the graceful timeout in between, the worker has no channel left: sending would throw.
         if (member.worker.isConnected()) member.worker.send({ flagon: 'exit' });
-      } else if (kind === 'retire' && member.state === 'ready' && !this.stopping) {
+      } else if (kind === 'retire' && member.state === 'ready' && !member.retiring && !this.stopping) {
+        // Once: a second retire (an exception after --max-requests) must not start a second replacement.
+        member.retiring = true;
         const { reason } = message as { reason: string };
         this.log(`Worker (pid:${member.pid}) ${reason}: replacing it`);
         this.replace(member);

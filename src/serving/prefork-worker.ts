@@ -15,7 +15,6 @@ import {
   type PreforkOptions,
   WORKER_BOOT_ERROR,
 } from './prefork-protocol.js';
-import { stderrStream } from './error-stream.js';
 import { guardProcess } from './process-guard.js';
 import { answerProtocolErrors, SERVE_DEFAULTS } from './serve.js';
 
@@ -105,7 +104,7 @@ export async function runWorker(options: PreforkOptions, binds: readonly Bind[])
   process.on('SIGINT', stop);
   // After an uncaught exception the primary starts a new worker first, then this one drains (process-guard.ts);
   // without a primary it drains and exits.
-  guardProcess(stderrStream, () => {
+  guardProcess(() => {
     if (process.send) {
       process.send({ flagon: 'retire', served, reason: 'had an uncaught exception' });
       return new Promise<never>(() => undefined);

@@ -1,61 +1,72 @@
 /** @module What a Flagon server process does with an error its app let escape every request (layer L4). */
+import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-import type { ErrorStream } from '../gateway/types.js';
 
 /** What the guard does after an uncaught exception: close the servers (or hand over to a new worker). */
 type OnUncaught = () => Promise<unknown> | undefined;
 
 const guarded = new Set<OnUncaught>();
-let installedFor: ErrorStream | null = null;
+let exiting = false;
 
 /**
  * Keeps a serving process up through the errors an app lets escape every request: without it, Node ends the
- * process, and one request to a careless view takes every other client's server down. Installed once per process,
- * and for each event only when the process has no listener of its own (an app, or a test runner, that handles them
- * keeps doing so):
+ * process, and one request to a careless view takes every other client's server down. The guard listens while at
+ * least one server is guarded, and steps aside for a process that handles these events itself (a listener of the
+ * app's, or a test runner's, added before or after):
  *
  * - a promise rejected with no handler (`void saveLater()` that fails) is logged and serving goes on, as Flask logs
  *   an error raised in a background thread and goes on;
  * - an exception thrown outside any request (in a timer's callback) is logged, then `onUncaught` runs for every
  *   guarded server (they stop accepting and finish the requests under way) and the process exits with code 1: Node's
- *   documentation says a process's state cannot be trusted after one. `flagon serve` replaces such a worker before it
- *   drains, so no request is refused; a lone `serve()` process needs a supervisor (systemd, a container runtime) to
- *   start it again.
+ *   documentation says a process's state cannot be trusted after one. `flagon serve` starts a new worker first, so no
+ *   request is refused; a lone `serve()` process needs a supervisor (systemd, a container runtime) to start it again.
  *
- * Returns the function that takes the server off the guard, for its `close()`.
+ * Both are written to standard error at once (a synchronous write, as Node's own report of a fatal error), whatever
+ * the server's `errors` stream: they are the process's, not a request's. Returns the function that takes the server
+ * off the guard, for its `close()`.
  *
  * @example
- * const unguard = guardProcess(stderrStream, () => closeServer(server, 5_000));
+ * const unguard = guardProcess(() => closeServer(server, 5_000));
  */
-export function guardProcess(errors: ErrorStream, onUncaught: OnUncaught): () => void {
-  guarded.add(onUncaught);
-  if (installedFor === null) {
-    installedFor = errors;
-    if (process.listenerCount('unhandledRejection') === 0) process.on('unhandledRejection', onRejection);
-    if (process.listenerCount('uncaughtException') === 0) process.on('uncaughtException', onException);
+export function guardProcess(onUncaught: OnUncaught): () => void {
+  if (guarded.size === 0) {
+    process.on('unhandledRejection', onRejection);
+    process.on('uncaughtException', onException);
   }
-  return () => guarded.delete(onUncaught);
+  guarded.add(onUncaught);
+  return () => {
+    if (!guarded.delete(onUncaught) || guarded.size > 0) return;
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onException);
+  };
 }
 
+/** Whether the process has a listener of its own for `event` besides the guard's. */
+const handledElsewhere = (event: 'unhandledRejection' | 'uncaughtException'): boolean =>
+  process.listenerCount(event) > 1;
+
 function report(what: string, error: unknown): void {
-  installedFor?.write(`[${new Date().toISOString()}] ${what} (pid ${process.pid}):\n${inspect(error)}\n`);
-  installedFor?.flush?.();
+  try {
+    writeSync(2, `[${new Date().toISOString()}] ${what} (pid ${process.pid}):\n${inspect(error)}\n`);
+  } catch {
+    // standard error is gone (a closed pipe): nowhere left to say it
+  }
 }
 
 function onRejection(reason: unknown): void {
+  if (handledElsewhere('unhandledRejection')) return;
   report('A promise was rejected and nothing handled it; serving goes on', reason);
 }
 
-let exiting = false;
-
 function onException(error: unknown): void {
+  if (handledElsewhere('uncaughtException')) return;
   if (exiting) {
     report('Another uncaught exception while stopping', error);
     return;
   }
   exiting = true;
   report(
-    'An uncaught exception: the requests under way finish, then the process exits with code 1 (its state cannot be trusted)',
+    'An uncaught exception, after which this process cannot be trusted: it stops once the requests under way finish',
     error,
   );
   void Promise.allSettled([...guarded].map((fn) => fn())).then(() => process.exit(1));

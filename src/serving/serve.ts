@@ -6,7 +6,6 @@ import type { GatewayApp } from '../gateway/types.js';
 import { statusLine } from '../http/status.js';
 import { createRequestListener, kRefused, LISTENER_DEFAULTS, whenIdle, type ListenerOptions } from './listener.js';
 import { guardProcess } from './process-guard.js';
-import { stderrStream } from './error-stream.js';
 
 /**
  * The defaults of {@link serve}. The timeouts bound how long a slow or silent client can hold a connection
@@ -155,7 +154,7 @@ export async function serve(app: GatewayApp, options: ServeOptions = {}): Promis
   );
   const closeTimeout = settings.closeTimeout ?? 5_000;
   // An error the app lets escape every request must not end the process for every client (process-guard.ts).
-  const unguard = guardProcess(options.errors ?? stderrStream, () => closeServer(server, closeTimeout));
+  const unguard = guardProcess(() => closeServer(server, closeTimeout));
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   return {
     url: `http://${urlHost}:${port}`,

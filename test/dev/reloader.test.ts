@@ -195,3 +195,35 @@ describe('app.run({ debug: true }) from a script', () => {
     }
   }, 40_000);
 });
+
+describe('flagon run and a rejection nothing handled', () => {
+  const app = `import { App } from 'flagon';
+
+export const app = new App(import.meta.url, { name: 'careless' });
+app.get('/', () => 'alive');
+app.get('/reject', () => {
+  void Promise.reject(new Error('a background save failed'));
+  return 'answered';
+});
+`;
+
+  for (const args of [
+    ['run', '--port', '0'],
+    ['run', '--debug', '--port', '0'],
+  ]) {
+    it(`${args.join(' ')}: logs it and goes on serving, as Flask's dev server`, async () => {
+      const project = makeProject({ 'app.ts': app });
+      const cli = await startCli(project.dir, args);
+      try {
+        expect((await fetchRaw(`${cli.url}/reject`)).text).toBe('answered');
+        for (let i = 0; i < 250 && !cli.stderr().includes('nothing handled it'); i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(cli.stderr()).toContain('a background save failed');
+        expect((await fetchRaw(`${cli.url}/`)).text).toBe('alive');
+      } finally {
+        await cli.stop();
+        project.remove();
+      }
+    }, 30_000);
+  }
+});

@@ -166,6 +166,22 @@ describe('flagon serve and errors that escape every request', () => {
   });
 });
 
+describe('flagon serve, a worker that asks twice to be replaced', () => {
+  it('is replaced once: --max-requests reached, then an uncaught exception', { timeout: 30_000 }, async () => {
+    const port = await freePort();
+    const primary = startServe(['--bind', `127.0.0.1:${port}`, '--workers', '1', '--max-requests', '2']);
+    const [booted] = await primary.waitFor(BOOTED, 1);
+    const pid = Number(booted![1]);
+    await get({ port });
+    await get({ port }, '/throw-later'); // its second request: it retires, then its timer throws
+    await primary.waitFor(new RegExp(`Worker \\(pid:${pid}\\) stopped`, 'g'));
+    expect(primary.out().match(new RegExp(`Worker \\(pid:${pid}\\) .*: replacing it`, 'g'))).toHaveLength(1);
+    expect(primary.out().match(/Booting worker with pid/g)).toHaveLength(2);
+    primary.child.kill('SIGTERM');
+    await expectCleanExit(primary);
+  });
+});
+
 describe('flagon serve signals', () => {
   it('SIGTTIN adds a worker, SIGTTOU stops the oldest, never the last', { timeout: 30_000 }, async () => {
     const port = await freePort();

@@ -1,6 +1,7 @@
 /**
  * A `serve()` process for process-guard.test.ts: `/reject` leaves a rejected promise unhandled, `/throw-later` throws
- * from a timer, `/slow` answers when a line arrives on standard input. Prints `{ port }` once it listens.
+ * from a timer, `/slow` prints `{ slow: 'started' }` and answers when a line arrives on standard input. Prints `{ port }` once it
+ * listens.
  */
 import { once } from 'node:events';
 import { App } from 'flagon';
@@ -19,8 +20,19 @@ app.get('/throw-later', () => {
   return 'answered before the throw';
 });
 app.get('/slow', async () => {
+  process.stdout.write(`${JSON.stringify({ slow: 'started' })}\n`);
   await once(process.stdin, 'data');
   return 'slow done';
 });
 const server = await serve(app.gatewayApp, { port: 0 });
+// GUARD_SCENARIO=own: the process handles rejections itself, from after serve() on; =closed: the server closes, and
+// a rejection then is Node's to handle again.
+if (process.env.GUARD_SCENARIO === 'own')
+  process.on('unhandledRejection', (reason) => {
+    process.stdout.write(`${JSON.stringify({ mine: String(reason) })}\n`);
+  });
+if (process.env.GUARD_SCENARIO === 'closed') {
+  await server.close();
+  void Promise.reject(new Error('rejected after close'));
+}
 process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
