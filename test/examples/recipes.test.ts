@@ -5,12 +5,13 @@ import { app } from '../../examples/recipes/login-required.js';
 describe('the loginRequired recipe', () => {
   it('redirects a visitor to the login page with next=, in the wrapper and the decorator form', async () => {
     const client = app.testClient();
-    for (const path of ['/dashboard?tab=1', '/admin']) {
-      const response = await client.get(path);
-      expect([response.status, response.headers.get('Location')]).toEqual([
-        302,
-        `/login?next=${encodeURIComponent(path)}`,
-      ]);
+    // Flask's url_for writes the same: / and ? stay, = and & of the inner query are quoted.
+    for (const [path, next] of [
+      ['/dashboard?tab=1', '/dashboard?tab%3D1'],
+      ['/admin', '/admin'],
+    ]) {
+      const response = await client.get(path!);
+      expect([response.status, response.headers.get('Location')]).toEqual([302, `/login?next=${next}`]);
     }
   });
 
