@@ -1,24 +1,15 @@
 /**
- * A `serve()` process for process-guard.test.ts: `/reject` leaves a rejected promise unhandled, `/throw-later` throws
- * from a timer, `/slow` prints `{ slow: 'started' }` and answers when a line arrives on standard input. Prints `{ port }` once it
- * listens.
+ * A `serve()` process for process-guard.test.ts: the careless views (`/reject`, `/throw-later`), and `/slow`, which
+ * prints `{ slow: 'started' }` and answers when a line arrives on standard input. Prints `{ port }` once it listens.
  */
 import { once } from 'node:events';
 import { App } from 'flagon';
 import { serve } from 'flagon/serving';
+import { addCarelessViews } from '../fixtures/careless-views.js';
 
 const app = new App(import.meta.url, { name: 'guarded', staticFolder: null });
 app.get('/', () => 'alive');
-app.get('/reject', () => {
-  void Promise.reject(new Error('a background save failed'));
-  return 'answered before the rejection';
-});
-app.get('/throw-later', () => {
-  setTimeout(() => {
-    throw new Error('a timer of the app threw');
-  }, 1);
-  return 'answered before the throw';
-});
+addCarelessViews(app);
 app.get('/slow', async () => {
   process.stdout.write(`${JSON.stringify({ slow: 'started' })}\n`);
   await once(process.stdin, 'data');
