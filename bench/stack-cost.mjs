@@ -19,6 +19,9 @@ const SERVERS = [
   { name: 'flagon App', file: 'servers/flagon-app.mjs' },
   // Fastify with a request context on AsyncLocalStorage, which Flagon's App always has (@fastify/request-context).
   { name: 'fastify + context', file: 'servers/fastify-context-app.mjs' },
+  // The floor under any App that gives a view's promises their request (issue 17, decision 4): node:http plus one
+  // AsyncLocalStorage.run per request, and nothing else.
+  { name: 'node:http + context', file: 'servers/node-http-context-app.mjs' },
   // The floor under any App: Flagon's gateway with a TSGI app that returns constant bytes (text/plain, same size).
   { name: 'flagon gateway, no App', file: 'servers/flagon-tsgi.mjs', paths: ['/'] },
 ];

@@ -13,8 +13,8 @@ const constant = (body) => {
   };
 };
 
-/** The server, not listening yet (bench/stack-cost.mjs feeds it without a socket). */
-export async function httpServer() {
+/** The request listener; `wrap` runs around each request (bench/servers/node-http-context-app.mjs gives one). */
+export function listener(wrap = (_req, handle) => handle()) {
   const statics = new Map([['/', constant(INDEX_BODY)]]);
   const dynamics = [];
   for (const route of OTHER_ROUTES) {
@@ -29,7 +29,7 @@ export async function httpServer() {
       res.end(body);
     },
   ]);
-  return createServer((req, res) => {
+  const route = (req, res) => {
     const question = req.url.indexOf('?');
     const path = question < 0 ? req.url : req.url.slice(0, question);
     const handler = statics.get(path);
@@ -40,7 +40,13 @@ export async function httpServer() {
     }
     res.writeHead(404);
     res.end();
-  });
+  };
+  return (req, res) => wrap(req, () => route(req, res));
+}
+
+/** The server, not listening yet (bench/stack-cost.mjs feeds it without a socket). */
+export async function httpServer() {
+  return createServer(listener());
 }
 
 if (isMain(import.meta.url)) {
