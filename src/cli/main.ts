@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** @module The `flagon` command (layer L5): `run`, `routes`, `shell`, as `flask run`, `flask routes`, `flask shell`, and the app's own commands (`app.cli`). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import { g } from '../app/context.js';
 import { currentApp } from '../app/current-app.js';
-import { AppLoadError, importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.js';
+import { AppLoadError, applyDotenv, importApp, locateApp, NoAppError, readDotenv } from '../dev/app-loader.js';
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { expandProfileFlag, run, runSettings, UsageError, type RunFlags } from './run.js';
@@ -12,7 +13,7 @@ import { SERVE_HELP } from './serve-config.js';
 import { serveCommand } from './serve.js';
 import { staticCommand } from './static.js';
 
-const HELP = `Usage: flagon [--app PATH[:NAME]] <command> [options]
+const HELP = `Usage: flagon [--app PATH[:NAME]] [-e FILE] <command> [options]
 
 Commands:
   run       serve the app for development, with the reloader and debug page
@@ -25,7 +26,8 @@ Commands:
 
 Finding the app (every command): --app PATH[:NAME] (before the command, or after run, routes and
 shell), else FLAGON_APP, else app.ts, src/app.ts, app.js or src/app.js in this folder. NAME is an export (or a factory call, createApp()); without
-it: the 'app' export, the default export, or createApp(). A .env file beside the app is loaded.
+it: the 'app' export, the default export, or createApp(). .flagonenv and .env files are loaded (here and beside
+the app); -e/--env-file FILE (FLAGON_ENV_FILE) loads FILE over them; FLAGON_SKIP_DOTENV=1 skips them.
 
 flagon run [options]
   --app PATH[:NAME]          the app's module
@@ -61,25 +63,54 @@ Other options:
 
 const COMMON = { app: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
+/** The options that go before the command, as Flask's group options: `--app PATH`, `-e/--env-file FILE`. */
+const LEADING = /^(--app|-e|--env-file)(?:=(.*))?$/;
+
+/**
+ * `-e FILE` (or `FLAGON_ENV_FILE`): a file of variables that wins over `.env` and `.flagonenv` (`readDotenv` reads
+ * it), as `flask --env-file`. Set as an absolute path in the environment, so the reloader's and the workers'
+ * processes read the same file; a file that is not there is a usage error, as with click's `exists=True`.
+ */
+function useEnvFile(option: string | undefined): void {
+  const given = option ?? process.env.FLAGON_ENV_FILE;
+  if (given === undefined || (option === undefined && given === '')) return;
+  const file = resolve(given);
+  const source = option === undefined ? 'FLAGON_ENV_FILE' : '--env-file';
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new UsageError(`${source}: '${given}' is not a file (give the path of a file of KEY=value lines)`);
+  process.env.FLAGON_ENV_FILE = file;
+}
+
 /** Runs the command line; resolves with the exit code, or never for `run` and `shell`, which keep the process up. */
 export async function main(argv: readonly string[]): Promise<number> {
   let [command, ...rest] = argv;
   // `flagon --app PATH <command>`, Flask's place for it: the one the app's own commands can use, since what follows
   // their name is theirs. The built-in commands take it after their name too.
   let appOption: string | undefined;
-  const leading = /^--app(?:=(.*))?$/.exec(command ?? '');
-  if (leading) {
-    appOption = leading[1] ?? rest.shift();
+  let envFile: string | undefined;
+  for (let leading = LEADING.exec(command ?? ''); leading !== null; leading = LEADING.exec(command ?? '')) {
+    const value = leading[2] ?? rest.shift();
+    if (leading[1] === '--app') appOption = value;
+    else envFile = value ?? '';
     [command, ...rest] = rest;
-    if (command === 'run' || command === 'serve' || command === 'routes' || command === 'shell')
-      rest = ['--app', appOption ?? '', ...rest];
   }
+  if (
+    appOption !== undefined &&
+    (command === 'run' || command === 'serve' || command === 'routes' || command === 'shell')
+  )
+    rest = ['--app', appOption, ...rest];
   if (command === '--version' || command === '-V') {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     process.stdout.write(`flagon ${pkg.version}\n`);
     return 0;
   }
   process.env.FLAGON_RUN_FROM_CLI = 'true'; // app.run() in the loaded module must not start a second server
+  try {
+    useEnvFile(envFile);
+  } catch (error) {
+    process.stderr.write(`Error: ${(error as Error).message}\n`);
+    return 2;
+  }
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(HELP + (await appCommandsListing(appOption)));
     return command === undefined ? 2 : 0;
@@ -195,9 +226,9 @@ async function loadForCommand(
   app: string | undefined,
 ): Promise<{ file: string; app: Awaited<ReturnType<typeof importApp>> }> {
   // The current folder's .flagonenv/.env before locating: they may set FLAGON_APP; then the app's folder's.
-  for (const [key, value] of Object.entries(readDotenv(null).values)) process.env[key] ??= value;
+  applyDotenv(readDotenv(null).values);
   const spec = locateApp(app, process.cwd());
-  for (const [key, value] of Object.entries(readDotenv(spec.file).values)) process.env[key] ??= value;
+  applyDotenv(readDotenv(spec.file).values);
   return { file: spec.file, app: await importApp(spec) };
 }
 

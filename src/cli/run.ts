@@ -1,6 +1,6 @@
 /** @module `flagon run` (layer L5): read the options and environment as `flask run` does, then serve with or without the reloader. */
 import { delimiter, resolve } from 'node:path';
-import { importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../dev/app-loader.js';
+import { applyDotenv, importApp, locateApp, projectRoot, readDotenv, type AppSpec } from '../dev/app-loader.js';
 import { banner, createDevServer, type DevProfileOptions, devServerUrl, listenOn } from '../dev/dev-server.js';
 import { startReloader } from '../dev/reloader.js';
 import { loadTls, type TlsMaterial } from '../dev/tls.js';
@@ -75,10 +75,10 @@ export class UsageError extends Error {
  */
 export function runSettings(flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv): RunSettings {
   // The current folder's files first: they may say where the app is (FLAGON_APP), as FLASK_APP in .flaskenv.
-  for (const [key, value] of Object.entries(readDotenv(null, env, cwd).values)) env[key] ??= value;
+  applyDotenv(readDotenv(null, env, cwd).values, env);
   const spec = locateApp(flags.app, cwd, env);
   const dotenv = readDotenv(spec.file, env, cwd);
-  for (const [key, value] of Object.entries(dotenv.values)) env[key] ??= value;
+  applyDotenv(dotenv.values, env);
   const debug = flags['no-debug'] ? false : (flags.debug ?? isTrue(env.FLAGON_DEBUG));
   const rawPort = flags.port ?? env.FLAGON_RUN_PORT ?? '5000';
   const port = Number(rawPort);

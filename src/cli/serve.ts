@@ -2,7 +2,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FlagonError } from '../gateway/errors.js';
-import { importApp, locateApp, readDotenv } from '../dev/app-loader.js';
+import { applyDotenv, freshDotenv, importApp, locateApp, readDotenv } from '../dev/app-loader.js';
 import { loadTls } from '../dev/tls.js';
 import { type Bind, parseBind, prefork } from '../serving/prefork.js';
 import { resolveServeSettings } from './serve-config.js';
@@ -20,7 +20,7 @@ import { UsageError } from './run.js';
 export async function serveCommand(args: string[]): Promise<number> {
   const cwd = process.cwd();
   // As `flagon routes`: the current folder's .flagonenv/.env first (they may set FLAGON_APP or FLAGON_WORKERS).
-  for (const [key, value] of Object.entries(readDotenv(null).values)) process.env[key] ??= value;
+  applyDotenv(readDotenv(null).values);
   const settings = await resolveServeSettings(args, process.env, cwd);
   const binds: Bind[] = settings.bind.map((text) => {
     try {
@@ -40,7 +40,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     settings.accessLog === null || settings.accessLog === '-' ? settings.accessLog : resolve(cwd, settings.accessLog);
   if (accessLog !== null && accessLog !== '-') checkWritable(accessLog);
   const spec = locateApp(settings.app, cwd); // in the primary too: no app found fails before any fork
-  for (const [key, value] of Object.entries(readDotenv(spec.file).values)) process.env[key] ??= value;
+  applyDotenv(readDotenv(spec.file).values);
   return prefork({
     binds,
     workers: settings.workers,
@@ -53,6 +53,11 @@ export async function serveCommand(args: string[]): Promise<number> {
     forwardedAllowIps: settings.forwardedAllowIps,
     tls,
     preload: settings.preload,
+    // Each worker reads the dotenv files as they are when it is forked: SIGHUP's new workers see an edited .env.
+    workerEnv: () => {
+      const { values, unset } = freshDotenv(spec.file);
+      return { ...Object.fromEntries(unset.map((key) => [key, undefined])), ...values };
+    },
     load: async () => {
       const app = await importApp(spec);
       app.config.DEBUG = false; // production: never the debug page, whatever FLAGON_DEBUG or the app says

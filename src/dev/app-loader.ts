@@ -118,7 +118,9 @@ function packageRoot(start: string): string {
  * its project root (python-dotenv's search from the current folder; this is where `FLAGON_APP` can be set), then,
  * when an app file is given, the nearest from the app's folder up to the app's project root. `.env` wins over
  * `.flagonenv`, the current folder's files over the app's, and variables already in the environment over all of
- * them. Returns the values to set, and the files read (the reloader watches them).
+ * them. As `flask --env-file`, the file named by `FLAGON_ENV_FILE` (relative to `cwd`; `flagon -e FILE` sets it) wins
+ * over both; as `FLASK_SKIP_DOTENV`, `FLAGON_SKIP_DOTENV=1` skips the two default files. Returns the values to set,
+ * and the files read (the reloader watches them).
  *
  * @example
  * const early = readDotenv(null);                  // may set FLAGON_APP
@@ -132,28 +134,84 @@ export function readDotenv(
 ): { values: Record<string, string>; files: string[] } {
   const values: Record<string, string> = {};
   const files: string[] = [];
-  const starts: Array<[string, string]> = [[resolve(cwd), packageRoot(resolve(cwd))]];
-  if (appFile !== null) starts.push([dirname(appFile), projectRoot(appFile)]);
-  for (const [start, root] of starts) {
-    const found = ['.flagonenv', '.env']
-      .map((name) => nearest(name, start, root))
-      .filter((file): file is string => file !== null && !files.includes(file));
+  // Each layer in precedence order: within a layer the later file wins; across layers the first read wins.
+  const layers: string[][] = [];
+  const named = env.FLAGON_ENV_FILE ? resolve(cwd, env.FLAGON_ENV_FILE) : null;
+  if (named !== null && isFile(named)) layers.push([named]);
+  if (!skipsDefaultDotenv(env)) {
+    const starts: Array<[string, string]> = [[resolve(cwd), packageRoot(resolve(cwd))]];
+    if (appFile !== null) starts.push([dirname(appFile), projectRoot(appFile)]);
+    for (const [start, root] of starts) {
+      layers.push(['.flagonenv', '.env'].map((name) => nearest(name, start, root)).filter((file) => file !== null));
+    }
+  }
+  for (const layer of layers) {
+    const found = layer.filter((file) => !files.includes(file));
     files.push(...found);
-    // Within one folder .env wins; across folders the first read wins: assign in order, never overwrite.
-    const layer: Record<string, string> = {};
-    for (const file of found) Object.assign(layer, parseEnv(readFileSync(file, 'utf8')));
-    for (const [key, value] of Object.entries(layer)) {
+    const merged: Record<string, string> = {};
+    for (const file of found) Object.assign(merged, parseEnv(readFileSync(file, 'utf8')));
+    for (const [key, value] of Object.entries(merged)) {
       if (env[key] === undefined && !(key in values)) values[key] = value;
     }
   }
   return { values, files };
 }
 
+/** Per environment object, the variables {@link applyDotenv} set in it from files (not there before). */
+const fromFiles = new WeakMap<NodeJS.ProcessEnv, Set<string>>();
+
+/**
+ * Sets `values` (from {@link readDotenv}) in `env` where it has no such variable yet, and remembers which it set:
+ * those came from files, so a reload reads them again from the files ({@link freshDotenv}) instead of keeping them.
+ *
+ * @example
+ * applyDotenv(readDotenv(null).values); // process.env, where the current folder's .flagonenv and .env say
+ */
+export function applyDotenv(values: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): void {
+  let set = fromFiles.get(env);
+  if (set === undefined) fromFiles.set(env, (set = new Set()));
+  for (const [key, value] of Object.entries(values)) {
+    if (env[key] !== undefined) continue;
+    env[key] = value;
+    set.add(key);
+  }
+}
+
+/**
+ * The dotenv files as they are now, for a process that inherited `env`: `values` to set, read against the variables
+ * that did not come from files, and `unset`, the variables that did (set earlier by {@link applyDotenv}, perhaps
+ * since edited or deleted), to clear first. The reloader sends both to each new child, so an edit to `.env` is in
+ * the reloaded app.
+ *
+ * @example
+ * const { values, unset } = freshDotenv('/srv/notes/app.ts');
+ * for (const key of unset) delete process.env[key];
+ */
+export function freshDotenv(
+  appFile: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): { values: Record<string, string>; unset: string[] } {
+  const unset = [...(fromFiles.get(env) ?? [])];
+  const real = { ...env };
+  for (const key of unset) delete real[key];
+  return { values: readDotenv(appFile, real).values, unset };
+}
+
+/** Flask's `get_load_dotenv`: a set `FLAGON_SKIP_DOTENV` skips the default files unless it is `0`, `false` or `no`. */
+function skipsDefaultDotenv(env: NodeJS.ProcessEnv): boolean {
+  const value = env.FLAGON_SKIP_DOTENV;
+  return value !== undefined && value !== '' && !['0', 'false', 'no'].includes(value.toLowerCase());
+}
+
+function isFile(file: string): boolean {
+  return existsSync(file) && statSync(file).isFile();
+}
+
 /** The first `name` found from `start` up to `root` (inclusive), or null. */
 function nearest(name: string, start: string, root: string): string | null {
   for (let dir = start; ; dir = dirname(dir)) {
     const file = join(dir, name);
-    if (existsSync(file) && statSync(file).isFile()) return file;
+    if (isFile(file)) return file;
     if (dir === root || dirname(dir) === dir) return null;
   }
 }

@@ -23,7 +23,9 @@ export type ParentMessage =
       inspector: boolean;
       host: string;
       port: number;
+      /** Variables from the dotenv files, read now; `unset`: the ones the parent had from them, to clear first. */
       env: Record<string, string>;
+      unset: string[];
       profile?: DevProfileOptions | null;
     }
   | { type: 'page'; title: string; message: string; debug: boolean; debugger: boolean; host: string; port: number }
@@ -70,6 +72,8 @@ function explainingApp(error: unknown, title: string, debugPage: boolean, host: 
 }
 
 async function load(message: Extract<ParentMessage, { type: 'load' }>): Promise<void> {
+  // The variables the parent had from dotenv files are read again: the files may have changed since.
+  for (const key of message.unset) delete process.env[key];
   for (const [key, value] of Object.entries(message.env)) process.env[key] ??= value;
   // 'true', not Flask's '1': app.config.fromPrefixedEnv() JSON-decodes it, and DEBUG must be a boolean, not 1.
   if (message.debug) process.env.FLAGON_DEBUG = 'true';

@@ -22,6 +22,7 @@ export {
   locateApp,
   NoAppError,
   projectRoot,
+  applyDotenv,
   readDotenv,
   registerTypeScript,
 } from './app-loader.js';

@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getSystemErrorName } from 'node:util';
-import { readDotenv, type AppSpec } from './app-loader.js';
+import { freshDotenv, type AppSpec } from './app-loader.js';
 import { banner, type DevProfileOptions, devServerUrl } from './dev-server.js';
 import type { ChildMessage, ParentMessage } from './dev-worker.js';
 import type { TlsMaterial } from './tls.js';
@@ -166,7 +166,7 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
   /** Loads the app in a fresh child; if it cannot, a child that serves a page saying why. */
   /** A child with the app loaded (`ok`), or with a page saying why it is not. */
   const prepare = async (): Promise<{ child: Child; name: string; ok: boolean }> => {
-    const env = options.app ? readDotenv(options.app.file).values : {};
+    const env = options.app ? freshDotenv(options.app.file) : { values: {}, unset: [] };
     try {
       if (options.app) {
         const child = (standby as Child | null) ?? spawnWorker();
@@ -182,7 +182,8 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
           inspector: options.inspector ?? true,
           host: options.host,
           port,
-          env,
+          env: env.values,
+          unset: env.unset,
           profile,
         });
         const { name, ok } = await child.expect('loaded');

@@ -52,6 +52,7 @@ class Arbiter {
   private readonly gracefulTimeout: number;
   private readonly timeout: number;
   private readonly secure: boolean;
+  private readonly workerEnv: PreforkOptions['workerEnv'];
   private target: number;
   private stopping = false;
   private reloading = false;
@@ -76,6 +77,7 @@ class Arbiter {
     this.gracefulTimeout = options.gracefulTimeout ?? 30_000;
     this.timeout = options.timeout ?? 30_000;
     this.secure = Boolean(options.tls);
+    this.workerEnv = options.workerEnv;
   }
 
   run(): Promise<number> {
@@ -96,7 +98,7 @@ class Arbiter {
 
   /** Forks a worker; `ready` runs once it serves, `failed` if it dies before (default: stop with WORKER_BOOT_ERROR). */
   private spawn(ready?: () => void, failed?: () => void): Member {
-    const worker = cluster.fork();
+    const worker = cluster.fork(this.workerEnv?.());
     const member: Member = {
       worker,
       pid: worker.process.pid ?? 0,

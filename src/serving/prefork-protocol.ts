@@ -52,6 +52,11 @@ export interface PreforkOptions {
    * the app, and no memory is shared as with gunicorn's `--preload`.
    */
   preload?: boolean;
+  /**
+   * Variables for each worker, worked out as it is forked (so the new workers of a SIGHUP get them anew), over the
+   * primary's environment; `undefined` leaves one out. `flagon serve` gives its dotenv files, read again each time.
+   */
+  workerEnv?: () => Readonly<Record<string, string | undefined>>;
   /** Where the primary's lines go (`Listening at: …`, `Booting worker with pid: …`, …). Default: standard output. */
   log?: (line: string) => void;
 }

@@ -32,6 +32,7 @@ const project = makeProject({
   'factory-args.ts': "import { App } from 'flagon';\nexport const createApp = () => new App(import.meta.url);\n",
   '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n',
   '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n',
+  'config/prod.env': 'GREETING=from-prod\n',
 });
 afterAll(() => project.remove());
 const flagon = (args: string[], input?: string) =>
@@ -98,6 +99,59 @@ describe('finding the app', () => {
     });
     expect(values).toEqual({ GREETING: 'from-dotenv', OTHER: 'kept' });
     expect(files).toEqual([join(project.dir, '.flagonenv'), join(project.dir, '.env')]);
+  });
+
+  it("reads FLAGON_ENV_FILE over .env and .flagonenv, and FLAGON_SKIP_DOTENV skips only those two (flask's)", () => {
+    const app = join(project.dir, 'src/app.ts');
+    const prod = join(project.dir, 'config/prod.env');
+    const named = readDotenv(app, { FLAGON_ENV_FILE: 'config/prod.env' }, project.dir);
+    expect(named.values).toEqual({ GREETING: 'from-prod', OTHER: 'kept', FLAGON_RUN_PORT: '0' });
+    expect(named.files).toEqual([prod, join(project.dir, '.flagonenv'), join(project.dir, '.env')]);
+    // The environment still wins over the named file.
+    expect(readDotenv(app, { FLAGON_ENV_FILE: prod, GREETING: 'set' }, project.dir).values.GREETING).toBeUndefined();
+    const skipped = readDotenv(app, { FLAGON_ENV_FILE: prod, FLAGON_SKIP_DOTENV: '1' }, project.dir);
+    expect(skipped).toEqual({ values: { GREETING: 'from-prod' }, files: [prod] });
+    expect(readDotenv(app, { FLAGON_SKIP_DOTENV: 'true' }, project.dir)).toEqual({ values: {}, files: [] });
+    for (const no of ['0', 'false', 'No', '']) {
+      expect(readDotenv(app, { FLAGON_SKIP_DOTENV: no }, project.dir).files, no).toHaveLength(2);
+    }
+    // A named file that is not there loads nothing (load_dotenv's answer); the command refuses it (below).
+    expect(readDotenv(null, { FLAGON_ENV_FILE: 'nope.env', FLAGON_SKIP_DOTENV: '1' }, project.dir).files).toEqual([]);
+  });
+
+  it('takes -e/--env-file FILE before the command, or FLAGON_ENV_FILE, and refuses a file that is not there', () => {
+    const greeting = (args: string[], env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [CLI, ...args, 'shell'], {
+        cwd: project.dir,
+        input: 'currentApp.config.GREETING\n.exit\n',
+        encoding: 'utf8',
+        env: { ...process.env, FLAGON_APP: '', ...env },
+        timeout: 20_000,
+      }).stdout;
+    expect(greeting([])).toContain("'from-dotenv'");
+    expect(greeting(['-e', 'config/prod.env'])).toContain("'from-prod'");
+    expect(greeting(['--env-file=config/prod.env', '--app', 'src/app.ts'])).toContain("'from-prod'");
+    expect(greeting([], { FLAGON_ENV_FILE: 'config/prod.env' })).toContain("'from-prod'");
+    expect(greeting([], { FLAGON_SKIP_DOTENV: '1' })).toContain("'unset'");
+    const missing = flagon(['-e', 'config/missing.env', 'routes']);
+    expect([missing.status, missing.stderr]).toEqual([
+      2,
+      "Error: --env-file: 'config/missing.env' is not a file (give the path of a file of KEY=value lines)\n",
+    ]);
+    // With the long form, Node 20 and 24 refuse the missing file themselves (they look for --env-file even after the
+    // script, nodejs/node#54232, without loading it there): exit 9 and 'node: FILE: not found', before Flagon runs.
+    const long = flagon(['--env-file', 'config/missing.env', 'routes']);
+    expect(long.status).not.toBe(0);
+    expect(long.stderr).toContain('config/missing.env');
+    const fromEnv = spawnSync(process.execPath, [CLI, 'routes'], {
+      cwd: project.dir,
+      encoding: 'utf8',
+      env: { ...process.env, FLAGON_APP: '', FLAGON_ENV_FILE: 'config' },
+    });
+    expect([fromEnv.status, fromEnv.stderr]).toEqual([
+      2,
+      "Error: FLAGON_ENV_FILE: 'config' is not a file (give the path of a file of KEY=value lines)\n",
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@
  * debug flag) runs the built `flagon` bin in a child process, without sockets: those `it`s are in the last blocks.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { App, Blueprint, currentApp, FlagonError } from 'flagon';
@@ -436,13 +437,20 @@ describe('flask tests/test_cli.py', () => {
     expect(env.HAM).toBe('火腿');
   });
 
-  // MISSING: loading a named file (`load_dotenv(path)`, `flask --env-file FILE` / FLASK_ENV_FILE, and "a file that
-  // does not exist loads nothing"); Flagon reads only the .flagonenv and .env it finds from the current and the
-  // app's folders.
-  it.skip('test_load_dotenv (a named file)', () => {});
+  it('test_load_dotenv (a named file)', () => {
+    // Non existent file should not load: load_dotenv("non-existent-file", load_defaults=False)
+    const env = { FLAGON_ENV_FILE: 'non-existent-file', FLAGON_SKIP_DOTENV: '1' };
+    expect(readDotenv(null, env, testPath)).toEqual({ values: {}, files: [] });
+  });
 
-  // MISSING: as above: `load_dotenv(test_path / '.flaskenv')`.
-  it.skip('test_dotenv_path', () => {});
+  it('test_dotenv_path', () => {
+    // load_dotenv(test_path / '.flaskenv'), from another folder: FLAGON_ENV_FILE (flagon -e FILE) names the file.
+    const env: NodeJS.ProcessEnv = { FLAGON_ENV_FILE: at('.flagonenv') };
+    const cwd = process.cwd();
+    for (const [key, value] of Object.entries(readDotenv(null, env, tmpdir()).values)) env[key] ??= value;
+    expect(process.cwd()).toBe(cwd);
+    expect('FOO' in env).toBe(true);
+  });
 
   // N/A: python-dotenv is optional in Flask; Flagon reads .env files with Node's util.parseEnv, always there.
   it.skip('test_dotenv_optional', () => {});
@@ -574,8 +582,7 @@ describe('flask tests/test_cli.py: the flagon command (child process)', () => {
     expect(result.stdout).toContain('Usage:');
   });
 
-  // MISSING: FLASK_SKIP_DOTENV=1 (FLAGON_SKIP_DOTENV) to not read .flaskenv and .env; flagon always reads them.
-  it.fails('test_disable_dotenv_from_env', async () => {
+  it('test_disable_dotenv_from_env', async () => {
     const result = await flagon(['--app', 'dotenv/app.ts', 'foo'], { FLAGON_SKIP_DOTENV: '1' });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('unset\n');

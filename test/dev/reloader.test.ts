@@ -227,3 +227,34 @@ app.get('/reject', () => {
     }, 30_000);
   }
 });
+
+describe('flagon run --debug reads the dotenv files again on each reload', () => {
+  it('an edited or deleted .env value, and an edited -e file, are in the reloaded app; the environment still wins', async () => {
+    // The reloader restarted the app on a save of .env, but the new child kept the old values: the parent had put
+    // them in its own environment, which every child inherited and which files never overwrite.
+    const project = makeProject({
+      'app.ts': `import { App } from 'flagon';
+export const app = new App(import.meta.url, { name: 'dotenv-reload' });
+app.get('/', () => [process.env.GREETING ?? 'unset', process.env.KEPT, process.env.LEVEL ?? 'unset'].join('|'));
+`,
+      '.env': 'GREETING=one\nKEPT=from-file\n',
+      'config/dev.env': 'LEVEL=low\n',
+    });
+    const cli = await startCli(project.dir, ['-e', 'config/dev.env', 'run', '--debug', '--port', '0'], {
+      KEPT: 'from-environment',
+    });
+    try {
+      expect((await fetchRaw(`${cli.url}/`)).text).toBe('one|from-environment|low');
+      project.write('.env', 'GREETING=two\nKEPT=from-file\n');
+      await until(cli, '/', 'two|from-environment|low');
+      project.write('.env', 'KEPT=from-file\n');
+      await until(cli, '/', 'unset|from-environment|low');
+      project.write('config/dev.env', 'LEVEL=high\n');
+      await until(cli, '/', 'unset|from-environment|high');
+      await cli.waitFor(/ \* Detected change in '.*dev\.env', reloading\n/);
+    } finally {
+      await cli.stop();
+      project.remove();
+    }
+  }, 30_000);
+});

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadTls } from '../../src/dev/tls.js';
+import { makeProject } from '../helpers/dev-server.js';
 import { freePort } from '../helpers/http.js';
 import {
   BOOTED,
@@ -199,6 +200,40 @@ describe('flagon serve signals', () => {
     expect((await get({ port })).status).toBe(200);
     primary.child.kill('SIGTERM');
     await expectCleanExit(primary);
+  });
+
+  it('SIGHUP: the new workers read the dotenv files again (an edited and a deleted value)', {
+    timeout: 30_000,
+  }, async () => {
+    const project = makeProject({
+      'app.ts': `import { App } from 'flagon';
+export const app = new App(import.meta.url, { name: 'dotenv-hup' });
+app.get('/', () => [process.env.GREETING ?? 'unset', process.env.KEPT].join('|'));
+`,
+      '.env': 'GREETING=one\nKEPT=from-file\n',
+    });
+    try {
+      const port = await freePort();
+      const primary = startServe(
+        ['--bind', `127.0.0.1:${port}`, '--workers', '1'],
+        { KEPT: 'from-environment' },
+        { app: 'app.ts', cwd: project.dir },
+      );
+      await primary.waitFor(BOOTED, 1);
+      expect((await get({ port })).body).toBe('one|from-environment');
+      project.write('.env', 'KEPT=from-file\n');
+      primary.child.kill('SIGHUP');
+      await primary.waitFor(/Worker \(pid:\d+\) stopped/g);
+      expect((await get({ port })).body).toBe('unset|from-environment');
+      project.write('.env', 'GREETING=two\n');
+      primary.child.kill('SIGHUP');
+      await primary.waitFor(/Worker \(pid:\d+\) stopped/g, 2);
+      expect((await get({ port })).body).toBe('two|from-environment');
+      primary.child.kill('SIGTERM');
+      await expectCleanExit(primary);
+    } finally {
+      project.remove();
+    }
   });
 
   it('SIGHUP with code that no longer loads keeps the old workers serving', { timeout: 30_000 }, async () => {
