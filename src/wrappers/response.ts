@@ -184,6 +184,8 @@ export class Response {
    */
   maxCookieSize: number = MAX_COOKIE_SIZE;
   #source: Source;
+  /** Functions {@link callOnClose} added, run once when the response is closed; `null` until the first. */
+  #onClose: Array<() => unknown> | null = null;
   /**
    * The read streams of a file body in flight, all destroyed by close(); each request's own body close() ends its own.
    * Made on the first read: most responses are never files.
@@ -480,6 +482,39 @@ export class Response {
       this.#reading.clear();
     }
     this.#release()?.catch(ignoreLateError);
+    void this.#runOnClose(); // a failure of one is the app's to see: an unhandled rejection, never ignored
+  }
+
+  /**
+   * Werkzeug's `call_on_close`: `fn` runs once when the response is closed, after its body is sent (or abandoned by a
+   * client that left), or by {@link close}; for work that must wait until the answer is out. Functions run in the
+   * order added; an asynchronous one is awaited, and a failure is the server's to report (docs/gateway.md §5.3).
+   * Returns `fn`. In the App they run inside the request (`request` works), before its teardown hooks: a Flagon
+   * request lasts until its body is sent, where Flask's ends before, so there teardown comes first.
+   *
+   * @example
+   * const response = new Response(generateReport());
+   * response.callOnClose(() => log.info('report sent'));
+   */
+  callOnClose<F extends () => unknown>(fn: F): F {
+    (this.#onClose ??= []).push(fn);
+    return fn;
+  }
+
+  /** Runs the {@link callOnClose} functions once, each even if one before it failed; rejects with the first failure. */
+  async #runOnClose(): Promise<void> {
+    const functions = this.#onClose;
+    if (functions === null) return;
+    this.#onClose = null;
+    let failure: { error: unknown } | null = null;
+    for (const fn of functions) {
+      try {
+        await fn();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== null) throw failure.error;
   }
 
   /**
@@ -509,7 +544,26 @@ export class Response {
 
   /** This response as a TSGI app: no body for HEAD, 1xx, 204 and 304; Content-Length whenever the length is known. */
   get gatewayApp(): GatewayApp {
-    return (environ, startResponse) => this.#respond(environ.REQUEST_METHOD === 'HEAD', startResponse);
+    return (environ, startResponse) => {
+      const body = this.#respond(environ.REQUEST_METHOD === 'HEAD', startResponse);
+      return this.#onClose === null ? body : this.#closingAlso(body);
+    };
+  }
+
+  /** `body` whose close() also runs the {@link callOnClose} functions, after the body's own release. */
+  #closingAlso(body: Body): Body {
+    const own = (body as { close?: () => unknown }).close;
+    const close = async (): Promise<void> => {
+      try {
+        await own?.call(body);
+      } finally {
+        await this.#runOnClose();
+      }
+    };
+    if (Array.isArray(body)) return Object.assign([...body], { close });
+    if (Symbol.asyncIterator in body)
+      return { [Symbol.asyncIterator]: () => (body as AsyncIterable<BodyChunk>)[Symbol.asyncIterator](), close };
+    return { [Symbol.iterator]: () => (body as Iterable<BodyChunk>)[Symbol.iterator](), close };
   }
 
   #respond(head: boolean, startResponse: StartResponse): Body {

@@ -323,8 +323,15 @@ describe('werkzeug tests/test_wrappers.py', () => {
     expect(closed).toHaveLength(1);
   });
 
-  // MISSING: response.callOnClose(fn) (Werkzeug's call_on_close, which made the upstream count 2); a TSGI body's close() or the App's teardown hooks do that job.
-  it.skip('test_base_response (call_on_close)', () => {});
+  it('test_base_response (call_on_close)', async () => {
+    const closed: boolean[] = [];
+    const response = new Response(closingIterable(closed));
+    response.callOnClose(() => closed.push(true));
+    const result = await runApp(response.gatewayApp, createEnviron());
+    expect(result.status).toBe('200 OK');
+    expect(result.text).toBe('');
+    expect(closed).toHaveLength(2);
+  });
 
   it('test_base_response (with statement)', () => {
     // Python's `with response:` is response.close().

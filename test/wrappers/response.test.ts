@@ -201,6 +201,83 @@ describe('a Response owns its body and releases what it does not send', () => {
   });
 });
 
+describe("callOnClose (Werkzeug's call_on_close)", () => {
+  it('runs each function once, in order, after the body is sent, for every kind of body and for HEAD', async () => {
+    const bodies: Array<[string, () => Response]> = [
+      ['text', () => new Response('text')],
+      ['bytes', () => new Response(new Uint8Array([1, 2]))],
+      [
+        'stream',
+        () =>
+          new Response(
+            (async function* () {
+              events.push('chunk');
+              yield 'streamed';
+            })(),
+          ),
+      ],
+    ];
+    const events: string[] = [];
+    for (const [kind, make] of bodies) {
+      for (const method of ['GET', 'HEAD']) {
+        events.length = 0;
+        const response = make();
+        const returned = response.callOnClose(() => events.push('first'));
+        response.callOnClose(async () => {
+          await Promise.resolve();
+          events.push('second');
+        });
+        expect(typeof returned).toBe('function'); // returns what it was given, for use as a decorator
+        const result = await run(response, method);
+        expect(result.status, kind).toBe('200 OK');
+        expect(events, `${kind} ${method}`).toEqual(
+          method === 'GET' && kind === 'stream' ? ['chunk', 'first', 'second'] : ['first', 'second'],
+        );
+        response.close(); // once only
+        expect(events, `${kind} ${method}`).toHaveLength(method === 'GET' && kind === 'stream' ? 3 : 2);
+      }
+    }
+  });
+
+  it('runs them on close() of a response never sent, after the body is released', () => {
+    const events: string[] = [];
+    const response = new Response(Readable.from(['x']));
+    response.callOnClose(() => events.push('closed'));
+    response.close();
+    response.close();
+    expect(events).toEqual(['closed']);
+  });
+
+  it("runs every function though one fails, and the body's close() rejects with the first failure", async () => {
+    const events: string[] = [];
+    const response = new Response('x');
+    response.callOnClose(() => {
+      throw new Error('log shipping failed');
+    });
+    response.callOnClose(() => events.push('still ran'));
+    const body = response.gatewayApp(createEnviron('/'), () => () => undefined) as { close(): Promise<void> };
+    await expect(body.close()).rejects.toThrow('log shipping failed');
+    expect(events).toEqual(['still ran']);
+  });
+
+  it("runs once the App has sent a view's response, inside the request, before the teardown hooks", async () => {
+    // Flask pops the request before the server sends the body, so there teardown comes first and `request` is gone;
+    // Flagon's request lasts until the body is sent (a stream may read it), and the body's close comes first.
+    const { App, request } = await import('flagon');
+    const app = new App(import.meta.url, { staticFolder: null });
+    const events: string[] = [];
+    app.teardownRequest(() => void events.push('teardown'));
+    app.get('/', () => {
+      const response = new Response('made');
+      response.callOnClose(() => events.push(`closed ${request.path}`));
+      return response;
+    });
+    const answer = await app.testClient().get('/');
+    expect(answer.text).toBe('made');
+    expect(events).toEqual(['closed /', 'teardown']);
+  });
+});
+
 describe('sendFile and sendFromDirectory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flagon-send-'));
   writeFileSync(join(dir, 'notes.txt'), 'hello file');
