@@ -65,11 +65,14 @@ export function logRequests(
   colour = process.stderr.isTTY === true && !process.env.NO_COLOR,
 ): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // Read now: by 'finish' node may have let go of the socket (a 413 to a chunked body still arriving), and reading
+    // its address then threw, an uncaught error that ended the dev server.
+    const remoteAddr = req.socket?.remoteAddress ?? '-';
     res.once('finish', () => {
       write(
         formatRequestLog(
           {
-            remoteAddr: req.socket.remoteAddress ?? '-',
+            remoteAddr,
             method: req.method ?? '-',
             target: req.url ?? '-',
             httpVersion: req.httpVersion,

@@ -1,6 +1,9 @@
 /** The dev server's request log: Werkzeug's line, its colours, and no control characters from the client. */
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { formatRequestLog } from '../../src/dev/request-log.js';
+import { makeProject, startCli } from '../helpers/dev-server.js';
+import { fetchRaw } from '../helpers/http.js';
 
 const entry = {
   remoteAddr: '127.0.0.1',
@@ -41,4 +44,49 @@ describe('formatRequestLog', () => {
       '127.0.0.1 - - [21/Nov/2026 10:00:00] "GET /a\\x0a127.0.0.1 - - fake\\x1b[2J HTTP/1.1" 200 -',
     );
   });
+});
+
+describe('logRequests on a running dev server', () => {
+  it('logs a 413 to a chunked body still arriving, and the server goes on (reading the address late crashed it)', async () => {
+    const project = makeProject({
+      'app.ts': `import { App } from 'flagon';
+export const app = new App(import.meta.url, { name: 'big-body' });
+app.post('/echo', async (req) => ({ got: await req.json() }));
+app.get('/', () => 'alive');
+`,
+    });
+    const cli = await startCli(project.dir, ['run', '--port', '0']);
+    try {
+      const { port } = new URL(cli.url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/echo',
+            headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        );
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // The server may close while the rest of the body is still being written; the answer came first.
+          if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+        });
+        for (let i = 0; i < 12; i++) req.write(Buffer.alloc(256 * 1024, 'a'));
+        req.end();
+      });
+      expect(status).toBe(413);
+      expect((await fetchRaw(`${cli.url}/`)).text).toBe('alive');
+      await cli.waitFor(/"GET \/ HTTP\/1\.1" 200/, 5_000, 'stderr');
+      expect(cli.stderr()).toMatch(/127\.0\.0\.1 - - \[[^\]]+\] "POST \/echo HTTP\/1\.1" 413 -/);
+      expect(cli.stderr()).not.toContain('TypeError');
+    } finally {
+      await cli.stop();
+      project.remove();
+    }
+  }, 30_000);
 });

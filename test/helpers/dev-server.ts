@@ -34,7 +34,8 @@ export interface RunningCli {
   stdout(): string;
   stderr(): string;
   /** Resolves when standard output has printed text matching `pattern`. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves when standard output (or `stream`) has printed a match of `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
 }
 
@@ -54,11 +55,16 @@ export async function startCli(cwd: string, args: string[], env: Record<string, 
   });
   child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString();
+    for (const listener of listeners) listener();
   });
-  const waitFor = (pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> =>
+  const waitFor = (
+    pattern: RegExp,
+    timeoutMs = 15_000,
+    stream: 'stdout' | 'stderr' = 'stdout',
+  ): Promise<RegExpMatchArray> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
-        const match = pattern.exec(out);
+        const match = pattern.exec(stream === 'stdout' ? out : err);
         if (match) {
           listeners.delete(check);
           clearTimeout(timer);
