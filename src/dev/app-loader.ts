@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEnv } from 'node:util';
 import type { App } from '../app/app.js';
+import { parseFactoryCall } from './factory-call.js';
 import { commonJsProblem, formatHooksUrl, moduleFormat } from './module-format.js';
 
 /**
@@ -20,8 +21,8 @@ export const APP_CANDIDATES = ['app.ts', 'src/app.ts', 'app.js', 'src/app.js'] a
 const FACTORIES = ['createApp', 'makeApp'] as const;
 
 /**
- * Where an app lives: its module file and, when given, the export to use (`--app src/main.ts:api`, or a factory
- * call, `--app main.ts:createApp()`).
+ * Where an app lives: its module file and, when given, the export to use (`--app src/main.ts:api`), or a factory call
+ * (`--app main.ts:createApp()`, with literal arguments as Flask takes them: `main.ts:createApp('testing')`).
  *
  * @example
  * const spec: AppSpec = { file: '/srv/app/src/app.ts', name: null };
@@ -65,13 +66,7 @@ const MODULE_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 export function locateApp(option: string | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): AppSpec {
   const given = option || env.FLAGON_APP || '';
   if (given) {
-    const split = /^(.*?):([A-Za-z_$][\w$]*(?:\(\))?)$/.exec(given);
-    const [path, name] = split?.[1] ? [split[1], split[2]!] : [given, null];
-    const withArguments = /^(.*?):\s*[A-Za-z_$][\w$]*\s*\(.*\)\s*$/.exec(given);
-    if (name === null && withArguments !== null && existsSync(resolve(cwd, withArguments[1]!)))
-      throw new NoAppError(
-        `'${given}': a factory is called without arguments (--app ${withArguments[1]}:createApp); give it defaults, or read its settings from the environment or a config file.`,
-      );
+    const [path, name] = splitAppOption(given);
     for (const candidate of [path, `${path}.ts`, `${path}.js`, join(path, 'app.ts'), join(path, 'app.js')]) {
       const file = resolve(cwd, candidate);
       if (!existsSync(file) || !statSync(file).isFile()) continue;
@@ -92,6 +87,22 @@ export function locateApp(option: string | undefined, cwd: string, env: NodeJS.P
   throw new NoAppError(
     `Could not locate a Flagon app: no --app, no FLAGON_APP, and none of ${APP_CANDIDATES.join(', ')} in ${cwd}. Pass the file with --app PATH[:NAME], set FLAGON_APP, or create app.ts.`,
   );
+}
+
+/**
+ * `PATH:NAME` split at the first colon after which a name or a factory call follows (`app.ts:createApp('dev')`; a
+ * colon inside the call's arguments stays there); `[given, null]` when there is none.
+ */
+function splitAppOption(given: string): [string, string | null] {
+  for (let colon = given.indexOf(':'); colon > 0; colon = given.indexOf(':', colon + 1)) {
+    const rest = given.slice(colon + 1);
+    try {
+      if (parseFactoryCall(rest) !== null) return [given.slice(0, colon), rest.trim()];
+    } catch (error) {
+      throw new NoAppError(`'${given}': ${(error as Error).message}.`);
+    }
+  }
+  return [given, null];
 }
 
 /**
@@ -301,14 +312,16 @@ export async function importApp(spec: AppSpec): Promise<App> {
   const where = `'${spec.file}'`;
   let value: unknown;
   if (spec.name !== null) {
-    const name = spec.name.replace(/\(\)$/, '');
-    if (!(name in module))
+    const call = parseFactoryCall(spec.name) ?? { name: spec.name, args: null };
+    if (!(call.name in module))
       throw new NoAppError(
-        `${where} has no export named '${name}'. It exports: ${Object.keys(module).join(', ') || 'nothing'}.`,
+        `${where} has no export named '${call.name}'. It exports: ${Object.keys(module).join(', ') || 'nothing'}.`,
       );
-    value = module[name];
-    if (typeof value === 'function' && (spec.name.endsWith('()') || !isApp(value)))
-      value = await (value as () => unknown)();
+    value = module[call.name];
+    if (call.args !== null && typeof value !== 'function')
+      throw new NoAppError(`'${call.name}' in ${where} is not a function, so it cannot be called as ${spec.name}.`);
+    if (typeof value === 'function' && (call.args !== null || !isApp(value)))
+      value = await (value as (...args: unknown[]) => unknown)(...(call.args ?? []));
   } else if (isApp(module.app)) value = module.app;
   else if (isApp(module.application)) value = module.application;
   else if (isApp(module.default)) value = module.default;

@@ -29,7 +29,8 @@ const project = makeProject({
     "import { App } from 'flagon';\nexport { currentApp, g, request, session } from 'flagon';\nexport function createApp() { return new App(import.meta.url, { name: 'beside-proxies' }); }\n",
   'default-factory.ts':
     "import { App } from 'flagon';\nexport default function build() { return new App(import.meta.url, { name: 'from-default' }); }\n",
-  'factory-args.ts': "import { App } from 'flagon';\nexport const createApp = () => new App(import.meta.url);\n",
+  'factory-args.ts':
+    "import { App } from 'flagon';\nexport const createApp = (...args: unknown[]) => {\n  const app = new App(import.meta.url);\n  app.get('/', { endpoint: 'args ' + JSON.stringify(args) }, () => 'x');\n  return app;\n};\n",
   '.env': 'GREETING=from-dotenv\nFLAGON_RUN_PORT=0\n',
   '.flagonenv': 'GREETING=from-flagonenv\nOTHER=kept\n',
   'config/prod.env': 'GREETING=from-prod\n',
@@ -84,12 +85,20 @@ describe('finding the app', () => {
       2,
       "Error: 'notes.txt' is not a JavaScript or TypeScript module (.ts, .mts, .cts, .js, .mjs, .cjs): pass the app's module with --app PATH[:NAME].\n",
     ]);
-    // Factory arguments: the file exists, so the message says what --app takes (it looked for a file of that name).
-    const args = flagon(['routes', '--app', 'factory-args.ts:createApp("a", "b")']);
-    expect([args.status, args.stderr]).toEqual([
+    // Factory arguments, as Flask's: literals only; anything else is refused, saying what it takes.
+    const args = flagon(['routes', '--app', 'factory-args.ts:createApp(\'a\', 2, None, {"x": [true]}, )']);
+    expect([args.status, args.stderr]).toEqual([0, '']);
+    expect(args.stdout).toContain("args ['a',2,null,{'x':[true]}]".replace(/'/g, '"'));
+    const code = flagon(['routes', '--app', 'factory-args.ts:createApp(process.env)']);
+    expect([code.status, code.stderr]).toEqual([
       2,
-      `Error: 'factory-args.ts:createApp("a", "b")': a factory is called without arguments (--app factory-args.ts:createApp); give it defaults, or read its settings from the environment or a config file.\n`,
+      `Error: 'factory-args.ts:createApp(process.env)': the arguments of createApp(process.env) are not literals: give strings, numbers, true, false, null, or JSON arrays and objects, as in createApp('dev', 2).\n`,
     ]);
+    const notCallable = flagon(['routes', '--app', 'proxies.ts:currentApp("x")']);
+    expect(notCallable.status).toBe(2);
+    expect(notCallable.stderr).toMatch(
+      /'currentApp' in '.*proxies\.ts' is not a function, so it cannot be called as currentApp\("x"\)\.\n$/,
+    );
   });
 
   it('reads .flagonenv then .env, and the environment wins over both', () => {
