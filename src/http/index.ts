@@ -30,7 +30,7 @@ export { safeJoin, secureFilename } from './safe-join.js';
 export { isSafeRedirect } from './safe-redirect.js';
 export { iriToUri } from './uri.js';
 export type { SafeRedirectOptions } from './safe-redirect.js';
-export { absoluteTargetAuthority, checkRequestHead, isValidHost } from './request-gate.js';
+export { absoluteTargetAuthority, checkRequestHead, isValidHost, MAX_HEADER_FIELDS } from './request-gate.js';
 export type { HeadRefusal, RequestHead } from './request-gate.js';
 export {
   HTTPError,

@@ -8,7 +8,7 @@
  * const refusal: HeadRefusal = { status: 505, reason: 'HTTP/2.0 is not served here' };
  */
 export interface HeadRefusal {
-  status: 400 | 501 | 505;
+  status: 400 | 431 | 501 | 505;
   reason: string;
 }
 
@@ -27,6 +27,14 @@ export interface RequestHead {
   readonly httpVersionMinor: number;
   readonly rawHeaders: readonly string[];
 }
+
+/**
+ * The most header fields a request may have (gunicorn's `limit_request_fields`; Python's http.server, under Flask's dev
+ * server, also stops at 100). Browsers send about 20. Past it the answer is 431, before anything reads the fields:
+ * Node keeps only the first 2,000 in `rawHeaders` while its parser still frames the body by all of them, so a
+ * `Transfer-Encoding` or second `Host` hidden past the 2,000th would slip by every check below.
+ */
+export const MAX_HEADER_FIELDS = 100;
 
 // RFC 3986 §3.2.2/§3.2.3: IP-literal (an IPv6 address or IPvFuture in brackets) or a reg-name of unreserved,
 // pct-encoded and sub-delims characters (an IPv4 address is a reg-name by these characters), then an optional
@@ -116,6 +124,7 @@ function checkTransferEncoding(values: string, http10: boolean): HeadRefusal | n
  * | two Content-Type or two Content-Length fields | 400 | RFC 9110 §5.3, §8.6 |
  * | Transfer-Encoding in HTTP/1.0, or a final coding other than chunked, or chunked twice | 400 | RFC 9112 §6.1, §6.3 |
  * | a transfer coding before chunked (gzip, deflate, compress, identity, …): not implemented | 501 | RFC 9112 §6.1 |
+ * | more than {@link MAX_HEADER_FIELDS} header fields | 431 | RFC 6585 §5 |
  *
  * @example
  * checkRequestHead({ method: 'GET', url: '/', httpVersionMajor: 2, httpVersionMinor: 0, rawHeaders: [] });
@@ -136,6 +145,7 @@ export function checkRequestHead(head: RequestHead): HeadRefusal | null {
     }
   }
   const raw = head.rawHeaders;
+  if (raw.length > 2 * MAX_HEADER_FIELDS) return refuse(431, `more than ${MAX_HEADER_FIELDS} header fields`); // RFC 6585 §5
   let hosts = 0;
   let host = '';
   let contentTypes = 0;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { absoluteTargetAuthority, checkRequestHead, isValidHost, type RequestHead } from 'flagon/http';
+import {
+  absoluteTargetAuthority,
+  checkRequestHead,
+  isValidHost,
+  MAX_HEADER_FIELDS,
+  type RequestHead,
+} from 'flagon/http';
 
 const head = (over: Partial<RequestHead> & { headers?: string[] } = {}): RequestHead => ({
   method: over.method ?? 'GET',
@@ -18,6 +24,22 @@ describe('checkRequestHead', () => {
     expect(
       status({ headers: ['Host', 'example.com', 'Content-Type', 'a/b', 'Transfer-Encoding', 'Chunked'] }),
     ).toBeNull();
+  });
+
+  it("answers 431 to more than 100 header fields, before reading any (RFC 6585 §5; gunicorn's limit)", () => {
+    const fields = (count: number) => [
+      'Host',
+      'example.com',
+      ...Array.from({ length: count - 1 }, () => ['X', '1']).flat(),
+    ];
+    expect(MAX_HEADER_FIELDS).toBe(100);
+    expect(status({ headers: fields(100) })).toBeNull();
+    expect(checkRequestHead(head({ headers: fields(101) }))).toEqual({
+      status: 431,
+      reason: 'more than 100 header fields',
+    });
+    // Before any other check: node drops the fields past its 2,000th, so what comes after them is never seen.
+    expect(status({ headers: [...fields(2000), 'Transfer-Encoding', 'gzip'] })).toBe(431);
   });
 
   it('answers 505 to versions other than HTTP/1.0 and 1.1 (RFC 9110 §15.6.6)', () => {
