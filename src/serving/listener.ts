@@ -24,11 +24,13 @@ export const kRefused = Symbol('flagon.refused');
 const kPending = Symbol('flagon.pending');
 const kOnIdle = Symbol('flagon.onIdle');
 const kLatest = Symbol('flagon.latest');
+const kLatestResponse = Symbol('flagon.latestResponse');
 type GatedSocket = Socket & {
   [kRefused]?: true;
   [kPending]?: number;
   [kOnIdle]?: () => void;
   [kLatest]?: IncomingMessage;
+  [kLatestResponse]?: ServerResponse;
 };
 
 /**
@@ -154,6 +156,7 @@ const kSocket = Symbol('flagon.socket');
 function track(socket: GatedSocket, req: IncomingMessage, res: ServerResponse): void {
   socket[kPending] = (socket[kPending] ?? 0) + 1;
   socket[kLatest] = req;
+  socket[kLatestResponse] = res;
   (res as ServerResponse & { [kSocket]?: GatedSocket })[kSocket] = socket;
   res.on('close', answerDone);
 }
@@ -172,18 +175,25 @@ function answerDone(this: ServerResponse & { [kSocket]?: GatedSocket }): void {
 /**
  * Runs `then` once every request accepted on this connection has been answered (now, if none is pending): the
  * server's own answer to a parse error must not overtake, or cut off, the answers to the requests before it.
+ * When the error is inside the body of the request being answered, `answer` (the raw bytes of the server's own
+ * response) goes out instead, if that request is the only one pending and its app has not begun its response.
  *
  * @example
  * whenIdle(socket, () => socket.end('HTTP/1.1 400 Bad Request\r\n…'));
  */
-export function whenIdle(socket: Socket, then: () => void): void {
+export function whenIdle(socket: Socket, then: () => void, answer?: string): void {
   const gated = socket as GatedSocket;
-  if ((gated[kPending] ?? 0) === 0) {
+  const pending = gated[kPending] ?? 0;
+  if (pending === 0) {
     then();
   } else if (gated[kLatest]?.complete === false) {
     // The bad bytes (or the timeout) are inside the body of a request still being answered: that body can never end,
-    // so the app waiting on it would wait forever. Cut the connection; the app sees the client gone.
-    socket.destroy();
+    // so the app waiting on it would wait forever. Cut the connection; the app sees the client gone. If nothing of
+    // the app's answer is out yet, the client first gets the server's (400 for a bad chunk, 408 for a stalled body),
+    // as node's own default does; the app's answer, if it comes, goes nowhere.
+    if (answer !== undefined && pending === 1 && gated[kLatestResponse]?.headersSent === false && socket.writable)
+      socket.end(answer, () => socket.destroy());
+    else socket.destroy();
   } else {
     gated[kOnIdle] = then;
   }

@@ -121,6 +121,7 @@ export function checkPort(port: unknown, name = 'port'): number {
 export async function serve(app: GatewayApp, options: ServeOptions = {}): Promise<RunningServer> {
   const settings = { ...SERVE_DEFAULTS, ...stripUndefined(options) };
   checkPort(settings.port);
+  settings.headersTimeout = headersTimeoutFor(options, settings.requestTimeout);
   if (servedByFlagonRun(settings.port)) return ignoredServe(settings.host, settings.port);
   const server = createServer({
     headersTimeout: settings.headersTimeout,
@@ -191,6 +192,22 @@ export function answerProtocolErrors(server: Server): void {
   });
 }
 
+/**
+ * The head's time limit, which node requires to be no longer than the whole request's: a `requestTimeout` shorter
+ * than the default 20 s brings it down too; both given the wrong way round is an error that says so.
+ */
+function headersTimeoutFor(options: ServeOptions, requestTimeout: number): number {
+  const given = options.headersTimeout;
+  if (requestTimeout <= 0) return given ?? SERVE_DEFAULTS.headersTimeout;
+  if (given === undefined) return Math.min(SERVE_DEFAULTS.headersTimeout, requestTimeout);
+  if (given > requestTimeout)
+    throw new FlagonError(
+      'FLAGON_ERR_BAD_ARGUMENT',
+      `headersTimeout (${given} ms) must not be longer than requestTimeout (${requestTimeout} ms), which includes the head: lower headersTimeout or raise requestTimeout`,
+    );
+  return given;
+}
+
 function closeServer(server: Server, timeout: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const force = setTimeout(() => server.closeAllConnections(), timeout);
@@ -243,13 +260,16 @@ function answerClientError(
   // The requests parsed before the bad bytes are answered first, in order (RFC 9112 §9.3.2), then this refusal.
   const line = statusLine(clientErrorStatus(error));
   const body = `${line.slice(4)}\n`;
-  whenIdle(socket, () => {
-    if (!socket.writable) return;
-    socket.end(
-      `HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-    );
-    socket.destroySoon();
-  });
+  const answer = `HTTP/1.1 ${line}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+  whenIdle(
+    socket,
+    () => {
+      if (!socket.writable) return;
+      socket.end(answer);
+      socket.destroySoon();
+    },
+    answer,
+  );
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

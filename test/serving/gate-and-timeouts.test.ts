@@ -218,3 +218,91 @@ describe('HEAD through serve()', () => {
     expect(get).toMatch(/Content-Length: 5\r\n/);
   });
 });
+
+describe('a request body that goes wrong while the app reads it (docs/gateway.md §6.6)', () => {
+  /** Sends `raw` and collects every byte until the server closes (a reset after the answer counts as the close). */
+  const untilClosed = (port: number, raw: string): Promise<string> =>
+    new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(raw));
+      let text = '';
+      socket.on('data', (data: Buffer) => {
+        text += data.toString('latin1');
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+
+  /** An app that reads the whole body, then answers how much it read; it records how its read ended. */
+  function readingApp(startFirst = false): GatewayApp & { reads: string[] } {
+    const reads: string[] = [];
+    const app: GatewayApp = async (environ, startResponse) => {
+      if (startFirst) startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      let size = 0;
+      try {
+        for await (const chunk of environ['tsgi.input']) size += chunk.length;
+        reads.push(`read ${size}`);
+      } catch {
+        reads.push('read failed');
+      }
+      if (!startFirst) startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return [bytes(`read ${size}`)];
+    };
+    return Object.assign(app, { reads });
+  }
+
+  it('answers 400 to a bad chunk size, alone, and the app never reads a clean end', async () => {
+    // Before: the connection was cut without an answer, though node's own default sends 400 here.
+    const app = readingApp();
+    const server = await start(app);
+    const raw = await untilClosed(
+      server.port,
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\nabc\r\n0\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Connection: close\r\n\r\nBad Request\n$/);
+    await expect.poll(() => app.reads).toEqual(['read failed']);
+    expect((await fetchRaw(`${server.url}/`)).status).toBe(200);
+  });
+
+  it('answers 408 to a body that stops coming within requestTimeout (headersTimeout follows it down)', async () => {
+    const app = readingApp();
+    // A requestTimeout under the default headersTimeout (20 s) made node throw a RangeError from serve().
+    const server = await start(app, { requestTimeout: 500, connectionsCheckingInterval: 100 });
+    const raw = await untilClosed(server.port, 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nabc');
+    expect(raw).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*\r\n\r\nRequest Timeout\n$/);
+    await expect.poll(() => app.reads).toEqual(['read failed']);
+  });
+
+  it('only cuts the connection once the app has begun its own answer: never a second status line', async () => {
+    // A stream whose first chunk is out before it reads the body: the bad chunk comes after that.
+    const app: GatewayApp = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* () {
+        yield bytes('started;');
+        for await (const chunk of environ['tsgi.input']) void chunk;
+        yield bytes('read all');
+      })();
+    };
+    const server = await start(app);
+    const raw = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write('POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n'),
+      );
+      let text = '';
+      socket.on('data', (data: Buffer) => {
+        text += data.toString('latin1');
+        if (text.includes('started;')) socket.write('zz\r\n');
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    expect(raw).not.toContain('read all');
+  });
+
+  it('refuses a headersTimeout longer than requestTimeout, saying which to change', async () => {
+    await expect(serve(countingApp(), { port: 0, requestTimeout: 1_000, headersTimeout: 2_000 })).rejects.toThrow(
+      'headersTimeout (2000 ms) must not be longer than requestTimeout (1000 ms), which includes the head: lower headersTimeout or raise requestTimeout',
+    );
+  });
+});
