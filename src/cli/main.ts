@@ -229,7 +229,14 @@ async function loadForCommand(
   applyDotenv(readDotenv(null).values);
   const spec = locateApp(app, process.cwd());
   applyDotenv(readDotenv(spec.file).values);
-  return { file: spec.file, app: await importApp(spec) };
+  // A serve() at the module's top level (the README's first example) must not start a server, or fail on a port
+  // `flagon run` holds, while a command only loads the app; a serve() called later (in the shell) works.
+  process.env.FLAGON_RUN_SERVING_PORT = '*';
+  try {
+    return { file: spec.file, app: await importApp(spec) };
+  } finally {
+    delete process.env.FLAGON_RUN_SERVING_PORT;
+  }
 }
 
 async function routesCommand(args: string[]): Promise<number> {

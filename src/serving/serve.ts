@@ -81,13 +81,23 @@ export interface RunningServer {
  * Whether `flagon run` serves the app on `port` itself: then a `serve()` in the module it loads (the README's first
  * example, kept) would only fail to bind, as Flask's `app.run()` under `flask run`.
  */
+/**
+ * Whether a `flagon` command is loading the app module: `flagon run` serves the app on its port itself (the port's
+ * number), and `flagon routes`, `shell` and the app's own commands only load it (`*`, any port), as Flask's
+ * `app.run()` does nothing under a `flask` command.
+ */
 function servedByFlagonRun(port: number): boolean {
-  return process.env.FLAGON_RUN_FROM_CLI === 'true' && process.env.FLAGON_RUN_SERVING_PORT === String(port);
+  const serving = process.env.FLAGON_RUN_SERVING_PORT;
+  return process.env.FLAGON_RUN_FROM_CLI === 'true' && (serving === '*' || serving === String(port));
 }
 
 function ignoredServe(host: string, port: number): RunningServer {
+  const why =
+    process.env.FLAGON_RUN_SERVING_PORT === '*'
+      ? 'this flagon command loads the app without serving it'
+      : "'flagon run' serves the app there itself";
   process.stderr.write(
-    ` * Ignoring serve() on port ${port} in the app module: 'flagon run' serves the app there itself. Keep serve() for a script you start with node or tsx.\n`,
+    ` * Ignoring serve() on port ${port} in the app module: ${why}. Keep serve() for a script you start with node or tsx.\n`,
   );
   return { url: `http://${host}:${port}`, host, port, server: createServer(), close: async () => undefined };
 }

@@ -286,6 +286,38 @@ describe("a module that calls serve() itself, as the README's first example", ()
   });
 });
 
+describe('a module that calls serve() itself, under the commands that only load the app', () => {
+  it('flagon routes, an app command and the --help listing ignore it, on a port in use or not', async () => {
+    // Before, `flagon routes` beside a running `flagon run` failed: the module's serve() found port 5000 taken.
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    const scripted = makeProject({
+      'app.ts': `import { App } from 'flagon';\nimport { serve } from 'flagon/serving';\nexport const app = new App(import.meta.url);\napp.get('/', () => 'Hello');\napp.cli.command('hello', () => console.log('hi'));\nawait serve(app.gatewayApp, { port: ${taken} });\n`,
+    });
+    const inProject = (args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], {
+        cwd: scripted.dir,
+        encoding: 'utf8',
+        env: { ...process.env, FLAGON_APP: '' },
+        timeout: 20_000,
+      });
+    try {
+      const routes = inProject(['routes']);
+      expect([routes.status, routes.stdout]).toEqual([0, expect.stringContaining('index     GET      /')]);
+      expect(routes.stderr).toBe(
+        ` * Ignoring serve() on port ${taken} in the app module: this flagon command loads the app without serving it. Keep serve() for a script you start with node or tsx.\n`,
+      );
+      expect(inProject(['hello'])).toMatchObject({ status: 0, stdout: 'hi\n' });
+      expect(inProject(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('hello') });
+    } finally {
+      blocker.close();
+      scripted.remove();
+    }
+  });
+});
+
 describe('a module that calls app.run() itself', () => {
   it('is served by the command, and its app.run() call is ignored with a note', async () => {
     const scripted = makeProject({
