@@ -371,7 +371,8 @@ export class NodeExchange implements Expirable {
     // request on this connection could never be found. Close it after this answer, as nginx does.
     const input = this.#input();
     if (input?.readableDidRead === true && input.complete === false) this.#res.shouldKeepAlive = false;
-    this.#res.writeHead(code, this.#status.slice(4), flat);
+    if (this.#res.getHeaderNames().length === 0) this.#res.writeHead(code, this.#status.slice(4), flat);
+    else writeHeadOver(this.#res, code, this.#status.slice(4), flat);
     this.#headersSent = true;
     this.#options.deadlines?.delete(this);
   }
@@ -433,4 +434,15 @@ function queuedBytes(socket: { writableLength: number }): number {
   return (
     socket.writableLength + ((socket as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize ?? 0)
   );
+}
+
+/**
+ * `writeHead` on a response whose host already set headers (Express's `X-Powered-By`, a CORS middleware's `Vary`):
+ * each name the app sends replaces the host's, and the app's repeated fields all go out. Node 20's `writeHead` set
+ * them one by one there, so every `Set-Cookie` but the last was lost; Node 22's does what this does.
+ */
+function writeHeadOver(res: ServerResponse, code: number, reason: string, flat: readonly string[]): void {
+  for (let i = 0; i < flat.length; i += 2) res.removeHeader(flat[i]!);
+  for (let i = 0; i < flat.length; i += 2) res.appendHeader(flat[i]!, flat[i + 1]!);
+  res.writeHead(code, reason);
 }

@@ -1,5 +1,5 @@
 /** toNodeHandler inside real hosts over real HTTP: Express 5, Connect 3, and plain node:http. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, get as httpGet, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import connect from 'connect';
 import express from 'express';
@@ -101,6 +101,44 @@ describe("Express 5: host.use('/flagon', toNodeHandler(app.gatewayApp))", () => 
     expect(seen).toEqual([
       ['/api/teams/café/flagon', '/users/été', '/api/teams/caf%C3%A9/flagon/users/%C3%A9t%C3%A9?x=1'],
     ]);
+  });
+});
+
+describe('headers the host set before the mount', () => {
+  it("keeps every repeated field of the app's (two Set-Cookie), and the app's replace the host's of the same name", async () => {
+    // On Node 20, writeHead over headers already set (Express's X-Powered-By) set the app's fields one by one: only
+    // the last Set-Cookie went out.
+    const { App, makeResponse } = await import('flagon');
+    const cookies = new App(import.meta.url, { staticFolder: null });
+    cookies.get('/two', async () => {
+      const response = await makeResponse('two cookies');
+      response.setCookie('a', '1');
+      response.setCookie('b', '2');
+      response.headers.set('Vary', 'Accept');
+      return response;
+    });
+    const host = express();
+    host.use((_req, res, next) => {
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('X-Host', 'kept');
+      next();
+    });
+    host.use('/flagon', toNodeHandler(cookies.gatewayApp));
+    const base = await start(host);
+    const raw = await new Promise<string[]>((resolve, reject) => {
+      httpGet(`${base}/flagon/two`, { agent: false }, (res) => {
+        res.resume();
+        resolve(res.rawHeaders);
+      }).on('error', reject);
+    });
+    const values = (name: string) => raw.filter((_, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === name);
+    expect(values('set-cookie')).toEqual([
+      'a=1; Path=/; HttpOnly; SameSite=Lax',
+      'b=2; Path=/; HttpOnly; SameSite=Lax',
+    ]);
+    expect(values('vary')).toEqual(['Accept']);
+    expect(values('x-host')).toEqual(['kept']);
+    expect(values('x-powered-by')).toEqual(['Express']);
   });
 });
 
