@@ -1,5 +1,6 @@
 /** @module Scaffold (layer L3): the registration API App and Blueprint share; builder calls and decorators both end in addUrlRule or one hook registry. */
 import type { FileHandle } from 'node:fs/promises';
+import type { HTTPError, InternalServerError } from '../http/errors.js';
 import type { Request } from '../wrappers/request.js';
 import { blameCaller } from './caller-stack.js';
 import { bindMethod, isDecoratorContext, markClass } from './decorators.js';
@@ -265,11 +266,18 @@ export abstract class Scaffold {
 
   /**
    * Handles an error by status code or class. `errorHandler(404, fn)` registers; `errorHandler(404)` is a decorator.
+   * The handler's argument is typed from the key: an instance of the class, an `HTTPError` for a code (an
+   * `InternalServerError`, with `originalException`, for 500).
    *
    * @example
-   * app.errorHandler(404, () => ['Nothing here', 404]);
+   * app.errorHandler(404, (e) => [{ code: e.code, description: e.description }, e.status, e.headers]);
    * class Errors { @app.errorHandler(TypeError) static typeError(e: TypeError) { return ['bad input', 400]; } }
    */
+  errorHandler<C extends abstract new (...args: never[]) => unknown>(
+    key: C,
+    fn: ErrorHandler<InstanceType<C>>,
+  ): ErrorHandler<InstanceType<C>>;
+  errorHandler<N extends number>(key: N, fn: ErrorHandler<CodeError<N>>): ErrorHandler<CodeError<N>>;
   errorHandler<E = unknown>(key: ErrorKey, fn: ErrorHandler<E>): ErrorHandler<E>;
   errorHandler(
     key: ErrorKey,
@@ -285,3 +293,6 @@ export abstract class Scaffold {
     return (value, context) => this.addErrorHandler(key, bindMethod(value, context, '@errorHandler') as ErrorHandler);
   }
 }
+
+/** What a handler registered for status code `N` receives: the HTTPError, an InternalServerError for 500. */
+type CodeError<N extends number> = N extends 500 ? InternalServerError : HTTPError;

@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { App, type Request, Response, jsonify, redirect } from 'flagon';
+import { type HTTPError, type InternalServerError, NotFound } from 'flagon/http';
 import type { GatewayApp } from 'flagon/gateway';
 
 const newApp = (config: Record<string, unknown> = {}) =>
@@ -327,5 +328,39 @@ describe('decorators', () => {
     });
     const response = await app.testClient().get('/nope');
     expect([response.status, response.text, seen]).toEqual([404, 'custom 404', ['before /nope']]);
+  });
+});
+
+describe('errorHandler types its argument from the key', () => {
+  it('an HTTPError for a code, an InternalServerError for 500, an instance for a class', async () => {
+    // `(e) => e.code` did not compile: the argument was `unknown` whatever the key (coming-from-flask.md's rows).
+    const app = new App(import.meta.url, { staticFolder: null });
+    class Teapot extends Error {
+      readonly brewing = true;
+    }
+    app.errorHandler(404, (e) => {
+      expectTypeOf(e).toEqualTypeOf<HTTPError>();
+      return [{ code: e.code, description: e.description }, e.status, e.headers];
+    });
+    app.errorHandler(500, (e) => {
+      expectTypeOf(e).toEqualTypeOf<InternalServerError>();
+      return [`failed: ${String((e.originalException as Error).message)}`, 500];
+    });
+    app.errorHandler(Teapot, (e) => {
+      expectTypeOf(e).toEqualTypeOf<Teapot>();
+      return [`brewing: ${e.brewing}`, 418];
+    });
+    new App(import.meta.url).errorHandler(NotFound, (e: NotFound) => e); // an annotated class still compiles
+    app.get('/boom', () => {
+      throw new Error('disk full');
+    });
+    app.get('/tea', () => {
+      throw new Teapot();
+    });
+    app.config.PROPAGATE_EXCEPTIONS = false;
+    const client = app.testClient();
+    expect(JSON.parse((await client.get('/nowhere')).text)).toMatchObject({ code: 404 });
+    expect((await client.get('/boom')).text).toBe('failed: disk full');
+    expect(await client.get('/tea')).toMatchObject({ status: 418, text: 'brewing: true' });
   });
 });
