@@ -33,6 +33,9 @@ export interface RequestHead {
  * server, also stops at 100). Browsers send about 20. Past it the answer is 431, before anything reads the fields:
  * Node keeps only the first 2,000 in `rawHeaders` while its parser still frames the body by all of them, so a
  * `Transfer-Encoding` or second `Host` hidden past the 2,000th would slip by every check below.
+ *
+ * @example
+ * if (req.rawHeaders.length > 2 * MAX_HEADER_FIELDS) res.writeHead(431).end();
  */
 export const MAX_HEADER_FIELDS = 100;
 
