@@ -249,7 +249,7 @@ export class Response {
    * set for it is dropped: the new body's length is sent when known.
    */
   setData(body: ResponseBody): void {
-    this.close();
+    this.#releaseBody();
     this.#source = toSource(body);
     this.#headers?.delete('Content-Length');
   }
@@ -264,7 +264,7 @@ export class Response {
     try {
       for await (const chunk of iterable) chunks.push(chunk as Uint8Array);
     } finally {
-      this.close(); // the bytes replace the stream or file, which has nothing more to give
+      this.#releaseBody(); // the bytes replace the stream or file, which has nothing more to give
     }
     const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
     let offset = 0;
@@ -326,7 +326,7 @@ export class Response {
    * read from that open handle (never reopened by path) and the response closes it in close().
    */
   setFile(path: string, size: number, handle: FileHandle | null = null): void {
-    this.close();
+    this.#releaseBody();
     if (size > 0) this.#source = { kind: 'file', path, start: 0, end: size - 1, handle };
     else {
       this.#source = EMPTY;
@@ -471,18 +471,25 @@ export class Response {
    * body's source (a Node stream is destroyed, an iterator gets `return()`, a TSGI body `close()`). The server calls
    * it through the body's `close()`; the response calls it when HEAD, 1xx, 204 or 304 sends no body and when
    * `setData` replaces one. A failure of an asynchronous release is ignored here; the server's close() reports it.
+   * Called by you (or by a server that cannot send the response), it also runs the {@link callOnClose} functions;
+   * one that fails is logged to standard error.
    *
    * @example
    * const response = new Response(createReadStream('big.log'));
    * response.close(); // the file descriptor is closed though nothing was read
    */
   close(): void {
+    this.#releaseBody();
+    this.#runOnClose()?.catch((error: unknown) => console.error('A callOnClose function failed:', error));
+  }
+
+  /** What close() does to the body, and all that replacing the body does: the callOnClose functions wait for the end. */
+  #releaseBody(): void {
     if (this.#reading !== null) {
       for (const file of this.#reading) file.destroy();
       this.#reading.clear();
     }
     this.#release()?.catch(ignoreLateError);
-    void this.#runOnClose(); // a failure of one is the app's to see: an unhandled rejection, never ignored
   }
 
   /**
@@ -501,20 +508,25 @@ export class Response {
     return fn;
   }
 
-  /** Runs the {@link callOnClose} functions once, each even if one before it failed; rejects with the first failure. */
-  async #runOnClose(): Promise<void> {
+  /**
+   * Runs the {@link callOnClose} functions once, each even if one before it failed; rejects with the first failure.
+   * `undefined` when there are none (the common case pays for no promise).
+   */
+  #runOnClose(): Promise<void> | undefined {
     const functions = this.#onClose;
-    if (functions === null) return;
+    if (functions === null) return undefined;
     this.#onClose = null;
-    let failure: { error: unknown } | null = null;
-    for (const fn of functions) {
-      try {
-        await fn();
-      } catch (error) {
-        failure ??= { error };
+    return (async () => {
+      let failure: { error: unknown } | null = null;
+      for (const fn of functions) {
+        try {
+          await fn();
+        } catch (error) {
+          failure ??= { error };
+        }
       }
-    }
-    if (failure !== null) throw failure.error;
+      if (failure !== null) throw failure.error;
+    })();
   }
 
   /**

@@ -239,6 +239,48 @@ describe("callOnClose (Werkzeug's call_on_close)", () => {
     }
   });
 
+  it('waits for the end when the body is replaced or a 304 or 412 answers: setData, getData, makeConditional', async () => {
+    // They ran at once: setData and the 304 of the ETag step released the old body through close().
+    const events: string[] = [];
+    const replaced = new Response(Readable.from(['old']));
+    replaced.callOnClose(() => events.push('replaced'));
+    replaced.setData('new');
+    expect(await replaced.getData()).toBeInstanceOf(Uint8Array);
+    const notModified = new Response('page');
+    notModified.callOnClose(() => events.push('304'));
+    notModified.setEtag('v1');
+    notModified.makeConditional(requestWith({ 'If-None-Match': '"v1"' }));
+    const failed = new Response('page');
+    failed.callOnClose(() => events.push('412'));
+    failed.setEtag('v1');
+    failed.makeConditional(requestWith({ 'If-Match': '"v2"' }));
+    expect(events).toEqual([]);
+    expect([(await run(notModified)).status, (await run(failed)).status]).toEqual([
+      '304 Not Modified',
+      '412 Precondition Failed',
+    ]);
+    expect((await run(replaced)).text).toBe('new');
+    expect(events).toEqual(['304', '412', 'replaced']);
+  });
+
+  it('logs a failure on close() instead of rejecting unhandled', async () => {
+    const logged: unknown[][] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args);
+    try {
+      const response = new Response('x');
+      response.callOnClose(async () => {
+        throw new Error('flush failed');
+      });
+      response.close();
+      await expect.poll(() => logged.length).toBe(1);
+      expect(logged[0]![0]).toBe('A callOnClose function failed:');
+      expect((logged[0]![1] as Error).message).toBe('flush failed');
+    } finally {
+      console.error = error;
+    }
+  });
+
   it('runs them on close() of a response never sent, after the body is released', () => {
     const events: string[] = [];
     const response = new Response(Readable.from(['x']));
