@@ -53,6 +53,8 @@ class Arbiter {
   private readonly timeout: number;
   private readonly secure: boolean;
   private readonly workerEnv: PreforkOptions['workerEnv'];
+  /** The variables every worker forked now gets: worked out at the start and on each SIGHUP, never per fork. */
+  private env: Readonly<Record<string, string | undefined>> | undefined;
   private target: number;
   private stopping = false;
   private reloading = false;
@@ -78,6 +80,17 @@ class Arbiter {
     this.timeout = options.timeout ?? 30_000;
     this.secure = Boolean(options.tls);
     this.workerEnv = options.workerEnv;
+    this.env = this.readWorkerEnv("Could not read the workers' environment; they get the primary's") ?? undefined;
+  }
+
+  /** `workerEnv()`, or `null` after logging why it failed (a dotenv file that cannot be read, say). */
+  private readWorkerEnv(failure: string): Readonly<Record<string, string | undefined>> | undefined | null {
+    try {
+      return this.workerEnv?.();
+    } catch (error) {
+      this.log(`${failure}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 
   run(): Promise<number> {
@@ -98,7 +111,7 @@ class Arbiter {
 
   /** Forks a worker; `ready` runs once it serves, `failed` if it dies before (default: stop with WORKER_BOOT_ERROR). */
   private spawn(ready?: () => void, failed?: () => void): Member {
-    const worker = cluster.fork(this.workerEnv?.());
+    const worker = cluster.fork(this.env);
     const member: Member = {
       worker,
       pid: worker.process.pid ?? 0,
@@ -184,6 +197,14 @@ class Arbiter {
       this.log('Handling signal: SIGHUP; a reload is already under way: ignored');
       return;
     }
+    // The new workers get the dotenv files as they are now; the old env comes back if the reload fails.
+    const env = this.readWorkerEnv("Reload failed: the new workers' environment could not be read");
+    if (env === null) {
+      this.log('Reload abandoned; the old workers keep serving');
+      return;
+    }
+    const previousEnv = this.env;
+    this.env = env;
     this.reloading = true;
     const old = [...this.members.values()].filter((member) => member.state !== 'leaving');
     this.log(`Handling signal: SIGHUP; starting ${this.target} new workers, then stopping the ${old.length} old ones`);
@@ -202,6 +223,7 @@ class Arbiter {
       if (failed) return;
       failed = true;
       this.reloading = false;
+      this.env = previousEnv;
       for (const member of fresh) if (member.state === 'ready') this.dismiss(member);
       this.log('Reload failed: a new worker could not boot (its error is above); the old workers keep serving');
     };

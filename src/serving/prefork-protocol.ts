@@ -53,8 +53,10 @@ export interface PreforkOptions {
    */
   preload?: boolean;
   /**
-   * Variables for each worker, worked out as it is forked (so the new workers of a SIGHUP get them anew), over the
-   * primary's environment; `undefined` leaves one out. `flagon serve` gives its dotenv files, read again each time.
+   * Variables for the workers, over the primary's environment (`undefined` leaves one out): worked out at the start
+   * and again on each SIGHUP, whose new workers get them; a worker replaced between gets what the others have. If it
+   * throws, the start goes on with the primary's environment and a SIGHUP is abandoned, logged. `flagon serve` gives
+   * its dotenv files.
    */
   workerEnv?: () => Readonly<Record<string, string | undefined>>;
   /** Where the primary's lines go (`Listening at: …`, `Booting worker with pid: …`, …). Default: standard output. */

@@ -202,13 +202,14 @@ describe('flagon serve signals', () => {
     await expectCleanExit(primary);
   });
 
-  it('SIGHUP: the new workers read the dotenv files again (an edited and a deleted value)', {
+  it('SIGHUP, and only SIGHUP, makes new workers read the dotenv files again (an edited and a deleted value)', {
     timeout: 30_000,
   }, async () => {
     const project = makeProject({
       'app.ts': `import { App } from 'flagon';
 export const app = new App(import.meta.url, { name: 'dotenv-hup' });
 app.get('/', () => [process.env.GREETING ?? 'unset', process.env.KEPT].join('|'));
+app.get('/pid', () => String(process.pid));
 `,
       '.env': 'GREETING=one\nKEPT=from-file\n',
     });
@@ -222,6 +223,10 @@ app.get('/', () => [process.env.GREETING ?? 'unset', process.env.KEPT].join('|')
       await primary.waitFor(BOOTED, 1);
       expect((await get({ port })).body).toBe('one|from-environment');
       project.write('.env', 'KEPT=from-file\n');
+      // A worker that dies is replaced with the environment of the others: the edit waits for SIGHUP.
+      process.kill(Number((await get({ port }, '/pid')).body), 'SIGKILL');
+      await primary.waitFor(BOOTED, 2);
+      expect((await get({ port })).body).toBe('one|from-environment');
       primary.child.kill('SIGHUP');
       await primary.waitFor(/Worker \(pid:\d+\) stopped/g);
       expect((await get({ port })).body).toBe('unset|from-environment');
