@@ -1,4 +1,4 @@
-/** @module `--app PATH:createApp('dev', 2)`: the factory call of an app spec, read as Flask reads it (layer L5). */
+/** @module `--app PATH:createApp('dev', 2)`: the factory call of an app spec, read as Flask reads it (layer L4). */
 
 /**
  * A factory call as written after `--app PATH:`: the export's name, and the arguments to call it with (`null`: a bare
@@ -53,8 +53,8 @@ function literalsToJson(text: string): string {
       const word = /^[A-Za-z_]\w*/.exec(text.slice(at))![0];
       out += PYTHON_CONSTANTS[word] ?? word; // anything else is no JSON literal, and JSON.parse refuses it
       at += word.length;
-    } else if (char === ',' && /^,\s*(?:[\]}]|$)/.test(text.slice(at))) {
-      at += 1; // a trailing comma: create_app("foo", "bar", )
+    } else if (char === ',' && /^,\s*(?:[\]}]|$)/.test(text.slice(at)) && /[^\s,[{(]\s*$/.test(out)) {
+      at += 1; // a trailing comma after a value: create_app("foo", "bar", ); a lone one, f(,), is refused
     } else {
       out += char;
       at += 1;
@@ -63,15 +63,29 @@ function literalsToJson(text: string): string {
   return out;
 }
 
-/** A string's body (between its quotes, either kind) as a JSON string: `\\'` is a quote, a bare `"` is escaped. */
+/** The escapes JSON and Python share (`\uXXXX` too), kept as they are. */
+const JSON_ESCAPES = new Set(['"', '\\', 'b', 'f', 'n', 'r', 't', 'u']);
+
+/**
+ * A string's body (between its quotes, either kind) as a JSON string, read as Python reads a string literal: `\'`
+ * is a quote, `\xhh` a character, and an escape Python does not know keeps its backslash (`'C:\data'`).
+ */
 function asJsonString(body: string): string {
   let out = '"';
   for (let at = 0; at < body.length; at++) {
     const char = body[at]!;
-    if (char === '\\') {
-      const next = body[++at] ?? '';
-      out += next === "'" ? "'" : `\\${next}`; // JSON.parse reads the other escapes, and refuses what it does not know
-    } else out += char === '"' ? '\\"' : char;
+    if (char !== '\\') {
+      out += char === '"' ? '\\"' : char < ' ' ? JSON.stringify(char).slice(1, -1) : char;
+      continue;
+    }
+    const next = body[++at] ?? '';
+    const hex = next === 'x' ? /^[0-9A-Fa-f]{2}/.exec(body.slice(at + 1))?.[0] : undefined;
+    if (next === "'") out += "'";
+    else if (hex !== undefined) {
+      out += `\\u00${hex}`;
+      at += 2;
+    } else if (JSON_ESCAPES.has(next)) out += `\\${next}`;
+    else out += `\\\\${next}`;
   }
   return `${out}"`;
 }
