@@ -78,22 +78,27 @@ export interface RunningServer {
 }
 
 /**
- * Whether `flagon run` serves the app on `port` itself: then a `serve()` in the module it loads (the README's first
- * example, kept) would only fail to bind, as Flask's `app.run()` under `flask run`.
+ * Set (on `globalThis`, so every copy of Flagon in the process sees it, and no child process inherits it) while a
+ * `flagon` command that only loads the app imports its module: `flagon routes`, `shell`, the app's own commands.
+ *
+ * @example
+ * (globalThis as { [LOADING_APP_ONLY]?: boolean })[LOADING_APP_ONLY] = true; // await serve(…) in a module: ignored
  */
+export const LOADING_APP_ONLY = Symbol.for('flagon.loadingAppOnly');
+
 /**
- * Whether a `flagon` command is loading the app module: `flagon run` serves the app on its port itself (the port's
- * number), and `flagon routes`, `shell` and the app's own commands only load it (`*`, any port), as Flask's
- * `app.run()` does nothing under a `flask` command.
+ * Whether a `flagon` command is loading the app module: `flagon run` serves the app on its port itself
+ * (`FLAGON_RUN_SERVING_PORT`, which its reloader's children inherit), and the commands that only load the app set
+ * {@link LOADING_APP_ONLY} (any port), as Flask's `app.run()` does nothing under a `flask` command.
  */
 function servedByFlagonRun(port: number): boolean {
-  const serving = process.env.FLAGON_RUN_SERVING_PORT;
-  return process.env.FLAGON_RUN_FROM_CLI === 'true' && (serving === '*' || serving === String(port));
+  if ((globalThis as { [LOADING_APP_ONLY]?: boolean })[LOADING_APP_ONLY] === true) return true;
+  return process.env.FLAGON_RUN_FROM_CLI === 'true' && process.env.FLAGON_RUN_SERVING_PORT === String(port);
 }
 
 function ignoredServe(host: string, port: number): RunningServer {
   const why =
-    process.env.FLAGON_RUN_SERVING_PORT === '*'
+    (globalThis as { [LOADING_APP_ONLY]?: boolean })[LOADING_APP_ONLY] === true
       ? 'this flagon command loads the app without serving it'
       : "'flagon run' serves the app there itself";
   process.stderr.write(
