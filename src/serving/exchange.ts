@@ -439,10 +439,14 @@ function queuedBytes(socket: { writableLength: number }): number {
 /**
  * `writeHead` on a response whose host already set headers (Express's `X-Powered-By`, a CORS middleware's `Vary`):
  * each name the app sends replaces the host's, and the app's repeated fields all go out. Node 20's `writeHead` set
- * them one by one there, so every `Set-Cookie` but the last was lost; Node 22's does what this does.
+ * them one by one there, so every `Set-Cookie` but the last was lost. `Set-Cookie` is the one name added to, not
+ * replaced: a cookie the host set (a load balancer's, a tracker's) is a different cookie, not an older value.
  */
 function writeHeadOver(res: ServerResponse, code: number, reason: string, flat: readonly string[]): void {
-  for (let i = 0; i < flat.length; i += 2) res.removeHeader(flat[i]!);
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!;
+    if (name.length !== 10 || name.toLowerCase() !== 'set-cookie') res.removeHeader(name);
+  }
   for (let i = 0; i < flat.length; i += 2) res.appendHeader(flat[i]!, flat[i + 1]!);
   res.writeHead(code, reason);
 }

@@ -172,6 +172,9 @@ function answerDone(this: ServerResponse & { [kSocket]?: GatedSocket }): void {
   }
 }
 
+/** How long the server's own answer to a body gone wrong may take to go out before the connection is cut anyway. */
+const ANSWER_GRACE = 1_000;
+
 /**
  * Runs `then` once every request accepted on this connection has been answered (now, if none is pending): the
  * server's own answer to a parse error must not overtake, or cut off, the answers to the requests before it.
@@ -191,9 +194,10 @@ export function whenIdle(socket: Socket, then: () => void, answer?: string): voi
     // so the app waiting on it would wait forever. Cut the connection; the app sees the client gone. If nothing of
     // the app's answer is out yet, the client first gets the server's (400 for a bad chunk, 408 for a stalled body),
     // as node's own default does; the app's answer, if it comes, goes nowhere.
-    if (answer !== undefined && pending === 1 && gated[kLatestResponse]?.headersSent === false && socket.writable)
+    if (answer !== undefined && pending === 1 && gated[kLatestResponse]?.headersSent === false && socket.writable) {
       socket.end(answer, () => socket.destroy());
-    else socket.destroy();
+      setTimeout(() => socket.destroy(), ANSWER_GRACE).unref(); // a client that reads nothing does not keep it
+    } else socket.destroy();
   } else {
     gated[kOnIdle] = then;
   }

@@ -130,7 +130,7 @@ describe('help', () => {
   it("flagon --help lists the app's commands and groups with the first line of their help", async () => {
     const result = await flagon(['--help']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: flagon \[--app PATH\[:NAME\]\] <command> \[options\]\n/);
+    expect(result.stdout).toMatch(/^Usage: flagon \[--app PATH\[:NAME\]\] \[-e FILE\] <command> \[options\]\n/);
     expect(result.stdout).toContain(
       [
         `Commands of the app (app.cli, from ${join(project.dir, 'app.ts')}):`,
