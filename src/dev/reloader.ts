@@ -163,12 +163,11 @@ export async function startReloader(options: ReloaderOptions): Promise<Reloader>
     }
   };
 
-  /** Loads the app in a fresh child; if it cannot, a child that serves a page saying why. */
-  /** A child with the app loaded (`ok`), or with a page saying why it is not. */
+  /** A child with the app loaded (`ok`), or with a page saying why it is not (a dotenv file it cannot read, too). */
   const prepare = async (): Promise<{ child: Child; name: string; ok: boolean }> => {
-    const env = options.app ? freshDotenv(options.app.file) : { values: {}, unset: [] };
     try {
       if (options.app) {
+        const env = freshDotenv(options.app.file);
         const child = (standby as Child | null) ?? spawnWorker();
         const ready = child.ready ?? child.expect('standby');
         standby = null;
