@@ -9,7 +9,7 @@ import { AppLoadError, applyDotenv, importApp, locateApp, NoAppError, readDotenv
 import { appCommandsHelp, runAppCommand } from './app-commands.js';
 import { formatRoutes, type RouteSort } from './routes.js';
 import { expandProfileFlag, run, runSettings, UsageError, type RunFlags } from './run.js';
-import { LOADING_APP_ONLY } from '../serving/serve.js';
+import { loadingAppOnly } from '../serving/serve.js';
 import { SERVE_HELP } from './serve-config.js';
 import { serveCommand } from './serve.js';
 import { staticCommand } from './static.js';
@@ -232,13 +232,7 @@ async function loadForCommand(
   applyDotenv(readDotenv(spec.file).values);
   // A serve() at the module's top level (the README's first example) must not start a server, or fail on a port
   // `flagon run` holds, while a command only loads the app; a serve() called later (in the shell) works.
-  const flags = globalThis as { [LOADING_APP_ONLY]?: boolean };
-  flags[LOADING_APP_ONLY] = true;
-  try {
-    return { file: spec.file, app: await importApp(spec) };
-  } finally {
-    delete flags[LOADING_APP_ONLY];
-  }
+  return { file: spec.file, app: await loadingAppOnly(() => importApp(spec)) };
 }
 
 async function routesCommand(args: string[]): Promise<number> {

@@ -77,28 +77,39 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Set on `globalThis`, so every copy of Flagon in the process sees it and no child process inherits it. */
+const LOADING_APP_ONLY = Symbol.for('flagon.loadingAppOnly');
+const flags = globalThis as { [LOADING_APP_ONLY]?: boolean };
+
 /**
- * Set (on `globalThis`, so every copy of Flagon in the process sees it, and no child process inherits it) while a
- * `flagon` command that only loads the app imports its module: `flagon routes`, `shell`, the app's own commands.
+ * Runs `load` (the import of an app module) for a `flagon` command that only loads the app (`flagon routes`,
+ * `shell`, the app's own commands): a `serve()` the module makes meanwhile is ignored, with a note, on any port.
  *
  * @example
- * (globalThis as { [LOADING_APP_ONLY]?: boolean })[LOADING_APP_ONLY] = true; // await serve(…) in a module: ignored
+ * const app = await loadingAppOnly(() => importApp(spec));
  */
-export const LOADING_APP_ONLY = Symbol.for('flagon.loadingAppOnly');
+export async function loadingAppOnly<T>(load: () => Promise<T>): Promise<T> {
+  flags[LOADING_APP_ONLY] = true;
+  try {
+    return await load();
+  } finally {
+    delete flags[LOADING_APP_ONLY];
+  }
+}
 
 /**
  * Whether a `flagon` command is loading the app module: `flagon run` serves the app on its port itself
- * (`FLAGON_RUN_SERVING_PORT`, which its reloader's children inherit), and the commands that only load the app set
- * {@link LOADING_APP_ONLY} (any port), as Flask's `app.run()` does nothing under a `flask` command.
+ * (`FLAGON_RUN_SERVING_PORT`, which its reloader's children inherit), and the commands that only load the app do it
+ * in {@link loadingAppOnly} (any port), as Flask's `app.run()` does nothing under a `flask` command.
  */
 function servedByFlagonRun(port: number): boolean {
-  if ((globalThis as { [LOADING_APP_ONLY]?: boolean })[LOADING_APP_ONLY] === true) return true;
+  if (flags[LOADING_APP_ONLY] === true) return true;
   return process.env.FLAGON_RUN_FROM_CLI === 'true' && process.env.FLAGON_RUN_SERVING_PORT === String(port);
 }
 
 function ignoredServe(host: string, port: number): RunningServer {
   const why =
-    (globalThis as { [LOADING_APP_ONLY]?: boolean })[LOADING_APP_ONLY] === true
+    flags[LOADING_APP_ONLY] === true
       ? 'this flagon command loads the app without serving it'
       : "'flagon run' serves the app there itself";
   process.stderr.write(
